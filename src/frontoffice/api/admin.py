@@ -1,0 +1,164 @@
+"""Admin and read API: workspaces, sources, tokens, the event log and the quarantine.
+
+Every route takes ``Authorization: Bearer <token>``; a workspace token only ever sees its own
+workspace, an instance token with ``workspaces:admin`` manages workspaces.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Header, Query
+
+from frontoffice.api.schemas import (
+    EventOut,
+    EventPage,
+    QuarantineOut,
+    QuarantinePage,
+    SourceIn,
+    SourceOut,
+    TokenIn,
+    TokenOut,
+    WorkspaceIn,
+    WorkspaceOut,
+)
+from frontoffice.api.tokens import ApiAuthError
+from frontoffice.bootstrap import Container
+from frontoffice.domain.events import iso
+from frontoffice.domain.tenancy import ApiToken, Scope, Source, Status, Workspace
+from frontoffice.services import tenancy
+
+Auth = Annotated[str | None, Header(alias="Authorization")]
+
+
+def _ws(w: Workspace) -> WorkspaceOut:
+    return WorkspaceOut(id=w.id, name=w.name, region=w.region, status=w.status.value,
+                        created_at=iso(w.created_at))
+
+
+def _src(s: Source, write_key: str | None = None) -> SourceOut:
+    return SourceOut(id=s.id, workspace_id=s.workspace_id, name=s.name, channel=s.channel.value,
+                     key_hint=s.key_hint, status=s.status.value, created_at=iso(s.created_at),
+                     write_key=write_key)
+
+
+def _tok(t: ApiToken, secret: str | None = None) -> TokenOut:
+    return TokenOut(id=t.id, workspace_id=t.workspace_id, name=t.name,
+                    scopes=sorted(s.value for s in t.scopes), key_hint=t.key_hint,
+                    status=t.status.value, created_at=iso(t.created_at), token=secret)
+
+
+def admin_router(c: Container) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["admin"])
+    store = c.store
+
+    def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
+        workspace = store.workspace(ws)
+        if workspace is None:
+            c.tokens.authorise(auth, scope, None)  # unauthenticated callers learn nothing
+            raise ApiAuthError(404, "not_found", f"No workspace {ws!r}.")
+        c.tokens.authorise(auth, scope, workspace.id)
+        return workspace
+
+    @router.get("/workspaces", response_model=list[WorkspaceOut])
+    def list_workspaces(authorization: Auth = None) -> list[WorkspaceOut]:
+        token = c.tokens.authenticate(authorization)
+        if token.workspace_id is None:
+            c.tokens.authorise(authorization, Scope.WORKSPACES_ADMIN, None)
+        elif token.status is not Status.ACTIVE:
+            raise ApiAuthError(403, "forbidden", "This token is disabled.")
+        return [_ws(w) for w in store.workspaces() if token.workspace_id in (None, w.id)]
+
+    @router.post("/workspaces", response_model=WorkspaceOut, status_code=201)
+    def create_workspace(body: WorkspaceIn, authorization: Auth = None) -> WorkspaceOut:
+        c.tokens.authorise(authorization, Scope.WORKSPACES_ADMIN, None)
+        return _ws(tenancy.create_workspace(store, body.name, body.region))
+
+    @router.post("/workspaces/{ws}/disable", response_model=WorkspaceOut)
+    def disable_workspace(ws: str, authorization: Auth = None) -> WorkspaceOut:
+        c.tokens.authorise(authorization, Scope.WORKSPACES_ADMIN, None)
+        workspace = tenancy.require_workspace(store, ws)
+        store.set_workspace_status(workspace.id, Status.DISABLED)
+        c.keys.invalidate()
+        return _ws(tenancy.require_workspace(store, ws))
+
+    @router.get("/workspaces/{ws}/sources", response_model=list[SourceOut])
+    def list_sources(ws: str, authorization: Auth = None) -> list[SourceOut]:
+        workspace = workspace_for(authorization, Scope.SOURCES_ADMIN, ws)
+        return [_src(s) for s in store.sources(workspace.id)]
+
+    @router.post("/workspaces/{ws}/sources", response_model=SourceOut, status_code=201)
+    def create_source(ws: str, body: SourceIn, authorization: Auth = None) -> SourceOut:
+        workspace = workspace_for(authorization, Scope.SOURCES_ADMIN, ws)
+        source, key = tenancy.create_source(store, workspace.id, body.name, body.channel,
+                                            body.write_key)
+        return _src(source, key)
+
+    @router.post("/workspaces/{ws}/sources/{source}/disable", response_model=SourceOut)
+    def disable_source(ws: str, source: str, authorization: Auth = None) -> SourceOut:
+        workspace = workspace_for(authorization, Scope.SOURCES_ADMIN, ws)
+        disabled = tenancy.disable_source(store, workspace.id, source)
+        c.keys.invalidate()
+        return _src(tenancy.require_source(store, workspace.id, disabled.id))
+
+    @router.get("/workspaces/{ws}/tokens", response_model=list[TokenOut])
+    def list_tokens(ws: str, authorization: Auth = None) -> list[TokenOut]:
+        workspace = workspace_for(authorization, Scope.TOKENS_ADMIN, ws)
+        return [_tok(t) for t in store.tokens(workspace.id)]
+
+    @router.post("/workspaces/{ws}/tokens", response_model=TokenOut, status_code=201)
+    def create_token(ws: str, body: TokenIn, authorization: Auth = None) -> TokenOut:
+        workspace = workspace_for(authorization, Scope.TOKENS_ADMIN, ws)
+        token, secret = tenancy.create_token(store, workspace.id, body.name, body.scopes)
+        return _tok(token, secret)
+
+    @router.post("/workspaces/{ws}/tokens/{token}/disable", response_model=TokenOut)
+    def disable_token(ws: str, token: str, authorization: Auth = None) -> TokenOut:
+        workspace = workspace_for(authorization, Scope.TOKENS_ADMIN, ws)
+        tenancy.disable_token(store, workspace.id, token)
+        c.tokens.invalidate()
+        found = [t for t in store.tokens(workspace.id) if token in (t.id, t.name)]
+        return _tok(found[0])
+
+    @router.get("/workspaces/{ws}/events", response_model=EventPage)
+    def read_events(
+        ws: str,
+        authorization: Auth = None,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+        source: str | None = None,
+    ) -> EventPage:
+        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
+        source_id = tenancy.require_source(store, workspace.id, source).id if source else None
+        rows = store.events(workspace.id, after_seq=after, limit=limit, source_id=source_id)
+        events = [
+            EventOut(seq=r.seq, source_id=r.source_id, message_id=r.record.message_id,
+                     family=r.record.family, type=r.record.type, event=r.record.event,
+                     user_id=r.record.user_id, anonymous_id=r.record.anonymous_id,
+                     timestamp=r.record.timestamp, received_at=r.record.received_at,
+                     payload=orjson.loads(r.record.payload))
+            for r in rows
+        ]
+        return EventPage(events=events, next_after=rows[-1].seq if len(rows) == limit else None)
+
+    @router.get("/workspaces/{ws}/quarantine", response_model=QuarantinePage)
+    def read_quarantine(
+        ws: str,
+        authorization: Auth = None,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    ) -> QuarantinePage:
+        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
+        rows = store.quarantine(workspace.id, after_id=after, limit=limit)
+        entries = [
+            QuarantineOut(id=q.id, source_id=q.source_id, origin=q.origin, reference=q.reference,
+                          message_id=q.message_id, reason=q.reason,
+                          payload=q.payload.decode("utf-8", "replace"), received_at=q.received_at)
+            for q in rows
+        ]
+        return QuarantinePage(entries=entries,
+                              next_after=rows[-1].id if len(rows) == limit else None)
+
+    return router
+

@@ -1,0 +1,73 @@
+"""The ASGI application: collector, admin API, health, and JSON errors everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from frontoffice import __version__
+from frontoffice.api.admin import admin_router
+from frontoffice.api.schemas import SegmentBatch, SegmentEvent
+from frontoffice.api.tokens import ApiAuthError
+from frontoffice.bootstrap import Container
+from frontoffice.collector.routes import collector_router, error
+from frontoffice.errors import AlreadyExists, FrontofficeError, InvalidInput, NotFound
+
+_STATUS: dict[type[FrontofficeError], int] = {NotFound: 404, AlreadyExists: 409, InvalidInput: 400}
+
+
+def create_app(container: Container) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        container.close()
+
+    app = FastAPI(title="frontoffice", version=__version__, lifespan=lifespan)
+    app.state.container = container
+    app.include_router(collector_router(container))
+    app.include_router(admin_router(container))
+
+    @app.get("/healthz", tags=["ops"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "database": container.store.dialect,
+                "queued_events": container.writer.queued_events}
+
+    @app.exception_handler(ApiAuthError)
+    async def on_auth(_: Request, exc: ApiAuthError) -> Response:
+        return error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(FrontofficeError)
+    async def on_domain(_: Request, exc: FrontofficeError) -> Response:
+        return error(_STATUS.get(type(exc), 400), exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(_: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return error(422, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(_: Request, exc: StarletteHTTPException) -> Response:
+        return error(exc.status_code, "http_error", str(exc.detail))
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in (SegmentBatch, SegmentEvent):
+                spec = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(spec.pop("$defs", {}))
+                components[model.__name__] = spec
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,64 @@
+"""Admin API token authentication (``Authorization: Bearer fo_at_...``) and scope checks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from frontoffice.domain.tenancy import ApiToken, Scope, hash_secret
+
+
+class ApiAuthError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class TokenCache:
+    def __init__(self, lookup: Callable[[str], ApiToken | None], ttl_seconds: float) -> None:
+        self._lookup = lookup
+        self._ttl = ttl_seconds
+        self._cache: dict[str, tuple[float, ApiToken | None]] = {}
+        self._lock = threading.Lock()
+
+    def token(self, secret: str) -> ApiToken | None:
+        key = hash_secret(secret)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and hit[0] >= now:
+            return hit[1]
+        found = self._lookup(key)
+        with self._lock:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key] = (now + self._ttl, found)
+        return found
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def authenticate(self, authorization: str | None) -> ApiToken:
+        scheme, _, secret = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise ApiAuthError(401, "unauthorized",
+                               "Send an API token as 'Authorization: Bearer <token>'; create one "
+                               "with `frontoffice token create`.")
+        token = self.token(secret.strip())
+        if token is None:
+            raise ApiAuthError(401, "unauthorized", "Unknown API token.")
+        return token
+
+    def authorise(self, authorization: str | None, scope: Scope,
+                  workspace_id: str | None) -> ApiToken:
+        token = self.authenticate(authorization)
+        if not token.allows(scope, workspace_id):
+            if scope in token.scopes and token.workspace_id not in (None, workspace_id):
+                raise ApiAuthError(403, "forbidden", "This token belongs to another workspace.")
+            raise ApiAuthError(403, "forbidden",
+                               f"This token is disabled or lacks the '{scope.value}' scope.")
+        return token

@@ -1,0 +1,196 @@
+"""Workspaces, sources, tokens, schema and settings from the command line."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from frontoffice.cli.context import console, friendly_errors, settings_from, store_from
+from frontoffice.domain.events import iso
+from frontoffice.domain.tenancy import Channel, Scope, Status
+from frontoffice.services import tenancy
+from frontoffice.settings import SETTINGS
+from frontoffice.storage import open_store
+
+
+@click.group()
+def db() -> None:
+    """Database schema: status and upgrade."""
+
+
+@db.command("upgrade")
+@click.pass_context
+@friendly_errors
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply pending schema migrations."""
+    store = open_store(settings_from(ctx).resolved_database_url)
+    try:
+        applied = store.upgrade()
+        console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none'}; "
+                      f"schema version {store.schema_version()} ({store.dialect})")
+    finally:
+        store.close()
+
+
+@db.command("status")
+@click.pass_context
+@friendly_errors
+def db_status(ctx: click.Context) -> None:
+    """Show the schema version and pending migrations."""
+    store = open_store(settings_from(ctx).resolved_database_url)
+    try:
+        pending = store.pending_migrations()
+        console.print(f"{store.dialect}: schema version {store.schema_version()}, "
+                      f"pending: {', '.join(pending) or 'none'}")
+    finally:
+        store.close()
+
+
+@click.group()
+def workspace() -> None:
+    """Workspaces: a brand or a region, the unit of data isolation."""
+
+
+@workspace.command("create")
+@click.argument("name")
+@click.option("--region", default="GLOBAL", show_default=True, help="Residency region.")
+@click.pass_context
+@friendly_errors
+def workspace_create(ctx: click.Context, name: str, region: str) -> None:
+    """Create workspace NAME."""
+    with store_from(ctx) as store:
+        w = tenancy.create_workspace(store, name, region)
+    console.print(f"workspace {w.name} created: id {w.id}, region {w.region}")
+
+
+@workspace.command("list")
+@click.pass_context
+@friendly_errors
+def workspace_list(ctx: click.Context) -> None:
+    """List workspaces."""
+    with store_from(ctx) as store:
+        table = Table("id", "name", "region", "status", "events", "created")
+        for w in store.workspaces():
+            table.add_row(w.id, w.name, w.region, w.status.value,
+                          str(store.count_events(w.id)), iso(w.created_at))
+    console.print(table)
+
+
+@workspace.command("disable")
+@click.argument("name")
+@click.pass_context
+@friendly_errors
+def workspace_disable(ctx: click.Context, name: str) -> None:
+    """Disable workspace NAME: its write keys and tokens stop working."""
+    with store_from(ctx) as store:
+        w = tenancy.require_workspace(store, name)
+        store.set_workspace_status(w.id, Status.DISABLED)
+    console.print(f"workspace {w.name} disabled")
+
+
+@click.group()
+def source() -> None:
+    """Sources: inbound channels with their write keys."""
+
+
+@source.command("create")
+@click.argument("name")
+@click.option("--workspace", "ws", required=True, help="Workspace name or id.")
+@click.option("--channel", required=True, type=click.Choice([c.value for c in Channel]))
+@click.option("--write-key", default=None, help="Keep the write key existing SDKs already use.")
+@click.pass_context
+@friendly_errors
+def source_create(ctx: click.Context, name: str, ws: str, channel: str,
+                  write_key: str | None) -> None:
+    """Create source NAME and print its write key (shown once)."""
+    with store_from(ctx) as store:
+        w = tenancy.require_workspace(store, ws)
+        s, key = tenancy.create_source(store, w.id, name, channel, write_key)
+    console.print(f"source {w.name}/{s.name} ({s.channel.value}) created: id {s.id}")
+    console.print(f"write key (shown once): {key}")
+
+
+@source.command("list")
+@click.option("--workspace", "ws", required=True, help="Workspace name or id.")
+@click.pass_context
+@friendly_errors
+def source_list(ctx: click.Context, ws: str) -> None:
+    """List the sources of a workspace."""
+    with store_from(ctx) as store:
+        w = tenancy.require_workspace(store, ws)
+        table = Table("id", "name", "channel", "key", "status", "events", "quarantined")
+        for s in store.sources(w.id):
+            table.add_row(s.id, s.name, s.channel.value, s.key_hint, s.status.value,
+                          str(store.count_events(w.id, s.id)),
+                          str(store.count_quarantine(w.id, s.id)))
+    console.print(table)
+
+
+@source.command("disable")
+@click.argument("name")
+@click.option("--workspace", "ws", required=True, help="Workspace name or id.")
+@click.pass_context
+@friendly_errors
+def source_disable(ctx: click.Context, name: str, ws: str) -> None:
+    """Disable source NAME: its write key is refused (401) from then on."""
+    with store_from(ctx) as store:
+        w = tenancy.require_workspace(store, ws)
+        s = tenancy.disable_source(store, w.id, name)
+    console.print(f"source {w.name}/{s.name} disabled")
+
+
+@click.group()
+def token() -> None:
+    """Admin API tokens with scopes."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--workspace", "ws", default=None, help="Workspace; omit for an instance token.")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              type=click.Choice([s.value for s in Scope]), help="Repeat for several scopes.")
+@click.pass_context
+@friendly_errors
+def token_create(ctx: click.Context, name: str, ws: str | None, scopes: tuple[str, ...]) -> None:
+    """Create API token NAME and print it (shown once)."""
+    with store_from(ctx) as store:
+        workspace_id = tenancy.require_workspace(store, ws).id if ws else None
+        t, secret = tenancy.create_token(store, workspace_id, name, list(scopes))
+    console.print(f"token {t.name} created: id {t.id}, scopes {' '.join(sorted(t.scopes))}")
+    console.print(f"token (shown once): {secret}")
+
+
+@token.command("list")
+@click.option("--workspace", "ws", default=None, help="Workspace; omit for instance tokens.")
+@click.pass_context
+@friendly_errors
+def token_list(ctx: click.Context, ws: str | None) -> None:
+    """List API tokens."""
+    with store_from(ctx) as store:
+        workspace_id = tenancy.require_workspace(store, ws).id if ws else None
+        table = Table("id", "name", "scopes", "key", "status")
+        for t in store.tokens(workspace_id):
+            table.add_row(t.id, t.name, " ".join(sorted(t.scopes)), t.key_hint, t.status.value)
+    console.print(table)
+
+
+@token.command("disable")
+@click.argument("token_id")
+@click.option("--workspace", "ws", default=None, help="Workspace; omit for instance tokens.")
+@click.pass_context
+@friendly_errors
+def token_disable(ctx: click.Context, token_id: str, ws: str | None) -> None:
+    """Disable API token TOKEN_ID (id or name)."""
+    with store_from(ctx) as store:
+        workspace_id = tenancy.require_workspace(store, ws).id if ws else None
+        tenancy.disable_token(store, workspace_id, token_id)
+    console.print(f"token {token_id} disabled")
+
+
+@click.command("settings")
+def settings_cmd() -> None:
+    """List every setting with its environment variable, default and meaning."""
+    table = Table("setting", "environment variable", "type", "default", "meaning")
+    for s in SETTINGS:
+        table.add_row(s.name, s.env, s.type.__name__, repr(s.default), s.help)
+    console.print(table)

@@ -1,0 +1,71 @@
+"""What every command shares: settings from the root options, the store, error display."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from rich.console import Console
+
+from frontoffice.bootstrap import open_configured_store
+from frontoffice.domain.tenancy import Source, Workspace
+from frontoffice.errors import FrontofficeError, NotFound
+from frontoffice.settings import Settings
+from frontoffice.storage.sql import SqlStore
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    root = ctx.find_root()
+    overrides: dict[str, Any] = dict(root.obj or {})
+    return Settings.load(overrides=overrides)
+
+
+@contextmanager
+def store_from(ctx: click.Context, *, upgrade: bool | None = None) -> Iterator[SqlStore]:
+    store = open_configured_store(settings_from(ctx), upgrade=upgrade)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn frontoffice's typed errors into one red line and exit code 1, not a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except FrontofficeError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise SystemExit(1) from None
+
+    return wrapper
+
+
+def resolve_source(store: SqlStore, ref: str, workspace: str | None) -> tuple[Workspace, Source]:
+    """``ref`` is ``workspace/source``, a source id, or a source name unique across workspaces."""
+    if "/" in ref:
+        workspace, ref = ref.split("/", 1)
+    candidates = [store.workspace(workspace)] if workspace else store.workspaces()
+    found = [(w, s) for w in candidates if w is not None
+             for s in [store.source(w.id, ref)] if s is not None]
+    if not found:
+        raise NotFound(f"No source {ref!r}; list them with `frontoffice source list --workspace W`.")
+    if len(found) > 1:
+        names = ", ".join(f"{w.name}/{s.name}" for w, s in found)
+        raise NotFound(f"Source {ref!r} is ambiguous ({names}); name it as workspace/source.")
+    return found[0]
+
+
+def path_arg(value: str) -> Path:
+    return Path(value)

@@ -1,0 +1,31 @@
+"""Entry point: ``frontoffice --help``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from frontoffice import __version__
+from frontoffice.cli.admin import db, settings_cmd, source, token, workspace
+from frontoffice.cli.serve import serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="frontoffice")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Local state directory (setting 'data_dir', env FRONTOFFICE_DATA_DIR).")
+@click.option("--database-url", default=None,
+              help="sqlite:///file.db or postgresql://... (env FRONTOFFICE_DATABASE_URL).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> None:
+    """frontoffice: one golden record per person across every channel."""
+    ctx.obj = {"data_dir": data_dir, "database_url": database_url}
+
+
+for command in (db, workspace, source, token, settings_cmd, serve):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="frontoffice")

@@ -1,0 +1,116 @@
+"""Group commit: one writer thread turns many waiting requests into one durable transaction.
+
+Request handlers hand their batch to ``submit`` and wait; the writer takes everything that
+queued up while the previous commit was syncing, stores it in one transaction and only then
+wakes the handlers, so a 200 is never sent for an event that is not on disk. When more events
+are waiting than ``queue_limit`` the caller gets ``Overloaded`` at once (the API answers 429)
+instead of a time-out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+
+from frontoffice.errors import Overloaded
+from frontoffice.storage.port import AppendBatch, AppendResult, Store
+
+MAX_GROUP_EVENTS = 20_000
+
+
+@dataclass(slots=True)
+class _Pending:
+    batch: AppendBatch
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[AppendResult]
+    size: int = field(default=0)
+
+
+class GroupCommitWriter:
+    def __init__(self, store: Store, *, queue_limit: int, retry_after_seconds: int) -> None:
+        self._store = store
+        self._queue_limit = queue_limit
+        self._retry_after = retry_after_seconds
+        self._queue: deque[_Pending] = deque()
+        self._queued_events = 0
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self.commits = 0
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="frontoffice-writer", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    @property
+    def queued_events(self) -> int:
+        return self._queued_events
+
+    async def submit(self, batch: AppendBatch) -> AppendResult:
+        loop = asyncio.get_running_loop()
+        size = len(batch.events) + len(batch.rejections)
+        pending = _Pending(batch, loop, loop.create_future(), size)
+        with self._cond:
+            if self._stopping:
+                raise Overloaded("The server is shutting down; retry shortly.", self._retry_after)
+            if self._queued_events and self._queued_events + size > self._queue_limit:
+                raise Overloaded(
+                    f"{self._queued_events} events are waiting to be written; retry after "
+                    f"{self._retry_after}s.",
+                    self._retry_after,
+                )
+            self._queue.append(pending)
+            self._queued_events += size
+            self._cond.notify()
+        return await pending.future
+
+    def _take(self) -> list[_Pending]:
+        with self._cond:
+            while not self._queue and not self._stopping:
+                self._cond.wait()
+            group: list[_Pending] = []
+            events = 0
+            while self._queue and (not group or events + self._queue[0].size <= MAX_GROUP_EVENTS):
+                item = self._queue.popleft()
+                group.append(item)
+                events += item.size
+            return group
+
+    def _run(self) -> None:
+        while True:
+            group = self._take()
+            if not group:
+                return  # stopping and drained
+            try:
+                results = self._store.append([p.batch for p in group])
+            except BaseException as exc:
+                for p in group:
+                    p.loop.call_soon_threadsafe(_fail, p.future, exc)
+            else:
+                self.commits += 1
+                for p, result in zip(group, results, strict=True):
+                    p.loop.call_soon_threadsafe(_succeed, p.future, result)
+            finally:
+                with self._cond:
+                    self._queued_events -= sum(p.size for p in group)
+
+
+def _succeed(future: asyncio.Future[AppendResult], result: AppendResult) -> None:
+    if not future.done():
+        future.set_result(result)
+
+
+def _fail(future: asyncio.Future[AppendResult], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)

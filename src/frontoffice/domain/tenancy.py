@@ -1,0 +1,141 @@
+"""Workspaces, sources and API tokens: who may write and read what.
+
+A workspace (a brand or a region) is the unit of isolation and residency: every row of
+every table belongs to exactly one, and no query crosses two. A source is one inbound
+channel with its write key; an API token grants scopes on one workspace, or on the
+instance when it has no workspace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from frontoffice.errors import InvalidInput
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    APP = "app"
+    POS = "pos"
+    EMAIL = "email"
+    CALL_CENTRE = "call_centre"
+    MARKETPLACE = "marketplace"
+    SOCIAL = "social"
+    CHAT = "chat"
+    COMMERCE = "commerce"
+    IMPORT = "import"
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class Scope(StrEnum):
+    """What an API token may do. Instance-level scopes only make sense without a workspace."""
+
+    WORKSPACES_ADMIN = "workspaces:admin"  # instance: create/list/disable workspaces
+    SOURCES_ADMIN = "sources:admin"
+    TOKENS_ADMIN = "tokens:admin"
+    EVENTS_READ = "events:read"
+    EVENTS_WRITE = "events:write"
+
+
+WORKSPACE_SCOPES = frozenset(Scope) - {Scope.WORKSPACES_ADMIN}
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+WRITE_KEY_PREFIX = "fo_wk_"
+TOKEN_PREFIX = "fo_at_"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    id: str
+    name: str
+    region: str
+    status: Status
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    workspace_id: str
+    name: str
+    channel: Channel
+    key_hint: str
+    status: Status
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    id: str
+    workspace_id: str | None
+    name: str
+    scopes: frozenset[Scope]
+    key_hint: str
+    status: Status
+    created_at: datetime
+
+    def allows(self, scope: Scope, workspace_id: str | None) -> bool:
+        if self.status is not Status.ACTIVE or scope not in self.scopes:
+            return False
+        return self.workspace_id is None or self.workspace_id == workspace_id
+
+
+def check_name(kind: str, name: str) -> str:
+    if not _NAME.match(name):
+        raise InvalidInput(
+            f"{kind} name {name!r} is not valid: use 1-63 lowercase letters, digits, '-' or '_', "
+            "starting with a letter or digit."
+        )
+    return name
+
+
+def parse_channel(value: str) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        known = ", ".join(c.value for c in Channel)
+        raise InvalidInput(f"Unknown channel {value!r}; use one of: {known}.") from None
+
+
+def parse_scopes(values: list[str] | tuple[str, ...], *, instance: bool) -> frozenset[Scope]:
+    if not values:
+        raise InvalidInput("A token needs at least one scope.")
+    scopes: set[Scope] = set()
+    for value in values:
+        try:
+            scope = Scope(value)
+        except ValueError:
+            known = ", ".join(s.value for s in Scope)
+            raise InvalidInput(f"Unknown scope {value!r}; use one of: {known}.") from None
+        if scope is Scope.WORKSPACES_ADMIN and not instance:
+            raise InvalidInput(
+                "Scope 'workspaces:admin' is instance-wide; create the token without a workspace."
+            )
+        scopes.add(scope)
+    return frozenset(scopes)
+
+
+def new_id() -> str:
+    return secrets.token_hex(8)
+
+
+def new_secret(prefix: str) -> str:
+    return prefix + secrets.token_urlsafe(24)
+
+
+def hash_secret(secret: str) -> str:
+    """Write keys and tokens are random and long, so a fast hash is enough for lookup."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def hint(secret: str) -> str:
+    return secret[:10] + "…"

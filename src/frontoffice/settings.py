@@ -1,0 +1,164 @@
+"""Every setting, declared once: name, type, default and help.
+
+The same list is read from the environment (``FRONTOFFICE_<NAME>``) or a TOML file named by
+``FRONTOFFICE_CONFIG``, rendered by ``frontoffice settings`` and checked against
+``docs/settings.md`` by a test. Values are validated when they are read, and a bad value says
+which setting and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from frontoffice.errors import ConfigError
+
+ENV_PREFIX = "FRONTOFFICE_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", Path, Path(".frontoffice"),
+            "Directory of the embedded database file and other local state."),
+    Setting("database_url", str, None,
+            "Database to use: sqlite:///path/to/file.db or postgresql://user@host:port/db. "
+            "Unset: the embedded SQLite file <data_dir>/frontoffice.db."),
+    Setting("auto_upgrade", bool, True,
+            "Apply pending schema migrations when the server starts "
+            "(otherwise run `frontoffice db upgrade`)."),
+    Setting("host", str, "127.0.0.1", "Address the API server listens on."),
+    Setting("port", int, 8000, "Port the API server listens on."),
+    Setting("collector_prefix", str, "",
+            "Path prefix in front of the Segment-compatible /v1/... collector routes, "
+            "e.g. /segment."),
+    Setting("max_event_bytes", int, 32 * 1024,
+            "Largest accepted single event, in bytes of JSON (Segment: 32 KB)."),
+    Setting("max_request_bytes", int, 500 * 1024,
+            "Largest accepted request body, in bytes after decompression (Segment: 500 KB; "
+            "RudderStack clients may send up to 4 MB)."),
+    Setting("max_json_depth", int, 32, "Deepest nesting of objects/arrays accepted in a payload."),
+    Setting("write_queue_events", int, 50_000,
+            "Events waiting for the writer before the collector answers 429 instead of queueing."),
+    Setting("retry_after_seconds", int, 1, "Retry-After sent with a 429."),
+    Setting("key_cache_seconds", float, 5.0,
+            "How long a write key or API token lookup is cached in a server process; a key "
+            "disabled from another process stops working within this time."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, raw: object) -> object:
+    if raw is None:
+        return None
+    try:
+        if setting.type is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(text)
+        if setting.type is int and isinstance(raw, bool):
+            raise ValueError(raw)
+        return setting.type(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"Setting '{setting.name}' ({setting.env}) has value {raw!r}, which is not a valid "
+            f"{setting.type.__name__}. {setting.help}"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path(".frontoffice")
+    database_url: str | None = None
+    auto_upgrade: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8000
+    collector_prefix: str = ""
+    max_event_bytes: int = 32 * 1024
+    max_request_bytes: int = 500 * 1024
+    max_json_depth: int = 32
+    write_queue_events: int = 50_000
+    retry_after_seconds: int = 1
+    key_cache_seconds: float = 5.0
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        overrides: Mapping[str, object] | None = None,
+    ) -> Settings:
+        """Defaults, then the TOML file, then the environment, then explicit overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {s.name: s.default for s in SETTINGS}
+        config_file = env.get(ENV_PREFIX + "CONFIG")
+        if config_file:
+            values.update(_read_file(Path(config_file)))
+        for s in SETTINGS:
+            if s.env in env:
+                values[s.name] = env[s.env]
+        for name, value in (overrides or {}).items():
+            if name not in _BY_NAME:
+                raise ConfigError(f"Unknown setting '{name}'. Known: {', '.join(_BY_NAME)}.")
+            if value is not None:
+                values[name] = value
+        coerced = {name: _coerce(_BY_NAME[name], raw) for name, raw in values.items()}
+        settings = cls(**coerced)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        for name in ("max_event_bytes", "max_request_bytes", "max_json_depth",
+                     "write_queue_events", "port"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"Setting '{name}' must be positive, got {getattr(self, name)}.")
+        if self.max_event_bytes > self.max_request_bytes:
+            raise ConfigError("Setting 'max_event_bytes' cannot exceed 'max_request_bytes'.")
+        if self.collector_prefix and (
+            not self.collector_prefix.startswith("/") or self.collector_prefix.endswith("/")
+        ):
+            raise ConfigError(
+                f"Setting 'collector_prefix' must start with '/' and not end with one, "
+                f"got {self.collector_prefix!r} (example: /segment)."
+            )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'frontoffice.db').resolve()}"
+
+
+def _read_file(path: Path) -> dict[str, object]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Config file {path} (FRONTOFFICE_CONFIG) does not exist.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from exc
+    unknown = sorted(set(data) - set(_BY_NAME))
+    if unknown:
+        raise ConfigError(
+            f"Config file {path} has unknown settings {unknown}; known: {', '.join(_BY_NAME)}."
+        )
+    return dict(data)
+

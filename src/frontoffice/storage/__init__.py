@@ -1,0 +1,24 @@
+"""Storage adapters behind the ``Store`` port."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from frontoffice.errors import ConfigError
+from frontoffice.storage.sql import SqlStore
+
+
+def open_store(url: str) -> SqlStore:
+    """``sqlite:///path/file.db`` or ``postgresql://...``; PostgreSQL is imported lazily."""
+    if url.startswith("sqlite:///"):
+        from frontoffice.storage.sqlite import open_sqlite
+
+        return open_sqlite(Path(url.removeprefix("sqlite:///")))
+    if url.startswith(("postgresql://", "postgres://")):
+        from frontoffice.storage.postgres import open_postgres
+
+        return open_postgres(url)
+    raise ConfigError(
+        f"Database URL {url!r} is not supported: use sqlite:///path/to/file.db "
+        "or postgresql://user@host:port/dbname."
+    )

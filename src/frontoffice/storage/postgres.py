@@ -1,0 +1,43 @@
+"""PostgreSQL through psycopg 3: the server deployment, same SQL core as the embedded file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from frontoffice.storage.sql import Cursor, SqlStore
+
+
+class PostgresDialect:
+    name = "postgres"
+    integrity_errors: tuple[type[Exception], ...] = (psycopg.errors.IntegrityError,)
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def connect(self) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(self.url, autocommit=True)
+        conn.execute("SET TIME ZONE 'UTC'")
+        return conn
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    @contextmanager
+    def write(self, conn: psycopg.Connection[Any]) -> Iterator[Cursor]:
+        with conn.transaction(), conn.cursor() as cur:
+            yield cur
+
+    def read(self, conn: psycopg.Connection[Any]) -> Cursor:
+        return conn.cursor()
+
+    def executescript(self, conn: psycopg.Connection[Any], script: str) -> None:
+        with conn.transaction():
+            conn.execute(script.encode("utf-8"))
+
+
+def open_postgres(url: str) -> SqlStore:
+    return SqlStore(PostgresDialect(url))

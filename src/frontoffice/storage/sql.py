@@ -1,0 +1,361 @@
+"""One SQL implementation of the storage port; the dialects supply connections.
+
+Statements are written once with ``?`` placeholders; a dialect object says how to connect,
+how to begin a write transaction and how to translate the placeholders (Splink's
+"one SQL core, interchangeable backends").
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any, Protocol
+
+from frontoffice.domain.events import EventRecord, iso
+from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Workspace
+from frontoffice.errors import AlreadyExists, NotFound, SchemaOutOfDate
+from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry, StoredEvent
+
+_EVENT_COLS = (
+    "message_id, family, type, event, user_id, anonymous_id, previous_id, group_id, "
+    "timestamp, original_timestamp, sent_at, received_at, payload"
+)
+_INSERT_EVENT = (
+    f"INSERT INTO events (workspace_id, source_id, {_EVENT_COLS}) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (source_id, message_id) DO NOTHING"
+)
+_INSERT_QUARANTINE = (
+    "INSERT INTO quarantine (workspace_id, source_id, origin, reference, message_id, reason, "
+    "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def execute(self, sql: Any, params: Sequence[Any] = ..., /) -> Any: ...
+    def executemany(self, sql: Any, params: Sequence[Sequence[Any]], /) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def fetchone(self) -> Any: ...
+
+
+class Dialect(Protocol):
+    name: str
+    integrity_errors: tuple[type[Exception], ...]
+
+    def connect(self) -> Any: ...
+    def sql(self, statement: str) -> str: ...
+    @contextmanager
+    def write(self, conn: Any) -> Iterator[Cursor]: ...
+    def read(self, conn: Any) -> Cursor: ...
+    def executescript(self, conn: Any, script: str) -> None: ...
+
+
+def _text(value: object) -> str:
+    return iso(value) if isinstance(value, datetime) else str(value)
+
+
+def _opt_text(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _now() -> str:
+    return iso(datetime.now(UTC))
+
+
+class SqlStore:
+    """Implements ``Store`` for any ``Dialect``; one connection per thread."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+        self.dialect = dialect.name
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    # -- connections ---------------------------------------------------------------------
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._dialect.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        cur = self._dialect.read(self._conn())
+        cur.execute(self._dialect.sql(statement), params)
+        return cur.fetchall()
+
+    @contextmanager
+    def _write(self) -> Iterator[Cursor]:
+        with self._dialect.write(self._conn()) as cur:
+            yield cur
+
+    def _exec(self, statement: str, params: Sequence[Any] = ()) -> int:
+        try:
+            with self._write() as cur:
+                cur.execute(self._dialect.sql(statement), params)
+                return cur.rowcount
+        except self._dialect.integrity_errors as exc:
+            raise AlreadyExists(f"That already exists: {exc}".strip()) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- schema --------------------------------------------------------------------------
+    def _migrations(self) -> list[tuple[str, str]]:
+        folder = resources.files("frontoffice.storage") / "migrations"
+        suffix = f".{self.dialect}.sql"
+        return sorted(
+            (entry.name.removesuffix(suffix), entry.read_text(encoding="utf-8"))
+            for entry in folder.iterdir()
+            if entry.name.endswith(suffix)
+        )
+
+    def _applied(self) -> set[str]:
+        conn = self._conn()
+        self._dialect.executescript(
+            conn,
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        return {row[0] for row in self._read("SELECT name FROM schema_migrations")}
+
+    def pending_migrations(self) -> list[str]:
+        applied = self._applied()
+        return [name for name, _ in self._migrations() if name not in applied]
+
+    def schema_version(self) -> int:
+        applied = self._applied()
+        return sum(1 for name, _ in self._migrations() if name in applied)
+
+    def upgrade(self) -> list[str]:
+        done: list[str] = []
+        for name, script in self._migrations():
+            if name in self._applied():
+                continue
+            conn = self._conn()
+            self._dialect.executescript(conn, script)
+            self._exec("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                       (name, _now()))
+            done.append(name)
+        return done
+
+    def require_current_schema(self) -> None:
+        pending = self.pending_migrations()
+        if pending:
+            raise SchemaOutOfDate(
+                f"The database has {len(pending)} pending migration(s) ({', '.join(pending)}). "
+                "Run `frontoffice db upgrade`."
+            )
+
+    # -- tenancy -------------------------------------------------------------------------
+    @staticmethod
+    def _workspace(row: Sequence[Any]) -> Workspace:
+        return Workspace(row[0], row[1], row[2], Status(row[3]), _as_datetime(row[4]))
+
+    def add_workspace(self, workspace: Workspace) -> None:
+        self._exec(
+            "INSERT INTO workspaces (id, name, region, status, created_at) VALUES (?, ?, ?, ?, ?)",
+            (workspace.id, workspace.name, workspace.region, workspace.status.value,
+             iso(workspace.created_at)),
+        )
+
+    def workspaces(self) -> list[Workspace]:
+        rows = self._read("SELECT id, name, region, status, created_at FROM workspaces ORDER BY name")
+        return [self._workspace(r) for r in rows]
+
+    def workspace(self, id_or_name: str) -> Workspace | None:
+        rows = self._read(
+            "SELECT id, name, region, status, created_at FROM workspaces WHERE id = ? OR name = ?",
+            (id_or_name, id_or_name),
+        )
+        return self._workspace(rows[0]) if rows else None
+
+    def set_workspace_status(self, workspace_id: str, status: Status) -> None:
+        if not self._exec("UPDATE workspaces SET status = ? WHERE id = ?",
+                          (status.value, workspace_id)):
+            raise NotFound(f"No workspace {workspace_id!r}; list them with `frontoffice workspace list`.")
+
+    _SOURCE = "SELECT id, workspace_id, name, channel, key_hint, status, created_at FROM sources"
+
+    @staticmethod
+    def _source(row: Sequence[Any]) -> Source:
+        return Source(row[0], row[1], row[2], Channel(row[3]), row[4], Status(row[5]),
+                      _as_datetime(row[6]))
+
+    def add_source(self, source: Source, key_hash: str) -> None:
+        self._exec(
+            "INSERT INTO sources (id, workspace_id, name, channel, key_hash, key_hint, status, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source.id, source.workspace_id, source.name, source.channel.value, key_hash,
+             source.key_hint, source.status.value, iso(source.created_at)),
+        )
+
+    def sources(self, workspace_id: str) -> list[Source]:
+        rows = self._read(self._SOURCE + " WHERE workspace_id = ? ORDER BY name", (workspace_id,))
+        return [self._source(r) for r in rows]
+
+    def source(self, workspace_id: str, id_or_name: str) -> Source | None:
+        rows = self._read(self._SOURCE + " WHERE workspace_id = ? AND (id = ? OR name = ?)",
+                          (workspace_id, id_or_name, id_or_name))
+        return self._source(rows[0]) if rows else None
+
+    def set_source_status(self, workspace_id: str, source_id: str, status: Status) -> None:
+        if not self._exec("UPDATE sources SET status = ? WHERE workspace_id = ? AND id = ?",
+                          (status.value, workspace_id, source_id)):
+            raise NotFound(f"No source {source_id!r} in workspace {workspace_id!r}.")
+
+    def source_for_key(self, key_hash: str) -> tuple[Source, Workspace] | None:
+        rows = self._read(
+            "SELECT s.id, s.workspace_id, s.name, s.channel, s.key_hint, s.status, s.created_at, "
+            "w.id, w.name, w.region, w.status, w.created_at FROM sources s "
+            "JOIN workspaces w ON w.id = s.workspace_id WHERE s.key_hash = ?",
+            (key_hash,),
+        )
+        if not rows:
+            return None
+        return self._source(rows[0][:7]), self._workspace(rows[0][7:])
+
+    _TOKEN = "SELECT id, workspace_id, name, scopes, key_hint, status, created_at FROM api_tokens"
+
+    @staticmethod
+    def _token(row: Sequence[Any]) -> ApiToken:
+        scopes = frozenset(Scope(s) for s in str(row[3]).split())
+        return ApiToken(row[0], row[1], row[2], scopes, row[4], Status(row[5]),
+                        _as_datetime(row[6]))
+
+    def add_token(self, token: ApiToken, token_hash: str) -> None:
+        self._exec(
+            "INSERT INTO api_tokens (id, workspace_id, name, scopes, token_hash, key_hint, status, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (token.id, token.workspace_id, token.name, " ".join(sorted(token.scopes)), token_hash,
+             token.key_hint, token.status.value, iso(token.created_at)),
+        )
+
+    def tokens(self, workspace_id: str | None) -> list[ApiToken]:
+        if workspace_id is None:
+            rows = self._read(self._TOKEN + " WHERE workspace_id IS NULL ORDER BY name")
+        else:
+            rows = self._read(self._TOKEN + " WHERE workspace_id = ? ORDER BY name", (workspace_id,))
+        return [self._token(r) for r in rows]
+
+    def set_token_status(self, token_id: str, status: Status) -> None:
+        if not self._exec("UPDATE api_tokens SET status = ? WHERE id = ?", (status.value, token_id)):
+            raise NotFound(f"No API token {token_id!r}; list them with `frontoffice token list`.")
+
+    def token_for_secret(self, token_hash: str) -> ApiToken | None:
+        rows = self._read(self._TOKEN + " WHERE token_hash = ?", (token_hash,))
+        return self._token(rows[0]) if rows else None
+
+    # -- event log -----------------------------------------------------------------------
+    def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]:
+        """Store every batch in one transaction (group commit); duplicates are ignored."""
+        results: list[AppendResult] = []
+        insert_event = self._dialect.sql(_INSERT_EVENT)
+        insert_quarantine = self._dialect.sql(_INSERT_QUARANTINE)
+        with self._write() as cur:
+            for batch in batches:
+                inserted = 0
+                if batch.events:
+                    cur.executemany(insert_event, [
+                        (batch.workspace_id, batch.source_id, e.message_id, e.family, e.type,
+                         e.event, e.user_id, e.anonymous_id, e.previous_id, e.group_id,
+                         e.timestamp, e.original_timestamp, e.sent_at, e.received_at, e.payload)
+                        for e in batch.events
+                    ])
+                    inserted = cur.rowcount
+                if batch.rejections:
+                    received = batch.received_at or _now()
+                    cur.executemany(insert_quarantine, [
+                        (batch.workspace_id, batch.source_id, batch.origin, batch.reference,
+                         r.message_id, r.reason, r.payload, received)
+                        for r in batch.rejections
+                    ])
+                results.append(AppendResult(inserted, len(batch.events) - inserted,
+                                            len(batch.rejections)))
+        return results
+
+    @staticmethod
+    def _stored(row: Sequence[Any]) -> StoredEvent:
+        record = EventRecord(
+            message_id=row[3], family=row[4], type=row[5], event=row[6], user_id=row[7],
+            anonymous_id=row[8], previous_id=row[9], group_id=row[10], timestamp=_text(row[11]),
+            original_timestamp=_opt_text(row[12]), sent_at=_opt_text(row[13]),
+            received_at=_text(row[14]), payload=bytes(row[15]),
+        )
+        return StoredEvent(int(row[0]), row[1], row[2], record)
+
+    _EVENTS = f"SELECT seq, workspace_id, source_id, {_EVENT_COLS} FROM events"
+
+    def events(
+        self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
+        source_id: str | None = None,
+    ) -> list[StoredEvent]:
+        where, params = self._scope(workspace_id, source_id)
+        rows = self._read(
+            f"{self._EVENTS} WHERE {where} AND seq > ? ORDER BY seq LIMIT ?",
+            (*params, after_seq, limit),
+        )
+        return [self._stored(r) for r in rows]
+
+    def count_events(self, workspace_id: str, source_id: str | None = None) -> int:
+        where, params = self._scope(workspace_id, source_id)
+        return int(self._read(f"SELECT count(*) FROM events WHERE {where}", params)[0][0])
+
+    def event(self, workspace_id: str, source_id: str, message_id: str) -> StoredEvent | None:
+        rows = self._read(
+            f"{self._EVENTS} WHERE workspace_id = ? AND source_id = ? AND message_id = ?",
+            (workspace_id, source_id, message_id),
+        )
+        return self._stored(rows[0]) if rows else None
+
+    def message_ids(self, workspace_id: str, source_id: str) -> dict[str, int]:
+        rows = self._read(
+            "SELECT message_id, count(*) FROM events WHERE workspace_id = ? AND source_id = ? "
+            "GROUP BY message_id",
+            (workspace_id, source_id),
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    def quarantine(
+        self, workspace_id: str, *, after_id: int = 0, limit: int = 1000,
+        source_id: str | None = None,
+    ) -> list[QuarantineEntry]:
+        where, params = self._scope(workspace_id, source_id)
+        rows = self._read(
+            "SELECT id, workspace_id, source_id, origin, reference, message_id, reason, payload, "
+            f"received_at FROM quarantine WHERE {where} AND id > ? ORDER BY id LIMIT ?",
+            (*params, after_id, limit),
+        )
+        return [
+            QuarantineEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], bytes(r[7]), _text(r[8]))
+            for r in rows
+        ]
+
+    def count_quarantine(self, workspace_id: str, source_id: str | None = None) -> int:
+        where, params = self._scope(workspace_id, source_id)
+        return int(self._read(f"SELECT count(*) FROM quarantine WHERE {where}", params)[0][0])
+
+    @staticmethod
+    def _scope(workspace_id: str, source_id: str | None) -> tuple[str, tuple[str, ...]]:
+        if source_id is None:
+            return "workspace_id = ?", (workspace_id,)
+        return "workspace_id = ? AND source_id = ?", (workspace_id, source_id)
+
+
+def _as_datetime(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime.fromisoformat(str(value))

@@ -1,0 +1,94 @@
+"""Start the real `frontoffice serve` process for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from frontoffice.services import tenancy
+from frontoffice.storage import open_store
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Tenant:
+    workspace: str
+    write_key: str
+    token: str
+    source_id: str
+    workspace_id: str
+
+
+def make_tenant(database_url: str, workspace: str, source: str = "web",
+                channel: str = "web") -> Tenant:
+    store = open_store(database_url)
+    try:
+        store.upgrade()
+        ws = tenancy.ensure_workspace(store, workspace, "EU")
+        src, key = tenancy.create_source(store, ws.id, source, channel)
+        _, token = tenancy.create_token(store, ws.id, f"{source}-reader",
+                                        ["events:read", "sources:admin", "tokens:admin"])
+        return Tenant(workspace, key, token, src.id, ws.id)
+    finally:
+        store.close()
+
+
+@dataclass
+class ServerProcess:
+    database_url: str
+    data_dir: Path
+    env_extra: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        env = {**os.environ, "FRONTOFFICE_DATABASE_URL": self.database_url,
+               "FRONTOFFICE_DATA_DIR": str(self.data_dir), **self.env_extra}
+        log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "frontoffice", "serve", "--port", str(self.port)],
+            env=env, stdout=log, stderr=log,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; see {log.name}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not become healthy in time")
+
+    def kill9(self) -> None:
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+            self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
