@@ -12,8 +12,9 @@ from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
 
 
-def open_configured_store(settings: Settings, *, upgrade: bool | None = None) -> SqlStore:
-    store = open_store(settings.resolved_database_url)
+def open_configured_store(settings: Settings, *, upgrade: bool | None = None,
+                          server: bool = False) -> SqlStore:
+    store = open_store(settings.resolved_database_url, server=server)
     if settings.auto_upgrade if upgrade is None else upgrade:
         store.upgrade()
     else:
@@ -35,7 +36,7 @@ class Container:
 
 
 def build(settings: Settings) -> Container:
-    store = open_configured_store(settings)
+    store = open_configured_store(settings, server=True)
     writer = GroupCommitWriter(store, queue_limit=settings.write_queue_events,
                                retry_after_seconds=settings.retry_after_seconds)
     writer.start()

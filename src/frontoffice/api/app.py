@@ -36,7 +36,8 @@ def create_app(container: Container) -> FastAPI:
     @app.get("/healthz", tags=["ops"])
     def health() -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "database": container.store.dialect,
-                "queued_events": container.writer.queued_events}
+                "queued_events": container.writer.queued_events,
+                "commits": container.writer.commits}
 
     @app.exception_handler(ApiAuthError)
     async def on_auth(_: Request, exc: ApiAuthError) -> Response:

@@ -69,14 +69,12 @@ def parse_json(data: bytes) -> Any:
     if not data.strip():
         raise BodyError(400, "invalid_json", "Request body is empty; send a JSON object.")
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BodyError(400, "invalid_encoding",
-                        f"Body is not valid UTF-8 (byte {exc.start}); encode JSON as UTF-8.") from None
-    try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         reason = str(exc)
+        if "utf-8" in reason.lower() or "surrogate" in reason.lower():
+            raise BodyError(400, "invalid_encoding",
+                            f"Body is not valid UTF-8 ({reason}); encode JSON as UTF-8.") from None
         if "recursion" in reason.lower():
             raise BodyError(400, "too_deep", "JSON nests too deeply.") from None
         raise BodyError(400, "invalid_json", f"Body is not valid JSON: {reason}.") from None

@@ -80,12 +80,12 @@ def collector_router(container: Container) -> APIRouter:
             items = [body]
         accepted, rejected = normalise_batch(
             items, batch=body if forced_type is None else {}, forced_type=forced_type,
-            source_id=source.id, received_at=received_at, limits=limits)
+            source_id=source.id, received_at=received_at, limits=limits, check_depth=False)
         listed = [r.as_dict() for r in rejected]
         if forced_type is not None and rejected:
-            status = 413 if "-byte limit" in rejected[0].reason else 400
-            code = "event_too_large" if status == 413 else "invalid_event"
-            return error(status, code, rejected[0].reason, rejected=listed)
+            first = rejected[0]
+            status = 413 if first.code == "event_too_large" else 400
+            return error(status, first.code, first.reason, rejected=listed)
         try:
             result = await container.writer.submit(AppendBatch(
                 workspace.id, source.id, accepted, rejected, origin="collector",

@@ -8,12 +8,15 @@ from frontoffice.errors import ConfigError
 from frontoffice.storage.sql import SqlStore
 
 
-def open_store(url: str) -> SqlStore:
-    """``sqlite:///path/file.db`` or ``postgresql://...``; PostgreSQL is imported lazily."""
+def open_store(url: str, *, server: bool = False) -> SqlStore:
+    """``sqlite:///path/file.db`` or ``postgresql://...``; PostgreSQL is imported lazily.
+
+    ``server=True`` tunes for a long-running process (SQLite: checkpoints in the background).
+    """
     if url.startswith("sqlite:///"):
         from frontoffice.storage.sqlite import open_sqlite
 
-        return open_sqlite(Path(url.removeprefix("sqlite:///")))
+        return open_sqlite(Path(url.removeprefix("sqlite:///")), background_checkpoints=server)
     if url.startswith(("postgresql://", "postgres://")):
         from frontoffice.storage.postgres import open_postgres
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,6 +33,15 @@ class PostgresDialect:
 
     def read(self, conn: psycopg.Connection[Any]) -> Cursor:
         return conn.cursor()
+
+    def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
+                    rows: Sequence[Sequence[Any]]) -> int:
+        head, values, tail = statement
+        cur.executemany(self.sql(head + values + tail), rows)  # pipelined by psycopg
+        return cur.rowcount
+
+    def close(self) -> None:
+        """Nothing beyond the connections, which the store closes."""
 
     def executescript(self, conn: psycopg.Connection[Any], script: str) -> None:
         with conn.transaction():

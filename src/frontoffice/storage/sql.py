@@ -23,11 +23,9 @@ _EVENT_COLS = (
     "message_id, family, type, event, user_id, anonymous_id, previous_id, group_id, "
     "timestamp, original_timestamp, sent_at, received_at, payload"
 )
-_INSERT_EVENT = (
-    f"INSERT INTO events (workspace_id, source_id, {_EVENT_COLS}) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (source_id, message_id) DO NOTHING"
-)
+_INSERT_EVENT = (f"INSERT INTO events (workspace_id, source_id, {_EVENT_COLS}) VALUES ",
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 " ON CONFLICT (source_id, message_id) DO NOTHING")
 _INSERT_QUARANTINE = (
     "INSERT INTO quarantine (workspace_id, source_id, origin, reference, message_id, reason, "
     "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -54,6 +52,9 @@ class Dialect(Protocol):
     def write(self, conn: Any) -> Iterator[Cursor]: ...
     def read(self, conn: Any) -> Cursor: ...
     def executescript(self, conn: Any, script: str) -> None: ...
+    def close(self) -> None: ...
+    def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
+                    rows: Sequence[Sequence[Any]]) -> int: ...
 
 
 def _text(value: object) -> str:
@@ -111,6 +112,7 @@ class SqlStore:
             for conn in self._all:
                 conn.close()
             self._all.clear()
+        self._dialect.close()
         self._local = threading.local()
 
     # -- schema --------------------------------------------------------------------------
@@ -263,19 +265,17 @@ class SqlStore:
     def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]:
         """Store every batch in one transaction (group commit); duplicates are ignored."""
         results: list[AppendResult] = []
-        insert_event = self._dialect.sql(_INSERT_EVENT)
         insert_quarantine = self._dialect.sql(_INSERT_QUARANTINE)
         with self._write() as cur:
             for batch in batches:
                 inserted = 0
                 if batch.events:
-                    cur.executemany(insert_event, [
+                    inserted = self._dialect.insert_rows(cur, _INSERT_EVENT, [
                         (batch.workspace_id, batch.source_id, e.message_id, e.family, e.type,
                          e.event, e.user_id, e.anonymous_id, e.previous_id, e.group_id,
                          e.timestamp, e.original_timestamp, e.sent_at, e.received_at, e.payload)
                         for e in batch.events
                     ])
-                    inserted = cur.rowcount
                 if batch.rejections:
                     received = batch.received_at or _now()
                     cur.executemany(insert_quarantine, [

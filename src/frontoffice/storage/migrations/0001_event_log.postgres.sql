@@ -47,8 +47,6 @@ CREATE TABLE events (
     UNIQUE (source_id, message_id)
 );
 CREATE INDEX events_workspace_seq ON events (workspace_id, seq);
-CREATE INDEX events_workspace_user ON events (workspace_id, user_id) WHERE user_id IS NOT NULL;
-CREATE INDEX events_workspace_anon ON events (workspace_id, anonymous_id) WHERE anonymous_id IS NOT NULL;
 CREATE TABLE quarantine (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     workspace_id TEXT NOT NULL,

@@ -1,0 +1,222 @@
+"""Collector ingest benchmark: the real server over loopback vs raw durable inserts.
+
+Starts `frontoffice serve` as its own process on the embedded SQLite default (and on
+PostgreSQL when FRONTOFFICE_TEST_PG_URL is set), drives it with 100-event /v1/batch requests
+from several concurrent senders over keep-alive HTTP/1.1 connections, and prints events/s and
+p50/p99 request latency. In the same run it inserts the same events straight into a fresh store
+of the same kind, one durable transaction per 100 events (what a loader without the collector
+would do), and prints the ratio server / raw.
+
+    python bench/ingest.py                 # full size (make bench)
+    python bench/ingest.py --batches 200   # small (the test suite runs this)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from frontoffice.domain.events import Limits, normalise_batch, now  # noqa: E402
+from frontoffice.storage import open_store  # noqa: E402
+from frontoffice.storage.port import AppendBatch  # noqa: E402
+from tests.support.pg import fresh_database  # noqa: E402
+from tests.support.server import ServerProcess, make_tenant  # noqa: E402
+
+EVENTS_PER_BATCH = 100
+PAGES = ("/", "/women/dresses", "/men/shoes", "/sale", "/cart", "/checkout")
+PRODUCTS = [f"SKU-{i:05d}" for i in range(500)]
+
+
+def make_batches(count: int, seed: int = 1) -> list[list[dict[str, object]]]:
+    rng = random.Random(seed)
+    batches = []
+    for b in range(count):
+        events: list[dict[str, object]] = []
+        for i in range(EVENTS_PER_BATCH):
+            user = f"user-{rng.randrange(50_000)}"
+            ts = f"2026-11-{rng.randrange(1, 28):02d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
+            common = {"messageId": f"bench-{seed}-{b}-{i}", "anonymousId": f"anon-{user}",
+                      "userId": user, "originalTimestamp": ts,
+                      "context": {"locale": "de-DE", "ip": f"10.0.{rng.randrange(256)}.1",
+                                  "userAgent": "Mozilla/5.0 (bench)"}}
+            kind = rng.random()
+            if kind < 0.5:
+                events.append({**common, "type": "track", "event": "Product Viewed",
+                               "properties": {"sku": rng.choice(PRODUCTS), "price": 49.9,
+                                              "currency": "EUR", "size": rng.choice("SML")}})
+            elif kind < 0.85:
+                events.append({**common, "type": "page", "name": rng.choice(PAGES),
+                               "properties": {"path": rng.choice(PAGES)}})
+            else:
+                events.append({**common, "type": "identify",
+                               "traits": {"email": f"{user}@example.com", "country": "DE"}})
+        batches.append(events)
+    return batches
+
+
+@dataclass
+class Result:
+    label: str
+    events: int
+    seconds: float
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    statuses: dict[int, int] | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+
+async def _sender(port: int, auth: str, bodies: list[bytes], queue: asyncio.Queue[int],
+                  latencies: list[float], statuses: dict[int, int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while True:
+            try:
+                index = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            body = bodies[index]
+            head = (f"POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {auth}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+            while True:
+                started = time.perf_counter()
+                writer.write(head + body)
+                await writer.drain()
+                status_line = await reader.readline()
+                length = 0
+                while True:
+                    line = await reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                await reader.readexactly(length)
+                status = int(status_line.split()[1])
+                statuses[status] = statuses.get(status, 0) + 1
+                if status == 429:
+                    await asyncio.sleep(0.05)
+                    continue
+                latencies.append(time.perf_counter() - started)
+                if status != 200:
+                    raise RuntimeError(f"server answered {status}")
+                break
+    finally:
+        writer.close()
+
+
+def drive_server(port: int, write_key: str, batches: list[list[dict[str, object]]],
+                 senders: int) -> Result:
+    auth = base64.b64encode(f"{write_key}:".encode()).decode()
+    bodies = [orjson.dumps({"batch": b, "sentAt": "2026-11-28T00:00:00Z"}) for b in batches]
+
+    async def main() -> Result:
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for i in range(len(bodies)):
+            queue.put_nowait(i)
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+        started = time.perf_counter()
+        await asyncio.gather(*(_sender(port, auth, bodies, queue, latencies, statuses)
+                               for _ in range(senders)))
+        seconds = time.perf_counter() - started
+        latencies.sort()
+        return Result("server", len(bodies) * EVENTS_PER_BATCH, seconds,
+                      p50_ms=latencies[len(latencies) // 2] * 1000,
+                      p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+                      statuses=statuses)
+
+    return asyncio.run(main())
+
+
+def raw_inserts(database_url: str, batches: list[list[dict[str, object]]]) -> Result:
+    """The same events, normalised, appended straight to the store: one commit per 100."""
+    store = open_store(database_url)
+    store.upgrade()
+    tenant = make_tenant(database_url, "rawbench")
+    limits = Limits(32 * 1024, 32)
+    records = [normalise_batch(b, batch={}, forced_type=None, source_id=tenant.source_id,
+                               received_at=now(), limits=limits)[0] for b in batches]
+    started = time.perf_counter()
+    for chunk in records:
+        store.append([AppendBatch(tenant.workspace_id, tenant.source_id, chunk)])
+    seconds = time.perf_counter() - started
+    store.close()
+    return Result("raw", sum(len(r) for r in records), seconds)
+
+
+def run_backend(label: str, server_url: str, raw_url: str, batches: list[list[dict[str, object]]],
+                senders: int, workdir: Path) -> dict[str, object]:
+    tenant = make_tenant(server_url, "bench")
+    server = ServerProcess(server_url, workdir)
+    server.start()
+    try:
+        drive_server(server.port, tenant.write_key, batches[: max(1, len(batches) // 20)], senders)
+        warm = len(batches) // 20
+        measured = drive_server(server.port, tenant.write_key, batches[warm:], senders)
+    finally:
+        server.stop()
+    store = open_store(server_url)
+    stored = store.count_events(tenant.workspace_id)
+    store.close()
+    raw = raw_inserts(raw_url, batches[warm:])
+    return {
+        "backend": label,
+        "events": measured.events,
+        "stored": stored,
+        "server_events_per_s": round(measured.rate),
+        "p50_ms": round(measured.p50_ms or 0, 2),
+        "p99_ms": round(measured.p99_ms or 0, 2),
+        "statuses": measured.statuses,
+        "raw_events_per_s": round(raw.rate),
+        "ratio": round(measured.rate / raw.rate, 3),
+        "senders": senders,
+    }
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, object]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, default=3000, help="100-event batches to send")
+    parser.add_argument("--senders", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args(argv)
+    batches = make_batches(args.batches)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="fo-bench-") as tmp:
+        work = Path(tmp)
+        (work / "a").mkdir()
+        (work / "b").mkdir()
+        results.append(run_backend(
+            "sqlite", f"sqlite:///{work / 'a' / 'server.db'}", f"sqlite:///{work / 'b' / 'raw.db'}",
+            batches, args.senders, work / "a"))
+        pg = os.environ.get("FRONTOFFICE_TEST_PG_URL")
+        if pg and not args.no_postgres:
+            with fresh_database(pg) as server_db, fresh_database(pg) as raw_db:
+                results.append(run_backend("postgres", server_db, raw_db, batches, args.senders,
+                                           work / "b"))
+    print(f"{'backend':<9} {'events':>8} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'raw ev/s':>10} {'ratio':>6}")
+    for r in results:
+        print(f"{r['backend']:<9} {r['events']:>8} {r['server_events_per_s']:>10} {r['p50_ms']:>8} "
+              f"{r['p99_ms']:>8} {r['raw_events_per_s']:>10} {r['ratio']:>6}")
+    print(json.dumps({"bench": "ingest", "cpus": os.cpu_count(), "results": results}))
+    return results
+
+
+if __name__ == "__main__":
+    main()
