@@ -9,7 +9,7 @@ from frontoffice.cli.context import console, friendly_errors, settings_from, sto
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import Channel, Scope, Status
 from frontoffice.services import tenancy
-from frontoffice.settings import SETTINGS
+from frontoffice.settings import SETTINGS, settings_markdown
 from frontoffice.storage import open_store
 
 
@@ -188,8 +188,12 @@ def token_disable(ctx: click.Context, token_id: str, ws: str | None) -> None:
 
 
 @click.command("settings")
-def settings_cmd() -> None:
+@click.option("--markdown", is_flag=True, help="Print docs/settings.md instead of a table.")
+def settings_cmd(markdown: bool) -> None:
     """List every setting with its environment variable, default and meaning."""
+    if markdown:
+        click.echo(settings_markdown(), nl=False)
+        return
     table = Table("setting", "environment variable", "type", "default", "meaning")
     for s in SETTINGS:
         table.add_row(s.name, s.env, s.type.__name__, repr(s.default), s.help)
