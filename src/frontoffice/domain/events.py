@@ -214,8 +214,7 @@ def normalise(
 
 def _normalise(item: object, index: int, ctx: _BatchContext) -> EventRecord | Rejection:
     if not isinstance(item, dict):
-        return Rejection(index, None, f"event must be an object, got {_kind(item)}",
-                         orjson.dumps(item))
+        return Rejection(index, None, f"event must be an object, got {_kind(item)}", _dump(item))
     event: dict[str, Any] = dict(item)
     event.pop("writeKey", None)
     raw_id = event.get("messageId")
@@ -250,7 +249,7 @@ def _normalise(item: object, index: int, ctx: _BatchContext) -> EventRecord | Re
         sent_at = (parse_time(event["sentAt"], "sentAt") if event.get("sentAt") is not None
                    else ctx.sent_at)
     except _Invalid as exc:
-        return Rejection(index, shown_id, str(exc), orjson.dumps(event), exc.code)
+        return Rejection(index, shown_id, str(exc), _dump(event), exc.code)
 
     if client_ts is not None:
         timestamp = client_ts
@@ -276,10 +275,14 @@ def _normalise(item: object, index: int, ctx: _BatchContext) -> EventRecord | Re
         event["sentAt"] = sent_text
     if original_text is not None:
         event["originalTimestamp"] = original_text
-    payload = orjson.dumps(event)
+    try:
+        payload = orjson.dumps(event)
+    except orjson.JSONEncodeError as exc:  # e.g. an integer beyond 64 bits from a file
+        return Rejection(index, shown_id, f"event cannot be stored as JSON: {exc}",
+                         repr(item).encode("utf-8", "replace"))
     if len(payload) > ctx.limits.max_event_bytes:
         return Rejection(index, shown_id, f"event is {len(payload)} bytes, over the "
-                         f"{ctx.limits.max_event_bytes}-byte limit", orjson.dumps(item),
+                         f"{ctx.limits.max_event_bytes}-byte limit", _dump(item),
                          "event_too_large")
     return EventRecord(
         message_id=message_id,
@@ -319,6 +322,13 @@ def normalise_batch(
         else:
             rejected.append(result)
     return accepted, rejected
+
+
+def _dump(value: object) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return repr(value).encode("utf-8", "replace")
 
 
 def now() -> datetime:
