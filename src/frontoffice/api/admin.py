@@ -6,12 +6,13 @@ workspace, an instance token with ``workspaces:admin`` manages workspaces.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Header, Query
 
 from frontoffice.api.schemas import (
+    ErrorBody,
     EventOut,
     EventPage,
     QuarantineOut,
@@ -30,6 +31,18 @@ from frontoffice.domain.tenancy import ApiToken, Scope, Source, Status, Workspac
 from frontoffice.services import tenancy
 
 Auth = Annotated[str | None, Header(alias="Authorization")]
+MAX_CURSOR = 2**63 - 1
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in {
+        400: "Invalid input: the message says which field and why.",
+        401: "Missing or unknown API token.",
+        403: "The token lacks the scope, is disabled, or belongs to another workspace.",
+        404: "No such workspace, source or token.",
+        409: "Already exists.",
+        422: "A parameter or body field has the wrong type or range.",
+    }.items()
+}
 
 
 def _ws(w: Workspace) -> WorkspaceOut:
@@ -50,13 +63,15 @@ def _tok(t: ApiToken, secret: str | None = None) -> TokenOut:
 
 
 def admin_router(c: Container) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["admin"])
+    router = APIRouter(prefix="/api/v1", tags=["admin"], responses=_ERRORS)
     store = c.store
 
     def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        workspace = store.workspace(ws)
+        token = c.tokens.authenticate(auth)  # unauthenticated callers learn nothing
+        workspace = None if "\x00" in ws else store.workspace(ws)
+        if token.workspace_id is not None and (workspace is None or workspace.id != token.workspace_id):
+            raise ApiAuthError(403, "forbidden", "This token can only be used on its own workspace.")
         if workspace is None:
-            c.tokens.authorise(auth, scope, None)  # unauthenticated callers learn nothing
             raise ApiAuthError(404, "not_found", f"No workspace {ws!r}.")
         c.tokens.authorise(auth, scope, workspace.id)
         return workspace
@@ -93,6 +108,7 @@ def admin_router(c: Container) -> APIRouter:
         workspace = workspace_for(authorization, Scope.SOURCES_ADMIN, ws)
         source, key = tenancy.create_source(store, workspace.id, body.name, body.channel,
                                             body.write_key)
+        c.keys.invalidate()  # an SDK may have tried this key before it existed
         return _src(source, key)
 
     @router.post("/workspaces/{ws}/sources/{source}/disable", response_model=SourceOut)
@@ -125,7 +141,7 @@ def admin_router(c: Container) -> APIRouter:
     def read_events(
         ws: str,
         authorization: Auth = None,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
         source: str | None = None,
     ) -> EventPage:
@@ -146,7 +162,7 @@ def admin_router(c: Container) -> APIRouter:
     def read_quarantine(
         ws: str,
         authorization: Auth = None,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> QuarantinePage:
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)

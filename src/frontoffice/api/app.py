@@ -53,6 +53,11 @@ def create_app(container: Container) -> FastAPI:
         where = ".".join(str(p) for p in first.get("loc", ()))
         return error(422, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
 
+    @app.exception_handler(Exception)
+    async def on_unexpected(_: Request, exc: Exception) -> Response:
+        return error(500, "internal_error",
+                     f"Unexpected {type(exc).__name__}; retry, and report it if it persists.")
+
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_: Request, exc: StarletteHTTPException) -> Response:
         return error(exc.status_code, "http_error", str(exc.detail))

@@ -52,17 +52,28 @@ def decompress(body: bytes, encoding: str | None, limit: int) -> bytes:
         raise BodyError(415, "unsupported_encoding",
                         f"Content-Encoding {encoding!r} is not supported; use gzip or none.")
     wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
-    inflater = zlib.decompressobj(wbits)
-    try:
-        data = inflater.decompress(body, limit + 1)
-    except zlib.error as exc:
-        raise BodyError(400, "invalid_encoding",
-                        f"Body is not valid {encoding} data ({exc}).") from None
-    if len(data) > limit or inflater.unconsumed_tail:
-        raise _too_large(limit)
-    if not inflater.eof:
-        raise BodyError(400, "invalid_encoding", f"{encoding} body is truncated.")
-    return data
+    parts: list[bytes] = []
+    size = 0
+    rest = body
+    while True:  # a gzip body may hold several members, one after another
+        inflater = zlib.decompressobj(wbits)
+        try:
+            data = inflater.decompress(rest, limit + 1 - size)
+        except zlib.error as exc:
+            raise BodyError(400, "invalid_encoding",
+                            f"Body is not valid {encoding} data ({exc}).") from None
+        size += len(data)
+        parts.append(data)
+        if size > limit or inflater.unconsumed_tail:
+            raise _too_large(limit)
+        if not inflater.eof:
+            raise BodyError(400, "invalid_encoding", f"{encoding} body is truncated.")
+        rest = inflater.unused_data
+        if not rest or "gzip" not in encoding:
+            break
+    if rest:
+        raise BodyError(400, "invalid_encoding", f"Data follows the end of the {encoding} stream.")
+    return b"".join(parts)
 
 
 def parse_json(data: bytes) -> Any:
@@ -75,6 +86,6 @@ def parse_json(data: bytes) -> Any:
         if "utf-8" in reason.lower() or "surrogate" in reason.lower():
             raise BodyError(400, "invalid_encoding",
                             f"Body is not valid UTF-8 ({reason}); encode JSON as UTF-8.") from None
-        if "recursion" in reason.lower():
+        if "depth limit" in reason.lower() or "recursion" in reason.lower():
             raise BodyError(400, "too_deep", "JSON nests too deeply.") from None
         raise BodyError(400, "invalid_json", f"Body is not valid JSON: {reason}.") from None

@@ -93,17 +93,26 @@ class GroupCommitWriter:
             if not group:
                 return  # stopping and drained
             try:
-                results = self._store.append([p.batch for p in group])
-            except BaseException as exc:
-                for p in group:
-                    p.loop.call_soon_threadsafe(_fail, p.future, exc)
-            else:
-                self.commits += 1
-                for p, result in zip(group, results, strict=True):
-                    p.loop.call_soon_threadsafe(_succeed, p.future, result)
+                self._commit(group)
             finally:
                 with self._cond:
                     self._queued_events -= sum(p.size for p in group)
+
+    def _commit(self, group: list[_Pending]) -> None:
+        try:
+            results = self._store.append([p.batch for p in group])
+        except Exception as exc:
+            if len(group) > 1:
+                # One bad request must not fail the others it was grouped with:
+                # retry each in its own transaction so only the culprit fails.
+                for pending in group:
+                    self._commit([pending])
+                return
+            group[0].loop.call_soon_threadsafe(_fail, group[0].future, exc)
+            return
+        self.commits += 1
+        for p, result in zip(group, results, strict=True):
+            p.loop.call_soon_threadsafe(_succeed, p.future, result)
 
 
 def _succeed(future: asyncio.Future[AppendResult], result: AppendResult) -> None:

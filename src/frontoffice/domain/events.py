@@ -83,8 +83,11 @@ def parse_time(value: object, field: str) -> datetime | None:
     except ValueError:
         raise _Invalid(f"{field} {value[:40]!r} is not an ISO-8601 date-time") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise _Invalid(f"{field} {value[:40]!r} is out of range") from None
 
 
 def json_depth_exceeds(value: object, limit: int) -> bool:
@@ -119,6 +122,8 @@ def _string_id(event: Mapping[str, Any], field: str) -> str | None:
         raise _Invalid(f"{field} must be a string or number, got {_kind(value)}")
     text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
     text = text.strip()
+    if "\x00" in text:
+        raise _Invalid(f"{field} contains a NUL character")
     if len(text) > 1024:
         raise _Invalid(f"{field} is longer than 1024 characters")
     return text or None
@@ -132,6 +137,8 @@ def _message_id(event: Mapping[str, Any], source_id: str) -> str:
         text = str(value).strip()
         if not text or len(text) > 256:
             raise _Invalid("messageId must be 1 to 256 characters")
+        if "\x00" in text:
+            raise _Invalid("messageId contains a NUL character")
         return text
     if event.get("timestamp") or event.get("originalTimestamp"):
         # The client stamped the event, so a retry of it has the same content: derive the id
@@ -162,13 +169,22 @@ def _check_shape(event: Mapping[str, Any], etype: str) -> str | None:
     if etype == "track":
         if not isinstance(name, str) or not name.strip():
             raise _Invalid("track needs a non-empty string 'event'")
-        return name.strip()
+        return _no_nul(name.strip(), "event")
     if etype in {"page", "screen"}:
         page_name = event.get("name")
         if page_name is not None and not isinstance(page_name, str):
             raise _Invalid(f"name must be a string, got {_kind(page_name)}")
-        return page_name
+        return None if page_name is None else _no_nul(page_name, "name")
     return None
+
+
+def _no_nul(text: str, field: str) -> str:
+    """Text columns of PostgreSQL cannot hold NUL; refuse it on every backend alike."""
+    if "\x00" in text:
+        raise _Invalid(f"{field} contains a NUL character")
+    if len(text) > 1024:
+        raise _Invalid(f"{field} is longer than 1024 characters")
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +234,7 @@ def _normalise(item: object, index: int, ctx: _BatchContext) -> EventRecord | Re
     event: dict[str, Any] = dict(item)
     event.pop("writeKey", None)
     raw_id = event.get("messageId")
-    shown_id = raw_id if isinstance(raw_id, str) else None
+    shown_id = raw_id.replace("\x00", "\ufffd") if isinstance(raw_id, str) else None
     try:
         if ctx.sent_at_error:
             raise _Invalid(ctx.sent_at_error)
@@ -254,7 +270,11 @@ def _normalise(item: object, index: int, ctx: _BatchContext) -> EventRecord | Re
     if client_ts is not None:
         timestamp = client_ts
     elif original is not None and sent_at is not None:
-        timestamp = ctx.received_at - (sent_at - original)  # corrects the device's clock skew
+        try:
+            timestamp = ctx.received_at - (sent_at - original)  # corrects the device's clock skew
+        except OverflowError:
+            return Rejection(index, shown_id, "originalTimestamp and sentAt are too far apart "
+                             "to correct the clock skew", _dump(event))
     else:
         timestamp = original or ctx.received_at
     _merge_batch_fields(event, ctx.batch)

@@ -88,7 +88,7 @@ def create_token(
 
 
 def require_source(store: Store, workspace_id: str, id_or_name: str) -> Source:
-    source = store.source(workspace_id, id_or_name)
+    source = None if "\x00" in id_or_name else store.source(workspace_id, id_or_name)
     if source is None:
         raise NotFound(
             f"No source {id_or_name!r} in this workspace; list them with `frontoffice source list`."
@@ -103,7 +103,7 @@ def disable_source(store: Store, workspace_id: str, id_or_name: str) -> Source:
 
 
 def disable_token(store: Store, workspace_id: str | None, token_id: str) -> None:
-    matches = [t for t in store.tokens(workspace_id) if token_id in (t.id, t.name)]
+    matches = [t for t in store.tokens(workspace_id) if token_id in {t.id, t.name}]
     if not matches:
         raise NotFound(f"No API token {token_id!r}; list them with `frontoffice token list`.")
     store.set_token_status(matches[0].id, Status.DISABLED)

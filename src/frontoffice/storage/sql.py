@@ -279,8 +279,8 @@ class SqlStore:
                 if batch.rejections:
                     received = batch.received_at or _now()
                     cur.executemany(insert_quarantine, [
-                        (batch.workspace_id, batch.source_id, batch.origin, batch.reference,
-                         r.message_id, r.reason, r.payload, received)
+                        (batch.workspace_id, batch.source_id, batch.origin, _text_safe(batch.reference),
+                         _text_safe(r.message_id), _text_safe(r.reason), r.payload, received)
                         for r in batch.rejections
                     ])
                 results.append(AppendResult(inserted, len(batch.events) - inserted,
@@ -353,6 +353,12 @@ class SqlStore:
         if source_id is None:
             return "workspace_id = ?", (workspace_id,)
         return "workspace_id = ? AND source_id = ?", (workspace_id, source_id)
+
+
+def _text_safe(value: str | None) -> str | None:
+    """Quarantine keeps what was refused, including NUL characters PostgreSQL text cannot hold:
+    those show as U+FFFD in the text columns; the payload column keeps the bytes."""
+    return None if value is None else value.replace("\x00", "\ufffd")
 
 
 def _as_datetime(value: object) -> datetime:
