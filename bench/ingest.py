@@ -30,11 +30,12 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.support.pg import fresh_database  # noqa: E402
+from tests.support.server import ServerProcess, make_tenant  # noqa: E402
+
 from frontoffice.domain.events import Limits, normalise_batch, now  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
 from frontoffice.storage.port import AppendBatch  # noqa: E402
-from tests.support.pg import fresh_database  # noqa: E402
-from tests.support.server import ServerProcess, make_tenant  # noqa: E402
 
 EVENTS_PER_BATCH = 100
 PAGES = ("/", "/women/dresses", "/men/shoes", "/sale", "/cart", "/checkout")

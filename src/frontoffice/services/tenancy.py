@@ -77,11 +77,15 @@ def create_source(
 
 
 def create_token(
-    store: Store, workspace_id: str | None, name: str, scopes: list[str]
+    store: Store, workspace_id: str | None, name: str, scopes: list[str],
+    secret: str | None = None,
 ) -> tuple[ApiToken, str]:
+    """``secret`` fixes the token's value (the demo's well-known reader token)."""
     check_name("Token", name)
     parsed = parse_scopes(scopes, instance=workspace_id is None)
-    secret = new_secret(TOKEN_PREFIX)
+    if secret is not None and len(secret) < 16:
+        raise InvalidInput("An API token must be at least 16 characters long.")
+    secret = secret or new_secret(TOKEN_PREFIX)
     token = ApiToken(new_id(), workspace_id, name, parsed, hint(secret), Status.ACTIVE, _now())
     store.add_token(token, hash_secret(secret))
     return token, secret

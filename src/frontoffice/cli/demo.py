@@ -1,0 +1,183 @@
+"""``frontoffice demo``: generate the demo brand, send it through the collector, serve it."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from itertools import chain
+from pathlib import Path
+
+import click
+import httpx
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from frontoffice.bootstrap import open_configured_store
+from frontoffice.cli.context import console, friendly_errors, settings_from
+from frontoffice.demo import generate, write
+from frontoffice.demo.loader import (
+    DEMO_TOKEN,
+    SendReport,
+    ensure_demo_tenant,
+    import_pos,
+    marketplace_calls,
+    message_calls,
+    send,
+    write_key,
+)
+from frontoffice.domain.events import Limits
+from frontoffice.errors import FrontofficeError
+
+
+@click.group()
+def demo() -> None:
+    """The demo brand: a deterministic omnichannel shop in six countries."""
+
+
+@demo.command("generate")
+@click.option("--seed", default=7, show_default=True, help="Same seed, same brand, byte for byte.")
+@click.option("--people", default=2000, show_default=True, help="How many real people.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("demo-data"), show_default=True,
+              help="Directory for the files.")
+@friendly_errors
+def demo_generate(seed: int, people: int, out: Path) -> None:
+    """Write the demo brand's files (events, POS receipts, orders, stock, messages, truth)."""
+    with console.status(f"generating {people:,} people (seed {seed})"):
+        paths = write(generate(seed, people), out)
+    summary = json.loads(paths["summary.json"].read_text(encoding="utf-8"))
+    console.print(f"wrote {len(paths)} files to {out}/ — ground truth in ground_truth.csv "
+                  "(for evaluation only; the product never reads it)")
+    console.print_json(data={k: summary[k] for k in list(summary)[:6]})
+
+
+def _brand(data_dir: Path, seed: int, people: int) -> Path:
+    folder = data_dir / "demo-brand"
+    marker = folder / "params.json"
+    wanted = {"seed": seed, "people": people}
+    if marker.exists() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
+        return folder
+    with console.status(f"generating the demo brand: {people:,} people, seed {seed}"):
+        write(generate(seed, people), folder)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    return folder
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex((host, port)) != 0
+
+
+def _start_server(data_dir: Path, database_url: str | None, host: str,
+                  port: int) -> subprocess.Popen[bytes]:
+    args = [sys.executable, "-m", "frontoffice", "--data-dir", str(data_dir)]
+    if database_url:
+        args += ["--database-url", database_url]
+    server = subprocess.Popen([*args, "serve", "--host", host, "--port", str(port)])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise FrontofficeError(f"The server exited with code {server.returncode}; see above.")
+        try:
+            if httpx.get(f"http://{host}:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.terminate()
+    raise FrontofficeError("The server did not answer /healthz within 30 s.")
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+@demo.command("run")
+@click.option("--seed", default=7, show_default=True, help="Which demo brand.")
+@click.option("--people", default=2000, show_default=True, help="How many real people.")
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Keep serving the API after loading (stop with Ctrl-C).")
+@click.pass_context
+@friendly_errors
+def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
+    """Generate the brand, send it through the real HTTP collector, then serve the API.
+
+    Safe to run again: every id is deterministic, so nothing is stored twice.
+    """
+    settings = settings_from(ctx)
+    host, port = settings.host, settings.port
+    if not _port_free(host, port):
+        raise FrontofficeError(f"Port {port} on {host} is in use (another demo?). Stop it, or set "
+                               "FRONTOFFICE_PORT to another port.")
+    store = open_configured_store(settings)
+    try:
+        workspace = ensure_demo_tenant(store)
+    finally:
+        store.close()
+    brand = _brand(settings.data_dir, seed, people)
+    server = _start_server(settings.data_dir, settings.database_url, host, port)
+    try:
+        report = SendReport()
+        base = f"http://{host}:{port}"
+        files = ("events.ndjson", "marketplace.ndjson", "messages.ndjson")
+        total = sum(_lines(brand / f) for f in files)
+        calls = chain((json.loads(line) for line in (brand / files[0]).open(encoding="utf-8")),
+                      marketplace_calls(brand / files[1]), message_calls(brand / files[2]))
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("sending events over HTTP", total=total)
+            send(base, calls, report, lambda n: progress.advance(task, n))
+        store = open_configured_store(settings)
+        try:
+            pos = import_pos(store, workspace, brand,
+                             Limits(settings.max_event_bytes, settings.max_json_depth))
+            in_log = store.count_events(workspace.id)
+            quarantined = store.count_quarantine(workspace.id)
+        finally:
+            store.close()
+        _print_report(report, pos.imported, pos.repeated_in_file + pos.already_stored,
+                      pos.quarantined, in_log, quarantined)
+        _print_tour(base, brand)
+        if not serve:
+            return
+        console.print(f"[bold]Serving on {base}[/bold] — press Ctrl-C to stop.")
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            console.print("stopping…")
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=20)
+    console.print("stopped.")
+
+
+def _print_report(report: SendReport, pos_imported: int, pos_duplicates: int,
+                  pos_quarantined: int, in_log: int, quarantined: int) -> None:
+    table = Table("source", "sent", "stored now", "already stored", "rejected",
+                  title="demo brand → collector")
+    for source in sorted(report.sent):
+        table.add_row(source, str(report.sent[source]), str(report.accepted[source]),
+                      str(report.duplicates[source]), str(report.rejected[source]))
+    table.add_row("pos (import)", str(pos_imported + pos_duplicates + pos_quarantined),
+                  str(pos_imported), str(pos_duplicates), str(pos_quarantined))
+    console.print(table)
+    console.print(f"event log of workspace 'demo': {in_log:,} events, {quarantined:,} quarantined")
+
+
+def _print_tour(base: str, brand: Path) -> None:
+    console.print(f"\nbrand files: {brand}/ (ground_truth.csv is for evaluation only)")
+    console.print(f"API docs:    {base}/docs   health: {base}/healthz")
+    console.print("try:")
+    auth = f"-H 'Authorization: Bearer {DEMO_TOKEN}'"
+    for line in (
+        f"curl -s {auth} '{base}/api/v1/workspaces/demo/events?limit=3'",
+        f"curl -s {auth} '{base}/api/v1/workspaces/demo/sources'",
+        f"curl -s -u {write_key('web')}: {base}/v1/track "
+        "-d '{\"userId\":\"cus_you\",\"event\":\"Tried The Demo\"}'",
+        f"curl -s {auth} '{base}/api/v1/workspaces/demo/quarantine'",
+    ):
+        console.print(f"  {line}", soft_wrap=True)

@@ -1,0 +1,131 @@
+"""Send a generated demo brand through the real collector, as the brand's systems would.
+
+Tracking events go over HTTP to ``/v1/batch`` with each source's write key; marketplace buyer
+aliases and inbound support messages become identify / track calls of their channels until
+their own intake endpoints exist; store receipts go through ``frontoffice import`` with the
+brand's column mapping. Every id is deterministic, so sending the same brand again stores
+nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from frontoffice.bulk.importer import ImportJob, ImportReport, import_file
+from frontoffice.bulk.mapping import load_mapping
+from frontoffice.domain.events import Limits
+from frontoffice.domain.tenancy import Workspace
+from frontoffice.errors import FrontofficeError
+from frontoffice.services import tenancy
+from frontoffice.storage.port import Store
+
+WORKSPACE = "demo"
+DEMO_TOKEN = "fo_at_demo-reader-token-0001"
+SOURCES = ("web", "app", "pos", "marketplace", "email", "call_centre", "social", "chat")
+BATCH = 100
+
+
+def write_key(source: str) -> str:
+    return f"demo-{source.replace('_', '-')}-write-key-0001"
+
+
+def ensure_demo_tenant(store: Store) -> Workspace:
+    workspace = tenancy.ensure_workspace(store, WORKSPACE, "GLOBAL")
+    for name in SOURCES:
+        if store.source(workspace.id, name) is None:
+            tenancy.create_source(store, workspace.id, name, name, write_key(name))
+    if not any(t.name == "demo-reader" for t in store.tokens(workspace.id)):
+        tenancy.create_token(store, workspace.id, "demo-reader",
+                             ["events:read", "sources:admin", "tokens:admin"], DEMO_TOKEN)
+    return workspace
+
+
+@dataclass
+class SendReport:
+    sent: Counter[str] = field(default_factory=Counter)
+    accepted: Counter[str] = field(default_factory=Counter)
+    duplicates: Counter[str] = field(default_factory=Counter)
+    rejected: Counter[str] = field(default_factory=Counter)
+
+
+def _ndjson(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.strip():
+                yield orjson.loads(line)
+
+
+def marketplace_calls(path: Path) -> Iterator[dict[str, Any]]:
+    for alias in _ndjson(path):
+        address = {k: v for k, v in {"city": alias["ship_to_city"],
+                                     "postalCode": alias["ship_to_postcode"],
+                                     "country": alias["country"]}.items() if v}
+        traits = {"name": alias["display_name"], "email": alias["email"], "address": address,
+                  "marketplace": alias["marketplace"], "marketplaceBuyerId": alias["buyer_id"]}
+        yield {"type": "identify", "messageId": alias["record_id"],
+               "anonymousId": f"{alias['marketplace']}:{alias['buyer_id']}",
+               "timestamp": alias["first_seen"],
+               "traits": {k: v for k, v in traits.items() if v},
+               "context": {"source": "marketplace"}}
+
+
+def message_calls(path: Path) -> Iterator[dict[str, Any]]:
+    for message in _ndjson(path):
+        properties = {k: message[k] for k in ("language", "subject", "body", "order_id",
+                                              "sender_name", "channel") if message.get(k)}
+        yield {"type": "track", "event": "Message Received", "messageId": message["message_id"],
+               "anonymousId": message["sender"], "timestamp": message["sent_at"],
+               "properties": properties, "context": {"source": message["channel"]}}
+
+
+def _batches(calls: Iterable[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    pending: dict[str, list[dict[str, Any]]] = {}
+    for call in calls:
+        source = call.get("context", {}).get("source", "web")
+        group = pending.setdefault(source, [])
+        group.append(call)
+        if len(group) == BATCH:
+            yield source, pending.pop(source)
+    yield from pending.items()
+
+
+def send(base_url: str, calls: Iterable[dict[str, Any]], report: SendReport,
+         progress: Callable[[int], None]) -> None:
+    """POST the calls in 100-event batches; 429 and 5xx are retried after Retry-After."""
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        for source, batch in _batches(calls):
+            body = orjson.dumps({"batch": batch})
+            for attempt in range(20):
+                answer = http.post("/v1/batch", content=body, auth=(write_key(source), ""),
+                                   headers={"Content-Type": "application/json"})
+                if answer.status_code == 200:
+                    break
+                if answer.status_code == 429 or answer.status_code >= 500:
+                    time.sleep(float(answer.headers.get("Retry-After", "1")) * (attempt + 1) / 4)
+                    continue
+                raise FrontofficeError(
+                    f"The collector refused a {source} batch: {answer.status_code} {answer.text}")
+            else:
+                raise FrontofficeError(f"The collector kept refusing {source} batches; is it overloaded?")
+            result = answer.json()
+            report.sent[source] += len(batch)
+            report.accepted[source] += result["accepted"]
+            report.duplicates[source] += result["duplicates"]
+            report.rejected[source] += len(result["rejected"])
+            progress(len(batch))
+
+
+def import_pos(store: Store, workspace: Workspace, brand_dir: Path, limits: Limits) -> ImportReport:
+    source = tenancy.require_source(store, workspace.id, "pos")
+    job = ImportJob(path=brand_dir / "pos.csv", workspace_id=workspace.id, source_id=source.id,
+                    mapping=load_mapping(brand_dir / "pos.mapping.yaml"), limits=limits,
+                    format="csv")
+    return import_file(store, job)
