@@ -6,13 +6,12 @@ workspace, an instance token with ``workspaces:admin`` manages workspaces.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Header, Query
 
 from frontoffice.api.schemas import (
-    ErrorBody,
     EventOut,
     EventPage,
     QuarantineOut,
@@ -23,6 +22,7 @@ from frontoffice.api.schemas import (
     TokenOut,
     WorkspaceIn,
     WorkspaceOut,
+    error_responses,
 )
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
@@ -32,17 +32,14 @@ from frontoffice.services import tenancy
 
 Auth = Annotated[str | None, Header(alias="Authorization")]
 MAX_CURSOR = 2**63 - 1
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": text}
-    for code, text in {
-        400: "Invalid input: the message says which field and why.",
-        401: "Missing or unknown API token.",
-        403: "The token lacks the scope, is disabled, or belongs to another workspace.",
-        404: "No such workspace, source or token.",
-        409: "Already exists.",
-        422: "A parameter or body field has the wrong type or range.",
-    }.items()
-}
+_ERRORS = error_responses({
+    400: "Invalid input: the message says which field and why.",
+    401: "Missing or unknown API token.",
+    403: "The token lacks the scope, is disabled, or belongs to another workspace.",
+    404: "No such workspace, source or token.",
+    409: "Already exists.",
+    422: "A parameter or body field has the wrong type or range.",
+})
 
 
 def _ws(w: Workspace) -> WorkspaceOut:

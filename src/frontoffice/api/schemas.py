@@ -7,6 +7,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def error_responses(described: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for a router: each status documented with the JSON error body."""
+    return {code: {"model": ErrorBody, "description": text} for code, text in described.items()}
+
+
 class ErrorBody(BaseModel):
     code: str = Field(description="Machine-readable error code.")
     message: str = Field(description="What went wrong and what to do next.")

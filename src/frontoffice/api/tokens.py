@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 
+from frontoffice.cache import TtlLookup
 from frontoffice.domain.tenancy import ApiToken, Scope, hash_secret
 
 
@@ -19,28 +18,14 @@ class ApiAuthError(Exception):
 
 class TokenCache:
     def __init__(self, lookup: Callable[[str], ApiToken | None], ttl_seconds: float) -> None:
-        self._lookup = lookup
-        self._ttl = ttl_seconds
-        self._cache: dict[str, tuple[float, ApiToken | None]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlLookup[str, ApiToken | None] = TtlLookup(lookup, ttl_seconds,
+                                                                 max_entries=10_000)
 
     def token(self, secret: str) -> ApiToken | None:
-        key = hash_secret(secret)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None and hit[0] >= now:
-            return hit[1]
-        found = self._lookup(key)
-        with self._lock:
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[key] = (now + self._ttl, found)
-        return found
+        return self._cache.get(hash_secret(secret))
 
     def invalidate(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        self._cache.invalidate()
 
     def authenticate(self, authorization: str | None) -> ApiToken:
         scheme, _, secret = (authorization or "").strip().partition(" ")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from frontoffice.cache import TtlLookup
 from frontoffice.domain.tenancy import Source, Status, Workspace, hash_secret
 
 
@@ -48,28 +47,15 @@ def write_key_from(authorization: str | None, body_key: object) -> str | AuthFai
 
 
 class KeyCache:
-    """Write key hash -> (source, workspace), cached for a few seconds per process."""
+    """Write key -> (source, workspace), cached for a few seconds per process."""
 
     def __init__(self, lookup: Callable[[str], tuple[Source, Workspace] | None],
                  ttl_seconds: float) -> None:
-        self._lookup = lookup
-        self._ttl = ttl_seconds
-        self._cache: dict[str, tuple[float, tuple[Source, Workspace] | None]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlLookup[str, tuple[Source, Workspace] | None] = TtlLookup(
+            lookup, ttl_seconds, max_entries=100_000)
 
     def resolve(self, write_key: str) -> tuple[Source, Workspace] | AuthFailure:
-        key_hash = hash_secret(write_key)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key_hash)
-        if hit is None or hit[0] < now:
-            found = self._lookup(key_hash)
-            with self._lock:
-                if len(self._cache) > 100_000:
-                    self._cache.clear()
-                self._cache[key_hash] = (now + self._ttl, found)
-        else:
-            found = hit[1]
+        found = self._cache.get(hash_secret(write_key))
         if found is None:
             return AuthFailure("Unknown write key.")
         source, workspace = found
@@ -80,5 +66,4 @@ class KeyCache:
         return source, workspace
 
     def invalidate(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        self._cache.invalidate()

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from frontoffice.api.jsonresponse import JsonResponse
-from frontoffice.api.schemas import CollectorResponse, ErrorBody, SegmentBatch, SegmentEvent
+from frontoffice.api.schemas import CollectorResponse, SegmentBatch, SegmentEvent, error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.collector.auth import AuthFailure, write_key_from
 from frontoffice.collector.body import BodyError, decompress, parse_json, read_limited
@@ -22,17 +22,14 @@ from frontoffice.errors import Overloaded
 from frontoffice.storage.port import AppendBatch
 
 SINGLE_TYPES = ("identify", "track", "page", "screen", "group", "alias")
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": text}
-    for code, text in {
-        400: "Malformed JSON, bad encoding, wrong types or (batch) every event invalid.",
-        401: "Missing, unknown or disabled write key.",
-        413: "Request (or a single event) over the size limit.",
-        415: "Unsupported Content-Encoding.",
-        429: "Write path saturated: retry after Retry-After seconds.",
-        503: "Storage unavailable: retry.",
-    }.items()
-}
+_ERRORS = error_responses({
+    400: "Malformed JSON, bad encoding, wrong types or (batch) every event invalid.",
+    401: "Missing, unknown or disabled write key.",
+    413: "Request (or a single event) over the size limit.",
+    415: "Unsupported Content-Encoding.",
+    429: "Write path saturated: retry after Retry-After seconds.",
+    503: "Storage unavailable: retry.",
+})
 
 
 def error(status: int, code: str, message: str, headers: dict[str, str] | None = None,
