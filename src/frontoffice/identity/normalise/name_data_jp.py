@@ -1,9 +1,10 @@
 """Readings of common Japanese names where a general dictionary reads them otherwise.
 
-pykakasi reads kanji as words (蓮 → はす "lotus", 陽翔 → ようしょう); names have their own
-readings (れん, はると). A name listed here is read only with the readings given, most common
-first; a name not listed falls back to pykakasi. Many given names have several accepted
-readings (幸子 さちこ/ゆきこ): all are kept so that either romanisation matches.
+A general dictionary reads kanji as words, or gives a name only its most common reading
+(SudachiPy: 悠人 → ゆうにん, 結翔 → ゆいか, 幸子 → さちこ only); names have their own readings
+(ゆうと, ゆいと, さちこ/ゆきこ). A name listed here is read only with the readings given, most
+common first; a name not listed falls back to SudachiPy's reading. Many given names have several
+accepted readings: all are kept so that either romanisation matches.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Each function returns the spellings of a token, the canonical one first:
 
 * Latin: diacritics folded (anyascii); German umlauts give both ``muller`` and ``mueller``.
 * Cyrillic: anyascii (``Алексей`` → ``aleksei``); transliteration habits are left to the phonetic key.
-* Japanese kana and kanji: Hepburn via pykakasi, with name readings from :mod:`.name_data_jp`.
+* Japanese kana and kanji: Hepburn (:mod:`.kana`) of SudachiPy's readings, with name readings from
+  :mod:`.name_data_jp`.
 * Chinese Han: toneless pinyin via pypinyin, surnames read as surnames (曾 → zeng).
 * Hangul: Revised Romanisation syllable by syllable, without sound changes across syllables (the
   rule for personal names); surnames in their conventional spelling (김 → kim).
@@ -74,7 +75,7 @@ def korean(token: str, family: bool) -> tuple[str, ...]:
 
 
 def japanese(token: str) -> tuple[str, ...]:
-    """Hepburn spellings of a Japanese name: listed name readings, else pykakasi's reading."""
+    """Hepburn spellings of a Japanese name: listed name readings, else the dictionary's reading."""
     expanded = _expand_iteration_mark(token)
     readings = JP_NAME_READINGS.get(token) or JP_NAME_READINGS.get(expanded)
     if readings is None:
