@@ -265,3 +265,14 @@ def test_workspaces_are_isolated_for_writing_and_reading(fresh: Live) -> None:
         assert [e["user_id"] for e in events] == ["alice"]
         entries = as_a.get(f"/api/v1/workspaces/{ws_a}/quarantine").json()["entries"]
         assert len(entries) == 1 and entries[0]["source_id"] == a.tenant.source_id
+
+
+def test_global_privacy_control_header_is_kept_on_every_event(fresh: Live) -> None:
+    batch = [track(), track()]
+    answer = post(fresh, "/v1/batch", {"batch": batch}, headers={"Sec-GPC": "1"})
+    assert answer.status_code == 200, answer.text
+    for event in batch:
+        assert fresh.stored(event["messageId"])["payload"]["context"]["gpc"] is True
+    plain = track()
+    post(fresh, "/v1/batch", {"batch": [plain]})
+    assert "gpc" not in fresh.stored(plain["messageId"])["payload"].get("context", {})

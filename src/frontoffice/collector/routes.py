@@ -75,8 +75,15 @@ def collector_router(container: Container) -> APIRouter:
                 return error(400, "invalid_request", "'batch' must be an array of events.")
         else:
             items = [body]
+        batch_fields: dict[str, Any] = body if forced_type is None else {}
+        if request.headers.get("sec-gpc", "").strip() == "1":
+            # Global Privacy Control arrives as a header; keep it on every event it came with
+            # so consent (a projection of the log) can honour it.
+            context = batch_fields.get("context")
+            batch_fields = {**batch_fields,
+                            "context": {**(context if isinstance(context, dict) else {}), "gpc": True}}
         accepted, rejected = normalise_batch(
-            items, batch=body if forced_type is None else {}, forced_type=forced_type,
+            items, batch=batch_fields, forced_type=forced_type,
             source_id=source.id, received_at=received_at, limits=limits, check_depth=False)
         listed = [r.as_dict() for r in rejected]
         if forced_type is not None and rejected:
