@@ -40,7 +40,7 @@ def run(database_url: str, tmp_path: Path, *args: str) -> str:
 
 
 def test_workspace_source_token_commands(database_url: str, tmp_path: Path) -> None:
-    assert "applied 1 migration" in run(database_url, tmp_path, "db", "upgrade")
+    assert "0001_event_log" in run(database_url, tmp_path, "db", "upgrade")
     assert "pending: none" in run(database_url, tmp_path, "db", "status")
     assert "workspace acme created" in run(database_url, tmp_path, "workspace", "create", "acme",
                                             "--region", "EU")

@@ -45,8 +45,11 @@ def test_migrations_are_versioned_and_idempotent(store: SqlStore) -> None:
 def test_a_new_database_reports_pending_migrations(database_url: str) -> None:
     fresh = open_store(database_url)
     try:
-        assert fresh.pending_migrations() == ["0001_event_log"]
-        assert fresh.upgrade() == ["0001_event_log"]
+        pending = fresh.pending_migrations()
+        assert pending[0] == "0001_event_log"
+        assert pending == sorted(pending)
+        assert fresh.upgrade() == pending
+        assert fresh.pending_migrations() == []
     finally:
         fresh.close()
 
