@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontoffice import __version__
 from frontoffice.api.admin import admin_router
+from frontoffice.api.commerce import commerce_router
 from frontoffice.api.schemas import SegmentBatch, SegmentEvent
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
@@ -32,6 +33,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.include_router(collector_router(container))
     app.include_router(admin_router(container))
+    app.include_router(commerce_router(container))
 
     @app.get("/healthz", tags=["ops"])
     def health() -> dict[str, Any]:

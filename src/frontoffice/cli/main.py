@@ -9,6 +9,7 @@ import click
 from frontoffice import __version__
 from frontoffice.cli.admin import db, settings_cmd, source, token, workspace
 from frontoffice.cli.bulk import export_cmd, import_cmd
+from frontoffice.cli.commerce import commerce
 from frontoffice.cli.demo import demo
 from frontoffice.cli.serve import serve
 
@@ -27,6 +28,7 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
 
 for command in (db, workspace, source, token, settings_cmd, serve, import_cmd, export_cmd, demo):
     cli.add_command(command)
+cli.add_command(commerce)
 
 
 def main() -> None:
