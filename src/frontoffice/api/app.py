@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from frontoffice import __version__
 from frontoffice.api.admin import admin_router
 from frontoffice.api.commerce import commerce_router
+from frontoffice.api.consent import consent_router
 from frontoffice.api.schemas import SegmentBatch, SegmentEvent
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
@@ -34,6 +35,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(collector_router(container))
     app.include_router(admin_router(container))
     app.include_router(commerce_router(container))
+    app.include_router(consent_router(container))
 
     @app.get("/healthz", tags=["ops"])
     def health() -> dict[str, Any]:

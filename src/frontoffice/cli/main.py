@@ -10,6 +10,7 @@ from frontoffice import __version__
 from frontoffice.cli.admin import db, settings_cmd, source, token, workspace
 from frontoffice.cli.bulk import export_cmd, import_cmd
 from frontoffice.cli.commerce import commerce
+from frontoffice.cli.consent import consent
 from frontoffice.cli.demo import demo
 from frontoffice.cli.serve import serve
 
@@ -29,6 +30,7 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
 for command in (db, workspace, source, token, settings_cmd, serve, import_cmd, export_cmd, demo):
     cli.add_command(command)
 cli.add_command(commerce)
+cli.add_command(consent)
 
 
 def main() -> None:
