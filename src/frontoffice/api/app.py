@@ -15,6 +15,7 @@ from frontoffice import __version__
 from frontoffice.api.admin import admin_router
 from frontoffice.api.commerce import commerce_router
 from frontoffice.api.consent import consent_router
+from frontoffice.api.identity import identity_router
 from frontoffice.api.schemas import SegmentBatch, SegmentEvent
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
@@ -34,6 +35,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.include_router(collector_router(container))
     app.include_router(admin_router(container))
+    app.include_router(identity_router(container))
     app.include_router(commerce_router(container))
     app.include_router(consent_router(container))
 

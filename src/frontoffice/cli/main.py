@@ -12,6 +12,7 @@ from frontoffice.cli.bulk import export_cmd, import_cmd
 from frontoffice.cli.commerce import commerce
 from frontoffice.cli.consent import consent
 from frontoffice.cli.demo import demo
+from frontoffice.cli.identity import people, resolve
 from frontoffice.cli.serve import serve
 
 
@@ -31,6 +32,8 @@ for command in (db, workspace, source, token, settings_cmd, serve, import_cmd, e
     cli.add_command(command)
 cli.add_command(commerce)
 cli.add_command(consent)
+cli.add_command(resolve)
+cli.add_command(people)
 
 
 def main() -> None:

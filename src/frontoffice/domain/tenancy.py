@@ -44,6 +44,7 @@ class Scope(StrEnum):
     TOKENS_ADMIN = "tokens:admin"
     EVENTS_READ = "events:read"
     EVENTS_WRITE = "events:write"
+    IDENTITY_ADMIN = "identity:admin"  # merge and split people
     CONSENT_WRITE = "consent:write"  # record consent captured elsewhere (banners, call centre)
 
 

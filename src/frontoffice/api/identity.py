@@ -1,0 +1,204 @@
+"""People API: golden records, lookups by any identifier, timeline, identity graph, history,
+and person decisions (split, merge). The router also runs the projector in the background:
+every ~100 ms it applies new log events of every active workspace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, FastAPI, Header, Query
+from pydantic import BaseModel, Field
+
+from frontoffice.api.schemas import ErrorBody, EventOut
+from frontoffice.api.tokens import ApiAuthError
+from frontoffice.bootstrap import Container
+from frontoffice.domain.tenancy import Scope, Status, Workspace
+from frontoffice.services import identity
+
+Auth = Annotated[str | None, Header(alias="Authorization")]
+PROJECTOR_INTERVAL_S = 0.1
+log = logging.getLogger(__name__)
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in {
+        400: "Invalid input: the message says which field and why.",
+        401: "Missing or unknown API token.",
+        403: "The token lacks the scope, is disabled, or belongs to another workspace.",
+        404: "No such workspace or person.",
+        422: "A parameter or body field has the wrong type or range.",
+    }.items()
+}
+
+
+class IdentifierOut(BaseModel):
+    kind: str
+    value: str
+
+
+class RecordOut(BaseModel):
+    record_id: str
+    source_id: str
+    seq: int
+    observed_at: str
+
+
+class PersonOut(BaseModel):
+    person_id: str = Field(description="The live id; an old id of a merged person redirects here.")
+    requested_id: str
+    record_count: int
+    first_seen: str
+    last_seen: str
+    traits: dict[str, Any] = Field(description="Golden traits: value, rule and provenance each.")
+    identifiers: list[IdentifierOut]
+    records: list[RecordOut]
+
+
+class LookupOut(BaseModel):
+    kind: str
+    value: str
+    person_ids: list[str]
+
+
+class GraphOut(BaseModel):
+    person_id: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+
+
+class HistoryOut(BaseModel):
+    person_id: str
+    entries: list[dict[str, Any]]
+
+
+class TimelineOut(BaseModel):
+    person_id: str
+    events: list[EventOut]
+
+
+class SplitIn(BaseModel):
+    records: list[Annotated[str, Field(min_length=1, max_length=600)]] = Field(
+        min_length=1, max_length=10_000, description="Record ids to split off the person.")
+    reason: str = Field(default="", max_length=1000)
+
+
+class MergeIn(BaseModel):
+    other_person_id: str = Field(min_length=1, max_length=200)
+    reason: str = Field(default="", max_length=1000)
+
+
+class DecisionOut(BaseModel):
+    person_ids: list[str]
+
+
+def _clean(text: str) -> str:
+    if "\x00" in text:
+        raise ApiAuthError(404, "not_found", "Not found.")
+    return text
+
+
+def identity_router(c: Container) -> APIRouter:
+    hub = identity.IdentityHub(c.store)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_follow(hub, c))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    router = APIRouter(prefix="/api/v1/workspaces/{ws}/people", tags=["admin", "identity"],
+                       responses=_ERRORS, lifespan=lifespan)
+    store = c.store
+
+    def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
+        token = c.tokens.authenticate(auth)
+        workspace = None if "\x00" in ws else store.workspace(ws)
+        if token.workspace_id is not None and (workspace is None or workspace.id != token.workspace_id):
+            raise ApiAuthError(403, "forbidden", "This token can only be used on its own workspace.")
+        if workspace is None:
+            raise ApiAuthError(404, "not_found", f"No workspace {ws!r}.")
+        c.tokens.authorise(auth, scope, workspace.id)
+        return workspace
+
+    @router.get("/lookup", response_model=LookupOut)
+    def lookup(ws: str, kind: Annotated[str, Query(max_length=40)],
+               value: Annotated[str, Query(min_length=1, max_length=600)],
+               country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$")] = None,
+               authorization: Auth = None) -> LookupOut:
+        """People holding an identifier (normalised as resolution does: email case, phone E.164)."""
+        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
+        found = identity.lookup(store, workspace.id, _clean(kind), _clean(value), country)
+        return LookupOut(kind=kind, value=value, person_ids=found)
+
+    @router.get("/{person_id}", response_model=PersonOut)
+    def person(ws: str, person_id: str, authorization: Auth = None) -> PersonOut:
+        """The golden record: traits with provenance, identifiers and records."""
+        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
+        return PersonOut.model_validate(identity.profile(store, workspace.id, _clean(person_id)))
+
+    @router.get("/{person_id}/events", response_model=TimelineOut)
+    def timeline(ws: str, person_id: str, authorization: Auth = None,
+                 limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> TimelineOut:
+        """The person's events across every channel, oldest first (the latest ``limit``)."""
+        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
+        pid, rows = identity.timeline(store, workspace.id, _clean(person_id), limit)
+        return TimelineOut(person_id=pid, events=[
+            EventOut(seq=r.seq, source_id=r.source_id, message_id=r.record.message_id,
+                     family=r.record.family, type=r.record.type, event=r.record.event,
+                     user_id=r.record.user_id, anonymous_id=r.record.anonymous_id,
+                     timestamp=r.record.timestamp, received_at=r.record.received_at,
+                     payload=orjson.loads(r.record.payload)) for r in rows])
+
+    @router.get("/{person_id}/graph", response_model=GraphOut)
+    def graph(ws: str, person_id: str, authorization: Auth = None) -> GraphOut:
+        """Records and identifiers as nodes; which identifiers merge; merge evidence."""
+        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
+        return GraphOut.model_validate(identity.identity_graph(store, workspace.id, _clean(person_id)))
+
+    @router.get("/{person_id}/history", response_model=HistoryOut)
+    def history(ws: str, person_id: str, authorization: Auth = None) -> HistoryOut:
+        """Merges, splits and blocked merges of this person, each with its evidence."""
+        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
+        pid = identity.require_person(store, workspace.id, _clean(person_id))
+        return HistoryOut(person_id=pid, entries=identity.history(store, workspace.id, pid))
+
+    @router.post("/{person_id}/split", response_model=DecisionOut)
+    def split(ws: str, person_id: str, body: SplitIn, authorization: Auth = None) -> DecisionOut:
+        """Split records off a person; they never rejoin the rest automatically."""
+        workspace = workspace_for(authorization, Scope.IDENTITY_ADMIN, ws)
+        pids = identity.split(store, hub, workspace.id, _clean(person_id),
+                              [_clean(r) for r in body.records], body.reason)
+        return DecisionOut(person_ids=pids)
+
+    @router.post("/{person_id}/merge", response_model=DecisionOut)
+    def merge(ws: str, person_id: str, body: MergeIn, authorization: Auth = None) -> DecisionOut:
+        """Merge another person into this one (a person's decision, remembered on rebuild)."""
+        workspace = workspace_for(authorization, Scope.IDENTITY_ADMIN, ws)
+        pid = identity.merge(store, hub, workspace.id, _clean(person_id),
+                             _clean(body.other_person_id), body.reason)
+        return DecisionOut(person_ids=[pid])
+
+    return router
+
+
+async def _follow(hub: identity.IdentityHub, c: Container) -> None:
+    """Catch every active workspace up with its log, every ``PROJECTOR_INTERVAL_S``."""
+    while True:
+        try:
+            for workspace in await asyncio.to_thread(c.store.workspaces):
+                if workspace.status is Status.ACTIVE:
+                    await asyncio.to_thread(hub.catch_up, workspace.id)
+        except Exception:  # the projector must outlive one bad batch; the log shows it
+            log.exception("identity projector failed; retrying")
+            await asyncio.sleep(1)
+        await asyncio.sleep(PROJECTOR_INTERVAL_S)

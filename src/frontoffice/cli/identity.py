@@ -1,0 +1,109 @@
+"""``frontoffice resolve`` and ``frontoffice people``: identity resolution from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import orjson
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from frontoffice.cli.context import console, friendly_errors, store_from
+from frontoffice.services import identity
+from frontoffice.services.tenancy import require_workspace
+from frontoffice.storage.identity_sql import IdentitySql
+
+_WORKSPACE = click.option("--workspace", "-w", required=True, help="Workspace name or id.")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
+
+
+@click.command("resolve")
+@_WORKSPACE
+@click.option("--rebuild", is_flag=True, help="Drop the identity projection and replay the whole log "
+              "(person decisions are kept).")
+@click.pass_context
+@friendly_errors
+def resolve(ctx: click.Context, workspace: str, rebuild: bool) -> None:
+    """Resolve the workspace's records into people: apply the log since the last run."""
+    with store_from(ctx) as store:
+        ws = require_workspace(store, workspace)
+        hub = identity.IdentityHub(store)
+        done_before = 0 if rebuild else IdentitySql(store).count_records(ws.id)
+        total = max(0, store.count_events(ws.id) - done_before)
+        columns = (TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task("resolve", total=total or None)
+
+            def advance(n: int) -> None:
+                bar.advance(task, n)
+
+            done = hub.rebuild(ws.id, advance) if rebuild else hub.catch_up(ws.id, advance)
+        persons = IdentitySql(store).count_persons(ws.id)
+        table = Table(title=f"identity resolution of workspace {ws.name!r}")
+        for name in ("events applied", "people", "people changed", "seconds", "events/s",
+                     "stitch p50 ms", "stitch p99 ms"):
+            table.add_column(name, justify="right")
+        rate = done.events / done.seconds if done.seconds else 0.0
+        table.add_row(f"{done.events:,}", f"{persons:,}", f"{done.persons_changed:,}",
+                      f"{done.seconds:.2f}", f"{rate:,.0f}", f"{_percentile(done.stitch_ms, 0.5):.3f}",
+                      f"{_percentile(done.stitch_ms, 0.99):.3f}")
+        console.print(table)
+
+
+@click.group()
+def people() -> None:
+    """People (golden records): show one, export all."""
+
+
+@people.command("show")
+@click.argument("identifier")
+@_WORKSPACE
+@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON.")
+@click.pass_context
+@friendly_errors
+def people_show(ctx: click.Context, identifier: str, workspace: str, as_json: bool) -> None:
+    """Show the person behind IDENTIFIER: a person id, kind:value (email:a@b.com,
+    phone:+4915..., user_id:cus_1, loyalty_id:...) or a bare email address."""
+    with store_from(ctx) as store:
+        ws = require_workspace(store, workspace)
+        person = identity.profile(store, ws.id, identity.find(store, ws.id, identifier))
+        if as_json:
+            click.echo(orjson.dumps(person, option=orjson.OPT_INDENT_2).decode())
+            return
+        console.print(f"[bold]{person['person_id']}[/bold]: {person['record_count']} records, "
+                      f"{person['first_seen']} → {person['last_seen']}")
+        traits = Table(title="golden traits")
+        for name in ("trait", "value", "rule", "source", "record", "observed"):
+            traits.add_column(name)
+        for name, trait in person["traits"].items():
+            if "values" in trait:
+                shown = ", ".join(str(v["value"]) for v in trait["values"])
+                traits.add_row(name, shown, trait["rule"], "", "", "")
+            else:
+                traits.add_row(name, str(trait["value"]), trait["rule"], trait["source_id"],
+                               trait["record_id"], trait["observed_at"])
+        console.print(traits)
+        ids = ", ".join(f"{i['kind']}:{i['value']}" for i in person["identifiers"])
+        console.print(f"identifiers: {ids or '(none)'}")
+
+
+@people.command("export")
+@_WORKSPACE
+@click.option("--out", "folder", type=click.Path(path_type=Path), required=True,
+              help="Folder to write people.<format> and mapping.<format> into.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="File format.")
+@click.pass_context
+@friendly_errors
+def people_export(ctx: click.Context, workspace: str, folder: Path, fmt: str) -> None:
+    """Export golden records and the record → person mapping."""
+    with store_from(ctx) as store:
+        ws = require_workspace(store, workspace)
+        paths = identity.export(store, ws.id, folder, fmt)
+        for name, path in paths.items():
+            console.print(f"{name}: {path}")

@@ -1,0 +1,48 @@
+"""The deterministic tier on the demo brand: figures are printed (run with -s), not asserted;
+only the invariants are."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from frontoffice.cli.main import cli
+from frontoffice.identity.evaluation import evaluate
+from frontoffice.identity.projector import Projector
+from frontoffice.storage import open_store
+from frontoffice.storage.identity_sql import IdentitySql
+from tests.support.server import free_port
+
+
+def test_the_demo_brand_resolved_live_by_the_server_equals_a_rebuild(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTOFFICE_PORT", str(free_port()))
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "demo", "run", "--people", "60",
+                                      "--no-serve"])
+    assert result.exit_code == 0, result.output
+    store = open_store(f"sqlite:///{tmp_path / 'frontoffice.db'}")
+    try:
+        workspace = store.workspace("demo")
+        assert workspace is not None
+        sql = IdentitySql(store)
+        Projector(store, workspace.id).catch_up()  # the server's background projector did most
+        live = (list(sql.iter_persons(workspace.id)), sql.mapping(workspace.id))
+        progress = Projector(store, workspace.id).rebuild()
+        mapping = sql.mapping(workspace.id)
+        assert (list(sql.iter_persons(workspace.id)), mapping) == live
+        assert len(mapping) == store.count_events(workspace.id)
+        predicted = {rid.split(":", 1)[1]: pid for rid, _, pid in mapping}
+        with (tmp_path / "demo-brand" / "ground_truth.csv").open() as handle:
+            truth = {r["record_id"]: r["person_id"] for r in csv.DictReader(handle)
+                     if r["record_id"] in predicted}
+        scores = evaluate(predicted, truth)
+        ms = sorted(progress.stitch_ms) or [0.0]
+        print(f"\ndemo (60 people, {len(truth)} records): pairwise precision {scores.pairs.precision:.4f} "
+              f"recall {scores.pairs.recall:.4f} F1 {scores.pairs.f1:.4f}; over-merged people "
+              f"{scores.over_merged_share:.3f}; stitch p50 {ms[len(ms) // 2]:.3f} ms "
+              f"p99 {ms[int(len(ms) * 0.99)]:.3f} ms over {progress.events} events")
+    finally:
+        store.close()

@@ -1,0 +1,140 @@
+"""The identity projection on SQLite and PostgreSQL: resolve, resume, rebuild, decide."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontoffice.identity.projector import Projector
+from frontoffice.identity.rules import person_id_for
+from frontoffice.services import identity
+from frontoffice.storage.identity_sql import IdentitySql, ProjectionConflict
+from frontoffice.storage.sql import SqlStore
+from tests.integration.identity_support import Brand, brand, identify, page
+
+
+def household(b: Brand) -> None:
+    b.send("web",
+           page("m1", "2026-01-01T10:00:00Z", "anon-1"),
+           page("m2", "2026-01-01T10:01:00Z", "anon-1"),
+           identify("m3", "2026-01-01T10:02:00Z", user="cus_ann", anon="anon-1",
+                    email="Ann.Smith@Posteo.de", firstName="Ann", lastName="Smith",
+                    phone="+49 170 1234567"),
+           identify("m4", "2026-01-02T09:00:00Z", user="cus_bob", email="family@web.de"),
+           identify("m5", "2026-01-02T09:00:00Z", user="cus_cem", email="family@web.de"),
+           identify("m6", "2026-01-02T09:00:00Z", user="cus_dan", email="family@web.de"),
+           identify("m7", "2026-01-03T09:00:00Z", anon="x", email="test@test.com"),
+           identify("m8", "2026-01-03T09:05:00Z", anon="y", email="test@test.com"))
+    b.send("pos",
+           identify("R-1", "2026-02-01T12:00:00Z", anon="R-1", email="ann.smith@posteo.de",
+                    name="Ann Smith", address={"city": "Berlin", "postalCode": "10115", "country": "DE"}),
+           identify("R-2", "2026-02-02T12:00:00Z", anon="R-2", phone="030 1234567",
+                    address={"country": "DE"}, name="Someone Else"))
+
+
+def resolve(store: SqlStore, ws: str) -> Projector:
+    projector = Projector(store, ws)
+    projector.catch_up()
+    return projector
+
+
+def test_anonymous_visits_a_login_and_a_store_receipt_become_one_person(store: SqlStore) -> None:
+    b = brand(store)
+    household(b)
+    resolve(store, b.workspace_id)
+    pid = identity.find(store, b.workspace_id, "email:ANN.SMITH@posteo.de")
+    assert pid == person_id_for(b.rid("web", "m1"))
+    person = identity.profile(store, b.workspace_id, pid)
+    assert {r["record_id"] for r in person["records"]} == {
+        b.rid("web", m) for m in ("m1", "m2", "m3")} | {b.rid("pos", "R-1")}
+    assert person["traits"]["email"]["value"] == "ann.smith@posteo.de"
+    assert person["traits"]["address"]["record_id"] == b.rid("pos", "R-1")
+    assert person["traits"]["firstName"] == {"value": "Ann", "rule": "trusted_source",
+                                             "source_id": b.sources["web"], "record_id": b.rid("web", "m3"),
+                                             "observed_at": "2026-01-01T10:02:00.000Z"}
+    assert identity.lookup(store, b.workspace_id, "phone", "+491701234567") == [pid]
+
+
+def test_a_family_email_and_a_test_account_merge_nobody(store: SqlStore) -> None:
+    b = brand(store)
+    household(b)
+    resolve(store, b.workspace_id)
+    sql = IdentitySql(store)
+    people = {sql.persons_of(b.workspace_id, [b.rid("web", m)])[b.rid("web", m)] for m in ("m4", "m5", "m6")}
+    assert len(people) == 3
+    assert sql.persons_of(b.workspace_id, [b.rid("web", "m7")]) != sql.persons_of(
+        b.workspace_id, [b.rid("web", "m8")])
+    assert identity.lookup(store, b.workspace_id, "email", "family@web.de") == []  # generic: not indexed
+
+
+def test_the_projector_resumes_from_its_checkpoint(store: SqlStore) -> None:
+    b = brand(store)
+    household(b)
+    resolve(store, b.workspace_id)
+    b.send("app", identify("a1", "2026-03-01T08:00:00Z", user="cus_ann", anon="app-anon"))
+    again = Projector(store, b.workspace_id)
+    progress = again.catch_up()
+    assert progress.events == 1
+    from_scratch = Projector(store, b.workspace_id)
+    from_scratch.rebuild()
+    assert again.graph.partition() == from_scratch.graph.partition()
+    assert again.graph.person_of(b.rid("app", "a1")) == person_id_for(b.rid("web", "m1"))
+
+
+def test_rebuilding_from_the_log_gives_the_same_people_and_golden_records(store: SqlStore) -> None:
+    b = brand(store)
+    household(b)
+    projector = resolve(store, b.workspace_id)
+    sql = IdentitySql(store)
+    before = (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id))
+    projector.rebuild()
+    assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == before
+    Projector(store, b.workspace_id).rebuild()  # a fresh process, too
+    assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == before
+
+
+def test_a_split_is_kept_on_rebuild_and_published_as_a_change_event(store: SqlStore) -> None:
+    b = brand(store)
+    household(b)
+    hub = identity.IdentityHub(store)
+    hub.catch_up(b.workspace_id)
+    ann = person_id_for(b.rid("web", "m1"))
+    pids = identity.split(store, hub, b.workspace_id, ann, [b.rid("pos", "R-1")], "cashier typo")
+    assert pids == sorted([ann, person_id_for(b.rid("pos", "R-1"))])
+    sql = IdentitySql(store)
+    types = [e["type"] for e in sql.outbox(b.workspace_id)]
+    assert "person.split" in types and "person.updated" in types
+    identity.IdentityHub(store).rebuild(b.workspace_id)
+    receipt = b.rid("pos", "R-1")
+    assert sql.persons_of(b.workspace_id, [receipt])[receipt] == person_id_for(receipt)
+    merged = identity.merge(store, identity.IdentityHub(store), b.workspace_id, ann,
+                            person_id_for(b.rid("pos", "R-1")), "verified by phone")
+    assert merged == ann
+    assert identity.find(store, b.workspace_id, person_id_for(b.rid("pos", "R-1"))) == ann  # redirected
+    history = identity.history(store, b.workspace_id, ann)
+    assert any(h["kind"] == "merged" and h["evidence"]["detail"] == "verified by phone" for h in history)
+
+
+def test_the_timeline_lists_the_persons_events_across_channels(store: SqlStore) -> None:
+    b = brand(store)
+    household(b)
+    resolve(store, b.workspace_id)
+    _, events = identity.timeline(store, b.workspace_id, person_id_for(b.rid("web", "m1")), 100)
+    assert [e.record.message_id for e in events] == ["m1", "m2", "m3", "R-1"]
+
+
+def test_a_second_projector_on_the_same_workspace_backs_off_instead_of_writing_twice(store: SqlStore) -> None:
+    b = brand(store)
+    household(b)
+    server, cli = Projector(store, b.workspace_id), Projector(store, b.workspace_id)
+    server.catch_up()
+    cli.catch_up()  # loads what the server wrote: nothing left to do
+    b.send("app", identify("a1", "2026-03-01T08:00:00Z", user="cus_ann", anon="app-anon"))
+    server.catch_up()
+    b.send("app", identify("a2", "2026-03-02T08:00:00Z", user="cus_zoe"))
+    with pytest.raises(ProjectionConflict, match="Another projector"):
+        cli.catch_up()
+    assert cli.catch_up().events == 1  # reloaded, then applied only a2
+    sql = IdentitySql(store)
+    built = (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id))
+    Projector(store, b.workspace_id).rebuild()
+    assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == built
