@@ -1,0 +1,133 @@
+"""The one module that touches Splink and DuckDB, both imported on first use (they are heavy and
+the rest of frontoffice never needs them).
+
+Everything crosses this boundary as plain data: a settings dict in, column dicts out. Each call
+opens its own in-memory DuckDB connection and closes it, so nothing is shared between calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from frontoffice.identity.probabilistic.columns import COLUMNS, LIST_COLUMNS
+
+Columns = dict[str, list[Any]]
+"""A table as column name → values."""
+
+_SPLINK_LOGGERS = ("splink",)
+_PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
+
+
+def _arrow(table: Columns) -> Any:
+    import pyarrow as pa
+
+    fields = [pa.field(n, pa.list_(pa.string()) if n in LIST_COLUMNS else pa.string()) for n in COLUMNS]
+    return pa.Table.from_pydict({n: table[n] for n in COLUMNS}, schema=pa.schema(fields))
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Splink logs its progress at INFO; keep it to warnings while we run it."""
+    saved = [(name, logging.getLogger(name).level) for name in _SPLINK_LOGGERS]
+    for name, _ in saved:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, level in saved:
+            logging.getLogger(name).setLevel(level)
+
+
+@contextmanager
+def _database(threads: int | None) -> Iterator[Any]:
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"SET threads TO {int(threads)}")
+    try:
+        yield DuckDBAPI(connection=con)
+    finally:
+        con.close()
+
+
+def train(
+    table: Columns,
+    settings: dict[str, Any],
+    training_rules: Sequence[str],
+    *,
+    u_max_pairs: float,
+    em_max_pairs: float,
+    seed: int,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Unsupervised training: u by random sampling, m by one EM session per training rule.
+    Returns the settings with the trained m and u."""
+    from splink import Linker
+
+    with _quiet(), _database(threads) as db_api:
+        linker = Linker(db_api.register(_arrow(table), table_name="records"), settings, log_level=None)
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+        for rule in training_rules:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
+            )
+        trained: dict[str, Any] = linker.misc.save_model_to_json()
+        return trained
+
+
+def predict(
+    settings: dict[str, Any],
+    table: Columns,
+    against: Columns | None = None,
+    *,
+    threshold_weight: float,
+    threads: int | None = None,
+) -> Columns:
+    """Scored pairs above ``threshold_weight``: ``unique_id_l``, ``unique_id_r``, ``match_weight``,
+    ``match_probability`` and one ``gamma_<comparison>`` column per comparison.
+
+    Without ``against`` every blocked pair within ``table`` is scored; with it, the pairs of
+    ``table`` with ``against`` and within ``table`` (a micro-batch of new records against existing
+    ones)."""
+    from splink import Linker
+
+    with _quiet(), _database(threads) as db_api:
+        new = db_api.register(_arrow(table), table_name="records")
+        linker = Linker(new, settings, log_level=None)
+        if against is None:
+            frames = [linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")]
+        else:
+            old = db_api.register(_arrow(against), table_name="existing")
+            frames = [
+                linker.inference.predict_between(
+                    new, old, threshold_match_weight=threshold_weight, warning_mode="never"
+                ),
+                linker.inference.predict_within(new, threshold_match_weight=threshold_weight,
+                                                warning_mode="never"),
+            ]
+        out: Columns = {}
+        wanted = [*_PAIR_COLUMNS, *(f"gamma_{c['output_column_name']}" for c in settings["comparisons"])]
+        for frame in frames:
+            sql = f"SELECT {', '.join(wanted)} FROM {frame.physical_name}"
+            for name, values in db_api.duckdb_con.sql(sql).to_arrow_table().to_pydict().items():
+                out.setdefault(name, []).extend(values)
+        return out
+
+
+def count_pairs(table: Columns, rules: Sequence[str]) -> dict[str, int]:
+    """Pairs each blocking rule adds to those of the rules before it (exact counts)."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    with _quiet(), _database(None) as db_api:
+        records = count_comparisons_from_blocking_rules(
+            db_api.register(_arrow(table), table_name="records"),
+            blocking_rules=list(rules),
+            link_type="dedupe_only",
+            record_sample_proportion=1.0,
+        )
+        return {rule: int(r["marginal_comparison_count"]) for rule, r in zip(rules, records, strict=True)}

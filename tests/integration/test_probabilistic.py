@@ -1,0 +1,170 @@
+"""The probabilistic tier end to end on real Splink + DuckDB: trained without labels on a small
+demo brand, it merges the same person across scripts and keeps look-alike people apart."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from frontoffice.demo import generate
+from frontoffice.identity.model import PersonAttributes
+from frontoffice.identity.probabilistic import (
+    DEFAULT_AUTO_WEIGHT,
+    Model,
+    ScoredPair,
+    cluster,
+    partition,
+    resolve_csv,
+    score,
+    train,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.identity_quality import attributes, demo_records  # noqa: E402
+
+Record = tuple[str, PersonAttributes]
+
+
+def person(
+    country: str, given: str, family: str, birth: str, postcode: str, city: str, street: str = ""
+) -> PersonAttributes:
+    return attributes(country, given=given, family=family, birth_date=birth, postcode=postcode, city=city,
+                      street=street)
+
+
+SAME_PERSON: dict[str, tuple[PersonAttributes, PersonAttributes]] = {
+    "Иванов = Ivanov": (
+        person("RU", "Сергей", "Иванов", "1985-03-14", "101000", "Москва"),
+        person("RU", "Sergei", "Ivanov", "1985-03-14", "101000", "Moskva"),
+    ),
+    "山田 太郎 = Yamada Taro": (
+        person("JP", "山田 太郎", "", "1979-11-02", "160-0022", "新宿区"),
+        person("JP", "Taro", "Yamada", "1979-11-02", "160-0022", "Shinjuku"),
+    ),
+    "김민준 = Kim Minjun": (
+        person("KR", "김민준", "", "1992-07-21", "04524", "서울"),
+        person("KR", "Minjun", "Kim", "1992-07-21", "04524", "Seoul"),
+    ),
+    "王伟 = Wang Wei": (
+        person("CN", "王伟", "", "1988-05-30", "100010", "北京市"),
+        person("CN", "Wei", "Wang", "1988-05-30", "100010", "Beijing"),
+    ),
+    "Müller = Mueller": (
+        person("DE", "Jürgen", "Müller", "1970-01-15", "20095", "Hamburg", "Hauptstr. 5"),
+        person("DE", "Juergen", "Mueller", "1970-01-15", "20095", "Hamburg", "Hauptstraße 5"),
+    ),
+}
+LOOK_ALIKES: dict[str, tuple[PersonAttributes, PersonAttributes]] = {
+    "same common name, other birth date and city": (
+        person("CN", "Wei", "Wang", "1990-02-11", "200001", "Shanghai"),
+        person("CN", "Wei", "Wang", "1975-09-03", "510000", "Guangzhou"),
+    ),
+    "twins: same family, address and birth date": (
+        person("DE", "Anna", "Schmidt", "2001-04-04", "80331", "München", "Lindenweg 3"),
+        person("DE", "Lena", "Schmidt", "2001-04-04", "80331", "München", "Lindenweg 3"),
+    ),
+    "Иванов and Иванова are two people": (
+        person("RU", "Александр", "Иванов", "1985-03-14", "101000", "Москва"),
+        person("RU", "Александра", "Иванова", "1985-03-14", "101000", "Москва"),
+    ),
+}
+
+
+Cases = dict[str, tuple[PersonAttributes, PersonAttributes]]
+
+
+def _cases(cases: Cases, prefix: str) -> list[Record]:
+    return [(f"{prefix}{i}-{side}", a) for i, two in enumerate(cases.values()) for side, a in enumerate(two)]
+
+
+@pytest.fixture(scope="module")
+def background() -> list[Record]:
+    return demo_records(generate(seed=7, people=300))
+
+
+@pytest.fixture(scope="module")
+def model(background: list[Record]) -> Model:
+    return train([*background, *_cases(SAME_PERSON, "same"), *_cases(LOOK_ALIKES, "alike")])
+
+
+def _pairs(model: Model, cases: Cases) -> dict[str, ScoredPair | None]:
+    records = _cases(cases, "case")
+    found = {p.key: p for p in score(model, records, min_weight=-50)}
+    return {name: found.get((f"case{i}-0", f"case{i}-1")) for i, name in enumerate(cases)}
+
+
+def test_the_same_person_in_two_scripts_merges_automatically(model: Model) -> None:
+    for name, p in _pairs(model, SAME_PERSON).items():
+        assert p is not None, f"{name}: not even compared"
+        merge, _ = partition([p])
+        assert merge == [p], f"{name}: {p.explanation}, conflicts {p.conflicts}"
+
+
+def test_look_alike_different_people_never_merge_automatically(model: Model) -> None:
+    for name, p in _pairs(model, LOOK_ALIKES).items():
+        if p is not None:
+            merge, _ = partition([p])
+            assert merge == [], f"{name}: {p.explanation}"
+
+
+def test_twins_go_to_the_review_queue_with_their_reason(model: Model) -> None:
+    twins = _pairs(model, LOOK_ALIKES)["twins: same family, address and birth date"]
+    assert twins is not None
+    _, review = partition([twins])
+    assert review == [twins] and twins.conflicts == ("given name",)
+    assert "given name (different)" in twins.explanation
+
+
+def test_every_pair_explains_itself_in_words(model: Model) -> None:
+    p = _pairs(model, SAME_PERSON)["Иванов = Ivanov"]
+    assert p is not None
+    assert p.explanation.startswith(f"match weight {p.match_weight:.1f} from ")
+    assert "family name (romanised exact)" in p.explanation and "birth date (exact)" in p.explanation
+
+
+def test_a_micro_batch_is_scored_against_existing_records(model: Model, background: list[Record]) -> None:
+    existing = [*background, ("old-ivanov", SAME_PERSON["Иванов = Ivanov"][0])]
+    new = [("new-ivanov", SAME_PERSON["Иванов = Ivanov"][1])]
+    pairs = score(model, new, against=existing)
+    merge, _ = partition(pairs)
+    assert {p.key for p in merge} == {("new-ivanov", "old-ivanov")}
+    assert all("new-ivanov" in p.key for p in pairs)
+
+
+def test_a_model_round_trips_through_json_and_scores_the_same(model: Model) -> None:
+    again = Model.from_json(model.to_json())
+    records = _cases(SAME_PERSON, "case")
+    assert [p.match_weight for p in score(again, records)] == [p.match_weight for p in score(model, records)]
+
+
+def test_resolve_csv_clusters_a_plain_person_file(tmp_path: Path, background: list[Record]) -> None:
+    rows = ["rec_id,given_name,surname,address_1,suburb,postcode,state,date_of_birth"]
+    for i, (_, a) in enumerate(background):
+        rows.append(f"bg{i},{a.given_name or ''},{a.family_name or ''},,{a.city or ''},"
+                    f"{a.postcode or ''},,{(a.birth_date or '').replace('-', '')}".replace("\n", " "))
+    rows += ["org,Jürgen,Müller,Hauptstr. 5,Hamburg,20095,HH,19700115",
+             "dup,Juergen,Mueller,Hauptstrasse 5,Hamburg,20095,HH,19700115"]
+    path = tmp_path / "people.csv"
+    path.write_text("\n".join(r for r in rows if r.count(",") == 7) + "\n", encoding="utf-8")
+    clusters = resolve_csv(path, {"id": "rec_id", "given_name": "given_name", "surname": "surname",
+                                  "street": "address_1", "city": "suburb", "postcode": "postcode",
+                                  "state": "state", "birth_date": "date_of_birth"}, default_country="DE")
+    assert clusters["org"] == clusters["dup"]
+
+
+def test_cluster_threshold_defaults_to_the_auto_merge_threshold(model: Model) -> None:
+    records = _cases(SAME_PERSON, "case")
+    assert cluster(score(model, records)) == cluster(score(model, records), DEFAULT_AUTO_WEIGHT)
+
+
+@pytest.mark.scale
+def test_speed_bench_runs_small(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import identity_speed
+
+    assert identity_speed.main(["--records", "5000"]) == 0
+    out = capsys.readouterr().out
+    assert "records/s" in out and "ratio ours/baseline time" in out
