@@ -9,6 +9,7 @@ import sys
 import time
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import click
 import httpx
@@ -28,6 +29,7 @@ from frontoffice.demo.loader import (
     send,
     write_key,
 )
+from frontoffice.demo.showcase import CrossScript, cross_script_people, load_commerce, wait_for_identity
 from frontoffice.domain.events import Limits
 from frontoffice.errors import FrontofficeError
 
@@ -134,12 +136,18 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
         try:
             pos = import_pos(store, workspace, brand,
                              Limits(settings.max_event_bytes, settings.max_json_depth))
+            with console.status("orders, stock, shipments and returns through the commerce intake"):
+                commerce_counts, highlights = load_commerce(store, workspace, brand)
             in_log = store.count_events(workspace.id)
             quarantined = store.count_quarantine(workspace.id)
+            _print_report(report, pos.imported, pos.repeated_in_file + pos.already_stored,
+                          pos.quarantined, in_log, quarantined)
+            _print_commerce(commerce_counts, highlights)
+            with console.status("waiting for the server to resolve identities"):
+                wait_for_identity(store, workspace.id)
+            _print_people(*cross_script_people(store, workspace.id))
         finally:
             store.close()
-        _print_report(report, pos.imported, pos.repeated_in_file + pos.already_stored,
-                      pos.quarantined, in_log, quarantined)
         _print_tour(base, brand)
         if not serve:
             return
@@ -168,6 +176,29 @@ def _print_report(report: SendReport, pos_imported: int, pos_duplicates: int,
     console.print(f"event log of workspace 'demo': {in_log:,} events, {quarantined:,} quarantined")
 
 
+def _print_commerce(counts: dict[str, int], highlights: dict[str, Any]) -> None:
+    stored = ", ".join(f"{k} {v:,}" for k, v in counts.items() if k != "alerts")
+    console.print(f"\n[bold]commerce[/bold] (new this run): {stored or 'nothing new'}")
+    console.print(f"price conflicts across channels: {highlights['conflict_count']}")
+    for reason in highlights["conflicts"]:
+        console.print(f"  • {reason}", soft_wrap=True)
+    console.print(f"late or failed deliveries: {highlights['alert_count']}")
+    for alert in highlights["late_or_failed"]:
+        console.print(f"  • {alert}")
+    if highlights["customer"]:
+        console.print(f"commerce traits of {highlights['customer']}:")
+        console.print_json(data=highlights["traits"])
+
+
+def _print_people(people: int, records: int, mixed: list[CrossScript]) -> None:
+    console.print(f"\n[bold]golden records[/bold]: {records:,} records resolved into {people:,} people")
+    console.print("people recognised across scripts (their records use both spellings):")
+    for person in mixed:
+        console.print(f"  • {person.person_id}: {' · '.join(person.names)}", soft_wrap=True)
+        if person.evidence:
+            console.print(f"    joined because: {person.evidence}", soft_wrap=True)
+
+
 def _print_tour(base: str, brand: Path) -> None:
     console.print(f"\nbrand files: {brand}/ (ground_truth.csv is for evaluation only)")
     console.print(f"API docs:    {base}/docs   health: {base}/healthz")
@@ -179,5 +210,7 @@ def _print_tour(base: str, brand: Path) -> None:
         f"curl -s -u {write_key('web')}: {base}/v1/track "
         "-d '{\"userId\":\"cus_you\",\"event\":\"Tried The Demo\"}'",
         f"curl -s {auth} '{base}/api/v1/workspaces/demo/quarantine'",
+        f"curl -s {auth} '{base}/api/v1/workspaces/demo/people/lookup?kind=email&value=<an email above>'",
+        f"curl -s {auth} '{base}/api/v1/workspaces/demo/availability?sku=PRD-0001-M&channel=web'",
     ):
         console.print(f"  {line}", soft_wrap=True)

@@ -314,6 +314,10 @@ class SqlStore:
         where, params = self._scope(workspace_id, source_id)
         return int(self._read(f"SELECT count(*) FROM events WHERE {where}", params)[0][0])
 
+    def last_seq(self, workspace_id: str) -> int:
+        rows = self._read("SELECT max(seq) FROM events WHERE workspace_id = ?", (workspace_id,))
+        return int(rows[0][0] or 0)
+
     def event(self, workspace_id: str, source_id: str, message_id: str) -> StoredEvent | None:
         rows = self._read(
             f"{self._EVENTS} WHERE workspace_id = ? AND source_id = ? AND message_id = ?",
