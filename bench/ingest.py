@@ -1,11 +1,12 @@
 """Collector ingest benchmark: the real server over loopback vs raw durable inserts.
 
-Starts `frontoffice serve` as its own process on the embedded SQLite default (and on
-PostgreSQL when FRONTOFFICE_TEST_PG_URL is set), drives it with 100-event /v1/batch requests
-from several concurrent senders over keep-alive HTTP/1.1 connections, and prints events/s and
-p50/p99 request latency. In the same run it inserts the same events straight into a fresh store
-of the same kind, one durable transaction per 100 events (what a loader without the collector
-would do), and prints the ratio server / raw.
+Starts `frontoffice serve --no-worker` as its own process on the embedded SQLite default (and
+on PostgreSQL when FRONTOFFICE_TEST_PG_URL is set); with --with-worker it also measures the
+server with its projection worker resolving people on the same two cores. It drives the server
+with 100-event /v1/batch requests from several concurrent senders over keep-alive HTTP/1.1
+connections, and prints events/s and p50/p99 request latency. In the same run it inserts the
+same events straight into a fresh store of the same kind, one durable transaction per 100 events
+(what a loader without the collector would do), and prints the ratio server / raw.
 
     python bench/ingest.py                 # full size (make bench)
     python bench/ingest.py --batches 200   # small (the test suite runs this)
@@ -162,9 +163,9 @@ def raw_inserts(database_url: str, batches: list[list[dict[str, object]]]) -> Re
 
 
 def run_backend(label: str, server_url: str, raw_url: str, batches: list[list[dict[str, object]]],
-                senders: int, workdir: Path) -> dict[str, object]:
+                senders: int, workdir: Path, *, worker: bool) -> dict[str, object]:
     tenant = make_tenant(server_url, "bench")
-    server = ServerProcess(server_url, workdir)
+    server = ServerProcess(server_url, workdir, serve_args=() if worker else ("--no-worker",))
     server.start()
     try:
         drive_server(server.port, tenant.write_key, batches[: max(1, len(batches) // 20)], senders)
@@ -177,7 +178,7 @@ def run_backend(label: str, server_url: str, raw_url: str, batches: list[list[di
     store.close()
     raw = raw_inserts(raw_url, batches[warm:])
     return {
-        "backend": label,
+        "backend": label + (" + worker" if worker else ""),
         "events": measured.events,
         "stored": stored,
         "server_events_per_s": round(measured.rate),
@@ -195,25 +196,29 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     parser.add_argument("--batches", type=int, default=3000, help="100-event batches to send")
     parser.add_argument("--senders", type=int, default=8, help="concurrent connections")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--with-worker", action="store_true",
+                        help="also measure with the projection worker resolving people on the "
+                             "same two cores")
     args = parser.parse_args(argv)
     batches = make_batches(args.batches)
     results = []
     with tempfile.TemporaryDirectory(prefix="fo-bench-") as tmp:
         work = Path(tmp)
-        (work / "a").mkdir()
-        (work / "b").mkdir()
-        results.append(run_backend(
-            "sqlite", f"sqlite:///{work / 'a' / 'server.db'}", f"sqlite:///{work / 'b' / 'raw.db'}",
-            batches, args.senders, work / "a"))
         pg = os.environ.get("FRONTOFFICE_TEST_PG_URL")
-        if pg and not args.no_postgres:
-            with fresh_database(pg) as server_db, fresh_database(pg) as raw_db:
-                results.append(run_backend("postgres", server_db, raw_db, batches, args.senders,
-                                           work / "b"))
-    print(f"{'backend':<9} {'events':>8} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+        for worker in (False, True) if args.with_worker else (False,):
+            run = work / f"sqlite-{worker}"
+            run.mkdir()
+            results.append(run_backend(
+                "sqlite", f"sqlite:///{run / 'server.db'}", f"sqlite:///{run / 'raw.db'}",
+                batches, args.senders, run, worker=worker))
+            if pg and not args.no_postgres:
+                with fresh_database(pg) as server_db, fresh_database(pg) as raw_db:
+                    results.append(run_backend("postgres", server_db, raw_db, batches,
+                                               args.senders, run, worker=worker))
+    print(f"{'backend':<18} {'events':>8} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'raw ev/s':>10} {'ratio':>6}")
     for r in results:
-        print(f"{r['backend']:<9} {r['events']:>8} {r['server_events_per_s']:>10} {r['p50_ms']:>8} "
+        print(f"{r['backend']:<18} {r['events']:>8} {r['server_events_per_s']:>10} {r['p50_ms']:>8} "
               f"{r['p99_ms']:>8} {r['raw_events_per_s']:>10} {r['ratio']:>6}")
     print(json.dumps({"bench": "ingest", "cpus": os.cpu_count(), "results": results}))
     return results

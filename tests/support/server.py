@@ -52,6 +52,7 @@ class ServerProcess:
     data_dir: Path
     env_extra: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    serve_args: tuple[str, ...] = ()
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -63,7 +64,7 @@ class ServerProcess:
                "FRONTOFFICE_DATA_DIR": str(self.data_dir), **self.env_extra}
         log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "frontoffice", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "frontoffice", "serve", "--port", str(self.port), *self.serve_args],
             env=env, stdout=log, stderr=log,
         )
         deadline = time.monotonic() + timeout

@@ -1,18 +1,14 @@
 """Consent API: record consent (purposes, TC or GPP string) with its proof, show a subject's
-consent with history, and the policy check. The router also keeps the consent projection up
-with the log (tracking events carry consent too) every ~100 ms.
+consent with history, and the policy check. The worker process (frontoffice.worker) keeps the
+projection up with the log; reads here catch up first.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, FastAPI, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import AliasChoices, BaseModel, Field
 
@@ -23,13 +19,11 @@ from frontoffice.collector.routes import error
 from frontoffice.consent.errors import ConsentStringError
 from frontoffice.consent.ledger import ConsentChange
 from frontoffice.domain.events import now
-from frontoffice.domain.tenancy import Scope, Status, Workspace
+from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.services import consent
 
 Auth = Annotated[str | None, Header(alias="Authorization")]
 Subject = Annotated[str, Field(min_length=3, max_length=600, description="kind:value, e.g. user_id:cus_1")]
-PROJECTOR_INTERVAL_S = 0.1
-log = logging.getLogger(__name__)
 _ERRORS = error_responses({
     400: "Invalid input; a rejected TC/GPP string says why (`reason`) and where (`bit`). "
          "Nothing is recorded.",
@@ -130,18 +124,8 @@ def subject_out(view: consent.SubjectConsent) -> SubjectOut:
 def consent_router(c: Container) -> APIRouter:
     hub = consent.ConsentHub(c.store)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_follow(hub, c))
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/consent", tags=["admin", "consent"],
-                       responses=_ERRORS, lifespan=lifespan)
+                       responses=_ERRORS)
     store = c.store
 
     def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
@@ -200,15 +184,3 @@ def consent_router(c: Container) -> APIRouter:
 
     return router
 
-
-async def _follow(hub: consent.ConsentHub, c: Container) -> None:
-    """Catch every active workspace's consent projection up with its log."""
-    while True:
-        try:
-            for workspace in await asyncio.to_thread(c.store.workspaces):
-                if workspace.status is Status.ACTIVE:
-                    await asyncio.to_thread(hub.catch_up, workspace.id)
-        except Exception:  # the projector must outlive one bad batch; the log shows it
-            log.exception("consent projector failed; retrying")
-            await asyncio.sleep(1)
-        await asyncio.sleep(PROJECTOR_INTERVAL_S)

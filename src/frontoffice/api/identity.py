@@ -1,29 +1,23 @@
 """People API: golden records, lookups by any identifier, timeline, identity graph, history,
-and person decisions (split, merge). The router also runs the projector in the background:
-every ~100 ms it applies new log events of every active workspace.
+and person decisions (split, merge). The projection itself is kept up by the worker process
+(frontoffice.worker), not by the API.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, FastAPI, Header, Query
+from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, Field
 
 from frontoffice.api.schemas import ErrorBody, EventOut
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
-from frontoffice.domain.tenancy import Scope, Status, Workspace
+from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.services import identity
 
 Auth = Annotated[str | None, Header(alias="Authorization")]
-PROJECTOR_INTERVAL_S = 0.1
-log = logging.getLogger(__name__)
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in {
@@ -48,6 +42,24 @@ class RecordOut(BaseModel):
     observed_at: str
 
 
+class PersonCommerceOut(BaseModel):
+    """Computed on read from the commerce projection (``frontoffice.commerce.traits``)."""
+
+    customer_keys: list[str] = Field(description="The commerce customer keys the person's "
+                                     "identifiers map to; an order reachable by several counts once.")
+    order_count: int = Field(description="Orders not cancelled.")
+    lifetime_value: dict[str, float] = Field(description="Per currency, net of refunds.")
+    units_bought: int
+    return_rate: float = Field(description="Units returned / units bought.")
+    return_reasons: dict[str, int]
+    kept_sizes: dict[str, str] = Field(description="The most kept size per category.")
+    preferred_store: str | None
+    preferred_fulfilment: str | None
+    late_deliveries: int
+    failed_deliveries: int
+    active_subscriptions: list[str]
+
+
 class PersonOut(BaseModel):
     person_id: str = Field(description="The live id; an old id of a merged person redirects here.")
     requested_id: str
@@ -57,6 +69,8 @@ class PersonOut(BaseModel):
     traits: dict[str, Any] = Field(description="Golden traits: value, rule and provenance each.")
     identifiers: list[IdentifierOut]
     records: list[RecordOut]
+    commerce: PersonCommerceOut = Field(description="Commerce traits through all the person's "
+                                        "emails, phones, logins and marketplace buyer ids.")
 
 
 class LookupOut(BaseModel):
@@ -106,18 +120,8 @@ def _clean(text: str) -> str:
 def identity_router(c: Container) -> APIRouter:
     hub = identity.IdentityHub(c.store)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_follow(hub, c))
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/people", tags=["admin", "identity"],
-                       responses=_ERRORS, lifespan=lifespan)
+                       responses=_ERRORS)
     store = c.store
 
     def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
@@ -142,7 +146,7 @@ def identity_router(c: Container) -> APIRouter:
 
     @router.get("/{person_id}", response_model=PersonOut)
     def person(ws: str, person_id: str, authorization: Auth = None) -> PersonOut:
-        """The golden record: traits with provenance, identifiers and records."""
+        """The golden record: traits with provenance, identifiers, records and commerce traits."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         return PersonOut.model_validate(identity.profile(store, workspace.id, _clean(person_id)))
 
@@ -190,15 +194,3 @@ def identity_router(c: Container) -> APIRouter:
 
     return router
 
-
-async def _follow(hub: identity.IdentityHub, c: Container) -> None:
-    """Catch every active workspace up with its log, every ``PROJECTOR_INTERVAL_S``."""
-    while True:
-        try:
-            for workspace in await asyncio.to_thread(c.store.workspaces):
-                if workspace.status is Status.ACTIVE:
-                    await asyncio.to_thread(hub.catch_up, workspace.id)
-        except Exception:  # the projector must outlive one bad batch; the log shows it
-            log.exception("identity projector failed; retrying")
-            await asyncio.sleep(1)
-        await asyncio.sleep(PROJECTOR_INTERVAL_S)

@@ -13,7 +13,7 @@ from frontoffice.cli.commerce import commerce
 from frontoffice.cli.consent import consent
 from frontoffice.cli.demo import demo
 from frontoffice.cli.identity import people, resolve
-from frontoffice.cli.serve import serve
+from frontoffice.cli.serve import serve, worker_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,6 +34,7 @@ cli.add_command(commerce)
 cli.add_command(consent)
 cli.add_command(resolve)
 cli.add_command(people)
+cli.add_command(worker_cmd)
 
 
 def main() -> None:

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
+
 import click
 import uvicorn
 
+from frontoffice import worker as projection_worker
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import build
 from frontoffice.cli.context import err_console, friendly_errors, settings_from
+from frontoffice.settings import Settings
 
 
 @click.command()
 @click.option("--host", default=None, help="Listen address (setting 'host').")
 @click.option("--port", type=int, default=None, help="Listen port (setting 'port').")
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Also run the projection worker (people, consent) as a child process; turn it "
+                   "off when workers run elsewhere.")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 @click.pass_context
 @friendly_errors
-def serve(ctx: click.Context, host: str | None, port: int | None, log_level: str) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
+          log_level: str) -> None:
     """Serve the Segment-compatible collector and the admin API."""
     settings = settings_from(ctx)
     host = host or settings.host
@@ -30,4 +42,31 @@ def serve(ctx: click.Context, host: str | None, port: int | None, log_level: str
     )
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, loop="uvloop",
                             http="httptools", access_log=False, timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run()
+    child = _start_worker(settings) if worker else None
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
+
+
+def _start_worker(settings: Settings) -> subprocess.Popen[bytes]:
+    args = [sys.executable, "-m", "frontoffice", "--data-dir", str(settings.data_dir)]
+    if settings.database_url:
+        args += ["--database-url", settings.database_url]
+    return subprocess.Popen([*args, "worker", "--parent-pid", str(os.getpid())])
+
+
+@click.command("worker")
+@click.option("--parent-pid", type=int, default=None,
+              help="Stop when this process is gone (set by `frontoffice serve`).")
+@click.pass_context
+@friendly_errors
+def worker_cmd(ctx: click.Context, parent_pid: int | None) -> None:
+    """Keep people and consent projections in step with the event log (until stopped)."""
+    settings = settings_from(ctx)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    projection_worker.run(settings, stop, parent_pid)
