@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 import orjson
@@ -90,6 +91,19 @@ def people_show(ctx: click.Context, identifier: str, workspace: str, as_json: bo
         console.print(traits)
         ids = ", ".join(f"{i['kind']}:{i['value']}" for i in person["identifiers"])
         console.print(f"identifiers: {ids or '(none)'}")
+        _print_commerce(person["commerce"])
+
+
+def _print_commerce(commerce: dict[str, Any]) -> None:
+    table = Table(title="commerce traits")
+    table.add_column("trait")
+    table.add_column("value")
+    for name, value in commerce.items():
+        if name != "customer_keys":
+            shown = value if isinstance(value, str) else orjson.dumps(value).decode()
+            table.add_row(name, shown)
+    console.print(table)
+    console.print(f"commerce keys: {', '.join(commerce['customer_keys']) or '(none)'}")
 
 
 @people.command("export")

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import csv
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from frontoffice.commerce.records import customer_keys
+from frontoffice.commerce.service import traits_for
 from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.projector import Progress, Projector
-from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.storage.identity_sql import IdentitySql, RecordRow
 from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
 
@@ -100,13 +103,82 @@ def profile(store: SqlStore, workspace_id: str, person_id: str) -> dict[str, Any
         raise NotFound(f"No person {person_id!r}.")
     traits, count, first, last = found
     records = sql.person_records(workspace_id, pid)
+    identifiers = sql.identifiers(workspace_id, pid)
     return {
         "person_id": pid, "requested_id": person_id, "record_count": count, "first_seen": first,
         "last_seen": last, "traits": traits,
-        "identifiers": [{"kind": k, "value": v} for k, v in sql.identifiers(workspace_id, pid)],
+        "identifiers": [{"kind": k, "value": v} for k, v in identifiers],
         "records": [{"record_id": r.record_id, "source_id": r.source_id, "seq": r.seq,
                      "observed_at": r.observed_at} for r in records],
+        "commerce": commerce_traits(store, workspace_id, identifiers, records),
     }
+
+
+def commerce_traits(store: SqlStore, workspace_id: str, identifiers: Iterable[tuple[str, str]],
+                    records: Iterable[RecordRow]) -> dict[str, Any]:
+    """The person's commerce traits, read from the commerce projection through every commerce
+    customer key their identifiers map to; an order reachable by several keys counts once."""
+    usable = set(identifiers)
+    keys = person_commerce_keys(usable, _raw_contacts(store, workspace_id, usable, records))
+    return {"customer_keys": keys, **traits_for(CommerceStore(store), workspace_id, keys)}
+
+
+def person_commerce_keys(identifiers: Iterable[tuple[str, str]],
+                         raw_contacts: Iterable[tuple[str, str]] = ()) -> list[str]:
+    """Commerce customer keys (``user_id:``, ``email:``, ``phone:``, ``buyer_id:``) for a person's
+    usable identifiers, made by the commerce normaliser (``records.customer_keys``) so both
+    sides spell a key alike. A phone is its E.164 digits and their ``00`` international form; a
+    marketplace buyer drops its marketplace (commerce keys carry none). ``raw_contacts`` are
+    emails and phones as the person's records sent them: identity folds an email to its mailbox
+    (Gmail dots, ``+tags``), commerce only lower-cases it, so both spellings are looked up."""
+    found: list[str] = []
+    for kind, value in (*identifiers, *raw_contacts):
+        if kind == IdKind.USER_ID:
+            found += customer_keys({"user_id": value})
+        elif kind == IdKind.EMAIL:
+            found += customer_keys({"email": value})
+        elif kind == IdKind.PHONE:
+            digits = "".join(ch for ch in value if ch.isdigit())
+            found += customer_keys({"phone": value})
+            if value.startswith("+"):
+                found += customer_keys({"phone": "00" + digits})
+        elif kind == IdKind.MARKETPLACE_BUYER:
+            found += customer_keys({"buyer_id": value.partition(":")[2]})
+    return sorted(set(found))
+
+
+def _raw_contacts(store: SqlStore, workspace_id: str, usable: set[tuple[str, str]],
+                  records: Iterable[RecordRow]) -> list[tuple[str, str]]:
+    """Emails and phones as written on the person's records that carry a usable one (a generic
+    or blocked value never reaches commerce)."""
+    out: list[tuple[str, str]] = []
+    for row in records:
+        carried = {(k, v) for k, v in orjson.loads(row.data)["i"]
+                   if k in (IdKind.EMAIL, IdKind.PHONE)} & usable
+        if not carried:
+            continue
+        event = store.event(workspace_id, row.source_id, row.record_id[len(row.source_id) + 1:])
+        if event is None:
+            continue
+        payload = orjson.loads(event.record.payload)
+        traits = {**_mapping(_mapping(payload.get("context")).get("traits")),
+                  **_mapping(payload.get("traits"))}
+        phone = traits.get("phone")
+        if isinstance(phone, str) and any(k == IdKind.PHONE for k, _ in carried):
+            out.append((IdKind.PHONE.value, phone))  # the record's phone identifier came from it
+        for raw in (traits.get("email"), event.record.anonymous_id):
+            if isinstance(raw, str) and "@" in raw and (IdKind.EMAIL.value, _mailbox(raw)) in usable:
+                out.append((IdKind.EMAIL.value, raw))
+    return out
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _mailbox(raw: str) -> str | None:
+    result = normalise_identifier(IdKind.EMAIL, raw)
+    return None if isinstance(result, Invalid) else result.value
 
 
 def identity_graph(store: SqlStore, workspace_id: str, person_id: str) -> dict[str, Any]:
