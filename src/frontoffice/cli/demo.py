@@ -29,7 +29,13 @@ from frontoffice.demo.loader import (
     send,
     write_key,
 )
-from frontoffice.demo.showcase import CrossScript, cross_script_people, load_commerce, wait_for_identity
+from frontoffice.demo.showcase import (
+    CrossScript,
+    cross_script_people,
+    load_commerce,
+    person_commerce,
+    wait_for_identity,
+)
 from frontoffice.domain.events import Limits
 from frontoffice.errors import FrontofficeError
 
@@ -146,6 +152,11 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
             with console.status("waiting for the server to resolve identities"):
                 wait_for_identity(store, workspace.id)
             _print_people(*cross_script_people(store, workspace.id))
+            found = person_commerce(store, workspace.id, highlights["customer"])
+            if found is not None:
+                console.print(f"\ncommerce traits on the golden record {found[0]} "
+                              f"(all of this person's identifiers, not just {highlights['customer']}):")
+                console.print_json(data={k: v for k, v in found[1].items() if k != "customer_keys"})
         finally:
             store.close()
         _print_tour(base, brand)
@@ -185,9 +196,6 @@ def _print_commerce(counts: dict[str, int], highlights: dict[str, Any]) -> None:
     console.print(f"late or failed deliveries: {highlights['alert_count']}")
     for alert in highlights["late_or_failed"]:
         console.print(f"  • {alert}")
-    if highlights["customer"]:
-        console.print(f"commerce traits of {highlights['customer']}:")
-        console.print_json(data=highlights["traits"])
 
 
 def _print_people(people: int, records: int, mixed: list[CrossScript]) -> None:

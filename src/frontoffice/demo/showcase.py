@@ -20,7 +20,7 @@ from frontoffice.commerce import demo_loader
 from frontoffice.domain.tenancy import Channel, Workspace
 from frontoffice.errors import FrontofficeError
 from frontoffice.identity.normalise.scripts import Script, detect_script
-from frontoffice.services import tenancy
+from frontoffice.services import identity, tenancy
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
@@ -76,3 +76,14 @@ def cross_script_people(store: SqlStore, workspace_id: str,
         detail = merges[-1]["evidence"]["detail"] if merges else ""
         found.append(CrossScript(pid, sorted(shown), detail))
     return sql.count_persons(workspace_id), sql.count_records(workspace_id), found
+
+
+def person_commerce(store: SqlStore, workspace_id: str,
+                    email: str | None) -> tuple[str, dict[str, Any]] | None:
+    """The golden record holding ``email`` and its commerce traits (all its identifiers)."""
+    if not email:
+        return None
+    people = identity.lookup(store, workspace_id, "email", email)
+    if not people:
+        return None
+    return people[0], identity.profile(store, workspace_id, people[0])["commerce"]
