@@ -38,7 +38,7 @@ def wait_until(predicate: object, seconds: float = 10) -> bool:
 def test_the_worker_stops_with_the_server(tmp_path: Path, stop: str) -> None:
     url = f"sqlite:///{tmp_path / 'frontoffice.db'}"
     make_tenant(url, "acme")
-    server = ServerProcess(url, tmp_path)
+    server = ServerProcess(url, tmp_path, serve_args=())
     server.start()
     assert wait_until(lambda: len(worker_pids(tmp_path)) == 1), "no worker process started"
     (pid,) = worker_pids(tmp_path)

@@ -52,7 +52,9 @@ class ServerProcess:
     data_dir: Path
     env_extra: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
-    serve_args: tuple[str, ...] = ()
+    # The projection worker is left out unless a test needs it: most e2e tests exercise the
+    # collector, and a worker resolving people would only compete with it for the CPU.
+    serve_args: tuple[str, ...] = ("--no-worker",)
     proc: subprocess.Popen[bytes] | None = None
 
     @property
