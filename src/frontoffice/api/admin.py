@@ -11,6 +11,7 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Header, Query
 
+from frontoffice.api.access import authorised_workspace
 from frontoffice.api.schemas import (
     EventOut,
     EventPage,
@@ -64,14 +65,7 @@ def admin_router(c: Container) -> APIRouter:
     store = c.store
 
     def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        token = c.tokens.authenticate(auth)  # unauthenticated callers learn nothing
-        workspace = None if "\x00" in ws else store.workspace(ws)
-        if token.workspace_id is not None and (workspace is None or workspace.id != token.workspace_id):
-            raise ApiAuthError(403, "forbidden", "This token can only be used on its own workspace.")
-        if workspace is None:
-            raise ApiAuthError(404, "not_found", f"No workspace {ws!r}.")
-        c.tokens.authorise(auth, scope, workspace.id)
-        return workspace
+        return authorised_workspace(c.tokens, store, auth, scope, ws)
 
     @router.get("/workspaces", response_model=list[WorkspaceOut])
     def list_workspaces(authorization: Auth = None) -> list[WorkspaceOut]:

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from frontoffice.api.access import authorised_workspace
 from frontoffice.api.jsonresponse import JsonResponse
 from frontoffice.api.schemas import ErrorBody
 from frontoffice.api.tokens import ApiAuthError
@@ -147,14 +148,7 @@ def commerce_router(c: Container) -> APIRouter:
         f"Saleor webhook payloads; the event comes from the {saleor.EVENT_HEADER} header")
 
     def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        token = c.tokens.authenticate(auth)
-        workspace = None if "\x00" in ws else c.store.workspace(ws)
-        if token.workspace_id is not None and (workspace is None or workspace.id != token.workspace_id):
-            raise ApiAuthError(403, "forbidden", "This token can only be used on its own workspace.")
-        if workspace is None:
-            raise ApiAuthError(404, "not_found", f"No workspace {ws!r}.")
-        c.tokens.authorise(auth, scope, workspace.id)
-        return workspace
+        return authorised_workspace(c.tokens, c.store, auth, scope, ws)
 
     base = "/api/v1/workspaces/{ws}"
     read = APIRouter(prefix=base, tags=["commerce"], responses={

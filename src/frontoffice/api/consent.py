@@ -12,8 +12,8 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import AliasChoices, BaseModel, Field
 
+from frontoffice.api.access import authorised_workspace
 from frontoffice.api.schemas import error_responses
-from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
 from frontoffice.collector.routes import error
 from frontoffice.consent.errors import ConsentStringError
@@ -129,14 +129,7 @@ def consent_router(c: Container) -> APIRouter:
     store = c.store
 
     def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        token = c.tokens.authenticate(auth)
-        workspace = None if "\x00" in ws else store.workspace(ws)
-        if token.workspace_id is not None and (workspace is None or workspace.id != token.workspace_id):
-            raise ApiAuthError(403, "forbidden", "This token can only be used on its own workspace.")
-        if workspace is None:
-            raise ApiAuthError(404, "not_found", f"No workspace {ws!r}.")
-        c.tokens.authorise(auth, scope, workspace.id)
-        return workspace
+        return authorised_workspace(c.tokens, store, auth, scope, ws)
 
     @router.post("", response_model=RecordedOut)
     def record(ws: str, body: ConsentIn, request: Request,

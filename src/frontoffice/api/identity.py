@@ -11,6 +11,7 @@ import orjson
 from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, Field
 
+from frontoffice.api.access import authorised_workspace
 from frontoffice.api.schemas import ErrorBody, EventOut
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
@@ -125,14 +126,7 @@ def identity_router(c: Container) -> APIRouter:
     store = c.store
 
     def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        token = c.tokens.authenticate(auth)
-        workspace = None if "\x00" in ws else store.workspace(ws)
-        if token.workspace_id is not None and (workspace is None or workspace.id != token.workspace_id):
-            raise ApiAuthError(403, "forbidden", "This token can only be used on its own workspace.")
-        if workspace is None:
-            raise ApiAuthError(404, "not_found", f"No workspace {ws!r}.")
-        c.tokens.authorise(auth, scope, workspace.id)
-        return workspace
+        return authorised_workspace(c.tokens, store, auth, scope, ws)
 
     @router.get("/lookup", response_model=LookupOut)
     def lookup(ws: str, kind: Annotated[str, Query(max_length=40)],
