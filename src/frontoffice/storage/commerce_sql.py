@@ -111,17 +111,16 @@ class CommerceStore:
 
     def __init__(self, store: SqlStore) -> None:
         self.store = store
-        self._dialect = store._dialect
         self.lock = threading.Lock()  # one projector catch-up at a time per process
         self._places: dict[str, tuple[float, list[tuple[str, Entity]]]] = {}
 
     def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self.store._read(statement, params)
+        return self.store.query(statement, params)
 
     @contextmanager
     def transaction(self) -> Iterator[ProjectionTx]:
-        with self.store._write() as cur:
-            yield ProjectionTx(self._dialect.sql, cur)
+        with self.store.transaction() as cur:
+            yield ProjectionTx(self.store.sql, cur)
 
     # -- the log -------------------------------------------------------------------------
     def cursor(self, ws: str) -> int:
@@ -207,9 +206,9 @@ class CommerceStore:
                    location_id: str, qty: int, expires_at: str) -> int:
         """Appends the hold's event and applies it in one transaction, or refuses it when
         fewer than ``qty`` are available. Returns what is still available afterwards."""
-        lock = " FOR UPDATE" if self._dialect.name == "postgres" else ""
-        with self.store._write() as cur:
-            sql = self._dialect.sql
+        lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""
+        with self.store.transaction() as cur:
+            sql = self.store.sql
             cur.execute(sql("SELECT on_hand, committed FROM commerce_positions WHERE "
                             f"workspace_id = ? AND sku = ? AND location_id = ?{lock}"),
                         (ws, sku, location_id))

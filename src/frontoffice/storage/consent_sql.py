@@ -52,17 +52,17 @@ class ConsentSql:
         self._store = store
 
     def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._store._read(statement, params)
+        return self._store.query(statement, params)
 
     def _sql(self, statement: str) -> str:
-        return self._store._dialect.sql(statement)
+        return self._store.sql(statement)
 
     # -- salt ----------------------------------------------------------------------------
     def salt(self, ws: str) -> bytes:
         """The workspace's salt for hashing IPs and user agents; created on first use."""
         rows = self._read("SELECT salt FROM consent_salts WHERE workspace_id = ?", (ws,))
         if not rows:
-            with self._store._write() as cur:
+            with self._store.transaction() as cur:
                 cur.execute(self._sql("INSERT INTO consent_salts (workspace_id, salt, created_at) VALUES "
                                       "(?, ?, ?) ON CONFLICT (workspace_id) DO NOTHING"),
                             (ws, secrets.token_hex(32), iso(now())))
@@ -128,14 +128,14 @@ class ConsentSql:
     # -- writing -------------------------------------------------------------------------
     def reset(self, ws: str) -> None:
         """Drop the projection (never the ledger) so it can be rebuilt from the log."""
-        with self._store._write() as cur:
+        with self._store.transaction() as cur:
             for table in _PROJECTION:
                 cur.execute(self._sql(f"DELETE FROM {table} WHERE workspace_id = ?"), (ws,))
 
     def apply(self, ws: str, after_seq: int, batch: Projection) -> None:
         """One transaction: ledger rows, state, subjects, checkpoint (compare-and-set on `after_seq`)."""
         recorded = iso(now())
-        with self._store._write() as cur:
+        with self._store.transaction() as cur:
             cur.execute(self._sql("INSERT INTO consent_checkpoint (workspace_id, last_seq) VALUES (?, 0) "
                                   "ON CONFLICT (workspace_id) DO NOTHING"), (ws,))
             cur.execute(self._sql("UPDATE consent_checkpoint SET last_seq = ? WHERE workspace_id = ? "

@@ -81,11 +81,11 @@ class IdentitySql:
         self._store = store
 
     def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._store._read(statement, params)
+        return self._store.query(statement, params)
 
     def _many(self, cur: Any, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            cur.executemany(self._store._dialect.sql(statement), rows)
+            cur.executemany(self._store.sql(statement), rows)
 
     # -- checkpoint and reset ------------------------------------------------------------
     def checkpoint(self, ws: str) -> tuple[int, int]:
@@ -95,9 +95,9 @@ class IdentitySql:
         return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
     def reset(self, ws: str) -> None:
-        with self._store._write() as cur:
+        with self._store.transaction() as cur:
             for table in _PROJECTION:
-                cur.execute(self._store._dialect.sql(f"DELETE FROM {table} WHERE workspace_id = ?"), (ws,))
+                cur.execute(self._store.sql(f"DELETE FROM {table} WHERE workspace_id = ?"), (ws,))
 
     # -- writing a batch -----------------------------------------------------------------
     def apply(self, ws: str, batch: ProjectionBatch, expected: tuple[int, int]) -> None:
@@ -106,7 +106,7 @@ class IdentitySql:
         ``expected`` is the checkpoint the caller's state was built on; if another projector
         has moved it since, nothing is written and :class:`ProjectionConflict` is raised."""
         created = iso(now())
-        with self._store._write() as cur:
+        with self._store.transaction() as cur:
             self._advance(cur, ws, batch, expected)
             self._many(cur, "INSERT INTO identity_records (workspace_id, record_id, seq, source_id, "
                        "observed_at, person_id, data) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
@@ -144,7 +144,7 @@ class IdentitySql:
                        [(ws, kind, pid, _j(payload), created) for kind, pid, payload in batch.outbox])
 
     def _advance(self, cur: Any, ws: str, batch: ProjectionBatch, expected: tuple[int, int]) -> None:
-        sql = self._store._dialect.sql
+        sql = self._store.sql
         moved = 0
         if expected == (0, 0):
             cur.execute(sql("INSERT INTO identity_checkpoint (workspace_id, last_seq, last_decision) "
@@ -164,7 +164,7 @@ class IdentitySql:
     # -- decisions -----------------------------------------------------------------------
     def add_decision(self, ws: str, kind: str, side_a: Sequence[str], side_b: Sequence[str],
                      rule: str, detail: str, weight: float | None = None) -> None:
-        self._store._exec(
+        self._store.execute(
             "INSERT INTO identity_decisions (workspace_id, kind, side_a, side_b, rule, detail, weight, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (ws, kind, _j(list(side_a)), _j(list(side_b)), rule, detail, weight, iso(now())))
@@ -246,14 +246,7 @@ class IdentitySql:
 
     def timeline(self, ws: str, person_id: str, limit: int) -> list[StoredEvent]:
         seqs = [r.seq for r in self.person_records(ws, person_id)][-limit:]
-        events: list[StoredEvent] = []
-        for start in range(0, len(seqs), 500):
-            chunk = seqs[start:start + 500]
-            marks = ", ".join("?" * len(chunk))
-            rows = self._read(f"{self._store._EVENTS} WHERE workspace_id = ? AND seq IN ({marks}) "
-                              "ORDER BY seq", (ws, *chunk))
-            events += [self._store._stored(r) for r in rows]
-        return events
+        return self._store.events_at(ws, seqs)
 
     def iter_persons(self, ws: str) -> Iterator[tuple[str, dict[str, Any], int, str, str]]:
         rows = self._read("SELECT person_id, golden, record_count, first_seen, last_seen FROM "

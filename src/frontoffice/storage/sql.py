@@ -107,6 +107,23 @@ class SqlStore:
         except self._dialect.integrity_errors as exc:
             raise AlreadyExists(f"That already exists: {exc}".strip()) from exc
 
+    # -- the surface projection stores (identity, commerce, consent) build on -------------
+    def sql(self, statement: str) -> str:
+        """``statement`` written with ``?`` placeholders, in this database's dialect."""
+        return self._dialect.sql(statement)
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._read(statement, params)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> int:
+        return self._exec(statement, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """One write transaction; statements given to the cursor must already be ``sql()``'d."""
+        with self._write() as cur:
+            yield cur
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -324,6 +341,17 @@ class SqlStore:
             (workspace_id, source_id, message_id),
         )
         return self._stored(rows[0]) if rows else None
+
+    def events_at(self, workspace_id: str, seqs: Sequence[int]) -> list[StoredEvent]:
+        """The events at the given log positions, in log order."""
+        events: list[StoredEvent] = []
+        for start in range(0, len(seqs), 500):
+            chunk = list(seqs[start:start + 500])
+            marks = ", ".join("?" * len(chunk))
+            rows = self._read(f"{self._EVENTS} WHERE workspace_id = ? AND seq IN ({marks}) ORDER BY seq",
+                              (workspace_id, *chunk))
+            events += [self._stored(r) for r in rows]
+        return events
 
     def message_ids(self, workspace_id: str, source_id: str) -> dict[str, int]:
         rows = self._read(
