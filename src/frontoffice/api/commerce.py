@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from frontoffice.api.access import authorised_workspace
 from frontoffice.api.jsonresponse import JsonResponse
-from frontoffice.api.schemas import ErrorBody
+from frontoffice.api.schemas import error_responses
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
 from frontoffice.collector.auth import AuthFailure, write_key_from
@@ -36,18 +36,16 @@ from frontoffice.storage.port import AppendBatch
 
 Auth = Annotated[str | None, Header(alias="Authorization")]
 TEXT = r"^[^\x00]{1,200}$"
-_INTAKE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": text} for code, text in {
-        400: "Malformed payload, negative quantity, unknown product/location/order, or an "
-             "invalid lifecycle move: nothing of the request was applied.",
-        401: "Missing or unknown write key, or a missing or wrong signature.",
-        403: "The write key's source is not of channel 'commerce'.",
-        413: "Request over the size limit.",
-        415: "Unsupported Content-Encoding.",
-        429: "Write path saturated: retry after Retry-After seconds.",
-        503: "Storage unavailable: retry.",
-    }.items()
-}
+_INTAKE_ERRORS = error_responses({
+    400: "Malformed payload, negative quantity, unknown product/location/order, or an "
+         "invalid lifecycle move: nothing of the request was applied.",
+    401: "Missing or unknown write key, or a missing or wrong signature.",
+    403: "The write key's source is not of channel 'commerce'.",
+    413: "Request over the size limit.",
+    415: "Unsupported Content-Encoding.",
+    429: "Write path saturated: retry after Retry-After seconds.",
+    503: "Storage unavailable: retry.",
+})
 
 
 class IntakeResult(BaseModel):
@@ -151,8 +149,11 @@ def commerce_router(c: Container) -> APIRouter:
         return authorised_workspace(c.tokens, c.store, auth, scope, ws)
 
     base = "/api/v1/workspaces/{ws}"
-    read = APIRouter(prefix=base, tags=["commerce"], responses={
-        code: {"model": ErrorBody} for code in (400, 401, 403, 404, 422)})
+    read = APIRouter(prefix=base, tags=["commerce"], responses=error_responses({
+        400: "Invalid query or body.", 401: "Missing or unknown API token.",
+        403: "The token lacks the scope or belongs to another workspace.",
+        404: "No such workspace, product, location or customer.",
+        422: "A parameter has the wrong type or range."}))
 
     @read.get("/availability")
     def get_availability(

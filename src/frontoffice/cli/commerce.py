@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
-from frontoffice.cli.context import console, friendly_errors, resolve_source, store_from
+from frontoffice.cli.context import console, friendly_errors, resolve_source, store_from, workspace_option
 from frontoffice.commerce import demo_loader, projector, service
 from frontoffice.commerce.reconcile import reconcile
 from frontoffice.commerce.schemas import PoolRule
@@ -17,8 +17,6 @@ from frontoffice.domain.tenancy import Channel, new_secret
 from frontoffice.errors import InvalidInput
 from frontoffice.services import tenancy
 from frontoffice.storage.commerce_sql import CommerceStore
-
-WS = click.option("--workspace", "-w", required=True, help="Workspace name or id.")
 
 
 def _dump(value: object) -> None:
@@ -51,7 +49,7 @@ def secret_cmd(ctx: click.Context, source_ref: str, secret: str | None) -> None:
 
 @commerce.command("load-demo")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@WS
+@workspace_option
 @click.option("--source", "source_name", default="commerce", show_default=True,
               help="Commerce source the events are logged under (created when missing).")
 @click.pass_context
@@ -68,7 +66,7 @@ def load_demo(ctx: click.Context, folder: Path, workspace: str, source_name: str
 
 @commerce.command("reconcile")
 @click.argument("snapshot", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@WS
+@workspace_option
 @click.option("--dry-run", is_flag=True, help="Report the drift without repairing it.")
 @click.pass_context
 @friendly_errors
@@ -85,7 +83,7 @@ def reconcile_cmd(ctx: click.Context, snapshot: Path, workspace: str, dry_run: b
 
 
 @commerce.command("conflicts")
-@WS
+@workspace_option
 @click.option("--tolerance", type=float, default=0.01, show_default=True,
               help="Price difference accepted, as a fraction of the dearer price.")
 @click.pass_context
@@ -107,7 +105,7 @@ def conflicts_cmd(ctx: click.Context, workspace: str, tolerance: float) -> None:
 
 @commerce.command("traits")
 @click.argument("keys", nargs=-1, required=True)
-@WS
+@workspace_option
 @click.pass_context
 @friendly_errors
 def traits_cmd(ctx: click.Context, keys: tuple[str, ...], workspace: str) -> None:
@@ -119,7 +117,7 @@ def traits_cmd(ctx: click.Context, keys: tuple[str, ...], workspace: str) -> Non
 
 @commerce.command("pool")
 @click.argument("channel")
-@WS
+@workspace_option
 @click.option("--kind", "kinds", multiple=True, help="Location kind to include (repeatable).")
 @click.option("--country", "countries", multiple=True, help="Country to include (repeatable).")
 @click.option("--exclude", multiple=True, help="Location id to leave out (repeatable).")
@@ -138,7 +136,7 @@ def pool_cmd(ctx: click.Context, channel: str, workspace: str, kinds: tuple[str,
 
 
 @commerce.command("sweep")
-@WS
+@workspace_option
 @click.pass_context
 @friendly_errors
 def sweep_cmd(ctx: click.Context, workspace: str) -> None:
@@ -149,7 +147,7 @@ def sweep_cmd(ctx: click.Context, workspace: str) -> None:
 
 
 @commerce.command("rebuild")
-@WS
+@workspace_option
 @click.pass_context
 @friendly_errors
 def rebuild_cmd(ctx: click.Context, workspace: str) -> None:

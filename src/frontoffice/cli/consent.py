@@ -6,12 +6,10 @@ import click
 import orjson
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, store_from
+from frontoffice.cli.context import console, friendly_errors, store_from, workspace_option
 from frontoffice.domain.events import now
 from frontoffice.services import consent as service
 from frontoffice.services.tenancy import require_workspace
-
-_WORKSPACE = click.option("--workspace", "-w", required=True, help="Workspace name or id.")
 
 
 @click.group()
@@ -21,7 +19,7 @@ def consent() -> None:
 
 @consent.command("show")
 @click.argument("subject")
-@_WORKSPACE
+@workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 @friendly_errors
@@ -57,7 +55,7 @@ def show(ctx: click.Context, subject: str, workspace: str, as_json: bool) -> Non
 @click.argument("purpose")
 @click.option("--channel", "-c", required=True, help="Outbound channel: web, app, email, sms, push, ads, "
               "export, webhook, decision, service.")
-@_WORKSPACE
+@workspace_option
 @click.pass_context
 @friendly_errors
 def check(ctx: click.Context, subject: str, purpose: str, channel: str, workspace: str) -> None:
@@ -74,7 +72,7 @@ def check(ctx: click.Context, subject: str, purpose: str, channel: str, workspac
 
 
 @consent.command("rebuild")
-@_WORKSPACE
+@workspace_option
 @click.pass_context
 @friendly_errors
 def rebuild(ctx: click.Context, workspace: str) -> None:

@@ -23,6 +23,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+workspace_option = click.option("--workspace", "-w", required=True, help="Workspace name or id.")
+
+
 def settings_from(ctx: click.Context) -> Settings:
     root = ctx.find_root()
     overrides: dict[str, Any] = dict(root.obj or {})

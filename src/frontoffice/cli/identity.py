@@ -10,12 +10,10 @@ import orjson
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, store_from
+from frontoffice.cli.context import console, friendly_errors, store_from, workspace_option
 from frontoffice.services import identity
 from frontoffice.services.tenancy import require_workspace
 from frontoffice.storage.identity_sql import IdentitySql
-
-_WORKSPACE = click.option("--workspace", "-w", required=True, help="Workspace name or id.")
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -24,7 +22,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 @click.command("resolve")
-@_WORKSPACE
+@workspace_option
 @click.option("--rebuild", is_flag=True, help="Drop the identity projection and replay the whole log "
               "(person decisions are kept).")
 @click.pass_context
@@ -63,7 +61,7 @@ def people() -> None:
 
 @people.command("show")
 @click.argument("identifier")
-@_WORKSPACE
+@workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON.")
 @click.pass_context
 @friendly_errors
@@ -107,7 +105,7 @@ def _print_commerce(commerce: dict[str, Any]) -> None:
 
 
 @people.command("export")
-@_WORKSPACE
+@workspace_option
 @click.option("--out", "folder", type=click.Path(path_type=Path), required=True,
               help="Folder to write people.<format> and mapping.<format> into.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
