@@ -83,19 +83,25 @@ def on_error_into(errors: list[BaseException]) -> Callable[[BaseException, objec
     return report
 
 
+def send_every_type(client: Any, prefix: str, sync_mode: bool) -> list[tuple[str, Any]]:
+    """Each call type once through an official client; queued clients are flushed."""
+    sent = []
+    for method, kwargs in every_type(new_id(prefix)):
+        ok, msg = getattr(client, method)(**kwargs)
+        assert ok
+        sent.append((method, msg))
+    if not sync_mode:
+        client.shutdown()
+    return sent
+
+
 @pytest.mark.parametrize("gzip", [False, True], ids=["plain", "gzip"])
 @pytest.mark.parametrize("sync_mode", [True, False], ids=["sync", "queued"])
 def test_segment_client_events_are_stored_once_each(fresh: Live, errors: list[BaseException],
                                                     gzip: bool, sync_mode: bool) -> None:
     client = SegmentClient(fresh.tenant.write_key, host=fresh.url, gzip=gzip, sync_mode=sync_mode,
                            max_retries=1, on_error=on_error_into(errors), upload_interval=0.05)
-    sent = []
-    for method, kwargs in every_type(new_id("seg")):
-        ok, msg = getattr(client, method)(**kwargs)
-        assert ok
-        sent.append((method, msg))
-    if not sync_mode:
-        client.shutdown()
+    sent = send_every_type(client, "seg", sync_mode)
     assert errors == []
     assert_stored_as_sent(fresh, sent)
 
@@ -106,13 +112,7 @@ def test_rudderstack_client_events_are_stored_once_each(fresh: Live, errors: lis
                                                         gzip: bool, sync_mode: bool) -> None:
     client = RudderClient(fresh.tenant.write_key, host=fresh.url, gzip=gzip, sync_mode=sync_mode,
                           max_retries=1, on_error=on_error_into(errors), upload_interval=0.05)
-    sent = []
-    for method, kwargs in every_type(new_id("rs")):
-        ok, msg = getattr(client, method)(**kwargs)
-        assert ok
-        sent.append((method, msg))
-    if not sync_mode:
-        client.shutdown()
+    sent = send_every_type(client, "rs", sync_mode)
     assert errors == []
     assert_stored_as_sent(fresh, sent)
     identify = fresh.stored(sent[0][1]["messageId"])["payload"]
