@@ -151,15 +151,15 @@ def _raw_contacts(store: SqlStore, workspace_id: str, usable: set[tuple[str, str
                   records: Iterable[RecordRow]) -> list[tuple[str, str]]:
     """Emails and phones as written on the person's records that carry a usable one (a generic
     or blocked value never reaches commerce)."""
-    out: list[tuple[str, str]] = []
+    carried_by: dict[int, set[tuple[str, str]]] = {}
     for row in records:
         carried = {(k, v) for k, v in orjson.loads(row.data)["i"]
                    if k in (IdKind.EMAIL, IdKind.PHONE)} & usable
-        if not carried:
-            continue
-        event = store.event(workspace_id, row.source_id, row.record_id[len(row.source_id) + 1:])
-        if event is None:
-            continue
+        if carried:
+            carried_by[row.seq] = carried
+    out: list[tuple[str, str]] = []
+    for event in store.events_at(workspace_id, sorted(carried_by)):  # one query per 500 records
+        carried = carried_by[event.seq]
         payload = orjson.loads(event.record.payload)
         traits = {**_mapping(_mapping(payload.get("context")).get("traits")),
                   **_mapping(payload.get("traits"))}
