@@ -121,12 +121,7 @@ def _string_id(event: Mapping[str, Any], field: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _Invalid(f"{field} must be a string or number, got {_kind(value)}")
     text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
-    text = text.strip()
-    if "\x00" in text:
-        raise _Invalid(f"{field} contains a NUL character")
-    if len(text) > 1024:
-        raise _Invalid(f"{field} is longer than 1024 characters")
-    return text or None
+    return _no_nul(text.strip(), field) or None
 
 
 def _message_id(event: Mapping[str, Any], source_id: str) -> str:
