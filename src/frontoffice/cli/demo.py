@@ -152,11 +152,12 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
             with console.status("waiting for the server to resolve identities"):
                 wait_for_identity(store, workspace.id)
             _print_people(*cross_script_people(store, workspace.id))
-            found = person_commerce(store, workspace.id, highlights["customer"])
+            found = person_commerce(store, workspace.id)
             if found is not None:
-                console.print(f"\ncommerce traits on the golden record {found[0]} "
-                              f"(all of this person's identifiers, not just {highlights['customer']}):")
-                console.print_json(data={k: v for k, v in found[1].items() if k != "customer_keys"})
+                email, person_id, traits = found
+                console.print(f"\ncommerce traits on the golden record {person_id} "
+                              f"(all of this person's identifiers, not just {email}):")
+                console.print_json(data={k: v for k, v in traits.items() if k != "customer_keys"})
         finally:
             store.close()
         _print_tour(base, brand)

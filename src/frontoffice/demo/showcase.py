@@ -8,7 +8,7 @@ joined them, price conflicts, late deliveries and one customer's commerce traits
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ import orjson
 
 from frontoffice.commerce import demo_loader
 from frontoffice.domain.tenancy import Channel, Workspace
-from frontoffice.errors import FrontofficeError
+from frontoffice.errors import FrontofficeError, InvalidInput
 from frontoffice.identity.normalise.scripts import Script, detect_script
 from frontoffice.services import identity, tenancy
 from frontoffice.storage.commerce_sql import CommerceStore
@@ -78,12 +78,18 @@ def cross_script_people(store: SqlStore, workspace_id: str,
     return sql.count_persons(workspace_id), sql.count_records(workspace_id), found
 
 
-def person_commerce(store: SqlStore, workspace_id: str,
-                    email: str | None) -> tuple[str, dict[str, Any]] | None:
-    """The golden record holding ``email`` and its commerce traits (all its identifiers)."""
-    if not email:
-        return None
-    people = identity.lookup(store, workspace_id, "email", email)
-    if not people:
-        return None
-    return people[0], identity.profile(store, workspace_id, people[0])["commerce"]
+def person_commerce(store: SqlStore, workspace_id: str) -> tuple[str, str, dict[str, Any]] | None:
+    """The golden record of the most frequent ordering email that identifies someone (a masked
+    marketplace relay address identifies nobody), with the person's commerce traits."""
+    orders = (orjson.loads(e.doc) for e in CommerceStore(store).entities(workspace_id, "order"))
+    counts = Counter((o["customer"].get("email") or "").lower() for o in orders)
+    for email, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:50]:
+        if not email:
+            continue
+        try:
+            people = identity.lookup(store, workspace_id, "email", email)
+        except InvalidInput:
+            continue
+        if people:
+            return email, people[0], identity.profile(store, workspace_id, people[0])["commerce"]
+    return None
