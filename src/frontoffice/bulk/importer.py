@@ -64,6 +64,7 @@ class ImportReport:
     seconds: float
     notes: tuple[RowNote, ...]  # the first MAX_NOTES duplicates and quarantined rows
     notes_left_off: int
+    suppressed: int = 0  # rows of erased people, dropped by the suppression list (not re-created)
 
     @property
     def duplicates(self) -> int:
@@ -71,7 +72,7 @@ class ImportReport:
 
     @property
     def balanced(self) -> bool:
-        return self.imported + self.duplicates + self.quarantined == self.rows_read
+        return self.imported + self.duplicates + self.quarantined + self.suppressed == self.rows_read
 
     @property
     def rows_per_second(self) -> float:
@@ -159,7 +160,7 @@ class _Importer:
         self.events: list[EventRecord] = []
         self.rejections: list[Rejection] = []
         self.received_at = clock()
-        self.rows_read = self.imported = self.repeated = self.already_stored = 0
+        self.rows_read = self.imported = self.repeated = self.already_stored = self.suppressed = 0
         self.quarantined = self.quarantined_before = 0
         self.notes: list[RowNote] = []
         self.notes_left_off = 0
@@ -185,7 +186,7 @@ class _Importer:
             already_stored=self.already_stored, quarantined=self.quarantined,
             quarantined_before=self.quarantined_before, blank_lines=self.reader.blank_lines,
             seconds=time.perf_counter() - started, notes=tuple(self.notes),
-            notes_left_off=self.notes_left_off,
+            notes_left_off=self.notes_left_off, suppressed=self.suppressed,
         )
 
     def take(self, row: Row) -> None:
@@ -244,6 +245,7 @@ class _Importer:
             if self.events:
                 self.imported += results[0].inserted
                 self.already_stored += results[0].duplicates
+                self.suppressed += len(results[0].suppressed)
             self.events, self.rejections = [], []
             self.received_at = self.clock()
         if self.on_progress is not None:

@@ -72,6 +72,14 @@ class _Known:
             self.stored[(kind, entity_id)] = None if found is None else dict(orjson.loads(found.doc))
         return self.stored[(kind, entity_id)]
 
+    def erased_order(self, order_id: str) -> bool:
+        """An order unknown because its customer was erased: what refers to it is dropped by
+        the suppression list when stored (and recorded), not refused."""
+        if self.get("order", order_id) is not None:
+            return False
+        identifier = f"order:{order_id.strip()}"
+        return bool(self.cs.store.suppressed_identifiers(self.ws, {identifier}))
+
     def need(self, kind: str, entity_id: str, where: str) -> dict[str, Any]:
         found = self.get(kind, entity_id)
         if found is None:
@@ -119,6 +127,10 @@ def _check(known: _Known, item: BaseModel) -> tuple[str, str, str]:
         _transition(known, ORDER, "order", item.order_id, item.version, item.status)
         created = known.get("order", item.order_id) is None
         return ("order.created" if created else "order.updated"), "order", item.order_id
+    if isinstance(item, s.ShipmentIn | s.ReturnIn) and known.erased_order(item.order_id):
+        if isinstance(item, s.ShipmentIn):
+            return "shipment.updated", "shipment", item.shipment_id
+        return "return.updated", "return", item.return_id
     if isinstance(item, s.ShipmentIn):
         where = f"shipment {item.shipment_id!r}"
         known.need("order", item.order_id, where)

@@ -20,12 +20,6 @@ from frontoffice.storage.sql import Cursor, SqlStore
 
 COMMERCE = "commerce"
 PLACES_TTL_S = 5.0
-_EVENT_INSERT = (
-    "INSERT INTO events (workspace_id, source_id, message_id, family, type, event, user_id, "
-    "anonymous_id, previous_id, group_id, timestamp, original_timestamp, sent_at, received_at, "
-    "payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (source_id, message_id) DO NOTHING"
-)
 
 
 class InsufficientStock(InvalidInput):
@@ -133,10 +127,13 @@ class CommerceStore:
 
     def log_page(self, ws: str, after: int, upto: int, limit: int) -> list[tuple[int, str, bytes]]:
         """(seq, type, payload) of the commerce events after ``after`` up to ``upto``."""
-        rows = self._read("SELECT seq, type, payload FROM events WHERE workspace_id = ? AND "
+        rows = self._read("SELECT seq FROM events WHERE workspace_id = ? AND "
                           "seq > ? AND seq <= ? AND family = ? ORDER BY seq LIMIT ?",
                           (ws, after, upto, COMMERCE, limit))
-        return [(int(r[0]), r[1], bytes(r[2])) for r in rows]
+        # Read through the log so sealed orders are opened; an erased one reads as type
+        # "erased", which no projection rule applies (the page keeps its length and positions).
+        return [(e.seq, e.record.type, e.record.payload)
+                for e in self.store.events_at(ws, [int(r[0]) for r in rows])]
 
     def reset(self, ws: str) -> None:
         with self.transaction() as tx:
@@ -222,10 +219,7 @@ class CommerceStore:
                 raise InsufficientStock(
                     f"Only {max(available, 0)} of {sku} available at {location_id}; "
                     f"cannot hold {qty}. Ask /availability for other locations.")
-            cur.execute(sql(_EVENT_INSERT), (
-                ws, source_id, record.message_id, record.family, record.type, record.event,
-                record.user_id, None, None, None, record.timestamp, None, None,
-                record.received_at, record.payload))
+            self.store.insert_sealed(cur, ws, source_id, [record])
             tx = ProjectionTx(sql, cur)
             tx.add_hold(ws, hold_id, sku, location_id, qty, expires_at)
             return available - qty

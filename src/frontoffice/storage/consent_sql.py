@@ -21,12 +21,17 @@ from frontoffice.consent.ledger import ConsentChange
 from frontoffice.consent.projector import Projection, evidence_as_dict
 from frontoffice.domain.events import iso, now
 from frontoffice.errors import FrontofficeError
+from frontoffice.privacy.sealing import open_value, seal_value
+from frontoffice.privacy.subjects import canonical_subject
 from frontoffice.storage.sql import SqlStore
 
 _CHUNK = 500  # subjects per IN (...) list
 _PROJECTION = ("consent_state", "consent_subjects", "consent_checkpoint")
 _LEDGER_COLS = ("change_id, seq, subject, purpose, status, source, at, method, notice_version, raw, "
                 "ip_hash, user_agent_hash, explicit")
+_READ_COLS = _LEDGER_COLS + ", subject_sealed"
+HASHED = "h:"  # ledger subjects since migration 0005: "h:" + keyed hash, the subject sealed beside it
+ERASED_SUBJECT = "erased:"  # what a ledger subject of an erased person reads as (+ its hash)
 
 
 class ProjectionMoved(FrontofficeError):
@@ -47,9 +52,34 @@ def _row(r: Sequence[Any]) -> LedgerRow:
     return LedgerRow(int(r[1]), change)
 
 
+def _context(ws: str, change_id: str) -> bytes:
+    return f"consent-ledger\x1f{ws}\x1f{change_id}".encode()
+
+
 class ConsentSql:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
+
+    # -- the ledger's subject column: a keyed hash, the subject sealed under its key ---------
+    def subject_ref(self, ws: str, subject: str) -> str:
+        return HASHED + self._store.vault.hash(ws, canonical_subject(subject) or subject)
+
+    def _rows(self, ws: str, rows: Sequence[Any]) -> list[LedgerRow]:
+        """Ledger rows with their subject: clear (before 0005), opened, or ``erased:<hash>``."""
+        hashes = {str(r[2])[len(HASHED):] for r in rows if str(r[2]).startswith(HASHED)}
+        ciphers = {}
+        if hashes:
+            cur = self._store.read_cursor()
+            ciphers = self._store.vault.ciphers(cur, self._sql, ws, hashes, create=False)
+        out = []
+        for r in rows:
+            subject = str(r[2])
+            if subject.startswith(HASHED):
+                cipher = ciphers.get(subject[len(HASHED):])
+                subject = (ERASED_SUBJECT + subject[len(HASHED):] if cipher is None or r[13] is None
+                           else open_value(cipher, _context(ws, r[0]), bytes(r[13])))
+            out.append(_row((r[0], r[1], subject, *r[3:13])))
+        return out
 
     def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         return self._store.query(statement, params)
@@ -78,12 +108,13 @@ class ConsentSql:
         """Ledger rows in the order they were recorded; of one subject, up to a log seq if given."""
         where, params = "workspace_id = ?", list[object]([ws])
         if subject is not None:
-            where, params = where + " AND subject = ?", [*params, subject]
+            ref = self.subject_ref(ws, subject)
+            where, params = where + " AND subject IN (?, ?)", [*params, subject, ref]
         if up_to_seq is not None:
             where, params = where + " AND seq <= ?", [*params, up_to_seq]
-        rows = self._read(f"SELECT {_LEDGER_COLS} FROM consent_ledger WHERE {where} ORDER BY seq, change_id",
+        rows = self._read(f"SELECT {_READ_COLS} FROM consent_ledger WHERE {where} ORDER BY seq, change_id",
                           params)
-        return [_row(r) for r in rows]
+        return self._rows(ws, rows)
 
     def subjects_as_of(self, ws: str, keys: Collection[str], up_to_seq: int
                        ) -> tuple[dict[str, list[ConsentChange]], dict[str, dict[str, str]]]:
@@ -95,9 +126,12 @@ class ConsentSql:
         for start in range(0, len(ordered), _CHUNK):
             chunk = ordered[start:start + _CHUNK]
             marks = ", ".join("?" * len(chunk))
+            refs = {self.subject_ref(ws, k): k for k in chunk}
+            both = ", ".join("?" * (len(chunk) + len(refs)))
             for r in self._read(f"SELECT {_LEDGER_COLS} FROM consent_ledger WHERE workspace_id = ? AND "
-                                f"seq <= ? AND subject IN ({marks})", (ws, up_to_seq, *chunk)):
-                row = _row(r)
+                                f"seq <= ? AND subject IN ({both})", (ws, up_to_seq, *chunk, *refs)):
+                key = refs.get(str(r[2]), str(r[2]))
+                row = _row((*r[:2], key, *r[3:]))
                 changes.setdefault(row.change.person_key, []).append(row.change)
             for subject, data in self._read("SELECT subject, evidence FROM consent_subjects WHERE "
                                             f"workspace_id = ? AND subject IN ({marks})", (ws, *chunk)):
@@ -142,12 +176,18 @@ class ConsentSql:
                                   "AND last_seq = ?"), (batch.last_seq, ws, after_seq))
             if cur.rowcount != 1:
                 raise ProjectionMoved(f"The consent projection of {ws} moved past seq {after_seq}; retry.")
-            self._many(cur, f"INSERT INTO consent_ledger (workspace_id, {_LEDGER_COLS}, recorded_at) VALUES "
-                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, change_id) "
-                       "DO NOTHING",
-                       [(ws, c.change_id, seq, c.person_key, c.purpose, c.status, c.source, c.at.isoformat(),
-                         c.method, c.notice_version, c.raw, c.ip_hash, c.user_agent_hash, int(c.explicit),
-                         recorded) for seq, c in batch.changes])
+            refs = {c.person_key: self.subject_ref(ws, c.person_key) for _, c in batch.changes}
+            ciphers = self._store.vault.ciphers(cur, self._sql, ws,
+                                                {r[len(HASHED):] for r in refs.values()}, create=True)
+            self._many(cur, f"INSERT INTO consent_ledger (workspace_id, {_LEDGER_COLS}, recorded_at, "
+                       "subject_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (workspace_id, change_id) DO NOTHING",
+                       [(ws, c.change_id, seq, refs[c.person_key], c.purpose, c.status, c.source,
+                         c.at.isoformat(), c.method, c.notice_version, c.raw, c.ip_hash, c.user_agent_hash,
+                         int(c.explicit), recorded,
+                         seal_value(ciphers[refs[c.person_key][len(HASHED):]], _context(ws, c.change_id),
+                                    c.person_key))
+                        for seq, c in batch.changes])
             touched = [s for s in batch.subjects.values() if s.changed]
             self._many(cur, "INSERT INTO consent_state (workspace_id, subject, purpose, change_id, status, "
                        "at, updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?) "

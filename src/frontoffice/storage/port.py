@@ -11,6 +11,7 @@ from typing import Protocol
 
 from frontoffice.domain.events import EventRecord, Rejection
 from frontoffice.domain.tenancy import ApiToken, Source, Status, Workspace
+from frontoffice.privacy.rows import Suppressed
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class AppendResult:
     inserted: int
     duplicates: int
     quarantined: int
+    suppressed: tuple[Suppressed, ...] = ()  # events of erased people, dropped (privacy_suppressed_events)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -17,6 +18,9 @@ class PostgresDialect:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        # No data dir on the server side: deployments set FRONTOFFICE_MASTER_KEY; without it
+        # every process of the user shares ~/.frontoffice/master.key (frontoffice.privacy.vault).
+        self.key_file: Path | None = None
 
     def connect(self) -> psycopg.Connection[Any]:
         conn = psycopg.connect(self.url, autocommit=True)

@@ -8,27 +8,34 @@ how to begin a write transaction and how to translate the placeholders (Splink's
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Workspace
 from frontoffice.errors import AlreadyExists, NotFound, SchemaOutOfDate
+from frontoffice.privacy.rows import admit, open_records, seal_rows
+from frontoffice.privacy.vault import Vault
 from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry, StoredEvent
 
 _EVENT_COLS = (
     "message_id, family, type, event, user_id, anonymous_id, previous_id, group_id, "
-    "timestamp, original_timestamp, sent_at, received_at, payload"
+    "timestamp, original_timestamp, sent_at, received_at, payload, subject_hash"
 )
 _INSERT_EVENT = (f"INSERT INTO events (workspace_id, source_id, {_EVENT_COLS}) VALUES ",
-                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  " ON CONFLICT (source_id, message_id) DO NOTHING")
 _INSERT_QUARANTINE = (
     "INSERT INTO quarantine (workspace_id, source_id, origin, reference, message_id, reason, "
     "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_SUPPRESSED = (
+    "INSERT INTO privacy_suppressed_events (workspace_id, source_id, origin, message_id, reason, "
+    "dropped_at) VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -45,6 +52,7 @@ class Cursor(Protocol):
 class Dialect(Protocol):
     name: str
     integrity_errors: tuple[type[Exception], ...]
+    key_file: Path | None  # where the master key is generated when none is configured
 
     def connect(self) -> Any: ...
     def sql(self, statement: str) -> str: ...
@@ -75,6 +83,7 @@ class SqlStore:
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
         self.dialect = dialect.name
+        self.vault = Vault(dialect.key_file)
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
@@ -114,6 +123,10 @@ class SqlStore:
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         return self._read(statement, params)
+
+    def read_cursor(self) -> Cursor:
+        """A cursor of this thread's connection, for reads outside a write transaction."""
+        return self._dialect.read(self._conn())
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> int:
         return self._exec(statement, params)
@@ -280,19 +293,23 @@ class SqlStore:
 
     # -- event log -----------------------------------------------------------------------
     def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]:
-        """Store every batch in one transaction (group commit); duplicates are ignored."""
+        """Store every batch in one transaction (group commit); duplicates are ignored, events
+        of erased people are dropped (and recorded), the rest sealed under their subject's key."""
         results: list[AppendResult] = []
         insert_quarantine = self._dialect.sql(_INSERT_QUARANTINE)
+        sql = self._dialect.sql
         with self._write() as cur:
             for batch in batches:
                 inserted = 0
-                if batch.events:
-                    inserted = self._dialect.insert_rows(cur, _INSERT_EVENT, [
-                        (batch.workspace_id, batch.source_id, e.message_id, e.family, e.type,
-                         e.event, e.user_id, e.anonymous_id, e.previous_id, e.group_id,
-                         e.timestamp, e.original_timestamp, e.sent_at, e.received_at, e.payload)
-                        for e in batch.events
-                    ])
+                ws, src = batch.workspace_id, batch.source_id
+                kept, dropped = admit(self.vault, cur, sql, ws, batch.events)
+                if kept:
+                    inserted = self._dialect.insert_rows(
+                        cur, _INSERT_EVENT, seal_rows(self.vault, cur, sql, ws, src, kept))
+                if dropped:
+                    cur.executemany(sql(_INSERT_SUPPRESSED), [
+                        (ws, src, batch.origin, d.message_id, d.reason, batch.received_at or _now())
+                        for d in dropped])
                 if batch.rejections:
                     received = batch.received_at or _now()
                     cur.executemany(insert_quarantine, [
@@ -300,19 +317,37 @@ class SqlStore:
                          _text_safe(r.message_id), _text_safe(r.reason), r.payload, received)
                         for r in batch.rejections
                     ])
-                results.append(AppendResult(inserted, len(batch.events) - inserted,
-                                            len(batch.rejections)))
+                results.append(AppendResult(inserted, len(kept) - inserted,
+                                            len(batch.rejections), tuple(dropped)))
         return results
 
-    @staticmethod
-    def _stored(row: Sequence[Any]) -> StoredEvent:
-        record = EventRecord(
+    def insert_sealed(self, cur: Cursor, workspace_id: str, source_id: str,
+                      records: Sequence[EventRecord]) -> int:
+        """Insert events inside the caller's transaction (a commerce hold and its projection
+        row commit together), sealed like ``append`` does; returns how many were new."""
+        sql = self._dialect.sql
+        rows = seal_rows(self.vault, cur, sql, workspace_id, source_id, records)
+        return self._dialect.insert_rows(cur, _INSERT_EVENT, rows) if rows else 0
+
+    def use_master_key(self, value: str | None) -> None:
+        """The configured master key (``master_key`` setting), used instead of the environment."""
+        self.vault.use_master_key(value)
+
+    def _stored(self, workspace_id: str, rows: Sequence[Sequence[Any]]) -> list[StoredEvent]:
+        """Rows of ``_EVENTS`` as readable events: sealed rows opened, erased ones as tombstones."""
+        raw = [(row[2], EventRecord(
             message_id=row[3], family=row[4], type=row[5], event=row[6], user_id=row[7],
             anonymous_id=row[8], previous_id=row[9], group_id=row[10], timestamp=_text(row[11]),
             original_timestamp=_opt_text(row[12]), sent_at=_opt_text(row[13]),
             received_at=_text(row[14]), payload=bytes(row[15]),
-        )
-        return StoredEvent(int(row[0]), row[1], row[2], record)
+        ), row[16]) for row in rows]
+        if not any(h for _, _, h in raw):
+            records = [r for _, r, _ in raw]
+        else:
+            cur = self._dialect.read(self._conn())
+            records = open_records(self.vault, cur, self._dialect.sql, workspace_id, raw)
+        return [StoredEvent(int(row[0]), row[1], row[2], record)
+                for row, record in zip(rows, records, strict=True)]
 
     _EVENTS = f"SELECT seq, workspace_id, source_id, {_EVENT_COLS} FROM events"
 
@@ -325,7 +360,7 @@ class SqlStore:
             f"{self._EVENTS} WHERE {where} AND seq > ? ORDER BY seq LIMIT ?",
             (*params, after_seq, limit),
         )
-        return [self._stored(r) for r in rows]
+        return self._stored(workspace_id, rows)
 
     def count_events(self, workspace_id: str, source_id: str | None = None) -> int:
         where, params = self._scope(workspace_id, source_id)
@@ -340,7 +375,14 @@ class SqlStore:
             f"{self._EVENTS} WHERE workspace_id = ? AND source_id = ? AND message_id = ?",
             (workspace_id, source_id, message_id),
         )
-        return self._stored(rows[0]) if rows else None
+        return self._stored(workspace_id, rows)[0] if rows else None
+
+    def suppressed_identifiers(self, workspace_id: str, identifiers: Collection[str]) -> set[str]:
+        """Which ``kind:value`` identifiers belong to an erased person (the suppression list)."""
+        hashed = {self.vault.hash(workspace_id, i): i for i in identifiers}
+        cur = self._dialect.read(self._conn())
+        listed = self.vault.suppressed(cur, self._dialect.sql, workspace_id, set(hashed))
+        return {hashed[h] for h in listed}
 
     def events_at(self, workspace_id: str, seqs: Sequence[int]) -> list[StoredEvent]:
         """The events at the given log positions, in log order."""
@@ -350,8 +392,25 @@ class SqlStore:
             marks = ", ".join("?" * len(chunk))
             rows = self._read(f"{self._EVENTS} WHERE workspace_id = ? AND seq IN ({marks}) ORDER BY seq",
                               (workspace_id, *chunk))
-            events += [self._stored(r) for r in rows]
+            events += self._stored(workspace_id, rows)
         return events
+
+    def events_of_subjects(self, workspace_id: str, subject_hashes: Sequence[str]) -> list[StoredEvent]:
+        """The sealed events of the given subjects (keyed hashes), readable while their keys exist."""
+        events: list[StoredEvent] = []
+        for start in range(0, len(subject_hashes), 500):
+            chunk = list(subject_hashes[start:start + 500])
+            marks = ", ".join("?" * len(chunk))
+            rows = self._read(f"{self._EVENTS} WHERE workspace_id = ? AND subject_hash IN ({marks}) "
+                              "ORDER BY seq", (workspace_id, *chunk))
+            events += self._stored(workspace_id, rows)
+        return events
+
+    def maintenance(self, statement: str) -> list[Any]:
+        """Run one statement outside any transaction (VACUUM, CHECKPOINT, wal_checkpoint)."""
+        cur = self._dialect.read(self._conn())
+        cur.execute(statement)
+        return cur.fetchall() if getattr(cur, "description", None) else []
 
     def message_ids(self, workspace_id: str, source_id: str) -> dict[str, int]:
         rows = self._read(

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from frontoffice.privacy.keys import KEY_FILE_NAME
 from frontoffice.storage.sql import Cursor, SqlStore
 
 BUSY_TIMEOUT_MS = 30_000
@@ -29,6 +30,7 @@ class SqliteDialect:
 
     def __init__(self, path: Path, *, background_checkpoints: bool = False) -> None:
         self.path = path
+        self.key_file: Path | None = path.parent / KEY_FILE_NAME
         self.background_checkpoints = background_checkpoints
         self._checkpointer: _Checkpointer | None = None
 
@@ -42,6 +44,9 @@ class SqliteDialect:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted content is overwritten with zeros, not left in free pages: an erased person's
+        # projection rows and shredded keys leave no readable copy (docs/privacy.md).
+        conn.execute("PRAGMA secure_delete = ON")
         # A larger page cache keeps the dedupe index's hot pages in memory, and a larger
         # checkpoint interval writes the main file less often: together ~1.7x the insert rate.
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")

@@ -1,0 +1,138 @@
+"""Subject keys and the suppression list as the storage layer uses them, inside its transactions.
+
+The storage layer hands a cursor and its placeholder translation; the vault reads and writes
+``privacy_subject_keys`` and ``privacy_suppressions`` through them, so sealing an event, creating
+its subject's key and refusing a suppressed person happen in the append's one transaction.
+Keys are always looked up in the database (one query per batch or page) and only their
+unwrapping is cached: a key shredded by another process is never used from a stale cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Collection, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from frontoffice.domain.events import iso
+from frontoffice.privacy.keys import (
+    KEY_FILE_NAME,
+    MASTER_KEY_ENV,
+    Keyring,
+    key_file_master_key,
+    parse_master_key,
+)
+
+log = logging.getLogger(__name__)
+CHUNK = 500  # values per IN (...) list
+
+
+class Cursor(Protocol):
+    def execute(self, sql: Any, params: Sequence[Any] = ..., /) -> Any: ...
+    def executemany(self, sql: Any, params: Sequence[Sequence[Any]], /) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+def _in(cur: Cursor, sql: Callable[[str], str], head: str, ws: str,
+        values: Collection[str]) -> list[Any]:
+    """``head`` ending in ``IN`` run over ``values`` in chunks; rows of every chunk."""
+    ordered, rows = sorted(values), []
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start:start + CHUNK]
+        cur.execute(sql(f"{head} ({', '.join('?' * len(chunk))})"), (ws, *chunk))
+        rows += cur.fetchall()
+    return rows
+
+
+class Vault:
+    """The master key (resolved on first use), the keyring, and the SQL of keys and suppressions.
+
+    Master key precedence: the value given by the configuration, else ``FRONTOFFICE_MASTER_KEY``,
+    else a key file generated once: beside the SQLite database, or for PostgreSQL (which should
+    always be given the variable) in ``~/.frontoffice/`` so every process of one user agrees.
+    """
+
+    def __init__(self, key_file: Path | None) -> None:
+        self._key_file = key_file
+        self._explicit: str | None = None
+        self._keyring: Keyring | None = None
+        self._lock = threading.Lock()
+
+    def use_master_key(self, value: str | None) -> None:
+        if value:
+            with self._lock:
+                self._explicit, self._keyring = value, None
+
+    @property
+    def keyring(self) -> Keyring:
+        with self._lock:
+            if self._keyring is None:
+                self._keyring = Keyring(self._master())
+            return self._keyring
+
+    def _master(self) -> bytes:
+        if self._explicit:
+            return parse_master_key(self._explicit, "the master_key setting")
+        env = os.environ.get(MASTER_KEY_ENV)
+        if env:
+            return parse_master_key(env, MASTER_KEY_ENV)
+        path = self._key_file
+        if path is None:
+            path = Path.home() / ".frontoffice" / KEY_FILE_NAME
+            log.warning("%s is not set: using the key file %s. Set it on every PostgreSQL "
+                        "deployment (see docs/privacy.md).", MASTER_KEY_ENV, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return key_file_master_key(path)
+
+    def hash(self, ws: str, value: str) -> str:
+        return self.keyring.hash(ws, value)
+
+    # -- subject keys --------------------------------------------------------------------
+    def ciphers(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str],
+                *, create: bool) -> dict[str, AESGCM]:
+        """The cipher of each subject hash that has a key; with ``create``, missing keys are
+        made (``ON CONFLICT DO NOTHING`` then read back: concurrent writers agree on one)."""
+        if not hashes:
+            return {}
+        head = ("SELECT subject_hash, wrapped_key FROM privacy_subject_keys "
+                "WHERE workspace_id = ? AND subject_hash IN")
+        found = {r[0]: bytes(r[1]) for r in _in(cur, sql, head, ws, hashes)}
+        missing = [h for h in hashes if h not in found]
+        if missing and create:
+            ring, now = self.keyring, iso(datetime.now(UTC))
+            cur.executemany(sql("INSERT INTO privacy_subject_keys (workspace_id, subject_hash, "
+                                "wrapped_key, created_at) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT (workspace_id, subject_hash) DO NOTHING"),
+                            [(ws, h, ring.new_wrapped_key(ws, h), now) for h in missing])
+            found.update({r[0]: bytes(r[1]) for r in _in(cur, sql, head, ws, missing)})
+        ring = self.keyring
+        return {h: ring.unwrap(ws, h, wrapped) for h, wrapped in found.items()}
+
+    def shred(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str]) -> int:
+        """Delete the subjects' keys: every row sealed under them becomes unreadable."""
+        deleted = 0
+        ordered = sorted(hashes)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start:start + CHUNK]
+            cur.execute(sql("DELETE FROM privacy_subject_keys WHERE workspace_id = ? AND "
+                            f"subject_hash IN ({', '.join('?' * len(chunk))})"), (ws, *chunk))
+            deleted += max(int(getattr(cur, "rowcount", 0)), 0)
+        self.keyring.forget(ws, set(hashes))
+        return deleted
+
+    # -- suppression list ----------------------------------------------------------------
+    def has_suppressions(self, cur: Cursor, sql: Callable[[str], str], ws: str) -> bool:
+        cur.execute(sql("SELECT 1 FROM privacy_suppressions WHERE workspace_id = ? LIMIT 1"), (ws,))
+        return bool(cur.fetchall())
+
+    def suppressed(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+                   hashes: Collection[str]) -> set[str]:
+        """Which of the identifier hashes are on the workspace's suppression list."""
+        head = ("SELECT identifier_hash FROM privacy_suppressions WHERE workspace_id = ? AND "
+                "identifier_hash IN")
+        return {r[0] for r in _in(cur, sql, head, ws, hashes)} if hashes else set()

@@ -1,0 +1,96 @@
+"""The event log seals personal data at rest and reads it back transparently (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from frontoffice.domain.events import EventRecord
+from frontoffice.privacy.erasure import erase_person
+from frontoffice.privacy.sealing import TamperedRow
+from frontoffice.services import consent, identity, tenancy
+from frontoffice.storage.consent_sql import ConsentSql
+from frontoffice.storage.port import AppendBatch
+from frontoffice.storage.sql import SqlStore
+from tests.integration.identity_support import Brand, identify
+
+
+def _brand(store: SqlStore) -> Brand:
+    ws = tenancy.create_workspace(store, "shop")
+    web, _ = tenancy.create_source(store, ws.id, "web", "web")
+    return Brand(store, ws.id, {"web": web.id})
+
+
+def test_payload_and_ids_are_sealed_in_the_table_and_read_back_unchanged(store: SqlStore) -> None:
+    b = _brand(store)
+    b.send("web", identify("m1", "2026-01-01T10:00:00Z", user="ann@posteo.de", anon="dev-1",
+                           email="ann@posteo.de", firstName="Annegret"))
+    [row] = store.query("SELECT user_id, anonymous_id, payload, subject_hash FROM events")
+    assert b"ann@posteo.de" not in bytes(row[2]) and b"Annegret" not in bytes(row[2])
+    assert "ann" not in str(row[0]) and "dev" not in str(row[1]) and row[3]
+    [event] = store.events(b.workspace_id)
+    assert (event.record.user_id, event.record.anonymous_id) == ("ann@posteo.de", "dev-1")
+    assert b'"firstName":"Annegret"' in event.record.payload
+    assert store.event(b.workspace_id, b.sources["web"], "m1") == event
+    assert store.events_at(b.workspace_id, [event.seq]) == [event]
+
+
+def test_a_tampered_row_is_refused_on_read_not_returned(store: SqlStore) -> None:
+    b = _brand(store)
+    b.send("web", identify("m1", "2026-01-01T10:00:00Z", user="cus_1", email="ann@posteo.de"))
+    [(seq, payload)] = store.query("SELECT seq, payload FROM events")
+    changed = bytearray(bytes(payload))
+    changed[20] ^= 0xFF
+    store.execute("UPDATE events SET payload = ? WHERE seq = ?", (bytes(changed), seq))
+    with pytest.raises(TamperedRow, match="fails authentication"):
+        store.events(b.workspace_id)
+
+
+def test_rows_about_nobody_and_rows_written_before_sealing_read_as_stored(store: SqlStore) -> None:
+    b = _brand(store)
+    legacy = EventRecord("old", "tracking", "track", "x", "cus_9", None, None, None,
+                         "2026-01-01T00:00:00.000Z", None, None, "2026-01-01T00:00:00.000Z",
+                         b'{"userId":"cus_9"}')
+    store.execute("INSERT INTO events (workspace_id, source_id, message_id, family, type, event, "
+                  "user_id, timestamp, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (b.workspace_id, b.sources["web"], "old", "tracking", "track", "x", "cus_9",
+                   legacy.timestamp, legacy.received_at, legacy.payload))
+    stock = EventRecord("s1", "commerce", "inventory.adjusted", None, None, None, None, None,
+                        "2026-01-01T00:00:00.000Z", None, None, "2026-01-01T00:00:00.000Z", b'{"sku":"A"}')
+    store.append([AppendBatch(b.workspace_id, b.sources["web"], [stock])])
+    assert [e.record for e in store.events(b.workspace_id)] == [legacy, stock]
+    assert store.query("SELECT count(*) FROM events WHERE subject_hash IS NULL")[0][0] == 2
+
+
+def test_the_consent_ledger_keeps_a_hashed_subject_and_still_answers_by_subject(store: SqlStore) -> None:
+    b = _brand(store)
+    hub = consent.ConsentHub(store)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    capture = consent.Capture("email:ann@posteo.de", {"marketing_email": True})
+    consent.record(store, hub, b.workspace_id, capture, at)
+    subjects = [r[0] for r in store.query("SELECT subject FROM consent_ledger")]
+    assert subjects and all(s.startswith("h:") and "ann" not in s for s in subjects)
+    [row] = ConsentSql(store).ledger(b.workspace_id, "email:ann@posteo.de")
+    assert row.change.person_key == "email:ann@posteo.de" and row.change.status == "granted"
+    assert [r.change.person_key for r in ConsentSql(store).ledger(b.workspace_id)] == ["email:ann@posteo.de"]
+    assert consent.subject_consent(store, b.workspace_id, "email:ann@posteo.de").state.current
+
+
+def test_erasing_rewrites_the_persons_rows_stored_in_clear_before_sealing_as_tombstones(
+        store: SqlStore) -> None:
+    b = _brand(store)
+    payload = b'{"type":"identify","userId":"cus_9","traits":{"email":"old@posteo.de"}}'
+    for mid, user in (("old", "cus_9"), ("other", "cus_10")):
+        store.execute("INSERT INTO events (workspace_id, source_id, message_id, family, type, user_id, "
+                      "timestamp, received_at, payload) VALUES (?, ?, ?, 'tracking', 'identify', ?, ?, ?, ?)",
+                      (b.workspace_id, b.sources["web"], mid, user, "2026-01-01T00:00:00.000Z",
+                       "2026-01-01T00:00:00.000Z", payload.replace(b"cus_9", user.encode())))
+    identity.IdentityHub(store).catch_up(b.workspace_id)
+    [person] = identity.lookup(store, b.workspace_id, "user_id", "cus_9")
+    report = erase_person(store, b.workspace_id, person, reason="t", requested_by="t",
+                          now=datetime(2026, 2, 1, tzinfo=UTC))
+    assert report.rows_purged["events"] == 1
+    old, other = store.events(b.workspace_id)
+    assert (old.record.family, old.record.user_id, old.record.payload) == ("erased", None, b'{"erased":true}')
+    assert other.record.user_id == "cus_10"

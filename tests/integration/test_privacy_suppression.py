@@ -1,0 +1,112 @@
+"""An erased person stays erased: late events over the real HTTP collector and a re-import of
+the original CSV are dropped by the suppression list and re-create nobody (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from frontoffice.bulk.importer import ImportJob, import_file
+from frontoffice.bulk.mapping import load_mapping
+from frontoffice.domain.events import Limits
+from frontoffice.privacy.keys import generate_master_key
+from frontoffice.privacy.rows import SUPPRESSED_REASON
+from frontoffice.services import identity, tenancy
+from frontoffice.settings import Settings
+from frontoffice.storage import open_store
+from tests.support.server import ServerProcess, make_tenant
+
+LIMITS = Limits(Settings().max_event_bytes, Settings().max_json_depth)
+CRM_MAP = """\
+type: identify
+message_id: {column: row_id}
+user_id: {column: customer_no}
+timestamp: {column: updated_at}
+traits: {email: {column: mail}, phone: {column: phone}, firstName: {column: first}}
+"""
+CRM_CSV = (
+    "row_id,customer_no,mail,phone,first,updated_at\n"
+    "c1,cus_ann_4711,annegret.zwirbel@posteo.de,+49 151 40371958,Annegret,2026-01-01T08:00:00Z\n"
+    "c2,cus_bo_1,bodil.keeperson@web.de,+49 160 5550123,Bodil,2026-01-01T08:00:00Z\n"
+)
+
+
+def _ann(mid: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "identify", "messageId": mid, "userId": "cus_ann_4711", "anonymousId": "anon-ann-93",
+            "timestamp": "2026-01-02T10:00:00Z",
+            "traits": {"email": "annegret.zwirbel@posteo.de", "firstName": "Annegret"}, **extra}
+
+
+def _bo(mid: str) -> dict[str, Any]:
+    return {"type": "track", "messageId": mid, "userId": "cus_bo_1", "event": "Viewed",
+            "timestamp": "2026-01-02T11:00:00Z"}
+
+
+def _import(store: Any, ws: str, source: str, folder: Path, name: str) -> Any:
+    path = folder / name
+    path.write_text(CRM_CSV, encoding="utf-8")
+    mapping_path = folder / "crm.map.yaml"
+    mapping_path.write_text(CRM_MAP, encoding="utf-8")
+    return import_file(store, ImportJob(path, ws, source, load_mapping(mapping_path), LIMITS))
+
+
+def test_late_events_and_a_reimport_do_not_bring_an_erased_person_back(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTOFFICE_MASTER_KEY", generate_master_key())  # the server inherits it
+    tenant = make_tenant(database_url, "shop")
+    store = open_store(database_url)
+    _, privacy_token = tenancy.create_token(store, tenant.workspace_id, "dpo", ["privacy:admin"])
+    crm, _ = tenancy.create_source(store, tenant.workspace_id, "crm", "import")
+    first_import = _import(store, tenant.workspace_id, crm.id, tmp_path, "crm.csv")
+    assert first_import.imported == 2
+    server = ServerProcess(database_url, tmp_path)
+    server.start()
+    try:
+        write = httpx.BasicAuth(tenant.write_key, "")
+        batch = {"batch": [_ann("h1"), _ann("h2", type="track", event="Viewed"), _bo("h3")]}
+        sent = httpx.post(f"{server.url}/v1/batch", json=batch, auth=write, timeout=10)
+        assert sent.status_code == 200 and sent.json()["accepted"] == 3
+
+        identity.IdentityHub(store).catch_up(tenant.workspace_id)
+        [ann] = identity.lookup(store, tenant.workspace_id, "email", "annegret.zwirbel@posteo.de")
+        erased = httpx.post(f"{server.url}/api/v1/workspaces/shop/persons/{ann}/erasure",
+                            json={"reason": "art. 17 request 42"}, timeout=30,
+                            headers={"Authorization": f"Bearer {privacy_token}"})
+        assert erased.status_code == 200, erased.text
+        # one subject key (every event had her userId), sealing the CSV row and both events
+        assert (erased.json()["subjects_shredded"], erased.json()["events_shredded"]) == (1, 3)
+        assert erased.json()["person_id"] == ann
+        events_after_erasure = store.count_events(tenant.workspace_id)
+
+        # The same batch again, plus Ann under a new device id, and Bo's new event.
+        late = {"batch": [*batch["batch"], _ann("h4", userId=None, anonymousId="new-device"), _bo("h5")]}
+        again = httpx.post(f"{server.url}/v1/batch", json=late, auth=write, timeout=10)
+        assert again.status_code == 200
+        body = again.json()
+        assert body["accepted"] == 1 and body["duplicates"] == 1  # h5 new; h3 stored before
+        assert {(r["messageId"], r["reason"]) for r in body["rejected"]} == {
+            ("h1", SUPPRESSED_REASON), ("h2", SUPPRESSED_REASON), ("h4", SUPPRESSED_REASON)}
+    finally:
+        server.stop()
+    reimport = _import(store, tenant.workspace_id, crm.id, tmp_path, "crm-again.csv")
+    # Ann's row is dropped (not even counted as a duplicate); Bo's row is already stored.
+    assert (reimport.suppressed, reimport.imported, reimport.already_stored) == (1, 0, 1)
+    assert reimport.balanced
+    assert store.count_events(tenant.workspace_id) == events_after_erasure + 1  # h5
+
+    identity.IdentityHub(store).catch_up(tenant.workspace_id)
+    for kind, value in (("email", "annegret.zwirbel@posteo.de"), ("user_id", "cus_ann_4711"),
+                        ("anonymous_id", "new-device"), ("anonymous_id", "anon-ann-93")):
+        assert identity.lookup(store, tenant.workspace_id, kind, value) == [], (kind, value)
+    assert identity.lookup(store, tenant.workspace_id, "user_id", "cus_bo_1")
+    drops = store.query("SELECT message_id, reason FROM privacy_suppressed_events "
+                        "WHERE workspace_id = ? ORDER BY id", (tenant.workspace_id,))
+    assert [r[0] for r in drops] == ["h1", "h2", "h4", "c1"]
+    assert {r[1] for r in drops} == {SUPPRESSED_REASON}
+    logged = store.query("SELECT person_id, reason, rows_purged FROM privacy_erasures")
+    assert [(r[0], r[1]) for r in logged] == [(ann, "art. 17 request 42")]
+    assert "annegret" not in str(logged).lower()
+    store.close()
