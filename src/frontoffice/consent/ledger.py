@@ -19,7 +19,8 @@ from frontoffice.consent.purposes import load_catalogue
 from frontoffice.errors import InvalidInput
 
 Status = Literal["granted", "denied", "withdrawn"]
-Method = Literal["api", "banner", "tcf", "gpp", "gpc", "tracking_event", "merge"]
+Method = Literal["api", "banner", "tcf", "gpp", "gpc", "tracking_event", "merge", "dsr_restriction",
+                 "dsr_objection"]
 STATUSES: tuple[str, ...] = get_args(Status)
 METHODS: tuple[str, ...] = get_args(Method)
 _TIE_RANK = {"granted": 0, "denied": 1, "withdrawn": 1}

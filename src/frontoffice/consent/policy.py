@@ -51,11 +51,21 @@ def _decide(state: ConsentState, compiled: CompiledRule, purpose: str, now: date
             return compiled.deny_not_explicit
         return compiled.allow_granted if mode == "opt_in" else (
             compiled.allow_no_consent_needed if mode == "none" else compiled.allow_not_opted_out)
+    if record.method.startswith("dsr_"):
+        return _dsr_denial(compiled, purpose, record.method, record.source)
     if record.method == "gpc" and compiled.gpc_applies:
         return compiled.deny_gpc
     if mode == "opt_in":
         return compiled.deny_withdrawn if record.status == "withdrawn" else compiled.deny_denied
     return compiled.deny_objected if mode == "none" else compiled.deny_opted_out
+
+
+def _dsr_denial(compiled: CompiledRule, purpose: str, method: str, source: str) -> Decision:
+    """A refusal recorded by a data-subject request (restriction, objection) names the request;
+    built per call, as such records are rare and their reason carries the request id."""
+    kind, request = method.removeprefix("dsr_"), source.removeprefix("dsr:")
+    return Decision(False, f"{purpose} refused: {kind} by data-subject request {request}",
+                    compiled.deny_denied.rule + "/dsr")
 
 
 @dataclass(frozen=True, slots=True)
