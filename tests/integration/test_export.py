@@ -21,6 +21,7 @@ from frontoffice.cli.main import cli
 from frontoffice.domain.events import EventRecord, Limits, normalise
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import InvalidInput
+from frontoffice.outbound.exports import catch_up_people
 from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage.port import AppendBatch
@@ -28,6 +29,7 @@ from frontoffice.storage.sql import SqlStore
 
 LIMITS = Limits(Settings().max_event_bytes, Settings().max_json_depth)
 RECEIVED = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+ESSENTIAL = "essential"  # what these exports are for: needs no consent, but the gate still runs
 
 COLLECTED: list[dict[str, object]] = [
     {"type": "track", "event": "Order Completed", "userId": "u1", "messageId": "web-1",
@@ -61,6 +63,7 @@ def shop(store: SqlStore) -> tuple[Workspace, Source, Source]:
     collect(store, app, [{"type": "track", "event": "App Opened", "userId": "u9",
                           "messageId": "app-1"}])
     collect(store, web, COLLECTED[2:])
+    catch_up_people(store, workspace.id)  # the gate judges people the projections know
     return workspace, web, app
 
 
@@ -71,7 +74,7 @@ def lines(path: Path) -> list[bytes]:
 def test_ndjson_export_is_every_stored_payload_in_seq_order(
         store: SqlStore, shop: tuple[Workspace, Source, Source], tmp_path: Path) -> None:
     out = tmp_path / "log.ndjson"
-    report = export_events(store, shop[0].id, out, page_rows=2)
+    report = export_events(store, shop[0].id, out, purpose=ESSENTIAL, page_rows=2)
 
     stored = store.events(shop[0].id)
     assert report.count == 5 and (report.first_seq, report.last_seq) == (stored[0].seq, stored[-1].seq)
@@ -84,21 +87,23 @@ def test_ndjson_export_is_every_stored_payload_in_seq_order(
 def test_export_after_a_seq_and_of_one_source(
         store: SqlStore, shop: tuple[Workspace, Source, Source], tmp_path: Path) -> None:
     stored = store.events(shop[0].id)
-    later = export_events(store, shop[0].id, tmp_path / "later.ndjson", after_seq=stored[1].seq)
+    later = export_events(store, shop[0].id, tmp_path / "later.ndjson", purpose=ESSENTIAL,
+                          after_seq=stored[1].seq)
     assert lines(tmp_path / "later.ndjson") == [e.record.payload for e in stored[2:]]
     assert later.count == 3
 
-    export_events(store, shop[0].id, tmp_path / "app.ndjson", source_id=shop[2].id)
+    export_events(store, shop[0].id, tmp_path / "app.ndjson", purpose=ESSENTIAL, source_id=shop[2].id)
     assert [orjson.loads(line)["messageId"] for line in lines(tmp_path / "app.ndjson")] == ["app-1"]
 
-    empty = export_events(store, shop[0].id, tmp_path / "none.ndjson", after_seq=stored[-1].seq)
+    empty = export_events(store, shop[0].id, tmp_path / "none.ndjson", purpose=ESSENTIAL,
+                          after_seq=stored[-1].seq)
     assert empty.count == 0 and (tmp_path / "none.ndjson").read_bytes() == b""
 
 
 def test_parquet_export_has_the_normalised_columns_and_the_payload(
         store: SqlStore, shop: tuple[Workspace, Source, Source], tmp_path: Path) -> None:
     out = tmp_path / "log.parquet"
-    export_events(store, shop[0].id, out)
+    export_events(store, shop[0].id, out, purpose=ESSENTIAL)
 
     table = pq.read_table(out)
     assert tuple(table.schema.names) == PARQUET_COLUMNS
@@ -121,7 +126,7 @@ def test_parquet_export_has_the_normalised_columns_and_the_payload(
 def test_an_ndjson_export_imported_elsewhere_keeps_ids_and_payloads(
         store: SqlStore, shop: tuple[Workspace, Source, Source], tmp_path: Path) -> None:
     out = tmp_path / "shop.ndjson"
-    export_events(store, shop[0].id, out)
+    export_events(store, shop[0].id, out, purpose=ESSENTIAL)
     brand = tenancy.create_workspace(store, "brand-b")
     archive, _ = tenancy.create_source(store, brand.id, "archive", "import")
 
@@ -142,9 +147,9 @@ def test_an_ndjson_export_imported_elsewhere_keeps_ids_and_payloads(
 def test_export_to_a_missing_folder_fails_cleanly(
         store: SqlStore, shop: tuple[Workspace, Source, Source], tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="Cannot write"):
-        export_events(store, shop[0].id, tmp_path / "missing" / "log.ndjson")
+        export_events(store, shop[0].id, tmp_path / "missing" / "log.ndjson", purpose=ESSENTIAL)
     with pytest.raises(InvalidInput, match=re.escape("pass --format ndjson|parquet")):
-        export_events(store, shop[0].id, tmp_path / "log.csv")
+        export_events(store, shop[0].id, tmp_path / "log.csv", purpose=ESSENTIAL)
 
 
 def invoke(database_url: str, tmp_path: Path, *args: str) -> tuple[int, str]:
@@ -156,7 +161,7 @@ def invoke(database_url: str, tmp_path: Path, *args: str) -> tuple[int, str]:
 def test_export_command_writes_ndjson_and_parquet_and_reimports(
         store: SqlStore, shop: tuple[Workspace, Source, Source], database_url: str,
         tmp_path: Path) -> None:
-    code, out = invoke(database_url, tmp_path, "export", "--workspace", "shop",
+    code, out = invoke(database_url, tmp_path, "export", "--workspace", "shop", "--purpose", ESSENTIAL,
                        "--out", str(tmp_path / "shop.ndjson"))
     assert code == 0, out
     assert "exported 5 events" in out
@@ -164,7 +169,7 @@ def test_export_command_writes_ndjson_and_parquet_and_reimports(
     assert re.search(rf"--after\s+{last}", out)
 
     code, out = invoke(database_url, tmp_path, "export", "--workspace", "shop", "--source", "web",
-                       "--out", str(tmp_path / "web.data"), "--format", "parquet")
+                       "--purpose", ESSENTIAL, "--out", str(tmp_path / "web.data"), "--format", "parquet")
     assert code == 0, out
     assert pq.read_table(tmp_path / "web.data").num_rows == 4
 
@@ -178,7 +183,7 @@ def test_export_command_writes_ndjson_and_parquet_and_reimports(
 
 
 def test_export_command_needs_a_known_workspace(database_url: str, tmp_path: Path) -> None:
-    code, out = invoke(database_url, tmp_path, "export", "--workspace", "nope",
+    code, out = invoke(database_url, tmp_path, "export", "--workspace", "nope", "--purpose", ESSENTIAL,
                        "--out", str(tmp_path / "x.ndjson"))
     assert code == 1 and "No workspace 'nope'" in out
     assert not (tmp_path / "x.ndjson").exists()
@@ -187,5 +192,5 @@ def test_export_command_needs_a_known_workspace(database_url: str, tmp_path: Pat
 def test_export_help_lists_the_options() -> None:
     result = CliRunner().invoke(cli, ["export", "--help"])
     assert result.exit_code == 0
-    for option in ("--workspace", "--source", "--out", "--format", "--after"):
+    for option in ("--workspace", "--source", "--out", "--format", "--after", "--purpose"):
         assert option in result.output

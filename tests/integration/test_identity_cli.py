@@ -32,12 +32,13 @@ def test_resolve_show_and_export_people(store: SqlStore, database_url: str, tmp_
     assert person_id_for(b.rid("web", "m1")) in out and "Ann" in out
     out = run(database_url, "people", "show", "user_id:cus_ann", "--workspace", "acme", "--json")
     assert '"record_count": 2' in out
-    run(database_url, "people", "export", "--workspace", "acme", "--out", str(tmp_path / "csv"))
+    run(database_url, "people", "export", "--workspace", "acme", "--purpose", "essential",
+        "--out", str(tmp_path / "csv"))
     with (tmp_path / "csv" / "mapping.csv").open() as handle:
         mapping = {row["record_id"]: row["person_id"] for row in csv.DictReader(handle)}
     assert mapping[b.rid("web", "m2")] == mapping[b.rid("web", "m1")] != mapping[b.rid("pos", "R-9")]
-    run(database_url, "people", "export", "--workspace", "acme", "--out", str(tmp_path / "pq"),
-        "--format", "parquet")
+    run(database_url, "people", "export", "--workspace", "acme", "--purpose", "essential",
+        "--out", str(tmp_path / "pq"), "--format", "parquet")
     assert pq.read_table(tmp_path / "pq" / "people.parquet").num_rows == 2
     out = run(database_url, "resolve", "--workspace", "acme", "--rebuild")
     assert "3" in out

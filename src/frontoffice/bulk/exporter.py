@@ -2,7 +2,10 @@
 
 NDJSON holds each stored payload exactly as stored, one per line: importing the file with no
 mapping into another source gives the same messageIds and payloads (only receivedAt becomes
-the new arrival time). Parquet adds the normalised columns for analytics tools. The file is
+the new arrival time). Every export says what it is for (a consent purpose): the outbound gate
+checks that purpose on the ``export`` channel for the person of every event, and the events of
+people not allowed are left out and counted per rule in the report, never silently. Parquet
+adds the normalised columns for analytics tools. The file is
 written under a temporary name and renamed when complete, so a failed export leaves no
 half-written file behind.
 """
@@ -14,19 +17,29 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from frontoffice.errors import InvalidInput
+from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.storage.port import Store, StoredEvent
+from frontoffice.storage.sql import SqlStore
 
 EXPORT_FORMATS = ("ndjson", "parquet")
 _EXTENSIONS = {".ndjson": "ndjson", ".jsonl": "ndjson", ".parquet": "parquet", ".pq": "parquet"}
 PAGE_ROWS = 1000
 ROW_GROUP_ROWS = 64 * 1024
+CHANNEL = "export"
 PARQUET_COLUMNS = ("seq", "source_id", "message_id", "family", "type", "event", "user_id",
                    "anonymous_id", "timestamp", "received_at", "payload")
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    rule: str
+    count: int
+    example: str  # the reason of the first refusal under this rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +50,15 @@ class ExportReport:
     first_seq: int | None
     last_seq: int | None
     seconds: float
+    purpose: str = ""
+    refused: int = 0
+    refusals: tuple[Refusal, ...] = ()
+    read_last_seq: int | None = None  # last seq read, written or not: where to continue from
+
+
+def _tally(tally: dict[str, Refusal], rule: str, reason: str) -> None:
+    found = tally.get(rule)
+    tally[rule] = Refusal(rule, 1, reason) if found is None else Refusal(rule, found.count + 1, found.example)
 
 
 def export_format(path: Path, fmt: str | None) -> str:
@@ -120,15 +142,18 @@ class _ParquetSink:
         self._writer.close()
 
 
-def export_events(store: Store, workspace_id: str, out: Path, *, fmt: str | None = None,
+def export_events(store: SqlStore, workspace_id: str, out: Path, *, purpose: str, fmt: str | None = None,
                   source_id: str | None = None, after_seq: int = 0,
                   on_progress: Callable[[int], None] | None = None,
-                  page_rows: int = PAGE_ROWS) -> ExportReport:
-    """Write the events after ``after_seq`` to ``out``; ``on_progress`` gets the running count."""
+                  page_rows: int = PAGE_ROWS, gate: OutboundGate | None = None) -> ExportReport:
+    """Write the events after ``after_seq`` whose person allows ``purpose`` on the export channel to
+    ``out``; ``on_progress`` gets the running count of events read."""
     fmt = export_format(out, fmt)
+    gate = gate or OutboundGate(store, workspace_id, datetime.now(UTC))
     started = time.perf_counter()
     partial = out.with_name(out.name + ".partial")
-    count, first, last = 0, None, None
+    count, read, first, last, read_last = 0, 0, None, None, None
+    tally: dict[str, Refusal] = {}
     try:
         sink: _Sink = _NdjsonSink(partial) if fmt == "ndjson" else _ParquetSink(partial)
     except OSError as exc:
@@ -136,12 +161,20 @@ def export_events(store: Store, workspace_id: str, out: Path, *, fmt: str | None
     try:
         for page in pages(store, workspace_id, source_id=source_id, after_seq=after_seq,
                           page_rows=page_rows):
-            sink.write(page)
-            first = page[0].seq if first is None else first
-            last = page[-1].seq
-            count += len(page)
+            verdicts = gate.check_events(page, purpose, CHANNEL)
+            kept = [e for e, v in zip(page, verdicts, strict=True) if v.allowed]
+            for v in verdicts:
+                if not v.allowed:
+                    _tally(tally, v.rule, v.reason)
+            if kept:
+                sink.write(kept)
+                first = kept[0].seq if first is None else first
+                last = kept[-1].seq
+            count += len(kept)
+            read += len(page)
+            read_last = page[-1].seq
             if on_progress is not None:
-                on_progress(count)
+                on_progress(read)
         sink.close()
     except BaseException:
         with contextlib.suppress(Exception):
@@ -149,4 +182,6 @@ def export_events(store: Store, workspace_id: str, out: Path, *, fmt: str | None
         partial.unlink(missing_ok=True)
         raise
     os.replace(partial, out)
-    return ExportReport(out.name, fmt, count, first, last, time.perf_counter() - started)
+    refusals = tuple(sorted(tally.values(), key=lambda r: (-r.count, r.rule)))
+    return ExportReport(out.name, fmt, count, first, last, time.perf_counter() - started, purpose,
+                        read - count, refusals, read_last)

@@ -30,9 +30,11 @@ from frontoffice.cli.context import (
     settings_from,
     store_from,
 )
+from frontoffice.cli.outbound import print_refusals
 from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
+from frontoffice.outbound.exports import catch_up_people, check_export_purpose
 from frontoffice.services import tenancy
 
 
@@ -98,6 +100,8 @@ def _print_report(report: ImportReport, target: str) -> None:
     before = (f" ({report.quarantined_before:,} already quarantined by an earlier run)"
               if report.quarantined_before else "")
     table.add_row("quarantined", f"{report.quarantined:,}{before}")
+    if report.suppressed:
+        table.add_row("suppressed (erased people)", f"{report.suppressed:,}")
     if report.blank_lines:
         table.add_row("blank lines skipped", f"{report.blank_lines:,}")
     console.print(table)
@@ -121,27 +125,34 @@ def _print_report(report: ImportReport, target: str) -> None:
               help="From the extension (.ndjson, .jsonl, .parquet) if omitted.")
 @click.option("--after", "after_seq", type=click.IntRange(min=0), default=0, show_default=True,
               help="Only events with a larger seq: continue an earlier export.")
+@click.option("--purpose", required=True,
+              help="What the export is for (a consent purpose, e.g. analytics, essential); events of "
+                   "people who do not allow it on the export channel are left out and counted.")
 @click.pass_context
 @friendly_errors
 def export_cmd(ctx: click.Context, ws: str, source_ref: str | None, out: Path, fmt: str | None,
-               after_seq: int) -> None:
+               after_seq: int, purpose: str) -> None:
     """Export the event log in seq order to NDJSON (stored payloads) or Parquet.
 
-    An NDJSON export imported with no mapping into another source keeps every messageId
-    and payload (receivedAt becomes the new arrival time).
+    Every event passes the consent gate for --purpose on the export channel (people are brought
+    up to date first); refused events are left out and counted per rule. An NDJSON export
+    imported with no mapping into another source keeps every messageId and payload.
     """
+    check_export_purpose(purpose)
     with store_from(ctx) as store:
         workspace = tenancy.require_workspace(store, ws)
         source_id = tenancy.require_source(store, workspace.id, source_ref).id if source_ref else None
+        catch_up_people(store, workspace.id)
         total = store.count_events(workspace.id, source_id) if after_seq == 0 else None
         with _progress(f"exporting {workspace.name}", total, "rows") as progress:
             task = progress.task_ids[0]
-            report = export_events(store, workspace.id, out, fmt=fmt, source_id=source_id,
+            report = export_events(store, workspace.id, out, purpose=purpose, fmt=fmt, source_id=source_id,
                                    after_seq=after_seq,
                                    on_progress=lambda n: progress.update(task, completed=n))
     if report.count:
-        console.print(f"exported {report.count:,} events to {out} ({report.format}), seq "
+        console.print(f"exported {report.count:,} events to {out} ({report.format}) for {purpose}, seq "
                       f"{report.first_seq}..{report.last_seq}; continue later with "
-                      f"--after {report.last_seq}")
+                      f"--after {report.read_last_seq}")
     else:
-        console.print(f"exported 0 events to {out} ({report.format}): none after seq {after_seq}")
+        console.print(f"exported 0 events to {out} ({report.format}) for {purpose}")
+    print_refusals(report.refused, report.refusals, "events")

@@ -1,0 +1,160 @@
+"""The delivery loop: read the log from each destination's cursor, gate, sign, POST, record.
+
+Only events both projections (identity and consent) have already seen are delivered, so the
+gate never judges an event before knowing whose it is. For every event that matches the
+destination's filter the gate checks the destination's purpose on the ``webhook`` channel for
+the event's person: a refusal is recorded with its reason and the event never leaves; an
+allowed event is POSTed with an HMAC-SHA256 signature, retried with exponential backoff, and
+dead-lettered after the destination's ``max_attempts``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+import orjson
+
+from frontoffice.consent.packs import RegionPack
+from frontoffice.consent.projector import CONSENT_FAMILY
+from frontoffice.destinations.store import CHANNEL, Delivery, Destination, DestinationStore
+from frontoffice.domain.tenancy import Status
+from frontoffice.outbound.lookup import OutboundGate
+from frontoffice.storage.consent_sql import ConsentSql
+from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.storage.port import StoredEvent
+from frontoffice.storage.sql import SqlStore
+
+SIGNATURE_HEADER = "X-Frontoffice-Signature"
+PAGE_EVENTS = 500
+TIMEOUT_S = 10.0
+BACKOFF_S = 0.5
+NO_RETRY = frozenset(range(400, 500)) - {408, 425, 429}
+log = logging.getLogger(__name__)
+
+
+def sign(secret: str, body: bytes) -> str:
+    """``sha256=<hex HMAC-SHA256 of the body keyed by the secret>``, the value of the signature header."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class RoundReport:
+    destination: str
+    delivered: int = 0
+    refused: int = 0
+    dead_letter: int = 0
+    filtered: int = 0
+    cursor_seq: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # gate rule → events refused under it
+    examples: dict[str, str] = field(default_factory=dict)  # gate rule → the first reason given
+
+
+def _matches(dest: Destination, event: StoredEvent) -> bool:
+    """The destination's filter; consent-ledger events (proof records) never go to destinations."""
+    r = event.record
+    if r.family == CONSENT_FAMILY:
+        return False
+    if dest.event_types and r.type not in dest.event_types:
+        return False
+    return not (dest.event_names and (r.type != "track" or r.event not in dest.event_names))
+
+
+def body_of(dest: Destination, event: StoredEvent) -> bytes:
+    return orjson.dumps({"destination": dest.name, "purpose": dest.purpose, "seq": event.seq,
+                         "messageId": event.record.message_id,
+                         "event": orjson.Fragment(event.record.payload)})
+
+
+def _post(client: httpx.Client, dest: Destination, event: StoredEvent, backoff_s: float,
+          sleep: Callable[[float], None]) -> tuple[bool, int, int | None, str]:
+    """(delivered, attempts, last status, why it failed)."""
+    body = body_of(dest, event)
+    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(dest.secret, body),
+               "X-Frontoffice-Delivery": f"{dest.id}:{event.seq}"}
+    status: int | None = None
+    why = ""
+    for attempt in range(1, dest.max_attempts + 1):
+        try:
+            response = client.post(dest.url, content=body, headers=headers)
+            status = response.status_code
+            if 200 <= status < 300:
+                return True, attempt, status, ""
+            why = f"HTTP {status}"
+            if status in NO_RETRY:
+                return False, attempt, status, f"{why}: the receiver refused it; not retried"
+        except httpx.HTTPError as exc:
+            why = f"{type(exc).__name__}: {exc}"
+        if attempt < dest.max_attempts:
+            sleep(backoff_s * 2 ** (attempt - 1))
+    return False, dest.max_attempts, status, f"{why} after {dest.max_attempts} attempts"
+
+
+def projected_up_to(store: SqlStore, ws: str) -> int:
+    """The last seq both the identity and the consent projection have applied."""
+    return min(IdentitySql(store).checkpoint(ws)[0], ConsentSql(store).checkpoint(ws))
+
+
+def deliver(store: SqlStore, dest: Destination, client: httpx.Client, now: datetime, *,
+            packs: Mapping[str, RegionPack] | None = None, backoff_s: float = BACKOFF_S,
+            sleep: Callable[[float], None] = time.sleep, page_events: int = PAGE_EVENTS) -> RoundReport:
+    """Deliver everything after the destination's cursor that the projections have seen."""
+    report = RoundReport(dest.name, cursor_seq=dest.cursor_seq)
+    if dest.status is not Status.ACTIVE:
+        return report
+    ds = DestinationStore(store)
+    gate = OutboundGate(store, dest.workspace_id, now, packs)
+    upto = projected_up_to(store, dest.workspace_id)
+    cursor = dest.cursor_seq
+    while cursor < upto:
+        page = [e for e in store.events(dest.workspace_id, after_seq=cursor, limit=page_events)
+                if e.seq <= upto]
+        if not page:
+            break
+        wanted = [e for e in page if _matches(dest, e)]
+        report.filtered += len(page) - len(wanted)
+        rows: list[Delivery] = []
+        for event, verdict in zip(wanted, gate.check_events(wanted, dest.purpose, CHANNEL), strict=True):
+            if not verdict.allowed:
+                report.refused += 1
+                report.reasons[verdict.rule] = report.reasons.get(verdict.rule, 0) + 1
+                report.examples.setdefault(verdict.rule, verdict.reason)
+                rows.append(Delivery(event.seq, event.record.message_id, verdict.person, "refused",
+                                     verdict.reason, verdict.rule, 0, None))
+                continue
+            ok, attempts, status, why = _post(client, dest, event, backoff_s, sleep)
+            report.delivered += ok
+            report.dead_letter += not ok
+            rows.append(Delivery(event.seq, event.record.message_id, verdict.person,
+                                 "delivered" if ok else "dead_letter", verdict.reason if ok else why,
+                                 verdict.rule, attempts, status))
+        cursor = page[-1].seq
+        ds.record(dest, rows, cursor)
+    report.cursor_seq = cursor
+    return report
+
+
+def deliver_workspace(store: SqlStore, ws: str, now: datetime, *, timeout_s: float = TIMEOUT_S,
+                      backoff_s: float = BACKOFF_S,
+                      packs: Mapping[str, RegionPack] | None = None) -> list[RoundReport]:
+    """One round for every active destination of a workspace."""
+    dests = [d for d in DestinationStore(store).all(ws) if d.status is Status.ACTIVE]
+    if not dests:
+        return []
+    with httpx.Client(timeout=timeout_s) as client:
+        return [deliver(store, d, client, now, packs=packs, backoff_s=backoff_s) for d in dests]
+
+
+def worker_round(store: SqlStore, ws: str, now: datetime) -> None:
+    """What the projection worker runs after catching a workspace up: a failing round is logged and
+    retried next time (cursors only move past recorded outcomes), never stops the projections."""
+    try:
+        deliver_workspace(store, ws, now)
+    except Exception:
+        log.exception("delivery round for workspace %s failed; retrying on the next round", ws)
