@@ -11,6 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from frontoffice.cli.context import console, friendly_errors, store_from, workspace_option
+from frontoffice.cli.outbound import print_refusals
+from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
 from frontoffice.services import identity
 from frontoffice.services.tenancy import require_workspace
 from frontoffice.storage.identity_sql import IdentitySql
@@ -110,12 +112,19 @@ def _print_commerce(commerce: dict[str, Any]) -> None:
               help="Folder to write people.<format> and mapping.<format> into.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="File format.")
+@click.option("--purpose", required=True,
+              help="What the export is for (a consent purpose, e.g. analytics); people who do not allow "
+                   "it on the export channel are left out and counted.")
 @click.pass_context
 @friendly_errors
-def people_export(ctx: click.Context, workspace: str, folder: Path, fmt: str) -> None:
-    """Export golden records and the record → person mapping."""
+def people_export(ctx: click.Context, workspace: str, folder: Path, fmt: str, purpose: str) -> None:
+    """Export golden records and the record → person mapping of the people who allow --purpose."""
+    check_export_purpose(purpose)
     with store_from(ctx) as store:
         ws = require_workspace(store, workspace)
-        paths = identity.export(store, ws.id, folder, fmt)
-        for name, path in paths.items():
+        catch_up_people(store, ws.id)
+        result = export_people(store, ws.id, folder, fmt, purpose)
+        for name, path in result.paths.items():
             console.print(f"{name}: {path}")
+        console.print(f"{result.people:,} people exported for {purpose}")
+        print_refusals(result.refused, result.refusals, "people")

@@ -10,10 +10,9 @@ records in log order, so the state always equals a replay of the same input (:me
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from frontoffice.identity.graph_people import Node, Person, merge_blocker
 from frontoffice.identity.model import Identifier, IdKind, MatchEvidence
-from frontoffice.identity.normalise import NameKeys, name_similarity
 from frontoffice.identity.rules import (
     KIND_RANK,
     NEVER_GENERIC,
@@ -24,24 +23,7 @@ from frontoffice.identity.rules import (
     person_id_for,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    record_id: str
-    seq: int
-    identifiers: tuple[Identifier, ...]
-    names: tuple[NameKeys, ...] = ()
-
-
-@dataclass(eq=False)
-class Person:
-    pid: str
-    oldest: tuple[int, str]
-    members: set[str] = field(default_factory=set)
-    values: dict[IdKind, dict[str, tuple[int, str]]] = field(default_factory=dict)
-    """Each identifier value of the person and its oldest record (seq, record id)."""
-    constrained: set[str] = field(default_factory=set)
-    names: dict[tuple[str, str], NameKeys] = field(default_factory=dict)
+__all__ = ["Graph", "Node", "Person"]
 
 
 class Graph:
@@ -215,27 +197,7 @@ class Graph:
                 self._try_merge(self._of[rid], self._of[other_rid], edge.evidence, edge.forced, True)
 
     def _blocker(self, a: Person, b: Person, forced: bool, via: IdKind | None) -> str | None:
-        small, big = (a, b) if len(a.constrained) <= len(b.constrained) else (b, a)
-        for rid in small.constrained:
-            for key, side in self._separations.get(rid, ()):
-                if big.constrained & self._sides[key][1 - side]:
-                    return "a person decided these records are not the same person"
-        if forced:
-            return None
-        for kind in self.config.single_valued:
-            values = set(a.values.get(kind, ())) | set(b.values.get(kind, ()))
-            if len(values) > 1:
-                return f"conflict: different {kind.value} values " + ", ".join(sorted(values))
-        for kind, limit in self.config.max_per_person.items():
-            count = len(set(a.values.get(kind, ())) | set(b.values.get(kind, ())))
-            if count > limit:
-                return f"limit: the merged person would have {count} {kind.value} values (at most {limit})"
-        if via in self.config.name_veto_kinds and a.names and b.names:
-            best = max(name_similarity(x, y) for x in a.names.values() for y in b.names.values())
-            if best < self.config.name_veto_below:
-                return (f"names differ: {_shown(a)} and {_shown(b)} (similarity {best:.2f}) on a "
-                        f"shared {via.value}")
-        return None
+        return merge_blocker(self.config, self._separations, self._sides, a, b, forced, via)
 
     def _try_merge(self, a: Person, b: Person, evidence: MatchEvidence, forced: bool, announce: bool,
                    via: IdKind | None = None) -> None:
@@ -333,7 +295,3 @@ class Graph:
 def _crosses(edge: MatchEdge, a: frozenset[str], b: frozenset[str]) -> bool:
     ends = {edge.record_a, edge.record_b}
     return edge.forced and bool(ends & a) and bool(ends & b)
-
-
-def _shown(person: Person) -> str:
-    return "/".join(sorted(f"{g} {f}".strip() for g, f in person.names))

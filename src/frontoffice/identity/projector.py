@@ -1,9 +1,12 @@
 """Applies the event log to the identity graph and writes the projection, batch by batch.
 
-The projector keeps the graph in memory. On start it replays the decisions and the records
-already projected (their extracted form, not the raw log), then follows the log from its
-checkpoint. :meth:`Projector.rebuild` drops the projection and replays the whole log: the result
-is the same persons, ids and golden records.
+The projector keeps the graph in memory. On start it replays the decisions (the decisions table,
+then the pair decisions of the log, :mod:`frontoffice.identity.review`) and the records already
+projected (their extracted form, not the raw log), then follows the log from its checkpoint:
+tracking events become records, family-``identity`` events (a probabilistic match, a reviewer's
+accept or reject) are applied to the graph at their place in the log.
+:meth:`Projector.rebuild` drops the projection and replays the whole log: the result is the same
+persons, ids and golden records.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from frontoffice.identity.extract import extract, record_name_keys
 from frontoffice.identity.golden import SurvivorshipConfig, golden
 from frontoffice.identity.graph import Graph, Node
 from frontoffice.identity.model import Identifier, IdentityRecord, IdKind, MatchEvidence, TraitValue
+from frontoffice.identity.review import apply as apply_pair_decision
+from frontoffice.identity.review import decision_of, identity_source
 from frontoffice.identity.rules import Change, GraphConfig, MatchEdge
 from frontoffice.storage.identity_sql import DecisionRow, IdentitySql, PersonRow, ProjectionBatch, RecordRow
 from frontoffice.storage.sql import SqlStore
@@ -106,6 +111,7 @@ class Projector:
         self._persisted = (self.checkpoint, reflected)
         self._decisions = 0
         self._apply_decisions(up_to=reflected)
+        self._replay_log_decisions()
         after = 0
         while rows := self.sql.records(self.ws, after_seq=after):
             for row in rows:
@@ -116,6 +122,20 @@ class Projector:
             after = rows[-1].seq
         self.graph.drain()
         self._loaded = True
+
+    def _replay_log_decisions(self) -> None:
+        """The pair decisions of the log already reflected (family ``identity``), in log order:
+        before the records, like the decisions table (the graph applies each when both records
+        are there)."""
+        after, source = 0, identity_source(self.ws)
+        while events := self.store.events(self.ws, after_seq=after, limit=BATCH, source_id=source):
+            for event in events:
+                decision = decision_of(event.record)
+                if event.seq <= self.checkpoint and decision is not None:
+                    apply_pair_decision(self.graph, decision)
+            if events[-1].seq >= self.checkpoint:
+                break
+            after = events[-1].seq
 
     def rebuild(self, on_progress: Callable[[int], None] | None = None) -> Progress:
         """Drop the projection and replay the whole log (decisions are kept)."""
@@ -145,6 +165,10 @@ class Projector:
             if not events:
                 break
             for event in events:
+                decision = decision_of(event.record)
+                if decision is not None:
+                    apply_pair_decision(self.graph, decision)
+                    continue
                 if event.record.family != TRACKING:
                     # Commerce and consent events speak about customers by key; they join
                     # people through those keys, not as identity records of their own.
@@ -210,6 +234,12 @@ class Projector:
 
     @staticmethod
     def _history(changes: Iterable[Change], batch: ProjectionBatch) -> None:
+        """History rows, and one change event per person change: ``person.merged`` for a merge,
+        ``person.split`` for a split (naming every resulting id), ``person.updated`` for a person
+        created or changed otherwise. A person a merge or split already speaks of gets no second
+        ``person.updated`` in the same batch."""
+        counts = {p.person_id: p.record_count for p in batch.persons}
+        spoken: set[str] = set()
         for change in changes:
             evidence: dict[str, Any] = {"rule": change.evidence.rule, "detail": change.evidence.detail,
                                         "weight": change.evidence.weight}
@@ -218,10 +248,16 @@ class Projector:
                 batch.redirects += [(old, change.person_id) for old in change.others]
                 batch.outbox.append(("person.merged", change.person_id,
                                      {"person_id": change.person_id, "merged": list(change.others),
+                                      "record_count": counts.get(change.person_id),
                                       "evidence": evidence}))
+                spoken.add(change.person_id)
             elif change.kind == "split":
                 batch.outbox.append(("person.split", change.person_id,
                                      {"person_id": change.person_id, "into": list(change.others),
+                                      "record_counts": {p: counts.get(p) for p in
+                                                        (change.person_id, *change.others)},
                                       "evidence": evidence}))
+                spoken |= {change.person_id, *change.others}
         batch.outbox += [("person.updated", p.person_id,
-                          {"person_id": p.person_id, "record_count": p.record_count}) for p in batch.persons]
+                          {"person_id": p.person_id, "record_count": p.record_count})
+                         for p in batch.persons if p.person_id not in spoken]

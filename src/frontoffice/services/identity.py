@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import csv
-import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,40 +15,13 @@ from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
-from frontoffice.identity.projector import Progress, Projector
+from frontoffice.services.identity_hub import IdentityHub as IdentityHub  # noqa: PLC0414 - re-exported
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.identity_sql import IdentitySql, RecordRow
 from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
 
 KINDS = ", ".join(k.value for k in IdKind)
-
-
-class IdentityHub:
-    """One projector per workspace in this process; callers serialise on its lock."""
-
-    def __init__(self, store: SqlStore) -> None:
-        self.store = store
-        self._projectors: dict[str, Projector] = {}
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
-
-    def _get(self, workspace_id: str) -> tuple[Projector, threading.Lock]:
-        with self._guard:
-            if workspace_id not in self._projectors:
-                self._projectors[workspace_id] = Projector(self.store, workspace_id)
-                self._locks[workspace_id] = threading.Lock()
-            return self._projectors[workspace_id], self._locks[workspace_id]
-
-    def catch_up(self, workspace_id: str, on_progress: Callable[[int], None] | None = None) -> Progress:
-        projector, lock = self._get(workspace_id)
-        with lock:
-            return projector.catch_up(on_progress)
-
-    def rebuild(self, workspace_id: str, on_progress: Callable[[int], None] | None = None) -> Progress:
-        projector, lock = self._get(workspace_id)
-        with lock:
-            return projector.rebuild(on_progress)
 
 
 def parse_kind(kind: str) -> IdKind:
