@@ -24,21 +24,28 @@ from frontoffice.settings import Settings
 @click.option("--worker/--no-worker", default=True, show_default=True,
               help="Also run the projection worker (people, consent) as a child process; turn it "
                    "off when workers run elsewhere.")
+@click.option("--ingest-processes", type=int, default=None,
+              help="Processes that parse and append collector batches (setting "
+                   "'ingest_processes'; 0 = all in the API process).")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 @click.pass_context
 @friendly_errors
 def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
-          log_level: str) -> None:
+          ingest_processes: int | None, log_level: str) -> None:
     """Serve the Segment-compatible collector and the admin API."""
     settings = settings_from(ctx)
     host = host or settings.host
     port = port or settings.port
-    container = build(settings)
+    processes = settings.ingest_processes if ingest_processes is None else ingest_processes
+    if processes < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--ingest-processes")
+    container = build(settings, ingest_processes=processes)
     app = create_app(container)
     err_console.print(
         f"frontoffice listening on http://{host}:{port} "
-        f"({container.store.dialect}; collector at {settings.collector_prefix or ''}/v1/batch)"
+        f"({container.store.dialect}; collector at {settings.collector_prefix or ''}/v1/batch, "
+        f"{processes or 'no'} ingest processes)"
     )
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, loop="uvloop",
                             http="httptools", access_log=False, timeout_graceful_shutdown=5)

@@ -12,24 +12,32 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from frontoffice.errors import Overloaded
-from frontoffice.storage.port import AppendBatch, AppendResult, Store
+from frontoffice.storage.port import AppendBatch, AppendResult
 
 MAX_GROUP_EVENTS = 20_000
+
+
+class Appender(Protocol):
+    def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]: ...
+
+
+Done = Callable[[AppendResult | None, BaseException | None], None]
 
 
 @dataclass(slots=True)
 class _Pending:
     batch: AppendBatch
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[AppendResult]
-    size: int = field(default=0)
+    done: Done
+    size: int
 
 
 class GroupCommitWriter:
-    def __init__(self, store: Store, *, queue_limit: int, retry_after_seconds: int) -> None:
+    def __init__(self, store: Appender, *, queue_limit: int, retry_after_seconds: int) -> None:
         self._store = store
         self._queue_limit = queue_limit
         self._retry_after = retry_after_seconds
@@ -59,8 +67,19 @@ class GroupCommitWriter:
 
     async def submit(self, batch: AppendBatch) -> AppendResult:
         loop = asyncio.get_running_loop()
+        future: asyncio.Future[AppendResult] = loop.create_future()
+
+        def done(result: AppendResult | None, exc: BaseException | None) -> None:
+            loop.call_soon_threadsafe(_settle, future, result, exc)
+
+        self.submit_with(batch, done)
+        return await future
+
+    def submit_with(self, batch: AppendBatch, done: Done) -> None:
+        """Queue ``batch``; ``done(result, None)`` or ``done(None, error)`` is called from the
+        writer thread once it is durable (or failed). Raises ``Overloaded`` at once."""
         size = len(batch.events) + len(batch.rejections)
-        pending = _Pending(batch, loop, loop.create_future(), size)
+        pending = _Pending(batch, done, size)
         with self._cond:
             if self._stopping:
                 raise Overloaded("The server is shutting down; retry shortly.", self._retry_after)
@@ -73,7 +92,6 @@ class GroupCommitWriter:
             self._queue.append(pending)
             self._queued_events += size
             self._cond.notify()
-        return await pending.future
 
     def _take(self) -> list[_Pending]:
         with self._cond:
@@ -108,18 +126,18 @@ class GroupCommitWriter:
                 for pending in group:
                     self._commit([pending])
                 return
-            group[0].loop.call_soon_threadsafe(_fail, group[0].future, exc)
+            group[0].done(None, exc)
             return
         self.commits += 1
         for p, result in zip(group, results, strict=True):
-            p.loop.call_soon_threadsafe(_succeed, p.future, result)
+            p.done(result, None)
 
 
-def _succeed(future: asyncio.Future[AppendResult], result: AppendResult) -> None:
-    if not future.done():
-        future.set_result(result)
-
-
-def _fail(future: asyncio.Future[AppendResult], exc: BaseException) -> None:
-    if not future.done():
+def _settle(future: asyncio.Future[AppendResult], result: AppendResult | None,
+            exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is not None:
         future.set_exception(exc)
+    elif result is not None:
+        future.set_result(result)

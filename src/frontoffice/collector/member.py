@@ -1,0 +1,145 @@
+"""One ingest process of the pool: parses, validates and durably appends collector batches.
+
+Started by the API process (``collector/pool.py``) with one end of a socket pair; reads request
+frames from it, runs the same pipeline as the in-process collector and answers each request once
+its events are committed (group commit, as in the API process). It exits when the API process
+closes the socket or dies, after committing what it already accepted.
+
+On SQLite the members of a pool take a file lock around each commit, so they queue for the
+database's write lock without SQLite's sleeping busy handler (which would add milliseconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from frontoffice.bootstrap import open_configured_store
+from frontoffice.collector.body import BodyError, parse_json
+from frontoffice.collector.frames import read_request, reply_frame
+from frontoffice.collector.gates import CollectionGates
+from frontoffice.collector.pipeline import Incoming, Prepared, Reply, finish, prepare, refusal
+from frontoffice.collector.writer import GroupCommitWriter
+from frontoffice.domain.events import Limits
+from frontoffice.errors import Overloaded
+from frontoffice.residency.router import RoutedWriters, located
+from frontoffice.settings import Settings
+from frontoffice.storage.port import AppendBatch, AppendResult
+from frontoffice.storage.sql import SqlStore
+
+
+class _LockedAppend:
+    """``append`` under an exclusive file lock shared by the pool's members."""
+
+    def __init__(self, store: SqlStore, lock_path: Path | None) -> None:
+        self._store = store
+        self._fd = None if lock_path is None else open(lock_path, "a+b")  # noqa: SIM115
+
+    def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]:
+        if self._fd is None:
+            return self._store.append(batches)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            return self._store.append(batches)
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self._fd.close()
+
+
+def overloaded_reply(exc: Overloaded) -> Reply:
+    reset_ms = int((time.time() + exc.retry_after_seconds) * 1000)
+    return refusal(429, exc.code, str(exc), headers={
+        "Retry-After": str(exc.retry_after_seconds), "X-RateLimit-Reset": str(reset_ms)})
+
+
+def unavailable_reply(settings: Settings) -> Reply:
+    return refusal(503, "storage_unavailable", "The event log could not be written; retry.",
+                   headers={"Retry-After": str(settings.retry_after_seconds)})
+
+
+def _lock_path(url: str) -> Path | None:
+    return Path(url.removeprefix("sqlite:///") + ".ingest-lock") if url.startswith("sqlite") else None
+
+
+def serve_member(sock: socket.socket, settings: Settings) -> None:
+    store = open_configured_store(settings, upgrade=False, server=True)
+    appender = _LockedAppend(store, _lock_path(settings.resolved_database_url))
+    writer = GroupCommitWriter(appender, queue_limit=settings.write_queue_events,
+                               retry_after_seconds=settings.retry_after_seconds)
+    limits = Limits(settings.max_event_bytes, settings.max_json_depth)
+    stores = located(store, settings, server=True)  # data residency: a workspace's own storage
+    writers = RoutedWriters(stores, writer, lambda located_store, located_url: GroupCommitWriter(
+        _LockedAppend(located_store, _lock_path(located_url)), queue_limit=settings.write_queue_events,
+        retry_after_seconds=settings.retry_after_seconds))
+    gates = CollectionGates(store, settings, stores)
+    send_lock = threading.Lock()
+
+    def send(request_id: int, reply: Reply) -> None:
+        frame = reply_frame(request_id, {"status": reply.status, "body": reply.body,
+                                         "headers": reply.headers})
+        # If the API process is gone the events are stored anyway; its client will retry.
+        with send_lock, contextlib.suppress(OSError):
+            sock.sendall(frame)
+
+    def handle(request_id: int, header: dict[str, object], data: bytes) -> None:
+        try:
+            body = parse_json(data)
+        except BodyError as exc:
+            send(request_id, refusal(exc.status, exc.code, exc.message))
+            return
+        if not isinstance(body, dict):
+            send(request_id, refusal(400, "invalid_request", "Body must be a JSON object."))
+            return
+        forced = header["type"]
+        incoming = Incoming(str(header["workspace"]), str(header["source"]),
+                            forced if isinstance(forced, str) else None, bool(header["gpc"]),
+                            datetime.fromisoformat(str(header["received_at"])), str(header["path"]))
+        prepared = prepare(incoming, body, limits)
+        if isinstance(prepared, Reply):
+            send(request_id, prepared)
+            return
+        prepared = gates.apply(incoming, body, prepared)  # residency refusals, consent reduction
+
+        def done(result: AppendResult | None, exc: BaseException | None, p: Prepared = prepared) -> None:
+            send(request_id, finish(p, result) if result is not None else unavailable_reply(settings))
+
+        try:
+            writers.for_workspace(incoming.workspace_id).submit_with(prepared.batch, done)
+        except Overloaded as exc:
+            send(request_id, overloaded_reply(exc))
+
+    writer.start()
+    try:
+        while (request := read_request(sock)) is not None:
+            handle(*request)
+    finally:
+        writers.stop()
+        writer.stop()  # commits and answers what was already accepted
+        stores.close()
+        appender.close()
+        store.close()
+        sock.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="An ingest process of frontoffice's collector.")
+    parser.add_argument("--fd", type=int, required=True, help="inherited socket")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args(argv)
+    settings = Settings.load(overrides={"data_dir": args.data_dir, "database_url": args.database_url})
+    serve_member(socket.socket(fileno=args.fd), settings)
+
+
+if __name__ == "__main__":
+    main()
