@@ -29,6 +29,7 @@ from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import ApiToken, Scope, Source, Status, Workspace
+from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
 from frontoffice.services import tenancy
 
 Auth = Annotated[str | None, Header(alias="Authorization")]
@@ -79,7 +80,10 @@ def admin_router(c: Container) -> APIRouter:
     @router.post("/workspaces", response_model=WorkspaceOut, status_code=201)
     def create_workspace(body: WorkspaceIn, authorization: Auth = None) -> WorkspaceOut:
         c.tokens.authorise(authorization, Scope.WORKSPACES_ADMIN, None)
-        return _ws(tenancy.create_workspace(store, body.name, body.region))
+        created, _ = create_resident_workspace(  # a region with local residency needs its storage
+            store, body.name, body.region, body.data_location, c.settings.data_location,
+            parse_storage_locations(c.settings.storage_locations))
+        return _ws(created)
 
     @router.post("/workspaces/{ws}/disable", response_model=WorkspaceOut)
     def disable_workspace(ws: str, authorization: Auth = None) -> WorkspaceOut:

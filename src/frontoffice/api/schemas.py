@@ -68,6 +68,9 @@ class SegmentBatch(BaseModel):
 class WorkspaceIn(BaseModel):
     name: str
     region: str = "GLOBAL"
+    data_location: str | None = Field(
+        default=None, description="ISO country where its data is stored; a region with local residency "
+                                  "(RU, CN) needs a storage there (setting storage_locations).")
 
 
 class WorkspaceOut(BaseModel):

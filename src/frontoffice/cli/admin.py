@@ -8,6 +8,7 @@ from rich.table import Table
 from frontoffice.cli.context import console, friendly_errors, settings_from, store_from
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import Channel, Scope, Status
+from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
 from frontoffice.services import tenancy
 from frontoffice.settings import SETTINGS, settings_markdown
 from frontoffice.storage import open_store
@@ -54,13 +55,19 @@ def workspace() -> None:
 @workspace.command("create")
 @click.argument("name")
 @click.option("--region", default="GLOBAL", show_default=True, help="Residency region.")
+@click.option("--data-location", default=None,
+              help="ISO country where its data is stored (default: setting 'data_location'; a region "
+                   "with local residency, RU or CN, needs a storage there: see docs/residency.md).")
 @click.pass_context
 @friendly_errors
-def workspace_create(ctx: click.Context, name: str, region: str) -> None:
+def workspace_create(ctx: click.Context, name: str, region: str, data_location: str | None) -> None:
     """Create workspace NAME."""
+    settings = settings_from(ctx)
     with store_from(ctx) as store:
-        w = tenancy.create_workspace(store, name, region)
-    console.print(f"workspace {w.name} created: id {w.id}, region {w.region}")
+        w, location = create_resident_workspace(store, name, region, data_location, settings.data_location,
+                                                parse_storage_locations(settings.storage_locations))
+    console.print(f"workspace {w.name} created: id {w.id}, region {w.region}"
+                  + (f", data location {location}" if location else ""))
 
 
 @workspace.command("list")

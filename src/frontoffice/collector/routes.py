@@ -6,7 +6,6 @@ JSON with ``code`` and ``message`` (the Python clients crash into retries otherw
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,9 +16,11 @@ from frontoffice.api.schemas import CollectorResponse, SegmentBatch, SegmentEven
 from frontoffice.bootstrap import Container
 from frontoffice.collector.auth import AuthFailure, write_key_from
 from frontoffice.collector.body import BodyError, decompress, parse_json, read_limited
-from frontoffice.domain.events import Limits, json_depth_exceeds, normalise_batch, now
+from frontoffice.collector.gates import CollectionGates
+from frontoffice.collector.member import overloaded_reply, unavailable_reply
+from frontoffice.collector.pipeline import Incoming, Reply, finish, prepare
+from frontoffice.domain.events import Limits, now
 from frontoffice.errors import Overloaded
-from frontoffice.storage.port import AppendBatch
 
 SINGLE_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 _ERRORS = error_responses({
@@ -38,14 +39,22 @@ def error(status: int, code: str, message: str, headers: dict[str, str] | None =
                           headers=headers)
 
 
+def reply(outcome: Reply) -> Response:
+    return JsonResponse(outcome.body, status_code=outcome.status, headers=outcome.headers)
+
+
 def overloaded(exc: Overloaded) -> Response:
-    reset_ms = int((time.time() + exc.retry_after_seconds) * 1000)
-    return error(429, exc.code, str(exc), headers={
-        "Retry-After": str(exc.retry_after_seconds), "X-RateLimit-Reset": str(reset_ms)})
+    return reply(overloaded_reply(exc))
+
+
+def _is_basic(authorization: str | None) -> bool:
+    return bool(authorization) and authorization.lstrip()[:6].lower() == "basic "  # type: ignore[union-attr]
 
 
 def collector_router(container: Container) -> APIRouter:
     settings = container.settings
+    pool = container.ingest
+    gates = CollectionGates(container.store, settings, container.stores)
     limits = Limits(settings.max_event_bytes, settings.max_json_depth)
     router = APIRouter(prefix=settings.collector_prefix, tags=["collector"])
 
@@ -56,55 +65,48 @@ def collector_router(container: Container) -> APIRouter:
                                      settings.max_request_bytes)
             data = decompress(raw, request.headers.get("content-encoding"),
                               settings.max_request_bytes)
-            body = parse_json(data)
         except BodyError as exc:
             return error(exc.status, exc.code, exc.message)
-        if not isinstance(body, dict):
-            return error(400, "invalid_request", "Body must be a JSON object.")
-        key = write_key_from(request.headers.get("authorization"), body.get("writeKey"))
+        authorization = request.headers.get("authorization")
+        body: Any = None
+        if pool is None or not _is_basic(authorization) or b"writeKey" in data:
+            # The write key may be in the body: parse it here. With Basic auth only and a pool, the
+            # ingest process parses the body and the API process never touches the events.
+            try:
+                body = parse_json(data)
+            except BodyError as exc:
+                return error(exc.status, exc.code, exc.message)
+            if not isinstance(body, dict):
+                return error(400, "invalid_request", "Body must be a JSON object.")
+        key = write_key_from(authorization, None if body is None else body.get("writeKey"))
         resolved = key if isinstance(key, AuthFailure) else container.keys.resolve(key)
         if isinstance(resolved, AuthFailure):
+            if body is None:  # a malformed body is reported before a bad key, as without a pool
+                try:
+                    if not isinstance(parse_json(data), dict):
+                        return error(400, "invalid_request", "Body must be a JSON object.")
+                except BodyError as exc:
+                    return error(exc.status, exc.code, exc.message)
             return error(401, "unauthorized", resolved.message)
         source, workspace = resolved
-        if json_depth_exceeds(body, settings.max_json_depth + 2):
-            return error(400, "too_deep",
-                         f"JSON nests deeper than {settings.max_json_depth} levels.")
-        if forced_type is None:
-            items = body.get("batch")
-            if not isinstance(items, list):
-                return error(400, "invalid_request", "'batch' must be an array of events.")
-        else:
-            items = [body]
-        batch_fields: dict[str, Any] = body if forced_type is None else {}
-        if request.headers.get("sec-gpc", "").strip() == "1":
-            # Global Privacy Control arrives as a header; keep it on every event it came with
-            # so consent (a projection of the log) can honour it.
-            context = batch_fields.get("context")
-            batch_fields = {**batch_fields,
-                            "context": {**(context if isinstance(context, dict) else {}), "gpc": True}}
-        accepted, rejected = normalise_batch(
-            items, batch=batch_fields, forced_type=forced_type,
-            source_id=source.id, received_at=received_at, limits=limits, check_depth=False)
-        listed = [r.as_dict() for r in rejected]
-        if forced_type is not None and rejected:
-            first = rejected[0]
-            status = 413 if first.code == "event_too_large" else 400
-            return error(status, first.code, first.reason, rejected=listed)
+        incoming = Incoming(workspace.id, source.id, forced_type,
+                            request.headers.get("sec-gpc", "").strip() == "1", received_at,
+                            request.url.path)
+        if pool is not None:
+            return reply(await pool.submit(incoming, data))
+        prepared = prepare(incoming, body, limits)
+        if isinstance(prepared, Reply):
+            return reply(prepared)
+        prepared = gates.apply(incoming, body, prepared)  # residency refusals, consent reduction
         try:
-            result = await container.writer.submit(AppendBatch(
-                workspace.id, source.id, accepted, rejected, origin="collector",
-                reference=f"{request.url.path} {received_at.isoformat()}"))
+            writer = container.writer if container.writers is None else (
+                container.writers.for_workspace(workspace.id))  # the workspace's data location
+            result = await writer.submit(prepared.batch)
         except Overloaded as exc:
-            return overloaded(exc)
+            return reply(overloaded_reply(exc))
         except Exception:
-            return error(503, "storage_unavailable", "The event log could not be written; retry.",
-                         headers={"Retry-After": str(settings.retry_after_seconds)})
-        if rejected and not accepted:
-            return error(400, "invalid_batch",
-                         f"All {len(rejected)} events are invalid and were quarantined.",
-                         rejected=listed)
-        return JsonResponse({"success": True, "accepted": result.inserted,
-                               "duplicates": result.duplicates, "rejected": listed})
+            return reply(unavailable_reply(settings))
+        return reply(finish(prepared, result))
 
     def add(path: str, forced_type: str | None, model: type) -> None:
         async def endpoint(request: Request) -> Response:

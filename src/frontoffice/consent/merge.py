@@ -4,6 +4,7 @@ the outcome is a set of `merge` changes to append for the surviving person key."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,3 +62,41 @@ def merge_consent(survivor: ConsentState, absorbed: ConsentState, at: datetime, 
             raw=f"merged from {absorbed.person_key} change {winner.change_id}",
             explicit=winner.explicit))
     return MergeOutcome(tuple(changes), tuple(conflicts))
+
+
+@dataclass(frozen=True, slots=True)
+class Winner:
+    change: ConsentChange  # the subject's own record that decides the person's consent
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonConsent:
+    """A merged person's consent per purpose over all their subjects, and the conflicts found."""
+
+    person_key: str
+    purposes: dict[str, Winner]
+    conflicts: tuple[Conflict, ...]
+
+
+def merge_states(person_key: str, states: Iterable[ConsentState]) -> PersonConsent:
+    """Fold every subject's current consent into one per purpose, with the rule of `merge_consent`.
+    Subjects are taken in key order so the result (conflicts included) does not depend on the order
+    they were loaded in; the winner is always an original record, never a copy dated at the merge,
+    so "newer" keeps meaning when the person gave it."""
+    winners: dict[str, Winner] = {}
+    conflicts: list[Conflict] = []
+    for state in sorted(states, key=lambda s: s.person_key):
+        for purpose, theirs in sorted(state.current.items()):
+            mine = winners.get(purpose)
+            if mine is None:
+                winners[purpose] = Winner(theirs, f"{purpose}: only record ({theirs.person_key})")
+                continue
+            kept, conflict = _pick(purpose, mine.change, theirs)
+            if conflict is not None:
+                conflicts.append(conflict)
+                winners[purpose] = Winner(kept, conflict.reason)
+            elif kept is not mine.change:
+                winners[purpose] = Winner(kept, f"{purpose}: {kept.person_key} agrees and is "
+                                                f"{'explicit' if kept.explicit else 'newer'}")
+    return PersonConsent(person_key, winners, tuple(conflicts))

@@ -1,0 +1,84 @@
+"""Person-level consent: a merged person's consent per purpose (over all their subjects) and the
+conflicts the merge found, each with the record that won and why."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from pydantic import BaseModel, Field
+
+from frontoffice.api.access import authorised_workspace
+from frontoffice.api.schemas import error_responses
+from frontoffice.bootstrap import Container
+from frontoffice.domain.tenancy import Scope
+from frontoffice.services.consent import ConsentHub
+from frontoffice.services.consent_merge import PersonConsentHub, person_consent
+from frontoffice.services.identity import IdentityHub, require_person
+
+Auth = Annotated[str | None, Header(alias="Authorization")]
+_ERRORS = error_responses(
+    {
+        401: "Missing or unknown API token.",
+        403: "The token lacks `events:read`, is disabled, or belongs to another workspace.",
+        404: "No such workspace or person.",
+    }
+)
+
+
+class PersonPurposeOut(BaseModel):
+    purpose: str
+    status: str
+    subject: str = Field(description="The subject whose own record decides the person's consent.")
+    change_id: str
+    at: str
+    method: str
+    explicit: bool
+    reason: str = Field(description="Why this record won over the person's other subjects.")
+
+
+class ConflictOut(BaseModel):
+    purpose: str
+    kept_subject: str
+    kept_status: str
+    kept_change_id: str
+    kept_at: str
+    overridden_subject: str
+    overridden_status: str
+    overridden_change_id: str
+    overridden_at: str
+    reason: str
+
+
+class PersonConsentOut(BaseModel):
+    person_id: str
+    subjects: list[str] = Field(description="Subject keys of the person that consent can be recorded for.")
+    purposes: list[PersonPurposeOut]
+    conflicts: list[ConflictOut]
+
+
+def consent_people_router(c: Container) -> APIRouter:
+    identity, consent, people = IdentityHub(c.store), ConsentHub(c.store), PersonConsentHub(c.store)
+    router = APIRouter(
+        prefix="/api/v1/workspaces/{ws}/consent/people", tags=["admin", "consent"], responses=_ERRORS
+    )
+
+    @router.get("/{person_id}", response_model=PersonConsentOut)
+    def show(ws: str, person_id: str, authorization: Auth = None) -> PersonConsentOut:
+        """A person's consent per purpose after merging: the most restrictive record of their subjects,
+        unless a newer explicit grant exists; with every conflict found. An old person id follows
+        its merge."""
+        workspace = authorised_workspace(c.tokens, c.store, authorization, Scope.EVENTS_READ, ws)
+        identity.catch_up(workspace.id)
+        consent.catch_up(workspace.id)
+        people.catch_up(workspace.id)
+        view = person_consent(c.store, workspace.id, require_person(c.store, workspace.id, person_id))
+        return PersonConsentOut(
+            person_id=view.person_id,
+            subjects=list(view.subjects),
+            purposes=[PersonPurposeOut(**asdict(p)) for p in view.purposes],
+            conflicts=[ConflictOut(**asdict(x)) for x in view.conflicts],
+        )
+
+    return router

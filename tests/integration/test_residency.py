@@ -1,0 +1,162 @@
+"""Data residency on SQLite and PostgreSQL (the default store), with a Russian storage (a SQLite
+file): where a workspace may be created, where its events land (byte check), and the collector's
+refusal of personal data that must stay in another country."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from frontoffice.api.app import create_app
+from frontoffice.bootstrap import Container, build
+from frontoffice.cli.main import cli
+from frontoffice.errors import ConfigError, InvalidInput
+from frontoffice.residency.locations import (
+    WorkspaceLocations,
+    create_resident_workspace,
+    parse_storage_locations,
+    placement,
+)
+from frontoffice.services import tenancy
+from frontoffice.settings import Settings
+from frontoffice.storage import open_store
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def test_a_region_with_local_residency_needs_a_storage_in_its_country() -> None:
+    with pytest.raises(InvalidInput, match="FRONTOFFICE_STORAGE_LOCATIONS"):
+        placement("RU", None, "DE", {})
+    with pytest.raises(InvalidInput, match="stored in RU"):
+        placement("RU", "DE", "DE", {"RU": "sqlite:///ru.db"})
+    assert placement("RU", None, "DE", {"RU": "sqlite:///ru.db"}) == "RU"
+    assert placement("CN", "cn", None, {"CN": "sqlite:///cn.db"}) == "CN"
+    assert placement("EU", None, "DE", {}) == "DE"  # safeguards, not localisation: the default stands
+
+
+def test_storage_locations_are_validated_with_the_fix_in_the_message() -> None:
+    assert parse_storage_locations('{"ru": "sqlite:///x.db"}') == {"RU": "sqlite:///x.db"}
+    for bad in ('{"RUS": "sqlite:///x.db"}', '{"RU": "mysql://x"}', "[]", "{"):
+        with pytest.raises(ConfigError, match="storage_locations"):
+            parse_storage_locations(bad)
+
+
+class Site:
+    def __init__(self, container: Container, client: httpx.AsyncClient, ru_file: Path) -> None:
+        self.c, self.client, self.ru_file = container, client, ru_file
+        store = container.store
+        storages = parse_storage_locations(container.settings.storage_locations)
+        name = f"ru-{uuid.uuid4().hex[:8]}"
+        self.ru, _ = create_resident_workspace(store, name, "RU", None, None, storages)
+        self.eu = tenancy.create_workspace(store, f"eu-{uuid.uuid4().hex[:8]}", "EU")
+        self.keys = {ws.id: tenancy.create_source(store, ws.id, "web", "web")[1] for ws in (self.ru, self.eu)}
+
+    async def send(self, workspace_id: str, *events: dict[str, Any]) -> httpx.Response:
+        auth = base64.b64encode(f"{self.keys[workspace_id]}:".encode()).decode()
+        return await self.client.post("/v1/batch", json={"batch": list(events)},
+                                      headers={"Authorization": f"Basic {auth}"})
+
+
+@pytest.fixture
+def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
+    ru = tmp_path / "ru" / "frontoffice-ru.db"
+    ru.parent.mkdir()
+    built = build(Settings.load({}, overrides={
+        "database_url": database_url, "data_dir": tmp_path / "data", "data_location": "DE",
+        "storage_locations": f'{{"RU": "sqlite:///{ru}"}}'}))
+    yield built
+    built.close()
+
+
+@pytest.fixture
+async def site(container: Container, tmp_path: Path) -> AsyncIterator[Site]:
+    transport = httpx.ASGITransport(app=create_app(container))
+    async with httpx.AsyncClient(transport=transport, base_url="http://fo") as client:
+        yield Site(container, client, tmp_path / "ru" / "frontoffice-ru.db")
+
+
+def ru_person(marker: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "identify", "userId": f"ivan-{marker}", "messageId": f"m-{marker}",
+            "traits": {"name": f"Ivan {marker}", "phone": "+7 912 345-67-89"},
+            "context": {"locale": "ru-RU"}, **extra}
+
+
+def _bytes(path: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+async def test_a_russian_workspace_keeps_its_events_only_in_the_russian_storage(site: Site) -> None:
+    marker = uuid.uuid4().hex
+    r = await site.send(site.ru.id, ru_person(marker))
+    assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
+    located = site.c.stores.for_workspace(site.ru.id) if site.c.stores else None
+    assert located is not None and located is not site.c.store
+    assert located.count_events(site.ru.id) == 1
+    assert site.c.store.count_events(site.ru.id) == 0
+    assert marker.encode() in _bytes(site.ru_file)
+    default_url = site.c.settings.resolved_database_url
+    if default_url.startswith("sqlite:///"):  # the default database file holds none of it
+        assert marker.encode() not in _bytes(Path(default_url.removeprefix("sqlite:///")))
+    # Payloads are sealed per subject; the ids (message, user) are the clear columns to look for.
+    search = "SELECT count(*) FROM events WHERE message_id LIKE ? OR user_id LIKE ?"
+    assert site.c.store.query(search, (f"%{marker}%", f"%{marker}%"))[0][0] == 0
+    control = {"type": "track", "event": "Viewed", "userId": f"hans-{marker}", "messageId": f"c-{marker}"}
+    assert (await site.send(site.eu.id, control)).status_code == 200
+    # the search does find what is there
+    assert site.c.store.query(search, (f"%{marker}%", f"%{marker}%"))[0][0] == 1
+
+
+async def test_a_russian_persons_events_sent_to_a_european_workspace_are_refused_with_the_reason(
+        site: Site) -> None:
+    marker = uuid.uuid4().hex
+    fine = {"type": "track", "event": "Viewed", "userId": "hans", "context": {"locale": "de-DE"}}
+    r = await site.send(site.eu.id, fine, ru_person(marker))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["accepted"] == 1
+    [refused] = body["rejected"]
+    assert refused["index"] == 1 and refused["messageId"] == f"m-{marker}"
+    assert "must be stored in RU" in refused["reason"] and "RU" in refused["reason"]
+    assert site.c.store.count_quarantine(site.eu.id) == 0  # not quarantined in the wrong storage
+    assert site.c.store.count_events(site.eu.id) == 1
+
+
+async def test_a_chinese_persons_events_are_refused_by_the_russian_workspace(site: Site) -> None:
+    cn = {"type": "identify", "userId": "li", "traits": {"phone": "+86 138 0013 8000"}}
+    r = await site.send(site.ru.id, cn)
+    assert r.status_code == 400, r.text
+    assert "must be stored in CN" in r.json()["rejected"][0]["reason"]
+    store = open_store(f"sqlite:///{site.ru_file}")
+    try:
+        assert store.count_events(site.ru.id) == 0 and store.count_quarantine(site.ru.id) == 0
+    finally:
+        store.close()
+
+
+def test_the_cli_creates_a_russian_workspace_only_with_a_russian_storage(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = ["--data-dir", str(tmp_path), "--database-url", database_url, "workspace", "create"]
+    refused = CliRunner().invoke(cli, [*base, "brand-ru", "--region", "RU"])
+    assert refused.exit_code != 0 and "FRONTOFFICE_STORAGE_LOCATIONS" in refused.output
+    monkeypatch.setenv("FRONTOFFICE_STORAGE_LOCATIONS", f'{{"RU": "sqlite:///{tmp_path / "ru.db"}"}}')
+    created = CliRunner().invoke(cli, [*base, "brand-ru", "--region", "RU"])
+    assert created.exit_code == 0 and "data location RU" in created.output, created.output
+    store = open_store(database_url)
+    try:
+        ws = store.workspace("brand-ru")
+        assert ws is not None
+        assert WorkspaceLocations(store, None).get(ws.id) == "RU"
+    finally:
+        store.close()
