@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 
-from frontoffice.demo.loader import WORKSPACE
+from frontoffice.demo.loader import RESIDENT, SOURCES, WORKSPACE
 from frontoffice.storage import open_store
 from tests.support.server import free_port
 
@@ -34,21 +34,39 @@ def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(tmp_path: Path) 
     store = open_store(f"sqlite:///{tmp_path / 'frontoffice.db'}")
     workspace = store.workspace(WORKSPACE)
     assert workspace is not None
-    def sent_through_collector() -> int:  # commerce intake adds its own events to the log
-        return sum(store.count_events(workspace.id, s.id) for s in store.sources(workspace.id)
-                   if s.name != "commerce")
+    # Russian and Chinese customers' calls go to workspaces stored in their own files.
+    resident = {name: open_store(f"sqlite:///{tmp_path / 'residency' / (country.lower() + '.db')}")
+                for country, name in RESIDENT.items()}
 
-    assert sent_through_collector() == expected
-    commerce_events = store.count_events(workspace.id) - expected
-    assert commerce_events > 0
+    def sent_through_collector() -> int:  # commerce, consent and identity add their own events
+        total = 0
+        for name, kept in [(WORKSPACE, store), *resident.items()]:
+            ws = store.workspace(name)
+            assert ws is not None
+            total += sum(kept.count_events(ws.id, s.id) for s in store.sources(ws.id)
+                         if s.name in SOURCES)
+        return total
+
+    for name, kept in resident.items():
+        ws = store.workspace(name)
+        assert ws is not None and kept.count_events(ws.id) > 0, f"{name} received nothing"
+        assert store.count_events(ws.id) == 0, f"{name}'s events are in the main database"
+    # + the consent tour's one page call with Sec-GPC
+    assert sent_through_collector() == expected + 1
+    commerce = store.source(workspace.id, "commerce")
+    assert commerce is not None and store.count_events(workspace.id, commerce.id) > 0
     assert store.count_quarantine(workspace.id) == 0
     sample = store.events(workspace.id, limit=1)[0]
     assert orjson.loads(sample.record.payload)["context"]["source"]
     assert "fo_at_demo-reader-token-0001" in first and "curl" in first
     assert "price conflicts across channels" in first and "golden records" in first
 
+    assert "residency: RU customers' calls went to workspace 'demo-ru'" in first
+    assert "consent: one policy check" in first and "erasure request" in first
+
     second = run_demo(tmp_path)
-    assert sent_through_collector() == expected
-    assert store.count_events(workspace.id) == expected + commerce_events
+    assert sent_through_collector() == expected + 1
     assert "already stored" in second
     store.close()
+    for kept in resident.values():
+        kept.close()

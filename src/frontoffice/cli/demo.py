@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -19,16 +21,22 @@ from rich.table import Table
 from frontoffice.bootstrap import open_configured_store
 from frontoffice.cli.context import console, friendly_errors, settings_from
 from frontoffice.demo import generate, write
+from frontoffice.demo.consent_showcase import CHANNEL, PURPOSES, consent_tour
+from frontoffice.demo.consent_showcase import Row as ConsentRow
+from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
 from frontoffice.demo.loader import (
     DEMO_TOKEN,
+    RESIDENT,
     SendReport,
     ensure_demo_tenant,
     import_pos,
     marketplace_calls,
     message_calls,
     send,
+    storage_locations,
     write_key,
 )
+from frontoffice.demo.privacy_showcase import privacy_showcase
 from frontoffice.demo.showcase import (
     CrossScript,
     cross_script_people,
@@ -38,6 +46,10 @@ from frontoffice.demo.showcase import (
 )
 from frontoffice.domain.events import Limits
 from frontoffice.errors import FrontofficeError
+from frontoffice.residency.router import located
+from frontoffice.services.identity_match import match_config
+from frontoffice.settings import Settings
+from frontoffice.storage.sql import SqlStore
 
 
 @click.group()
@@ -79,11 +91,12 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _start_server(data_dir: Path, database_url: str | None, host: str,
-                  port: int) -> subprocess.Popen[bytes]:
+                  port: int, locations: str | None) -> subprocess.Popen[bytes]:
     args = [sys.executable, "-m", "frontoffice", "--data-dir", str(data_dir)]
     if database_url:
         args += ["--database-url", database_url]
-    server = subprocess.Popen([*args, "serve", "--host", host, "--port", str(port)])
+    env = {**os.environ, "FRONTOFFICE_STORAGE_LOCATIONS": locations or ""}
+    server = subprocess.Popen([*args, "serve", "--host", host, "--port", str(port)], env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -115,17 +128,20 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     Safe to run again: every id is deterministic, so nothing is stored twice.
     """
     settings = settings_from(ctx)
+    if not settings.storage_locations:  # where the RU and CN workspaces keep their data
+        settings = replace(settings, storage_locations=storage_locations(settings.data_dir))
     host, port = settings.host, settings.port
     if not _port_free(host, port):
         raise FrontofficeError(f"Port {port} on {host} is in use (another demo?). Stop it, or set "
                                "FRONTOFFICE_PORT to another port.")
     store = open_configured_store(settings)
     try:
-        workspace = ensure_demo_tenant(store)
+        workspace = ensure_demo_tenant(store, settings)
     finally:
         store.close()
     brand = _brand(settings.data_dir, seed, people)
-    server = _start_server(settings.data_dir, settings.database_url, host, port)
+    server = _start_server(settings.data_dir, settings.database_url, host, port,
+                           settings.storage_locations)
     try:
         report = SendReport()
         base = f"http://{host}:{port}"
@@ -148,16 +164,28 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
             quarantined = store.count_quarantine(workspace.id)
             _print_report(report, pos.imported, pos.repeated_in_file + pos.already_stored,
                           pos.quarantined, in_log, quarantined)
+            _print_residency(store, settings)
             _print_commerce(commerce_counts, highlights)
             with console.status("waiting for the server to resolve identities"):
                 wait_for_identity(store, workspace.id)
             _print_people(*cross_script_people(store, workspace.id))
+            with console.status("matching people without a shared identifier (Splink)"):
+                matched = identity_showcase(store, workspace.id, match_config(settings))
+            print_identity_showcase(matched, console.print)
             found = person_commerce(store, workspace.id)
             if found is not None:
                 email, person_id, traits = found
                 console.print(f"\ncommerce traits on the golden record {person_id} "
                               f"(all of this person's identifiers, not just {email}):")
                 console.print_json(data={k: v for k, v in traits.items() if k != "customer_keys"})
+            with console.status("consent: one customer per market"):
+                consent_rows = consent_tour(store, workspace.id, brand, base, write_key("web"))
+            _print_consent(consent_rows)
+            with console.status("privacy: an erasure request, end to end"):
+                erased = privacy_showcase(store, workspace.id)
+            console.print()
+            for line in erased:
+                console.print(line, soft_wrap=True, highlight=False)
         finally:
             store.close()
         _print_tour(base, brand)
@@ -188,6 +216,21 @@ def _print_report(report: SendReport, pos_imported: int, pos_duplicates: int,
     console.print(f"event log of workspace 'demo': {in_log:,} events, {quarantined:,} quarantined")
 
 
+def _print_residency(store: SqlStore, settings: Settings) -> None:
+    router = located(store, settings)
+    try:
+        for country, name in RESIDENT.items():
+            resident = store.workspace(name)
+            if resident is None:
+                continue
+            kept = router.for_workspace(resident.id)
+            where = router.url_for(resident.id) or "the main database"
+            console.print(f"residency: {country} customers' calls went to workspace '{name}', stored "
+                          f"in {where}: {kept.count_events(resident.id):,} events", soft_wrap=True)
+    finally:
+        router.close()
+
+
 def _print_commerce(counts: dict[str, int], highlights: dict[str, Any]) -> None:
     stored = ", ".join(f"{k} {v:,}" for k, v in counts.items() if k != "alerts")
     console.print(f"\n[bold]commerce[/bold] (new this run): {stored or 'nothing new'}")
@@ -206,6 +249,20 @@ def _print_people(people: int, records: int, mixed: list[CrossScript]) -> None:
         console.print(f"  • {person.person_id}: {' · '.join(person.names)}", soft_wrap=True)
         if person.evidence:
             console.print(f"    joined because: {person.evidence}", soft_wrap=True)
+
+
+def _print_consent(rows: list[ConsentRow]) -> None:
+    table = Table("customer", "region", *(f"{p}\n({CHANNEL[p]})" for p in PURPOSES),
+                  title="consent: one policy check, four markets")
+    for row in rows:
+        marks = ["[green]yes[/green]" if row.answers[p][0] else "[red]no[/red]" for p in PURPOSES]
+        table.add_row(row.customer.user_id, row.region, *marks)
+    console.print()
+    console.print(table)
+    for row in rows:
+        refused = [f"{p}: {row.answers[p][1]}" for p in PURPOSES if not row.answers[p][0]]
+        console.print(f"  • {row.customer.user_id} {row.customer.name} ({row.region}): {row.how}"
+                      + (f"; refused {refused[0]}" if refused else ""), soft_wrap=True)
 
 
 def _print_tour(base: str, brand: Path) -> None:

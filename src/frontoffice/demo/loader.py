@@ -24,20 +24,34 @@ from frontoffice.bulk.mapping import load_mapping
 from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Workspace
 from frontoffice.errors import FrontofficeError
+from frontoffice.residency.gate import required_location
+from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
 from frontoffice.services import tenancy
+from frontoffice.settings import Settings
 from frontoffice.storage.port import Store
+from frontoffice.storage.sql import SqlStore
 
 WORKSPACE = "demo"
 DEMO_TOKEN = "fo_at_demo-reader-token-0001"
 SOURCES = ("web", "app", "pos", "marketplace", "email", "call_centre", "social", "chat")
 BATCH = 100
+# Russian and Chinese customers' data must stay in their country (152-FZ, PIPL): the brand runs
+# a workspace per such country, each in its own storage, and its systems send there.
+RESIDENT = {"RU": "demo-ru", "CN": "demo-cn"}
 
 
-def write_key(source: str) -> str:
-    return f"demo-{source.replace('_', '-')}-write-key-0001"
+def write_key(source: str, location: str | None = None) -> str:
+    where = f"{location.lower()}-" if location else ""
+    return f"demo-{where}{source.replace('_', '-')}-write-key-0001"
 
 
-def ensure_demo_tenant(store: Store) -> Workspace:
+def storage_locations(data_dir: Path) -> str:
+    """The demo's in-country storages: SQLite files standing in for databases in RU and CN."""
+    return orjson.dumps({c: f"sqlite:///{(data_dir / 'residency' / f'{c.lower()}.db').resolve()}"
+                         for c in RESIDENT}).decode()
+
+
+def ensure_demo_tenant(store: SqlStore, settings: Settings) -> Workspace:
     workspace = tenancy.ensure_workspace(store, WORKSPACE, "GLOBAL")
     for name in SOURCES:
         if store.source(workspace.id, name) is None:
@@ -45,6 +59,13 @@ def ensure_demo_tenant(store: Store) -> Workspace:
     if not any(t.name == "demo-reader" for t in store.tokens(workspace.id)):
         tenancy.create_token(store, workspace.id, "demo-reader",
                              ["events:read", "sources:admin", "tokens:admin"], DEMO_TOKEN)
+    storages = parse_storage_locations(settings.storage_locations)
+    for country, name in RESIDENT.items():
+        resident = store.workspace(name) or create_resident_workspace(
+            store, name, country, country, settings.data_location, storages)[0]
+        for source in SOURCES:
+            if store.source(resident.id, source) is None:
+                tenancy.create_source(store, resident.id, source, source, write_key(source, country))
     return workspace
 
 
@@ -86,14 +107,19 @@ def message_calls(path: Path) -> Iterator[dict[str, Any]]:
                "properties": properties, "context": {"source": message["channel"]}}
 
 
-def _batches(calls: Iterable[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    pending: dict[str, list[dict[str, Any]]] = {}
+Route = tuple[str, str | None]  # (source, data location of the receiving workspace)
+
+
+def _batches(calls: Iterable[dict[str, Any]]) -> Iterator[tuple[Route, list[dict[str, Any]]]]:
+    pending: dict[Route, list[dict[str, Any]]] = {}
     for call in calls:
-        source = call.get("context", {}).get("source", "web")
-        group = pending.setdefault(source, [])
+        location = required_location(call)
+        route = (call.get("context", {}).get("source", "web"),
+                 location if location in RESIDENT else None)
+        group = pending.setdefault(route, [])
         group.append(call)
         if len(group) == BATCH:
-            yield source, pending.pop(source)
+            yield route, pending.pop(route)
     yield from pending.items()
 
 
@@ -101,10 +127,10 @@ def send(base_url: str, calls: Iterable[dict[str, Any]], report: SendReport,
          progress: Callable[[int], None]) -> None:
     """POST the calls in 100-event batches; 429 and 5xx are retried after Retry-After."""
     with httpx.Client(base_url=base_url, timeout=30) as http:
-        for source, batch in _batches(calls):
+        for (source, location), batch in _batches(calls):
             body = orjson.dumps({"batch": batch})
             for attempt in range(20):
-                answer = http.post("/v1/batch", content=body, auth=(write_key(source), ""),
+                answer = http.post("/v1/batch", content=body, auth=(write_key(source, location), ""),
                                    headers={"Content-Type": "application/json"})
                 if answer.status_code == 200:
                     break
