@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from frontoffice.api.tokens import TokenCache
 from frontoffice.collector.auth import KeyCache
+from frontoffice.collector.pool import IngestPool
 from frontoffice.collector.writer import GroupCommitWriter
+from frontoffice.residency.router import RoutedWriters, StoreRouter, located
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
@@ -15,6 +17,7 @@ from frontoffice.storage.sql import SqlStore
 def open_configured_store(settings: Settings, *, upgrade: bool | None = None,
                           server: bool = False) -> SqlStore:
     store = open_store(settings.resolved_database_url, server=server)
+    store.use_master_key(settings.master_key)
     if settings.auto_upgrade if upgrade is None else upgrade:
         store.upgrade()
     else:
@@ -29,21 +32,47 @@ class Container:
     writer: GroupCommitWriter
     keys: KeyCache
     tokens: TokenCache
+    ingest: IngestPool | None = None
+    stores: StoreRouter | None = None  # a workspace's store: its data location's, else `store`
+    writers: RoutedWriters | None = None
 
     def close(self) -> None:
+        if self.ingest is not None:
+            self.ingest.stop()
+        if self.writers is not None:
+            self.writers.stop()
         self.writer.stop()
+        if self.stores is not None:
+            self.stores.close()
         self.store.close()
 
 
-def build(settings: Settings) -> Container:
+def build(settings: Settings, *, ingest_processes: int = 0) -> Container:
+    """``ingest_processes > 0`` (the server) appends collector batches from that many
+    processes; 0 keeps everything in this process (tests, tools)."""
     store = open_configured_store(settings, server=True)
     writer = GroupCommitWriter(store, queue_limit=settings.write_queue_events,
                                retry_after_seconds=settings.retry_after_seconds)
     writer.start()
+    stores = located(store, settings, server=True)
+    stores.open_all()  # upgraded here, before ingest processes and the worker open them too
     return Container(
         settings=settings,
         store=store,
         writer=writer,
         keys=KeyCache(store.source_for_key, settings.key_cache_seconds),
         tokens=TokenCache(store.token_for_secret, settings.key_cache_seconds),
+        ingest=_pool(settings, ingest_processes),
+        stores=stores,
+        writers=RoutedWriters(stores, writer, lambda located_store, _url: GroupCommitWriter(
+            located_store, queue_limit=settings.write_queue_events,
+            retry_after_seconds=settings.retry_after_seconds)),
     )
+
+
+def _pool(settings: Settings, processes: int) -> IngestPool | None:
+    if processes <= 0:
+        return None
+    pool = IngestPool(settings, processes)
+    pool.start()
+    return pool

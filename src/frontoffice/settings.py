@@ -58,6 +58,45 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("key_cache_seconds", float, 5.0,
             "How long a write key or API token lookup is cached in a server process; a key "
             "disabled from another process stops working within this time."),
+    Setting("identity_auto_merge_weight", float, 16.0,
+            "Probabilistic tier: a pair of people scoring at least this Splink match weight (log2 "
+            "Bayes factor, prior included; 16 is a match probability of 0.99998) merges without "
+            "review, unless a name or birth date differs outright or their logins or national ids "
+            "differ (then it is queued for review)."),
+    Setting("identity_review_weight", float, 6.0,
+            "Probabilistic tier: pairs from this match weight up to the auto-merge weight go to the "
+            "review queue ('possibly the same'); below it nothing happens."),
+    Setting("identity_match_interval_seconds", float, 30.0,
+            "The worker matches new records without a login (store, call centre, imported lists) "
+            "at least this often when some arrived and the log is quiet; 0 leaves it to "
+            "`frontoffice identity match`."),
+    Setting("identity_match_batch_records", int, 1000,
+            "The worker matches at once (when the log is quiet) after this many new records."),
+    Setting("ingest_processes", int, 2,
+            "Processes that parse, validate and append collector batches beside the API "
+            "process of `frontoffice serve` (one per core is a good start); 0 does it all in "
+            "the API process."),
+    Setting("dsr_token_minutes", int, 60,
+            "How long a data-subject request's verification token stays valid, in minutes."),
+    Setting("dsr_token_attempts", int, 5,
+            "Wrong tokens accepted for one data-subject request before it is locked (rejected)."),
+    Setting("dsr_verification_channels", str, "app,web,pos,call_centre,email,commerce,import",
+            "Source channels whose 'emailVerified'/'phoneVerified' traits (or 'Email Verified'/'Phone "
+            "Verified' events) count as proof that a person owns that email or phone, comma-separated. "
+            "Only a verified contact receives a DSR token; drop channels whose events can be forged "
+            "(e.g. web, when its write key is public)."),
+    Setting("data_location", str, None,
+            "ISO country code where a new workspace's data is stored unless its region's residency "
+            "rule demands another (e.g. DE). Unset: no declared location."),
+    Setting("storage_locations", str, None,
+            "JSON object of country code -> database URL for workspaces whose data must stay in that "
+            "country, e.g. {\"RU\": \"sqlite:///var/lib/frontoffice/ru.db\"} (see docs/residency.md)."),
+    Setting("master_key", str, None,
+            "Key-encryption key wrapping every per-subject data key (base64 of 32 bytes; "
+            "`frontoffice privacy new-key` prints one). Unset: a key file generated once, mode "
+            "0600, beside the SQLite file (<data_dir>/master.key); PostgreSQL deployments must set "
+            "it, the same on every process and host. Losing it makes every sealed event unreadable "
+            "(docs/privacy.md)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -100,6 +139,17 @@ class Settings:
     write_queue_events: int = 50_000
     retry_after_seconds: int = 1
     key_cache_seconds: float = 5.0
+    identity_auto_merge_weight: float = 16.0
+    identity_review_weight: float = 6.0
+    identity_match_interval_seconds: float = 30.0
+    identity_match_batch_records: int = 1000
+    ingest_processes: int = 2
+    dsr_token_minutes: int = 60
+    dsr_token_attempts: int = 5
+    dsr_verification_channels: str = "app,web,pos,call_centre,email,commerce,import"
+    data_location: str | None = None
+    storage_locations: str | None = None
+    master_key: str | None = None
 
     @classmethod
     def load(
@@ -128,9 +178,19 @@ class Settings:
 
     def validate(self) -> None:
         for name in ("max_event_bytes", "max_request_bytes", "max_json_depth",
-                     "write_queue_events", "port"):
+                     "write_queue_events", "port", "dsr_token_minutes", "dsr_token_attempts"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Setting '{name}' must be positive, got {getattr(self, name)}.")
+        if self.ingest_processes < 0:
+            raise ConfigError(f"Setting 'ingest_processes' must be 0 or more, got {self.ingest_processes}.")
+        if self.identity_review_weight > self.identity_auto_merge_weight:
+            raise ConfigError(
+                f"Setting 'identity_review_weight' ({self.identity_review_weight}) cannot exceed "
+                f"'identity_auto_merge_weight' ({self.identity_auto_merge_weight}): the review queue "
+                "is the grey zone below automatic merges.")
+        if self.identity_match_batch_records <= 0:
+            raise ConfigError("Setting 'identity_match_batch_records' must be positive, got "
+                              f"{self.identity_match_batch_records}.")
         if self.max_event_bytes > self.max_request_bytes:
             raise ConfigError("Setting 'max_event_bytes' cannot exceed 'max_request_bytes'.")
         if self.collector_prefix and (

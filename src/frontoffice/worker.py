@@ -12,9 +12,14 @@ import os
 import threading
 
 from frontoffice.bootstrap import open_configured_store
+from frontoffice.destinations.delivery import worker_round as deliveries
+from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Status
+from frontoffice.residency.router import located
 from frontoffice.services.consent import ConsentHub
+from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.services.identity import IdentityHub
+from frontoffice.services.identity_match import match_config
 from frontoffice.settings import Settings
 
 INTERVAL_S = 0.1
@@ -48,16 +53,28 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
             raise _Stopped
 
     store = open_configured_store(settings)
-    identity, consent = IdentityHub(store), ConsentHub(store)
+    stores = located(store, settings)  # data residency: a workspace's log may be in its own storage
+    hubs: dict[int, tuple[IdentityHub, ConsentHub, PersonConsentHub]] = {}
+
+    def hubs_of(workspace_id: str) -> tuple[IdentityHub, ConsentHub, PersonConsentHub]:
+        data = stores.for_workspace(workspace_id)
+        if id(data) not in hubs:  # people after identity and consent: consent of merged persons
+            hubs[id(data)] = (IdentityHub(data, match_config(settings)), ConsentHub(data),
+                              PersonConsentHub(data))
+        return hubs[id(data)]
+
     try:
         while True:
             check()
             try:
                 for workspace in store.workspaces():
                     if workspace.status is Status.ACTIVE:
-                        identity.catch_up(workspace.id, on_progress=check)
+                        identity, consent, people = hubs_of(workspace.id)
+                        identity.follow(workspace.id, on_progress=check)
                         check()
                         consent.catch_up(workspace.id)
+                        people.catch_up(workspace.id)
+                        deliveries(store, workspace.id, now())
             except _Stopped:
                 raise
             except Exception:  # the worker must outlive one bad batch; the log shows it
@@ -67,4 +84,5 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
     except _Stopped:
         return
     finally:
+        stores.close()
         store.close()

@@ -15,7 +15,12 @@ from frontoffice import __version__
 from frontoffice.api.admin import admin_router
 from frontoffice.api.commerce import commerce_router
 from frontoffice.api.consent import consent_router
+from frontoffice.api.consent_people import consent_people_router
+from frontoffice.api.dsr import dsr_router
 from frontoffice.api.identity import identity_router
+from frontoffice.api.identity_review import identity_review_router
+from frontoffice.api.outbound import outbound_router
+from frontoffice.api.privacy import privacy_router
 from frontoffice.api.schemas import SegmentBatch, SegmentEvent
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
@@ -36,8 +41,13 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(collector_router(container))
     app.include_router(admin_router(container))
     app.include_router(identity_router(container))
+    app.include_router(identity_review_router(container))
     app.include_router(commerce_router(container))
+    app.include_router(consent_people_router(container))  # before /consent/{subject}
     app.include_router(consent_router(container))
+    app.include_router(dsr_router(container))
+    app.include_router(outbound_router(container))
+    app.include_router(privacy_router(container))
 
     @app.get("/healthz", tags=["ops"])
     def health() -> dict[str, Any]:

@@ -12,7 +12,11 @@ from frontoffice.cli.bulk import export_cmd, import_cmd
 from frontoffice.cli.commerce import commerce
 from frontoffice.cli.consent import consent
 from frontoffice.cli.demo import demo
+from frontoffice.cli.destinations import destinations
+from frontoffice.cli.dsr import dsr
 from frontoffice.cli.identity import people, resolve
+from frontoffice.cli.identity_review import identity
+from frontoffice.cli.privacy import privacy
 from frontoffice.cli.serve import serve, worker_cmd
 
 
@@ -32,9 +36,13 @@ for command in (db, workspace, source, token, settings_cmd, serve, import_cmd, e
     cli.add_command(command)
 cli.add_command(commerce)
 cli.add_command(consent)
+cli.add_command(dsr)
+cli.add_command(destinations)
 cli.add_command(resolve)
 cli.add_command(people)
+cli.add_command(identity)
 cli.add_command(worker_cmd)
+cli.add_command(privacy)
 
 
 def main() -> None:

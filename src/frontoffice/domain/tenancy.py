@@ -46,6 +46,10 @@ class Scope(StrEnum):
     EVENTS_WRITE = "events:write"
     IDENTITY_ADMIN = "identity:admin"  # merge and split people
     CONSENT_WRITE = "consent:write"  # record consent captured elsewhere (banners, call centre)
+    PRIVACY_ADMIN = "privacy:admin"  # erase a person (crypto-shredding), read the erasure log
+    DSR_ADMIN = "dsr:admin"  # open, verify, execute data-subject requests; read their audit trail
+    DESTINATIONS_ADMIN = "destinations:admin"  # create, list and disable webhook destinations
+    OUTBOUND_WRITE = "outbound:write"  # ask for decisions and queue messages (consent-gated)
 
 
 WORKSPACE_SCOPES = frozenset(Scope) - {Scope.WORKSPACES_ADMIN}
