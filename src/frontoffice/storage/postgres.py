@@ -12,6 +12,12 @@ import psycopg
 from frontoffice.storage.sql import Cursor, SqlStore
 
 
+# Held from the first event insert of a transaction to its commit: appends to the log commit in
+# the order of their seq, so a projection following the log by seq never steps over an event a
+# slower transaction (another ingest process, the commerce intake) commits later.
+LOG_APPEND_LOCK = 0x66726F6E74  # "front"
+
+
 class PostgresDialect:
     name = "postgres"
     integrity_errors: tuple[type[Exception], ...] = (psycopg.errors.IntegrityError,)
@@ -41,6 +47,7 @@ class PostgresDialect:
     def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
                     rows: Sequence[Sequence[Any]]) -> int:
         head, values, tail = statement
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_APPEND_LOCK,))
         cur.executemany(self.sql(head + values + tail), rows)  # pipelined by psycopg
         return cur.rowcount
 
