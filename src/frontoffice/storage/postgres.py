@@ -11,7 +11,6 @@ import psycopg
 
 from frontoffice.storage.sql import Cursor, SqlStore
 
-
 # Held from the first event insert of a transaction to its commit: appends to the log commit in
 # the order of their seq, so a projection following the log by seq never steps over an event a
 # slower transaction (another ingest process, the commerce intake) commits later.
