@@ -26,10 +26,13 @@ sys.path.insert(0, str(ROOT))
 
 from frontoffice.demo import DemoBrand, generate  # noqa: E402
 from frontoffice.identity.evaluation import Scores, cross_script_pairs, evaluate  # noqa: E402
+from frontoffice.identity.extract import record_name_keys  # noqa: E402
 from frontoffice.identity.model import Identifier, IdKind, PersonAttributes  # noqa: E402
 from frontoffice.identity.normalise import (  # noqa: E402
+    NameKeys,
     Normalised,
     normalise_anonymous_id,
+    normalise_device_id,
     normalise_email,
     normalise_loyalty_id,
     normalise_marketplace_buyer_id,
@@ -37,6 +40,7 @@ from frontoffice.identity.normalise import (  # noqa: E402
     normalise_postcode,
     normalise_user_id,
     parse_birth_date,
+    split_full_name,
 )
 from frontoffice.identity.probabilistic import (  # noqa: E402
     DEFAULT_AUTO_WEIGHT,
@@ -170,11 +174,13 @@ def demo_identifiers(brand: DemoBrand) -> dict[str, tuple[Identifier, ...]]:
             continue
         traits, locale = e.get("traits") or {}, (e.get("context") or {}).get("locale") or ""
         country = (traits.get("address") or {}).get("country") or locale.rpartition("-")[2] or None
+        device = ((e.get("context") or {}).get("device") or {}).get("id") or ""
         out[e["messageId"]] = _ids(
             (IdKind.USER_ID, normalise_user_id(e.get("userId") or "")),
             (IdKind.ANONYMOUS_ID, normalise_anonymous_id(e.get("anonymousId") or "")),
             (IdKind.EMAIL, normalise_email(traits.get("email") or "")),
             (IdKind.PHONE, normalise_phone(traits.get("phone") or "", country)),
+            (IdKind.DEVICE_ID, normalise_device_id(device)),
         )
     for row in brand.pos_rows:
         out[row["receipt_id"]] = _ids(
@@ -191,18 +197,64 @@ def demo_identifiers(brand: DemoBrand) -> dict[str, tuple[Identifier, ...]]:
     return out
 
 
+def demo_bridges(brand: DemoBrand) -> dict[str, tuple[Identifier, ...]]:
+    """Identifiers of the other events of the log (page views, tracks, aliases), which the projector
+    also feeds to the identity graph: they join an anonymous id to a login, a device or an email
+    (a guest checkout). They carry no person attributes, so they are not scored themselves."""
+    out: dict[str, tuple[Identifier, ...]] = {}
+    for e in brand.events:
+        if e["type"] == "identify":
+            continue
+        context = e.get("context") or {}
+        found = _ids(
+            (IdKind.USER_ID, normalise_user_id(e.get("userId") or "")),
+            (IdKind.ANONYMOUS_ID, normalise_anonymous_id(e.get("anonymousId") or "")),
+            (IdKind.ANONYMOUS_ID, normalise_anonymous_id(e.get("previousId") or "")),
+            (IdKind.EMAIL, normalise_email((context.get("traits") or {}).get("email") or "")),
+            (IdKind.DEVICE_ID, normalise_device_id((context.get("device") or {}).get("id") or "")),
+        )
+        if len(found) > 1:  # a single identifier joins nothing
+            out[e["messageId"]] = found
+    return out
+
+
+def demo_times(brand: DemoBrand) -> dict[str, str]:
+    """When each record was made (ISO time): the graph places records in log order."""
+    times = {e["messageId"]: e["timestamp"] for e in brand.events}
+    times.update((row["receipt_id"], row["purchased_at"]) for row in brand.pos_rows)
+    times.update((a.record_id, a.first_seen) for a in brand.marketplace_aliases)
+    return times
+
+
+def _name_keys(a: PersonAttributes) -> tuple[NameKeys, ...]:
+    """The record's name as the projector gives it to the graph (a whole name split first)."""
+    given, family = a.given_name or "", a.family_name or ""
+    if given and not family:
+        given, family = split_full_name(given, a.country)
+    keys = record_name_keys(given, family, a.country) if given or family else None
+    return (keys,) if keys else ()
+
+
 def with_deterministic_tier(
-    records: list[Record], identifiers: dict[str, tuple[Identifier, ...]], merges: list[ScoredPair]
+    records: list[Record], identifiers: dict[str, tuple[Identifier, ...]], merges: list[ScoredPair],
+    bridges: dict[str, tuple[Identifier, ...]] | None = None, times: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Record → person from the identity graph (shared identifiers, its over-merge rules) with
-    the probabilistic auto-merges added as match edges."""
+    """Record → person from the identity graph (shared identifiers, its over-merge rules, the
+    records' names for its household veto) with the probabilistic auto-merges added as match edges.
+    ``bridges`` are identifier-only events placed too; only ``records`` are returned."""
     from frontoffice.identity.graph import Graph, Node
     from frontoffice.identity.rules import GraphConfig, MatchEdge
 
-    nodes = [Node(r, seq, identifiers.get(r, ())) for seq, (r, _) in enumerate(records)]
+    bridges = bridges or {}
+    times = times or {}
+    items = [(r, identifiers.get(r, ()), _name_keys(a)) for r, a in records]
+    items += [(r, ids, ()) for r, ids in bridges.items()]
+    items.sort(key=lambda item: (times.get(item[0], ""), item[0]))
+    nodes = [Node(r, seq, ids, names) for seq, (r, ids, names) in enumerate(items)]
     edges = [MatchEdge(p.left_id, p.right_id, p.evidence()) for p in merges]
     graph = Graph.rebuild(GraphConfig(), nodes, edges)
-    return {r: pid for pid, members in graph.partition().items() for r in members}
+    wanted = {r for r, _ in records}
+    return {r: pid for pid, members in graph.partition().items() for r in members if r in wanted}
 
 
 def _print(label: str, s: Scores, seconds: float) -> None:
@@ -281,12 +333,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio ours/baseline: F1 {ratio(ours.f1, base.f1)}  "
           f"precision {ratio(ours.precision, base.precision)}"
           f"  recall {ratio(ours.recall, base.recall)}  time {ratio(ours_time, base_time)}")
-    identifiers = demo_identifiers(brand)
+    identifiers, bridges, times = demo_identifiers(brand), demo_bridges(brand), demo_times(brand)
     start = time.perf_counter()
-    alone = evaluate(with_deterministic_tier(records, identifiers, []), truth, scripts)
+    alone = evaluate(with_deterministic_tier(records, identifiers, [], bridges, times), truth, scripts)
     _print("deterministic tier alone", alone, time.perf_counter() - start)
     start = time.perf_counter()
-    both = evaluate(with_deterministic_tier(records, identifiers, merges), truth, scripts)
+    both = evaluate(with_deterministic_tier(records, identifiers, merges, bridges, times), truth, scripts)
     _print("deterministic + probabilistic", both, time.perf_counter() - start)
     print(f"ratio with/without the probabilistic tier: F1 {ratio(both.f1, alone.f1)}  "
           f"precision {ratio(both.precision, alone.precision)}  recall {ratio(both.recall, alone.recall)}")

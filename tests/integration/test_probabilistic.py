@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.identity_quality import attributes, demo_records  # noqa: E402
 
+from frontoffice.identity.probabilistic.settings import PRIOR_MATCH_PROBABILITY  # noqa: E402
+
 Record = tuple[str, PersonAttributes]
 
 
@@ -43,7 +45,15 @@ SAME_PERSON: dict[str, tuple[PersonAttributes, PersonAttributes]] = {
     ),
     "山田 太郎 = Yamada Taro": (
         person("JP", "山田 太郎", "", "1979-11-02", "160-0022", "新宿区"),
-        person("JP", "Taro", "Yamada", "1979-11-02", "160-0022", "Shinjuku"),
+        person("JP", "Taro", "Yamada", "1979-11-02", "160-0022", "Shinjuku-ku"),
+    ),
+    "Саша Смирнов = Aleksandr Smirnov (nickname)": (
+        person("RU", "Саша", "Смирнов", "1990-08-09", "190000", "Санкт-Петербург"),
+        person("RU", "Aleksandr", "Smirnov", "1990-08-09", "190000", "Saint Petersburg"),
+    ),
+    "Smirnova Mariia = Мария Смирнова (order guessed the other way)": (
+        person("RU", "Smirnova Mariia", "", "1983-02-17", "603000", "Нижний Новгород"),
+        person("RU", "Мария", "Смирнова", "1983-02-17", "603000", "Нижний Новгород"),
     ),
     "김민준 = Kim Minjun": (
         person("KR", "김민준", "", "1992-07-21", "04524", "서울"),
@@ -66,6 +76,10 @@ LOOK_ALIKES: dict[str, tuple[PersonAttributes, PersonAttributes]] = {
     "twins: same family, address and birth date": (
         person("DE", "Anna", "Schmidt", "2001-04-04", "80331", "München", "Lindenweg 3"),
         person("DE", "Lena", "Schmidt", "2001-04-04", "80331", "München", "Lindenweg 3"),
+    ),
+    "Bill and Robert Jones: other given name, nickname of neither": (
+        person("US", "Bill", "Jones", "1966-06-06", "60601", "Chicago"),
+        person("US", "Robert", "Jones", "1966-06-06", "60601", "Chicago"),
     ),
     "Иванов and Иванова are two people": (
         person("RU", "Александр", "Иванов", "1985-03-14", "101000", "Москва"),
@@ -117,6 +131,30 @@ def test_twins_go_to_the_review_queue_with_their_reason(model: Model) -> None:
     _, review = partition([twins])
     assert review == [twins] and twins.conflicts == ("given name",)
     assert "given name (different)" in twins.explanation
+
+
+def test_a_nickname_match_says_so(model: Model) -> None:
+    p = _pairs(model, SAME_PERSON)["Саша Смирнов = Aleksandr Smirnov (nickname)"]
+    assert p is not None and "given name (nickname)" in p.explanation
+
+
+def test_the_prior_is_estimated_from_the_records_not_fixed(model: Model) -> None:
+    prior = model.settings["probability_two_random_records_match"]
+    assert prior != PRIOR_MATCH_PROBABILITY and 1e-5 < prior < 1e-2
+
+
+def test_a_different_postcode_weighs_against_a_match_without_vetoing_it(model: Model) -> None:
+    postcode = next(c for c in model.comparisons if c.name == "postcode")
+    assert -10 < postcode.levels[0].weight < 0 < postcode.levels[1].weight
+
+
+def test_a_birth_date_read_day_for_month_is_its_own_level(model: Model) -> None:
+    swapped = {"day and month swapped": (
+        person("DE", "Jürgen", "Müller", "1970-03-11", "20095", "Hamburg"),
+        person("DE", "Jürgen", "Müller", "1970-11-03", "20095", "Hamburg"),
+    )}
+    p = _pairs(model, swapped)["day and month swapped"]
+    assert p is not None and "birth date (day and month swapped)" in p.explanation
 
 
 def test_every_pair_explains_itself_in_words(model: Model) -> None:

@@ -51,8 +51,10 @@ class GraphConfig:
         IdKind.PHONE_SHA256})
     """Identifiers a household shares: a merge through one of them is blocked when both people
     have names and no two of them are alike (Maria and Joseph Rodriguez on a family email)."""
-    name_veto_below: float = 0.5
-    """Names less alike than this (``name_similarity``, 0..1) count as different people's."""
+    name_veto_below: float = 0.6
+    """Names less alike than this (``name_similarity``, 0..1) count as different people's. Two
+    unrelated given names still score about 0.5 (Patricia/Mary 0.54, Joe/James 0.54), so the bar
+    sits above that; spelling variants and nicknames score 0.9 and more."""
 
 
 @dataclass(frozen=True, slots=True)

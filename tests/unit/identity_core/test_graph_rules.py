@@ -193,3 +193,16 @@ def test_a_login_is_not_subject_to_the_name_check() -> None:
     g = graph(named("web:1", 1, "Robert", "Jones", "US", "user_id:cus_1"),
               named("app:2", 2, "Bob", "Jones", "US", "user_id:cus_1"))
     assert same(g, "web:1", "app:2")
+
+
+def test_sisters_whose_given_names_score_half_alike_stay_apart_on_a_household_phone() -> None:
+    home = "phone:+13036713375"
+    g = graph(named("pos:1", 1, "Patricia", "O'Brien", "US", "anonymous_id:p1", home),
+              named("web:2", 2, "Mary", "O'Brien", "US", "anonymous_id:w2", home))
+    assert not same(g, "pos:1", "web:2")
+
+
+def test_a_nickname_and_its_formal_name_merge_on_a_shared_email() -> None:
+    g = graph(named("pos:1", 1, "Bill", "Jones", "US", "anonymous_id:p1", "email:wjones@example.com"),
+              named("web:2", 2, "William", "Jones", "US", "anonymous_id:w2", "email:wjones@example.com"))
+    assert same(g, "pos:1", "web:2")

@@ -30,3 +30,11 @@ def test_street_keys_made_between_the_numbers_equal_whole_line_keys() -> None:
 def test_the_email_local_part_is_compared_without_its_domain() -> None:
     row = to_row("a", PersonAttributes(email="anna.mueller@example.com"))
     assert row["email_local"] == "anna.mueller" and row["given_key"] is None
+
+
+def test_a_nickname_and_its_formal_name_share_a_nickname_group() -> None:
+    short = to_row("a", PersonAttributes(given_name="Саша", family_name="Иванов", country="RU"))
+    formal = to_row("b", PersonAttributes(given_name="Aleksandr", family_name="Ivanov", country="RU"))
+    other = to_row("c", PersonAttributes(given_name="Zebedee", family_name="Ivanov", country="RU"))
+    assert set(short["given_nicknames"]) & set(formal["given_nicknames"])
+    assert other["given_nicknames"] is None  # a name in no group

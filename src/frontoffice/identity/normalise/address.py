@@ -12,10 +12,12 @@ import re
 import unicodedata
 
 from frontoffice.identity.normalise.address_data import (
+    CITY_EXONYMS,
     CITY_PREFIXES,
     CITY_SUFFIXES,
     COUNTRY_STREET_WORDS,
     GERMAN_COMPOUND_SUFFIXES,
+    LATIN_CITY_SUFFIXES,
     POSTCODE_FORMATS,
     POSTCODE_HINTS,
     STREET_WORDS,
@@ -70,11 +72,13 @@ def _german_compound(token: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)
 def city_key(text: str, country: str | None = None) -> str:
-    """``東京都`` and ``Tokyo`` → ``tokyo``; ``г. Москва`` and ``Moskva`` → ``moskva``."""
+    """``東京都`` and ``Tokyo`` → ``tokyo``; ``г. Москва``, ``Moskva`` and ``Moscow`` → ``moskva``;
+    ``新宿区`` and ``Shinjuku-ku`` → ``shinjuku``; ``서울특별시`` and ``Seoul`` → ``seol``."""
     name = unicodedata.normalize("NFKC", text).strip().lower()
     for prefix in CITY_PREFIXES:
         name = name.removeprefix(prefix).strip()
-    for suffix in CITY_SUFFIXES:
+    name = CITY_EXONYMS.get(name, name)
+    for suffix in (*CITY_SUFFIXES, *LATIN_CITY_SUFFIXES):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             name = name[: -len(suffix)]
             break

@@ -47,8 +47,24 @@ GERMAN_COMPOUND_SUFFIXES: tuple[tuple[str, str], ...] = (("str", "strasse"), ("s
 """Endings of one-word German street names (``Hauptstr.`` → ``hauptstrasse``)."""
 
 CITY_SUFFIXES: tuple[str, ...] = (
-    "都", "道", "府", "県", "市", "区", "町", "村", "省", "시", "도", "구", "군",
+    "특별자치시", "특별시", "광역시", "自治区", "都", "道", "府", "県", "市", "区", "町", "村", "省",
+    "시", "도", "구", "군",
 )
-"""Administrative suffixes dropped from CJK city names (東京都 → 東京, 서울시 → 서울)."""
+"""Administrative suffixes dropped from CJK city names (東京都 → 東京, 서울특별시 → 서울), longest
+first: one is dropped."""
+
+LATIN_CITY_SUFFIXES: tuple[str, ...] = (
+    "-teukbyeolsi", " teukbyeolsi", "-gwangyeoksi", " gwangyeoksi", " metropolitan city", " city", "-shi",
+    " shi", "-ku", " ku", "-si", " si", "-gu", " gu", "-to", " to", "-fu", " fu",
+)
+"""The same suffixes romanised (Shinjuku-ku → Shinjuku, Seoul-si → Seoul), dropped from Latin
+city names before keying."""
+
+CITY_EXONYMS: dict[str, str] = {
+    "moscow": "moskva", "saint petersburg": "sankt-peterburg", "st. petersburg": "sankt-peterburg",
+    "st petersburg": "sankt-peterburg", "munich": "münchen", "cologne": "köln", "nuremberg": "nürnberg",
+    "peking": "beijing", "canton": "guangzhou", "nizhny novgorod": "nizhnii novgorod",
+}
+"""English names of cities whose local name romanises differently (Moscow → Moskva)."""
 
 CITY_PREFIXES: tuple[str, ...] = ("г.", "город ", "city of ", "stadt ")

@@ -23,6 +23,7 @@ from frontoffice.identity.normalise.name_data import (
     GENDERED_MIN_STEM,
     TITLES,
 )
+from frontoffice.identity.normalise.nicknames import nickname_groups
 from frontoffice.identity.normalise.phonetic import groups_for, phonetic_key
 from frontoffice.identity.normalise.scripts import Script
 from frontoffice.identity.normalise.translit import romanise
@@ -31,6 +32,8 @@ GENDER_VARIANT_SIMILARITY = 0.5
 """Ceiling for two parts that differ only by a gendered ending (Ivanov/Ivanova)."""
 INITIAL_SIMILARITY = 0.8
 """Score of an initial (``Y.``) against a name starting with that letter."""
+NICKNAME_SIMILARITY = 0.9
+"""Score of a nickname against its formal name (see :mod:`.nicknames`)."""
 ONE_PART_CEILING = 0.8
 """Ceiling when only one part can be compared: a lone given name is not a whole-name match."""
 _MAX_SPELLINGS = 16
@@ -187,6 +190,9 @@ def name_similarity(a: NameKeys, b: NameKeys) -> float:
     is a gender form of the other's (Ivanov/Ivanova): that decides.
     """
     given, given_gendered = _score(a.given_keys, b.given_keys)
+    if given is not None and given < NICKNAME_SIMILARITY and nickname_groups(a.given_keys) & nickname_groups(
+            b.given_keys):
+        given = NICKNAME_SIMILARITY  # Bill and William, Саша and Aleksandr
     family, family_gendered = _score(a.family_keys, b.family_keys)
     straight = _combine(given, family)
     if given_gendered or family_gendered:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from frontoffice.identity.probabilistic.columns import COLUMNS, LIST_COLUMNS
+from frontoffice.identity.probabilistic.settings import PRIOR_MATCH_PROBABILITY, PRIOR_RECALL, PRIOR_RULES
 
 Columns = dict[str, list[Any]]
 """A table as column name → values."""
@@ -70,14 +71,42 @@ def train(
     from splink import Linker
 
     with _quiet(), _database(threads) as db_api:
-        linker = Linker(db_api.register(_arrow(table), table_name="records"), settings, log_level=None)
+        records = db_api.register(_arrow(table), table_name="records")
+        prior = _prior(records, len(table["unique_id"]))
+        settings = {**settings, "probability_two_random_records_match": prior}
+        linker = Linker(records, settings, log_level=None)
         linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
         for rule in training_rules:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
             )
         trained: dict[str, Any] = linker.misc.save_model_to_json()
-        return trained
+        return _unmix_u(trained)
+
+
+def _unmix_u(trained: dict[str, Any]) -> dict[str, Any]:
+    """u without the matches: random pairs of a small file include its true pairs, so the u Splink
+    samples is ``prior * m + (1 - prior) * u``. Solved for u (at least a tenth of the sampled one)."""
+    prior = float(trained["probability_two_random_records_match"])
+    for comparison in trained["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if isinstance(m, float | int) and isinstance(u, float | int):
+                level["u_probability"] = max((u - prior * m) / (1 - prior), u / 10)
+    return trained
+
+
+def _prior(records: Any, count: int) -> float:
+    """The prior estimated from the records (see :data:`~.settings.PRIOR_RULES`), or the default
+    when no pair agrees on those rules."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    observed = sum(int(r["marginal_comparison_count"]) for r in count_comparisons_from_blocking_rules(
+        records, blocking_rules=list(PRIOR_RULES), link_type="dedupe_only", record_sample_proportion=1.0))
+    pairs = count * (count - 1) / 2
+    if observed == 0 or pairs == 0:
+        return PRIOR_MATCH_PROBABILITY
+    return min(observed / PRIOR_RECALL / pairs, 0.5)
 
 
 def predict(

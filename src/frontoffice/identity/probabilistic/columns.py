@@ -14,6 +14,7 @@ from typing import Any
 
 from frontoffice.identity.model import IdentityRecord, PersonAttributes
 from frontoffice.identity.normalise import city_key, name_keys, split_full_name, street_key
+from frontoffice.identity.normalise.nicknames import nickname_groups
 
 Row = dict[str, Any]
 """One record as Splink's input row: column name → value (``None`` when unknown)."""
@@ -22,10 +23,10 @@ PersonRecord = IdentityRecord | tuple[str, PersonAttributes]
 
 COLUMNS: tuple[str, ...] = (
     "unique_id", "given_native", "family_native", "given_key", "family_key", "given_alts",
-    "family_alts", "name_script", "birth_date", "postcode", "city_key", "street_key", "email_local",
-    "phone",
+    "family_alts", "given_nicknames", "name_script", "birth_date", "postcode", "city_key", "street_key",
+    "email_local", "phone",
 )
-LIST_COLUMNS = frozenset({"given_alts", "family_alts"})
+LIST_COLUMNS = frozenset({"given_alts", "family_alts", "given_nicknames"})
 
 
 def _native(text: str) -> str | None:
@@ -35,7 +36,8 @@ def _native(text: str) -> str | None:
 
 @functools.lru_cache(maxsize=1 << 17)
 def name_columns(given: str, family: str, country: str | None) -> tuple[Any, ...]:
-    """``(given_native, family_native, given_key, family_key, given_alts, family_alts, script)``.
+    """``(given_native, family_native, given_key, family_key, given_alts, family_alts, given_nicknames,
+    script)``; ``given_nicknames`` are the nickname groups of the given name (Bill → william).
 
     A whole name in ``given`` with no ``family`` is split first, so that native parts line up.
     """
@@ -49,6 +51,7 @@ def name_columns(given: str, family: str, country: str | None) -> tuple[Any, ...
         keys.family or None,
         sorted(keys.given_keys) or None,
         sorted(keys.family_keys) or None,
+        sorted(nickname_groups(keys.given_keys)) or None,
         keys.script.value,
     )
 
@@ -77,7 +80,7 @@ def _city(text: str, country: str | None) -> str | None:
 def to_row(record_id: str, a: PersonAttributes) -> Row:
     """The Splink input row of one record's attributes (already normalised, see the model)."""
     given, family = a.given_name or "", a.family_name or ""
-    names = name_columns(given, family, a.country) if (given or family) else (None,) * 6 + ("none",)
+    names = name_columns(given, family, a.country) if (given or family) else (None,) * 7 + ("none",)
     local = a.email.rpartition("@")[0] if a.email else ""
     return {
         "unique_id": record_id,
@@ -87,7 +90,8 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
         "family_key": names[3],
         "given_alts": names[4],
         "family_alts": names[5],
-        "name_script": names[6],
+        "given_nicknames": names[6],
+        "name_script": names[7],
         "birth_date": a.birth_date or None,
         "postcode": a.postcode or None,
         "city_key": _city(a.city, a.country) if a.city else None,
