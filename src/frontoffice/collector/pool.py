@@ -116,27 +116,37 @@ class IngestPool:
         if self._members and member in self._members:
             log.warning("ingest process %s stopped (exit %s); starting another",
                         member.process.pid, member.process.poll())
-            replacement = self._spawn()
-            self._members[self._members.index(member)] = replacement
-            await self._connect(replacement)
+            # Connected by the next request, under the same lock as every connection.
+            self._members[self._members.index(member)] = self._spawn()
 
     async def submit(self, incoming: Incoming, body: bytes) -> Reply:
         await self._ensure_connected()
-        member = min((m for m in self._members if m.alive), key=lambda m: m.outstanding, default=None)
-        if member is None or member.writer is None:
-            return refusal(503, "storage_unavailable", "No ingest process is running; retry.",
-                           headers={"Retry-After": str(self._settings.retry_after_seconds)})
-        request_id = next(self._ids)
-        size = max(1, len(body) // 256)
-        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
-        member.pending[request_id] = (future, size)
-        member.outstanding += size
         header = {"workspace": incoming.workspace_id, "source": incoming.source_id,
                   "type": incoming.forced_type, "gpc": incoming.gpc,
                   "received_at": incoming.received_at.isoformat(), "path": incoming.path}
-        member.writer.write(request_frame(request_id, header, body))
-        await member.writer.drain()
-        return await future
+        frame_size = max(1, len(body) // 256)
+        for _ in range(2):  # a member found dead while sending: the request goes to another
+            member = min((m for m in self._members if m.alive and m.writer is not None),
+                         key=lambda m: m.outstanding, default=None)
+            if member is None or member.writer is None:
+                break
+            request_id = next(self._ids)
+            future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+            member.pending[request_id] = (future, frame_size)
+            member.outstanding += frame_size
+            try:
+                member.writer.write(request_frame(request_id, header, body))
+                await member.writer.drain()
+            except (ConnectionError, OSError):
+                # The member is gone. If it stored the batch before dying, sending it again
+                # only finds duplicates (dedupe on messageId), so another member can take it.
+                member.pending.pop(request_id, None)
+                member.outstanding -= frame_size
+                await self._lost(member)
+                continue
+            return await future
+        return refusal(503, "storage_unavailable", "No ingest process is running; retry.",
+                       headers={"Retry-After": str(self._settings.retry_after_seconds)})
 
     def stop(self) -> None:
         """Close the sockets: each member commits what it accepted, answers and exits."""
