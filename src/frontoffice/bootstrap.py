@@ -36,6 +36,10 @@ class Container:
     stores: StoreRouter | None = None  # a workspace's store: its data location's, else `store`
     writers: RoutedWriters | None = None
 
+    def store_for(self, workspace_id: str) -> SqlStore:
+        """Where a workspace's events and projections live (its data location's storage)."""
+        return self.store if self.stores is None else self.stores.for_workspace(workspace_id)
+
     def close(self) -> None:
         if self.ingest is not None:
             self.ingest.stop()

@@ -45,8 +45,10 @@ def _keys(database_url: str, ru_file: Path) -> dict[str, tuple[str, str]]:
         store.upgrade()
         ru, _ = create_resident_workspace(store, "brand-ru", "RU", None, "DE", {"RU": f"sqlite:///{ru_file}"})
         eu = tenancy.create_workspace(store, "brand-eu", "EU")
-        return {name: (ws.id, tenancy.create_source(store, ws.id, "web", "web")[1])
+        keys = {name: (ws.id, tenancy.create_source(store, ws.id, "web", "web")[1])
                 for name, ws in (("ru", ru), ("eu", eu))}
+        keys["ru-reader"] = (ru.id, tenancy.create_token(store, ru.id, "reader", ["events:read"])[1])
+        return keys
     finally:
         store.close()
 
@@ -98,6 +100,14 @@ def test_the_russian_workspace_lives_in_its_storage_and_refuses_nothing_russian(
         ru.close()
         main.close()
     assert f"m-{marker}".encode() in b"".join(p.read_bytes() for p in ru_file.parent.glob("ru.db*"))
+    # The admin API reads the Russian workspace from where it lives.
+    api = {"Authorization": f"Bearer {keys['ru-reader'][1]}"}
+    events = httpx.get(f"{server.url}/api/v1/workspaces/brand-ru/events", headers=api, timeout=30)
+    assert events.status_code == 200, events.text
+    assert [e["message_id"] for e in events.json()["events"]] == [f"m-{marker}"]
+    people = httpx.get(f"{server.url}/api/v1/workspaces/brand-ru/people/lookup", headers=api, timeout=30,
+                       params={"kind": "user_id", "value": f"ivan-{marker}"})
+    assert people.status_code == 200 and len(people.json()["person_ids"]) == 1, people.text
     if database_url.startswith("sqlite:///"):
         main_file = Path(database_url.removeprefix("sqlite:///"))
         files = main_file.parent.glob(main_file.name + "*")  # the database, its WAL and journal

@@ -142,7 +142,8 @@ def admin_router(c: Container) -> APIRouter:
     ) -> EventPage:
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         source_id = tenancy.require_source(store, workspace.id, source).id if source else None
-        rows = store.events(workspace.id, after_seq=after, limit=limit, source_id=source_id)
+        rows = c.store_for(workspace.id).events(workspace.id, after_seq=after, limit=limit,
+                                                source_id=source_id)
         events = [
             EventOut(seq=r.seq, source_id=r.source_id, message_id=r.record.message_id,
                      family=r.record.family, type=r.record.type, event=r.record.event,
@@ -161,7 +162,7 @@ def admin_router(c: Container) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> QuarantinePage:
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        rows = store.quarantine(workspace.id, after_id=after, limit=limit)
+        rows = c.store_for(workspace.id).quarantine(workspace.id, after_id=after, limit=limit)
         entries = [
             QuarantineOut(id=q.id, source_id=q.source_id, origin=q.origin, reference=q.reference,
                           message_id=q.message_id, reason=q.reason,

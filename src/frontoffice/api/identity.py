@@ -135,21 +135,22 @@ def identity_router(c: Container) -> APIRouter:
                authorization: Auth = None) -> LookupOut:
         """People holding an identifier (normalised as resolution does: email case, phone E.164)."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        found = identity.lookup(store, workspace.id, _clean(kind), _clean(value), country)
+        found = identity.lookup(c.store_for(workspace.id), workspace.id, _clean(kind), _clean(value), country)
         return LookupOut(kind=kind, value=value, person_ids=found)
 
     @router.get("/{person_id}", response_model=PersonOut)
     def person(ws: str, person_id: str, authorization: Auth = None) -> PersonOut:
         """The golden record: traits with provenance, identifiers, records and commerce traits."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        return PersonOut.model_validate(identity.profile(store, workspace.id, _clean(person_id)))
+        data = c.store_for(workspace.id)
+        return PersonOut.model_validate(identity.profile(data, workspace.id, _clean(person_id)))
 
     @router.get("/{person_id}/events", response_model=TimelineOut)
     def timeline(ws: str, person_id: str, authorization: Auth = None,
                  limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> TimelineOut:
         """The person's events across every channel, oldest first (the latest ``limit``)."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        pid, rows = identity.timeline(store, workspace.id, _clean(person_id), limit)
+        pid, rows = identity.timeline(c.store_for(workspace.id), workspace.id, _clean(person_id), limit)
         return TimelineOut(person_id=pid, events=[
             EventOut(seq=r.seq, source_id=r.source_id, message_id=r.record.message_id,
                      family=r.record.family, type=r.record.type, event=r.record.event,
@@ -161,14 +162,16 @@ def identity_router(c: Container) -> APIRouter:
     def graph(ws: str, person_id: str, authorization: Auth = None) -> GraphOut:
         """Records and identifiers as nodes; which identifiers merge; merge evidence."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        return GraphOut.model_validate(identity.identity_graph(store, workspace.id, _clean(person_id)))
+        data = c.store_for(workspace.id)
+        return GraphOut.model_validate(identity.identity_graph(data, workspace.id, _clean(person_id)))
 
     @router.get("/{person_id}/history", response_model=HistoryOut)
     def history(ws: str, person_id: str, authorization: Auth = None) -> HistoryOut:
         """Merges, splits and blocked merges of this person, each with its evidence."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        pid = identity.require_person(store, workspace.id, _clean(person_id))
-        return HistoryOut(person_id=pid, entries=identity.history(store, workspace.id, pid))
+        data = c.store_for(workspace.id)
+        pid = identity.require_person(data, workspace.id, _clean(person_id))
+        return HistoryOut(person_id=pid, entries=identity.history(data, workspace.id, pid))
 
     @router.post("/{person_id}/split", response_model=DecisionOut)
     def split(ws: str, person_id: str, body: SplitIn, authorization: Auth = None) -> DecisionOut:
