@@ -90,9 +90,21 @@ class Keyring:
 
     # -- subject keys --------------------------------------------------------------------
     def new_wrapped_key(self, workspace_id: str, subject_hash: str) -> bytes:
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        return nonce + self._wrap.encrypt(nonce, secrets.token_bytes(32),
-                                          _wrap_aad(workspace_id, subject_hash))
+        return self.new_key(workspace_id, subject_hash)[1]
+
+    def new_key(self, workspace_id: str, subject_hash: str) -> tuple[bytes, bytes]:
+        """A fresh subject key and its wrapped form (what the database stores)."""
+        key, nonce = secrets.token_bytes(32), secrets.token_bytes(NONCE_BYTES)
+        return key, nonce + self._wrap.encrypt(nonce, key, _wrap_aad(workspace_id, subject_hash))
+
+    def remember(self, workspace_id: str, subject_hash: str, key: bytes, wrapped: bytes) -> AESGCM:
+        """The cipher of a key this process just stored (no need to unwrap it again)."""
+        cipher = AESGCM(key)
+        with self._lock:
+            self._cache[(workspace_id, subject_hash)] = (wrapped, cipher)
+            if len(self._cache) > CACHE_KEYS:
+                self._cache.popitem(last=False)
+        return cipher
 
     def unwrap(self, workspace_id: str, subject_hash: str, wrapped: bytes) -> AESGCM:
         """The subject's cipher; cached while the stored wrapped key stays the same."""

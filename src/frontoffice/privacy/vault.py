@@ -102,16 +102,24 @@ class Vault:
         head = ("SELECT subject_hash, wrapped_key FROM privacy_subject_keys "
                 "WHERE workspace_id = ? AND subject_hash IN")
         found = {r[0]: bytes(r[1]) for r in _in(cur, sql, head, ws, hashes)}
-        missing = [h for h in hashes if h not in found]
-        if missing and create:
-            ring, now = self.keyring, iso(datetime.now(UTC))
-            cur.executemany(sql("INSERT INTO privacy_subject_keys (workspace_id, subject_hash, "
-                                "wrapped_key, created_at) VALUES (?, ?, ?, ?) "
-                                "ON CONFLICT (workspace_id, subject_hash) DO NOTHING"),
-                            [(ws, h, ring.new_wrapped_key(ws, h), now) for h in missing])
-            found.update({r[0]: bytes(r[1]) for r in _in(cur, sql, head, ws, missing)})
         ring = self.keyring
-        return {h: ring.unwrap(ws, h, wrapped) for h, wrapped in found.items()}
+        ciphers = {h: ring.unwrap(ws, h, wrapped) for h, wrapped in found.items()}
+        missing = sorted(h for h in hashes if h not in found)
+        if missing and create:
+            now = iso(datetime.now(UTC))
+            for start in range(0, len(missing), CHUNK):
+                fresh = {h: ring.new_key(ws, h) for h in missing[start:start + CHUNK]}
+                values = ", ".join(["(?, ?, ?, ?)"] * len(fresh))
+                cur.execute(sql("INSERT INTO privacy_subject_keys (workspace_id, subject_hash, "
+                                f"wrapped_key, created_at) VALUES {values} "
+                                "ON CONFLICT (workspace_id, subject_hash) DO NOTHING RETURNING subject_hash"),
+                            [v for h, (_, wrapped) in fresh.items() for v in (ws, h, wrapped, now)])
+                stored = {str(r[0]) for r in cur.fetchall()}
+                ciphers.update({h: ring.remember(ws, h, *fresh[h]) for h in stored})
+                lost = [h for h in fresh if h not in stored]  # another writer made them first
+                ciphers.update({r[0]: ring.unwrap(ws, r[0], bytes(r[1]))
+                                for r in _in(cur, sql, head, ws, lost)} if lost else {})
+        return ciphers
 
     def shred(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str]) -> int:
         """Delete the subjects' keys: every row sealed under them becomes unreadable."""

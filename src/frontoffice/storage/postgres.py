@@ -11,7 +11,7 @@ import psycopg
 
 from frontoffice.storage.sql import Cursor, SqlStore
 
-# Held from the first event insert of a transaction to its commit: appends to the log commit in
+# Held from the start of a transaction that appends to the log until its commit: appends to the log commit in
 # the order of their seq, so a projection following the log by seq never steps over an event a
 # slower transaction (another ingest process, the commerce intake) commits later.
 LOG_APPEND_LOCK = 0x66726F6E74  # "front"
@@ -43,10 +43,14 @@ class PostgresDialect:
     def read(self, conn: psycopg.Connection[Any]) -> Cursor:
         return conn.cursor()
 
+    def lock_log(self, cur: Cursor) -> None:
+        """First thing in a transaction that appends to the log (before subject keys are made,
+        so two appenders never wait on each other's keys while one holds this lock)."""
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_APPEND_LOCK,))
+
     def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
                     rows: Sequence[Sequence[Any]]) -> int:
         head, values, tail = statement
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_APPEND_LOCK,))
         cur.executemany(self.sql(head + values + tail), rows)  # pipelined by psycopg
         return cur.rowcount
 

@@ -61,6 +61,7 @@ class Dialect(Protocol):
     def read(self, conn: Any) -> Cursor: ...
     def executescript(self, conn: Any, script: str) -> None: ...
     def close(self) -> None: ...
+    def lock_log(self, cur: Cursor) -> None: ...
     def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
                     rows: Sequence[Sequence[Any]]) -> int: ...
 
@@ -299,6 +300,7 @@ class SqlStore:
         insert_quarantine = self._dialect.sql(_INSERT_QUARANTINE)
         sql = self._dialect.sql
         with self._write() as cur:
+            self._dialect.lock_log(cur)
             for batch in batches:
                 inserted = 0
                 ws, src = batch.workspace_id, batch.source_id
@@ -326,6 +328,7 @@ class SqlStore:
         """Insert events inside the caller's transaction (a commerce hold and its projection
         row commit together), sealed like ``append`` does; returns how many were new."""
         sql = self._dialect.sql
+        self._dialect.lock_log(cur)
         rows = seal_rows(self.vault, cur, sql, workspace_id, source_id, records)
         return self._dialect.insert_rows(cur, _INSERT_EVENT, rows) if rows else 0
 

@@ -80,6 +80,9 @@ class SqliteDialect:
     def read(self, conn: sqlite3.Connection) -> Cursor:
         return conn.cursor()
 
+    def lock_log(self, cur: Cursor) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already serialises every writer of the file."""
+
     def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
                     rows: Sequence[Sequence[Any]]) -> int:
         """Many rows per INSERT: one sqlite3_step, so the GIL is released once per chunk

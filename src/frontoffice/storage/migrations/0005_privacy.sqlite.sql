@@ -12,7 +12,7 @@ CREATE TABLE privacy_subject_keys (
     wrapped_key BLOB NOT NULL,
     created_at TEXT NOT NULL,
     PRIMARY KEY (workspace_id, subject_hash)
-);
+) WITHOUT ROWID;  -- one b-tree keyed by the hash: a new subject dirties one page, not two
 CREATE TABLE privacy_suppressions (
     workspace_id TEXT NOT NULL,
     identifier_hash TEXT NOT NULL,
