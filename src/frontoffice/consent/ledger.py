@@ -93,8 +93,26 @@ def state_of(person_key: str, changes: Iterable[ConsentChange]) -> ConsentState:
     history: dict[str, list[ConsentChange]] = {}
     for c in sorted(mine.values(), key=order_key):
         history.setdefault(c.purpose, []).append(c)
-    return ConsentState(person_key, {p: h[-1] for p, h in history.items()},
+    return ConsentState(person_key, {p: standing(h) for p, h in history.items()},
                         {p: tuple(h) for p, h in history.items()})
+
+
+DSR_METHODS = frozenset({"dsr_restriction", "dsr_objection"})
+
+
+def standing(history: Iterable[ConsentChange]) -> ConsentChange:
+    """The change in force: the newest, except that a refusal recorded by a data-subject request
+    (restriction, objection) is lifted only by a newer *explicit* grant — a cookie banner's
+    routine preferences re-sent afterwards do not undo what the person asked for in a DSR."""
+    current: ConsentChange | None = None
+    for c in history:
+        if (current is not None and current.method in DSR_METHODS and current.status != "granted"
+                and c.status == "granted" and not c.explicit):
+            continue
+        current = c
+    if current is None:
+        raise InvalidInput("A purpose's history cannot be empty.")
+    return current
 
 
 def fold(changes: Iterable[ConsentChange]) -> dict[str, ConsentState]:
@@ -113,7 +131,7 @@ def apply(state: ConsentState, change: ConsentChange) -> ConsentState:
     if any(c.change_id == change.change_id for c in past):
         return state
     merged = tuple(sorted((*past, change), key=order_key))
-    return ConsentState(state.person_key, {**state.current, change.purpose: merged[-1]},
+    return ConsentState(state.person_key, {**state.current, change.purpose: standing(merged)},
                         {**state.history, change.purpose: merged})
 
 
