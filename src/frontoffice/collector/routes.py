@@ -48,7 +48,7 @@ def overloaded(exc: Overloaded) -> Response:
 
 
 def _is_basic(authorization: str | None) -> bool:
-    return bool(authorization) and authorization.lstrip()[:6].lower() == "basic "  # type: ignore[union-attr]
+    return authorization is not None and authorization.lstrip()[:6].lower() == "basic "
 
 
 def collector_router(container: Container) -> APIRouter:

@@ -94,8 +94,7 @@ def _banner_tc_string() -> str:
         vendor_legitimate_interests=VendorSet(0, frozenset(), False), publisher_restrictions=()))
 
 
-def _capture(store: SqlStore, ws: str, customer: Customer) -> str:
-    hub = consent.ConsentHub(store)
+def _capture(store: SqlStore, hub: consent.ConsentHub, ws: str, customer: Customer) -> str:
     choices: dict[str, consent.Capture] = {
         "DE": consent.Capture(customer.subject, tc_string=_banner_tc_string(), method="banner",
                               source="web-banner", notice_version="cookie-notice-2026-10", at=AT),
@@ -130,7 +129,7 @@ def consent_tour(store: SqlStore, ws: str, brand: Path, base: str, web_write_key
             _send_gpc(base, web_write_key, customer)
             how = "Sec-GPC: 1 on a page call to the collector"
         else:
-            how = _capture(store, ws, customer)
+            how = _capture(store, hub, ws, customer)
         hub.catch_up(ws)
         answers: dict[str, tuple[bool, str]] = {}
         region = ""

@@ -98,7 +98,8 @@ class Keyring:
         return key, nonce + self._wrap.encrypt(nonce, key, _wrap_aad(workspace_id, subject_hash))
 
     def remember(self, workspace_id: str, subject_hash: str, key: bytes, wrapped: bytes) -> AESGCM:
-        """The cipher of a key this process just stored (no need to unwrap it again)."""
+        """The cipher of a key, cached while the stored wrapped key stays the same (a key this
+        process just stored needs no unwrapping)."""
         cipher = AESGCM(key)
         with self._lock:
             self._cache[(workspace_id, subject_hash)] = (wrapped, cipher)
@@ -122,12 +123,7 @@ class Keyring:
                 "A subject key does not open with this master key: FRONTOFFICE_MASTER_KEY (or the "
                 "key file) differs from the one the data was written with. Restore the right key."
             ) from exc
-        cipher = AESGCM(key)
-        with self._lock:
-            self._cache[slot] = (bytes(wrapped), cipher)
-            if len(self._cache) > CACHE_KEYS:
-                self._cache.popitem(last=False)
-        return cipher
+        return self.remember(workspace_id, subject_hash, key, bytes(wrapped))
 
     def forget(self, workspace_id: str, subject_hashes: set[str]) -> None:
         with self._lock:

@@ -97,6 +97,13 @@ def _dict(value: object) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
+def _storage_of(event: Mapping[str, Any]) -> tuple[str | None, str]:
+    """Where one event's person must have their data stored (None: anywhere), and why."""
+    context = _dict(event.get("context"))
+    traits = {**_dict(context.get("traits")), **_dict(event.get("traits"))}
+    return _required(evidence_from_traits(traits, context))
+
+
 class ResidencyGate:
     def __init__(self, location_of: Callable[[str], str | None], cache_seconds: float) -> None:
         self._locations: TtlLookup[str, str | None] = TtlLookup(location_of, cache_seconds, 10_000)
@@ -118,10 +125,8 @@ class ResidencyGate:
             if not _suspect(item, batch_context):
                 kept.append(at)
                 continue
-            event = orjson.loads(record.payload)  # normalised: batch context merged in
-            context = _dict(event.get("context"))
-            traits = {**_dict(context.get("traits")), **_dict(event.get("traits"))}
-            required, why = _required(evidence_from_traits(traits, context))
+            # the normalised event: the batch context is merged in
+            required, why = _storage_of(orjson.loads(record.payload))
             if required is None or required == location:
                 kept.append(at)
                 continue
@@ -142,8 +147,4 @@ class ResidencyGate:
 def required_location(item: Mapping[str, Any]) -> str | None:
     """The country one raw call's person must have their data stored in (None: anywhere), judged
     as the collector judges it, so a sender can route it to the right workspace up front."""
-    if not _suspect(item, _NOTHING):
-        return None
-    context = _dict(item.get("context"))
-    traits = {**_dict(context.get("traits")), **_dict(item.get("traits"))}
-    return _required(evidence_from_traits(traits, context))[0]
+    return _storage_of(item)[0] if _suspect(item, _NOTHING) else None
