@@ -44,8 +44,12 @@ def test_the_worker_stops_with_the_server(tmp_path: Path, stop: str) -> None:
     (pid,) = worker_pids(tmp_path)
     if stop == "kill9":
         server.kill9()
-    else:
+    else:  # the server stops its worker before it exits: none is left writing on its own
+        proc = server.proc
+        assert proc is not None
         server.stop()
+        assert proc.returncode == 0
+        assert not os.path.exists(f"/proc/{pid}"), "the server exited before its worker"
     assert wait_until(lambda: not os.path.exists(f"/proc/{pid}") or
                       b"zombie" in Path(f"/proc/{pid}/status").read_bytes().lower()), (
         "the worker outlived the server")

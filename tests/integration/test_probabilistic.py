@@ -206,3 +206,12 @@ def test_speed_bench_runs_small(capsys: pytest.CaptureFixture[str]) -> None:
     assert identity_speed.main(["--records", "5000"]) == 0
     out = capsys.readouterr().out
     assert "records/s" in out and "ratio ours/baseline time" in out
+
+
+def test_records_no_training_rule_pairs_fail_as_a_value_error_the_worker_survives() -> None:
+    """Early in a stream no two records may share a birth date: EM cannot run on that rule. The
+    failure is a ValueError (the worker answers it with "train again later"), not Splink's own."""
+    lonely = [(f"r{i}", person("DE", f"Given{i}", f"Family{i}", f"19{50 + i}-0{1 + i % 9}-1{i % 9}",
+                               f"{10000 + i * 7}", f"City{i}")) for i in range(12)]
+    with pytest.raises(ValueError, match="resulted in no record pairs"):
+        train(lonely)

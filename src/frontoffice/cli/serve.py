@@ -49,13 +49,31 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
     )
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, loop="uvloop",
                             http="httptools", access_log=False, timeout_graceful_shutdown=5)
+    # uvicorn re-raises the SIGTERM it caught once it has shut down; with the default handler
+    # that kills this process before the worker is stopped, leaving it to write on its own
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     child = _start_worker(settings) if worker else None
     try:
         uvicorn.Server(config).run()
+    except SystemExit:
+        pass
     finally:
         if child is not None:
-            child.terminate()
-            child.wait(timeout=30)
+            _stop_worker(child)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _stop_worker(child: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to stop (it finishes its batch) and wait; kill it after 30 s."""
+    child.terminate()
+    try:
+        child.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def _start_worker(settings: Settings) -> subprocess.Popen[bytes]:

@@ -69,6 +69,7 @@ def train(
     """Unsupervised training: u by random sampling, m by one EM session per training rule.
     Returns the settings with the trained m and u."""
     from splink import Linker
+    from splink.internals.exceptions import SplinkException
 
     with _quiet(), _database(threads) as db_api:
         records = db_api.register(_arrow(table), table_name="records")
@@ -77,9 +78,12 @@ def train(
         linker = Linker(records, settings, log_level=None)
         linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
         for rule in training_rules:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
-            )
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
+                )
+            except SplinkException as exc:  # e.g. no pair agrees on the rule yet: a ValueError to callers
+                raise ValueError(str(exc).splitlines()[0]) from exc
         trained: dict[str, Any] = linker.misc.save_model_to_json()
         return _unmix_u(trained)
 
