@@ -94,3 +94,48 @@ def test_erasing_rewrites_the_persons_rows_stored_in_clear_before_sealing_as_tom
     old, other = store.events(b.workspace_id)
     assert (old.record.family, old.record.user_id, old.record.payload) == ("erased", None, b'{"erased":true}')
     assert other.record.user_id == "cus_10"
+
+
+def _batch(b: Brand, message_id: str, user: str) -> AppendBatch:
+    from frontoffice.domain.events import Limits, normalise_batch, now
+
+    records, rejected = normalise_batch([identify(message_id, "2026-01-01T10:00:00Z", user=user,
+                                                  email=f"{user}@posteo.de")],
+                                        batch={}, forced_type=None, source_id=b.sources["web"],
+                                        received_at=now(), limits=Limits(32_768, 32))
+    assert not rejected
+    return AppendBatch(b.workspace_id, b.sources["web"], records)
+
+
+def _key(store: SqlStore, b: Brand) -> list[bytes]:
+    return [bytes(r[0]) for r in store.query("SELECT wrapped_key FROM privacy_subject_keys "
+                                             "WHERE workspace_id = ?", (b.workspace_id,))]
+
+
+def test_a_draft_sealed_under_a_new_key_is_resealed_when_another_appender_stored_one_first(
+        store: SqlStore) -> None:
+    b = _brand(store)
+    drafts = store.draft([_batch(b, "m1", "cus_1")])  # sealed outside the lock, key not stored
+    store.append([_batch(b, "m2", "cus_1")])  # another appender stores cus_1's key meanwhile
+    [winner] = _key(store, b)
+    assert drafts[0][1].wrapped != {} and winner not in drafts[0][1].wrapped.values()
+    assert store.append_drafts(drafts)[0].inserted == 1
+    assert _key(store, b) == [winner]  # one key per subject, the first stored
+    assert {e.record.message_id: e.record.user_id for e in store.events(b.workspace_id)} == {
+        "m1": "cus_1", "m2": "cus_1"}
+
+
+def test_a_draft_whose_key_was_shredded_meanwhile_is_sealed_under_a_key_the_database_holds(
+        store: SqlStore) -> None:
+    b = _brand(store)
+    store.append([_batch(b, "m1", "cus_1")])
+    [before] = _key(store, b)
+    drafts = store.draft([_batch(b, "m2", "cus_1")])  # sealed under the stored key
+    assert before in drafts[0][1].wrapped.values() and not drafts[0][1].fresh
+    with store.transaction() as cur:
+        store.vault.shred(cur, store.sql, b.workspace_id, set(drafts[0][1].wrapped))
+    store.append_drafts(drafts)
+    [after] = _key(store, b)
+    assert after != before
+    stored = store.event(b.workspace_id, b.sources["web"], "m2")
+    assert stored is not None and stored.record.user_id == "cus_1"  # not sealed under the lost key

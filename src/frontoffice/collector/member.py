@@ -36,18 +36,20 @@ from frontoffice.storage.sql import SqlStore
 
 
 class _LockedAppend:
-    """``append`` under an exclusive file lock shared by the pool's members."""
+    """``append`` under an exclusive file lock shared by the pool's members; the events are
+    sealed before it is taken (most of the work), so members seal in parallel."""
 
     def __init__(self, store: SqlStore, lock_path: Path | None) -> None:
         self._store = store
         self._fd = None if lock_path is None else open(lock_path, "a+b")  # noqa: SIM115
 
     def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]:
+        drafts = self._store.draft(batches)  # sealed while another member may hold the lock
         if self._fd is None:
-            return self._store.append(batches)
+            return self._store.append_drafts(drafts)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         try:
-            return self._store.append(batches)
+            return self._store.append_drafts(drafts)
         finally:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 

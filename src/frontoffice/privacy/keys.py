@@ -24,11 +24,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from frontoffice.errors import ConfigError, FrontofficeError
+from frontoffice.privacy.subjects import canonical
 
 MASTER_KEY_ENV = "FRONTOFFICE_MASTER_KEY"
 KEY_FILE_NAME = "master.key"
 NONCE_BYTES = 12
-CACHE_KEYS = 4096  # unwrapped subject keys kept per process (~0.5 MB)
+CACHE_KEYS = 65_536  # unwrapped subject keys kept per process (~16 MB)
+MEMO_HASHES = 262_144  # identifier → keyed hash, per process (~60 MB at most); cleared when full
 
 
 class WrongMasterKey(FrontofficeError):
@@ -80,6 +82,7 @@ class Keyring:
         self._hash_key = _derive(master, b"hash-identifiers/v1")
         self._cache: OrderedDict[tuple[str, str], tuple[bytes, AESGCM]] = OrderedDict()
         self._lock = threading.Lock()  # server threads read pages concurrently
+        self._memo: dict[tuple[str, str, str], str | None] = {}
 
     # -- keyed hashes --------------------------------------------------------------------
     def hash(self, workspace_id: str, value: str) -> str:
@@ -87,6 +90,24 @@ class Keyring:
         nobody without the master key can test a guess (an e-mail address) against it."""
         data = f"{workspace_id}\x1f{value}".encode()
         return hashlib.blake2b(data, key=self._hash_key, digest_size=16).hexdigest()
+
+    def identifier_hash(self, workspace_id: str, kind: str, value: str | None) -> str | None:
+        """``hash`` of the identifier in canonical form (None when it has none), remembered: an
+        event stream repeats its userIds and anonymousIds, and the hash is most of sealing's
+        cost otherwise. ``kind`` "" takes ``value`` as already canonical (``kind:value``)."""
+        if value is None:
+            return None
+        slot = (workspace_id, kind, value)
+        try:
+            return self._memo[slot]
+        except KeyError:
+            pass
+        c = canonical(kind, value) if kind else value
+        hashed = None if c is None else self.hash(workspace_id, c)
+        if len(self._memo) >= MEMO_HASHES:
+            self._memo.clear()
+        self._memo[slot] = hashed
+        return hashed
 
     # -- subject keys --------------------------------------------------------------------
     def new_wrapped_key(self, workspace_id: str, subject_hash: str) -> bytes:
@@ -126,6 +147,7 @@ class Keyring:
         return self.remember(workspace_id, subject_hash, key, bytes(wrapped))
 
     def forget(self, workspace_id: str, subject_hashes: set[str]) -> None:
+        self._memo.clear()  # an erased person's identifiers leave this process's memory too
         with self._lock:
             for h in subject_hashes:
                 self._cache.pop((workspace_id, h), None)

@@ -2,8 +2,9 @@
 
 ``admit`` drops the events of erased people (their identifiers hash onto the suppression list);
 ``seal_rows`` turns the rest into the ``events`` columns, payload and ids sealed under the
-subject's key; ``open_records`` turns rows back into records — or into tombstones when the
-subject's key was shredded. Everything runs on the caller's cursor, inside its transaction.
+subject's key (or ``seal_ahead`` before the write transaction and ``settle`` inside it);
+``open_records`` turns rows back into records — or into tombstones when the subject's key was
+shredded. Everything runs on the caller's cursor.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from frontoffice.domain.events import EventRecord
 from frontoffice.privacy.keys import NONCE_BYTES
 from frontoffice.privacy.sealing import aad, open_sealed, seal_with, tombstone
-from frontoffice.privacy.subjects import canonical, identifiers_of, subject_of
+from frontoffice.privacy.subjects import identifiers_of, subject_of
 from frontoffice.privacy.vault import Cursor, Vault
 
 SUPPRESSED_REASON = "suppressed: erased person"
@@ -52,50 +55,107 @@ def admit(vault: Vault, cur: Cursor, sql: Callable[[str], str], ws: str,
     return kept, dropped
 
 
+@dataclass(slots=True)
+class Draft:
+    """Rows sealed before the write transaction (``seal_ahead``), finished by ``settle``."""
+
+    workspace_id: str
+    source_id: str
+    records: list[EventRecord]
+    subjects: list[str | None]
+    rows: list[tuple[Any, ...]]
+    wrapped: dict[str, bytes]
+    """The wrapped key each subject's rows were sealed under."""
+    fresh: dict[str, bytes]
+    """Subjects whose key was made for this draft and is not stored yet, with that key."""
+
+
 def seal_rows(vault: Vault, cur: Cursor, sql: Callable[[str], str], ws: str, source_id: str,
               records: Sequence[EventRecord]) -> list[tuple[Any, ...]]:
-    """The ``events`` row of each record (the 16 columns ``SqlStore`` inserts).
+    """The ``events`` row of each record (the 16 columns ``SqlStore`` inserts), inside the
+    caller's write transaction: missing subject keys are made and stored on the way."""
+    subjects = _subjects(vault, ws, records)
+    ciphers = vault.ciphers(cur, sql, ws, {h for h in subjects if h}, create=True)
+    return _seal(vault, ws, source_id, records, subjects, ciphers)
 
-    This is the hot path of every append (budget: 5 µs per event): hashes are computed once
-    per distinct value of the batch, nonces drawn in one call, the subject's key looked up once
-    per batch."""
+
+def seal_ahead(vault: Vault, cur: Cursor, sql: Callable[[str], str], ws: str, source_id: str,
+               records: Sequence[EventRecord]) -> Draft:
+    """``seal_rows`` before the write transaction, from a plain read: the encryption (most of an
+    append's work) then runs while another appender holds the write lock. Keys missing now are
+    made here; ``settle`` stores them, or re-seals the rows whose key changed meanwhile."""
+    subjects = _subjects(vault, ws, records)
+    hashes = {h for h in subjects if h}
+    ciphers, wrapped, fresh = vault.draft_ciphers(cur, sql, ws, hashes)
+    rows = _seal(vault, ws, source_id, records, subjects, ciphers)
+    return Draft(ws, source_id, list(records), subjects, rows, wrapped, fresh)
+
+
+def settle(vault: Vault, cur: Cursor, sql: Callable[[str], str], draft: Draft,
+           kept: Sequence[EventRecord]) -> list[tuple[Any, ...]]:
+    """Inside the write transaction (log lock held): the rows of the ``kept`` records, each
+    sealed under the key stored for its subject. Fresh keys are stored; rows whose subject got
+    another key since the draft (made by another appender, or shredded by an erasure) are
+    sealed again here, so no row is ever stored under a key the database does not hold."""
+    ws = draft.workspace_id
+    keep = {id(r) for r in kept}
+    chosen = [i for i, r in enumerate(draft.records) if id(r) in keep]
+    hashes = {h for i in chosen if (h := draft.subjects[i])}
+    stored = vault.stored_keys(cur, sql, ws, hashes)
+    fresh = {h: draft.wrapped[h] for h in hashes if h in draft.fresh and h not in stored}
+    if fresh:
+        ring = vault.keyring
+        for h in vault.store_keys(cur, sql, ws, fresh):
+            stored[h] = fresh[h]
+            ring.remember(ws, h, draft.fresh[h], fresh[h])
+    stale = {h for h in hashes if stored.get(h) != draft.wrapped[h]}
+    if not stale:
+        return [draft.rows[i] for i in chosen]
+    again = [i for i in chosen if draft.subjects[i] in stale]
+    ciphers = vault.ciphers(cur, sql, ws, stale, create=True)
+    resealed = dict(zip(again, _seal(vault, ws, draft.source_id, [draft.records[i] for i in again],
+                                     [draft.subjects[i] for i in again], ciphers), strict=True))
+    return [resealed.get(i, draft.rows[i]) for i in chosen]
+
+
+def _subjects(vault: Vault, ws: str, records: Sequence[EventRecord]) -> list[str | None]:
+    """The keyed hash of each record's subject: its userId, else its anonymousId, else the
+    identifier it is about (an order's customer), else None (about nobody)."""
     ring = vault.keyring
-    memo: dict[tuple[str, str], str | None] = {}
-
-    def keyed(kind: str, value: str | None) -> str | None:
-        if value is None:
-            return None
-        slot = (kind, value)
-        if slot not in memo:
-            c = canonical(kind, value) if kind else value
-            memo[slot] = None if c is None else ring.hash(ws, c)
-        return memo[slot]
-
-    subject_hashes: list[str | None] = []
+    out: list[str | None] = []
     for r in records:
         if r.user_id:
-            subject_hashes.append(keyed("user_id", r.user_id))
+            out.append(ring.identifier_hash(ws, "user_id", r.user_id))
         elif r.anonymous_id:
-            subject_hashes.append(keyed("anonymous_id", r.anonymous_id))
+            out.append(ring.identifier_hash(ws, "anonymous_id", r.anonymous_id))
         else:
-            subject_hashes.append(keyed("", subject_of(r)))
-    ciphers = vault.ciphers(cur, sql, ws, {h for h in subject_hashes if h}, create=True)
+            subject = subject_of(r)
+            out.append(None if subject is None else ring.identifier_hash(ws, "", subject))
+    return out
+
+
+def _seal(vault: Vault, ws: str, source_id: str, records: Sequence[EventRecord],
+          subjects: Sequence[str | None], ciphers: dict[str, AESGCM]) -> list[tuple[Any, ...]]:
+    """The rows of ``records``; budget about 5 µs per event: identifier hashes come from the
+    keyring's memo, the batch's nonces from one ``os.urandom`` call."""
+    ring = vault.keyring
+
+    def keyed(kind: str, value: str | None) -> str | None:
+        return None if value is None else ring.identifier_hash(ws, kind, value)
+
     prefix = aad(ws, source_id, "")
     nonces = os.urandom(NONCE_BYTES * len(records))
     rows: list[tuple[Any, ...]] = []
-    for i, (r, h) in enumerate(zip(records, subject_hashes, strict=True)):
+    for i, (r, h) in enumerate(zip(records, subjects, strict=True)):
         if h is None:  # about nobody (stock, prices): nothing to shred, stored in clear
             rows.append((ws, source_id, r.message_id, r.family, r.type, r.event, r.user_id,
                          r.anonymous_id, r.previous_id, r.group_id, r.timestamp,
                          r.original_timestamp, r.sent_at, r.received_at, r.payload, None))
             continue
         nonce = nonces[i * NONCE_BYTES:(i + 1) * NONCE_BYTES]
-        uid, aid = r.user_id, r.anonymous_id
         rows.append((ws, source_id, r.message_id, r.family, r.type, r.event,
-                     h if uid and h == memo.get(("user_id", uid)) else keyed("user_id", uid),
-                     None if aid is None else keyed("anonymous_id", aid),
-                     None if r.previous_id is None else keyed("user_id", r.previous_id),
-                     None if r.group_id is None else keyed("group_id", r.group_id),
+                     h if r.user_id else keyed("user_id", r.user_id), keyed("anonymous_id", r.anonymous_id),
+                     keyed("user_id", r.previous_id), keyed("group_id", r.group_id),
                      r.timestamp, r.original_timestamp, r.sent_at, r.received_at,
                      seal_with(ciphers[h], prefix + r.message_id.encode(), nonce, r), h))
     return rows

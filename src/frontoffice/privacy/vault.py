@@ -93,33 +93,61 @@ class Vault:
         return self.keyring.hash(ws, value)
 
     # -- subject keys --------------------------------------------------------------------
+    _KEYS = ("SELECT subject_hash, wrapped_key FROM privacy_subject_keys "
+             "WHERE workspace_id = ? AND subject_hash IN")
+
+    def stored_keys(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+                    hashes: Collection[str]) -> dict[str, bytes]:
+        """The wrapped key stored for each subject hash that has one."""
+        return {r[0]: bytes(r[1]) for r in _in(cur, sql, self._KEYS, ws, hashes)} if hashes else {}
+
+    def store_keys(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+                   wrapped: dict[str, bytes]) -> set[str]:
+        """Insert keys made by this process (``ON CONFLICT DO NOTHING``); the hashes stored."""
+        now = iso(datetime.now(UTC))
+        ordered, stored = sorted(wrapped), set()
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start:start + CHUNK]
+            values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+            cur.execute(sql("INSERT INTO privacy_subject_keys (workspace_id, subject_hash, "
+                            f"wrapped_key, created_at) VALUES {values} "
+                            "ON CONFLICT (workspace_id, subject_hash) DO NOTHING RETURNING subject_hash"),
+                        [v for h in chunk for v in (ws, h, wrapped[h], now)])
+            stored |= {str(r[0]) for r in cur.fetchall()}
+        return stored
+
     def ciphers(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str],
                 *, create: bool) -> dict[str, AESGCM]:
         """The cipher of each subject hash that has a key; with ``create``, missing keys are
         made (``ON CONFLICT DO NOTHING`` then read back: concurrent writers agree on one)."""
-        if not hashes:
-            return {}
-        head = ("SELECT subject_hash, wrapped_key FROM privacy_subject_keys "
-                "WHERE workspace_id = ? AND subject_hash IN")
-        found = {r[0]: bytes(r[1]) for r in _in(cur, sql, head, ws, hashes)}
+        found = self.stored_keys(cur, sql, ws, hashes)
         ring = self.keyring
         ciphers = {h: ring.unwrap(ws, h, wrapped) for h, wrapped in found.items()}
-        missing = sorted(h for h in hashes if h not in found)
+        missing = [h for h in hashes if h not in found]
         if missing and create:
-            now = iso(datetime.now(UTC))
-            for start in range(0, len(missing), CHUNK):
-                fresh = {h: ring.new_key(ws, h) for h in missing[start:start + CHUNK]}
-                values = ", ".join(["(?, ?, ?, ?)"] * len(fresh))
-                cur.execute(sql("INSERT INTO privacy_subject_keys (workspace_id, subject_hash, "
-                                f"wrapped_key, created_at) VALUES {values} "
-                                "ON CONFLICT (workspace_id, subject_hash) DO NOTHING RETURNING subject_hash"),
-                            [v for h, (_, wrapped) in fresh.items() for v in (ws, h, wrapped, now)])
-                stored = {str(r[0]) for r in cur.fetchall()}
-                ciphers.update({h: ring.remember(ws, h, *fresh[h]) for h in stored})
-                lost = [h for h in fresh if h not in stored]  # another writer made them first
-                ciphers.update({r[0]: ring.unwrap(ws, r[0], bytes(r[1]))
-                                for r in _in(cur, sql, head, ws, lost)} if lost else {})
+            fresh = {h: ring.new_key(ws, h) for h in missing}
+            stored = self.store_keys(cur, sql, ws, {h: wrapped for h, (_, wrapped) in fresh.items()})
+            ciphers.update({h: ring.remember(ws, h, *fresh[h]) for h in stored})
+            lost = [h for h in fresh if h not in stored]  # another writer made them first
+            ciphers.update({h: ring.unwrap(ws, h, wrapped)
+                            for h, wrapped in self.stored_keys(cur, sql, ws, lost).items()})
         return ciphers
+
+    def draft_ciphers(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+                      hashes: Collection[str]
+                      ) -> tuple[dict[str, AESGCM], dict[str, bytes], dict[str, bytes]]:
+        """Before the write transaction: the cipher and wrapped key of each subject from the keys
+        stored now; for the others a key made here, not stored yet (the third item, plain). The
+        write transaction checks them with ``settle`` in :mod:`~frontoffice.privacy.rows`."""
+        wrapped = self.stored_keys(cur, sql, ws, hashes)
+        ring = self.keyring
+        ciphers = {h: ring.unwrap(ws, h, w) for h, w in wrapped.items()}
+        fresh: dict[str, bytes] = {}
+        for h in hashes:
+            if h not in wrapped:
+                fresh[h], wrapped[h] = ring.new_key(ws, h)
+                ciphers[h] = AESGCM(fresh[h])
+        return ciphers, wrapped, fresh
 
     def shred(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str]) -> int:
         """Delete the subjects' keys: every row sealed under them becomes unreadable."""

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Workspace
 from frontoffice.errors import AlreadyExists, NotFound, SchemaOutOfDate
-from frontoffice.privacy.rows import admit, open_records, seal_rows
+from frontoffice.privacy.rows import Draft, admit, open_records, seal_ahead, seal_rows, settle
 from frontoffice.privacy.vault import Vault
 from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry, StoredEvent
 
@@ -296,18 +296,29 @@ class SqlStore:
     def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]:
         """Store every batch in one transaction (group commit); duplicates are ignored, events
         of erased people are dropped (and recorded), the rest sealed under their subject's key."""
+        return self.append_drafts(self.draft(batches))
+
+    def draft(self, batches: Sequence[AppendBatch]) -> list[tuple[AppendBatch, Draft]]:
+        """The encryption of ``append``, done before its write transaction (and before a caller's
+        write lock): concurrent appenders seal in parallel and hold the log only to insert."""
+        cur = self._dialect.read(self._conn())  # autocommit: each lookup reads what is committed
+        return [(b, seal_ahead(self.vault, cur, self._dialect.sql, b.workspace_id, b.source_id, b.events))
+                for b in batches]
+
+    def append_drafts(self, drafts: Sequence[tuple[AppendBatch, Draft]]) -> list[AppendResult]:
+        """``append`` of batches ``draft`` sealed: one transaction."""
         results: list[AppendResult] = []
         insert_quarantine = self._dialect.sql(_INSERT_QUARANTINE)
         sql = self._dialect.sql
         with self._write() as cur:
             self._dialect.lock_log(cur)
-            for batch in batches:
+            for batch, draft in drafts:
                 inserted = 0
                 ws, src = batch.workspace_id, batch.source_id
                 kept, dropped = admit(self.vault, cur, sql, ws, batch.events)
                 if kept:
                     inserted = self._dialect.insert_rows(
-                        cur, _INSERT_EVENT, seal_rows(self.vault, cur, sql, ws, src, kept))
+                        cur, _INSERT_EVENT, settle(self.vault, cur, sql, draft, kept))
                 if dropped:
                     cur.executemany(sql(_INSERT_SUPPRESSED), [
                         (ws, src, batch.origin, d.message_id, d.reason, batch.received_at or _now())
