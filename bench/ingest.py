@@ -171,6 +171,11 @@ def run_backend(label: str, server_url: str, raw_url: str, batches: list[list[di
         drive_server(server.port, tenant.write_key, batches[: max(1, len(batches) // 20)], senders)
         warm = len(batches) // 20
         measured = drive_server(server.port, tenant.write_key, batches[warm:], senders)
+    except RuntimeError:  # the server refused: what it logged says why
+        log = workdir / f"server-{server.port}.log"
+        print(log.read_text(errors="replace")[-5000:] if log.exists() else "(no server log)",
+              file=sys.stderr)
+        raise
     finally:
         server.stop()
     store = open_store(server_url)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import logging
+import os
 import socket
 import threading
 import time
@@ -33,6 +35,8 @@ from frontoffice.residency.router import RoutedWriters, located
 from frontoffice.settings import Settings
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
+
+log = logging.getLogger(__name__)
 
 
 class _LockedAppend:
@@ -113,6 +117,8 @@ def serve_member(sock: socket.socket, settings: Settings) -> None:
         prepared = gates.apply(incoming, body, prepared)  # residency refusals, consent reduction
 
         def done(result: AppendResult | None, exc: BaseException | None, p: Prepared = prepared) -> None:
+            if exc is not None:  # the client gets 503 and retries; the operator needs the cause
+                log.error("ingest process %s could not store a batch: %s", os.getpid(), exc, exc_info=exc)
             send(request_id, finish(p, result) if result is not None else unavailable_reply(settings))
 
         try:

@@ -121,6 +121,7 @@ def erase_person(store: SqlStore, workspace_id: str, person_id: str, *, reason: 
     erasure_id = "er_" + secrets.token_hex(8)
     subject_hashes = set(person.hashes.values())
     with store.transaction() as cur:
+        store.lock_log(cur)  # no append settles its keys between our shredding and commit
         sql = store.sql
         cur.executemany(sql("INSERT INTO privacy_suppressions (workspace_id, identifier_hash, "
                             "erasure_id, created_at) VALUES (?, ?, ?, ?) "

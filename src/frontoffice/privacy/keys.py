@@ -57,15 +57,23 @@ def parse_master_key(text: str, origin: str) -> bytes:
 
 
 def key_file_master_key(path: Path) -> bytes:
-    """The key in ``path``, created once (mode 0600, O_EXCL so two processes agree on one key)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return parse_master_key(path.read_text(encoding="ascii"), str(path))
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(generate_master_key() + "\n")
-        out.flush()
-        os.fsync(out.fileno())
+    """The key in ``path``, created once (mode 0600). Written to a temporary file and linked into
+    place, so a process never reads a key file another one has not finished writing, and two
+    processes starting together agree on one key."""
+    if not path.exists():
+        temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(generate_master_key() + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(temp, path)  # atomic; fails when another process linked its key first
+            except FileExistsError:
+                pass
+        finally:
+            temp.unlink(missing_ok=True)
     return parse_master_key(path.read_text(encoding="ascii"), str(path))
 
 

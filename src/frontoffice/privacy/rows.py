@@ -68,6 +68,10 @@ class Draft:
     """The wrapped key each subject's rows were sealed under."""
     fresh: dict[str, bytes]
     """Subjects whose key was made for this draft and is not stored yet, with that key."""
+    epoch: int
+    """The workspace's key epoch when the keys were read."""
+    stored: dict[str, bytes]
+    """Filled by ``settle``: the fresh keys it stored (known to the vault once committed)."""
 
 
 def seal_rows(vault: Vault, cur: Cursor, sql: Callable[[str], str], ws: str, source_id: str,
@@ -86,9 +90,9 @@ def seal_ahead(vault: Vault, cur: Cursor, sql: Callable[[str], str], ws: str, so
     made here; ``settle`` stores them, or re-seals the rows whose key changed meanwhile."""
     subjects = _subjects(vault, ws, records)
     hashes = {h for h in subjects if h}
-    ciphers, wrapped, fresh = vault.draft_ciphers(cur, sql, ws, hashes)
+    epoch, ciphers, wrapped, fresh = vault.draft_ciphers(cur, sql, ws, hashes)
     rows = _seal(vault, ws, source_id, records, subjects, ciphers)
-    return Draft(ws, source_id, list(records), subjects, rows, wrapped, fresh)
+    return Draft(ws, source_id, list(records), subjects, rows, wrapped, fresh, epoch, {})
 
 
 def settle(vault: Vault, cur: Cursor, sql: Callable[[str], str], draft: Draft,
@@ -96,17 +100,22 @@ def settle(vault: Vault, cur: Cursor, sql: Callable[[str], str], draft: Draft,
     """Inside the write transaction (log lock held): the rows of the ``kept`` records, each
     sealed under the key stored for its subject. Fresh keys are stored; rows whose subject got
     another key since the draft (made by another appender, or shredded by an erasure) are
-    sealed again here, so no row is ever stored under a key the database does not hold."""
+    sealed again here, so no row is ever stored under a key the database does not hold. When
+    the key epoch is still the draft's, no key was shredded since: only fresh keys are checked."""
     ws = draft.workspace_id
     keep = {id(r) for r in kept}
     chosen = [i for i, r in enumerate(draft.records) if id(r) in keep]
     hashes = {h for i in chosen if (h := draft.subjects[i])}
-    stored = vault.stored_keys(cur, sql, ws, hashes)
-    fresh = {h: draft.wrapped[h] for h in hashes if h in draft.fresh and h not in stored}
+    if vault.epoch(cur, sql, ws) == draft.epoch:
+        stored = {h: draft.wrapped[h] for h in hashes if h not in draft.fresh}
+        fresh = {h: draft.wrapped[h] for h in hashes if h in draft.fresh}
+    else:
+        stored = vault.stored_keys(cur, sql, ws, hashes)
+        fresh = {h: draft.wrapped[h] for h in hashes if h in draft.fresh and h not in stored}
     if fresh:
         ring = vault.keyring
         for h in vault.store_keys(cur, sql, ws, fresh):
-            stored[h] = fresh[h]
+            stored[h] = draft.stored[h] = fresh[h]
             ring.remember(ws, h, draft.fresh[h], fresh[h])
     stale = {h for h in hashes if stored.get(h) != draft.wrapped[h]}
     if not stale:

@@ -3,8 +3,10 @@
 The storage layer hands a cursor and its placeholder translation; the vault reads and writes
 ``privacy_subject_keys`` and ``privacy_suppressions`` through them, so sealing an event, creating
 its subject's key and refusing a suppressed person happen in the append's one transaction.
-Keys are always looked up in the database (one query per batch or page) and only their
+Readers always look keys up in the database (one query per batch or page) and only their
 unwrapping is cached: a key shredded by another process is never used from a stale cache.
+Appenders also remember which keys are stored, checked against the workspace's key epoch
+(raised by every shredding) under the log lock; see ``settle`` in ``privacy/rows.py``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,25 @@ def _in(cur: Cursor, sql: Callable[[str], str], head: str, ws: str,
     return rows
 
 
+class _KnownKeys:
+    """Wrapped keys this process read or stored, per workspace, valid while the workspace's key
+    epoch stays the one they were seen at (keys are never changed, only inserted or shredded)."""
+
+    LIMIT = 262_144  # entries per workspace (~40 MB at most); dropped when full
+
+    def __init__(self) -> None:
+        self._by_ws: dict[str, tuple[int, dict[str, bytes]]] = {}
+
+    def at(self, ws: str, epoch: int) -> dict[str, bytes]:
+        seen = self._by_ws.get(ws)
+        if seen is None or seen[0] != epoch or len(seen[1]) >= self.LIMIT:
+            seen = self._by_ws[ws] = (epoch, {})
+        return seen[1]
+
+    def drop(self, ws: str) -> None:
+        self._by_ws.pop(ws, None)
+
+
 class Vault:
     """The master key (resolved on first use), the keyring, and the SQL of keys and suppressions.
 
@@ -62,6 +83,7 @@ class Vault:
         self._explicit: str | None = None
         self._keyring: Keyring | None = None
         self._lock = threading.Lock()
+        self._known = _KnownKeys()
 
     def use_master_key(self, value: str | None) -> None:
         if value:
@@ -133,13 +155,25 @@ class Vault:
                             for h, wrapped in self.stored_keys(cur, sql, ws, lost).items()})
         return ciphers
 
-    def draft_ciphers(self, cur: Cursor, sql: Callable[[str], str], ws: str,
-                      hashes: Collection[str]
-                      ) -> tuple[dict[str, AESGCM], dict[str, bytes], dict[str, bytes]]:
-        """Before the write transaction: the cipher and wrapped key of each subject from the keys
-        stored now; for the others a key made here, not stored yet (the third item, plain). The
-        write transaction checks them with ``settle`` in :mod:`~frontoffice.privacy.rows`."""
-        wrapped = self.stored_keys(cur, sql, ws, hashes)
+    def epoch(self, cur: Cursor, sql: Callable[[str], str], ws: str) -> int:
+        """How many times keys of the workspace were shredded (0: never)."""
+        cur.execute(sql("SELECT epoch FROM privacy_key_epochs WHERE workspace_id = ?"), (ws,))
+        rows = cur.fetchall()
+        return int(rows[0][0]) if rows else 0
+
+    def draft_ciphers(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str]
+                      ) -> tuple[int, dict[str, AESGCM], dict[str, bytes], dict[str, bytes]]:
+        """Before the write transaction: the key epoch, then the cipher and wrapped key of each
+        subject — from the keys known stored at that epoch, else read — and for subjects without
+        a key, one made here, not stored yet (the last item, plain). The write transaction checks
+        them with ``settle`` in :mod:`~frontoffice.privacy.rows`."""
+        epoch = self.epoch(cur, sql, ws)
+        known = self._known.at(ws, epoch)
+        wrapped = {h: w for h in hashes if (w := known.get(h)) is not None}
+        if len(wrapped) < len(hashes):
+            read = self.stored_keys(cur, sql, ws, [h for h in hashes if h not in wrapped])
+            known.update(read)
+            wrapped.update(read)
         ring = self.keyring
         ciphers = {h: ring.unwrap(ws, h, w) for h, w in wrapped.items()}
         fresh: dict[str, bytes] = {}
@@ -147,10 +181,15 @@ class Vault:
             if h not in wrapped:
                 fresh[h], wrapped[h] = ring.new_key(ws, h)
                 ciphers[h] = AESGCM(fresh[h])
-        return ciphers, wrapped, fresh
+        return epoch, ciphers, wrapped, fresh
+
+    def committed(self, ws: str, epoch: int, stored: dict[str, bytes]) -> None:
+        """Keys this process stored at ``epoch``, now committed: known without reading them."""
+        self._known.at(ws, epoch).update(stored)
 
     def shred(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str]) -> int:
-        """Delete the subjects' keys: every row sealed under them becomes unreadable."""
+        """Delete the subjects' keys: every row sealed under them becomes unreadable. Raises the
+        workspace's key epoch, so no appender trusts a key it read before."""
         deleted = 0
         ordered = sorted(hashes)
         for start in range(0, len(ordered), CHUNK):
@@ -158,7 +197,11 @@ class Vault:
             cur.execute(sql("DELETE FROM privacy_subject_keys WHERE workspace_id = ? AND "
                             f"subject_hash IN ({', '.join('?' * len(chunk))})"), (ws, *chunk))
             deleted += max(int(getattr(cur, "rowcount", 0)), 0)
+        cur.execute(sql("INSERT INTO privacy_key_epochs (workspace_id, epoch) VALUES (?, 1) "
+                        "ON CONFLICT (workspace_id) DO UPDATE SET epoch = privacy_key_epochs.epoch + 1"),
+                    (ws,))
         self.keyring.forget(ws, set(hashes))
+        self._known.drop(ws)
         return deleted
 
     # -- suppression list ----------------------------------------------------------------

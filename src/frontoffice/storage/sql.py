@@ -332,6 +332,9 @@ class SqlStore:
                     ])
                 results.append(AppendResult(inserted, len(kept) - inserted,
                                             len(batch.rejections), tuple(dropped)))
+        for _, draft in drafts:  # committed: the next drafts need not read these keys back
+            if draft.stored:
+                self.vault.committed(draft.workspace_id, draft.epoch, draft.stored)
         return results
 
     def insert_sealed(self, cur: Cursor, workspace_id: str, source_id: str,
@@ -342,6 +345,11 @@ class SqlStore:
         self._dialect.lock_log(cur)
         rows = seal_rows(self.vault, cur, sql, workspace_id, source_id, records)
         return self._dialect.insert_rows(cur, _INSERT_EVENT, rows) if rows else 0
+
+    def lock_log(self, cur: Cursor) -> None:
+        """Serialise the caller's transaction with every append (PostgreSQL: an advisory lock;
+        SQLite: its write transaction already is); first thing in the transaction."""
+        self._dialect.lock_log(cur)
 
     def use_master_key(self, value: str | None) -> None:
         """The configured master key (``master_key`` setting), used instead of the environment."""

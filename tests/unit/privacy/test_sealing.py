@@ -89,6 +89,18 @@ def test_the_key_file_is_created_once_private_and_reused(tmp_path: Path) -> None
     assert key_file_master_key(path) == first and len(first) == 32
 
 
+def test_processes_starting_together_agree_on_one_key_and_never_read_a_half_written_file(
+        tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    for round_ in range(5):
+        path = tmp_path / f"master-{round_}.key"
+        with ProcessPoolExecutor(4) as pool:
+            keys = list(pool.map(key_file_master_key, [path] * 16))
+        assert len(set(keys)) == 1 and len(keys[0]) == 32
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp files left
+
+
 def test_a_malformed_master_key_says_how_to_make_one(tmp_path: Path) -> None:
     path = tmp_path / "master.key"
     path.write_text("not base64!")
