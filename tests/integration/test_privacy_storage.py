@@ -139,3 +139,23 @@ def test_a_draft_whose_key_was_shredded_meanwhile_is_sealed_under_a_key_the_data
     assert after != before
     stored = store.event(b.workspace_id, b.sources["web"], "m2")
     assert stored is not None and stored.record.user_id == "cus_1"  # not sealed under the lost key
+
+
+def test_a_key_stored_by_a_rolled_back_append_is_not_trusted_later(
+        store: SqlStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    b = _brand(store)
+    dialect = store._dialect
+    real = dialect.insert_rows
+
+    def failing(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(dialect, "insert_rows", failing)
+    with pytest.raises(RuntimeError):
+        store.append([_batch(b, "m1", "cus_1")])  # the key was stored, then rolled back
+    monkeypatch.setattr(dialect, "insert_rows", real)
+    assert _key(store, b) == []
+    store.append([_batch(b, "m2", "cus_1")])
+    assert len(_key(store, b)) == 1
+    stored = store.event(b.workspace_id, b.sources["web"], "m2")
+    assert stored is not None and stored.record.user_id == "cus_1"
