@@ -23,6 +23,7 @@ import random
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,15 +44,21 @@ PAGES = ("/", "/women/dresses", "/men/shoes", "/sale", "/cart", "/checkout")
 PRODUCTS = [f"SKU-{i:05d}" for i in range(500)]
 
 
-def make_batches(count: int, seed: int = 1) -> list[list[dict[str, object]]]:
+def make_batches(count: int, seed: int = 1, message_ids: str = "uuid") -> list[list[dict[str, object]]]:
+    """``message_ids``: "uuid" (random, what the Segment SDKs send: every event lands on a random
+    page of the dedupe index) or "sequential" (ids that sort in sending order: the index grows at
+    its right edge only)."""
     rng = random.Random(seed)
+    ids = random.Random(seed + 1)
     batches = []
     for b in range(count):
         events: list[dict[str, object]] = []
         for i in range(EVENTS_PER_BATCH):
             user = f"user-{rng.randrange(50_000)}"
             ts = f"2026-11-{rng.randrange(1, 28):02d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
-            common = {"messageId": f"bench-{seed}-{b}-{i}", "anonymousId": f"anon-{user}",
+            message_id = (str(uuid.UUID(int=ids.getrandbits(128), version=4)) if message_ids == "uuid"
+                          else f"bench-{seed}-{b:07d}-{i:03d}")
+            common = {"messageId": message_id, "anonymousId": f"anon-{user}",
                       "userId": user, "originalTimestamp": ts,
                       "context": {"locale": "de-DE", "ip": f"10.0.{rng.randrange(256)}.1",
                                   "userAgent": "Mozilla/5.0 (bench)"}}
@@ -200,12 +207,15 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=3000, help="100-event batches to send")
     parser.add_argument("--senders", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--message-ids", choices=("uuid", "sequential"), default="uuid",
+                        help="uuid: random, as the Segment SDKs send (default); sequential: ids "
+                             "that sort in sending order (the dedupe index only grows at its end)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--with-worker", action="store_true",
                         help="also measure with the projection worker resolving people on the "
                              "same two cores")
     args = parser.parse_args(argv)
-    batches = make_batches(args.batches)
+    batches = make_batches(args.batches, message_ids=args.message_ids)
     results = []
     with tempfile.TemporaryDirectory(prefix="fo-bench-") as tmp:
         work = Path(tmp)
@@ -225,7 +235,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     for r in results:
         print(f"{r['backend']:<18} {r['events']:>8} {r['server_events_per_s']:>10} {r['p50_ms']:>8} "
               f"{r['p99_ms']:>8} {r['raw_events_per_s']:>10} {r['ratio']:>6}")
-    print(json.dumps({"bench": "ingest", "cpus": os.cpu_count(), "results": results}))
+    print(f"message ids: {args.message_ids}")
+    print(json.dumps({"bench": "ingest", "cpus": os.cpu_count(), "message_ids": args.message_ids,
+                      "results": results}))
     return results
 
 
