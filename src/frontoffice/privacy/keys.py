@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
 import secrets
@@ -68,10 +69,8 @@ def key_file_master_key(path: Path) -> bytes:
                 out.write(generate_master_key() + "\n")
                 out.flush()
                 os.fsync(out.fileno())
-            try:
-                os.link(temp, path)  # atomic; fails when another process linked its key first
-            except FileExistsError:
-                pass
+            with contextlib.suppress(FileExistsError):  # another process linked its key first
+                os.link(temp, path)  # atomic
         finally:
             temp.unlink(missing_ok=True)
     return parse_master_key(path.read_text(encoding="ascii"), str(path))
