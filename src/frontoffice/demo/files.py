@@ -12,7 +12,8 @@ Files and their fields:
 - ``pos.mapping.yaml``: the ``frontoffice import`` mapping (docs/import.md) that turns a
   ``pos.csv`` row into an identify call; an empty cell means "not given" and is left out.
 - ``marketplace.ndjson``: buyer aliases (record_id, marketplace, buyer_id, display_name,
-  email, ship_to_city, ship_to_postcode, country, first_seen).
+  email, ship_to_name, ship_to_street, ship_to_city, ship_to_postcode, ship_to_phone, country,
+  first_seen).
 - ``catalogue.json``: ``{"suppliers": [...], "products": [...]}``; products have product_id,
   name, category, colour, supplier_ids, base_price_usd and variants (sku, size).
 - ``locations.json``: warehouses and stores (location_id, kind, name, street, city, postcode,

@@ -86,10 +86,11 @@ def _ndjson(path: Path) -> Iterator[dict[str, Any]]:
 
 def marketplace_calls(path: Path) -> Iterator[dict[str, Any]]:
     for alias in _ndjson(path):
-        address = {k: v for k, v in {"city": alias["ship_to_city"],
+        address = {k: v for k, v in {"street": alias["ship_to_street"], "city": alias["ship_to_city"],
                                      "postalCode": alias["ship_to_postcode"],
                                      "country": alias["country"]}.items() if v}
-        traits = {"name": alias["display_name"], "email": alias["email"], "address": address,
+        traits = {"name": alias["ship_to_name"] or alias["display_name"], "email": alias["email"],
+                  "phone": alias["ship_to_phone"], "address": address,
                   "marketplace": alias["marketplace"], "marketplaceBuyerId": alias["buyer_id"]}
         yield {"type": "identify", "messageId": alias["record_id"],
                "anonymousId": f"{alias['marketplace']}:{alias['buyer_id']}",

@@ -1,7 +1,9 @@
 """Marketplace buyer aliases: what a marketplace tells the brand about a buyer, and no more.
 
-Marketplaces hand over a buyer id, a display name (often romanised or abbreviated), a ship-to
-city and postcode, and an email that is usually masked (``a***@relay.bazaar.example``).
+Marketplaces hand over a buyer id, a display name (often romanised or abbreviated), an email
+that is usually masked (``a***@relay.bazaar.example``) and, with every order, the shipping
+address: the name as the buyer wrote it on the parcel, street, city and postcode, and often a phone
+for the carrier (some marketplaces withhold it, or pass a relay number, which is left out here).
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ import random
 from dataclasses import dataclass
 
 from frontoffice.demo.people import Person, ascii_token
+from frontoffice.demo.phones import as_typed
 from frontoffice.demo.timeline import SPAN_DAYS, IdMint, iso, moment
 
 MARKETPLACES = ("bazaar", "kaimono", "shopmall")
+_PHONE_SHARE = 0.6
+"""Share of buyers whose shipping address carries their phone (the rest: withheld or relayed)."""
 
 
 @dataclass(frozen=True)
@@ -22,8 +27,11 @@ class MarketplaceAlias:
     buyer_id: str
     display_name: str
     email: str | None
+    ship_to_name: str
+    ship_to_street: str
     ship_to_city: str
     ship_to_postcode: str
+    ship_to_phone: str | None
     country: str
     first_seen: str
 
@@ -66,8 +74,11 @@ def build_aliases(
                 buyer_id=mint.hex(marketplace[:2].upper(), 10, upper=True),
                 display_name=_display_name(rng, person),
                 email=_masked_email(rng, person, marketplace),
+                ship_to_name=person.pick_name(rng, latin_share=0.3)[1],
+                ship_to_street=person.address.street,
                 ship_to_city=person.address.city,
                 ship_to_postcode=person.address.postcode,
+                ship_to_phone=as_typed(rng, person.phones[0]) if rng.random() < _PHONE_SHARE else None,
                 country=person.country,
                 first_seen=iso(ms),
             )

@@ -10,11 +10,13 @@ hyphenated/joined/spaced habits of Revised Romanisation.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from frontoffice.demo import name_tables as lt
 from frontoffice.demo import name_tables_cjk as ct
+from frontoffice.identity.normalise import kana
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class NamePart:
     alt_native: tuple[str, ...] = ()
     kana: str | None = None
     gender: str | None = None
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -123,44 +126,151 @@ def _diminutives(short: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(transliterate_ru(d, "informal") for d in short)
 
 
+_ZIPF = {"US": (0.6, 0.5), "DE": (0.6, 0.55), "RU": (0.7, 0.6), "JP": (0.6, 0.6)}
+"""Zipf exponents (given, family) of the rank-ordered tables of each country."""
+
+
+def _zipf(n: int, exponent: float) -> list[float]:
+    return [1 / (i + 1) ** exponent for i in range(n)]
+
+
+def _entries(table: str) -> list[tuple[str, tuple[str, ...]]]:
+    """``Name=Alt1,Alt2`` entries of a whitespace-separated table, first spelling kept."""
+    found: dict[str, tuple[str, ...]] = {}
+    for entry in table.split():
+        name, _, alts = entry.partition("=")
+        found.setdefault(name, tuple(a.replace("_", " ") for a in alts.split(",") if a))
+    return list(found.items())
+
+
+def _latin_given(country: str, gender: str, table: str) -> list[NamePart]:
+    rows = _entries(table)
+    weights = _zipf(len(rows), _ZIPF[country][0])
+    parts = []
+    for (name, alts), w in zip(rows, weights, strict=True):
+        if country == "RU":
+            parts.append(NamePart(name, _ru_romanised(name) + _diminutives(alts), alts, None, gender, w))
+        else:
+            parts.append(NamePart(name, fold_german(name) if country == "DE" else (), alts, None, gender, w))
+    return parts
+
+
+def _kanji_rows(table: str) -> list[tuple[str, str]]:
+    """``kanji:reading`` entries."""
+    entries = (e.partition(":") for e in dict.fromkeys(table.split()))
+    return [(kanji, reading) for kanji, _, reading in entries]
+
+
+def _jp_given(gender: str, table: str) -> list[NamePart]:
+    rows = _kanji_rows(table)
+    weights = _zipf(len(rows), _ZIPF["JP"][0])
+    return [NamePart(n, romaji_spellings(k), (), k, gender, w)
+            for (n, k), w in zip(rows, weights, strict=True)]
+
+
+def _syllables(table: str) -> list[tuple[str, tuple[str, ...], float]]:
+    """``native:rom1,rom2`` entries with Zipf weights by rank (duplicates dropped)."""
+    rows = list(dict.fromkeys(table.split()))
+    return [(e.split(":")[0], tuple(e.split(":")[1].split(",")), w)
+            for e, w in zip(rows, _zipf(len(rows), 0.7), strict=True)]
+
+
+def _korean_given(gender: str, first: str, second: str) -> list[NamePart]:
+    """Two-syllable names: 민 + 준 = 민준, ``Min-jun`` (and ``Min-joon`` where a syllable has an older
+    spelling); the joined and spaced forms come from :func:`korean_spellings`."""
+    parts = []
+    for a, a_rom, a_w in _syllables(first):
+        for b, b_rom, b_w in _syllables(second):
+            if a == b:
+                continue
+            spellings = _unique((f"{a_rom[0].capitalize()}-{b_rom[0]}",
+                                 f"{a_rom[-1].capitalize()}-{b_rom[-1]}"))
+            romanised = _unique(tuple(s for r in spellings for s in korean_spellings(r)))
+            parts.append(NamePart(a + b, romanised, (), None, gender, a_w * b_w))
+    return parts
+
+
+def _chinese_given(gender: str, table: str) -> list[NamePart]:
+    """One character (a third of names) or two: 伟 ``Wei``, 子轩 ``Zixuan``, ``Zi Xuan``, ``Zi-Xuan``."""
+    chars = _syllables(table)
+    single = sum(w for _, _, w in chars)
+    parts = [NamePart(c, (r[0].capitalize(),), (), None, gender, w / single * 0.35) for c, r, w in chars]
+    pair_total = sum(a_w * b_w for _, _, a_w in chars for _, _, b_w in chars)
+    for a, a_rom, a_w in chars:
+        for b, b_rom, b_w in chars:
+            if a == b:
+                continue
+            x, y = a_rom[0], b_rom[0]
+            x = x.capitalize()
+            romanised = (f"{x}{y}", f"{x} {y.capitalize()}", f"{x}-{y}")
+            parts.append(NamePart(a + b, romanised, (), None, gender, a_w * b_w / pair_total * 0.65))
+    return parts
+
+
 @cache
 def given_names(country: str) -> tuple[NamePart, ...]:
-    if country == "US":
-        return tuple(NamePart(n, (), alts, None, g) for g, n, alts in lt.US_GIVEN)
-    if country == "DE":
-        return tuple(NamePart(n, fold_german(n), alts, None, g) for g, n, alts in lt.DE_GIVEN)
-    if country == "RU":
-        return tuple(
-            NamePart(n, _ru_romanised(n) + _diminutives(short), short, None, g) for g, n, short in lt.RU_GIVEN
-        )
+    """Given names of both genders, each with its sampling weight."""
+    if country in ("US", "DE", "RU"):
+        tables = {"US": (lt.US_GIVEN_M, lt.US_GIVEN_F), "DE": (lt.DE_GIVEN_M, lt.DE_GIVEN_F),
+                  "RU": (lt.RU_GIVEN_M, lt.RU_GIVEN_F)}[country]
+        return (*_latin_given(country, "m", tables[0]), *_latin_given(country, "f", tables[1]))
     if country == "JP":
-        return tuple(NamePart(n, rom, (), kana, g) for g, n, kana, rom in ct.JP_GIVEN)
+        return (*_jp_given("m", ct.JP_GIVEN_M), *_jp_given("f", ct.JP_GIVEN_F))
     if country == "KR":
-        return tuple(
-            NamePart(n, _unique(tuple(s for r in rom for s in korean_spellings(r))), (), None, g)
-            for g, n, rom in ct.KR_GIVEN
-        )
+        return (*_korean_given("m", ct.KR_FIRST_M, ct.KR_SECOND_M),
+                *_korean_given("f", ct.KR_FIRST_F, ct.KR_SECOND_F))
     if country == "CN":
-        return tuple(NamePart(n, rom, (), None, g) for g, n, rom in ct.CN_GIVEN)
+        return (*_chinese_given("m", ct.CN_GIVEN_M), *_chinese_given("f", ct.CN_GIVEN_F))
     raise ValueError(f"no name table for country {country!r}")
 
 
 @cache
 def family_names(country: str) -> tuple[NamePart, ...]:
-    """Family names as listed (Russian ones in the masculine form; see :func:`family_for`)."""
-    if country == "US":
-        return tuple(NamePart(n, (), alts) for n, alts in lt.US_FAMILY)
-    if country == "DE":
-        return tuple(NamePart(n, fold_german(n), alts) for n, alts in lt.DE_FAMILY)
-    if country == "RU":
-        return tuple(NamePart(n, _ru_romanised(n)) for n, _ in lt.RU_FAMILY)
+    """Family names with their sampling weights (Russian ones in the masculine form; see
+    :func:`family_for`)."""
+    if country in ("US", "DE", "RU"):
+        rows = _entries({"US": lt.US_FAMILY, "DE": lt.DE_FAMILY, "RU": lt.RU_FAMILY}[country])
+        weights = _zipf(len(rows), _ZIPF[country][1])
+        return tuple(
+            NamePart(n, _ru_romanised(n) if country == "RU" else fold_german(n) if country == "DE" else (),
+                     () if country == "RU" else alts, None, None, w)
+            for (n, alts), w in zip(rows, weights, strict=True)
+        )
     if country == "JP":
-        return tuple(NamePart(n, rom, (), kana) for n, kana, rom in ct.JP_FAMILY)
-    if country == "KR":
-        return tuple(NamePart(n, rom) for n, rom in ct.KR_FAMILY)
-    if country == "CN":
-        return tuple(NamePart(n, rom) for n, rom in ct.CN_FAMILY)
+        kanji = _kanji_rows(ct.JP_FAMILY)
+        weights = _zipf(len(kanji), _ZIPF["JP"][1])
+        return tuple(NamePart(n, romaji_spellings(k), (), k, None, w)
+                     for (n, k), w in zip(kanji, weights, strict=True))
+    if country in ("KR", "CN"):
+        table = ct.KR_FAMILY if country == "KR" else ct.CN_FAMILY
+        entries = [e.split(":") for e in dict.fromkeys(table.split())]
+        return tuple(NamePart(n, tuple(r.split(",")), (), None, None, float(pct)) for n, r, pct in entries)
     raise ValueError(f"no name table for country {country!r}")
+
+
+@cache
+def _given_index(country: str) -> dict[str, NamePart]:
+    return {p.native: p for p in given_names(country)}
+
+
+@cache
+def _family_index(country: str) -> dict[str, NamePart]:
+    """Family names by every form a person carries (Russian feminine forms too)."""
+    index: dict[str, NamePart] = {}
+    for part in family_names(country):
+        for gender in "mf":
+            index.setdefault(family_for(part, gender, country).native, part)
+    return index
+
+
+def part_named(country: str, native: str) -> NamePart:
+    """The given-name table entry written ``native``."""
+    return _given_index(country)[native]
+
+
+def family_named(country: str, native: str) -> NamePart:
+    """The family-name table entry (in its listed form) behind ``native`` as a person carries it."""
+    return _family_index(country)[native]
 
 
 def family_for(part: NamePart, gender: str, country: str) -> NamePart:
@@ -169,6 +279,18 @@ def family_for(part: NamePart, gender: str, country: str) -> NamePart:
         return part
     fem = feminine_ru(part.native)
     return NamePart(fem, _ru_romanised(fem))
+
+
+_LONG_VOWEL = re.compile(r"(?<=[ou])u(?![aeiou])|(?<=o)o(?![aeiou])")
+
+
+def romaji_spellings(reading: str) -> tuple[str, ...]:
+    """Hepburn spellings of a kana reading as people write them: passport (long vowels dropped:
+    ``Sato``, ``Ono``), input-method (``Satou``, ``Oono``) and with ``oh`` (``Satoh``, ``Ohno``)."""
+    typed = kana.to_romaji(reading)
+    passport = _LONG_VOWEL.sub("", typed).replace("'", "")
+    oh = re.sub(r"o[ou](?![aeiou])", "oh", typed).replace("'", "")
+    return _unique(tuple(s.capitalize() for s in (passport, typed.replace("'", ""), typed, oh)))
 
 
 def _ranked(rng: random.Random, options: tuple[str, ...]) -> str:

@@ -197,7 +197,7 @@ class OrderMaker:
         order_id = self.mint.digits("ORD-", 9)
         user_id = anonymous_id = None
         if alias is not None:
-            name, email, phone = alias.display_name, alias.email, None
+            name, email, phone = alias.ship_to_name, alias.email, alias.ship_to_phone
         else:
             name = person.pick_name(rng, latin_share=0.35)[1]
             phone = as_typed(rng, person.phones[0]) if rng.random() < 0.6 else None

@@ -91,7 +91,8 @@ def _cum_weights(n: int) -> tuple[float, ...]:
 
 
 def rank_pick(rng: random.Random, parts: tuple[nm.NamePart, ...]) -> nm.NamePart:
-    return rng.choices(parts, cum_weights=_cum_weights(len(parts)))[0]
+    """A name drawn with the weights of its table (how common it is in the country)."""
+    return rng.choices(parts, weights=[p.weight for p in parts])[0]
 
 
 @cache
@@ -99,10 +100,37 @@ def given_by_gender(code: str, gender: str) -> tuple[nm.NamePart, ...]:
     return tuple(p for p in nm.given_names(code) if p.gender == gender)
 
 
+@cache
+def _cumulative(code: str, gender: str | None) -> tuple[float, ...]:
+    parts = given_by_gender(code, gender) if gender else nm.family_names(code)
+    return tuple(accumulate(p.weight for p in parts))
+
+
+def pick_given(rng: random.Random, code: str, gender: str) -> nm.NamePart:
+    """A given name of ``gender``, as common as it is in the country (weights summed once)."""
+    return rng.choices(given_by_gender(code, gender), cum_weights=_cumulative(code, gender))[0]
+
+
+def pick_family(rng: random.Random, code: str) -> nm.NamePart:
+    """A family name, as common as it is in the country."""
+    return rng.choices(nm.family_names(code), cum_weights=_cumulative(code, None))[0]
+
+
 def ascii_token(text: str) -> str:
     """Lower-case ASCII letters and digits only, as in an email local part."""
     folded = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     return _NOT_ALNUM.sub("", folded)
+
+
+_DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox(address: str) -> str:
+    """The mailbox an address delivers to: lower case, dots dropped where the provider ignores them."""
+    local, _, domain = address.lower().partition("@")
+    if domain in _DOTLESS_DOMAINS:
+        return local.replace(".", "") + "@gmail.com"
+    return f"{local}@{domain}"
 
 
 def random_ip(rng: random.Random, code: str) -> str:
@@ -129,8 +157,8 @@ class PersonFactory:
     def single(self, code: str, kin: str = "") -> Person:
         rng = self.rng
         gender = rng.choice("fm")
-        given = rank_pick(rng, given_by_gender(code, gender))
-        return self.make(code, gender, given, rank_pick(rng, nm.family_names(code)), kin=kin)
+        given = pick_given(rng, code, gender)
+        return self.make(code, gender, given, pick_family(rng, code), kin=kin)
 
     def make(
         self,
@@ -231,8 +259,10 @@ class PersonFactory:
         return tuple(found)
 
     def claim_email(self, local: str, domain: str) -> str:
+        """A free address: one mailbox belongs to one person, and Gmail ignores dots in the local
+        part (``mayumi.sato@`` and ``mayumisato@`` are one mailbox), so the mailbox is claimed."""
         candidate = f"{local}@{domain}"
-        while not self.mint.claim(candidate):
+        while not self.mint.claim(mailbox(candidate)):
             candidate = f"{local}{self.rng.randint(1, 9999)}@{domain}"
         return candidate
 

@@ -1,6 +1,7 @@
 """The population: independent people plus the hard cases of identity resolution.
 
-Look-alikes share a (common) name with an earlier person of the same country but nothing else;
+Look-alikes share a name with an earlier person of the same country but nothing else (mostly a
+common name, as in life);
 twins share family name, address and birth date but not the given name; households share a
 family name, address, one family email and the home landline.
 """
@@ -10,7 +11,15 @@ from __future__ import annotations
 import random
 
 from frontoffice.demo import names as nm
-from frontoffice.demo.people import Person, PersonFactory, ascii_token, given_by_gender, rank_pick
+from frontoffice.demo.people import (
+    Person,
+    PersonFactory,
+    ascii_token,
+    given_by_gender,
+    pick_family,
+    pick_given,
+    rank_pick,
+)
 from frontoffice.demo.places import COUNTRIES, country
 from frontoffice.demo.timeline import IdMint
 
@@ -20,6 +29,7 @@ def build_people(rng: random.Random, count: int, mint: IdMint) -> tuple[Person, 
     factory = PersonFactory(rng, mint)
     people: list[Person] = []
     by_country: dict[str, list[Person]] = {c: [] for c in COUNTRIES}
+    commonness: dict[str, list[float]] = {c: [] for c in COUNTRIES}  # cumulative, for namesakes
     while len(people) < count:
         code = COUNTRIES[len(people) % len(COUNTRIES)]
         room, r = count - len(people), rng.random()
@@ -28,23 +38,23 @@ def build_people(rng: random.Random, count: int, mint: IdMint) -> tuple[Person, 
         elif r < 0.045 and room >= 2:
             group = _household(factory, code, min(room, rng.choice((2, 2, 3))))
         elif r < 0.085 and by_country[code]:
-            group = [_lookalike(factory, rng.choice(by_country[code]))]
+            namesake = rng.choices(by_country[code], cum_weights=commonness[code])[0]
+            group = [_lookalike(factory, namesake)]
         else:
             group = [factory.single(code)]
         people.extend(group)
         by_country[code].extend(group)
+        for person in group:  # a stranger shares a name by chance: mostly a common one
+            given, family = _parts(person)
+            total = commonness[code][-1] if commonness[code] else 0.0
+            commonness[code].append(total + given.weight * family.weight)
     return tuple(people)
 
 
 def _parts(person: Person) -> tuple[nm.NamePart, nm.NamePart]:
     """The table entries behind a person's native name (family in its listed form)."""
     native = person.names[0]
-    given = next(p for p in nm.given_names(person.country) if p.native == native.given)
-    family = next(
-        p for p in nm.family_names(person.country)
-        if nm.family_for(p, person.gender, person.country).native == native.family
-    )
-    return given, family
+    return nm.part_named(person.country, native.given), nm.family_named(person.country, native.family)
 
 
 def _lookalike(factory: PersonFactory, other: Person) -> Person:
@@ -66,7 +76,7 @@ def _twins(factory: PersonFactory, code: str) -> list[Person]:
 
 def _household(factory: PersonFactory, code: str, size: int) -> list[Person]:
     rng = factory.rng
-    family = rank_pick(rng, nm.family_names(code))
+    family = pick_family(rng, code)
     address = factory.address(code)
     city = next(c for c in country(code).cities if c.name == address.city)
     domain = rng.choice(country(code).email_domains[:3])
@@ -76,7 +86,7 @@ def _household(factory: PersonFactory, code: str, size: int) -> list[Person]:
     members = []
     for _ in range(size):
         gender = rng.choice("fm")
-        given = rank_pick(rng, given_by_gender(code, gender))
+        given = pick_given(rng, code, gender)
         members.append(
             factory.make(code, gender, given, family, kin="household", address=address,
                          shared_email=email, shared_phone=home)
