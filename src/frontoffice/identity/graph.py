@@ -35,6 +35,7 @@ class Graph:
         self._index: dict[Identifier, set[Person]] = {}
         self._holders: dict[Identifier, set[str]] = {}
         self._owners: dict[Identifier, dict[IdKind, set[str]]] = {}
+        self._surnames: dict[Identifier, list[frozenset[str]]] = {}
         self.generic: set[Identifier] = set()
         self._edges: dict[str, list[MatchEdge]] = {}
         self._separations: dict[str, list[tuple[int, int]]] = {}  # record -> (separation, side)
@@ -147,6 +148,14 @@ class Graph:
                     values.add(owner.value)
                     if len(values) > limit:
                         fresh.add(ident)
+            if ident.kind in self.config.surname_owner_kinds and node.names:
+                surnames = self._surnames.setdefault(ident, [])
+                for keys in node.names:
+                    spellings = frozenset(keys.family_keys) or frozenset({keys.family})
+                    if keys.family and not any(spellings & seen_name for seen_name in surnames):
+                        surnames.append(spellings)
+                if len(surnames) > self.config.generic_surname_limit:
+                    fresh.add(ident)
         self.generic |= fresh
         for ident in fresh:
             self.changes.append(Change("generic", "", (), MatchEvidence(
@@ -162,6 +171,7 @@ class Graph:
         if rid in self._separations:
             person.constrained.add(rid)
         person.names = {(k.given, k.family): k for k in node.names}
+        person.birth_dates = set(node.birth_dates)
         for ident in node.identifiers:
             person.values.setdefault(ident.kind, {})[ident.value] = (node.seq, rid)
             self._index.setdefault(ident, set()).add(person)
@@ -216,6 +226,7 @@ class Graph:
         big.members |= small.members
         big.constrained |= small.constrained
         big.names.update(small.names)
+        big.birth_dates |= small.birth_dates
         for kind, values in small.values.items():
             mine = big.values.setdefault(kind, {})
             for value, first in values.items():

@@ -21,6 +21,7 @@ class Node:
     seq: int
     identifiers: tuple[Identifier, ...]
     names: tuple[NameKeys, ...] = ()
+    birth_dates: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -32,6 +33,7 @@ class Person:
     """Each identifier value of the person and its oldest record (seq, record id)."""
     constrained: set[str] = field(default_factory=set)
     names: dict[tuple[str, str], NameKeys] = field(default_factory=dict)
+    birth_dates: set[str] = field(default_factory=set)
 
 
 def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int, int]]],
@@ -39,7 +41,8 @@ def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int,
                   forced: bool, via: IdKind | None) -> str | None:
     """Why ``a`` and ``b`` may not merge, or None. A person's "not the same" (split, reject)
     blocks every merge, forced or not; the rest (conflicting single-valued identifiers, limits per
-    kind, different names on a household identifier) blocks automatic merges only."""
+    kind, different birth dates or different names on a household identifier) blocks automatic
+    merges only."""
     small, big = (a, b) if len(a.constrained) <= len(b.constrained) else (b, a)
     for rid in small.constrained:
         for key, side in separations.get(rid, ()):
@@ -55,12 +58,20 @@ def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int,
         count = len(set(a.values.get(kind, ())) | set(b.values.get(kind, ())))
         if count > limit:
             return f"limit: the merged person would have {count} {kind.value} values (at most {limit})"
+    if via is not None and via in config.name_veto_kinds and _born_apart(a, b):
+        born = " and ".join("/".join(sorted(p.birth_dates)) for p in (a, b))
+        return f"birth dates differ: {born} on a shared {via.value}"
     if via in config.name_veto_kinds and a.names and b.names:
         best = max(name_similarity(x, y) for x in a.names.values() for y in b.names.values())
         if best < config.name_veto_below:
             return (f"names differ: {_shown(a)} and {_shown(b)} (similarity {best:.2f}) on a "
                     f"shared {via.value}")
     return None
+
+
+def _born_apart(a: Person, b: Person) -> bool:
+    """Both have birth dates and none is the same: a parent and child of one name, say."""
+    return bool(a.birth_dates and b.birth_dates) and a.birth_dates.isdisjoint(b.birth_dates)
 
 
 def _shown(person: Person) -> str:

@@ -46,7 +46,8 @@ class Slim:
 
     def node(self) -> Node:
         keys = record_name_keys(*self.name) if self.name else None
-        return Node(self.record_id, self.seq, self.identifiers, (keys,) if keys else ())
+        births = tuple(str(t.value) for t in self.traits if t.name == "birthDate")
+        return Node(self.record_id, self.seq, self.identifiers, (keys,) if keys else (), births)
 
     def encode(self) -> bytes:
         return orjson.dumps({"i": [[i.kind.value, i.value] for i in self.identifiers],

@@ -42,6 +42,13 @@ class GraphConfig:
     generic_owner_limits: Mapping[IdKind, int] = field(default_factory=lambda: {IdKind.PHONE: 1})
     """Per-kind overrides of ``generic_owner_limit``: a phone seen with two different emails
     or logins is a landline of a store or household far more often than one person's."""
+    surname_owner_kinds: frozenset[IdKind] = frozenset({IdKind.PHONE, IdKind.EMAIL})
+    """Kinds whose values also turn generic when seen on the names of many families: a store's
+    phone typed on the receipts of shoppers who gave none."""
+    generic_surname_limit: int = 4
+    """A value of ``surname_owner_kinds`` seen with more family names than this is generic. A
+    household has one family name, or two or three where spouses keep their own (Korea, China); a
+    person's own records may add a misspelt one. Spellings of one name (Müller, Mueller) count once."""
     single_valued: frozenset[IdKind] = SINGLE_VALUED | {IdKind.USER_ID}
     """Kinds a person has one value of: two different values block an automatic merge."""
     blocklist: frozenset[Identifier] = frozenset()
@@ -50,7 +57,8 @@ class GraphConfig:
         IdKind.EMAIL, IdKind.PHONE, IdKind.DEVICE_ID, IdKind.ANONYMOUS_ID, IdKind.EMAIL_SHA256,
         IdKind.PHONE_SHA256})
     """Identifiers a household shares: a merge through one of them is blocked when both people
-    have names and no two of them are alike (Maria and Joseph Rodriguez on a family email)."""
+    have names and no two of them are alike (Maria and Joseph Rodriguez on a family email), or
+    both have birth dates and none is the same (Felix Schneider and his son Felix)."""
     name_veto_below: float = 0.6
     """Names less alike than this (``name_similarity``, 0..1) count as different people's. Two
     unrelated given names still score about 0.5 (Patricia/Mary 0.54, Joe/James 0.54), so the bar

@@ -24,7 +24,7 @@ PersonRecord = IdentityRecord | tuple[str, PersonAttributes]
 COLUMNS: tuple[str, ...] = (
     "unique_id", "given_native", "family_native", "given_key", "family_key", "given_alts",
     "family_alts", "given_nicknames", "name_script", "birth_date", "postcode", "city_key", "street_key",
-    "email_local", "phone",
+    "email_local", "email_named", "phone",
 )
 LIST_COLUMNS = frozenset({"given_alts", "family_alts", "given_nicknames"})
 
@@ -77,6 +77,22 @@ def _city(text: str, country: str | None) -> str | None:
     return city_key(text, country) or None
 
 
+_SEPARATORS = re.compile(r"[._\-]")
+
+
+def made_of_name(local: str, given_keys: Iterable[str], family_keys: Iterable[str]) -> bool:
+    """True when an email local part is nothing but the name (``anna.ivanova``, ``wli``,
+    ``ivanova_a``): any namesake may write it. Digits or other words make it the person's own."""
+    letters = _SEPARATORS.sub("", local)
+    if not letters.isalpha():
+        return False
+    for g in given_keys:
+        for f in family_keys:
+            if letters in {g + f, f + g, g[:1] + f, f + g[:1], g + f[:1], f[:1] + g, g, f}:
+                return True
+    return False
+
+
 def to_row(record_id: str, a: PersonAttributes) -> Row:
     """The Splink input row of one record's attributes (already normalised, see the model)."""
     given, family = a.given_name or "", a.family_name or ""
@@ -97,8 +113,31 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
         "city_key": _city(a.city, a.country) if a.city else None,
         "street_key": _street(a.street, a.country) if a.street else None,
         "email_local": local or None,
+        "email_named": "name" if local and made_of_name(
+            local, {names[2], *(names[4] or ())} - {None}, {names[3], *(names[5] or ())} - {None}
+        ) else None,
         "phone": a.phone or None,
     }
+
+
+SHARED_PHONE_FAMILIES = 4
+"""A phone on the records of more than this many families is a shop's or a switchboard's (a store
+typing its own number for shoppers who gave none): it is not compared. The identity graph's
+``generic_surname_limit`` applies the same rule to its merges."""
+
+
+def without_shared_phones(rows: list[Row], limit: int = SHARED_PHONE_FAMILIES) -> list[Row]:
+    """The rows with every phone seen under more than ``limit`` family names blanked; spellings of
+    one family name (Müller, Mueller) count once."""
+    families: dict[str, list[frozenset[str]]] = {}
+    for row in rows:
+        if row["phone"] and row["family_key"]:
+            spellings = frozenset(row["family_alts"] or ()) | {row["family_key"]}
+            seen = families.setdefault(row["phone"], [])
+            if not any(spellings & other for other in seen):
+                seen.append(spellings)
+    shared = {phone for phone, seen in families.items() if len(seen) > limit}
+    return [{**row, "phone": None} if row["phone"] in shared else row for row in rows]
 
 
 def split(record: PersonRecord) -> tuple[str, PersonAttributes]:

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from frontoffice.errors import InvalidInput
 from frontoffice.identity.probabilistic import _splink
-from frontoffice.identity.probabilistic.columns import PersonRecord, to_columns, to_rows
+from frontoffice.identity.probabilistic.columns import (
+    PersonRecord,
+    to_columns,
+    to_rows,
+    without_shared_phones,
+)
 from frontoffice.identity.probabilistic.model import Model, ScoredPair
 from frontoffice.identity.probabilistic.settings import BLOCKING_RULES, TRAINING_RULES, settings
 
@@ -30,7 +35,7 @@ class TrainingOptions:
 def train(records: Iterable[PersonRecord], options: TrainingOptions | None = None) -> Model:
     """Train a model on unlabelled records: u by random sampling, m by expectation maximisation."""
     options = options or TrainingOptions()
-    table = to_columns(to_rows(records))
+    table = to_columns(without_shared_phones(list(to_rows(records))))
     if len(table["unique_id"]) < MIN_TRAINING_RECORDS:
         raise InvalidInput(
             f"training needs at least {MIN_TRAINING_RECORDS} records with person attributes, "
@@ -54,10 +59,13 @@ def score(
 ) -> list[ScoredPair]:
     """Scored pairs at or above ``min_weight``: within ``records`` or, in micro-batch mode, of
     ``records`` (the new ones) with ``against`` (the existing ones) and among themselves."""
-    table = to_columns(to_rows(records))
+    new = list(to_rows(records))
+    old = list(to_rows(against)) if against is not None else []
+    rows = without_shared_phones(new + old)  # a shop's phone is found across both sets
+    table = to_columns(rows[: len(new)])
     if not table["unique_id"]:
         return []
-    other = to_columns(to_rows(against)) if against is not None else None
+    other = to_columns(rows[len(new) :]) if against is not None else None
     if other is not None and not other["unique_id"]:
         other = None
     columns = _splink.predict(model.settings, table, other, threshold_weight=min_weight, threads=threads)

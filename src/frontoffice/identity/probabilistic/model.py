@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontoffice.identity.model import MatchEvidence
-from frontoffice.identity.probabilistic.settings import DESCRIPTIONS, DIFFERENT, GENDER_FORM
+from frontoffice.identity.probabilistic.settings import DESCRIPTIONS, DIFFERENT, GENDER_FORM, SOMEWHAT_SIMILAR
 
 CONFLICT_COMPARISONS = frozenset({"given_name", "family_name", "birth_date"})
 """Comparisons whose "different" (or "gender form") level vetoes an automatic merge, however high
 the weight: twins share a family name, an address and a birth date but not a given name."""
 CONFLICT_LEVELS = frozenset({DIFFERENT, GENDER_FORM})
+GIVEN_CONFLICT_LEVELS = frozenset({SOMEWHAT_SIMILAR})
+"""Given names only somewhat alike (Hanako/Kanako, Joan/Jordan) are two names, not a typo of one:
+household members and twins; a typo stays above ``NAME_JW_HIGH`` ("similar")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,9 @@ def _describe(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...]) -> t
         if level is None or gamma == -1:
             continue
         scored.append((level.weight, f"{comparison.description} ({level.label})"))
-        if level.label in CONFLICT_LEVELS and comparison.name in CONFLICT_COMPARISONS:
+        if (level.label in CONFLICT_LEVELS and comparison.name in CONFLICT_COMPARISONS) or (
+            level.label in GIVEN_CONFLICT_LEVELS and comparison.name == "given_name"
+        ):
             conflicts.append(comparison.description)
     scored.sort(key=lambda item: -item[0])
     good = ", ".join(text for weight, text in scored if weight > 0)

@@ -26,6 +26,7 @@ def _level(sql: str, label: str) -> dict[str, Any]:
 
 DIFFERENT = "different"
 GENDER_FORM = "gender form"
+SOMEWHAT_SIMILAR = "somewhat similar"
 ELSE = _level("ELSE", DIFFERENT)
 SWAPPED = ("list_has_any(given_alts_l, family_alts_r) AND list_has_any(family_alts_l, given_alts_r)")
 """Given and family name each match the other's other part (``Petrov Aleksei`` = ``Алексей Петров``)."""
@@ -70,7 +71,7 @@ def name_comparison(part: str) -> dict[str, Any]:
             _level(gender_forms(key), GENDER_FORM),
             _level(f"(length({key}_l) = 1 OR length({key}_r) = 1) AND {key}_l[1] = {key}_r[1]", "initial"),
             _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= {NAME_JW_HIGH}", "similar"),
-            _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= {NAME_JW_LOW}", "somewhat similar"),
+            _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= {NAME_JW_LOW}", SOMEWHAT_SIMILAR),
             ELSE,
         ],
     }
@@ -114,6 +115,32 @@ def exact_comparison(column: str, description: str, different_m: float | None = 
         "output_column_name": column,
         "comparison_description": description,
         "comparison_levels": [_null(column), _level(f"{column}_l = {column}_r", "exact"), different],
+    }
+
+
+NAMED_EMAIL_M = 0.04
+NAMED_EMAIL_U = 0.02
+"""m and u of "email local part exact, made of the name", fixed at one bit: given the names agree
+(compared on their own), such a local part adds little. Trained, its u comes from random pairs,
+which seldom share a name, and the name would be counted twice (16 bits for wli@qq.com and
+wli@163.com, two of China's many Li Weis)."""
+
+
+def email_local_comparison() -> dict[str, Any]:
+    """Exact, exact but made of the record's own name only (``wli``, ``anna.ivanova``: every Li Wei
+    may write it, so it says little beyond the name already compared), else different."""
+    named = "email_named_l IS NOT NULL OR email_named_r IS NOT NULL"
+    return {
+        "output_column_name": "email_local",
+        "comparison_description": "email local part",
+        "comparison_levels": [
+            _null("email_local"),
+            _level(f"email_local_l = email_local_r AND NOT ({named})", "exact"),
+            {**_level("email_local_l = email_local_r", "exact, made of the name"),
+             "m_probability": NAMED_EMAIL_M, "fix_m_probability": True,
+             "u_probability": NAMED_EMAIL_U, "fix_u_probability": True},
+            ELSE,
+        ],
     }
 
 
@@ -201,7 +228,7 @@ def settings() -> dict[str, Any]:
             exact_comparison("postcode", "postcode", different_m=MOVED_SHARE),
             exact_comparison("city_key", "city"),
             street_comparison(),
-            exact_comparison("email_local", "email local part"),
+            email_local_comparison(),
             exact_comparison("phone", "phone"),
         ],
         "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in BLOCKING_RULES],

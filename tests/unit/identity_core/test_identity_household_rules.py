@@ -1,0 +1,58 @@
+"""Household look-alikes the graph keeps apart: a father and son of one name on the family email,
+a store's phone typed on the receipts of shoppers who gave none."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from frontoffice.identity.extract import record_name_keys
+from frontoffice.identity.graph import Graph, Node
+from frontoffice.identity.rules import GraphConfig
+from tests.unit.identity_core.support import ident, node
+
+
+def named(record_id: str, seq: int, given: str, family: str, *identifiers: str, born: str = "") -> Node:
+    keys = record_name_keys(given, family, "DE")
+    return replace(node(record_id, seq, *identifiers), names=(keys,) if keys else (),
+                   birth_dates=(born,) if born else ())
+
+
+def build(*nodes: Node) -> Graph:
+    live = Graph(GraphConfig())
+    for n in nodes:
+        live.add(n)
+    assert live.partition() == Graph.rebuild(GraphConfig(), nodes).partition()  # live = rebuild
+    return live
+
+
+def test_father_and_son_of_one_name_stay_apart_on_the_family_email_by_their_birth_dates() -> None:
+    family = "email:theschneiders@web.de"
+    g = build(named("web:1", 1, "Felix", "Schneider", "anonymous_id:a1", family, born="1961-03-02"),
+              named("pos:2", 2, "Felix", "Schneider", "anonymous_id:a2", family, born="1994-11-20"))
+    assert g.person_of("web:1") != g.person_of("pos:2")
+    assert any("birth dates differ" in c.evidence.detail for c in g.changes if c.kind == "conflict")
+
+
+def test_one_person_with_the_same_birth_date_still_merges_on_a_shared_email() -> None:
+    email = "email:felix.schneider@web.de"
+    g = build(named("web:1", 1, "Felix", "Schneider", "anonymous_id:a1", email, born="1961-03-02"),
+              named("pos:2", 2, "Felix", "Schneider", "anonymous_id:a2", email, born="1961-03-02"),
+              named("pos:3", 3, "Felix", "Schneider", "anonymous_id:a3", email))
+    assert g.person_of("web:1") == g.person_of("pos:2") == g.person_of("pos:3")
+
+
+def test_a_store_phone_on_the_receipts_of_many_families_is_generic_and_joins_nobody() -> None:
+    store = "phone:+494077763058"
+    shoppers = [("Sven", "Schmidt"), ("Anna", "Becker"), ("Jonas", "Weber"), ("Lena", "Koch"),
+                ("Paul", "Wagner"), ("Sven", "Schmidt")]
+    g = build(*(named(f"pos:{i}", i, given, family, store) for i, (given, family) in enumerate(shoppers)))
+    assert ident(store) in g.generic
+    assert len({g.person_of(f"pos:{i}") for i in range(len(shoppers))}) == len(shoppers)
+
+
+def test_a_household_landline_of_one_family_name_is_not_made_generic_by_its_spellings() -> None:
+    home = "phone:+493012345678"
+    g = build(named("pos:1", 1, "Jürgen", "Müller", home), named("pos:2", 2, "Juergen", "Mueller", home),
+              named("pos:3", 3, "Jurgen", "Muller", home))
+    assert ident(home) not in g.generic
+    assert g.person_of("pos:1") == g.person_of("pos:2") == g.person_of("pos:3")
