@@ -1,7 +1,7 @@
 """Where identity resolution goes wrong on the demo brand: error buckets against the ground truth.
 
 Runs the same resolution as ``bench/identity_quality.py`` (deterministic tier with the
-probabilistic auto-merges as edges) and sorts the errors:
+probabilistic auto-merges as edges, then the namesake pass) and sorts the errors:
 
 - false negatives (true pairs in different predicted persons), by the nearest reason: the two
   records were never blocked together (and what they have in common), blocked but scored below the
@@ -71,8 +71,9 @@ def _alike_names(a: Row, b: Row) -> bool:
 def ceiling(predicted: dict[str, str], truth: dict[str, str], rows: dict[str, Row]) -> Scores:
     """What the records allow at best: the predicted persons joined by every true pair that shows
     evidence beyond a name (alike names and one equal field, two equal fields, or a phone or email
-    local part). A pair with a name alone is left apart: the demo's ~30 names per country make a
-    name shared by several people the rule, so no resolver can merge on it without over-merging."""
+    local part). A pair with a name alone is left apart: the namesake pass joins those that a rare
+    name and agreeing facts allow; the rest share their name with other people or disagree on a
+    fact (another phone, another mailbox), as a stranger of the same name would."""
     parent = {r: r for r in predicted}
 
     def find(x: str) -> str:
@@ -115,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     pairs = score(model, records, min_weight=-1e9)
     scored = {p.key: p for p in pairs}
     merges, _ = partition(pairs, auto=args.auto, review=min(args.auto, 6.0))
-    predicted = with_deterministic_tier(records, identifiers, merges, demo_bridges(brand), demo_times(brand))
+    predicted = with_deterministic_tier(records, identifiers, merges, demo_bridges(brand), demo_times(brand),
+                                        namesakes=True)
     s = evaluate(predicted, truth, {r: row["name_script"] for r, row in rows.items()})
     print(f"seed {args.seed}, {len(records)} records: precision {s.precision:.4f} recall {s.recall:.4f} "
           f"F1 {s.f1:.4f} (true pairs {s.pairs.true_pairs}, found {s.pairs.true_positives}, "
