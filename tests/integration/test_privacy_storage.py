@@ -159,3 +159,22 @@ def test_a_key_stored_by_a_rolled_back_append_is_not_trusted_later(
     assert len(_key(store, b)) == 1
     stored = store.event(b.workspace_id, b.sources["web"], "m2")
     assert stored is not None and stored.record.user_id == "cus_1"
+
+
+def test_erasure_shreds_a_receipt_whose_user_id_the_graph_knows_as_a_loyalty_card(store: SqlStore) -> None:
+    """A store receipt imported with the loyalty card number as its userId: the graph indexes it
+    as a loyalty id, the event is sealed under the user id's key. Erasing the person must still
+    shred that key (found through the person's own records)."""
+    b = _brand(store)
+    b.send("web", identify("w1", "2026-01-01T10:00:00Z", user="cus_ji", email="jiseo@nate.com",
+                           name="Ji-seo Kim"))
+    b.send("web", identify("R01-1", "2026-01-02T10:00:00Z", user="LY8864017996", anon="R01-1",
+                           email="jiseo@nate.com", loyaltyId="LY8864017996", phone="010-7713-5794",
+                           name="김지서"))
+    identity.IdentityHub(store).catch_up(b.workspace_id)
+    [person] = identity.lookup(store, b.workspace_id, "email", "jiseo@nate.com")
+    assert identity.lookup(store, b.workspace_id, "loyalty_id", "LY8864017996") == [person]
+    erase_person(store, b.workspace_id, person, reason="t", requested_by="t",
+                 now=datetime(2026, 2, 1, tzinfo=UTC))
+    assert {e.record.message_id: e.record.family for e in store.events(b.workspace_id)} == {
+        "w1": "erased", "R01-1": "erased"}

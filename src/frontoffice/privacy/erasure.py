@@ -79,6 +79,16 @@ def collect(store: SqlStore, ws: str, person_ids: list[str]) -> PersonRows:
     hashes: dict[str, str] = {}
     events = 0
     values: set[str] = {v for _, v in pairs}
+    # The person's own records first: the graph may index an id under another kind than the
+    # one its event is sealed under (a receipt's userId that is the loyalty card number is a
+    # loyalty id to the graph, while the event's subject key is the user id's).
+    for record_id in sorted(record_ids):
+        source_id, _, message_id = record_id.partition(":")
+        own = store.event(ws, source_id, message_id)
+        if own is not None:
+            identifiers |= identifiers_of(own.record)
+            values |= _raw_values(own.record.payload)
+            values |= {v for v in (own.record.user_id, own.record.anonymous_id) if v}
     for _ in range(MAX_ROUNDS):
         new = {i: store.vault.hash(ws, i) for i in identifiers if i not in hashes}
         if not new:
