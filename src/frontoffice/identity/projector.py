@@ -23,8 +23,8 @@ from frontoffice.identity.extract import extract, record_name_keys
 from frontoffice.identity.golden import SurvivorshipConfig, golden
 from frontoffice.identity.graph import Graph, Node
 from frontoffice.identity.model import Identifier, IdentityRecord, IdKind, MatchEvidence, TraitValue
+from frontoffice.identity.review import PairDecision, decision_of, identity_source
 from frontoffice.identity.review import apply as apply_pair_decision
-from frontoffice.identity.review import decision_of, identity_source
 from frontoffice.identity.rules import Change, GraphConfig, MatchEdge
 from frontoffice.storage.identity_sql import DecisionRow, IdentitySql, PersonRow, ProjectionBatch, RecordRow
 from frontoffice.storage.sql import SqlStore
@@ -105,38 +105,46 @@ class Projector:
 
     # -- state ---------------------------------------------------------------------------
     def load(self) -> None:
-        """Warm start: decisions, then the records already projected, in log order."""
+        """Warm start: the table's decisions, then the records already projected and the log's
+        pair decisions interleaved in log order — as the live projection met them, since the
+        graph's rules (limits, vetoes) depend on what it held when each edge came."""
         self.graph = Graph(self.config)
         self.records, self._written = {}, {}
         self.checkpoint, reflected = self.sql.checkpoint(self.ws)
         self._persisted = (self.checkpoint, reflected)
         self._decisions = 0
         self._apply_decisions(up_to=reflected)
-        self._replay_log_decisions()
+        decisions = self._log_decisions()
+        pending = 0
         after = 0
         while rows := self.sql.records(self.ws, after_seq=after):
             for row in rows:
+                while pending < len(decisions) and decisions[pending][0] < row.seq:
+                    apply_pair_decision(self.graph, decisions[pending][1])
+                    pending += 1
                 slim = Slim.decode(row)
                 self.records[slim.record_id] = slim
                 self._written[slim.record_id] = row.person_id
                 self.graph.add(slim.node())
             after = rows[-1].seq
+        for _, decision in decisions[pending:]:
+            apply_pair_decision(self.graph, decision)
         self.graph.drain()
         self._loaded = True
 
-    def _replay_log_decisions(self) -> None:
-        """The pair decisions of the log already reflected (family ``identity``), in log order:
-        before the records, like the decisions table (the graph applies each when both records
-        are there)."""
+    def _log_decisions(self) -> list[tuple[int, PairDecision]]:
+        """The pair decisions of the log already reflected (family ``identity``), with their seq."""
+        out: list[tuple[int, PairDecision]] = []
         after, source = 0, identity_source(self.ws)
         while events := self.store.events(self.ws, after_seq=after, limit=BATCH, source_id=source):
             for event in events:
                 decision = decision_of(event.record)
                 if event.seq <= self.checkpoint and decision is not None:
-                    apply_pair_decision(self.graph, decision)
+                    out.append((event.seq, decision))
             if events[-1].seq >= self.checkpoint:
                 break
             after = events[-1].seq
+        return out
 
     def rebuild(self, on_progress: Callable[[int], None] | None = None) -> Progress:
         """Drop the projection and replay the whole log (decisions are kept)."""
