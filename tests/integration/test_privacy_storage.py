@@ -178,3 +178,27 @@ def test_erasure_shreds_a_receipt_whose_user_id_the_graph_knows_as_a_loyalty_car
                  now=datetime(2026, 2, 1, tzinfo=UTC))
     assert {e.record.message_id: e.record.family for e in store.events(b.workspace_id)} == {
         "w1": "erased", "R01-1": "erased"}
+
+
+def test_a_running_projector_forgets_an_erased_person_and_never_writes_them_back(store: SqlStore) -> None:
+    from frontoffice.identity.projector import Projector
+    from frontoffice.storage.identity_sql import ErasedMeanwhile, IdentitySql, ProjectionBatch
+
+    b = _brand(store)
+    b.send("web", identify("a1", "2026-01-01T10:00:00Z", user="cus_ann", email="ann@posteo.de"))
+    b.send("web", identify("b1", "2026-01-01T11:00:00Z", user="cus_bo", email="bo@posteo.de"))
+    worker = Projector(store, b.workspace_id)  # long-lived, like the server's worker
+    worker.catch_up()
+    assert f"{b.sources['web']}:a1" in worker.records
+    [ann] = identity.lookup(store, b.workspace_id, "email", "ann@posteo.de")
+    erase_person(store, b.workspace_id, ann, reason="t", requested_by="t",
+                 now=datetime(2026, 2, 1, tzinfo=UTC))
+    with pytest.raises(ErasedMeanwhile):  # a flush prepared before the erasure writes nothing
+        IdentitySql(store).apply(b.workspace_id, ProjectionBatch(last_seq=99, last_decision=0),
+                                 worker._persisted, worker._epoch)
+    b.send("web", identify("b2", "2026-01-02T11:00:00Z", user="cus_bo", email="bo@posteo.de"))
+    worker.catch_up()
+    assert f"{b.sources['web']}:a1" not in worker.records  # reloaded: her record left memory too
+    assert identity.lookup(store, b.workspace_id, "email", "ann@posteo.de") == []
+    [bo] = identity.lookup(store, b.workspace_id, "email", "bo@posteo.de")
+    assert len(worker.graph.members(bo)) == 2

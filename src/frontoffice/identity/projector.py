@@ -26,7 +26,14 @@ from frontoffice.identity.model import Identifier, IdentityRecord, IdKind, Match
 from frontoffice.identity.review import PairDecision, decision_of, identity_source
 from frontoffice.identity.review import apply as apply_pair_decision
 from frontoffice.identity.rules import Change, GraphConfig, MatchEdge
-from frontoffice.storage.identity_sql import DecisionRow, IdentitySql, PersonRow, ProjectionBatch, RecordRow
+from frontoffice.storage.identity_sql import (
+    DecisionRow,
+    ErasedMeanwhile,
+    IdentitySql,
+    PersonRow,
+    ProjectionBatch,
+    RecordRow,
+)
 from frontoffice.storage.sql import SqlStore
 
 BATCH = 2000
@@ -102,6 +109,7 @@ class Projector:
         self._channels: dict[str, str] = {}
         self._loaded = False
         self._persisted = (0, 0)
+        self._epoch = 0  # the key epoch (erasures) the memory was loaded at
 
     # -- state ---------------------------------------------------------------------------
     def load(self) -> None:
@@ -110,6 +118,7 @@ class Projector:
         graph's rules (limits, vetoes) depend on what it held when each edge came."""
         self.graph = Graph(self.config)
         self.records, self._written = {}, {}
+        self._epoch = self.sql.key_epoch(self.ws)  # before the rows: an erasure after is seen
         self.checkpoint, reflected = self.sql.checkpoint(self.ws)
         self._persisted = (self.checkpoint, reflected)
         self._decisions = 0
@@ -148,6 +157,7 @@ class Projector:
 
     def rebuild(self, on_progress: Callable[[int], None] | None = None) -> Progress:
         """Drop the projection and replay the whole log (decisions are kept)."""
+        self._epoch = self.sql.key_epoch(self.ws)
         self.sql.reset(self.ws)
         self.graph = Graph(self.config)
         self.records, self._written, self.checkpoint, self._decisions = {}, {}, 0, 0
@@ -157,13 +167,17 @@ class Projector:
 
     def catch_up(self, on_progress: Callable[[int], None] | None = None,
                  batch_size: int = BATCH) -> Progress:
-        if not self._loaded:
-            self.load()
-        try:
-            return self._follow(on_progress, batch_size)
-        except BaseException:
-            self._loaded = False  # the memory may be ahead of the database: reload next time
-            raise
+        for _ in range(3):
+            if not self._loaded or self.sql.key_epoch(self.ws) != self._epoch:
+                self.load()  # first use, or a person was erased: their records leave memory too
+            try:
+                return self._follow(on_progress, batch_size)
+            except ErasedMeanwhile:
+                self._loaded = False
+            except BaseException:
+                self._loaded = False  # the memory may be ahead of the database: reload next time
+                raise
+        raise ErasedMeanwhile("Erasures kept interrupting this projector; run it again.")
 
     def _follow(self, on_progress: Callable[[int], None] | None, batch_size: int) -> Progress:
         progress = Progress()
@@ -228,7 +242,7 @@ class Projector:
                     batch.moved.append((rid, pid))
                 self._written[rid] = pid
         self._history(changes, batch)
-        self.sql.apply(self.ws, batch, self._persisted)
+        self.sql.apply(self.ws, batch, self._persisted, self._epoch)
         self._persisted = position
         return len(batch.persons)
 

@@ -27,6 +27,10 @@ class ProjectionConflict(FrontofficeError):
     code = "projection_conflict"
 
 
+class ErasedMeanwhile(ProjectionConflict):
+    """A person was erased since the projector loaded: its memory may hold the erased records."""
+
+
 @dataclass(frozen=True, slots=True)
 class PersonRow:
     person_id: str
@@ -100,13 +104,23 @@ class IdentitySql:
                 cur.execute(self._store.sql(f"DELETE FROM {table} WHERE workspace_id = ?"), (ws,))
 
     # -- writing a batch -----------------------------------------------------------------
-    def apply(self, ws: str, batch: ProjectionBatch, expected: tuple[int, int]) -> None:
+    def key_epoch(self, ws: str) -> int:
+        """The workspace's key epoch: raised by every erasure (``privacy_key_epochs``)."""
+        return self._store.vault.epoch(self._store.read_cursor(), self._store.sql, ws)
+
+    def apply(self, ws: str, batch: ProjectionBatch, expected: tuple[int, int],
+              epoch: int | None = None) -> None:
         """One transaction: the batch's records, persons, index, history, outbox, checkpoint.
 
         ``expected`` is the checkpoint the caller's state was built on; if another projector
-        has moved it since, nothing is written and :class:`ProjectionConflict` is raised."""
+        has moved it since, nothing is written and :class:`ProjectionConflict` is raised. With
+        ``epoch`` (the key epoch the caller loaded at), an erasure since raises
+        :class:`ErasedMeanwhile` instead of writing back people it purged."""
         created = iso(now())
         with self._store.transaction() as cur:
+            if epoch is not None and self._store.vault.epoch(cur, self._store.sql, ws) != epoch:
+                raise ErasedMeanwhile("A person was erased while this projector was running; "
+                                      "it reloads from the purged projection.")
             self._advance(cur, ws, batch, expected)
             self._many(cur, "INSERT INTO identity_records (workspace_id, record_id, seq, source_id, "
                        "observed_at, person_id, data) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
