@@ -6,7 +6,9 @@ marketplace aliases and the identify calls' traits, resolves them with the proba
 and cluster figures and the cross-script pair figures. In the same run, Splink used directly with
 a plain generic model (raw names, default comparisons, no transliteration) on the same records is
 the baseline; the ratio is printed. Then the identity graph alone, with the probabilistic
-auto-merges, and with the namesake pass on top (``... + namesakes``).
+auto-merges, and with the namesake pass on top (``... + namesakes``), the same pass the live
+matcher (``LiveMatcher``, ``frontoffice identity match`` and the server's worker) runs after the
+probabilistic merges of each match run.
 
     python bench/identity_quality.py                 # 2,000 people (make bench)
     python bench/identity_quality.py --people 300    # small

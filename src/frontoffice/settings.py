@@ -72,6 +72,11 @@ SETTINGS: tuple[Setting, ...] = (
             "`frontoffice identity match`."),
     Setting("identity_match_batch_records", int, 1000,
             "The worker matches at once (when the log is quiet) after this many new records."),
+    Setting("identity_namesake_max_expected", float, 0.05,
+            "Namesake pass (after the merges of each match run): people who alone share a name, "
+            "with no birth date, postcode, phone or email that disagrees, are joined when fewer "
+            "than this many people of that name are expected by chance among the workspace's "
+            "people (0.05: a 1 in 20 chance that someone else carries it); 0 turns the pass off."),
     Setting("ingest_processes", int, 2,
             "Processes that parse, validate and append collector batches beside the API "
             "process of `frontoffice serve` (one per core is a good start); 0 does it all in "
@@ -143,6 +148,7 @@ class Settings:
     identity_review_weight: float = 6.0
     identity_match_interval_seconds: float = 30.0
     identity_match_batch_records: int = 1000
+    identity_namesake_max_expected: float = 0.05
     ingest_processes: int = 2
     dsr_token_minutes: int = 60
     dsr_token_attempts: int = 5
@@ -191,6 +197,9 @@ class Settings:
         if self.identity_match_batch_records <= 0:
             raise ConfigError("Setting 'identity_match_batch_records' must be positive, got "
                               f"{self.identity_match_batch_records}.")
+        if self.identity_namesake_max_expected < 0:
+            raise ConfigError("Setting 'identity_namesake_max_expected' must be 0 (no namesake pass) "
+                              f"or more, got {self.identity_namesake_max_expected}.")
         if self.max_event_bytes > self.max_request_bytes:
             raise ConfigError("Setting 'max_event_bytes' cannot exceed 'max_request_bytes'.")
         if self.collector_prefix and (

@@ -21,7 +21,7 @@ def test_match_then_reject_from_the_command_line_and_follow_the_changes(
         store: SqlStore, database_url: str) -> None:
     b = review_brand(store)
     out = run(database_url, "identity", "match", "--workspace", "acme")
-    assert "2 records scored" in out and "1 merged, 1 queued for review" in out
+    assert "2 records scored" in out and "1 merged, 1 queued for review, 0 namesakes joined" in out
     [item] = orjson.loads(run(database_url, "identity", "review", "list", "-w", "acme", "--json"))
     listed = run(database_url, "identity", "review", "list", "-w", "acme")
     assert f"review {item['id']} (pending)" in listed and "Lena" in listed and "Anna" in listed

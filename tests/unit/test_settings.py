@@ -40,6 +40,8 @@ def test_bad_values_name_the_setting() -> None:
         Settings.load({"FRONTOFFICE_COLLECTOR_PREFIX": "segment/"})
     with pytest.raises(ConfigError, match="cannot exceed"):
         Settings.load({"FRONTOFFICE_MAX_EVENT_BYTES": "900000"})
+    with pytest.raises(ConfigError, match="identity_namesake_max_expected"):
+        Settings.load({"FRONTOFFICE_IDENTITY_NAMESAKE_MAX_EXPECTED": "-1"})
 
 
 def test_unknown_keys_in_the_file_are_refused(tmp_path: Path) -> None:

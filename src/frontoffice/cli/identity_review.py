@@ -37,7 +37,8 @@ def _print_report(report: MatchReport) -> None:
     console.print(f"{'model trained, ' if report.trained else ''}{report.candidates:,} records scored "
                   f"against {report.against:,} known ones in {report.seconds:.2f} s: "
                   f"{report.pairs:,} pairs in reach, {report.merged:,} merged, "
-                  f"{report.queued:,} queued for review", soft_wrap=True)
+                  f"{report.queued:,} queued for review, {report.namesakes:,} namesakes joined",
+                  soft_wrap=True)
 
 
 @identity.command("train")

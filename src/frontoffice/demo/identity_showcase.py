@@ -35,8 +35,9 @@ class IdentityShowcase:
 def identity_showcase(store: SqlStore, workspace_id: str, config: MatchConfig | None = None,
                       limit: int = 3) -> IdentityShowcase:
     """Run one micro-batch now (the server's worker would within its interval), wait until the
-    server has applied the merges, and pick what to show."""
-    report = LiveMatcher(store, workspace_id, config).run()
+    server has applied the merges (before the namesake pass, and after it), and pick what to show."""
+    report = LiveMatcher(store, workspace_id, config).run(
+        catch_up=lambda: wait_for_identity(store, workspace_id))
     wait_for_identity(store, workspace_id)
     shown = IdentityShowcase(report)
     sql = IdentitySql(store)
@@ -84,6 +85,8 @@ def print_identity_showcase(shown: IdentityShowcase, say: Callable[[str], None])
     if r.candidates:
         say(f"  this run: {r.candidates:,} records without a login scored against {r.against:,} "
             f"in {r.seconds:.1f} s")
+    if r.namesakes:
+        say(f"  namesake pass: {r.namesakes:,} joins of people who alone share a rare name")
     for person_id, a, b, why in shown.cross_script:
         say(f"  • {person_id}: {a} = {b}")
         say(f"    merged because: {why}")

@@ -13,6 +13,9 @@ Pure: the service layer reads records and people, scores with the trained model
   ``auto``, or above ``auto`` with a conflict (a given name, family name or birth date that
   differs outright, two different logins or national ids), it goes to the review queue.
   Below ``review`` nothing happens. A pair a person rejected is never merged nor queued again.
+- **Then the namesakes.** After the merges, people who alone share a rare name with no fact that
+  disagrees are joined (:mod:`frontoffice.identity.probabilistic.namesakes`, rule ``namesake``),
+  unless a person rejected two of them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 from frontoffice.identity.model import SINGLE_VALUED, IdKind, PersonAttributes
 from frontoffice.identity.normalise import Normalised, normalise_postcode
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, DEFAULT_REVIEW_WEIGHT, ScoredPair
+from frontoffice.identity.probabilistic.namesakes import DEFAULT_MAX_EXPECTED
 
 CONFLICTING_KINDS = frozenset(SINGLE_VALUED | {IdKind.USER_ID})
 """Identifiers a person has one of: two people holding different ones are not merged automatically."""
@@ -37,11 +41,16 @@ class MatchConfig:
     """The worker matches new records at least this often when some arrived (0: never by itself)."""
     batch_records: int = 1000
     """... and at once when this many new records arrived since the last run."""
+    namesake_max_expected: float = DEFAULT_MAX_EXPECTED
+    """The namesake pass joins people of a name when fewer than this many are expected by chance
+    (0: no namesake pass)."""
 
     def __post_init__(self) -> None:
         if self.review_weight > self.auto_weight:
             raise ValueError(f"the review threshold ({self.review_weight}) must not exceed the "
                              f"auto-merge threshold ({self.auto_weight})")
+        if self.namesake_max_expected < 0:
+            raise ValueError(f"the namesake bar ({self.namesake_max_expected}) must be 0 (off) or more")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,9 @@ The log is the source of truth, so a decision about two records is an event of f
 ``identity`` (source ``frontoffice-identity:<workspace>``), applied by the projector at its place
 in the log and therefore again on every rebuild:
 
-- ``identity.match``: the micro-batch matcher scored the pair above the auto-merge threshold;
-  an automatic edge, so every over-merge rule of the graph still applies to it;
+- ``identity.match``: the micro-batch matcher scored the pair above the auto-merge threshold, or
+  its namesake pass found two people who alone share a rare name; an automatic edge, so every
+  over-merge rule of the graph still applies to it;
 - ``identity.accept``: a reviewer said "the same person"; a forced edge (overrides limits and
   conflicts, as a person's merge does);
 - ``identity.reject``: a reviewer said "not the same person"; the two records never share a
@@ -45,7 +46,7 @@ class PairDecision:
     kind: str  # MATCH | ACCEPT | REJECT
     record_a: str
     record_b: str
-    rule: str  # "probabilistic" (the matcher) or "review" (a person on the queue)
+    rule: str  # "probabilistic" or "namesake" (the matcher) or "review" (a person on the queue)
     detail: str
     weight: float | None = None
     probability: float | None = None

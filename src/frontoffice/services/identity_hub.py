@@ -50,11 +50,12 @@ class IdentityHub:
 
     def match(self, workspace_id: str, rescore_all: bool = False) -> MatchReport:
         """One micro-batch (or, with ``rescore_all``, a full re-cluster): catch up, score the
-        records without a login that arrived since the last run, apply the merges it found."""
+        records without a login that arrived since the last run, apply the merges it found, then
+        the namesake pass on the people that gives (and apply its joins)."""
         projector, lock = self._get(workspace_id)
         with lock:
             projector.catch_up()
-            report = self._matcher(workspace_id).run(rescore_all)
+            report = self._matcher(workspace_id).run(rescore_all, catch_up=projector.catch_up)
             projector.catch_up()
         self._unmatched[workspace_id] = (0, time.monotonic())
         return report

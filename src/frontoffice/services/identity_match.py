@@ -5,22 +5,30 @@ every known record with the workspace's trained model (trained on first use from
 workspace's own records, persisted in ``identity_matcher``; never downloaded), then appends an
 ``identity.match`` event per automatic merge and queues the grey zone for review
 (:mod:`frontoffice.identity.live_match` says which is which). The projector applies the events.
+
+Then, once the projection holds those merges, the namesake pass: people who alone share a rare
+name, no fact disagreeing (:mod:`frontoffice.identity.probabilistic.namesakes`), are joined by an
+``identity.match`` event of rule ``namesake`` each, unless a reviewer rejected two of them.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import combinations
 from typing import Any
 
 import orjson
 
-from frontoffice.domain.events import iso, now
+from frontoffice.domain.events import EventRecord, iso, now
 from frontoffice.errors import FrontofficeError, InvalidInput
 from frontoffice.identity.live_match import Known, MatchConfig, Proposal, decide, key_attributes, known_record
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic import Model, ScoredPair, score, train
+from frontoffice.identity.probabilistic.columns import Row, to_row
 from frontoffice.identity.probabilistic.matcher import MIN_TRAINING_RECORDS
+from frontoffice.identity.probabilistic.namesakes import NamesakeMatch, namesake_matches, people_of
 from frontoffice.identity.review import MATCH, PairDecision, identity_source
 from frontoffice.settings import Settings
 from frontoffice.storage.identity_review_sql import ReviewItem, ReviewSql
@@ -43,6 +51,8 @@ class MatchReport:
     """Scored pairs at or above the review threshold."""
     merged: int = 0
     queued: int = 0
+    namesakes: int = 0
+    """Joins the namesake pass appended (one found again on a later run is not counted again)."""
     trained: bool = False
     seconds: float = 0.0
     note: str = ""
@@ -57,6 +67,7 @@ class LiveMatcher:
         self.config = config or MatchConfig()
         self.sql, self.review = IdentitySql(store), ReviewSql(store)
         self.known: dict[str, Known] = {}
+        self._rows: dict[str, Row] = {}  # the namesake pass's columns, per record (records never change)
         self.read_seq = 0
         self._model: tuple[str, Model] | None = None
         self._untrainable = 0  # distinct records a training failed on: retried only with more
@@ -104,7 +115,10 @@ class LiveMatcher:
             self._model = (text, Model.from_json(text))
         return self._model[1], False
 
-    def run(self, rescore_all: bool = False) -> MatchReport:
+    def run(self, rescore_all: bool = False, *, catch_up: Callable[[], object]) -> MatchReport:
+        """Score, merge, then (``catch_up`` bringing the projection up to the merges just
+        appended: the hub's projector, under its lock, or the server's, waited for) the namesake
+        pass, when records arrived since the last run (every time with ``rescore_all``)."""
         started = time.perf_counter()
         report = MatchReport()
         self.refresh()
@@ -119,6 +133,9 @@ class LiveMatcher:
         report.candidates = len(new)
         if new:
             self._match(model, new, report)
+        if self.config.namesake_max_expected > 0 and (rescore_all or self.read_seq > state.last_seq):
+            catch_up()
+            report.namesakes = self._join_namesakes()
         self.review.advance(self.ws, self.read_seq)
         report.seconds = time.perf_counter() - started
         return report
@@ -145,6 +162,38 @@ class LiveMatcher:
             self.store.append([AppendBatch(self.ws, identity_source(self.ws), merges, origin="identity")])
         report.merged = len(merges)
         report.queued = sum(self.review.enqueue(self.ws, self._item(p)) for p in proposals if not p.merge)
+
+    def _join_namesakes(self) -> int:
+        """One ``identity.match`` (rule ``namesake``) per match the namesake rule finds among the
+        current people, between their oldest records; a group of namesakes two of whom a reviewer
+        rejected is left alone (a person said they are two)."""
+        partition: dict[str, list[str]] = {}
+        for record_id, _, person_id in self.sql.mapping(self.ws):  # in log order: oldest first
+            if record_id in self.known:
+                partition.setdefault(person_id, []).append(record_id)
+        rows = {rid: self._row(rid) for members in partition.values() for rid in members}
+        groups: dict[str, list[NamesakeMatch]] = {}
+        for match in namesake_matches(people_of(partition, rows), self.config.namesake_max_expected):
+            groups.setdefault(match.person_a, []).append(match)
+        rejected, at = self._rejected(), iso(now())
+        why = f"namesake pass: joined below {self.config.namesake_max_expected:g} expected"
+        joins: list[EventRecord] = []
+        for lead, group in sorted(groups.items()):
+            persons = sorted({lead, *(m.person_b for m in group)})  # distinct people of the projection
+            if any(pair in rejected for pair in combinations(persons, 2)):
+                continue
+            joins.extend(PairDecision(MATCH, partition[m.person_a][0], partition[m.person_b][0], "namesake",
+                                      f"{m.explanation} ({why})").record(at) for m in group)
+        if not joins:
+            return 0
+        [appended] = self.store.append([AppendBatch(self.ws, identity_source(self.ws), joins,
+                                                    origin="identity")])
+        return appended.inserted
+
+    def _row(self, record_id: str) -> Row:
+        if record_id not in self._rows:
+            self._rows[record_id] = to_row(record_id, self.known[record_id].attributes)
+        return self._rows[record_id]
 
     def _identifiers(self) -> Any:
         cache: dict[str, list[tuple[str, str]]] = {}
@@ -202,4 +251,5 @@ def _per_person(rids: list[str], person_of: dict[str, str]) -> list[str]:
 
 def match_config(settings: Settings) -> MatchConfig:
     return MatchConfig(settings.identity_auto_merge_weight, settings.identity_review_weight,
-                       settings.identity_match_interval_seconds, settings.identity_match_batch_records)
+                       settings.identity_match_interval_seconds, settings.identity_match_batch_records,
+                       settings.identity_namesake_max_expected)

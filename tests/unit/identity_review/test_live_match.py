@@ -57,6 +57,12 @@ def test_the_review_threshold_may_not_exceed_the_auto_merge_one() -> None:
         MatchConfig(auto_weight=6, review_weight=16)
 
 
+def test_the_namesake_bar_is_zero_for_no_namesake_pass_or_more() -> None:
+    assert MatchConfig(namesake_max_expected=0).namesake_max_expected == 0
+    with pytest.raises(ValueError, match="namesake bar"):
+        MatchConfig(namesake_max_expected=-0.1)
+
+
 def test_a_record_with_a_login_is_a_partner_but_not_scored_itself() -> None:
     data = {"i": [["user_id", "cus_1"], ["email", "a@b.de"]], "n": ["Ann", "Lee", "DE"],
             "t": [["birthDate", "1990-01-02"], ["address", {"postalCode": "10115", "city": "Berlin"}]]}
