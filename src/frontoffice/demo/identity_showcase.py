@@ -55,8 +55,10 @@ def identity_showcase(store: SqlStore, workspace_id: str, config: MatchConfig | 
     persons = sql.persons_of(workspace_id, [d.record_a for d in matches])
     for d in sorted(matches, key=lambda d: -(d.weight or 0.0)):
         a, b = names.get(d.record_a, ""), names.get(d.record_b, "")
-        if a and b and detect_script(a) != detect_script(b) and len(shown.cross_script) < limit:
-            shown.cross_script.append((persons.get(d.record_a, "?"), a, b, d.detail))
+        person = persons.get(d.record_a, "?")
+        if (a and b and detect_script(a) != detect_script(b) and len(shown.cross_script) < limit
+                and all(person != shown_person for shown_person, *_ in shown.cross_script)):
+            shown.cross_script.append((person, a, b, d.detail))  # one example per person
     review = ReviewSql(store)
     shown.pending = review.count(workspace_id)
     items = review.items(workspace_id, limit=1)
