@@ -39,14 +39,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.server import ServerProcess, make_tenant  # noqa: E402
 
+from bench.ingest import post_batch  # noqa: E402
+from frontoffice.cli.identity import percentile  # noqa: E402
 from frontoffice.demo import generate, write  # noqa: E402
 
 BATCH = 100
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
 
 
 def _follow(url: str, workspace_id: str, ready: Any, stop: Any, out: Any) -> None:
@@ -91,6 +88,7 @@ async def _send(port: int, write_key: str, bodies: list[tuple[bytes, list[str]]]
 
     started = time.perf_counter()
     sent = [0]
+    statuses: dict[int, int] = {}
 
     async def sender() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -101,22 +99,7 @@ async def _send(port: int, write_key: str, bodies: list[tuple[bytes, list[str]]]
                     due = started + sent[0] / rate
                     sent[0] += len(ids)
                     await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                while True:
-                    writer.write((f"POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic "
-                                  f"{auth}\r\nContent-Type: application/json\r\nContent-Length: "
-                                  f"{len(body)}\r\n\r\n").encode() + body)
-                    await writer.drain()
-                    status = int((await reader.readline()).split()[1])
-                    length = 0
-                    while (line := await reader.readline()) not in (b"\r\n", b""):
-                        if line.lower().startswith(b"content-length:"):
-                            length = int(line.split(b":")[1])
-                    await reader.readexactly(length)
-                    if status == 200:
-                        break
-                    if status != 429:
-                        raise RuntimeError(f"the collector answered {status}")
-                    await asyncio.sleep(0.05)
+                await post_batch(reader, writer, auth, body, statuses)
                 now = time.time()
                 for message_id in ids:
                     acked[message_id] = now
@@ -191,13 +174,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "stored": len(seq_of),  # RU and CN customers' events are refused: the workspace is in the EU
         "collector_events_per_s": round(len(calls) / seconds),
         "stitched_records": len(stitch),
-        "stitch_ms_p50": round(_percentile(stitch, 0.5), 4),
-        "stitch_ms_p99": round(_percentile(stitch, 0.99), 4),
+        "stitch_ms_p50": round(percentile(stitch, 0.5), 4),
+        "stitch_ms_p99": round(percentile(stitch, 0.99), 4),
         "stitch_ms_max": round(max(stitch, default=0.0), 3),
         "rate_asked": args.rate,
-        "processing_ms_per_event_p50": round(_percentile(per_event, 0.5), 4),
-        "processing_ms_per_event_p99": round(_percentile(per_event, 0.99), 4),
-        "lag_ms_p50": round(_percentile(lags, 0.5), 1), "lag_ms_p99": round(_percentile(lags, 0.99), 1),
+        "processing_ms_per_event_p50": round(percentile(per_event, 0.5), 4),
+        "processing_ms_per_event_p99": round(percentile(per_event, 0.99), 4),
+        "lag_ms_p50": round(percentile(lags, 0.5), 1), "lag_ms_p99": round(percentile(lags, 0.99), 1),
         "projector_peak_mib": round(result["peak_mib"], 1),
     }
     print(f"{len(calls):,} tracking events of {args.people:,} people sent at "

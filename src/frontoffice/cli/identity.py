@@ -18,7 +18,8 @@ from frontoffice.services.tenancy import require_workspace
 from frontoffice.storage.identity_sql import IdentitySql
 
 
-def _percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank; 0.0 when empty)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
 
@@ -51,8 +52,8 @@ def resolve(ctx: click.Context, workspace: str, rebuild: bool) -> None:
             table.add_column(name, justify="right")
         rate = done.events / done.seconds if done.seconds else 0.0
         table.add_row(f"{done.events:,}", f"{persons:,}", f"{done.persons_changed:,}",
-                      f"{done.seconds:.2f}", f"{rate:,.0f}", f"{_percentile(done.stitch_ms, 0.5):.3f}",
-                      f"{_percentile(done.stitch_ms, 0.99):.3f}")
+                      f"{done.seconds:.2f}", f"{rate:,.0f}", f"{percentile(done.stitch_ms, 0.5):.3f}",
+                      f"{percentile(done.stitch_ms, 0.99):.3f}")
         console.print(table)
 
 
