@@ -145,15 +145,15 @@ def test_a_key_stored_by_a_rolled_back_append_is_not_trusted_later(
         store: SqlStore, monkeypatch: pytest.MonkeyPatch) -> None:
     b = _brand(store)
     dialect = store._dialect
-    real = dialect.insert_rows
+    real = dialect.insert_events
 
     def failing(*args: object, **kwargs: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(dialect, "insert_rows", failing)
+    monkeypatch.setattr(dialect, "insert_events", failing)
     with pytest.raises(RuntimeError):
         store.append([_batch(b, "m1", "cus_1")])  # the key was stored, then rolled back
-    monkeypatch.setattr(dialect, "insert_rows", real)
+    monkeypatch.setattr(dialect, "insert_events", real)
     assert _key(store, b) == []
     store.append([_batch(b, "m2", "cus_1")])
     assert len(_key(store, b)) == 1

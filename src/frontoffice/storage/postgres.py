@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from frontoffice.storage.sql import Cursor, SqlStore
+from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
 
 # Held from the start of a transaction that appends to the log until its commit: appends to the log commit in
 # the order of their seq, so a projection following the log by seq never steps over an event a
@@ -48,11 +48,17 @@ class PostgresDialect:
         so two appenders never wait on each other's keys while one holds this lock)."""
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_APPEND_LOCK,))
 
-    def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
-                    rows: Sequence[Sequence[Any]]) -> int:
-        head, values, tail = statement
-        cur.executemany(self.sql(head + values + tail), rows)  # pipelined by psycopg
+    def insert_events(self, cur: Cursor, rows: Sequence[Sequence[Any]]) -> int:
+        """The UNIQUE (source_id, message_id) index of the log dedupes; pipelined by psycopg."""
+        head, values = INSERT_EVENT
+        cur.executemany(self.sql(head + values + " ON CONFLICT (source_id, message_id) DO NOTHING"), rows)
         return cur.rowcount
+
+    def find_event(self, cur: Cursor, source_id: str, message_id: str) -> int | None:
+        cur.execute("SELECT seq FROM events WHERE source_id = %s AND message_id = %s",
+                    (source_id, message_id))
+        row = cur.fetchone()
+        return int(row[0]) if row else None
 
     def close(self) -> None:
         """Nothing beyond the connections, which the store closes."""

@@ -26,9 +26,9 @@ _EVENT_COLS = (
     "message_id, family, type, event, user_id, anonymous_id, previous_id, group_id, "
     "timestamp, original_timestamp, sent_at, received_at, payload, subject_hash"
 )
-_INSERT_EVENT = (f"INSERT INTO events (workspace_id, source_id, {_EVENT_COLS}) VALUES ",
-                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 " ON CONFLICT (source_id, message_id) DO NOTHING")
+# One row: (workspace_id, source_id, message_id, ...); the dialect dedupes on (source_id, message_id).
+INSERT_EVENT = (f"INSERT INTO events (workspace_id, source_id, {_EVENT_COLS}) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_QUARANTINE = (
     "INSERT INTO quarantine (workspace_id, source_id, origin, reference, message_id, reason, "
     "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -62,8 +62,12 @@ class Dialect(Protocol):
     def executescript(self, conn: Any, script: str) -> None: ...
     def close(self) -> None: ...
     def lock_log(self, cur: Cursor) -> None: ...
-    def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
-                    rows: Sequence[Sequence[Any]]) -> int: ...
+    def insert_events(self, cur: Cursor, rows: Sequence[Sequence[Any]]) -> int:
+        """Insert the log rows whose (source_id, message_id) the log lacks; how many were new."""
+        ...
+    def find_event(self, cur: Cursor, source_id: str, message_id: str) -> int | None:
+        """The seq of the event with this (source_id, message_id), if the log holds it."""
+        ...
 
 
 def _text(value: object) -> str:
@@ -317,8 +321,8 @@ class SqlStore:
                 ws, src = batch.workspace_id, batch.source_id
                 kept, dropped = admit(self.vault, cur, sql, ws, batch.events)
                 if kept:
-                    inserted = self._dialect.insert_rows(
-                        cur, _INSERT_EVENT, settle(self.vault, cur, sql, draft, kept))
+                    inserted = self._dialect.insert_events(
+                        cur, settle(self.vault, cur, sql, draft, kept))
                 if dropped:
                     cur.executemany(sql(_INSERT_SUPPRESSED), [
                         (ws, src, batch.origin, d.message_id, d.reason, batch.received_at or _now())
@@ -344,7 +348,7 @@ class SqlStore:
         sql = self._dialect.sql
         self._dialect.lock_log(cur)
         rows = seal_rows(self.vault, cur, sql, workspace_id, source_id, records)
-        return self._dialect.insert_rows(cur, _INSERT_EVENT, rows) if rows else 0
+        return self._dialect.insert_events(cur, rows) if rows else 0
 
     def lock_log(self, cur: Cursor) -> None:
         """Serialise the caller's transaction with every append (PostgreSQL: an advisory lock;
@@ -393,11 +397,9 @@ class SqlStore:
         return int(rows[0][0] or 0)
 
     def event(self, workspace_id: str, source_id: str, message_id: str) -> StoredEvent | None:
-        rows = self._read(
-            f"{self._EVENTS} WHERE workspace_id = ? AND source_id = ? AND message_id = ?",
-            (workspace_id, source_id, message_id),
-        )
-        return self._stored(workspace_id, rows)[0] if rows else None
+        seq = self._dialect.find_event(self._dialect.read(self._conn()), source_id, message_id)
+        found = self.events_at(workspace_id, [seq]) if seq is not None else []
+        return found[0] if found else None
 
     def suppressed_identifiers(self, workspace_id: str, identifiers: Collection[str]) -> set[str]:
         """Which ``kind:value`` identifiers belong to an erased person (the suppression list)."""

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from frontoffice.privacy.keys import KEY_FILE_NAME
-from frontoffice.storage.sql import Cursor, SqlStore
+from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
+from frontoffice.storage.sqlite_dedupe import DedupeIndex
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 64 * 1024
@@ -33,6 +34,7 @@ class SqliteDialect:
         self.key_file: Path | None = path.parent / KEY_FILE_NAME
         self.background_checkpoints = background_checkpoints
         self._checkpointer: _Checkpointer | None = None
+        self.dedupe = DedupeIndex()
 
     def connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,12 +72,14 @@ class SqliteDialect:
     def write(self, conn: sqlite3.Connection) -> Iterator[Cursor]:
         cur = conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
+        mark = self.dedupe.mark()
         try:
             yield cur
+            conn.commit()
         except BaseException:
             conn.rollback()
+            self.dedupe.rewind(mark)
             raise
-        conn.commit()
 
     def read(self, conn: sqlite3.Connection) -> Cursor:
         return conn.cursor()
@@ -83,19 +87,19 @@ class SqliteDialect:
     def lock_log(self, cur: Cursor) -> None:
         """Nothing to do: BEGIN IMMEDIATE already serialises every writer of the file."""
 
-    def insert_rows(self, cur: Cursor, statement: tuple[str, str, str],
-                    rows: Sequence[Sequence[Any]]) -> int:
-        """Many rows per INSERT: one sqlite3_step, so the GIL is released once per chunk
-        instead of once per row, which keeps the writer thread from starving behind the
-        request-parsing thread under load."""
-        head, values, tail = statement
-        inserted = 0
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start:start + ROWS_PER_STATEMENT]
-            sql = head + ",".join([values] * len(chunk)) + tail
-            cur.execute(sql, [value for row in chunk for value in row])
-            inserted += cur.rowcount
-        return inserted
+    def insert_events(self, cur: Cursor, rows: Sequence[Sequence[Any]]) -> int:
+        """The rows the dedupe index finds new, many per INSERT: one sqlite3_step per chunk, so
+        the GIL is released once per chunk instead of once per row, which keeps the writer thread
+        from starving behind the request-parsing thread under load."""
+        fresh = self.dedupe.new_rows(cur, rows)
+        head, values = INSERT_EVENT
+        for start in range(0, len(fresh), ROWS_PER_STATEMENT):
+            chunk = fresh[start:start + ROWS_PER_STATEMENT]
+            cur.execute(head + ",".join([values] * len(chunk)), [value for row in chunk for value in row])
+        return len(fresh)
+
+    def find_event(self, cur: Cursor, source_id: str, message_id: str) -> int | None:
+        return self.dedupe.find(cur, source_id, message_id)
 
     def executescript(self, conn: sqlite3.Connection, script: str) -> None:
         conn.executescript(f"BEGIN IMMEDIATE;\n{script};\nCOMMIT;")
