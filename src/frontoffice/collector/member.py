@@ -39,13 +39,16 @@ from frontoffice.storage.sql import SqlStore
 log = logging.getLogger(__name__)
 
 
-class _LockedAppend:
+class LockedAppend:
     """``append`` under an exclusive file lock shared by the pool's members; the events are
-    sealed before it is taken (most of the work), so members seal in parallel."""
+    sealed before it is taken (most of the work), so members seal in parallel, and synced to
+    disk after it is released, so one member's fsync does not hold up the other's commit."""
 
     def __init__(self, store: SqlStore, lock_path: Path | None) -> None:
         self._store = store
         self._fd = None if lock_path is None else open(lock_path, "a+b")  # noqa: SIM115
+        if self._fd is not None:
+            store.defer_log_sync()
 
     def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]:
         drafts = self._store.draft(batches)  # sealed while another member may hold the lock
@@ -53,9 +56,13 @@ class _LockedAppend:
             return self._store.append_drafts(drafts)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         try:
-            return self._store.append_drafts(drafts)
+            results = self._store.append_drafts(drafts)
         finally:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+        # Durable before the writer answers: the commit did not wait for the disk, so the next
+        # member commits while this one syncs (one fdatasync often covers both commits).
+        self._store.sync_log()
+        return results
 
     def close(self) -> None:
         if self._fd is not None:
@@ -79,13 +86,13 @@ def _lock_path(url: str) -> Path | None:
 
 def serve_member(sock: socket.socket, settings: Settings) -> None:
     store = open_configured_store(settings, upgrade=False, server=True)
-    appender = _LockedAppend(store, _lock_path(settings.resolved_database_url))
+    appender = LockedAppend(store, _lock_path(settings.resolved_database_url))
     writer = GroupCommitWriter(appender, queue_limit=settings.write_queue_events,
                                retry_after_seconds=settings.retry_after_seconds)
     limits = Limits(settings.max_event_bytes, settings.max_json_depth)
     stores = located(store, settings, server=True)  # data residency: a workspace's own storage
     writers = RoutedWriters(stores, writer, lambda located_store, located_url: GroupCommitWriter(
-        _LockedAppend(located_store, _lock_path(located_url)), queue_limit=settings.write_queue_events,
+        LockedAppend(located_store, _lock_path(located_url)), queue_limit=settings.write_queue_events,
         retry_after_seconds=settings.retry_after_seconds))
     gates = CollectionGates(store, settings, stores)
     send_lock = threading.Lock()

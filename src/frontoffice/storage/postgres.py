@@ -60,6 +60,13 @@ class PostgresDialect:
         row = cur.fetchone()
         return int(row[0]) if row else None
 
+    def defer_sync(self, conn: psycopg.Connection[Any] | None) -> None:
+        """Nothing: a PostgreSQL commit is durable when it returns, and the server's own group
+        commit already lets concurrent commits share a WAL flush."""
+
+    def sync_log(self) -> None:
+        """Nothing to do (see ``defer_sync``)."""
+
     def close(self) -> None:
         """Nothing beyond the connections, which the store closes."""
 

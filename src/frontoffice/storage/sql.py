@@ -68,6 +68,12 @@ class Dialect(Protocol):
     def find_event(self, cur: Cursor, source_id: str, message_id: str) -> int | None:
         """The seq of the event with this (source_id, message_id), if the log holds it."""
         ...
+    def defer_sync(self, conn: Any | None) -> None:
+        """From now on (and on ``conn``), commits need not wait for the disk: ``sync_log`` does."""
+        ...
+    def sync_log(self) -> None:
+        """Make every commit so far durable (after ``defer_sync``; otherwise nothing to do)."""
+        ...
 
 
 def _text(value: object) -> str:
@@ -316,13 +322,19 @@ class SqlStore:
         sql = self._dialect.sql
         with self._write() as cur:
             self._dialect.lock_log(cur)
+            listed: dict[str, bool] = {}  # per workspace, read once per transaction (log locked)
+            epochs: dict[str, int] = {}
             for batch, draft in drafts:
                 inserted = 0
                 ws, src = batch.workspace_id, batch.source_id
-                kept, dropped = admit(self.vault, cur, sql, ws, batch.events)
+                if ws not in listed:
+                    listed[ws] = self.vault.has_suppressions(cur, sql, ws)
+                kept, dropped = admit(self.vault, cur, sql, ws, batch.events, listed_any=listed[ws])
                 if kept:
+                    if ws not in epochs:
+                        epochs[ws] = self.vault.epoch(cur, sql, ws)
                     inserted = self._dialect.insert_events(
-                        cur, settle(self.vault, cur, sql, draft, kept))
+                        cur, settle(self.vault, cur, sql, draft, kept, epoch=epochs[ws]))
                 if dropped:
                     cur.executemany(sql(_INSERT_SUPPRESSED), [
                         (ws, src, batch.origin, d.message_id, d.reason, batch.received_at or _now())
@@ -349,6 +361,20 @@ class SqlStore:
         self._dialect.lock_log(cur)
         rows = seal_rows(self.vault, cur, sql, workspace_id, source_id, records)
         return self._dialect.insert_events(cur, rows) if rows else 0
+
+    def defer_log_sync(self) -> None:
+        """Commits of this store no longer wait for the disk; the caller calls ``sync_log``
+        before it acknowledges anything it wrote. The ingest processes commit under a lock they
+        share and sync after releasing it, so one member's fsync no longer holds up the other's
+        commit (and concurrent syncs coalesce). PostgreSQL: nothing changes."""
+        with self._lock:
+            self._dialect.defer_sync(None)
+            for conn in self._all:
+                self._dialect.defer_sync(conn)
+
+    def sync_log(self) -> None:
+        """Every commit of this store so far is on disk when this returns (see ``defer_log_sync``)."""
+        self._dialect.sync_log()
 
     def lock_log(self, cur: Cursor) -> None:
         """Serialise the caller's transaction with every append (PostgreSQL: an advisory lock;

@@ -47,36 +47,64 @@ class DedupeIndex:
         self._recent: dict[int, int] = {}
         self._clashes: list[tuple[int, int]] = []  # (key, seq) whose key already sits in _recent
         self._runs: list[Run] = []
+        self._synced = False  # caught up inside the current write transaction
 
     # -- transactions ----------------------------------------------------------------------
     def mark(self) -> int:
-        """Where the index stood when a write transaction began (see ``rewind``)."""
-        return self._high
+        """A write transaction began (it holds the database's write lock): where the index
+        stood, for ``rewind``. The first check in it follows the log; later checks in the same
+        transaction need not, as only its own inserts, which ``inserted`` records, can follow."""
+        with self._lock:
+            self._synced = False
+            return self._high
 
     def rewind(self, mark: int) -> None:
-        """The transaction begun at ``mark`` rolled back: rows it inserted and the index read
-        were never committed, and their seqs may be reused, so follow the log again from there.
-        Keys read from them stay behind; confirmation against the log ignores them."""
+        """The transaction begun at ``mark`` rolled back: rows it inserted were never committed,
+        and their seqs may be reused, so follow the log again from there. Their keys stay
+        behind; confirmation against the log ignores them."""
         with self._lock:
             self._high = min(self._high, mark)
+            self._synced = False
+
+    def ended(self) -> None:
+        """The write transaction committed: other writers may append from now on."""
+        with self._lock:
+            self._synced = False
 
     # -- the check -------------------------------------------------------------------------
-    def new_rows(self, cur: Cursor, rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+    def new_rows(self, cur: Cursor, rows: Sequence[Sequence[Any]]) -> tuple[list[Sequence[Any]], list[int]]:
         """The rows (``(workspace_id, source_id, message_id, ...)``) the log does not hold yet,
-        the first of each pair kept. Call inside the write transaction that will insert them."""
+        the first of each pair kept, with their keys (for ``inserted``). Call inside the write
+        transaction that will insert them."""
         with self._lock:
-            self._catch_up(cur)
+            if not self._synced:
+                self._catch_up(cur)
+                self._synced = True
             keys = [dedupe_key(row[1], row[2]) for row in rows]
             held = self._confirm(cur, self._candidates(keys))
         seen: set[tuple[str, str]] = set()
         fresh: list[Sequence[Any]] = []
-        for row in rows:
+        fresh_keys: list[int] = []
+        for row, key in zip(rows, keys, strict=True):
             pair = (row[1], row[2])
             if pair in seen or pair in held:
                 continue
             seen.add(pair)
             fresh.append(row)
-        return fresh
+            fresh_keys.append(key)
+        return fresh, fresh_keys
+
+    def inserted(self, keys: Sequence[int], last_seq: int) -> None:
+        """Rows with ``keys`` were just inserted, in order, ending at ``last_seq`` (SQLite gives a
+        multi-row INSERT consecutive seqs): indexed without reading them back from the log."""
+        with self._lock:
+            first = last_seq - len(keys) + 1
+            if first != self._high + 1:  # not right after what the index holds: read the log
+                self._synced = False
+                return
+            for offset, key in enumerate(keys):
+                self._add(key, first + offset)
+            self._high = last_seq
 
     def find(self, cur: Cursor, source_id: str, message_id: str) -> int | None:
         """The seq of the event, if the log holds it."""
