@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
@@ -129,7 +130,7 @@ class SqliteDialect:
         head, values = INSERT_EVENT
         for start in range(0, len(fresh), ROWS_PER_STATEMENT):
             chunk = fresh[start:start + ROWS_PER_STATEMENT]
-            cur.execute(head + ",".join([values] * len(chunk)), [value for row in chunk for value in row])
+            cur.execute(head + ",".join([values] * len(chunk)), list(chain.from_iterable(chunk)))
             last_seq = cast(sqlite3.Cursor, cur).lastrowid or 0
             self.dedupe.inserted(keys[start:start + ROWS_PER_STATEMENT], last_seq)
         return len(fresh)
