@@ -37,13 +37,11 @@ class Suppressed:
 
 
 def admit(vault: Vault, cur: Cursor, sql: Callable[[str], str], ws: str,
-          records: Sequence[EventRecord], *, listed_any: bool | None = None
+          records: Sequence[EventRecord], *, listed_any: bool
           ) -> tuple[list[EventRecord], list[Suppressed]]:
-    """(events to store, events dropped). Workspaces without erasures pay one indexed lookup
-    per batch (``listed_any``: its answer, when the caller already asked in this transaction);
-    the payloads are parsed only when the workspace has a suppression list."""
-    if listed_any is None:
-        listed_any = vault.has_suppressions(cur, sql, ws)
+    """(events to store, events dropped). ``listed_any``: whether the workspace has a suppression
+    list at all (``Vault.has_suppressions``, read once per transaction); only then are the
+    payloads parsed."""
     if not records or not listed_any:
         return list(records), []
     hashed = [{vault.hash(ws, i) for i in identifiers_of(r)} for r in records]
@@ -100,19 +98,17 @@ def seal_ahead(vault: Vault, cur: Cursor, sql: Callable[[str], str], ws: str, so
 
 
 def settle(vault: Vault, cur: Cursor, sql: Callable[[str], str], draft: Draft,
-           kept: Sequence[EventRecord], *, epoch: int | None = None) -> list[tuple[Any, ...]]:
+           kept: Sequence[EventRecord], *, epoch: int) -> list[tuple[Any, ...]]:
     """Inside the write transaction (log lock held): the rows of the ``kept`` records, each
     sealed under the key stored for its subject. Fresh keys are stored; rows whose subject got
     another key since the draft (made by another appender, or shredded by an erasure) are
     sealed again here, so no row is ever stored under a key the database does not hold. When
-    the key epoch (``epoch``: read in this transaction by the caller) is still the draft's, no
+    the key epoch (``epoch``: ``Vault.epoch`` read in this transaction) is still the draft's, no
     key was shredded since: only fresh keys are checked."""
     ws = draft.workspace_id
     keep = {id(r) for r in kept}
     chosen = [i for i, r in enumerate(draft.records) if id(r) in keep]
     hashes = {h for i in chosen if (h := draft.subjects[i])}
-    if epoch is None:
-        epoch = vault.epoch(cur, sql, ws)
     if epoch == draft.epoch:
         stored = {h: draft.wrapped[h] for h in hashes if h not in draft.fresh}
         fresh = {h: draft.wrapped[h] for h in hashes if h in draft.fresh}

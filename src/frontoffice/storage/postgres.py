@@ -60,7 +60,7 @@ class PostgresDialect:
         row = cur.fetchone()
         return int(row[0]) if row else None
 
-    def defer_sync(self, conn: psycopg.Connection[Any] | None) -> None:
+    def defer_sync(self, open_conns: Sequence[psycopg.Connection[Any]]) -> None:
         """Nothing: a PostgreSQL commit is durable when it returns, and the server's own group
         commit already lets concurrent commits share a WAL flush."""
 

@@ -68,8 +68,9 @@ class Dialect(Protocol):
     def find_event(self, cur: Cursor, source_id: str, message_id: str) -> int | None:
         """The seq of the event with this (source_id, message_id), if the log holds it."""
         ...
-    def defer_sync(self, conn: Any | None) -> None:
-        """From now on (and on ``conn``), commits need not wait for the disk: ``sync_log`` does."""
+    def defer_sync(self, open_conns: Sequence[Any]) -> None:
+        """From now on (on new and ``open_conns``), commits need not wait for the disk:
+        ``sync_log`` does."""
         ...
     def sync_log(self) -> None:
         """Make every commit so far durable (after ``defer_sync``; otherwise nothing to do)."""
@@ -368,9 +369,7 @@ class SqlStore:
         share and sync after releasing it, so one member's fsync no longer holds up the other's
         commit (and concurrent syncs coalesce). PostgreSQL: nothing changes."""
         with self._lock:
-            self._dialect.defer_sync(None)
-            for conn in self._all:
-                self._dialect.defer_sync(conn)
+            self._dialect.defer_sync(self._all)
 
     def sync_log(self) -> None:
         """Every commit of this store so far is on disk when this returns (see ``defer_log_sync``)."""

@@ -66,9 +66,9 @@ class SqliteDialect:
             conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         return conn
 
-    def defer_sync(self, conn: sqlite3.Connection | None) -> None:
+    def defer_sync(self, open_conns: Sequence[sqlite3.Connection]) -> None:
         self._deferred = True
-        if conn is not None:
+        for conn in open_conns:
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def sync_log(self) -> None:

@@ -31,6 +31,7 @@ from frontoffice.storage.sql import Cursor
 RECENT_MAX = 65_536  # keys kept in the dict before they move into a sorted run
 CATCH_UP_ROWS = 50_000  # log rows read per statement while following the log
 _CONFIRM_CHUNK = 500
+_DICT_BYTES_PER_KEY = 100  # a dict slot and two int objects
 
 Run = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]  # (sorted keys, their seqs)
 
@@ -81,7 +82,7 @@ class DedupeIndex:
                 self._catch_up(cur)
                 self._synced = True
             keys = [dedupe_key(row[1], row[2]) for row in rows]
-            held = self._confirm(cur, self._candidates(keys))
+            held = set(_pairs_at(cur, self._candidates(keys)).values())
         seen: set[tuple[str, str]] = set()
         fresh: list[Sequence[Any]] = []
         fresh_keys: list[int] = []
@@ -118,8 +119,9 @@ class DedupeIndex:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the sorted runs (the dict adds ~100 bytes per recent key)."""
-        return sum(keys.nbytes + seqs.nbytes for keys, seqs in self._runs)
+        """Memory held: the sorted runs, and ~100 bytes per key still in the dict."""
+        runs = sum(keys.nbytes + seqs.nbytes for keys, seqs in self._runs)
+        return runs + _DICT_BYTES_PER_KEY * (len(self._recent) + len(self._clashes))
 
     def __len__(self) -> int:
         return len(self._recent) + len(self._clashes) + sum(len(keys) for keys, _ in self._runs)
@@ -167,15 +169,12 @@ class DedupeIndex:
         if self._runs and keys:
             probe = np.fromiter(keys, dtype=np.int64, count=len(keys))
             for run_keys, run_seqs in self._runs:
-                lo = np.searchsorted(run_keys, probe, "left")
-                hi = np.searchsorted(run_keys, probe, "right")
-                for i in np.flatnonzero(hi > lo):
-                    seqs += run_seqs[lo[i]:hi[i]].tolist()
+                lo = run_keys.searchsorted(probe)  # one search; the rare hits find their end
+                found = run_keys[np.minimum(lo, len(run_keys) - 1)] == probe
+                for i in np.flatnonzero(found):
+                    end = int(run_keys.searchsorted(probe[i], "right"))
+                    seqs += run_seqs[lo[i]:end].tolist()
         return seqs
-
-    @staticmethod
-    def _confirm(cur: Cursor, seqs: Sequence[int]) -> set[tuple[str, str]]:
-        return set(_pairs_at(cur, seqs).values())
 
 
 def _pairs_at(cur: Cursor, seqs: Sequence[int]) -> dict[int, tuple[str, str]]:
