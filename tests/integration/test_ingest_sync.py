@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from frontoffice.collector.member import LockedAppend
+from frontoffice.collector.writer import GroupCommitWriter
 from frontoffice.services import tenancy
 from frontoffice.storage import open_store
-from frontoffice.storage.port import AppendBatch
+from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_storage import record
 
@@ -40,8 +42,8 @@ def test_the_member_syncs_the_wal_after_releasing_the_lock_and_before_answering(
     ws = tenancy.create_workspace(store, "acme", "EU")
     src, _ = tenancy.create_source(store, ws.id, "web", "web")
     lock = tmp_path / "log.db.ingest-lock"
-    appender = LockedAppend(store, lock)
-    synced: list[tuple[str, bool, int]] = []
+    writer = GroupCommitWriter(LockedAppend(store, lock), queue_limit=10_000, retry_after_seconds=1)
+    steps: list[tuple[object, ...]] = []
     real = os.fdatasync
 
     def fdatasync(fd: int) -> None:
@@ -53,16 +55,62 @@ def test_the_member_syncs_the_wal_after_releasing_the_lock_and_before_answering(
             except BlockingIOError:
                 free = False
         count = int(store.query("SELECT count(*) FROM events")[0][0])
-        synced.append((os.readlink(f"/proc/self/fd/{fd}"), free, count))
+        steps.append(("sync", os.readlink(f"/proc/self/fd/{fd}"), free, count))
         real(fd)
 
+    def done(result: AppendResult | None, exc: BaseException | None) -> None:
+        steps.append(("answer", None if result is None else result.inserted, exc))
+        answered.release()
+
     monkeypatch.setattr(os, "fdatasync", fdatasync)
+    answered = threading.Semaphore(0)
+    writer.start()
     try:
-        results = appender.append([AppendBatch(ws.id, src.id, [record("a"), record("b")])])
-        assert results[0].inserted == 2
-        assert synced == [(f"{db}-wal", True, 2)]  # after the commit, outside the lock
-        appender.append([AppendBatch(ws.id, src.id, [record("c")])])
-        assert len(synced) == 2
+        writer.submit_with(AppendBatch(ws.id, src.id, [record("a"), record("b")]), done)
+        assert answered.acquire(timeout=10)
+        # committed (both rows visible), then synced outside the lock, then answered
+        assert steps == [("sync", f"{db}-wal", True, 2), ("answer", 2, None)]
+        writer.submit_with(AppendBatch(ws.id, src.id, [record("c")]), done)
+        assert answered.acquire(timeout=10)
+        assert [s[0] for s in steps[2:]] == ["sync", "answer"]
     finally:
-        appender.close()
+        writer.stop()
+        store.close()
+
+
+def test_a_failed_sync_answers_with_the_error_and_the_retry_stores_nothing_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commit went through but the disk refused the sync: the client must not get a
+    success; its retry finds the events already in the log (stored once)."""
+    db = tmp_path / "log.db"
+    store = open_store(f"sqlite:///{db}", server=True)
+    store.upgrade()
+    ws = tenancy.create_workspace(store, "acme", "EU")
+    src, _ = tenancy.create_source(store, ws.id, "web", "web")
+    writer = GroupCommitWriter(LockedAppend(store, tmp_path / "log.db.ingest-lock"),
+                               queue_limit=10_000, retry_after_seconds=1)
+    outcomes: list[tuple[AppendResult | None, BaseException | None]] = []
+    answered = threading.Semaphore(0)
+
+    def done(result: AppendResult | None, exc: BaseException | None) -> None:
+        outcomes.append((result, exc))
+        answered.release()
+
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    writer.start()
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "fdatasync", broken)
+            writer.submit_with(AppendBatch(ws.id, src.id, [record("a"), record("b")]), done)
+            assert answered.acquire(timeout=10)
+        assert outcomes[0][0] is None and isinstance(outcomes[0][1], OSError)
+        writer.submit_with(AppendBatch(ws.id, src.id, [record("a"), record("b")]), done)
+        assert answered.acquire(timeout=10)
+        retried = outcomes[1][0]
+        assert retried is not None and (retried.inserted, retried.duplicates) == (0, 2)
+        assert int(store.query("SELECT count(*) FROM events")[0][0]) == 2
+    finally:
+        writer.stop()
         store.close()

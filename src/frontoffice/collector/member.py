@@ -28,7 +28,7 @@ from frontoffice.collector.body import BodyError, parse_json
 from frontoffice.collector.frames import read_request, reply_frame
 from frontoffice.collector.gates import CollectionGates
 from frontoffice.collector.pipeline import Incoming, Prepared, Reply, finish, prepare, refusal
-from frontoffice.collector.writer import GroupCommitWriter
+from frontoffice.collector.writer import Drafted, GroupCommitWriter
 from frontoffice.domain.events import Limits
 from frontoffice.errors import Overloaded
 from frontoffice.residency.router import RoutedWriters, located
@@ -40,9 +40,11 @@ log = logging.getLogger(__name__)
 
 
 class LockedAppend:
-    """``append`` under an exclusive file lock shared by the pool's members; the events are
-    sealed before it is taken (most of the work), so members seal in parallel, and synced to
-    disk after it is released, so one member's fsync does not hold up the other's commit."""
+    """The store's appends, each commit under an exclusive file lock shared by the pool's
+    members. Sealing (``draft``, most of the work) runs before the lock is taken, so members
+    seal in parallel; the commit does not wait for the disk, and the writer's ``sync_log``
+    runs after the lock is released, so one member's fsync does not hold up the other's
+    commit (and one fdatasync often covers both)."""
 
     def __init__(self, store: SqlStore, lock_path: Path | None) -> None:
         self._store = store
@@ -50,19 +52,20 @@ class LockedAppend:
         if self._fd is not None:
             store.defer_log_sync()
 
-    def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]:
-        drafts = self._store.draft(batches)  # sealed while another member may hold the lock
+    def draft(self, batches: Sequence[AppendBatch]) -> list[Drafted]:
+        return self._store.draft(batches)
+
+    def append_drafts(self, drafts: Sequence[Drafted]) -> list[AppendResult]:
         if self._fd is None:
             return self._store.append_drafts(drafts)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         try:
-            results = self._store.append_drafts(drafts)
+            return self._store.append_drafts(drafts)
         finally:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
-        # Durable before the writer answers: the commit did not wait for the disk, so the next
-        # member commits while this one syncs (one fdatasync often covers both commits).
+
+    def sync_log(self) -> None:
         self._store.sync_log()
-        return results
 
     def close(self) -> None:
         if self._fd is not None:
