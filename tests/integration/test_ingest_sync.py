@@ -114,3 +114,42 @@ def test_a_failed_sync_answers_with_the_error_and_the_retry_stores_nothing_twice
     finally:
         writer.stop()
         store.close()
+
+
+def test_sealing_waits_while_this_process_holds_the_shared_lock(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The committer holds up every member of the pool; this process's sealer must not take its
+    GIL meanwhile."""
+    store = open_store(f"sqlite:///{tmp_path / 'log.db'}", server=True)
+    store.upgrade()
+    ws = tenancy.create_workspace(store, "acme", "EU")
+    src, _ = tenancy.create_source(store, ws.id, "web", "web")
+    appender = LockedAppend(store, tmp_path / "log.db.ingest-lock")
+    inside, release = threading.Event(), threading.Event()
+    real_append = store.append_drafts
+
+    def slow_append(drafts: object) -> object:
+        inside.set()
+        assert release.wait(10)
+        return real_append(drafts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "append_drafts", slow_append)
+    first = appender.draft([AppendBatch(ws.id, src.id, [record("a")])])
+    committing = threading.Thread(target=appender.append_drafts, args=(first,))
+    committing.start()
+    assert inside.wait(10)
+    sealed: list[object] = []
+    sealer = threading.Thread(
+        target=lambda: sealed.append(appender.draft([AppendBatch(ws.id, src.id, [record("b")])])))
+    sealer.start()
+    sealer.join(0.3)
+    try:
+        assert sealer.is_alive() and not sealed  # waiting for the lock to be released
+        release.set()
+        committing.join(10)
+        sealer.join(10)
+        assert len(sealed) == 1
+    finally:
+        release.set()
+        appender.close()
+        store.close()
