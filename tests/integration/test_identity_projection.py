@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from frontoffice.identity.projector import Projector
+from frontoffice.identity.review import MERGE, SPLIT, identity_source
 from frontoffice.identity.rules import person_id_for
 from frontoffice.services import identity
 from frontoffice.storage.identity_sql import IdentitySql, ProjectionConflict
@@ -112,6 +114,38 @@ def test_a_split_is_kept_on_rebuild_and_published_as_a_change_event(store: SqlSt
     assert identity.find(store, b.workspace_id, person_id_for(b.rid("pos", "R-1"))) == ann  # redirected
     history = identity.history(store, b.workspace_id, ann)
     assert any(h["kind"] == "merged" and h["evidence"]["detail"] == "verified by phone" for h in history)
+
+
+def test_a_persons_split_and_merge_are_events_of_the_log_that_a_rebuild_replays_in_order(
+        store: SqlStore) -> None:
+    """Nothing a person decided lives outside the log: with the decisions table empty, a fresh
+    process rebuilding from the log alone gets the same people; a split then a merge of the same
+    records ends merged, a merge then a split ends split."""
+    b = brand(store)
+    household(b)
+    hub = identity.IdentityHub(store)
+    hub.catch_up(b.workspace_id)
+    ann, receipt = person_id_for(b.rid("web", "m1")), b.rid("pos", "R-1")
+    identity.split(store, hub, b.workspace_id, ann, [receipt], "cashier typo")
+    decisions = [e.record for e in store.events(b.workspace_id, source_id=identity_source(b.workspace_id))]
+    assert [(d.family, d.type) for d in decisions] == [("identity", SPLIT)]
+    assert orjson.loads(decisions[0].payload)["side_a"] == [receipt]
+    assert store.query("SELECT count(*) FROM identity_decisions")[0][0] == 0
+    sql = IdentitySql(store)
+    Projector(store, b.workspace_id).rebuild()
+    assert sql.persons_of(b.workspace_id, [receipt])[receipt] == person_id_for(receipt)
+
+    identity.merge(store, hub, b.workspace_id, ann, person_id_for(receipt), "verified by phone")
+    Projector(store, b.workspace_id).rebuild()
+    assert sql.persons_of(b.workspace_id, [receipt])[receipt] == ann  # the later decision wins
+
+    identity.split(store, hub, b.workspace_id, ann, [receipt], "it was her sister after all")
+    before = (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id))
+    assert sql.persons_of(b.workspace_id, [receipt])[receipt] != ann
+    Projector(store, b.workspace_id).rebuild()
+    assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == before
+    kinds = [e.record.type for e in store.events(b.workspace_id, source_id=identity_source(b.workspace_id))]
+    assert kinds == [SPLIT, MERGE, SPLIT]
 
 
 def test_the_timeline_lists_the_persons_events_across_channels(store: SqlStore) -> None:

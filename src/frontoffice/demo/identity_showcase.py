@@ -15,7 +15,7 @@ import orjson
 from frontoffice.demo.showcase import wait_for_identity
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.normalise.scripts import detect_script
-from frontoffice.identity.review import MATCH, decision_of, identity_source
+from frontoffice.identity.review import MATCH, PairDecision, decision_of, identity_source
 from frontoffice.services.identity_match import LiveMatcher, MatchReport
 from frontoffice.storage.identity_review_sql import ReviewItem, ReviewSql
 from frontoffice.storage.identity_sql import IdentitySql
@@ -47,7 +47,7 @@ def identity_showcase(store: SqlStore, workspace_id: str, config: MatchConfig | 
                                  source_id=identity_source(workspace_id)):
         for event in events:
             decision = decision_of(event.record)
-            if decision is not None and decision.kind == MATCH:
+            if isinstance(decision, PairDecision) and decision.kind == MATCH:
                 matches.append(decision)
         after = events[-1].seq
     shown.merged = len(matches)

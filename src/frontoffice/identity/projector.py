@@ -1,10 +1,10 @@
 """Applies the event log to the identity graph and writes the projection, batch by batch.
 
-The projector keeps the graph in memory. On start it replays the decisions (the decisions table,
-then the pair decisions of the log, :mod:`frontoffice.identity.review`) and the records already
+The projector keeps the graph in memory. On start it replays the decisions (the legacy decisions
+table, then the decisions of the log, :mod:`frontoffice.identity.review`) and the records already
 projected (their extracted form, not the raw log), then follows the log from its checkpoint:
 tracking events become records, family-``identity`` events (a probabilistic match, a reviewer's
-accept or reject) are applied to the graph at their place in the log.
+accept or reject, a person's split or merge) are applied to the graph at their place in the log.
 :meth:`Projector.rebuild` drops the projection and replays the whole log: the result is the same
 persons, ids and golden records.
 """
@@ -23,7 +23,7 @@ from frontoffice.identity.extract import extract, record_name_keys
 from frontoffice.identity.golden import SurvivorshipConfig, golden
 from frontoffice.identity.graph import Graph, Node
 from frontoffice.identity.model import Identifier, IdentityRecord, IdKind, MatchEvidence, TraitValue
-from frontoffice.identity.review import PairDecision, decision_of, identity_source
+from frontoffice.identity.review import Decision, decision_of, identity_source
 from frontoffice.identity.review import apply as apply_pair_decision
 from frontoffice.identity.rules import Change, GraphConfig, MatchEdge
 from frontoffice.storage.identity_sql import (
@@ -141,9 +141,9 @@ class Projector:
         self.graph.drain()
         self._loaded = True
 
-    def _log_decisions(self) -> list[tuple[int, PairDecision]]:
+    def _log_decisions(self) -> list[tuple[int, Decision]]:
         """The pair decisions of the log already reflected (family ``identity``), with their seq."""
-        out: list[tuple[int, PairDecision]] = []
+        out: list[tuple[int, Decision]] = []
         after, source = 0, identity_source(self.ws)
         while events := self.store.events(self.ws, after_seq=after, limit=BATCH, source_id=source):
             for event in events:

@@ -11,7 +11,10 @@ in the log and therefore again on every rebuild:
   conflicts, as a person's merge does);
 - ``identity.reject``: a reviewer said "not the same person"; the two records never share a
   person automatically again, whichever tier proposes it (a shared email included), until a
-  person merges them on purpose.
+  person merges them on purpose;
+- ``identity.split``: a person split records off a profile; the two sides never share a person
+  again (``ManualDecision``);
+- ``identity.merge``: a person merged two profiles (a forced edge between their first records).
 
 Pure: no I/O. The service layer appends the records this module makes.
 """
@@ -31,7 +34,9 @@ from frontoffice.identity.rules import MatchEdge
 
 IDENTITY_FAMILY = "identity"
 MATCH, ACCEPT, REJECT = "identity.match", "identity.accept", "identity.reject"
+SPLIT, MERGE = "identity.split", "identity.merge"
 KINDS = frozenset({MATCH, ACCEPT, REJECT})
+MANUAL_KINDS = frozenset({SPLIT, MERGE})
 
 
 def identity_source(workspace_id: str) -> str:
@@ -88,16 +93,73 @@ class PairDecision:
             original_timestamp=None, sent_at=None, received_at=at, payload=orjson.dumps(self.payload()))
 
 
-def decision_of(record: EventRecord) -> PairDecision | None:
+@dataclass(frozen=True, slots=True)
+class ManualDecision:
+    """A person's split (records of ``side_a`` never again share a person with ``side_b``) or
+    merge (a forced edge between ``side_a[0]`` and ``side_b[0]``), with why and when."""
+
+    kind: str  # SPLIT | MERGE
+    side_a: tuple[str, ...]
+    side_b: tuple[str, ...]
+    detail: str
+    at: str  # ISO-8601 UTC; part of the id, so the same split made again later is a new event
+
+    def __post_init__(self) -> None:
+        if self.kind not in MANUAL_KINDS:
+            raise ValueError(f"unknown manual decision {self.kind!r}; use one of {sorted(MANUAL_KINDS)}")
+        if not self.side_a or not self.side_b:
+            raise ValueError("a manual decision needs records on both sides")
+
+    @property
+    def message_id(self) -> str:
+        """The same decision sent twice at the same instant (a retried request) is stored once."""
+        text = "\x00".join((self.kind, *sorted(self.side_a), "\x01", *sorted(self.side_b), self.at))
+        return f"{self.kind}:{hashlib.blake2b(text.encode(), digest_size=12).hexdigest()}"
+
+    def evidence(self) -> MatchEvidence:
+        return MatchEvidence("manual", self.detail, None)
+
+    def payload(self) -> dict[str, Any]:
+        return {"kind": self.kind, "side_a": list(self.side_a), "side_b": list(self.side_b),
+                "rule": "manual", "detail": self.detail}
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any], at: str) -> ManualDecision:
+        return cls(data["kind"], tuple(data["side_a"]), tuple(data["side_b"]), data["detail"], at)
+
+    def record(self) -> EventRecord:
+        """The log event of this decision."""
+        return EventRecord(
+            message_id=self.message_id, family=IDENTITY_FAMILY, type=self.kind, event=None,
+            user_id=None, anonymous_id=None, previous_id=None, group_id=None, timestamp=self.at,
+            original_timestamp=None, sent_at=None, received_at=self.at,
+            payload=orjson.dumps(self.payload()))
+
+
+Decision = PairDecision | ManualDecision
+
+
+def decision_of(record: EventRecord) -> Decision | None:
     """The decision carried by a log event, or None for any other event."""
-    if record.family != IDENTITY_FAMILY or record.type not in KINDS:
+    if record.family != IDENTITY_FAMILY:
         return None
-    return PairDecision.from_payload(orjson.loads(record.payload))
+    if record.type in KINDS:
+        return PairDecision.from_payload(orjson.loads(record.payload))
+    if record.type in MANUAL_KINDS:
+        return ManualDecision.from_payload(orjson.loads(record.payload), record.timestamp)
+    return None
 
 
-def apply(graph: Graph, decision: PairDecision) -> None:
-    """Apply one decision to the graph: a match or accept is an edge, a reject a separation."""
-    if decision.kind == REJECT:
+def apply(graph: Graph, decision: Decision) -> None:
+    """Apply one decision to the graph: a match, accept or merge is an edge (forced for a
+    person's), a reject or split a separation."""
+    if isinstance(decision, ManualDecision):
+        if decision.kind == SPLIT:
+            graph.separate(decision.side_a, decision.side_b, decision.evidence())
+        else:
+            graph.add_edge(MatchEdge(decision.side_a[0], decision.side_b[0], decision.evidence(),
+                                     forced=True))
+    elif decision.kind == REJECT:
         graph.separate([decision.record_a], [decision.record_b], decision.evidence())
     else:
         graph.add_edge(MatchEdge(decision.record_a, decision.record_b, decision.evidence(),

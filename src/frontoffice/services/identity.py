@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -11,14 +12,16 @@ import orjson
 
 from frontoffice.commerce.records import customer_keys
 from frontoffice.commerce.service import traits_for
+from frontoffice.domain.events import iso, now
 from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
+from frontoffice.identity.review import MERGE, SPLIT, ManualDecision, identity_source
 from frontoffice.services.identity_hub import IdentityHub as IdentityHub  # noqa: PLC0414 - re-exported
 from frontoffice.storage.commerce_sql import CommerceStore
-from frontoffice.storage.identity_sql import IdentitySql, RecordRow
-from frontoffice.storage.port import StoredEvent
+from frontoffice.storage.identity_sql import IdentitySql, ProjectionConflict, RecordRow
+from frontoffice.storage.port import AppendBatch, StoredEvent
 from frontoffice.storage.sql import SqlStore
 
 KINDS = ", ".join(k.value for k in IdKind)
@@ -201,8 +204,8 @@ def split(store: SqlStore, hub: IdentityHub, workspace_id: str, person_id: str,
     rest = [r for r in members if r not in off]
     if not rest:
         raise InvalidInput("Splitting off every record would leave nothing; name fewer records.")
-    sql.add_decision(workspace_id, "separate", sorted(off), rest, "manual", reason or "split by a person")
-    hub.catch_up(workspace_id)
+    _decide(store, hub, workspace_id, ManualDecision(SPLIT, tuple(sorted(off)), tuple(rest),
+                                                     reason or "split by a person", iso(now())))
     return sorted(set(sql.persons_of(workspace_id, [*off, rest[0]]).values()))
 
 
@@ -215,9 +218,18 @@ def merge(store: SqlStore, hub: IdentityHub, workspace_id: str, person_id: str, 
         return a
     first_a = sql.person_records(workspace_id, a)[0].record_id
     first_b = sql.person_records(workspace_id, b)[0].record_id
-    sql.add_decision(workspace_id, "accept", [first_a], [first_b], "manual", reason or "merged by a person")
-    hub.catch_up(workspace_id)
+    _decide(store, hub, workspace_id, ManualDecision(MERGE, (first_a,), (first_b,),
+                                                     reason or "merged by a person", iso(now())))
     return require_person(store, workspace_id, a)
+
+
+def _decide(store: SqlStore, hub: IdentityHub, workspace_id: str, decision: ManualDecision) -> None:
+    """A person's decision is an event of the log (every rebuild applies it again at its place),
+    then projected at once."""
+    store.append([AppendBatch(workspace_id, identity_source(workspace_id), [decision.record()],
+                              origin="identity")])
+    with contextlib.suppress(ProjectionConflict):  # then the worker applies it on its next round
+        hub.catch_up(workspace_id)
 
 
 def export(store: SqlStore, workspace_id: str, folder: Path, fmt: str) -> dict[str, Path]:

@@ -1,7 +1,8 @@
 """The identity projection's tables, one SQL implementation for SQLite and PostgreSQL.
 
-Everything here is derived from the event log and the decisions table and can be dropped and
-rebuilt (:meth:`IdentitySql.reset`); only ``identity_decisions`` holds what people decided.
+Everything here is derived from the event log and can be dropped and rebuilt
+(:meth:`IdentitySql.reset`); people's decisions are events of the log too. ``identity_decisions``
+only holds splits and merges made before they were, and is read, never written.
 """
 
 from __future__ import annotations
@@ -176,14 +177,9 @@ class IdentitySql:
                 "this workspace; its work is kept. Run again to continue from where it is.")
 
     # -- decisions -----------------------------------------------------------------------
-    def add_decision(self, ws: str, kind: str, side_a: Sequence[str], side_b: Sequence[str],
-                     rule: str, detail: str, weight: float | None = None) -> None:
-        self._store.execute(
-            "INSERT INTO identity_decisions (workspace_id, kind, side_a, side_b, rule, detail, weight, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (ws, kind, _j(list(side_a)), _j(list(side_b)), rule, detail, weight, iso(now())))
-
     def decisions(self, ws: str) -> list[DecisionRow]:
+        """Splits and merges people made before they became events of the log (family
+        ``identity``, :mod:`frontoffice.identity.review`); read only, applied first as then."""
         rows = self._read("SELECT id, kind, side_a, side_b, rule, detail, weight, created_at FROM "
                           "identity_decisions WHERE workspace_id = ? ORDER BY id", (ws,))
         return [DecisionRow(int(r[0]), r[1], tuple(orjson.loads(r[2])), tuple(orjson.loads(r[3])),
