@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 
 from frontoffice.demo.loader import RESIDENT, SOURCES, WORKSPACE
+from frontoffice.residency.gate import required_location
 from frontoffice.storage import open_store
 from tests.support.server import free_port
 
@@ -51,6 +52,14 @@ def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(tmp_path: Path) 
         ws = store.workspace(name)
         assert ws is not None and kept.count_events(ws.id) > 0, f"{name} received nothing"
         assert store.count_events(ws.id) == 0, f"{name}'s events are in the main database"
+        # store receipts of its customers are imported there too, not into the main workspace
+        pos = store.source(ws.id, "pos")
+        assert pos is not None and kept.count_events(ws.id, pos.id) > 0, f"{name}: no receipts"
+    main_pos = store.source(workspace.id, "pos")
+    assert main_pos is not None
+    receipts = [orjson.loads(e.record.payload)
+                for e in store.events(workspace.id, source_id=main_pos.id, limit=100_000)]
+    assert receipts and not [r for r in receipts if required_location(r) is not None]
     # + the consent tour's one page call with Sec-GPC
     assert sent_through_collector() == expected + 1
     commerce = store.source(workspace.id, "commerce")

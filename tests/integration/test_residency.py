@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from click.testing import CliRunner
 
@@ -160,3 +161,53 @@ def test_the_cli_creates_a_russian_workspace_only_with_a_russian_storage(
         assert WorkspaceLocations(store, None).get(ws.id) == "RU"
     finally:
         store.close()
+
+
+def test_bulk_import_and_export_use_the_workspaces_storage_and_refuse_rows_that_must_live_elsewhere(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ru_file = tmp_path / "ru.db"
+    monkeypatch.setenv("FRONTOFFICE_STORAGE_LOCATIONS", f'{{"RU": "sqlite:///{ru_file}"}}')
+    monkeypatch.setenv("FRONTOFFICE_DATA_LOCATION", "DE")
+    base = ["--data-dir", str(tmp_path / "data"), "--database-url", database_url]
+    runner = CliRunner()
+    for args in (["workspace", "create", "brand-ru", "--region", "RU"],
+                 ["workspace", "create", "brand-eu", "--region", "EU"],
+                 ["source", "create", "crm", "--workspace", "brand-ru", "--channel", "pos"],
+                 ["source", "create", "crm", "--workspace", "brand-eu", "--channel", "pos"]):
+        done = runner.invoke(cli, [*base, *args])
+        assert done.exit_code == 0, done.output
+    marker = uuid.uuid4().hex
+    german = {"type": "identify", "userId": f"hans-{marker}", "messageId": f"de-{marker}",
+              "traits": {"name": "Hans", "phone": "+49 170 1234567"}}
+    chinese = {"type": "identify", "userId": f"li-{marker}", "messageId": f"cn-{marker}",
+               "traits": {"phone": "+86 138 0013 8000"}}
+    rows = tmp_path / "crm.ndjson"
+    rows.write_bytes(b"\n".join(orjson.dumps(e) for e in (ru_person(marker), german, chinese)) + b"\n")
+
+    into_ru = runner.invoke(cli, [*base, "import", str(rows), "--source", "brand-ru/crm"])
+    assert into_ru.exit_code == 0, into_ru.output
+    assert "refused" in into_ru.output and "must be stored in CN" in into_ru.output  # line 3
+    into_eu = runner.invoke(cli, [*base, "import", str(rows), "--source", "brand-eu/crm"])
+    assert into_eu.exit_code == 0, into_eu.output
+    assert "must be stored in RU" in into_eu.output and "must be stored in CN" in into_eu.output
+
+    registry, ru_store = open_store(database_url), open_store(f"sqlite:///{ru_file}")
+    try:
+        ru_ws, eu_ws = registry.workspace("brand-ru"), registry.workspace("brand-eu")
+        assert ru_ws is not None and eu_ws is not None
+        assert ru_store.count_events(ru_ws.id) == 2  # the Russian and the German customer
+        assert registry.count_events(ru_ws.id) == 0  # nothing of it in the main database
+        assert registry.count_events(eu_ws.id) == 1  # only the German customer
+        for ws in (ru_ws, eu_ws):  # refused rows are not quarantined in the wrong storage
+            assert registry.count_quarantine(ws.id) == ru_store.count_quarantine(ws.id) == 0
+    finally:
+        registry.close()
+        ru_store.close()
+    assert marker.encode() in _bytes(ru_file)
+
+    out = tmp_path / "ru.ndjson"
+    exported = runner.invoke(cli, [*base, "export", "--workspace", "brand-ru", "--out", str(out),
+                                   "--purpose", "essential"])
+    assert exported.exit_code == 0, exported.output
+    ids = sorted(orjson.loads(line)["messageId"] for line in out.read_bytes().splitlines())
+    assert ids == sorted([f"m-{marker}", f"de-{marker}"])

@@ -4,19 +4,22 @@ Every row is mapped to a Segment event and validated by the collector's own rule
 (``domain.events.normalise``). Its messageId is the mapped one, or one derived from the
 source and the mapped event's content, so re-running an import stores nothing twice and two
 identical rows are one event. Rows are stored in chunks, one transaction each; a row that
-cannot be imported is quarantined with its line number and the reason. Every row read is
-counted as exactly one of imported, duplicate or quarantined.
+cannot be imported is quarantined with its line number and the reason; with a residency check, a
+row whose person's data must be stored in another country is refused with its line and the
+reason. Every row read is counted as exactly one of imported, duplicate, quarantined,
+suppressed (an erased person) or refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Protocol
 
 import orjson
 
@@ -46,8 +49,16 @@ class ImportJob:
 @dataclass(frozen=True, slots=True)
 class RowNote:
     line: int
-    outcome: str  # "quarantined" or "duplicate"
+    outcome: str  # "quarantined", "duplicate" or "refused"
     detail: str
+
+
+class Residency(Protocol):
+    """Which events a workspace may store (``ResidencyGate`` in :mod:`frontoffice.residency.gate`)."""
+
+    def check(self, workspace_id: str, records: Sequence[EventRecord],
+              items: Sequence[Mapping[str, Any]], indices: Sequence[int],
+              batch_context: Mapping[str, Any]) -> tuple[list[int], list[Rejection]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,7 @@ class ImportReport:
     notes: tuple[RowNote, ...]  # the first MAX_NOTES duplicates and quarantined rows
     notes_left_off: int
     suppressed: int = 0  # rows of erased people, dropped by the suppression list (not re-created)
+    refused: int = 0  # rows whose person's data must be stored in another country (residency)
 
     @property
     def duplicates(self) -> int:
@@ -72,7 +84,8 @@ class ImportReport:
 
     @property
     def balanced(self) -> bool:
-        return self.imported + self.duplicates + self.quarantined + self.suppressed == self.rows_read
+        return (self.imported + self.duplicates + self.quarantined + self.suppressed + self.refused
+                == self.rows_read)
 
     @property
     def rows_per_second(self) -> float:
@@ -86,7 +99,11 @@ def derived_message_id(source_id: str, event: dict[str, object]) -> str:
 
 
 def import_file(store: Store, job: ImportJob, *, on_progress: Progress | None = None,
-                clock: Callable[[], datetime] = now) -> ImportReport:
+                clock: Callable[[], datetime] = now, residency: Residency | None = None) -> ImportReport:
+    """``store``: the workspace's own storage (its data location's). ``residency``: the
+    collector's residency check; a row whose person's data must be stored in another country is
+    refused with its line and the reason, and not quarantined, as the quarantine is in this
+    storage too."""
     fmt = job.format or infer_format(job.path)
     if job.mapping is None and fmt != "ndjson":
         raise InvalidInput(
@@ -96,7 +113,7 @@ def import_file(store: Store, job: ImportJob, *, on_progress: Progress | None = 
     reader = open_reader(job.path, fmt)
     try:
         check_columns(reader, job.mapping)
-        return _Importer(store, job, reader, on_progress, clock).run()
+        return _Importer(store, job, reader, on_progress, clock, residency).run()
     finally:
         reader.close()
 
@@ -151,17 +168,19 @@ def quarantined_before(store: Store, workspace_id: str, source_id: str, file_nam
 
 class _Importer:
     def __init__(self, store: Store, job: ImportJob, reader: RowReader,
-                 on_progress: Progress | None, clock: Callable[[], datetime]) -> None:
+                 on_progress: Progress | None, clock: Callable[[], datetime],
+                 residency: Residency | None) -> None:
         self.store, self.job, self.reader = store, job, reader
-        self.on_progress, self.clock = on_progress, clock
+        self.on_progress, self.clock, self.residency = on_progress, clock, residency
         self.name = job.path.name
         self.before = quarantined_before(store, job.workspace_id, job.source_id, self.name)
         self.seen: dict[str, int] = {}  # messageId -> the line that first had it
         self.events: list[EventRecord] = []
+        self.items: list[tuple[int, dict[str, Any]]] = []  # (line, event as mapped) per event
         self.rejections: list[Rejection] = []
         self.received_at = clock()
         self.rows_read = self.imported = self.repeated = self.already_stored = self.suppressed = 0
-        self.quarantined = self.quarantined_before = 0
+        self.quarantined = self.quarantined_before = self.refused = 0
         self.notes: list[RowNote] = []
         self.notes_left_off = 0
 
@@ -186,7 +205,7 @@ class _Importer:
             already_stored=self.already_stored, quarantined=self.quarantined,
             quarantined_before=self.quarantined_before, blank_lines=self.reader.blank_lines,
             seconds=time.perf_counter() - started, notes=tuple(self.notes),
-            notes_left_off=self.notes_left_off, suppressed=self.suppressed,
+            notes_left_off=self.notes_left_off, suppressed=self.suppressed, refused=self.refused,
         )
 
     def take(self, row: Row) -> None:
@@ -216,6 +235,7 @@ class _Importer:
             return
         self.seen[result.message_id] = row.line
         self.events.append(result)
+        self.items.append((row.line, event))
 
     def quarantine(self, row: Row, reason: str, message_id: str | None = None) -> None:
         self.quarantined += 1
@@ -234,6 +254,15 @@ class _Importer:
             self.notes_left_off += 1
 
     def flush(self) -> None:
+        if self.events and self.residency is not None:
+            kept, refused = self.residency.check(
+                self.job.workspace_id, self.events, [item for _, item in self.items],
+                [line for line, _ in self.items], {})
+            for refusal in refused:
+                self.refused += 1
+                self.note(refusal.index, "refused", refusal.reason)
+            self.events = [self.events[k] for k in kept]
+        self.items = []
         if self.events or self.rejections:
             ws, src, received = self.job.workspace_id, self.job.source_id, iso(self.received_at)
             batches = [AppendBatch(ws, src, self.events, origin=ORIGIN, reference=self.name,

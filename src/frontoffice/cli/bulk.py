@@ -35,7 +35,12 @@ from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose
+from frontoffice.residency.gate import ResidencyGate
+from frontoffice.residency.locations import WorkspaceLocations
+from frontoffice.residency.router import located
 from frontoffice.services import tenancy
+from frontoffice.settings import Settings
+from frontoffice.storage.sql import SqlStore
 
 
 @contextmanager
@@ -83,11 +88,26 @@ def import_cmd(ctx: click.Context, file: Path, source_ref: str, map_file: Path |
         job = ImportJob(file, workspace.id, source.id, mapping,
                         Limits(settings.max_event_bytes, settings.max_json_depth), fmt, chunk_rows)
         unit = "rows" if fmt == "parquet" else "bytes"
-        with _progress(f"importing {file.name}", None, unit) as progress:
+        # The collector's residency rule: the rows go to the workspace's data location, and a
+        # row of a person whose data must be stored in another country is refused.
+        gate = ResidencyGate(WorkspaceLocations(store, settings.data_location).get,
+                             settings.key_cache_seconds)
+        with _workspace_storage(store, settings, workspace.id) as target, \
+                _progress(f"importing {file.name}", None, unit) as progress:
             task = progress.task_ids[0]
-            report = import_file(store, job, on_progress=lambda done, total: progress.update(
-                task, completed=done, total=total))
+            report = import_file(target, job, residency=gate, on_progress=lambda done, total:
+                                 progress.update(task, completed=done, total=total))
     _print_report(report, f"{workspace.name}/{source.name}")
+
+
+@contextmanager
+def _workspace_storage(store: SqlStore, settings: Settings, workspace_id: str) -> Iterator[SqlStore]:
+    """The storage holding the workspace's events: its data location's, else ``store``."""
+    router = located(store, settings)
+    try:
+        yield router.for_workspace(workspace_id)
+    finally:
+        router.close()
 
 
 def _print_report(report: ImportReport, target: str) -> None:
@@ -102,6 +122,8 @@ def _print_report(report: ImportReport, target: str) -> None:
     table.add_row("quarantined", f"{report.quarantined:,}{before}")
     if report.suppressed:
         table.add_row("suppressed (erased people)", f"{report.suppressed:,}")
+    if report.refused:
+        table.add_row("refused (data must be stored in another country)", f"{report.refused:,}")
     if report.blank_lines:
         table.add_row("blank lines skipped", f"{report.blank_lines:,}")
     console.print(table)
@@ -139,16 +161,18 @@ def export_cmd(ctx: click.Context, ws: str, source_ref: str | None, out: Path, f
     imported with no mapping into another source keeps every messageId and payload.
     """
     check_export_purpose(purpose)
-    with store_from(ctx) as store:
-        workspace = tenancy.require_workspace(store, ws)
-        source_id = tenancy.require_source(store, workspace.id, source_ref).id if source_ref else None
-        catch_up_people(store, workspace.id)
-        total = store.count_events(workspace.id, source_id) if after_seq == 0 else None
-        with _progress(f"exporting {workspace.name}", total, "rows") as progress:
-            task = progress.task_ids[0]
-            report = export_events(store, workspace.id, out, purpose=purpose, fmt=fmt, source_id=source_id,
-                                   after_seq=after_seq,
-                                   on_progress=lambda n: progress.update(task, completed=n))
+    settings = settings_from(ctx)
+    with store_from(ctx) as registry:
+        workspace = tenancy.require_workspace(registry, ws)
+        source_id = tenancy.require_source(registry, workspace.id, source_ref).id if source_ref else None
+        with _workspace_storage(registry, settings, workspace.id) as store:
+            catch_up_people(store, workspace.id)
+            total = store.count_events(workspace.id, source_id) if after_seq == 0 else None
+            with _progress(f"exporting {workspace.name}", total, "rows") as progress:
+                task = progress.task_ids[0]
+                report = export_events(store, workspace.id, out, purpose=purpose, fmt=fmt,
+                                       source_id=source_id, after_seq=after_seq,
+                                       on_progress=lambda n: progress.update(task, completed=n))
     if report.count:
         console.print(f"exported {report.count:,} events to {out} ({report.format}) for {purpose}, seq "
                       f"{report.first_seq}..{report.last_seq}; continue later with "

@@ -156,14 +156,14 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
             send(base, calls, report, lambda n: progress.advance(task, n))
         store = open_configured_store(settings)
         try:
-            pos = import_pos(store, workspace, brand,
+            pos = import_pos(store, settings, brand,
                              Limits(settings.max_event_bytes, settings.max_json_depth))
             with console.status("orders, stock, shipments and returns through the commerce intake"):
                 commerce_counts, highlights = load_commerce(store, workspace, brand)
             in_log = store.count_events(workspace.id)
             quarantined = store.count_quarantine(workspace.id)
-            _print_report(report, pos.imported, pos.repeated_in_file + pos.already_stored,
-                          pos.quarantined, in_log, quarantined)
+            _print_report(report, sum(p.imported for p in pos), sum(p.duplicates for p in pos),
+                          sum(p.quarantined + p.refused for p in pos), in_log, quarantined)
             _print_residency(store, settings)
             _print_commerce(commerce_counts, highlights)
             with console.status("waiting for the server to resolve identities"):

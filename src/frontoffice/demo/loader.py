@@ -3,32 +3,38 @@
 Tracking events go over HTTP to ``/v1/batch`` with each source's write key; marketplace buyer
 aliases and inbound support messages become identify / track calls of their channels until
 their own intake endpoints exist; store receipts go through ``frontoffice import`` with the
-brand's column mapping. Every id is deterministic, so sending the same brand again stores
-nothing twice.
+brand's column mapping, each into the workspace its customer's data must live in. Every id is
+deterministic, so sending the same brand again stores nothing twice.
 """
 
 from __future__ import annotations
 
+import csv
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import orjson
 
 from frontoffice.bulk.importer import ImportJob, ImportReport, import_file
-from frontoffice.bulk.mapping import load_mapping
+from frontoffice.bulk.mapping import ConversionError, EventMapping, load_mapping
+from frontoffice.bulk.readers import open_reader
 from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Workspace
 from frontoffice.errors import FrontofficeError
-from frontoffice.residency.gate import required_location
-from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
+from frontoffice.residency.gate import ResidencyGate, required_location
+from frontoffice.residency.locations import (
+    WorkspaceLocations,
+    create_resident_workspace,
+    parse_storage_locations,
+)
+from frontoffice.residency.router import located
 from frontoffice.services import tenancy
 from frontoffice.settings import Settings
-from frontoffice.storage.port import Store
 from frontoffice.storage.sql import SqlStore
 
 WORKSPACE = "demo"
@@ -150,9 +156,58 @@ def send(base_url: str, calls: Iterable[dict[str, Any]], report: SendReport,
             progress(len(batch))
 
 
-def import_pos(store: Store, workspace: Workspace, brand_dir: Path, limits: Limits) -> ImportReport:
-    source = tenancy.require_source(store, workspace.id, "pos")
-    job = ImportJob(path=brand_dir / "pos.csv", workspace_id=workspace.id, source_id=source.id,
-                    mapping=load_mapping(brand_dir / "pos.mapping.yaml"), limits=limits,
-                    format="csv")
-    return import_file(store, job)
+def import_pos(store: SqlStore, settings: Settings, brand_dir: Path, limits: Limits) -> list[ImportReport]:
+    """Store receipts through ``frontoffice import``'s code, each into the workspace its
+    customer's data must live in, as the HTTP calls are routed: ``pos.csv`` is split by that
+    location (``pos-by-location/``), and each part imported into its workspace's ``pos`` source,
+    in that workspace's storage, with the collector's residency check."""
+    mapping = load_mapping(brand_dir / "pos.mapping.yaml")
+    parts = split_by_location(brand_dir / "pos.csv", mapping, brand_dir / "pos-by-location")
+    gate = ResidencyGate(WorkspaceLocations(store, settings.data_location).get,
+                         settings.key_cache_seconds)
+    router = located(store, settings)
+    reports = []
+    try:
+        for location, path in parts.items():
+            workspace = tenancy.require_workspace(store, RESIDENT.get(location or "", WORKSPACE))
+            source = tenancy.require_source(store, workspace.id, "pos")
+            job = ImportJob(path=path, workspace_id=workspace.id, source_id=source.id,
+                            mapping=mapping, limits=limits, format="csv")
+            reports.append(import_file(router.for_workspace(workspace.id), job, residency=gate))
+    finally:
+        router.close()
+    return reports
+
+
+def split_by_location(path: Path, mapping: EventMapping, folder: Path) -> dict[str | None, Path]:
+    """``path`` (CSV) written again as one file per country its rows' people must have their
+    data stored in (None: anywhere, also for rows that cannot be read or mapped: their import
+    quarantines them), header first, rows in their order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    reader = open_reader(path, "csv")
+    paths: dict[str | None, Path] = {}
+    handles: dict[str | None, IO[str]] = {}
+    writers: dict[str | None, Any] = {}
+    try:
+        header = list(getattr(reader, "columns", ()))
+        for row in reader:
+            location = None
+            if row.values is not None:
+                try:
+                    location = required_location(mapping.apply(row.values))
+                except (ConversionError, TypeError):
+                    location = None
+            if location not in handles:
+                paths[location] = folder / f"{path.stem}{'-' + location.lower() if location else ''}.csv"
+                handles[location] = paths[location].open("w", encoding="utf-8", newline="")
+                writers[location] = csv.writer(handles[location])
+                writers[location].writerow(header)
+            if row.values is None:
+                handles[location].write(f"{row.raw}\r\n")
+            else:
+                writers[location].writerow([row.values[c] for c in header])
+    finally:
+        reader.close()
+        for handle in handles.values():
+            handle.close()
+    return paths
