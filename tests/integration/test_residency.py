@@ -19,13 +19,15 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.cli.main import cli
 from frontoffice.errors import ConfigError, InvalidInput
+from frontoffice.privacy.erasure import erasures
 from frontoffice.residency.locations import (
     WorkspaceLocations,
     create_resident_workspace,
     parse_storage_locations,
     placement,
 )
-from frontoffice.services import tenancy
+from frontoffice.services import identity, tenancy
+from frontoffice.services.identity import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 
@@ -211,3 +213,34 @@ def test_bulk_import_and_export_use_the_workspaces_storage_and_refuse_rows_that_
     assert exported.exit_code == 0, exported.output
     ids = sorted(orjson.loads(line)["messageId"] for line in out.read_bytes().splitlines())
     assert ids == sorted([f"m-{marker}", f"de-{marker}"])
+
+    ru_store = open_store(f"sqlite:///{ru_file}")
+    try:
+        IdentityHub(ru_store).catch_up(ru_ws.id)
+        [person] = identity.lookup(ru_store, ru_ws.id, "user_id", f"ivan-{marker}")
+    finally:
+        ru_store.close()
+    erased = runner.invoke(cli, [*base, "privacy", "erase", "--workspace", "brand-ru", "--person",
+                                 person, "--reason", "art. 17 request"])
+    assert erased.exit_code == 0 and "1 subject key(s) shredded" in erased.output, erased.output
+
+
+async def test_erasing_a_person_of_a_located_workspace_erases_them_in_its_storage(site: Site) -> None:
+    marker = uuid.uuid4().hex
+    assert (await site.send(site.ru.id, ru_person(marker))).status_code == 200
+    located = site.c.store_for(site.ru.id)
+    assert located is not site.c.store
+    IdentityHub(located).catch_up(site.ru.id)
+    [person] = identity.lookup(located, site.ru.id, "user_id", f"ivan-{marker}")
+    _, secret = tenancy.create_token(site.c.store, site.ru.id, "dpo", ["privacy:admin"])
+    bearer = {"Authorization": f"Bearer {secret}"}
+    r = await site.client.post(f"/api/v1/workspaces/{site.ru.id}/persons/{person}/erasure",
+                               json={"reason": "art. 17 request"}, headers=bearer)
+    assert r.status_code == 200, r.text
+    assert r.json()["subjects_shredded"] == 1
+    [event] = located.events(site.ru.id)
+    assert event.record.family == "erased" and event.record.user_id is None  # a tombstone
+    assert marker.encode() not in orjson.dumps(orjson.loads(event.record.payload))
+    log = await site.client.get(f"/api/v1/workspaces/{site.ru.id}/erasures", headers=bearer)
+    assert log.status_code == 200 and [e["person_id"] for e in log.json()] == [person]
+    assert erasures(site.c.store, site.ru.id) == []  # the main database holds nothing of it

@@ -70,8 +70,9 @@ def privacy_router(c: Container) -> APIRouter:
         list (late events and re-imports are dropped), and the database files are scrubbed."""
         workspace = authorised_workspace(c.tokens, store, authorization, Scope.PRIVACY_ADMIN, ws)
         token = c.tokens.authenticate(authorization)
-        IdentityHub(store).catch_up(workspace.id)  # identifiers seen up to now are all found
-        report = erase_person(store, workspace.id, person_id, reason=body.reason,
+        data = c.store_for(workspace.id)  # data residency: where the person's data lives
+        IdentityHub(data).catch_up(workspace.id)  # identifiers seen up to now are all found
+        report = erase_person(data, workspace.id, person_id, reason=body.reason,
                               requested_by=f"token:{token.id}", now=now())
         return ErasureOut.model_validate(report.as_dict())
 
@@ -80,6 +81,7 @@ def privacy_router(c: Container) -> APIRouter:
             authorization: Auth = None) -> list[ErasureLogOut]:
         """The erasure log, newest first: ids, reason, counts — never personal data."""
         workspace = authorised_workspace(c.tokens, store, authorization, Scope.PRIVACY_ADMIN, ws)
-        return [ErasureLogOut.model_validate(e) for e in erasures(store, workspace.id, limit)]
+        return [ErasureLogOut.model_validate(e)
+                for e in erasures(c.store_for(workspace.id), workspace.id, limit)]
 
     return router

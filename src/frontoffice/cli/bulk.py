@@ -29,6 +29,7 @@ from frontoffice.cli.context import (
     resolve_source,
     settings_from,
     store_from,
+    workspace_storage,
 )
 from frontoffice.cli.outbound import print_refusals
 from frontoffice.domain.events import Limits
@@ -37,10 +38,7 @@ from frontoffice.errors import InvalidInput
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose
 from frontoffice.residency.gate import ResidencyGate
 from frontoffice.residency.locations import WorkspaceLocations
-from frontoffice.residency.router import located
 from frontoffice.services import tenancy
-from frontoffice.settings import Settings
-from frontoffice.storage.sql import SqlStore
 
 
 @contextmanager
@@ -92,22 +90,12 @@ def import_cmd(ctx: click.Context, file: Path, source_ref: str, map_file: Path |
         # row of a person whose data must be stored in another country is refused.
         gate = ResidencyGate(WorkspaceLocations(store, settings.data_location).get,
                              settings.key_cache_seconds)
-        with _workspace_storage(store, settings, workspace.id) as target, \
+        with workspace_storage(store, settings, workspace.id) as target, \
                 _progress(f"importing {file.name}", None, unit) as progress:
             task = progress.task_ids[0]
             report = import_file(target, job, residency=gate, on_progress=lambda done, total:
                                  progress.update(task, completed=done, total=total))
     _print_report(report, f"{workspace.name}/{source.name}")
-
-
-@contextmanager
-def _workspace_storage(store: SqlStore, settings: Settings, workspace_id: str) -> Iterator[SqlStore]:
-    """The storage holding the workspace's events: its data location's, else ``store``."""
-    router = located(store, settings)
-    try:
-        yield router.for_workspace(workspace_id)
-    finally:
-        router.close()
 
 
 def _print_report(report: ImportReport, target: str) -> None:
@@ -165,7 +153,7 @@ def export_cmd(ctx: click.Context, ws: str, source_ref: str | None, out: Path, f
     with store_from(ctx) as registry:
         workspace = tenancy.require_workspace(registry, ws)
         source_id = tenancy.require_source(registry, workspace.id, source_ref).id if source_ref else None
-        with _workspace_storage(registry, settings, workspace.id) as store:
+        with workspace_storage(registry, settings, workspace.id) as store:
             catch_up_people(store, workspace.id)
             total = store.count_events(workspace.id, source_id) if after_seq == 0 else None
             with _progress(f"exporting {workspace.name}", total, "rows") as progress:

@@ -14,6 +14,7 @@ from rich.console import Console
 from frontoffice.bootstrap import open_configured_store
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import FrontofficeError, NotFound
+from frontoffice.residency.router import located
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
@@ -39,6 +40,17 @@ def store_from(ctx: click.Context, *, upgrade: bool | None = None) -> Iterator[S
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def workspace_storage(store: SqlStore, settings: Settings, workspace_id: str) -> Iterator[SqlStore]:
+    """The storage holding the workspace's events and projections: its data location's (data
+    residency, docs/residency.md), else ``store``."""
+    router = located(store, settings)
+    try:
+        yield router.for_workspace(workspace_id)
+    finally:
+        router.close()
 
 
 def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
