@@ -36,8 +36,7 @@ from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose
-from frontoffice.residency.gate import ResidencyGate
-from frontoffice.residency.locations import WorkspaceLocations
+from frontoffice.residency.router import residency_gate
 from frontoffice.services import tenancy
 
 
@@ -88,8 +87,7 @@ def import_cmd(ctx: click.Context, file: Path, source_ref: str, map_file: Path |
         unit = "rows" if fmt == "parquet" else "bytes"
         # The collector's residency rule: the rows go to the workspace's data location, and a
         # row of a person whose data must be stored in another country is refused.
-        gate = ResidencyGate(WorkspaceLocations(store, settings.data_location).get,
-                             settings.key_cache_seconds)
+        gate = residency_gate(store, settings)
         with workspace_storage(store, settings, workspace.id) as target, \
                 _progress(f"importing {file.name}", None, unit) as progress:
             task = progress.task_ids[0]

@@ -11,9 +11,7 @@ from typing import Any
 
 from frontoffice.collector.consent_gate import ConsentGate
 from frontoffice.collector.pipeline import Incoming, Prepared
-from frontoffice.residency.gate import ResidencyGate
-from frontoffice.residency.locations import WorkspaceLocations
-from frontoffice.residency.router import StoreRouter
+from frontoffice.residency.router import StoreRouter, residency_gate
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
@@ -26,7 +24,7 @@ class CollectionGates:
         self._ttl = settings.key_cache_seconds
         self._store = store
         self._stores = stores
-        self.residency = ResidencyGate(WorkspaceLocations(store, settings.data_location).get, self._ttl)
+        self.residency = residency_gate(store, settings)
         self._consent: dict[int, ConsentGate] = {}
         self._lock = threading.Lock()
 

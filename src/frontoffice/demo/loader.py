@@ -26,13 +26,12 @@ from frontoffice.bulk.readers import open_reader
 from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Workspace
 from frontoffice.errors import FrontofficeError
-from frontoffice.residency.gate import ResidencyGate, required_location
+from frontoffice.residency.gate import required_location
 from frontoffice.residency.locations import (
-    WorkspaceLocations,
     create_resident_workspace,
     parse_storage_locations,
 )
-from frontoffice.residency.router import located
+from frontoffice.residency.router import located, residency_gate
 from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
@@ -163,8 +162,7 @@ def import_pos(store: SqlStore, settings: Settings, brand_dir: Path, limits: Lim
     in that workspace's storage, with the collector's residency check."""
     mapping = load_mapping(brand_dir / "pos.mapping.yaml")
     parts = split_by_location(brand_dir / "pos.csv", mapping, brand_dir / "pos-by-location")
-    gate = ResidencyGate(WorkspaceLocations(store, settings.data_location).get,
-                         settings.key_cache_seconds)
+    gate = residency_gate(store, settings)
     router = located(store, settings)
     reports = []
     try:

@@ -87,10 +87,7 @@ class PairDecision:
 
     def record(self, at: str) -> EventRecord:
         """The log event of this decision (``at``: ISO-8601 UTC)."""
-        return EventRecord(
-            message_id=self.message_id, family=IDENTITY_FAMILY, type=self.kind, event=None,
-            user_id=None, anonymous_id=None, previous_id=None, group_id=None, timestamp=at,
-            original_timestamp=None, sent_at=None, received_at=at, payload=orjson.dumps(self.payload()))
+        return _event(self.message_id, self.kind, at, self.payload())
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +126,15 @@ class ManualDecision:
 
     def record(self) -> EventRecord:
         """The log event of this decision."""
-        return EventRecord(
-            message_id=self.message_id, family=IDENTITY_FAMILY, type=self.kind, event=None,
-            user_id=None, anonymous_id=None, previous_id=None, group_id=None, timestamp=self.at,
-            original_timestamp=None, sent_at=None, received_at=self.at,
-            payload=orjson.dumps(self.payload()))
+        return _event(self.message_id, self.kind, self.at, self.payload())
+
+
+def _event(message_id: str, kind: str, at: str, payload: dict[str, Any]) -> EventRecord:
+    """A decision as an event of family ``identity``: about nobody, so stored in clear."""
+    return EventRecord(
+        message_id=message_id, family=IDENTITY_FAMILY, type=kind, event=None, user_id=None,
+        anonymous_id=None, previous_id=None, group_id=None, timestamp=at, original_timestamp=None,
+        sent_at=None, received_at=at, payload=orjson.dumps(payload))
 
 
 Decision = PairDecision | ManualDecision

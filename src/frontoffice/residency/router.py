@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 from frontoffice.cache import TtlLookup
 from frontoffice.collector.writer import GroupCommitWriter
+from frontoffice.residency.gate import ResidencyGate
 from frontoffice.residency.locations import WorkspaceLocations, parse_storage_locations
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
@@ -94,6 +95,12 @@ class RoutedWriters:
             for writer in self._writers.values():
                 writer.stop()
             self._writers.clear()
+
+
+def residency_gate(store: SqlStore, settings: Settings) -> ResidencyGate:
+    """The collector's residency check, reading workspace locations from the registry ``store``."""
+    return ResidencyGate(WorkspaceLocations(store, settings.data_location).get,
+                         settings.key_cache_seconds)
 
 
 def located(store: SqlStore, settings: Settings, *, server: bool = False) -> StoreRouter:

@@ -12,7 +12,7 @@ import orjson
 
 from frontoffice.commerce.records import customer_keys
 from frontoffice.commerce.service import traits_for
-from frontoffice.domain.events import iso, now
+from frontoffice.domain.events import EventRecord, iso, now
 from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
@@ -204,8 +204,8 @@ def split(store: SqlStore, hub: IdentityHub, workspace_id: str, person_id: str,
     rest = [r for r in members if r not in off]
     if not rest:
         raise InvalidInput("Splitting off every record would leave nothing; name fewer records.")
-    _decide(store, hub, workspace_id, ManualDecision(SPLIT, tuple(sorted(off)), tuple(rest),
-                                                     reason or "split by a person", iso(now())))
+    record_decision(store, hub, workspace_id, ManualDecision(
+        SPLIT, tuple(sorted(off)), tuple(rest), reason or "split by a person", iso(now())).record())
     return sorted(set(sql.persons_of(workspace_id, [*off, rest[0]]).values()))
 
 
@@ -218,15 +218,15 @@ def merge(store: SqlStore, hub: IdentityHub, workspace_id: str, person_id: str, 
         return a
     first_a = sql.person_records(workspace_id, a)[0].record_id
     first_b = sql.person_records(workspace_id, b)[0].record_id
-    _decide(store, hub, workspace_id, ManualDecision(MERGE, (first_a,), (first_b,),
-                                                     reason or "merged by a person", iso(now())))
+    record_decision(store, hub, workspace_id, ManualDecision(
+        MERGE, (first_a,), (first_b,), reason or "merged by a person", iso(now())).record())
     return require_person(store, workspace_id, a)
 
 
-def _decide(store: SqlStore, hub: IdentityHub, workspace_id: str, decision: ManualDecision) -> None:
-    """A person's decision is an event of the log (every rebuild applies it again at its place),
-    then projected at once."""
-    store.append([AppendBatch(workspace_id, identity_source(workspace_id), [decision.record()],
+def record_decision(store: SqlStore, hub: IdentityHub, workspace_id: str, decision: EventRecord) -> None:
+    """A person's decision (split, merge, a reviewer's accept or reject) is an event of the log,
+    so every rebuild applies it again at its place; then it is projected at once."""
+    store.append([AppendBatch(workspace_id, identity_source(workspace_id), [decision],
                               origin="identity")])
     with contextlib.suppress(ProjectionConflict):  # then the worker applies it on its next round
         hub.catch_up(workspace_id)

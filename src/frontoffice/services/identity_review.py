@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from frontoffice.domain.events import iso, now
 from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
-from frontoffice.identity.review import ACCEPT, REJECT, PairDecision, identity_source
-from frontoffice.services.identity import IdentityHub
+from frontoffice.identity.review import ACCEPT, REJECT, PairDecision
+from frontoffice.services.identity import IdentityHub, record_decision
 from frontoffice.storage.identity_review_sql import ACCEPTED, PENDING, REJECTED, STATUSES, ReviewSql
-from frontoffice.storage.identity_sql import IdentitySql, ProjectionConflict
-from frontoffice.storage.port import AppendBatch
+from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 
 MAX_PAGE = 500
@@ -62,10 +60,7 @@ def decide(store: SqlStore, hub: IdentityHub, workspace_id: str, review_id: int,
                   f"{item.explanation}")
     decision = PairDecision(ACCEPT if accept else REJECT, item.record_a, item.record_b, "review", detail,
                             item.match_weight, item.match_probability, review_id, by)
-    store.append([AppendBatch(workspace_id, identity_source(workspace_id), [decision.record(iso(now()))],
-                              origin="identity")])
-    with contextlib.suppress(ProjectionConflict):  # then the worker applies it on its next round
-        hub.catch_up(workspace_id)
+    record_decision(store, hub, workspace_id, decision.record(iso(now())))
     return review_items(store, workspace_id, None, review_id - 1, 1)[0]
 
 
