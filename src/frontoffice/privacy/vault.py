@@ -51,6 +51,63 @@ def _in(cur: Cursor, sql: Callable[[str], str], head: str, ws: str,
     return rows
 
 
+class KeyTable(Protocol):
+    """Where subject keys are stored: ``privacy_subject_keys``, reached through the caller's
+    cursor. ``store`` and ``delete`` run inside a write transaction that holds the log lock."""
+
+    def stored(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+               hashes: Collection[str]) -> dict[str, bytes]:
+        """The wrapped key stored for each subject hash that has one."""
+        ...
+
+    def store(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+              wrapped: dict[str, bytes]) -> set[str]:
+        """Insert the keys of subjects that have none yet; the hashes whose key was stored."""
+        ...
+
+    def delete(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+               hashes: Collection[str]) -> int:
+        """Delete the subjects' keys; how many were deleted."""
+        ...
+
+
+class IndexedKeys:
+    """Keys in a table keyed by ``(workspace_id, subject_hash)`` (PostgreSQL): the database's
+    own index finds them and its unique key settles concurrent inserts."""
+
+    _KEYS = ("SELECT subject_hash, wrapped_key FROM privacy_subject_keys "
+             "WHERE workspace_id = ? AND subject_hash IN")
+
+    def stored(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+               hashes: Collection[str]) -> dict[str, bytes]:
+        return {r[0]: bytes(r[1]) for r in _in(cur, sql, self._KEYS, ws, hashes)} if hashes else {}
+
+    def store(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+              wrapped: dict[str, bytes]) -> set[str]:
+        now = iso(datetime.now(UTC))
+        ordered, stored = sorted(wrapped), set()
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start:start + CHUNK]
+            values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+            cur.execute(sql("INSERT INTO privacy_subject_keys (workspace_id, subject_hash, "
+                            f"wrapped_key, created_at) VALUES {values} "
+                            "ON CONFLICT (workspace_id, subject_hash) DO NOTHING RETURNING subject_hash"),
+                        [v for h in chunk for v in (ws, h, wrapped[h], now)])
+            stored |= {str(r[0]) for r in cur.fetchall()}
+        return stored
+
+    def delete(self, cur: Cursor, sql: Callable[[str], str], ws: str,
+               hashes: Collection[str]) -> int:
+        deleted = 0
+        ordered = sorted(hashes)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start:start + CHUNK]
+            cur.execute(sql("DELETE FROM privacy_subject_keys WHERE workspace_id = ? AND "
+                            f"subject_hash IN ({', '.join('?' * len(chunk))})"), (ws, *chunk))
+            deleted += max(int(getattr(cur, "rowcount", 0)), 0)
+        return deleted
+
+
 class _KnownKeys:
     """Wrapped keys this process read or stored, per workspace, valid while the workspace's key
     epoch stays the one they were seen at (keys are never changed, only inserted or shredded)."""
@@ -78,8 +135,9 @@ class Vault:
     always be given the variable) in ``~/.frontoffice/`` so every process of one user agrees.
     """
 
-    def __init__(self, key_file: Path | None) -> None:
+    def __init__(self, key_file: Path | None, keys: KeyTable | None = None) -> None:
         self._key_file = key_file
+        self._keys: KeyTable = keys or IndexedKeys()
         self._explicit: str | None = None
         self._keyring: Keyring | None = None
         self._lock = threading.Lock()
@@ -115,33 +173,22 @@ class Vault:
         return self.keyring.hash(ws, value)
 
     # -- subject keys --------------------------------------------------------------------
-    _KEYS = ("SELECT subject_hash, wrapped_key FROM privacy_subject_keys "
-             "WHERE workspace_id = ? AND subject_hash IN")
-
     def stored_keys(self, cur: Cursor, sql: Callable[[str], str], ws: str,
                     hashes: Collection[str]) -> dict[str, bytes]:
         """The wrapped key stored for each subject hash that has one."""
-        return {r[0]: bytes(r[1]) for r in _in(cur, sql, self._KEYS, ws, hashes)} if hashes else {}
+        return self._keys.stored(cur, sql, ws, hashes) if hashes else {}
 
     def store_keys(self, cur: Cursor, sql: Callable[[str], str], ws: str,
                    wrapped: dict[str, bytes]) -> set[str]:
-        """Insert keys made by this process (``ON CONFLICT DO NOTHING``); the hashes stored."""
-        now = iso(datetime.now(UTC))
-        ordered, stored = sorted(wrapped), set()
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start:start + CHUNK]
-            values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
-            cur.execute(sql("INSERT INTO privacy_subject_keys (workspace_id, subject_hash, "
-                            f"wrapped_key, created_at) VALUES {values} "
-                            "ON CONFLICT (workspace_id, subject_hash) DO NOTHING RETURNING subject_hash"),
-                        [v for h in chunk for v in (ws, h, wrapped[h], now)])
-            stored |= {str(r[0]) for r in cur.fetchall()}
-        return stored
+        """Insert keys made by this process, unless their subject has one already (inside the
+        write transaction); the hashes stored."""
+        return self._keys.store(cur, sql, ws, wrapped) if wrapped else set()
 
     def ciphers(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str],
                 *, create: bool) -> dict[str, AESGCM]:
         """The cipher of each subject hash that has a key; with ``create``, missing keys are
-        made (``ON CONFLICT DO NOTHING`` then read back: concurrent writers agree on one)."""
+        made (stored unless another writer stored one first, then read back: concurrent writers
+        agree on one)."""
         found = self.stored_keys(cur, sql, ws, hashes)
         ring = self.keyring
         ciphers = {h: ring.unwrap(ws, h, wrapped) for h, wrapped in found.items()}
@@ -190,13 +237,7 @@ class Vault:
     def shred(self, cur: Cursor, sql: Callable[[str], str], ws: str, hashes: Collection[str]) -> int:
         """Delete the subjects' keys: every row sealed under them becomes unreadable. Raises the
         workspace's key epoch, so no appender trusts a key it read before."""
-        deleted = 0
-        ordered = sorted(hashes)
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start:start + CHUNK]
-            cur.execute(sql("DELETE FROM privacy_subject_keys WHERE workspace_id = ? AND "
-                            f"subject_hash IN ({', '.join('?' * len(chunk))})"), (ws, *chunk))
-            deleted += max(int(getattr(cur, "rowcount", 0)), 0)
+        deleted = self._keys.delete(cur, sql, ws, hashes) if hashes else 0
         cur.execute(sql("INSERT INTO privacy_key_epochs (workspace_id, epoch) VALUES (?, 1) "
                         "ON CONFLICT (workspace_id) DO UPDATE SET epoch = privacy_key_epochs.epoch + 1"),
                     (ws,))

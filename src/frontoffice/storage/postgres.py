@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 
+from frontoffice.privacy.vault import IndexedKeys, KeyTable
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
 
 # Held from the start of a transaction that appends to the log until its commit: appends to the log commit in
@@ -26,6 +27,7 @@ class PostgresDialect:
         # No data dir on the server side: deployments set FRONTOFFICE_MASTER_KEY; without it
         # every process of the user shares ~/.frontoffice/master.key (frontoffice.privacy.vault).
         self.key_file: Path | None = None
+        self.subject_keys: KeyTable = IndexedKeys()
 
     def connect(self) -> psycopg.Connection[Any]:
         conn = psycopg.connect(self.url, autocommit=True)

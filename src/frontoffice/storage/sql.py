@@ -19,7 +19,7 @@ from frontoffice.domain.events import EventRecord, iso
 from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Workspace
 from frontoffice.errors import AlreadyExists, NotFound, SchemaOutOfDate
 from frontoffice.privacy.rows import Draft, admit, open_records, seal_ahead, seal_rows, settle
-from frontoffice.privacy.vault import Vault
+from frontoffice.privacy.vault import KeyTable, Vault
 from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry, StoredEvent
 
 _EVENT_COLS = (
@@ -53,6 +53,7 @@ class Dialect(Protocol):
     name: str
     integrity_errors: tuple[type[Exception], ...]
     key_file: Path | None  # where the master key is generated when none is configured
+    subject_keys: KeyTable
 
     def connect(self) -> Any: ...
     def sql(self, statement: str) -> str: ...
@@ -95,7 +96,7 @@ class SqlStore:
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
         self.dialect = dialect.name
-        self.vault = Vault(dialect.key_file)
+        self.vault = Vault(dialect.key_file, dialect.subject_keys)
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from frontoffice.privacy.keys import KEY_FILE_NAME
+from frontoffice.privacy.vault import KeyTable
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
 from frontoffice.storage.sqlite_dedupe import DedupeIndex
+from frontoffice.storage.sqlite_keys import AppendedKeys
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 64 * 1024
@@ -37,6 +39,9 @@ class SqliteDialect:
         self.background_checkpoints = background_checkpoints
         self._checkpointer: _Checkpointer | None = None
         self.dedupe = DedupeIndex()
+        keys = AppendedKeys()
+        self.subject_keys: KeyTable = keys
+        self._indexes = (self.dedupe, keys.index)
         self._deferred = False
         self._dir_synced = False
 
@@ -106,15 +111,19 @@ class SqliteDialect:
     def write(self, conn: sqlite3.Connection) -> Iterator[Cursor]:
         cur = conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
-        mark = self.dedupe.mark()
+        marks = [index.mark() for index in self._indexes]
         try:
             yield cur
             conn.commit()
         except BaseException:
+            # Rewound before the lock is released: no other writer can commit rows the
+            # indexes would then skip.
+            for index, mark in zip(self._indexes, marks, strict=True):
+                index.rewind(mark)
             conn.rollback()
-            self.dedupe.rewind(mark)
             raise
-        self.dedupe.ended()
+        for index in self._indexes:
+            index.ended()
 
     def read(self, conn: sqlite3.Connection) -> Cursor:
         return conn.cursor()

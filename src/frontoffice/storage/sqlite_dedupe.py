@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from frontoffice.storage.sql import Cursor
+from frontoffice.privacy.vault import Cursor  # execute and fetchall are all it needs
 
 RECENT_MAX = 65_536  # keys kept in the dict before they move into a sorted run
 CATCH_UP_ROWS = 50_000  # log rows read per statement while following the log
@@ -42,7 +42,15 @@ def dedupe_key(source_id: str, message_id: str) -> int:
 
 
 class DedupeIndex:
-    def __init__(self) -> None:
+    """An in-memory index of a pair of text columns of a table that only grows by its integer
+    primary key (``id_col``): the log's ``(source_id, message_id)`` by ``seq``, and the subject
+    keys' ``(workspace_id, subject_hash)`` (``storage/sqlite_keys.py``)."""
+
+    def __init__(self, table: str = "events", id_col: str = "seq", first: str = "source_id",
+                 second: str = "message_id") -> None:
+        self._follow = (f"SELECT {id_col}, {first}, {second} FROM {table} WHERE {id_col} > ? "
+                        f"ORDER BY {id_col} LIMIT ?")
+        self._at = f"SELECT {id_col}, {first}, {second} FROM {table} WHERE {id_col} IN "
         self._lock = threading.Lock()
         self._high = 0  # every committed event with seq <= _high is indexed
         self._recent: dict[int, int] = {}
@@ -82,7 +90,7 @@ class DedupeIndex:
                 self._catch_up(cur)
                 self._synced = True
             keys = [dedupe_key(row[1], row[2]) for row in rows]
-            held = set(_pairs_at(cur, self._candidates(keys)).values())
+            held = set(self._pairs_at(cur, self._candidates(keys)).values())
         seen: set[tuple[str, str]] = set()
         fresh: list[Sequence[Any]] = []
         fresh_keys: list[int] = []
@@ -112,10 +120,24 @@ class DedupeIndex:
         with self._lock:
             self._catch_up(cur)
             seqs = self._candidates([dedupe_key(source_id, message_id)])
-        for seq, pair in _pairs_at(cur, seqs).items():
+        for seq, pair in self._pairs_at(cur, seqs).items():
             if pair == (source_id, message_id):
                 return seq
         return None
+
+    @staticmethod
+    def keys(pairs: Sequence[tuple[str, str]]) -> list[int]:
+        """The index keys of ``pairs`` (for ``inserted``)."""
+        return [dedupe_key(a, b) for a, b in pairs]
+
+    def candidates(self, cur: Cursor, pairs: Sequence[tuple[str, str]]) -> list[int]:
+        """Ids of the rows that may hold one of ``pairs`` (a superset: confirm against the rows).
+        Follows the table first, inside a write transaction or outside one."""
+        if not pairs:
+            return []
+        with self._lock:
+            self._catch_up(cur)
+            return self._candidates([dedupe_key(a, b) for a, b in pairs])
 
     @property
     def nbytes(self) -> int:
@@ -129,8 +151,7 @@ class DedupeIndex:
     # -- internals -------------------------------------------------------------------------
     def _catch_up(self, cur: Cursor) -> None:
         while True:
-            cur.execute("SELECT seq, source_id, message_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-                        (self._high, CATCH_UP_ROWS))
+            cur.execute(self._follow, (self._high, CATCH_UP_ROWS))
             rows = cur.fetchall()
             for seq, source_id, message_id in rows:
                 self._add(dedupe_key(source_id, message_id), int(seq))
@@ -177,13 +198,12 @@ class DedupeIndex:
         return seqs
 
 
-def _pairs_at(cur: Cursor, seqs: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """``(source_id, message_id)`` of the log rows at ``seqs`` (missing seqs are left out)."""
-    found: dict[int, tuple[str, str]] = {}
-    unique = sorted(set(seqs))
-    for start in range(0, len(unique), _CONFIRM_CHUNK):
-        chunk = unique[start:start + _CONFIRM_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        cur.execute(f"SELECT seq, source_id, message_id FROM events WHERE seq IN ({marks})", chunk)
-        found.update({int(seq): (src, mid) for seq, src, mid in cur.fetchall()})
-    return found
+    def _pairs_at(self, cur: Cursor, seqs: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """The pair of the rows at ``seqs`` (missing rows are left out)."""
+        found: dict[int, tuple[str, str]] = {}
+        unique = sorted(set(seqs))
+        for start in range(0, len(unique), _CONFIRM_CHUNK):
+            chunk = unique[start:start + _CONFIRM_CHUNK]
+            cur.execute(f"{self._at} ({', '.join('?' * len(chunk))})", chunk)
+            found.update({int(seq): (a, b) for seq, a, b in cur.fetchall()})
+        return found
