@@ -17,6 +17,7 @@ from frontoffice.storage import open_store, sqlite_dedupe
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_storage import record
+from tests.support.schema import store_before
 
 
 @pytest.fixture
@@ -171,13 +172,7 @@ def test_upgrade_keeps_every_event_and_seq_of_a_log_with_the_unique_index(tmp_pa
     """A file made before 0011 (UNIQUE (source_id, message_id) in the table) keeps its rows and
     seqs, loses the constraint, and dedupes the old events through the new index."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    old = open_store(url)
-    old._applied()  # creates schema_migrations
-    for name, script in old._migrations():
-        if name >= "0011":
-            break
-        old._dialect.executescript(old._conn(), script)
-        old._exec("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, "2026-01-01"))
+    old = store_before(url, "0011")
     ws = tenancy.create_workspace(old, "acme", "EU")
     src, _ = tenancy.create_source(old, ws.id, "web", "web")
     old._exec("INSERT INTO events (workspace_id, source_id, message_id, family, type, timestamp, "

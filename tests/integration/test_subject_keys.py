@@ -17,6 +17,7 @@ from frontoffice.storage import open_store, sqlite_dedupe
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_storage import record
+from tests.support.schema import store_before
 
 Tenant = tuple[str, str]
 
@@ -160,13 +161,7 @@ def test_upgrade_keeps_the_keys_of_a_file_made_before_keys_were_appended(tmp_pat
     """A file made before 0012 (keys in a table keyed by subject hash): its events still read
     back after the upgrade, and its subjects keep their key."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    old = open_store(url)
-    old._applied()  # creates schema_migrations
-    for name, script in old._migrations():
-        if name >= "0012":
-            break
-        old._dialect.executescript(old._conn(), script)
-        old._exec("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, "2026-01-01"))
+    old = store_before(url, "0012")
     ws = tenancy.create_workspace(old, "acme", "EU")
     src, _ = tenancy.create_source(old, ws.id, "web", "web")
     tenant = (ws.id, src.id)
