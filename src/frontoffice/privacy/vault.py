@@ -80,7 +80,7 @@ class IndexedKeys:
 
     def stored(self, cur: Cursor, sql: Callable[[str], str], ws: str,
                hashes: Collection[str]) -> dict[str, bytes]:
-        return {r[0]: bytes(r[1]) for r in _in(cur, sql, self._KEYS, ws, hashes)} if hashes else {}
+        return {r[0]: bytes(r[1]) for r in _in(cur, sql, self._KEYS, ws, hashes)}
 
     def store(self, cur: Cursor, sql: Callable[[str], str], ws: str,
               wrapped: dict[str, bytes]) -> set[str]:
@@ -135,9 +135,9 @@ class Vault:
     always be given the variable) in ``~/.frontoffice/`` so every process of one user agrees.
     """
 
-    def __init__(self, key_file: Path | None, keys: KeyTable | None = None) -> None:
+    def __init__(self, key_file: Path | None, keys: KeyTable) -> None:
         self._key_file = key_file
-        self._keys: KeyTable = keys or IndexedKeys()
+        self._keys = keys
         self._explicit: str | None = None
         self._keyring: Keyring | None = None
         self._lock = threading.Lock()

@@ -137,7 +137,7 @@ class DedupeIndex:
             return []
         with self._lock:
             self._catch_up(cur)
-            return self._candidates([dedupe_key(a, b) for a, b in pairs])
+            return self._candidates(self.keys(pairs))
 
     @property
     def nbytes(self) -> int:
