@@ -215,3 +215,18 @@ def test_records_no_training_rule_pairs_fail_as_a_value_error_the_worker_survive
                                f"{10000 + i * 7}", f"City{i}")) for i in range(12)]
     with pytest.raises(ValueError, match="resulted in no record pairs"):
         train(lonely)
+
+
+def test_em_that_drives_a_levels_m_to_zero_trains_with_the_floor_and_leaves_splink_as_it_was() -> None:
+    """On this brand every match that a training block finds shares its address, so EM shrinks the
+    m of "postcode different" each iteration until it underflows; Splink 5 refuses the 0."""
+    from splink.internals import expectation_maximisation as em
+
+    from frontoffice.identity.probabilistic._splink import M_FLOOR
+
+    step = em.populate_m_u_from_lookup
+    trained = train(demo_records(generate(seed=7, people=300)))
+    m = [level["m_probability"] for comparison in trained.settings["comparisons"]
+         for level in comparison["comparison_levels"] if isinstance(level.get("m_probability"), float)]
+    assert m and min(m) >= M_FLOOR
+    assert em.populate_m_u_from_lookup is step

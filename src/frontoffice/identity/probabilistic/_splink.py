@@ -8,6 +8,7 @@ opens its own in-memory DuckDB connection and closes it, so nothing is shared be
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,12 @@ Columns = dict[str, list[Any]]
 """A table as column name → values."""
 
 _SPLINK_LOGGERS = ("splink",)
+M_FLOOR = 1e-4
+"""The least m an EM session may give a level: one match in 10,000. A level that no match of the
+training block shows (a different postcode, when every match the block finds lives at one address)
+is rare among matches, not impossible; with this floor it weighs strongly against a match (about
+-13 for a level most random pairs reach) instead of vetoing it."""
+_EM_LOCK = threading.Lock()
 _PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
 
 
@@ -40,6 +47,33 @@ def _quiet() -> Iterator[None]:
     finally:
         for name, level in saved:
             logging.getLogger(name).setLevel(level)
+
+
+@contextmanager
+def _m_floor() -> Iterator[None]:
+    """EM drives the m of a level the matches never show toward 0, and Splink 5 refuses the 0 it
+    reaches (every m must be at least 1e-300; Splink 4 clamped instead): the level's m shrinks each
+    iteration until it underflows, and training fails with a ValueError. While our sessions run,
+    Splink's maximisation step sees each m floored at :data:`M_FLOOR`. Splink is pinned; this
+    fails at once, rather than silently, if the step it wraps is renamed."""
+    from splink.internals import expectation_maximisation as em
+
+    original = em.populate_m_u_from_lookup
+
+    def floored(training_fixed_probabilities: set[str], comparison_level: Any, output_column_name: str,
+                m_u_records_lookup: dict[str, dict[int, Any]]) -> None:
+        for found in m_u_records_lookup.get(output_column_name, {}).values():
+            m = found.get("m_probability")
+            if isinstance(m, float | int) and m < M_FLOOR:
+                found["m_probability"] = M_FLOOR
+        original(training_fixed_probabilities, comparison_level, output_column_name, m_u_records_lookup)
+
+    with _EM_LOCK:  # one module attribute: sessions of two threads take turns
+        em.populate_m_u_from_lookup = floored
+        try:
+            yield
+        finally:
+            em.populate_m_u_from_lookup = original
 
 
 @contextmanager
@@ -79,9 +113,10 @@ def train(
         linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
         for rule in training_rules:
             try:
-                linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
-                )
+                with _m_floor():
+                    linker.training.estimate_parameters_using_expectation_maximisation(
+                        rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
+                    )
             except SplinkException as exc:  # e.g. no pair agrees on the rule yet: a ValueError to callers
                 raise ValueError(str(exc).splitlines()[0]) from exc
         trained: dict[str, Any] = linker.misc.save_model_to_json()
