@@ -172,3 +172,29 @@ def test_a_second_projector_on_the_same_workspace_backs_off_instead_of_writing_t
     built = (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id))
     Projector(store, b.workspace_id).rebuild()
     assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == built
+
+
+def _call_completed(mid: str, ts: str, call: str, order_id: str) -> dict[str, object]:
+    return {"type": "track", "event": "Call Completed", "messageId": mid, "timestamp": ts,
+            "anonymousId": call, "properties": {"order_id": order_id, "topic": "order_status"}}
+
+
+def test_a_call_that_quotes_an_order_joins_the_buyer_and_lookup_by_order_finds_them(store: SqlStore) -> None:
+    b = brand(store)
+    b.send("web",
+           identify("w1", "2026-01-01T10:00:00Z", user="cus_ann", anon="anon-1", firstName="Ann",
+                    lastName="Smith", email="ann.smith@posteo.de"),
+           {"type": "track", "event": "Order Completed", "messageId": "w2", "userId": "cus_ann",
+            "timestamp": "2026-01-01T10:05:00Z", "properties": {"order_id": "ORD-100200300", "total": 59.0}})
+    b.send("pos",  # the call centre: caller ID and the name the agent typed, then the call's topic
+           identify("c1", "2026-01-09T08:00:00Z", anon="call_1", name="Ann Smith", phone="+49 170 7654321"),
+           _call_completed("c2", "2026-01-09T08:06:00Z", "call_1", "ord-100200300"),
+           identify("c3", "2026-01-10T08:00:00Z", anon="call_2", name="Jonas Weber", phone="+49 170 1112223"),
+           _call_completed("c4", "2026-01-10T08:06:00Z", "call_2", "ORD-100200300"))
+    resolve(store, b.workspace_id)
+    ann = identity.find(store, b.workspace_id, "user_id:cus_ann")
+    assert identity.find(store, b.workspace_id, "phone:+491707654321") == ann
+    gift = identity.find(store, b.workspace_id, "phone:+491701112223")  # a recipient under another name
+    assert gift is not None and gift != ann
+    quoted = identity.lookup(store, b.workspace_id, "order_ref", "#ORD 100200300")
+    assert sorted(quoted) == sorted([ann, gift])

@@ -8,7 +8,9 @@ Two conventions of real feeds are recognised, each stated here once:
 
 - a ``userId`` equal to the record's ``loyaltyId`` trait is the loyalty card number an import
   mapped as the user id (store receipts), so it counts as a loyalty id, not a login;
-- an ``anonymousId`` that is a valid email address (inbound email) is also that email.
+- an ``anonymousId`` that is a valid email address (inbound email) is also that email;
+- ``properties.order_id`` (Segment's e-commerce spec; ``orderId`` too) names an order: the
+  checkout that placed it, and a call, chat or message that quotes it, share that order ref.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from frontoffice.identity.normalise import (
     normalise_loyalty_id,
     normalise_marketplace_buyer_id,
     normalise_national_id,
+    normalise_order_ref,
     normalise_phone,
     normalise_postcode,
     normalise_sha256,
@@ -53,7 +56,7 @@ _KIND = {
     Kind.ANONYMOUS_ID: IdKind.ANONYMOUS_ID, Kind.DEVICE_ID: IdKind.DEVICE_ID,
     Kind.LOYALTY_ID: IdKind.LOYALTY_ID, Kind.MARKETPLACE_BUYER_ID: IdKind.MARKETPLACE_BUYER,
     Kind.NATIONAL_ID: IdKind.NATIONAL_ID, Kind.EMAIL_SHA256: IdKind.EMAIL_SHA256,
-    Kind.PHONE_SHA256: IdKind.PHONE_SHA256,
+    Kind.PHONE_SHA256: IdKind.PHONE_SHA256, Kind.ORDER_REF: IdKind.ORDER_REF,
 }
 _PLAIN_TRAITS = ("firstName", "lastName", "name", "loyaltyId",
                  "username", "gender", "title", "company")
@@ -84,6 +87,8 @@ def normalise_identifier(kind: IdKind, raw: str, country: str | None = None) -> 
     if kind is IdKind.MARKETPLACE_BUYER:
         marketplace, _, buyer = raw.partition(":")
         return normalise_marketplace_buyer_id(marketplace, buyer)
+    if kind is IdKind.ORDER_REF:
+        return normalise_order_ref(raw)
     return normalise_sha256(Kind.EMAIL_SHA256 if kind is IdKind.EMAIL_SHA256 else Kind.PHONE_SHA256, raw)
 
 
@@ -175,6 +180,7 @@ def extract(event: StoredEvent) -> IdentityRecord:
     buyer = _text(traits.get("marketplaceBuyerId"))
     if marketplace and buyer:
         ids.add(IdKind.MARKETPLACE_BUYER, f"{marketplace}:{buyer}")
+    ids.add(IdKind.ORDER_REF, properties.get("order_id") or properties.get("orderId"))
 
     attributes = _attributes(traits, country, ids)
     observed = rec.timestamp

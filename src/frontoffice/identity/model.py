@@ -23,6 +23,7 @@ class IdKind(StrEnum):
     NATIONAL_ID = "national_id"
     EMAIL_SHA256 = "email_sha256"
     PHONE_SHA256 = "phone_sha256"
+    ORDER_REF = "order_ref"  # an order the event names (properties.order_id): its checkout, a call quoting it
 
 
 # Identifiers a person has exactly one of: two different values block an automatic merge.

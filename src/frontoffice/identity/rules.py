@@ -15,6 +15,7 @@ from frontoffice.identity.model import SINGLE_VALUED, Identifier, IdKind, MatchE
 KIND_RANK: dict[IdKind, int] = {kind: rank for rank, kind in enumerate((
     IdKind.USER_ID, IdKind.NATIONAL_ID, IdKind.LOYALTY_ID, IdKind.MARKETPLACE_BUYER, IdKind.EMAIL,
     IdKind.EMAIL_SHA256, IdKind.PHONE, IdKind.PHONE_SHA256, IdKind.DEVICE_ID, IdKind.ANONYMOUS_ID,
+    IdKind.ORDER_REF,
 ))}
 # Kinds whose distinct values say "a different person": counted to find generic values.
 OWNER_KINDS: frozenset[IdKind] = frozenset(
@@ -55,10 +56,11 @@ class GraphConfig:
     """Values never used to merge (known test accounts, the brand's own addresses)."""
     name_veto_kinds: frozenset[IdKind] = frozenset({
         IdKind.EMAIL, IdKind.PHONE, IdKind.DEVICE_ID, IdKind.ANONYMOUS_ID, IdKind.EMAIL_SHA256,
-        IdKind.PHONE_SHA256})
+        IdKind.PHONE_SHA256, IdKind.ORDER_REF})
     """Identifiers a household shares: a merge through one of them is blocked when both people
     have names and no two of them are alike (Maria and Joseph Rodriguez on a family email), or
-    both have birth dates and none is the same (Felix Schneider and his son Felix)."""
+    both have birth dates and none is the same (Felix Schneider and his son Felix). An order ref
+    too: a gift's recipient who calls about it quotes the buyer's order under their own name."""
     name_veto_below: float = 0.6
     """Names less alike than this (``name_similarity``, 0..1) count as different people's. Two
     unrelated given names still score about 0.5 (Patricia/Mary 0.54, Joe/James 0.54), so the bar

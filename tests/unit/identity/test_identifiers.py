@@ -21,6 +21,7 @@ from frontoffice.identity.normalise import (
     normalise_loyalty_id,
     normalise_marketplace_buyer_id,
     normalise_national_id,
+    normalise_order_ref,
     normalise_phone,
     normalise_sha256,
     normalise_user_id,
@@ -159,6 +160,10 @@ def test_unusable_phones_say_why(raw: str, country: str | None, reason: Reason) 
         (normalise_anonymous_id, "anon-8f1c", "anon-8f1c"),
         (normalise_device_id, "6D92078A-8246-4BA4-AE5B-76104861E7DC", "6d92078a-8246-4ba4-ae5b-76104861e7dc"),
         (normalise_loyalty_id, "ab 1234-5678", "AB12345678"),
+        (normalise_order_ref, " #ord-123456789 ", "ORD123456789"),
+        (normalise_order_ref, "ORD 123456789", "ORD123456789"),
+        (normalise_order_ref, "1001", "1001"),
+        (normalise_order_ref, "3F2504E0-4F89-11D3-9A0C-0305E82C3301", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
     ],
 )
 def test_opaque_ids_are_trimmed_and_uuids_canonical(normalise: object, raw: str, value: str) -> None:
@@ -177,6 +182,9 @@ def test_opaque_ids_are_trimmed_and_uuids_canonical(normalise: object, raw: str,
         (normalise_device_id, "00000000-0000-0000-0000-000000000000"),
         (normalise_loyalty_id, "0000-0000"),
         (normalise_loyalty_id, "unknown"),
+        (normalise_order_ref, "n/a"),
+        (normalise_order_ref, "#"),
+        (normalise_order_ref, "0000-0000"),
     ],
 )
 def test_placeholder_ids_are_generic(normalise: object, raw: str) -> None:

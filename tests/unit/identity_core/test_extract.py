@@ -64,3 +64,16 @@ def test_a_marketplace_buyer_id_is_namespaced_by_its_marketplace_and_an_email_se
     assert ident("marketplace_buyer:bazaar:B1") in rec.identifiers
     mail = record({"type": "track", "event": "Message Received", "anonymousId": "ivan@mail.ru"})
     assert ident("email:ivan@mail.ru") in mail.identifiers
+
+
+def test_an_order_quoted_by_a_call_or_message_is_the_same_order_ref_as_its_checkout() -> None:
+    checkout = record({"type": "track", "event": "Order Completed", "userId": "cus_1",
+                       "properties": {"order_id": "ORD-123456789", "total": 10}})
+    call = record({"type": "track", "event": "Call Completed", "anonymousId": "call_1",
+                   "properties": {"orderId": "#ord 123456789"}})
+    assert ident("order_ref:ORD123456789") in checkout.identifiers
+    assert ident("order_ref:ORD123456789") in call.identifiers
+    nothing = record({"type": "track", "event": "Call Completed", "anonymousId": "call_2",
+                      "properties": {"order_id": "unknown"}})
+    assert nothing.identifiers == (ident("anonymous_id:call_2"),)
+    assert [r.kind.value for r in nothing.rejected] == ["order_ref"]

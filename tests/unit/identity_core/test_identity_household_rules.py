@@ -56,3 +56,23 @@ def test_a_household_landline_of_one_family_name_is_not_made_generic_by_its_spel
               named("pos:3", 3, "Jurgen", "Muller", home))
     assert ident(home) not in g.generic
     assert g.person_of("pos:1") == g.person_of("pos:2") == g.person_of("pos:3")
+
+
+def test_a_call_quoting_an_order_joins_its_buyer_but_a_gift_recipient_under_another_name_does_not() -> None:
+    order = "order_ref:ORD123456789"
+    g = build(named("web:1", 1, "Anna", "Becker", "user_id:cus_1", "email:anna.becker@web.de"),
+              node("web:2", 2, "user_id:cus_1", order),  # the checkout
+              named("call:3", 3, "Anna", "Becker", "anonymous_id:call_3", "phone:+491701234567", order),
+              named("call:4", 4, "Jonas", "Weber", "anonymous_id:call_4", "phone:+491707654321", order))
+    assert g.person_of("web:1") == g.person_of("web:2") == g.person_of("call:3")
+    assert g.person_of("call:4") != g.person_of("web:1")
+    assert any("names differ" in c.evidence.detail and "order_ref" in c.evidence.detail
+               for c in g.changes if c.kind == "conflict")
+
+
+def test_an_order_quoted_from_many_mailboxes_is_generic_and_joins_nobody() -> None:
+    order = "order_ref:PO2026001"  # an office's purchase order: three colleagues write about it
+    g = build(*(node(f"mail:{i}", i, f"anonymous_id:m{i}", f"email:buyer{i}@firma.de", order)
+                for i in range(4)))
+    assert ident(order) in g.generic
+    assert len({g.person_of(f"mail:{i}") for i in range(4)}) == 4

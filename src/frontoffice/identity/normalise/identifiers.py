@@ -34,6 +34,7 @@ __all__ = [
     "normalise_loyalty_id",
     "normalise_marketplace_buyer_id",
     "normalise_national_id",
+    "normalise_order_ref",
     "normalise_phone",
     "normalise_sha256",
     "normalise_user_id",
@@ -179,6 +180,20 @@ def normalise_marketplace_buyer_id(
         return Invalid(kind, raw, Reason.NO_NAMESPACE, "a buyer id needs the marketplace it comes from")
     text = _opaque(kind, raw, generic)
     return text if isinstance(text, Invalid) else Normalised(kind, f"{namespace}:{text}")
+
+
+def normalise_order_ref(raw: str, generic: GenericRules = DEFAULT_GENERIC_RULES) -> Result:
+    """An order number as a customer quotes it: ``#1001``, ``ORD 1001`` and ``ord-1001`` are one order
+    (the ``#`` dropped, spaces and hyphens removed, upper case); UUIDs in their canonical form."""
+    text = _opaque(Kind.ORDER_REF, raw, generic)
+    if isinstance(text, Invalid):
+        return text
+    value = _uuid_or(text)
+    if value == text:
+        value = re.sub(r"[\s\-]", "", text.removeprefix("#")).upper()
+    if not value or is_generic_value(value, generic):
+        return Invalid(Kind.ORDER_REF, raw, Reason.GENERIC, f"{text!r} is a placeholder, not an order number")
+    return Normalised(Kind.ORDER_REF, value)
 
 
 def sha256_hex(value: str) -> str:

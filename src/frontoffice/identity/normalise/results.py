@@ -23,6 +23,7 @@ class Kind(StrEnum):
     LOYALTY_ID = "loyalty_id"
     MARKETPLACE_BUYER_ID = "marketplace_buyer_id"
     NATIONAL_ID = "national_id"
+    ORDER_REF = "order_ref"
     BIRTH_DATE = "birth_date"
     POSTCODE = "postcode"
 
