@@ -10,6 +10,7 @@ once all events are in time order, from the seed and the position, so it reveals
 from __future__ import annotations
 
 import random
+import zlib
 from operator import itemgetter
 from typing import Any
 
@@ -35,6 +36,22 @@ _REFERRERS = {
     "KR": "https://search.naver.com/", "CN": "https://www.baidu.com/", "RU": "https://yandex.ru/",
 }
 SHOP_URL = "https://shop.frontoffice.example"
+
+
+def social_account(person: Person) -> str | None:
+    """``network:handle`` of the person's social profile (one network each, fixed by the handle),
+    the anonymous id of its comments and of the messages it sends the brand."""
+    if person.social_handle is None:
+        return None
+    networks = _NETWORKS[person.country]
+    network = networks[zlib.crc32(person.social_handle.encode()) % len(networks)]
+    return f"{network}:{person.social_handle}"
+
+
+def marketplace_account(marketplace: str, buyer_id: str) -> str:
+    """The anonymous id of a marketplace buyer's calls and messages: ``marketplace:buyer id``, as
+    the buyer ids of two marketplaces may collide."""
+    return f"{marketplace}:{buyer_id}"
 
 
 def event(
@@ -171,10 +188,11 @@ class EventLog:
                 for ln in order.lines
             ],
         }
-        if order.channel == "marketplace":
+        if order.channel == "marketplace" and order.marketplace and order.buyer_id:
             props["marketplace"] = order.marketplace
             ctx = contexts.server(person, "marketplace")
-            self.emit(person, "track", placed.placed_ms, ctx, anonymous_id=order.buyer_id,
+            self.emit(person, "track", placed.placed_ms, ctx,
+                      anonymous_id=marketplace_account(order.marketplace, order.buyer_id),
                       event="Order Completed", properties=props)
             return
         anon = placed.anonymous_id or person.browser_ids[0]
@@ -233,11 +251,10 @@ class EventLog:
 
     def social(self, person: Person) -> None:
         """A social profile that follows the brand and comments on its posts."""
-        rng = self.rng
-        if person.social_handle is None:
+        rng, anon = self.rng, social_account(person)
+        if anon is None or person.social_handle is None:
             return
-        network = rng.choice(_NETWORKS[person.country])
-        anon = f"{network}:{person.social_handle}"
+        network = anon.partition(":")[0]
         ctx = contexts.server(person, "social")
         ms = self._day_moment(person)
         traits = {"username": person.social_handle, "name": person.pick_name(rng, latin_share=0.5)[1]}

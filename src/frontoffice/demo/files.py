@@ -29,7 +29,8 @@ Files and their fields:
 - ``returns.ndjson``: return_id, order_id, line_no, sku, size, qty, reason, method (mail,
   boris), requested_at, received_at, location_id, refund_amount, currency.
 - ``messages.ndjson``: message_id, channel (email, chat, social, marketplace), language,
-  sent_at, sender, sender_name, subject, body, order_id.
+  sent_at, sender (an email address, a chat id, the social profile's ``network:handle`` or
+  the marketplace's ``marketplace:buyer id``), sender_name, subject, body, order_id.
 - ``ground_truth.csv``: record_id, kind, person_id — the true person behind every record
   above. For evaluation only; person ids appear in no other file.
 - ``summary.json``: counts per country and file, return rate, cross-script people and more.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from frontoffice.demo import message_templates as western
 from frontoffice.demo import message_templates_cjk as cjk
+from frontoffice.demo.channels import marketplace_account, social_account
 from frontoffice.demo.orders import OrderLine, PlacedOrder
 from frontoffice.demo.people import Person
 from frontoffice.demo.places import country
@@ -71,9 +72,11 @@ def _compose(
     """Pick the channel and write the envelope: (channel, sender, sender_name, subject, body)."""
     order, person = placed.order, placed.person
     r = rng.random()
-    if order.channel == "marketplace" and order.buyer_id and r < 0.8:
-        return "marketplace", order.buyer_id, order.customer_name, None, body
-    if r < 0.55 or (r >= 0.8 and person.social_handle is None):
+    social = social_account(person)
+    if order.channel == "marketplace" and order.marketplace and order.buyer_id and r < 0.8:
+        sender = marketplace_account(order.marketplace, order.buyer_id)
+        return "marketplace", sender, order.customer_name, None, body
+    if r < 0.55 or (r >= 0.8 and social is None):
         sender = order.email if order.user_id and order.email else rng.choice(person.emails)
         subject = rng.choice(SUBJECTS[language][intent]).format(order_id=order.order_id)
         if rng.random() < 0.3:
@@ -83,7 +86,7 @@ def _compose(
     if r < 0.8:
         typed = person.pick_name(rng, latin_share=0.3)[1] if rng.random() < 0.7 else None
         return "chat", mint.hex("chat_", 10), typed, None, body
-    return "social", f"@{person.social_handle}", person.pick_name(rng, latin_share=0.5)[1], None, body
+    return "social", str(social), person.pick_name(rng, latin_share=0.5)[1], None, body
 
 
 def build_messages(
