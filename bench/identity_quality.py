@@ -39,6 +39,7 @@ from frontoffice.identity.normalise import (  # noqa: E402
     normalise_email,
     normalise_loyalty_id,
     normalise_marketplace_buyer_id,
+    normalise_order_ref,
     normalise_phone,
     normalise_postcode,
     normalise_user_id,
@@ -192,10 +193,11 @@ def demo_identifiers(brand: DemoBrand) -> dict[str, tuple[Identifier, ...]]:
             (IdKind.EMAIL, normalise_email(row["email"])),
             (IdKind.PHONE, normalise_phone(row["phone"], row["country"] or None)),
         )
-    for alias in brand.marketplace_aliases:
+    for alias in brand.marketplace_aliases:  # as the loader sends them: anonymousId marketplace:buyer
         out[alias.record_id] = _ids(
             (IdKind.MARKETPLACE_BUYER,
              normalise_marketplace_buyer_id(alias.marketplace, alias.buyer_id or "")),
+            (IdKind.ANONYMOUS_ID, normalise_anonymous_id(f"{alias.marketplace}:{alias.buyer_id}")),
             (IdKind.EMAIL, normalise_email(alias.email or "")),
             (IdKind.PHONE, normalise_phone(alias.ship_to_phone or "", alias.country or None)),
         )
@@ -203,9 +205,10 @@ def demo_identifiers(brand: DemoBrand) -> dict[str, tuple[Identifier, ...]]:
 
 
 def demo_bridges(brand: DemoBrand) -> dict[str, tuple[Identifier, ...]]:
-    """Identifiers of the other events of the log (page views, tracks, aliases), which the projector
-    also feeds to the identity graph: they join an anonymous id to a login, a device or an email
-    (a guest checkout). They carry no person attributes, so they are not scored themselves."""
+    """Identifiers of the other events of the log (page views, tracks, aliases, the support
+    messages as the loader sends them), which the projector also feeds to the identity graph: they
+    join an anonymous id to a login, a device or an email (a guest checkout), and a call or message
+    to the order it quotes. They carry no person attributes, so they are not scored themselves."""
     out: dict[str, tuple[Identifier, ...]] = {}
     for e in brand.events:
         if e["type"] == "identify":
@@ -217,9 +220,18 @@ def demo_bridges(brand: DemoBrand) -> dict[str, tuple[Identifier, ...]]:
             (IdKind.ANONYMOUS_ID, normalise_anonymous_id(e.get("previousId") or "")),
             (IdKind.EMAIL, normalise_email((context.get("traits") or {}).get("email") or "")),
             (IdKind.DEVICE_ID, normalise_device_id((context.get("device") or {}).get("id") or "")),
+            (IdKind.ORDER_REF, normalise_order_ref((e.get("properties") or {}).get("order_id") or "")),
         )
         if len(found) > 1:  # a single identifier joins nothing
             out[e["messageId"]] = found
+    for m in brand.messages:
+        found = _ids(
+            (IdKind.ANONYMOUS_ID, normalise_anonymous_id(m.sender)),
+            (IdKind.EMAIL, normalise_email(m.sender) if "@" in m.sender else None),
+            (IdKind.ORDER_REF, normalise_order_ref(m.order_id or "")),
+        )
+        if len(found) > 1:
+            out[m.message_id] = found
     return out
 
 
@@ -228,6 +240,7 @@ def demo_times(brand: DemoBrand) -> dict[str, str]:
     times = {e["messageId"]: e["timestamp"] for e in brand.events}
     times.update((row["receipt_id"], row["purchased_at"]) for row in brand.pos_rows)
     times.update((a.record_id, a.first_seen) for a in brand.marketplace_aliases)
+    times.update((m.message_id, m.sent_at) for m in brand.messages)
     return times
 
 
