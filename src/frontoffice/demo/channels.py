@@ -49,8 +49,9 @@ def social_account(person: Person) -> str | None:
 
 
 def marketplace_account(marketplace: str, buyer_id: str) -> str:
-    """The anonymous id of a marketplace buyer's calls and messages: ``marketplace:buyer id``, as
-    the buyer ids of two marketplaces may collide."""
+    """The anonymous id of a marketplace buyer's checkouts and messages, as of the buyer's own
+    record (:mod:`frontoffice.demo.loader`): ``marketplace:buyer id``, as two marketplaces' buyer
+    ids may collide."""
     return f"{marketplace}:{buyer_id}"
 
 

@@ -4,7 +4,7 @@ Pure: the caller passes the stored event. Every identifier goes through
 :mod:`frontoffice.identity.normalise`; a value that fails is kept as a :class:`RejectedIdentifier`
 with its reason (and as a raw trait) and is never used to merge.
 
-Two conventions of real feeds are recognised, each stated here once:
+Three conventions of real feeds are recognised, each stated here once:
 
 - a ``userId`` equal to the record's ``loyaltyId`` trait is the loyalty card number an import
   mapped as the user id (store receipts), so it counts as a loyalty id, not a login;
