@@ -164,6 +164,7 @@ def test_unusable_phones_say_why(raw: str, country: str | None, reason: Reason) 
         (normalise_order_ref, "ORD 123456789", "ORD123456789"),
         (normalise_order_ref, "1001", "1001"),
         (normalise_order_ref, "3F2504E0-4F89-11D3-9A0C-0305E82C3301", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+        (normalise_order_ref, "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
     ],
 )
 def test_opaque_ids_are_trimmed_and_uuids_canonical(normalise: object, raw: str, value: str) -> None:

@@ -124,11 +124,21 @@ def _opaque(kind: Kind, raw: str, generic: GenericRules) -> str | Invalid:
     return text
 
 
-def _uuid_or(text: str) -> str:
+def _uuid(text: str) -> str | None:
+    """The canonical form of a UUID, or None when ``text`` is not one."""
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        return text
+        return None
+
+
+def _uuid_or(text: str) -> str:
+    return _uuid(text) or text
+
+
+def _printed(text: str) -> str:
+    """A number as printed or typed: spaces and hyphens removed, upper case."""
+    return re.sub(r"[\s\-]", "", text).upper()
 
 
 def normalise_user_id(raw: str, generic: GenericRules = DEFAULT_GENERIC_RULES) -> Result:
@@ -164,7 +174,7 @@ def normalise_loyalty_id(raw: str, generic: GenericRules = DEFAULT_GENERIC_RULES
     text = _opaque(Kind.LOYALTY_ID, raw, generic)
     if isinstance(text, Invalid):
         return text
-    compact = re.sub(r"[\s\-]", "", text).upper()
+    compact = _printed(text)
     if is_generic_value(compact, generic):
         return Invalid(Kind.LOYALTY_ID, raw, Reason.GENERIC, f"{text!r} is a placeholder, not an id")
     return Normalised(Kind.LOYALTY_ID, compact)
@@ -188,9 +198,7 @@ def normalise_order_ref(raw: str, generic: GenericRules = DEFAULT_GENERIC_RULES)
     text = _opaque(Kind.ORDER_REF, raw, generic)
     if isinstance(text, Invalid):
         return text
-    value = _uuid_or(text)
-    if value == text:
-        value = re.sub(r"[\s\-]", "", text.removeprefix("#")).upper()
+    value = _uuid(text) or _printed(text.removeprefix("#"))
     if not value or is_generic_value(value, generic):
         return Invalid(Kind.ORDER_REF, raw, Reason.GENERIC, f"{text!r} is a placeholder, not an order number")
     return Normalised(Kind.ORDER_REF, value)
