@@ -253,12 +253,12 @@ class EventLog:
     def social(self, person: Person) -> None:
         """A social profile that follows the brand and comments on its posts."""
         rng, anon = self.rng, social_account(person)
-        if anon is None or person.social_handle is None:
+        if anon is None:
             return
-        network = anon.partition(":")[0]
+        network, _, handle = anon.partition(":")
         ctx = contexts.server(person, "social")
         ms = self._day_moment(person)
-        traits = {"username": person.social_handle, "name": person.pick_name(rng, latin_share=0.5)[1]}
+        traits = {"username": handle, "name": person.pick_name(rng, latin_share=0.5)[1]}
         self.emit(person, "identify", ms, ctx, anonymous_id=anon, traits=traits)
         for _ in range(rng.randint(1, 3)):
             ms += rng.randint(600, 3 * 24 * 3600) * 1000
