@@ -7,12 +7,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
+from frontoffice.cli.serve import wait_until_serving
+from frontoffice.errors import FrontofficeError
 from frontoffice.services import tenancy
 from frontoffice.storage import open_store
 
@@ -69,16 +68,10 @@ class ServerProcess:
             [sys.executable, "-m", "frontoffice", "serve", "--port", str(self.port), *self.serve_args],
             env=env, stdout=log, stderr=log,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}; see {log.name}")
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("server did not become healthy in time")
+        try:
+            wait_until_serving(self.proc, self.url, timeout)
+        except FrontofficeError as exc:
+            raise RuntimeError(f"{exc} (log: {log.name})") from exc
 
     def kill9(self) -> None:
         if self.proc is not None:

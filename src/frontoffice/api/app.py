@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -51,7 +52,9 @@ def create_app(container: Container) -> FastAPI:
 
     @app.get("/healthz", tags=["ops"])
     def health() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__, "database": container.store.dialect,
+        # the pid tells a starter which process holds the port (not another server's)
+        return {"status": "ok", "version": __version__, "pid": os.getpid(),
+                "database": container.store.dialect,
                 "queued_events": container.writer.queued_events,
                 "commits": container.writer.commits}
 

@@ -7,19 +7,18 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import click
-import httpx
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from frontoffice.bootstrap import open_configured_store
 from frontoffice.cli.context import console, friendly_errors, settings_from
+from frontoffice.cli.serve import wait_until_serving
 from frontoffice.demo import generate, write
 from frontoffice.demo.consent_showcase import CHANNEL, PURPOSES, consent_tour
 from frontoffice.demo.consent_showcase import Row as ConsentRow
@@ -97,17 +96,8 @@ def _start_server(data_dir: Path, database_url: str | None, host: str,
         args += ["--database-url", database_url]
     env = {**os.environ, "FRONTOFFICE_STORAGE_LOCATIONS": locations or ""}
     server = subprocess.Popen([*args, "serve", "--host", host, "--port", str(port)], env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise FrontofficeError(f"The server exited with code {server.returncode}; see above.")
-        try:
-            if httpx.get(f"http://{host}:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.terminate()
-    raise FrontofficeError("The server did not answer /healthz within 30 s.")
+    wait_until_serving(server, f"http://{host}:{port}")
+    return server
 
 
 def _lines(path: Path) -> int:

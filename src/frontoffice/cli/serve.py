@@ -7,14 +7,17 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import click
+import httpx
 import uvicorn
 
 from frontoffice import worker as projection_worker
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import build
 from frontoffice.cli.context import err_console, friendly_errors, settings_from
+from frontoffice.errors import FrontofficeError
 from frontoffice.settings import Settings
 
 
@@ -60,6 +63,27 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
     finally:
         if child is not None:
             _stop_worker(child)
+
+
+def wait_until_serving(server: subprocess.Popen[bytes], base_url: str,
+                       timeout_s: float = 30.0) -> None:
+    """Return once ``server`` (a ``frontoffice serve`` process) answers ``/healthz`` itself: a
+    port taken meanwhile by another server answers with that server's pid and is not taken for
+    this one. Raises (and stops ``server``) when it exits or does not answer in time."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise FrontofficeError(f"The server exited with code {server.returncode}; see what it "
+                                   "printed (is the port in use?).")
+        try:
+            health = httpx.get(f"{base_url}/healthz", timeout=1)
+            if health.status_code == 200 and health.json().get("pid") == server.pid:
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.05)
+    server.terminate()
+    raise FrontofficeError(f"The server did not answer {base_url}/healthz within {timeout_s:.0f} s.")
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

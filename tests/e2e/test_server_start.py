@@ -1,0 +1,30 @@
+"""Starting a server waits for that server: a port another server holds meanwhile (as when
+two test workers or two demos pick the same free port) is not mistaken for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Live, sqlite_url
+from tests.support.server import ServerProcess
+
+
+def test_health_names_the_process_that_answers(fresh: Live) -> None:
+    health = httpx.get(fresh.url + "/healthz", timeout=10).json()
+    assert fresh.server.proc is not None and health["pid"] == fresh.server.proc.pid
+    assert health["status"] == "ok"
+
+
+def test_a_server_whose_port_is_taken_is_not_reported_started(fresh: Live, tmp_path: Path) -> None:
+    second = ServerProcess(sqlite_url(tmp_path), tmp_path, port=fresh.server.port)
+    try:
+        with pytest.raises(RuntimeError, match=r"exited|did not answer"):
+            second.start(timeout=20)
+    finally:
+        second.stop()
+    # the server that holds the port goes on serving its own tenant
+    assert fresh.server.proc is not None
+    assert httpx.get(fresh.url + "/healthz", timeout=10).json()["pid"] == fresh.server.proc.pid
