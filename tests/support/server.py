@@ -45,6 +45,10 @@ def make_tenant(database_url: str, workspace: str, source: str = "web",
         store.close()
 
 
+class _PortTaken(RuntimeError):
+    pass
+
+
 @dataclass
 class ServerProcess:
     database_url: str
@@ -54,6 +58,9 @@ class ServerProcess:
     # The projection worker is left out unless a test needs it: most e2e tests exercise the
     # collector, and a worker resolving people would only compete with it for the CPU.
     serve_args: tuple[str, ...] = ("--no-worker",)
+    # Another process may bind the free port between picking and serving (a parallel test
+    # worker's server): then start again on a new one, unless the test chose the port.
+    repick_port: bool = True
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -61,17 +68,34 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> None:
+        for attempt in range(3):
+            try:
+                self._start_once(timeout)
+                return
+            except _PortTaken:
+                if not self.repick_port or attempt == 2:
+                    raise
+                self.port = free_port()
+
+    def _start_once(self, timeout: float) -> None:
         env = {**os.environ, "FRONTOFFICE_DATABASE_URL": self.database_url,
                "FRONTOFFICE_DATA_DIR": str(self.data_dir), **self.env_extra}
-        log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "frontoffice", "serve", "--port", str(self.port), *self.serve_args],
-            env=env, stdout=log, stderr=log,
-        )
+        log_path = self.data_dir / f"server-{self.port}.log"
+        start = log_path.stat().st_size if log_path.exists() else 0
+        with log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "frontoffice", "serve", "--port", str(self.port),
+                 *self.serve_args], env=env, stdout=log, stderr=log)
         try:
             wait_until_serving(self.proc, self.url, timeout)
         except FrontofficeError as exc:
-            raise RuntimeError(f"{exc} (log: {log.name})") from exc
+            self.stop()
+            with log_path.open("rb") as log:
+                log.seek(start)
+                said = log.read().decode("utf-8", "replace")
+            if "address already in use" in said.lower():
+                raise _PortTaken(f"port {self.port} is taken: {exc} (log: {log_path})") from exc
+            raise RuntimeError(f"{exc} (log: {log_path})") from exc
 
     def kill9(self) -> None:
         if self.proc is not None:

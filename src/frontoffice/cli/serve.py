@@ -56,13 +56,18 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
     # that kills this process before the worker is stopped, leaving it to write on its own
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     child = _start_worker(settings) if worker else None
+    failed = False
     try:
         uvicorn.Server(config).run()
-    except SystemExit:
-        pass
+    except SystemExit as exc:  # ours on SIGTERM (code 0); uvicorn's when it cannot start
+        failed = exc.code not in (None, 0)
     finally:
         if child is not None:
             _stop_worker(child)
+    if failed:
+        raise FrontofficeError(
+            f"The server could not start on {host}:{port} (the reason is above); if the port "
+            "is in use, stop what holds it or choose another with --port.")
 
 
 def wait_until_serving(server: subprocess.Popen[bytes], base_url: str,
