@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from frontoffice.domain.events import EventRecord
+from frontoffice.identity.normalise import Normalised, normalise_order_ref
 
 COMMERCE_FAMILY = "commerce"
 CONSENT_FAMILY = "consent"
@@ -55,6 +56,18 @@ def _customer(payload: Mapping[str, Any]) -> list[str]:
     return [c for kind in CUSTOMER_KINDS if (c := canonical(kind, customer.get(kind)))]
 
 
+def _order_ref(properties: object) -> str | None:
+    """``order_ref:VALUE`` of the order a tracking event quotes, as the identity graph (whose
+    identifiers an erasure lists) normalises it: ``#ord 1001`` is ``order_ref:ORD1001``."""
+    if not isinstance(properties, dict):
+        return None
+    raw = properties.get("order_id") or properties.get("orderId")
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)) or not str(raw).strip():
+        return None
+    ref = normalise_order_ref(str(raw).strip())
+    return canonical("order_ref", ref.value) if isinstance(ref, Normalised) else None
+
+
 def subject_of(record: EventRecord) -> str | None:
     """The one subject whose key encrypts this record: userId, else anonymousId, else for a
     commerce record its customer (user_id, e-mail, buyer id, phone — the first given), for a
@@ -74,7 +87,8 @@ def subject_of(record: EventRecord) -> str | None:
 
 def identifiers_of(record: EventRecord) -> set[str]:
     """Every identifier of the record the suppression list is checked against: its ids, the
-    e-mail and phone in its traits, a commerce record's customer, a consent record's subject."""
+    e-mail and phone in its traits, the order it quotes, a commerce record's customer, a consent
+    record's subject."""
     found = {c for kind, value in (("user_id", record.user_id),
                                    ("anonymous_id", record.anonymous_id),
                                    ("user_id", record.previous_id),
@@ -89,6 +103,8 @@ def identifiers_of(record: EventRecord) -> set[str]:
         if isinstance(block, dict):
             found.update(c for kind in TRAIT_KINDS if (c := canonical(kind, block.get(kind))))
     found.update(_customer(payload))
+    if quoted := _order_ref(payload.get("properties")):
+        found.add(quoted)  # a call or message about an erased person's order, from anywhere
     if record.family == COMMERCE_FAMILY and (order := canonical("order", payload.get("order_id"))):
         found.add(order)  # an erased person's orders: their late shipments and returns stop too
     subject = subject_of(record)

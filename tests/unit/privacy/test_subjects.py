@@ -38,3 +38,14 @@ def test_identifiers_include_traits_and_canonical_phones() -> None:
          "context": {"traits": {"email": "b@x.io"}}}))
     assert identifiers_of(record) == {"anonymous_id:a1", "email:ann@x.com", "phone:491514037", "email:b@x.io"}
     assert canonical("phone", "no digits") is None
+
+
+def test_the_order_a_record_quotes_is_an_identifier_in_the_graphs_form() -> None:
+    def quoting(properties: object) -> set[str]:
+        return identifiers_of(replace(BASE, payload=orjson.dumps({"properties": properties})))
+
+    assert quoting({"order_id": " #ord-4711 "}) == {"order_ref:ORD4711"}
+    assert quoting({"orderId": 4711}) == {"order_ref:4711"}
+    for nothing in ({"order_id": "n/a"}, {"order_id": True}, {"order_id": {"id": 1}}, {"order_id": " "},
+                    "not an object"):
+        assert quoting(nothing) == set(), nothing
