@@ -244,3 +244,23 @@ async def test_erasing_a_person_of_a_located_workspace_erases_them_in_its_storag
     log = await site.client.get(f"/api/v1/workspaces/{site.ru.id}/erasures", headers=bearer)
     assert log.status_code == 200 and [e["person_id"] for e in log.json()] == [person]
     assert erasures(site.c.store, site.ru.id) == []  # the main database holds nothing of it
+
+
+async def test_a_located_workspaces_golden_record_ranks_the_channels_of_its_sources(site: Site) -> None:
+    # The sources are registered in the main database; the events and people are in the Russian
+    # storage. Survivorship's most trusted source must still know that "app" outranks "web".
+    marker = uuid.uuid4().hex
+    app, app_key = tenancy.create_source(site.c.store, site.ru.id, "app", "app")
+    site.keys[site.ru.id], web_key = app_key, site.keys[site.ru.id]
+    older = ru_person(marker, timestamp="2026-01-01T10:00:00Z")
+    older["traits"]["name"] = "Иван Петров"
+    assert (await site.send(site.ru.id, older)).json()["accepted"] == 1
+    site.keys[site.ru.id] = web_key
+    newer = ru_person(marker, timestamp="2026-02-01T10:00:00Z", messageId=f"w-{marker}")
+    newer["traits"]["name"] = "Ivan Petrov"
+    assert (await site.send(site.ru.id, newer)).json()["accepted"] == 1
+    located = site.c.store_for(site.ru.id)
+    IdentityHub(located).catch_up(site.ru.id)
+    [person] = identity.lookup(located, site.ru.id, "user_id", f"ivan-{marker}")
+    name = identity.profile(located, site.ru.id, person)["traits"]["name"]
+    assert (name["value"], name["rule"], name["source_id"]) == ("Иван Петров", "trusted_source", app.id)

@@ -219,7 +219,8 @@ class Projector:
     # -- writing -------------------------------------------------------------------------
     def _channel_of(self) -> dict[str, str]:
         if not self._channels:
-            self._channels = {s.id: s.channel.value for s in self.store.sources(self.ws)}
+            sources = self.store.registry.sources(self.ws)  # a located workspace's: the main db's
+            self._channels = {s.id: s.channel.value for s in sources}
         return self._channels
 
     def _flush(self) -> int:

@@ -52,6 +52,7 @@ class StoreRouter:
             if store is None:
                 store = self._open[url] = open_store(url, server=self._server)
                 store.use_master_key(self._master_key)
+                store.registry = self.default  # its workspaces' sources are registered there
                 store.upgrade()
             return store
 

@@ -100,6 +100,9 @@ class SqlStore:
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
+        self.registry: SqlStore = self
+        """Where this data's workspaces and sources are registered: this store, unless it is a
+        located storage (data residency), whose registry is the main database."""
 
     # -- connections ---------------------------------------------------------------------
     def _conn(self) -> Any:
