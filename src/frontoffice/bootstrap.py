@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from frontoffice.api.tokens import TokenCache
 from frontoffice.collector.auth import KeyCache
@@ -25,6 +28,27 @@ def open_configured_store(settings: Settings, *, upgrade: bool | None = None,
     return store
 
 
+T = TypeVar("T")
+
+
+class PerStore(Generic[T]):
+    """One ``make(store)`` per storage (a hub that must sit beside the data it projects), handed
+    out for a workspace: a located workspace's comes from its location's storage."""
+
+    def __init__(self, store_for: Callable[[str], SqlStore], make: Callable[[SqlStore], T]) -> None:
+        self._store_for = store_for
+        self._make = make
+        self._made: dict[int, T] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, workspace_id: str) -> T:
+        store = self._store_for(workspace_id)
+        with self._lock:
+            if id(store) not in self._made:
+                self._made[id(store)] = self._make(store)
+            return self._made[id(store)]
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -39,6 +63,10 @@ class Container:
     def store_for(self, workspace_id: str) -> SqlStore:
         """Where a workspace's events and projections live (its data location's storage)."""
         return self.store if self.stores is None else self.stores.for_workspace(workspace_id)
+
+    def per_store(self, make: Callable[[SqlStore], T]) -> PerStore[T]:
+        """``make`` once per storage, looked up by workspace (see ``PerStore``)."""
+        return PerStore(self.store_for, make)
 
     def close(self) -> None:
         if self.ingest is not None:

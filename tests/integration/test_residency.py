@@ -30,6 +30,16 @@ from frontoffice.services import identity, tenancy
 from frontoffice.services.identity import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
+from frontoffice.storage.identity_review_sql import ReviewSql
+from tests.integration.identity_review_support import (
+    ANNA_WEB,
+    IVANOV_POS,
+    IVANOV_WEB,
+    LENA_POS,
+    model_json,
+    receipt,
+)
+from tests.integration.identity_support import identify
 
 pytestmark = pytest.mark.anyio
 
@@ -66,8 +76,9 @@ class Site:
         self.eu = tenancy.create_workspace(store, f"eu-{uuid.uuid4().hex[:8]}", "EU")
         self.keys = {ws.id: tenancy.create_source(store, ws.id, "web", "web")[1] for ws in (self.ru, self.eu)}
 
-    async def send(self, workspace_id: str, *events: dict[str, Any]) -> httpx.Response:
-        auth = base64.b64encode(f"{self.keys[workspace_id]}:".encode()).decode()
+    async def send(self, workspace_id: str, *events: dict[str, Any],
+                   key: str | None = None) -> httpx.Response:
+        auth = base64.b64encode(f"{key or self.keys[workspace_id]}:".encode()).decode()
         return await self.client.post("/v1/batch", json={"batch": list(events)},
                                       headers={"Authorization": f"Basic {auth}"})
 
@@ -251,11 +262,9 @@ async def test_a_located_workspaces_golden_record_ranks_the_channels_of_its_sour
     # storage. Survivorship's most trusted source must still know that "app" outranks "web".
     marker = uuid.uuid4().hex
     app, app_key = tenancy.create_source(site.c.store, site.ru.id, "app", "app")
-    site.keys[site.ru.id], web_key = app_key, site.keys[site.ru.id]
     older = ru_person(marker, timestamp="2026-01-01T10:00:00Z")
     older["traits"]["name"] = "Иван Петров"
-    assert (await site.send(site.ru.id, older)).json()["accepted"] == 1
-    site.keys[site.ru.id] = web_key
+    assert (await site.send(site.ru.id, older, key=app_key)).json()["accepted"] == 1
     newer = ru_person(marker, timestamp="2026-02-01T10:00:00Z", messageId=f"w-{marker}")
     newer["traits"]["name"] = "Ivan Petrov"
     assert (await site.send(site.ru.id, newer)).json()["accepted"] == 1
@@ -264,3 +273,62 @@ async def test_a_located_workspaces_golden_record_ranks_the_channels_of_its_sour
     [person] = identity.lookup(located, site.ru.id, "user_id", f"ivan-{marker}")
     name = identity.profile(located, site.ru.id, person)["traits"]["name"]
     assert (name["value"], name["rule"], name["source_id"]) == ("Иван Петров", "trusted_source", app.id)
+
+
+async def test_a_located_workspaces_review_queue_merges_and_splits_are_in_its_storage(
+        site: Site, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probabilistic tier's queue, a reviewer's accept, the change feed and a person's split
+    and merge (API and CLI) read and write the Russian storage; the main database holds none."""
+    ru, located = site.ru.id, site.c.store_for(site.ru.id)
+    assert located is not site.c.store
+    ReviewSql(located).save_model(ru, model_json(), 0)
+    _, pos_key = tenancy.create_source(site.c.store, ru, "pos", "pos")
+    assert (await site.send(ru, identify("w-ivanov", "2026-01-01T10:00:00Z", user="cus_ivanov", **IVANOV_WEB),
+                            identify("w-anna", "2026-01-01T10:05:00Z", user="cus_anna", **ANNA_WEB))
+            ).json()["accepted"] == 2
+    assert (await site.send(ru, receipt("R-ivanov", "2026-02-01T12:00:00Z", IVANOV_POS),
+                            receipt("R-lena", "2026-02-01T12:30:00Z", LENA_POS), key=pos_key)
+            ).json()["accepted"] == 2
+    report = IdentityHub(located).match(ru)
+    assert (report.merged, report.queued) == (1, 1), report
+    _, secret = tenancy.create_token(site.c.store, ru, "reviewer", ["events:read", "identity:admin"])
+    bearer = {"Authorization": f"Bearer {secret}"}
+    base = f"/api/v1/workspaces/{ru}"
+
+    queue = await site.client.get(f"{base}/identity/review", headers=bearer)
+    assert queue.status_code == 200, queue.text
+    [item] = queue.json()["items"]
+    assert {s["given_name"] for s in item["sides"]} == {"Anna", "Lena"}
+    accepted = await site.client.post(f"{base}/identity/review/{item['id']}/accept", headers=bearer,
+                                      json={"reason": "same person, checked in store"})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted", accepted.text
+    [anna] = identity.lookup(located, ru, "email", ANNA_WEB["email"])
+    assert identity.lookup(located, ru, "loyalty_id", "L-200") == [anna]
+    feed = (await site.client.get(f"{base}/identity/changes", headers=bearer)).json()["changes"]
+    assert "person.merged" in {c["type"] for c in feed}
+
+    profile = await site.client.get(f"{base}/people/{anna}", headers=bearer)
+    assert profile.status_code == 200, profile.text
+    [lena_rid] = [r["record_id"] for r in profile.json()["records"] if r["record_id"].endswith(":R-lena")]
+    split = await site.client.post(f"{base}/people/{anna}/split", headers=bearer,
+                                   json={"records": [lena_rid], "reason": "twins after all"})
+    assert split.status_code == 200, split.text
+    apart = split.json()["person_ids"]
+    assert len(set(apart)) == 2 and identity.lookup(located, ru, "loyalty_id", "L-200") != [anna]
+    other = next(p for p in apart if p != anna)
+    merged = await site.client.post(f"{base}/people/{anna}/merge", headers=bearer,
+                                    json={"other_person_id": other, "reason": "one person"})
+    assert merged.status_code == 200 and merged.json()["person_ids"] == [anna], merged.text
+    assert identity.lookup(located, ru, "loyalty_id", "L-200") == [anna]
+    assert site.c.store.query("SELECT count(*) FROM identity_records WHERE workspace_id = ?", (ru,)) == [(0,)]
+    assert ReviewSql(site.c.store).count(ru) == 0
+
+    # the CLI reads the same storage
+    monkeypatch.setenv("FRONTOFFICE_STORAGE_LOCATIONS", site.c.settings.storage_locations)
+    cli_base = ["--data-dir", str(tmp_path / "data"), "--database-url", database_url]
+    shown = CliRunner().invoke(cli, [*cli_base, "people", "show", "loyalty_id:L-200", "-w", ru, "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert orjson.loads(shown.output)["person_id"] == anna
+    listed = CliRunner().invoke(cli, [*cli_base, "identity", "review", "list", "-w", ru,
+                                      "--status", "accepted"])
+    assert listed.exit_code == 0 and "Anna" in listed.output, listed.output

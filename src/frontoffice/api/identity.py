@@ -119,7 +119,7 @@ def _clean(text: str) -> str:
 
 
 def identity_router(c: Container) -> APIRouter:
-    hub = identity.IdentityHub(c.store)
+    hubs = c.per_store(identity.IdentityHub)  # a located workspace's people are in its storage
 
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/people", tags=["admin", "identity"],
                        responses=_ERRORS)
@@ -177,7 +177,7 @@ def identity_router(c: Container) -> APIRouter:
     def split(ws: str, person_id: str, body: SplitIn, authorization: Auth = None) -> DecisionOut:
         """Split records off a person; they never rejoin the rest automatically."""
         workspace = workspace_for(authorization, Scope.IDENTITY_ADMIN, ws)
-        pids = identity.split(store, hub, workspace.id, _clean(person_id),
+        pids = identity.split(c.store_for(workspace.id), hubs(workspace.id), workspace.id, _clean(person_id),
                               [_clean(r) for r in body.records], body.reason)
         return DecisionOut(person_ids=pids)
 
@@ -185,7 +185,7 @@ def identity_router(c: Container) -> APIRouter:
     def merge(ws: str, person_id: str, body: MergeIn, authorization: Auth = None) -> DecisionOut:
         """Merge another person into this one (a person's decision, remembered on rebuild)."""
         workspace = workspace_for(authorization, Scope.IDENTITY_ADMIN, ws)
-        pid = identity.merge(store, hub, workspace.id, _clean(person_id),
+        pid = identity.merge(c.store_for(workspace.id), hubs(workspace.id), workspace.id, _clean(person_id),
                              _clean(body.other_person_id), body.reason)
         return DecisionOut(person_ids=[pid])
 

@@ -71,7 +71,7 @@ class ChangePage(BaseModel):
 
 
 def identity_review_router(c: Container) -> APIRouter:
-    hub = IdentityHub(c.store)
+    hubs = c.per_store(IdentityHub)  # a located workspace's queue and people are in its storage
     store = c.store
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/identity", tags=["admin", "identity"],
                        responses=_ERRORS)
@@ -86,14 +86,15 @@ def identity_review_router(c: Container) -> APIRouter:
                limit: Annotated[int, Query(ge=1, le=identity_review.MAX_PAGE)] = 50) -> ReviewPage:
         """Pairs the model found possibly the same person, oldest first, with the explanation."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        items = identity_review.review_items(store, workspace.id, status, after, limit)
+        items = identity_review.review_items(c.store_for(workspace.id), workspace.id, status, after, limit)
         return ReviewPage(items=[ReviewOut.model_validate(i) for i in items],
                           next_after=items[-1]["id"] if len(items) == limit else None)
 
     def decide(ws: str, review_id: int, accept: bool, body: DecisionIn | None, auth: str | None) -> ReviewOut:
         workspace = workspace_for(auth, Scope.IDENTITY_ADMIN, ws)
         token = c.tokens.authenticate(auth)
-        item = identity_review.decide(store, hub, workspace.id, review_id, accept,
+        item = identity_review.decide(c.store_for(workspace.id), hubs(workspace.id), workspace.id,
+                                      review_id, accept,
                                       f"token {token.name} ({token.id})", body.reason if body else "")
         return ReviewOut.model_validate(item)
 
@@ -115,7 +116,7 @@ def identity_review_router(c: Container) -> APIRouter:
                 limit: Annotated[int, Query(ge=1, le=identity_review.MAX_PAGE)] = 100) -> ChangePage:
         """``person.merged``, ``person.split`` and ``person.updated`` in the order they happened."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        rows = identity_review.changes(store, workspace.id, after, limit)
+        rows = identity_review.changes(c.store_for(workspace.id), workspace.id, after, limit)
         return ChangePage(changes=[ChangeOut.model_validate(r) for r in rows],
                           next_after=rows[-1]["id"] if rows else after)
 

@@ -15,6 +15,7 @@ from frontoffice.bootstrap import open_configured_store
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import FrontofficeError, NotFound
 from frontoffice.residency.router import located
+from frontoffice.services.tenancy import require_workspace
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
@@ -51,6 +52,16 @@ def workspace_storage(store: SqlStore, settings: Settings, workspace_id: str) ->
         yield router.for_workspace(workspace_id)
     finally:
         router.close()
+
+
+@contextmanager
+def workspace_data(ctx: click.Context, workspace: str) -> Iterator[tuple[Workspace, SqlStore]]:
+    """The workspace (from the main database, the registry) and the storage holding its events
+    and projections (``workspace_storage``)."""
+    with store_from(ctx) as registry:
+        ws = require_workspace(registry, workspace)
+        with workspace_storage(registry, settings_from(ctx), ws.id) as store:
+            yield ws, store
 
 
 def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:

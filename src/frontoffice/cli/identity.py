@@ -10,11 +10,10 @@ import orjson
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, store_from, workspace_option
+from frontoffice.cli.context import console, friendly_errors, workspace_data, workspace_option
 from frontoffice.cli.outbound import print_refusals
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
 from frontoffice.services import identity
-from frontoffice.services.tenancy import require_workspace
 from frontoffice.storage.identity_sql import IdentitySql
 
 
@@ -32,8 +31,7 @@ def percentile(values: list[float], share: float) -> float:
 @friendly_errors
 def resolve(ctx: click.Context, workspace: str, rebuild: bool) -> None:
     """Resolve the workspace's records into people: apply the log since the last run."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         hub = identity.IdentityHub(store)
         done_before = 0 if rebuild else IdentitySql(store).count_records(ws.id)
         total = max(0, store.count_events(ws.id) - done_before)
@@ -71,8 +69,7 @@ def people() -> None:
 def people_show(ctx: click.Context, identifier: str, workspace: str, as_json: bool) -> None:
     """Show the person behind IDENTIFIER: a person id, kind:value (email:a@b.com,
     phone:+4915..., user_id:cus_1, loyalty_id:...) or a bare email address."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         person = identity.profile(store, ws.id, identity.find(store, ws.id, identifier))
         if as_json:
             click.echo(orjson.dumps(person, option=orjson.OPT_INDENT_2).decode())
@@ -121,8 +118,7 @@ def _print_commerce(commerce: dict[str, Any]) -> None:
 def people_export(ctx: click.Context, workspace: str, folder: Path, fmt: str, purpose: str) -> None:
     """Export golden records and the record → person mapping of the people who allow --purpose."""
     check_export_purpose(purpose)
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         catch_up_people(store, ws.id)
         result = export_people(store, ws.id, folder, fmt, purpose)
         for name, path in result.paths.items():

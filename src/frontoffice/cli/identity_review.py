@@ -9,11 +9,10 @@ import click
 import orjson
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, settings_from, store_from, workspace_option
+from frontoffice.cli.context import console, friendly_errors, settings_from, workspace_data, workspace_option
 from frontoffice.services import identity_review
 from frontoffice.services.identity import IdentityHub
 from frontoffice.services.identity_match import MatchReport, match_config
-from frontoffice.services.tenancy import require_workspace
 from frontoffice.storage.identity_sql import ProjectionConflict
 from frontoffice.storage.sql import SqlStore
 
@@ -47,8 +46,7 @@ def _print_report(report: MatchReport) -> None:
 @friendly_errors
 def train(ctx: click.Context, workspace: str) -> None:
     """(Re)train the workspace's matching model on its own records (EM, no labels)."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         used = _hub(ctx, store).train(ws.id)
         console.print(f"model trained on {used:,} distinct person records and saved")
 
@@ -73,8 +71,7 @@ def recluster(ctx: click.Context, workspace: str) -> None:
 
 
 def _run(ctx: click.Context, workspace: str, rescore_all: bool) -> None:
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         try:
             _print_report(_hub(ctx, store).match(ws.id, rescore_all))
         except ProjectionConflict:
@@ -98,8 +95,7 @@ def review() -> None:
 def review_list(ctx: click.Context, workspace: str, status: str, after: int, limit: int,
                 as_json: bool) -> None:
     """List queued pairs, oldest first, with both sides and the explanation."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         items = identity_review.review_items(store, ws.id, None if status == "all" else status,
                                              after, limit)
         if as_json:
@@ -118,8 +114,7 @@ def review_list(ctx: click.Context, workspace: str, status: str, after: int, lim
 
 
 def _decide(ctx: click.Context, workspace: str, review_id: int, accept: bool, reason: str) -> None:
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         by = f"user {getpass.getuser()} (cli)"
         try:
             item = identity_review.decide(store, _hub(ctx, store), ws.id, review_id, accept, by, reason)
@@ -162,8 +157,7 @@ def review_reject(ctx: click.Context, review_id: int, workspace: str, reason: st
 @friendly_errors
 def changes(ctx: click.Context, workspace: str, after: int, limit: int, follow: bool, poll: float) -> None:
     """Print person.merged / person.split / person.updated events as JSON lines, in order."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         try:
             while True:
                 rows = identity_review.changes(store, ws.id, after, limit)
