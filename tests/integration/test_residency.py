@@ -332,3 +332,35 @@ async def test_a_located_workspaces_review_queue_merges_and_splits_are_in_its_st
     listed = CliRunner().invoke(cli, [*cli_base, "identity", "review", "list", "-w", ru,
                                       "--status", "accepted"])
     assert listed.exit_code == 0 and "Anna" in listed.output, listed.output
+
+
+async def test_a_located_workspaces_consent_is_recorded_checked_and_shown_from_its_storage(
+        site: Site, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = uuid.uuid4().hex
+    ru, located = site.ru.id, site.c.store_for(site.ru.id)
+    assert (await site.send(ru, ru_person(marker))).json()["accepted"] == 1
+    _, secret = tenancy.create_token(site.c.store, ru, "dpo", ["consent:write", "events:read"])
+    bearer = {"Authorization": f"Bearer {secret}"}
+    base = f"/api/v1/workspaces/{ru}/consent"
+    subject = f"user_id:ivan-{marker}"
+    recorded = await site.client.post(base, headers=bearer, json={
+        "subject": subject, "purposes": {"marketing_email": "granted"}, "explicit": True})
+    assert recorded.status_code == 200, recorded.text
+    check = await site.client.get(f"{base}/check", headers=bearer, params={
+        "subject": subject, "purpose": "marketing_email", "channel": "email"})
+    assert check.status_code == 200 and check.json()["allowed"] is True, check.text
+    shown = (await site.client.get(f"{base}/{subject}", headers=bearer)).json()
+    assert [p["purpose"] for p in shown["purposes"]] == ["marketing_email"]
+    IdentityHub(located).catch_up(ru)
+    [person] = identity.lookup(located, ru, "user_id", f"ivan-{marker}")
+    merged = await site.client.get(f"{base}/people/{person}", headers=bearer)
+    assert merged.status_code == 200, merged.text
+    assert {p["purpose"]: p["status"] for p in merged.json()["purposes"]}["marketing_email"] == "granted"
+    # the consent event (with its proof) is in the Russian storage only
+    consent_events = "SELECT count(*) FROM events WHERE workspace_id = ? AND family = 'consent'"
+    assert located.query(consent_events, (ru,)) == [(1,)]
+    assert site.c.store.query(consent_events, (ru,)) == [(0,)]
+    monkeypatch.setenv("FRONTOFFICE_STORAGE_LOCATIONS", site.c.settings.storage_locations)
+    shown_cli = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--database-url", database_url,
+                                         "consent", "show", subject, "-w", ru, "--json"])
+    assert shown_cli.exit_code == 0 and "marketing_email" in shown_cli.output, shown_cli.output

@@ -122,7 +122,7 @@ def subject_out(view: consent.SubjectConsent) -> SubjectOut:
 
 
 def consent_router(c: Container) -> APIRouter:
-    hub = consent.ConsentHub(c.store)
+    hubs = c.per_store(consent.ConsentHub)  # a located workspace's consent is in its storage
 
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/consent", tags=["admin", "consent"],
                        responses=_ERRORS)
@@ -144,12 +144,13 @@ def consent_router(c: Container) -> APIRouter:
             notice_version=body.notice_version, source=body.source,
             at=body.at, ip=body.ip or (request.client.host if request.client else None),
             user_agent=body.user_agent or request.headers.get("user-agent"), token_id=token.id)
+        data = c.store_for(workspace.id)
         try:
-            records = consent.prepare(store, workspace.id, capture, now())
+            records = consent.prepare(data, workspace.id, capture, now())
         except ConsentStringError as exc:
             return error(400, exc.code, str(exc), reason=exc.reason, bit=exc.bit)
-        consent.append(store, hub, workspace.id, records)
-        view = consent.subject_consent(store, workspace.id, body.subject)
+        consent.append(data, hubs(workspace.id), workspace.id, records)
+        view = consent.subject_consent(data, workspace.id, body.subject)
         return RecordedOut(**subject_out(view).model_dump(), captured=[r.message_id for r in records])
 
     @router.get("/check", response_model=CheckOut)
@@ -160,8 +161,8 @@ def consent_router(c: Container) -> APIRouter:
         """May `purpose` be used on `channel` for this subject now? Fails closed, with the reason and rule.
         The region comes from what the log says about the subject (unknown: the strictest pack)."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        hub.catch_up(workspace.id)
-        result = consent.check(store, workspace.id, subject, purpose, channel, now())
+        hubs(workspace.id).catch_up(workspace.id)
+        result = consent.check(c.store_for(workspace.id), workspace.id, subject, purpose, channel, now())
         r = result.region
         d = result.decision
         return CheckOut(subject=result.subject, purpose=purpose, channel=channel,
@@ -172,8 +173,8 @@ def consent_router(c: Container) -> APIRouter:
     def show(ws: str, subject: str, authorization: Auth = None) -> SubjectOut:
         """Current consent per purpose, each with its full history and proof, and the subject's region."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        hub.catch_up(workspace.id)
-        return subject_out(consent.subject_consent(store, workspace.id, subject))
+        hubs(workspace.id).catch_up(workspace.id)
+        return subject_out(consent.subject_consent(c.store_for(workspace.id), workspace.id, subject))
 
     return router
 

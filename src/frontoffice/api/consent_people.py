@@ -59,7 +59,9 @@ class PersonConsentOut(BaseModel):
 
 
 def consent_people_router(c: Container) -> APIRouter:
-    identity, consent, people = IdentityHub(c.store), ConsentHub(c.store), PersonConsentHub(c.store)
+    # a located workspace's people and consent are in its storage: one set of hubs per storage
+    identities, consents, peoples = (c.per_store(IdentityHub), c.per_store(ConsentHub),
+                                     c.per_store(PersonConsentHub))
     router = APIRouter(
         prefix="/api/v1/workspaces/{ws}/consent/people", tags=["admin", "consent"], responses=_ERRORS
     )
@@ -70,10 +72,11 @@ def consent_people_router(c: Container) -> APIRouter:
         unless a newer explicit grant exists; with every conflict found. An old person id follows
         its merge."""
         workspace = authorised_workspace(c.tokens, c.store, authorization, Scope.EVENTS_READ, ws)
-        identity.catch_up(workspace.id)
-        consent.catch_up(workspace.id)
-        people.catch_up(workspace.id)
-        view = person_consent(c.store, workspace.id, require_person(c.store, workspace.id, person_id))
+        identities(workspace.id).catch_up(workspace.id)
+        consents(workspace.id).catch_up(workspace.id)
+        peoples(workspace.id).catch_up(workspace.id)
+        data = c.store_for(workspace.id)
+        view = person_consent(data, workspace.id, require_person(data, workspace.id, person_id))
         return PersonConsentOut(
             person_id=view.person_id,
             subjects=list(view.subjects),

@@ -6,10 +6,9 @@ import click
 import orjson
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, store_from, workspace_option
+from frontoffice.cli.context import console, friendly_errors, workspace_data, workspace_option
 from frontoffice.domain.events import now
 from frontoffice.services import consent as service
-from frontoffice.services.tenancy import require_workspace
 
 
 @click.group()
@@ -25,8 +24,7 @@ def consent() -> None:
 @friendly_errors
 def show(ctx: click.Context, subject: str, workspace: str, as_json: bool) -> None:
     """Current consent of SUBJECT per purpose, with every change and its proof."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         service.ConsentHub(store).catch_up(ws.id)
         view = service.subject_consent(store, ws.id, subject)
         rows = [{"purpose": c.purpose, "status": c.status, "at": c.at.isoformat(), "method": c.method,
@@ -60,8 +58,7 @@ def show(ctx: click.Context, subject: str, workspace: str, as_json: bool) -> Non
 @friendly_errors
 def check(ctx: click.Context, subject: str, purpose: str, channel: str, workspace: str) -> None:
     """May PURPOSE be used on --channel for SUBJECT now? Exit code 0 when allowed, 2 when refused."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         service.ConsentHub(store).catch_up(ws.id)
         result = service.check(store, ws.id, subject, purpose, channel, now())
     d = result.decision
@@ -77,7 +74,6 @@ def check(ctx: click.Context, subject: str, purpose: str, channel: str, workspac
 @friendly_errors
 def rebuild(ctx: click.Context, workspace: str) -> None:
     """Drop the consent projection and replay the event log (the ledger is append-only and stays)."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         events = service.ConsentHub(store).rebuild(ws.id)
     console.print(f"replayed {events:,} events")
