@@ -5,6 +5,7 @@ refusal of personal data that must stay in another country."""
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.cli.main import cli
+from frontoffice.dsr.sql import DsrSql
 from frontoffice.errors import ConfigError, InvalidInput
 from frontoffice.privacy.erasure import erasures
 from frontoffice.residency.locations import (
@@ -364,3 +366,38 @@ async def test_a_located_workspaces_consent_is_recorded_checked_and_shown_from_i
     shown_cli = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--database-url", database_url,
                                          "consent", "show", subject, "-w", ru, "--json"])
     assert shown_cli.exit_code == 0 and "marketing_email" in shown_cli.output, shown_cli.output
+
+
+async def test_a_located_workspaces_access_request_finds_the_person_in_its_storage(
+        site: Site, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = uuid.uuid4().hex
+    ru, located = site.ru.id, site.c.store_for(site.ru.id)
+    _, app_key = tenancy.create_source(site.c.store, ru, "app", "app")
+    email = f"ivan.{marker[:12]}@mail.ru"
+    verified = ru_person(marker)
+    verified["traits"].update(email=email, emailVerified=True)
+    assert (await site.send(ru, verified, key=app_key)).json()["accepted"] == 1
+    IdentityHub(located).catch_up(ru)
+    _, secret = tenancy.create_token(site.c.store, ru, "dpo", ["dsr:admin"])
+    bearer = {"Authorization": f"Bearer {secret}"}
+    base = f"/api/v1/workspaces/{ru}/dsr"
+    opened = await site.client.post(base, headers=bearer, json={
+        "kind": "access", "identifier_kind": "user_id", "identifier": f"ivan-{marker}"})
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["status"] == "verification_sent", opened.json()
+    rid = opened.json()["id"]
+    [message] = DsrSql(located).messages(ru, rid)  # the code went out through its storage's outbox
+    code = re.search(r"code: (\w+)", message.body)
+    assert code is not None
+    verify = await site.client.post(f"{base}/{rid}/verify", headers=bearer, json={"token": code.group(1)})
+    assert verify.status_code == 200, verify.text
+    done = await site.client.post(f"{base}/{rid}/execute", headers=bearer)
+    assert done.status_code == 200 and done.json()["status"] == "completed", done.text
+    report = (await site.client.get(f"{base}/{rid}/artefact", headers=bearer)).json()
+    assert {"kind": "email", "value": email} in report["identifiers"]
+    assert {"name": "app", "channel": "app"} in report["sources"].values()  # from the registry
+    assert DsrSql(site.c.store).requests(ru) == []  # nothing of it in the main database
+    monkeypatch.setenv("FRONTOFFICE_STORAGE_LOCATIONS", site.c.settings.storage_locations)
+    listed = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--database-url", database_url,
+                                      "dsr", "list", "-w", ru])
+    assert listed.exit_code == 0 and rid in listed.output, listed.output

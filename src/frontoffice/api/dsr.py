@@ -31,6 +31,7 @@ from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
+from frontoffice.storage.sql import SqlStore
 
 Auth = Annotated[str | None, Header(alias="Authorization")]
 T = TypeVar("T")
@@ -95,13 +96,14 @@ class AuditOut(BaseModel):
 
 def dsr_router(c: Container) -> APIRouter:
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/dsr", tags=["admin", "dsr"], responses=_ERRORS)
-    store = c.store
     config = DsrConfig.of(c.settings)
-    hubs = Hubs(IdentityHub(store), ConsentHub(store))
+    # a located workspace's requests, people and consent are in its storage
+    identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
 
-    def access(auth: str | None, ws: str) -> tuple[Workspace, str]:
-        workspace = authorised_workspace(c.tokens, store, auth, Scope.DSR_ADMIN, ws)
-        return workspace, f"token:{c.tokens.authenticate(auth).id}"
+    def access(auth: str | None, ws: str) -> tuple[Workspace, str, SqlStore]:
+        """The workspace, the actor, and the storage holding the workspace's data."""
+        workspace = authorised_workspace(c.tokens, c.store, auth, Scope.DSR_ADMIN, ws)
+        return workspace, f"token:{c.tokens.authenticate(auth).id}", c.store_for(workspace.id)
 
     def answer(step: Callable[[], T]) -> T | Response:
         try:
@@ -121,7 +123,7 @@ def dsr_router(c: Container) -> APIRouter:
         """Open a request from one identifier; the token goes only to a contact the person verifiably
         owns (the given one if verified, else another verified one, masked in `token_sent_to`).
         Without a verified contact the request is `rejected` with the reason."""
-        workspace, actor = access(authorization, ws)
+        workspace, actor, store = access(authorization, ws)
         details: dict[str, Any] = {"traits": body.traits} if body.traits is not None else {}
         if body.purposes is not None:
             details["purposes"] = body.purposes
@@ -133,7 +135,7 @@ def dsr_router(c: Container) -> APIRouter:
     @router.post("/{request_id}/verify", response_model=RequestOut)
     def verify(ws: str, request_id: str, body: TokenIn, authorization: Auth = None) -> RequestOut | Response:
         """Submit the code the person received. Single use; wrong codes count towards the limit."""
-        workspace, actor = access(authorization, ws)
+        workspace, actor, store = access(authorization, ws)
         done = answer(lambda: service.verify(store, workspace.id, request_id, body.token, actor=actor,
                                              now=now(), config=config))
         return done if isinstance(done, Response) else out(done)
@@ -141,7 +143,8 @@ def dsr_router(c: Container) -> APIRouter:
     @router.post("/{request_id}/execute", response_model=RequestOut)
     def execute(ws: str, request_id: str, authorization: Auth = None) -> RequestOut | Response:
         """Carry out a verified request (access report, erasure, rectification, restriction, objection)."""
-        workspace, actor = access(authorization, ws)
+        workspace, actor, store = access(authorization, ws)
+        hubs = Hubs(identities(workspace.id), consents(workspace.id))
         done = answer(lambda: service.execute(store, workspace.id, request_id, hubs=hubs, actor=actor,
                                               now=now()))
         return done if isinstance(done, Response) else out(done)
@@ -149,7 +152,7 @@ def dsr_router(c: Container) -> APIRouter:
     @router.post("/{request_id}/extend", response_model=RequestOut)
     def extend(ws: str, request_id: str, body: ExtendIn, authorization: Auth = None) -> RequestOut | Response:
         """Extend the deadline once, by the region pack's extension, with a recorded reason."""
-        workspace, actor = access(authorization, ws)
+        workspace, actor, store = access(authorization, ws)
         done = answer(lambda: service.extend(store, workspace.id, request_id, body.reason, actor=actor,
                                              now=now()))
         return done if isinstance(done, Response) else out(done)
@@ -157,7 +160,7 @@ def dsr_router(c: Container) -> APIRouter:
     @router.get("/{request_id}", response_model=RequestOut)
     def status(ws: str, request_id: str, authorization: Auth = None) -> RequestOut:
         """The request's state, deadline and outcome."""
-        workspace, _ = access(authorization, ws)
+        workspace, _, store = access(authorization, ws)
         return out(service.require(store, workspace.id, request_id))
 
     @router.get("", response_model=list[RequestOut])
@@ -166,7 +169,7 @@ def dsr_router(c: Container) -> APIRouter:
                       overdue: bool = False) -> list[RequestOut] | Response:
         """Requests by deadline; `overdue=true` keeps the open ones past their deadline. Requests whose
         token ran out unused are marked `expired` first."""
-        workspace, actor = access(authorization, ws)
+        workspace, actor, store = access(authorization, ws)
         moment = now()
         service.expire_stale(store, workspace.id, actor=actor, now=moment)
         found = answer(lambda: service.list_requests(store, workspace.id, now=moment, status=status,
@@ -179,7 +182,7 @@ def dsr_router(c: Container) -> APIRouter:
                  format: Annotated[Literal["json", "html"], Query()] = "json") -> Response:
         """The access / portability artefact: the JSON document or the self-contained HTML report.
         Each download is written to the audit trail."""
-        workspace, actor = access(authorization, ws)
+        workspace, actor, store = access(authorization, ws)
         content = service.download(store, workspace.id, request_id, format, actor=actor, now=now())
         media = "application/json" if format == "json" else "text/html; charset=utf-8"
         return Response(content, media_type=media, headers={
@@ -190,7 +193,7 @@ def dsr_router(c: Container) -> APIRouter:
     @router.get("/{request_id}/audit", response_model=list[AuditOut])
     def audit(ws: str, request_id: str, authorization: Auth = None) -> list[AuditOut]:
         """Every step of the request, oldest first: who, when, what (identifiers masked)."""
-        workspace, _ = access(authorization, ws)
+        workspace, _, store = access(authorization, ws)
         service.require(store, workspace.id, request_id)
         return [AuditOut(id=r.id, at=r.at, actor=r.actor, action=r.action, detail=r.detail)
                 for r in DsrSql(store).trail(workspace.id, request_id)]

@@ -11,7 +11,7 @@ import click
 import orjson
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, settings_from, store_from, workspace_option
+from frontoffice.cli.context import console, friendly_errors, settings_from, workspace_data, workspace_option
 from frontoffice.domain.events import now
 from frontoffice.dsr import service
 from frontoffice.dsr.config import DsrConfig
@@ -21,7 +21,6 @@ from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
-from frontoffice.services.tenancy import require_workspace
 
 
 def _actor() -> str:
@@ -81,8 +80,7 @@ def open_cmd(ctx: click.Context, kind: str, identifier: str, sets: tuple[str, ..
     id_kind, sep, value = identifier.partition(":")
     if not sep:
         raise DsrError("--identifier must be kind:value, e.g. email:ann@example.org.")
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         IdentityHub(store).catch_up(ws.id)
         opened = service.open_request(store, ws.id, Kind(kind), id_kind, value,
                                       details=_details(sets, purposes), actor=_actor(), now=now(),
@@ -102,8 +100,7 @@ def open_cmd(ctx: click.Context, kind: str, identifier: str, sets: tuple[str, ..
 @friendly_errors
 def verify(ctx: click.Context, request_id: str, token: str, workspace: str) -> None:
     """Submit the TOKEN the person received for REQUEST_ID (single use, limited attempts)."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         _show(service.verify(store, ws.id, request_id, token, actor=_actor(), now=now(),
                              config=DsrConfig.of(settings_from(ctx))))
 
@@ -115,8 +112,8 @@ def verify(ctx: click.Context, request_id: str, token: str, workspace: str) -> N
 @friendly_errors
 def status(ctx: click.Context, request_id: str, workspace: str) -> None:
     """State, deadline and outcome of REQUEST_ID."""
-    with store_from(ctx) as store:
-        _show(service.require(store, require_workspace(store, workspace).id, request_id))
+    with workspace_data(ctx, workspace) as (ws, store):
+        _show(service.require(store, ws.id, request_id))
 
 
 @dsr.command("list")
@@ -128,8 +125,7 @@ def status(ctx: click.Context, request_id: str, workspace: str) -> None:
 def list_cmd(ctx: click.Context, overdue: bool, state: str | None, workspace: str) -> None:
     """Requests by deadline (requests whose token ran out unused are marked expired first)."""
     moment = now()
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         service.expire_stale(store, ws.id, actor=_actor(), now=moment)
         found = service.list_requests(store, ws.id, now=moment, status=state, overdue=overdue)
     table = Table(title=f"{len(found)} data-subject request(s)")
@@ -150,8 +146,7 @@ def list_cmd(ctx: click.Context, overdue: bool, state: str | None, workspace: st
 @friendly_errors
 def execute(ctx: click.Context, request_id: str, out: Path | None, workspace: str) -> None:
     """Carry out the verified REQUEST_ID."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         hubs = Hubs(IdentityHub(store), ConsentHub(store))
         hubs.identity.catch_up(ws.id)
         hubs.consent.catch_up(ws.id)
@@ -173,8 +168,8 @@ def execute(ctx: click.Context, request_id: str, out: Path | None, workspace: st
 @friendly_errors
 def extend(ctx: click.Context, request_id: str, reason: str, workspace: str) -> None:
     """Extend the deadline of REQUEST_ID once, as far as its region pack allows."""
-    with store_from(ctx) as store:
-        _show(service.extend(store, require_workspace(store, workspace).id, request_id, reason,
+    with workspace_data(ctx, workspace) as (ws, store):
+        _show(service.extend(store, ws.id, request_id, reason,
                              actor=_actor(), now=now()))
 
 
@@ -185,8 +180,7 @@ def extend(ctx: click.Context, request_id: str, reason: str, workspace: str) -> 
 @friendly_errors
 def audit(ctx: click.Context, request_id: str, workspace: str) -> None:
     """Every step of REQUEST_ID: when, who, what (identifiers masked)."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         service.require(store, ws.id, request_id)
         rows = DsrSql(store).trail(ws.id, request_id)
     console.print(f"[bold]audit trail of {request_id}[/bold]")
@@ -203,8 +197,7 @@ def audit(ctx: click.Context, request_id: str, workspace: str) -> None:
 def outbox(ctx: click.Context, request_id: str, workspace: str) -> None:
     """The messages the embedded notifier queued for REQUEST_ID (recipient and text, as a mail or SMS
     gateway would read them). They are deleted when the request closes."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         messages = DsrSql(store).messages(ws.id, request_id)
     for m in messages:
         console.print(f"[bold]#{m.id}[/bold] {m.created_at} {m.channel} → {m.recipient}\n  {m.body}")

@@ -68,7 +68,7 @@ def person_facts(store: SqlStore, ws: str, person_id: str, trusted_channels: Col
     sql = IdentitySql(store)
     identifiers = tuple(sql.identifiers(ws, person_id))
     usable = set(identifiers)
-    channel_of = {s.id: s.channel.value for s in store.sources(ws)}
+    channel_of = {s.id: s.channel.value for s in store.registry.sources(ws)}  # located: main db's
     seqs = [r.seq for r in sql.person_records(ws, person_id)]
     verified: dict[tuple[str, str], str] = {}
     evidence = Evidence()

@@ -57,10 +57,11 @@ class Hubs:
 
 
 def dsr_source_id(store: SqlStore, ws: str) -> str:
-    """The workspace's DSR source, created on first use with a write key nobody knows."""
-    found = store.source(ws, DSR_SOURCE)
+    """The workspace's DSR source, created on first use with a write key nobody knows (in the
+    registry: the main database, also for a located workspace)."""
+    found = store.registry.source(ws, DSR_SOURCE)
     if found is None:
-        found, _ = tenancy.create_source(store, ws, DSR_SOURCE, DSR_SOURCE_CHANNEL.value,
+        found, _ = tenancy.create_source(store.registry, ws, DSR_SOURCE, DSR_SOURCE_CHANNEL.value,
                                          write_key="fo_wk_dsr_" + secrets.token_urlsafe(32))
     return found.id
 

@@ -67,7 +67,8 @@ def access_document(store: SqlStore, ws: str, person_id: str, request_id: str,
     subscriptions = [orjson.loads(e.doc) for i in cs.entity_ids_for_keys(ws, "subscription", keys)
                      if (e := cs.entity(ws, "subscription", i))]
     used = {r["source_id"] for r in profile["records"]} | {e["source_id"] for e in timeline}
-    sources = {s.id: {"name": s.name, "channel": s.channel.value} for s in store.sources(ws) if s.id in used}
+    sources = {s.id: {"name": s.name, "channel": s.channel.value}
+               for s in store.registry.sources(ws) if s.id in used}
     return {
         "format": "frontoffice.dsr.access", "version": FORMAT_VERSION, "request_id": request_id,
         "generated_at": now.isoformat(), "person_id": pid, "sources": sources,
