@@ -64,6 +64,10 @@ class Container:
         """Where a workspace's events and projections live (its data location's storage)."""
         return self.store if self.stores is None else self.stores.for_workspace(workspace_id)
 
+    def writer_for(self, workspace_id: str) -> GroupCommitWriter:
+        """The group-commit writer of the workspace's storage (its data location's)."""
+        return self.writer if self.writers is None else self.writers.for_workspace(workspace_id)
+
     def per_store(self, make: Callable[[SqlStore], T]) -> PerStore[T]:
         """``make`` once per storage, looked up by workspace (see ``PerStore``)."""
         return PerStore(self.store_for, make)

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.cli.main import cli
+from frontoffice.commerce.records import sign
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.errors import ConfigError, InvalidInput
 from frontoffice.privacy.erasure import erasures
@@ -32,6 +33,7 @@ from frontoffice.services import identity, tenancy
 from frontoffice.services.identity import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
+from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.identity_review_sql import ReviewSql
 from tests.integration.identity_review_support import (
     ANNA_WEB,
@@ -42,6 +44,7 @@ from tests.integration.identity_review_support import (
     receipt,
 )
 from tests.integration.identity_support import identify
+from tests.unit.commerce.sample import LOCATIONS, PRODUCTS, STOCK, order
 
 pytestmark = pytest.mark.anyio
 
@@ -401,3 +404,28 @@ async def test_a_located_workspaces_access_request_finds_the_person_in_its_stora
     listed = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--database-url", database_url,
                                       "dsr", "list", "-w", ru])
     assert listed.exit_code == 0 and rid in listed.output, listed.output
+
+
+async def test_a_located_workspaces_commerce_intake_and_traits_use_its_storage(
+        site: Site, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ru, located = site.ru.id, site.c.store_for(site.ru.id)
+    source, key = tenancy.create_source(site.c.store, ru, "shop", "commerce")
+    CommerceStore(site.c.store).set_secret(ru, source.id, "whs_ru_secret_0123456789")  # the registry's
+    auth = base64.b64encode(f"{key}:".encode()).decode()
+    for kind, body in (("locations", LOCATIONS), ("products", PRODUCTS), ("inventory", STOCK),
+                       ("orders", order(1, "confirmed"))):
+        raw = orjson.dumps(body)
+        r = await site.client.post(f"/commerce/v1/{kind}", content=raw, headers={
+            "Authorization": f"Basic {auth}", "Content-Type": "application/json",
+            "X-Frontoffice-Signature": sign("whs_ru_secret_0123456789", raw)})
+        assert r.status_code == 200 and r.json()["accepted"] >= 1, r.text
+    assert located.count_events(ru, source.id) >= 4 and site.c.store.count_events(ru) == 0
+    _, token = tenancy.create_token(site.c.store, ru, "reader", ["events:read"])
+    traits = await site.client.get(f"/api/v1/workspaces/{ru}/commerce/traits",
+                                   params={"key": "email:ann@example.com"},
+                                   headers={"Authorization": f"Bearer {token}"})
+    assert traits.status_code == 200 and traits.json()["order_count"] == 1, traits.text
+    monkeypatch.setenv("FRONTOFFICE_STORAGE_LOCATIONS", site.c.settings.storage_locations)
+    shown = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--database-url", database_url,
+                                     "commerce", "traits", "email:ann@example.com", "-w", ru])
+    assert shown.exit_code == 0 and '"order_count": 1' in shown.output, shown.output

@@ -75,7 +75,8 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 def commerce_router(c: Container) -> APIRouter:
     router = APIRouter()
-    cs = CommerceStore(c.store)
+    secrets = CommerceStore(c.store)  # webhook secrets belong to sources: the registry's
+    stores = c.per_store(CommerceStore)  # a located workspace's commerce data is in its storage
     settings = c.settings
 
     async def receive(request: Request, kind: str) -> Response:
@@ -93,7 +94,8 @@ def commerce_router(c: Container) -> APIRouter:
         if source.channel is not Channel.COMMERCE:
             return error(403, "wrong_channel", f"Source {source.name!r} is of channel "
                          f"{source.channel.value!r}; commerce webhooks need a 'commerce' source.")
-        secret = await run_in_threadpool(cs.secret, source.id)
+        secret = await run_in_threadpool(secrets.secret, source.id)
+        cs = stores(workspace.id)
         refusal = signature_refusal(secret, request.headers.get(SIGNATURE_HEADER), raw)
         if refusal:
             return error(401, "bad_signature", refusal)
@@ -110,15 +112,15 @@ def commerce_router(c: Container) -> APIRouter:
         except intake.IntakeError as exc:
             return error(400, exc.code, str(exc))
         try:
-            result = await c.writer.submit(AppendBatch(workspace.id, source.id, records,
-                                                       origin="commerce"))
+            writer = c.writer_for(workspace.id)
+            result = await writer.submit(AppendBatch(workspace.id, source.id, records, origin="commerce"))
             await run_in_threadpool(projector.catch_up, cs, workspace.id)
             alerts = 0
             if kind == "shipments":
                 found = await run_in_threadpool(service.shipment_alerts, cs, workspace.id,
                                                 records, received_at)
                 if found:
-                    alerts = (await c.writer.submit(AppendBatch(
+                    alerts = (await writer.submit(AppendBatch(
                         workspace.id, service.INTERNAL_SOURCE, found, origin="commerce"))).inserted
                     await run_in_threadpool(projector.catch_up, cs, workspace.id)
         except Overloaded as exc:
@@ -164,27 +166,27 @@ def commerce_router(c: Container) -> APIRouter:
     ) -> dict[str, Any]:
         """Available to promise per fulfilment mode from the channel's pool, nearest first."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        return service.availability_for(cs, workspace.id, sku, channel, mode, near, now())
+        return service.availability_for(stores(workspace.id), workspace.id, sku, channel, mode, near, now())
 
     @read.post("/holds", status_code=201)
     def create_hold(ws: str, body: HoldIn, authorization: Auth = None) -> dict[str, Any]:
         """Reserve stock until it expires; refused (400 insufficient_stock) beyond availability."""
         workspace = workspace_for(authorization, Scope.EVENTS_WRITE, ws)
-        return service.place_hold(cs, workspace.id, body, now())
+        return service.place_hold(stores(workspace.id), workspace.id, body, now())
 
     @read.delete("/holds/{hold_id}", status_code=204)
     def delete_hold(ws: str, hold_id: str, authorization: Auth = None) -> Response:
         workspace = workspace_for(authorization, Scope.EVENTS_WRITE, ws)
         if "\x00" in hold_id:
             raise ApiAuthError(404, "not_found", "No such hold.")
-        service.release_hold(cs, workspace.id, hold_id, now())
+        service.release_hold(stores(workspace.id), workspace.id, hold_id, now())
         return Response(status_code=204)
 
     @read.put("/commerce/pools")
     def put_pool(ws: str, body: PoolRule, authorization: Auth = None) -> dict[str, Any]:
         """Set which locations a channel sells from."""
         workspace = workspace_for(authorization, Scope.EVENTS_WRITE, ws)
-        service.set_pool(cs, workspace.id, body, now())
+        service.set_pool(stores(workspace.id), workspace.id, body, now())
         return body.model_dump(mode="json")
 
     @read.get("/commerce/conflicts")
@@ -192,27 +194,27 @@ def commerce_router(c: Container) -> APIRouter:
                       at: datetime | None = None, authorization: Auth = None) -> dict[str, Any]:
         """The same product priced differently on two channels at the same time."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        projector.catch_up(cs, workspace.id)
-        return {"conflicts": service.price_conflicts(cs, workspace.id, tolerance, at)}
+        projector.catch_up(stores(workspace.id), workspace.id)
+        return {"conflicts": service.price_conflicts(stores(workspace.id), workspace.id, tolerance, at)}
 
     @read.get("/commerce/traits")
     def get_traits(ws: str, key: Annotated[list[str], Query(min_length=1, max_length=50)],
                    authorization: Auth = None) -> dict[str, Any]:
         """Commerce traits of the customer known by any of the keys (user_id:…, email:…)."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        return service.traits_for(cs, workspace.id, [k for k in key if "\x00" not in k])
+        return service.traits_for(stores(workspace.id), workspace.id, [k for k in key if "\x00" not in k])
 
     @read.get("/commerce/products")
     def get_products(ws: str, authorization: Auth = None) -> dict[str, Any]:
         """Return and problem rates per product and per supplier."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        return service.product_supplier_view(cs, workspace.id)
+        return service.product_supplier_view(stores(workspace.id), workspace.id)
 
     @read.get("/commerce/alerts")
     def get_alerts(ws: str, authorization: Auth = None) -> dict[str, Any]:
         """Late and failed deliveries detected so far."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        return {"alerts": service.delivery_alerts(cs, workspace.id)}
+        return {"alerts": service.delivery_alerts(stores(workspace.id), workspace.id)}
 
     router.include_router(read)
     return router

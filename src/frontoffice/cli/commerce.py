@@ -8,7 +8,16 @@ from pathlib import Path
 import click
 import orjson
 
-from frontoffice.cli.context import console, friendly_errors, resolve_source, store_from, workspace_option
+from frontoffice.cli.context import (
+    console,
+    friendly_errors,
+    resolve_source,
+    settings_from,
+    store_from,
+    workspace_data,
+    workspace_option,
+    workspace_storage,
+)
 from frontoffice.commerce import demo_loader, projector, service
 from frontoffice.commerce.reconcile import reconcile
 from frontoffice.commerce.schemas import PoolRule
@@ -60,7 +69,8 @@ def load_demo(ctx: click.Context, folder: Path, workspace: str, source_name: str
         ws = tenancy.ensure_workspace(store, workspace)
         source = store.source(ws.id, source_name) or tenancy.create_source(
             store, ws.id, source_name, Channel.COMMERCE.value)[0]
-        counts = demo_loader.load(CommerceStore(store), ws.id, source.id, folder, now())
+        with workspace_storage(store, settings_from(ctx), ws.id) as data:  # data residency
+            counts = demo_loader.load(CommerceStore(data), ws.id, source.id, folder, now())
         _dump(counts)
 
 
@@ -75,8 +85,7 @@ def reconcile_cmd(ctx: click.Context, snapshot: Path, workspace: str, dry_run: b
     data = orjson.loads(snapshot.read_bytes())
     if not isinstance(data, dict):
         raise InvalidInput("A snapshot is a JSON object of kind -> array of items.")
-    with store_from(ctx) as store:
-        ws = tenancy.require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         cs = CommerceStore(store)
         projector.catch_up(cs, ws.id)
         _dump(reconcile(cs, ws.id, service.INTERNAL_SOURCE, data, now(), repair=not dry_run))
@@ -90,8 +99,7 @@ def reconcile_cmd(ctx: click.Context, snapshot: Path, workspace: str, dry_run: b
 @friendly_errors
 def conflicts_cmd(ctx: click.Context, workspace: str, tolerance: float) -> None:
     """The same product priced differently on two channels at the same time."""
-    with store_from(ctx) as store:
-        ws = tenancy.require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         cs = CommerceStore(store)
         projector.catch_up(cs, ws.id)
         found = service.price_conflicts(cs, ws.id, tolerance)
@@ -110,8 +118,7 @@ def conflicts_cmd(ctx: click.Context, workspace: str, tolerance: float) -> None:
 @friendly_errors
 def traits_cmd(ctx: click.Context, keys: tuple[str, ...], workspace: str) -> None:
     """Commerce traits of the customer known by KEYS (user_id:…, email:…, buyer_id:…)."""
-    with store_from(ctx) as store:
-        ws = tenancy.require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         _dump(service.traits_for(CommerceStore(store), ws.id, list(keys)))
 
 
@@ -129,8 +136,7 @@ def pool_cmd(ctx: click.Context, channel: str, workspace: str, kinds: tuple[str,
     rule = PoolRule.model_validate({"channel": channel, "location_kinds": list(kinds),
                                     "countries": list(countries),
                                     "exclude_location_ids": list(exclude)})
-    with store_from(ctx) as store:
-        ws = tenancy.require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         service.set_pool(CommerceStore(store), ws.id, rule, now())
         _dump(rule.model_dump(mode="json"))
 
@@ -141,8 +147,7 @@ def pool_cmd(ctx: click.Context, channel: str, workspace: str, kinds: tuple[str,
 @friendly_errors
 def sweep_cmd(ctx: click.Context, workspace: str) -> None:
     """Flag open shipments past their promised date (appends shipment.late events)."""
-    with store_from(ctx) as store:
-        ws = tenancy.require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         console.print(f"{service.sweep_overdue(CommerceStore(store), ws.id, now())} new alert(s).")
 
 
@@ -152,6 +157,5 @@ def sweep_cmd(ctx: click.Context, workspace: str) -> None:
 @friendly_errors
 def rebuild_cmd(ctx: click.Context, workspace: str) -> None:
     """Drop the commerce projection and replay it from the event log."""
-    with store_from(ctx) as store:
-        ws = tenancy.require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         console.print(f"Replayed {projector.rebuild(CommerceStore(store), ws.id)} event(s).")

@@ -99,9 +99,7 @@ def collector_router(container: Container) -> APIRouter:
             return reply(prepared)
         prepared = gates.apply(incoming, body, prepared)  # residency refusals, consent reduction
         try:
-            writer = container.writer if container.writers is None else (
-                container.writers.for_workspace(workspace.id))  # the workspace's data location
-            result = await writer.submit(prepared.batch)
+            result = await container.writer_for(workspace.id).submit(prepared.batch)
         except Overloaded as exc:
             return reply(overloaded_reply(exc))
         except Exception:
