@@ -74,7 +74,7 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
                         check()
                         consent.catch_up(workspace.id)
                         people.catch_up(workspace.id)
-                        deliveries(store, workspace.id, now())
+                        deliveries(stores.for_workspace(workspace.id), workspace.id, now())
             except _Stopped:
                 raise
             except Exception:  # the worker must outlive one bad batch; the log shows it

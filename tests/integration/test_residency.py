@@ -6,22 +6,28 @@ from __future__ import annotations
 
 import base64
 import re
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import orjson
 import pytest
 from click.testing import CliRunner
 
+from frontoffice import worker as projection_worker
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.cli.main import cli
 from frontoffice.commerce.records import sign
+from frontoffice.destinations.store import DestinationStore
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.errors import ConfigError, InvalidInput
+from frontoffice.outbound.store import OutboundStore
 from frontoffice.privacy.erasure import erasures
 from frontoffice.residency.locations import (
     WorkspaceLocations,
@@ -44,9 +50,11 @@ from tests.integration.identity_review_support import (
     receipt,
 )
 from tests.integration.identity_support import identify
+from tests.integration.test_outbound_destinations import Receiver, receiver
 from tests.unit.commerce.sample import LOCATIONS, PRODUCTS, STOCK, order
 
 pytestmark = pytest.mark.anyio
+__all__ = ["receiver"]
 
 
 @pytest.fixture
@@ -239,6 +247,10 @@ def test_bulk_import_and_export_use_the_workspaces_storage_and_refuse_rows_that_
     erased = runner.invoke(cli, [*base, "privacy", "erase", "--workspace", "brand-ru", "--person",
                                  person, "--reason", "art. 17 request"])
     assert erased.exit_code == 0 and "1 subject key(s) shredded" in erased.output, erased.output
+    scrubbed = runner.invoke(cli, [*base, "privacy", "scrub"])
+    assert scrubbed.exit_code == 0, scrubbed.output
+    assert "Scrubbed the main database" in scrubbed.output
+    assert "Scrubbed the storage of RU: wal_checkpoint(TRUNCATE); VACUUM" in scrubbed.output
 
 
 async def test_erasing_a_person_of_a_located_workspace_erases_them_in_its_storage(site: Site) -> None:
@@ -429,3 +441,63 @@ async def test_a_located_workspaces_commerce_intake_and_traits_use_its_storage(
     shown = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--database-url", database_url,
                                      "commerce", "traits", "email:ann@example.com", "-w", ru])
     assert shown.exit_code == 0 and '"order_count": 1' in shown.output, shown.output
+
+
+async def test_a_located_workspaces_messages_and_destinations_are_in_its_storage(
+        site: Site, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = uuid.uuid4().hex
+    ru, located = site.ru.id, site.c.store_for(site.ru.id)
+    person = ru_person(marker)
+    person["traits"]["email"] = email = f"ivan.{marker[:12]}@mail.ru"
+    assert (await site.send(ru, person)).json()["accepted"] == 1
+    _, secret = tenancy.create_token(site.c.store, ru, "crm", [
+        "consent:write", "outbound:write", "destinations:admin"])
+    bearer = {"Authorization": f"Bearer {secret}"}
+    base = f"/api/v1/workspaces/{ru}"
+    granted = await site.client.post(f"{base}/consent", headers=bearer, json={
+        "subject": f"user_id:ivan-{marker}", "purposes": {"marketing_email": "granted"}, "explicit": True})
+    assert granted.status_code == 200, granted.text
+    queued = await site.client.post(f"{base}/messages", headers=bearer, json={
+        "person": f"user_id:ivan-{marker}", "channel": "email", "purpose": "marketing_email",
+        "template_id": "spring"})
+    assert queued.status_code == 202 and queued.json()["address"] == email, queued.text
+    assert [m["message_id"] for m in OutboundStore(located).outbox(ru)] == [queued.json()["message_id"]]
+    assert OutboundStore(site.c.store).outbox(ru) == []
+    created = await site.client.post(f"{base}/destinations", headers=bearer, json={
+        "name": "crm", "url": "https://hooks.crm.test/in", "purpose": "sale_or_sharing"})
+    assert created.status_code == 201, created.text
+    assert [d.name for d in DestinationStore(located).all(ru)] == ["crm"]
+    assert DestinationStore(site.c.store).all(ru) == []
+    monkeypatch.setenv("FRONTOFFICE_STORAGE_LOCATIONS", site.c.settings.storage_locations)
+    listed = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--database-url", database_url,
+                                      "destinations", "list", "-w", ru])
+    assert listed.exit_code == 0 and "│ crm  │" in listed.output, listed.output
+
+
+async def test_the_worker_delivers_a_located_workspaces_events_from_its_storage(
+        site: Site, receiver: Receiver) -> None:
+    marker = uuid.uuid4().hex
+    ru = site.ru.id
+    _, secret = tenancy.create_token(site.c.store, ru, "crm", ["consent:write", "destinations:admin"])
+    bearer = {"Authorization": f"Bearer {secret}"}
+    base = f"/api/v1/workspaces/{ru}"
+    created = await site.client.post(f"{base}/destinations", headers=bearer, json={
+        "name": "partner", "url": receiver.url, "purpose": "sale_or_sharing", "event_types": ["track"]})
+    assert created.status_code == 201, created.text
+    granted = await site.client.post(f"{base}/consent", headers=bearer, json={
+        "subject": f"user_id:ivan-{marker}", "purposes": {"sale_or_sharing": "granted"}, "explicit": True})
+    assert granted.status_code == 200, granted.text
+    bought = {"type": "track", "event": "Order Completed", "userId": f"ivan-{marker}",
+              "messageId": f"t-{marker}", "context": {"locale": "ru-RU"}, "properties": {"total": 10}}
+    assert (await site.send(ru, ru_person(marker), bought)).json()["accepted"] == 2
+    stop = threading.Event()
+    worker = threading.Thread(target=projection_worker.run, args=(site.c.settings, stop))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not receiver.received:
+            await anyio.sleep(0.1)
+    finally:
+        stop.set()
+        worker.join(30)
+    assert receiver.users() == [f"ivan-{marker}"]

@@ -24,6 +24,7 @@ from frontoffice.outbound import service
 from frontoffice.outbound.gate import Verdict
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
+from frontoffice.storage.sql import SqlStore
 
 Auth = Annotated[str | None, Header(alias="Authorization")]
 NO_NUL = r"^[^\x00]*$"
@@ -121,44 +122,49 @@ def _verdict_out(c: service.Candidate, v: Verdict) -> VerdictOut:
 
 
 def outbound_router(c: Container) -> APIRouter:
-    store = c.store
-    identity, consent = IdentityHub(store), ConsentHub(store)
+    # a located workspace's destinations, people, consent and outbox are in its storage
+    identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
     router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["admin", "outbound"], responses=_ERRORS)
 
     def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        return authorised_workspace(c.tokens, store, auth, scope, ws)
+        return authorised_workspace(c.tokens, c.store, auth, scope, ws)
 
-    def fresh(ws_id: str) -> None:
-        identity.catch_up(ws_id)
-        consent.catch_up(ws_id)
+    def destinations(ws_id: str) -> DestinationStore:
+        return DestinationStore(c.store_for(ws_id))
+
+    def fresh(ws_id: str) -> SqlStore:
+        """The workspace's storage, with its people and consent caught up."""
+        identities(ws_id).catch_up(ws_id)
+        consents(ws_id).catch_up(ws_id)
+        return c.store_for(ws_id)
 
     @router.post("/destinations", response_model=CreatedDestination, status_code=201)
     def create_destination(ws: str, body: DestinationIn, authorization: Auth = None) -> CreatedDestination:
         """Create a webhook destination for one purpose; it starts at the current end of the log."""
         workspace = workspace_for(authorization, Scope.DESTINATIONS_ADMIN, ws)
-        dest = DestinationStore(store).create(workspace.id, body.name, body.url, body.purpose,
-                                              body.event_types, body.event_names, body.max_attempts)
+        dest = destinations(workspace.id).create(workspace.id, body.name, body.url, body.purpose,
+                                                 body.event_types, body.event_names, body.max_attempts)
         return CreatedDestination(**dest.public(), secret=dest.secret)
 
     @router.get("/destinations", response_model=list[DestinationOut])
     def list_destinations(ws: str, authorization: Auth = None) -> list[DestinationOut]:
         """Every destination of the workspace, without secrets."""
         workspace = workspace_for(authorization, Scope.DESTINATIONS_ADMIN, ws)
-        return [DestinationOut(**d.public()) for d in DestinationStore(store).all(workspace.id)]
+        return [DestinationOut(**d.public()) for d in destinations(workspace.id).all(workspace.id)]
 
     @router.post("/destinations/{destination}/disable", response_model=DestinationOut)
     def disable_destination(ws: str, destination: str, authorization: Auth = None) -> DestinationOut:
         """Stop delivering to a destination (its cursor and log are kept)."""
         workspace = workspace_for(authorization, Scope.DESTINATIONS_ADMIN, ws)
-        return DestinationOut(**DestinationStore(store).set_status(workspace.id, destination,
-                                                                   Status.DISABLED).public())
+        return DestinationOut(**destinations(workspace.id).set_status(workspace.id, destination,
+                                                                      Status.DISABLED).public())
 
     @router.post("/decisions", response_model=DecisionOut)
     def decide(ws: str, body: DecisionIn, authorization: Auth = None) -> DecisionOut:
         """Split candidate actions for a person into allowed and refused, each with the consent gate's
         reason; the decision is logged with every reason."""
         workspace = workspace_for(authorization, Scope.OUTBOUND_WRITE, ws)
-        fresh(workspace.id)
+        store = fresh(workspace.id)
         candidates = [service.Candidate(a.action, a.purpose, a.channel) for a in body.actions]
         result = service.decide(store, workspace.id, body.person, candidates, now())
         return DecisionOut(decision_id=result.decision_id, person=result.person, region=result.region,
@@ -170,7 +176,7 @@ def outbound_router(c: Container) -> APIRouter:
         """Queue a message in the outbox only if the consent gate allows its purpose on its channel and
         the person has an identifier for the channel; otherwise 403 with the code and reason (logged)."""
         workspace = workspace_for(authorization, Scope.OUTBOUND_WRITE, ws)
-        fresh(workspace.id)
+        store = fresh(workspace.id)
         request = service.MessageRequest(body.person, body.channel, body.purpose, body.template_id,
                                          body.variables, body.message_id)
         result = service.send_message(store, workspace.id, request, now())

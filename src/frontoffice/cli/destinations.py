@@ -6,14 +6,13 @@ import click
 from rich.table import Table
 
 from frontoffice.bulk.exporter import Refusal
-from frontoffice.cli.context import console, friendly_errors, store_from, workspace_option
+from frontoffice.cli.context import console, friendly_errors, workspace_data, workspace_option
 from frontoffice.cli.outbound import print_refusals
 from frontoffice.destinations.delivery import TIMEOUT_S, deliver_workspace
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Status
 from frontoffice.outbound.exports import catch_up_people
-from frontoffice.services.tenancy import require_workspace
 
 
 @click.group()
@@ -36,8 +35,7 @@ def destinations() -> None:
 def create(ctx: click.Context, name: str, workspace: str, url: str, purpose: str,
            event_types: tuple[str, ...], event_names: tuple[str, ...], max_attempts: int) -> None:
     """Create destination NAME; it receives events stored from now on. Prints the signing secret once."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         dest = DestinationStore(store).create(ws.id, name, url, purpose, event_types, event_names,
                                               max_attempts)
     console.print(f"destination {dest.name} ({dest.id}) → {dest.url} for {dest.purpose}, from seq "
@@ -51,8 +49,7 @@ def create(ctx: click.Context, name: str, workspace: str, url: str, purpose: str
 @friendly_errors
 def list_cmd(ctx: click.Context, workspace: str) -> None:
     """Destinations of a workspace with their purpose, filter, status and cursor."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         table = Table("name", "id", "url", "purpose", "filter", "status", "cursor")
         for d in DestinationStore(store).all(ws.id):
             shown = ", ".join([*d.event_types, *d.event_names]) or "(all)"
@@ -67,8 +64,7 @@ def list_cmd(ctx: click.Context, workspace: str) -> None:
 @friendly_errors
 def disable(ctx: click.Context, name: str, workspace: str) -> None:
     """Stop delivering to NAME (its cursor and delivery log are kept)."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         dest = DestinationStore(store).set_status(ws.id, name, Status.DISABLED)
     console.print(f"destination {dest.name} disabled at seq {dest.cursor_seq}")
 
@@ -83,8 +79,7 @@ def disable(ctx: click.Context, name: str, workspace: str) -> None:
 @friendly_errors
 def log_cmd(ctx: click.Context, name: str, workspace: str, outcome: str | None, limit: int) -> None:
     """Deliveries, refusals and dead letters of NAME, each with its reason (latest last)."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         dest = DestinationStore(store).require(ws.id, name)
         rows = DestinationStore(store).deliveries(ws.id, dest.id, outcome)[-limit:]
     table = Table("seq", "outcome", "person", "attempts", "status", "reason")
@@ -104,8 +99,7 @@ def log_cmd(ctx: click.Context, name: str, workspace: str, outcome: str | None, 
 @friendly_errors
 def deliver(ctx: click.Context, workspace: str, once: bool, timeout: float) -> None:
     """Bring people up to date, then deliver every active destination's pending events once."""
-    with store_from(ctx) as store:
-        ws = require_workspace(store, workspace)
+    with workspace_data(ctx, workspace) as (ws, store):
         catch_up_people(store, ws.id)
         reports = deliver_workspace(store, ws.id, now(), timeout_s=timeout)
     if not reports:

@@ -18,6 +18,7 @@ from frontoffice.privacy.erasure import erase_person, erasures
 from frontoffice.privacy.keys import generate_master_key
 from frontoffice.privacy.purge import PURGED_TABLES
 from frontoffice.privacy.scrub import scrub
+from frontoffice.residency.router import located
 from frontoffice.services.identity import IdentityHub
 from frontoffice.services.tenancy import require_workspace
 
@@ -77,12 +78,19 @@ def erasure_log(ctx: click.Context, workspace: str, limit: int) -> None:
 @friendly_errors
 def scrub_cmd(ctx: click.Context) -> None:
     """Run the file scrub again (WAL checkpoint and VACUUM; on PostgreSQL VACUUM FULL, WAL switch,
-    CHECKPOINT) when an erasure reported it could not finish it."""
+    CHECKPOINT) when an erasure reported it could not finish it: in the main database and in
+    every located storage."""
     with store_from(ctx) as store:
-        done = scrub(store, list(PURGED_TABLES))
-    console.print("Scrubbed: " + "; ".join(done.steps) + ".")
-    for warning in done.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
+        router = located(store, settings_from(ctx))  # and every located storage (data residency)
+        try:
+            storages = [(f"the storage of {c}", s) for c, s in router.located_stores().items()]
+            for where, target in [("the main database", store), *storages]:
+                done = scrub(target, list(PURGED_TABLES))
+                console.print(f"Scrubbed {where}: " + "; ".join(done.steps) + ".")
+                for warning in done.warnings:
+                    console.print(f"[yellow]warning:[/yellow] {warning}")
+        finally:
+            router.close()
 
 
 @privacy.command("new-key")

@@ -61,6 +61,14 @@ class StoreRouter:
         for url in self._storages.values():
             self.at(url)
 
+    def located_stores(self) -> dict[str, SqlStore]:
+        """Every configured located storage, opened, by the countries it holds ("RU", "CN, HK")
+        (not by URL, which may carry a password)."""
+        countries: dict[str, list[str]] = {}
+        for country, url in sorted(self._storages.items()):
+            countries.setdefault(url, []).append(country)
+        return {", ".join(names): self.at(url) for url, names in countries.items()}
+
     def close(self) -> None:
         with self._lock:
             for store in self._open.values():
