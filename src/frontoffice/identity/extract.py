@@ -46,6 +46,7 @@ from frontoffice.identity.normalise import (
     normalise_sha256,
     normalise_user_id,
     parse_birth_date,
+    quoted_order,
     split_full_name,
 )
 from frontoffice.identity.normalise.names import NameKeys, name_keys
@@ -180,7 +181,7 @@ def extract(event: StoredEvent) -> IdentityRecord:
     buyer = _text(traits.get("marketplaceBuyerId"))
     if marketplace and buyer:
         ids.add(IdKind.MARKETPLACE_BUYER, f"{marketplace}:{buyer}")
-    ids.add(IdKind.ORDER_REF, properties.get("order_id") or properties.get("orderId"))
+    ids.add(IdKind.ORDER_REF, quoted_order(properties))
 
     attributes = _attributes(traits, country, ids)
     observed = rec.timestamp

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.identity.normalise import Normalised, normalise_order_ref
+from frontoffice.identity.normalise import Normalised, normalise_order_ref, quoted_order
 
 COMMERCE_FAMILY = "commerce"
 CONSENT_FAMILY = "consent"
@@ -59,12 +59,8 @@ def _customer(payload: Mapping[str, Any]) -> list[str]:
 def _order_ref(properties: object) -> str | None:
     """``order_ref:VALUE`` of the order a tracking event quotes, as the identity graph (whose
     identifiers an erasure lists) normalises it: ``#ord 1001`` is ``order_ref:ORD1001``."""
-    if not isinstance(properties, dict):
-        return None
-    raw = properties.get("order_id") or properties.get("orderId")
-    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)) or not str(raw).strip():
-        return None
-    ref = normalise_order_ref(str(raw).strip())
+    raw = quoted_order(properties)
+    ref = normalise_order_ref(raw) if raw else None
     return canonical("order_ref", ref.value) if isinstance(ref, Normalised) else None
 
 

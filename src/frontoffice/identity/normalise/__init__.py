@@ -21,6 +21,7 @@ from frontoffice.identity.normalise.identifiers import (
     normalise_sha256,
     normalise_user_id,
     phone_sha256_keys,
+    quoted_order,
     sha256_hex,
 )
 from frontoffice.identity.normalise.names import NameKeys, name_keys, name_similarity
@@ -53,6 +54,7 @@ __all__ = [
     "normalise_user_id",
     "parse_birth_date",
     "phone_sha256_keys",
+    "quoted_order",
     "sha256_hex",
     "split_full_name",
     "street_key",

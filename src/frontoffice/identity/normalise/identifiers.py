@@ -192,6 +192,18 @@ def normalise_marketplace_buyer_id(
     return text if isinstance(text, Invalid) else Normalised(kind, f"{namespace}:{text}")
 
 
+def quoted_order(properties: object) -> str | None:
+    """The order number a tracking event quotes, as given (``properties.order_id`` of Segment's
+    e-commerce spec, or ``orderId``), stripped; None when it quotes none. Both the identity graph
+    (an ``order_ref``) and the suppression list read it from here."""
+    if not isinstance(properties, dict):
+        return None
+    raw = properties.get("order_id") or properties.get("orderId")
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        return None
+    return str(raw).strip() or None
+
+
 def normalise_order_ref(raw: str, generic: GenericRules = DEFAULT_GENERIC_RULES) -> Result:
     """An order number as a customer quotes it: ``#1001``, ``ORD 1001`` and ``ord-1001`` are one order
     (the ``#`` dropped, spaces and hyphens removed, upper case); UUIDs in their canonical form."""
