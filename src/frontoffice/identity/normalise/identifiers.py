@@ -80,6 +80,8 @@ def normalise_email(
     folded_local, folded_domain = mailbox(checked.local_part.lower(), checked.domain.lower(), rules)
     if not folded_local:
         return Invalid(kind, raw, Reason.SYNTAX, "nothing is left of the local part once its +tag is removed")
+    if _MASK.search(folded_local):  # "ax.xx" folds to "axxx": the mailbox it names reads as masked
+        return Invalid(kind, raw, Reason.MASKED, "a masked relay address hides the real one; keep as a trait")
     if is_generic_email(folded_local, folded_domain, generic):
         return Invalid(kind, raw, Reason.GENERIC, "a placeholder or test address identifies nobody")
     return Normalised(kind, f"{folded_local}@{folded_domain}")
