@@ -10,8 +10,8 @@ from frontoffice.cli.context import (
     friendly_errors,
     settings_from,
     store_from,
+    workspace_data,
     workspace_option,
-    workspace_storage,
 )
 from frontoffice.domain.events import now
 from frontoffice.privacy.erasure import erase_person, erasures
@@ -20,7 +20,6 @@ from frontoffice.privacy.purge import PURGED_TABLES
 from frontoffice.privacy.scrub import scrub
 from frontoffice.residency.router import located
 from frontoffice.services.identity import IdentityHub
-from frontoffice.services.tenancy import require_workspace
 
 
 @click.group()
@@ -41,12 +40,10 @@ def erase(ctx: click.Context, workspace: str, person_id: str, reason: str, reque
           as_json: bool) -> None:
     """Erase PERSON: shred their subject keys, purge them from every projection, suppress their
     identifiers against late events and re-imports, and scrub the database files."""
-    with store_from(ctx) as registry:
-        ws = require_workspace(registry, workspace)
-        with workspace_storage(registry, settings_from(ctx), ws.id) as store:  # data residency
-            IdentityHub(store).catch_up(ws.id)
-            report = erase_person(store, ws.id, person_id, reason=reason,
-                                  requested_by=requested_by, now=now())
+    with workspace_data(ctx, workspace) as (ws, store):  # data residency: its storage
+        IdentityHub(store).catch_up(ws.id)
+        report = erase_person(store, ws.id, person_id, reason=reason,
+                              requested_by=requested_by, now=now())
     if as_json:
         click.echo(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode())
         return
@@ -66,11 +63,9 @@ def erase(ctx: click.Context, workspace: str, person_id: str, reason: str, reque
 @friendly_errors
 def erasure_log(ctx: click.Context, workspace: str, limit: int) -> None:
     """The erasure log of a workspace, newest first, as JSON lines (no personal data)."""
-    with store_from(ctx) as registry:
-        ws = require_workspace(registry, workspace)
-        with workspace_storage(registry, settings_from(ctx), ws.id) as store:
-            for entry in erasures(store, ws.id, limit):
-                click.echo(orjson.dumps(entry).decode())
+    with workspace_data(ctx, workspace) as (ws, store):
+        for entry in erasures(store, ws.id, limit):
+            click.echo(orjson.dumps(entry).decode())
 
 
 @privacy.command("scrub")
