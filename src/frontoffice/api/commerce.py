@@ -194,8 +194,9 @@ def commerce_router(c: Container) -> APIRouter:
                       at: datetime | None = None, authorization: Auth = None) -> dict[str, Any]:
         """The same product priced differently on two channels at the same time."""
         workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
-        projector.catch_up(stores(workspace.id), workspace.id)
-        return {"conflicts": service.price_conflicts(stores(workspace.id), workspace.id, tolerance, at)}
+        cs = stores(workspace.id)
+        projector.catch_up(cs, workspace.id)
+        return {"conflicts": service.price_conflicts(cs, workspace.id, tolerance, at)}
 
     @read.get("/commerce/traits")
     def get_traits(ws: str, key: Annotated[list[str], Query(min_length=1, max_length=50)],
