@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from frontoffice.api.tokens import TokenCache
 from frontoffice.collector.auth import KeyCache
@@ -59,6 +59,7 @@ class Container:
     ingest: IngestPool | None = None
     stores: StoreRouter | None = None  # a workspace's store: its data location's, else `store`
     writers: RoutedWriters | None = None
+    _shared: dict[Any, PerStore[Any]] = field(default_factory=dict, repr=False)
 
     def store_for(self, workspace_id: str) -> SqlStore:
         """Where a workspace's events and projections live (its data location's storage)."""
@@ -69,8 +70,13 @@ class Container:
         return self.writer if self.writers is None else self.writers.for_workspace(workspace_id)
 
     def per_store(self, make: Callable[[SqlStore], T]) -> PerStore[T]:
-        """``make`` once per storage, looked up by workspace (see ``PerStore``)."""
-        return PerStore(self.store_for, make)
+        """``make`` once per storage, looked up by workspace (see ``PerStore``). Every router
+        asking for the same ``make`` shares its instances: one identity hub (one projector in
+        memory) per storage for the whole API, not one per router."""
+        if make not in self._shared:
+            self._shared[make] = PerStore(self.store_for, make)
+        shared: PerStore[T] = self._shared[make]
+        return shared
 
     def close(self) -> None:
         if self.ingest is not None:
