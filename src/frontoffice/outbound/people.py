@@ -20,8 +20,10 @@ from frontoffice.consent.region import Evidence, evidence_from_traits
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
+from frontoffice.identity.people import People
 from frontoffice.outbound.gate import PersonConsent, Verdict, person_consent, unknown
 from frontoffice.storage.consent_sql import ConsentSql
+from frontoffice.storage.identity_people import PeopleSql
 from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
 
@@ -47,6 +49,7 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
 class PeopleReader:
     def __init__(self, store: SqlStore, workspace_id: str, now: datetime) -> None:
         self.store, self.ws, self.now = store, workspace_id, now
+        self.people: People = PeopleSql(store)
         self._aliases: dict[tuple[str, str], set[str]] | None = None
 
     def aliases(self) -> dict[tuple[str, str], set[str]]:
@@ -141,16 +144,7 @@ class PeopleReader:
 
     def live_person(self, pid: str) -> str | None:
         """The live id of ``pid``, following merge redirects."""
-        for _ in range(32):
-            if self.store.query("SELECT 1 FROM identity_persons WHERE workspace_id = ? AND person_id = ?",
-                                (self.ws, pid)):
-                return pid
-            rows = self.store.query("SELECT person_id FROM identity_redirects WHERE workspace_id = ? AND "
-                                    "old_person_id = ?", (self.ws, pid))
-            if not rows:
-                return None
-            pid = str(rows[0][0])
-        return None
+        return self.people.resolve_id(self.ws, pid)
 
     # -- loading ----------------------------------------------------------------------------
     def load(self, keys: Sequence[str], extra: Mapping[str, set[str]]) -> dict[str, Loaded]:
@@ -170,7 +164,7 @@ class PeopleReader:
 
     def _persons(self, pids: Sequence[str], extra: Mapping[str, set[str]]) -> dict[str, Loaded]:
         subjects = {p: {f"person_id:{p}"} | extra.get("person:" + p, set()) for p in pids}
-        for pid, old_ids in self._former_ids(pids).items():
+        for pid, old_ids in self.people.merged_ids(self.ws, pids).items():
             subjects[pid] |= {f"person_id:{old}" for old in old_ids}
         aliases = self.aliases()
         for pid, kind, value in self._in("identity_index", "person_id, kind, value", pids):
@@ -190,26 +184,6 @@ class PeopleReader:
             evidences = [evidence_from_traits(_golden_traits(golden[pid]))]
             evidences += [evidence_from_dict(evidence[s]) for s in ordered if s in evidence]
             out["person:" + pid] = person_consent(pid, states, evidences, True, self.now)
-        return out
-
-    def _former_ids(self, pids: Sequence[str]) -> dict[str, set[str]]:
-        """Person ids merged into each person (following chains): consent given to an old id still counts."""
-        out: dict[str, set[str]] = {}
-        frontier = {p: p for p in pids}  # id to look behind → the live person it belongs to
-        for _ in range(32):
-            if not frontier:
-                break
-            found: dict[str, str] = {}
-            for chunk in _chunks(sorted(frontier)):
-                rows = self.store.query("SELECT old_person_id, person_id FROM identity_redirects WHERE "
-                                        f"workspace_id = ? AND person_id IN ({self._marks(len(chunk))})",
-                                        (self.ws, *chunk))
-                for old, into in rows:
-                    live = frontier[str(into)]
-                    if str(old) not in out.get(live, set()):
-                        out.setdefault(live, set()).add(str(old))
-                        found[str(old)] = live
-            frontier = found
         return out
 
     def _subjects(self, keys: Sequence[str]) -> dict[str, Loaded]:

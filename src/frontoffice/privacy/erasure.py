@@ -21,9 +21,11 @@ import orjson
 
 from frontoffice.domain.events import iso
 from frontoffice.errors import NotFound
+from frontoffice.identity.people import People
 from frontoffice.privacy.purge import PersonRows, purge
 from frontoffice.privacy.scrub import scrub
 from frontoffice.privacy.subjects import identifier_subjects, identifiers_of
+from frontoffice.storage.identity_people import PeopleSql
 from frontoffice.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
@@ -51,20 +53,15 @@ class ErasureReport:
                 "warnings": list(self.warnings)}
 
 
-def _person_ids(store: SqlStore, ws: str, person_id: str) -> list[str]:
-    """The current id of the person and every id merged into it."""
+def _person_ids(people: People, ws: str, person_id: str) -> list[str]:
+    """The live id of the person, then every id merged into it (through any chain of merges)."""
     if "\x00" in person_id or len(person_id) > 200:
         raise NotFound(f"No person {person_id[:80]!r} in workspace {ws!r}.")
-    rows = store.query("SELECT person_id FROM identity_redirects WHERE workspace_id = ? AND "
-                       "old_person_id = ?", (ws, person_id))
-    current = str(rows[0][0]) if rows else person_id
-    if not store.query("SELECT 1 FROM identity_persons WHERE workspace_id = ? AND person_id = ?",
-                       (ws, current)):
+    current = people.resolve_id(ws, person_id)
+    if current is None:
         raise NotFound(f"No person {person_id!r} in workspace {ws!r}; find the id with "
                        "`frontoffice people show IDENTIFIER` or GET /api/v1/workspaces/{ws}/people/lookup.")
-    merged = store.query("SELECT old_person_id FROM identity_redirects WHERE workspace_id = ? AND "
-                         "person_id = ?", (ws, current))
-    return [current, *sorted({str(r[0]) for r in merged} - {current})]
+    return [current, *sorted(people.merged_ids(ws, [current])[current] - {current})]
 
 
 def collect(store: SqlStore, ws: str, person_ids: list[str]) -> PersonRows:
@@ -126,7 +123,7 @@ def _raw_values(payload: bytes) -> set[str]:
 def erase_person(store: SqlStore, workspace_id: str, person_id: str, *, reason: str,
                  requested_by: str, now: datetime) -> ErasureReport:
     """Crypto-shred the person's data, purge the projections, suppress late events, scrub."""
-    person_ids = _person_ids(store, workspace_id, person_id)
+    person_ids = _person_ids(PeopleSql(store), workspace_id, person_id)
     person = collect(store, workspace_id, person_ids)
     erasure_id = "er_" + secrets.token_hex(8)
     subject_hashes = set(person.hashes.values())

@@ -15,6 +15,7 @@ import orjson
 
 from frontoffice.domain.events import iso, now
 from frontoffice.errors import FrontofficeError
+from frontoffice.storage.identity_people import PeopleSql
 from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
 
@@ -203,17 +204,8 @@ class IdentitySql:
         return out
 
     def resolve_id(self, ws: str, person_id: str) -> str | None:
-        """The live id of ``person_id``, following merge redirects."""
-        for _ in range(32):
-            if self._read("SELECT 1 FROM identity_persons WHERE workspace_id = ? AND person_id = ?",
-                          (ws, person_id)):
-                return person_id
-            rows = self._read("SELECT person_id FROM identity_redirects WHERE workspace_id = ? AND "
-                              "old_person_id = ?", (ws, person_id))
-            if not rows:
-                return None
-            person_id = rows[0][0]
-        return None
+        """The live id of ``person_id``, following merge redirects (identity's ``People`` port)."""
+        return PeopleSql(self._store).resolve_id(ws, person_id)
 
     def person(self, ws: str, person_id: str) -> tuple[dict[str, Any], int, str, str] | None:
         rows = self._read("SELECT golden, record_count, first_seen, last_seen FROM identity_persons "
