@@ -103,3 +103,30 @@ def test_the_cli_erases_a_person_and_lists_the_erasure(tmp_path: Path) -> None:
     assert len(runner.invoke(cli, ["privacy", "new-key"]).output.strip()) == 44
     scrubbed = runner.invoke(cli, ["--database-url", db, "privacy", "scrub"])
     assert scrubbed.exit_code == 0 and "VACUUM" in scrubbed.output
+
+
+@pytest.mark.anyio
+async def test_after_an_erasure_the_consent_of_the_erased_address_reads_like_a_never_seen_one(
+        api: Api) -> None:
+    store, ws = api.container.store, api.brand.workspace_id
+    _, clerk = tenancy.create_token(store, ws, "clerk", ["consent:write", "events:read"])
+    given = await api.client.post("/api/v1/workspaces/shop/consent", headers=_auth(clerk), json={
+        "subject": "email:ann@posteo.de", "purposes": {"marketing_email": "granted"}})
+    assert given.status_code == 200, given.text
+    identity.IdentityHub(store).catch_up(ws)
+    [ann] = identity.lookup(store, ws, "email", "ann@posteo.de")
+    erased = await api.client.post(f"/api/v1/workspaces/shop/persons/{ann}/erasure", headers=_auth(api.dpo),
+                                   json={"reason": "art. 17"})
+    assert erased.status_code == 200, erased.text
+
+    async def seen(address: str) -> list[dict[str, object]]:
+        shown = await api.client.get(f"/api/v1/workspaces/shop/consent/email:{address}", headers=_auth(clerk))
+        checked = await api.client.get("/api/v1/workspaces/shop/consent/check", headers=_auth(clerk), params={
+            "subject": f"email:{address}", "purpose": "marketing_email", "channel": "email"})
+        assert shown.status_code == checked.status_code == 200, (shown.text, checked.text)
+        answers = orjson.dumps([shown.json(), checked.json()]).decode()
+        replies: list[dict[str, object]] = orjson.loads(answers.replace(address, "ADDRESS"))
+        return replies
+
+    assert await seen("ann@posteo.de") == await seen("never.seen@posteo.de")
+    assert (await seen("never.seen@posteo.de"))[0]["known"] is False

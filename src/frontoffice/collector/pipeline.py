@@ -76,11 +76,13 @@ def prepare(incoming: Incoming, body: dict[str, Any], limits: Limits) -> Prepare
 
 
 def finish(prepared: Prepared, result: AppendResult) -> Reply:
+    """The reply to the sender. An event of an erased person counts as accepted: a write key is
+    public, and "suppressed" would tell anyone holding it that an identifier was erased. The drop
+    is recorded for the operator (``privacy_suppressed_events``), never answered."""
     listed = [r.as_dict() for r in prepared.rejected]
-    listed += [s.as_dict() for s in result.suppressed]  # events of erased people (privacy)
     if prepared.rejected and not prepared.batch.events:
         return refusal(400, "invalid_batch",
                        f"All {len(listed)} events are invalid and were quarantined.",
                        rejected=listed)
-    return Reply(200, {"success": True, "accepted": result.inserted,
+    return Reply(200, {"success": True, "accepted": result.inserted + len(result.suppressed),
                        "duplicates": result.duplicates, "rejected": listed})

@@ -33,7 +33,7 @@ from frontoffice.consent.region import Resolution, resolve_region
 from frontoffice.consent.tcf import decode_tc_string
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput
-from frontoffice.storage.consent_sql import ConsentSql, LedgerRow, ProjectionMoved
+from frontoffice.storage.consent_sql import ERASED_SUBJECT, ConsentSql, LedgerRow, ProjectionMoved
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 
@@ -137,7 +137,10 @@ def subject_consent(store: SqlStore, ws: str, subject: str) -> SubjectConsent:
     """The subject's current consent (from the state projection), history and proof (ledger), region."""
     key = parse_subject(subject)
     sql = ConsentSql(store)
-    rows = tuple(sorted(sql.ledger(ws, key), key=lambda r: order_key(r.change)))
+    # An erased person's ledger rows stay as shredded tombstones: they are nobody's consent, and
+    # an erased address must read exactly like one never seen.
+    kept = (r for r in sql.ledger(ws, key) if not r.change.person_key.startswith(ERASED_SUBJECT))
+    rows = tuple(sorted(kept, key=lambda r: order_key(r.change)))
     by_id = {r.change.change_id: r.change for r in rows}
     history: dict[str, list[ConsentChange]] = {}
     for r in rows:
