@@ -110,3 +110,61 @@ def test_late_events_and_a_reimport_do_not_bring_an_erased_person_back(
     assert [(r[0], r[1]) for r in logged] == [(ann, "art. 17 request 42")]
     assert "annegret" not in str(logged).lower()
     store.close()
+
+
+def _variant(mid: str, anonymous_id: str | None = None, user_id: str | None = None,
+             **traits: Any) -> dict[str, Any]:
+    event: dict[str, Any] = {"type": "identify", "messageId": mid, "timestamp": "2026-01-03T10:00:00Z",
+                             "anonymousId": anonymous_id, "traits": traits}
+    if user_id:
+        event["userId"] = user_id
+    return event
+
+
+def test_unicode_and_provider_variants_of_an_erased_persons_identifiers_recreate_nobody(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTOFFICE_MASTER_KEY", generate_master_key())
+    tenant = make_tenant(database_url, "shop")
+    store = open_store(database_url)
+    ws = tenant.workspace_id
+    _, privacy_token = tenancy.create_token(store, ws, "dpo", ["privacy:admin"])
+    server = ServerProcess(database_url, tmp_path)
+    server.start()
+    try:
+        write = httpx.BasicAuth(tenant.write_key, "")
+        ann = {"type": "identify", "messageId": "a1", "userId": "cus_ann_4711", "anonymousId": "anon-ann-93",
+               "timestamp": "2026-01-02T10:00:00Z",
+               "traits": {"email": "annegret.zwirbel@gmail.com", "phone": "+49 151 40371958",
+                          "address": {"country": "DE"}}}
+        first = httpx.post(f"{server.url}/v1/batch", json={"batch": [ann]}, auth=write, timeout=10)
+        assert first.status_code == 200
+        identity.IdentityHub(store).catch_up(ws)
+        [pid] = identity.lookup(store, ws, "email", "annegret.zwirbel@gmail.com")
+        erased = httpx.post(f"{server.url}/api/v1/workspaces/shop/persons/{pid}/erasure",
+                            json={"reason": "art. 17"}, timeout=30,
+                            headers={"Authorization": f"Bearer {privacy_token}"})
+        assert erased.status_code == 200, erased.text
+
+        variants = [
+            _variant("v1", "fresh-1", email="ＡＮＮＥＧＲＥＴ.zwirbel＠gmail.com"),
+            _variant("v2", "fresh-2", email=" Annegret.Zwirbel+news@GoogleMail.com"),
+            _variant("v3", "fresh-3", email="a.n.n.e.g.r.e.t.z.w.i.r.b.e.l@gmail.com"),
+            _variant("v4", "fresh-4", phone="０１５１ ４０３７ １９５８", address={"country": "DE"}),
+            _variant("v5", "fresh-5", phone="0049-151-40371958"),
+            _variant("v6", "fresh-6", phone="(0151) 403 719 58", address={"country": "de"}),
+            _variant("v7", user_id="ｃｕｓ＿ａｎｎ＿４７１１"),
+            _variant("v8", "ａｎｏｎ－ａｎｎ－９３"),
+        ]
+        sent = httpx.post(f"{server.url}/v1/batch", json={"batch": variants}, auth=write, timeout=10)
+        assert sent.status_code == 200, sent.text
+        assert (sent.json()["accepted"], sent.json()["rejected"]) == (len(variants), [])
+    finally:
+        server.stop()
+    drops = store.query("SELECT message_id FROM privacy_suppressed_events WHERE workspace_id = ?", (ws,))
+    assert sorted(r[0] for r in drops) == [v["messageId"] for v in variants]
+    identity.IdentityHub(store).catch_up(ws)
+    assert store.query("SELECT count(*) FROM identity_persons WHERE workspace_id = ?", (ws,))[0][0] == 0
+    for kind, value in (("email", "annegret.zwirbel@gmail.com"), ("phone", "+4915140371958"),
+                        ("user_id", "cus_ann_4711"), ("anonymous_id", "anon-ann-93")):
+        assert identity.lookup(store, ws, kind, value) == [], (kind, value)
+    store.close()

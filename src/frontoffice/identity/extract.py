@@ -34,23 +34,17 @@ from frontoffice.identity.normalise import (
     Kind,
     Normalised,
     Result,
-    normalise_anonymous_id,
-    normalise_device_id,
-    normalise_email,
     normalise_loyalty_id,
-    normalise_marketplace_buyer_id,
-    normalise_national_id,
-    normalise_order_ref,
-    normalise_phone,
     normalise_postcode,
-    normalise_sha256,
-    normalise_user_id,
     parse_birth_date,
     quoted_order,
     split_full_name,
 )
+from frontoffice.identity.normalise.keys import normalise_identifier, record_country
 from frontoffice.identity.normalise.names import NameKeys, name_keys
 from frontoffice.storage.port import StoredEvent
+
+__all__ = ["extract", "normalise_identifier", "record_id", "record_name_keys"]
 
 _KIND = {
     Kind.EMAIL: IdKind.EMAIL, Kind.PHONE: IdKind.PHONE, Kind.USER_ID: IdKind.USER_ID,
@@ -65,32 +59,6 @@ _PLAIN_TRAITS = ("firstName", "lastName", "name", "loyaltyId",
 
 def record_id(source_id: str, message_id: str) -> str:
     return f"{source_id}:{message_id}"
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def normalise_identifier(kind: IdKind, raw: str, country: str | None = None) -> Result:
-    """The one place a raw value of ``kind`` becomes comparable (also used by lookups).
-    Cached: the same anonymous id or email arrives on many events."""
-    if kind is IdKind.EMAIL:
-        return normalise_email(raw)
-    if kind is IdKind.PHONE:
-        return normalise_phone(raw, country)
-    if kind is IdKind.USER_ID:
-        return normalise_user_id(raw)
-    if kind is IdKind.ANONYMOUS_ID:
-        return normalise_anonymous_id(raw)
-    if kind is IdKind.DEVICE_ID:
-        return normalise_device_id(raw)
-    if kind is IdKind.LOYALTY_ID:
-        return normalise_loyalty_id(raw)
-    if kind is IdKind.NATIONAL_ID:
-        return normalise_national_id(raw, country)
-    if kind is IdKind.MARKETPLACE_BUYER:
-        marketplace, _, buyer = raw.partition(":")
-        return normalise_marketplace_buyer_id(marketplace, buyer)
-    if kind is IdKind.ORDER_REF:
-        return normalise_order_ref(raw)
-    return normalise_sha256(Kind.EMAIL_SHA256 if kind is IdKind.EMAIL_SHA256 else Kind.PHONE_SHA256, raw)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -111,20 +79,6 @@ def _text(value: object) -> str | None:
 
 def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _country(traits: Mapping[str, Any], context: Mapping[str, Any]) -> str | None:
-    address = _dict(traits.get("address"))
-    for value in (address.get("country"), traits.get("country")):
-        text = _text(value)
-        if text and len(text) == 2 and text.isalpha():
-            return text.upper()
-    locale = _text(context.get("locale"))
-    if locale and "-" in locale:
-        region = locale.split("-")[-1]
-        if len(region) == 2 and region.isalpha():
-            return region.upper()
-    return None
 
 
 class _Collector:
@@ -155,7 +109,7 @@ def extract(event: StoredEvent) -> IdentityRecord:
     context = _dict(payload.get("context"))
     traits = {**_dict(context.get("traits")), **_dict(payload.get("traits"))}
     properties = _dict(payload.get("properties"))
-    country = _country(traits, context)
+    country = record_country(traits, context)
     ids = _Collector(country)
     rid = record_id(event.source_id, rec.message_id)
 

@@ -98,7 +98,7 @@ def collect(store: SqlStore, ws: str, person_ids: list[str]) -> PersonRows:
             values |= _raw_values(event.record.payload)
             values |= {v for v in (event.record.user_id, event.record.anonymous_id) if v}
     # Commerce writes a phone as it came ("0049..."): its international form is a key too.
-    identifiers |= {"phone:00" + i[6:] for i in identifiers if i.startswith("phone:")}
+    identifiers |= {"phone:00" + i[6:] for i in identifiers if i.startswith("phone:") and i[6:].isdigit()}
     for i in identifiers:
         hashes.setdefault(i, store.vault.hash(ws, i))
     return PersonRows(ws, person_ids, record_ids, set(identifiers), hashes, values, events)

@@ -1,10 +1,19 @@
 """Whose data an event record is: its subject, and every identifier it carries.
 
-A subject and an identifier are both written ``kind:value`` (the consent subject form), with
-the value canonicalised so the same person's value written twice gives the same string:
-e-mail addresses lower-cased, phone numbers reduced to their digits, everything else stripped.
-The subject decides which key encrypts the record; the identifiers decide whether an erased
-person's suppression list stops it. Pure functions: no I/O.
+A subject and an identifier are both written ``kind:value`` (the consent subject form).
+
+- The *subject* decides which key encrypts the record. Its form (:func:`canonical`: e-mail
+  addresses lower-cased, phone numbers reduced to their digits, everything else stripped) names
+  the subject keys already stored, so it never changes.
+- The *identifiers* decide whether an erased person's suppression list stops the record. Each
+  is keyed in every form it may be listed under (:func:`matching_keys`): identity's normal form
+  (the one normaliser, :mod:`frontoffice.identity.normalise.keys`: NFKC, case and mailbox-provider
+  folding, E.164), and the canonical forms of the raw and of the normal value, the only forms
+  erasures stored before identity's normaliser served the list too. A variant identity would
+  resolve to an erased identifier (``ＡＮＡ＠googlemail.com``, fullwidth digits, a national
+  number) is therefore on the list.
+
+Pure functions: no I/O.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import orjson
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.identity.normalise import Normalised, normalise_order_ref, quoted_order
+from frontoffice.identity.normalise.keys import identifier_key, record_country
 
 COMMERCE_FAMILY = "commerce"
 CONSENT_FAMILY = "consent"
@@ -56,6 +66,26 @@ def _customer(payload: Mapping[str, Any]) -> list[str]:
     return [c for kind in CUSTOMER_KINDS if (c := canonical(kind, customer.get(kind)))]
 
 
+def matching_keys(kind: str, value: object, country: str | None = None) -> set[str]:
+    """Every ``kind:value`` the suppression list may hold ``value`` under: its canonical form,
+    identity's normal form, and the canonical form of that (``phone:4915…`` for ``+4915…``).
+    ``country``: the region of a phone number written without its country code."""
+    legacy = canonical(kind, value)
+    if legacy is None:
+        return set()
+    keys = {legacy}
+    normal = identifier_key(kind, str(value), country)
+    if normal is not None:
+        keys.add(normal)
+        keys.add(canonical(kind, normal.partition(":")[2]) or normal)
+    return keys
+
+
+def _subject_keys(subject: str, country: str | None = None) -> set[str]:
+    kind, sep, value = subject.partition(":")
+    return matching_keys(kind.strip(), value, country) if sep else set()
+
+
 def _order_ref(properties: object) -> str | None:
     """``order_ref:VALUE`` of the order a tracking event quotes, as the identity graph (whose
     identifiers an erasure lists) normalises it: ``#ord 1001`` is ``order_ref:ORD1001``."""
@@ -82,33 +112,37 @@ def subject_of(record: EventRecord) -> str | None:
 
 
 def identifiers_of(record: EventRecord) -> set[str]:
-    """Every identifier of the record the suppression list is checked against: its ids, the
-    e-mail and phone in its traits, the order it quotes, a commerce record's customer, a consent
-    record's subject."""
-    found = {c for kind, value in (("user_id", record.user_id),
-                                   ("anonymous_id", record.anonymous_id),
-                                   ("user_id", record.previous_id),
-                                   ("anonymous_id", record.previous_id))  # alias: either
-             if (c := canonical(kind, value))}
+    """Every identifier of the record the suppression list is checked against, in each form it
+    may be listed under (:func:`matching_keys`): its ids, the e-mail and phone in its traits, the
+    order it quotes, a commerce record's customer, a consent record's subject, and its subject."""
     payload = _payload(record)
-    traits: list[Any] = [payload.get("traits")]
     context = payload.get("context")
-    if isinstance(context, dict):
-        traits.append(context.get("traits"))
-    for block in traits:
-        if isinstance(block, dict):
-            found.update(c for kind in TRAIT_KINDS if (c := canonical(kind, block.get(kind))))
-    found.update(_customer(payload))
+    context = context if isinstance(context, dict) else {}
+    blocks = [b for b in (context.get("traits"), payload.get("traits")) if isinstance(b, dict)]
+    country = record_country({k: v for b in blocks for k, v in b.items()}, context)
+    found: set[str] = set()
+    for kind, value in (("user_id", record.user_id), ("anonymous_id", record.anonymous_id),
+                        ("user_id", record.previous_id), ("anonymous_id", record.previous_id)):
+        found |= matching_keys(kind, value)  # an alias's previousId: either kind
+    for block in blocks:
+        for kind in TRAIT_KINDS:
+            found |= matching_keys(kind, block.get(kind), country)
+    customer = payload.get("customer")
+    if isinstance(customer, dict):
+        for kind in CUSTOMER_KINDS:
+            found |= matching_keys(kind, customer.get(kind), country)
     if quoted := _order_ref(payload.get("properties")):
         found.add(quoted)  # a call or message about an erased person's order, from anywhere
     if record.family == COMMERCE_FAMILY and (order := canonical("order", payload.get("order_id"))):
         found.add(order)  # an erased person's orders: their late shipments and returns stop too
-    subject = subject_of(record)
-    if subject:
-        found.add(subject)
+    subject = payload.get("subject") if record.family == CONSENT_FAMILY else None
+    if isinstance(subject, str):
+        found |= _subject_keys(subject, country)
+    if (own := subject_of(record)) is not None:
+        found.add(own)
     return found
 
 
 def identifier_subjects(pairs: Iterable[tuple[str, str]]) -> set[str]:
-    """Identity-graph identifiers ``(kind, value)`` as canonical ``kind:value`` strings."""
-    return {c for kind, value in pairs if (c := canonical(kind, value))}
+    """Identity-graph identifiers ``(kind, value)`` as every key the suppression list needs."""
+    return {key for kind, value in pairs for key in matching_keys(kind, value)}
