@@ -18,6 +18,7 @@ Pure functions: no I/O.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -66,24 +67,30 @@ def _customer(payload: Mapping[str, Any]) -> list[str]:
     return [c for kind in CUSTOMER_KINDS if (c := canonical(kind, customer.get(kind)))]
 
 
-def matching_keys(kind: str, value: object, country: str | None = None) -> set[str]:
+def matching_keys(kind: str, value: object, country: str | None = None) -> frozenset[str]:
     """Every ``kind:value`` the suppression list may hold ``value`` under: its canonical form,
     identity's normal form, and the canonical form of that (``phone:4915…`` for ``+4915…``).
     ``country``: the region of a phone number written without its country code."""
-    legacy = canonical(kind, value)
+    if value is None or isinstance(value, (dict, list, bool)):
+        return frozenset()
+    return _matching_keys(kind, str(value), country)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _matching_keys(kind: str, text: str, country: str | None) -> frozenset[str]:
+    """Cached: admitting a batch keys the same ids and contacts again and again."""
+    legacy = canonical(kind, text)
     if legacy is None:
-        return set()
-    keys = {legacy}
-    normal = identifier_key(kind, str(value), country)
-    if normal is not None:
-        keys.add(normal)
-        keys.add(canonical(kind, normal.partition(":")[2]) or normal)
-    return keys
+        return frozenset()
+    normal = identifier_key(kind, text, country)
+    if normal is None:
+        return frozenset((legacy,))
+    return frozenset((legacy, normal, canonical(kind, normal.partition(":")[2]) or normal))
 
 
-def _subject_keys(subject: str, country: str | None = None) -> set[str]:
+def _subject_keys(subject: str, country: str | None = None) -> frozenset[str]:
     kind, sep, value = subject.partition(":")
-    return matching_keys(kind.strip(), value, country) if sep else set()
+    return matching_keys(kind.strip(), value, country) if sep else frozenset()
 
 
 def _order_ref(properties: object) -> str | None:
