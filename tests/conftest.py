@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +20,43 @@ def pg_server() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> Iterator[str]:
+    """One migrated database per test process, copied for every test that needs a database."""
+    with fresh_database(pg_server) as url:
+        migrated = open_store(url)
+        migrated.upgrade()
+        migrated.close()
+        yield url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "frontoffice.db"
+    migrated = open_store(f"sqlite:///{path}")
+    migrated.upgrade()
+    migrated.close()  # checkpointed: the one file holds the whole schema
+    return path
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own for the test, already at the current schema."""
+    if request.param == "sqlite":
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "frontoffice.db")
+        yield f"sqlite:///{tmp_path / 'frontoffice.db'}"
+    else:
+        with fresh_database(request.getfixturevalue("pg_server"),
+                            template=request.getfixturevalue("pg_template")) as url:
+            yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema at all (what a first start or an upgrade test begins with)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'frontoffice.db'}"
     else:

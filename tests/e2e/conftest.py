@@ -190,7 +190,8 @@ def shared_database_url(request: pytest.FixtureRequest,
     if request.param == "sqlite":
         yield sqlite_url(tmp_path_factory.mktemp("shared"))
     else:
-        with fresh_database(request.getfixturevalue("pg_server")) as url:
+        with fresh_database(request.getfixturevalue("pg_server"),
+                            template=request.getfixturevalue("pg_template")) as url:
             yield url
 
 

@@ -32,7 +32,8 @@ def consent_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('consent') / 'frontoffice.db'}"
     else:
-        with fresh_database(request.getfixturevalue("pg_server")) as url:
+        with fresh_database(request.getfixturevalue("pg_server"),
+                            template=request.getfixturevalue("pg_template")) as url:
             yield url
 
 

@@ -36,7 +36,8 @@ def dsr_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('dsr') / 'frontoffice.db'}"
     else:
-        with fresh_database(request.getfixturevalue("pg_server")) as url:
+        with fresh_database(request.getfixturevalue("pg_server"),
+                            template=request.getfixturevalue("pg_template")) as url:
             yield url
 
 

@@ -42,8 +42,8 @@ def test_migrations_are_versioned_and_idempotent(store: SqlStore) -> None:
     assert store.schema_version() == version
 
 
-def test_a_new_database_reports_pending_migrations(database_url: str) -> None:
-    fresh = open_store(database_url)
+def test_a_new_database_reports_pending_migrations(empty_database_url: str) -> None:
+    fresh = open_store(empty_database_url)
     try:
         pending = fresh.pending_migrations()
         assert pending[0] == "0001_event_log"

@@ -32,14 +32,20 @@ def postgres_server() -> Iterator[str]:
         subprocess.run([script, "stop", folder], check=False)
 
 
+def database_url_of(server_url: str, name: str) -> str:
+    return f"{server_url.rsplit('/', 1)[0]}/{name}"
+
+
 @contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
+def fresh_database(server_url: str, template: str | None = None) -> Iterator[str]:
+    """A new database, empty or a copy of ``template`` (``CREATE DATABASE … TEMPLATE``: a
+    migrated copy in ~0.2 s, against ~2 s to create one and run every migration)."""
     name = "t_" + secrets.token_hex(6)
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = server_url.rsplit("/", 1)[0]
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
-        yield f"{base}/{name}"
+        yield database_url_of(server_url, name)
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
