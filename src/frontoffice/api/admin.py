@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import Caller, refuse_disabled, require, require_instance
 from frontoffice.api.schemas import (
     EventOut,
     EventPage,
@@ -25,19 +25,25 @@ from frontoffice.api.schemas import (
     WorkspaceOut,
     error_responses,
 )
-from frontoffice.api.tokens import ApiAuthError
+from frontoffice.api.tokens import ApiAuthError, check_scope
 from frontoffice.bootstrap import Container
 from frontoffice.domain.events import iso
-from frontoffice.domain.tenancy import ApiToken, Scope, Source, Status, Workspace
+from frontoffice.domain.tenancy import ApiToken, Scope, Source, Status, Workspace, ungrantable
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
 from frontoffice.services import tenancy
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+Instance = Annotated[ApiToken, require_instance(Scope.WORKSPACES_ADMIN)]
+SourcesAdmin = Annotated[Workspace, require(Scope.SOURCES_ADMIN)]
+TokensAdmin = Annotated[Workspace, require(Scope.TOKENS_ADMIN)]
+Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 MAX_CURSOR = 2**63 - 1
+_SCOPES = {s.value: s for s in Scope}
 _ERRORS = error_responses({
     400: "Invalid input: the message says which field and why.",
     401: "Missing or unknown API token.",
-    403: "The token lacks the scope, is disabled, or belongs to another workspace.",
+    403: "The token lacks the scope, is disabled, belongs to another workspace or to a disabled "
+         "one (`workspace_disabled`); or it asked to grant a scope it does not hold "
+         "(`scope_not_held`).",
     404: "No such workspace, source or token.",
     409: "Already exists.",
     422: "A parameter or body field has the wrong type or range.",
@@ -61,72 +67,88 @@ def _tok(t: ApiToken, secret: str | None = None) -> TokenOut:
                     status=t.status.value, created_at=iso(t.created_at), token=secret)
 
 
+def refuse_ungrantable(granter: ApiToken, scopes: list[str]) -> None:
+    """403 ``scope_not_held`` unless ``granter`` holds every scope asked for (an unknown scope is
+    left to ``create_token``'s 400)."""
+    missing = ungrantable(granter, frozenset(_SCOPES[s] for s in scopes if s in _SCOPES))
+    if missing:
+        names = ", ".join(f"'{s.value}'" for s in sorted(missing))
+        raise ApiAuthError(403, "scope_not_held",
+                           f"This token cannot grant {names}: a token may only grant scopes it holds. "
+                           "Create the token with one that holds them, or ask the instance operator "
+                           "(`frontoffice token create`).")
+
+
 def admin_router(c: Container) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["admin"], responses=_ERRORS)
     store = c.store
 
-    def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        return authorised_workspace(c.tokens, store, auth, scope, ws)
-
     @router.get("/workspaces", response_model=list[WorkspaceOut])
-    def list_workspaces(authorization: Auth = None) -> list[WorkspaceOut]:
-        token = c.tokens.authenticate(authorization)
+    def list_workspaces(token: Caller) -> list[WorkspaceOut]:
+        """Every workspace (an instance token with `workspaces:admin`), or a workspace token's own."""
         if token.workspace_id is None:
-            c.tokens.authorise(authorization, Scope.WORKSPACES_ADMIN, None)
-        elif token.status is not Status.ACTIVE:
+            check_scope(token, Scope.WORKSPACES_ADMIN, None)
+            return [_ws(w) for w in store.workspaces()]
+        if token.status is not Status.ACTIVE:
             raise ApiAuthError(403, "forbidden", "This token is disabled.")
-        return [_ws(w) for w in store.workspaces() if token.workspace_id in (None, w.id)]
+        own = [w for w in store.workspaces() if w.id == token.workspace_id]
+        for workspace in own:
+            refuse_disabled(workspace)
+        return [_ws(w) for w in own]
 
     @router.post("/workspaces", response_model=WorkspaceOut, status_code=201)
-    def create_workspace(body: WorkspaceIn, authorization: Auth = None) -> WorkspaceOut:
-        c.tokens.authorise(authorization, Scope.WORKSPACES_ADMIN, None)
+    def create_workspace(body: WorkspaceIn, _admin: Instance) -> WorkspaceOut:
         created, _ = create_resident_workspace(  # a region with local residency needs its storage
             store, body.name, body.region, body.data_location, c.settings.data_location,
             parse_storage_locations(c.settings.storage_locations))
         return _ws(created)
 
     @router.post("/workspaces/{ws}/disable", response_model=WorkspaceOut)
-    def disable_workspace(ws: str, authorization: Auth = None) -> WorkspaceOut:
-        c.tokens.authorise(authorization, Scope.WORKSPACES_ADMIN, None)
+    def disable_workspace(ws: str, _admin: Instance) -> WorkspaceOut:
+        """Refuse the workspace's write keys and API tokens at once, until it is enabled again."""
+        return set_status(ws, Status.DISABLED)
+
+    @router.post("/workspaces/{ws}/enable", response_model=WorkspaceOut)
+    def enable_workspace(ws: str, _admin: Instance) -> WorkspaceOut:
+        """Accept the workspace's write keys and API tokens again."""
+        return set_status(ws, Status.ACTIVE)
+
+    def set_status(ws: str, status: Status) -> WorkspaceOut:
         workspace = tenancy.require_workspace(store, ws)
-        store.set_workspace_status(workspace.id, Status.DISABLED)
+        store.set_workspace_status(workspace.id, status)
         c.keys.invalidate()
         return _ws(tenancy.require_workspace(store, ws))
 
     @router.get("/workspaces/{ws}/sources", response_model=list[SourceOut])
-    def list_sources(ws: str, authorization: Auth = None) -> list[SourceOut]:
-        workspace = workspace_for(authorization, Scope.SOURCES_ADMIN, ws)
+    def list_sources(workspace: SourcesAdmin) -> list[SourceOut]:
         return [_src(s) for s in store.sources(workspace.id)]
 
     @router.post("/workspaces/{ws}/sources", response_model=SourceOut, status_code=201)
-    def create_source(ws: str, body: SourceIn, authorization: Auth = None) -> SourceOut:
-        workspace = workspace_for(authorization, Scope.SOURCES_ADMIN, ws)
+    def create_source(workspace: SourcesAdmin, body: SourceIn) -> SourceOut:
         source, key = tenancy.create_source(store, workspace.id, body.name, body.channel,
                                             body.write_key)
         c.keys.invalidate()  # an SDK may have tried this key before it existed
         return _src(source, key)
 
     @router.post("/workspaces/{ws}/sources/{source}/disable", response_model=SourceOut)
-    def disable_source(ws: str, source: str, authorization: Auth = None) -> SourceOut:
-        workspace = workspace_for(authorization, Scope.SOURCES_ADMIN, ws)
+    def disable_source(workspace: SourcesAdmin, source: str) -> SourceOut:
         disabled = tenancy.disable_source(store, workspace.id, source)
         c.keys.invalidate()
         return _src(tenancy.require_source(store, workspace.id, disabled.id))
 
     @router.get("/workspaces/{ws}/tokens", response_model=list[TokenOut])
-    def list_tokens(ws: str, authorization: Auth = None) -> list[TokenOut]:
-        workspace = workspace_for(authorization, Scope.TOKENS_ADMIN, ws)
+    def list_tokens(workspace: TokensAdmin) -> list[TokenOut]:
         return [_tok(t) for t in store.tokens(workspace.id)]
 
     @router.post("/workspaces/{ws}/tokens", response_model=TokenOut, status_code=201)
-    def create_token(ws: str, body: TokenIn, authorization: Auth = None) -> TokenOut:
-        workspace = workspace_for(authorization, Scope.TOKENS_ADMIN, ws)
+    def create_token(workspace: TokensAdmin, body: TokenIn, granter: Caller) -> TokenOut:
+        """A token of this workspace, with scopes the calling token holds itself."""
+        refuse_ungrantable(granter, body.scopes)
         token, secret = tenancy.create_token(store, workspace.id, body.name, body.scopes)
         return _tok(token, secret)
 
     @router.post("/workspaces/{ws}/tokens/{token}/disable", response_model=TokenOut)
-    def disable_token(ws: str, token: str, authorization: Auth = None) -> TokenOut:
-        workspace = workspace_for(authorization, Scope.TOKENS_ADMIN, ws)
+    def disable_token(workspace: TokensAdmin, token: str) -> TokenOut:
         tenancy.disable_token(store, workspace.id, token)
         c.tokens.invalidate()
         found = [t for t in store.tokens(workspace.id) if token in (t.id, t.name)]
@@ -134,13 +156,11 @@ def admin_router(c: Container) -> APIRouter:
 
     @router.get("/workspaces/{ws}/events", response_model=EventPage)
     def read_events(
-        ws: str,
-        authorization: Auth = None,
+        workspace: Reader,
         after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
         source: str | None = None,
     ) -> EventPage:
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         source_id = tenancy.require_source(store, workspace.id, source).id if source else None
         rows = c.store_for(workspace.id).events(workspace.id, after_seq=after, limit=limit,
                                                 source_id=source_id)
@@ -156,12 +176,10 @@ def admin_router(c: Container) -> APIRouter:
 
     @router.get("/workspaces/{ws}/quarantine", response_model=QuarantinePage)
     def read_quarantine(
-        ws: str,
-        authorization: Auth = None,
+        workspace: Reader,
         after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> QuarantinePage:
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         rows = c.store_for(workspace.id).quarantine(workspace.id, after_id=after, limit=limit)
         entries = [
             QuarantineOut(id=q.id, source_id=q.source_id, origin=q.origin, reference=q.reference,

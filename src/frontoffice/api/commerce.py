@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import require
 from frontoffice.api.jsonresponse import JsonResponse
 from frontoffice.api.schemas import error_responses
 from frontoffice.api.tokens import ApiAuthError
@@ -34,7 +34,8 @@ from frontoffice.errors import Overloaded
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.port import AppendBatch
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
+Writer = Annotated[Workspace, require(Scope.EVENTS_WRITE)]
 TEXT = r"^[^\x00]{1,200}$"
 _INTAKE_ERRORS = error_responses({
     400: "Malformed payload, negative quantity, unknown product/location/order, or an "
@@ -147,9 +148,6 @@ def commerce_router(c: Container) -> APIRouter:
     add("saleor", {"type": "array", "items": {"type": "object"}},
         f"Saleor webhook payloads; the event comes from the {saleor.EVENT_HEADER} header")
 
-    def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        return authorised_workspace(c.tokens, c.store, auth, scope, ws)
-
     base = "/api/v1/workspaces/{ws}"
     read = APIRouter(prefix=base, tags=["commerce"], responses=error_responses({
         400: "Invalid query or body.", 401: "Missing or unknown API token.",
@@ -159,62 +157,54 @@ def commerce_router(c: Container) -> APIRouter:
 
     @read.get("/availability")
     def get_availability(
-        ws: str, sku: Annotated[str, Query(pattern=TEXT)],
+        workspace: Reader, sku: Annotated[str, Query(pattern=TEXT)],
         channel: Annotated[str, Query(pattern=TEXT)] = "web",
         mode: Annotated[str | None, Query(pattern="^(ship|boss|bopis|curbside|bodfs)$")] = None,
-        near: Annotated[str | None, Query(pattern=TEXT)] = None, authorization: Auth = None,
+        near: Annotated[str | None, Query(pattern=TEXT)] = None,
     ) -> dict[str, Any]:
         """Available to promise per fulfilment mode from the channel's pool, nearest first."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         return service.availability_for(stores(workspace.id), workspace.id, sku, channel, mode, near, now())
 
     @read.post("/holds", status_code=201)
-    def create_hold(ws: str, body: HoldIn, authorization: Auth = None) -> dict[str, Any]:
+    def create_hold(workspace: Writer, body: HoldIn) -> dict[str, Any]:
         """Reserve stock until it expires; refused (400 insufficient_stock) beyond availability."""
-        workspace = workspace_for(authorization, Scope.EVENTS_WRITE, ws)
         return service.place_hold(stores(workspace.id), workspace.id, body, now())
 
     @read.delete("/holds/{hold_id}", status_code=204)
-    def delete_hold(ws: str, hold_id: str, authorization: Auth = None) -> Response:
-        workspace = workspace_for(authorization, Scope.EVENTS_WRITE, ws)
+    def delete_hold(workspace: Writer, hold_id: str) -> Response:
         if "\x00" in hold_id:
             raise ApiAuthError(404, "not_found", "No such hold.")
         service.release_hold(stores(workspace.id), workspace.id, hold_id, now())
         return Response(status_code=204)
 
     @read.put("/commerce/pools")
-    def put_pool(ws: str, body: PoolRule, authorization: Auth = None) -> dict[str, Any]:
+    def put_pool(workspace: Writer, body: PoolRule) -> dict[str, Any]:
         """Set which locations a channel sells from."""
-        workspace = workspace_for(authorization, Scope.EVENTS_WRITE, ws)
         service.set_pool(stores(workspace.id), workspace.id, body, now())
         return body.model_dump(mode="json")
 
     @read.get("/commerce/conflicts")
-    def get_conflicts(ws: str, tolerance: Annotated[float, Query(ge=0, le=1)] = 0.01,
-                      at: datetime | None = None, authorization: Auth = None) -> dict[str, Any]:
+    def get_conflicts(workspace: Reader, tolerance: Annotated[float, Query(ge=0, le=1)] = 0.01,
+                      at: datetime | None = None) -> dict[str, Any]:
         """The same product priced differently on two channels at the same time."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         cs = stores(workspace.id)
         projector.catch_up(cs, workspace.id)
         return {"conflicts": service.price_conflicts(cs, workspace.id, tolerance, at)}
 
     @read.get("/commerce/traits")
-    def get_traits(ws: str, key: Annotated[list[str], Query(min_length=1, max_length=50)],
-                   authorization: Auth = None) -> dict[str, Any]:
+    def get_traits(workspace: Reader,
+                   key: Annotated[list[str], Query(min_length=1, max_length=50)]) -> dict[str, Any]:
         """Commerce traits of the customer known by any of the keys (user_id:…, email:…)."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         return service.traits_for(stores(workspace.id), workspace.id, [k for k in key if "\x00" not in k])
 
     @read.get("/commerce/products")
-    def get_products(ws: str, authorization: Auth = None) -> dict[str, Any]:
+    def get_products(workspace: Reader) -> dict[str, Any]:
         """Return and problem rates per product and per supplier."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         return service.product_supplier_view(stores(workspace.id), workspace.id)
 
     @read.get("/commerce/alerts")
-    def get_alerts(ws: str, authorization: Auth = None) -> dict[str, Any]:
+    def get_alerts(workspace: Reader) -> dict[str, Any]:
         """Late and failed deliveries detected so far."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         return {"alerts": service.delivery_alerts(stores(workspace.id), workspace.id)}
 
     router.include_router(read)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import AliasChoices, BaseModel, Field
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import Caller, require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.collector.routes import error
@@ -22,7 +22,8 @@ from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.services import consent
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+ConsentWriter = Annotated[Workspace, require(Scope.CONSENT_WRITE)]
+Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 Subject = Annotated[str, Field(min_length=3, max_length=600, description="kind:value, e.g. user_id:cus_1")]
 _ERRORS = error_responses({
     400: "Invalid input; a rejected TC/GPP string says why (`reason`) and where (`bit`). "
@@ -126,18 +127,12 @@ def consent_router(c: Container) -> APIRouter:
 
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/consent", tags=["admin", "consent"],
                        responses=_ERRORS)
-    store = c.store
-
-    def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        return authorised_workspace(c.tokens, store, auth, scope, ws)
 
     @router.post("", response_model=RecordedOut)
-    def record(ws: str, body: ConsentIn, request: Request,
-               authorization: Auth = None) -> RecordedOut | Response:
+    def record(workspace: ConsentWriter, body: ConsentIn, request: Request,
+               token: Caller) -> RecordedOut | Response:
         """Record consent with its proof: written to the event log (one event per change), then
         projected into the ledger. TC/GPP strings are decoded strictly; a rejected one records nothing."""
-        workspace = workspace_for(authorization, Scope.CONSENT_WRITE, ws)
-        token = c.tokens.authenticate(authorization)
         capture = consent.Capture(
             subject=body.subject, purposes=body.purposes, tc_string=body.tc_string,
             gpp_string=body.gpp_string, method=body.method, explicit=body.explicit,
@@ -154,13 +149,11 @@ def consent_router(c: Container) -> APIRouter:
         return RecordedOut(**subject_out(view).model_dump(), captured=[r.message_id for r in records])
 
     @router.get("/check", response_model=CheckOut)
-    def check(ws: str, subject: Annotated[str, Query(min_length=3, max_length=600)],
+    def check(workspace: Reader, subject: Annotated[str, Query(min_length=3, max_length=600)],
               purpose: Annotated[str, Query(min_length=1, max_length=100)],
-              channel: Annotated[str, Query(min_length=1, max_length=100)],
-              authorization: Auth = None) -> CheckOut:
+              channel: Annotated[str, Query(min_length=1, max_length=100)]) -> CheckOut:
         """May `purpose` be used on `channel` for this subject now? Fails closed, with the reason and rule.
         The region comes from what the log says about the subject (unknown: the strictest pack)."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         hubs(workspace.id).catch_up(workspace.id)
         result = consent.check(c.store_for(workspace.id), workspace.id, subject, purpose, channel, now())
         r = result.region
@@ -170,9 +163,8 @@ def consent_router(c: Container) -> APIRouter:
                         region=RegionOut(region=r.region, source=r.source, reason=r.reason))
 
     @router.get("/{subject}", response_model=SubjectOut)
-    def show(ws: str, subject: str, authorization: Auth = None) -> SubjectOut:
+    def show(workspace: Reader, subject: str) -> SubjectOut:
         """Current consent per purpose, each with its full history and proof, and the subject's region."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         hubs(workspace.id).catch_up(workspace.id)
         return subject_out(consent.subject_consent(c.store_for(workspace.id), workspace.id, subject))
 

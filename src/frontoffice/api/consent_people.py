@@ -6,18 +6,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
-from frontoffice.domain.tenancy import Scope
+from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.consent_merge import PersonConsentHub, person_consent
 from frontoffice.services.identity import IdentityHub, require_person
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 _ERRORS = error_responses(
     {
         401: "Missing or unknown API token.",
@@ -67,11 +67,10 @@ def consent_people_router(c: Container) -> APIRouter:
     )
 
     @router.get("/{person_id}", response_model=PersonConsentOut)
-    def show(ws: str, person_id: str, authorization: Auth = None) -> PersonConsentOut:
+    def show(workspace: Reader, person_id: str) -> PersonConsentOut:
         """A person's consent per purpose after merging: the most restrictive record of their subjects,
         unless a newer explicit grant exists; with every conflict found. An old person id follows
         its merge."""
-        workspace = authorised_workspace(c.tokens, c.store, authorization, Scope.EVENTS_READ, ws)
         identities(workspace.id).catch_up(workspace.id)
         consents(workspace.id).catch_up(workspace.id)
         peoples(workspace.id).catch_up(workspace.id)

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import Caller, container, require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.collector.routes import error
@@ -33,7 +33,7 @@ from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+DsrAdmin = Annotated[Workspace, require(Scope.DSR_ADMIN)]
 T = TypeVar("T")
 _ERRORS = error_responses({
     400: "Invalid input (unknown kind, identifier that cannot identify anyone, bad details).",
@@ -94,16 +94,19 @@ class AuditOut(BaseModel):
     detail: dict[str, Any]
 
 
+def _access(request: Request, workspace: DsrAdmin, token: Caller) -> tuple[Workspace, str, SqlStore]:
+    """The workspace, the actor, and the storage holding the workspace's data."""
+    return workspace, f"token:{token.id}", container(request).store_for(workspace.id)
+
+
+Access = Annotated[tuple[Workspace, str, SqlStore], Depends(_access)]
+
+
 def dsr_router(c: Container) -> APIRouter:
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/dsr", tags=["admin", "dsr"], responses=_ERRORS)
     config = DsrConfig.of(c.settings)
     # a located workspace's requests, people and consent are in its storage
     identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
-
-    def access(auth: str | None, ws: str) -> tuple[Workspace, str, SqlStore]:
-        """The workspace, the actor, and the storage holding the workspace's data."""
-        workspace = authorised_workspace(c.tokens, c.store, auth, Scope.DSR_ADMIN, ws)
-        return workspace, f"token:{c.tokens.authenticate(auth).id}", c.store_for(workspace.id)
 
     def answer(step: Callable[[], T]) -> T | Response:
         try:
@@ -119,11 +122,11 @@ def dsr_router(c: Container) -> APIRouter:
         return RequestOut(**request.as_dict(now()))
 
     @router.post("", response_model=RequestOut, status_code=201)
-    def open_request(ws: str, body: DsrIn, authorization: Auth = None) -> RequestOut | Response:
+    def open_request(granted: Access, body: DsrIn) -> RequestOut | Response:
         """Open a request from one identifier; the token goes only to a contact the person verifiably
         owns (the given one if verified, else another verified one, masked in `token_sent_to`).
         Without a verified contact the request is `rejected` with the reason."""
-        workspace, actor, store = access(authorization, ws)
+        workspace, actor, store = granted
         details: dict[str, Any] = {"traits": body.traits} if body.traits is not None else {}
         if body.purposes is not None:
             details["purposes"] = body.purposes
@@ -133,43 +136,43 @@ def dsr_router(c: Container) -> APIRouter:
         return opened if isinstance(opened, Response) else out(opened.request)
 
     @router.post("/{request_id}/verify", response_model=RequestOut)
-    def verify(ws: str, request_id: str, body: TokenIn, authorization: Auth = None) -> RequestOut | Response:
+    def verify(granted: Access, request_id: str, body: TokenIn) -> RequestOut | Response:
         """Submit the code the person received. Single use; wrong codes count towards the limit."""
-        workspace, actor, store = access(authorization, ws)
+        workspace, actor, store = granted
         done = answer(lambda: service.verify(store, workspace.id, request_id, body.token, actor=actor,
                                              now=now(), config=config))
         return done if isinstance(done, Response) else out(done)
 
     @router.post("/{request_id}/execute", response_model=RequestOut)
-    def execute(ws: str, request_id: str, authorization: Auth = None) -> RequestOut | Response:
+    def execute(granted: Access, request_id: str) -> RequestOut | Response:
         """Carry out a verified request (access report, erasure, rectification, restriction, objection)."""
-        workspace, actor, store = access(authorization, ws)
+        workspace, actor, store = granted
         hubs = Hubs(identities(workspace.id), consents(workspace.id))
         done = answer(lambda: service.execute(store, workspace.id, request_id, hubs=hubs, actor=actor,
                                               now=now()))
         return done if isinstance(done, Response) else out(done)
 
     @router.post("/{request_id}/extend", response_model=RequestOut)
-    def extend(ws: str, request_id: str, body: ExtendIn, authorization: Auth = None) -> RequestOut | Response:
+    def extend(granted: Access, request_id: str, body: ExtendIn) -> RequestOut | Response:
         """Extend the deadline once, by the region pack's extension, with a recorded reason."""
-        workspace, actor, store = access(authorization, ws)
+        workspace, actor, store = granted
         done = answer(lambda: service.extend(store, workspace.id, request_id, body.reason, actor=actor,
                                              now=now()))
         return done if isinstance(done, Response) else out(done)
 
     @router.get("/{request_id}", response_model=RequestOut)
-    def status(ws: str, request_id: str, authorization: Auth = None) -> RequestOut:
+    def status(granted: Access, request_id: str) -> RequestOut:
         """The request's state, deadline and outcome."""
-        workspace, _, store = access(authorization, ws)
+        workspace, _, store = granted
         return out(service.require(store, workspace.id, request_id))
 
     @router.get("", response_model=list[RequestOut])
-    def list_requests(ws: str, authorization: Auth = None,
+    def list_requests(granted: Access,
                       status: Annotated[str | None, Query(max_length=40)] = None,
                       overdue: bool = False) -> list[RequestOut] | Response:
         """Requests by deadline; `overdue=true` keeps the open ones past their deadline. Requests whose
         token ran out unused are marked `expired` first."""
-        workspace, actor, store = access(authorization, ws)
+        workspace, actor, store = granted
         moment = now()
         service.expire_stale(store, workspace.id, actor=actor, now=moment)
         found = answer(lambda: service.list_requests(store, workspace.id, now=moment, status=status,
@@ -178,11 +181,11 @@ def dsr_router(c: Container) -> APIRouter:
 
     @router.get("/{request_id}/artefact", responses={200: {"content": {"application/json": {},
                                                                         "text/html": {}}}})
-    def artefact(ws: str, request_id: str, authorization: Auth = None,
+    def artefact(granted: Access, request_id: str,
                  format: Annotated[Literal["json", "html"], Query()] = "json") -> Response:
         """The access / portability artefact: the JSON document or the self-contained HTML report.
         Each download is written to the audit trail."""
-        workspace, actor, store = access(authorization, ws)
+        workspace, actor, store = granted
         content = service.download(store, workspace.id, request_id, format, actor=actor, now=now())
         media = "application/json" if format == "json" else "text/html; charset=utf-8"
         return Response(content, media_type=media, headers={
@@ -191,9 +194,9 @@ def dsr_router(c: Container) -> APIRouter:
             "Cache-Control": "no-store"})
 
     @router.get("/{request_id}/audit", response_model=list[AuditOut])
-    def audit(ws: str, request_id: str, authorization: Auth = None) -> list[AuditOut]:
+    def audit(granted: Access, request_id: str) -> list[AuditOut]:
         """Every step of the request, oldest first: who, when, what (identifiers masked)."""
-        workspace, _, store = access(authorization, ws)
+        workspace, _, store = granted
         service.require(store, workspace.id, request_id)
         return [AuditOut(id=r.id, at=r.at, actor=r.actor, action=r.action, detail=r.detail)
                 for r in DsrSql(store).trail(workspace.id, request_id)]

@@ -8,17 +8,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import require
 from frontoffice.api.schemas import ErrorBody, EventOut
 from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.services import identity
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
+IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in {
@@ -123,33 +124,25 @@ def identity_router(c: Container) -> APIRouter:
 
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/people", tags=["admin", "identity"],
                        responses=_ERRORS)
-    store = c.store
-
-    def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        return authorised_workspace(c.tokens, store, auth, scope, ws)
 
     @router.get("/lookup", response_model=LookupOut)
-    def lookup(ws: str, kind: Annotated[str, Query(max_length=40)],
+    def lookup(workspace: Reader, kind: Annotated[str, Query(max_length=40)],
                value: Annotated[str, Query(min_length=1, max_length=600)],
-               country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$")] = None,
-               authorization: Auth = None) -> LookupOut:
+               country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$")] = None) -> LookupOut:
         """People holding an identifier (normalised as resolution does: email case, phone E.164)."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         found = identity.lookup(c.store_for(workspace.id), workspace.id, _clean(kind), _clean(value), country)
         return LookupOut(kind=kind, value=value, person_ids=found)
 
     @router.get("/{person_id}", response_model=PersonOut)
-    def person(ws: str, person_id: str, authorization: Auth = None) -> PersonOut:
+    def person(workspace: Reader, person_id: str) -> PersonOut:
         """The golden record: traits with provenance, identifiers, records and commerce traits."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         data = c.store_for(workspace.id)
         return PersonOut.model_validate(identity.profile(data, workspace.id, _clean(person_id)))
 
     @router.get("/{person_id}/events", response_model=TimelineOut)
-    def timeline(ws: str, person_id: str, authorization: Auth = None,
+    def timeline(workspace: Reader, person_id: str,
                  limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> TimelineOut:
         """The person's events across every channel, oldest first (the latest ``limit``)."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         pid, rows = identity.timeline(c.store_for(workspace.id), workspace.id, _clean(person_id), limit)
         return TimelineOut(person_id=pid, events=[
             EventOut(seq=r.seq, source_id=r.source_id, message_id=r.record.message_id,
@@ -159,32 +152,28 @@ def identity_router(c: Container) -> APIRouter:
                      payload=orjson.loads(r.record.payload)) for r in rows])
 
     @router.get("/{person_id}/graph", response_model=GraphOut)
-    def graph(ws: str, person_id: str, authorization: Auth = None) -> GraphOut:
+    def graph(workspace: Reader, person_id: str) -> GraphOut:
         """Records and identifiers as nodes; which identifiers merge; merge evidence."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         data = c.store_for(workspace.id)
         return GraphOut.model_validate(identity.identity_graph(data, workspace.id, _clean(person_id)))
 
     @router.get("/{person_id}/history", response_model=HistoryOut)
-    def history(ws: str, person_id: str, authorization: Auth = None) -> HistoryOut:
+    def history(workspace: Reader, person_id: str) -> HistoryOut:
         """Merges, splits and blocked merges of this person, each with its evidence."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         data = c.store_for(workspace.id)
         pid = identity.require_person(data, workspace.id, _clean(person_id))
         return HistoryOut(person_id=pid, entries=identity.history(data, workspace.id, pid))
 
     @router.post("/{person_id}/split", response_model=DecisionOut)
-    def split(ws: str, person_id: str, body: SplitIn, authorization: Auth = None) -> DecisionOut:
+    def split(workspace: IdentityAdmin, person_id: str, body: SplitIn) -> DecisionOut:
         """Split records off a person; they never rejoin the rest automatically."""
-        workspace = workspace_for(authorization, Scope.IDENTITY_ADMIN, ws)
         pids = identity.split(c.store_for(workspace.id), hubs(workspace.id), workspace.id, _clean(person_id),
                               [_clean(r) for r in body.records], body.reason)
         return DecisionOut(person_ids=pids)
 
     @router.post("/{person_id}/merge", response_model=DecisionOut)
-    def merge(ws: str, person_id: str, body: MergeIn, authorization: Auth = None) -> DecisionOut:
+    def merge(workspace: IdentityAdmin, person_id: str, body: MergeIn) -> DecisionOut:
         """Merge another person into this one (a person's decision, remembered on rebuild)."""
-        workspace = workspace_for(authorization, Scope.IDENTITY_ADMIN, ws)
         pid = identity.merge(c.store_for(workspace.id), hubs(workspace.id), workspace.id, _clean(person_id),
                              _clean(body.other_person_id), body.reason)
         return DecisionOut(person_ids=[pid])

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import Caller, require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
-from frontoffice.domain.tenancy import Scope, Workspace
+from frontoffice.domain.tenancy import ApiToken, Scope, Workspace
 from frontoffice.services import identity_review
 from frontoffice.services.identity import IdentityHub
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
+IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]
 Cursor = Annotated[int, Query(ge=0, le=2**62, description="The last id already read.")]
 ReviewId = Annotated[int, Path(ge=1, le=2**62)]
 _ERRORS = error_responses({
@@ -72,50 +73,43 @@ class ChangePage(BaseModel):
 
 def identity_review_router(c: Container) -> APIRouter:
     hubs = c.per_store(IdentityHub)  # a located workspace's queue and people are in its storage
-    store = c.store
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/identity", tags=["admin", "identity"],
                        responses=_ERRORS)
 
-    def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        return authorised_workspace(c.tokens, store, auth, scope, ws)
-
     @router.get("/review", response_model=ReviewPage)
-    def review(ws: str, authorization: Auth = None,
+    def review(workspace: Reader,
                status: Annotated[Literal["pending", "accepted", "rejected"] | None, Query()] = "pending",
                after: Cursor = 0,
                limit: Annotated[int, Query(ge=1, le=identity_review.MAX_PAGE)] = 50) -> ReviewPage:
         """Pairs the model found possibly the same person, oldest first, with the explanation."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         items = identity_review.review_items(c.store_for(workspace.id), workspace.id, status, after, limit)
         return ReviewPage(items=[ReviewOut.model_validate(i) for i in items],
                           next_after=items[-1]["id"] if len(items) == limit else None)
 
-    def decide(ws: str, review_id: int, accept: bool, body: DecisionIn | None, auth: str | None) -> ReviewOut:
-        workspace = workspace_for(auth, Scope.IDENTITY_ADMIN, ws)
-        token = c.tokens.authenticate(auth)
+    def decide(workspace: Workspace, token: ApiToken, review_id: int, accept: bool,
+               body: DecisionIn | None) -> ReviewOut:
         item = identity_review.decide(c.store_for(workspace.id), hubs(workspace.id), workspace.id,
                                       review_id, accept,
                                       f"token {token.name} ({token.id})", body.reason if body else "")
         return ReviewOut.model_validate(item)
 
     @router.post("/review/{review_id}/accept", response_model=ReviewOut)
-    def accept(ws: str, review_id: ReviewId, body: DecisionIn | None = None,
-               authorization: Auth = None) -> ReviewOut:
+    def accept(workspace: IdentityAdmin, token: Caller, review_id: ReviewId,
+               body: DecisionIn | None = None) -> ReviewOut:
         """The same person: merge the two people (reason: "accepted by <token> from review <id>, …")."""
-        return decide(ws, review_id, True, body, authorization)
+        return decide(workspace, token, review_id, True, body)
 
     @router.post("/review/{review_id}/reject", response_model=ReviewOut)
-    def reject(ws: str, review_id: ReviewId, body: DecisionIn | None = None,
-               authorization: Auth = None) -> ReviewOut:
+    def reject(workspace: IdentityAdmin, token: Caller, review_id: ReviewId,
+               body: DecisionIn | None = None) -> ReviewOut:
         """Not the same person: these two records never merge automatically again, whichever tier
         proposes it (a shared email included), also after a rebuild."""
-        return decide(ws, review_id, False, body, authorization)
+        return decide(workspace, token, review_id, False, body)
 
     @router.get("/changes", response_model=ChangePage)
-    def changes(ws: str, authorization: Auth = None, after: Cursor = 0,
+    def changes(workspace: Reader, after: Cursor = 0,
                 limit: Annotated[int, Query(ge=1, le=identity_review.MAX_PAGE)] = 100) -> ChangePage:
         """``person.merged``, ``person.split`` and ``person.updated`` in the order they happened."""
-        workspace = workspace_for(authorization, Scope.EVENTS_READ, ws)
         rows = identity_review.changes(c.store_for(workspace.id), workspace.id, after, limit)
         return ChangePage(changes=[ChangeOut.model_validate(r) for r in rows],
                           next_after=rows[-1]["id"] if rows else after)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.collector.routes import error
@@ -26,7 +26,8 @@ from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+DestinationsAdmin = Annotated[Workspace, require(Scope.DESTINATIONS_ADMIN)]
+OutboundWriter = Annotated[Workspace, require(Scope.OUTBOUND_WRITE)]
 NO_NUL = r"^[^\x00]*$"
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
 Person = Annotated[str, Field(min_length=1, max_length=600, pattern=NO_NUL,
@@ -126,9 +127,6 @@ def outbound_router(c: Container) -> APIRouter:
     identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
     router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["admin", "outbound"], responses=_ERRORS)
 
-    def workspace_for(auth: str | None, scope: Scope, ws: str) -> Workspace:
-        return authorised_workspace(c.tokens, c.store, auth, scope, ws)
-
     def destinations(ws_id: str) -> DestinationStore:
         return DestinationStore(c.store_for(ws_id))
 
@@ -139,31 +137,27 @@ def outbound_router(c: Container) -> APIRouter:
         return c.store_for(ws_id)
 
     @router.post("/destinations", response_model=CreatedDestination, status_code=201)
-    def create_destination(ws: str, body: DestinationIn, authorization: Auth = None) -> CreatedDestination:
+    def create_destination(workspace: DestinationsAdmin, body: DestinationIn) -> CreatedDestination:
         """Create a webhook destination for one purpose; it starts at the current end of the log."""
-        workspace = workspace_for(authorization, Scope.DESTINATIONS_ADMIN, ws)
         dest = destinations(workspace.id).create(workspace.id, body.name, body.url, body.purpose,
                                                  body.event_types, body.event_names, body.max_attempts)
         return CreatedDestination(**dest.public(), secret=dest.secret)
 
     @router.get("/destinations", response_model=list[DestinationOut])
-    def list_destinations(ws: str, authorization: Auth = None) -> list[DestinationOut]:
+    def list_destinations(workspace: DestinationsAdmin) -> list[DestinationOut]:
         """Every destination of the workspace, without secrets."""
-        workspace = workspace_for(authorization, Scope.DESTINATIONS_ADMIN, ws)
         return [DestinationOut(**d.public()) for d in destinations(workspace.id).all(workspace.id)]
 
     @router.post("/destinations/{destination}/disable", response_model=DestinationOut)
-    def disable_destination(ws: str, destination: str, authorization: Auth = None) -> DestinationOut:
+    def disable_destination(workspace: DestinationsAdmin, destination: str) -> DestinationOut:
         """Stop delivering to a destination (its cursor and log are kept)."""
-        workspace = workspace_for(authorization, Scope.DESTINATIONS_ADMIN, ws)
         return DestinationOut(**destinations(workspace.id).set_status(workspace.id, destination,
                                                                       Status.DISABLED).public())
 
     @router.post("/decisions", response_model=DecisionOut)
-    def decide(ws: str, body: DecisionIn, authorization: Auth = None) -> DecisionOut:
+    def decide(workspace: OutboundWriter, body: DecisionIn) -> DecisionOut:
         """Split candidate actions for a person into allowed and refused, each with the consent gate's
         reason; the decision is logged with every reason."""
-        workspace = workspace_for(authorization, Scope.OUTBOUND_WRITE, ws)
         store = fresh(workspace.id)
         candidates = [service.Candidate(a.action, a.purpose, a.channel) for a in body.actions]
         result = service.decide(store, workspace.id, body.person, candidates, now())
@@ -172,10 +166,9 @@ def outbound_router(c: Container) -> APIRouter:
                            refused=[_verdict_out(cand, v) for cand, v in result.refused])
 
     @router.post("/messages", response_model=MessageOut, status_code=202)
-    def message(ws: str, body: MessageIn, authorization: Auth = None) -> MessageOut | Response:
+    def message(workspace: OutboundWriter, body: MessageIn) -> MessageOut | Response:
         """Queue a message in the outbox only if the consent gate allows its purpose on its channel and
         the person has an identifier for the channel; otherwise 403 with the code and reason (logged)."""
-        workspace = workspace_for(authorization, Scope.OUTBOUND_WRITE, ws)
         store = fresh(workspace.id)
         request = service.MessageRequest(body.person, body.channel, body.purpose, body.template_id,
                                          body.variables, body.message_id)

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from frontoffice.api.access import authorised_workspace
+from frontoffice.api.access import Caller, require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.events import now
-from frontoffice.domain.tenancy import Scope
+from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.privacy.erasure import erase_person, erasures
 from frontoffice.services.identity import IdentityHub
 
-Auth = Annotated[str | None, Header(alias="Authorization")]
+PrivacyAdmin = Annotated[Workspace, require(Scope.PRIVACY_ADMIN)]
 _ERRORS = error_responses({
     400: "The body is not valid JSON.",
     401: "Missing or unknown API token.",
@@ -61,15 +61,12 @@ class ErasureLogOut(BaseModel):
 
 def privacy_router(c: Container) -> APIRouter:
     router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["admin", "privacy"], responses=_ERRORS)
-    store = c.store
 
     @router.post("/persons/{person_id}/erasure", response_model=ErasureOut)
-    def erase(ws: str, person_id: str, body: ErasureIn, authorization: Auth = None) -> ErasureOut:
+    def erase(workspace: PrivacyAdmin, token: Caller, person_id: str, body: ErasureIn) -> ErasureOut:
         """Erase a person now: their subject keys are deleted (every event of theirs reads as an
         erased tombstone), they leave every projection, their identifiers go on the suppression
         list (late events and re-imports are dropped), and the database files are scrubbed."""
-        workspace = authorised_workspace(c.tokens, store, authorization, Scope.PRIVACY_ADMIN, ws)
-        token = c.tokens.authenticate(authorization)
         data = c.store_for(workspace.id)  # data residency: where the person's data lives
         IdentityHub(data).catch_up(workspace.id)  # identifiers seen up to now are all found
         report = erase_person(data, workspace.id, person_id, reason=body.reason,
@@ -77,10 +74,9 @@ def privacy_router(c: Container) -> APIRouter:
         return ErasureOut.model_validate(report.as_dict())
 
     @router.get("/erasures", response_model=list[ErasureLogOut])
-    def log(ws: str, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-            authorization: Auth = None) -> list[ErasureLogOut]:
+    def log(workspace: PrivacyAdmin,
+            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[ErasureLogOut]:
         """The erasure log, newest first: ids, reason, counts — never personal data."""
-        workspace = authorised_workspace(c.tokens, store, authorization, Scope.PRIVACY_ADMIN, ws)
         return [ErasureLogOut.model_validate(e)
                 for e in erasures(c.store_for(workspace.id), workspace.id, limit)]
 

@@ -38,12 +38,12 @@ class TokenCache:
             raise ApiAuthError(401, "unauthorized", "Unknown API token.")
         return token
 
-    def authorise(self, authorization: str | None, scope: Scope,
-                  workspace_id: str | None) -> ApiToken:
-        token = self.authenticate(authorization)
-        if not token.allows(scope, workspace_id):
-            if scope in token.scopes and token.workspace_id not in (None, workspace_id):
-                raise ApiAuthError(403, "forbidden", "This token belongs to another workspace.")
-            raise ApiAuthError(403, "forbidden",
-                               f"This token is disabled or lacks the '{scope.value}' scope.")
-        return token
+
+def check_scope(token: ApiToken, scope: Scope, workspace_id: str | None) -> ApiToken:
+    """``token`` if it is active and holds ``scope`` on ``workspace_id`` (None: the instance)."""
+    if not token.allows(scope, workspace_id):
+        if scope in token.scopes and token.workspace_id not in (None, workspace_id):
+            raise ApiAuthError(403, "forbidden", "This token belongs to another workspace.")
+        raise ApiAuthError(403, "forbidden",
+                           f"This token is disabled or lacks the '{scope.value}' scope.")
+    return token

@@ -95,6 +95,18 @@ def workspace_disable(ctx: click.Context, name: str) -> None:
     console.print(f"workspace {w.name} disabled")
 
 
+@workspace.command("enable")
+@click.argument("name")
+@click.pass_context
+@friendly_errors
+def workspace_enable(ctx: click.Context, name: str) -> None:
+    """Enable workspace NAME again: its write keys and tokens work again."""
+    with store_from(ctx) as store:
+        w = tenancy.require_workspace(store, name)
+        store.set_workspace_status(w.id, Status.ACTIVE)
+    console.print(f"workspace {w.name} enabled")
+
+
 @click.group()
 def source() -> None:
     """Sources: inbound channels with their write keys."""

@@ -262,7 +262,7 @@ def _print_tour(base: str, brand: Path) -> None:
     auth = f"-H 'Authorization: Bearer {DEMO_TOKEN}'"
     for line in (
         f"curl -s {auth} '{base}/api/v1/workspaces/demo/events?limit=3'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/sources'",
+        f"curl -s {auth} '{base}/api/v1/workspaces/demo/identity/changes?limit=3'",
         f"curl -s -u {write_key('web')}: {base}/v1/track "
         "-d '{\"userId\":\"cus_you\",\"event\":\"Tried The Demo\"}'",
         f"curl -s {auth} '{base}/api/v1/workspaces/demo/quarantine'",

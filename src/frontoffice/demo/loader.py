@@ -24,7 +24,7 @@ from frontoffice.bulk.importer import ImportJob, ImportReport, import_file
 from frontoffice.bulk.mapping import ConversionError, EventMapping, load_mapping
 from frontoffice.bulk.readers import open_reader
 from frontoffice.domain.events import Limits
-from frontoffice.domain.tenancy import Workspace
+from frontoffice.domain.tenancy import READ_SCOPES, Workspace
 from frontoffice.errors import FrontofficeError
 from frontoffice.residency.gate import required_location
 from frontoffice.residency.locations import (
@@ -62,8 +62,9 @@ def ensure_demo_tenant(store: SqlStore, settings: Settings) -> Workspace:
         if store.source(workspace.id, name) is None:
             tenancy.create_source(store, workspace.id, name, name, write_key(name))
     if not any(t.name == "demo-reader" for t in store.tokens(workspace.id)):
+        # printed in the tour for anyone to try: it reads, and can neither mint tokens nor see sources
         tenancy.create_token(store, workspace.id, "demo-reader",
-                             ["events:read", "sources:admin", "tokens:admin"], DEMO_TOKEN)
+                             sorted(s.value for s in READ_SCOPES), DEMO_TOKEN)
     storages = parse_storage_locations(settings.storage_locations)
     for country, name in RESIDENT.items():
         resident = store.workspace(name) or create_resident_workspace(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -53,9 +54,14 @@ class Scope(StrEnum):
 
 
 WORKSPACE_SCOPES = frozenset(Scope) - {Scope.WORKSPACES_ADMIN}
+READ_SCOPES = frozenset(s for s in Scope if s.value.endswith(":read"))
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 WRITE_KEY_PREFIX = "fo_wk_"
+# A chosen write key travels in Basic auth (``key:``), URLs and JSON: URL-unreserved ASCII only.
+WRITE_KEY_FORMAT = "16-128 ASCII letters, digits, '-', '_', '.' or '~'"
+_WRITE_KEY_CHAR = re.compile(r"[A-Za-z0-9._~-]")
+WRITE_KEY_LENGTHS = (16, 128)
 TOKEN_PREFIX = "fo_at_"
 
 
@@ -93,6 +99,35 @@ class ApiToken:
         if self.status is not Status.ACTIVE or scope not in self.scopes:
             return False
         return self.workspace_id is None or self.workspace_id == workspace_id
+
+
+def ungrantable(granter: ApiToken, requested: frozenset[Scope]) -> frozenset[Scope]:
+    """The requested scopes ``granter`` may not hand on: a token only grants scopes it holds (so a
+    workspace token never grants the instance scope ``workspaces:admin``)."""
+    return requested - granter.scopes
+
+
+def check_write_key(key: str) -> str:
+    """A write key chosen by a client (kept from Segment or RudderStack) in the documented format."""
+    shortest, longest = WRITE_KEY_LENGTHS
+    if not shortest <= len(key) <= longest:
+        raise InvalidInput(f"A write key must be {WRITE_KEY_FORMAT}; this one has {len(key)} "
+                           "characters. Omit write_key to get a generated one.")
+    for position, char in enumerate(key, start=1):
+        if not _WRITE_KEY_CHAR.fullmatch(char):
+            raise InvalidInput(f"A write key must be {WRITE_KEY_FORMAT}; character {position} is "
+                               f"{_describe(char)}. Omit write_key to get a generated one.")
+    return key
+
+
+def _describe(char: str) -> str:
+    if char == ":":
+        return "':', which ends the key in Basic auth (key:password)"
+    if char.isspace():
+        return f"whitespace (U+{ord(char):04X})"
+    if unicodedata.category(char).startswith("C"):
+        return f"a control character (U+{ord(char):04X})"
+    return f"{char!r} (U+{ord(char):04X})"
 
 
 def check_name(kind: str, name: str) -> str:

@@ -12,6 +12,7 @@ from frontoffice.domain.tenancy import (
     Status,
     Workspace,
     check_name,
+    check_write_key,
     hash_secret,
     hint,
     new_id,
@@ -65,11 +66,11 @@ def create_source(
     check_name("Source", name)
     if store.source(workspace_id, name) is not None:
         raise AlreadyExists(f"Source {name!r} already exists in this workspace.")
-    if write_key is not None and len(write_key) < 16:
-        raise InvalidInput("A write key must be at least 16 characters long.")
-    secret = write_key or new_secret(WRITE_KEY_PREFIX)
+    secret = new_secret(WRITE_KEY_PREFIX) if write_key is None else check_write_key(write_key)
     if store.source_for_key(hash_secret(secret)) is not None:
-        raise AlreadyExists("That write key is already used by another source.")
+        # the same answer whichever workspace holds it: a refusal must not tell who is a tenant
+        raise InvalidInput("This write key cannot be used; choose another one, or omit write_key "
+                           "to get a generated one.")
     source = Source(new_id(), workspace_id, name, parse_channel(channel), hint(secret),
                     Status.ACTIVE, _now())
     store.add_source(source, hash_secret(secret))
