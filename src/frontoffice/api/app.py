@@ -14,6 +14,7 @@ from frontoffice.api.admin import admin_router
 from frontoffice.api.commerce import commerce_router
 from frontoffice.api.consent import consent_router
 from frontoffice.api.consent_people import consent_people_router
+from frontoffice.api.docs import install_docs
 from frontoffice.api.dsr import dsr_router
 from frontoffice.api.handlers import UnexpectedErrors, install_error_handlers
 from frontoffice.api.identity import identity_router
@@ -32,7 +33,9 @@ def create_app(container: Container) -> FastAPI:
         yield
         container.close()
 
-    app = FastAPI(title="frontoffice", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="frontoffice", version=__version__, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
+    install_docs(app)  # with their scripts served from here, not a CDN
     app.state.container = container
     app.include_router(collector_router(container))
     app.include_router(admin_router(container))
