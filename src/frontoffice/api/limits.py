@@ -31,18 +31,19 @@ class BodyLimits:
     def __init__(self, app: ASGIApp, settings: Settings, tokens: TokenCache) -> None:
         self.app = app
         self._tokens = tokens
-        self._api_limit = settings.max_api_body_bytes
-        self._batch_limit = settings.max_request_bytes
         self._batch_prefixes = (f"{settings.collector_prefix}/v1/", "/commerce/v1/")
+        self._batch = _limit(settings.max_request_bytes, "send smaller batches")
+        self._api = _limit(settings.max_api_body_bytes, "send a smaller body")
 
-    def limit_for(self, path: str) -> int:
-        return self._batch_limit if path.startswith(self._batch_prefixes) else self._api_limit
+    def limit_for(self, path: str) -> tuple[int, str]:
+        """The largest body ``path`` takes, and what to answer when one is larger."""
+        return self._batch if path.startswith(self._batch_prefixes) else self._api
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope["path"])
+        limit, too_large = self.limit_for(scope["path"])
         headers = Headers(scope=scope)
         declared = headers.get("content-length")
         if declared is not None:
@@ -53,8 +54,7 @@ class BodyLimits:
                               "Content-Length is not a number.")
                 return
             if size > limit:
-                await _refuse(scope, receive, send, 413, "payload_too_large",
-                              f"Request body is over the {limit}-byte limit; send a smaller one.")
+                await _refuse(scope, receive, send, 413, "payload_too_large", too_large)
                 return
         chunked = declared is None and "transfer-encoding" in headers
         if (chunked or (declared or "0") != "0") and scope["path"].startswith(API_PREFIX):
@@ -66,9 +66,10 @@ class BodyLimits:
         if not chunked:  # the HTTP parser delivers exactly Content-Length bytes
             await self.app(scope, receive, send)
             return
-        await self._counted(scope, receive, send, limit)
+        await self._counted(scope, receive, send, limit, too_large)
 
-    async def _counted(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    async def _counted(self, scope: Scope, receive: Receive, send: Send, limit: int,
+                       too_large: str) -> None:
         received = 0
         over = False
         started = False
@@ -96,8 +97,11 @@ class BodyLimits:
             if not over:
                 raise
         if over and not started:
-            await _refuse(scope, receive, send, 413, "payload_too_large",
-                          f"Request body is over the {limit}-byte limit; send a smaller one.")
+            await _refuse(scope, receive, send, 413, "payload_too_large", too_large)
+
+
+def _limit(size: int, advice: str) -> tuple[int, str]:
+    return size, f"Request body is over the {size}-byte limit; {advice}."
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, code: str,
