@@ -102,6 +102,18 @@ SETTINGS: tuple[Setting, ...] = (
             "0600, beside the SQLite file (<data_dir>/master.key); PostgreSQL deployments must set "
             "it, the same on every process and host. Losing it makes every sealed event unreadable "
             "(docs/privacy.md)."),
+    Setting("max_api_body_bytes", int, 1024 * 1024,
+            "Largest accepted request body of the admin API (/api/...), in bytes; the collector and "
+            "commerce webhooks take up to 'max_request_bytes'. A larger body is refused with 413 "
+            "before it is read."),
+    Setting("header_timeout_seconds", float, 10.0,
+            "A connection whose request line and headers have not all arrived within this time "
+            "is answered 408 and closed."),
+    Setting("body_timeout_seconds", float, 30.0,
+            "A request body that receives no bytes for this long is answered 408 and closed."),
+    Setting("max_connections_per_client", int, 64,
+            "Open connections accepted from one client address; more are answered 429 and closed "
+            "(behind a proxy every client shares its address: raise it there). 0: no cap."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -156,6 +168,10 @@ class Settings:
     data_location: str | None = None
     storage_locations: str | None = None
     master_key: str | None = None
+    max_api_body_bytes: int = 1024 * 1024
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 30.0
+    max_connections_per_client: int = 64
 
     @classmethod
     def load(
@@ -184,9 +200,13 @@ class Settings:
 
     def validate(self) -> None:
         for name in ("max_event_bytes", "max_request_bytes", "max_json_depth",
-                     "write_queue_events", "port", "dsr_token_minutes", "dsr_token_attempts"):
+                     "write_queue_events", "port", "dsr_token_minutes", "dsr_token_attempts",
+                     "max_api_body_bytes", "header_timeout_seconds", "body_timeout_seconds"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Setting '{name}' must be positive, got {getattr(self, name)}.")
+        if self.max_connections_per_client < 0:
+            raise ConfigError("Setting 'max_connections_per_client' must be 0 (no cap) or more, got "
+                              f"{self.max_connections_per_client}.")
         if self.ingest_processes < 0:
             raise ConfigError(f"Setting 'ingest_processes' must be 0 or more, got {self.ingest_processes}.")
         if self.identity_review_weight > self.identity_auto_merge_weight:

@@ -7,28 +7,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
 
 from frontoffice import __version__
 from frontoffice.api.admin import admin_router
 from frontoffice.api.commerce import commerce_router
 from frontoffice.api.consent import consent_router
 from frontoffice.api.consent_people import consent_people_router
+from frontoffice.api.docs import install_docs
 from frontoffice.api.dsr import dsr_router
+from frontoffice.api.handlers import UnexpectedErrors, install_error_handlers
 from frontoffice.api.identity import identity_router
 from frontoffice.api.identity_review import identity_review_router
+from frontoffice.api.limits import BodyLimits
 from frontoffice.api.outbound import outbound_router
 from frontoffice.api.privacy import privacy_router
 from frontoffice.api.schemas import SegmentBatch, SegmentEvent
-from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
-from frontoffice.collector.routes import collector_router, error
-from frontoffice.errors import AlreadyExists, FrontofficeError, InvalidInput, NotFound
-
-_STATUS: dict[type[FrontofficeError], int] = {NotFound: 404, AlreadyExists: 409, InvalidInput: 400}
+from frontoffice.collector.routes import collector_router
 
 
 def create_app(container: Container) -> FastAPI:
@@ -37,7 +33,9 @@ def create_app(container: Container) -> FastAPI:
         yield
         container.close()
 
-    app = FastAPI(title="frontoffice", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="frontoffice", version=__version__, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
+    install_docs(app)  # with their scripts served from here, not a CDN
     app.state.container = container
     app.include_router(collector_router(container))
     app.include_router(admin_router(container))
@@ -58,28 +56,9 @@ def create_app(container: Container) -> FastAPI:
                 "queued_events": container.writer.queued_events,
                 "commits": container.writer.commits}
 
-    @app.exception_handler(ApiAuthError)
-    async def on_auth(_: Request, exc: ApiAuthError) -> Response:
-        return error(exc.status, exc.code, exc.message)
-
-    @app.exception_handler(FrontofficeError)
-    async def on_domain(_: Request, exc: FrontofficeError) -> Response:
-        return error(_STATUS.get(type(exc), 400), exc.code, str(exc))
-
-    @app.exception_handler(RequestValidationError)
-    async def on_validation(_: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return error(422, "invalid_request", f"{where}: {first.get('msg', 'invalid')}")
-
-    @app.exception_handler(Exception)
-    async def on_unexpected(_: Request, exc: Exception) -> Response:
-        return error(500, "internal_error",
-                     f"Unexpected {type(exc).__name__}; retry, and report it if it persists.")
-
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http(_: Request, exc: StarletteHTTPException) -> Response:
-        return error(exc.status_code, "http_error", str(exc.detail))
+    install_error_handlers(app)
+    app.add_middleware(BodyLimits, settings=container.settings, tokens=container.tokens)
+    app.add_middleware(UnexpectedErrors)  # added last: the outermost of ours
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -9,6 +9,7 @@ group-commit writer like the collector's, then the projection catches up.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -36,6 +37,7 @@ from frontoffice.storage.port import AppendBatch
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 Writer = Annotated[Workspace, require(Scope.EVENTS_WRITE)]
+log = logging.getLogger(__name__)
 TEXT = r"^[^\x00]{1,200}$"
 _INTAKE_ERRORS = error_responses({
     400: "Malformed payload, negative quantity, unknown product/location/order, or an "
@@ -126,7 +128,9 @@ def commerce_router(c: Container) -> APIRouter:
                     await run_in_threadpool(projector.catch_up, cs, workspace.id)
         except Overloaded as exc:
             return overloaded(exc)
-        except Exception:
+        except Exception as exc:  # the client gets 503 and retries; the operator needs the cause
+            log.error("could not store %s intake of workspace %s: %s", kind, workspace.id, exc,
+                      exc_info=exc)
             return error(503, "storage_unavailable", "The event log could not be written; retry.",
                          headers={"Retry-After": str(settings.retry_after_seconds)})
         return JsonResponse(IntakeResult(success=True, accepted=result.inserted,

@@ -10,8 +10,7 @@ person received; the audit log records which token did what.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -20,13 +19,12 @@ from pydantic import BaseModel, Field
 from frontoffice.api.access import Caller, container, require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
-from frontoffice.collector.routes import error
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.dsr import service
 from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.execute import Hubs
-from frontoffice.dsr.model import DsrError, Kind, VerificationFailed, WrongState
+from frontoffice.dsr.model import Kind
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.services.consent import ConsentHub
@@ -34,7 +32,6 @@ from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
 DsrAdmin = Annotated[Workspace, require(Scope.DSR_ADMIN)]
-T = TypeVar("T")
 _ERRORS = error_responses({
     400: "Invalid input (unknown kind, identifier that cannot identify anyone, bad details).",
     401: "Missing or unknown API token.",
@@ -108,21 +105,11 @@ def dsr_router(c: Container) -> APIRouter:
     # a located workspace's requests, people and consent are in its storage
     identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
 
-    def answer(step: Callable[[], T]) -> T | Response:
-        try:
-            return step()
-        except VerificationFailed as exc:
-            return error(403, exc.code, str(exc))
-        except WrongState as exc:
-            return error(409, exc.code, str(exc))
-        except DsrError as exc:
-            return error(400, exc.code, str(exc))
-
     def out(request: Any) -> RequestOut:
         return RequestOut(**request.as_dict(now()))
 
     @router.post("", response_model=RequestOut, status_code=201)
-    def open_request(granted: Access, body: DsrIn) -> RequestOut | Response:
+    def open_request(granted: Access, body: DsrIn) -> RequestOut:
         """Open a request from one identifier; the token goes only to a contact the person verifiably
         owns (the given one if verified, else another verified one, masked in `token_sent_to`).
         Without a verified contact the request is `rejected` with the reason."""
@@ -130,35 +117,30 @@ def dsr_router(c: Container) -> APIRouter:
         details: dict[str, Any] = {"traits": body.traits} if body.traits is not None else {}
         if body.purposes is not None:
             details["purposes"] = body.purposes
-        opened = answer(lambda: service.open_request(
+        opened = service.open_request(
             store, workspace.id, Kind(body.kind), body.identifier_kind, body.identifier, details=details,
-            actor=actor, now=now(), config=config, notifier=OutboxNotifier(store)))
-        return opened if isinstance(opened, Response) else out(opened.request)
+            actor=actor, now=now(), config=config, notifier=OutboxNotifier(store))
+        return out(opened.request)
 
     @router.post("/{request_id}/verify", response_model=RequestOut)
-    def verify(granted: Access, request_id: str, body: TokenIn) -> RequestOut | Response:
+    def verify(granted: Access, request_id: str, body: TokenIn) -> RequestOut:
         """Submit the code the person received. Single use; wrong codes count towards the limit."""
         workspace, actor, store = granted
-        done = answer(lambda: service.verify(store, workspace.id, request_id, body.token, actor=actor,
-                                             now=now(), config=config))
-        return done if isinstance(done, Response) else out(done)
+        return out(service.verify(store, workspace.id, request_id, body.token, actor=actor, now=now(),
+                                  config=config))
 
     @router.post("/{request_id}/execute", response_model=RequestOut)
-    def execute(granted: Access, request_id: str) -> RequestOut | Response:
+    def execute(granted: Access, request_id: str) -> RequestOut:
         """Carry out a verified request (access report, erasure, rectification, restriction, objection)."""
         workspace, actor, store = granted
         hubs = Hubs(identities(workspace.id), consents(workspace.id))
-        done = answer(lambda: service.execute(store, workspace.id, request_id, hubs=hubs, actor=actor,
-                                              now=now()))
-        return done if isinstance(done, Response) else out(done)
+        return out(service.execute(store, workspace.id, request_id, hubs=hubs, actor=actor, now=now()))
 
     @router.post("/{request_id}/extend", response_model=RequestOut)
-    def extend(granted: Access, request_id: str, body: ExtendIn) -> RequestOut | Response:
+    def extend(granted: Access, request_id: str, body: ExtendIn) -> RequestOut:
         """Extend the deadline once, by the region pack's extension, with a recorded reason."""
         workspace, actor, store = granted
-        done = answer(lambda: service.extend(store, workspace.id, request_id, body.reason, actor=actor,
-                                             now=now()))
-        return done if isinstance(done, Response) else out(done)
+        return out(service.extend(store, workspace.id, request_id, body.reason, actor=actor, now=now()))
 
     @router.get("/{request_id}", response_model=RequestOut)
     def status(granted: Access, request_id: str) -> RequestOut:
@@ -169,15 +151,14 @@ def dsr_router(c: Container) -> APIRouter:
     @router.get("", response_model=list[RequestOut])
     def list_requests(granted: Access,
                       status: Annotated[str | None, Query(max_length=40)] = None,
-                      overdue: bool = False) -> list[RequestOut] | Response:
+                      overdue: bool = False) -> list[RequestOut]:
         """Requests by deadline; `overdue=true` keeps the open ones past their deadline. Requests whose
         token ran out unused are marked `expired` first."""
         workspace, actor, store = granted
         moment = now()
         service.expire_stale(store, workspace.id, actor=actor, now=moment)
-        found = answer(lambda: service.list_requests(store, workspace.id, now=moment, status=status,
-                                                     overdue=overdue))
-        return found if isinstance(found, Response) else [out(r) for r in found]
+        found = service.list_requests(store, workspace.id, now=moment, status=status, overdue=overdue)
+        return [out(r) for r in found]
 
     @router.get("/{request_id}/artefact", responses={200: {"content": {"application/json": {},
                                                                         "text/html": {}}}})

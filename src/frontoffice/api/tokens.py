@@ -6,9 +6,12 @@ from collections.abc import Callable
 
 from frontoffice.cache import TtlLookup
 from frontoffice.domain.tenancy import ApiToken, Scope, hash_secret
+from frontoffice.errors import FrontofficeError
 
 
-class ApiAuthError(Exception):
+class ApiAuthError(FrontofficeError):
+    """A refused token or scope; the status (401, 403, 404) is chosen where it is raised."""
+
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status = status

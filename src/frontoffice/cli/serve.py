@@ -15,6 +15,7 @@ import uvicorn
 
 from frontoffice import worker as projection_worker
 from frontoffice.api.app import create_app
+from frontoffice.api.connections import ConnectionRules, guarded_protocol
 from frontoffice.bootstrap import build
 from frontoffice.cli.context import err_console, friendly_errors, settings_from
 from frontoffice.errors import FrontofficeError
@@ -50,8 +51,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
         f"({container.store.dialect}; collector at {settings.collector_prefix or ''}/v1/batch, "
         f"{processes or 'no'} ingest processes)"
     )
+    # uvicorn's httptools protocol, with slow-client timeouts, a per-address connection cap and
+    # JSON for the HTTP errors it answers itself
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, loop="uvloop",
-                            http="httptools", access_log=False, timeout_graceful_shutdown=5)
+                            http=guarded_protocol(ConnectionRules.of(settings)), access_log=False,
+                            timeout_graceful_shutdown=5)
     # uvicorn re-raises the SIGTERM it caught once it has shut down; with the default handler
     # that kills this process before the worker is stopped, leaving it to write on its own
     signal.signal(signal.SIGTERM, _exit_on_sigterm)

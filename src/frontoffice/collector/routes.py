@@ -6,6 +6,7 @@ JSON with ``code`` and ``message`` (the Python clients crash into retries otherw
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,6 +23,7 @@ from frontoffice.collector.pipeline import Incoming, Reply, finish, prepare
 from frontoffice.domain.events import Limits, now
 from frontoffice.errors import Overloaded
 
+log = logging.getLogger(__name__)
 SINGLE_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 _ERRORS = error_responses({
     400: "Malformed JSON, bad encoding, wrong types or (batch) every event invalid.",
@@ -102,7 +104,8 @@ def collector_router(container: Container) -> APIRouter:
             result = await container.writer_for(workspace.id).submit(prepared.batch)
         except Overloaded as exc:
             return reply(overloaded_reply(exc))
-        except Exception:
+        except Exception as exc:  # the client gets 503 and retries; the operator needs the cause
+            log.error("could not store a batch of workspace %s: %s", workspace.id, exc, exc_info=exc)
             return reply(unavailable_reply(settings))
         return reply(finish(prepared, result))
 

@@ -33,16 +33,19 @@ CLOSED = frozenset({Status.COMPLETED, Status.REJECTED, Status.EXPIRED})
 
 class DsrError(FrontofficeError):
     code = "dsr_error"
+    status = 400
 
 
 class VerificationFailed(DsrError):
     """A wrong, expired, used or locked token; the message says which and what to do."""
 
     code = "verification_failed"
+    status = 403
 
 
 class WrongState(DsrError):
     code = "wrong_state"
+    status = 409
 
 
 def parse_kind(value: str) -> Kind:
