@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from frontoffice.bulk.exporter import PARQUET_COLUMNS, export_events
 from frontoffice.bulk.importer import ImportJob, import_file
-from frontoffice.commerce import service as commerce
 from frontoffice.cli.main import cli
+from frontoffice.commerce import service as commerce
 from frontoffice.domain.events import EventRecord, Limits, normalise
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import InvalidInput
