@@ -290,3 +290,11 @@ def test_nul_in_a_read_api_parameter_is_404_not_500(fresh: Live, method: str, pa
         answer = api.request(method, path.format(ws=fresh.tenant.workspace))
     assert answer.status_code in {403, 404}, answer.text
     assert answer.json()["code"]
+
+
+@pytest.mark.parametrize("body", [{"batch": []}, {"batch": [], "context": {"library": {"name": "x"}}}],
+                         ids=["bare", "with-context"])
+def test_an_empty_batch_is_an_invalid_batch(fresh: Live, body: dict[str, Any]) -> None:
+    """README: a batch with no valid event is refused with 400 invalid_batch; an empty one has none."""
+    answer = refused(fresh, lambda: post(fresh, "/v1/batch", body), 400, "invalid_batch")
+    assert "empty" in answer["message"]

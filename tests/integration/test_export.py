@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from frontoffice.bulk.exporter import PARQUET_COLUMNS, export_events
 from frontoffice.bulk.importer import ImportJob, import_file
 from frontoffice.cli.main import cli
+from frontoffice.commerce import service as commerce
 from frontoffice.domain.events import EventRecord, Limits, normalise
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import InvalidInput
@@ -26,6 +27,7 @@ from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from tests.unit.commerce import sample
 
 LIMITS = Limits(Settings().max_event_bytes, Settings().max_json_depth)
 RECEIVED = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -194,3 +196,29 @@ def test_export_help_lists_the_options() -> None:
     assert result.exit_code == 0
     for option in ("--workspace", "--source", "--out", "--format", "--after", "--purpose"):
         assert option in result.output
+
+
+LISTING = {"event_id": "lst-1", "version": 1, "product_id": "D", "channel": "web", "currency": "EUR",
+           "list_price": 80.0, "price": 65.0, "valid_from": "2026-03-01T00:00:00Z",
+           "valid_to": "2026-04-01T00:00:00Z"}
+
+
+def test_stock_and_listing_events_are_exported_for_analytics_and_unknown_people_fail_closed(
+        store: SqlStore, tmp_path: Path) -> None:
+    """Events about no person (locations, products, stock, listings) are not personal data: the
+    consent gate has nothing to decide and they are exported. An event naming a person nobody
+    knows (a userId, an order's customer e-mail) still fails closed."""
+    cs, ws, shop = sample.setup(store)
+    commerce.ingest(cs, ws, shop, "listings", [LISTING], sample.NOW)
+    commerce.ingest(cs, ws, shop, "orders", [sample.order(1, "pending", email="zoe@example.com")],
+                    sample.NOW)
+    web, _ = tenancy.create_source(store, ws, "web", "web")
+    collect(store, web, [{"type": "track", "event": "Viewed", "userId": "ghost", "messageId": "g-1"}])
+
+    out = tmp_path / "analytics.ndjson"
+    report = export_events(store, ws, out, purpose="analytics")
+
+    exported = [orjson.loads(line)["event_id"] for line in lines(out)]
+    assert exported == ["loc-wh", "loc-st", "prd-d", "stk-1", "stk-2", "lst-1"]
+    assert report.count == 6 and report.refused == 2
+    assert [(r.rule, r.count) for r in report.refusals] == [("fail-closed/unknown-person", 2)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Query
 
 from frontoffice.api.access import Caller, refuse_disabled, require, require_instance
@@ -27,6 +26,7 @@ from frontoffice.api.schemas import (
 )
 from frontoffice.api.tokens import ApiAuthError, check_scope
 from frontoffice.bootstrap import Container
+from frontoffice.domain import jsontext
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import ApiToken, Scope, Source, Status, Workspace, ungrantable
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
@@ -169,7 +169,7 @@ def admin_router(c: Container) -> APIRouter:
                      family=r.record.family, type=r.record.type, event=r.record.event,
                      user_id=r.record.user_id, anonymous_id=r.record.anonymous_id,
                      timestamp=r.record.timestamp, received_at=r.record.received_at,
-                     payload=orjson.loads(r.record.payload))
+                     payload=jsontext.loads(r.record.payload))
             for r in rows
         ]
         return EventPage(events=events, next_after=rows[-1].seq if len(rows) == limit else None)

@@ -7,7 +7,7 @@ checks that purpose on the ``export`` channel for the person of every event, and
 people not allowed are left out and counted per rule in the report, never silently. Parquet
 adds the normalised columns for analytics tools. The file is
 written under a temporary name and renamed when complete, so a failed export leaves no
-half-written file behind.
+half-written file behind; it is readable by its owner only (0600).
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, Protocol
 
 from frontoffice.errors import InvalidInput
 from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.storage.port import Store, StoredEvent
+from frontoffice.storage.private_files import open_private
 from frontoffice.storage.sql import SqlStore
 
 EXPORT_FORMATS = ("ndjson", "parquet")
@@ -89,7 +90,7 @@ class _Sink(Protocol):
 
 class _NdjsonSink:
     def __init__(self, path: Path) -> None:
-        self._file: BinaryIO = path.open("wb")
+        self._file: IO[Any] = open_private(path)
 
     def write(self, page: Sequence[StoredEvent]) -> None:
         self._file.write(b"".join(e.record.payload + b"\n" for e in page))
@@ -111,7 +112,8 @@ class _ParquetSink:
             ("user_id", pa.string()), ("anonymous_id", pa.string()), ("timestamp", ts),
             ("received_at", ts), ("payload", pa.string()),
         ])
-        self._writer = pq.ParquetWriter(str(path), self._schema, compression="zstd")
+        self._file = open_private(path)
+        self._writer = pq.ParquetWriter(self._file, self._schema, compression="zstd")
         self._columns: dict[str, list[Any]] = {name: [] for name in PARQUET_COLUMNS}
 
     def write(self, page: Sequence[StoredEvent]) -> None:
@@ -140,6 +142,7 @@ class _ParquetSink:
     def close(self) -> None:
         self._flush()
         self._writer.close()
+        self._file.close()
 
 
 def export_events(store: SqlStore, workspace_id: str, out: Path, *, purpose: str, fmt: str | None = None,

@@ -21,6 +21,7 @@ from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
+from frontoffice.storage.private_files import write_private
 
 
 def _actor() -> str:
@@ -156,7 +157,8 @@ def execute(ctx: click.Context, request_id: str, out: Path | None, workspace: st
             out.mkdir(parents=True, exist_ok=True)
             for fmt in ("json", "html"):
                 path = out / f"{request_id}.{fmt}"
-                path.write_bytes(service.download(store, ws.id, request_id, fmt, actor=_actor(), now=now()))
+                data = service.download(store, ws.id, request_id, fmt, actor=_actor(), now=now())
+                write_private(path, data)
                 console.print(f"wrote {path}")
 
 

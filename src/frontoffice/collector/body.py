@@ -8,6 +8,8 @@ from typing import Any
 
 import orjson
 
+from frontoffice.domain import jsontext
+
 
 class BodyError(Exception):
     """A request refused as a whole; ``status`` and ``code`` go into the JSON error."""
@@ -80,7 +82,7 @@ def parse_json(data: bytes) -> Any:
     if not data.strip():
         raise BodyError(400, "invalid_json", "Request body is empty; send a JSON object.")
     try:
-        return orjson.loads(data)
+        return jsontext.loads(data)
     except orjson.JSONDecodeError as exc:
         reason = str(exc)
         if "utf-8" in reason.lower() or "surrogate" in reason.lower():

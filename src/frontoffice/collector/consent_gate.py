@@ -33,8 +33,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-import orjson
-
 from frontoffice.cache import TtlLookup
 from frontoffice.consent.capture import Proof
 from frontoffice.consent.collection import (
@@ -48,6 +46,7 @@ from frontoffice.consent.ledger import ConsentChange, ConsentState
 from frontoffice.consent.packs import RegionPack, load_packs
 from frontoffice.consent.projector import TRACKING_FAMILY, evidence_from_dict, merge_evidence, subject_of
 from frontoffice.consent.region import Evidence, evidence_from_traits, resolve_region
+from frontoffice.domain import jsontext
 from frontoffice.domain.events import EventRecord
 from frontoffice.services.consent import consent_record
 from frontoffice.storage.consent_person_sql import PersonConsentSql
@@ -133,7 +132,7 @@ class ConsentGate:
     def _reduce(
         self, ws: str, source_id: str, subject: str, record: EventRecord, now: datetime
     ) -> tuple[EventRecord | None, Reduced | None, list[ConsentChange]]:
-        event = orjson.loads(record.payload)
+        event = jsontext.loads(record.payload)
         context = event.get("context") if isinstance(event.get("context"), dict) else {}
         known = self._known.get((ws, subject))
         traits = {**_dict(context.get("traits")), **_dict(event.get("traits"))}
@@ -170,7 +169,7 @@ class ConsentGate:
             return None, Reduced(record.message_id, True, reductions), changes
         mark_reduced(reduced, reductions)
         anonymous = record.anonymous_id if reduced.get("anonymousId") is not None else None
-        stored = replace(record, payload=orjson.dumps(reduced), anonymous_id=anonymous)
+        stored = replace(record, payload=jsontext.dumps(reduced), anonymous_id=anonymous)
         return stored, Reduced(record.message_id, False, reductions), []
 
 

@@ -54,6 +54,9 @@ def prepare(incoming: Incoming, body: dict[str, Any], limits: Limits) -> Prepare
         items = body.get("batch")
         if not isinstance(items, list):
             return refusal(400, "invalid_request", "'batch' must be an array of events.")
+        if not items:
+            return refusal(400, "invalid_batch", "The batch is empty: it holds no event to "
+                           "store. Send at least one event in 'batch'.", rejected=[])
     else:
         items = [body]
     batch_fields: dict[str, Any] = body if forced_type is None else {}

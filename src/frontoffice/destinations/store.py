@@ -1,7 +1,8 @@
 """Destinations, their cursors and their delivery log; one SQL for SQLite and PostgreSQL.
 
 A destination names what it is for (one purpose): the consent gate checks that purpose on the
-``webhook`` channel for the person of every event before it leaves. Each refusal and each
+``webhook`` channel for the person of every event before it leaves. Its signing secret is stored
+sealed under the master key (``storage/sealed_secrets.py``). Each refusal and each
 delivery (or dead letter) is a row of ``destination_deliveries`` with its reason.
 """
 
@@ -20,10 +21,12 @@ from frontoffice.consent.purposes import load_catalogue
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Status, check_name
 from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
+from frontoffice.storage.sealed_secrets import open_secret, seal_secret
 from frontoffice.storage.sql import SqlStore
 
 CHANNEL = "webhook"
 DEFAULT_MAX_ATTEMPTS = 5
+SECRETS_TABLE = "destinations"
 _COLS = ("destination_id, name, url, purpose, event_types, event_names, secret, status, max_attempts, "
          "cursor_seq, created_at")
 
@@ -63,9 +66,9 @@ class Delivery:
     status_code: int | None
 
 
-def _destination(ws: str, r: Sequence[Any]) -> Destination:
-    return Destination(ws, r[0], r[1], r[2], r[3], tuple(orjson.loads(r[4])), tuple(orjson.loads(r[5])), r[6],
-                       Status(r[7]), int(r[8]), int(r[9]), str(r[10]))
+def _destination(ws: str, r: Sequence[Any], secret: str) -> Destination:
+    return Destination(ws, r[0], r[1], r[2], r[3], tuple(orjson.loads(r[4])), tuple(orjson.loads(r[5])),
+                       secret, Status(r[7]), int(r[8]), int(r[9]), str(r[10]))
 
 
 def validate(url: str, purpose: str, max_attempts: int) -> None:
@@ -97,22 +100,35 @@ class DestinationStore:
             raise AlreadyExists(f"Destination {name!r} already exists; pick another name.")
         dest_id = "dst_" + uuid.uuid4().hex[:20]
         start = self._store.last_seq(ws)
+        sealed = seal_secret(self._store.vault, SECRETS_TABLE, ws, dest_id, secrets.token_urlsafe(32))
         self._store.execute(
             f"INSERT INTO destinations (workspace_id, {_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (ws, dest_id, name, url, purpose, orjson.dumps(sorted(set(event_types))).decode(),
-             orjson.dumps(sorted(set(event_names))).decode(), secrets.token_urlsafe(32), Status.ACTIVE.value,
+             orjson.dumps(sorted(set(event_names))).decode(), sealed, Status.ACTIVE.value,
              max_attempts, start, iso(now())))
         return self.require(ws, dest_id)
 
     def all(self, ws: str) -> list[Destination]:
         rows = self._store.query(f"SELECT {_COLS} FROM destinations WHERE workspace_id = ? ORDER BY name",
                                  (ws,))
-        return [_destination(ws, r) for r in rows]
+        return [self._opened(ws, r) for r in rows]
 
     def find(self, ws: str, id_or_name: str) -> Destination | None:
         rows = self._store.query(f"SELECT {_COLS} FROM destinations WHERE workspace_id = ? AND "
                                  "(destination_id = ? OR name = ?)", (ws, id_or_name, id_or_name))
-        return _destination(ws, rows[0]) if rows else None
+        return self._opened(ws, rows[0]) if rows else None
+
+    def _opened(self, ws: str, r: Sequence[Any]) -> Destination:
+        """The row with its signing secret opened; a plain-text one (an older frontoffice wrote
+        it) is sealed in place, unless it changed meanwhile."""
+        vault, dest_id, stored = self._store.vault, str(r[0]), str(r[6])
+        opened = open_secret(vault, SECRETS_TABLE, ws, dest_id, stored)
+        if opened.plain:
+            self._store.execute(
+                "UPDATE destinations SET secret = ? WHERE workspace_id = ? AND destination_id = ? "
+                "AND secret = ?",
+                (seal_secret(vault, SECRETS_TABLE, ws, dest_id, opened.value), ws, dest_id, stored))
+        return _destination(ws, r, opened.value)
 
     def require(self, ws: str, id_or_name: str) -> Destination:
         found = self.find(ws, id_or_name)

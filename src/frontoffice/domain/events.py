@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from frontoffice.domain import jsontext
+
 TRACKING = "tracking"
 SEGMENT_TYPES = frozenset({"identify", "track", "page", "screen", "group", "alias"})
 _MERGED = ("context", "integrations")
@@ -138,7 +140,7 @@ def _message_id(event: Mapping[str, Any], source_id: str) -> str:
     if event.get("timestamp") or event.get("originalTimestamp"):
         # The client stamped the event, so a retry of it has the same content: derive the id
         # from the content and a retried event without a messageId is still stored once.
-        digest = hashlib.sha256(source_id.encode() + orjson.dumps(event, option=orjson.OPT_SORT_KEYS))
+        digest = hashlib.sha256(source_id.encode() + jsontext.dumps(event, option=orjson.OPT_SORT_KEYS))
         return "fo-" + digest.hexdigest()[:32]
     return "fo-" + uuid.uuid4().hex
 
@@ -291,8 +293,8 @@ def _normalise(item: object, index: int, ctx: _BatchContext) -> EventRecord | Re
     if original_text is not None:
         event["originalTimestamp"] = original_text
     try:
-        payload = orjson.dumps(event)
-    except orjson.JSONEncodeError as exc:  # e.g. an integer beyond 64 bits from a file
+        payload = jsontext.dumps(event)
+    except orjson.JSONEncodeError as exc:  # e.g. a key that is not a string, from a file
         return Rejection(index, shown_id, f"event cannot be stored as JSON: {exc}",
                          repr(item).encode("utf-8", "replace"))
     if len(payload) > ctx.limits.max_event_bytes:
@@ -341,7 +343,7 @@ def normalise_batch(
 
 def _dump(value: object) -> bytes:
     try:
-        return orjson.dumps(value)
+        return jsontext.dumps(value)
     except orjson.JSONEncodeError:
         return repr(value).encode("utf-8", "replace")
 

@@ -2,7 +2,7 @@
 
 ``people.<fmt>`` (golden record per person) and ``mapping.<fmt>`` (record → person) hold only
 the people the gate allows for the export's purpose on the ``export`` channel; every person left
-out is counted under the rule that refused them.
+out is counted under the rule that refused them. The files are readable by their owner only (0600).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.storage.private_files import open_private
 from frontoffice.storage.sql import SqlStore
 
 PEOPLE_COLUMNS = ["person_id", "record_count", "first_seen", "last_seen", "traits"]
@@ -56,7 +57,7 @@ class PeopleExport:
 
 def _write(path: Path, fmt: str, rows: Sequence[dict[str, Any]], columns: list[str]) -> None:
     if fmt == "csv":
-        with path.open("w", newline="", encoding="utf-8") as handle:
+        with open_private(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
@@ -64,7 +65,9 @@ def _write(path: Path, fmt: str, rows: Sequence[dict[str, Any]], columns: list[s
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    pq.write_table(pa.Table.from_pylist(list(rows)) if rows else pa.table({c: [] for c in columns}), path)
+    with open_private(path) as handle:
+        pq.write_table(pa.Table.from_pylist(list(rows)) if rows else pa.table({c: [] for c in columns}),
+                       handle)
 
 
 def export_people(store: SqlStore, ws: str, folder: Path, fmt: str, purpose: str,

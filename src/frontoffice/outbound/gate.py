@@ -20,6 +20,9 @@ from frontoffice.consent.packs import RegionPack
 from frontoffice.consent.policy import check as policy_check
 from frontoffice.consent.projector import merge_evidence
 from frontoffice.consent.region import Evidence, Resolution, resolve_region
+from frontoffice.domain.events import EventRecord
+from frontoffice.privacy.sealing import ERASED_FAMILY
+from frontoffice.privacy.subjects import identifiers_of
 
 MERGE_SOURCE = "outbound-gate"
 
@@ -50,6 +53,18 @@ class PersonConsent:
 
 def unknown(reference: str, why: str) -> Verdict:
     return Verdict(False, f"{why}; refusing", "fail-closed/unknown-person", reference, "-")
+
+
+def about_nobody(record: EventRecord) -> bool:
+    """The event carries no identifier of anyone (a stock level, a listing, a price, a product,
+    a location): it is not personal data, so consent does not govern it. An erased person's
+    tombstone is not counted here: it is about someone, who is gone."""
+    return record.family != ERASED_FAMILY and not identifiers_of(record)
+
+
+def impersonal(reference: str) -> Verdict:
+    return Verdict(True, "the event names no person and carries no identifier: not personal data",
+                   "allowed/no-personal-data", reference, "-")
 
 
 def failure(reference: str, exc: BaseException) -> Verdict:

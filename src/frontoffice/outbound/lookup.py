@@ -12,7 +12,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from frontoffice.consent.packs import RegionPack, load_packs
-from frontoffice.outbound.gate import PersonConsent, Verdict, decide, failure, unknown
+from frontoffice.outbound.gate import (
+    PersonConsent,
+    Verdict,
+    about_nobody,
+    decide,
+    failure,
+    impersonal,
+    unknown,
+)
 from frontoffice.outbound.people import Loaded, PeopleReader
 from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
@@ -69,7 +77,9 @@ class OutboundGate:
         for event, ref in zip(events, refs, strict=True):
             if ref is None:
                 self.checks += 1
-                out.append(unknown(f"seq {event.seq}", "the event names no person"))
+                seq = f"seq {event.seq}"
+                out.append(impersonal(seq) if about_nobody(event.record)
+                           else unknown(seq, "the event names no person"))
             else:
                 out.append(self.check(ref, purpose, channel))
         return out

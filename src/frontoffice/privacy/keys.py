@@ -1,9 +1,10 @@
 """The key-encryption key, the keys derived from it, and the small cache of unwrapped subject keys.
 
-One master key (the KEK, 32 bytes) is the root. HKDF derives two independent keys from it:
-``wrap`` (AES-GCM, wraps each subject's random 256-bit data key) and ``hash`` (keyed BLAKE2b,
+One master key (the KEK, 32 bytes) is the root. HKDF derives independent keys from it:
+``wrap`` (AES-GCM, wraps each subject's random 256-bit data key), ``hash`` (keyed BLAKE2b,
 turns identifiers into values that can be compared but not read: subject-key ids, the
-suppression list, the id columns of sealed events). Deleting a subject's wrapped key is the
+suppression list, the id columns of sealed events) and ``secrets`` (AES-GCM, seals the
+secrets frontoffice keeps for others: webhook and signing secrets). Deleting a subject's wrapped key is the
 erasure: nothing else can decrypt that subject's rows.
 """
 
@@ -87,6 +88,7 @@ class Keyring:
     def __init__(self, master: bytes) -> None:
         self._wrap = AESGCM(_derive(master, b"wrap-subject-keys/v1"))
         self._hash_key = _derive(master, b"hash-identifiers/v1")
+        self.secrets = AESGCM(_derive(master, b"seal-stored-secrets/v1"))
         self._cache: OrderedDict[tuple[str, str], tuple[bytes, AESGCM]] = OrderedDict()
         self._lock = threading.Lock()  # server threads read pages concurrently
         self._memo: dict[tuple[str, str, str], str | None] = {}

@@ -16,10 +16,12 @@ from typing import Any
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput
+from frontoffice.storage.sealed_secrets import open_secret, seal_secret
 from frontoffice.storage.sql import Cursor, SqlStore
 
 COMMERCE = "commerce"
 PLACES_TTL_S = 5.0
+SECRETS_TABLE = "commerce_secrets"
 
 
 class InsufficientStock(InvalidInput):
@@ -224,13 +226,25 @@ class CommerceStore:
             tx.add_hold(ws, hold_id, sku, location_id, qty, expires_at)
             return available - qty
 
-    # -- webhook secrets -----------------------------------------------------------------
+    # -- webhook secrets (sealed under the master key: storage/sealed_secrets.py) ----------
     def secret(self, source_id: str) -> str | None:
-        rows = self._read("SELECT secret FROM commerce_secrets WHERE source_id = ?", (source_id,))
-        return str(rows[0][0]) if rows else None
+        rows = self._read("SELECT workspace_id, secret FROM commerce_secrets WHERE source_id = ?",
+                          (source_id,))
+        if not rows:
+            return None
+        ws, stored = str(rows[0][0]), str(rows[0][1])
+        opened = open_secret(self.store.vault, SECRETS_TABLE, ws, source_id, stored)
+        if opened.plain:  # written by an older frontoffice: sealed now, unless changed meanwhile
+            self.store.execute("UPDATE commerce_secrets SET secret = ? WHERE source_id = ? AND secret = ?",
+                               (self._seal(ws, source_id, opened.value), source_id, stored))
+        return opened.value
 
     def set_secret(self, ws: str, source_id: str, secret: str) -> None:
+        sealed = self._seal(ws, source_id, secret)
         with self.transaction() as tx:
             tx._run("DELETE FROM commerce_secrets WHERE source_id = ?", (source_id,))
             tx._run("INSERT INTO commerce_secrets (source_id, workspace_id, secret, created_at) "
-                    "VALUES (?, ?, ?, ?)", (source_id, ws, secret, iso(datetime.now(UTC))))
+                    "VALUES (?, ?, ?, ?)", (source_id, ws, sealed, iso(datetime.now(UTC))))
+
+    def _seal(self, ws: str, source_id: str, secret: str) -> str:
+        return seal_secret(self.store.vault, SECRETS_TABLE, ws, source_id, secret)

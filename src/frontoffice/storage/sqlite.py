@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from frontoffice.privacy.keys import KEY_FILE_NAME
 from frontoffice.privacy.vault import KeyTable
+from frontoffice.storage.private_files import create_private
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
 from frontoffice.storage.sqlite_dedupe import DedupeIndex
 from frontoffice.storage.sqlite_keys import AppendedKeys
@@ -44,9 +45,15 @@ class SqliteDialect:
         self._indexes = (self.dedupe, keys.index)
         self._deferred = False
         self._dir_synced = False
+        self._private = False
 
     def connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._private:
+            # SQLite creates the -wal and -shm files with the database file's mode, so a database
+            # created 0600 here keeps all three private (an older one is narrowed to 0600).
+            create_private(self.path, (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")))
+            self._private = True
         # Each thread gets its own connection; check_same_thread=False only lets close() run
         # from the thread that shuts the store down.
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
