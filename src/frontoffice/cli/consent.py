@@ -1,19 +1,25 @@
-"""``frontoffice consent``: a subject's consent with history and proof, the policy check, rebuild."""
+"""``frontoffice consent``: a subject's consent with history and proof, the policy check, rebuild,
+and decoding a TC or GPP string."""
 
 from __future__ import annotations
+
+from typing import cast
 
 import click
 import orjson
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, workspace_data, workspace_option
+from frontoffice.cli.context import console, err_console, friendly_errors, workspace_data, workspace_option
+from frontoffice.consent.describe import Kind, cell, describe, ranges
+from frontoffice.consent.errors import ConsentStringError
 from frontoffice.domain.events import now
 from frontoffice.services import consent as service
 
 
 @click.group()
 def consent() -> None:
-    """Consent per subject (user_id:..., anonymous_id:..., email:...): show, check, rebuild."""
+    """Consent per subject (user_id:..., anonymous_id:..., email:...): show, check, rebuild; decode
+    a TC or GPP string."""
 
 
 @consent.command("show")
@@ -77,3 +83,42 @@ def rebuild(ctx: click.Context, workspace: str) -> None:
     with workspace_data(ctx, workspace) as (ws, store):
         events = service.ConsentHub(store).rebuild(ws.id)
     console.print(f"replayed {events:,} events")
+
+
+@consent.command("decode")
+@click.argument("string")
+@click.option("--kind", type=click.Choice(["auto", "tcf", "gpp"]), default="auto", show_default=True,
+              help="What STRING is; auto reads a GPP header (DB…) or '~' as GPP, else a TC string.")
+@click.option("--json", "as_json", is_flag=True, help="Print the decoded fields (or the refusal) as JSON.")
+def decode(string: str, kind: str, as_json: bool) -> None:
+    """Decode a TCF v2.2 TC string or a GPP string (TCF EU, uspv1, usnat, every US state section)
+    strictly, as frontoffice reads it on capture. Prints every field by section; a string that
+    frontoffice refuses prints the precise reason and the bit where decoding stopped, exit code 1.
+
+    \b
+    frontoffice consent decode 'DBABLA~BVQqAAAAAgA.QA'
+    frontoffice consent decode "$TC_STRING" --json
+    """
+    try:
+        decoded = describe(string.strip(), cast(Kind, kind), sorted if as_json else ranges)
+    except ConsentStringError as exc:
+        if as_json:
+            click.echo(orjson.dumps({"refused": True, "code": exc.code, "reason": exc.reason, "bit": exc.bit,
+                                     "message": str(exc)}, option=orjson.OPT_INDENT_2).decode())
+        else:
+            err_console.print(f"[red]refused:[/red] {exc.reason}"
+                              + (f" (decoding stopped at bit {exc.bit})" if exc.bit is not None else ""))
+        raise SystemExit(1) from None
+    if as_json:
+        click.echo(orjson.dumps(decoded, option=orjson.OPT_INDENT_2).decode())
+        return
+    if decoded["kind"] == "gpp":
+        console.print(f"GPP string v{decoded['version']}, sections {', '.join(decoded['sections'])} "
+                      f"(ids {', '.join(map(str, decoded['section_ids']))})")
+    for name, fields in decoded["sections"].items():
+        table = Table(title=name)
+        table.add_column("field", no_wrap=True)
+        table.add_column("value", overflow="fold")
+        for field, value in fields.items():
+            table.add_row(field, cell(value))
+        console.print(table)

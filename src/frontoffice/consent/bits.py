@@ -15,8 +15,6 @@ from frontoffice.consent.errors import ConsentStringError
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _VALID = frozenset(ALPHABET)
 _TRUTH = bytes.maketrans(b"01", b"\x00\x01")  # '0'/'1' characters → falsy/truthy bytes
-# Padding a decoder accepts after the last field: bytes padding (≤ 7) + base64 sextet padding (≤ 5).
-MAX_PADDING_BITS = 11
 
 
 def b64url_to_bits(text: str, what: str) -> str:
@@ -35,6 +33,14 @@ def bits_to_b64url(bits: str) -> str:
     bits += "0" * (-len(bits) % 8)
     bits += "0" * (-len(bits) % 6)
     return "".join(ALPHABET[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6))
+
+
+def padded_lengths(data_bits: int) -> frozenset[int]:
+    """The lengths a conforming encoder pads `data_bits` of fields to with zero bits: a whole byte and
+    then a whole base64 character (base64url of bytes: iabtcf-java, the GPP encoders), or a whole
+    24-bit base64 group (IAB's JavaScript TCF encoder). Any other length is a cut or an addition."""
+    to_byte = -(-data_bits // 8) * 8
+    return frozenset({-(-to_byte // 6) * 6, -(-data_bits // 24) * 24})
 
 
 class BitReader:
@@ -92,12 +98,14 @@ class BitReader:
             a, b, prev = b, a + b, bit
 
     def expect_padding(self) -> None:
-        rest = self.bits[self.pos:]
-        if len(rest) > MAX_PADDING_BITS:
-            raise ConsentStringError(
-                f"{self.what} has {len(rest)} unexpected bits after its last field", self.pos)
-        if "1" in rest:
+        """After the last field only zero bits up to a boundary of `padded_lengths` may follow."""
+        if "1" in self.bits[self.pos:]:
             raise ConsentStringError(f"{self.what} has non-zero bits after its last field", self.pos)
+        ends = padded_lengths(self.pos)
+        if len(self.bits) not in ends:
+            raise ConsentStringError(
+                f"{self.what} has {len(self.bits) - self.pos} bits after its last field; padding ends "
+                f"at bit {' or '.join(map(str, sorted(ends)))}, not {len(self.bits)}", self.pos)
 
 
 class BitWriter:

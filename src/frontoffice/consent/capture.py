@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from frontoffice.consent.gpp import CONSENT, NO_CONSENT, NOT_OPTED_OUT, OPTED_OUT, decode_gpp_string
+from frontoffice.consent.gpp import (
+    CONSENT,
+    NO_CONSENT,
+    NOT_OPTED_OUT,
+    OPTED_OUT,
+    GPPString,
+    decode_gpp_string,
+)
 from frontoffice.consent.ledger import ConsentChange, ConsentState, hash_with_salt, new_change
 from frontoffice.consent.packs import RegionPack
 from frontoffice.consent.purposes import read_data
@@ -143,28 +150,54 @@ def from_gpc(header_value: str | None, pack: RegionPack, proof: Proof,
     return out, f"GPC signal is binding in {pack.region}"
 
 
+# Our purpose ← the opt-out fields that speak for it in any US section (usnat and every state).
+US_OPT_OUTS = (("sale_or_sharing", ("sale_opt_out", "sharing_opt_out")),
+               ("targeted_advertising", ("targeted_advertising_opt_out",)))
+USPV1_OPT_OUT = {"Y": OPTED_OUT, "N": NOT_OPTED_OUT, "-": 0}
+
+
+def us_opt_outs(gpp: GPPString) -> dict[str, list[int]]:
+    """Every US section's say on sale/sharing, targeted advertising and sensitive data, as opt-out
+    values (1 opted out, 2 did not, 0 not applicable). Sensitive-data consents count as opt-outs:
+    no consent (1) as opted out, consent (2) as not; their n/a entries say nothing."""
+    sections: list[dict[str, tuple[int, ...]]] = []
+    if gpp.usnat is not None:
+        u = gpp.usnat
+        sections.append({"sale_opt_out": (u.sale_opt_out,), "sharing_opt_out": (u.sharing_opt_out,),
+                         "targeted_advertising_opt_out": (u.targeted_advertising_opt_out,),
+                         "sensitive_data_processing": u.sensitive_data_processing})
+    for state in gpp.us_states:
+        sections.append({name: state.values(name) for name in state.fields})
+    votes: dict[str, list[int]] = {purpose: [] for purpose, _ in US_OPT_OUTS}
+    votes["sensitive_data"] = []
+    for section in sections:
+        for purpose, names in US_OPT_OUTS:
+            for name in names:
+                votes[purpose] += section.get(name, ())
+        sensitive = section.get("sensitive_data_processing", ())
+        votes["sensitive_data"] += [OPTED_OUT if v == NO_CONSENT else NOT_OPTED_OUT
+                                    for v in sensitive if v in (NO_CONSENT, CONSENT)]
+    if gpp.uspv1 is not None:
+        votes["sale_or_sharing"].append(USPV1_OPT_OUT[gpp.uspv1.opt_out_sale])
+    return votes
+
+
 def from_gpp(gpp_string: str, pack: RegionPack, proof: Proof,
              state: ConsentState | None = None) -> list[ConsentChange]:
-    """TCF EU section → as `from_tcf`; usnat → sale/sharing, targeted advertising, sensitive data; its
-    GPC sub-section → as `Sec-GPC: 1`. usnat values: 1 = opted out / no consent, 2 = did not opt out
-    / consent, 0 = not applicable (no change). Known-child consents are not mapped."""
+    """TCF EU section → as `from_tcf`; usnat, every US state section and uspv1 → sale/sharing,
+    targeted advertising and sensitive data: denied when any section opted out, granted only when
+    every value says "did not opt out" (a "not applicable" grants nothing); any GPC sub-section →
+    as `Sec-GPC: 1`. Known-child consents are not mapped."""
     gpp = decode_gpp_string(gpp_string)
     out: list[ConsentChange] = []
     if gpp.tcf_eu is not None:
         out += from_tc(gpp.tcf_eu, gpp_string, proof, method="gpp")
-    u = gpp.usnat
-    if u is not None:
-        def opt(purpose: str, *values: int) -> None:
-            if OPTED_OUT in values:
-                out.append(proof.change(purpose, "denied", "gpp", gpp_string))
-            elif values and all(v == NOT_OPTED_OUT for v in values):
-                out.append(proof.change(purpose, "granted", "gpp", gpp_string))
-
-        opt("sale_or_sharing", u.sale_opt_out, u.sharing_opt_out)
-        opt("targeted_advertising", u.targeted_advertising_opt_out)
-        applicable = [v for v in u.sensitive_data_processing if v]
-        opt("sensitive_data", *(OPTED_OUT if v == NO_CONSENT else NOT_OPTED_OUT for v in applicable
-                                if v in (NO_CONSENT, CONSENT)))
-        if u.gpc:
-            out += from_gpc("1", pack, proof, state)[0]
+    for purpose, values in us_opt_outs(gpp).items():
+        if OPTED_OUT in values:
+            out.append(proof.change(purpose, "denied", "gpp", gpp_string))
+        elif values and all(v == NOT_OPTED_OUT for v in values):
+            out.append(proof.change(purpose, "granted", "gpp", gpp_string))
+    gpc = [gpp.usnat.gpc] if gpp.usnat is not None else []
+    if any([*gpc, *(s.gpc for s in gpp.us_states)]):
+        out += from_gpc("1", pack, proof, state)[0]
     return out

@@ -1,7 +1,9 @@
-"""Strict IAB GPP string decoder: header, TCF EU v2 section (id 2) and US National (id 7, usnat).
+"""Strict IAB GPP string decoder: header, TCF EU v2 (id 2), US Privacy (id 6, uspv1), US National
+(id 7, usnat) and every US state section (ids 8-27, `gpp_us`).
 
-Other section ids are recognised in the header and kept undecoded (`GPPString.undecoded`).
-Anything incomplete or impossible raises `ConsentStringError` with the reason.
+A section this decoder does not know (TCF Canada, id 5, or an id the GPP specification has not
+assigned) is refused, never kept undecoded. Anything incomplete or impossible raises
+`ConsentStringError` with the reason.
 """
 
 from __future__ import annotations
@@ -10,11 +12,19 @@ from dataclasses import dataclass
 
 from frontoffice.consent.bits import BitReader, b64url_to_bits
 from frontoffice.consent.errors import ConsentStringError
+from frontoffice.consent.gpp_us import (
+    LAYOUTS,
+    SECTION_USPV1,
+    SUBSECTION_GPC,
+    UspV1,
+    UsSection,
+    decode_us_section,
+    decode_uspv1,
+)
 from frontoffice.consent.tcf import TCString, decode_tc_string
 
 GPP_TYPE, GPP_VERSION = 3, 1
-SECTION_TCFEU2, SECTION_USNAT = 2, 7
-SUBSECTION_GPC = 1
+SECTION_TCFEU2, SECTION_TCFCA, SECTION_USNAT = 2, 5, 7
 MAX_SECTION_ID = 1000  # assigned ids are below 30; larger ones are corrupt (and would expand huge ranges)
 # usnat core layout per version: (number of SensitiveDataProcessing, of KnownChildSensitiveDataConsents)
 USNAT_LAYOUT = {1: (12, 2), 2: (16, 3)}
@@ -56,7 +66,8 @@ class GPPString:
     section_ids: tuple[int, ...]
     tcf_eu: TCString | None
     usnat: UsNat | None
-    undecoded: dict[int, str]
+    us_states: tuple[UsSection, ...] = ()
+    uspv1: UspV1 | None = None
 
 
 def read_fibonacci_ranges(r: BitReader, field: str) -> tuple[int, ...]:
@@ -138,12 +149,21 @@ def decode_gpp_string(text: str) -> GPPString:
             f"GPP header lists {len(ids)} sections but the string carries {len(sections)}")
     tcf: TCString | None = None
     usnat: UsNat | None = None
-    undecoded: dict[int, str] = {}
+    uspv1: UspV1 | None = None
+    states: list[UsSection] = []
     for sid, body in zip(ids, sections, strict=True):
         if sid == SECTION_TCFEU2:
             tcf = decode_tc_string(body)
         elif sid == SECTION_USNAT:
             usnat = decode_usnat(body)
+        elif sid == SECTION_USPV1:
+            uspv1 = decode_uspv1(body)
+        elif sid in LAYOUTS:
+            states.append(decode_us_section(sid, body))
+        elif sid == SECTION_TCFCA:
+            raise ConsentStringError("GPP section 5 (tcfcav1, TCF Canada) is not supported; "
+                                     "send the string without it")
         else:
-            undecoded[sid] = body
-    return GPPString(version, ids, tcf, usnat, undecoded)
+            raise ConsentStringError(f"GPP section id {sid} is not one the GPP specification assigns "
+                                     f"(known: 2, 6, 7, {min(LAYOUTS)}-{max(LAYOUTS)})")
+    return GPPString(version, ids, tcf, usnat, tuple(states), uspv1)

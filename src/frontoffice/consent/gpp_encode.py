@@ -1,4 +1,5 @@
-"""GPP string encoder (header with Fibonacci-coded section ids, usnat section), from the spec's layout."""
+"""GPP string encoder (header with Fibonacci-coded section ids, usnat and US state sections), from the
+spec's layout."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from frontoffice.consent.bits import BitWriter
 from frontoffice.consent.gpp import (
     GPP_TYPE,
     GPP_VERSION,
-    SUBSECTION_GPC,
     USNAT_LAYOUT,
     USNAT_MSPA,
     USNAT_NOTICES,
     USNAT_OPT_OUTS,
     UsNat,
 )
+from frontoffice.consent.gpp_us import LAYOUTS, SENSITIVE_SEGMENT, SUBSECTION_GPC, Field, UsSection
 
 
 def write_fibonacci_ranges(w: BitWriter, ids: Iterable[int]) -> None:
@@ -66,5 +67,32 @@ def encode_usnat(u: UsNat) -> str:
         g = BitWriter()
         g.uint(SUBSECTION_GPC, 2)
         g.flag(u.gpc)
+        out += "." + g.b64()
+    return out
+
+
+def _write(w: BitWriter, fields: tuple[Field, ...], values: Mapping[str, int | tuple[int, ...]]) -> None:
+    for f in fields:
+        name = f if isinstance(f, str) else f[0]
+        v = values[name]
+        for item in v if isinstance(v, tuple) else (v,):
+            w.uint(item, 2)
+
+
+def encode_us_section(s: UsSection) -> str:
+    """A US state section; `s.fields` must hold every field of the state's layout."""
+    layout = LAYOUTS[s.section_id]
+    w = BitWriter()
+    w.uint(s.version, 6)
+    _write(w, layout.core, s.fields)
+    out = w.b64()
+    if layout.second == "gpc" and s.gpc is not None:
+        g = BitWriter()
+        g.uint(SUBSECTION_GPC, 2)
+        g.flag(s.gpc)
+        out += "." + g.b64()
+    elif layout.second == "sensitive" and "sensitive_data_processing" in s.fields:
+        g = BitWriter()
+        _write(g, SENSITIVE_SEGMENT, s.fields)
         out += "." + g.b64()
     return out

@@ -50,7 +50,7 @@ def test_a_tcf_eu_section_goes_through_the_strict_tcf_decoder() -> None:
     gpp = decode_gpp_string(encode_gpp_string({2: tc_text, 6: "1YNN", 7: encode_usnat(usnat(gpc=True))}))
     assert gpp.tcf_eu == tc()
     assert gpp.usnat is not None and gpp.usnat.gpc is True
-    assert gpp.undecoded == {6: "1YNN"}
+    assert gpp.uspv1 is not None and gpp.uspv1.text() == "1YNN"
     with pytest.raises(ConsentStringError, match="TC string core segment is truncated"):
         decode_gpp_string(encode_gpp_string({2: tc_text[:30]}))
 

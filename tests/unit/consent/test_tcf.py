@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from frontoffice.consent import ConsentStringError, decode_tc_string
-from frontoffice.consent.bits import bits_to_b64url
+from frontoffice.consent.bits import ALPHABET, bits_to_b64url
 from frontoffice.consent.tcf import PublisherTC, VendorSet
 from frontoffice.consent.tcf_encode import encode_core_bits, encode_tc_string
 from tests.unit.consent.vectors import tc, tc_strings
@@ -171,3 +171,19 @@ def test_removed_unknown_and_repeated_segments_are_rejected() -> None:
 def test_non_text_input_is_rejected() -> None:
     with pytest.raises(ConsentStringError):
         decode_tc_string(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("max_vendor_id", range(120, 144))  # 24 lengths: every remainder modulo 24
+def test_zero_padding_is_accepted_only_up_to_a_byte_and_sextet_or_a_24_bit_group(max_vendor_id: int) -> None:
+    value = tc(vendor_consents=VendorSet(max_vendor_id, frozenset({1, 2, max_vendor_id}), False))
+    bits = encode_core_bits(value)
+    to_byte = len(bits) + -len(bits) % 8
+    conforming = {to_byte + -to_byte % 6, len(bits) + -len(bits) % 24}  # base64url of bytes; IAB's JS
+    for length in range(len(bits) + -len(bits) % 6, max(conforming) + 13, 6):
+        text = "".join(ALPHABET[int((bits + "0" * (length - len(bits)))[i:i + 6], 2)]
+                       for i in range(0, length, 6))
+        if length in conforming:
+            assert decode_tc_string(text) == value
+        else:
+            with pytest.raises(ConsentStringError, match="padding ends at bit"):
+                decode_tc_string(text)
