@@ -51,7 +51,7 @@ def _ws(w: Workspace) -> WorkspaceOut:
 
 def _src(s: Source, write_key: str | None = None) -> SourceOut:
     return SourceOut(id=s.id, workspace_id=s.workspace_id, name=s.name, channel=s.channel.value,
-                     key_hint=s.key_hint, status=s.status.value, created_at=iso(s.created_at),
+                     trust=s.trust.value, key_hint=s.key_hint, status=s.status.value, created_at=iso(s.created_at),
                      write_key=write_key)
 
 
@@ -102,7 +102,7 @@ def admin_router(c: Container) -> APIRouter:
     def create_source(ws: str, body: SourceIn, authorization: Auth = None) -> SourceOut:
         workspace = workspace_for(authorization, Scope.SOURCES_ADMIN, ws)
         source, key = tenancy.create_source(store, workspace.id, body.name, body.channel,
-                                            body.write_key)
+                                            body.write_key, body.trust)
         c.keys.invalidate()  # an SDK may have tried this key before it existed
         return _src(source, key)
 

@@ -18,6 +18,7 @@ from frontoffice.domain.tenancy import (
     new_secret,
     parse_channel,
     parse_scopes,
+    parse_trust,
 )
 from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
 from frontoffice.storage.port import Store
@@ -56,13 +57,17 @@ def ensure_workspace(store: Store, name: str, region: str = "GLOBAL") -> Workspa
 
 
 def create_source(
-    store: Store, workspace_id: str, name: str, channel: str, write_key: str | None = None
+    store: Store, workspace_id: str, name: str, channel: str, write_key: str | None = None,
+    trust: str | None = None,
 ) -> tuple[Source, str]:
     """Returns the source and its write key; the key is stored hashed and shown only once.
 
-    ``write_key`` lets a brand keep the key its SDKs already use (moving from Segment).
+    ``write_key`` lets a brand keep the key its SDKs already use (moving from Segment). ``trust``
+    ('client' or 'server') defaults to the channel's: web, app, chat and social keys are public.
     """
     check_name("Source", name)
+    parsed = parse_channel(channel)
+    level = parse_trust(trust, parsed)
     if store.source(workspace_id, name) is not None:
         raise AlreadyExists(f"Source {name!r} already exists in this workspace.")
     if write_key is not None and len(write_key) < 16:
@@ -70,8 +75,7 @@ def create_source(
     secret = write_key or new_secret(WRITE_KEY_PREFIX)
     if store.source_for_key(hash_secret(secret)) is not None:
         raise AlreadyExists("That write key is already used by another source.")
-    source = Source(new_id(), workspace_id, name, parse_channel(channel), hint(secret),
-                    Status.ACTIVE, _now())
+    source = Source(new_id(), workspace_id, name, parsed, hint(secret), Status.ACTIVE, _now(), level)
     store.add_source(source, hash_secret(secret))
     return source, secret
 
