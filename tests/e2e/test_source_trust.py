@@ -61,7 +61,8 @@ def test_a_public_key_cannot_take_over_a_customers_data_export(live: Live) -> No
         listed = {s["name"]: s["trust"] for s in admin.get(f"/api/v1/workspaces/{ws}/sources").json()}
         assert listed == {"accounts": "server", "web": "client"}  # the web source: its channel's default
     server_key = created.json()["write_key"]
-    with httpx.Client(base_url=live.url, timeout=30, headers={"Authorization": basic(server_key)}) as accounts:
+    auth = {"Authorization": basic(server_key)}
+    with httpx.Client(base_url=live.url, timeout=30, headers=auth) as accounts:
         accepted(accounts.post("/v1/identify", json=identify("cus_4711", CUSTOMER, "2026-10-01T10:00:00Z")))
     with live.collector() as web:  # the public key, as any visitor of the shop holds it
         accepted(web.post("/v1/identify", json=identify(
@@ -87,14 +88,16 @@ def test_a_public_key_cannot_take_over_a_customers_data_export(live: Live) -> No
         assert dpo.get(f"{base}/{request['id']}/artefact", params={"format": "json"}).status_code == 404
 
         people = f"/api/v1/workspaces/{ws}/people"
-        [pid] = dpo.get(f"{people}/lookup", params={"kind": "user_id", "value": "cus_4711"}).json()["person_ids"]
+        found = dpo.get(f"{people}/lookup", params={"kind": "user_id", "value": "cus_4711"}).json()
+        [pid] = found["person_ids"]
         traits = dpo.get(f"{people}/{pid}").json()["traits"]
         assert (traits["email"]["value"], traits["email"]["trust"]) == (CUSTOMER["email"], "server")
         assert {(v["value"], v["trust"]) for v in traits["emails"]["values"]} == {
             (CUSTOMER["email"], "server"), (ATTACKER, "client")}  # kept, unverified, ranked after
 
         # the server-side source still proves the customer's address: their own request goes through
-        own = dpo.post(base, json={"kind": "access", "identifier_kind": "email", "identifier": CUSTOMER["email"]})
+        own = dpo.post(base, json={"kind": "access", "identifier_kind": "email",
+                                   "identifier": CUSTOMER["email"]})
         assert own.status_code == 201 and own.json()["status"] == "verification_sent", own.text
         [(_, recipient, body)] = resolve_and_read_outbox(live, own.json()["id"])
         code = re.search(r"code: (\w+)", body)
@@ -108,7 +111,8 @@ def test_a_public_key_cannot_take_over_a_customers_data_export(live: Live) -> No
 def test_an_address_only_a_public_key_claimed_verified_gets_no_code_at_all(live: Live) -> None:
     with live.collector() as web:
         accepted(web.post("/v1/identify", json=identify(
-            "cus_0815", {"email": ATTACKER, "emailVerified": True, "lastName": "Kurz"}, "2026-11-20T10:00:00Z")))
+            "cus_0815", {"email": ATTACKER, "emailVerified": True, "lastName": "Kurz"},
+            "2026-11-20T10:00:00Z")))
     resolve_and_read_outbox(live)
     with dsr_admin(live) as dpo:
         base = f"/api/v1/workspaces/{live.tenant.workspace}/dsr"

@@ -51,8 +51,8 @@ def _ws(w: Workspace) -> WorkspaceOut:
 
 def _src(s: Source, write_key: str | None = None) -> SourceOut:
     return SourceOut(id=s.id, workspace_id=s.workspace_id, name=s.name, channel=s.channel.value,
-                     trust=s.trust.value, key_hint=s.key_hint, status=s.status.value, created_at=iso(s.created_at),
-                     write_key=write_key)
+                     trust=s.trust.value, key_hint=s.key_hint, status=s.status.value,
+                     created_at=iso(s.created_at), write_key=write_key)
 
 
 def _tok(t: ApiToken, secret: str | None = None) -> TokenOut:

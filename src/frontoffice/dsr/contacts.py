@@ -40,7 +40,7 @@ class PersonFacts:
     identifiers: tuple[tuple[str, str], ...]  # usable (kind, value), as the identity index keeps them
     verified: Mapping[tuple[str, str], str] = field(default_factory=dict)  # contact -> why verified
     evidence: Evidence = field(default_factory=Evidence)
-    ignored: Mapping[tuple[str, str], str] = field(default_factory=dict)  # contact -> why its claim is not proof
+    ignored: Mapping[tuple[str, str], str] = field(default_factory=dict)  # contact -> why no proof
 
     @property
     def region(self) -> Resolution:

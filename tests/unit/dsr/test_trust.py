@@ -34,7 +34,7 @@ def test_a_source_may_be_created_with_another_trust_than_its_channels() -> None:
     assert parse_trust("server", Channel.WEB) is Trust.SERVER  # a server-side library on the shop's backend
     assert parse_trust("client", Channel.POS) is Trust.CLIENT
     assert parse_trust(None, Channel.APP) is Trust.CLIENT
-    with pytest.raises(InvalidInput, match="'client'.*'server'"):
+    with pytest.raises(InvalidInput, match=r"'client'.*'server'"):
         parse_trust("trusted", Channel.WEB)
 
 
