@@ -65,9 +65,32 @@ def test_a_verification_flag_from_an_untrusted_channel_does_not_count(world: Wor
     refused = world.open("access", "email", "dan@mailbox.org", config=strict)
     assert refused.request.status.value == "rejected"
     world.send("accounts", {"type": "track", "event": "Email Verified", "messageId": "d2", "userId": "dan",
-                       "timestamp": "2026-10-02T10:00:00Z", "properties": {"email": "dan@mailbox.org"}})
+                            "timestamp": "2026-10-02T10:00:00Z", "properties": {"email": "dan@mailbox.org"}})
     assert world.open("access", "email", "dan@mailbox.org", config=strict).request.status.value == (
         "verification_sent")
+
+
+def test_a_public_keys_verification_claims_never_make_a_contact_and_the_audit_says_why(world: World) -> None:
+    world.send("app", identify("e1", user="eva", email="eva@mailbox.org", phone="+49 151 77700001",
+                                     phoneVerified=True))
+    world.send("web", {"type": "track", "event": "Email Verified", "messageId": "e2", "userId": "eva",
+                       "timestamp": "2026-10-02T10:00:00Z", "properties": {"email": "eva@mailbox.org"}})
+    refused = world.open("access", "email", "eva@mailbox.org")  # app and web are trusted channels
+    assert refused.request.status.value == "rejected" and world.outbox(refused.request.id) == []
+    [rejected] = [row.detail for row in DsrSql(world.store).trail(world.ws, refused.request.id)
+                  if row.action == "rejected"]
+    ignored = rejected["ignored_claims"]
+    assert sorted(ignored) == ["email:e***@m***.org", "phone:+49*********01"]
+    assert "client-side source 'web'" in ignored["email:e***@m***.org"]
+    assert "client-side source 'app'" in ignored["phone:+49*********01"]
+    assert "eva@mailbox.org" not in str(rejected)
+
+
+def test_a_server_side_source_still_proves_a_contact(world: World) -> None:
+    world.send("call", identify("f1", user="fay", phone="+49 171 5550123", phoneVerified=True))
+    opened = world.open("access", "user_id", "fay")
+    assert opened.request.status.value == "verification_sent"
+    assert world.outbox(opened.request.id)[0][:2] == ("phone", "+491715550123")
 
 
 def test_a_token_works_once(world: World) -> None:

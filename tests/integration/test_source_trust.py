@@ -68,7 +68,8 @@ def test_the_cli_creates_a_source_with_a_trust_level_and_lists_it(database_url: 
             for line in run("source", "list", "--workspace", "acme").splitlines() if line.count("│") > 5}
     assert rows == {"crm": "server", "app": "client"}
     wrong = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "--database-url", database_url, "source",
-                                     "create", "x", "--workspace", "acme", "--channel", "web", "--trust", "yes"])
+                                     "create", "x", "--workspace", "acme", "--channel", "web",
+                                     "--trust", "yes"])
     assert wrong.exit_code == 2 and "'yes' is not one of 'client', 'server'" in wrong.output
 
 
