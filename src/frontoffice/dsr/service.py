@@ -89,7 +89,7 @@ def open_request(store: SqlStore, ws: str, kind: Kind, id_kind: str, id_value: s
                                  "days"})
     requester = (parsed.value, value)
     contacts = facts.verified_contacts()
-    ignored = {f"{kind}:{mask(kind, v)}": why for (kind, v), why in sorted(facts.ignored.items())}
+    ignored = {f"{k}:{mask(k, v)}": why for (k, v), why in sorted(facts.ignored.items())}
     if not contacts:
         rejected = replace(request, status=Status.REJECTED, closed_at=now, reason=NO_VERIFIED_CONTACT)
         sql.update(rejected, actor, now, "rejected",
