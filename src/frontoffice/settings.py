@@ -88,8 +88,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dsr_verification_channels", str, "app,web,pos,call_centre,email,commerce,import",
             "Source channels whose 'emailVerified'/'phoneVerified' traits (or 'Email Verified'/'Phone "
             "Verified' events) count as proof that a person owns that email or phone, comma-separated. "
-            "Only a verified contact receives a DSR token; drop channels whose events can be forged "
-            "(e.g. web, when its write key is public)."),
+            "Only a verified contact receives a DSR token. Only server-side sources count: a claim "
+            "sent through a client-side source's public key (web, app, chat, social by default) "
+            "never does, whatever this list says."),
     Setting("data_location", str, None,
             "ISO country code where a new workspace's data is stored unless its region's residency "
             "rule demands another (e.g. DE). Unset: no declared location."),

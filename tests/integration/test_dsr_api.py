@@ -69,9 +69,9 @@ _count = iter(range(1, 1000))
 async def api(container: Container, app: FastAPI) -> AsyncIterator[Api]:
     name = f"dsr-api-{next(_count)}"
     ws = tenancy.create_workspace(container.store, name, "EU")
-    source, _ = tenancy.create_source(container.store, ws.id, "app", "app")
-    Brand(container.store, ws.id, {"app": source.id}).send(
-        "app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True,
+    source, _ = tenancy.create_source(container.store, ws.id, "accounts", "web", trust="server")
+    Brand(container.store, ws.id, {"accounts": source.id}).send(
+        "accounts", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True,
                         phone="+49 151 23456789", lastName="<b>Meier</b>", address={"country": "DE"}))
     IdentityHub(container.store).catch_up(ws.id)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://fo") as client:

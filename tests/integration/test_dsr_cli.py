@@ -23,8 +23,8 @@ def test_a_rectification_runs_from_the_command_line(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{db}")
     store.upgrade()
     ws = tenancy.create_workspace(store, "acme", "EU")
-    app, _ = tenancy.create_source(store, ws.id, "app", "app")
-    Brand(store, ws.id, {"app": app.id}).send("app", identify(
+    accounts, _ = tenancy.create_source(store, ws.id, "accounts", "web", trust="server")
+    Brand(store, ws.id, {"accounts": accounts.id}).send("accounts", identify(
         "a1", user="ann", email="ann@mailbox.org", emailVerified=True, lastName="Meier",
         address={"country": "DE"}))
     store.close()

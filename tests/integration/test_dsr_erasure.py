@@ -19,9 +19,9 @@ __all__ = ["dsr_db", "store", "world"]
 
 
 def test_an_erasure_request_erases_the_person_and_keeps_the_audit_trail(world: World) -> None:
-    world.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True,
+    world.send("accounts", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True,
                                phone="+49 151 23456789", lastName="Meier", address={"country": "DE"}))
-    world.send("app", identify("b1", user="bob", email="bob@mailbox.org", emailVerified=True))
+    world.send("accounts", identify("b1", user="bob", email="bob@mailbox.org", emailVerified=True))
     access = world.verified("access", "email", "ann@mailbox.org")
     world.execute(access)
     pending = world.open("rectification", "email", "ann@mailbox.org", {"traits": {"lastName": "Maier"}})
@@ -51,9 +51,9 @@ def test_after_a_dsr_erasure_no_sqlite_file_holds_the_contact_the_token_went_to(
     s = open_store(f"sqlite:///{folder / 'frontoffice.db'}")
     s.upgrade()
     ws = tenancy.create_workspace(s, "acme", "EU")
-    app, _ = tenancy.create_source(s, ws.id, "app", "app")
-    w = World(s, Brand(s, ws.id, {"app": app.id}), Hubs(IdentityHub(s), ConsentHub(s)))
-    w.send("app", identify("z1", user="zed", email="zebulon.quist@mailbox.org", emailVerified=True))
+    accounts, _ = tenancy.create_source(s, ws.id, "accounts", "web", trust="server")
+    w = World(s, Brand(s, ws.id, {"accounts": accounts.id}), Hubs(IdentityHub(s), ConsentHub(s)))
+    w.send("accounts", identify("z1", user="zed", email="zebulon.quist@mailbox.org", emailVerified=True))
     request_id = w.verified("erasure", "email", "zebulon.quist@mailbox.org")
     needle = b"zebulon.quist@mailbox.org"
 

@@ -25,9 +25,9 @@ XSS = "<script>alert('x')</script>"
 
 
 def ann(w: World, **extra: Any) -> None:
-    w.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True,
-                           phone="+49 151 23456789", firstName="Ann", lastName="Meier",
-                           address={"country": "DE", "city": "Köln"}, **extra))
+    w.send("accounts", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True,
+                                phone="+49 151 23456789", firstName="Ann", lastName="Meier",
+                                address={"country": "DE", "city": "Köln"}, **extra))
     w.send("web", {"type": "track", "event": XSS, "messageId": "a2", "userId": "ann",
                    "timestamp": "2026-10-02T10:00:00Z", "properties": {"note": XSS}})
     consent.record(w.store, w.hubs.consent, w.ws, consent.Capture("user_id:ann", {"marketing_email": True}),
@@ -56,8 +56,8 @@ def test_the_access_report_holds_identifiers_traits_consent_and_events_and_escap
     assert {"kind": "email", "value": "ann@mailbox.org"} in doc["identifiers"]
     assert {"kind": "user_id", "value": "ann"} in doc["identifiers"]
     assert doc["profile"]["traits"]["lastName"]["value"] == "Meier"
-    assert doc["profile"]["traits"]["lastName"]["source_id"] == world.brand.sources["app"]  # provenance
-    assert doc["sources"][world.brand.sources["app"]] == {"name": "app", "channel": "app"}
+    assert doc["profile"]["traits"]["lastName"]["source_id"] == world.brand.sources["accounts"]  # provenance
+    assert doc["sources"][world.brand.sources["accounts"]] == {"name": "accounts", "channel": "web"}
     assert [e["event"] for e in doc["events"]] == [None, XSS]
     [subject] = [s for s in doc["consent"] if s["subject"] == "user_id:ann"]
     assert [(c["purpose"], c["status"]) for c in subject["history"]] == [("marketing_email", "granted")]
@@ -65,7 +65,7 @@ def test_the_access_report_holds_identifiers_traits_consent_and_events_and_escap
     assert doc["commerce"]["traits"]["order_count"] == 1
     page = service.download(world.store, world.ws, request_id, "html", actor="dpo", now=NOW).decode()
     assert XSS not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
-    assert "ann@mailbox.org" in page and "Köln" in page and "<td>app (app)</td>" in page
+    assert "ann@mailbox.org" in page and "Köln" in page and "<td>accounts (web)</td>" in page
     assert "<script" not in page and "default-src 'none'" in page
 
 
@@ -129,7 +129,7 @@ def test_an_unverified_request_cannot_be_executed(world: World) -> None:
 
 
 def test_a_rectification_of_a_person_without_login_is_tied_through_their_email(world: World) -> None:
-    world.send("app", identify("g1", anon="device-9", email="gus@mailbox.org", emailVerified=True,
+    world.send("accounts", identify("g1", anon="device-9", email="gus@mailbox.org", emailVerified=True,
                                firstName="Gus"))
     request_id = world.verified("rectification", "email", "gus@mailbox.org",
                                 {"traits": {"firstName": "Gustav"}})

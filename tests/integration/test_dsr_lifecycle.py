@@ -21,7 +21,7 @@ ANN_PHONE = "+49 151 23456789"  # on Ann's profile, unverified: it is really Bob
 
 
 def ann(w: World) -> None:
-    w.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True,
+    w.send("accounts", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True,
                            phone=ANN_PHONE, address={"country": "DE"}))
 
 
@@ -60,14 +60,37 @@ def test_a_phone_merged_into_a_person_gets_no_token_and_no_verified_contact_mean
 
 
 def test_a_verification_flag_from_an_untrusted_channel_does_not_count(world: World) -> None:
-    world.send("web", identify("d1", user="dan", email="dan@mailbox.org", emailVerified=True))
-    strict = DsrConfig(token_ttl=CONFIG.token_ttl, max_attempts=3, verification_channels=frozenset({"app"}))
+    world.send("call", identify("d1", user="dan", email="dan@mailbox.org", emailVerified=True))
+    strict = DsrConfig(token_ttl=CONFIG.token_ttl, max_attempts=3, verification_channels=frozenset({"web"}))
     refused = world.open("access", "email", "dan@mailbox.org", config=strict)
     assert refused.request.status.value == "rejected"
-    world.send("app", {"type": "track", "event": "Email Verified", "messageId": "d2", "userId": "dan",
-                       "timestamp": "2026-10-02T10:00:00Z", "properties": {"email": "dan@mailbox.org"}})
+    world.send("accounts", {"type": "track", "event": "Email Verified", "messageId": "d2", "userId": "dan",
+                            "timestamp": "2026-10-02T10:00:00Z", "properties": {"email": "dan@mailbox.org"}})
     assert world.open("access", "email", "dan@mailbox.org", config=strict).request.status.value == (
         "verification_sent")
+
+
+def test_a_public_keys_verification_claims_never_make_a_contact_and_the_audit_says_why(world: World) -> None:
+    world.send("app", identify("e1", user="eva", email="eva@mailbox.org", phone="+49 151 77700001",
+                                     phoneVerified=True))
+    world.send("web", {"type": "track", "event": "Email Verified", "messageId": "e2", "userId": "eva",
+                       "timestamp": "2026-10-02T10:00:00Z", "properties": {"email": "eva@mailbox.org"}})
+    refused = world.open("access", "email", "eva@mailbox.org")  # app and web are trusted channels
+    assert refused.request.status.value == "rejected" and world.outbox(refused.request.id) == []
+    [rejected] = [row.detail for row in DsrSql(world.store).trail(world.ws, refused.request.id)
+                  if row.action == "rejected"]
+    ignored = rejected["ignored_claims"]
+    assert sorted(ignored) == ["email:e***@m***.org", "phone:+49*********01"]
+    assert "client-side source 'web'" in ignored["email:e***@m***.org"]
+    assert "client-side source 'app'" in ignored["phone:+49*********01"]
+    assert "eva@mailbox.org" not in str(rejected)
+
+
+def test_a_server_side_source_still_proves_a_contact(world: World) -> None:
+    world.send("call", identify("f1", user="fay", phone="+49 171 5550123", phoneVerified=True))
+    opened = world.open("access", "user_id", "fay")
+    assert opened.request.status.value == "verification_sent"
+    assert world.outbox(opened.request.id)[0][:2] == ("phone", "+491715550123")
 
 
 def test_a_token_works_once(world: World) -> None:
@@ -119,7 +142,7 @@ def test_two_wrong_tokens_leave_one_try_and_the_right_one_still_works(world: Wor
 ])
 def test_the_deadline_follows_the_region_pack(world: World, traits: dict[str, object], region: str,
                                               due: object) -> None:
-    world.send("app", identify("r1", user="eve", email="eve@mailbox.org", emailVerified=True, **traits))
+    world.send("accounts", identify("r1", user="eve", email="eve@mailbox.org", emailVerified=True, **traits))
     request = world.open("access", "email", "eve@mailbox.org").request
     assert (request.region, request.due_at) == (region, due)
 
@@ -134,7 +157,7 @@ def test_an_extension_is_recorded_once_with_its_reason_where_the_pack_allows_it(
     assert extended.extension_reason == "complex: 14 sources"
     with pytest.raises(DsrError, match="already extended"):
         service.extend(world.store, world.ws, request.id, "again", actor="dpo", now=NOW)
-    world.send("app", identify("k1", user="kim", email="kim@mailbox.org", emailVerified=True,
+    world.send("accounts", identify("k1", user="kim", email="kim@mailbox.org", emailVerified=True,
                                phone="+82 10-1234-5678"))
     korean = world.open("access", "email", "kim@mailbox.org").request
     with pytest.raises(DsrError, match="KR pack allows no extension"):
@@ -143,7 +166,7 @@ def test_an_extension_is_recorded_once_with_its_reason_where_the_pack_allows_it(
 
 def test_overdue_requests_are_listed(world: World) -> None:
     ann(world)
-    world.send("app", identify("k1", user="kim", email="kim@mailbox.org", emailVerified=True,
+    world.send("accounts", identify("k1", user="kim", email="kim@mailbox.org", emailVerified=True,
                                phone="+82 10-1234-5678"))
     eu = world.open("access", "email", "ann@mailbox.org").request
     kr = world.open("access", "email", "kim@mailbox.org").request

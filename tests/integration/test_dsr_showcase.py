@@ -11,7 +11,7 @@ __all__ = ["dsr_db", "store", "world"]
 
 def test_the_privacy_tour_erases_the_first_person_with_a_verified_email(world: World) -> None:
     world.send("web", identify("c1", user="cem", email="cem@mailbox.org"))  # not verified: skipped
-    world.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
+    world.send("accounts", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
     lines = privacy_showcase(world.store, world.ws, now=NOW)
     text = "\n".join(lines)
     assert "erasure request dsr_" in lines[0] and "a***@m***.org" in lines[0]

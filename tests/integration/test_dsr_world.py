@@ -1,6 +1,7 @@
 """The world the DSR tests share: one database per module and backend, a brand with web, app and
-call-centre sources, people sent as Segment events, and the DSR use cases with the embedded
-outbox notifier. Every test works in a workspace of its own."""
+call-centre sources and its account service (``accounts``: a server-side source of channel web, the
+only one whose ``emailVerified`` proves an address), people sent as Segment events, and the DSR use
+cases with the embedded outbox notifier. Every test works in a workspace of its own."""
 
 from __future__ import annotations
 
@@ -98,8 +99,9 @@ class World:
 def world(store: SqlStore) -> World:
     ws = tenancy.create_workspace(store, f"dsr-{next(_names)}", "EU")
     sources = {}
-    for name, channel in (("web", "web"), ("app", "app"), ("call", "call_centre")):
-        created, _ = tenancy.create_source(store, ws.id, name, channel)
+    for name, channel, trust in (("web", "web", None), ("app", "app", None), ("call", "call_centre", None),
+                                 ("accounts", "web", "server")):
+        created, _ = tenancy.create_source(store, ws.id, name, channel, trust=trust)
         sources[name] = created.id
     return World(store, Brand(store, ws.id, sources),
                  Hubs(IdentityHub(store), consent.ConsentHub(store)))
@@ -116,7 +118,7 @@ def identify(mid: str, ts: str = "2026-10-01T10:00:00Z", *, user: str | None = N
 
 
 def test_the_world_finds_a_person_by_email(world: World) -> None:
-    world.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
+    world.send("accounts", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
     opened = world.open("access", "email", "Ann@Mailbox.org")
     assert opened.request.status.value == "verification_sent"
     assert world.outbox(opened.request.id)[0][:2] == ("email", "ann@mailbox.org")

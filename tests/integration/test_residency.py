@@ -387,7 +387,7 @@ async def test_a_located_workspaces_access_request_finds_the_person_in_its_stora
         site: Site, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     marker = uuid.uuid4().hex
     ru, located = site.ru.id, site.c.store_for(site.ru.id)
-    _, app_key = tenancy.create_source(site.c.store, ru, "app", "app")
+    _, app_key = tenancy.create_source(site.c.store, ru, "app", "app", trust="server")  # its sign-in backend
     email = f"ivan.{marker[:12]}@mail.ru"
     verified = ru_person(marker)
     verified["traits"].update(email=email, emailVerified=True)

@@ -57,8 +57,8 @@ def _ws(w: Workspace) -> WorkspaceOut:
 
 def _src(s: Source, write_key: str | None = None) -> SourceOut:
     return SourceOut(id=s.id, workspace_id=s.workspace_id, name=s.name, channel=s.channel.value,
-                     key_hint=s.key_hint, status=s.status.value, created_at=iso(s.created_at),
-                     write_key=write_key)
+                     trust=s.trust.value, key_hint=s.key_hint, status=s.status.value,
+                     created_at=iso(s.created_at), write_key=write_key)
 
 
 def _tok(t: ApiToken, secret: str | None = None) -> TokenOut:
@@ -126,7 +126,7 @@ def admin_router(c: Container) -> APIRouter:
     @router.post("/workspaces/{ws}/sources", response_model=SourceOut, status_code=201)
     def create_source(workspace: SourcesAdmin, body: SourceIn) -> SourceOut:
         source, key = tenancy.create_source(store, workspace.id, body.name, body.channel,
-                                            body.write_key)
+                                            body.write_key, body.trust)
         c.keys.invalidate()  # an SDK may have tried this key before it existed
         return _src(source, key)
 

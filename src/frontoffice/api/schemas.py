@@ -85,6 +85,10 @@ class SourceIn(BaseModel):
     name: str
     channel: str
     write_key: str | None = Field(default=None, description="Keep an existing SDK's write key.")
+    trust: str | None = Field(default=None, description=(
+        "'client' when the key ships to browsers or devices (its events never prove an email or "
+        "phone), 'server' when it stays on servers. Default: client for web, app, chat and social, "
+        "server for every other channel."))
 
 
 class SourceOut(BaseModel):
@@ -92,6 +96,7 @@ class SourceOut(BaseModel):
     workspace_id: str
     name: str
     channel: str
+    trust: str
     key_hint: str
     status: str
     created_at: str

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from frontoffice.cli.context import console, friendly_errors, settings_from, store_from
 from frontoffice.domain.events import iso
-from frontoffice.domain.tenancy import Channel, Scope, Status
+from frontoffice.domain.tenancy import Channel, Scope, Status, Trust
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
 from frontoffice.services import tenancy
 from frontoffice.settings import SETTINGS, settings_markdown
@@ -117,15 +117,19 @@ def source() -> None:
 @click.option("--workspace", "ws", required=True, help="Workspace name or id.")
 @click.option("--channel", required=True, type=click.Choice([c.value for c in Channel]))
 @click.option("--write-key", default=None, help="Keep the write key existing SDKs already use.")
+@click.option("--trust", type=click.Choice([t.value for t in Trust]), default=None,
+              help="client: the key ships to browsers or devices, so its events never prove an "
+                   "email or phone; server: the key stays on servers. Default: client for web, app, "
+                   "chat and social, server otherwise.")
 @click.pass_context
 @friendly_errors
 def source_create(ctx: click.Context, name: str, ws: str, channel: str,
-                  write_key: str | None) -> None:
+                  write_key: str | None, trust: str | None) -> None:
     """Create source NAME and print its write key (shown once)."""
     with store_from(ctx) as store:
         w = tenancy.require_workspace(store, ws)
-        s, key = tenancy.create_source(store, w.id, name, channel, write_key)
-    console.print(f"source {w.name}/{s.name} ({s.channel.value}) created: id {s.id}")
+        s, key = tenancy.create_source(store, w.id, name, channel, write_key, trust)
+    console.print(f"source {w.name}/{s.name} ({s.channel.value}, {s.trust.value}-side) created: id {s.id}")
     console.print(f"write key (shown once): {key}")
 
 
@@ -137,9 +141,9 @@ def source_list(ctx: click.Context, ws: str) -> None:
     """List the sources of a workspace."""
     with store_from(ctx) as store:
         w = tenancy.require_workspace(store, ws)
-        table = Table("id", "name", "channel", "key", "status", "events", "quarantined")
+        table = Table("id", "name", "channel", "trust", "key", "status", "events", "quarantined")
         for s in store.sources(w.id):
-            table.add_row(s.id, s.name, s.channel.value, s.key_hint, s.status.value,
+            table.add_row(s.id, s.name, s.channel.value, s.trust.value, s.key_hint, s.status.value,
                           str(store.count_events(w.id, s.id)),
                           str(store.count_quarantine(w.id, s.id)))
     console.print(table)

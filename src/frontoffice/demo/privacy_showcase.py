@@ -1,10 +1,10 @@
 """make demo's privacy tour: one erasure request carried out end to end.
 
-Takes the first demo person (by person id) with a verified email — signed-in identifies say
-``emailVerified: true`` — opens an erasure request from that email, reads the token from the
-embedded notifier's outbox as the person would read their mailbox, verifies it, executes the
-erasure, and shows that a lookup by the same email now finds nobody. Identifiers are printed
-masked: the tour is about erasing them.
+Takes the first demo person (by person id) with a verified email — the email service, a
+server-side source, says ``emailVerified: true`` of account addresses — opens an erasure request
+from that email, reads the token from the embedded notifier's outbox as the person would read
+their mailbox, verifies it, executes the erasure, and shows that a lookup by the same email now
+finds nobody. Identifiers are printed masked: the tour is about erasing them.
 """
 
 from __future__ import annotations

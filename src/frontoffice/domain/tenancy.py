@@ -32,6 +32,27 @@ class Channel(StrEnum):
     IMPORT = "import"
 
 
+class Trust(StrEnum):
+    """Who can send on a source's write key.
+
+    A client-side key ships to browsers and devices (a web tag, an app, a chat widget, a social
+    pixel): anyone can read it and send anything, so its events claim, they never prove. A
+    server-side key stays on the brand's servers (store tills, commerce webhooks, imports, the
+    call centre's system): what it sends is the brand's own word.
+    """
+
+    CLIENT = "client"
+    SERVER = "server"
+
+
+# Channels whose write key is public by nature; every other channel is server-side by default.
+CLIENT_SIDE_CHANNELS = frozenset({Channel.WEB, Channel.APP, Channel.SOCIAL, Channel.CHAT})
+
+
+def default_trust(channel: Channel) -> Trust:
+    return Trust.CLIENT if channel in CLIENT_SIDE_CHANNELS else Trust.SERVER
+
+
 class Status(StrEnum):
     ACTIVE = "active"
     DISABLED = "disabled"
@@ -83,6 +104,11 @@ class Source:
     key_hint: str
     status: Status
     created_at: datetime
+    trust: Trust
+
+    @property
+    def server_side(self) -> bool:
+        return self.trust is Trust.SERVER
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +171,17 @@ def parse_channel(value: str) -> Channel:
     except ValueError:
         known = ", ".join(c.value for c in Channel)
         raise InvalidInput(f"Unknown channel {value!r}; use one of: {known}.") from None
+
+
+def parse_trust(value: str | None, channel: Channel) -> Trust:
+    """The trust level asked for, or the channel's default when none is."""
+    if value is None:
+        return default_trust(channel)
+    try:
+        return Trust(value)
+    except ValueError:
+        raise InvalidInput(f"Unknown trust {value!r}; use 'client' (a key that ships to browsers or "
+                           "devices) or 'server' (a key kept on servers).") from None
 
 
 def parse_scopes(values: list[str] | tuple[str, ...], *, instance: bool) -> frozenset[Scope]:

@@ -4,10 +4,12 @@
 An identifier counts as verified when an event of one of the person's records says so — an
 ``identify`` whose traits carry ``emailVerified``/``email_verified`` (``phoneVerified``/
 ``phone_verified``) true, or a track ``Email Verified`` / ``Phone Verified`` — and that event came
-from a source whose channel is trusted for verification (setting ``dsr_verification_channels``:
-a flag sent by a browser can be forged by anyone holding the public write key), and the identifier
-is one the identity index keeps for this person and for nobody else. A phone that merely sits on a
-person's records is never enough: it may be someone else's number.
+from a **server-side** source (:class:`~frontoffice.domain.tenancy.Trust`) whose channel is trusted
+for verification (setting ``dsr_verification_channels``), and the identifier is one the identity
+index keeps for this person and for nobody else. A claim of a client-side source (web, app, chat,
+social: their write keys are public, anyone can send ``emailVerified: true`` for any address) never
+counts, whatever the settings; it is kept, with the reason, among the ignored claims. A phone that
+merely sits on a person's records is never enough: it may be someone else's number.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import orjson
 
 from frontoffice.consent.projector import merge_evidence
 from frontoffice.consent.region import Evidence, Resolution, evidence_from_traits, resolve_region
+from frontoffice.domain.tenancy import Source
 from frontoffice.identity.extract import extract, normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Normalised
@@ -37,6 +40,7 @@ class PersonFacts:
     identifiers: tuple[tuple[str, str], ...]  # usable (kind, value), as the identity index keeps them
     verified: Mapping[tuple[str, str], str] = field(default_factory=dict)  # contact -> why verified
     evidence: Evidence = field(default_factory=Evidence)
+    ignored: Mapping[tuple[str, str], str] = field(default_factory=dict)  # contact -> why no proof
 
     @property
     def region(self) -> Resolution:
@@ -64,13 +68,27 @@ def _claims(record_type: str, event: str | None, traits: Mapping[str, Any],
     return out
 
 
+def refusal(source: Source | None, trusted_channels: Collection[str]) -> str | None:
+    """Why a verification claim sent through ``source`` is no proof, or None when it is one."""
+    if source is None:
+        return "from a source no longer registered"
+    if not source.server_side:
+        return (f"from client-side source {source.name!r} ({source.channel.value}): its write key is "
+                "public, anyone holding it can claim any address verified")
+    if source.channel.value not in trusted_channels:
+        return (f"from source {source.name!r}, whose channel {source.channel.value!r} is not in "
+                "dsr_verification_channels")
+    return None
+
+
 def person_facts(store: SqlStore, ws: str, person_id: str, trusted_channels: Collection[str]) -> PersonFacts:
     sql = IdentitySql(store)
     identifiers = tuple(sql.identifiers(ws, person_id))
     usable = set(identifiers)
-    channel_of = {s.id: s.channel.value for s in store.registry.sources(ws)}  # located: main db's
+    sources = {s.id: s for s in store.registry.sources(ws)}  # located: main db's
     seqs = [r.seq for r in sql.person_records(ws, person_id)]
     verified: dict[tuple[str, str], str] = {}
+    ignored: dict[tuple[str, str], str] = {}
     evidence = Evidence()
     for stored in store.events_at(ws, seqs):
         rec = stored.record
@@ -79,18 +97,21 @@ def person_facts(store: SqlStore, ws: str, person_id: str, trusted_channels: Col
         traits = {**_dict(context.get("traits")), **_dict(payload.get("traits"))}
         evidence = merge_evidence(evidence, evidence_from_traits(traits, context))
         claims = _claims(rec.type, rec.event, traits, _dict(payload.get("properties")))
-        channel = channel_of.get(stored.source_id, "unknown")
-        if not claims or channel not in trusted_channels:
+        if not claims:
             continue
+        source = sources.get(stored.source_id)
+        refused = refusal(source, trusted_channels)
+        channel = source.channel.value if source is not None else "unknown"
         country = extract(stored).attributes.country
+        where = f"{rec.type} {rec.event or ''} seq {stored.seq}".replace("  ", " ")
         for kind, raw in claims:
-            if not isinstance(raw, str):
-                continue
-            result = normalise_identifier(IdKind(kind), raw, country)
+            result = normalise_identifier(IdKind(kind), raw, country) if isinstance(raw, str) else None
             if not isinstance(result, Normalised):
                 continue
             contact = (kind, result.value)
-            if contact in usable and sql.lookup(ws, kind, result.value) == [person_id]:
-                verified.setdefault(contact, f"{rec.type} {rec.event or ''} seq {stored.seq} via {channel}"
-                                    .replace("  ", " "))
-    return PersonFacts(person_id, identifiers, verified, evidence)
+            if refused is not None:
+                ignored.setdefault(contact, f"{where} {refused}")
+            elif contact in usable and sql.lookup(ws, kind, result.value) == [person_id]:
+                verified.setdefault(contact, f"{where} via {channel}")
+    return PersonFacts(person_id, identifiers, verified, evidence,
+                       {c: why for c, why in ignored.items() if c not in verified})

@@ -4,9 +4,9 @@
 * erasure: ``frontoffice.privacy.erasure.erase_person`` (crypto-shredding), after dropping this
   module's own copies of the person's data (artefacts of earlier requests, outbox messages);
 * rectification: an ``identify`` with the corrected traits, appended to the log from the
-  workspace's ``frontoffice-dsr`` source, whose channel is ``app`` — the most trusted channel of
-  survivorship — so, being also the newest observation, the correction wins under both the
-  ``most_recent`` and the ``trusted_source`` rules;
+  workspace's ``frontoffice-dsr`` source, server-side (its key is known to nobody) and of channel
+  ``app`` — the most trusted channel of survivorship — so, being also the newest observation, the
+  correction wins under both the ``most_recent`` and the ``trusted_source`` rules;
 * restriction / objection: consent changes (status denied, method ``dsr_restriction`` /
   ``dsr_objection``, source ``dsr:<request id>``) for every subject key of the person, written
   through the consent log and projection like any other capture, so the one policy check refuses.
@@ -25,7 +25,7 @@ import orjson
 
 from frontoffice.consent.capture import Proof
 from frontoffice.domain.events import Limits, normalise_batch
-from frontoffice.domain.tenancy import Channel
+from frontoffice.domain.tenancy import Channel, Trust
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind
 from frontoffice.dsr.options import restricted_purposes
 from frontoffice.dsr.report import access_document, access_html, subjects_of
@@ -62,7 +62,8 @@ def dsr_source_id(store: SqlStore, ws: str) -> str:
     found = store.registry.source(ws, DSR_SOURCE)
     if found is None:
         found, _ = tenancy.create_source(store.registry, ws, DSR_SOURCE, DSR_SOURCE_CHANNEL.value,
-                                         write_key="fo_wk_dsr_" + secrets.token_urlsafe(32))
+                                         write_key="fo_wk_dsr_" + secrets.token_urlsafe(32),
+                                         trust=Trust.SERVER.value)
     return found.id
 
 

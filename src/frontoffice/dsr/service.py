@@ -32,9 +32,9 @@ from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 
 NO_VERIFIED_CONTACT = (
-    "no verified contact: ask the person to verify their email or phone (sign in and confirm the "
-    "address, which sends an identify with emailVerified: true or an 'Email Verified' event from a "
-    "trusted source), then open the request again")
+    "no verified contact: ask the person to verify their email or phone (confirm the address with "
+    "the brand, whose server-side system then sends an identify with emailVerified: true or an "
+    "'Email Verified' event; a web or app key's claim does not count), then open the request again")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +89,11 @@ def open_request(store: SqlStore, ws: str, kind: Kind, id_kind: str, id_value: s
                                  "days"})
     requester = (parsed.value, value)
     contacts = facts.verified_contacts()
+    ignored = {f"{k}:{mask(k, v)}": why for (k, v), why in sorted(facts.ignored.items())}
     if not contacts:
         rejected = replace(request, status=Status.REJECTED, closed_at=now, reason=NO_VERIFIED_CONTACT)
-        sql.update(rejected, actor, now, "rejected", {"reason": NO_VERIFIED_CONTACT})
+        sql.update(rejected, actor, now, "rejected",
+                   {"reason": NO_VERIFIED_CONTACT, **({"ignored_claims": ignored} if ignored else {})})
         return Opened(rejected, None)
     contact = requester if requester in facts.verified else contacts[0]
     token = new_token()
@@ -104,7 +106,7 @@ def open_request(store: SqlStore, ws: str, kind: Kind, id_kind: str, id_value: s
     sql.update(sent, actor, now, "token_sent",
                {"to": f"{contact[0]}:{sent.contact_masked}", "via": where,
                 "rerouted": contact != requester, "verified_by": facts.verified[contact],
-                "expires_at": expires.isoformat()})
+                "expires_at": expires.isoformat(), **({"ignored_claims": ignored} if ignored else {})})
     return Opened(sent, where)
 
 

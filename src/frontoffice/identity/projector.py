@@ -107,6 +107,7 @@ class Projector:
         self._decisions = 0
         self.checkpoint = 0
         self._channels: dict[str, str] = {}
+        self._server_side: frozenset[str] = frozenset()
         self._loaded = False
         self._persisted = (0, 0)
         self._epoch = 0  # the key epoch (erasures) the memory was loaded at
@@ -217,11 +218,13 @@ class Projector:
                 self._decisions = row.id
 
     # -- writing -------------------------------------------------------------------------
-    def _channel_of(self) -> dict[str, str]:
+    def _sources(self) -> tuple[dict[str, str], frozenset[str]]:
+        """Each source's channel, and the server-side sources (survivorship ranks by both)."""
         if not self._channels:
             sources = self.store.registry.sources(self.ws)  # a located workspace's: the main db's
             self._channels = {s.id: s.channel.value for s in sources}
-        return self._channels
+            self._server_side = frozenset(s.id for s in sources if s.server_side)
+        return self._channels, self._server_side
 
     def _flush(self) -> int:
         changes, dirty, removed = self.graph.drain()
@@ -250,7 +253,8 @@ class Projector:
     def _person_row(self, pid: str, rids: list[str]) -> PersonRow:
         slims = [self.records[r] for r in rids]
         traits: list[TraitValue] = [t for s in slims for t in s.traits]
-        values = golden(traits, self._channel_of(), self.survivorship)
+        channel_of, server_side = self._sources()
+        values = golden(traits, channel_of, self.survivorship, server_side=server_side)
         idents = sorted({i for s in slims for i in s.identifiers if self.graph.usable(i)})
         times = [s.observed_at for s in slims]
         return PersonRow(pid, values, len(rids), min(times), max(times),

@@ -19,6 +19,7 @@ from frontoffice.domain.tenancy import (
     new_secret,
     parse_channel,
     parse_scopes,
+    parse_trust,
 )
 from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
 from frontoffice.storage.port import Store
@@ -57,13 +58,17 @@ def ensure_workspace(store: Store, name: str, region: str = "GLOBAL") -> Workspa
 
 
 def create_source(
-    store: Store, workspace_id: str, name: str, channel: str, write_key: str | None = None
+    store: Store, workspace_id: str, name: str, channel: str, write_key: str | None = None,
+    trust: str | None = None,
 ) -> tuple[Source, str]:
     """Returns the source and its write key; the key is stored hashed and shown only once.
 
-    ``write_key`` lets a brand keep the key its SDKs already use (moving from Segment).
+    ``write_key`` lets a brand keep the key its SDKs already use (moving from Segment). ``trust``
+    ('client' or 'server') defaults to the channel's: web, app, chat and social keys are public.
     """
     check_name("Source", name)
+    parsed = parse_channel(channel)
+    level = parse_trust(trust, parsed)
     if store.source(workspace_id, name) is not None:
         raise AlreadyExists(f"Source {name!r} already exists in this workspace.")
     secret = new_secret(WRITE_KEY_PREFIX) if write_key is None else check_write_key(write_key)
@@ -71,8 +76,7 @@ def create_source(
         # the same answer whichever workspace holds it: a refusal must not tell who is a tenant
         raise InvalidInput("This write key cannot be used; choose another one, or omit write_key "
                            "to get a generated one.")
-    source = Source(new_id(), workspace_id, name, parse_channel(channel), hint(secret),
-                    Status.ACTIVE, _now())
+    source = Source(new_id(), workspace_id, name, parsed, hint(secret), Status.ACTIVE, _now(), level)
     store.add_source(source, hash_secret(secret))
     return source, secret
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from frontoffice.domain.events import EventRecord, iso
-from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Workspace
+from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Trust, Workspace
 from frontoffice.errors import AlreadyExists, NotFound, SchemaOutOfDate
 from frontoffice.privacy.rows import Draft, admit, open_records, seal_ahead, seal_rows, settle
 from frontoffice.privacy.vault import KeyTable, Vault
@@ -236,19 +236,19 @@ class SqlStore:
                           (status.value, workspace_id)):
             raise NotFound(f"No workspace {workspace_id!r}; list them with `frontoffice workspace list`.")
 
-    _SOURCE = "SELECT id, workspace_id, name, channel, key_hint, status, created_at FROM sources"
+    _SOURCE = "SELECT id, workspace_id, name, channel, key_hint, status, created_at, trust FROM sources"
 
     @staticmethod
     def _source(row: Sequence[Any]) -> Source:
         return Source(row[0], row[1], row[2], Channel(row[3]), row[4], Status(row[5]),
-                      _as_datetime(row[6]))
+                      _as_datetime(row[6]), Trust(row[7]))
 
     def add_source(self, source: Source, key_hash: str) -> None:
         self._exec(
             "INSERT INTO sources (id, workspace_id, name, channel, key_hash, key_hint, status, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, trust) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (source.id, source.workspace_id, source.name, source.channel.value, key_hash,
-             source.key_hint, source.status.value, iso(source.created_at)),
+             source.key_hint, source.status.value, iso(source.created_at), source.trust.value),
         )
 
     def sources(self, workspace_id: str) -> list[Source]:
@@ -268,13 +268,13 @@ class SqlStore:
     def source_for_key(self, key_hash: str) -> tuple[Source, Workspace] | None:
         rows = self._read(
             "SELECT s.id, s.workspace_id, s.name, s.channel, s.key_hint, s.status, s.created_at, "
-            "w.id, w.name, w.region, w.status, w.created_at FROM sources s "
+            "s.trust, w.id, w.name, w.region, w.status, w.created_at FROM sources s "
             "JOIN workspaces w ON w.id = s.workspace_id WHERE s.key_hash = ?",
             (key_hash,),
         )
         if not rows:
             return None
-        return self._source(rows[0][:7]), self._workspace(rows[0][7:])
+        return self._source(rows[0][:8]), self._workspace(rows[0][8:])
 
     _TOKEN = "SELECT id, workspace_id, name, scopes, key_hint, status, created_at FROM api_tokens"
 
