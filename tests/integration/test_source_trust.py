@@ -73,8 +73,8 @@ def test_the_cli_creates_a_source_with_a_trust_level_and_lists_it(database_url: 
     assert wrong.exit_code == 2 and "'yes' is not one of 'client', 'server'" in wrong.output
 
 
-def test_sources_made_before_trust_levels_get_their_channels_default(database_url: str) -> None:
-    old = store_before(database_url, "0013")
+def test_sources_made_before_trust_levels_get_their_channels_default(empty_database_url: str) -> None:
+    old = store_before(empty_database_url, "0013")
     old._exec("INSERT INTO workspaces (id, name, region, status, created_at) VALUES "
               "('w1', 'acme', 'EU', 'active', '2026-01-01')")
     for sid, name, channel in (("s1", "web", "web"), ("s2", "app", "app"), ("s3", "chat", "chat"),
