@@ -88,7 +88,7 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
         for n, step in enumerate(steps):
             script.append(f"{{ {step.text}\n}} >out.{n} 2>err.{n}; echo $? >rc.{n}")
         work = tmp_path  # the tour's files (exports, imports) land beside the demo's .frontoffice
-        subprocess.run(["bash", "-c", "\n".join(script)], cwd=work, env=env, timeout=240, check=True)
+        subprocess.run(["bash", "-c", "\n".join(script)], cwd=work, env=env, timeout=400, check=True)
         for n, step in enumerate(steps):
             out, err = (work / f"out.{n}").read_text(), (work / f"err.{n}").read_text()
             said = f"{step.text}\n--- stdout\n{out}\n--- stderr\n{err}"
@@ -99,7 +99,7 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
                 assert _same_shape(json.loads(step.expected), answer), said
     finally:
         os.killpg(demo.pid, signal.SIGINT)
-        demo.wait(timeout=60)
+        demo.communicate(timeout=60)
 
 
 def _json(text: str) -> Any:
