@@ -160,8 +160,8 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
         server = _start_server(settings.data_dir, settings.database_url, host, port,
                                settings.storage_locations)
         base = f"http://{host}:{port}"
-        _load_and_show(settings, workspace, brand, base)
-        print_tour(base, brand)
+        email = _load_and_show(settings, workspace, brand, base)
+        print_tour(base, brand, email)
         if serve:
             console.print(f"[bold]Serving on {base}[/bold] — press Ctrl-C to stop.")
             if server.wait() != 0:
@@ -177,7 +177,8 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     console.print("stopped.")
 
 
-def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: str) -> None:
+def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: str) -> str | None:
+    """Send, import, show; the email of the customer whose commerce traits it showed."""
     report = SendReport()
     files = ("events.ndjson", "marketplace.ndjson", "messages.ndjson")
     total = sum(_lines(brand / f) for f in files)
@@ -194,19 +195,20 @@ def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: 
                          Limits(settings.max_event_bytes, settings.max_json_depth))
         with console.status("orders, stock, shipments and returns through the commerce intake"):
             commerce_counts, highlights = load_commerce(store, workspace, brand)
-        show_people = _people_tour(store, settings, workspace.id, brand, base)
+        show_people, email = _people_tour(store, settings, workspace.id, brand, base)
         # counted after the tour's consent and erasure steps: a second run finds the same
         print_report(report, pos, store.count_events(workspace.id),
                      store.count_quarantine(workspace.id))
         print_residency(store, settings, match_config(settings))
         print_commerce(commerce_counts, highlights)
         show_people()
+        return email
     finally:
         store.close()
 
 
 def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
-                 base: str) -> Callable[[], None]:
+                 base: str) -> tuple[Callable[[], None], str | None]:
     """Identity, commerce traits, consent and the erasure, done first (what prints them is
     returned), so the erasure spares every person the tour shows (a second run shows them
     again) and the counts are the state after it (a second run shows the same counts)."""
@@ -241,4 +243,4 @@ def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
         for line in erased:
             console.print(line, soft_wrap=True, highlight=False)
 
-    return show
+    return show, (found[0] if found else None)

@@ -91,18 +91,23 @@ def print_consent(rows: list[ConsentRow]) -> None:
                       + (f"; refused {refused[0]}" if refused else ""), soft_wrap=True)
 
 
-def print_tour(base: str, brand: Path) -> None:
+def print_tour(base: str, brand: Path, email: str | None) -> None:
+    """The commands to try, in a second terminal, with the environment README's tour uses."""
     console.print(f"\nbrand files: {brand}/ (ground_truth.csv is for evaluation only)")
     console.print(f"API docs:    {base}/docs   health: {base}/healthz")
-    console.print("try:")
-    auth = f"-H 'Authorization: Bearer {DEMO_TOKEN}'"
+    console.print("try, in another terminal in this folder (README's tour has more):")
+    auth = '-H "Authorization: Bearer $TOKEN"'
+    lookup = ([f'curl -s {auth} "$API/api/v1/workspaces/demo/people/lookup?kind=email&value={email}"']
+              if email else [])
     for line in (
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/events?limit=3'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/sources'",
-        f"curl -s -u {write_key('web')}: {base}/v1/track "
+        f'export PATH="$PWD/.venv/bin:$PATH" API={base} TOKEN={DEMO_TOKEN}',
+        f'curl -s {auth} "$API/api/v1/workspaces/demo/events?limit=3"',
+        f'curl -s {auth} "$API/api/v1/workspaces/demo/sources"',
+        f"curl -s -u {write_key('web')}: \"$API/v1/track\" "
         "-d '{\"userId\":\"cus_you\",\"event\":\"Tried The Demo\"}'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/quarantine'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/people/lookup?kind=email&value=<an email above>'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/availability?sku=PRD-0001-M&channel=web'",
+        f'curl -s {auth} "$API/api/v1/workspaces/demo/quarantine"',
+        *lookup,
+        f'curl -s {auth} "$API/api/v1/workspaces/demo/availability?sku=PRD-0001-M&channel=web"',
+        "frontoffice source list -w demo",
     ):
         console.print(f"  {line}", soft_wrap=True)
