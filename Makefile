@@ -1,30 +1,39 @@
-# Two commands matter: `make demo` and `make test`. Both create .venv and install first.
+# Two commands matter: `make demo` and `make test`. Both create .venv and install first:
+# `make demo` the runtime only, `make test` the dev tools too (and Debian's PostgreSQL).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-dev
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 BENCH_SCALE ?= full
 
-.PHONY: demo test bench lint install clean
+.PHONY: demo test bench lint install system-deps clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $(RUNTIME)
+
+$(DEV): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $(STAMP)
+	touch $(DEV)
 
-install: $(STAMP)
+install: $(DEV)
 
-demo: $(STAMP)
+system-deps:
+	scripts/system_deps postgresql
+
+demo: $(RUNTIME)
 	$(BIN)/frontoffice demo run
 
-test: $(STAMP)
+test: $(DEV) system-deps
 	scripts/run_tests
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(DEV) system-deps
 	scripts/run_bench
 
 clean:

@@ -20,3 +20,27 @@ def test_the_privacy_tour_erases_the_first_person_with_a_verified_email(world: W
     assert "ann@mailbox.org" not in text
     assert identity.lookup(world.store, world.ws, "email", "ann@mailbox.org") == []
     assert identity.lookup(world.store, world.ws, "email", "cem@mailbox.org")
+
+
+def test_a_second_privacy_tour_shows_the_first_erasure_and_erases_nobody_else(world: World) -> None:
+    world.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
+    world.send("app", identify("b1", user="bea", email="bea@mailbox.org", emailVerified=True))
+    first = privacy_showcase(world.store, world.ws, now=NOW)
+    [left] = [e for e in ("ann@mailbox.org", "bea@mailbox.org")
+              if identity.lookup(world.store, world.ws, "email", e)]
+    second = privacy_showcase(world.store, world.ws, now=NOW)
+    request = first[0].split()[3]  # "privacy: erasure request dsr_…"
+    assert request.startswith("dsr_") and f"erasure request {request} of " in second[0]
+    assert "was carried out by an earlier run" in second[0]
+    assert identity.lookup(world.store, world.ws, "email", left)  # still there
+
+
+def test_the_privacy_tour_spares_the_people_the_rest_of_the_tour_shows(world: World) -> None:
+    world.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
+    world.send("app", identify("b1", user="bea", email="bea@mailbox.org", emailVerified=True))
+    [ann] = identity.lookup(world.store, world.ws, "email", "ann@mailbox.org")
+    [bea] = identity.lookup(world.store, world.ws, "email", "bea@mailbox.org")
+    privacy_showcase(world.store, world.ws, now=NOW, spare={ann})
+    assert identity.lookup(world.store, world.ws, "email", "ann@mailbox.org") == [ann]
+    assert identity.lookup(world.store, world.ws, "email", "bea@mailbox.org") == []
+    assert bea

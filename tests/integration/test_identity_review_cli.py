@@ -32,7 +32,7 @@ def test_match_then_reject_from_the_command_line_and_follow_the_changes(
     assert "already rejected by user" in out
     assert run(database_url, "identity", "review", "list", "-w", "acme") .strip() == "nothing in the queue"
     changes = [orjson.loads(line) for line in
-               run(database_url, "identity", "changes", "-w", "acme", "--limit", "2").splitlines()]
+               run(database_url, "identity", "changes", "-w", "acme", "--json").splitlines()]
     merged = [c for c in changes if c["type"] == "person.merged"]
     assert [c["person_id"] for c in merged] == [person_id_for(b.rid("web", "w-ivanov"))]
     assert [c["id"] for c in changes] == sorted(c["id"] for c in changes)

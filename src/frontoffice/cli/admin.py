@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, settings_from, store_from
+from frontoffice.cli.context import (
+    console,
+    friendly_errors,
+    json_option,
+    limit_option,
+    print_rows,
+    settings_from,
+    store_from,
+    workspace_opt,
+)
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import Channel, Scope, Status, Trust
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
@@ -71,16 +79,17 @@ def workspace_create(ctx: click.Context, name: str, region: str, data_location: 
 
 
 @workspace.command("list")
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def workspace_list(ctx: click.Context) -> None:
+def workspace_list(ctx: click.Context, limit: int, as_json: bool) -> None:
     """List workspaces."""
     with store_from(ctx) as store:
-        table = Table("id", "name", "region", "status", "events", "created")
-        for w in store.workspaces():
-            table.add_row(w.id, w.name, w.region, w.status.value,
-                          str(store.count_events(w.id)), iso(w.created_at))
-    console.print(table)
+        rows = [{"id": w.id, "name": w.name, "region": w.region, "status": w.status.value,
+                 "events": store.count_events(w.id), "created": iso(w.created_at)}
+                for w in store.workspaces()[:limit]]
+    print_rows(rows, as_json)
 
 
 @workspace.command("disable")
@@ -114,7 +123,7 @@ def source() -> None:
 
 @source.command("create")
 @click.argument("name")
-@click.option("--workspace", "ws", required=True, help="Workspace name or id.")
+@workspace_opt()
 @click.option("--channel", required=True, type=click.Choice([c.value for c in Channel]))
 @click.option("--write-key", default=None, help="Keep the write key existing SDKs already use.")
 @click.option("--trust", type=click.Choice([t.value for t in Trust]), default=None,
@@ -134,24 +143,26 @@ def source_create(ctx: click.Context, name: str, ws: str, channel: str,
 
 
 @source.command("list")
-@click.option("--workspace", "ws", required=True, help="Workspace name or id.")
+@workspace_opt()
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def source_list(ctx: click.Context, ws: str) -> None:
+def source_list(ctx: click.Context, ws: str, limit: int, as_json: bool) -> None:
     """List the sources of a workspace."""
     with store_from(ctx) as store:
         w = tenancy.require_workspace(store, ws)
-        table = Table("id", "name", "channel", "trust", "key", "status", "events", "quarantined")
-        for s in store.sources(w.id):
-            table.add_row(s.id, s.name, s.channel.value, s.trust.value, s.key_hint, s.status.value,
-                          str(store.count_events(w.id, s.id)),
-                          str(store.count_quarantine(w.id, s.id)))
-    console.print(table)
+        rows = [{"id": s.id, "name": s.name, "channel": s.channel.value, "trust": s.trust.value,
+                 "key": s.key_hint,
+                 "status": s.status.value, "events": store.count_events(w.id, s.id),
+                 "quarantined": store.count_quarantine(w.id, s.id)}
+                for s in store.sources(w.id)[:limit]]
+    print_rows(rows, as_json)
 
 
 @source.command("disable")
 @click.argument("name")
-@click.option("--workspace", "ws", required=True, help="Workspace name or id.")
+@workspace_opt()
 @click.pass_context
 @friendly_errors
 def source_disable(ctx: click.Context, name: str, ws: str) -> None:
@@ -169,7 +180,7 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("name")
-@click.option("--workspace", "ws", default=None, help="Workspace; omit for an instance token.")
+@workspace_opt(required=False, help_text="Workspace; omit for an instance token.")
 @click.option("--scope", "scopes", multiple=True, required=True,
               type=click.Choice([s.value for s in Scope]), help="Repeat for several scopes.")
 @click.pass_context
@@ -184,22 +195,23 @@ def token_create(ctx: click.Context, name: str, ws: str | None, scopes: tuple[st
 
 
 @token.command("list")
-@click.option("--workspace", "ws", default=None, help="Workspace; omit for instance tokens.")
+@workspace_opt(required=False, help_text="Workspace; omit for instance tokens.")
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def token_list(ctx: click.Context, ws: str | None) -> None:
+def token_list(ctx: click.Context, ws: str | None, limit: int, as_json: bool) -> None:
     """List API tokens."""
     with store_from(ctx) as store:
         workspace_id = tenancy.require_workspace(store, ws).id if ws else None
-        table = Table("id", "name", "scopes", "key", "status")
-        for t in store.tokens(workspace_id):
-            table.add_row(t.id, t.name, " ".join(sorted(t.scopes)), t.key_hint, t.status.value)
-    console.print(table)
+        rows = [{"id": t.id, "name": t.name, "scopes": " ".join(sorted(t.scopes)), "key": t.key_hint,
+                 "status": t.status.value} for t in store.tokens(workspace_id)[:limit]]
+    print_rows(rows, as_json)
 
 
 @token.command("disable")
 @click.argument("token_id")
-@click.option("--workspace", "ws", default=None, help="Workspace; omit for instance tokens.")
+@workspace_opt(required=False, help_text="Workspace; omit for instance tokens.")
 @click.pass_context
 @friendly_errors
 def token_disable(ctx: click.Context, token_id: str, ws: str | None) -> None:
@@ -212,12 +224,13 @@ def token_disable(ctx: click.Context, token_id: str, ws: str | None) -> None:
 
 @click.command("settings")
 @click.option("--markdown", is_flag=True, help="Print docs/settings.md instead of a table.")
-def settings_cmd(markdown: bool) -> None:
+@json_option
+def settings_cmd(markdown: bool, as_json: bool) -> None:
     """List every setting with its environment variable, default and meaning."""
     if markdown:
         click.echo(settings_markdown(), nl=False)
         return
-    table = Table("setting", "environment variable", "type", "default", "meaning")
-    for s in SETTINGS:
-        table.add_row(s.name, s.env, s.type.__name__, repr(s.default), s.help)
-    console.print(table)
+    print_rows([{"setting": s.name, "environment variable": s.env, "type": s.type.__name__,
+             "default": None if s.default is None else str(s.default), "meaning": s.help}
+            for s in SETTINGS], as_json)
+

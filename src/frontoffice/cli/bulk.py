@@ -18,6 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from frontoffice.bulk.exporter import CHANNEL as EXPORT_CHANNEL
 from frontoffice.bulk.exporter import EXPORT_FORMATS, export_events
 from frontoffice.bulk.importer import CHUNK_ROWS, ImportJob, ImportReport, import_file
 from frontoffice.bulk.mapping import load_mapping
@@ -26,6 +27,7 @@ from frontoffice.cli.context import (
     console,
     err_console,
     friendly_errors,
+    purposes,
     resolve_source,
     settings_from,
     store_from,
@@ -58,7 +60,7 @@ def _progress(description: str, total: int | None, unit: str) -> Iterator[Progre
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Mapping YAML turning each row into a Segment event (docs/import.md). "
                    "Required for CSV and Parquet; without it, NDJSON lines are Segment events.")
-@click.option("--workspace", "ws", default=None,
+@click.option("--workspace", "-w", "ws", default=None,
               help="Workspace of the source (name or id), when the source name is not unique.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="File format; from the extension (.csv, .parquet, .ndjson, .jsonl) if omitted.")
@@ -125,7 +127,7 @@ def _print_report(report: ImportReport, target: str) -> None:
 
 
 @click.command("export")
-@click.option("--workspace", "ws", required=True, help="Workspace name or id.")
+@click.option("--workspace", "-w", "ws", required=True, help="Workspace name or id.")
 @click.option("--source", "source_ref", default=None, help="Only this source (name or id).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; replaced only when the export is complete.")
@@ -133,7 +135,7 @@ def _print_report(report: ImportReport, target: str) -> None:
               help="From the extension (.ndjson, .jsonl, .parquet) if omitted.")
 @click.option("--after", "after_seq", type=click.IntRange(min=0), default=0, show_default=True,
               help="Only events with a larger seq: continue an earlier export.")
-@click.option("--purpose", required=True,
+@click.option("--purpose", required=True, type=purposes(EXPORT_CHANNEL),
               help="What the export is for (a consent purpose, e.g. analytics, essential); events of "
                    "people who do not allow it on the export channel are left out and counted.")
 @click.pass_context

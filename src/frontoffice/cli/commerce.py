@@ -11,6 +11,9 @@ import orjson
 from frontoffice.cli.context import (
     console,
     friendly_errors,
+    json_option,
+    limit_option,
+    print_json,
     resolve_source,
     settings_from,
     store_from,
@@ -95,15 +98,21 @@ def reconcile_cmd(ctx: click.Context, snapshot: Path, workspace: str, dry_run: b
 @workspace_option
 @click.option("--tolerance", type=float, default=0.01, show_default=True,
               help="Price difference accepted, as a fraction of the dearer price.")
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def conflicts_cmd(ctx: click.Context, workspace: str, tolerance: float) -> None:
+def conflicts_cmd(ctx: click.Context, workspace: str, tolerance: float, limit: int,
+                  as_json: bool) -> None:
     """The same product priced differently on two channels at the same time."""
     with workspace_data(ctx, workspace) as (ws, store):
         cs = CommerceStore(store)
         projector.catch_up(cs, ws.id)
         found = service.price_conflicts(cs, ws.id, tolerance)
-        for c in found:
+        if as_json:
+            print_json(found[:limit])
+            return
+        for c in found[:limit]:
             console.print(f"{c['product_id']} {c['currency']} {c['difference_pct']}% "
                           f"from {c['at'][:10]}: {c['low']['channel']} {c['low']['price']:g} "
                           f"({c['low']['listing_id']}) vs {c['high']['channel']} "

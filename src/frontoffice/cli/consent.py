@@ -9,7 +9,15 @@ import click
 import orjson
 from rich.table import Table
 
-from frontoffice.cli.context import console, err_console, friendly_errors, workspace_data, workspace_option
+from frontoffice.cli.context import (
+    console,
+    err_console,
+    friendly_errors,
+    outbound_channels,
+    purposes,
+    workspace_data,
+    workspace_option,
+)
 from frontoffice.consent.describe import Kind, cell, describe, ranges
 from frontoffice.consent.errors import ConsentStringError
 from frontoffice.domain.events import now
@@ -56,9 +64,8 @@ def show(ctx: click.Context, subject: str, workspace: str, as_json: bool) -> Non
 
 @consent.command("check")
 @click.argument("subject")
-@click.argument("purpose")
-@click.option("--channel", "-c", required=True, help="Outbound channel: web, app, email, sms, push, ads, "
-              "export, webhook, decision, service.")
+@click.argument("purpose", type=purposes(), metavar="PURPOSE")
+@click.option("--channel", "-c", required=True, type=outbound_channels(), help="Outbound channel.")
 @workspace_option
 @click.pass_context
 @friendly_errors

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import chain
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from frontoffice.bootstrap import open_configured_store
 from frontoffice.cli.context import console, friendly_errors, settings_from
+from frontoffice.cli.demo_output import (
+    print_commerce,
+    print_consent,
+    print_people,
+    print_report,
+    print_residency,
+    print_tour,
+)
 from frontoffice.cli.serve import wait_until_serving
 from frontoffice.demo import generate, write
-from frontoffice.demo.consent_showcase import CHANNEL, PURPOSES, consent_tour
-from frontoffice.demo.consent_showcase import Row as ConsentRow
+from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
 from frontoffice.demo.loader import (
-    DEMO_TOKEN,
-    RESIDENT,
     SendReport,
     ensure_demo_tenant,
     import_pos,
@@ -37,17 +42,17 @@ from frontoffice.demo.loader import (
 )
 from frontoffice.demo.privacy_showcase import privacy_showcase
 from frontoffice.demo.showcase import (
-    CrossScript,
     cross_script_people,
     load_commerce,
     person_commerce,
     wait_for_identity,
 )
 from frontoffice.domain.events import Limits
+from frontoffice.domain.tenancy import Workspace
 from frontoffice.errors import FrontofficeError
-from frontoffice.residency.router import located
 from frontoffice.services.identity_match import match_config
 from frontoffice.settings import Settings
+from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 
 
@@ -91,13 +96,30 @@ def _port_free(host: str, port: int) -> bool:
 
 def _start_server(data_dir: Path, database_url: str | None, host: str,
                   port: int, locations: str | None) -> subprocess.Popen[bytes]:
+    """The server in a process group of its own: the terminal's Ctrl-C reaches this command
+    only, which stops the server once (SIGTERM) and lets it stop its own processes."""
     args = [sys.executable, "-m", "frontoffice", "--data-dir", str(data_dir)]
     if database_url:
         args += ["--database-url", database_url]
     env = {**os.environ, "FRONTOFFICE_STORAGE_LOCATIONS": locations or ""}
-    server = subprocess.Popen([*args, "serve", "--host", host, "--port", str(port)], env=env)
+    server = subprocess.Popen([*args, "serve", "--host", host, "--port", str(port)], env=env,
+                              process_group=0)
     wait_until_serving(server, f"http://{host}:{port}")
     return server
+
+
+def _stop_server(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _lines(path: Path) -> int:
@@ -115,7 +137,8 @@ def _lines(path: Path) -> int:
 def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     """Generate the brand, send it through the real HTTP collector, then serve the API.
 
-    Safe to run again: every id is deterministic, so nothing is stored twice.
+    Safe to run again: every id is deterministic, so nothing is stored twice, and the tour
+    shows the same state (the customer it erased the first time stays the only one).
     """
     settings = settings_from(ctx)
     if not settings.storage_locations:  # where the RU and CN workspaces keep their data
@@ -129,144 +152,95 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
         workspace = ensure_demo_tenant(store, settings)
     finally:
         store.close()
-    brand = _brand(settings.data_dir, seed, people)
-    server = _start_server(settings.data_dir, settings.database_url, host, port,
-                           settings.storage_locations)
+    # Ctrl-C, a closed terminal and `kill` all stop the demo the same quiet way
+    handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    server: subprocess.Popen[bytes] | None = None
     try:
-        report = SendReport()
+        brand = _brand(settings.data_dir, seed, people)
+        server = _start_server(settings.data_dir, settings.database_url, host, port,
+                               settings.storage_locations)
         base = f"http://{host}:{port}"
-        files = ("events.ndjson", "marketplace.ndjson", "messages.ndjson")
-        total = sum(_lines(brand / f) for f in files)
-        calls = chain((json.loads(line) for line in (brand / files[0]).open(encoding="utf-8")),
-                      marketplace_calls(brand / files[1]), message_calls(brand / files[2]))
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
-        with Progress(*columns, console=console) as progress:
-            task = progress.add_task("sending events over HTTP", total=total)
-            send(base, calls, report, lambda n: progress.advance(task, n))
-        store = open_configured_store(settings)
-        try:
-            pos = import_pos(store, settings, brand,
-                             Limits(settings.max_event_bytes, settings.max_json_depth))
-            with console.status("orders, stock, shipments and returns through the commerce intake"):
-                commerce_counts, highlights = load_commerce(store, workspace, brand)
-            in_log = store.count_events(workspace.id)
-            quarantined = store.count_quarantine(workspace.id)
-            _print_report(report, sum(p.imported for p in pos), sum(p.duplicates for p in pos),
-                          sum(p.quarantined + p.refused for p in pos), in_log, quarantined)
-            _print_residency(store, settings)
-            _print_commerce(commerce_counts, highlights)
-            with console.status("waiting for the server to resolve identities"):
-                wait_for_identity(store, workspace.id)
-            _print_people(*cross_script_people(store, workspace.id))
-            with console.status("matching people without a shared identifier (Splink)"):
-                matched = identity_showcase(store, workspace.id, match_config(settings))
-            print_identity_showcase(matched, console.print)
-            found = person_commerce(store, workspace.id)
-            if found is not None:
-                email, person_id, traits = found
-                console.print(f"\ncommerce traits on the golden record {person_id} "
-                              f"(all of this person's identifiers, not just {email}):")
-                console.print_json(data={k: v for k, v in traits.items() if k != "customer_keys"})
-            with console.status("consent: one customer per market"):
-                consent_rows = consent_tour(store, workspace.id, brand, base, write_key("web"))
-            _print_consent(consent_rows)
-            with console.status("privacy: an erasure request, end to end"):
-                erased = privacy_showcase(store, workspace.id)
-            console.print()
-            for line in erased:
-                console.print(line, soft_wrap=True, highlight=False)
-        finally:
-            store.close()
-        _print_tour(base, brand)
-        if not serve:
-            return
-        console.print(f"[bold]Serving on {base}[/bold] — press Ctrl-C to stop.")
-        try:
-            server.wait()
-        except KeyboardInterrupt:
-            console.print("stopping…")
+        email = _load_and_show(settings, workspace, brand, base)
+        print_tour(base, brand, email)
+        if serve:
+            console.print(f"[bold]Serving on {base}[/bold] — press Ctrl-C to stop.")
+            if server.wait() != 0:
+                raise FrontofficeError(f"The server stopped (exit {server.returncode}); what it "
+                                       "printed above says why.")
+    except KeyboardInterrupt:
+        pass
     finally:
-        if server.poll() is None:
-            server.terminate()
-            server.wait(timeout=20)
+        if server is not None:
+            _stop_server(server)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     console.print("stopped.")
 
 
-def _print_report(report: SendReport, pos_imported: int, pos_duplicates: int,
-                  pos_quarantined: int, in_log: int, quarantined: int) -> None:
-    table = Table("source", "sent", "stored now", "already stored", "rejected",
-                  title="demo brand → collector")
-    for source in sorted(report.sent):
-        table.add_row(source, str(report.sent[source]), str(report.accepted[source]),
-                      str(report.duplicates[source]), str(report.rejected[source]))
-    table.add_row("pos (import)", str(pos_imported + pos_duplicates + pos_quarantined),
-                  str(pos_imported), str(pos_duplicates), str(pos_quarantined))
-    console.print(table)
-    console.print(f"event log of workspace 'demo': {in_log:,} events, {quarantined:,} quarantined")
-
-
-def _print_residency(store: SqlStore, settings: Settings) -> None:
-    router = located(store, settings)
+def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: str) -> str | None:
+    """Send, import, show; the email of the customer whose commerce traits it showed."""
+    report = SendReport()
+    files = ("events.ndjson", "marketplace.ndjson", "messages.ndjson")
+    total = sum(_lines(brand / f) for f in files)
+    calls = chain((json.loads(line) for line in (brand / files[0]).open(encoding="utf-8")),
+                  marketplace_calls(brand / files[1]), message_calls(brand / files[2]))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("sending events over HTTP", total=total)
+        send(base, calls, report, lambda n: progress.advance(task, n))
+    store = open_configured_store(settings)
     try:
-        for country, name in RESIDENT.items():
-            resident = store.workspace(name)
-            if resident is None:
-                continue
-            kept = router.for_workspace(resident.id)
-            where = router.url_for(resident.id) or "the main database"
-            console.print(f"residency: {country} customers' calls went to workspace '{name}', stored "
-                          f"in {where}: {kept.count_events(resident.id):,} events", soft_wrap=True)
+        pos = import_pos(store, settings, brand,
+                         Limits(settings.max_event_bytes, settings.max_json_depth))
+        with console.status("orders, stock, shipments and returns through the commerce intake"):
+            commerce_counts, highlights = load_commerce(store, workspace, brand)
+        show_people, email = _people_tour(store, settings, workspace.id, brand, base)
+        # counted after the tour's consent and erasure steps: a second run finds the same
+        print_report(report, pos, store.count_events(workspace.id),
+                     store.count_quarantine(workspace.id))
+        print_residency(store, settings, match_config(settings))
+        print_commerce(commerce_counts, highlights)
+        show_people()
+        return email
     finally:
-        router.close()
+        store.close()
 
 
-def _print_commerce(counts: dict[str, int], highlights: dict[str, Any]) -> None:
-    stored = ", ".join(f"{k} {v:,}" for k, v in counts.items() if k != "alerts")
-    console.print(f"\n[bold]commerce[/bold] (new this run): {stored or 'nothing new'}")
-    console.print(f"price conflicts across channels: {highlights['conflict_count']}")
-    for reason in highlights["conflicts"]:
-        console.print(f"  • {reason}", soft_wrap=True)
-    console.print(f"late or failed deliveries: {highlights['alert_count']}")
-    for alert in highlights["late_or_failed"]:
-        console.print(f"  • {alert}")
+def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
+                 base: str) -> tuple[Callable[[], None], str | None]:
+    """Identity, commerce traits, consent and the erasure, done first (what prints them is
+    returned), so the erasure spares every person the tour shows (a second run shows them
+    again) and the counts are the state after it (a second run shows the same counts)."""
+    with console.status("waiting for the server to resolve identities"):
+        wait_for_identity(store, ws)
+    with console.status("matching people without a shared identifier (Splink)"):
+        matched = identity_showcase(store, ws, match_config(settings))
+    _, _, mixed = cross_script_people(store, ws)
+    found = person_commerce(store, ws)
+    with console.status("consent: one customer per market"):
+        consent_rows = consent_tour(store, ws, brand, base, write_key("web"))
+    sql = IdentitySql(store)
+    case = matched.case
+    shown = ({p.person_id for p in mixed} | {m[0] for m in matched.cross_script}
+             | ({found[1]} if found else set()) | consent_people(store, ws, consent_rows)
+             | (set(sql.persons_of(ws, [case.record_a, case.record_b]).values()) if case else set()))
+    with console.status("privacy: an erasure request, end to end"):
+        erased = privacy_showcase(store, ws, spare=shown)
+    wait_for_identity(store, ws)  # the consent tour's page call, resolved by the server
+    people, records = sql.count_persons(ws), sql.count_records(ws)
 
+    def show() -> None:
+        print_people(people, records, mixed)
+        print_identity_showcase(matched, console.print)
+        if found is not None:
+            email, person_id, traits = found
+            console.print(f"\ncommerce traits on the golden record {person_id} "
+                          f"(all of this person's identifiers, not just {email}):")
+            console.print_json(data={k: v for k, v in traits.items() if k != "customer_keys"})
+        print_consent(consent_rows)
+        console.print()
+        for line in erased:
+            console.print(line, soft_wrap=True, highlight=False)
 
-def _print_people(people: int, records: int, mixed: list[CrossScript]) -> None:
-    console.print(f"\n[bold]golden records[/bold]: {records:,} records resolved into {people:,} people")
-    console.print("people recognised across scripts (their records use both spellings):")
-    for person in mixed:
-        console.print(f"  • {person.person_id}: {' · '.join(person.names)}", soft_wrap=True)
-        if person.evidence:
-            console.print(f"    joined because: {person.evidence}", soft_wrap=True)
-
-
-def _print_consent(rows: list[ConsentRow]) -> None:
-    table = Table("customer", "region", *(f"{p}\n({CHANNEL[p]})" for p in PURPOSES),
-                  title="consent: one policy check, four markets")
-    for row in rows:
-        marks = ["[green]yes[/green]" if row.answers[p][0] else "[red]no[/red]" for p in PURPOSES]
-        table.add_row(row.customer.user_id, row.region, *marks)
-    console.print()
-    console.print(table)
-    for row in rows:
-        refused = [f"{p}: {row.answers[p][1]}" for p in PURPOSES if not row.answers[p][0]]
-        console.print(f"  • {row.customer.user_id} {row.customer.name} ({row.region}): {row.how}"
-                      + (f"; refused {refused[0]}" if refused else ""), soft_wrap=True)
-
-
-def _print_tour(base: str, brand: Path) -> None:
-    console.print(f"\nbrand files: {brand}/ (ground_truth.csv is for evaluation only)")
-    console.print(f"API docs:    {base}/docs   health: {base}/healthz")
-    console.print("try:")
-    auth = f"-H 'Authorization: Bearer {DEMO_TOKEN}'"
-    for line in (
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/events?limit=3'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/identity/changes?limit=3'",
-        f"curl -s -u {write_key('web')}: {base}/v1/track "
-        "-d '{\"userId\":\"cus_you\",\"event\":\"Tried The Demo\"}'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/quarantine'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/people/lookup?kind=email&value=<an email above>'",
-        f"curl -s {auth} '{base}/api/v1/workspaces/demo/availability?sku=PRD-0001-M&channel=web'",
-    ):
-        console.print(f"  {line}", soft_wrap=True)
+    return show, (found[0] if found else None)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from frontoffice.bulk.exporter import Refusal
-from frontoffice.cli.context import console, friendly_errors, workspace_data, workspace_option
+from frontoffice.cli.context import (
+    console,
+    friendly_errors,
+    json_option,
+    limit_option,
+    print_rows,
+    purposes,
+    workspace_data,
+    workspace_option,
+)
 from frontoffice.cli.outbound import print_refusals
 from frontoffice.destinations.delivery import TIMEOUT_S, deliver_workspace
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
@@ -24,7 +32,7 @@ def destinations() -> None:
 @click.argument("name")
 @workspace_option
 @click.option("--url", required=True, help="Where to POST each event (http or https).")
-@click.option("--purpose", required=True,
+@click.option("--purpose", required=True, type=purposes(),
               help="What the receiver uses the data for; the consent gate checks it for every event.")
 @click.option("--type", "event_types", multiple=True, help="Only events of this type (repeatable).")
 @click.option("--event", "event_names", multiple=True, help="Only track events with this name (repeatable).")
@@ -45,16 +53,18 @@ def create(ctx: click.Context, name: str, workspace: str, url: str, purpose: str
 
 @destinations.command("list")
 @workspace_option
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def list_cmd(ctx: click.Context, workspace: str) -> None:
+def list_cmd(ctx: click.Context, workspace: str, limit: int, as_json: bool) -> None:
     """Destinations of a workspace with their purpose, filter, status and cursor."""
     with workspace_data(ctx, workspace) as (ws, store):
-        table = Table("name", "id", "url", "purpose", "filter", "status", "cursor")
-        for d in DestinationStore(store).all(ws.id):
-            shown = ", ".join([*d.event_types, *d.event_names]) or "(all)"
-            table.add_row(d.name, d.id, d.url, d.purpose, shown, d.status.value, str(d.cursor_seq))
-    console.print(table)
+        rows = [{"name": d.name, "id": d.id, "url": d.url, "purpose": d.purpose,
+                 "filter": ", ".join([*d.event_types, *d.event_names]) or "(all)",
+                 "status": d.status.value, "cursor": d.cursor_seq}
+                for d in DestinationStore(store).all(ws.id)[:limit]]
+    print_rows(rows, as_json)
 
 
 @destinations.command("disable")
@@ -74,19 +84,18 @@ def disable(ctx: click.Context, name: str, workspace: str) -> None:
 @workspace_option
 @click.option("--outcome", type=click.Choice(["delivered", "refused", "dead_letter"]), default=None,
               help="Only this outcome.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def log_cmd(ctx: click.Context, name: str, workspace: str, outcome: str | None, limit: int) -> None:
+def log_cmd(ctx: click.Context, name: str, workspace: str, outcome: str | None, limit: int,
+            as_json: bool) -> None:
     """Deliveries, refusals and dead letters of NAME, each with its reason (latest last)."""
     with workspace_data(ctx, workspace) as (ws, store):
         dest = DestinationStore(store).require(ws.id, name)
-        rows = DestinationStore(store).deliveries(ws.id, dest.id, outcome)[-limit:]
-    table = Table("seq", "outcome", "person", "attempts", "status", "reason")
-    for d in rows:
-        table.add_row(str(d.seq), d.outcome, d.person or "-", str(d.attempts),
-                      "-" if d.status_code is None else str(d.status_code), d.reason)
-    console.print(table)
+        found = DestinationStore(store).deliveries(ws.id, dest.id, outcome)[-limit:]
+    print_rows([{"seq": d.seq, "outcome": d.outcome, "person": d.person, "attempts": d.attempts,
+                 "status": d.status_code, "reason": d.reason} for d in found], as_json)
 
 
 @destinations.command("deliver")

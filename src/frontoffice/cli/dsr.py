@@ -11,12 +11,21 @@ import click
 import orjson
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, settings_from, workspace_data, workspace_option
+from frontoffice.cli.context import (
+    console,
+    friendly_errors,
+    json_option,
+    limit_option,
+    print_json,
+    settings_from,
+    workspace_data,
+    workspace_option,
+)
 from frontoffice.domain.events import now
 from frontoffice.dsr import service
 from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.execute import Hubs
-from frontoffice.dsr.model import DsrError, DsrRequest, Kind
+from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.services.consent import ConsentHub
@@ -72,10 +81,11 @@ def dsr() -> None:
 @click.option("--purpose", "purposes", multiple=True, help="Objection: a purpose objected to; repeat. "
               "Default: profiling, marketing_*, targeted_advertising, sale_or_sharing.")
 @workspace_option
+@json_option
 @click.pass_context
 @friendly_errors
 def open_cmd(ctx: click.Context, kind: str, identifier: str, sets: tuple[str, ...],
-             purposes: tuple[str, ...], workspace: str) -> None:
+             purposes: tuple[str, ...], workspace: str, as_json: bool) -> None:
     """Open a KIND request; the token goes to a verified contact of the person (never to an unverified
     one). Prints where it went: the embedded notifier writes it to the dsr_outbox table."""
     id_kind, sep, value = identifier.partition(":")
@@ -86,6 +96,9 @@ def open_cmd(ctx: click.Context, kind: str, identifier: str, sets: tuple[str, ..
         opened = service.open_request(store, ws.id, Kind(kind), id_kind, value,
                                       details=_details(sets, purposes), actor=_actor(), now=now(),
                                       config=DsrConfig.of(settings_from(ctx)), notifier=OutboxNotifier(store))
+    if as_json:
+        print_json({**opened.request.as_dict(now()), "delivered": opened.delivered})
+        return
     _show(opened.request)
     if opened.delivered:
         console.print(f"token sent to {opened.request.contact_kind} {opened.request.contact_masked}: "
@@ -119,16 +132,23 @@ def status(ctx: click.Context, request_id: str, workspace: str) -> None:
 
 @dsr.command("list")
 @click.option("--overdue", is_flag=True, help="Only open requests past their deadline.")
-@click.option("--status", "state", default=None, help="Only requests in this state.")
+@click.option("--status", "state", default=None, type=click.Choice([s.value for s in Status]),
+              help="Only requests in this state.")
 @workspace_option
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def list_cmd(ctx: click.Context, overdue: bool, state: str | None, workspace: str) -> None:
+def list_cmd(ctx: click.Context, overdue: bool, state: str | None, workspace: str, limit: int,
+             as_json: bool) -> None:
     """Requests by deadline (requests whose token ran out unused are marked expired first)."""
     moment = now()
     with workspace_data(ctx, workspace) as (ws, store):
         service.expire_stale(store, ws.id, actor=_actor(), now=moment)
-        found = service.list_requests(store, ws.id, now=moment, status=state, overdue=overdue)
+        found = service.list_requests(store, ws.id, now=moment, status=state, overdue=overdue)[:limit]
+    if as_json:
+        print_json([r.as_dict(moment) for r in found])
+        return
     table = Table(title=f"{len(found)} data-subject request(s)")
     for name in ("id", "kind", "status", "region", "deadline"):
         table.add_column(name, no_wrap=True)
@@ -192,16 +212,31 @@ def audit(ctx: click.Context, request_id: str, workspace: str) -> None:
 
 
 @dsr.command("outbox")
-@click.argument("request_id")
+@click.argument("request_id", required=False)
 @workspace_option
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def outbox(ctx: click.Context, request_id: str, workspace: str) -> None:
-    """The messages the embedded notifier queued for REQUEST_ID (recipient and text, as a mail or SMS
-    gateway would read them). They are deleted when the request closes."""
+def outbox(ctx: click.Context, request_id: str | None, workspace: str, limit: int, as_json: bool) -> None:
+    """The messages the embedded notifier queued (for REQUEST_ID, or all of the workspace): the
+    recipient, the text and its token, as a mail or SMS gateway would read them. They are
+    deleted when their request closes."""
     with workspace_data(ctx, workspace) as (ws, store):
-        messages = DsrSql(store).messages(ws.id, request_id)
+        messages = DsrSql(store).messages(ws.id, request_id)[-limit:]
+    rows = [{"id": m.id, "request_id": m.request_id, "created_at": m.created_at, "channel": m.channel,
+             "recipient": m.recipient, "token": _token_in(m.body), "body": m.body} for m in messages]
+    if as_json:
+        print_json(rows)
+        return
     for m in messages:
-        console.print(f"[bold]#{m.id}[/bold] {m.created_at} {m.channel} → {m.recipient}\n  {m.body}")
+        console.print(f"[bold]#{m.id}[/bold] {m.request_id} {m.created_at} {m.channel} → {m.recipient}\n"
+                      f"  {m.body}")
     if not messages:
         console.print("no queued message (none was sent, or the request is closed)")
+
+
+def _token_in(body: str) -> str | None:
+    """The verification code a notifier message carries (``OutboxNotifier``'s text)."""
+    code = body.partition("code: ")[2].split(" ", 1)[0]
+    return code or None

@@ -10,7 +10,16 @@ import orjson
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, workspace_data, workspace_option
+from frontoffice.bulk.exporter import CHANNEL as EXPORT_CHANNEL
+from frontoffice.cli.context import (
+    cell,
+    console,
+    friendly_errors,
+    purposes,
+    store_from,
+    workspace_data,
+    workspace_option,
+)
 from frontoffice.cli.outbound import print_refusals
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
 from frontoffice.services import identity
@@ -74,6 +83,16 @@ def people_show(ctx: click.Context, identifier: str, workspace: str, as_json: bo
         if as_json:
             click.echo(orjson.dumps(person, option=orjson.OPT_INDENT_2).decode())
             return
+        with store_from(ctx) as registry:
+            names = {s.id: s.name for s in registry.sources(ws.id)}
+
+        def source(source_id: str) -> str:
+            return names.get(source_id, source_id)
+
+        def record(record_id: str) -> str:
+            source_id, sep, local = record_id.partition(":")
+            return f"{source(source_id)}:{local}" if sep else record_id
+
         console.print(f"[bold]{person['person_id']}[/bold]: {person['record_count']} records, "
                       f"{person['first_seen']} → {person['last_seen']}")
         traits = Table(title="golden traits")
@@ -81,11 +100,11 @@ def people_show(ctx: click.Context, identifier: str, workspace: str, as_json: bo
             traits.add_column(name)
         for name, trait in person["traits"].items():
             if "values" in trait:
-                shown = ", ".join(str(v["value"]) for v in trait["values"])
+                shown = ", ".join(cell(v["value"]) for v in trait["values"])
                 traits.add_row(name, shown, trait["rule"], "", "", "")
             else:
-                traits.add_row(name, str(trait["value"]), trait["rule"], trait["source_id"],
-                               trait["record_id"], trait["observed_at"])
+                traits.add_row(name, cell(trait["value"]), trait["rule"], source(trait["source_id"]),
+                               record(trait["record_id"]), trait["observed_at"])
         console.print(traits)
         ids = ", ".join(f"{i['kind']}:{i['value']}" for i in person["identifiers"])
         console.print(f"identifiers: {ids or '(none)'}")
@@ -110,7 +129,7 @@ def _print_commerce(commerce: dict[str, Any]) -> None:
               help="Folder to write people.<format> and mapping.<format> into.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="File format.")
-@click.option("--purpose", required=True,
+@click.option("--purpose", required=True, type=purposes(EXPORT_CHANNEL),
               help="What the export is for (a consent purpose, e.g. analytics); people who do not allow "
                    "it on the export channel are left out and counted.")
 @click.pass_context

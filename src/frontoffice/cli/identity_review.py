@@ -9,7 +9,16 @@ import click
 import orjson
 from rich.table import Table
 
-from frontoffice.cli.context import console, friendly_errors, settings_from, workspace_data, workspace_option
+from frontoffice.cli.context import (
+    console,
+    friendly_errors,
+    json_option,
+    limit_option,
+    print_rows,
+    settings_from,
+    workspace_data,
+    workspace_option,
+)
 from frontoffice.services import identity_review
 from frontoffice.services.identity import IdentityHub
 from frontoffice.services.identity_match import MatchReport, match_config
@@ -150,23 +159,30 @@ def review_reject(ctx: click.Context, review_id: int, workspace: str, reason: st
 @identity.command("changes")
 @workspace_option
 @click.option("--after", default=0, show_default=True, help="Start after this change id.")
-@click.option("--limit", default=100, show_default=True, help="Changes per page.")
-@click.option("--follow", is_flag=True, help="Keep waiting for new changes (stop with Ctrl-C).")
+@limit_option
+@json_option
+@click.option("--follow", is_flag=True, help="Keep waiting for new changes, --limit at a time "
+              "(stop with Ctrl-C).")
 @click.option("--poll", default=1.0, show_default=True, help="Seconds between polls with --follow.")
 @click.pass_context
 @friendly_errors
-def changes(ctx: click.Context, workspace: str, after: int, limit: int, follow: bool, poll: float) -> None:
-    """Print person.merged / person.split / person.updated events as JSON lines, in order."""
+def changes(ctx: click.Context, workspace: str, after: int, limit: int, as_json: bool, follow: bool,
+            poll: float) -> None:
+    """person.merged / person.split / person.updated changes in order: at most --limit, or all
+    from --after on with --follow (--json: one JSON object per line)."""
     with workspace_data(ctx, workspace) as (ws, store):
         try:
             while True:
                 rows = identity_review.changes(store, ws.id, after, limit)
-                for row in rows:
-                    click.echo(orjson.dumps(row).decode())
+                if as_json:
+                    for row in rows:
+                        click.echo(orjson.dumps(row).decode())
+                elif rows or not follow:
+                    print_rows(rows, as_json=False, empty="no change")
                 after = rows[-1]["id"] if rows else after
+                if not follow:
+                    return
                 if len(rows) < limit:
-                    if not follow:
-                        return
                     time.sleep(poll)
         except KeyboardInterrupt:
             return

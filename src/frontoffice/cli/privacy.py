@@ -8,6 +8,9 @@ import orjson
 from frontoffice.cli.context import (
     console,
     friendly_errors,
+    json_option,
+    limit_option,
+    print_rows,
     settings_from,
     store_from,
     workspace_data,
@@ -58,14 +61,14 @@ def erase(ctx: click.Context, workspace: str, person_id: str, reason: str, reque
 
 @privacy.command("erasures")
 @workspace_option
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
+@limit_option
+@json_option
 @click.pass_context
 @friendly_errors
-def erasure_log(ctx: click.Context, workspace: str, limit: int) -> None:
-    """The erasure log of a workspace, newest first, as JSON lines (no personal data)."""
+def erasure_log(ctx: click.Context, workspace: str, limit: int, as_json: bool) -> None:
+    """The erasure log of a workspace, newest first (ids and counts: no personal data)."""
     with workspace_data(ctx, workspace) as (ws, store):
-        for entry in erasures(store, ws.id, limit):
-            click.echo(orjson.dumps(entry).decode())
+        print_rows(erasures(store, ws.id, limit), as_json)
 
 
 @privacy.command("scrub")

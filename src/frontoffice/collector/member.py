@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import signal
 import socket
 import sys
 import threading
@@ -166,6 +167,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args(argv)
+    # Ctrl-C reaches every process of the terminal's group: the pool stops its members (by
+    # closing their socket, once they have answered what they accepted), not the signal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The committer gives up the GIL in every SQLite call and then waits for it while the
     # request-parsing thread runs; that wait holds the pool's shared lock. A shorter switch
     # interval than the default 5 ms gives it back sooner.

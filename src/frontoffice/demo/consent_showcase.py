@@ -22,7 +22,8 @@ import httpx
 
 from frontoffice.consent.tcf import TCString, VendorSet
 from frontoffice.consent.tcf_encode import encode_tc_string
-from frontoffice.services import consent
+from frontoffice.errors import InvalidInput
+from frontoffice.services import consent, identity
 from frontoffice.storage.sql import SqlStore
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -140,3 +141,14 @@ def consent_tour(store: SqlStore, ws: str, brand: Path, base: str, web_write_key
             region = result.region.region
         rows.append(Row(customer, region, how, answers))
     return rows
+
+
+def consent_people(store: SqlStore, ws: str, rows: list[Row]) -> set[str]:
+    """The people the tour's customers are (by their user ids)."""
+    found: set[str] = set()
+    for row in rows:
+        try:
+            found.update(identity.lookup(store, ws, "user_id", row.customer.user_id))
+        except InvalidInput:
+            continue
+    return found

@@ -340,6 +340,10 @@ class SqlStore:
                         epochs[ws] = self.vault.epoch(cur, sql, ws)
                     inserted = self._dialect.insert_events(
                         cur, settle(self.vault, cur, sql, draft, kept, epoch=epochs[ws]))
+                # an event already in the log is a duplicate, even of a person erased since
+                known = {d.message_id for d in dropped
+                         if self._dialect.find_event(cur, src, d.message_id) is not None}
+                dropped = [d for d in dropped if d.message_id not in known]
                 if dropped:
                     cur.executemany(sql(_INSERT_SUPPRESSED), [
                         (ws, src, batch.origin, d.message_id, d.reason, batch.received_at or _now())
@@ -351,7 +355,7 @@ class SqlStore:
                          _text_safe(r.message_id), _text_safe(r.reason), r.payload, received)
                         for r in batch.rejections
                     ])
-                results.append(AppendResult(inserted, len(kept) - inserted,
+                results.append(AppendResult(inserted, len(kept) - inserted + len(known),
                                             len(batch.rejections), tuple(dropped)))
         for _, draft in drafts:  # committed: the next drafts need not read these keys back
             if draft.stored:

@@ -1,0 +1,109 @@
+"""README's tour runs as written against `make demo` (docs as tests).
+
+Every fenced block of the tour is either a ```sh block, run here command by command with bash
+in one session (so a variable one command sets serves the next), or explicitly not run: a block
+in another language (```python) or one preceded by ``<!-- not run: why -->``. The demo is the
+real one (`frontoffice demo run`, serving), started in a folder of its own as a fresh clone
+would, with the environment the tour's first block documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.support.server import free_port
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+FENCE = re.compile(r"(?P<marker><!-- not run: [^>]+-->\n)?```(?P<lang>\w*)\n(?P<body>.*?)```", re.S)
+
+
+@dataclass
+class Command:
+    text: str
+    expected: str | None  # the `# …` output comment on the line after it, if any
+
+
+def tour_blocks(readme: str) -> list[tuple[str, bool, str]]:
+    """(language, explicitly marked as not run, body) of every fenced block of the tour."""
+    tour = readme.split("\n## A tour\n", 1)[1].split("\n## ", 1)[0]
+    return [(m["lang"], bool(m["marker"]), m["body"]) for m in FENCE.finditer(tour)]
+
+
+def commands(body: str) -> list[Command]:
+    found: list[Command] = []
+    pending = ""
+    for line in body.splitlines():
+        if not pending and line.startswith("# "):
+            if found:
+                found[-1].expected = line[2:].strip()
+            continue
+        pending += line + "\n"
+        if not line.rstrip().endswith("\\"):
+            found.append(Command(pending.rstrip("\n"), None))
+            pending = ""
+    return found
+
+
+def test_every_block_of_the_tour_runs_or_is_marked_as_not_run() -> None:
+    blocks = tour_blocks(README.read_text(encoding="utf-8"))
+    assert [b for b in blocks if b[0] == "sh" and not b[1]], "no shell block to run"
+    unmarked = [body for lang, marked, body in blocks if lang not in {"sh", "python"} and not marked]
+    assert not unmarked, f"blocks neither run nor marked <!-- not run: … -->: {unmarked}"
+
+
+def _same_shape(expected: Any, got: Any) -> bool:
+    if isinstance(expected, dict):
+        return isinstance(got, dict) and set(expected) == set(got)
+    return type(expected) is type(got)
+
+
+def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> None:
+    port = free_port()
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "FRONTOFFICE_PORT": str(port), "COLUMNS": "200",
+           "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    demo = subprocess.Popen([sys.executable, "-m", "frontoffice", "demo", "run", "--people", "40"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        assert demo.stdout is not None
+        shown = []
+        for line in demo.stdout:
+            shown.append(line)
+            if line.startswith("Serving on"):
+                break
+        assert shown and shown[-1].startswith("Serving on"), "".join(shown)
+        runnable = [body for lang, marked, body in tour_blocks(README.read_text(encoding="utf-8"))
+                    if lang == "sh" and not marked]
+        steps = [c for body in runnable for c in commands(body)]
+        script = []
+        for n, step in enumerate(steps):
+            script.append(f"{{ {step.text}\n}} >out.{n} 2>err.{n}; echo $? >rc.{n}")
+        work = tmp_path  # the tour's files (exports, imports) land beside the demo's .frontoffice
+        subprocess.run(["bash", "-c", "\n".join(script)], cwd=work, env=env, timeout=400, check=True)
+        for n, step in enumerate(steps):
+            out, err = (work / f"out.{n}").read_text(), (work / f"err.{n}").read_text()
+            said = f"{step.text}\n--- stdout\n{out}\n--- stderr\n{err}"
+            assert (work / f"rc.{n}").read_text().strip() == "0", said
+            answer = _json(out)
+            assert not (isinstance(answer, dict) and {"code", "message"} <= set(answer)), said
+            if step.expected is not None and step.expected.startswith(("{", "[")):
+                assert _same_shape(json.loads(step.expected), answer), said
+    finally:
+        os.killpg(demo.pid, signal.SIGINT)
+        demo.communicate(timeout=60)
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
