@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
+NODE := tests/node/node_modules/.installed
 BENCH_SCALE ?= full
 
 .PHONY: demo test bench lint install system-deps clean
@@ -18,6 +19,11 @@ $(DEV): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(DEV)
 
+# IAB's reference consent-string libraries, for the differential tests (pinned in the lock file)
+$(NODE): tests/node/package.json tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+	touch $(NODE)
+
 install: $(DEV)
 
 system-deps:
@@ -26,7 +32,7 @@ system-deps:
 demo: $(RUNTIME)
 	$(BIN)/frontoffice demo run
 
-test: $(DEV) system-deps
+test: $(DEV) $(NODE) system-deps
 	scripts/run_tests
 
 lint: $(DEV)

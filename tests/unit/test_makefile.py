@@ -48,3 +48,9 @@ def test_system_deps_says_what_to_run_when_it_cannot_install() -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert "apt-get update && apt-get install -y frontoffice-no-such-package" in done.stderr
+
+
+def test_make_test_installs_the_reference_consent_libraries_from_their_lock_file_first() -> None:
+    plan = planned("test").splitlines()
+    npm = next(i for i, line in enumerate(plan) if line.startswith("npm ci --prefix tests/node"))
+    assert npm < plan.index("scripts/run_tests")
