@@ -102,6 +102,20 @@ SETTINGS: tuple[Setting, ...] = (
             "0600, beside the SQLite file (<data_dir>/master.key); PostgreSQL deployments must set "
             "it, the same on every process and host. Losing it makes every sealed event unreadable "
             "(docs/privacy.md)."),
+    Setting("destinations_allow_hosts", str, None,
+            "Internal hosts (names or addresses, comma-separated) destinations may reach. Unset: a "
+            "destination whose host is or resolves to a loopback, private, link-local, multicast or "
+            "otherwise non-public address is refused when created and before every delivery."),
+    Setting("destinations_connect_timeout_seconds", float, 3.0,
+            "The worker gives up connecting to a destination after this long (the attempt fails and "
+            "is retried with backoff)."),
+    Setting("destinations_read_timeout_seconds", float, 10.0,
+            "The worker gives up waiting for a destination's answer after this long."),
+    Setting("destinations_backoff_max_seconds", float, 300.0,
+            "A destination whose round failed waits 1 s, 2 s, 4 s… up to this long before the worker "
+            "tries it again; other destinations and the projections are not held up."),
+    Setting("worker_delivery_threads", int, 4,
+            "Threads of the worker that deliver to destinations, beside its projection loop."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -156,6 +170,11 @@ class Settings:
     data_location: str | None = None
     storage_locations: str | None = None
     master_key: str | None = None
+    destinations_allow_hosts: str | None = None
+    destinations_connect_timeout_seconds: float = 3.0
+    destinations_read_timeout_seconds: float = 10.0
+    destinations_backoff_max_seconds: float = 300.0
+    worker_delivery_threads: int = 4
 
     @classmethod
     def load(
@@ -184,7 +203,9 @@ class Settings:
 
     def validate(self) -> None:
         for name in ("max_event_bytes", "max_request_bytes", "max_json_depth",
-                     "write_queue_events", "port", "dsr_token_minutes", "dsr_token_attempts"):
+                     "write_queue_events", "port", "dsr_token_minutes", "dsr_token_attempts",
+                     "destinations_connect_timeout_seconds", "destinations_read_timeout_seconds",
+                     "destinations_backoff_max_seconds", "worker_delivery_threads"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Setting '{name}' must be positive, got {getattr(self, name)}.")
         if self.ingest_processes < 0:

@@ -27,6 +27,8 @@ from tests.integration.test_outbound_paths import NOW, World, activity, consent_
 
 __all__ = ["consent_db", "store"]
 
+LOCAL_RECEIVER = frozenset({"127.0.0.1"})  # destinations_allow_hosts for the receiver below
+
 
 @dataclass
 class Receiver:
@@ -72,7 +74,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def deliver(world: World) -> list[Any]:
-    return deliver_workspace(world.store, world.ws, NOW, timeout_s=5, backoff_s=0)
+    return deliver_workspace(world.store, world.ws, NOW, timeout_s=5, backoff_s=0, allow=LOCAL_RECEIVER)
 
 
 def test_only_allowed_events_reach_the_receiver_signed_and_refusals_are_recorded(
@@ -171,7 +173,8 @@ def test_the_cli_creates_lists_delivers_and_disables(consent_db: str, store: Sql
 
     def run(*args: str) -> str:
         result = CliRunner().invoke(cli, ["--database-url", consent_db, "--data-dir", str(tmp_path),
-                                          "destinations", *args], catch_exceptions=False)
+                                          "destinations", *args], catch_exceptions=False,
+                                    env={"FRONTOFFICE_DESTINATIONS_ALLOW_HOSTS": "127.0.0.1"})
         assert result.exit_code == 0, result.output
         return result.output
 

@@ -17,6 +17,7 @@ from frontoffice.api.access import authorised_workspace
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.collector.routes import error
+from frontoffice.destinations.address import allowed_hosts, check_new
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Status, Workspace
@@ -142,6 +143,7 @@ def outbound_router(c: Container) -> APIRouter:
     def create_destination(ws: str, body: DestinationIn, authorization: Auth = None) -> CreatedDestination:
         """Create a webhook destination for one purpose; it starts at the current end of the log."""
         workspace = workspace_for(authorization, Scope.DESTINATIONS_ADMIN, ws)
+        check_new(body.url, allowed_hosts(c.settings.destinations_allow_hosts))
         dest = destinations(workspace.id).create(workspace.id, body.name, body.url, body.purpose,
                                                  body.event_types, body.event_names, body.max_attempts)
         return CreatedDestination(**dest.public(), secret=dest.secret)

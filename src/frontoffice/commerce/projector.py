@@ -11,7 +11,9 @@ from typing import Any
 import orjson
 
 from frontoffice.commerce.records import customer_keys
+from frontoffice.projection.contract import Progress
 from frontoffice.storage.commerce_sql import CommerceStore, Position, ProjectionTx
+from frontoffice.storage.sql import SqlStore
 
 PAGE = 5000
 
@@ -62,7 +64,7 @@ def apply(tx: ProjectionTx, ws: str, etype: str, data: dict[str, Any]) -> None:
 def catch_up(cs: CommerceStore, ws: str) -> int:
     """Apply every commerce event the projection has not seen; returns how many."""
     applied = 0
-    with cs.lock:
+    with cs.lock(ws):
         upto = cs.high_water(ws)
         after = cs.cursor(ws)
         while after < upto:
@@ -83,3 +85,22 @@ def rebuild(cs: CommerceStore, ws: str) -> int:
     cs.reset(ws)
     cs.places_changed(ws)
     return catch_up(cs, ws)
+
+
+class CommerceProjection:
+    """Commerce as the projection runner drives it: the worker keeps the state tables caught up,
+    so a request only applies what arrived since (often nothing)."""
+
+    name = "commerce"
+
+    def __init__(self, store: SqlStore) -> None:
+        self.cs = CommerceStore(store)
+
+    def catch_up(self, ws: str, on_progress: Progress) -> int:
+        return catch_up(self.cs, ws)
+
+    def rebuild(self, ws: str) -> int:
+        return rebuild(self.cs, ws)
+
+    def due(self, ws: str) -> float | None:
+        return None
