@@ -21,6 +21,11 @@ class LogWatch:
     def _head(self) -> int:
         return int(self.store.query("SELECT max(seq) FROM events")[0][0] or 0)
 
+    def logged(self) -> set[str]:
+        """Every workspace with events in this storage (once, at start: one scan of the log's
+        workspace index; a workspace with an empty log has nothing to project)."""
+        return {str(r[0]) for r in self.store.query("SELECT DISTINCT workspace_id FROM events")}
+
     def moved(self) -> set[str]:
         """The workspaces with events appended since the last call."""
         head = self._head()

@@ -112,15 +112,18 @@ class Runner:
             self._done(ws, again)
 
     def run(self, tick: Callable[[], None] = lambda: None) -> None:
-        """Until the stop check raises ``Stopped``: every active workspace once, then those
-        that move. ``tick`` runs on every poll (the worker's delivery scheduling)."""
+        """Until the stop check raises ``Stopped``: every active workspace with a log once (it
+        may have moved while nothing ran), then those that move. ``tick`` runs on every poll
+        (the worker's delivery scheduling)."""
         threads = [threading.Thread(target=self._serve, name=f"projection-{i}", daemon=True)
                    for i in range(self._threads)]
         for thread in threads:
             thread.start()
         try:
+            logged = set().union(*(watch.logged() for watch in self._watches))
             for ws in self._workspaces():
-                self._queue(ws)
+                if ws in logged:
+                    self._queue(ws)
             while True:
                 self._check()
                 try:
