@@ -15,12 +15,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Collection
 
 from frontoffice.bootstrap import open_configured_store
 from frontoffice.commerce.projector import CommerceProjection
 from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
-from frontoffice.projection.contract import Projection
+from frontoffice.errors import InvalidInput
+from frontoffice.projection.contract import Projection, retry_moved
 from frontoffice.projection.runner import Runner, Stopped
 from frontoffice.residency.router import located
 from frontoffice.services.consent import ConsentCatchUp, ConsentHub
@@ -40,6 +42,19 @@ def projections(store: SqlStore, settings: Settings) -> list[Projection]:
     after identity and consent, whose results it combines. A new capability adds its entry here."""
     return [IdentityFollow(IdentityHub(store, match_config(settings))), ConsentCatchUp(ConsentHub(store)),
             PersonConsentCatchUp(PersonConsentHub(store)), CommerceProjection(store)]
+
+
+def rebuild(store: SqlStore, settings: Settings, ws: str,
+            only: Collection[str] = ()) -> list[tuple[str, int]]:
+    """Drop and replay a workspace's projections (every one, or those named ``only``), in their
+    order; what each replayed."""
+    every = projections(store, settings)
+    unknown = sorted(set(only) - {p.name for p in every})
+    if unknown:
+        raise InvalidInput(f"Unknown projection(s) {', '.join(unknown)}; use any of: "
+                           f"{', '.join(p.name for p in every)}.")
+    chosen = [p for p in every if not only or p.name in only]
+    return [(p.name, retry_moved(lambda p=p: p.rebuild(ws))) for p in chosen]  # type: ignore[misc]
 
 
 def _alive(pid: int) -> bool:
@@ -68,7 +83,6 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
     store = open_configured_store(settings)
     stores = located(store, settings)  # data residency: a workspace's log may be in its own storage
     every = [store, *stores.located_stores().values()]
-    dispatch = Dispatch(lambda: every, settings, stop)
 
     def active(ws: str) -> bool:
         found = store.workspace(ws)
@@ -77,6 +91,7 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
     def workspaces() -> list[str]:
         return [w.id for w in store.workspaces() if w.status is Status.ACTIVE]
 
+    dispatch = Dispatch(lambda: every, active, settings, stop)
     runner = Runner([(s, projections(s, settings)) for s in every], stores.for_workspace, workspaces,
                     active, check, threads=PROJECTION_THREADS, after=dispatch.poke)
     dispatch.start()

@@ -32,6 +32,11 @@ LIST_EVERY_S = 1.0
 FIRST_BACKOFF_S = 1.0
 
 
+class _Stopping(Exception):
+    """The worker stops during a retry's wait: the round ends without recording that page, so
+    its events are delivered by the next worker instead of being dead-lettered now."""
+
+
 @dataclass
 class _State:
     store: SqlStore
@@ -43,9 +48,10 @@ class _State:
 
 
 class Dispatch:
-    def __init__(self, stores: Callable[[], Sequence[SqlStore]], settings: Settings,
-                 stop: threading.Event) -> None:
-        self._stores, self._settings, self._stop = stores, settings, stop
+    def __init__(self, stores: Callable[[], Sequence[SqlStore]], active: Callable[[str], bool],
+                 settings: Settings, stop: threading.Event) -> None:
+        """``active(ws)``: whether a workspace is active (a disabled one's destinations wait)."""
+        self._stores, self._active, self._settings, self._stop = stores, active, settings, stop
         self._allow = allowed_hosts(settings.destinations_allow_hosts)
         self._states: dict[tuple[int, str], _State] = {}
         self._poked: set[str] = set()
@@ -63,7 +69,7 @@ class Dispatch:
         for _ in self._threads:
             self._work.put(None)
 
-    def poke(self, ws: str, _store: SqlStore | None = None) -> None:
+    def poke(self, ws: str) -> None:
         """``ws``'s projections moved: its destinations may have something to deliver."""
         with self._guard:
             self._poked.add(ws)
@@ -97,15 +103,21 @@ class Dispatch:
             while (job := self._work.get()) is not None:
                 self._round(http, *job)
 
+    def _pause(self, seconds: float) -> None:
+        if self._stop.wait(seconds):
+            raise _Stopping
+
     def _round(self, http: httpx.Client, dest_id: str, state: _State) -> None:
         failed = True
         try:
             dest = DestinationStore(state.store).find(state.ws, dest_id)
-            if dest is not None and dest.status is Status.ACTIVE:
-                report = deliver(state.store, dest, http, now(), allow=self._allow, sleep=self._stop.wait)
+            if dest is not None and dest.status is Status.ACTIVE and self._active(state.ws):
+                report = deliver(state.store, dest, http, now(), allow=self._allow, sleep=self._pause)
                 failed = report.dead_letter > 0
             else:
                 failed = False
+        except _Stopping:
+            return
         except Exception:
             log.exception("delivery to destination %s of workspace %s failed; backing off", dest_id, state.ws)
         with self._guard:

@@ -39,7 +39,7 @@ class Runner:
     def __init__(self, stores: Sequence[tuple[SqlStore, Sequence[Projection]]],
                  store_of: Callable[[str], SqlStore], workspaces: Callable[[], list[str]],
                  active: Callable[[str], bool], check: Callable[[], None], *, threads: int = 2,
-                 after: Callable[[str, SqlStore], None] = lambda ws, store: None) -> None:
+                 after: Callable[[str], None] = lambda ws: None) -> None:
         self._projections = {id(store): list(projections) for store, projections in stores}
         self._watches = [LogWatch(store) for store, _ in stores]
         self._store_of, self._workspaces, self._active = store_of, workspaces, active
@@ -92,7 +92,7 @@ class Runner:
             if due is not None:
                 self._later(due, ws)
         if applied:
-            self._after(ws, store)
+            self._after(ws)
         return applied
 
     def _serve(self) -> None:
