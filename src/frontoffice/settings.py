@@ -116,6 +116,9 @@ SETTINGS: tuple[Setting, ...] = (
             "tries it again; other destinations and the projections are not held up."),
     Setting("worker_delivery_threads", int, 4,
             "Threads of the worker that deliver to destinations, beside its projection loop."),
+    Setting("worker_projection_threads", int, 2,
+            "Threads of the worker that project workspaces (one workspace per thread at a time), so "
+            "a long catch-up of one workspace does not hold up the others."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -175,6 +178,7 @@ class Settings:
     destinations_read_timeout_seconds: float = 10.0
     destinations_backoff_max_seconds: float = 300.0
     worker_delivery_threads: int = 4
+    worker_projection_threads: int = 2
 
     @classmethod
     def load(
@@ -205,7 +209,8 @@ class Settings:
         for name in ("max_event_bytes", "max_request_bytes", "max_json_depth",
                      "write_queue_events", "port", "dsr_token_minutes", "dsr_token_attempts",
                      "destinations_connect_timeout_seconds", "destinations_read_timeout_seconds",
-                     "destinations_backoff_max_seconds", "worker_delivery_threads"):
+                     "destinations_backoff_max_seconds", "worker_delivery_threads",
+                     "worker_projection_threads"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Setting '{name}' must be positive, got {getattr(self, name)}.")
         if self.ingest_processes < 0:

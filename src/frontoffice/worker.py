@@ -34,7 +34,6 @@ from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
-PROJECTION_THREADS = 2
 
 
 def projections(store: SqlStore, settings: Settings) -> list[Projection]:
@@ -93,7 +92,7 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
 
     dispatch = Dispatch(lambda: every, active, settings, stop)
     runner = Runner([(s, projections(s, settings)) for s in every], stores.for_workspace, workspaces,
-                    active, check, threads=PROJECTION_THREADS, after=dispatch.poke)
+                    active, check, threads=settings.worker_projection_threads, after=dispatch.poke)
     dispatch.start()
     try:
         runner.run(tick=dispatch.tick)

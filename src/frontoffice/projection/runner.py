@@ -32,9 +32,10 @@ class Stopped(Exception):
 
 
 class Runner:
-    """Runs ``projections_of(store)`` for the workspaces of ``stores``; ``workspaces`` lists the
-    active workspaces (run once at start: their logs may have moved while nothing ran);
-    ``active(ws)`` says whether a workspace that moved is still active."""
+    """Runs each storage's projections (``stores``) for its workspaces (``store_of`` says which
+    storage holds a workspace); ``workspaces`` lists the active workspaces (run once at start:
+    their logs may have moved while nothing ran); ``active(ws)`` says whether a workspace that
+    moved is still active."""
 
     def __init__(self, stores: Sequence[tuple[SqlStore, Sequence[Projection]]],
                  store_of: Callable[[str], SqlStore], workspaces: Callable[[], list[str]],
@@ -48,6 +49,7 @@ class Runner:
         self._queued: set[str] = set()  # waiting or running
         self._again: set[str] = set()  # moved while running: run again when done
         self._timers: list[tuple[float, str]] = []
+        self._due: dict[str, float] = {}  # the earliest timer of each workspace
         self._guard = threading.Lock()
 
     def _queue(self, ws: str) -> None:
@@ -69,13 +71,18 @@ class Runner:
 
     def _later(self, at: float, ws: str) -> None:
         with self._guard:
-            heapq.heappush(self._timers, (at, ws))
+            if at < self._due.get(ws, float("inf")):
+                self._due[ws] = at
+                heapq.heappush(self._timers, (at, ws))
 
     def _due_now(self) -> list[str]:
         now, found = time.monotonic(), []
         with self._guard:
             while self._timers and self._timers[0][0] <= now:
-                found.append(heapq.heappop(self._timers)[1])
+                at, ws = heapq.heappop(self._timers)
+                if self._due.get(ws) == at:  # not replaced by an earlier timer since
+                    del self._due[ws]
+                    found.append(ws)
         return found
 
     def _moved(self) -> list[str]:
