@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     parser.add_argument("--idle-seconds", type=float, default=5.0)
     parser.add_argument("--old", action="store_true", help="run the loop of before the runner")
+    parser.add_argument("--projection-threads", type=int, default=2)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-worker-"))
     url = args.database_url or f"sqlite:///{folder / 'frontoffice.db'}"
@@ -101,7 +102,8 @@ def main() -> None:
     ids = quiet_workspaces(store, args.workspaces)
     print(f"{args.workspaces:,} workspaces with one event each made in {time.monotonic() - made:.1f} s")
     settings = Settings.load({}, overrides={"database_url": url, "data_dir": folder,
-                                            "identity_match_interval_seconds": 0})
+                                            "identity_match_interval_seconds": 0,
+                                            "worker_projection_threads": args.projection_threads})
     stop = threading.Event()
     run = old_loop if args.old else worker.run
     thread = threading.Thread(target=run, args=(settings, stop), daemon=True)
