@@ -77,9 +77,9 @@ def _pinned(url: str, target: Target) -> tuple[str, dict[str, str], dict[str, st
     """``url`` with its host replaced by the checked address, the Host header and the TLS name
     that keep the receiver seeing its own name: the connection goes where the check looked."""
     parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
     ip = f"[{target.ip}]" if ":" in target.ip else target.ip
-    netloc = f"{ip}:{parts.port}" if parts.port else ip
-    host = parts.netloc.rpartition("@")[2]
+    netloc = userinfo + at + (f"{ip}:{parts.port}" if parts.port else ip)
     extensions = {"sni_hostname": target.host} if parts.scheme == "https" else {}
     return urlunsplit(parts._replace(netloc=netloc)), {"Host": host}, extensions
 
