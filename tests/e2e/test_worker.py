@@ -109,6 +109,10 @@ def test_a_hung_or_closed_destination_of_one_workspace_never_delays_people_of_an
             DestinationStore(store).create(a.workspace_id, name, f"http://127.0.0.1:{port}/hook",
                                            "sale_or_sharing", ["track"])
         server.start()
+        sent = httpx.post(f"{server.url}/v1/batch", headers=_basic(b.write_key), timeout=10, json={
+            "batch": [{"type": "identify", "userId": "bea", "traits": {"email": "bea@mail-b.com"}}]})
+        assert sent.status_code == 200, sent.text  # B is a workspace in use
+        assert wait_until(lambda: identity.lookup(store, b.workspace_id, "user_id", "bea"), 30)
         sent = httpx.post(f"{server.url}/v1/batch", headers=_basic(a.write_key), timeout=10, json={
             "batch": [{"type": "track", "userId": "ann", "event": "Order Completed"} for _ in range(3)]})
         assert sent.status_code == 200, sent.text
