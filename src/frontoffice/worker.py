@@ -18,15 +18,15 @@ import threading
 from collections.abc import Collection
 
 from frontoffice.bootstrap import open_configured_store
-from frontoffice.commerce.projector import CommerceProjection
+from frontoffice.commerce.projector import CommerceHub
 from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
-from frontoffice.projection.contract import Projection, retry_moved
+from frontoffice.projection.contract import Plain, Projection, retry_moved
 from frontoffice.projection.runner import Runner, Stopped
 from frontoffice.residency.router import located
-from frontoffice.services.consent import ConsentCatchUp, ConsentHub
-from frontoffice.services.consent_merge import PersonConsentCatchUp, PersonConsentHub
+from frontoffice.services.consent import ConsentHub
+from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.services.identity_hub import IdentityFollow
 from frontoffice.services.identity_match import match_config
@@ -39,8 +39,10 @@ log = logging.getLogger(__name__)
 def projections(store: SqlStore, settings: Settings) -> list[Projection]:
     """Every projection of a storage, in the order they run for a workspace: person-level consent
     after identity and consent, whose results it combines. A new capability adds its entry here."""
-    return [IdentityFollow(IdentityHub(store, match_config(settings))), ConsentCatchUp(ConsentHub(store)),
-            PersonConsentCatchUp(PersonConsentHub(store)), CommerceProjection(store)]
+    return [IdentityFollow(IdentityHub(store, match_config(settings))),
+            Plain("consent", ConsentHub(store)),
+            Plain("person-consent", PersonConsentHub(store)),
+            Plain("commerce", CommerceHub(store))]
 
 
 def rebuild(store: SqlStore, settings: Settings, ws: str,

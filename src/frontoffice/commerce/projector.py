@@ -11,7 +11,6 @@ from typing import Any
 import orjson
 
 from frontoffice.commerce.records import customer_keys
-from frontoffice.projection.contract import Progress
 from frontoffice.storage.commerce_sql import CommerceStore, Position, ProjectionTx
 from frontoffice.storage.sql import SqlStore
 
@@ -87,20 +86,15 @@ def rebuild(cs: CommerceStore, ws: str) -> int:
     return catch_up(cs, ws)
 
 
-class CommerceProjection:
-    """Commerce as the projection runner drives it: the worker keeps the state tables caught up,
-    so a request only applies what arrived since (often nothing)."""
-
-    name = "commerce"
+class CommerceHub:
+    """The commerce projection of one storage, as the worker's projection runner drives it: the
+    worker keeps the state tables caught up, so a request only applies what arrived since."""
 
     def __init__(self, store: SqlStore) -> None:
         self.cs = CommerceStore(store)
 
-    def catch_up(self, ws: str, on_progress: Progress) -> int:
+    def catch_up(self, ws: str) -> int:
         return catch_up(self.cs, ws)
 
     def rebuild(self, ws: str) -> int:
         return rebuild(self.cs, ws)
-
-    def due(self, ws: str) -> float | None:
-        return None

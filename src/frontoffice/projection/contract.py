@@ -67,3 +67,25 @@ class Projection(Protocol):
         """When (``time.monotonic()``) it wants to run again although the log is quiet (a
         periodic pass such as identity matching); None: only when the log moves."""
         ...
+
+
+class Hub(Protocol):
+    def catch_up(self, ws: str) -> int: ...
+    def rebuild(self, ws: str) -> int: ...
+
+
+class Plain:
+    """A hub whose catch-up needs nothing but the workspace, as the runner drives it: it runs
+    when the log moves, never on a timer."""
+
+    def __init__(self, name: str, hub: Hub) -> None:
+        self.name, self.hub = name, hub
+
+    def catch_up(self, ws: str, on_progress: Progress) -> int:
+        return self.hub.catch_up(ws)
+
+    def rebuild(self, ws: str) -> int:
+        return self.hub.rebuild(ws)
+
+    def due(self, ws: str) -> float | None:
+        return None

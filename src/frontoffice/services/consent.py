@@ -32,7 +32,7 @@ from frontoffice.consent.region import Resolution, resolve_region
 from frontoffice.consent.tcf import decode_tc_string
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput
-from frontoffice.projection.contract import Progress, ProjectionMoved, WorkspaceLocks
+from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
 from frontoffice.storage.consent_sql import ConsentSql, LedgerRow
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
@@ -83,24 +83,6 @@ class ConsentHub:
         with self._lock(ws):
             self.sql.reset(ws)
         return self.catch_up(ws)
-
-
-class ConsentCatchUp:
-    """Subject consent as the runner drives it."""
-
-    name = "consent"
-
-    def __init__(self, hub: ConsentHub) -> None:
-        self.hub = hub
-
-    def catch_up(self, ws: str, on_progress: Progress) -> int:
-        return self.hub.catch_up(ws)
-
-    def rebuild(self, ws: str) -> int:
-        return self.hub.rebuild(ws)
-
-    def due(self, ws: str) -> float | None:
-        return None
 
 
 @dataclass(frozen=True, slots=True)

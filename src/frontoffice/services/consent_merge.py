@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontoffice.consent.merge import PersonConsent, merge_states
-from frontoffice.projection.contract import Progress, ProjectionMoved, WorkspaceLocks
+from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
 from frontoffice.storage.consent_person_sql import ConflictRow, PersonConsentSql, PersonPurpose
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
@@ -63,24 +63,6 @@ class PersonConsentHub:
         with self._lock(ws):
             self.sql.reset(ws)
         return self.catch_up(ws)
-
-
-class PersonConsentCatchUp:
-    """Person-level consent as the runner drives it (after identity and consent)."""
-
-    name = "person-consent"
-
-    def __init__(self, hub: PersonConsentHub) -> None:
-        self.hub = hub
-
-    def catch_up(self, ws: str, on_progress: Progress) -> int:
-        return self.hub.catch_up(ws)
-
-    def rebuild(self, ws: str) -> int:
-        return self.hub.rebuild(ws)
-
-    def due(self, ws: str) -> float | None:
-        return None
 
 
 @dataclass(frozen=True, slots=True)
