@@ -60,9 +60,9 @@ class Runner:
             self._queued.add(ws)
         self._ready.put(ws)
 
-    def _done(self, ws: str, again: bool) -> None:
+    def _done(self, ws: str) -> None:
         with self._guard:
-            again = again or ws in self._again
+            again = ws in self._again
             self._again.discard(ws)
             if not again:
                 self._queued.discard(ws)
@@ -107,16 +107,15 @@ class Runner:
             self._check()
 
         while (ws := self._ready.get()) is not None:
-            again = False
             try:
-                again = self.run_workspace(ws, progress) > 0  # round again until the log is quiet
+                self.run_workspace(ws, progress)  # catch-ups read to the end of the log
             except Stopped:
-                self._done(ws, False)
+                self._done(ws)
                 return
             except Exception:  # one workspace's failure never stops the others
                 log.exception("projecting workspace %s failed; retrying in %.0f s", ws, FAILED_RETRY_S)
                 self._later(time.monotonic() + FAILED_RETRY_S, ws)
-            self._done(ws, again)
+            self._done(ws)
 
     def run(self, tick: Callable[[], None] = lambda: None) -> None:
         """Until the stop check raises ``Stopped``: every active workspace with a log once (it
