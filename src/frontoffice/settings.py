@@ -115,6 +115,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_connections_per_client", int, 64,
             "Open connections accepted from one client address; more are answered 429 and closed "
             "(behind a proxy every client shares its address: raise it there). 0: no cap."),
+    Setting("destinations_allow_hosts", str, None,
+            "Internal hosts (names or addresses, comma-separated) destinations may reach. Unset: a "
+            "destination whose host is or resolves to a loopback, private, link-local, multicast or "
+            "otherwise non-public address is refused when created and before every delivery."),
+    Setting("destinations_connect_timeout_seconds", float, 3.0,
+            "The worker gives up connecting to a destination after this long (the attempt fails and "
+            "is retried with backoff)."),
+    Setting("destinations_read_timeout_seconds", float, 10.0,
+            "The worker gives up waiting for a destination's answer after this long."),
+    Setting("destinations_backoff_max_seconds", float, 300.0,
+            "A destination whose round failed waits 1 s, 2 s, 4 s… up to this long before the worker "
+            "tries it again; other destinations and the projections are not held up."),
+    Setting("worker_delivery_threads", int, 4,
+            "Threads of the worker that deliver to destinations, beside its projection loop."),
+    Setting("worker_projection_threads", int, 2,
+            "Threads of the worker that project workspaces (one workspace per thread at a time), so "
+            "a long catch-up of one workspace does not hold up the others."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -173,6 +190,12 @@ class Settings:
     header_timeout_seconds: float = 10.0
     body_timeout_seconds: float = 30.0
     max_connections_per_client: int = 64
+    destinations_allow_hosts: str | None = None
+    destinations_connect_timeout_seconds: float = 3.0
+    destinations_read_timeout_seconds: float = 10.0
+    destinations_backoff_max_seconds: float = 300.0
+    worker_delivery_threads: int = 4
+    worker_projection_threads: int = 2
 
     @classmethod
     def load(
@@ -202,7 +225,10 @@ class Settings:
     def validate(self) -> None:
         for name in ("max_event_bytes", "max_request_bytes", "max_json_depth",
                      "write_queue_events", "port", "dsr_token_minutes", "dsr_token_attempts",
-                     "max_api_body_bytes", "header_timeout_seconds", "body_timeout_seconds"):
+                     "max_api_body_bytes", "header_timeout_seconds", "body_timeout_seconds",
+                     "destinations_connect_timeout_seconds", "destinations_read_timeout_seconds",
+                     "destinations_backoff_max_seconds", "worker_delivery_threads",
+                     "worker_projection_threads"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Setting '{name}' must be positive, got {getattr(self, name)}.")
         if self.max_connections_per_client < 0:

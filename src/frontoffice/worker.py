@@ -1,8 +1,13 @@
-"""The projection worker: keeps people and consent in step with the event log.
+"""The projection worker: keeps people, consent and commerce in step with the event log, and
+delivers to destinations.
 
 It runs in its own process (``frontoffice worker``; ``frontoffice serve`` starts one beside the
 API unless told not to), so projecting never competes with the collector for the API
 process's interpreter lock: the API tier stays a thin, stateless writer of the log.
+
+The projections are the one list below, driven by the projection runner (woken by the log, one
+workspace per thread at a time); destination delivery runs on its own threads (``Dispatch``),
+so a slow receiver delays only itself.
 """
 
 from __future__ import annotations
@@ -10,20 +15,47 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Collection
 
 from frontoffice.bootstrap import open_configured_store
-from frontoffice.destinations.delivery import worker_round as deliveries
-from frontoffice.domain.events import now
+from frontoffice.commerce.projector import CommerceHub
+from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
+from frontoffice.errors import InvalidInput
+from frontoffice.projection.contract import Plain, Projection, retry_moved
+from frontoffice.projection.runner import Runner, Stopped
 from frontoffice.residency.router import located
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.services.identity import IdentityHub
+from frontoffice.services.identity_hub import IdentityFollow
 from frontoffice.services.identity_match import match_config
 from frontoffice.settings import Settings
+from frontoffice.storage.sql import SqlStore
 
-INTERVAL_S = 0.1
 log = logging.getLogger(__name__)
+
+
+def projections(store: SqlStore, settings: Settings) -> list[Projection]:
+    """Every projection of a storage, in the order they run for a workspace: person-level consent
+    after identity and consent, whose results it combines. A new capability adds its entry here."""
+    return [IdentityFollow(IdentityHub(store, match_config(settings))),
+            Plain("consent", ConsentHub(store)),
+            Plain("person-consent", PersonConsentHub(store)),
+            Plain("commerce", CommerceHub(store))]
+
+
+def rebuild(store: SqlStore, settings: Settings, ws: str,
+            only: Collection[str] = ()) -> list[tuple[str, int]]:
+    """Drop and replay a workspace's projections (every one, or those named ``only``), in their
+    order; what each replayed."""
+    every = projections(store, settings)
+    unknown = sorted(set(only) - {p.name for p in every})
+    if unknown:
+        raise InvalidInput(f"Unknown projection(s) {', '.join(unknown)}; use any of: "
+                           f"{', '.join(p.name for p in every)}.")
+    chosen = [p for p in every if not only or p.name in only]
+    return [(p.name, retry_moved(lambda p=p: p.rebuild(ws))) for p in chosen]  # type: ignore[misc]
 
 
 def _alive(pid: int) -> bool:
@@ -36,53 +68,40 @@ def _alive(pid: int) -> bool:
     return True
 
 
-class _Stopped(Exception):
-    pass
-
-
 def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None) -> None:
-    """Catch every active workspace up with its log until ``stop`` is set, or until the
+    """Keep every active workspace caught up with its log until ``stop`` is set, or until the
     process that started it is gone (a server killed with -9 leaves no orphan behind).
     Both are checked between batches, so a long catch-up still stops within one batch."""
 
-    def check(_: int = 0) -> None:
+    def check() -> None:
         if stop.is_set():
-            raise _Stopped
+            raise Stopped
         if parent_pid is not None and not _alive(parent_pid):
             log.warning("the server (pid %s) is gone; the worker stops", parent_pid)
-            raise _Stopped
+            stop.set()
+            raise Stopped
 
     store = open_configured_store(settings)
     stores = located(store, settings)  # data residency: a workspace's log may be in its own storage
-    hubs: dict[int, tuple[IdentityHub, ConsentHub, PersonConsentHub]] = {}
+    every = [store, *stores.located_stores().values()]
 
-    def hubs_of(workspace_id: str) -> tuple[IdentityHub, ConsentHub, PersonConsentHub]:
-        data = stores.for_workspace(workspace_id)
-        if id(data) not in hubs:  # people after identity and consent: consent of merged persons
-            hubs[id(data)] = (IdentityHub(data, match_config(settings)), ConsentHub(data),
-                              PersonConsentHub(data))
-        return hubs[id(data)]
+    def active(ws: str) -> bool:
+        found = store.workspace(ws)
+        return found is not None and found.status is Status.ACTIVE
 
+    def workspaces() -> list[str]:
+        return [w.id for w in store.workspaces() if w.status is Status.ACTIVE]
+
+    dispatch = Dispatch(lambda: every, active, settings, stop)
+    runner = Runner([(s, projections(s, settings)) for s in every], stores.for_workspace, workspaces,
+                    active, check, threads=settings.worker_projection_threads, after=dispatch.poke)
+    dispatch.start()
     try:
-        while True:
-            check()
-            try:
-                for workspace in store.workspaces():
-                    if workspace.status is Status.ACTIVE:
-                        identity, consent, people = hubs_of(workspace.id)
-                        identity.follow(workspace.id, on_progress=check)
-                        check()
-                        consent.catch_up(workspace.id)
-                        people.catch_up(workspace.id)
-                        deliveries(stores.for_workspace(workspace.id), workspace.id, now())
-            except _Stopped:
-                raise
-            except Exception:  # the worker must outlive one bad batch; the log shows it
-                log.exception("projection failed; retrying in 1 s")
-                stop.wait(1)
-            stop.wait(INTERVAL_S)
-    except _Stopped:
+        runner.run(tick=dispatch.tick)
+    except Stopped:
         return
     finally:
+        stop.set()
+        dispatch.close()
         stores.close()
         store.close()

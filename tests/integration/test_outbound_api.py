@@ -109,3 +109,25 @@ async def test_a_refused_message_is_a_403_with_code_and_reason_and_is_not_queued
     assert queued.status_code == 202 and queued.json()["address"] == "eu.yes@posteo-shop.de"
     outbox = OutboundStore(api.world.store).outbox(api.world.ws)
     assert [m["message_id"] for m in outbox] == [queued.json()["message_id"]]
+
+
+@pytest.mark.parametrize(("url", "kind"), [
+    ("http://127.0.0.1:8000/hook", "loopback"), ("http://[::1]/hook", "loopback"),
+    ("http://localhost:5432/", "loopback"),  # a name resolving to loopback
+    ("http://10.0.0.5/hook", "private"), ("http://192.168.1.20/hook", "private"),
+    ("http://172.16.3.4/hook", "private"), ("http://[fd00::1]/hook", "private"),
+    ("http://169.254.169.254/latest/meta-data/", "link-local"), ("http://[fe80::1]/hook", "link-local"),
+    ("http://224.0.0.1/hook", "multicast"), ("http://[ff02::1]/hook", "multicast"),
+    ("http://0.0.0.0:8000/hook", "unspecified"), ("http://[::]/hook", "unspecified"),
+    ("http://[::ffff:127.0.0.1]/hook", "loopback (IPv4 inside IPv6)"),
+    ("http://[::ffff:10.1.2.3]/hook", "private (IPv4 inside IPv6)"),
+])
+async def test_a_destination_at_an_internal_address_is_refused_with_its_reason(
+        api: Api, url: str, kind: str) -> None:
+    r = await api.post("/destinations", {"name": "inside", "url": url, "purpose": "sale_or_sharing"},
+                       api.bearer("destinations:admin"))
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "destination_address_refused"
+    assert f"a {kind} address" in r.json()["message"] and "destinations_allow_hosts" in r.json()["message"]
+    listed = await api.client.get(api.base + "/destinations", headers=api.bearer("destinations:admin"))
+    assert listed.json() == []

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import pytest
 from click.testing import CliRunner
 
 from frontoffice.cli.main import cli
+from frontoffice.destinations.address import AddressRefused
 from frontoffice.destinations.delivery import SIGNATURE_HEADER, deliver_workspace
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.domain.tenancy import Status
@@ -26,6 +28,8 @@ from frontoffice.storage.sql import SqlStore
 from tests.integration.test_outbound_paths import NOW, World, activity, consent_db, new_world, populate, store
 
 __all__ = ["consent_db", "store"]
+
+LOCAL_RECEIVER = frozenset({"127.0.0.1"})  # destinations_allow_hosts for the receiver below
 
 
 @dataclass
@@ -72,7 +76,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def deliver(world: World) -> list[Any]:
-    return deliver_workspace(world.store, world.ws, NOW, timeout_s=5, backoff_s=0)
+    return deliver_workspace(world.store, world.ws, NOW, timeout_s=5, backoff_s=0, allow=LOCAL_RECEIVER)
 
 
 def test_only_allowed_events_reach_the_receiver_signed_and_refusals_are_recorded(
@@ -171,7 +175,8 @@ def test_the_cli_creates_lists_delivers_and_disables(consent_db: str, store: Sql
 
     def run(*args: str) -> str:
         result = CliRunner().invoke(cli, ["--database-url", consent_db, "--data-dir", str(tmp_path),
-                                          "destinations", *args], catch_exceptions=False)
+                                          "destinations", *args], catch_exceptions=False,
+                                    env={"FRONTOFFICE_DESTINATIONS_ALLOW_HOSTS": "127.0.0.1"})
         assert result.exit_code == 0, result.output
         return result.output
 
@@ -186,3 +191,42 @@ def test_the_cli_creates_lists_delivers_and_disables(consent_db: str, store: Sql
     assert "disabled" in run("disable", "crm", "--workspace", name)
     for command in ("create", "list", "disable", "deliver", "log"):
         assert CliRunner().invoke(cli, ["destinations", command, "--help"]).exit_code == 0
+
+
+def test_a_name_resolving_to_loopback_at_delivery_time_is_never_contacted(
+        store: SqlStore, receiver: Receiver) -> None:
+    """The name passed when the destination was made (here: made below the API's check) and
+    resolves to loopback when the round runs (DNS rebinding): nothing is sent, the cursor stays."""
+    world = new_world(store)
+    port = urlsplit(receiver.url).port
+    dest = DestinationStore(store).create(world.ws, "rebound", f"http://localhost:{port}/hook",
+                                          "sale_or_sharing")
+    populate(world)
+    with pytest.raises(AddressRefused, match=r"localhost resolves to 127\.0\.0\.1, a loopback address"):
+        deliver_workspace(store, world.ws, NOW, timeout_s=5, backoff_s=0)
+    assert receiver.received == []
+    assert DestinationStore(store).require(world.ws, dest.id).cursor_seq == dest.cursor_seq
+
+
+def test_a_listed_internal_host_is_delivered_to_under_its_own_name(store: SqlStore,
+                                                                   receiver: Receiver) -> None:
+    world = new_world(store)
+    port = urlsplit(receiver.url).port
+    DestinationStore(store).create(world.ws, "internal", f"http://localhost:{port}/hook", "sale_or_sharing")
+    populate(world)
+    [report] = deliver_workspace(store, world.ws, NOW, timeout_s=5, backoff_s=0,
+                                 allow=frozenset({"localhost"}))
+    assert report.delivered == len(receiver.received) > 0
+    assert {headers["host"] for headers, _ in receiver.received} == {f"localhost:{port}"}
+
+
+def test_the_cli_refuses_an_internal_destination_unless_its_host_is_allowed(
+        consent_db: str, store: SqlStore, receiver: Receiver, tmp_path: Path) -> None:
+    world = new_world(store)
+    args = ["--database-url", consent_db, "--data-dir", str(tmp_path), "destinations", "create", "crm",
+            "--workspace", world.name, "--url", receiver.url, "--purpose", "sale_or_sharing"]
+    refused = CliRunner().invoke(cli, args, env={"FRONTOFFICE_DESTINATIONS_ALLOW_HOSTS": ""})
+    assert refused.exit_code != 0 and "a loopback address" in " ".join(refused.output.split())
+    assert DestinationStore(store).all(world.ws) == []
+    allowed = CliRunner().invoke(cli, args, env={"FRONTOFFICE_DESTINATIONS_ALLOW_HOSTS": "127.0.0.1"})
+    assert allowed.exit_code == 0, allowed.output

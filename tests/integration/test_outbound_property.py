@@ -22,7 +22,7 @@ from frontoffice.outbound.exports import catch_up_people, export_people
 from frontoffice.outbound.store import OutboundStore
 from frontoffice.services import consent
 from frontoffice.storage.sql import SqlStore
-from tests.integration.test_outbound_destinations import Receiver, receiver
+from tests.integration.test_outbound_destinations import LOCAL_RECEIVER, Receiver, receiver
 from tests.integration.test_outbound_paths import NOW, World, activity, consent_db, new_world, store
 
 __all__ = ["consent_db", "receiver", "store"]
@@ -105,7 +105,7 @@ def test_nothing_refused_ever_leaves_and_everything_allowed_does(
     assert queued == {pid_of[u] for u in oracle(world, n, "marketing_email", "email")}
 
     before = len(receiver.received)
-    deliver_workspace(store, world.ws, NOW, timeout_s=5, backoff_s=0)
+    deliver_workspace(store, world.ws, NOW, timeout_s=5, backoff_s=0, allow=LOCAL_RECEIVER)
     bodies = [orjson.loads(b) for _, b in receiver.received[before:]]
     assert all(b["destination"] == hook.name for b in bodies)
     assert {owner(b["event"]) for b in bodies} == oracle(world, n, "sale_or_sharing", "webhook")

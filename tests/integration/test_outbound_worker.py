@@ -33,7 +33,8 @@ def test_the_worker_delivers_allowed_events_and_records_refusals(database_url: s
                                         ["destinations:admin", "consent:write"])
     finally:
         store.close()
-    server = ServerProcess(database_url, tmp_path, serve_args=())  # with the projection worker
+    server = ServerProcess(database_url, tmp_path, serve_args=(),  # with the projection worker
+                           env_extra={"FRONTOFFICE_DESTINATIONS_ALLOW_HOSTS": "127.0.0.1"})
     server.start()
     try:
         api = f"{server.url}/api/v1/workspaces/acme"

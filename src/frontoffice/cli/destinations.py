@@ -12,10 +12,12 @@ from frontoffice.cli.context import (
     limit_option,
     print_rows,
     purposes,
+    settings_from,
     workspace_data,
     workspace_option,
 )
 from frontoffice.cli.outbound import print_refusals
+from frontoffice.destinations.address import allowed_hosts, check_new
 from frontoffice.destinations.delivery import TIMEOUT_S, deliver_workspace
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now
@@ -43,6 +45,7 @@ def destinations() -> None:
 def create(ctx: click.Context, name: str, workspace: str, url: str, purpose: str,
            event_types: tuple[str, ...], event_names: tuple[str, ...], max_attempts: int) -> None:
     """Create destination NAME; it receives events stored from now on. Prints the signing secret once."""
+    check_new(url, allowed_hosts(settings_from(ctx).destinations_allow_hosts))
     with workspace_data(ctx, workspace) as (ws, store):
         dest = DestinationStore(store).create(ws.id, name, url, purpose, event_types, event_names,
                                               max_attempts)
@@ -110,7 +113,8 @@ def deliver(ctx: click.Context, workspace: str, once: bool, timeout: float) -> N
     """Bring people up to date, then deliver every active destination's pending events once."""
     with workspace_data(ctx, workspace) as (ws, store):
         catch_up_people(store, ws.id)
-        reports = deliver_workspace(store, ws.id, now(), timeout_s=timeout)
+        reports = deliver_workspace(store, ws.id, now(), timeout_s=timeout,
+                                    allow=allowed_hosts(settings_from(ctx).destinations_allow_hosts))
     if not reports:
         console.print("no active destinations")
     for r in reports:

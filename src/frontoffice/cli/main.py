@@ -17,6 +17,7 @@ from frontoffice.cli.dsr import dsr
 from frontoffice.cli.identity import people, resolve
 from frontoffice.cli.identity_review import identity
 from frontoffice.cli.privacy import privacy
+from frontoffice.cli.projections import projections
 from frontoffice.cli.serve import serve, worker_cmd
 
 
@@ -43,6 +44,7 @@ cli.add_command(people)
 cli.add_command(identity)
 cli.add_command(worker_cmd)
 cli.add_command(privacy)
+cli.add_command(projections)
 
 
 def main() -> None:

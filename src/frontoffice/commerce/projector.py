@@ -12,6 +12,7 @@ import orjson
 
 from frontoffice.commerce.records import customer_keys
 from frontoffice.storage.commerce_sql import CommerceStore, Position, ProjectionTx
+from frontoffice.storage.sql import SqlStore
 
 PAGE = 5000
 
@@ -62,7 +63,7 @@ def apply(tx: ProjectionTx, ws: str, etype: str, data: dict[str, Any]) -> None:
 def catch_up(cs: CommerceStore, ws: str) -> int:
     """Apply every commerce event the projection has not seen; returns how many."""
     applied = 0
-    with cs.lock:
+    with cs.lock(ws):
         upto = cs.high_water(ws)
         after = cs.cursor(ws)
         while after < upto:
@@ -83,3 +84,17 @@ def rebuild(cs: CommerceStore, ws: str) -> int:
     cs.reset(ws)
     cs.places_changed(ws)
     return catch_up(cs, ws)
+
+
+class CommerceHub:
+    """The commerce projection of one storage, as the worker's projection runner drives it: the
+    worker keeps the state tables caught up, so a request only applies what arrived since."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.cs = CommerceStore(store)
+
+    def catch_up(self, ws: str) -> int:
+        return catch_up(self.cs, ws)
+
+    def rebuild(self, ws: str) -> int:
+        return rebuild(self.cs, ws)

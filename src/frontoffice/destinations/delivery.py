@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import orjson
 
 from frontoffice.consent.packs import RegionPack
 from frontoffice.consent.projector import CONSENT_FAMILY
+from frontoffice.destinations.address import Target, check
 from frontoffice.destinations.store import CHANNEL, Delivery, Destination, DestinationStore
 from frontoffice.domain.tenancy import Status
 from frontoffice.outbound.lookup import OutboundGate
@@ -34,9 +35,9 @@ from frontoffice.storage.sql import SqlStore
 SIGNATURE_HEADER = "X-Frontoffice-Signature"
 PAGE_EVENTS = 500
 TIMEOUT_S = 10.0
+CONNECT_TIMEOUT_S = 3.0
 BACKOFF_S = 0.5
 NO_RETRY = frozenset(range(400, 500)) - {408, 425, 429}
-log = logging.getLogger(__name__)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -72,17 +73,29 @@ def body_of(dest: Destination, event: StoredEvent) -> bytes:
                          "event": orjson.Fragment(event.record.payload)})
 
 
-def _post(client: httpx.Client, dest: Destination, event: StoredEvent, backoff_s: float,
-          sleep: Callable[[float], None]) -> tuple[bool, int, int | None, str]:
+def _pinned(url: str, target: Target) -> tuple[str, dict[str, str], dict[str, str]]:
+    """``url`` with its host replaced by the checked address, the Host header and the TLS name
+    that keep the receiver seeing its own name: the connection goes where the check looked."""
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    ip = f"[{target.ip}]" if ":" in target.ip else target.ip
+    netloc = userinfo + at + (f"{ip}:{parts.port}" if parts.port else ip)
+    extensions = {"sni_hostname": target.host} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), {"Host": host}, extensions
+
+
+def _post(client: httpx.Client, dest: Destination, target: Target, event: StoredEvent, backoff_s: float,
+          sleep: Callable[[float], object]) -> tuple[bool, int, int | None, str]:
     """(delivered, attempts, last status, why it failed)."""
     body = body_of(dest, event)
+    url, host, extensions = _pinned(dest.url, target)
     headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(dest.secret, body),
-               "X-Frontoffice-Delivery": f"{dest.id}:{event.seq}"}
+               "X-Frontoffice-Delivery": f"{dest.id}:{event.seq}", **host}
     status: int | None = None
     why = ""
     for attempt in range(1, dest.max_attempts + 1):
         try:
-            response = client.post(dest.url, content=body, headers=headers)
+            response = client.post(url, content=body, headers=headers, extensions=extensions)
             status = response.status_code
             if 200 <= status < 300:
                 return True, attempt, status, ""
@@ -103,11 +116,15 @@ def projected_up_to(store: SqlStore, ws: str) -> int:
 
 def deliver(store: SqlStore, dest: Destination, client: httpx.Client, now: datetime, *,
             packs: Mapping[str, RegionPack] | None = None, backoff_s: float = BACKOFF_S,
-            sleep: Callable[[float], None] = time.sleep, page_events: int = PAGE_EVENTS) -> RoundReport:
-    """Deliver everything after the destination's cursor that the projections have seen."""
+            sleep: Callable[[float], object] = time.sleep, page_events: int = PAGE_EVENTS,
+            allow: frozenset[str] = frozenset()) -> RoundReport:
+    """Deliver everything after the destination's cursor that the projections have seen. The
+    URL's host is checked (and pinned) first: an internal address not in ``allow`` raises
+    ``AddressRefused`` before anything is sent or the cursor moves."""
     report = RoundReport(dest.name, cursor_seq=dest.cursor_seq)
     if dest.status is not Status.ACTIVE:
         return report
+    target: Target | None = None
     ds = DestinationStore(store)
     gate = OutboundGate(store, dest.workspace_id, now, packs)
     upto = projected_up_to(store, dest.workspace_id)
@@ -128,7 +145,8 @@ def deliver(store: SqlStore, dest: Destination, client: httpx.Client, now: datet
                 rows.append(Delivery(event.seq, event.record.message_id, verdict.person, "refused",
                                      verdict.reason, verdict.rule, 0, None))
                 continue
-            ok, attempts, status, why = _post(client, dest, event, backoff_s, sleep)
+            target = target or check(dest.url, allow)  # once per round, only when there is a post
+            ok, attempts, status, why = _post(client, dest, target, event, backoff_s, sleep)
             report.delivered += ok
             report.dead_letter += not ok
             rows.append(Delivery(event.seq, event.record.message_id, verdict.person,
@@ -140,21 +158,19 @@ def deliver(store: SqlStore, dest: Destination, client: httpx.Client, now: datet
     return report
 
 
+def client(connect_s: float = CONNECT_TIMEOUT_S, read_s: float = TIMEOUT_S) -> httpx.Client:
+    """A client whose every wait is bounded: a receiver that never accepts, or accepts and never
+    answers, costs at most these seconds per attempt. Proxies from the environment are ignored
+    (the address check is about where the connection goes)."""
+    return httpx.Client(timeout=httpx.Timeout(read_s, connect=connect_s), trust_env=False)
+
+
 def deliver_workspace(store: SqlStore, ws: str, now: datetime, *, timeout_s: float = TIMEOUT_S,
-                      backoff_s: float = BACKOFF_S,
-                      packs: Mapping[str, RegionPack] | None = None) -> list[RoundReport]:
-    """One round for every active destination of a workspace."""
+                      backoff_s: float = BACKOFF_S, packs: Mapping[str, RegionPack] | None = None,
+                      allow: frozenset[str] = frozenset()) -> list[RoundReport]:
+    """One round for every active destination of a workspace (the CLI's ``deliver --once``)."""
     dests = [d for d in DestinationStore(store).all(ws) if d.status is Status.ACTIVE]
     if not dests:
         return []
-    with httpx.Client(timeout=timeout_s) as client:
-        return [deliver(store, d, client, now, packs=packs, backoff_s=backoff_s) for d in dests]
-
-
-def worker_round(store: SqlStore, ws: str, now: datetime) -> None:
-    """What the projection worker runs after catching a workspace up: a failing round is logged and
-    retried next time (cursors only move past recorded outcomes), never stops the projections."""
-    try:
-        deliver_workspace(store, ws, now)
-    except Exception:
-        log.exception("delivery round for workspace %s failed; retrying on the next round", ws)
+    with client(min(timeout_s, CONNECT_TIMEOUT_S), timeout_s) as http:
+        return [deliver(store, d, http, now, packs=packs, backoff_s=backoff_s, allow=allow) for d in dests]

@@ -8,7 +8,6 @@ those and the consent signals of tracking events into the ledger and the current
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,7 +32,8 @@ from frontoffice.consent.region import Resolution, resolve_region
 from frontoffice.consent.tcf import decode_tc_string
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput
-from frontoffice.storage.consent_sql import ERASED_SUBJECT, ConsentSql, LedgerRow, ProjectionMoved
+from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
+from frontoffice.storage.consent_sql import ERASED_SUBJECT, ConsentSql, LedgerRow
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 
@@ -53,12 +53,7 @@ class ConsentHub:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
         self.sql = ConsentSql(store)
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
-
-    def _lock(self, ws: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(ws, threading.Lock())
+        self._lock = WorkspaceLocks()
 
     def catch_up(self, ws: str, batch_events: int = BATCH_EVENTS) -> int:
         """Apply the log since the checkpoint; returns the number of events read."""

@@ -9,16 +9,11 @@ rows. Subject-level consent is never rewritten: the ledger keeps what each subje
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from frontoffice.consent.merge import PersonConsent, merge_states
-from frontoffice.storage.consent_person_sql import (
-    ConflictRow,
-    PersonConsentMoved,
-    PersonConsentSql,
-    PersonPurpose,
-)
+from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
+from frontoffice.storage.consent_person_sql import ConflictRow, PersonConsentSql, PersonPurpose
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 
@@ -30,12 +25,7 @@ class PersonConsentHub:
         self.store = store
         self.sql = PersonConsentSql(store)
         self._identity = IdentitySql(store)
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
-
-    def _lock(self, ws: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(ws, threading.Lock())
+        self._lock = WorkspaceLocks()
 
     def person(self, ws: str, person_id: str) -> PersonConsent | None:
         states = self.sql.states(ws, self.sql.subjects_of(ws, person_id))
@@ -64,7 +54,7 @@ class PersonConsentHub:
             if merged or gone or last_outbox != cp.last_outbox_id or last_seq != cp.last_state_seq:
                 try:
                     self.sql.save(ws, merged, gone, last_outbox, last_seq, cp)
-                except PersonConsentMoved:
+                except ProjectionMoved:
                     return 0  # another process recomputed them; the next round picks up the rest
             return len(merged)
 

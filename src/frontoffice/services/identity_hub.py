@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.projector import Progress, Projector
+from frontoffice.projection.contract import WorkspaceLocks
 from frontoffice.services.identity_match import LiveMatcher, MatchReport
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
@@ -23,15 +24,14 @@ class IdentityHub:
         self._matchers: dict[str, LiveMatcher] = {}
         self._unmatched: dict[str, tuple[int, float]] = {}  # records seen, time of the last run
         self._projectors: dict[str, Projector] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._locks = WorkspaceLocks()
         self._guard = threading.Lock()
 
     def _get(self, workspace_id: str) -> tuple[Projector, threading.Lock]:
         with self._guard:
             if workspace_id not in self._projectors:
                 self._projectors[workspace_id] = Projector(self.store, workspace_id)
-                self._locks[workspace_id] = threading.Lock()
-            return self._projectors[workspace_id], self._locks[workspace_id]
+            return self._projectors[workspace_id], self._locks(workspace_id)
 
     def catch_up(self, workspace_id: str, on_progress: Callable[[int], None] | None = None) -> Progress:
         projector, lock = self._get(workspace_id)
@@ -85,3 +85,31 @@ class IdentityHub:
         if progress.events == 0 and (seen >= config.batch_records or (seen > 0 and elapsed)):
             self.match(workspace_id)
         return progress
+
+    def next_match_at(self, workspace_id: str) -> float | None:
+        """When ``follow`` would run a micro-batch on a quiet log (``time.monotonic()``); None
+        when no record waits to be matched or the worker does not match."""
+        seen, last = self._unmatched.get(workspace_id, (0, 0.0))
+        if self.match_config.interval_seconds <= 0 or seen <= 0:
+            return None
+        if seen >= self.match_config.batch_records:
+            return time.monotonic()
+        return last + self.match_config.interval_seconds
+
+
+class IdentityFollow:
+    """Identity as the runner drives it: ``follow`` (catch up, then match on a quiet log)."""
+
+    name = "identity"
+
+    def __init__(self, hub: IdentityHub) -> None:
+        self.hub = hub
+
+    def catch_up(self, ws: str, on_progress: Callable[[int], None]) -> int:
+        return self.hub.follow(ws, on_progress).events
+
+    def rebuild(self, ws: str) -> int:
+        return self.hub.rebuild(ws).events
+
+    def due(self, ws: str) -> float | None:
+        return self.hub.next_match_at(ws)

@@ -6,7 +6,6 @@ duplicate delivery or an out-of-order one all end in the same rows.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from typing import Any
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput
+from frontoffice.projection.contract import WorkspaceLocks
 from frontoffice.storage.sealed_secrets import open_secret, seal_secret
 from frontoffice.storage.sql import Cursor, SqlStore
 
@@ -107,7 +107,7 @@ class CommerceStore:
 
     def __init__(self, store: SqlStore) -> None:
         self.store = store
-        self.lock = threading.Lock()  # one projector catch-up at a time per process
+        self.lock = WorkspaceLocks()  # one projector catch-up of a workspace at a time per process
         self._places: dict[str, tuple[float, list[tuple[str, Entity]]]] = {}
 
     def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:

@@ -16,7 +16,7 @@ from typing import Any
 from frontoffice.consent.ledger import ConsentChange, ConsentState
 from frontoffice.consent.merge import PersonConsent
 from frontoffice.domain.events import iso, now
-from frontoffice.errors import FrontofficeError
+from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.storage.sql import SqlStore
 
 _CHUNK = 500
@@ -30,10 +30,7 @@ _CURRENT = (
 )
 
 
-class PersonConsentMoved(FrontofficeError):
-    """Another process advanced person-level consent while this one computed; it did the work."""
-
-    code = "projection_moved"
+PersonConsentMoved = ProjectionMoved  # the one "moved" exception of every projection
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,9 @@ import orjson
 from frontoffice.consent.ledger import ConsentChange
 from frontoffice.consent.projector import Projection, evidence_as_dict
 from frontoffice.domain.events import iso, now
-from frontoffice.errors import FrontofficeError
 from frontoffice.privacy.sealing import open_value, seal_value
 from frontoffice.privacy.subjects import canonical_subject
+from frontoffice.projection.contract import ProjectionMoved as ProjectionMoved  # noqa: PLC0414 - re-exported
 from frontoffice.storage.sql import SqlStore
 
 _CHUNK = 500  # subjects per IN (...) list
@@ -34,10 +34,6 @@ HASHED = "h:"  # ledger subjects since migration 0005: "h:" + keyed hash, the su
 ERASED_SUBJECT = "erased:"  # what a ledger subject of an erased person reads as (+ its hash)
 
 
-class ProjectionMoved(FrontofficeError):
-    """Another process advanced the consent projection while this batch was computed; retry."""
-
-    code = "projection_moved"
 
 
 @dataclass(frozen=True, slots=True)

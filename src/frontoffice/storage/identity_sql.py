@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from frontoffice.domain.events import iso, now
-from frontoffice.errors import FrontofficeError
+from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.storage.identity_people import PeopleSql
 from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
@@ -23,10 +23,7 @@ _PROJECTION = ("identity_records", "identity_index", "identity_persons", "identi
                "identity_history", "identity_outbox", "identity_checkpoint")
 
 
-class ProjectionConflict(FrontofficeError):
-    """Another projector moved this workspace's projection on; reload and try again."""
-
-    code = "projection_conflict"
+ProjectionConflict = ProjectionMoved  # the one "moved" exception of every projection
 
 
 class ErasedMeanwhile(ProjectionConflict):
