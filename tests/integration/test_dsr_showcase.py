@@ -23,8 +23,8 @@ def test_the_privacy_tour_erases_the_first_person_with_a_verified_email(world: W
 
 
 def test_a_second_privacy_tour_shows_the_first_erasure_and_erases_nobody_else(world: World) -> None:
-    world.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
-    world.send("app", identify("b1", user="bea", email="bea@mailbox.org", emailVerified=True))
+    world.send("accounts", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
+    world.send("accounts", identify("b1", user="bea", email="bea@mailbox.org", emailVerified=True))
     first = privacy_showcase(world.store, world.ws, now=NOW)
     [left] = [e for e in ("ann@mailbox.org", "bea@mailbox.org")
               if identity.lookup(world.store, world.ws, "email", e)]
@@ -36,8 +36,8 @@ def test_a_second_privacy_tour_shows_the_first_erasure_and_erases_nobody_else(wo
 
 
 def test_the_privacy_tour_spares_the_people_the_rest_of_the_tour_shows(world: World) -> None:
-    world.send("app", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
-    world.send("app", identify("b1", user="bea", email="bea@mailbox.org", emailVerified=True))
+    world.send("accounts", identify("a1", user="ann", email="ann@mailbox.org", emailVerified=True))
+    world.send("accounts", identify("b1", user="bea", email="bea@mailbox.org", emailVerified=True))
     [ann] = identity.lookup(world.store, world.ws, "email", "ann@mailbox.org")
     [bea] = identity.lookup(world.store, world.ws, "email", "bea@mailbox.org")
     privacy_showcase(world.store, world.ws, now=NOW, spare={ann})

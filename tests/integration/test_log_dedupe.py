@@ -17,7 +17,7 @@ from frontoffice.storage import open_store, sqlite_dedupe
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_storage import record
-from tests.support.schema import store_before
+from tests.support.schema import source_before, store_before
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ def test_upgrade_keeps_every_event_and_seq_of_a_log_with_the_unique_index(tmp_pa
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = store_before(url, "0011")
     ws = tenancy.create_workspace(old, "acme", "EU")
-    src, _ = tenancy.create_source(old, ws.id, "web", "web")
+    src = source_before(old, ws.id, "web", "web")
     old._exec("INSERT INTO events (workspace_id, source_id, message_id, family, type, timestamp, "
               "received_at, payload) VALUES (?, ?, 'a', 'tracking', 'track', 't', 't', x'7b7d')",
               (ws.id, src.id))

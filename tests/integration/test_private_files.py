@@ -42,8 +42,9 @@ def _database_with_people(db: Path) -> None:
     try:
         store.upgrade()
         ws = tenancy.create_workspace(store, "acme", "EU")
-        app, _ = tenancy.create_source(store, ws.id, "app", "app")
-        Brand(store, ws.id, {"app": app.id}).send("app", identify(
+        # a server-side source: only those prove an email (a public app key's claim is ignored)
+        accounts, _ = tenancy.create_source(store, ws.id, "accounts", "web", trust="server")
+        Brand(store, ws.id, {"accounts": accounts.id}).send("accounts", identify(
             "a1", user="ann", email="ann@mailbox.org", emailVerified=True, lastName="Meier",
             address={"country": "DE"}))
     finally:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from frontoffice.domain.events import EventRecord, Rejection
 from frontoffice.domain.tenancy import Scope, Status
-from frontoffice.errors import AlreadyExists, NotFound
+from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
 from frontoffice.services import tenancy
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
@@ -79,7 +79,7 @@ def test_workspace_source_token_lifecycle(store: SqlStore) -> None:
 def test_existing_write_key_can_be_kept_but_never_shared(store: SqlStore) -> None:
     ws = tenancy.create_workspace(store, "acme")
     tenancy.create_source(store, ws.id, "web", "web", write_key="segment-existing-key-123")
-    with pytest.raises(AlreadyExists):
+    with pytest.raises(InvalidInput, match="This write key cannot be used"):
         tenancy.create_source(store, ws.id, "app", "app", write_key="segment-existing-key-123")
 
 

@@ -17,7 +17,7 @@ from frontoffice.storage import open_store, sqlite_dedupe
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_storage import record
-from tests.support.schema import store_before
+from tests.support.schema import source_before, store_before
 
 Tenant = tuple[str, str]
 
@@ -163,7 +163,7 @@ def test_upgrade_keeps_the_keys_of_a_file_made_before_keys_were_appended(tmp_pat
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = store_before(url, "0012")
     ws = tenancy.create_workspace(old, "acme", "EU")
-    src, _ = tenancy.create_source(old, ws.id, "web", "web")
+    src = source_before(old, ws.id, "web", "web")
     tenant = (ws.id, src.id)
     ring = old.vault.keyring
     hashes = [ring.identifier_hash(ws.id, "user_id", f"cus_{i}") for i in range(3)]
@@ -174,7 +174,7 @@ def test_upgrade_keeps_the_keys_of_a_file_made_before_keys_were_appended(tmp_pat
     before = old.query("SELECT subject_hash, wrapped_key FROM privacy_subject_keys ORDER BY subject_hash")
     old.close()
     upgraded = open_store(url)
-    assert upgraded.upgrade() == ["0012_subject_keys_appended"]
+    assert upgraded.upgrade() == [n for n, _ in upgraded._migrations() if n >= "0012"]
     assert upgraded.query("SELECT subject_hash, wrapped_key FROM privacy_subject_keys "
                           "ORDER BY subject_hash") == before
     _append(upgraded, tenant, "m1", "cus_1")  # sealed under the key stored before the upgrade

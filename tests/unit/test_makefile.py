@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def planned(target: str) -> str:
     """What `make TARGET` would run from scratch (dry run, every target out of date)."""
-    done = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True,
-                          check=True)
+    outer = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    done = subprocess.run(["make", "-n", "-B", "--no-print-directory", target], cwd=ROOT, env=outer,
+                          capture_output=True, text=True, check=True)
     return done.stdout
 
 
