@@ -1,12 +1,13 @@
 """Idle cost and lookup lag of the projection worker with N quiet workspaces.
 
-    python -m bench.bench_worker_idle [--workspaces 3000] [--database-url URL] [--old]
+    python -m bench.bench_worker_idle [--workspaces 3000] [--only runner|old]
 
 Makes N workspaces with one identify event each, starts the worker (``worker.run`` in a thread),
 waits until it has projected them all, then prints the worker's CPU over a few idle seconds (%
 of one core, measured with ``time.process_time``) and how long a new event in one quiet
-workspace takes to be resolved into a person. ``--old`` runs the loop the worker had before the
-projection runner (every workspace and projection polled in turn, deliveries inline) instead.
+workspace takes to be resolved into a person. The baseline, in the same run on a database of its
+own, is the loop the worker had before the projection runner (every workspace and projection
+polled in turn, deliveries inline); ``--only`` runs one of the two.
 """
 
 from __future__ import annotations
@@ -86,43 +87,57 @@ def old_loop(settings: Settings, stop: threading.Event) -> None:
         store.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workspaces", type=int, default=3000)
-    parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
-    parser.add_argument("--idle-seconds", type=float, default=5.0)
-    parser.add_argument("--old", action="store_true", help="run the loop of before the runner")
-    parser.add_argument("--projection-threads", type=int, default=2)
-    args = parser.parse_args()
+def measure(args: argparse.Namespace, old: bool) -> tuple[float, float | None]:
+    """Idle CPU (share of a core) and the lag of a new event, for the runner or the old loop."""
     folder = Path(tempfile.mkdtemp(prefix="bench-worker-"))
     url = args.database_url or f"sqlite:///{folder / 'frontoffice.db'}"
     store = open_store(url)
     store.upgrade()
     made = time.monotonic()
     ids = quiet_workspaces(store, args.workspaces)
-    print(f"{args.workspaces:,} workspaces with one event each made in {time.monotonic() - made:.1f} s")
+    name = "old loop" if old else "runner"
+    print(f"{name}: {args.workspaces:,} workspaces with one event each made in "
+          f"{time.monotonic() - made:.1f} s")
     settings = Settings.load({}, overrides={"database_url": url, "data_dir": folder,
                                             "identity_match_interval_seconds": 0,
                                             "worker_projection_threads": args.projection_threads})
     stop = threading.Event()
-    run = old_loop if args.old else worker.run
-    thread = threading.Thread(target=run, args=(settings, stop), daemon=True)
+    thread = threading.Thread(target=old_loop if old else worker.run, args=(settings, stop), daemon=True)
     started = time.monotonic()
     thread.start()
     caught_up = wait(lambda: resolved(store, ids[-1], f"first-{len(ids) - 1}"), 600, 0.2)
-    print(f"{'old loop' if args.old else 'runner'}: first catch-up of every workspace "
-          f"{time.monotonic() - started:.1f} s" + ("" if caught_up is not None else " (not done)"))
+    print(f"{name}: first catch-up of every workspace {time.monotonic() - started:.1f} s"
+          + ("" if caught_up is not None else " (not done)"))
     time.sleep(1.0)
     cpu, wall = time.process_time(), time.monotonic()
     time.sleep(args.idle_seconds)
     idle = (time.process_time() - cpu) / (time.monotonic() - wall)
     store.append([AppendBatch(ids[len(ids) // 2], SOURCE, [identify("late-comer")])])
     lag = wait(lambda: resolved(store, ids[len(ids) // 2], "late-comer"), 60)
-    print(f"idle CPU {idle:.1%} of a core; a new event resolved after "
+    print(f"{name}: idle CPU {idle:.1%} of a core; a new event resolved after "
           f"{'-' if lag is None else f'{lag:.2f} s'}")
     stop.set()
     thread.join(timeout=30)
     store.close()
+    return idle, lag
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workspaces", type=int, default=3000)
+    parser.add_argument("--database-url", default=None,
+                        help="an empty database (default: a new SQLite file per run)")
+    parser.add_argument("--idle-seconds", type=float, default=5.0)
+    parser.add_argument("--only", choices=("runner", "old"), default=None,
+                        help="run one of the two (default: the runner, then the old loop as baseline)")
+    parser.add_argument("--projection-threads", type=int, default=2)
+    args = parser.parse_args()
+    results = {kind: measure(args, old=kind == "old") for kind in ("runner", "old")
+               if args.only in (None, kind)}
+    if len(results) == 2:
+        (new_idle, new_lag), (old_idle, old_lag) = results["runner"], results["old"]
+        print(f"runner / old loop: idle CPU {new_idle / max(old_idle, 1e-9):.3f}×"
+              + (f", lag {new_lag / old_lag:.3f}×" if new_lag and old_lag else ""))
 
 
 if __name__ == "__main__":
