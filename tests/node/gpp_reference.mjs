@@ -8,17 +8,9 @@ import {
   CompressedBase64UrlEncoder, GppModel, RangeEntry, Sections, TraditionalBase64UrlEncoder,
 } from '@iabgpp/cmpapi';
 
+import { seeded } from './seeded.mjs';
 const [count, seed] = process.argv.slice(2).map(Number);
-let state = seed >>> 0;
-function random() { // mulberry32: the same seed gives the same strings
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
-const chance = (p) => random() < p;
+const { random, int, chance } = seeded(seed);
 
 // Segment bit strings as the encoders receive them, before any padding.
 const dataBits = [];

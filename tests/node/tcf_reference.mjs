@@ -3,17 +3,9 @@
 // Usage: node tcf_reference.mjs COUNT SEED
 import { Base64Url, GVL, PurposeRestriction, TCModel, TCString } from '@iabtechlabtcf/core';
 
+import { seeded } from './seeded.mjs';
 const [count, seed] = process.argv.slice(2).map(Number);
-let state = seed >>> 0;
-function random() { // mulberry32: the same seed gives the same strings
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
-const chance = (p) => random() < p;
+const { random, int, chance } = seeded(seed);
 const some = (ids, p) => ids.filter(() => chance(p));
 const range = (lo, hi) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 function pick(lo, hi, p) { // about p of the ids lo..hi, drawn without walking a long range

@@ -92,16 +92,20 @@ def workspace_list(ctx: click.Context, limit: int, as_json: bool) -> None:
     print_rows(rows, as_json)
 
 
+def _set_workspace_status(ctx: click.Context, name: str, status: Status) -> None:
+    with store_from(ctx) as store:
+        w = tenancy.require_workspace(store, name)
+        store.set_workspace_status(w.id, status)
+    console.print(f"workspace {w.name} {status.value}")
+
+
 @workspace.command("disable")
 @click.argument("name")
 @click.pass_context
 @friendly_errors
 def workspace_disable(ctx: click.Context, name: str) -> None:
     """Disable workspace NAME: its write keys and tokens stop working."""
-    with store_from(ctx) as store:
-        w = tenancy.require_workspace(store, name)
-        store.set_workspace_status(w.id, Status.DISABLED)
-    console.print(f"workspace {w.name} disabled")
+    _set_workspace_status(ctx, name, Status.DISABLED)
 
 
 @workspace.command("enable")
@@ -110,10 +114,7 @@ def workspace_disable(ctx: click.Context, name: str) -> None:
 @friendly_errors
 def workspace_enable(ctx: click.Context, name: str) -> None:
     """Enable workspace NAME again: its write keys and tokens work again."""
-    with store_from(ctx) as store:
-        w = tenancy.require_workspace(store, name)
-        store.set_workspace_status(w.id, Status.ACTIVE)
-    console.print(f"workspace {w.name} enabled")
+    _set_workspace_status(ctx, name, Status.ACTIVE)
 
 
 @click.group()

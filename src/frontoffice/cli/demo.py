@@ -26,7 +26,7 @@ from frontoffice.cli.demo_output import (
     print_residency,
     print_tour,
 )
-from frontoffice.cli.serve import wait_until_serving
+from frontoffice.cli.serve import stop_child, wait_until_serving
 from frontoffice.demo import generate, write
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
@@ -108,16 +108,6 @@ def _start_server(data_dir: Path, database_url: str | None, host: str,
     return server
 
 
-def _stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -171,7 +161,7 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
         pass
     finally:
         if server is not None:
-            _stop_server(server)
+            stop_child(server, 60)
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
     console.print("stopped.")

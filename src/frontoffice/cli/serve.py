@@ -67,7 +67,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
         failed = exc.code not in (None, 0)
     finally:
         if child is not None:
-            _stop_worker(child)
+            stop_child(child, 30)
     if failed:
         raise FrontofficeError(
             f"The server could not start on {host}:{port} (the reason is above); if the port "
@@ -99,11 +99,14 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def _stop_worker(child: subprocess.Popen[bytes]) -> None:
-    """Ask the worker to stop (it finishes its batch) and wait; kill it after 30 s."""
+def stop_child(child: subprocess.Popen[bytes], seconds: float) -> None:
+    """Ask a child process to stop (SIGTERM: it finishes what it is doing) and wait; kill it
+    after ``seconds``."""
+    if child.poll() is not None:
+        return
     child.terminate()
     try:
-        child.wait(timeout=30)
+        child.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
