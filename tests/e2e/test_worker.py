@@ -166,7 +166,9 @@ def test_quiet_workspaces_cost_the_worker_nothing_and_a_new_event_is_projected_w
         cpu, wall = time.process_time(), time.monotonic()
         time.sleep(4)
         idle = (time.process_time() - cpu) / (time.monotonic() - wall)
-        assert idle < 0.03, f"the idle worker used {idle:.0%} of a core for 3,000 quiet workspaces"
+        # the loop that polled every workspace used 52-70% of a core here, the runner 0.3-0.9% on a
+        # quiet machine (bench/bench_worker_idle.py); the bound leaves room for a busy shared one
+        assert idle < 0.15, f"the idle worker used {idle:.0%} of a core for 3,000 quiet workspaces"
 
         one = quiet[1234]
         store.append([AppendBatch(one, "quiet-source", [_identify("quiet-source", "late-comer")])])
