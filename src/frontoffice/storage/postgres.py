@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from frontoffice.privacy.vault import IndexedKeys, KeyTable
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
@@ -33,6 +35,11 @@ class PostgresDialect:
         conn = psycopg.connect(self.url, autocommit=True)
         conn.execute("SET TIME ZONE 'UTC'")
         return conn
+
+    def create_engine(self) -> sa.Engine:
+        """The SQLAlchemy engine over this database, through psycopg 3."""
+        url = sa.make_url(self.url).set(drivername="postgresql+psycopg")
+        return sa.create_engine(url, poolclass=NullPool)
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")

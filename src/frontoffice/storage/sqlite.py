@@ -16,6 +16,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
 from frontoffice.privacy.keys import KEY_FILE_NAME
 from frontoffice.privacy.vault import KeyTable
 from frontoffice.storage.private_files import create_private
@@ -105,6 +108,14 @@ class SqliteDialect:
             finally:
                 os.close(dir_fd)
             self._dir_synced = True
+
+    def create_engine(self) -> sa.Engine:
+        """The SQLAlchemy engine over this file: connections made by ``connect`` (its pragmas,
+        its private file), each transaction begun ``IMMEDIATE`` so DDL runs in it too."""
+        engine = sa.create_engine(f"sqlite+pysqlite:///{self.path}", creator=self.connect,
+                                  poolclass=NullPool)
+        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
 
     def close(self) -> None:
         if self._checkpointer is not None:
