@@ -75,7 +75,7 @@ def upgrade(engine: sa.Engine, dialect: str) -> list[str]:
     todo = pending(engine, dialect)
     if not todo:
         return []
-    with engine.begin() as conn:
+    with engine.execution_options(write=True).begin() as conn:
         config = _config(dialect, conn)
         if MigrationContext.configure(conn).get_current_revision() is None and _legacy(conn):
             command.stamp(config, BASELINE)

@@ -9,7 +9,6 @@ from typing import Any
 
 import psycopg
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from frontoffice.privacy.vault import IndexedKeys, KeyTable
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
@@ -37,9 +36,9 @@ class PostgresDialect:
         return conn
 
     def create_engine(self) -> sa.Engine:
-        """The SQLAlchemy engine over this database, through psycopg 3."""
+        """The SQLAlchemy engine over this database, through psycopg 3, in UTC as ``connect``."""
         url = sa.make_url(self.url).set(drivername="postgresql+psycopg")
-        return sa.create_engine(url, poolclass=NullPool)
+        return sa.create_engine(url, connect_args={"options": "-c TimeZone=UTC"})
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from frontoffice.privacy.keys import KEY_FILE_NAME
 from frontoffice.privacy.vault import KeyTable
@@ -110,11 +109,16 @@ class SqliteDialect:
             self._dir_synced = True
 
     def create_engine(self) -> sa.Engine:
-        """The SQLAlchemy engine over this file: connections made by ``connect`` (its pragmas,
-        its private file), each transaction begun ``IMMEDIATE`` so DDL runs in it too."""
-        engine = sa.create_engine(f"sqlite+pysqlite:///{self.path}", creator=self.connect,
-                                  poolclass=NullPool)
-        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        """The SQLAlchemy engine over this file, on connections made by ``connect`` (its pragmas,
+        its private file). Transactions begin deferred; ``IMMEDIATE`` (the write lock first, so a
+        transaction that reads before writing is never refused a lock it waited for) with the
+        execution option ``write=True``, which ``frontoffice.storage.migrate`` uses."""
+        engine = sa.create_engine(f"sqlite+pysqlite:///{self.path}", creator=self.connect)
+
+        def begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+        sa.event.listen(engine, "begin", begin)
         return engine
 
     def close(self) -> None:

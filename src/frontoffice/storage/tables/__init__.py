@@ -9,6 +9,8 @@ database those made must equal one the baseline makes.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from frontoffice.storage.tables import commerce, consent, dsr, identity, log, outbound, privacy
@@ -16,8 +18,10 @@ from frontoffice.storage.tables import commerce, consent, dsr, identity, log, ou
 _OWNERS = (log, identity, commerce, consent, privacy, dsr, outbound)
 
 
+@cache
 def schema(dialect: str) -> sa.MetaData:
-    """The tables of every capability for ``dialect`` ("sqlite" or "postgres")."""
+    """The tables of every capability for ``dialect`` ("sqlite" or "postgres"); built once, never
+    changed (Core statements take their tables from it)."""
     metadata = sa.MetaData()
     for owner in _OWNERS:
         owner.define(metadata, dialect)
