@@ -88,3 +88,16 @@ def test_a_database_the_sql_migrations_left_behind_is_refused_with_the_next_step
             old.require_current_schema()
     finally:
         old.close()
+
+
+def test_each_store_has_one_engine_made_from_its_url_on_first_use(empty_database_url: str) -> None:
+    store = open_store(empty_database_url)
+    try:
+        assert store._engine is None  # nothing connects before the store is used
+        engine = store.engine
+        assert engine is store.engine
+        assert engine.url.drivername in ("sqlite+pysqlite", "postgresql+psycopg")
+        assert engine.url.database == sa.make_url(empty_database_url).database
+    finally:
+        store.close()
+    assert store._engine is None
