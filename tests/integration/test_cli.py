@@ -41,7 +41,8 @@ def run(database_url: str, tmp_path: Path, *args: str) -> str:
 
 def test_workspace_source_token_commands(empty_database_url: str, tmp_path: Path) -> None:
     database_url = empty_database_url
-    assert "0001_event_log" in run(database_url, tmp_path, "db", "upgrade")
+    assert "pending: 0001_baseline" in run(database_url, tmp_path, "db", "status")
+    assert "0001_baseline" in run(database_url, tmp_path, "db", "upgrade")
     assert "pending: none" in run(database_url, tmp_path, "db", "status")
     assert "workspace acme created" in run(database_url, tmp_path, "workspace", "create", "acme",
                                             "--region", "EU")

@@ -11,13 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontoffice.errors import AlreadyExists
 from frontoffice.services import tenancy
 from frontoffice.storage import open_store, sqlite_dedupe
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_storage import record
-from tests.support.schema import source_before, store_before
+from tests.support.legacy import store_made_by_sql_migrations
 
 
 @pytest.fixture
@@ -168,24 +167,20 @@ def test_the_log_holds_each_committed_id_exactly_once(
             s.close()
 
 
-def test_upgrade_keeps_every_event_and_seq_of_a_log_with_the_unique_index(tmp_path: Path) -> None:
-    """A file made before 0011 (UNIQUE (source_id, message_id) in the table) keeps its rows and
-    seqs, loses the constraint, and dedupes the old events through the new index."""
+def test_upgrade_keeps_every_event_and_seq_of_a_log_made_before_alembic(tmp_path: Path) -> None:
+    """A file the .sql migrations made keeps its rows and seqs when alembic adopts it, and the
+    old events still dedupe through the index."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    old = store_before(url, "0011")
+    old = store_made_by_sql_migrations(url)
     ws = tenancy.create_workspace(old, "acme", "EU")
-    src = source_before(old, ws.id, "web", "web")
-    old._exec("INSERT INTO events (workspace_id, source_id, message_id, family, type, timestamp, "
-              "received_at, payload) VALUES (?, ?, 'a', 'tracking', 'track', 't', 't', x'7b7d')",
-              (ws.id, src.id))
-    with pytest.raises(AlreadyExists, match="UNIQUE"):
-        old._exec("INSERT INTO events (workspace_id, source_id, message_id, family, type, timestamp, "
-                  "received_at, payload) VALUES (?, ?, 'a', 'tracking', 'track', 't', 't', x'7b7d')",
-                  (ws.id, src.id))
+    src, _ = tenancy.create_source(old, ws.id, "web", "web")
+    assert _append(old, (ws.id, src.id), "a", "b") == 2
     before = old.query("SELECT seq, message_id FROM events ORDER BY seq")
-    assert old.upgrade() == [n for n, _ in old._migrations() if n >= "0011"]
-    assert old.query("SELECT seq, message_id FROM events ORDER BY seq") == before
-    assert "UNIQUE" not in old.query("SELECT sql FROM sqlite_master WHERE name = 'events'")[0][0]
-    assert _append(old, (ws.id, src.id), "a", "b") == 1
-    assert [s for s, _ in old.query("SELECT seq, message_id FROM events ORDER BY seq")] == [1, 2]
     old.close()
+    upgraded = open_store(url)
+    assert upgraded.upgrade() == ["0001_baseline"]
+    assert upgraded.query("SELECT seq, message_id FROM events ORDER BY seq") == before
+    assert "UNIQUE" not in upgraded.query("SELECT sql FROM sqlite_master WHERE name = 'events'")[0][0]
+    assert _append(upgraded, (ws.id, src.id), "b", "c") == 1
+    assert [s for s, _ in upgraded.query("SELECT seq, message_id FROM events ORDER BY seq")] == [1, 2, 3]
+    upgraded.close()

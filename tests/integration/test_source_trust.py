@@ -16,7 +16,8 @@ from frontoffice.cli.main import cli
 from frontoffice.domain.tenancy import Trust
 from frontoffice.services import tenancy
 from frontoffice.settings import Settings
-from tests.support.schema import store_before
+from frontoffice.storage import open_store
+from tests.support.legacy import store_made_by_sql_migrations
 
 
 @pytest.fixture
@@ -73,19 +74,15 @@ def test_the_cli_creates_a_source_with_a_trust_level_and_lists_it(database_url: 
     assert wrong.exit_code == 2 and "'yes' is not one of 'client', 'server'" in wrong.output
 
 
-def test_sources_made_before_trust_levels_get_their_channels_default(empty_database_url: str) -> None:
-    old = store_before(empty_database_url, "0013")
-    old._exec("INSERT INTO workspaces (id, name, region, status, created_at) VALUES "
-              "('w1', 'acme', 'EU', 'active', '2026-01-01')")
-    for sid, name, channel in (("s1", "web", "web"), ("s2", "app", "app"), ("s3", "chat", "chat"),
-                               ("s4", "social", "social"), ("s5", "till", "pos"), ("s6", "shop", "commerce"),
-                               ("s7", "frontoffice-dsr", "app")):
-        old._exec("INSERT INTO sources (id, workspace_id, name, channel, key_hash, key_hint, status, "
-                  "created_at) VALUES (?, 'w1', ?, ?, ?, 'k', 'active', '2026-01-01')",
-                  (sid, name, channel, "hash-" + sid))
-    assert old.upgrade() == [n for n, _ in old._migrations() if n >= "0013"]
-    trust = {s.name: s.trust for s in old.sources("w1")}
+def test_sources_made_before_alembic_keep_their_trust_levels(empty_database_url: str) -> None:
+    old = store_made_by_sql_migrations(empty_database_url)
+    ws = tenancy.create_workspace(old, "acme", "EU")
+    made = {name: tenancy.create_source(old, ws.id, name, channel, trust=trust)[0].trust
+            for name, channel, trust in (("web", "web", None), ("till", "pos", None),
+                                         ("app", "app", "server"))}
     old.close()
-    assert trust == {"web": Trust.CLIENT, "app": Trust.CLIENT, "chat": Trust.CLIENT, "social": Trust.CLIENT,
-                     "till": Trust.SERVER, "shop": Trust.SERVER,
-                     "frontoffice-dsr": Trust.SERVER}  # frontoffice's own: its key is known to nobody
+    upgraded = open_store(empty_database_url)
+    assert upgraded.upgrade() == ["0001_baseline"]
+    trust = {s.name: s.trust for s in upgraded.sources(ws.id)}
+    upgraded.close()
+    assert trust == made == {"web": Trust.CLIENT, "till": Trust.SERVER, "app": Trust.SERVER}

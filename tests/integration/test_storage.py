@@ -46,7 +46,7 @@ def test_a_new_database_reports_pending_migrations(empty_database_url: str) -> N
     fresh = open_store(empty_database_url)
     try:
         pending = fresh.pending_migrations()
-        assert pending[0] == "0001_event_log"
+        assert pending[0] == "0001_baseline"
         assert pending == sorted(pending)
         assert fresh.upgrade() == pending
         assert fresh.pending_migrations() == []

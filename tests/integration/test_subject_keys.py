@@ -17,7 +17,7 @@ from frontoffice.storage import open_store, sqlite_dedupe
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_storage import record
-from tests.support.schema import source_before, store_before
+from tests.support.legacy import store_made_by_sql_migrations
 
 Tenant = tuple[str, str]
 
@@ -157,31 +157,25 @@ def test_every_event_reads_back_unless_its_subject_was_shredded_after_it(
             s.close()
 
 
-def test_upgrade_keeps_the_keys_of_a_file_made_before_keys_were_appended(tmp_path: Path) -> None:
-    """A file made before 0012 (keys in a table keyed by subject hash): its events still read
-    back after the upgrade, and its subjects keep their key."""
+def test_upgrade_keeps_the_keys_of_a_file_made_before_alembic(tmp_path: Path) -> None:
+    """A file the .sql migrations made (keys appended in seq order): its events still read back
+    after alembic adopts it, and its subjects keep their one key."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    old = store_before(url, "0012")
+    old = store_made_by_sql_migrations(url)
     ws = tenancy.create_workspace(old, "acme", "EU")
-    src = source_before(old, ws.id, "web", "web")
+    src, _ = tenancy.create_source(old, ws.id, "web", "web")
     tenant = (ws.id, src.id)
-    ring = old.vault.keyring
-    hashes = [ring.identifier_hash(ws.id, "user_id", f"cus_{i}") for i in range(3)]
-    for h in hashes:  # keys as the appends before 0012 stored them (keyed by subject hash)
-        assert h is not None
-        old._exec("INSERT INTO privacy_subject_keys (workspace_id, subject_hash, wrapped_key, created_at) "
-                  "VALUES (?, ?, ?, '2026-01-01')", (ws.id, h, ring.new_key(ws.id, h)[1]))
-    before = old.query("SELECT subject_hash, wrapped_key FROM privacy_subject_keys ORDER BY subject_hash")
+    for i in range(3):
+        _append(old, tenant, f"m{i}", f"cus_{i}")
+    before = old.query("SELECT seq, subject_hash, wrapped_key FROM privacy_subject_keys ORDER BY seq")
     old.close()
     upgraded = open_store(url)
-    assert upgraded.upgrade() == [n for n, _ in upgraded._migrations() if n >= "0012"]
-    assert upgraded.query("SELECT subject_hash, wrapped_key FROM privacy_subject_keys "
-                          "ORDER BY subject_hash") == before
-    _append(upgraded, tenant, "m1", "cus_1")  # sealed under the key stored before the upgrade
-    _append(upgraded, tenant, "m2", "cus_7")  # a new subject: a key appended after them
-    assert _users(upgraded, ws.id) == {"m1": "cus_1", "m2": "cus_7"}
+    assert upgraded.upgrade() == ["0001_baseline"]
+    keys = "SELECT seq, subject_hash, wrapped_key FROM privacy_subject_keys ORDER BY seq"
+    assert upgraded.query(keys) == before
+    _append(upgraded, tenant, "m3", "cus_1")  # sealed under the key stored before the upgrade
+    _append(upgraded, tenant, "m4", "cus_7")  # a new subject: a key appended after them
+    assert _users(upgraded, ws.id) == {"m0": "cus_0", "m1": "cus_1", "m2": "cus_2", "m3": "cus_1",
+                                       "m4": "cus_7"}
     assert _keys_per_subject(upgraded, ws.id) == [1, 1, 1, 1]
-    assert [bytes(k) for (_, k) in before] == [bytes(r[0]) for r in upgraded.query(
-        "SELECT wrapped_key FROM privacy_subject_keys WHERE subject_hash IN (?, ?, ?) ORDER BY subject_hash",
-        hashes)]
     upgraded.close()

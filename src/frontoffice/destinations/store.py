@@ -1,4 +1,4 @@
-"""Destinations, their cursors and their delivery log; one SQL for SQLite and PostgreSQL.
+"""Destinations, their cursors and their delivery log, in SQLAlchemy Core (named columns).
 
 A destination names what it is for (one purpose): the consent gate checks that purpose on the
 ``webhook`` channel for the person of every event before it leaves. Its signing secret is stored
@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+import sqlalchemy as sa
 
 from frontoffice.consent.purposes import load_catalogue
 from frontoffice.domain.events import iso, now
@@ -23,12 +24,11 @@ from frontoffice.domain.tenancy import Status, check_name
 from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
 from frontoffice.storage.sealed_secrets import open_secret, seal_secret
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 
 CHANNEL = "webhook"
 DEFAULT_MAX_ATTEMPTS = 5
 SECRETS_TABLE = "destinations"
-_COLS = ("destination_id, name, url, purpose, event_types, event_names, secret, status, max_attempts, "
-         "cursor_seq, created_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +66,10 @@ class Delivery:
     status_code: int | None
 
 
-def _destination(ws: str, r: Sequence[Any], secret: str) -> Destination:
-    return Destination(ws, r[0], r[1], r[2], r[3], tuple(orjson.loads(r[4])), tuple(orjson.loads(r[5])),
-                       secret, Status(r[7]), int(r[8]), int(r[9]), str(r[10]))
+def _destination(r: sa.Row[Any], secret: str) -> Destination:
+    return Destination(r.workspace_id, r.destination_id, r.name, r.url, r.purpose,
+                       tuple(orjson.loads(r.event_types)), tuple(orjson.loads(r.event_names)), secret,
+                       Status(r.status), int(r.max_attempts), int(r.cursor_seq), str(r.created_at))
 
 
 def validate(url: str, purpose: str, max_attempts: int) -> None:
@@ -90,6 +91,10 @@ def validate(url: str, purpose: str, max_attempts: int) -> None:
 class DestinationStore:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
+        self._engine = store.engine
+        tables = schema(store.dialect).tables
+        self._destinations = tables["destinations"]
+        self._deliveries = tables["destination_deliveries"]
 
     def create(self, ws: str, name: str, url: str, purpose: str, event_types: Sequence[str] = (),
                event_names: Sequence[str] = (), max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Destination:
@@ -101,34 +106,45 @@ class DestinationStore:
         dest_id = "dst_" + uuid.uuid4().hex[:20]
         start = self._store.last_seq(ws)
         sealed = seal_secret(self._store.vault, SECRETS_TABLE, ws, dest_id, secrets.token_urlsafe(32))
-        self._store.execute(
-            f"INSERT INTO destinations (workspace_id, {_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (ws, dest_id, name, url, purpose, orjson.dumps(sorted(set(event_types))).decode(),
-             orjson.dumps(sorted(set(event_names))).decode(), sealed, Status.ACTIVE.value,
-             max_attempts, start, iso(now())))
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(self._destinations.insert().values(
+                    workspace_id=ws, destination_id=dest_id, name=name, url=url, purpose=purpose,
+                    event_types=orjson.dumps(sorted(set(event_types))).decode(),
+                    event_names=orjson.dumps(sorted(set(event_names))).decode(), secret=sealed,
+                    status=Status.ACTIVE.value, max_attempts=max_attempts, cursor_seq=start,
+                    created_at=iso(now())))
+        except sa.exc.IntegrityError as exc:
+            raise AlreadyExists(f"Destination {name!r} already exists; pick another name.") from exc
         return self.require(ws, dest_id)
 
+    def _select(self, ws: str) -> sa.Select[Any]:
+        return sa.select(self._destinations).where(self._destinations.c.workspace_id == ws)
+
     def all(self, ws: str) -> list[Destination]:
-        rows = self._store.query(f"SELECT {_COLS} FROM destinations WHERE workspace_id = ? ORDER BY name",
-                                 (ws,))
-        return [self._opened(ws, r) for r in rows]
+        with self._engine.connect() as conn:
+            rows = conn.execute(self._select(ws).order_by(self._destinations.c.name)).all()
+        return [self._opened(r) for r in rows]
 
     def find(self, ws: str, id_or_name: str) -> Destination | None:
-        rows = self._store.query(f"SELECT {_COLS} FROM destinations WHERE workspace_id = ? AND "
-                                 "(destination_id = ? OR name = ?)", (ws, id_or_name, id_or_name))
-        return self._opened(ws, rows[0]) if rows else None
+        d = self._destinations.c
+        with self._engine.connect() as conn:
+            row = conn.execute(self._select(ws).where(
+                sa.or_(d.destination_id == id_or_name, d.name == id_or_name))).first()
+        return None if row is None else self._opened(row)
 
-    def _opened(self, ws: str, r: Sequence[Any]) -> Destination:
+    def _opened(self, r: sa.Row[Any]) -> Destination:
         """The row with its signing secret opened; a plain-text one (an older frontoffice wrote
         it) is sealed in place, unless it changed meanwhile."""
-        vault, dest_id, stored = self._store.vault, str(r[0]), str(r[6])
+        vault, ws, dest_id, stored = self._store.vault, r.workspace_id, r.destination_id, r.secret
         opened = open_secret(vault, SECRETS_TABLE, ws, dest_id, stored)
         if opened.plain:
-            self._store.execute(
-                "UPDATE destinations SET secret = ? WHERE workspace_id = ? AND destination_id = ? "
-                "AND secret = ?",
-                (seal_secret(vault, SECRETS_TABLE, ws, dest_id, opened.value), ws, dest_id, stored))
-        return _destination(ws, r, opened.value)
+            d = self._destinations.c
+            with self._engine.begin() as conn:
+                conn.execute(self._destinations.update()
+                             .where(d.workspace_id == ws, d.destination_id == dest_id, d.secret == stored)
+                             .values(secret=seal_secret(vault, SECRETS_TABLE, ws, dest_id, opened.value)))
+        return _destination(r, opened.value)
 
     def require(self, ws: str, id_or_name: str) -> Destination:
         found = self.find(ws, id_or_name)
@@ -138,29 +154,35 @@ class DestinationStore:
 
     def set_status(self, ws: str, id_or_name: str, status: Status) -> Destination:
         dest = self.require(ws, id_or_name)
-        self._store.execute("UPDATE destinations SET status = ? WHERE workspace_id = ? AND "
-                            "destination_id = ?", (status.value, ws, dest.id))
+        d = self._destinations.c
+        with self._engine.begin() as conn:
+            conn.execute(self._destinations.update().where(d.workspace_id == ws, d.destination_id == dest.id)
+                         .values(status=status.value))
         return self.require(ws, dest.id)
 
     def record(self, dest: Destination, deliveries: Sequence[Delivery], cursor_seq: int) -> None:
         """The deliveries of one page and the new cursor, in one transaction."""
         at = iso(now())
-        with self._store.transaction() as cur:
+        d = self._destinations.c
+        with self._engine.begin() as conn:
             if deliveries:
-                cur.executemany(self._store.sql(
-                    "INSERT INTO destination_deliveries (workspace_id, destination_id, seq, message_id, "
-                    "person, outcome, reason, rule, attempts, status_code, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                    [(dest.workspace_id, dest.id, d.seq, d.message_id, d.person, d.outcome, d.reason, d.rule,
-                      d.attempts, d.status_code, at) for d in deliveries])
-            cur.execute(self._store.sql("UPDATE destinations SET cursor_seq = ? WHERE workspace_id = ? AND "
-                                        "destination_id = ?"), (cursor_seq, dest.workspace_id, dest.id))
+                conn.execute(self._deliveries.insert(), [
+                    {"workspace_id": dest.workspace_id, "destination_id": dest.id, "seq": x.seq,
+                     "message_id": x.message_id, "person": x.person, "outcome": x.outcome, "reason": x.reason,
+                     "rule": x.rule, "attempts": x.attempts, "status_code": x.status_code, "at": at}
+                    for x in deliveries])
+            conn.execute(self._destinations.update()
+                         .where(d.workspace_id == dest.workspace_id, d.destination_id == dest.id)
+                         .values(cursor_seq=cursor_seq))
 
     def deliveries(self, ws: str, dest_id: str, outcome: str | None = None) -> list[Delivery]:
-        where, params = "workspace_id = ? AND destination_id = ?", [ws, dest_id]
+        t = self._deliveries.c
+        query = (sa.select(t.seq, t.message_id, t.person, t.outcome, t.reason, t.rule, t.attempts,
+                           t.status_code)
+                 .where(t.workspace_id == ws, t.destination_id == dest_id).order_by(t.id))
         if outcome is not None:
-            where, params = where + " AND outcome = ?", [*params, outcome]
-        rows = self._store.query("SELECT seq, message_id, person, outcome, reason, rule, attempts, "
-                                 f"status_code FROM destination_deliveries WHERE {where} ORDER BY id", params)
-        return [Delivery(int(r[0]), r[1], r[2], r[3], r[4], r[5], int(r[6]),
-                         None if r[7] is None else int(r[7])) for r in rows]
+            query = query.where(t.outcome == outcome)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [Delivery(int(r.seq), r.message_id, r.person, r.outcome, r.reason, r.rule, int(r.attempts),
+                         None if r.status_code is None else int(r.status_code)) for r in rows]

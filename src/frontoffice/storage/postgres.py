@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import sqlalchemy as sa
 
 from frontoffice.privacy.vault import IndexedKeys, KeyTable
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
@@ -33,6 +34,11 @@ class PostgresDialect:
         conn = psycopg.connect(self.url, autocommit=True)
         conn.execute("SET TIME ZONE 'UTC'")
         return conn
+
+    def create_engine(self) -> sa.Engine:
+        """The SQLAlchemy engine over this database, through psycopg 3, in UTC as ``connect``."""
+        url = sa.make_url(self.url).set(drivername="postgresql+psycopg")
+        return sa.create_engine(url, connect_args={"options": "-c TimeZone=UTC"})
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")

@@ -11,15 +11,17 @@ import threading
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
+
+import sqlalchemy as sa
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Trust, Workspace
 from frontoffice.errors import AlreadyExists, NotFound, SchemaOutOfDate
 from frontoffice.privacy.rows import Draft, admit, open_records, seal_ahead, seal_rows, settle
 from frontoffice.privacy.vault import KeyTable, Vault
+from frontoffice.storage import migrate
 from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry, StoredEvent
 
 _EVENT_COLS = (
@@ -56,6 +58,9 @@ class Dialect(Protocol):
     subject_keys: KeyTable
 
     def connect(self) -> Any: ...
+    def create_engine(self) -> sa.Engine:
+        """The SQLAlchemy engine over the same database (schema migrations, Core queries)."""
+        ...
     def sql(self, statement: str) -> str: ...
     @contextmanager
     def write(self, conn: Any) -> Iterator[Cursor]: ...
@@ -100,11 +105,20 @@ class SqlStore:
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
+        self._engine: sa.Engine | None = None
         self.registry: SqlStore = self
         """Where this data's workspaces and sources are registered: this store, unless it is a
         located storage (data residency), whose registry is the main database."""
 
     # -- connections ---------------------------------------------------------------------
+    @property
+    def engine(self) -> sa.Engine:
+        """This store's one SQLAlchemy engine, made on first use."""
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._dialect.create_engine()
+            return self._engine
+
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
         if conn is None:
@@ -158,47 +172,24 @@ class SqlStore:
             for conn in self._all:
                 conn.close()
             self._all.clear()
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
         self._dialect.close()
         self._local = threading.local()
 
     # -- schema --------------------------------------------------------------------------
-    def _migrations(self) -> list[tuple[str, str]]:
-        folder = resources.files("frontoffice.storage") / "migrations"
-        suffix = f".{self.dialect}.sql"
-        return sorted(
-            (entry.name.removesuffix(suffix), entry.read_text(encoding="utf-8"))
-            for entry in folder.iterdir()
-            if entry.name.endswith(suffix)
-        )
-
-    def _applied(self) -> set[str]:
-        conn = self._conn()
-        self._dialect.executescript(
-            conn,
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
-        )
-        return {row[0] for row in self._read("SELECT name FROM schema_migrations")}
-
     def pending_migrations(self) -> list[str]:
-        applied = self._applied()
-        return [name for name, _ in self._migrations() if name not in applied]
+        """The alembic revisions ``upgrade`` would apply, oldest first."""
+        return migrate.pending(self.engine, self.dialect)
 
     def schema_version(self) -> int:
-        applied = self._applied()
-        return sum(1 for name, _ in self._migrations() if name in applied)
+        """How many revisions the database is at (0: no schema yet)."""
+        return migrate.applied(self.engine, self.dialect)
 
     def upgrade(self) -> list[str]:
-        done: list[str] = []
-        for name, script in self._migrations():
-            if name in self._applied():
-                continue
-            conn = self._conn()
-            self._dialect.executescript(conn, script)
-            self._exec("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                       (name, _now()))
-            done.append(name)
-        return done
+        """Apply the pending revisions; the ones applied, oldest first."""
+        return migrate.upgrade(self.engine, self.dialect)
 
     def require_current_schema(self) -> None:
         pending = self.pending_migrations()

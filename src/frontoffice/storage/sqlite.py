@@ -16,6 +16,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
+import sqlalchemy as sa
+
 from frontoffice.privacy.keys import KEY_FILE_NAME
 from frontoffice.privacy.vault import KeyTable
 from frontoffice.storage.private_files import create_private
@@ -105,6 +107,19 @@ class SqliteDialect:
             finally:
                 os.close(dir_fd)
             self._dir_synced = True
+
+    def create_engine(self) -> sa.Engine:
+        """The SQLAlchemy engine over this file, on connections made by ``connect`` (its pragmas,
+        its private file). Transactions begin deferred; ``IMMEDIATE`` (the write lock first, so a
+        transaction that reads before writing is never refused a lock it waited for) with the
+        execution option ``write=True``, which ``frontoffice.storage.migrate`` uses."""
+        engine = sa.create_engine(f"sqlite+pysqlite:///{self.path}", creator=self.connect)
+
+        def begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+        sa.event.listen(engine, "begin", begin)
+        return engine
 
     def close(self) -> None:
         if self._checkpointer is not None:

@@ -1,0 +1,103 @@
+"""Alembic migrations: an empty database reaches head, a database made by the .sql migrations
+of earlier versions (tests/fixtures/legacy_migrations) is adopted in place, data intact."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from frontoffice.errors import SchemaOutOfDate
+from frontoffice.services import tenancy
+from frontoffice.storage import open_store
+from frontoffice.storage.port import AppendBatch
+from tests.integration.test_storage import record
+from tests.support.legacy import schema_of, store_made_by_sql_migrations
+from tests.support.pg import fresh_database
+
+
+@pytest.fixture
+def head_schema(empty_database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """The schema alembic builds on an empty database of the same backend (the test template)."""
+    if empty_database_url.startswith("sqlite"):
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "head.db")
+        yield schema_of(f"sqlite:///{tmp_path / 'head.db'}")
+    else:
+        with fresh_database(request.getfixturevalue("pg_server"),
+                            template=request.getfixturevalue("pg_template")) as url:
+            yield schema_of(url)
+
+
+def test_the_baseline_is_the_schema_the_sql_migrations_made(
+        empty_database_url: str, head_schema: Any) -> None:
+    """Tables, columns and their types, keys, indexes, defaults and the append-only triggers."""
+    store_made_by_sql_migrations(empty_database_url).close()
+    made_by_sql = schema_of(empty_database_url)
+    assert len(made_by_sql["tables"]) == 44
+    assert made_by_sql == head_schema
+
+
+def test_a_database_made_by_the_sql_migrations_is_upgraded_in_place_with_its_data(
+        empty_database_url: str, head_schema: Any) -> None:
+    old = store_made_by_sql_migrations(empty_database_url)
+    ws = tenancy.create_workspace(old, "acme", "EU")
+    src, _ = tenancy.create_source(old, ws.id, "web", "web")
+    old.append([AppendBatch(ws.id, src.id, [record("m1", "cus_1"), record("m2", "cus_2")])])
+    events = [(e.seq, e.record.message_id, e.record.user_id) for e in old.events(ws.id)]
+    old.close()
+
+    upgraded = open_store(empty_database_url)
+    try:
+        assert upgraded.pending_migrations() == ["0001_baseline"]
+        assert upgraded.schema_version() == 0
+        assert upgraded.upgrade() == ["0001_baseline"]
+        assert upgraded.pending_migrations() == [] and upgraded.schema_version() == 1
+        assert [(e.seq, e.record.message_id, e.record.user_id) for e in upgraded.events(ws.id)] == events
+        assert [s.id for s in upgraded.sources(ws.id)] == [src.id]
+        with upgraded.engine.connect() as conn:
+            assert not sa.inspect(conn).has_table("schema_migrations")
+    finally:
+        upgraded.close()
+    assert schema_of(empty_database_url) == head_schema
+
+
+def test_an_empty_database_is_built_to_head(empty_database_url: str, head_schema: Any) -> None:
+    store = open_store(empty_database_url)
+    try:
+        assert store.schema_version() == 0
+        assert store.upgrade() == ["0001_baseline"]
+        assert store.upgrade() == []
+    finally:
+        store.close()
+    assert schema_of(empty_database_url) == head_schema
+
+
+def test_a_database_the_sql_migrations_left_behind_is_refused_with_the_next_step(
+        empty_database_url: str) -> None:
+    store_made_by_sql_migrations(empty_database_url, before="0012").close()
+    old = open_store(empty_database_url)
+    try:
+        with pytest.raises(SchemaOutOfDate, match=r"misses its migrations 0012_subject_keys_appended, "
+                                                  r"0013_source_trust\. Run `frontoffice db upgrade`"):
+            old.upgrade()
+        with pytest.raises(SchemaOutOfDate):
+            old.require_current_schema()
+    finally:
+        old.close()
+
+
+def test_each_store_has_one_engine_made_from_its_url_on_first_use(empty_database_url: str) -> None:
+    store = open_store(empty_database_url)
+    try:
+        assert store._engine is None  # nothing connects before the store is used
+        engine = store.engine
+        assert engine is store.engine
+        assert engine.url.drivername in ("sqlite+pysqlite", "postgresql+psycopg")
+        assert engine.url.database == sa.make_url(empty_database_url).database
+    finally:
+        store.close()
+    assert store._engine is None
