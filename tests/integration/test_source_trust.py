@@ -86,3 +86,28 @@ def test_sources_made_before_alembic_keep_their_trust_levels(empty_database_url:
     trust = {s.name: s.trust for s in upgraded.sources(ws.id)}
     upgraded.close()
     assert trust == made == {"web": Trust.CLIENT, "till": Trust.SERVER, "app": Trust.SERVER}
+
+
+def test_sources_of_a_database_made_by_the_last_sql_release_get_their_channels_trust(
+        empty_database_url: str) -> None:
+    """A database made by the release before trust levels and alembic (its migrations end at
+    0012) is upgraded in place: every source gets its channel's default, the DSR source is
+    server-side, and its schema is then the head's."""
+    old = store_made_by_sql_migrations(empty_database_url, before="0013")
+    old.execute("INSERT INTO workspaces (id, name, region, status, created_at) VALUES "
+                "('w1', 'acme', 'EU', 'active', '2026-01-01')")
+    for sid, name, channel in (("s1", "web", "web"), ("s2", "app", "app"), ("s3", "chat", "chat"),
+                               ("s4", "till", "pos"), ("s5", "frontoffice-dsr", "web")):
+        old.execute("INSERT INTO sources (id, workspace_id, name, channel, key_hash, key_hint, status, "
+                    "created_at) VALUES (?, 'w1', ?, ?, ?, '…', 'active', '2026-01-01')",
+                    (sid, name, channel, f"hash-{sid}"))
+    old.close()
+    upgraded = open_store(empty_database_url)
+    try:
+        assert upgraded.upgrade() == ["0001_baseline"]
+        trust = {s.name: s.trust for s in upgraded.sources("w1")}
+        assert upgraded.pending_migrations() == []
+    finally:
+        upgraded.close()
+    assert trust == {"web": Trust.CLIENT, "app": Trust.CLIENT, "chat": Trust.CLIENT,
+                     "till": Trust.SERVER, "frontoffice-dsr": Trust.SERVER}

@@ -3,7 +3,8 @@
 Revisions live in ``frontoffice/storage/alembic/versions`` and are run programmatically on the
 store's engine. A database made by the .sql migrations of earlier versions (its
 ``schema_migrations`` table lists all of them) is stamped at the baseline, which describes
-exactly that schema, and its ``schema_migrations`` table dropped.
+exactly that schema, and its ``schema_migrations`` table dropped; one made by the last release of
+that era (up to 0012) first gets the .sql era's later steps (``_BRIDGE``).
 """
 
 from __future__ import annotations
@@ -40,18 +41,34 @@ def revisions(dialect: str) -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-def _legacy(conn: sa.Connection) -> bool:
-    """Whether the database was made before alembic (and is not yet stamped)."""
+# Steps of the .sql era newer than the last release made with it (0012): a database made by
+# that release gets them here, before it is stamped at the baseline. Portable SQL, one text for
+# both dialects.
+_BRIDGE: dict[str, tuple[str, ...]] = {
+    "0013_source_trust": (
+        # web, app, chat and social keys ship to browsers and devices: their sources are
+        # client-side; the workspace's own DSR source (nobody knows its key) is server-side
+        "ALTER TABLE sources ADD COLUMN trust TEXT NOT NULL DEFAULT 'client'",
+        "UPDATE sources SET trust = 'server' "
+        "WHERE channel NOT IN ('web', 'app', 'social', 'chat') OR name = 'frontoffice-dsr'",
+    ),
+}
+
+
+def _legacy(conn: sa.Connection) -> list[str] | None:
+    """None for a database not made by the .sql migrations (or already stamped); else the bridge
+    steps it still needs before it equals the baseline (refused when it needs more)."""
     if not sa.inspect(conn).has_table(_LEGACY_TABLE):
-        return False
+        return None
     applied = {row[0] for row in conn.execute(sa.text(f"SELECT name FROM {_LEGACY_TABLE}"))}
     missing = [name for name in LEGACY_MIGRATIONS if name not in applied]
-    if missing:
+    if any(name not in _BRIDGE for name in missing):
         raise SchemaOutOfDate(
             f"The database was made by an old frontoffice and misses its migrations {', '.join(missing)}. "
-            "Run `frontoffice db upgrade` with the release before 0.2 first, then with this one."
+            "Run `frontoffice db upgrade` with a frontoffice from before alembic (commit 6b1ea6d "
+            "or later, before 0001_baseline) first, then with this one."
         )
-    return True
+    return missing
 
 
 def pending(engine: sa.Engine, dialect: str) -> list[str]:
@@ -60,7 +77,7 @@ def pending(engine: sa.Engine, dialect: str) -> list[str]:
     order = revisions(dialect)
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
-        if current is None and _legacy(conn):
+        if current is None and _legacy(conn) is not None:
             return order
     return order if current is None else order[order.index(current) + 1:]
 
@@ -77,7 +94,11 @@ def upgrade(engine: sa.Engine, dialect: str) -> list[str]:
         return []
     with engine.execution_options(write=True).begin() as conn:
         config = _config(dialect, conn)
-        if MigrationContext.configure(conn).get_current_revision() is None and _legacy(conn):
+        bridge = _legacy(conn) if MigrationContext.configure(conn).get_current_revision() is None else None
+        if bridge is not None:
+            for name in bridge:
+                for statement in _BRIDGE[name]:
+                    conn.execute(sa.text(statement))
             command.stamp(config, BASELINE)
             conn.execute(sa.text(f"DROP TABLE {_LEGACY_TABLE}"))
         command.upgrade(config, "head")
