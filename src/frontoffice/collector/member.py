@@ -25,16 +25,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from frontoffice.bootstrap import open_configured_store
 from frontoffice.collector.body import BodyError, parse_json
 from frontoffice.collector.frames import read_request, reply_frame
 from frontoffice.collector.gates import CollectionGates
 from frontoffice.collector.pipeline import Incoming, Prepared, Reply, finish, prepare, refusal
-from frontoffice.collector.writer import Drafted, GroupCommitWriter
+from frontoffice.collector.writer import Drafted, GroupCommitWriter, RoutedWriters
 from frontoffice.domain.events import Limits
 from frontoffice.errors import Overloaded
-from frontoffice.residency.router import RoutedWriters, located
+from frontoffice.residency.router import located
 from frontoffice.settings import Settings
+from frontoffice.storage import open_configured_store
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from frontoffice.errors import FrontofficeError
-from frontoffice.storage.sql import SqlStore
+
+if TYPE_CHECKING:
+    from frontoffice.storage.sql import SqlStore
 
 CHECKPOINT_ATTEMPTS = 50
 

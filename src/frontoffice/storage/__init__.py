@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from frontoffice.errors import ConfigError
+from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
 
@@ -25,3 +26,14 @@ def open_store(url: str, *, server: bool = False) -> SqlStore:
         f"Database URL {url!r} is not supported: use sqlite:///path/to/file.db "
         "or postgresql://user@host:port/dbname."
     )
+
+
+def open_configured_store(settings: Settings, *, upgrade: bool | None = None,
+                          server: bool = False) -> SqlStore:
+    store = open_store(settings.resolved_database_url, server=server)
+    store.use_master_key(settings.master_key)
+    if settings.auto_upgrade if upgrade is None else upgrade:
+        store.upgrade()
+    else:
+        store.require_current_schema()
+    return store

@@ -15,12 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from frontoffice.domain.events import EventRecord, iso
+from frontoffice.domain.events import EventRecord, StoredEvent, iso
 from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Trust, Workspace
 from frontoffice.errors import AlreadyExists, NotFound, SchemaOutOfDate
 from frontoffice.privacy.rows import Draft, admit, open_records, seal_ahead, seal_rows, settle
 from frontoffice.privacy.vault import KeyTable, Vault
-from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry, StoredEvent
+from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry
 
 _EVENT_COLS = (
     "message_id, family, type, event, user_id, anonymous_id, previous_id, group_id, "
