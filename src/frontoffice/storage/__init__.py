@@ -8,17 +8,21 @@ from frontoffice.errors import ConfigError
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
+SQLITE_URL = "sqlite:///"
+POSTGRES_URLS = ("postgresql://", "postgres://")
+URL_PREFIXES = (SQLITE_URL, *POSTGRES_URLS)  # the database URLs open_store accepts
+
 
 def open_store(url: str, *, server: bool = False) -> SqlStore:
     """``sqlite:///path/file.db`` or ``postgresql://...``; PostgreSQL is imported lazily.
 
     ``server=True`` tunes for a long-running process (SQLite: checkpoints in the background).
     """
-    if url.startswith("sqlite:///"):
+    if url.startswith(SQLITE_URL):
         from frontoffice.storage.sqlite import open_sqlite
 
-        return open_sqlite(Path(url.removeprefix("sqlite:///")), background_checkpoints=server)
-    if url.startswith(("postgresql://", "postgres://")):
+        return open_sqlite(Path(url.removeprefix(SQLITE_URL)), background_checkpoints=server)
+    if url.startswith(POSTGRES_URLS):
         from frontoffice.storage.postgres import open_postgres
 
         return open_postgres(url)

@@ -202,11 +202,10 @@ class CommerceStore:
         """Appends the hold's event and applies it in one transaction, if ``admit`` (commerce's
         stock rule, given the locked position's (on hand, committed), or None, and the active
         holds) lets it: ``admit`` raises to refuse, else says what stays available."""
-        lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""
         with self.store.transaction() as cur:
             sql = self.store.sql
             cur.execute(sql("SELECT on_hand, committed FROM commerce_positions WHERE "
-                            f"workspace_id = ? AND sku = ? AND location_id = ?{lock}"),
+                            f"workspace_id = ? AND sku = ? AND location_id = ?{self.store.row_lock}"),
                         (ws, sku, location_id))
             row = cur.fetchone()
             cur.execute(sql("SELECT coalesce(sum(qty), 0) FROM commerce_holds WHERE workspace_id "
