@@ -18,6 +18,7 @@ from frontoffice.errors import FrontofficeError
 if TYPE_CHECKING:
     from frontoffice.storage.sql import SqlStore
 
+
 class ScrubIncomplete(FrontofficeError):
     """The database could not be made to drop every old copy (a reader held the WAL)."""
 
