@@ -17,6 +17,7 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 ACYCLIC = "No import cycles between frontoffice's packages"
 PURE = "The domain, consent and identity's rules import no storage"
 API_ON_TOP = "Only the composition root (bootstrap) and the CLI import the HTTP API"
+STORAGE_BELOW = "Storage imports no use case, capability service or entry point"
 
 
 def lint_imports(src: Path) -> subprocess.CompletedProcess[str]:
@@ -28,7 +29,7 @@ def lint_imports(src: Path) -> subprocess.CompletedProcess[str]:
 
 def broken(result: subprocess.CompletedProcess[str]) -> set[str]:
     """The names of the contracts the run reports broken."""
-    names = {ACYCLIC, PURE, API_ON_TOP}
+    names = {ACYCLIC, PURE, API_ON_TOP, STORAGE_BELOW}
     return {n for n in names for line in result.stdout.splitlines()
             if line.startswith(n) and " BROKEN" in line}
 
@@ -77,3 +78,10 @@ def test_a_capability_importing_the_http_api_breaks_the_contracts(tmp_path: Path
     result = lint_imports(src)
     assert result.returncode != 0
     assert API_ON_TOP in broken(result)
+
+
+def test_storage_importing_a_use_case_breaks_the_storage_contract(tmp_path: Path) -> None:
+    src = copy_with(tmp_path, "storage/private_files.py", "from frontoffice.services import tenancy  # noqa")
+    result = lint_imports(src)
+    assert result.returncode != 0
+    assert STORAGE_BELOW in broken(result)
