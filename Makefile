@@ -38,6 +38,7 @@ test: $(DEV) $(NODE) system-deps
 lint: $(DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(DEV) system-deps
 	scripts/run_bench

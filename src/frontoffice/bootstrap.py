@@ -7,26 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from frontoffice.api.tokens import TokenCache
 from frontoffice.collector.auth import KeyCache
 from frontoffice.collector.pool import IngestPool
-from frontoffice.collector.writer import GroupCommitWriter
-from frontoffice.residency.router import RoutedWriters, StoreRouter, located
+from frontoffice.collector.writer import GroupCommitWriter, RoutedWriters
+from frontoffice.residency.router import StoreRouter, located
+from frontoffice.services.tokens import TokenCache
 from frontoffice.settings import Settings
-from frontoffice.storage import open_store
+from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
-
-
-def open_configured_store(settings: Settings, *, upgrade: bool | None = None,
-                          server: bool = False) -> SqlStore:
-    store = open_store(settings.resolved_database_url, server=server)
-    store.use_master_key(settings.master_key)
-    if settings.auto_upgrade if upgrade is None else upgrade:
-        store.upgrade()
-    else:
-        store.require_current_schema()
-    return store
-
 
 T = TypeVar("T")
 

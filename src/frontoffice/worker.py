@@ -17,7 +17,6 @@ import os
 import threading
 from collections.abc import Collection
 
-from frontoffice.bootstrap import open_configured_store
 from frontoffice.commerce.projector import CommerceHub
 from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
@@ -31,6 +30,7 @@ from frontoffice.services.identity import IdentityHub
 from frontoffice.services.identity_hub import IdentityFollow
 from frontoffice.services.identity_match import match_config
 from frontoffice.settings import Settings
+from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontoffice.commerce import intake, projector, service
+from frontoffice.commerce.holds import InsufficientStock
 from frontoffice.commerce.reconcile import reconcile
 from frontoffice.commerce.schemas import HoldIn
-from frontoffice.storage.commerce_sql import InsufficientStock
 from frontoffice.storage.sql import SqlStore
 from tests.unit.commerce.sample import NOW, order, setup, state
 

@@ -14,9 +14,9 @@ from fastapi import Depends, Request, Security
 from fastapi.openapi.models import HTTPBearer
 from fastapi.security.base import SecurityBase
 
-from frontoffice.api.tokens import ApiAuthError, check_scope
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import ApiToken, Scope, Status, Workspace
+from frontoffice.services.tokens import ApiAuthError, check_scope
 from frontoffice.storage.port import Store
 
 SCHEME = "ApiToken"

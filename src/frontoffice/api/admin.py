@@ -24,13 +24,13 @@ from frontoffice.api.schemas import (
     WorkspaceOut,
     error_responses,
 )
-from frontoffice.api.tokens import ApiAuthError, check_scope
 from frontoffice.bootstrap import Container
 from frontoffice.domain import jsontext
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import ApiToken, Scope, Source, Status, Workspace, ungrantable
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
 from frontoffice.services import tenancy
+from frontoffice.services.tokens import ApiAuthError, check_scope
 
 Instance = Annotated[ApiToken, require_instance(Scope.WORKSPACES_ADMIN)]
 SourcesAdmin = Annotated[Workspace, require(Scope.SOURCES_ADMIN)]

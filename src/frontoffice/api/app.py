@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from frontoffice import __version__
 from frontoffice.api.admin import admin_router
+from frontoffice.api.collector import collector_router
 from frontoffice.api.commerce import commerce_router
 from frontoffice.api.consent import consent_router
 from frontoffice.api.consent_people import consent_people_router
@@ -24,7 +25,6 @@ from frontoffice.api.outbound import outbound_router
 from frontoffice.api.privacy import privacy_router
 from frontoffice.api.schemas import SegmentBatch, SegmentEvent
 from frontoffice.bootstrap import Container
-from frontoffice.collector.routes import collector_router
 
 
 def create_app(container: Container) -> FastAPI:

@@ -19,19 +19,19 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from frontoffice.api.access import require
-from frontoffice.api.jsonresponse import JsonResponse
+from frontoffice.api.collector import overloaded
+from frontoffice.api.jsonresponse import JsonResponse, error
 from frontoffice.api.schemas import error_responses
-from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
 from frontoffice.collector.auth import AuthFailure, write_key_from
 from frontoffice.collector.body import BodyError, parse_json, read_limited
-from frontoffice.collector.routes import error, overloaded
 from frontoffice.commerce import intake, projector, saleor, service
 from frontoffice.commerce.records import SIGNATURE_HEADER, signature_refusal
 from frontoffice.commerce.schemas import ENTITY_MODELS, HoldIn, PoolRule
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Channel, Scope, Workspace
 from frontoffice.errors import Overloaded
+from frontoffice.services.tokens import ApiAuthError
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.port import AppendBatch
 

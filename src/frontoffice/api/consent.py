@@ -13,9 +13,9 @@ from fastapi.responses import Response
 from pydantic import AliasChoices, BaseModel, Field
 
 from frontoffice.api.access import Caller, require
+from frontoffice.api.jsonresponse import error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
-from frontoffice.collector.routes import error
 from frontoffice.consent.errors import ConsentStringError
 from frontoffice.consent.ledger import ConsentChange
 from frontoffice.domain.events import now

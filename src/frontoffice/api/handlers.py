@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from frontoffice.collector.routes import error
+from frontoffice.api.jsonresponse import error
 from frontoffice.errors import FrontofficeError
 
 log = logging.getLogger("frontoffice.api")

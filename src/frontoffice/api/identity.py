@@ -13,10 +13,10 @@ from pydantic import BaseModel, Field
 
 from frontoffice.api.access import require
 from frontoffice.api.schemas import ErrorBody, EventOut
-from frontoffice.api.tokens import ApiAuthError
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.services import identity
+from frontoffice.services.tokens import ApiAuthError
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]

@@ -1,4 +1,5 @@
-"""A JSON response rendered with orjson (fast, and handles the bytes we already hold)."""
+"""A JSON response rendered with orjson (fast, and handles the bytes we already hold), and the
+JSON error every route answers with."""
 
 from __future__ import annotations
 
@@ -13,3 +14,9 @@ class JsonResponse(Response):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content)
+
+
+def error(status: int, code: str, message: str, headers: dict[str, str] | None = None,
+          **extra: Any) -> Response:
+    return JsonResponse({"code": code, "message": message, **extra}, status_code=status,
+                        headers=headers)

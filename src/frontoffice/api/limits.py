@@ -14,8 +14,8 @@ import anyio.to_thread
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from frontoffice.api.tokens import ApiAuthError, TokenCache
-from frontoffice.collector.routes import error
+from frontoffice.api.jsonresponse import error
+from frontoffice.services.tokens import ApiAuthError, TokenCache
 from frontoffice.settings import Settings
 
 API_PREFIX = "/api/"

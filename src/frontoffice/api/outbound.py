@@ -14,9 +14,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from frontoffice.api.access import require
+from frontoffice.api.jsonresponse import error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
-from frontoffice.collector.routes import error
 from frontoffice.destinations.address import allowed_hosts, check_new
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now

@@ -21,9 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from frontoffice.domain.events import StoredEvent
 from frontoffice.errors import InvalidInput
+from frontoffice.outbound.gate import EXPORT_CHANNEL, Refusal
 from frontoffice.outbound.lookup import OutboundGate
-from frontoffice.storage.port import Store, StoredEvent
+from frontoffice.storage.port import Store
 from frontoffice.storage.private_files import open_private
 from frontoffice.storage.sql import SqlStore
 
@@ -31,16 +33,8 @@ EXPORT_FORMATS = ("ndjson", "parquet")
 _EXTENSIONS = {".ndjson": "ndjson", ".jsonl": "ndjson", ".parquet": "parquet", ".pq": "parquet"}
 PAGE_ROWS = 1000
 ROW_GROUP_ROWS = 64 * 1024
-CHANNEL = "export"
 PARQUET_COLUMNS = ("seq", "source_id", "message_id", "family", "type", "event", "user_id",
                    "anonymous_id", "timestamp", "received_at", "payload")
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    rule: str
-    count: int
-    example: str  # the reason of the first refusal under this rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +158,7 @@ def export_events(store: SqlStore, workspace_id: str, out: Path, *, purpose: str
     try:
         for page in pages(store, workspace_id, source_id=source_id, after_seq=after_seq,
                           page_rows=page_rows):
-            verdicts = gate.check_events(page, purpose, CHANNEL)
+            verdicts = gate.check_events(page, purpose, EXPORT_CHANNEL)
             kept = [e for e, v in zip(page, verdicts, strict=True) if v.allowed]
             for v in verdicts:
                 if not v.allowed:

@@ -18,7 +18,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from frontoffice.bulk.exporter import CHANNEL as EXPORT_CHANNEL
 from frontoffice.bulk.exporter import EXPORT_FORMATS, export_events
 from frontoffice.bulk.importer import CHUNK_ROWS, ImportJob, ImportReport, import_file
 from frontoffice.bulk.mapping import load_mapping
@@ -38,6 +37,7 @@ from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose
+from frontoffice.outbound.gate import EXPORT_CHANNEL
 from frontoffice.residency.router import residency_gate
 from frontoffice.services import tenancy
 

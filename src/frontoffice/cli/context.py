@@ -13,13 +13,13 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from frontoffice.bootstrap import open_configured_store
 from frontoffice.consent.purposes import load_catalogue
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import FrontofficeError, NotFound
 from frontoffice.residency.router import located
 from frontoffice.services.tenancy import require_workspace
 from frontoffice.settings import Settings
+from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
 
 console = Console(highlight=False)

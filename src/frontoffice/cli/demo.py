@@ -16,7 +16,6 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from frontoffice.bootstrap import open_configured_store
 from frontoffice.cli.context import console, friendly_errors, settings_from
 from frontoffice.cli.demo_output import (
     print_commerce,
@@ -52,6 +51,7 @@ from frontoffice.domain.tenancy import Workspace
 from frontoffice.errors import FrontofficeError
 from frontoffice.services.identity_match import match_config
 from frontoffice.settings import Settings
+from frontoffice.storage import open_configured_store
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 

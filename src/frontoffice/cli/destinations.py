@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from frontoffice.bulk.exporter import Refusal
 from frontoffice.cli.context import (
     console,
     friendly_errors,
@@ -23,6 +22,7 @@ from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStor
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Status
 from frontoffice.outbound.exports import catch_up_people
+from frontoffice.outbound.gate import Refusal
 
 
 @click.group()

@@ -10,7 +10,6 @@ import orjson
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontoffice.bulk.exporter import CHANNEL as EXPORT_CHANNEL
 from frontoffice.cli.context import (
     cell,
     console,
@@ -22,6 +21,7 @@ from frontoffice.cli.context import (
 )
 from frontoffice.cli.outbound import print_refusals
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
+from frontoffice.outbound.gate import EXPORT_CHANNEL
 from frontoffice.services import identity
 from frontoffice.storage.identity_sql import IdentitySql
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
-from frontoffice.bulk.exporter import Refusal
 from frontoffice.cli.context import console
+from frontoffice.outbound.gate import Refusal
 
 
 def print_refusals(refused: int, refusals: Sequence[Refusal], what: str) -> None:

@@ -25,16 +25,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from frontoffice.bootstrap import open_configured_store
 from frontoffice.collector.body import BodyError, parse_json
 from frontoffice.collector.frames import read_request, reply_frame
 from frontoffice.collector.gates import CollectionGates
 from frontoffice.collector.pipeline import Incoming, Prepared, Reply, finish, prepare, refusal
-from frontoffice.collector.writer import Drafted, GroupCommitWriter
+from frontoffice.collector.writer import Drafted, GroupCommitWriter, RoutedWriters
 from frontoffice.domain.events import Limits
 from frontoffice.errors import Overloaded
-from frontoffice.residency.router import RoutedWriters, located
+from frontoffice.residency.router import located
 from frontoffice.settings import Settings
+from frontoffice.storage import open_configured_store
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
 
@@ -95,19 +95,15 @@ def unavailable_reply(settings: Settings) -> Reply:
                    headers={"Retry-After": str(settings.retry_after_seconds)})
 
 
-def _lock_path(url: str) -> Path | None:
-    return Path(url.removeprefix("sqlite:///") + ".ingest-lock") if url.startswith("sqlite") else None
-
-
 def serve_member(sock: socket.socket, settings: Settings) -> None:
     store = open_configured_store(settings, upgrade=False, server=True)
-    appender = LockedAppend(store, _lock_path(settings.resolved_database_url))
+    appender = LockedAppend(store, store.ingest_lock)
     writer = GroupCommitWriter(appender, queue_limit=settings.write_queue_events,
                                retry_after_seconds=settings.retry_after_seconds)
     limits = Limits(settings.max_event_bytes, settings.max_json_depth)
     stores = located(store, settings, server=True)  # data residency: a workspace's own storage
-    writers = RoutedWriters(stores, writer, lambda located_store, located_url: GroupCommitWriter(
-        LockedAppend(located_store, _lock_path(located_url)), queue_limit=settings.write_queue_events,
+    writers = RoutedWriters(stores, writer, lambda located_store, _url: GroupCommitWriter(
+        LockedAppend(located_store, located_store.ingest_lock), queue_limit=settings.write_queue_events,
         retry_after_seconds=settings.retry_after_seconds))
     gates = CollectionGates(store, settings, stores)
     send_lock = threading.Lock()

@@ -24,7 +24,9 @@ from typing import Protocol, TypeVar
 
 from frontoffice.errors import Overloaded
 from frontoffice.privacy.rows import Draft
+from frontoffice.residency.router import StoreRouter
 from frontoffice.storage.port import AppendBatch, AppendResult
+from frontoffice.storage.sql import SqlStore
 
 MAX_GROUP_EVENTS = 20_000
 
@@ -217,3 +219,33 @@ def _settle(future: asyncio.Future[AppendResult], result: AppendResult | None,
         future.set_exception(exc)
     elif result is not None:
         future.set_result(result)
+
+
+class RoutedWriters:
+    """One group-commit writer per storage: a workspace's batches go to its location's writer."""
+
+    def __init__(self, router: StoreRouter, default: GroupCommitWriter,
+                 make: Callable[[SqlStore, str], GroupCommitWriter]) -> None:
+        self._router = router
+        self._default = default
+        self._make = make
+        self._writers: dict[str, GroupCommitWriter] = {}
+        self._lock = threading.Lock()
+
+    def for_workspace(self, workspace_id: str) -> GroupCommitWriter:
+        url = self._router.url_for(workspace_id)
+        if url is None:
+            return self._default
+        with self._lock:
+            writer = self._writers.get(url)
+            if writer is None:
+                writer = self._writers[url] = self._make(self._router.at(url), url)
+                writer.start()
+            return writer
+
+    def stop(self) -> None:
+        """Stops the located writers (the default writer belongs to the caller)."""
+        with self._lock:
+            for writer in self._writers.values():
+                writer.stop()
+            self._writers.clear()

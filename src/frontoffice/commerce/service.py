@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import orjson
 
 from frontoffice.commerce import intake, projector, shipments
 from frontoffice.commerce.availability import availability
+from frontoffice.commerce.holds import admit_hold
 from frontoffice.commerce.pricing import conflicts
 from frontoffice.commerce.records import record
 from frontoffice.commerce.schemas import HoldIn, PoolRule
@@ -81,7 +83,7 @@ def place_hold(cs: CommerceStore, ws: str, hold: HoldIn, now: datetime) -> dict[
                "qty": hold.qty, "expires_at": expires}
     rec = record(f"inventory.held:{hold_id}", "inventory.held", payload, now)
     left = cs.place_hold(ws, INTERNAL_SOURCE, rec, hold_id, hold.sku, hold.location_id, hold.qty,
-                         expires)
+                         expires, partial(admit_hold, hold.sku, hold.location_id, hold.qty))
     return {**payload, "available_after": left}
 
 

@@ -42,6 +42,16 @@ class EventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as the log holds it: its position (``seq``) and where it came from."""
+
+    seq: int
+    workspace_id: str
+    source_id: str
+    record: EventRecord
+
+
+@dataclass(frozen=True, slots=True)
 class Rejection:
     """An input that was refused, with the precise reason; quarantined, never dropped."""
 

@@ -127,9 +127,9 @@ def _erase(store: SqlStore, request: DsrRequest, person_id: str, actor: str, now
               "pending_details": sql.forget_details(ws, own)}
     report = eraser(store, ws, person_id, reason=f"data-subject request {request.id}",
                     requested_by=actor, now=now)
-    if store.dialect != "sqlite" and any(purged.values()):
+    if not store.secure_delete and any(purged.values()):
         # erase_person scrubs the tables it purged; the rows dropped here left dead tuples in ours
-        # (SQLite: secure_delete and the erasure's VACUUM already covered them).
+        # (secure_delete, SQLite's, and the erasure's VACUUM cover them there).
         scrub(store, list(DSR_PII_TABLES))
     return {"erased_person": person_id, "dsr_copies_dropped": purged, "report": _plain(report)}
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from frontoffice.domain.events import StoredEvent
 from frontoffice.identity.model import (
     Identifier,
     IdentityRecord,
@@ -42,7 +43,6 @@ from frontoffice.identity.normalise import (
 )
 from frontoffice.identity.normalise.keys import normalise_identifier, record_country
 from frontoffice.identity.normalise.names import NameKeys, name_keys
-from frontoffice.storage.port import StoredEvent
 
 __all__ = ["extract", "normalise_identifier", "record_id", "record_name_keys"]
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import orjson
 
-from frontoffice.bulk.exporter import CHANNEL, Refusal
 from frontoffice.consent.purposes import load_catalogue
 from frontoffice.errors import InvalidInput
+from frontoffice.outbound.gate import EXPORT_CHANNEL, Refusal
 from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
@@ -33,10 +33,10 @@ MAPPING_COLUMNS = ["record_id", "source_id", "person_id"]
 def check_export_purpose(purpose: str) -> None:
     """An unknown purpose, or one that does not cover exports, would export nothing: say so first."""
     purposes = load_catalogue().purposes
-    usable = sorted(p for p, spec in purposes.items() if spec.covers(CHANNEL))
+    usable = sorted(p for p, spec in purposes.items() if spec.covers(EXPORT_CHANNEL))
     if purpose not in purposes:
         raise InvalidInput(f"Unknown purpose {purpose!r}; an export is for one of {usable}.")
-    if not purposes[purpose].covers(CHANNEL):
+    if not purposes[purpose].covers(EXPORT_CHANNEL):
         raise InvalidInput(f"Purpose {purpose!r} does not cover exports; use one of {usable}.")
 
 
@@ -81,7 +81,7 @@ def export_people(store: SqlStore, ws: str, folder: Path, fmt: str, purpose: str
     tally: dict[str, Refusal] = {}
     allowed: set[str] = set()
     for pid, *_ in everyone:
-        v = gate.check("person:" + pid, purpose, CHANNEL)
+        v = gate.check("person:" + pid, purpose, EXPORT_CHANNEL)
         if v.allowed:
             allowed.add(pid)
             continue

@@ -25,6 +25,16 @@ from frontoffice.privacy.sealing import ERASED_FAMILY
 from frontoffice.privacy.subjects import identifiers_of
 
 MERGE_SOURCE = "outbound-gate"
+EXPORT_CHANNEL = "export"  # the channel of file exports (bulk) and export previews
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """The refusals of one rule in an export: how many, and the reason of the first."""
+
+    rule: str
+    count: int
+    example: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from frontoffice.consent.packs import RegionPack, load_packs
+from frontoffice.domain.events import StoredEvent
 from frontoffice.outbound.gate import (
     PersonConsent,
     Verdict,
@@ -22,7 +23,6 @@ from frontoffice.outbound.gate import (
     unknown,
 )
 from frontoffice.outbound.people import Loaded, PeopleReader
-from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
 
 

@@ -17,6 +17,7 @@ import orjson
 from frontoffice.consent.ledger import ConsentState, state_of
 from frontoffice.consent.projector import CONSENT_FAMILY, SUBJECT_KINDS, evidence_from_dict, parse_subject
 from frontoffice.consent.region import Evidence, evidence_from_traits
+from frontoffice.domain.events import StoredEvent
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
@@ -24,7 +25,6 @@ from frontoffice.identity.people import People
 from frontoffice.outbound.gate import PersonConsent, Verdict, person_consent, unknown
 from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.identity_people import PeopleSql
-from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
 
 CHUNK = 500

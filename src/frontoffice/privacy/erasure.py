@@ -16,17 +16,20 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import orjson
 
 from frontoffice.domain.events import iso
 from frontoffice.errors import NotFound
-from frontoffice.identity.people import People
 from frontoffice.privacy.purge import PersonRows, purge
 from frontoffice.privacy.scrub import scrub
 from frontoffice.privacy.subjects import identifier_subjects, identifiers_of
 from frontoffice.storage.identity_people import PeopleSql
-from frontoffice.storage.sql import SqlStore
+
+if TYPE_CHECKING:
+    from frontoffice.identity.people import People
+    from frontoffice.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 4  # subjects found through events found through subjects...

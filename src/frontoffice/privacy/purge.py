@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from frontoffice.privacy.scrub import existing_tables
 from frontoffice.privacy.sealing import ERASED_FAMILY, ERASED_PAYLOAD
 from frontoffice.privacy.subjects import canonical_subject
-from frontoffice.storage.sql import Cursor, SqlStore
+
+if TYPE_CHECKING:
+    from frontoffice.storage.sql import Cursor, SqlStore
 
 # (table, column): rows whose column holds one of the person's ids are the person's.
 BY_PERSON = (

@@ -8,7 +8,10 @@ it moved, the workspaces of the new rows are read from that range alone.
 
 from __future__ import annotations
 
-from frontoffice.storage.sql import SqlStore
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from frontoffice.storage.sql import SqlStore
 
 
 class LogWatch:

@@ -17,10 +17,13 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from frontoffice.projection.changes import LogWatch
 from frontoffice.projection.contract import Progress, Projection, retry_moved
-from frontoffice.storage.sql import SqlStore
+
+if TYPE_CHECKING:
+    from frontoffice.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
 POLL_S = 0.05

@@ -17,9 +17,8 @@ from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Status, Workspace, check_name, new_id
 from frontoffice.errors import AlreadyExists, ConfigError, InvalidInput
 from frontoffice.services import tenancy
+from frontoffice.storage import URL_PREFIXES
 from frontoffice.storage.sql import SqlStore
-
-_URL_PREFIXES = ("sqlite:///", "postgresql://", "postgres://")
 
 
 def country_code(value: str, what: str) -> str:
@@ -50,7 +49,7 @@ def parse_storage_locations(text: str | None) -> dict[str, str]:
             code = country_code(str(key), "storage_locations key")
         except InvalidInput as exc:
             raise ConfigError(str(exc)) from None
-        if not isinstance(url, str) or not url.startswith(_URL_PREFIXES):
+        if not isinstance(url, str) or not url.startswith(URL_PREFIXES):
             raise ConfigError(
                 f"storage_locations[{code}] must be a sqlite:///… or postgresql://… URL, got {url!r}."
             )

@@ -11,7 +11,6 @@ import threading
 from collections.abc import Callable, Mapping
 
 from frontoffice.cache import TtlLookup
-from frontoffice.collector.writer import GroupCommitWriter
 from frontoffice.residency.gate import ResidencyGate
 from frontoffice.residency.locations import WorkspaceLocations, parse_storage_locations
 from frontoffice.settings import Settings
@@ -74,36 +73,6 @@ class StoreRouter:
             for store in self._open.values():
                 store.close()
             self._open.clear()
-
-
-class RoutedWriters:
-    """One group-commit writer per storage: a workspace's batches go to its location's writer."""
-
-    def __init__(self, router: StoreRouter, default: GroupCommitWriter,
-                 make: Callable[[SqlStore, str], GroupCommitWriter]) -> None:
-        self._router = router
-        self._default = default
-        self._make = make
-        self._writers: dict[str, GroupCommitWriter] = {}
-        self._lock = threading.Lock()
-
-    def for_workspace(self, workspace_id: str) -> GroupCommitWriter:
-        url = self._router.url_for(workspace_id)
-        if url is None:
-            return self._default
-        with self._lock:
-            writer = self._writers.get(url)
-            if writer is None:
-                writer = self._writers[url] = self._make(self._router.at(url), url)
-                writer.start()
-            return writer
-
-    def stop(self) -> None:
-        """Stops the located writers (the default writer belongs to the caller)."""
-        with self._lock:
-            for writer in self._writers.values():
-                writer.stop()
-            self._writers.clear()
 
 
 def residency_gate(store: SqlStore, settings: Settings) -> ResidencyGate:

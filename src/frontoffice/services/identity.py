@@ -12,7 +12,7 @@ import orjson
 
 from frontoffice.commerce.records import customer_keys
 from frontoffice.commerce.service import traits_for
-from frontoffice.domain.events import EventRecord, iso, now
+from frontoffice.domain.events import EventRecord, StoredEvent, iso, now
 from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
@@ -21,7 +21,7 @@ from frontoffice.identity.review import MERGE, SPLIT, ManualDecision, identity_s
 from frontoffice.services.identity_hub import IdentityHub as IdentityHub  # noqa: PLC0414 - re-exported
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.identity_sql import IdentitySql, ProjectionConflict, RecordRow
-from frontoffice.storage.port import AppendBatch, StoredEvent
+from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 
 KINDS = ", ".join(k.value for k in IdKind)

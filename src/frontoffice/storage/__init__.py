@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from frontoffice.errors import ConfigError
+from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
+
+SQLITE_URL = "sqlite:///"
+POSTGRES_URLS = ("postgresql://", "postgres://")
+URL_PREFIXES = (SQLITE_URL, *POSTGRES_URLS)  # the database URLs open_store accepts
 
 
 def open_store(url: str, *, server: bool = False) -> SqlStore:
@@ -13,11 +18,11 @@ def open_store(url: str, *, server: bool = False) -> SqlStore:
 
     ``server=True`` tunes for a long-running process (SQLite: checkpoints in the background).
     """
-    if url.startswith("sqlite:///"):
+    if url.startswith(SQLITE_URL):
         from frontoffice.storage.sqlite import open_sqlite
 
-        return open_sqlite(Path(url.removeprefix("sqlite:///")), background_checkpoints=server)
-    if url.startswith(("postgresql://", "postgres://")):
+        return open_sqlite(Path(url.removeprefix(SQLITE_URL)), background_checkpoints=server)
+    if url.startswith(POSTGRES_URLS):
         from frontoffice.storage.postgres import open_postgres
 
         return open_postgres(url)
@@ -25,3 +30,14 @@ def open_store(url: str, *, server: bool = False) -> SqlStore:
         f"Database URL {url!r} is not supported: use sqlite:///path/to/file.db "
         "or postgresql://user@host:port/dbname."
     )
+
+
+def open_configured_store(settings: Settings, *, upgrade: bool | None = None,
+                          server: bool = False) -> SqlStore:
+    store = open_store(settings.resolved_database_url, server=server)
+    store.use_master_key(settings.master_key)
+    if settings.auto_upgrade if upgrade is None else upgrade:
+        store.upgrade()
+    else:
+        store.require_current_schema()
+    return store

@@ -7,14 +7,13 @@ duplicate delivery or an out-of-order one all end in the same rows.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from frontoffice.domain.events import EventRecord, iso
-from frontoffice.errors import InvalidInput
 from frontoffice.projection.contract import WorkspaceLocks
 from frontoffice.storage.sealed_secrets import open_secret, seal_secret
 from frontoffice.storage.sql import Cursor, SqlStore
@@ -22,10 +21,6 @@ from frontoffice.storage.sql import Cursor, SqlStore
 COMMERCE = "commerce"
 PLACES_TTL_S = 5.0
 SECRETS_TABLE = "commerce_secrets"
-
-
-class InsufficientStock(InvalidInput):
-    code = "insufficient_stock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,29 +197,26 @@ class CommerceStore:
         return {r[0]: int(r[1]) for r in rows}
 
     def place_hold(self, ws: str, source_id: str, record: EventRecord, hold_id: str, sku: str,
-                   location_id: str, qty: int, expires_at: str) -> int:
-        """Appends the hold's event and applies it in one transaction, or refuses it when
-        fewer than ``qty`` are available. Returns what is still available afterwards."""
-        lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""
+                   location_id: str, qty: int, expires_at: str,
+                   admit: Callable[[tuple[int, int] | None, int], int]) -> int:
+        """Appends the hold's event and applies it in one transaction, if ``admit`` (commerce's
+        stock rule, given the locked position's (on hand, committed), or None, and the active
+        holds) lets it: ``admit`` raises to refuse, else says what stays available."""
         with self.store.transaction() as cur:
             sql = self.store.sql
             cur.execute(sql("SELECT on_hand, committed FROM commerce_positions WHERE "
-                            f"workspace_id = ? AND sku = ? AND location_id = ?{lock}"),
+                            f"workspace_id = ? AND sku = ? AND location_id = ?{self.store.row_lock}"),
                         (ws, sku, location_id))
             row = cur.fetchone()
             cur.execute(sql("SELECT coalesce(sum(qty), 0) FROM commerce_holds WHERE workspace_id "
                             "= ? AND sku = ? AND location_id = ? AND released = 0 AND "
                             "expires_at > ?"), (ws, sku, location_id, record.received_at))
             held = int(cur.fetchone()[0])
-            available = 0 if row is None else int(row[0]) - int(row[1]) - held
-            if qty > available:
-                raise InsufficientStock(
-                    f"Only {max(available, 0)} of {sku} available at {location_id}; "
-                    f"cannot hold {qty}. Ask /availability for other locations.")
+            left = admit(None if row is None else (int(row[0]), int(row[1])), held)
             self.store.insert_sealed(cur, ws, source_id, [record])
             tx = ProjectionTx(sql, cur)
             tx.add_hold(ws, hold_id, sku, location_id, qty, expires_at)
-            return available - qty
+            return left
 
     # -- webhook secrets (sealed under the master key: storage/sealed_secrets.py) ----------
     def secret(self, source_id: str) -> str | None:

@@ -13,10 +13,9 @@ from typing import Any
 
 import orjson
 
-from frontoffice.domain.events import iso, now
+from frontoffice.domain.events import StoredEvent, iso, now
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.storage.identity_people import PeopleSql
-from frontoffice.storage.port import StoredEvent
 from frontoffice.storage.sql import SqlStore
 
 _PROJECTION = ("identity_records", "identity_index", "identity_persons", "identity_redirects",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from frontoffice.domain.events import EventRecord, Rejection
+from frontoffice.domain.events import EventRecord, Rejection, StoredEvent
 from frontoffice.domain.tenancy import ApiToken, Source, Status, Workspace
 from frontoffice.privacy.rows import Suppressed
 
@@ -33,14 +33,6 @@ class AppendResult:
     duplicates: int
     quarantined: int
     suppressed: tuple[Suppressed, ...] = ()  # events of erased people, dropped (privacy_suppressed_events)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    seq: int
-    workspace_id: str
-    source_id: str
-    record: EventRecord
 
 
 @dataclass(frozen=True, slots=True)

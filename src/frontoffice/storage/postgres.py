@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 import sqlalchemy as sa
 
+from frontoffice.privacy.scrub import Scrubbed, ScrubIncomplete
 from frontoffice.privacy.vault import IndexedKeys, KeyTable
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
 
@@ -22,6 +23,10 @@ LOG_APPEND_LOCK = 0x66726F6E74  # "front"
 class PostgresDialect:
     name = "postgres"
     integrity_errors: tuple[type[Exception], ...] = (psycopg.errors.IntegrityError,)
+    row_lock = " FOR UPDATE"
+    secure_delete = False  # a deleted row stays in a dead tuple until VACUUM FULL (scrub)
+    ingest_lock: Path | None = None  # appends take LOG_APPEND_LOCK
+    tables_statement = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -29,6 +34,35 @@ class PostgresDialect:
         # every process of the user shares ~/.frontoffice/master.key (frontoffice.privacy.vault).
         self.key_file: Path | None = None
         self.subject_keys: KeyTable = IndexedKeys()
+
+    def scrub(self, store: SqlStore, tables: Sequence[str]) -> Scrubbed:
+        # FULL writes a new file without dead tuples and rebuilds the indexes; ANALYZE replaces
+        # the statistics whose histograms and most-common values may quote the erased values, and
+        # vacuuming pg_statistic drops the old versions of those rows. The WAL written before now
+        # still holds the inserted rows: switch to a new segment and checkpoint twice so every
+        # older segment is removed (unlinked, not recycled, when wal_recycle=off).
+        present = store.table_names()
+        statements = [f"VACUUM (FULL, ANALYZE) {table}" for table in sorted(set(tables) & present)]
+        statements += ["VACUUM (FULL) pg_catalog.pg_statistic",
+                       "SELECT pg_switch_wal()", "CHECKPOINT", "SELECT pg_switch_wal()", "CHECKPOINT"]
+        steps = []
+        for statement in statements:
+            try:
+                store.maintenance(statement)
+            except psycopg.Error as exc:
+                raise ScrubIncomplete(
+                    f"`{statement}` failed ({exc}). The keys are shredded and the projections "
+                    "purged, but old copies may stay in the files: run `frontoffice privacy scrub` "
+                    "as a superuser (or a role with pg_checkpoint and pg_switch_wal; "
+                    "docs/privacy.md).") from exc
+            steps.append(statement)
+        recycled = store.query("SELECT setting FROM pg_settings WHERE name = 'wal_recycle'")
+        warnings: tuple[str, ...] = ()
+        if recycled and str(recycled[0][0]) != "off":
+            warnings = ("The server runs with wal_recycle=on: old WAL segments are renamed for reuse "
+                        "and keep the erased rows until overwritten. Set wal_recycle=off "
+                        "(docs/privacy.md) and run `frontoffice privacy scrub`.",)
+        return Scrubbed(tuple(steps), warnings)
 
     def connect(self) -> psycopg.Connection[Any]:
         conn = psycopg.connect(self.url, autocommit=True)

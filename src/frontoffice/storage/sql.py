@@ -16,13 +16,14 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from frontoffice.domain.events import EventRecord, iso
+from frontoffice.domain.events import EventRecord, StoredEvent, iso
 from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Trust, Workspace
 from frontoffice.errors import AlreadyExists, NotFound, SchemaOutOfDate
 from frontoffice.privacy.rows import Draft, admit, open_records, seal_ahead, seal_rows, settle
+from frontoffice.privacy.scrub import Scrubbed
 from frontoffice.privacy.vault import KeyTable, Vault
 from frontoffice.storage import migrate
-from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry, StoredEvent
+from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry
 
 _EVENT_COLS = (
     "message_id, family, type, event, user_id, anonymous_id, previous_id, group_id, "
@@ -56,6 +57,14 @@ class Dialect(Protocol):
     integrity_errors: tuple[type[Exception], ...]
     key_file: Path | None  # where the master key is generated when none is configured
     subject_keys: KeyTable
+    row_lock: str  # ends a SELECT that must lock its rows until commit ("": writers take turns)
+    secure_delete: bool  # a deleted row's bytes are zeroed in place (else scrub drops them)
+    ingest_lock: Path | None  # the file ingest processes lock to append in turn (None: not needed)
+    tables_statement: str  # lists the tables of the schema in use
+
+    def scrub(self, store: SqlStore, tables: Sequence[str]) -> Scrubbed:
+        """Make the bytes of deleted rows of ``tables`` unrecoverable from the database's files."""
+        ...
 
     def connect(self) -> Any: ...
     def create_engine(self) -> sa.Engine:
@@ -101,6 +110,8 @@ class SqlStore:
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
         self.dialect = dialect.name
+        self.row_lock, self.secure_delete = dialect.row_lock, dialect.secure_delete
+        self.ingest_lock = dialect.ingest_lock
         self.vault = Vault(dialect.key_file, dialect.subject_keys)
         self._local = threading.local()
         self._all: list[Any] = []
@@ -453,6 +464,13 @@ class SqlStore:
                               "ORDER BY seq", (workspace_id, *chunk))
             events += self._stored(workspace_id, rows)
         return events
+
+    def table_names(self) -> set[str]:
+        return {str(r[0]) for r in self.query(self._dialect.tables_statement)}
+
+    def scrub(self, tables: Sequence[str]) -> Scrubbed:
+        """The backend's procedure to drop old copies of deleted rows (``privacy.scrub``)."""
+        return self._dialect.scrub(self, tables)
 
     def maintenance(self, statement: str) -> list[Any]:
         """Run one statement outside any transaction (VACUUM, CHECKPOINT, wal_checkpoint)."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from frontoffice.domain.events import Limits, normalise_batch
+from frontoffice.domain.events import Limits, StoredEvent, normalise_batch
 from frontoffice.identity.extract import extract
 from frontoffice.identity.model import IdentityRecord
-from frontoffice.storage.port import StoredEvent
 from tests.unit.identity_core.support import ident
 
 

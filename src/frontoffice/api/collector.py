@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from frontoffice.api.jsonresponse import JsonResponse
+from frontoffice.api.jsonresponse import JsonResponse, error
 from frontoffice.api.schemas import CollectorResponse, SegmentBatch, SegmentEvent, error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.collector.auth import AuthFailure, write_key_from
@@ -33,12 +33,6 @@ _ERRORS = error_responses({
     429: "Write path saturated: retry after Retry-After seconds.",
     503: "Storage unavailable: retry.",
 })
-
-
-def error(status: int, code: str, message: str, headers: dict[str, str] | None = None,
-          **extra: Any) -> Response:
-    return JsonResponse({"code": code, "message": message, **extra}, status_code=status,
-                          headers=headers)
 
 
 def reply(outcome: Reply) -> Response:
