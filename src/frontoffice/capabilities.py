@@ -80,4 +80,3 @@ def registered(capability: Capability) -> Iterator[Capability]:
         yield capability
     finally:
         unregister(capability.name)
-
