@@ -20,13 +20,15 @@ def _routers(c: Container) -> list[APIRouter]:
 
 
 def _purge(erasing: Erasing) -> None:
-    # the log names "the person id, or the subject key when no person is known"
+    # both name "the person id, or the subject key when no person is known"; a queued message
+    # holds the address and the template's variables
     erasing.delete_by_person_or_subject("outbound_decisions", "person")
+    erasing.delete_by_person_or_subject("message_outbox", "person_id")
 
 
 CAPABILITY = Capability(
     name="outbound",
     tables=("message_outbox", "outbound_decisions"),
     routers=_routers,
-    purge=Purge(tables=("outbound_decisions",), run=_purge),
+    purge=Purge(tables=("message_outbox", "outbound_decisions"), run=_purge),
 )
