@@ -5,9 +5,9 @@ It runs in its own process (``frontoffice worker``; ``frontoffice serve`` starts
 API unless told not to), so projecting never competes with the collector for the API
 process's interpreter lock: the API tier stays a thin, stateless writer of the log.
 
-The projections are the one list below, driven by the projection runner (woken by the log, one
-workspace per thread at a time); destination delivery runs on its own threads (``Dispatch``),
-so a slow receiver delays only itself.
+The projections are every capability's (from the registry), driven by the projection runner
+(woken by the log, one workspace per thread at a time); destination delivery runs on its own
+threads (``Dispatch``), so a slow receiver delays only itself.
 """
 
 from __future__ import annotations
@@ -17,18 +17,13 @@ import os
 import threading
 from collections.abc import Collection
 
-from frontoffice.commerce.projector import CommerceHub
+from frontoffice import capabilities
 from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
-from frontoffice.projection.contract import Plain, Projection, retry_moved
+from frontoffice.projection.contract import Projection, retry_moved
 from frontoffice.projection.runner import Runner, Stopped
 from frontoffice.residency.router import located
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.consent_merge import PersonConsentHub
-from frontoffice.services.identity import IdentityHub
-from frontoffice.services.identity_hub import IdentityFollow
-from frontoffice.services.identity_match import match_config
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
@@ -37,12 +32,10 @@ log = logging.getLogger(__name__)
 
 
 def projections(store: SqlStore, settings: Settings) -> list[Projection]:
-    """Every projection of a storage, in the order they run for a workspace: person-level consent
-    after identity and consent, whose results it combines. A new capability adds its entry here."""
-    return [IdentityFollow(IdentityHub(store, match_config(settings))),
-            Plain("consent", ConsentHub(store)),
-            Plain("person-consent", PersonConsentHub(store)),
-            Plain("commerce", CommerceHub(store))]
+    """Every projection of a storage, in the order they run for a workspace: each capability's
+    (its ``projections`` hook), in registry order — identity first, whose people the others use."""
+    return [p for c in capabilities.every() if c.projections is not None
+            for p in c.projections(store, settings)]
 
 
 def rebuild(store: SqlStore, settings: Settings, ws: str,

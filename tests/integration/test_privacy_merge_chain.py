@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from frontoffice.consent import capability as consent
+from frontoffice.identity import capability as identity_capability
 from frontoffice.identity.rules import person_id_for
 from frontoffice.privacy.erasure import erase_person
-from frontoffice.privacy.purge import BY_PERSON
 from frontoffice.privacy.sealing import ERASED_FAMILY
 from frontoffice.services import identity
 from frontoffice.storage.identity_people import PeopleSql
@@ -53,7 +54,8 @@ def test_erasing_a_person_merged_twice_by_their_oldest_id_erases_everything(stor
     ws, a, bea, c = _chain(store)
     report = erase_person(store, ws, a, reason="art. 17", requested_by="dpo", now=AT)
     assert report.person_id == c
-    for table, column in (*BY_PERSON, ("identity_redirects", "old_person_id")):
+    for table, column in (*identity_capability.BY_PERSON, *consent.BY_PERSON,
+                          ("identity_redirects", "old_person_id")):
         left = store.query(f"SELECT {column} FROM {table} WHERE workspace_id = ?", (ws,))
         assert not {r[0] for r in left} & {a, bea, c}, table
     assert store.query("SELECT count(*) FROM identity_records WHERE workspace_id = ?", (ws,))[0][0] == 0

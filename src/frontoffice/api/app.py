@@ -1,4 +1,5 @@
-"""The ASGI application: collector, admin API, health, and JSON errors everywhere."""
+"""The ASGI application: every capability's routers (from the registry), health, and JSON errors
+everywhere."""
 
 from __future__ import annotations
 
@@ -9,20 +10,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from frontoffice import __version__
-from frontoffice.api.admin import admin_router
-from frontoffice.api.collector import collector_router
-from frontoffice.api.commerce import commerce_router
-from frontoffice.api.consent import consent_router
-from frontoffice.api.consent_people import consent_people_router
+from frontoffice import __version__, capabilities
 from frontoffice.api.docs import install_docs
-from frontoffice.api.dsr import dsr_router
 from frontoffice.api.handlers import UnexpectedErrors, install_error_handlers
-from frontoffice.api.identity import identity_router
-from frontoffice.api.identity_review import identity_review_router
 from frontoffice.api.limits import BodyLimits
-from frontoffice.api.outbound import outbound_router
-from frontoffice.api.privacy import privacy_router
 from frontoffice.api.schemas import SegmentBatch, SegmentEvent
 from frontoffice.bootstrap import Container
 
@@ -37,16 +28,10 @@ def create_app(container: Container) -> FastAPI:
                   redoc_url=None)
     install_docs(app)  # with their scripts served from here, not a CDN
     app.state.container = container
-    app.include_router(collector_router(container))
-    app.include_router(admin_router(container))
-    app.include_router(identity_router(container))
-    app.include_router(identity_review_router(container))
-    app.include_router(commerce_router(container))
-    app.include_router(consent_people_router(container))  # before /consent/{subject}
-    app.include_router(consent_router(container))
-    app.include_router(dsr_router(container))
-    app.include_router(outbound_router(container))
-    app.include_router(privacy_router(container))
+    for capability in capabilities.every():  # in registry order: the order routes are matched
+        if capability.routers is not None:
+            for router in capability.routers(container):
+                app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
     def health() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from frontoffice.cli.context import (
 from frontoffice.domain.events import now
 from frontoffice.privacy.erasure import erase_person, erasures
 from frontoffice.privacy.keys import generate_master_key
-from frontoffice.privacy.purge import PURGED_TABLES
+from frontoffice.privacy.purge import purged_tables
 from frontoffice.privacy.scrub import scrub
 from frontoffice.residency.router import located
 from frontoffice.services.identity import IdentityHub
@@ -83,7 +83,7 @@ def scrub_cmd(ctx: click.Context) -> None:
         try:
             storages = [(f"the storage of {c}", s) for c, s in router.located_stores().items()]
             for where, target in [("the main database", store), *storages]:
-                done = scrub(target, list(PURGED_TABLES))
+                done = scrub(target, purged_tables())
                 console.print(f"Scrubbed {where}: " + "; ".join(done.steps) + ".")
                 for warning in done.warnings:
                     console.print(f"[yellow]warning:[/yellow] {warning}")

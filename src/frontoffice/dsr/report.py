@@ -1,24 +1,24 @@
 """The access / portability artefacts: a machine-readable JSON document and a self-contained,
 escaped HTML report of everything held about the person.
 
-The JSON has the golden record with each trait's provenance, the person's identifiers and
-records, consent per subject with its full history and proof, the event timeline as stored,
-and the orders, returns and subscriptions of the commerce projection.
+The heading (request, person, the sources the data came from) is the report's own; every other
+section is a capability's (its ``Report`` hook in the registry): identity's golden record with
+each trait's provenance, identifiers and records; consent per subject with its full history and
+proof; commerce's orders, returns and subscriptions; the collector's event timeline as stored.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
 
-from frontoffice.consent.ledger import ConsentChange
-from frontoffice.services import consent as consent_service
+from frontoffice import capabilities
 from frontoffice.services import identity as identity_service
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 
 SUBJECT_KINDS = ("user_id", "anonymous_id", "email", "phone")
@@ -30,82 +30,48 @@ def subjects_of(person_id: str, identifiers: Iterable[tuple[str, str]]) -> list[
     return [f"person_id:{person_id}", *sorted(f"{k}:{v}" for k, v in identifiers if k in SUBJECT_KINDS)]
 
 
-def _change(c: ConsentChange) -> dict[str, Any]:
-    return {"purpose": c.purpose, "status": c.status, "at": c.at.isoformat(), "method": c.method,
-            "source": c.source, "notice_version": c.notice_version, "explicit": c.explicit,
-            "change_id": c.change_id}
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """What a capability's report hook starts from: the person as identity resolved them."""
 
+    store: SqlStore
+    workspace_id: str
+    person_id: str  # the live id
+    profile: dict[str, Any]  # identity's profile: traits, identifiers, records, commerce keys
 
-def _payload(raw: bytes) -> object:
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return {"undecodable_bytes": len(raw)}
+    @property
+    def identifiers(self) -> list[tuple[str, str]]:
+        return [(i["kind"], i["value"]) for i in self.profile["identifiers"]]
 
 
 def access_document(store: SqlStore, ws: str, person_id: str, request_id: str,
                     now: datetime) -> dict[str, Any]:
+    """The document: its heading, then every capability's sections in registry order."""
     profile = identity_service.profile(store, ws, person_id)
-    pid = profile["person_id"]
-    identifiers = [(i["kind"], i["value"]) for i in profile["identifiers"]]
-    consent = []
-    for subject in subjects_of(pid, identifiers):
-        view = consent_service.subject_consent(store, ws, subject)
-        if view.known:
-            consent.append({"subject": subject, "region": view.region.region,
-                            "region_reason": view.region.reason,
-                            "current": [_change(c) for _, c in sorted(view.state.current.items())],
-                            "history": [_change(c) for h in view.state.history.values() for c in h]})
-    _, events = identity_service.timeline(store, ws, pid, limit=1_000_000)
-    timeline = [{"seq": e.seq, "source_id": e.source_id, "type": e.record.type, "event": e.record.event,
-                 "timestamp": e.record.timestamp, "payload": _payload(e.record.payload)} for e in events]
-    cs = CommerceStore(store)
-    keys = profile["commerce"].get("customer_keys", [])
-    order_ids = cs.entity_ids_for_keys(ws, "order", keys)
-    orders = [orjson.loads(e.doc) for i in order_ids if (e := cs.entity(ws, "order", i))]
-    returns = [orjson.loads(e.doc) for i in order_ids for e in cs.entities(ws, "return", i)]
-    subscriptions = [orjson.loads(e.doc) for i in cs.entity_ids_for_keys(ws, "subscription", keys)
-                     if (e := cs.entity(ws, "subscription", i))]
-    used = {r["source_id"] for r in profile["records"]} | {e["source_id"] for e in timeline}
-    sources = {s.id: {"name": s.name, "channel": s.channel.value}
-               for s in store.registry.sources(ws) if s.id in used}
-    return {
-        "format": "frontoffice.dsr.access", "version": FORMAT_VERSION, "request_id": request_id,
-        "generated_at": now.isoformat(), "person_id": pid, "sources": sources,
-        "profile": {"traits": profile["traits"], "first_seen": profile["first_seen"],
-                    "last_seen": profile["last_seen"], "record_count": profile["record_count"]},
-        "identifiers": profile["identifiers"], "records": profile["records"],
-        "consent": consent, "events": timeline,
-        "commerce": {"traits": profile["commerce"], "orders": orders, "returns": returns,
-                     "subscriptions": subscriptions},
-    }
+    view = PersonView(store, ws, profile["person_id"], profile)
+    doc: dict[str, Any] = {"format": "frontoffice.dsr.access", "version": FORMAT_VERSION,
+                           "request_id": request_id, "generated_at": now.isoformat(),
+                           "person_id": view.person_id, "sources": {}}
+    for capability in capabilities.every():
+        if capability.report is not None:
+            doc.update(capability.report.sections(view))
+    used = ({r["source_id"] for r in doc.get("records", ())}
+            | {e["source_id"] for e in doc.get("events", ())})
+    doc["sources"] = {s.id: {"name": s.name, "channel": s.channel.value}
+                      for s in store.registry.sources(ws) if s.id in used}
+    return doc
 
 
-def _e(value: object) -> str:
+def escape(value: object) -> str:
     if isinstance(value, str):
         return html.escape(value)
     return html.escape(orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode())
 
 
-def _table(headers: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+def table(headers: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _trait_rows(traits: Mapping[str, Any], sources: Mapping[str, Any]) -> list[list[object]]:
-    def source(sid: str) -> str:
-        known = sources.get(sid)
-        return f"{known['name']} ({known['channel']})" if known else sid
-
-    rows: list[list[object]] = []
-    for name, t in sorted(traits.items()):
-        if "values" in t:
-            rows += [[name, v["value"], t["rule"], source(v["source_id"]), v["observed_at"]]
-                     for v in t["values"]]
-        else:
-            rows.append([name, t["value"], t["rule"], source(t["source_id"]), t["observed_at"]])
-    return rows
 
 
 _STYLE = ("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}"
@@ -120,31 +86,16 @@ def access_html(doc: Mapping[str, Any]) -> str:
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
         "<meta http-equiv=\"Content-Security-Policy\" "
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>Your personal data — {_e(doc['request_id'])}</title><style>{_STYLE}</style></head><body>",
+        f"<title>Your personal data — {escape(doc['request_id'])}</title>",
+        f"<style>{_STYLE}</style></head><body>",
         "<h1>Your personal data</h1>",
-        f"<p>Request {_e(doc['request_id'])}, generated {_e(doc['generated_at'])}. "
-        f"Person {_e(doc['person_id'])}, "
-        f"first seen {_e(doc['profile']['first_seen'])}, last seen {_e(doc['profile']['last_seen'])}, "
-        f"{_e(doc['profile']['record_count'])} records.</p>",
-        "<h2>Profile (each value with where it came from)</h2>",
-        _table(("trait", "value", "rule", "source", "observed at"),
-               _trait_rows(doc["profile"]["traits"], doc["sources"])),
-        "<h2>Identifiers</h2>",
-        _table(("kind", "value"), ((i["kind"], i["value"]) for i in doc["identifiers"])),
-        "<h2>Consent</h2>",
+        f"<p>Request {escape(doc['request_id'])}, generated {escape(doc['generated_at'])}. "
+        f"Person {escape(doc['person_id'])}, "
+        f"first seen {escape(doc['profile']['first_seen'])}, "
+        f"last seen {escape(doc['profile']['last_seen'])}, "
+        f"{escape(doc['profile']['record_count'])} records.</p>",
     ]
-    for s in doc["consent"]:
-        parts.append(f"<h3>{_e(s['subject'])} — region {_e(s['region'])}</h3>")
-        parts.append(_table(("purpose", "status", "at", "method", "source"),
-                            ((c["purpose"], c["status"], c["at"], c["method"], c["source"])
-                             for c in s["history"])))
-    commerce = doc["commerce"]
-    parts += ["<h2>Orders</h2>", _table(("order",), ([o] for o in commerce["orders"])),
-              "<h2>Returns</h2>", _table(("return",), ([r] for r in commerce["returns"])),
-              "<h2>Subscriptions</h2>", _table(("subscription",), ([s] for s in commerce["subscriptions"])),
-              f"<h2>Events ({len(doc['events'])})</h2>",
-              _table(("seq", "time", "type", "event", "data"),
-                     ((e["seq"], e["timestamp"], e["type"], e["event"] or "", e["payload"])
-                      for e in doc["events"])),
-              "</body></html>"]
+    parts += [capability.report.html(doc) for capability in capabilities.every()
+              if capability.report is not None and capability.report.html is not None]
+    parts.append("</body></html>")
     return "".join(parts)
