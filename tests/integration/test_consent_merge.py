@@ -13,11 +13,12 @@ import pytest
 
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import build
+from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import consent, tenancy
 from frontoffice.services.consent_merge import PersonConsentHub, person_consent
 from frontoffice.services.identity import IdentityHub, lookup
 from frontoffice.settings import Settings
-from frontoffice.storage.consent_person_sql import PersonConsentMoved, PersonConsentSql
+from frontoffice.storage.consent_person_sql import PersonConsentSql
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import brand
 
@@ -184,6 +185,6 @@ def test_a_second_process_with_a_stale_checkpoint_backs_off_instead_of_writing_t
     seen = sql.checkpoint(ws)
     recomputed = {pid: people.person(ws, pid)}
     sql.save(ws, recomputed, (), seen.last_outbox_id, seen.last_state_seq, seen)  # the faster process
-    with pytest.raises(PersonConsentMoved):
+    with pytest.raises(ProjectionMoved):
         sql.save(ws, recomputed, (), seen.last_outbox_id, seen.last_state_seq, seen)  # the slower one
     assert len(person_consent(store, ws, pid).conflicts) == 1

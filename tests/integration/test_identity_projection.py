@@ -8,8 +8,9 @@ import pytest
 from frontoffice.identity.projector import Projector
 from frontoffice.identity.review import MERGE, SPLIT, identity_source
 from frontoffice.identity.rules import person_id_for
+from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import identity
-from frontoffice.storage.identity_sql import IdentitySql, ProjectionConflict
+from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand, brand, identify, page
 
@@ -165,7 +166,7 @@ def test_a_second_projector_on_the_same_workspace_backs_off_instead_of_writing_t
     b.send("app", identify("a1", "2026-03-01T08:00:00Z", user="cus_ann", anon="app-anon"))
     server.catch_up()
     b.send("app", identify("a2", "2026-03-02T08:00:00Z", user="cus_zoe"))
-    with pytest.raises(ProjectionConflict, match="Another projector"):
+    with pytest.raises(ProjectionMoved, match="Another projector"):
         cli.catch_up()
     assert cli.catch_up().events == 1  # reloaded, then applied only a2
     sql = IdentitySql(store)

@@ -19,10 +19,10 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
+from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import identity_review
 from frontoffice.services.identity import IdentityHub
 from frontoffice.services.identity_match import MatchReport, match_config
-from frontoffice.storage.identity_sql import ProjectionConflict
 from frontoffice.storage.sql import SqlStore
 
 SERVER_RUNNING = ("the running server's worker is resolving this workspace; the merges found were "
@@ -83,7 +83,7 @@ def _run(ctx: click.Context, workspace: str, rescore_all: bool) -> None:
     with workspace_data(ctx, workspace) as (ws, store):
         try:
             _print_report(_hub(ctx, store).match(ws.id, rescore_all))
-        except ProjectionConflict:
+        except ProjectionMoved:
             console.print(SERVER_RUNNING)
 
 
@@ -127,7 +127,7 @@ def _decide(ctx: click.Context, workspace: str, review_id: int, accept: bool, re
         by = f"user {getpass.getuser()} (cli)"
         try:
             item = identity_review.decide(store, _hub(ctx, store), ws.id, review_id, accept, by, reason)
-        except ProjectionConflict:
+        except ProjectionMoved:
             console.print(f"review {review_id} decided; {SERVER_RUNNING}")
             return
         people = " and ".join(dict.fromkeys(p or "?" for p in item["current_person_ids"]))

@@ -18,9 +18,10 @@ from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.review import MERGE, SPLIT, ManualDecision, identity_source
+from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services.identity_hub import IdentityHub as IdentityHub  # noqa: PLC0414 - re-exported
 from frontoffice.storage.commerce_sql import CommerceStore
-from frontoffice.storage.identity_sql import IdentitySql, ProjectionConflict, RecordRow
+from frontoffice.storage.identity_sql import IdentitySql, RecordRow
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 
@@ -228,7 +229,7 @@ def record_decision(store: SqlStore, hub: IdentityHub, workspace_id: str, decisi
     so every rebuild applies it again at its place; then it is projected at once."""
     store.append([AppendBatch(workspace_id, identity_source(workspace_id), [decision],
                               origin="identity")])
-    with contextlib.suppress(ProjectionConflict):  # then the worker applies it on its next round
+    with contextlib.suppress(ProjectionMoved):  # then the worker applies it on its next round
         hub.catch_up(workspace_id)
 
 

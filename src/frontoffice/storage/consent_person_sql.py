@@ -30,7 +30,6 @@ _CURRENT = (
 )
 
 
-PersonConsentMoved = ProjectionMoved  # the one "moved" exception of every projection
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +166,7 @@ class PersonConsentSql:
                         (last_outbox_id, last_state_seq, int(bool(merged or gone)), ws, seen.last_outbox_id,
                          seen.last_state_seq, seen.version))
             if cur.rowcount != 1:
-                raise PersonConsentMoved(f"Person-level consent of {ws} was recomputed by another process.")
+                raise ProjectionMoved(f"Person-level consent of {ws} was recomputed by another process.")
             for pid in [*merged, *gone]:
                 for table in ("consent_person_state", "consent_conflicts"):
                     cur.execute(sql(f"DELETE FROM {table} WHERE workspace_id = ? AND person_id = ?"),

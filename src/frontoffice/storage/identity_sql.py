@@ -22,10 +22,9 @@ _PROJECTION = ("identity_records", "identity_index", "identity_persons", "identi
                "identity_history", "identity_outbox", "identity_checkpoint")
 
 
-ProjectionConflict = ProjectionMoved  # the one "moved" exception of every projection
 
 
-class ErasedMeanwhile(ProjectionConflict):
+class ErasedMeanwhile(ProjectionMoved):
     """A person was erased since the projector loaded: its memory may hold the erased records."""
 
 
@@ -111,7 +110,7 @@ class IdentitySql:
         """One transaction: the batch's records, persons, index, history, outbox, checkpoint.
 
         ``expected`` is the checkpoint the caller's state was built on; if another projector
-        has moved it since, nothing is written and :class:`ProjectionConflict` is raised. With
+        has moved it since, nothing is written and :class:`ProjectionMoved` is raised. With
         ``epoch`` (the key epoch the caller loaded at), an erasure since raises
         :class:`ErasedMeanwhile` instead of writing back people it purged."""
         created = iso(now())
@@ -169,7 +168,7 @@ class IdentitySql:
                         (batch.last_seq, batch.last_decision, ws, *expected))
             moved = cur.rowcount
         if moved != 1:
-            raise ProjectionConflict(
+            raise ProjectionMoved(
                 "Another projector (the API server, or another `frontoffice resolve`) is resolving "
                 "this workspace; its work is kept. Run again to continue from where it is.")
 
