@@ -59,12 +59,18 @@ class Capability:
     """One capability: the tables it owns and the hooks it contributes; every hook is optional.
 
     ``tables``: every table of the schema it owns (a table has exactly one owner; others read it
-    through the owner's port). ``routers``: the API routers, in the order they are matched.
+    through the owner's port). ``schema``: the module that declares them,
+    ``define(metadata, dialect)`` (SQLAlchemy Core; ``frontoffice.storage.tables.schema`` is every
+    capability's together). ``migrations``: the package whose ``migrations/`` folder holds its
+    alembic revisions after the baseline (one history: each names the one before it).
+    ``routers``: the API routers, in the order they are matched.
     ``commands``: top-level CLI commands or groups. ``projections``: for one storage, in the
     order they run for a workspace."""
 
     name: str
     tables: tuple[str, ...] = ()
+    schema: str | None = None
+    migrations: str | None = None
     routers: Callable[[Container], list[APIRouter]] | None = None
     commands: Callable[[], list[click.Command]] | None = None
     projections: Callable[[SqlStore, Settings], list[Projection]] | None = None

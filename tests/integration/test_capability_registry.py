@@ -5,6 +5,7 @@ hand-wired lists served."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ import anyio
 import click
 import httpx
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 from fastapi import APIRouter, FastAPI
 
@@ -159,6 +161,16 @@ def test_every_table_of_the_schema_is_owned_by_exactly_one_capability(store: Sql
     assert {t: o for t, o in owners.items() if len(o) > 1} == {}, "tables with several owners"
     assert sorted(tables - set(owners)) == [], "tables no capability owns"
     assert sorted(set(owners) - tables) == [], "owned tables the schema does not have"
+
+
+def test_each_capability_declares_exactly_the_tables_it_owns_in_its_own_schema_module() -> None:
+    for capability in capabilities.every():
+        if capability.schema is None:
+            continue
+        assert capability.schema == f"frontoffice.{capability.name}.tables", "declared in its own package"
+        metadata = sa.MetaData()
+        importlib.import_module(capability.schema).define(metadata, "sqlite")
+        assert sorted(metadata.tables) == sorted(capability.tables), capability.name
 
 
 def test_a_scrub_rewrites_every_table_a_capability_purges_and_only_tables_it_owns() -> None:

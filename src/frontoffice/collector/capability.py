@@ -98,6 +98,7 @@ def _html(doc: Mapping[str, Any]) -> str:
 CAPABILITY = Capability(
     name="collector",
     tables=("events", "quarantine"),
+    schema="frontoffice.collector.tables",
     routers=_routers, commands=_commands,
     # the log is shredded, not edited: only legacy clear-text events are rewritten (not a
     # deletion, so not scrubbed table by table), and quarantined inputs quoting the person go

@@ -83,6 +83,7 @@ CAPABILITY = Capability(
     name="commerce",
     tables=("commerce_cursor", "commerce_entities", "commerce_holds", "commerce_keys",
             "commerce_positions", "commerce_secrets"),
+    schema="frontoffice.commerce.tables",
     routers=_routers, commands=_commands, projections=_projections,
     purge=Purge(tables=("commerce_entities", "commerce_keys"), run=_purge),
     report=Report(sections=_sections, html=_html),

@@ -89,6 +89,7 @@ CAPABILITY = Capability(
     name="consent",
     tables=("consent_checkpoint", "consent_conflicts", "consent_ledger", "consent_person_checkpoint",
             "consent_person_state", "consent_salts", "consent_state", "consent_subjects"),
+    schema="frontoffice.consent.tables",
     routers=_routers, commands=_commands, projections=_projections,
     purge=Purge(tables=tuple(sorted(t for t, _ in (*BY_PERSON, *BY_SUBJECT))), run=_purge),
     report=Report(sections=_sections, html=_html),

@@ -26,6 +26,7 @@ def _purge(erasing: Erasing) -> None:
 CAPABILITY = Capability(
     name="destinations",
     tables=("destination_deliveries", "destinations"),
+    schema="frontoffice.destinations.tables",
     commands=_commands,
     purge=Purge(tables=("destination_deliveries",), run=_purge),
 )

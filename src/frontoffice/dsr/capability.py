@@ -30,5 +30,6 @@ def _commands() -> list[click.Command]:
 CAPABILITY = Capability(
     name="dsr",
     tables=("dsr_artefacts", "dsr_audit", "dsr_outbox", "dsr_requests", "dsr_tokens"),
+    schema="frontoffice.dsr.tables",
     routers=_routers, commands=_commands,
 )

@@ -96,6 +96,7 @@ CAPABILITY = Capability(
     tables=("identity_checkpoint", "identity_decisions", "identity_history", "identity_index",
             "identity_matcher", "identity_outbox", "identity_persons", "identity_records",
             "identity_redirects", "identity_review"),
+    schema="frontoffice.identity.tables",
     routers=_routers, commands=_commands, projections=_projections,
     purge=Purge(tables=tuple(sorted({t for t, _ in BY_PERSON} | {t for t, _, _ in BY_MENTION})),
                 run=_purge),

@@ -31,5 +31,6 @@ CAPABILITY = Capability(
     name="privacy",
     tables=("privacy_erasures", "privacy_key_epochs", "privacy_subject_keys",
             "privacy_suppressed_events", "privacy_suppressions"),
+    schema="frontoffice.privacy.tables",
     routers=_routers, commands=_commands,
 )

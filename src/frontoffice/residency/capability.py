@@ -4,4 +4,5 @@ from __future__ import annotations
 
 from frontoffice.capability import Capability
 
-CAPABILITY = Capability(name="residency", tables=("workspace_locations",))
+CAPABILITY = Capability(name="residency", tables=("workspace_locations",),
+                        schema="frontoffice.residency.tables")

@@ -1,7 +1,8 @@
 """Brings a database to the head alembic revision; adopts databases made before alembic.
 
-Revisions live in ``frontoffice/storage/alembic/versions`` and are run programmatically on the
-store's engine. A database made by the .sql migrations of earlier versions (its
+Revisions live in ``frontoffice/storage/alembic/versions`` (the baseline) and in each
+capability's ``migrations`` folder (``Capability.migrations``), one history, and are run
+programmatically on the store's engine. A database made by the .sql migrations of earlier versions (its
 ``schema_migrations`` table lists all of them) is stamped at the baseline, which describes
 exactly that schema, and its ``schema_migrations`` table dropped; one made by the last release of
 that era (up to 0012) first gets the .sql era's later steps (``_BRIDGE``).
@@ -9,12 +10,15 @@ that era (up to 0012) first gets the .sql era's later steps (``_BRIDGE``).
 
 from __future__ import annotations
 
+from importlib import resources
+
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from frontoffice import capabilities
 from frontoffice.errors import SchemaOutOfDate
 
 BASELINE = "0001_baseline"
@@ -27,9 +31,20 @@ LEGACY_MIGRATIONS = (
 _LEGACY_TABLE = "schema_migrations"
 
 
+def _locations() -> list[str]:
+    """Where revisions live: the baseline's folder, and each capability's ``migrations`` folder."""
+    found = [str(resources.files("frontoffice.storage") / "alembic" / "versions")]
+    for capability in capabilities.every():
+        if capability.migrations is not None:
+            found.append(str(resources.files(capability.migrations) / "migrations"))
+    return found
+
+
 def _config(dialect: str, connection: sa.Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", "frontoffice.storage:alembic")
+    config.set_main_option("path_separator", "space")
+    config.set_main_option("version_locations", " ".join(_locations()))
     config.attributes["dialect"] = dialect
     config.attributes["connection"] = connection
     return config

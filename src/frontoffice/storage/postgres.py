@@ -24,6 +24,7 @@ class PostgresDialect:
     name = "postgres"
     integrity_errors: tuple[type[Exception], ...] = (psycopg.errors.IntegrityError,)
     row_lock = " FOR UPDATE"
+    indexes: tuple[()] = ()  # the UNIQUE index dedupes; nothing in process to rewind
     secure_delete = False  # a deleted row stays in a dead tuple until VACUUM FULL (scrub)
     ingest_lock: Path | None = None  # appends take LOG_APPEND_LOCK
     tables_statement = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
@@ -72,7 +73,8 @@ class PostgresDialect:
     def create_engine(self) -> sa.Engine:
         """The SQLAlchemy engine over this database, through psycopg 3, in UTC as ``connect``."""
         url = sa.make_url(self.url).set(drivername="postgresql+psycopg")
-        return sa.create_engine(url, connect_args={"options": "-c TimeZone=UTC"})
+        return sa.create_engine(url, connect_args={"options": "-c TimeZone=UTC"}, pool_size=8,
+                                max_overflow=-1)
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")

@@ -52,6 +52,48 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
 
+class Tx:
+    """A DBAPI-style cursor inside one SQLAlchemy write transaction: text statements (already
+    ``sql()``'d) run on the DBAPI cursor of the same connection, at raw speed; ``conn`` takes
+    Core statements in the same transaction."""
+
+    __slots__ = ("_cur", "conn")
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self._cur = conn.connection.cursor()
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cur.rowcount)
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cur.lastrowid
+
+    def execute(self, sql: Any, params: Sequence[Any] = (), /) -> Tx:
+        self._cur.execute(sql, params)
+        return self
+
+    def executemany(self, sql: Any, params: Sequence[Sequence[Any]], /) -> Tx:
+        self._cur.executemany(sql, params)
+        return self
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cur.fetchall())
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()
+
+
+class Index(Protocol):
+    """An in-process index over rows a write transaction adds (SQLite's log dedupe)."""
+
+    def mark(self) -> Any: ...
+    def rewind(self, mark: Any) -> None: ...
+    def ended(self) -> None: ...
+
+
 class Dialect(Protocol):
     name: str
     integrity_errors: tuple[type[Exception], ...]
@@ -61,6 +103,11 @@ class Dialect(Protocol):
     secure_delete: bool  # a deleted row's bytes are zeroed in place (else scrub drops them)
     ingest_lock: Path | None  # the file ingest processes lock to append in turn (None: not needed)
     tables_statement: str  # lists the tables of the schema in use
+
+    @property
+    def indexes(self) -> Sequence[Index]:
+        """In-process indexes a write transaction's rollback rewinds."""
+        ...
 
     def scrub(self, store: SqlStore, tables: Sequence[str]) -> Scrubbed:
         """Make the bytes of deleted rows of ``tables`` unrecoverable from the database's files."""
@@ -140,7 +187,7 @@ class SqlStore:
         return conn
 
     def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        cur = self._dialect.read(self._conn())
+        cur = self.read_cursor()
         cur.execute(self._dialect.sql(statement), params)
         return cur.fetchall()
 
@@ -166,17 +213,66 @@ class SqlStore:
         return self._read(statement, params)
 
     def read_cursor(self) -> Cursor:
-        """A cursor of this thread's connection, for reads outside a write transaction."""
+        """A cursor to read with: in this thread's open ``begin`` transaction if there is one,
+        else on this thread's own connection."""
+        joined = getattr(self._local, "tx", None)
+        if joined is not None:
+            return Tx(joined)
         return self._dialect.read(self._conn())
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> int:
+        if getattr(self._local, "tx", None) is not None:
+            with self.transaction() as tx:
+                tx.execute(self._dialect.sql(statement), params)
+                return tx.rowcount
         return self._exec(statement, params)
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """One write transaction; statements given to the cursor must already be ``sql()``'d."""
-        with self._write() as cur:
-            yield cur
+    def begin(self) -> Iterator[sa.Connection]:
+        """One write transaction on the engine (SQLite: ``BEGIN IMMEDIATE``), committed when the
+        block ends, rolled back when it raises. Inside another ``begin`` of the same thread it joins
+        that transaction (the outer block commits), so a store method may begin freely."""
+        joined = getattr(self._local, "tx", None)
+        if joined is not None:
+            yield joined
+            return
+        indexes = self._dialect.indexes
+        with self.engine.connect().execution_options(write=True) as conn:
+            tx = conn.begin()
+            marks = [index.mark() for index in indexes]
+            self._local.tx = conn
+            try:
+                yield conn
+                tx.commit()
+            except BaseException:
+                # Rewound before the lock is released: no other writer can commit rows the
+                # indexes would then skip.
+                for index, mark in zip(indexes, marks, strict=True):
+                    index.rewind(mark)
+                tx.rollback()
+                raise
+            finally:
+                self._local.tx = None
+            for index in indexes:
+                index.ended()
+
+    @contextmanager
+    def connect(self) -> Iterator[sa.Connection]:
+        """A connection to read with: this thread's open ``begin`` transaction if there is one (its
+        own writes are visible), else a fresh one from the engine."""
+        joined = getattr(self._local, "tx", None)
+        if joined is not None:
+            yield joined
+            return
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """``begin`` as a DBAPI-style cursor (``Tx``) for statements written as text; they must
+        already be ``sql()``'d. ``Tx.conn`` is the transaction's connection, for Core statements."""
+        with self.begin() as conn:
+            yield Tx(conn)
 
     def close(self) -> None:
         with self._lock:

@@ -51,7 +51,7 @@ class SqliteDialect:
         self.dedupe = DedupeIndex()
         keys = AppendedKeys()
         self.subject_keys: KeyTable = keys
-        self._indexes = (self.dedupe, keys.index)
+        self.indexes = (self.dedupe, keys.index)
         self._deferred = False
         self._dir_synced = False
         self._private = False
@@ -128,7 +128,8 @@ class SqliteDialect:
         its private file). Transactions begin deferred; ``IMMEDIATE`` (the write lock first, so a
         transaction that reads before writing is never refused a lock it waited for) with the
         execution option ``write=True``, which ``frontoffice.storage.migrate`` uses."""
-        engine = sa.create_engine(f"sqlite+pysqlite:///{self.path}", creator=self.connect)
+        engine = sa.create_engine(f"sqlite+pysqlite:///{self.path}", creator=self.connect,
+                                   poolclass=sa.pool.QueuePool, pool_size=8, max_overflow=-1)
 
         def begin(conn: sa.Connection) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
@@ -148,18 +149,18 @@ class SqliteDialect:
     def write(self, conn: sqlite3.Connection) -> Iterator[Cursor]:
         cur = conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
-        marks = [index.mark() for index in self._indexes]
+        marks = [index.mark() for index in self.indexes]
         try:
             yield cur
             conn.commit()
         except BaseException:
             # Rewound before the lock is released: no other writer can commit rows the
             # indexes would then skip.
-            for index, mark in zip(self._indexes, marks, strict=True):
+            for index, mark in zip(self.indexes, marks, strict=True):
                 index.rewind(mark)
             conn.rollback()
             raise
-        for index in self._indexes:
+        for index in self.indexes:
             index.ended()
 
     def read(self, conn: sqlite3.Connection) -> Cursor:

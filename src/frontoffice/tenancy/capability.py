@@ -29,5 +29,6 @@ def _commands() -> list[click.Command]:
 CAPABILITY = Capability(
     name="tenancy",
     tables=("api_tokens", "sources", "workspaces"),
+    schema="frontoffice.tenancy.tables",
     routers=_routers, commands=_commands,
 )

@@ -17,6 +17,53 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 APPEND_ONLY = ("consent_ledger", "dsr_audit")
+TABLES = (
+    "api_tokens",
+    "commerce_cursor",
+    "commerce_entities",
+    "commerce_holds",
+    "commerce_keys",
+    "commerce_positions",
+    "commerce_secrets",
+    "consent_checkpoint",
+    "consent_conflicts",
+    "consent_ledger",
+    "consent_person_checkpoint",
+    "consent_person_state",
+    "consent_salts",
+    "consent_state",
+    "consent_subjects",
+    "destination_deliveries",
+    "destinations",
+    "dsr_artefacts",
+    "dsr_audit",
+    "dsr_outbox",
+    "dsr_requests",
+    "dsr_tokens",
+    "events",
+    "identity_checkpoint",
+    "identity_decisions",
+    "identity_history",
+    "identity_index",
+    "identity_matcher",
+    "identity_outbox",
+    "identity_persons",
+    "identity_records",
+    "identity_redirects",
+    "identity_review",
+    "message_outbox",
+    "outbound_decisions",
+    "privacy_erasures",
+    "privacy_key_epochs",
+    "privacy_subject_keys",
+    "privacy_suppressed_events",
+    "privacy_suppressions",
+    "quarantine",
+    "sources",
+    "workspace_locations",
+    "workspaces",
+)
+"""The tables of the baseline; tables added since are created by the revisions that add them."""
 
 
 def _sqlite_triggers(table: str) -> list[str]:
@@ -40,7 +87,8 @@ def _postgres_triggers(table: str) -> list[str]:
 
 def upgrade() -> None:
     dialect: str = context.config.attributes["dialect"]
-    schema(dialect).create_all(op.get_bind())
+    metadata = schema(dialect)
+    metadata.create_all(op.get_bind(), tables=[metadata.tables[name] for name in TABLES])
     triggers = _sqlite_triggers if dialect == "sqlite" else _postgres_triggers
     for table in APPEND_ONLY:
         for statement in triggers(table):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from frontoffice.storage.tables.types import AUTO_ID
+from frontoffice.columns import AUTO_ID, on_sqlite
 
 
 def define(metadata: sa.MetaData, dialect: str) -> None:
-    sqlite = dialect == "sqlite"  # one-column keys without NOT NULL there, as the .sql migrations made them
+    sqlite = on_sqlite(dialect)  # one-column keys without NOT NULL there, as the .sql migrations made them
     sa.Table(
         "consent_checkpoint", metadata,
         sa.Column("workspace_id", sa.Text(), primary_key=True, nullable=sqlite),

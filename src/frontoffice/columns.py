@@ -1,4 +1,5 @@
-"""Column types whose spelling differs between SQLite and PostgreSQL."""
+"""Column types whose spelling differs between SQLite and PostgreSQL: the part of the dialects
+every capability's ``tables`` module shares."""
 
 from __future__ import annotations
 
@@ -14,3 +15,9 @@ TIMESTAMP = sa.Text().with_variant(postgresql.TIMESTAMP(timezone=True), "postgre
 
 REAL: sa.types.TypeEngine[float] = sa.Double().with_variant(sa.REAL(), "sqlite")
 """``REAL`` on SQLite, ``DOUBLE PRECISION`` on PostgreSQL."""
+
+
+def on_sqlite(dialect: str) -> bool:
+    """Whether ``dialect`` (a store's ``dialect`` name) is SQLite, where a table spells a few
+    things its own way."""
+    return dialect == "sqlite"

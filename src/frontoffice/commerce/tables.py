@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from frontoffice.columns import on_sqlite
+
 
 def define(metadata: sa.MetaData, dialect: str) -> None:
-    sqlite = dialect == "sqlite"  # one-column keys without NOT NULL there, as the .sql migrations made them
+    sqlite = on_sqlite(dialect)  # one-column keys without NOT NULL there, as the .sql migrations made them
     sa.Table(
         "commerce_cursor", metadata,
         sa.Column("workspace_id", sa.Text(), primary_key=True, nullable=sqlite),
