@@ -8,7 +8,7 @@ how to begin a write transaction and how to translate the placeholders (Splink's
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,9 @@ from frontoffice.privacy.rows import Draft, admit, open_records, seal_ahead, sea
 from frontoffice.privacy.scrub import Scrubbed
 from frontoffice.privacy.vault import KeyTable, Vault
 from frontoffice.storage import migrate
+from frontoffice.storage.core import batches
 from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry
+from frontoffice.storage.tables import schema
 
 _EVENT_COLS = (
     "message_id, family, type, event, user_id, anonymous_id, previous_id, group_id, "
@@ -307,102 +309,117 @@ class SqlStore:
             )
 
     # -- tenancy -------------------------------------------------------------------------
+    @property
+    def tables(self) -> Mapping[str, sa.Table]:
+        """The schema's tables (``frontoffice.storage.tables.schema``) for this store's dialect."""
+        return schema(self.dialect).tables
+
+    def _run(self, statement: sa.Executable) -> int:
+        """One write statement in its own transaction (or the thread's open one); rows it touched."""
+        try:
+            with self.begin() as conn:
+                return int(conn.execute(statement).rowcount)
+        except sa.exc.IntegrityError as exc:
+            raise AlreadyExists(f"That already exists: {exc.orig}".strip()) from exc
+
+    def _rows(self, statement: sa.Executable) -> list[sa.Row[Any]]:
+        with self.connect() as conn:
+            return list(conn.execute(statement).all())
+
     @staticmethod
-    def _workspace(row: Sequence[Any]) -> Workspace:
-        return Workspace(row[0], row[1], row[2], Status(row[3]), _as_datetime(row[4]))
+    def _workspace(row: sa.Row[Any]) -> Workspace:
+        return Workspace(row.id, row.name, row.region, Status(row.status), _as_datetime(row.created_at))
 
     def add_workspace(self, workspace: Workspace) -> None:
-        self._exec(
-            "INSERT INTO workspaces (id, name, region, status, created_at) VALUES (?, ?, ?, ?, ?)",
-            (workspace.id, workspace.name, workspace.region, workspace.status.value,
-             iso(workspace.created_at)),
-        )
+        self._run(self.tables["workspaces"].insert().values(
+            id=workspace.id, name=workspace.name, region=workspace.region,
+            status=workspace.status.value, created_at=iso(workspace.created_at)))
 
     def workspaces(self) -> list[Workspace]:
-        rows = self._read("SELECT id, name, region, status, created_at FROM workspaces ORDER BY name")
-        return [self._workspace(r) for r in rows]
+        w = self.tables["workspaces"]
+        return [self._workspace(r) for r in self._rows(sa.select(w).order_by(w.c.name))]
 
     def workspace(self, id_or_name: str) -> Workspace | None:
-        rows = self._read(
-            "SELECT id, name, region, status, created_at FROM workspaces WHERE id = ? OR name = ?",
-            (id_or_name, id_or_name),
-        )
+        w = self.tables["workspaces"]
+        rows = self._rows(sa.select(w).where(sa.or_(w.c.id == id_or_name, w.c.name == id_or_name)))
         return self._workspace(rows[0]) if rows else None
 
     def set_workspace_status(self, workspace_id: str, status: Status) -> None:
-        if not self._exec("UPDATE workspaces SET status = ? WHERE id = ?",
-                          (status.value, workspace_id)):
+        w = self.tables["workspaces"]
+        if not self._run(w.update().where(w.c.id == workspace_id).values(status=status.value)):
             raise NotFound(f"No workspace {workspace_id!r}; list them with `frontoffice workspace list`.")
 
-    _SOURCE = "SELECT id, workspace_id, name, channel, key_hint, status, created_at, trust FROM sources"
+    def _sources(self) -> sa.Select[Any]:
+        s = self.tables["sources"].c
+        return sa.select(s.id, s.workspace_id, s.name, s.channel, s.key_hint, s.status, s.created_at,
+                         s.trust)
 
     @staticmethod
-    def _source(row: Sequence[Any]) -> Source:
-        return Source(row[0], row[1], row[2], Channel(row[3]), row[4], Status(row[5]),
-                      _as_datetime(row[6]), Trust(row[7]))
+    def _source(row: sa.Row[Any]) -> Source:
+        return Source(row.id, row.workspace_id, row.name, Channel(row.channel), row.key_hint,
+                      Status(row.status), _as_datetime(row.created_at), Trust(row.trust))
 
     def add_source(self, source: Source, key_hash: str) -> None:
-        self._exec(
-            "INSERT INTO sources (id, workspace_id, name, channel, key_hash, key_hint, status, "
-            "created_at, trust) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (source.id, source.workspace_id, source.name, source.channel.value, key_hash,
-             source.key_hint, source.status.value, iso(source.created_at), source.trust.value),
-        )
+        self._run(self.tables["sources"].insert().values(
+            id=source.id, workspace_id=source.workspace_id, name=source.name,
+            channel=source.channel.value, key_hash=key_hash, key_hint=source.key_hint,
+            status=source.status.value, created_at=iso(source.created_at), trust=source.trust.value))
 
     def sources(self, workspace_id: str) -> list[Source]:
-        rows = self._read(self._SOURCE + " WHERE workspace_id = ? ORDER BY name", (workspace_id,))
+        s = self.tables["sources"].c
+        rows = self._rows(self._sources().where(s.workspace_id == workspace_id).order_by(s.name))
         return [self._source(r) for r in rows]
 
     def source(self, workspace_id: str, id_or_name: str) -> Source | None:
-        rows = self._read(self._SOURCE + " WHERE workspace_id = ? AND (id = ? OR name = ?)",
-                          (workspace_id, id_or_name, id_or_name))
+        s = self.tables["sources"].c
+        rows = self._rows(self._sources().where(s.workspace_id == workspace_id,
+                                                sa.or_(s.id == id_or_name, s.name == id_or_name)))
         return self._source(rows[0]) if rows else None
 
     def set_source_status(self, workspace_id: str, source_id: str, status: Status) -> None:
-        if not self._exec("UPDATE sources SET status = ? WHERE workspace_id = ? AND id = ?",
-                          (status.value, workspace_id, source_id)):
+        s = self.tables["sources"]
+        if not self._run(s.update().where(s.c.workspace_id == workspace_id, s.c.id == source_id)
+                         .values(status=status.value)):
             raise NotFound(f"No source {source_id!r} in workspace {workspace_id!r}.")
 
     def source_for_key(self, key_hash: str) -> tuple[Source, Workspace] | None:
-        rows = self._read(
-            "SELECT s.id, s.workspace_id, s.name, s.channel, s.key_hint, s.status, s.created_at, "
-            "s.trust, w.id, w.name, w.region, w.status, w.created_at FROM sources s "
-            "JOIN workspaces w ON w.id = s.workspace_id WHERE s.key_hash = ?",
-            (key_hash,),
-        )
-        if not rows:
+        s, w = self.tables["sources"].c, self.tables["workspaces"]
+        found = self._rows(self._sources().where(s.key_hash == key_hash))
+        if not found:
             return None
-        return self._source(rows[0][:8]), self._workspace(rows[0][8:])
-
-    _TOKEN = "SELECT id, workspace_id, name, scopes, key_hint, status, created_at FROM api_tokens"
+        source = self._source(found[0])
+        workspace = self._rows(sa.select(w).where(w.c.id == source.workspace_id))
+        return source, self._workspace(workspace[0])
 
     @staticmethod
-    def _token(row: Sequence[Any]) -> ApiToken:
-        scopes = frozenset(Scope(s) for s in str(row[3]).split())
-        return ApiToken(row[0], row[1], row[2], scopes, row[4], Status(row[5]),
-                        _as_datetime(row[6]))
+    def _token(row: sa.Row[Any]) -> ApiToken:
+        scopes = frozenset(Scope(s) for s in str(row.scopes).split())
+        return ApiToken(row.id, row.workspace_id, row.name, scopes, row.key_hint, Status(row.status),
+                        _as_datetime(row.created_at))
+
+    def _tokens(self) -> sa.Select[Any]:
+        t = self.tables["api_tokens"].c
+        return sa.select(t.id, t.workspace_id, t.name, t.scopes, t.key_hint, t.status, t.created_at)
 
     def add_token(self, token: ApiToken, token_hash: str) -> None:
-        self._exec(
-            "INSERT INTO api_tokens (id, workspace_id, name, scopes, token_hash, key_hint, status, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (token.id, token.workspace_id, token.name, " ".join(sorted(token.scopes)), token_hash,
-             token.key_hint, token.status.value, iso(token.created_at)),
-        )
+        self._run(self.tables["api_tokens"].insert().values(
+            id=token.id, workspace_id=token.workspace_id, name=token.name,
+            scopes=" ".join(sorted(token.scopes)), token_hash=token_hash, key_hint=token.key_hint,
+            status=token.status.value, created_at=iso(token.created_at)))
 
     def tokens(self, workspace_id: str | None) -> list[ApiToken]:
-        if workspace_id is None:
-            rows = self._read(self._TOKEN + " WHERE workspace_id IS NULL ORDER BY name")
-        else:
-            rows = self._read(self._TOKEN + " WHERE workspace_id = ? ORDER BY name", (workspace_id,))
-        return [self._token(r) for r in rows]
+        t = self.tables["api_tokens"].c
+        owner = t.workspace_id.is_(None) if workspace_id is None else t.workspace_id == workspace_id
+        return [self._token(r) for r in self._rows(self._tokens().where(owner).order_by(t.name))]
 
     def set_token_status(self, token_id: str, status: Status) -> None:
-        if not self._exec("UPDATE api_tokens SET status = ? WHERE id = ?", (status.value, token_id)):
+        t = self.tables["api_tokens"]
+        if not self._run(t.update().where(t.c.id == token_id).values(status=status.value)):
             raise NotFound(f"No API token {token_id!r}; list them with `frontoffice token list`.")
 
     def token_for_secret(self, token_hash: str) -> ApiToken | None:
-        rows = self._read(self._TOKEN + " WHERE token_hash = ?", (token_hash,))
+        t = self.tables["api_tokens"].c
+        rows = self._rows(self._tokens().where(t.token_hash == token_hash))
         return self._token(rows[0]) if rows else None
 
     # -- event log -----------------------------------------------------------------------
@@ -490,42 +507,45 @@ class SqlStore:
         """The configured master key (``master_key`` setting), used instead of the environment."""
         self.vault.use_master_key(value)
 
-    def _stored(self, workspace_id: str, rows: Sequence[Sequence[Any]]) -> list[StoredEvent]:
-        """Rows of ``_EVENTS`` as readable events: sealed rows opened, erased ones as tombstones."""
-        raw = [(row[2], EventRecord(
-            message_id=row[3], family=row[4], type=row[5], event=row[6], user_id=row[7],
-            anonymous_id=row[8], previous_id=row[9], group_id=row[10], timestamp=_text(row[11]),
-            original_timestamp=_opt_text(row[12]), sent_at=_opt_text(row[13]),
-            received_at=_text(row[14]), payload=bytes(row[15]),
-        ), row[16]) for row in rows]
+    def _stored(self, workspace_id: str, rows: Sequence[sa.Row[Any]]) -> list[StoredEvent]:
+        """Rows of ``_events`` as readable events: sealed rows opened, erased ones as tombstones."""
+        raw = [(row.source_id, EventRecord(
+            message_id=row.message_id, family=row.family, type=row.type, event=row.event,
+            user_id=row.user_id, anonymous_id=row.anonymous_id, previous_id=row.previous_id,
+            group_id=row.group_id, timestamp=_text(row.timestamp),
+            original_timestamp=_opt_text(row.original_timestamp), sent_at=_opt_text(row.sent_at),
+            received_at=_text(row.received_at), payload=bytes(row.payload),
+        ), row.subject_hash) for row in rows]
         if not any(h for _, _, h in raw):
             records = [r for _, r, _ in raw]
         else:
             cur = self._dialect.read(self._conn())
             records = open_records(self.vault, cur, self._dialect.sql, workspace_id, raw)
-        return [StoredEvent(int(row[0]), row[1], row[2], record)
+        return [StoredEvent(int(row.seq), row.workspace_id, row.source_id, record)
                 for row, record in zip(rows, records, strict=True)]
 
-    _EVENTS = f"SELECT seq, workspace_id, source_id, {_EVENT_COLS} FROM events"
+    def _events(self, workspace_id: str, source_id: str | None = None) -> sa.Select[Any]:
+        e = self.tables["events"]
+        return sa.select(e).where(*self._scope(e, workspace_id, source_id)).order_by(e.c.seq)
 
     def events(
         self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
         source_id: str | None = None,
     ) -> list[StoredEvent]:
-        where, params = self._scope(workspace_id, source_id)
-        rows = self._read(
-            f"{self._EVENTS} WHERE {where} AND seq > ? ORDER BY seq LIMIT ?",
-            (*params, after_seq, limit),
-        )
+        seq = self.tables["events"].c.seq
+        rows = self._rows(self._events(workspace_id, source_id).where(seq > after_seq).limit(limit))
         return self._stored(workspace_id, rows)
 
     def count_events(self, workspace_id: str, source_id: str | None = None) -> int:
-        where, params = self._scope(workspace_id, source_id)
-        return int(self._read(f"SELECT count(*) FROM events WHERE {where}", params)[0][0])
+        e = self.tables["events"]
+        rows = self._rows(sa.select(sa.func.count()).select_from(e)
+                          .where(*self._scope(e, workspace_id, source_id)))
+        return int(rows[0][0])
 
     def last_seq(self, workspace_id: str) -> int:
-        rows = self._read("SELECT max(seq) FROM events WHERE workspace_id = ?", (workspace_id,))
-        return int(rows[0][0] or 0)
+        e = self.tables["events"].c
+        rows = self._rows(sa.select(sa.func.max(e.seq).label("last")).where(e.workspace_id == workspace_id))
+        return int(rows[0].last or 0)
 
     def event(self, workspace_id: str, source_id: str, message_id: str) -> StoredEvent | None:
         seq = self._dialect.find_event(self._dialect.read(self._conn()), source_id, message_id)
@@ -541,25 +561,18 @@ class SqlStore:
 
     def events_at(self, workspace_id: str, seqs: Sequence[int]) -> list[StoredEvent]:
         """The events at the given log positions, in log order."""
-        events: list[StoredEvent] = []
-        for start in range(0, len(seqs), 500):
-            chunk = list(seqs[start:start + 500])
-            marks = ", ".join("?" * len(chunk))
-            rows = self._read(f"{self._EVENTS} WHERE workspace_id = ? AND seq IN ({marks}) ORDER BY seq",
-                              (workspace_id, *chunk))
-            events += self._stored(workspace_id, rows)
-        return events
+        seq = self.tables["events"].c.seq
+        return [event for some in batches(list(seqs))
+                for event in self._stored(workspace_id, self._rows(
+                    self._events(workspace_id).where(seq.in_(some))))]
 
     def events_of_subjects(self, workspace_id: str, subject_hashes: Sequence[str]) -> list[StoredEvent]:
         """The sealed events of the given subjects (keyed hashes), readable while their keys exist."""
-        events: list[StoredEvent] = []
-        for start in range(0, len(subject_hashes), 500):
-            chunk = list(subject_hashes[start:start + 500])
-            marks = ", ".join("?" * len(chunk))
-            rows = self._read(f"{self._EVENTS} WHERE workspace_id = ? AND subject_hash IN ({marks}) "
-                              "ORDER BY seq", (workspace_id, *chunk))
-            events += self._stored(workspace_id, rows)
-        return events
+        subject = self.tables["events"].c.subject_hash
+        found = [event for some in batches(list(subject_hashes))
+                 for event in self._stored(workspace_id, self._rows(
+                     self._events(workspace_id).where(subject.in_(some))))]
+        return sorted(found, key=lambda event: event.seq)
 
     def table_names(self) -> set[str]:
         return {str(r[0]) for r in self.query(self._dialect.tables_statement)}
@@ -575,37 +588,34 @@ class SqlStore:
         return cur.fetchall() if getattr(cur, "description", None) else []
 
     def message_ids(self, workspace_id: str, source_id: str) -> dict[str, int]:
-        rows = self._read(
-            "SELECT message_id, count(*) FROM events WHERE workspace_id = ? AND source_id = ? "
-            "GROUP BY message_id",
-            (workspace_id, source_id),
-        )
-        return {r[0]: int(r[1]) for r in rows}
+        e = self.tables["events"].c
+        rows = self._rows(sa.select(e.message_id, sa.func.count().label("n"))
+                          .where(e.workspace_id == workspace_id, e.source_id == source_id)
+                          .group_by(e.message_id))
+        return {r.message_id: int(r.n) for r in rows}
 
     def quarantine(
         self, workspace_id: str, *, after_id: int = 0, limit: int = 1000,
         source_id: str | None = None,
     ) -> list[QuarantineEntry]:
-        where, params = self._scope(workspace_id, source_id)
-        rows = self._read(
-            "SELECT id, workspace_id, source_id, origin, reference, message_id, reason, payload, "
-            f"received_at FROM quarantine WHERE {where} AND id > ? ORDER BY id LIMIT ?",
-            (*params, after_id, limit),
-        )
-        return [
-            QuarantineEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], bytes(r[7]), _text(r[8]))
-            for r in rows
-        ]
+        q = self.tables["quarantine"]
+        rows = self._rows(sa.select(q).where(*self._scope(q, workspace_id, source_id), q.c.id > after_id)
+                          .order_by(q.c.id).limit(limit))
+        return [QuarantineEntry(int(r.id), r.workspace_id, r.source_id, r.origin, r.reference, r.message_id,
+                                r.reason, bytes(r.payload), _text(r.received_at)) for r in rows]
 
     def count_quarantine(self, workspace_id: str, source_id: str | None = None) -> int:
-        where, params = self._scope(workspace_id, source_id)
-        return int(self._read(f"SELECT count(*) FROM quarantine WHERE {where}", params)[0][0])
+        q = self.tables["quarantine"]
+        rows = self._rows(sa.select(sa.func.count()).select_from(q)
+                          .where(*self._scope(q, workspace_id, source_id)))
+        return int(rows[0][0])
 
     @staticmethod
-    def _scope(workspace_id: str, source_id: str | None) -> tuple[str, tuple[str, ...]]:
-        if source_id is None:
-            return "workspace_id = ?", (workspace_id,)
-        return "workspace_id = ? AND source_id = ?", (workspace_id, source_id)
+    def _scope(table: sa.Table, workspace_id: str, source_id: str | None) -> list[sa.ColumnElement[bool]]:
+        where = [table.c.workspace_id == workspace_id]
+        if source_id is not None:
+            where.append(table.c.source_id == source_id)
+        return where
 
 
 def _text_safe(value: str | None) -> str | None:
