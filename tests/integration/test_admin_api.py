@@ -2,48 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import httpx
 import pytest
 
-from frontoffice.api.app import create_app
-from frontoffice.bootstrap import build
-from frontoffice.services import tenancy
-from frontoffice.settings import Settings
+from tests.integration.conftest import Api, basic, bearer
 
 
 @pytest.fixture
-async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    container = build(Settings.load({}, overrides={"database_url": database_url,
-                                                    "data_dir": tmp_path}))
-    _, root = tenancy.create_token(container.store, None, "root",
-                                   ["workspaces:admin", "sources:admin", "tokens:admin",
-                                    "events:read"])
-    transport = httpx.ASGITransport(app=create_app(container))
-    async with httpx.AsyncClient(transport=transport, base_url="http://fo") as client:
-        yield client, root
-    container.close()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def basic(key: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+def root(api: Api) -> str:
+    """An instance token that sets brands up."""
+    return api.token(None, "workspaces:admin", "sources:admin", "tokens:admin", "events:read")
 
 
 @pytest.mark.anyio
-async def test_an_instance_token_sets_up_a_brand_end_to_end(api: tuple[httpx.AsyncClient, str]) -> None:
-    client, root = api
+async def test_an_instance_token_sets_up_a_brand_end_to_end(api: Api, root: str) -> None:
+    client = api.client
     r = await client.post("/api/v1/workspaces", json={"name": "acme", "region": "EU"},
                           headers=bearer(root))
     assert r.status_code == 201, r.text
@@ -62,8 +34,8 @@ async def test_an_instance_token_sets_up_a_brand_end_to_end(api: tuple[httpx.Asy
 
 
 @pytest.mark.anyio
-async def test_scopes_and_workspaces_are_enforced(api: tuple[httpx.AsyncClient, str]) -> None:
-    client, root = api
+async def test_scopes_and_workspaces_are_enforced(api: Api, root: str) -> None:
+    client = api.client
     for name in ("alpha", "beta"):
         await client.post("/api/v1/workspaces", json={"name": name}, headers=bearer(root))
     r = await client.post("/api/v1/workspaces/alpha/tokens",
@@ -84,8 +56,8 @@ async def test_scopes_and_workspaces_are_enforced(api: tuple[httpx.AsyncClient, 
 
 @pytest.mark.anyio
 async def test_disabling_a_source_or_token_takes_effect_at_once(
-        api: tuple[httpx.AsyncClient, str]) -> None:
-    client, root = api
+        api: Api, root: str) -> None:
+    client = api.client
     await client.post("/api/v1/workspaces", json={"name": "acme"}, headers=bearer(root))
     key = (await client.post("/api/v1/workspaces/acme/sources", json={"name": "web", "channel": "web"},
                              headers=bearer(root))).json()["write_key"]
@@ -102,8 +74,8 @@ async def test_disabling_a_source_or_token_takes_effect_at_once(
 
 
 @pytest.mark.anyio
-async def test_bad_admin_input_is_a_json_error(api: tuple[httpx.AsyncClient, str]) -> None:
-    client, root = api
+async def test_bad_admin_input_is_a_json_error(api: Api, root: str) -> None:
+    client = api.client
     r = await client.post("/api/v1/workspaces", json={"name": "Bad Name!"}, headers=bearer(root))
     assert r.status_code == 400 and "not valid" in r.json()["message"]
     r = await client.post("/api/v1/workspaces", json={"region": "EU"}, headers=bearer(root))
@@ -117,8 +89,8 @@ async def test_bad_admin_input_is_a_json_error(api: tuple[httpx.AsyncClient, str
 
 
 @pytest.mark.anyio
-async def test_quarantine_lists_rejected_batch_events(api: tuple[httpx.AsyncClient, str]) -> None:
-    client, root = api
+async def test_quarantine_lists_rejected_batch_events(api: Api, root: str) -> None:
+    client = api.client
     await client.post("/api/v1/workspaces", json={"name": "acme"}, headers=bearer(root))
     key = (await client.post("/api/v1/workspaces/acme/sources", json={"name": "web", "channel": "web"},
                              headers=bearer(root))).json()["write_key"]

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import httpx
 import pytest
 
-from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
 from frontoffice.identity.rules import person_id_for
 from frontoffice.services import identity, tenancy
-from frontoffice.settings import Settings
+from tests.integration.conftest import Api
 from tests.integration.identity_support import Brand, identify, page
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Container, Brand]]:
-    container = build(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path}))
-    store = container.store
-    ws = tenancy.create_workspace(store, "acme", "EU")
+def brand(api: Api) -> Brand:
+    """Ann, seen on the web (anonymous, then signed in) and at a till, resolved."""
+    store = api.container.store
+    ws = api.workspace("acme")
     web, _ = tenancy.create_source(store, ws.id, "web", "web")
     pos, _ = tenancy.create_source(store, ws.id, "pos", "pos")
     b = Brand(store, ws.id, {"web": web.id, "pos": pos.id})
@@ -36,20 +25,12 @@ async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.As
     b.send("pos", identify("R-1", "2026-02-01T12:00:00Z", anon="R-1", email="ANN@posteo.de",
                            name="Ann Smith"))
     identity.IdentityHub(store).catch_up(ws.id)
-    transport = httpx.ASGITransport(app=create_app(container))
-    async with httpx.AsyncClient(transport=transport, base_url="http://fo") as client:
-        yield client, container, b
-    container.close()
+    return b
 
 
-def bearer(store: object, workspace_id: str, *scopes: str) -> dict[str, str]:
-    _, secret = tenancy.create_token(store, workspace_id, "t" + str(len(scopes)), list(scopes))  # type: ignore[arg-type]
-    return {"Authorization": f"Bearer {secret}"}
-
-
-async def test_a_profile_is_found_by_any_identifier_and_shows_provenance(api: tuple) -> None:
-    client, c, b = api
-    auth = bearer(c.store, b.workspace_id, "events:read")
+async def test_a_profile_is_found_by_any_identifier_and_shows_provenance(api: Api, brand: Brand) -> None:
+    client, b = api.client, brand
+    auth = api.bearer(b.workspace_id, "events:read")
     lookup = "/api/v1/workspaces/acme/people/lookup"
     r = await client.get(lookup, params={"kind": "email", "value": "Ann@Posteo.de"}, headers=auth)
     assert r.status_code == 200, r.text
@@ -71,14 +52,15 @@ async def test_a_profile_is_found_by_any_identifier_and_shows_provenance(api: tu
     assert r.status_code == 200
 
 
-async def test_splitting_needs_the_identity_admin_scope_and_is_undone_by_a_merge(api: tuple) -> None:
-    client, c, b = api
+async def test_splitting_needs_the_identity_admin_scope_and_is_undone_by_a_merge(
+        api: Api, brand: Brand) -> None:
+    client, b = api.client, brand
     pid = person_id_for(b.rid("web", "m1"))
     body = {"records": [b.rid("pos", "R-1")], "reason": "another Ann"}
-    reader = bearer(c.store, b.workspace_id, "events:read")
+    reader = api.bearer(b.workspace_id, "events:read")
     r = await client.post(f"/api/v1/workspaces/acme/people/{pid}/split", json=body, headers=reader)
     assert r.status_code == 403
-    admin = bearer(c.store, b.workspace_id, "events:read", "identity:admin")
+    admin = api.bearer(b.workspace_id, "events:read", "identity:admin")
     r = await client.post(f"/api/v1/workspaces/acme/people/{pid}/split", json=body, headers=admin)
     assert r.status_code == 200, r.text
     receipt_person = person_id_for(b.rid("pos", "R-1"))
@@ -91,9 +73,9 @@ async def test_splitting_needs_the_identity_admin_scope_and_is_undone_by_a_merge
     assert r.json()["person_id"] == pid and r.json()["requested_id"] == receipt_person
 
 
-async def test_unknown_people_and_garbage_identifiers_get_actionable_errors(api: tuple) -> None:
-    client, c, b = api
-    auth = bearer(c.store, b.workspace_id, "events:read")
+async def test_unknown_people_and_garbage_identifiers_get_actionable_errors(api: Api, brand: Brand) -> None:
+    client, b = api.client, brand
+    auth = api.bearer(b.workspace_id, "events:read")
     r = await client.get("/api/v1/workspaces/acme/people/p_nobody", headers=auth)
     assert r.status_code == 404 and "lookup" in r.json()["message"]
     lookup = "/api/v1/workspaces/acme/people/lookup"
