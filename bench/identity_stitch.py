@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 from tests.support.server import ServerProcess, make_tenant  # noqa: E402
 
 from bench.ingest import post_batch  # noqa: E402
-from frontoffice.cli.identity import percentile  # noqa: E402
 from frontoffice.demo import generate, write  # noqa: E402
+from frontoffice.identity.cli import percentile  # noqa: E402
 
 BATCH = 100
 

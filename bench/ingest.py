@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 from tests.support.pg import fresh_database  # noqa: E402
 from tests.support.server import ServerProcess, make_tenant  # noqa: E402
 
-from frontoffice.cli.identity import percentile  # noqa: E402
 from frontoffice.domain.events import Limits, normalise_batch, now  # noqa: E402
+from frontoffice.identity.cli import percentile  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
 from frontoffice.storage.port import AppendBatch  # noqa: E402
 from frontoffice.storage.sqlite_dedupe import DedupeIndex  # noqa: E402

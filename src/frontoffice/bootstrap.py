@@ -10,11 +10,11 @@ from typing import Any, Generic, TypeVar
 from frontoffice.collector.auth import KeyCache
 from frontoffice.collector.pool import IngestPool
 from frontoffice.collector.writer import GroupCommitWriter, RoutedWriters
-from frontoffice.residency.router import StoreRouter, located
-from frontoffice.services.tokens import TokenCache
+from frontoffice.residency.api import StoreRouter, located
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy.tokens import TokenCache
 
 T = TypeVar("T")
 

@@ -23,7 +23,7 @@ from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
 from frontoffice.projection.contract import Projection, retry_moved
 from frontoffice.projection.runner import Runner, Stopped
-from frontoffice.residency.router import located
+from frontoffice.residency.api import located
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.e2e.conftest import Live, accepted, new_id, post
 from tests.support.server import ServerProcess, make_tenant
 

@@ -7,8 +7,8 @@ import time
 
 import httpx
 
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.e2e.conftest import Live, accepted, post
 
 

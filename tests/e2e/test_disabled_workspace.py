@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from frontoffice.domain.tenancy import WORKSPACE_SCOPES, Scope
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.e2e.conftest import Live, basic, bearer, track
 
 pytestmark = pytest.mark.e2e

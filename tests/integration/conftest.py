@@ -19,8 +19,8 @@ import pytest
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.domain.tenancy import Workspace
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
+from frontoffice.tenancy import service as tenancy
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from frontoffice.domain.events import Limits, normalise_batch
-from frontoffice.services import tenancy
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 LIMITS = Limits(max_event_bytes=32 * 1024, max_json_depth=32)
 

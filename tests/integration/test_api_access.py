@@ -18,8 +18,8 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.demo.loader import DEMO_TOKEN, ensure_demo_tenant, storage_locations
 from frontoffice.domain.tenancy import WORKSPACE_SCOPES, Scope
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
+from frontoffice.tenancy import service as tenancy
 
 _names = itertools.count(1)
 

@@ -20,10 +20,10 @@ from frontoffice.bootstrap import Container, build
 from frontoffice.commerce.records import sign
 from frontoffice.dsr.model import DsrError, VerificationFailed, WrongState
 from frontoffice.errors import AlreadyExists, FrontofficeError, InvalidInput, NotFound, Overloaded
-from frontoffice.services import tenancy
-from frontoffice.services.tokens import ApiAuthError
 from frontoffice.settings import Settings
 from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.tenancy import service as tenancy
+from frontoffice.tenancy.tokens import ApiAuthError
 from tests.unit.commerce.sample import LOCATIONS
 
 pytestmark = pytest.mark.anyio

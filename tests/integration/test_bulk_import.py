@@ -20,9 +20,9 @@ from frontoffice.cli.main import cli
 from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Source, Status, Workspace
 from frontoffice.errors import InvalidInput
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 LIMITS = Limits(Settings().max_event_bytes, Settings().max_json_depth)
 

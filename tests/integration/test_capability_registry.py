@@ -20,23 +20,22 @@ from click.testing import CliRunner
 from fastapi import APIRouter, FastAPI
 
 from frontoffice import capabilities, worker
-from frontoffice.api.admin import admin_router
 from frontoffice.api.app import create_app
-from frontoffice.api.collector import collector_router
-from frontoffice.api.commerce import commerce_router
-from frontoffice.api.consent import consent_router
-from frontoffice.api.consent_people import consent_people_router
-from frontoffice.api.dsr import dsr_router
-from frontoffice.api.identity import identity_router
-from frontoffice.api.identity_review import identity_review_router
-from frontoffice.api.outbound import outbound_router
-from frontoffice.api.privacy import privacy_router
 from frontoffice.bootstrap import Container, build
 from frontoffice.capability import Capability, Purge, Report
 from frontoffice.cli.main import make_cli
+from frontoffice.collector.api import collector_router
+from frontoffice.commerce.api import commerce_router
+from frontoffice.consent.api import consent_router
+from frontoffice.consent.people_api import consent_people_router
+from frontoffice.dsr.api import dsr_router
 from frontoffice.dsr.report import PersonView, access_document, access_html
 from frontoffice.errors import ConfigError
+from frontoffice.identity.api import identity_router
+from frontoffice.identity.review_api import identity_review_router
 from frontoffice.identity.rules import person_id_for
+from frontoffice.outbound.api import outbound_router
+from frontoffice.privacy.api import privacy_router
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.purge import Erasing, purged_tables
 from frontoffice.privacy.scrub import existing_tables
@@ -44,6 +43,7 @@ from frontoffice.projection.contract import Plain, Projection
 from frontoffice.services.identity import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy.api import admin_router
 from tests.integration.identity_support import brand, identify
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)

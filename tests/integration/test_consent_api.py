@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.consent.tcf_encode import encode_tc_string
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage.consent_sql import ConsentSql
+from frontoffice.tenancy import service as tenancy
 from tests.integration.test_consent_ledger import consent_db, workspace_name
 from tests.unit.consent.vectors import tc
 

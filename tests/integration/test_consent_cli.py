@@ -9,8 +9,9 @@ import orjson
 from click.testing import CliRunner, Result
 
 from frontoffice.cli.main import cli
-from frontoffice.services import consent, tenancy
+from frontoffice.services import consent
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 
 
 def run(db: Path, *args: str) -> Result:

@@ -13,10 +13,11 @@ import pytest
 from frontoffice.consent.gpp_encode import encode_gpp_string, encode_usnat
 from frontoffice.consent.projector import project
 from frontoffice.consent.tcf_encode import encode_tc_string
-from frontoffice.services import consent, tenancy
+from frontoffice.services import consent
 from frontoffice.storage import open_store
 from frontoffice.storage.consent_sql import ConsentSql, ProjectionMoved
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand
 from tests.support.pg import fresh_database
 from tests.unit.consent.vectors import tc, usnat

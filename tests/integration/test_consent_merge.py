@@ -14,12 +14,13 @@ import pytest
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import build
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.services import consent, tenancy
+from frontoffice.services import consent
 from frontoffice.services.consent_merge import PersonConsentHub, person_consent
 from frontoffice.services.identity import IdentityHub, lookup
 from frontoffice.settings import Settings
 from frontoffice.storage.consent_person_sql import PersonConsentSql
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import brand
 
 T0 = datetime(2026, 10, 1, tzinfo=UTC)

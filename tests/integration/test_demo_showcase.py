@@ -5,8 +5,8 @@ from __future__ import annotations
 from frontoffice.commerce import service
 from frontoffice.demo.showcase import person_commerce
 from frontoffice.identity.projector import Projector
-from frontoffice.services import tenancy
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify
 from tests.unit.commerce.sample import NOW, order, setup
 

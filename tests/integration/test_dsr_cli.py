@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from frontoffice.cli.main import cli
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand
 from tests.integration.test_dsr_world import identify
 

@@ -8,10 +8,11 @@ from pathlib import Path
 from frontoffice.dsr import service
 from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services import identity, tenancy
+from frontoffice.services import identity
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand
 from tests.integration.test_dsr_world import World, dsr_db, identify, store, world
 

@@ -23,10 +23,10 @@ from frontoffice.domain.events import EventRecord, Limits, normalise
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import InvalidInput
 from frontoffice.outbound.exports import catch_up_people
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.unit.commerce import sample
 
 LIMITS = Limits(Settings().max_event_bytes, Settings().max_json_depth)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from frontoffice.identity.rules import person_id_for
-from frontoffice.services import identity, tenancy
+from frontoffice.services import identity
+from frontoffice.tenancy import service as tenancy
 from tests.integration.conftest import Api
 from tests.integration.identity_support import Brand, identify, page
 

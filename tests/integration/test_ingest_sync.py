@@ -12,10 +12,10 @@ import pytest
 
 from frontoffice.collector.member import LockedAppend
 from frontoffice.collector.writer import GroupCommitWriter
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.test_storage import record
 
 

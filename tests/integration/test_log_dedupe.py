@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store, sqlite_dedupe
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.test_storage import record
 from tests.support.legacy import store_made_by_sql_migrations
 

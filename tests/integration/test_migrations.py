@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from frontoffice.errors import SchemaOutOfDate
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
+from frontoffice.tenancy import service as tenancy
 from tests.integration.test_storage import record
 from tests.support.legacy import schema_of, store_made_by_sql_migrations
 from tests.support.pg import fresh_database

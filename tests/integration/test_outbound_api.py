@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.outbound.store import OutboundStore
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
+from frontoffice.tenancy import service as tenancy
 from tests.integration.test_outbound_paths import World, consent_db, new_world, populate
 
 pytestmark = pytest.mark.anyio

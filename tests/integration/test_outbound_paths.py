@@ -28,12 +28,13 @@ from frontoffice.outbound import service
 from frontoffice.outbound.exports import catch_up_people, export_people
 from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.outbound.store import OutboundStore
-from frontoffice.services import consent, identity, tenancy
+from frontoffice.services import consent, identity
 from frontoffice.services.identity import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.test_consent_ledger import consent_db
 
 __all__ = ["consent_db"]

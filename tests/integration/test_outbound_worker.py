@@ -15,8 +15,8 @@ import pytest
 
 from frontoffice.destinations.delivery import SIGNATURE_HEADER
 from frontoffice.destinations.store import DestinationStore
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.integration.test_outbound_destinations import Receiver, receiver
 from tests.support.server import ServerProcess, make_tenant
 

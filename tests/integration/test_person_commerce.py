@@ -15,9 +15,10 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import build
 from frontoffice.cli.main import cli
 from frontoffice.commerce import service
-from frontoffice.services import identity, tenancy
+from frontoffice.services import identity
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify
 from tests.unit.commerce.sample import NOW, order, setup
 

@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.cli.main import cli
-from frontoffice.services import identity, tenancy
+from frontoffice.services import identity
 from frontoffice.settings import Settings
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify
 
 

@@ -29,10 +29,11 @@ from frontoffice.commerce.projector import catch_up as commerce_catch_up
 from frontoffice.domain.events import Rejection
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.keys import generate_master_key
-from frontoffice.services import consent, identity, tenancy
+from frontoffice.services import consent, identity
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify
 from tests.support.pg import ROOT
 from tests.unit.commerce.sample import NOW, order, setup

@@ -9,10 +9,11 @@ import pytest
 from frontoffice.domain.events import EventRecord
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.sealing import TamperedRow
-from frontoffice.services import consent, identity, tenancy
+from frontoffice.services import consent, identity
 from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify
 
 

@@ -16,9 +16,10 @@ from frontoffice.bulk.mapping import load_mapping
 from frontoffice.domain.events import Limits
 from frontoffice.privacy.keys import generate_master_key
 from frontoffice.privacy.rows import SUPPRESSED_REASON
-from frontoffice.services import identity, tenancy
+from frontoffice.services import identity
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.support.server import ServerProcess, make_tenant
 
 LIMITS = Limits(Settings().max_event_bytes, Settings().max_json_depth)

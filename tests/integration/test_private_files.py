@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from frontoffice.bulk.exporter import export_events
 from frontoffice.cli.main import cli
 from frontoffice.outbound.exports import catch_up_people, export_people
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand
 from tests.integration.test_dsr_world import identify
 

@@ -14,9 +14,9 @@ import pytest
 from frontoffice.domain.events import EventRecord, Limits, normalise
 from frontoffice.projection.contract import Progress, ProjectionMoved
 from frontoffice.projection.runner import Runner, Stopped
-from frontoffice.services import tenancy
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 
 class Recording:

@@ -35,12 +35,13 @@ from frontoffice.residency.locations import (
     parse_storage_locations,
     placement,
 )
-from frontoffice.services import identity, tenancy
+from frontoffice.services import identity
 from frontoffice.services.identity import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.identity_review_sql import ReviewSql
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_review_support import (
     ANNA_WEB,
     IVANOV_POS,

@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from frontoffice.residency.locations import create_resident_workspace
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.support.server import ServerProcess
 
 

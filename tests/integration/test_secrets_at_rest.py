@@ -12,11 +12,11 @@ import pytest
 from frontoffice.commerce.records import sign, signature_refusal
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.privacy.keys import WrongMasterKey, generate_master_key
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sealed_secrets import PREFIX
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 WEBHOOK_SECRET = "whsec-Plain-Text-Must-Not-Leak-8d2f41"
 BODY = b'[{"event_id": "e1"}]'

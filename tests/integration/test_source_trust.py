@@ -14,9 +14,9 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import build
 from frontoffice.cli.main import cli
 from frontoffice.domain.tenancy import Trust
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.support.legacy import store_made_by_sql_migrations
 
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from frontoffice.domain.events import EventRecord, Rejection
 from frontoffice.domain.tenancy import Scope, Status
 from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 
 def record(message_id: str, user: str = "u1") -> EventRecord:

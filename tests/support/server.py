@@ -12,8 +12,8 @@ from pathlib import Path
 
 from frontoffice.cli.serve import wait_until_serving
 from frontoffice.errors import FrontofficeError
-from frontoffice.services import tenancy
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 
 
 def free_port() -> int:

@@ -81,7 +81,8 @@ def test_a_capability_importing_the_http_api_breaks_the_contracts(tmp_path: Path
 
 
 def test_storage_importing_a_use_case_breaks_the_storage_contract(tmp_path: Path) -> None:
-    src = copy_with(tmp_path, "storage/private_files.py", "from frontoffice.services import tenancy  # noqa")
+    src = copy_with(tmp_path, "storage/private_files.py",
+                    "from frontoffice.tenancy import service as tenancy  # noqa")
     result = lint_imports(src)
     assert result.returncode != 0
     assert STORAGE_BELOW in broken(result)

@@ -16,8 +16,8 @@ from fastapi.security.base import SecurityBase
 
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import ApiToken, Scope, Status, Workspace
-from frontoffice.services.tokens import ApiAuthError, check_scope
 from frontoffice.storage.port import Store
+from frontoffice.tenancy.tokens import ApiAuthError, check_scope
 
 SCHEME = "ApiToken"
 

@@ -15,8 +15,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frontoffice.api.jsonresponse import error
-from frontoffice.services.tokens import ApiAuthError, TokenCache
 from frontoffice.settings import Settings
+from frontoffice.tenancy.tokens import ApiAuthError, TokenCache
 
 API_PREFIX = "/api/"
 

@@ -16,11 +16,11 @@ from rich.table import Table
 from frontoffice.consent.purposes import load_catalogue
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import FrontofficeError, NotFound
-from frontoffice.residency.router import located
-from frontoffice.services.tenancy import require_workspace
+from frontoffice.residency.api import located
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy.service import require_workspace
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

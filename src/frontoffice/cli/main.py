@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from frontoffice import __version__, capabilities
-from frontoffice.cli.admin import db, settings_cmd
 from frontoffice.cli.demo import demo
-from frontoffice.cli.projections import projections
 from frontoffice.cli.serve import serve, worker_cmd
 from frontoffice.errors import ConfigError
+from frontoffice.projection.cli import projections
+from frontoffice.tenancy.cli import db, settings_cmd
 
 # the processes and tools that work across every capability; the rest comes from the registry
 CORE = (db, settings_cmd, serve, worker_cmd, projections, demo)

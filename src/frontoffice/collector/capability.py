@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.api.collector import collector_router
+    from frontoffice.collector.api import collector_router
 
     return [collector_router(c)]
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.cli.bulk import export_cmd, import_cmd
+    from frontoffice.bulk.cli import export_cmd, import_cmd
 
     return [import_cmd, export_cmd]
 

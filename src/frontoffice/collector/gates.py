@@ -11,7 +11,7 @@ from typing import Any
 
 from frontoffice.collector.consent_gate import ConsentGate
 from frontoffice.collector.pipeline import Incoming, Prepared
-from frontoffice.residency.router import StoreRouter, residency_gate
+from frontoffice.residency.api import StoreRouter, residency_gate
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 

@@ -32,7 +32,7 @@ from frontoffice.collector.pipeline import Incoming, Prepared, Reply, finish, pr
 from frontoffice.collector.writer import Drafted, GroupCommitWriter, RoutedWriters
 from frontoffice.domain.events import Limits
 from frontoffice.errors import Overloaded
-from frontoffice.residency.router import located
+from frontoffice.residency.api import located
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.port import AppendBatch, AppendResult

@@ -24,7 +24,7 @@ from typing import Protocol, TypeVar
 
 from frontoffice.errors import Overloaded
 from frontoffice.privacy.rows import Draft
-from frontoffice.residency.router import StoreRouter
+from frontoffice.residency.api import StoreRouter
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
 

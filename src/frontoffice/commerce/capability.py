@@ -20,13 +20,13 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.api.commerce import commerce_router
+    from frontoffice.commerce.api import commerce_router
 
     return [commerce_router(c)]
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.cli.commerce import commerce
+    from frontoffice.commerce.cli import commerce
 
     return [commerce]
 

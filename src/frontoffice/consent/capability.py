@@ -24,14 +24,14 @@ BY_SUBJECT = (("consent_state", "subject"), ("consent_subjects", "subject"))
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.api.consent import consent_router
-    from frontoffice.api.consent_people import consent_people_router
+    from frontoffice.consent.api import consent_router
+    from frontoffice.consent.people_api import consent_people_router
 
     return [consent_people_router(c), consent_router(c)]  # people's before /consent/{subject}
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.cli.consent import consent
+    from frontoffice.consent.cli import consent
 
     return [consent]
 

@@ -26,15 +26,15 @@ from frontoffice.bulk.readers import open_reader
 from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import READ_SCOPES, Workspace
 from frontoffice.errors import FrontofficeError
+from frontoffice.residency.api import located, residency_gate
 from frontoffice.residency.gate import required_location
 from frontoffice.residency.locations import (
     create_resident_workspace,
     parse_storage_locations,
 )
-from frontoffice.residency.router import located, residency_gate
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 WORKSPACE = "demo"
 DEMO_TOKEN = "fo_at_demo-reader-token-0001"

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.cli.destinations import destinations
+    from frontoffice.destinations.cli import destinations
 
     return [destinations]
 

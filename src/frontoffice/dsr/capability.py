@@ -14,13 +14,13 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.api.dsr import dsr_router
+    from frontoffice.dsr.api import dsr_router
 
     return [dsr_router(c)]
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.cli.dsr import dsr
+    from frontoffice.dsr.cli import dsr
 
     return [dsr]
 

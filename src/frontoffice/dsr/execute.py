@@ -32,12 +32,12 @@ from frontoffice.dsr.report import access_document, access_html, subjects_of
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.privacy.scrub import scrub
 from frontoffice.services import consent as consent_service
-from frontoffice.services import tenancy
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 DSR_SOURCE = "frontoffice-dsr"
 # Survivorship ranks channels (identity.golden.DEFAULT_CHANNEL_TRUST); "app" is the first.

@@ -29,15 +29,15 @@ BY_MENTION = (("identity_history", "id", "others"), ("identity_decisions", "id",
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.api.identity import identity_router
-    from frontoffice.api.identity_review import identity_review_router
+    from frontoffice.identity.api import identity_router
+    from frontoffice.identity.review_api import identity_review_router
 
     return [identity_router(c), identity_review_router(c)]
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.cli.identity import people, resolve
-    from frontoffice.cli.identity_review import identity
+    from frontoffice.identity.cli import people, resolve
+    from frontoffice.identity.review_cli import identity
 
     return [resolve, people, identity]
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.api.outbound import outbound_router
+    from frontoffice.outbound.api import outbound_router
 
     return [outbound_router(c)]
 

@@ -14,13 +14,13 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.api.privacy import privacy_router
+    from frontoffice.privacy.api import privacy_router
 
     return [privacy_router(c)]
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.cli.privacy import privacy
+    from frontoffice.privacy.cli import privacy
 
     return [privacy]
 

@@ -16,9 +16,9 @@ from frontoffice.consent.packs import load_packs
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Status, Workspace, check_name, new_id
 from frontoffice.errors import AlreadyExists, ConfigError, InvalidInput
-from frontoffice.services import tenancy
 from frontoffice.storage import URL_PREFIXES
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 
 def country_code(value: str, what: str) -> str:

@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.api.admin import admin_router
+    from frontoffice.tenancy.api import admin_router
 
     return [admin_router(c)]
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.cli.admin import source, token, workspace
+    from frontoffice.tenancy.cli import source, token, workspace
 
     return [workspace, source, token]
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from frontoffice.commerce import service
-from frontoffice.services import tenancy
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 LOCATIONS = [

@@ -32,14 +32,14 @@ from frontoffice.cli.context import (
     store_from,
     workspace_storage,
 )
-from frontoffice.cli.outbound import print_refusals
 from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
+from frontoffice.outbound.cli import print_refusals
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose
 from frontoffice.outbound.gate import EXPORT_CHANNEL
-from frontoffice.residency.router import residency_gate
-from frontoffice.services import tenancy
+from frontoffice.residency.api import residency_gate
+from frontoffice.tenancy import service as tenancy
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.cli.outbound import print_refusals
+from frontoffice.outbound.cli import print_refusals
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
 from frontoffice.outbound.gate import EXPORT_CHANNEL
 from frontoffice.services import identity

@@ -15,12 +15,12 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.cli.outbound import print_refusals
 from frontoffice.destinations.address import allowed_hosts, check_new
 from frontoffice.destinations.delivery import TIMEOUT_S, deliver_workspace
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Status
+from frontoffice.outbound.cli import print_refusals
 from frontoffice.outbound.exports import catch_up_people
 from frontoffice.outbound.gate import Refusal
 

@@ -29,8 +29,8 @@ from frontoffice.domain import jsontext
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import ApiToken, Scope, Source, Status, Workspace, ungrantable
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
-from frontoffice.services import tenancy
-from frontoffice.services.tokens import ApiAuthError, check_scope
+from frontoffice.tenancy import service as tenancy
+from frontoffice.tenancy.tokens import ApiAuthError, check_scope
 
 Instance = Annotated[ApiToken, require_instance(Scope.WORKSPACES_ADMIN)]
 SourcesAdmin = Annotated[Workspace, require(Scope.SOURCES_ADMIN)]

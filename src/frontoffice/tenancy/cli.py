@@ -17,9 +17,9 @@ from frontoffice.cli.context import (
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import Channel, Scope, Status, Trust
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
-from frontoffice.services import tenancy
 from frontoffice.settings import SETTINGS, settings_markdown
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 
 
 @click.group()

@@ -19,10 +19,10 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from frontoffice.api.access import require
-from frontoffice.api.collector import overloaded
 from frontoffice.api.jsonresponse import JsonResponse, error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
+from frontoffice.collector.api import overloaded
 from frontoffice.collector.auth import AuthFailure, write_key_from
 from frontoffice.collector.body import BodyError, parse_json, read_limited
 from frontoffice.commerce import intake, projector, saleor, service
@@ -31,9 +31,9 @@ from frontoffice.commerce.schemas import ENTITY_MODELS, HoldIn, PoolRule
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Channel, Scope, Workspace
 from frontoffice.errors import Overloaded
-from frontoffice.services.tokens import ApiAuthError
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.port import AppendBatch
+from frontoffice.tenancy.tokens import ApiAuthError
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 Writer = Annotated[Workspace, require(Scope.EVENTS_WRITE)]

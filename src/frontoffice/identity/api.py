@@ -16,7 +16,7 @@ from frontoffice.api.schemas import ErrorBody, EventOut
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.services import identity
-from frontoffice.services.tokens import ApiAuthError
+from frontoffice.tenancy.tokens import ApiAuthError
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]

@@ -27,8 +27,8 @@ from frontoffice.commerce.schemas import PoolRule
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Channel, new_secret
 from frontoffice.errors import InvalidInput
-from frontoffice.services import tenancy
 from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.tenancy import service as tenancy
 
 
 def _dump(value: object) -> None:
