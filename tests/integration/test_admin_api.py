@@ -10,15 +10,15 @@ import httpx
 import pytest
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import build
+from frontoffice.bootstrap import Role, bootstrap
 from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 
 
 @pytest.fixture
 async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    container = build(Settings.load({}, overrides={"database_url": database_url,
-                                                    "data_dir": tmp_path}))
+    container = bootstrap(Settings.load({}, overrides={"database_url": database_url,
+                                                    "data_dir": tmp_path}), Role.SERVER)
     _, root = tenancy.create_token(container.store, None, "root",
                                    ["workspaces:admin", "sources:admin", "tokens:admin",
                                     "events:read"])

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.identity.rules import person_id_for
 from frontoffice.services import identity, tenancy
 from frontoffice.settings import Settings
@@ -25,7 +25,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Container, Brand]]:
-    container = build(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path}))
+    settings = Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path})
+    container = bootstrap(settings, Role.SERVER)
     store = container.store
     ws = tenancy.create_workspace(store, "acme", "EU")
     web, _ = tenancy.create_source(store, ws.id, "web", "web")
