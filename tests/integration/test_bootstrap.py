@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from frontoffice import worker
+from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.errors import ConfigError, SchemaOutOfDate
@@ -122,3 +123,14 @@ def test_a_located_storage_is_upgraded_when_auto_upgrade_is_on(database_url: str
     settings, ru = located_settings(database_url, tmp_path, auto_upgrade=True)
     built.append(bootstrap(settings, Role.SERVER))
     assert "events" in tables(ru)
+
+
+def test_the_collectors_routes_are_matched_before_the_admin_apis(database_url: str, tmp_path: Path,
+                                                                built: list[Container]) -> None:
+    """Routes are tried in order and nearly every request is an event batch: the admin API's
+    routes tried first cost the collector a microsecond per event."""
+    server = bootstrap(settings_for(database_url, tmp_path), Role.SERVER)
+    built.append(server)
+    paths = list(create_app(server).openapi()["paths"])  # in the order the router tries them
+    first_admin = min(i for i, path in enumerate(paths) if path.startswith("/api/"))
+    assert paths.index("/v1/batch") < first_admin
