@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from tests.support.pg import fresh_database  # noqa: E402
 
 from frontoffice.api.app import create_app  # noqa: E402
-from frontoffice.bootstrap import build  # noqa: E402
+from frontoffice.bootstrap import Role, bootstrap  # noqa: E402
 from frontoffice.commerce import demo_loader, service  # noqa: E402
 from frontoffice.commerce.records import sign  # noqa: E402
 from frontoffice.domain.events import now  # noqa: E402
@@ -76,8 +76,8 @@ def backends(tmp: Path) -> Iterator[tuple[str, str]]:
 
 
 def run(label: str, database_url: str, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
-    container = build(Settings.load({}, overrides={"database_url": database_url,
-                                                    "data_dir": folder}))
+    container = bootstrap(Settings.load({}, overrides={"database_url": database_url,
+                                                        "data_dir": folder}), Role.SERVER)
     store = container.store
     ws = tenancy.create_workspace(store, "bench")
     source, key = tenancy.create_source(store, ws.id, "shop", "commerce")

@@ -20,11 +20,10 @@ if TYPE_CHECKING:
     import click
     from fastapi import APIRouter
 
-    from frontoffice.bootstrap import Container
+    from frontoffice.bootstrap import Container, Hubs
     from frontoffice.dsr.report import PersonView
     from frontoffice.privacy.purge import Erasing
     from frontoffice.projection.contract import Projection
-    from frontoffice.settings import Settings
     from frontoffice.storage.sql import SqlStore
 
 
@@ -65,7 +64,8 @@ class Capability:
     alembic revisions after the baseline (one history: each names the one before it).
     ``routers``: the API routers, in the order they are matched.
     ``commands``: top-level CLI commands or groups. ``projections``: for one storage, in the
-    order they run for a workspace."""
+    order they run for a workspace, made from the process's hubs (``bootstrap.Hubs``: one
+    configuration for every process)."""
 
     name: str
     tables: tuple[str, ...] = ()
@@ -73,7 +73,7 @@ class Capability:
     migrations: str | None = None
     routers: Callable[[Container], list[APIRouter]] | None = None
     commands: Callable[[], list[click.Command]] | None = None
-    projections: Callable[[SqlStore, Settings], list[Projection]] | None = None
+    projections: Callable[[Hubs, SqlStore], list[Projection]] | None = None
     purge: Purge | None = None
     report: Report | None = None
     console_pages: tuple[ConsolePage, ...] = ()

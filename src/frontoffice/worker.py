@@ -18,31 +18,30 @@ import threading
 from collections.abc import Collection
 
 from frontoffice import capabilities
-from frontoffice.destinations.dispatch import Dispatch
+from frontoffice.bootstrap import Hubs, Role, bootstrap
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import InvalidInput
 from frontoffice.projection.contract import Projection, retry_moved
 from frontoffice.projection.runner import Runner, Stopped
-from frontoffice.residency.api import located
 from frontoffice.settings import Settings
-from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
 
 
-def projections(store: SqlStore, settings: Settings) -> list[Projection]:
+def projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
     """Every projection of a storage, in the order they run for a workspace: each capability's
-    (its ``projections`` hook), in registry order — identity first, whose people the others use."""
+    (its ``projections`` hook, given the process's hubs), in registry order — identity first,
+    whose people the others use."""
     return [p for c in capabilities.every() if c.projections is not None
-            for p in c.projections(store, settings)]
+            for p in c.projections(hubs, store)]
 
 
-def rebuild(store: SqlStore, settings: Settings, ws: str,
+def rebuild(hubs: Hubs, store: SqlStore, ws: str,
             only: Collection[str] = ()) -> list[tuple[str, int]]:
     """Drop and replay a workspace's projections (every one, or those named ``only``), in their
     order; what each replayed."""
-    every = projections(store, settings)
+    every = projections(hubs, store)
     unknown = sorted(set(only) - {p.name for p in every})
     if unknown:
         raise InvalidInput(f"Unknown projection(s) {', '.join(unknown)}; use any of: "
@@ -74,27 +73,19 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
             stop.set()
             raise Stopped
 
-    store = open_configured_store(settings)
-    stores = located(store, settings)  # data residency: a workspace's log may be in its own storage
-    every = [store, *stores.located_stores().values()]
-
-    def active(ws: str) -> bool:
-        found = store.workspace(ws)
-        return found is not None and found.status is Status.ACTIVE
+    container = bootstrap(settings, Role.WORKER, stop=stop)
 
     def workspaces() -> list[str]:
-        return [w.id for w in store.workspaces() if w.status is Status.ACTIVE]
+        return [w.id for w in container.store.workspaces() if w.status is Status.ACTIVE]
 
-    dispatch = Dispatch(lambda: every, active, settings, stop)
-    runner = Runner([(s, projections(s, settings)) for s in every], stores.for_workspace, workspaces,
-                    active, check, threads=settings.worker_projection_threads, after=dispatch.poke)
-    dispatch.start()
+    dispatch, hubs = container.dispatch, container.hubs
+    runner = Runner([(s, projections(hubs, s)) for s in container.storages()], container.store_for,
+                    workspaces, container.is_active, check,
+                    threads=settings.worker_projection_threads, after=dispatch.poke)
     try:
         runner.run(tick=dispatch.tick)
     except Stopped:
         return
     finally:
         stop.set()
-        dispatch.close()
-        stores.close()
-        store.close()
+        container.close()

@@ -26,7 +26,7 @@ def members(server_pid: int) -> list[int]:
     found = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(server_pid)],
                            capture_output=True, text=True, check=False).stdout
     return sorted(int(line.split()[0]) for line in found.splitlines()
-                  if "frontoffice.collector.member" in line)
+                  if "frontoffice.ingest" in line)
 
 
 def batch(name: str, index: int) -> dict[str, object]:

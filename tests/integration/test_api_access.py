@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.demo.loader import DEMO_TOKEN, ensure_demo_tenant, storage_locations
 from frontoffice.domain.tenancy import WORKSPACE_SCOPES, Scope
 from frontoffice.settings import Settings
@@ -52,8 +52,8 @@ class Api:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, str]]:
     folder: Path = tmp_path_factory.mktemp("access")
-    container = build(Settings.load({}, overrides={
-        "database_url": f"sqlite:///{folder / 'frontoffice.db'}", "data_dir": folder}))
+    container = bootstrap(Settings.load({}, overrides={
+        "database_url": f"sqlite:///{folder / 'frontoffice.db'}", "data_dir": folder}), Role.SERVER)
     _, root = tenancy.create_token(container.store, None, "root", [s.value for s in Scope])
     yield create_app(container), root
     container.close()
@@ -135,9 +135,9 @@ async def test_a_workspace_token_cannot_mint_on_another_workspace(api: Api) -> N
 
 @pytest.mark.anyio
 async def test_the_demo_reader_token_only_reads(tmp_path: Path) -> None:
-    container = build(Settings.load({}, overrides={
+    container = bootstrap(Settings.load({}, overrides={
         "database_url": f"sqlite:///{tmp_path / 'frontoffice.db'}", "data_dir": tmp_path,
-        "storage_locations": storage_locations(tmp_path)}))
+        "storage_locations": storage_locations(tmp_path)}), Role.SERVER)
     ensure_demo_tenant(container.store, container.settings)
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://fo") as client:

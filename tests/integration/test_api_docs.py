@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import build
+from frontoffice.bootstrap import Role, bootstrap
 from frontoffice.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -24,7 +24,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    container = build(Settings.load({}, overrides={"data_dir": tmp_path}), ingest_processes=0)
+    settings = Settings.load({}, overrides={"data_dir": tmp_path})
+    container = bootstrap(settings, Role.SERVER, ingest_processes=0)
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://fo") as http:
         yield http

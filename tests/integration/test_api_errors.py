@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
 from frontoffice.api.handlers import UnexpectedErrors, install_error_handlers
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.commerce.records import sign
 from frontoffice.dsr.model import DsrError, VerificationFailed, WrongState
 from frontoffice.errors import AlreadyExists, FrontofficeError, InvalidInput, NotFound, Overloaded
@@ -82,7 +82,8 @@ async def test_an_unexpected_exception_is_logged_with_its_traceback_and_answered
 @pytest.fixture
 async def broken_log(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Container, str]]:
     """A server in-process whose event log refuses every write (as a full disk would)."""
-    container = build(Settings.load({}, overrides={"data_dir": tmp_path}), ingest_processes=0)
+    settings = Settings.load({}, overrides={"data_dir": tmp_path})
+    container = bootstrap(settings, Role.SERVER, ingest_processes=0)
     ws = tenancy.create_workspace(container.store, "acme")
     _, web_key = tenancy.create_source(container.store, ws.id, "web", "web")
     shop, shop_key = tenancy.create_source(container.store, ws.id, "shop", "commerce")

@@ -21,7 +21,16 @@ from fastapi import APIRouter, FastAPI
 
 from frontoffice import capabilities, worker
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.api.collector import collector_router
+from frontoffice.api.commerce import commerce_router
+from frontoffice.api.consent import consent_router
+from frontoffice.api.consent_people import consent_people_router
+from frontoffice.api.dsr import dsr_router
+from frontoffice.api.identity import identity_router
+from frontoffice.api.identity_review import identity_review_router
+from frontoffice.api.outbound import outbound_router
+from frontoffice.api.privacy import privacy_router
+from frontoffice.bootstrap import Container, Hubs, Role, bootstrap
 from frontoffice.capability import Capability, Purge, Report
 from frontoffice.cli.main import make_cli
 from frontoffice.collector.api import collector_router
@@ -84,7 +93,7 @@ def loyalty(store: SqlStore, projection: Rebuilt) -> Capability:
         """Loyalty points."""
         click.echo("points")
 
-    def projections(store: SqlStore, settings: Settings) -> list[Projection]:
+    def projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
         return [Plain("loyalty", projection)]
 
     def purge(erasing: Erasing) -> None:
@@ -114,7 +123,8 @@ def get(app: FastAPI, path: str) -> httpx.Response:
 
 @pytest.fixture
 def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    c = build(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path}))
+    settings = Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path})
+    c = bootstrap(settings, Role.SERVER)
     yield c
     c.close()
 
@@ -136,9 +146,9 @@ def test_a_registered_capability_is_served_listed_projected_purged_and_reported_
         assert "loyalty" in listed.output and "Loyalty points." in listed.output
         assert CliRunner().invoke(make_cli(), ["loyalty"]).output == "points\n"
 
-        settings = container.settings
-        assert [p.name for p in worker.projections(store, settings)][-1] == "loyalty"
-        assert worker.rebuild(store, settings, b.workspace_id, ["loyalty"]) == [("loyalty", 7)]
+        hubs = container.hubs
+        assert [p.name for p in worker.projections(hubs, store)][-1] == "loyalty"
+        assert worker.rebuild(hubs, store, b.workspace_id, ["loyalty"]) == [("loyalty", 7)]
         assert projection.rebuilt == [b.workspace_id]
 
         doc = access_document(store, b.workspace_id, ann, "req-1", AT)

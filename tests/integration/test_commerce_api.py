@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.commerce.records import sign
 from frontoffice.settings import Settings
 from frontoffice.storage.commerce_sql import CommerceStore
@@ -50,8 +50,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 async def shop(database_url: str, tmp_path: Path) -> AsyncIterator[Shop]:
-    container = build(Settings.load({}, overrides={"database_url": database_url,
-                                                    "data_dir": tmp_path}))
+    container = bootstrap(Settings.load({}, overrides={"database_url": database_url,
+                                                    "data_dir": tmp_path}), Role.SERVER)
     ws = tenancy.create_workspace(container.store, "acme")
     source, key = tenancy.create_source(container.store, ws.id, "shop", "commerce")
     CommerceStore(container.store).set_secret(ws.id, source.id, SECRET)

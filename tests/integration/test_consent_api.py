@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.consent.tcf_encode import encode_tc_string
 from frontoffice.settings import Settings
 from frontoffice.storage.consent_sql import ConsentSql
@@ -57,8 +57,8 @@ class Api:
 
 @pytest.fixture(scope="module")
 def container(consent_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    built = build(Settings.load({}, overrides={"database_url": consent_db,
-                                               "data_dir": tmp_path_factory.mktemp("data")}))
+    built = bootstrap(Settings.load({}, overrides={"database_url": consent_db,
+                                               "data_dir": tmp_path_factory.mktemp("data")}), Role.SERVER)
     yield built
     built.close()
 

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import build
+from frontoffice.bootstrap import Role, bootstrap
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import consent
 from frontoffice.services.consent_merge import PersonConsentHub, person_consent
@@ -132,7 +132,8 @@ def anyio_backend() -> str:
 @pytest.mark.anyio
 async def test_the_api_shows_a_persons_merged_consent_and_conflicts(database_url: str,
                                                                     tmp_path: Path) -> None:
-    container = build(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path}))
+    settings = Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path})
+    container = bootstrap(settings, Role.SERVER)
     try:
         ws, pid, _ = _merged_person(container.store, grant_explicit=True, grant_at=T0, refusal_at=T1)
         name = next(w.name for w in container.store.workspaces() if w.id == ws)
@@ -155,8 +156,8 @@ async def test_the_api_shows_a_persons_merged_consent_and_conflicts(database_url
 @pytest.mark.anyio
 async def test_after_a_merge_the_persons_refusal_reduces_events_of_every_subject(database_url: str,
                                                                                  tmp_path: Path) -> None:
-    container = build(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path,
-                                                   "key_cache_seconds": 0.0}))
+    container = bootstrap(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path,
+                                                   "key_cache_seconds": 0.0}), Role.SERVER)
     try:
         store = container.store
         ws, _, _ = _merged_person(store, grant_explicit=True, grant_at=T0, refusal_at=T1)

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.services.identity import IdentityHub
 from frontoffice.settings import Settings
@@ -31,8 +31,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="module")
 def container(dsr_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    built = build(Settings.load({}, overrides={"database_url": dsr_db,
-                                               "data_dir": tmp_path_factory.mktemp("data")}))
+    built = bootstrap(Settings.load({}, overrides={"database_url": dsr_db,
+                                               "data_dir": tmp_path_factory.mktemp("data")}), Role.SERVER)
     yield built
     built.close()
 

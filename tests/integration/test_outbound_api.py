@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.outbound.store import OutboundStore
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
@@ -28,8 +28,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="module")
 def container(consent_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    built = build(Settings.load({}, overrides={"database_url": consent_db,
-                                               "data_dir": tmp_path_factory.mktemp("data")}))
+    built = bootstrap(Settings.load({}, overrides={"database_url": consent_db,
+                                               "data_dir": tmp_path_factory.mktemp("data")}), Role.SERVER)
     yield built
     built.close()
 

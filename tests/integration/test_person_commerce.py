@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import build
+from frontoffice.bootstrap import Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.commerce import service
 from frontoffice.services import identity
@@ -110,8 +110,8 @@ def anyio_backend() -> str:
 
 @pytest.mark.anyio
 async def test_the_person_view_carries_the_commerce_section(database_url: str, tmp_path: Path) -> None:
-    container = build(Settings.load({}, overrides={"database_url": database_url,
-                                                   "data_dir": tmp_path}))
+    container = bootstrap(Settings.load({}, overrides={"database_url": database_url,
+                                                   "data_dir": tmp_path}), Role.SERVER)
     try:
         b, pid = _ann_with_orders(container.store)
         _, secret = tenancy.create_token(container.store, b.workspace_id, "t", ["events:read"])

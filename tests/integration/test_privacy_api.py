@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.services import identity
 from frontoffice.settings import Settings
@@ -36,7 +36,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 async def api(database_url: str, tmp_path: Path) -> AsyncIterator[Api]:
-    container = build(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path}))
+    settings = Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path})
+    container = bootstrap(settings, Role.SERVER)
     store = container.store
     ws = tenancy.create_workspace(store, "shop")
     web, _ = tenancy.create_source(store, ws.id, "web", "web")
@@ -84,7 +85,8 @@ def test_the_cli_erases_a_person_and_lists_the_erasure(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'fo.db'}"
     runner = CliRunner()
     assert runner.invoke(cli, ["privacy", "erase", "--help"]).exit_code == 0
-    container = build(Settings.load({}, overrides={"database_url": db, "data_dir": tmp_path}))
+    settings = Settings.load({}, overrides={"database_url": db, "data_dir": tmp_path})
+    container = bootstrap(settings, Role.SERVER)
     ws = tenancy.create_workspace(container.store, "shop")
     web, _ = tenancy.create_source(container.store, ws.id, "web", "web")
     Brand(container.store, ws.id, {"web": web.id}).send(

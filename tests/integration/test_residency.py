@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from frontoffice import worker as projection_worker
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.commerce.records import sign
 from frontoffice.destinations.store import DestinationStore
@@ -101,10 +101,10 @@ class Site:
 def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
     ru = tmp_path / "ru" / "frontoffice-ru.db"
     ru.parent.mkdir()
-    built = build(Settings.load({}, overrides={
+    built = bootstrap(Settings.load({}, overrides={
         "database_url": database_url, "data_dir": tmp_path / "data", "data_location": "DE",
         "storage_locations": f'{{"RU": "sqlite:///{ru}"}}',
-        "destinations_allow_hosts": "127.0.0.1"}))  # the tests' webhook receiver
+        "destinations_allow_hosts": "127.0.0.1"}), Role.SERVER)  # the tests' webhook receiver
     yield built
     built.close()
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import build
+from frontoffice.bootstrap import Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.domain.tenancy import Trust
 from frontoffice.settings import Settings
@@ -27,7 +27,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
-    container = build(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path}))
+    settings = Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path})
+    container = bootstrap(settings, Role.SERVER)
     ws = tenancy.create_workspace(container.store, "acme", "EU")
     _, token = tenancy.create_token(container.store, ws.id, "admin", ["sources:admin"])
     transport = httpx.ASGITransport(app=create_app(container))

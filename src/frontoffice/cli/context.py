@@ -13,12 +13,12 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from frontoffice.bootstrap import Container, Hubs, Role, bootstrap
 from frontoffice.consent.purposes import load_catalogue
 from frontoffice.domain.tenancy import Source, Workspace
 from frontoffice.errors import FrontofficeError, NotFound
 from frontoffice.residency.api import located
 from frontoffice.settings import Settings
-from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy.service import require_workspace
 
@@ -26,6 +26,7 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 P = ParamSpec("P")
 R = TypeVar("R")
+_CONTAINER = "frontoffice.container"
 
 
 workspace_option = click.option("--workspace", "-w", required=True, help="Workspace name or id.")
@@ -106,13 +107,21 @@ def settings_from(ctx: click.Context) -> Settings:
     return Settings.load(overrides=overrides)
 
 
+def container_from(ctx: click.Context) -> Container:
+    """The command's parts (``bootstrap`` with the CLI role: the store, the located storages, the
+    projection hubs; no thread), made on first use and closed when the command ends."""
+    root = ctx.find_root()
+    container: Container | None = root.meta.get(_CONTAINER)
+    if container is None:
+        container = root.meta[_CONTAINER] = bootstrap(settings_from(ctx), Role.CLI)
+        root.call_on_close(container.close)
+    return container
+
+
 @contextmanager
-def store_from(ctx: click.Context, *, upgrade: bool | None = None) -> Iterator[SqlStore]:
-    store = open_configured_store(settings_from(ctx), upgrade=upgrade)
-    try:
-        yield store
-    finally:
-        store.close()
+def store_from(ctx: click.Context) -> Iterator[SqlStore]:
+    """The main store (the registry: workspaces, sources, tokens, locations)."""
+    yield container_from(ctx).store
 
 
 @contextmanager
@@ -129,11 +138,15 @@ def workspace_storage(store: SqlStore, settings: Settings, workspace_id: str) ->
 @contextmanager
 def workspace_data(ctx: click.Context, workspace: str) -> Iterator[tuple[Workspace, SqlStore]]:
     """The workspace (from the main database, the registry) and the storage holding its events
-    and projections (``workspace_storage``)."""
-    with store_from(ctx) as registry:
-        ws = require_workspace(registry, workspace)
-        with workspace_storage(registry, settings_from(ctx), ws.id) as store:
-            yield ws, store
+    and projections (its data location's, docs/residency.md)."""
+    container = container_from(ctx)
+    ws = require_workspace(container.store, workspace)
+    yield ws, container.store_for(ws.id)
+
+
+def hubs_from(ctx: click.Context) -> Hubs:
+    """The projection hubs, configured as the server's and the worker's."""
+    return container_from(ctx).hubs
 
 
 def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -16,7 +16,7 @@ import uvicorn
 from frontoffice import worker as projection_worker
 from frontoffice.api.app import create_app
 from frontoffice.api.connections import ConnectionRules, guarded_protocol
-from frontoffice.bootstrap import build
+from frontoffice.bootstrap import Role, bootstrap
 from frontoffice.cli.context import err_console, friendly_errors, settings_from
 from frontoffice.errors import FrontofficeError
 from frontoffice.settings import Settings
@@ -44,7 +44,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
     processes = settings.ingest_processes if ingest_processes is None else ingest_processes
     if processes < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--ingest-processes")
-    container = build(settings, ingest_processes=processes)
+    container = bootstrap(settings, Role.SERVER, ingest_processes=processes)
     app = create_app(container)
     err_console.print(
         f"frontoffice listening on http://{host}:{port} "

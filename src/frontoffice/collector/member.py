@@ -1,9 +1,10 @@
 """One ingest process of the pool: parses, validates and durably appends collector batches.
 
-Started by the API process (``collector/pool.py``) with one end of a socket pair; reads request
-frames from it, runs the same pipeline as the in-process collector and answers each request once
-its events are committed (group commit, as in the API process). It exits when the API process
-closes the socket or dies, after committing what it already accepted.
+Started by the API process (``collector/pool.py``; the process is ``frontoffice/ingest.py``) with
+one end of a socket pair; reads request frames from it, runs the same pipeline as the in-process
+collector and answers each request once its events are committed (group commit, as in the API
+process). It exits when the API process closes the socket or dies, after committing what it
+already accepted.
 
 On SQLite the members of a pool take a file lock around each commit, so they queue for the
 database's write lock without SQLite's sleeping busy handler (which would add milliseconds).
@@ -11,35 +12,32 @@ database's write lock without SQLite's sleeping busy handler (which would add mi
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import logging
 import os
-import signal
 import socket
-import sys
 import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from frontoffice.collector.body import BodyError, parse_json
 from frontoffice.collector.frames import read_request, reply_frame
-from frontoffice.collector.gates import CollectionGates
 from frontoffice.collector.pipeline import Incoming, Prepared, Reply, finish, prepare, refusal
-from frontoffice.collector.writer import Drafted, GroupCommitWriter, RoutedWriters
+from frontoffice.collector.writer import Drafted
 from frontoffice.domain.events import Limits
 from frontoffice.errors import Overloaded
-from frontoffice.residency.api import located
 from frontoffice.settings import Settings
-from frontoffice.storage import open_configured_store
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
 
+if TYPE_CHECKING:
+    from frontoffice.bootstrap import Container
+
 log = logging.getLogger(__name__)
-SWITCH_INTERVAL_S = 0.001
 
 
 class LockedAppend:
@@ -95,17 +93,11 @@ def unavailable_reply(settings: Settings) -> Reply:
                    headers={"Retry-After": str(settings.retry_after_seconds)})
 
 
-def serve_member(sock: socket.socket, settings: Settings) -> None:
-    store = open_configured_store(settings, upgrade=False, server=True)
-    appender = LockedAppend(store, store.ingest_lock)
-    writer = GroupCommitWriter(appender, queue_limit=settings.write_queue_events,
-                               retry_after_seconds=settings.retry_after_seconds)
+def serve_member(sock: socket.socket, container: Container) -> None:
+    """Answer the request frames read from ``sock`` until the API process closes it, with the
+    parts of an ingest process (``bootstrap(settings, Role.INGEST)``); closes both at the end."""
+    settings, gates = container.settings, container.gates
     limits = Limits(settings.max_event_bytes, settings.max_json_depth)
-    stores = located(store, settings, server=True)  # data residency: a workspace's own storage
-    writers = RoutedWriters(stores, writer, lambda located_store, _url: GroupCommitWriter(
-        LockedAppend(located_store, located_store.ingest_lock), queue_limit=settings.write_queue_events,
-        retry_after_seconds=settings.retry_after_seconds))
-    gates = CollectionGates(store, settings, stores)
     send_lock = threading.Lock()
 
     def send(request_id: int, reply: Reply) -> None:
@@ -140,39 +132,13 @@ def serve_member(sock: socket.socket, settings: Settings) -> None:
             send(request_id, finish(p, result) if result is not None else unavailable_reply(settings))
 
         try:
-            writers.for_workspace(incoming.workspace_id).submit_with(prepared.batch, done)
+            container.writer_for(incoming.workspace_id).submit_with(prepared.batch, done)
         except Overloaded as exc:
             send(request_id, overloaded_reply(exc))
 
-    writer.start()
     try:
         while (request := read_request(sock)) is not None:
             handle(*request)
     finally:
-        writers.stop()
-        writer.stop()  # commits and answers what was already accepted
-        stores.close()
-        appender.close()
-        store.close()
+        container.close()  # commits and answers what was already accepted
         sock.close()
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="An ingest process of frontoffice's collector.")
-    parser.add_argument("--fd", type=int, required=True, help="inherited socket")
-    parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args(argv)
-    # Ctrl-C reaches every process of the terminal's group: the pool stops its members (by
-    # closing their socket, once they have answered what they accepted), not the signal.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The committer gives up the GIL in every SQLite call and then waits for it while the
-    # request-parsing thread runs; that wait holds the pool's shared lock. A shorter switch
-    # interval than the default 5 ms gives it back sooner.
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
-    settings = Settings.load(overrides={"data_dir": args.data_dir, "database_url": args.database_url})
-    serve_member(socket.socket(fileno=args.fd), settings)
-
-
-if __name__ == "__main__":
-    main()

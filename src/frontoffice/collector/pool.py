@@ -3,7 +3,8 @@
 Parsing, validating and appending events costs ~30 µs of Python per event; in one process that
 work and the HTTP handling share one interpreter lock, which capped ingest at about one core.
 With a pool the API process only reads the body, checks the write key and forwards the bytes;
-each member (``collector/member.py``) does the rest and answers once the events are durable.
+each member (``frontoffice/ingest.py``, ``collector/member.py``) does the rest and answers once
+the events are durable.
 Requests go to the member with the fewest outstanding events. A member that dies fails its
 in-flight requests with 503 (the clients retry; dedupe on messageId keeps them exactly once)
 and is replaced.
@@ -59,7 +60,7 @@ class IngestPool:
 
     def _spawn(self) -> _Member:
         ours, theirs = socket.socketpair()
-        args = [sys.executable, "-m", "frontoffice.collector.member", "--fd", str(theirs.fileno()),
+        args = [sys.executable, "-m", "frontoffice.ingest", "--fd", str(theirs.fileno()),
                 "--data-dir", str(self._settings.data_dir)]
         if self._settings.database_url:
             args += ["--database-url", self._settings.database_url]

@@ -11,11 +11,10 @@ if TYPE_CHECKING:
     import click
     from fastapi import APIRouter
 
-    from frontoffice.bootstrap import Container
+    from frontoffice.bootstrap import Container, Hubs
     from frontoffice.dsr.report import PersonView
     from frontoffice.privacy.purge import Erasing
     from frontoffice.projection.contract import Projection
-    from frontoffice.settings import Settings
     from frontoffice.storage.sql import SqlStore
 
 
@@ -31,11 +30,10 @@ def _commands() -> list[click.Command]:
     return [commerce]
 
 
-def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
-    from frontoffice.commerce.projector import CommerceHub
+def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
     from frontoffice.projection.contract import Plain
 
-    return [Plain("commerce", CommerceHub(store))]
+    return [Plain("commerce", hubs.commerce.at(store))]
 
 
 def _purge(erasing: Erasing) -> None:

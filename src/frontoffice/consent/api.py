@@ -123,7 +123,7 @@ def subject_out(view: consent.SubjectConsent) -> SubjectOut:
 
 
 def consent_router(c: Container) -> APIRouter:
-    hubs = c.per_store(consent.ConsentHub)  # a located workspace's consent is in its storage
+    hubs = c.hubs.consent  # a located workspace's consent is in its storage
 
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/consent", tags=["admin", "consent"],
                        responses=_ERRORS)

@@ -11,12 +11,11 @@ if TYPE_CHECKING:
     import click
     from fastapi import APIRouter
 
-    from frontoffice.bootstrap import Container
+    from frontoffice.bootstrap import Container, Hubs
     from frontoffice.consent.ledger import ConsentChange
     from frontoffice.dsr.report import PersonView
     from frontoffice.privacy.purge import Erasing
     from frontoffice.projection.contract import Projection
-    from frontoffice.settings import Settings
     from frontoffice.storage.sql import SqlStore
 
 BY_PERSON = (("consent_person_state", "person_id"), ("consent_conflicts", "person_id"))
@@ -36,13 +35,12 @@ def _commands() -> list[click.Command]:
     return [consent]
 
 
-def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
+def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
     from frontoffice.projection.contract import Plain
-    from frontoffice.services.consent import ConsentHub
-    from frontoffice.services.consent_merge import PersonConsentHub
 
     # person-level consent after subject consent, whose results it combines
-    return [Plain("consent", ConsentHub(store)), Plain("person-consent", PersonConsentHub(store))]
+    return [Plain("consent", hubs.consent.at(store)),
+            Plain("person-consent", hubs.person_consent.at(store))]
 
 
 def _purge(erasing: Erasing) -> None:

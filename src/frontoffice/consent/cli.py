@@ -13,6 +13,7 @@ from frontoffice.cli.context import (
     console,
     err_console,
     friendly_errors,
+    hubs_from,
     outbound_channels,
     purposes,
     workspace_data,
@@ -39,7 +40,7 @@ def consent() -> None:
 def show(ctx: click.Context, subject: str, workspace: str, as_json: bool) -> None:
     """Current consent of SUBJECT per purpose, with every change and its proof."""
     with workspace_data(ctx, workspace) as (ws, store):
-        service.ConsentHub(store).catch_up(ws.id)
+        hubs_from(ctx).consent(ws.id).catch_up(ws.id)
         view = service.subject_consent(store, ws.id, subject)
         rows = [{"purpose": c.purpose, "status": c.status, "at": c.at.isoformat(), "method": c.method,
                  "source": c.source, "notice_version": c.notice_version, "explicit": c.explicit,
@@ -72,7 +73,7 @@ def show(ctx: click.Context, subject: str, workspace: str, as_json: bool) -> Non
 def check(ctx: click.Context, subject: str, purpose: str, channel: str, workspace: str) -> None:
     """May PURPOSE be used on --channel for SUBJECT now? Exit code 0 when allowed, 2 when refused."""
     with workspace_data(ctx, workspace) as (ws, store):
-        service.ConsentHub(store).catch_up(ws.id)
+        hubs_from(ctx).consent(ws.id).catch_up(ws.id)
         result = service.check(store, ws.id, subject, purpose, channel, now())
     d = result.decision
     console.print(f"{'[green]allowed[/green]' if d.allowed else '[red]refused[/red]'}: {d.reason}")
@@ -87,8 +88,8 @@ def check(ctx: click.Context, subject: str, purpose: str, channel: str, workspac
 @friendly_errors
 def rebuild(ctx: click.Context, workspace: str) -> None:
     """Drop the consent projection and replay the event log (the ledger is append-only and stays)."""
-    with workspace_data(ctx, workspace) as (ws, store):
-        events = service.ConsentHub(store).rebuild(ws.id)
+    with workspace_data(ctx, workspace) as (ws, _store):
+        events = hubs_from(ctx).consent(ws.id).rebuild(ws.id)
     console.print(f"replayed {events:,} events")
 
 

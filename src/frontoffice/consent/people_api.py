@@ -13,9 +13,8 @@ from frontoffice.api.access import require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import Scope, Workspace
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.consent_merge import PersonConsentHub, person_consent
-from frontoffice.services.identity import IdentityHub, require_person
+from frontoffice.services.consent_merge import person_consent
+from frontoffice.services.identity import require_person
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 _ERRORS = error_responses(
@@ -60,8 +59,7 @@ class PersonConsentOut(BaseModel):
 
 def consent_people_router(c: Container) -> APIRouter:
     # a located workspace's people and consent are in its storage: one set of hubs per storage
-    identities, consents, peoples = (c.per_store(IdentityHub), c.per_store(ConsentHub),
-                                     c.per_store(PersonConsentHub))
+    identities, consents, peoples = c.hubs.identity, c.hubs.consent, c.hubs.person_consent
     router = APIRouter(
         prefix="/api/v1/workspaces/{ws}/consent/people", tags=["admin", "consent"], responses=_ERRORS
     )

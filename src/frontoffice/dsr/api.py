@@ -27,8 +27,6 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import Kind
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
 DsrAdmin = Annotated[Workspace, require(Scope.DSR_ADMIN)]
@@ -103,7 +101,7 @@ def dsr_router(c: Container) -> APIRouter:
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/dsr", tags=["admin", "dsr"], responses=_ERRORS)
     config = DsrConfig.of(c.settings)
     # a located workspace's requests, people and consent are in its storage
-    identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
+    identities, consents = c.hubs.identity, c.hubs.consent
 
     def out(request: Any) -> RequestOut:
         return RequestOut(**request.as_dict(now()))

@@ -14,6 +14,7 @@ from rich.table import Table
 from frontoffice.cli.context import (
     console,
     friendly_errors,
+    hubs_from,
     json_option,
     limit_option,
     print_json,
@@ -28,8 +29,6 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.private_files import write_private
 
 
@@ -92,7 +91,7 @@ def open_cmd(ctx: click.Context, kind: str, identifier: str, sets: tuple[str, ..
     if not sep:
         raise DsrError("--identifier must be kind:value, e.g. email:ann@example.org.")
     with workspace_data(ctx, workspace) as (ws, store):
-        IdentityHub(store).catch_up(ws.id)
+        hubs_from(ctx).identity(ws.id).catch_up(ws.id)
         opened = service.open_request(store, ws.id, Kind(kind), id_kind, value,
                                       details=_details(sets, purposes), actor=_actor(), now=now(),
                                       config=DsrConfig.of(settings_from(ctx)), notifier=OutboxNotifier(store))
@@ -168,7 +167,7 @@ def list_cmd(ctx: click.Context, overdue: bool, state: str | None, workspace: st
 def execute(ctx: click.Context, request_id: str, out: Path | None, workspace: str) -> None:
     """Carry out the verified REQUEST_ID."""
     with workspace_data(ctx, workspace) as (ws, store):
-        hubs = Hubs(IdentityHub(store), ConsentHub(store))
+        hubs = Hubs(hubs_from(ctx).identity(ws.id), hubs_from(ctx).consent(ws.id))
         hubs.identity.catch_up(ws.id)
         hubs.consent.catch_up(ws.id)
         done = service.execute(store, ws.id, request_id, hubs=hubs, actor=_actor(), now=now())

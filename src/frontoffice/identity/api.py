@@ -120,7 +120,7 @@ def _clean(text: str) -> str:
 
 
 def identity_router(c: Container) -> APIRouter:
-    hubs = c.per_store(identity.IdentityHub)  # a located workspace's people are in its storage
+    hubs = c.hubs.identity  # a located workspace's people are in its storage
 
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/people", tags=["admin", "identity"],
                        responses=_ERRORS)

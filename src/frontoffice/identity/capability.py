@@ -11,11 +11,10 @@ if TYPE_CHECKING:
     import click
     from fastapi import APIRouter
 
-    from frontoffice.bootstrap import Container
+    from frontoffice.bootstrap import Container, Hubs
     from frontoffice.dsr.report import PersonView
     from frontoffice.privacy.purge import Erasing
     from frontoffice.projection.contract import Projection
-    from frontoffice.settings import Settings
     from frontoffice.storage.sql import SqlStore
 
 # rows naming one of the person's ids in this column are the person's
@@ -42,12 +41,10 @@ def _commands() -> list[click.Command]:
     return [resolve, people, identity]
 
 
-def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
-    from frontoffice.services.identity import IdentityHub
+def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
     from frontoffice.services.identity_hub import IdentityFollow
-    from frontoffice.services.identity_match import match_config
 
-    return [IdentityFollow(IdentityHub(store, match_config(settings)))]
+    return [IdentityFollow(hubs.identity.at(store))]
 
 
 def _purge(erasing: Erasing) -> None:

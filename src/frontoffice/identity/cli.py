@@ -14,6 +14,7 @@ from frontoffice.cli.context import (
     cell,
     console,
     friendly_errors,
+    hubs_from,
     purposes,
     store_from,
     workspace_data,
@@ -41,7 +42,7 @@ def percentile(values: list[float], share: float) -> float:
 def resolve(ctx: click.Context, workspace: str, rebuild: bool) -> None:
     """Resolve the workspace's records into people: apply the log since the last run."""
     with workspace_data(ctx, workspace) as (ws, store):
-        hub = identity.IdentityHub(store)
+        hub = hubs_from(ctx).identity(ws.id)
         done_before = 0 if rebuild else IdentitySql(store).count_records(ws.id)
         total = max(0, store.count_events(ws.id) - done_before)
         columns = (TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

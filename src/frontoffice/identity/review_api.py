@@ -16,7 +16,6 @@ from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import ApiToken, Scope, Workspace
 from frontoffice.services import identity_review
-from frontoffice.services.identity import IdentityHub
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]
@@ -72,7 +71,7 @@ class ChangePage(BaseModel):
 
 
 def identity_review_router(c: Container) -> APIRouter:
-    hubs = c.per_store(IdentityHub)  # a located workspace's queue and people are in its storage
+    hubs = c.hubs.identity  # a located workspace's queue and people are in its storage
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/identity", tags=["admin", "identity"],
                        responses=_ERRORS)
 

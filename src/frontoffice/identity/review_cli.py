@@ -12,17 +12,17 @@ from rich.table import Table
 from frontoffice.cli.context import (
     console,
     friendly_errors,
+    hubs_from,
     json_option,
     limit_option,
     print_rows,
-    settings_from,
     workspace_data,
     workspace_option,
 )
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import identity_review
 from frontoffice.services.identity import IdentityHub
-from frontoffice.services.identity_match import MatchReport, match_config
+from frontoffice.services.identity_match import MatchReport
 from frontoffice.storage.sql import SqlStore
 
 SERVER_RUNNING = ("the running server's worker is resolving this workspace; the merges found were "
@@ -35,7 +35,7 @@ def identity() -> None:
 
 
 def _hub(ctx: click.Context, store: SqlStore) -> IdentityHub:
-    return IdentityHub(store, match_config(settings_from(ctx)))
+    return hubs_from(ctx).identity.at(store)
 
 
 def _print_report(report: MatchReport) -> None:

@@ -23,8 +23,6 @@ from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Status, Workspace
 from frontoffice.outbound import service
 from frontoffice.outbound.gate import Verdict
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
 DestinationsAdmin = Annotated[Workspace, require(Scope.DESTINATIONS_ADMIN)]
@@ -125,7 +123,7 @@ def _verdict_out(c: service.Candidate, v: Verdict) -> VerdictOut:
 
 def outbound_router(c: Container) -> APIRouter:
     # a located workspace's destinations, people, consent and outbox are in its storage
-    identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
+    identities, consents = c.hubs.identity, c.hubs.consent
     router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["admin", "outbound"], responses=_ERRORS)
 
     def destinations(ws_id: str) -> DestinationStore:

@@ -17,7 +17,6 @@ from frontoffice.bootstrap import Container
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.privacy.erasure import erase_person, erasures
-from frontoffice.services.identity import IdentityHub
 
 PrivacyAdmin = Annotated[Workspace, require(Scope.PRIVACY_ADMIN)]
 _ERRORS = error_responses({
@@ -68,7 +67,7 @@ def privacy_router(c: Container) -> APIRouter:
         erased tombstone), they leave every projection, their identifiers go on the suppression
         list (late events and re-imports are dropped), and the database files are scrubbed."""
         data = c.store_for(workspace.id)  # data residency: where the person's data lives
-        IdentityHub(data).catch_up(workspace.id)  # identifiers seen up to now are all found
+        c.hubs.identity(workspace.id).catch_up(workspace.id)  # identifiers seen up to now are all found
         report = erase_person(data, workspace.id, person_id, reason=body.reason,
                               requested_by=f"token:{token.id}", now=now())
         return ErasureOut.model_validate(report.as_dict())

@@ -8,6 +8,7 @@ import orjson
 from frontoffice.cli.context import (
     console,
     friendly_errors,
+    hubs_from,
     json_option,
     limit_option,
     print_rows,
@@ -21,8 +22,7 @@ from frontoffice.privacy.erasure import erase_person, erasures
 from frontoffice.privacy.keys import generate_master_key
 from frontoffice.privacy.purge import purged_tables
 from frontoffice.privacy.scrub import scrub
-from frontoffice.residency.api import located
-from frontoffice.services.identity import IdentityHub
+from frontoffice.residency.router import located
 
 
 @click.group()
@@ -44,7 +44,7 @@ def erase(ctx: click.Context, workspace: str, person_id: str, reason: str, reque
     """Erase PERSON: shred their subject keys, purge them from every projection, suppress their
     identifiers against late events and re-imports, and scrub the database files."""
     with workspace_data(ctx, workspace) as (ws, store):  # data residency: its storage
-        IdentityHub(store).catch_up(ws.id)
+        hubs_from(ctx).identity(ws.id).catch_up(ws.id)
         report = erase_person(store, ws.id, person_id, reason=reason,
                               requested_by=requested_by, now=now())
     if as_json:

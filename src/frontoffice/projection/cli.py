@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from frontoffice import worker
-from frontoffice.cli.context import console, friendly_errors, settings_from, workspace_data, workspace_option
+from frontoffice.cli.context import (
+    console,
+    friendly_errors,
+    hubs_from,
+    workspace_data,
+    workspace_option,
+)
 
 
 @click.group()
@@ -21,5 +27,5 @@ def projections() -> None:
 def rebuild(ctx: click.Context, workspace: str, only: tuple[str, ...]) -> None:
     """Drop a workspace's projections and replay its log into them, in the worker's order."""
     with workspace_data(ctx, workspace) as (ws, store):
-        for name, replayed in worker.rebuild(store, settings_from(ctx), ws.id, only):
+        for name, replayed in worker.rebuild(hubs_from(ctx), store, ws.id, only):
             console.print(f"{name}: rebuilt ({replayed:,} replayed)")

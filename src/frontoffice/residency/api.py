@@ -27,12 +27,14 @@ class StoreRouter:
         *,
         server: bool = False,
         master_key: str | None = None,
+        upgrade: bool = True,
     ) -> None:
         self.default = default
         self._storages = dict(storages)
         self._location_of = location_of
         self._server = server
         self._master_key = master_key  # subject keys of the event log, as for the main store
+        self._upgrade = upgrade  # else a storage behind the code's schema is refused
         self._open: dict[str, SqlStore] = {}
         self._lock = threading.Lock()
 
@@ -52,11 +54,15 @@ class StoreRouter:
                 store = self._open[url] = open_store(url, server=self._server)
                 store.use_master_key(self._master_key)
                 store.registry = self.default  # its workspaces' sources are registered there
-                store.upgrade()
+                if self._upgrade:
+                    store.upgrade()
+                else:
+                    store.require_current_schema()
             return store
 
     def open_all(self) -> None:
-        """Open (and upgrade) every configured storage now, so a bad URL fails at start."""
+        """Open (and upgrade, or check) every configured storage now, so a bad URL or an old
+        schema fails at start."""
         for url in self._storages.values():
             self.at(url)
 
@@ -81,9 +87,13 @@ def residency_gate(store: SqlStore, settings: Settings) -> ResidencyGate:
                          settings.key_cache_seconds)
 
 
-def located(store: SqlStore, settings: Settings, *, server: bool = False) -> StoreRouter:
-    """The router for the configured `storage_locations`, reading locations from `store` (cached)."""
+def located(store: SqlStore, settings: Settings, *, server: bool = False,
+            upgrade: bool | None = None) -> StoreRouter:
+    """The router for the configured `storage_locations`, reading locations from `store` (cached).
+    Each storage is upgraded when opened if ``upgrade`` (default: setting `auto_upgrade`), else
+    refused while its schema is behind the code's."""
     locations = WorkspaceLocations(store, settings.data_location)
     cached: TtlLookup[str, str | None] = TtlLookup(locations.get, settings.key_cache_seconds, 100_000)
     return StoreRouter(store, parse_storage_locations(settings.storage_locations), cached.get, server=server,
-                       master_key=settings.master_key)
+                       master_key=settings.master_key,
+                       upgrade=settings.auto_upgrade if upgrade is None else upgrade)

@@ -17,6 +17,8 @@ from frontoffice.cli.context import (
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import Channel, Scope, Status, Trust
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
+from frontoffice.residency.router import located
+from frontoffice.services import tenancy
 from frontoffice.settings import SETTINGS, settings_markdown
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
@@ -31,12 +33,21 @@ def db() -> None:
 @click.pass_context
 @friendly_errors
 def db_upgrade(ctx: click.Context) -> None:
-    """Apply pending schema migrations."""
-    store = open_store(settings_from(ctx).resolved_database_url)
+    """Apply pending schema migrations, to the database and every located storage (setting
+    'storage_locations')."""
+    settings = settings_from(ctx)
+    store = open_store(settings.resolved_database_url)
     try:
         applied = store.upgrade()
         console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none'}; "
                       f"schema version {store.schema_version()} ({store.dialect})")
+        router = located(store, settings, upgrade=True)
+        try:
+            for countries, storage in router.located_stores().items():
+                console.print(f"storage of {countries}: schema version {storage.schema_version()} "
+                              f"({storage.dialect})")
+        finally:
+            router.close()
     finally:
         store.close()
 
