@@ -25,12 +25,11 @@ from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import ConfigError
 from frontoffice.identity.live_match import MatchConfig
-from frontoffice.residency.router import StoreRouter, located
+from frontoffice.identity.match_service import match_config
+from frontoffice.residency.api import StoreRouter, located
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.services.identity_hub import IdentityHub
-from frontoffice.services.identity_match import match_config
-from frontoffice.services.tokens import TokenCache
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, build
+from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.domain.tenancy import Workspace
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
@@ -31,7 +31,8 @@ def anyio_backend() -> str:
 @pytest.fixture
 def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
     """The server's parts on the test's database (``database_url``: SQLite and PostgreSQL)."""
-    built = build(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path}))
+    built = bootstrap(Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path}),
+                      Role.SERVER)
     yield built
     built.close()
 

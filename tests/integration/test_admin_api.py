@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Role, bootstrap
-from frontoffice.services import tenancy
-from frontoffice.settings import Settings
+from tests.integration.conftest import Api, basic, bearer
 
 
 @pytest.fixture
-async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    container = bootstrap(Settings.load({}, overrides={"database_url": database_url,
-                                                    "data_dir": tmp_path}), Role.SERVER)
-    _, root = tenancy.create_token(container.store, None, "root",
-                                   ["workspaces:admin", "sources:admin", "tokens:admin",
-                                    "events:read"])
-    transport = httpx.ASGITransport(app=create_app(container))
-    async with httpx.AsyncClient(transport=transport, base_url="http://fo") as client:
-        yield client, root
-    container.close()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def basic(key: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+def root(api: Api) -> str:
+    """An instance token that sets brands up."""
+    return api.token(None, "workspaces:admin", "sources:admin", "tokens:admin", "events:read")
 
 
 @pytest.mark.anyio

@@ -18,9 +18,9 @@ from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.errors import ConfigError, SchemaOutOfDate
 from frontoffice.identity.live_match import MatchConfig
-from frontoffice.services import tenancy
 from frontoffice.services.identity_hub import IdentityFollow
 from frontoffice.settings import Settings
+from frontoffice.tenancy import service as tenancy
 
 PARTS = {
     Role.SERVER: {"store", "stores", "hubs", "writer", "writers", "keys", "tokens"},

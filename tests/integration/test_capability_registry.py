@@ -21,15 +21,6 @@ from fastapi import APIRouter, FastAPI
 
 from frontoffice import capabilities, worker
 from frontoffice.api.app import create_app
-from frontoffice.api.collector import collector_router
-from frontoffice.api.commerce import commerce_router
-from frontoffice.api.consent import consent_router
-from frontoffice.api.consent_people import consent_people_router
-from frontoffice.api.dsr import dsr_router
-from frontoffice.api.identity import identity_router
-from frontoffice.api.identity_review import identity_review_router
-from frontoffice.api.outbound import outbound_router
-from frontoffice.api.privacy import privacy_router
 from frontoffice.bootstrap import Container, Hubs, Role, bootstrap
 from frontoffice.capability import Capability, Purge, Report
 from frontoffice.cli.main import make_cli

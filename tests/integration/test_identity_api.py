@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from frontoffice.api.app import create_app
-from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.identity.rules import person_id_for
 from frontoffice.services import identity
 from frontoffice.tenancy import service as tenancy
@@ -16,16 +14,10 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Container, Brand]]:
-    settings = Settings.load({}, overrides={"database_url": database_url, "data_dir": tmp_path})
-    container = bootstrap(settings, Role.SERVER)
-    store = container.store
-    ws = tenancy.create_workspace(store, "acme", "EU")
+def brand(api: Api) -> Brand:
+    """Ann, seen on the web (anonymous, then signed in) and at a till, resolved."""
+    store = api.container.store
+    ws = api.workspace("acme")
     web, _ = tenancy.create_source(store, ws.id, "web", "web")
     pos, _ = tenancy.create_source(store, ws.id, "pos", "pos")
     b = Brand(store, ws.id, {"web": web.id, "pos": pos.id})

@@ -19,10 +19,10 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
+from frontoffice.identity import review_service as identity_review
+from frontoffice.identity.match_service import MatchReport
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.services import identity_review
 from frontoffice.services.identity import IdentityHub
-from frontoffice.services.identity_match import MatchReport
 from frontoffice.storage.sql import SqlStore
 
 SERVER_RUNNING = ("the running server's worker is resolving this workspace; the merges found were "

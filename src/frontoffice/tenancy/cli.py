@@ -16,9 +16,8 @@ from frontoffice.cli.context import (
 )
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import Channel, Scope, Status, Trust
+from frontoffice.residency.api import located
 from frontoffice.residency.locations import create_resident_workspace, parse_storage_locations
-from frontoffice.residency.router import located
-from frontoffice.services import tenancy
 from frontoffice.settings import SETTINGS, settings_markdown
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
