@@ -15,7 +15,7 @@ import httpx
 
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.services import tenancy
-from frontoffice.services.identity import IdentityHub
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage import open_store
 from tests.e2e.conftest import Live, accepted, basic, new_id
 

@@ -15,7 +15,7 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.services import tenancy
-from frontoffice.services.identity import IdentityHub
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from tests.integration.identity_support import Brand
 from tests.integration.test_dsr_world import dsr_db, identify

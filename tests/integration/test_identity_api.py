@@ -11,7 +11,8 @@ import pytest
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.identity.rules import person_id_for
-from frontoffice.services import identity, tenancy
+from frontoffice.services import tenancy
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from tests.integration.identity_support import Brand, identify, page
 
@@ -35,7 +36,7 @@ async def api(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.As
            identify("m2", "2026-01-01T10:02:00Z", user="cus_ann", anon="anon-1", email="ann@posteo.de"))
     b.send("pos", identify("R-1", "2026-02-01T12:00:00Z", anon="R-1", email="ANN@posteo.de",
                            name="Ann Smith"))
-    identity.IdentityHub(store).catch_up(ws.id)
+    IdentityHub(store).catch_up(ws.id)
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://fo") as client:
         yield client, container, b

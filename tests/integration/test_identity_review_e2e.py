@@ -6,7 +6,7 @@ import httpx
 
 from frontoffice.identity.rules import person_id_for
 from frontoffice.services import tenancy
-from frontoffice.services.identity import IdentityHub
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage import open_store
 from tests.integration.identity_review_support import review_brand
 from tests.support.server import ServerProcess

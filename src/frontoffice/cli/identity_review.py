@@ -21,7 +21,7 @@ from frontoffice.cli.context import (
 )
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import identity_review
-from frontoffice.services.identity import IdentityHub
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.services.identity_match import MatchReport, match_config
 from frontoffice.storage.sql import SqlStore
 

@@ -22,7 +22,7 @@ from frontoffice.privacy.keys import generate_master_key
 from frontoffice.privacy.purge import purged_tables
 from frontoffice.privacy.scrub import scrub
 from frontoffice.residency.router import located
-from frontoffice.services.identity import IdentityHub
+from frontoffice.services.identity_hub import IdentityHub
 
 
 @click.group()

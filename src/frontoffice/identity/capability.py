@@ -43,8 +43,7 @@ def _commands() -> list[click.Command]:
 
 
 def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
-    from frontoffice.services.identity import IdentityHub
-    from frontoffice.services.identity_hub import IdentityFollow
+    from frontoffice.services.identity_hub import IdentityFollow, IdentityHub
     from frontoffice.services.identity_match import match_config
 
     return [IdentityFollow(IdentityHub(store, match_config(settings)))]
