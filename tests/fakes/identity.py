@@ -14,6 +14,7 @@ import orjson
 
 from frontoffice.domain.events import StoredEvent
 from frontoffice.domain.tenancy import Source
+from frontoffice.identity.people_store import person_name
 from frontoffice.identity.ports import DecisionRow, ErasedMeanwhile, PersonRow, ProjectionBatch, RecordRow
 from frontoffice.identity.projector import Progress, Projector
 from frontoffice.projection.contract import ProjectionMoved
@@ -69,32 +70,34 @@ class _Workspace:
 
 
 class FakeIdentity:
-    """``ProjectionTables``, ``IdentityReads`` and ``People`` over dictionaries."""
+    """``ProjectionTables`` and ``IdentityReads`` over dictionaries; ``people`` is the ``People``
+    port over the same data."""
 
     def __init__(self) -> None:
         self._ws: dict[str, _Workspace] = {}
+        self.people = FakePeople(self)
 
-    def _of(self, ws: str) -> _Workspace:
+    def of(self, ws: str) -> _Workspace:
         return self._ws.setdefault(ws, _Workspace())
 
     def erase(self, ws: str) -> None:
         """What an erasure does to the projector's world: the key epoch moves."""
-        self._of(ws).epoch += 1
+        self.of(ws).epoch += 1
 
     # -- ProjectionTables ----------------------------------------------------------------
     def key_epoch(self, ws: str) -> int:
-        return self._of(ws).epoch
+        return self.of(ws).epoch
 
     def checkpoint(self, ws: str) -> tuple[int, int]:
-        return self._of(ws).checkpoint or (0, 0)
+        return self.of(ws).checkpoint or (0, 0)
 
     def reset(self, ws: str) -> None:
-        kept = self._of(ws)
+        kept = self.of(ws)
         self._ws[ws] = _Workspace(epoch=kept.epoch, decisions=kept.decisions)
 
     def apply(self, ws: str, batch: ProjectionBatch, expected: tuple[int, int],
               epoch: int | None = None) -> None:
-        w = self._of(ws)
+        w = self.of(ws)
         if epoch is not None and w.epoch != epoch:
             raise ErasedMeanwhile("A person was erased while this projector was running.")
         if w.checkpoint != expected and not (w.checkpoint is None and expected == (0, 0)):
@@ -123,48 +126,57 @@ class FakeIdentity:
                      for n, (kind, pid, payload) in enumerate(batch.outbox)]
 
     def decisions(self, ws: str) -> list[DecisionRow]:
-        return list(self._of(ws).decisions)
+        return list(self.of(ws).decisions)
 
     def records(self, ws: str, after_seq: int = 0, limit: int = 10_000) -> list[RecordRow]:
-        rows = sorted((r for r in self._of(ws).records.values() if r.seq > after_seq), key=lambda r: r.seq)
+        rows = sorted((r for r in self.of(ws).records.values() if r.seq > after_seq), key=lambda r: r.seq)
         return rows[:limit]
 
     # -- IdentityReads -------------------------------------------------------------------
     def person(self, ws: str, person_id: str) -> tuple[dict[str, Any], int, str, str] | None:
-        p = self._of(ws).persons.get(person_id)
+        p = self.of(ws).persons.get(person_id)
         return None if p is None else (orjson.loads(orjson.dumps(p.golden)), p.record_count,
                                        p.first_seen, p.last_seen)
 
     def lookup(self, ws: str, kind: str, value: str) -> list[str]:
-        return sorted(pid for k, v, pid in self._of(ws).index if (k, v) == (kind, value))
+        return sorted(pid for k, v, pid in self.of(ws).index if (k, v) == (kind, value))
 
     def identifiers(self, ws: str, person_id: str) -> list[tuple[str, str]]:
-        return sorted((k, v) for k, v, pid in self._of(ws).index if pid == person_id)
+        return sorted((k, v) for k, v, pid in self.of(ws).index if pid == person_id)
 
     def person_records(self, ws: str, person_id: str) -> list[RecordRow]:
         return [r for r in self.records(ws) if r.person_id == person_id]
 
     def persons_of(self, ws: str, record_ids: Sequence[str]) -> dict[str, str]:
-        records = self._of(ws).records
+        records = self.of(ws).records
         return {rid: records[rid].person_id for rid in record_ids if rid in records}
 
     def history(self, ws: str, person_ids: Sequence[str]) -> list[dict[str, Any]]:
         wanted = set(person_ids)
-        return [h for h in self._of(ws).history if h["person_id"] in wanted or wanted & set(h["others"])]
+        return [h for h in self.of(ws).history if h["person_id"] in wanted or wanted & set(h["others"])]
 
     def iter_persons(self, ws: str) -> Iterator[tuple[str, dict[str, Any], int, str, str]]:
-        for pid, p in sorted(self._of(ws).persons.items()):
+        for pid, p in sorted(self.of(ws).persons.items()):
             yield pid, p.golden, p.record_count, p.first_seen, p.last_seen
 
     def mapping(self, ws: str) -> list[tuple[str, str, str]]:
         return [(r.record_id, r.source_id, r.person_id) for r in self.records(ws)]
 
     def outbox(self, ws: str, after_id: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
-        return [o for o in self._of(ws).outbox if o["id"] > after_id][:limit]
+        return [o for o in self.of(ws).outbox if o["id"] > after_id][:limit]
 
-    # -- People ----------------------------------------------------------------------------
     def resolve_id(self, workspace_id: str, person_id: str) -> str | None:
-        w, seen = self._of(workspace_id), set()
+        return self.people.resolve_id(workspace_id, person_id)
+
+
+class FakePeople:
+    """Identity's ``People`` port (for the other capabilities) over a ``FakeIdentity``'s data."""
+
+    def __init__(self, tables: FakeIdentity) -> None:
+        self._tables = tables
+
+    def resolve_id(self, workspace_id: str, person_id: str) -> str | None:
+        w, seen = self._tables.of(workspace_id), set()
         while person_id not in seen:
             if person_id in w.persons:
                 return person_id
@@ -174,8 +186,39 @@ class FakeIdentity:
             person_id = w.redirects[person_id]
         return None
 
+    def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
+                    ) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        index = self._tables.of(workspace_id).index
+        for kind, value, pid in sorted(index, key=lambda k: (k[2], k[0], k[1])):
+            if pid in person_ids and kind in kinds:
+                out.setdefault(pid, []).append((kind, value))
+        return out
+
+    def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for k, value, pid in self._tables.of(workspace_id).index:
+            if k == kind and value in values:
+                out.setdefault(value, set()).add(pid)
+        return out
+
+    def golden(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        persons = self._tables.of(workspace_id).persons
+        return {pid: orjson.loads(orjson.dumps(persons[pid].golden)) for pid in person_ids if pid in persons}
+
+    def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
+        return {r.seq: r.person_id for r in self._tables.of(workspace_id).records.values() if r.seq in seqs}
+
+    def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
+        records = self._tables.of(workspace_id).records.values()
+        return {r.record_id for r in records if r.person_id in person_ids}
+
+    def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:
+        for pid, p in sorted(self._tables.of(workspace_id).persons.items()):
+            yield from person_name(pid, p.golden)
+
     def merged_ids(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, set[str]]:
-        redirects = self._of(workspace_id).redirects
+        redirects = self._tables.of(workspace_id).redirects
         out: dict[str, set[str]] = {}
         for pid in person_ids:
             found, frontier = set(), {pid}

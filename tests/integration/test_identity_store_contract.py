@@ -24,14 +24,14 @@ WS = "ws_contract"
 
 
 class _Real:
-    """The real adapters as one object, like the fake: the projection's tables, their reads
-    (``IdentitySql``) and the People port (``PeopleSql``)."""
+    """The real adapters shaped like the fake: the projection's tables and their reads
+    (``IdentitySql``), and ``people``, the People port (``PeopleSql``)."""
 
     def __init__(self, tables: IdentitySql, people: PeopleSql) -> None:
-        self._tables, self._people = tables, people
+        self._tables, self.people = tables, people
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._people if name == "merged_ids" else self._tables, name)
+        return getattr(self._tables, name)
 
 
 @pytest.fixture(params=["fake", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -58,8 +58,9 @@ def record(rid: str, seq: int, pid: str, *identifiers: tuple[str, str]) -> Recor
 
 
 def person(pid: str, count: int, *identifiers: tuple[str, str]) -> PersonRow:
-    return PersonRow(pid, {"email": {"value": identifiers[0][1]}} if identifiers else {}, count,
-                     "2026-01-01T10:00:00Z", "2026-01-02T10:00:00Z", tuple(sorted(identifiers)))
+    golden = {"email": {"value": identifiers[0][1]}, "name": {"value": pid.removeprefix("p_").title()}}
+    return PersonRow(pid, golden if identifiers else {}, count, "2026-01-01T10:00:00Z",
+                     "2026-01-02T10:00:00Z", tuple(sorted(identifiers)))
 
 
 ANN, BO = ("email", "ann@posteo.de"), ("email", "bo@posteo.de")
@@ -91,8 +92,8 @@ def test_a_batch_writes_records_persons_and_their_identifiers(tables: Any) -> No
     assert tables.checkpoint(WS) == (2, 0)
     assert [r.record_id for r in tables.records(WS)] == ["r1", "r2"]
     assert [r.record_id for r in tables.records(WS, after_seq=1)] == ["r2"]
-    assert tables.person(WS, "p_ann") == ({"email": {"value": "ann@posteo.de"}}, 1,
-                                          "2026-01-01T10:00:00Z", "2026-01-02T10:00:00Z")
+    assert tables.person(WS, "p_ann") == ({"email": {"value": "ann@posteo.de"}, "name": {"value": "Ann"}},
+                                          1, "2026-01-01T10:00:00Z", "2026-01-02T10:00:00Z")
     assert tables.lookup(WS, *ANN) == ["p_ann"] and tables.identifiers(WS, "p_bo") == [BO]
     assert [r.record_id for r in tables.person_records(WS, "p_bo")] == ["r2"]
     assert tables.persons_of(WS, ["r1", "r2", "r9"]) == {"r1": "p_ann", "r2": "p_bo"}
@@ -116,7 +117,7 @@ def test_a_merge_leaves_a_redirect_and_moves_records_and_identifiers(tables: Any
     two_people(tables)
     merge_bo_into_ann(tables)
     assert tables.resolve_id(WS, "p_bo") == "p_ann"
-    assert tables.merged_ids(WS, ["p_ann"]) == {"p_ann": {"p_bo"}}
+    assert tables.people.merged_ids(WS, ["p_ann"]) == {"p_ann": {"p_bo"}}
     assert tables.person(WS, "p_bo") is None
     assert tables.lookup(WS, *BO) == ["p_ann"] and tables.identifiers(WS, "p_ann") == [ANN, BO]
     assert tables.persons_of(WS, ["r2"]) == {"r2": "p_ann"}
@@ -129,9 +130,9 @@ def test_redirects_are_followed_through_any_chain_and_a_loop_leads_to_nobody(tab
     merge_bo_into_ann(tables)
     chain = [("p_old3", "p_old2"), ("p_old2", "p_old1"), ("p_old1", "p_bo"), ("p_x", "p_y"), ("p_y", "p_x")]
     tables.apply(WS, ProjectionBatch(last_seq=4, last_decision=0, redirects=chain), (3, 0))
-    assert tables.resolve_id(WS, "p_old3") == "p_ann"
+    assert tables.resolve_id(WS, "p_old3") == tables.people.resolve_id(WS, "p_old3") == "p_ann"
     assert tables.resolve_id(WS, "p_x") is None and tables.resolve_id(WS, "p_never") is None
-    assert tables.merged_ids(WS, ["p_ann"]) == {"p_ann": {"p_bo", "p_old1", "p_old2", "p_old3"}}
+    assert tables.people.merged_ids(WS, ["p_ann"]) == {"p_ann": {"p_bo", "p_old1", "p_old2", "p_old3"}}
 
 
 def test_a_person_written_again_drops_the_redirect_of_its_id(tables: Any) -> None:
@@ -140,7 +141,7 @@ def test_a_person_written_again_drops_the_redirect_of_its_id(tables: Any) -> Non
     tables.apply(WS, ProjectionBatch(last_seq=4, last_decision=0, moved=[("r2", "p_bo")],
                                      persons=[person("p_ann", 1, ANN), person("p_bo", 1, BO)]), (3, 0))
     assert tables.resolve_id(WS, "p_bo") == "p_bo"
-    assert tables.merged_ids(WS, ["p_ann"]) == {"p_ann": set()}
+    assert tables.people.merged_ids(WS, ["p_ann"]) == {"p_ann": set()}
     assert tables.lookup(WS, *BO) == ["p_bo"]
 
 
@@ -152,3 +153,18 @@ def test_a_reset_forgets_the_whole_projection(tables: Any) -> None:
     assert tables.resolve_id(WS, "p_bo") is None and tables.outbox(WS) == []
     two_people(tables)  # and starts again from the beginning
     assert tables.checkpoint(WS) == (2, 0)
+
+
+def test_the_people_port_answers_other_capabilities_without_their_reading_identity_tables(
+        tables: Any) -> None:
+    two_people(tables)
+    merge_bo_into_ann(tables)
+    assert tables.people.identifiers(WS, ["p_ann", "p_bo"], ["email"]) == {"p_ann": [ANN, BO]}
+    assert tables.people.identifiers(WS, ["p_ann"], ["phone"]) == {}
+    assert tables.people.holders(WS, "email", ["bo@posteo.de", "cy@posteo.de"]) == {"bo@posteo.de": {"p_ann"}}
+    assert tables.people.golden(WS, ["p_ann", "p_bo"]) == {
+        "p_ann": {"email": {"value": "ann@posteo.de"}, "name": {"value": "Ann"}}}
+    assert tables.people.of_events(WS, [1, 2, 7]) == {1: "p_ann", 2: "p_ann"}
+    assert tables.people.record_ids(WS, ["p_ann"]) == {"r1", "r2"}
+    assert tables.people.record_ids(WS, ["p_bo"]) == set()
+    assert list(tables.people.names(WS)) == [("p_ann", "Ann", "")]

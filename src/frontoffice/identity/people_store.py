@@ -3,8 +3,10 @@ PostgreSQL, SQLAlchemy Core): the one place merge redirects are followed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from frontoffice.storage import core
@@ -16,7 +18,9 @@ class PeopleSql:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
         tables = schema(store.dialect).tables
+        self._index = tables["identity_index"]
         self._persons = tables["identity_persons"]
+        self._records = tables["identity_records"]
         self._redirects = tables["identity_redirects"]
 
     def resolve_id(self, workspace_id: str, person_id: str) -> str | None:
@@ -56,3 +60,79 @@ class PeopleSql:
                         out[frontier[into]].add(old)
                 frontier = found
         return out
+
+    def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
+                    ) -> dict[str, list[tuple[str, str]]]:
+        t = self._index.c
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(person_ids))):
+                rows = conn.execute(sa.select(t.person_id, t.kind, t.value).where(
+                    t.workspace_id == workspace_id, t.person_id.in_(chunk), t.kind.in_(list(kinds)))
+                    .order_by(t.person_id, t.kind, t.value))
+                for r in rows:
+                    out.setdefault(r.person_id, []).append((r.kind, r.value))
+        return out
+
+    def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
+        t = self._index.c
+        out: dict[str, set[str]] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(values))):
+                for r in conn.execute(sa.select(t.value, t.person_id).where(
+                        t.workspace_id == workspace_id, t.kind == kind, t.value.in_(chunk))):
+                    out.setdefault(r.value, set()).add(r.person_id)
+        return out
+
+    def golden(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        t = self._persons.c
+        out: dict[str, dict[str, Any]] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(person_ids))):
+                out.update({r.person_id: orjson.loads(r.golden) for r in conn.execute(
+                    sa.select(t.person_id, t.golden).where(t.workspace_id == workspace_id,
+                                                           t.person_id.in_(chunk)))})
+        return out
+
+    def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
+        t = self._records.c
+        out: dict[int, str] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(seqs))):
+                out.update({int(r.seq): r.person_id for r in conn.execute(
+                    sa.select(t.seq, t.person_id).where(t.workspace_id == workspace_id, t.seq.in_(chunk)))})
+        return out
+
+    def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
+        t = self._records.c
+        out: set[str] = set()
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(person_ids))):
+                out.update(conn.execute(sa.select(t.record_id).where(
+                    t.workspace_id == workspace_id, t.person_id.in_(chunk))).scalars())
+        return out
+
+    def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:
+        t = self._persons.c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.person_id, t.golden).where(t.workspace_id == workspace_id)
+                                .order_by(t.person_id)).all()
+        for row in rows:
+            yield from person_name(row.person_id, orjson.loads(row.golden))
+
+
+def person_name(person_id: str, traits: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """``(person_id, given, family)`` from a golden record's name traits, if it has a name."""
+    given, family = _trait(traits, "firstName"), _trait(traits, "lastName")
+    if given or family:
+        yield person_id, given, family
+    elif name := _trait(traits, "name"):
+        yield person_id, name, ""
+
+
+def _trait(traits: Mapping[str, Any], name: str) -> str:
+    trait = traits.get(name)
+    if not isinstance(trait, Mapping):
+        return ""
+    value = trait.get("value", trait["values"][0]["value"] if trait.get("values") else "")
+    return value if isinstance(value, str) else ""

@@ -99,7 +99,7 @@ def test_an_id_resolves_through_any_number_of_merges(merges: int) -> None:
         live = w.merge(live, older)
     assert live == ids[0]
     assert {w.tables.resolve_id(WS, pid) for pid in ids} == {ids[0]}
-    assert w.tables.merged_ids(WS, [ids[0]]) == {ids[0]: set(ids[1:])}
+    assert w.tables.people.merged_ids(WS, [ids[0]]) == {ids[0]: set(ids[1:])}
 
 
 def test_a_split_after_a_merge_gives_the_absorbed_person_back_its_id() -> None:
@@ -110,7 +110,7 @@ def test_a_split_after_a_merge_gives_the_absorbed_person_back_its_id() -> None:
     assert sorted(service.split(w.log, w.hub, WS, ann, [f"{WEB}:b1"], "two people after all")) == sorted(
         [ann, bo])
     assert w.tables.resolve_id(WS, bo) == bo
-    assert w.tables.merged_ids(WS, [ann, bo]) == {ann: set(), bo: set()}
+    assert w.tables.people.merged_ids(WS, [ann, bo]) == {ann: set(), bo: set()}
 
 
 def test_a_rebuild_replays_merges_and_splits_to_the_same_people() -> None:
