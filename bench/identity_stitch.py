@@ -49,10 +49,11 @@ BATCH = 100
 def _follow(url: str, workspace_id: str, ready: Any, stop: Any, out: Any) -> None:
     """The projector loop of the worker, instrumented (runs in its own process)."""
     from frontoffice.identity.projector import Projector
+    from frontoffice.identity.store import IdentitySql
     from frontoffice.storage import open_store
 
     store = open_store(url)
-    projector = Projector(store, workspace_id)
+    projector = Projector(store, IdentitySql(store), workspace_id)
     projector.catch_up()  # loads; the log is empty
     stitch: list[float] = []
     batches: list[tuple[float, int, int, float]] = []  # (end time, last seq, events, seconds)

@@ -18,7 +18,8 @@ from frontoffice import worker as projection_worker
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.domain.events import EventRecord, Limits, iso, normalise
 from frontoffice.domain.tenancy import Status, new_id
-from frontoffice.services import consent, identity
+from frontoffice.identity import service as identity
+from frontoffice.services import consent
 from frontoffice.services.consent import ConsentHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store

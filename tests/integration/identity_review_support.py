@@ -15,7 +15,7 @@ from typing import Any
 
 from frontoffice.demo import generate
 from frontoffice.identity.probabilistic import train
-from frontoffice.storage.identity_review_sql import ReviewSql
+from frontoffice.identity.review_store import ReviewSql
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand, brand, identify
 

@@ -40,7 +40,7 @@ from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.purge import Erasing, purged_tables
 from frontoffice.privacy.scrub import existing_tables
 from frontoffice.projection.contract import Plain, Projection
-from frontoffice.services.identity import IdentityHub
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy.api import admin_router

@@ -5,6 +5,8 @@ from __future__ import annotations
 from frontoffice.commerce import service
 from frontoffice.demo.showcase import person_commerce
 from frontoffice.identity.projector import Projector
+from frontoffice.identity.store import IdentitySql
+from frontoffice.services import tenancy
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify
@@ -22,7 +24,7 @@ def test_a_masked_top_customer_is_skipped_for_one_who_is_a_person(store: SqlStor
     web, _ = tenancy.create_source(store, ws, "web", "web")
     Brand(store, ws, {"web": web.id}).send(
         "web", identify("m1", "2026-03-01T09:00:00Z", user="cus_1", email="ann.lee@gmx.de"))
-    Projector(store, ws).catch_up()
+    Projector(store, IdentitySql(store), ws).catch_up()
     found = person_commerce(store, ws)
     assert found is not None
     email, _, traits = found

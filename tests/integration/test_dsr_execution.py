@@ -14,7 +14,8 @@ from frontoffice.commerce.projector import catch_up as commerce_catch_up
 from frontoffice.dsr import service
 from frontoffice.dsr.execute import DSR_SOURCE
 from frontoffice.dsr.model import WrongState
-from frontoffice.services import consent, identity
+from frontoffice.identity import service as identity
+from frontoffice.services import consent, tenancy
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.test_dsr_world import NOW, World, dsr_db, identify, store, world

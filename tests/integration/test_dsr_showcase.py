@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from frontoffice.demo.privacy_showcase import privacy_showcase
-from frontoffice.services import identity
+from frontoffice.identity import service as identity
 from tests.integration.test_dsr_world import NOW, World, dsr_db, identify, store, world
 
 __all__ = ["dsr_db", "store", "world"]

@@ -14,8 +14,8 @@ from frontoffice.cli.main import cli
 from frontoffice.domain.events import TRACKING
 from frontoffice.identity.evaluation import evaluate
 from frontoffice.identity.projector import Projector
+from frontoffice.identity.store import IdentitySql
 from frontoffice.storage import open_store
-from frontoffice.storage.identity_sql import IdentitySql
 from tests.support.server import free_port
 
 
@@ -38,18 +38,18 @@ def test_the_demo_brand_resolved_live_by_the_server_equals_a_rebuild(
         workspace = store.workspace("demo")
         assert workspace is not None
         sql = IdentitySql(store)
-        Projector(store, workspace.id).catch_up()  # the server's background projector did most
+        Projector(store, sql, workspace.id).catch_up()  # the server's background projector did most
         live = (list(sql.iter_persons(workspace.id)), sql.mapping(workspace.id))
-        progress = Projector(store, workspace.id).rebuild()
+        progress = Projector(store, IdentitySql(store), workspace.id).rebuild()
         mapping = sql.mapping(workspace.id)
         assert (list(sql.iter_persons(workspace.id)), mapping) == live
         # a projection stopped after every batch and warm-started again (as a restarted worker
         # does) meets records and match decisions in log order too: the same people
         with pytest.raises(_Stopped):
-            Projector(store, workspace.id).rebuild(on_progress=_stop)
+            Projector(store, IdentitySql(store), workspace.id).rebuild(on_progress=_stop)
         while True:
             try:
-                Projector(store, workspace.id).catch_up(on_progress=_stop, batch_size=97)
+                Projector(store, IdentitySql(store), workspace.id).catch_up(on_progress=_stop, batch_size=97)
                 break
             except _Stopped:
                 continue

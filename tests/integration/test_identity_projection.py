@@ -5,12 +5,13 @@ from __future__ import annotations
 import orjson
 import pytest
 
+from frontoffice.identity import service as identity
 from frontoffice.identity.projector import Projector
 from frontoffice.identity.review import MERGE, SPLIT, identity_source
 from frontoffice.identity.rules import person_id_for
+from frontoffice.identity.store import IdentitySql
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.services import identity
-from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand, brand, identify, page
 
@@ -35,7 +36,7 @@ def household(b: Brand) -> None:
 
 
 def resolve(store: SqlStore, ws: str) -> Projector:
-    projector = Projector(store, ws)
+    projector = Projector(store, IdentitySql(store), ws)
     projector.catch_up()
     return projector
 
@@ -74,10 +75,10 @@ def test_the_projector_resumes_from_its_checkpoint(store: SqlStore) -> None:
     household(b)
     resolve(store, b.workspace_id)
     b.send("app", identify("a1", "2026-03-01T08:00:00Z", user="cus_ann", anon="app-anon"))
-    again = Projector(store, b.workspace_id)
+    again = Projector(store, IdentitySql(store), b.workspace_id)
     progress = again.catch_up()
     assert progress.events == 1
-    from_scratch = Projector(store, b.workspace_id)
+    from_scratch = Projector(store, IdentitySql(store), b.workspace_id)
     from_scratch.rebuild()
     assert again.graph.partition() == from_scratch.graph.partition()
     assert again.graph.person_of(b.rid("app", "a1")) == person_id_for(b.rid("web", "m1"))
@@ -91,14 +92,14 @@ def test_rebuilding_from_the_log_gives_the_same_people_and_golden_records(store:
     before = (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id))
     projector.rebuild()
     assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == before
-    Projector(store, b.workspace_id).rebuild()  # a fresh process, too
+    Projector(store, IdentitySql(store), b.workspace_id).rebuild()  # a fresh process, too
     assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == before
 
 
 def test_a_split_is_kept_on_rebuild_and_published_as_a_change_event(store: SqlStore) -> None:
     b = brand(store)
     household(b)
-    hub = identity.IdentityHub(store)
+    hub = IdentityHub(store)
     hub.catch_up(b.workspace_id)
     ann = person_id_for(b.rid("web", "m1"))
     pids = identity.split(store, hub, b.workspace_id, ann, [b.rid("pos", "R-1")], "cashier typo")
@@ -106,10 +107,10 @@ def test_a_split_is_kept_on_rebuild_and_published_as_a_change_event(store: SqlSt
     sql = IdentitySql(store)
     types = [e["type"] for e in sql.outbox(b.workspace_id)]
     assert "person.split" in types and "person.updated" in types
-    identity.IdentityHub(store).rebuild(b.workspace_id)
+    IdentityHub(store).rebuild(b.workspace_id)
     receipt = b.rid("pos", "R-1")
     assert sql.persons_of(b.workspace_id, [receipt])[receipt] == person_id_for(receipt)
-    merged = identity.merge(store, identity.IdentityHub(store), b.workspace_id, ann,
+    merged = identity.merge(store, IdentityHub(store), b.workspace_id, ann,
                             person_id_for(b.rid("pos", "R-1")), "verified by phone")
     assert merged == ann
     assert identity.find(store, b.workspace_id, person_id_for(b.rid("pos", "R-1"))) == ann  # redirected
@@ -124,7 +125,7 @@ def test_a_persons_split_and_merge_are_events_of_the_log_that_a_rebuild_replays_
     records ends merged, a merge then a split ends split."""
     b = brand(store)
     household(b)
-    hub = identity.IdentityHub(store)
+    hub = IdentityHub(store)
     hub.catch_up(b.workspace_id)
     ann, receipt = person_id_for(b.rid("web", "m1")), b.rid("pos", "R-1")
     identity.split(store, hub, b.workspace_id, ann, [receipt], "cashier typo")
@@ -133,17 +134,17 @@ def test_a_persons_split_and_merge_are_events_of_the_log_that_a_rebuild_replays_
     assert orjson.loads(decisions[0].payload)["side_a"] == [receipt]
     assert store.query("SELECT count(*) FROM identity_decisions")[0][0] == 0
     sql = IdentitySql(store)
-    Projector(store, b.workspace_id).rebuild()
+    Projector(store, IdentitySql(store), b.workspace_id).rebuild()
     assert sql.persons_of(b.workspace_id, [receipt])[receipt] == person_id_for(receipt)
 
     identity.merge(store, hub, b.workspace_id, ann, person_id_for(receipt), "verified by phone")
-    Projector(store, b.workspace_id).rebuild()
+    Projector(store, IdentitySql(store), b.workspace_id).rebuild()
     assert sql.persons_of(b.workspace_id, [receipt])[receipt] == ann  # the later decision wins
 
     identity.split(store, hub, b.workspace_id, ann, [receipt], "it was her sister after all")
     before = (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id))
     assert sql.persons_of(b.workspace_id, [receipt])[receipt] != ann
-    Projector(store, b.workspace_id).rebuild()
+    Projector(store, IdentitySql(store), b.workspace_id).rebuild()
     assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == before
     kinds = [e.record.type for e in store.events(b.workspace_id, source_id=identity_source(b.workspace_id))]
     assert kinds == [SPLIT, MERGE, SPLIT]
@@ -160,7 +161,8 @@ def test_the_timeline_lists_the_persons_events_across_channels(store: SqlStore) 
 def test_a_second_projector_on_the_same_workspace_backs_off_instead_of_writing_twice(store: SqlStore) -> None:
     b = brand(store)
     household(b)
-    server, cli = Projector(store, b.workspace_id), Projector(store, b.workspace_id)
+    server = Projector(store, IdentitySql(store), b.workspace_id)
+    cli = Projector(store, IdentitySql(store), b.workspace_id)
     server.catch_up()
     cli.catch_up()  # loads what the server wrote: nothing left to do
     b.send("app", identify("a1", "2026-03-01T08:00:00Z", user="cus_ann", anon="app-anon"))
@@ -171,7 +173,7 @@ def test_a_second_projector_on_the_same_workspace_backs_off_instead_of_writing_t
     assert cli.catch_up().events == 1  # reloaded, then applied only a2
     sql = IdentitySql(store)
     built = (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id))
-    Projector(store, b.workspace_id).rebuild()
+    Projector(store, IdentitySql(store), b.workspace_id).rebuild()
     assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == built
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontoffice.identity.projector import Projector
-from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.identity.store import IdentitySql
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import brand, identify, page
 
@@ -31,7 +31,7 @@ event = st.one_of(
 def test_replaying_the_log_rebuilds_the_same_golden_records(
         store: SqlStore, events: list[tuple[str, tuple[str, dict]]], batch: int) -> None:
     b = brand(store, f"ws{next(_names)}")
-    live = Projector(store, b.workspace_id)
+    live = Projector(store, IdentitySql(store), b.workspace_id)
     for i, (source, (kind, fields)) in enumerate(events):
         ts = f"2026-01-01T00:{i // 60:02d}:{i % 60:02d}Z"
         if kind == "page":
@@ -45,5 +45,5 @@ def test_replaying_the_log_rebuilds_the_same_golden_records(
     sql = IdentitySql(store)
     built = (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id))
     assert len({pid for _, _, pid in built[1]}) == len(built[0])  # every record in exactly one person
-    Projector(store, b.workspace_id).rebuild()
+    Projector(store, IdentitySql(store), b.workspace_id).rebuild()
     assert (list(sql.iter_persons(b.workspace_id)), sql.mapping(b.workspace_id)) == built

@@ -15,7 +15,9 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.commerce import service
-from frontoffice.services import identity
+from frontoffice.identity import service as identity
+from frontoffice.services import tenancy
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
@@ -60,7 +62,7 @@ def _ann_with_orders(store: SqlStore) -> tuple[Brand, str]:
     service.ingest(cs, ws, shop, "subscriptions", [{
         "event_id": "s1", "version": 1, "subscription_id": "SUB1", "status": "active",
         "sku": "D-M", "customer": {"user_id": "cus_ann"}}], NOW)
-    identity.IdentityHub(store).catch_up(ws)
+    IdentityHub(store).catch_up(ws)
     return b, identity.find(store, ws, "ann@posteo.de")
 
 
@@ -89,7 +91,7 @@ def test_a_person_without_orders_gets_zeros(store: SqlStore) -> None:
     web, _ = tenancy.create_source(store, ws.id, "web", "web")
     Brand(store, ws.id, {"web": web.id}).send(
         "web", identify("m1", "2026-01-01T10:00:00Z", user="cus_cy", email="cy@posteo.de"))
-    identity.IdentityHub(store).catch_up(ws.id)
+    IdentityHub(store).catch_up(ws.id)
     commerce = identity.profile(store, ws.id, identity.find(store, ws.id, "cy@posteo.de"))["commerce"]
     assert commerce == {**ZERO, "customer_keys": ["email:cy@posteo.de", "user_id:cus_cy"]}
 

@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.cli.main import cli
-from frontoffice.services import identity
+from frontoffice.identity import service as identity
+from frontoffice.services import tenancy
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify
@@ -59,7 +61,7 @@ def _auth(token: str) -> dict[str, str]:
 @pytest.mark.anyio
 async def test_only_a_privacy_admin_erases_and_the_log_keeps_no_personal_data(api: Api) -> None:
     store, ws = api.container.store, api.brand.workspace_id
-    identity.IdentityHub(store).catch_up(ws)
+    IdentityHub(store).catch_up(ws)
     [ann] = identity.lookup(store, ws, "email", "ann@posteo.de")
     url = f"/api/v1/workspaces/shop/persons/{ann}/erasure"
     refused = await api.client.post(url, json={"reason": "art. 17"}, headers=_auth(api.reader))
@@ -91,7 +93,7 @@ def test_the_cli_erases_a_person_and_lists_the_erasure(tmp_path: Path) -> None:
     web, _ = tenancy.create_source(container.store, ws.id, "web", "web")
     Brand(container.store, ws.id, {"web": web.id}).send(
         "web", identify("m1", "2026-01-01T10:00:00Z", user="cus_ann", email="ann@posteo.de"))
-    identity.IdentityHub(container.store).catch_up(ws.id)
+    IdentityHub(container.store).catch_up(ws.id)
     [ann] = identity.lookup(container.store, ws.id, "user_id", "cus_ann")
     container.close()
     erased = runner.invoke(cli, ["--database-url", db, "privacy", "erase", "-w", "shop", "--person", ann,
@@ -116,7 +118,7 @@ async def test_after_an_erasure_the_consent_of_the_erased_address_reads_like_a_n
     given = await api.client.post("/api/v1/workspaces/shop/consent", headers=_auth(clerk), json={
         "subject": "email:ann@posteo.de", "purposes": {"marketing_email": "granted"}})
     assert given.status_code == 200, given.text
-    identity.IdentityHub(store).catch_up(ws)
+    IdentityHub(store).catch_up(ws)
     [ann] = identity.lookup(store, ws, "email", "ann@posteo.de")
     erased = await api.client.post(f"/api/v1/workspaces/shop/persons/{ann}/erasure", headers=_auth(api.dpo),
                                    json={"reason": "art. 17"})

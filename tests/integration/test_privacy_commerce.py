@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from frontoffice.commerce import service as commerce
+from frontoffice.identity import service as identity
 from frontoffice.privacy.erasure import erase_person
-from frontoffice.services import identity
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand
@@ -63,7 +64,7 @@ def test_a_call_quoting_an_erased_persons_order_is_suppressed(store: SqlStore) -
                        "properties": {"order_id": "#ord-4711", "total": 20}},
                {"type": "track", "messageId": "b5", "userId": "cus_bo_1", "event": "Order Completed",
                 "timestamp": "2026-01-03T11:00:00Z", "properties": {"order_id": "ORD-4712"}})
-    identity.IdentityHub(store).catch_up(ws)
+    IdentityHub(store).catch_up(ws)
     [ann] = identity.lookup(store, ws, "order_ref", "ORD 4711")
     erase_person(store, ws, ann, reason="test", requested_by="test", now=datetime.now(UTC))
     before = store.count_events(ws)

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 
 from frontoffice.consent import capability as consent
 from frontoffice.identity import capability as identity_capability
+from frontoffice.identity import service as identity
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.identity.rules import person_id_for
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.sealing import ERASED_FAMILY
-from frontoffice.services import identity
-from frontoffice.storage.identity_people import PeopleSql
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import brand, identify
 
@@ -24,7 +25,7 @@ IDENTIFIERS = (("user_id", "cus_cleo_7"), ("email", "cleo.ravensberg@posteo.de")
 def _chain(store: SqlStore) -> tuple[str, str, str, str]:
     """Three people (C oldest, then B, then A), then A merged into B, then B merged into C."""
     b = brand(store)
-    hub = identity.IdentityHub(store)
+    hub = IdentityHub(store)
     b.send("web", identify("c1", "2026-01-01T10:00:00Z", user="cus_cleo_7",
                            email="cleo.ravensberg@posteo.de"))
     b.send("app", identify("b1", "2026-01-02T10:00:00Z", anon="dev-bea-2",

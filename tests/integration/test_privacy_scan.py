@@ -27,9 +27,11 @@ from frontoffice.bulk.exporter import export_events
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.projector import catch_up as commerce_catch_up
 from frontoffice.domain.events import Rejection
+from frontoffice.identity import service as identity
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.keys import generate_master_key
-from frontoffice.services import consent, identity
+from frontoffice.services import consent, tenancy
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
@@ -114,7 +116,7 @@ def populate(store: SqlStore) -> str:
     for person in (ANN, BO):
         consent.record(store, hub, ws, consent.Capture(f"email:{person['email']}",
                                                        {"marketing_email": True}), NOW)
-    identity.IdentityHub(store).catch_up(ws)
+    IdentityHub(store).catch_up(ws)
     hub.catch_up(ws)
     commerce_catch_up(cs, ws)
     # As autovacuum would on real tables: the planner statistics now quote column values

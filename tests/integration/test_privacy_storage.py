@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from frontoffice.domain.events import EventRecord
+from frontoffice.identity import service as identity
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.sealing import TamperedRow
-from frontoffice.services import consent, identity
+from frontoffice.services import consent, tenancy
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
@@ -87,7 +89,7 @@ def test_erasing_rewrites_the_persons_rows_stored_in_clear_before_sealing_as_tom
                       "timestamp, received_at, payload) VALUES (?, ?, ?, 'tracking', 'identify', ?, ?, ?, ?)",
                       (b.workspace_id, b.sources["web"], mid, user, "2026-01-01T00:00:00.000Z",
                        "2026-01-01T00:00:00.000Z", payload.replace(b"cus_9", user.encode())))
-    identity.IdentityHub(store).catch_up(b.workspace_id)
+    IdentityHub(store).catch_up(b.workspace_id)
     [person] = identity.lookup(store, b.workspace_id, "user_id", "cus_9")
     report = erase_person(store, b.workspace_id, person, reason="t", requested_by="t",
                           now=datetime(2026, 2, 1, tzinfo=UTC))
@@ -172,7 +174,7 @@ def test_erasure_shreds_a_receipt_whose_user_id_the_graph_knows_as_a_loyalty_car
     b.send("web", identify("R01-1", "2026-01-02T10:00:00Z", user="LY8864017996", anon="R01-1",
                            email="jiseo@nate.com", loyaltyId="LY8864017996", phone="010-7713-5794",
                            name="김지서"))
-    identity.IdentityHub(store).catch_up(b.workspace_id)
+    IdentityHub(store).catch_up(b.workspace_id)
     [person] = identity.lookup(store, b.workspace_id, "email", "jiseo@nate.com")
     assert identity.lookup(store, b.workspace_id, "loyalty_id", "LY8864017996") == [person]
     erase_person(store, b.workspace_id, person, reason="t", requested_by="t",
@@ -182,13 +184,14 @@ def test_erasure_shreds_a_receipt_whose_user_id_the_graph_knows_as_a_loyalty_car
 
 
 def test_a_running_projector_forgets_an_erased_person_and_never_writes_them_back(store: SqlStore) -> None:
+    from frontoffice.identity.ports import ErasedMeanwhile, ProjectionBatch
     from frontoffice.identity.projector import Projector
-    from frontoffice.storage.identity_sql import ErasedMeanwhile, IdentitySql, ProjectionBatch
+    from frontoffice.identity.store import IdentitySql
 
     b = _brand(store)
     b.send("web", identify("a1", "2026-01-01T10:00:00Z", user="cus_ann", email="ann@posteo.de"))
     b.send("web", identify("b1", "2026-01-01T11:00:00Z", user="cus_bo", email="bo@posteo.de"))
-    worker = Projector(store, b.workspace_id)  # long-lived, like the server's worker
+    worker = Projector(store, IdentitySql(store), b.workspace_id)  # long-lived, like the worker
     worker.catch_up()
     assert f"{b.sources['web']}:a1" in worker.records
     [ann] = identity.lookup(store, b.workspace_id, "email", "ann@posteo.de")

@@ -14,9 +14,11 @@ import pytest
 from frontoffice.bulk.importer import ImportJob, import_file
 from frontoffice.bulk.mapping import load_mapping
 from frontoffice.domain.events import Limits
+from frontoffice.identity import service as identity
 from frontoffice.privacy.keys import generate_master_key
 from frontoffice.privacy.rows import SUPPRESSED_REASON
-from frontoffice.services import identity
+from frontoffice.services import tenancy
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
@@ -73,7 +75,7 @@ def test_late_events_and_a_reimport_do_not_bring_an_erased_person_back(
         sent = httpx.post(f"{server.url}/v1/batch", json=batch, auth=write, timeout=10)
         assert sent.status_code == 200 and sent.json()["accepted"] == 3
 
-        identity.IdentityHub(store).catch_up(tenant.workspace_id)
+        IdentityHub(store).catch_up(tenant.workspace_id)
         [ann] = identity.lookup(store, tenant.workspace_id, "email", "annegret.zwirbel@posteo.de")
         erased = httpx.post(f"{server.url}/api/v1/workspaces/shop/persons/{ann}/erasure",
                             json={"reason": "art. 17 request 42"}, timeout=30,
@@ -101,7 +103,7 @@ def test_late_events_and_a_reimport_do_not_bring_an_erased_person_back(
     assert reimport.balanced
     assert store.count_events(tenant.workspace_id) == events_after_erasure + 1  # h5
 
-    identity.IdentityHub(store).catch_up(tenant.workspace_id)
+    IdentityHub(store).catch_up(tenant.workspace_id)
     for kind, value in (("email", "annegret.zwirbel@posteo.de"), ("user_id", "cus_ann_4711"),
                         ("anonymous_id", "new-device"), ("anonymous_id", "anon-ann-93")):
         assert identity.lookup(store, tenant.workspace_id, kind, value) == [], (kind, value)
@@ -142,7 +144,7 @@ def test_unicode_and_provider_variants_of_an_erased_persons_identifiers_recreate
                           "address": {"country": "DE"}}}
         first = httpx.post(f"{server.url}/v1/batch", json={"batch": [ann]}, auth=write, timeout=10)
         assert first.status_code == 200
-        identity.IdentityHub(store).catch_up(ws)
+        IdentityHub(store).catch_up(ws)
         [pid] = identity.lookup(store, ws, "email", "annegret.zwirbel@gmail.com")
         erased = httpx.post(f"{server.url}/api/v1/workspaces/shop/persons/{pid}/erasure",
                             json={"reason": "art. 17"}, timeout=30,
@@ -166,7 +168,7 @@ def test_unicode_and_provider_variants_of_an_erased_persons_identifiers_recreate
         server.stop()
     drops = store.query("SELECT message_id FROM privacy_suppressed_events WHERE workspace_id = ?", (ws,))
     assert sorted(r[0] for r in drops) == [v["messageId"] for v in variants]
-    identity.IdentityHub(store).catch_up(ws)
+    IdentityHub(store).catch_up(ws)
     assert store.query("SELECT count(*) FROM identity_persons WHERE workspace_id = ?", (ws,))[0][0] == 0
     for kind, value in (("email", "annegret.zwirbel@gmail.com"), ("phone", "+4915140371958"),
                         ("user_id", "cus_ann_4711"), ("anonymous_id", "anon-ann-93")):

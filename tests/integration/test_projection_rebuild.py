@@ -8,7 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from frontoffice.cli.main import cli
-from frontoffice.services import consent, identity
+from frontoffice.identity import service as identity
+from frontoffice.services import consent
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_outbound_paths import PEOPLE, consent_db, new_world, populate, store
 
@@ -23,7 +25,7 @@ def test_rebuilding_every_projection_gives_back_what_catching_up_gave(
         consent_db: str, store: SqlStore, tmp_path: Path) -> None:
     world = new_world(store)
     populate(world)
-    identity.IdentityHub(store).catch_up(world.ws)
+    IdentityHub(store).catch_up(world.ws)
     before = _people(store, world.ws), consent.subject_consent(store, world.ws, "user_id:eu-yes").state
 
     def run(*args: str) -> str:

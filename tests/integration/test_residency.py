@@ -27,6 +27,8 @@ from frontoffice.commerce.records import sign
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.errors import ConfigError, InvalidInput
+from frontoffice.identity import service as identity
+from frontoffice.identity.review_store import ReviewSql
 from frontoffice.outbound.store import OutboundStore
 from frontoffice.privacy.erasure import erasures
 from frontoffice.residency.locations import (
@@ -35,13 +37,11 @@ from frontoffice.residency.locations import (
     parse_storage_locations,
     placement,
 )
-from frontoffice.services import identity
-from frontoffice.services.identity import IdentityHub
+from frontoffice.services import tenancy
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.commerce_sql import CommerceStore
-from frontoffice.storage.identity_review_sql import ReviewSql
-from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_review_support import (
     ANNA_WEB,
     IVANOV_POS,

@@ -78,7 +78,7 @@ def _payload(raw: bytes) -> object:
 
 
 def _sections(person: PersonView) -> dict[str, Any]:
-    from frontoffice.services.identity import timeline
+    from frontoffice.identity.service import timeline
 
     _, events = timeline(person.store, person.workspace_id, person.person_id, limit=1_000_000)
     return {"events": [{"seq": e.seq, "source_id": e.source_id, "type": e.record.type,

@@ -23,7 +23,8 @@ import httpx
 from frontoffice.consent.tcf import TCString, VendorSet
 from frontoffice.consent.tcf_encode import encode_tc_string
 from frontoffice.errors import InvalidInput
-from frontoffice.services import consent, identity
+from frontoffice.identity import service as identity
+from frontoffice.services import consent
 from frontoffice.storage.sql import SqlStore
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

@@ -25,10 +25,10 @@ from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.dsr.tokens import normalise
-from frontoffice.services import identity
+from frontoffice.identity import service as identity
+from frontoffice.identity.store import IdentitySql
 from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity import IdentityHub
-from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
 ACTOR = "demo:privacy-officer"

@@ -19,10 +19,11 @@ import orjson
 from frontoffice.commerce import demo_loader
 from frontoffice.domain.tenancy import Channel, Workspace
 from frontoffice.errors import FrontofficeError, InvalidInput
+from frontoffice.identity import service as identity
 from frontoffice.identity.normalise.scripts import Script, detect_script
-from frontoffice.services import identity
+from frontoffice.identity.store import IdentitySql
+from frontoffice.services import tenancy
 from frontoffice.storage.commerce_sql import CommerceStore
-from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 

@@ -27,9 +27,9 @@ from frontoffice.destinations.address import Target, check
 from frontoffice.destinations.store import CHANNEL, Delivery, Destination, DestinationStore
 from frontoffice.domain.events import StoredEvent
 from frontoffice.domain.tenancy import Status
+from frontoffice.identity.store import IdentitySql
 from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.storage.consent_sql import ConsentSql
-from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 
 SIGNATURE_HEADER = "X-Frontoffice-Signature"

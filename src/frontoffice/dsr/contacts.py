@@ -26,7 +26,7 @@ from frontoffice.domain.tenancy import Source
 from frontoffice.identity.extract import extract, normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Normalised
-from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.identity.store import IdentitySql
 from frontoffice.storage.sql import SqlStore
 
 CONTACT_KINDS = ("email", "phone")

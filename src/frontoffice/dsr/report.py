@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from frontoffice import capabilities
-from frontoffice.services import identity as identity_service
+from frontoffice.identity import service as identity_service
 from frontoffice.storage.sql import SqlStore
 
 SUBJECT_KINDS = ("user_id", "anonymous_id", "email", "phone")

@@ -15,8 +15,9 @@ from frontoffice.api.access import require
 from frontoffice.api.schemas import ErrorBody, EventOut
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import Scope, Workspace
-from frontoffice.services import identity
-from frontoffice.tenancy.tokens import ApiAuthError
+from frontoffice.identity import service as identity
+from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.services.tokens import ApiAuthError
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]
@@ -120,7 +121,7 @@ def _clean(text: str) -> str:
 
 
 def identity_router(c: Container) -> APIRouter:
-    hubs = c.hubs.identity  # a located workspace's people are in its storage
+    hubs = c.per_store(IdentityHub)  # a located workspace's people are in its storage
 
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/people", tags=["admin", "identity"],
                        responses=_ERRORS)

@@ -41,8 +41,9 @@ def _commands() -> list[click.Command]:
     return [resolve, people, identity]
 
 
-def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
-    from frontoffice.services.identity_hub import IdentityFollow
+def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
+    from frontoffice.services.identity_hub import IdentityFollow, IdentityHub
+    from frontoffice.services.identity_match import match_config
 
     return [IdentityFollow(hubs.identity.at(store))]
 

@@ -20,11 +20,12 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.outbound.cli import print_refusals
+from frontoffice.cli.outbound import print_refusals
+from frontoffice.identity import service as identity
+from frontoffice.identity.store import IdentitySql
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
 from frontoffice.outbound.gate import EXPORT_CHANNEL
-from frontoffice.services import identity
-from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.services.identity_hub import IdentityHub
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -42,7 +43,7 @@ def percentile(values: list[float], share: float) -> float:
 def resolve(ctx: click.Context, workspace: str, rebuild: bool) -> None:
     """Resolve the workspace's records into people: apply the log since the last run."""
     with workspace_data(ctx, workspace) as (ws, store):
-        hub = hubs_from(ctx).identity(ws.id)
+        hub = IdentityHub(store)
         done_before = 0 if rebuild else IdentitySql(store).count_records(ws.id)
         total = max(0, store.count_events(ws.id) - done_before)
         columns = (TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

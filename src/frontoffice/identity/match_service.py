@@ -30,9 +30,9 @@ from frontoffice.identity.probabilistic.columns import Row, to_row
 from frontoffice.identity.probabilistic.matcher import MIN_TRAINING_RECORDS
 from frontoffice.identity.probabilistic.namesakes import NamesakeMatch, namesake_matches, people_of
 from frontoffice.identity.review import MATCH, PairDecision, identity_source
+from frontoffice.identity.review_store import ReviewItem, ReviewSql
+from frontoffice.identity.store import IdentitySql
 from frontoffice.settings import Settings
-from frontoffice.storage.identity_review_sql import ReviewItem, ReviewSql
-from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 

@@ -23,18 +23,18 @@ from frontoffice.identity.extract import extract, record_name_keys
 from frontoffice.identity.golden import SurvivorshipConfig, golden
 from frontoffice.identity.graph import Graph, Node
 from frontoffice.identity.model import Identifier, IdentityRecord, IdKind, MatchEvidence, TraitValue
+from frontoffice.identity.ports import (
+    DecisionRow,
+    ErasedMeanwhile,
+    Log,
+    PersonRow,
+    ProjectionBatch,
+    ProjectionTables,
+    RecordRow,
+)
 from frontoffice.identity.review import Decision, decision_of, identity_source
 from frontoffice.identity.review import apply as apply_pair_decision
 from frontoffice.identity.rules import Change, GraphConfig, MatchEdge
-from frontoffice.storage.identity_sql import (
-    DecisionRow,
-    ErasedMeanwhile,
-    IdentitySql,
-    PersonRow,
-    ProjectionBatch,
-    RecordRow,
-)
-from frontoffice.storage.sql import SqlStore
 
 BATCH = 2000
 
@@ -94,10 +94,12 @@ def apply_decision(graph: Graph, row: DecisionRow) -> None:
 
 
 class Projector:
-    def __init__(self, store: SqlStore, workspace_id: str, config: GraphConfig | None = None,
-                 survivorship: SurvivorshipConfig | None = None) -> None:
-        self.store = store
-        self.sql = IdentitySql(store)
+    """One workspace's projection: ``log`` is read, ``tables`` written (identity's ports)."""
+
+    def __init__(self, log: Log, tables: ProjectionTables, workspace_id: str,
+                 config: GraphConfig | None = None, survivorship: SurvivorshipConfig | None = None) -> None:
+        self.log = log
+        self.tables = tables
         self.ws = workspace_id
         self.config = config or GraphConfig()
         self.survivorship = survivorship or SurvivorshipConfig()
@@ -119,15 +121,15 @@ class Projector:
         graph's rules (limits, vetoes) depend on what it held when each edge came."""
         self.graph = Graph(self.config)
         self.records, self._written = {}, {}
-        self._epoch = self.sql.key_epoch(self.ws)  # before the rows: an erasure after is seen
-        self.checkpoint, reflected = self.sql.checkpoint(self.ws)
+        self._epoch = self.tables.key_epoch(self.ws)  # before the rows: an erasure after is seen
+        self.checkpoint, reflected = self.tables.checkpoint(self.ws)
         self._persisted = (self.checkpoint, reflected)
         self._decisions = 0
         self._apply_decisions(up_to=reflected)
         decisions = self._log_decisions()
         pending = 0
         after = 0
-        while rows := self.sql.records(self.ws, after_seq=after):
+        while rows := self.tables.records(self.ws, after_seq=after):
             for row in rows:
                 while pending < len(decisions) and decisions[pending][0] < row.seq:
                     apply_pair_decision(self.graph, decisions[pending][1])
@@ -146,7 +148,7 @@ class Projector:
         """The pair decisions of the log already reflected (family ``identity``), with their seq."""
         out: list[tuple[int, Decision]] = []
         after, source = 0, identity_source(self.ws)
-        while events := self.store.events(self.ws, after_seq=after, limit=BATCH, source_id=source):
+        while events := self.log.events(self.ws, after_seq=after, limit=BATCH, source_id=source):
             for event in events:
                 decision = decision_of(event.record)
                 if event.seq <= self.checkpoint and decision is not None:
@@ -158,8 +160,8 @@ class Projector:
 
     def rebuild(self, on_progress: Callable[[int], None] | None = None) -> Progress:
         """Drop the projection and replay the whole log (decisions are kept)."""
-        self._epoch = self.sql.key_epoch(self.ws)
-        self.sql.reset(self.ws)
+        self._epoch = self.tables.key_epoch(self.ws)
+        self.tables.reset(self.ws)
         self.graph = Graph(self.config)
         self.records, self._written, self.checkpoint, self._decisions = {}, {}, 0, 0
         self._persisted = (0, 0)
@@ -169,7 +171,7 @@ class Projector:
     def catch_up(self, on_progress: Callable[[int], None] | None = None,
                  batch_size: int = BATCH) -> Progress:
         for _ in range(3):
-            if not self._loaded or self.sql.key_epoch(self.ws) != self._epoch:
+            if not self._loaded or self.tables.key_epoch(self.ws) != self._epoch:
                 self.load()  # first use, or a person was erased: their records leave memory too
             try:
                 return self._follow(on_progress, batch_size)
@@ -185,7 +187,7 @@ class Projector:
         started = time.perf_counter()
         self._apply_decisions()
         while True:
-            events = self.store.events(self.ws, after_seq=self.checkpoint, limit=batch_size)
+            events = self.log.events(self.ws, after_seq=self.checkpoint, limit=batch_size)
             if not events:
                 break
             for event in events:
@@ -212,7 +214,7 @@ class Projector:
         return progress
 
     def _apply_decisions(self, up_to: int | None = None) -> None:
-        for row in self.sql.decisions(self.ws):
+        for row in self.tables.decisions(self.ws):
             if row.id > self._decisions and (up_to is None or row.id <= up_to):
                 apply_decision(self.graph, row)
                 self._decisions = row.id
@@ -221,7 +223,7 @@ class Projector:
     def _sources(self) -> tuple[dict[str, str], frozenset[str]]:
         """Each source's channel, and the server-side sources (survivorship ranks by both)."""
         if not self._channels:
-            sources = self.store.registry.sources(self.ws)  # a located workspace's: the main db's
+            sources = self.log.registry.sources(self.ws)  # a located workspace's: the main db's
             self._channels = {s.id: s.channel.value for s in sources}
             self._server_side = frozenset(s.id for s in sources if s.server_side)
         return self._channels, self._server_side
@@ -246,7 +248,7 @@ class Projector:
                     batch.moved.append((rid, pid))
                 self._written[rid] = pid
         self._history(changes, batch)
-        self.sql.apply(self.ws, batch, self._persisted, self._epoch)
+        self.tables.apply(self.ws, batch, self._persisted, self._epoch)
         self._persisted = position
         return len(batch.persons)
 

@@ -22,9 +22,9 @@ from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.outbound.gate import PersonConsent, Verdict, person_consent, unknown
 from frontoffice.storage.consent_sql import ConsentSql
-from frontoffice.storage.identity_people import PeopleSql
 from frontoffice.storage.sql import SqlStore
 
 CHUNK = 500

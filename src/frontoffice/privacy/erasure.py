@@ -22,10 +22,10 @@ import orjson
 
 from frontoffice.domain.events import iso
 from frontoffice.errors import NotFound
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.privacy.purge import PersonRows, purge
 from frontoffice.privacy.scrub import scrub
 from frontoffice.privacy.subjects import identifier_subjects, identifiers_of
-from frontoffice.storage.identity_people import PeopleSql
 
 if TYPE_CHECKING:
     from frontoffice.identity.people import People

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontoffice.consent.merge import PersonConsent, merge_states
+from frontoffice.identity.store import IdentitySql
 from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
 from frontoffice.storage.consent_person_sql import ConflictRow, PersonConsentSql, PersonPurpose
-from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 
 OUTBOX_BATCH = 1000

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.match_service import LiveMatcher, MatchReport
 from frontoffice.identity.projector import Progress, Projector
+from frontoffice.identity.store import IdentitySql
 from frontoffice.projection.contract import WorkspaceLocks
-from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.services.identity_match import LiveMatcher, MatchReport
 from frontoffice.storage.sql import SqlStore
 
 
@@ -20,6 +21,7 @@ class IdentityHub:
 
     def __init__(self, store: SqlStore, match: MatchConfig | None = None) -> None:
         self.store = store
+        self.tables = IdentitySql(store)
         self.match_config = match or MatchConfig()
         self._matchers: dict[str, LiveMatcher] = {}
         self._unmatched: dict[str, tuple[int, float]] = {}  # records seen, time of the last run
@@ -30,7 +32,7 @@ class IdentityHub:
     def _get(self, workspace_id: str) -> tuple[Projector, threading.Lock]:
         with self._guard:
             if workspace_id not in self._projectors:
-                self._projectors[workspace_id] = Projector(self.store, workspace_id)
+                self._projectors[workspace_id] = Projector(self.store, self.tables, workspace_id)
             return self._projectors[workspace_id], self._locks(workspace_id)
 
     def catch_up(self, workspace_id: str, on_progress: Callable[[int], None] | None = None) -> Progress:
@@ -78,7 +80,7 @@ class IdentityHub:
             return progress
         seen, last = self._unmatched.get(workspace_id, (-1, 0.0))
         if seen < 0:  # first look in this process: records may have arrived while it was down
-            seen = int(IdentitySql(self.store).count_records(workspace_id) > 0)
+            seen = int(self.tables.count_records(workspace_id) > 0)
         seen += progress.events
         self._unmatched[workspace_id] = (seen, last)
         elapsed = time.monotonic() - last >= config.interval_seconds

@@ -17,11 +17,11 @@ from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
+from frontoffice.identity.ports import Hub, IdentityReads, Log, RecordRow
 from frontoffice.identity.review import MERGE, SPLIT, ManualDecision, identity_source
+from frontoffice.identity.store import IdentitySql
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.services.identity_hub import IdentityHub as IdentityHub  # noqa: PLC0414 - re-exported
 from frontoffice.storage.commerce_sql import CommerceStore
-from frontoffice.storage.identity_sql import IdentitySql, RecordRow
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 
@@ -65,7 +65,11 @@ def find(store: SqlStore, workspace_id: str, reference: str) -> str:
 
 
 def require_person(store: SqlStore, workspace_id: str, person_id: str) -> str:
-    live = IdentitySql(store).resolve_id(workspace_id, person_id)
+    return _require(IdentitySql(store), workspace_id, person_id)
+
+
+def _require(people: IdentityReads, workspace_id: str, person_id: str) -> str:
+    live = people.resolve_id(workspace_id, person_id)
     if live is None:
         raise NotFound(f"No person {person_id!r}; find one with GET .../people/lookup?kind=email&value=...")
     return live
@@ -191,12 +195,12 @@ def history(store: SqlStore, workspace_id: str, person_id: str) -> list[dict[str
     return IdentitySql(store).history(workspace_id, [pid, person_id])
 
 
-def split(store: SqlStore, hub: IdentityHub, workspace_id: str, person_id: str,
-          record_ids: list[str], reason: str) -> list[str]:
+def split(log: Log, hub: Hub, workspace_id: str, person_id: str, record_ids: list[str],
+          reason: str) -> list[str]:
     """Split ``record_ids`` off the person: they never share a person with the rest again."""
-    sql = IdentitySql(store)
-    pid = require_person(store, workspace_id, person_id)
-    members = [r.record_id for r in sql.person_records(workspace_id, pid)]
+    people = hub.tables
+    pid = _require(people, workspace_id, person_id)
+    members = [r.record_id for r in people.person_records(workspace_id, pid)]
     off = set(record_ids)
     unknown = sorted(off - set(members))
     if unknown or not off:
@@ -205,30 +209,28 @@ def split(store: SqlStore, hub: IdentityHub, workspace_id: str, person_id: str,
     rest = [r for r in members if r not in off]
     if not rest:
         raise InvalidInput("Splitting off every record would leave nothing; name fewer records.")
-    record_decision(store, hub, workspace_id, ManualDecision(
+    record_decision(log, hub, workspace_id, ManualDecision(
         SPLIT, tuple(sorted(off)), tuple(rest), reason or "split by a person", iso(now())).record())
-    return sorted(set(sql.persons_of(workspace_id, [*off, rest[0]]).values()))
+    return sorted(set(people.persons_of(workspace_id, [*off, rest[0]]).values()))
 
 
-def merge(store: SqlStore, hub: IdentityHub, workspace_id: str, person_id: str, other_id: str,
-          reason: str) -> str:
+def merge(log: Log, hub: Hub, workspace_id: str, person_id: str, other_id: str, reason: str) -> str:
     """Merge two people by a person's decision (overrides limits and conflicts, not splits)."""
-    sql = IdentitySql(store)
-    a, b = require_person(store, workspace_id, person_id), require_person(store, workspace_id, other_id)
+    people = hub.tables
+    a, b = _require(people, workspace_id, person_id), _require(people, workspace_id, other_id)
     if a == b:
         return a
-    first_a = sql.person_records(workspace_id, a)[0].record_id
-    first_b = sql.person_records(workspace_id, b)[0].record_id
-    record_decision(store, hub, workspace_id, ManualDecision(
+    first_a = people.person_records(workspace_id, a)[0].record_id
+    first_b = people.person_records(workspace_id, b)[0].record_id
+    record_decision(log, hub, workspace_id, ManualDecision(
         MERGE, (first_a,), (first_b,), reason or "merged by a person", iso(now())).record())
-    return require_person(store, workspace_id, a)
+    return _require(people, workspace_id, a)
 
 
-def record_decision(store: SqlStore, hub: IdentityHub, workspace_id: str, decision: EventRecord) -> None:
+def record_decision(log: Log, hub: Hub, workspace_id: str, decision: EventRecord) -> None:
     """A person's decision (split, merge, a reviewer's accept or reject) is an event of the log,
     so every rebuild applies it again at its place; then it is projected at once."""
-    store.append([AppendBatch(workspace_id, identity_source(workspace_id), [decision],
-                              origin="identity")])
+    log.append([AppendBatch(workspace_id, identity_source(workspace_id), [decision], origin="identity")])
     with contextlib.suppress(ProjectionMoved):  # then the worker applies it on its next round
         hub.catch_up(workspace_id)
 

@@ -1,0 +1,138 @@
+"""Identity's :class:`~frontoffice.identity.people.People` port on the identity tables (SQLite and
+PostgreSQL, SQLAlchemy Core): the one place merge redirects are followed."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from frontoffice.storage import core
+from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
+
+
+class PeopleSql:
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+        tables = schema(store.dialect).tables
+        self._index = tables["identity_index"]
+        self._persons = tables["identity_persons"]
+        self._records = tables["identity_records"]
+        self._redirects = tables["identity_redirects"]
+
+    def resolve_id(self, workspace_id: str, person_id: str) -> str | None:
+        p, r = self._persons.c, self._redirects.c
+        live = sa.select(p.person_id).where(p.workspace_id == workspace_id,
+                                            p.person_id == sa.bindparam("pid"))
+        behind = sa.select(r.person_id).where(r.workspace_id == workspace_id,
+                                              r.old_person_id == sa.bindparam("pid"))
+        seen: set[str] = set()
+        with self._store.connect() as conn:
+            while person_id not in seen:
+                if conn.execute(live, {"pid": person_id}).first() is not None:
+                    return person_id
+                seen.add(person_id)
+                into = conn.execute(behind, {"pid": person_id}).first()
+                if into is None:
+                    return None
+                person_id = str(into.person_id)
+        return None  # a loop of redirects leads to nobody
+
+    def merged_ids(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, set[str]]:
+        r = self._redirects.c
+        out: dict[str, set[str]] = {p: set() for p in person_ids}
+        seen = set(out)
+        frontier = {p: p for p in out}  # an id to look behind -> the person it belongs to
+        with self._store.connect() as conn:
+            while frontier:
+                found: dict[str, str] = {}
+                rows = [row for ids in core.batches(sorted(frontier))  # an export asks for every person
+                        for row in conn.execute(sa.select(r.old_person_id, r.person_id).where(
+                            r.workspace_id == workspace_id, r.person_id.in_(ids)))]
+                for row in rows:
+                    old, into = str(row.old_person_id), str(row.person_id)
+                    if old not in seen:
+                        seen.add(old)
+                        found[old] = frontier[into]
+                        out[frontier[into]].add(old)
+                frontier = found
+        return out
+
+    def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
+                    ) -> dict[str, list[tuple[str, str]]]:
+        t = self._index.c
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(person_ids))):
+                rows = conn.execute(sa.select(t.person_id, t.kind, t.value).where(
+                    t.workspace_id == workspace_id, t.person_id.in_(chunk), t.kind.in_(list(kinds)))
+                    .order_by(t.person_id, t.kind, t.value))
+                for r in rows:
+                    out.setdefault(r.person_id, []).append((r.kind, r.value))
+        return out
+
+    def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
+        t = self._index.c
+        out: dict[str, set[str]] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(values))):
+                for r in conn.execute(sa.select(t.value, t.person_id).where(
+                        t.workspace_id == workspace_id, t.kind == kind, t.value.in_(chunk))):
+                    out.setdefault(r.value, set()).add(r.person_id)
+        return out
+
+    def golden(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        t = self._persons.c
+        out: dict[str, dict[str, Any]] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(person_ids))):
+                out.update({r.person_id: orjson.loads(r.golden) for r in conn.execute(
+                    sa.select(t.person_id, t.golden).where(t.workspace_id == workspace_id,
+                                                           t.person_id.in_(chunk)))})
+        return out
+
+    def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
+        t = self._records.c
+        out: dict[int, str] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(seqs))):
+                out.update({int(r.seq): r.person_id for r in conn.execute(
+                    sa.select(t.seq, t.person_id).where(t.workspace_id == workspace_id, t.seq.in_(chunk)))})
+        return out
+
+    def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
+        t = self._records.c
+        out: set[str] = set()
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(person_ids))):
+                out.update(conn.execute(sa.select(t.record_id).where(
+                    t.workspace_id == workspace_id, t.person_id.in_(chunk))).scalars())
+        return out
+
+    def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:
+        t = self._persons.c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.person_id, t.golden).where(t.workspace_id == workspace_id)
+                                .order_by(t.person_id)).all()
+        for row in rows:
+            yield from person_name(row.person_id, orjson.loads(row.golden))
+
+
+def person_name(person_id: str, traits: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """``(person_id, given, family)`` from a golden record's name traits, if it has a name."""
+    given, family = _trait(traits, "firstName"), _trait(traits, "lastName")
+    if given or family:
+        yield person_id, given, family
+    elif name := _trait(traits, "name"):
+        yield person_id, name, ""
+
+
+def _trait(traits: Mapping[str, Any], name: str) -> str:
+    trait = traits.get(name)
+    if not isinstance(trait, Mapping):
+        return ""
+    value = trait.get("value", trait["values"][0]["value"] if trait.get("values") else "")
+    return value if isinstance(value, str) else ""
