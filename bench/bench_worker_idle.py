@@ -24,10 +24,10 @@ from frontoffice import worker
 from frontoffice.destinations.delivery import deliver_workspace
 from frontoffice.domain.events import EventRecord, Limits, normalise, now
 from frontoffice.domain.tenancy import Status, Workspace, new_id
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.service import lookup
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.consent_merge import PersonConsentHub
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch

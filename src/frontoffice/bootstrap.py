@@ -24,12 +24,12 @@ from frontoffice.commerce.projector import CommerceHub
 from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import ConfigError
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.match_service import match_config
 from frontoffice.residency.api import StoreRouter, located
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.consent_merge import PersonConsentHub
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore

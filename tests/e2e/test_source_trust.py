@@ -14,8 +14,7 @@ from typing import Any
 import httpx
 
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
 from tests.e2e.conftest import Live, accepted, basic, new_id

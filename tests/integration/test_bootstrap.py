@@ -17,8 +17,8 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.errors import ConfigError, SchemaOutOfDate
+from frontoffice.identity.hub import IdentityFollow
 from frontoffice.identity.live_match import MatchConfig
-from frontoffice.services.identity_hub import IdentityFollow
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
 

@@ -32,6 +32,7 @@ from frontoffice.dsr.api import dsr_router
 from frontoffice.dsr.report import PersonView, access_document, access_html
 from frontoffice.errors import ConfigError
 from frontoffice.identity.api import identity_router
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.review_api import identity_review_router
 from frontoffice.identity.rules import person_id_for
 from frontoffice.outbound.api import outbound_router
@@ -40,7 +41,6 @@ from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.purge import Erasing, purged_tables
 from frontoffice.privacy.scrub import existing_tables
 from frontoffice.projection.contract import Plain, Projection
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy.api import admin_router

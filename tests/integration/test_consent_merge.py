@@ -12,12 +12,12 @@ import orjson
 import pytest
 
 from frontoffice.api.app import create_app
-from frontoffice.bootstrap import build
+from frontoffice.bootstrap import Role, bootstrap
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.service import lookup
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import consent
 from frontoffice.services.consent_merge import PersonConsentHub, person_consent
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage.consent_person_sql import PersonConsentSql
 from frontoffice.storage.sql import SqlStore

@@ -6,7 +6,6 @@ from frontoffice.commerce import service
 from frontoffice.demo.showcase import person_commerce
 from frontoffice.identity.projector import Projector
 from frontoffice.identity.store import IdentitySql
-from frontoffice.services import tenancy
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify

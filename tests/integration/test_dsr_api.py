@@ -14,8 +14,7 @@ from fastapi import FastAPI
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand

@@ -9,9 +9,8 @@ from frontoffice.dsr import service
 from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.identity import service as identity
-from frontoffice.services import tenancy
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand

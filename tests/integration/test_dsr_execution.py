@@ -15,7 +15,7 @@ from frontoffice.dsr import service
 from frontoffice.dsr.execute import DSR_SOURCE
 from frontoffice.dsr.model import WrongState
 from frontoffice.identity import service as identity
-from frontoffice.services import consent, tenancy
+from frontoffice.services import consent
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.test_dsr_world import NOW, World, dsr_db, identify, store, world

@@ -20,8 +20,8 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import DsrRequest, Kind
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services import consent, tenancy
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.identity.hub import IdentityHub
+from frontoffice.services import consent
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy

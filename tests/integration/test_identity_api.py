@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from frontoffice.identity.rules import person_id_for
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
-from frontoffice.settings import Settings
+from frontoffice.tenancy import service as tenancy
+from tests.integration.conftest import Api
 from tests.integration.identity_support import Brand, identify, page
 
 pytestmark = pytest.mark.anyio
@@ -25,11 +24,8 @@ def brand(api: Api) -> Brand:
            identify("m2", "2026-01-01T10:02:00Z", user="cus_ann", anon="anon-1", email="ann@posteo.de"))
     b.send("pos", identify("R-1", "2026-02-01T12:00:00Z", anon="R-1", email="ANN@posteo.de",
                            name="Ann Smith"))
-    IdentityHub(store).catch_up(ws.id)
-    transport = httpx.ASGITransport(app=create_app(container))
-    async with httpx.AsyncClient(transport=transport, base_url="http://fo") as client:
-        yield client, container, b
-    container.close()
+    api.container.hubs.identity(ws.id).catch_up(ws.id)
+    return b
 
 
 async def test_a_profile_is_found_by_any_identifier_and_shows_provenance(api: Api, brand: Brand) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from frontoffice.errors import InvalidInput
+from frontoffice.identity import review_service as identity_review
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.rules import person_id_for
-from frontoffice.services import identity_review
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import brand, identify
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontoffice.identity import review_service as identity_review
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.review_store import ReviewSql
 from frontoffice.identity.store import IdentitySql
-from frontoffice.services import identity_review
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_review_support import model_json
 from tests.integration.identity_support import Brand, brand, identify

@@ -6,12 +6,12 @@ import orjson
 import pytest
 
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.projector import Projector
 from frontoffice.identity.review import MERGE, SPLIT, identity_source
 from frontoffice.identity.rules import person_id_for
 from frontoffice.identity.store import IdentitySql
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand, brand, identify, page
 

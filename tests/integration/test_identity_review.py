@@ -7,13 +7,13 @@ import orjson
 import pytest
 
 from frontoffice.errors import AlreadyExists
+from frontoffice.identity import review_service as identity_review
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.review_store import ReviewSql
 from frontoffice.identity.rules import person_id_for
 from frontoffice.identity.store import IdentitySql
-from frontoffice.services import identity_review
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_review_support import LENA_POS, receipt, review_brand
 from tests.integration.identity_support import Brand, identify

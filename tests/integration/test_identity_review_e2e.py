@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.rules import person_id_for
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_review_support import review_brand

@@ -25,12 +25,12 @@ import pytest
 from frontoffice.bulk.exporter import export_events
 from frontoffice.domain.events import EventRecord, Limits, normalise
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.outbound import service
 from frontoffice.outbound.exports import catch_up_people, export_people
 from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.outbound.store import OutboundStore
-from frontoffice.services import consent, tenancy
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.services import consent
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch

@@ -16,8 +16,7 @@ from frontoffice.bootstrap import Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.commerce import service
 from frontoffice.identity import service as identity
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy

@@ -15,8 +15,7 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.identity import service as identity
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand, identify

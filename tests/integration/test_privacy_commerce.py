@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from frontoffice.commerce import service as commerce
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.privacy.erasure import erase_person
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from frontoffice.consent import capability as consent
 from frontoffice.identity import capability as identity_capability
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.identity.rules import person_id_for
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.sealing import ERASED_FAMILY
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import brand, identify
 

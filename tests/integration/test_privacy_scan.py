@@ -28,10 +28,10 @@ from frontoffice.commerce import service as commerce
 from frontoffice.commerce.projector import catch_up as commerce_catch_up
 from frontoffice.domain.events import Rejection
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.keys import generate_master_key
-from frontoffice.services import consent, tenancy
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.services import consent
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore

@@ -8,10 +8,10 @@ import pytest
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.sealing import TamperedRow
-from frontoffice.services import consent, tenancy
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.services import consent
 from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore

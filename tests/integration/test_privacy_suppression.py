@@ -15,10 +15,9 @@ from frontoffice.bulk.importer import ImportJob, import_file
 from frontoffice.bulk.mapping import load_mapping
 from frontoffice.domain.events import Limits
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.privacy.keys import generate_master_key
 from frontoffice.privacy.rows import SUPPRESSED_REASON
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy

@@ -28,6 +28,7 @@ from frontoffice.destinations.store import DestinationStore
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.errors import ConfigError, InvalidInput
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.review_store import ReviewSql
 from frontoffice.outbound.store import OutboundStore
 from frontoffice.privacy.erasure import erasures
@@ -37,11 +38,10 @@ from frontoffice.residency.locations import (
     parse_storage_locations,
     placement,
 )
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_review_support import (
     ANNA_WEB,
     IVANOV_POS,

@@ -14,9 +14,7 @@ from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.identity.service import require_person
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.consent_merge import PersonConsentHub, person_consent
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.services.consent_merge import person_consent
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 _ERRORS = error_responses(

@@ -19,7 +19,6 @@ from frontoffice.identity.normalise.scripts import detect_script
 from frontoffice.identity.review import MATCH, PairDecision, decision_of, identity_source
 from frontoffice.identity.review_store import ReviewItem, ReviewSql
 from frontoffice.identity.store import IdentitySql
-from frontoffice.services.identity_match import LiveMatcher, MatchReport
 from frontoffice.storage.sql import SqlStore
 
 

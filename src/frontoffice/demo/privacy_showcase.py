@@ -26,9 +26,9 @@ from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.dsr.tokens import normalise
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
 from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
 ACTOR = "demo:privacy-officer"

@@ -22,7 +22,6 @@ from frontoffice.errors import FrontofficeError, InvalidInput
 from frontoffice.identity import service as identity
 from frontoffice.identity.normalise.scripts import Script, detect_script
 from frontoffice.identity.store import IdentitySql
-from frontoffice.services import tenancy
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy

@@ -27,8 +27,6 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import Kind
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
 DsrAdmin = Annotated[Workspace, require(Scope.DSR_ADMIN)]

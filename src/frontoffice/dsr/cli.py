@@ -29,8 +29,6 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.private_files import write_private
 
 

@@ -30,11 +30,10 @@ from frontoffice.dsr.model import DsrError, DsrRequest, Kind
 from frontoffice.dsr.options import restricted_purposes
 from frontoffice.dsr.report import access_document, access_html, subjects_of
 from frontoffice.dsr.sql import DsrSql
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
 from frontoffice.privacy.scrub import scrub
 from frontoffice.services import consent as consent_service
-from frontoffice.services import tenancy
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore

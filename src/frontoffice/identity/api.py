@@ -16,8 +16,8 @@ from frontoffice.api.schemas import ErrorBody, EventOut
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.identity import service as identity
-from frontoffice.services.identity_hub import IdentityHub
-from frontoffice.services.tokens import ApiAuthError
+from frontoffice.identity.hub import IdentityHub
+from frontoffice.tenancy.tokens import ApiAuthError
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]

@@ -41,9 +41,8 @@ def _commands() -> list[click.Command]:
     return [resolve, people, identity]
 
 
-def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
-    from frontoffice.services.identity_hub import IdentityFollow, IdentityHub
-    from frontoffice.services.identity_match import match_config
+def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
+    from frontoffice.identity.hub import IdentityFollow
 
     return [IdentityFollow(hubs.identity.at(store))]
 

@@ -14,18 +14,17 @@ from frontoffice.cli.context import (
     cell,
     console,
     friendly_errors,
-    hubs_from,
     purposes,
     store_from,
     workspace_data,
     workspace_option,
 )
-from frontoffice.cli.outbound import print_refusals
 from frontoffice.identity import service as identity
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
+from frontoffice.outbound.cli import print_refusals
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
 from frontoffice.outbound.gate import EXPORT_CHANNEL
-from frontoffice.services.identity_hub import IdentityHub
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -15,8 +15,7 @@ from frontoffice.api.access import Caller, require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import ApiToken, Scope, Workspace
-from frontoffice.services import identity_review
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.identity import review_service as identity_review
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]

@@ -20,11 +20,9 @@ from frontoffice.cli.context import (
     workspace_option,
 )
 from frontoffice.identity import review_service as identity_review
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.match_service import MatchReport
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.services import identity_review
-from frontoffice.services.identity_hub import IdentityHub
-from frontoffice.services.identity_match import MatchReport, match_config
 from frontoffice.storage.sql import SqlStore
 
 SERVER_RUNNING = ("the running server's worker is resolving this workspace; the merges found were "

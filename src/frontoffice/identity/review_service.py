@@ -6,11 +6,11 @@ from typing import Any
 
 from frontoffice.domain.events import iso, now
 from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.review import ACCEPT, REJECT, PairDecision
 from frontoffice.identity.review_store import ACCEPTED, PENDING, REJECTED, STATUSES, ReviewSql
 from frontoffice.identity.service import record_decision
 from frontoffice.identity.store import IdentitySql
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
 MAX_PAGE = 500

@@ -23,8 +23,6 @@ from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Status, Workspace
 from frontoffice.outbound import service
 from frontoffice.outbound.gate import Verdict
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
 DestinationsAdmin = Annotated[Workspace, require(Scope.DESTINATIONS_ADMIN)]

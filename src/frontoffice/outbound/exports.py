@@ -18,11 +18,11 @@ import orjson
 
 from frontoffice.consent.purposes import load_catalogue
 from frontoffice.errors import InvalidInput
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
 from frontoffice.outbound.gate import EXPORT_CHANNEL, Refusal
 from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.services.consent import ConsentHub
-from frontoffice.services.identity_hub import IdentityHub
 from frontoffice.storage.private_files import open_private
 from frontoffice.storage.sql import SqlStore
 

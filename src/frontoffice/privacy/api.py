@@ -17,7 +17,6 @@ from frontoffice.bootstrap import Container
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.privacy.erasure import erase_person, erasures
-from frontoffice.services.identity_hub import IdentityHub
 
 PrivacyAdmin = Annotated[Workspace, require(Scope.PRIVACY_ADMIN)]
 _ERRORS = error_responses({

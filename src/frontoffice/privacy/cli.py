@@ -22,8 +22,7 @@ from frontoffice.privacy.erasure import erase_person, erasures
 from frontoffice.privacy.keys import generate_master_key
 from frontoffice.privacy.purge import purged_tables
 from frontoffice.privacy.scrub import scrub
-from frontoffice.residency.router import located
-from frontoffice.services.identity_hub import IdentityHub
+from frontoffice.residency.api import located
 
 
 @click.group()

@@ -11,7 +11,6 @@ from frontoffice.identity.match_service import LiveMatcher, MatchReport
 from frontoffice.identity.projector import Progress, Projector
 from frontoffice.identity.store import IdentitySql
 from frontoffice.projection.contract import WorkspaceLocks
-from frontoffice.services.identity_match import LiveMatcher, MatchReport
 from frontoffice.storage.sql import SqlStore
 
 
