@@ -21,3 +21,8 @@ class People(Protocol):
     def merged_ids(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, set[str]]:
         """For each (live) person id, every id merged into it through any chain of merges."""
         ...
+
+    def find_by_name(self, workspace_id: str, text: str, limit: int) -> list[str]:
+        """Live people whose golden name matches ``text`` written in any script or order
+        (Иванов finds Ivanov, やまだ たろう finds 山田 太郎 when the readings agree), best first."""
+        ...

@@ -3,9 +3,15 @@ PostgreSQL): the one place merge redirects are followed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
+import orjson
+import sqlalchemy as sa
+
+from frontoffice.identity.normalise.names import NameKeys, name_keys
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 
 _CHUNK = 500
 
@@ -50,3 +56,46 @@ class PeopleSql:
                         out[frontier[str(into)]].add(str(old))
             frontier = found
         return out
+
+    def find_by_name(self, workspace_id: str, text: str, limit: int) -> list[str]:
+        wanted = name_keys(text, "")
+        if not (wanted.given_keys or wanted.family_keys):
+            return []
+        persons = schema(self._store.dialect).tables["identity_persons"]
+        scored: list[tuple[int, str]] = []
+        with self._store.engine.connect() as conn:
+            rows = conn.execute(sa.select(persons.c.person_id, persons.c.golden)
+                                .where(persons.c.workspace_id == workspace_id)
+                                .order_by(persons.c.person_id))
+            for row in rows:
+                score = _name_score(wanted, _golden_name(orjson.loads(row.golden)))
+                if score:
+                    scored.append((-score, row.person_id))
+        return [pid for _, pid in sorted(scored)[:limit]]
+
+
+def _trait(traits: Mapping[str, Any], name: str) -> str:
+    trait = traits.get(name)
+    if not isinstance(trait, Mapping):
+        return ""
+    value = trait.get("value", trait["values"][0]["value"] if trait.get("values") else "")
+    return value if isinstance(value, str) else ""
+
+
+def _golden_name(traits: Mapping[str, Any]) -> NameKeys | None:
+    given, family = _trait(traits, "firstName"), _trait(traits, "lastName")
+    if not (given or family):
+        given = _trait(traits, "name")
+    return name_keys(given, family) if given or family else None
+
+
+def _name_score(wanted: NameKeys, found: NameKeys | None) -> int:
+    """2: every part asked for matches (in either order); 1: one of two parts does; 0: none."""
+    if found is None:
+        return 0
+    asked = [k for k in (wanted.given_keys, wanted.family_keys) if k]
+    theirs = found.given_keys | found.family_keys
+    hits = sum(1 for keys in asked if keys & theirs)
+    if hits == len(asked) or wanted.whole_keys & found.whole_keys:
+        return 2
+    return 1 if hits else 0

@@ -1,0 +1,121 @@
+"""What the people pages read, each section through its owning capability's services or ports:
+identity (search, golden record, timeline), consent (per purpose, with proof and history) and
+commerce (orders, shipments, returns)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from frontoffice.identity.extract import normalise_identifier
+from frontoffice.identity.model import IdKind
+from frontoffice.identity.normalise import Invalid
+from frontoffice.identity.people import People
+from frontoffice.services import identity
+from frontoffice.services.consent import subject_consent
+from frontoffice.services.consent_merge import person_consent
+from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.storage.identity_people import PeopleSql
+from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.storage.sql import SqlStore
+
+SEARCH_LIMIT = 50
+# identifiers a searched text may be, tried in this order (each an index lookup)
+_KINDS = (IdKind.EMAIL, IdKind.PHONE, IdKind.USER_ID, IdKind.LOYALTY_ID, IdKind.MARKETPLACE_BUYER,
+          IdKind.ANONYMOUS_ID, IdKind.DEVICE_ID, IdKind.ORDER_REF)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    person_id: str
+    name: str
+    email: str
+    records: int
+    last_seen: str
+    by: str  # "person id", an identifier kind, or "name"
+
+
+def search(store: SqlStore, ws: str, text: str) -> list[Found]:
+    """People an identifier of any kind, a person id or a name in any script points to."""
+    text = text.strip()
+    if not text:
+        return []
+    people: People = PeopleSql(store)
+    hits: dict[str, str] = {}
+    live = people.resolve_id(ws, text)
+    if live is not None:
+        hits[live] = "person_id"
+    sql = IdentitySql(store)
+    for kind in _KINDS:
+        normal = normalise_identifier(kind, text, None)
+        if not isinstance(normal, Invalid):
+            for pid in sql.lookup(ws, kind.value, normal.value):
+                hits.setdefault(pid, kind.value)
+    if not any(ch.isdigit() or ch == "@" for ch in text):
+        for pid in people.find_by_name(ws, text, SEARCH_LIMIT):
+            hits.setdefault(pid, "name")
+    return [f for pid, by in list(hits.items())[:SEARCH_LIMIT] if (f := _found(sql, ws, pid, by))]
+
+
+def _value(trait: Any) -> str:
+    if not isinstance(trait, dict):
+        return ""
+    if "values" in trait:
+        return str(trait["values"][0]["value"]) if trait["values"] else ""
+    return str(trait.get("value", ""))
+
+
+def display_name(traits: dict[str, Any]) -> str:
+    joined = " ".join(v for v in (_value(traits.get("firstName")), _value(traits.get("lastName"))) if v)
+    return joined or _value(traits.get("name"))
+
+
+def _found(sql: IdentitySql, ws: str, pid: str, by: str) -> Found | None:
+    person = sql.person(ws, pid)
+    if person is None:
+        return None
+    traits, count, _, last = person
+    return Found(pid, display_name(traits), _value(traits.get("email")), count, last, by)
+
+
+def profile(store: SqlStore, ws: str, person_id: str) -> dict[str, Any]:
+    """Identity's golden record (traits with provenance, identifiers, records, computed
+    commerce traits), as the API's ``GET .../people/{id}`` shows it."""
+    return identity.profile(store, ws, person_id)
+
+
+def timeline(store: SqlStore, ws: str, person_id: str, page: int, size: int) -> tuple[list[Any], bool]:
+    """One page of the person's events across channels, newest first; and whether there are more."""
+    _, events = identity.timeline(store, ws, person_id, page * size + 1)
+    newest = list(reversed(events))
+    return newest[(page - 1) * size: page * size], len(newest) > page * size
+
+
+def consent(store: SqlStore, ws: str, person_id: str) -> dict[str, Any]:
+    """Consent per purpose (the deciding record and why), and each subject's proof and history."""
+    view = person_consent(store, ws, person_id)
+    history = []
+    for subject in view.subjects:
+        for row in subject_consent(store, ws, subject).ledger:
+            c = row.change
+            history.append({"subject": subject, "purpose": c.purpose, "status": c.status,
+                            "at": c.at.isoformat(), "method": c.method, "source": c.source,
+                            "notice": c.notice_version or "", "proof": c.raw or "",
+                            "change_id": c.change_id, "seq": row.seq})
+    history.sort(key=lambda h: str(h["at"]), reverse=True)
+    return {"purposes": view.purposes, "conflicts": view.conflicts, "history": history}
+
+
+def commerce(store: SqlStore, ws: str, customer_keys: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The person's orders, with their shipments and returns, from the commerce projection."""
+    cs = CommerceStore(store)
+    orders = []
+    for order_id in cs.entity_ids_for_keys(ws, "order", customer_keys):
+        entity = cs.entity(ws, "order", order_id)
+        if entity is not None:
+            orders.append(orjson.loads(entity.doc))
+    shipments = [orjson.loads(e.doc) for o in orders for e in cs.entities(ws, "shipment", o.get("order_id"))]
+    returns = [orjson.loads(e.doc) for o in orders for e in cs.entities(ws, "return", o.get("order_id"))]
+    return {"orders": orders, "shipments": shipments, "returns": returns}
