@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from frontoffice.console.i18n import script_lang
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
@@ -68,8 +69,11 @@ def _value(trait: Any) -> str:
 
 
 def display_name(traits: dict[str, Any]) -> str:
-    joined = " ".join(v for v in (_value(traits.get("firstName")), _value(traits.get("lastName"))) if v)
-    return joined or _value(traits.get("name"))
+    """Given then family name; family first when the family name is written in Han, kana or
+    Hangul (山田 太郎, 김 민준)."""
+    given, family = _value(traits.get("firstName")), _value(traits.get("lastName"))
+    parts = (family, given) if script_lang(family) in ("ja", "zh", "ko") else (given, family)
+    return " ".join(p for p in parts if p) or _value(traits.get("name"))
 
 
 def _found(sql: IdentitySql, ws: str, pid: str, by: str) -> Found | None:
@@ -77,7 +81,9 @@ def _found(sql: IdentitySql, ws: str, pid: str, by: str) -> Found | None:
     if person is None:
         return None
     traits, count, _, last = person
-    return Found(pid, display_name(traits), _value(traits.get("email")), count, last, by)
+    emails = [value for kind, value in sql.identifiers(ws, pid) if kind == IdKind.EMAIL.value]
+    return Found(pid, display_name(traits), _value(traits.get("email")) or ", ".join(emails), count,
+                 last, by)
 
 
 def profile(store: SqlStore, ws: str, person_id: str) -> dict[str, Any]:

@@ -84,7 +84,7 @@ def console_app(kit: ConsoleKit) -> FastAPI:
             return response
         except SignInRefused as exc:
             return login_page(request, 401, str(exc), form.get("login", ""))
-        response = RedirectResponse(PREFIX, status_code=303)
+        response = RedirectResponse(f"{PREFIX}/", status_code=303)
         response.set_cookie(COOKIE, opened.token, httponly=True, samesite="lax", secure=_secure(request),
                             path=PREFIX)
         response.delete_cookie(LOGIN_CSRF, path=PREFIX)
