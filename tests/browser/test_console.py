@@ -55,6 +55,11 @@ def test_a_kana_name_finds_the_person_written_in_kanji(sign_in: Callable[[Role],
     expect(row).to_have_count(1)
     expect(row.locator("a bdi")).to_have_attribute("lang", "zh")
     expect(row).to_contain_text("t.yamada@docomo.ne.jp")
+    screenshot(page, "search-kana")
+    row.locator("a").click()
+    expect(page.locator("h1")).to_have_text("山田 太郎")
+    assert serious_violations(page) == []
+    screenshot(page, "profile-ja")
 
 
 def test_an_identifier_finds_its_person(sign_in: Callable[[Role], Page]) -> None:

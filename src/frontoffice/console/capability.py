@@ -28,7 +28,7 @@ def _routers(c: Container) -> list[APIRouter]:
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.console.cli import user
+    from frontoffice.cli.users import user
 
     return [user]
 

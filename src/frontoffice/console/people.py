@@ -12,6 +12,7 @@ import orjson
 from frontoffice.console.i18n import script_lang
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
+from frontoffice.identity.name_search import find_by_name
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
 from frontoffice.services import identity
@@ -55,7 +56,7 @@ def search(store: SqlStore, ws: str, text: str) -> list[Found]:
             for pid in sql.lookup(ws, kind.value, normal.value):
                 hits.setdefault(pid, kind.value)
     if not any(ch.isdigit() or ch == "@" for ch in text):
-        for pid in people.find_by_name(ws, text, SEARCH_LIMIT):
+        for pid in find_by_name(people.names(ws), text, SEARCH_LIMIT):
             hits.setdefault(pid, "name")
     return [f for pid, by in list(hits.items())[:SEARCH_LIMIT] if (f := _found(sql, ws, pid, by))]
 

@@ -8,7 +8,7 @@ that brings ``B`` back must leave ``A`` pointing at ``B`` again.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Protocol
 
 
@@ -22,7 +22,7 @@ class People(Protocol):
         """For each (live) person id, every id merged into it through any chain of merges."""
         ...
 
-    def find_by_name(self, workspace_id: str, text: str, limit: int) -> list[str]:
-        """Live people whose golden name matches ``text`` written in any script or order
-        (Иванов finds Ivanov, やまだ たろう finds 山田 太郎 when the readings agree), best first."""
+    def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:
+        """``(person_id, given, family)`` of every live person from their golden name traits (a
+        name typed in one field is the given name, family empty), in person id order."""
         ...

@@ -3,13 +3,12 @@ PostgreSQL): the one place merge redirects are followed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
 
-from frontoffice.identity.normalise.names import NameKeys, name_keys
 from frontoffice.storage.sql import SqlStore
 from frontoffice.storage.tables import schema
 
@@ -57,21 +56,19 @@ class PeopleSql:
             frontier = found
         return out
 
-    def find_by_name(self, workspace_id: str, text: str, limit: int) -> list[str]:
-        wanted = name_keys(text, "")
-        if not (wanted.given_keys or wanted.family_keys):
-            return []
+    def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:
         persons = schema(self._store.dialect).tables["identity_persons"]
-        scored: list[tuple[int, str]] = []
         with self._store.engine.connect() as conn:
             rows = conn.execute(sa.select(persons.c.person_id, persons.c.golden)
                                 .where(persons.c.workspace_id == workspace_id)
-                                .order_by(persons.c.person_id))
-            for row in rows:
-                score = _name_score(wanted, _golden_name(orjson.loads(row.golden)))
-                if score:
-                    scored.append((-score, row.person_id))
-        return [pid for _, pid in sorted(scored)[:limit]]
+                                .order_by(persons.c.person_id)).all()
+        for row in rows:
+            traits = orjson.loads(row.golden)
+            given, family = _trait(traits, "firstName"), _trait(traits, "lastName")
+            if given or family:
+                yield row.person_id, given, family
+            elif name := _trait(traits, "name"):
+                yield row.person_id, name, ""
 
 
 def _trait(traits: Mapping[str, Any], name: str) -> str:
@@ -80,22 +77,3 @@ def _trait(traits: Mapping[str, Any], name: str) -> str:
         return ""
     value = trait.get("value", trait["values"][0]["value"] if trait.get("values") else "")
     return value if isinstance(value, str) else ""
-
-
-def _golden_name(traits: Mapping[str, Any]) -> NameKeys | None:
-    given, family = _trait(traits, "firstName"), _trait(traits, "lastName")
-    if not (given or family):
-        given = _trait(traits, "name")
-    return name_keys(given, family) if given or family else None
-
-
-def _name_score(wanted: NameKeys, found: NameKeys | None) -> int:
-    """2: every part asked for matches (in either order); 1: one of two parts does; 0: none."""
-    if found is None:
-        return 0
-    asked = [k for k in (wanted.given_keys, wanted.family_keys) if k]
-    theirs = found.given_keys | found.family_keys
-    hits = sum(1 for keys in asked if keys & theirs)
-    if hits == len(asked) or wanted.whole_keys & found.whole_keys:
-        return 2
-    return 1 if hits else 0

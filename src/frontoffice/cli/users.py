@@ -1,4 +1,5 @@
-"""``frontoffice user``: console users from the command line (an operator of the instance)."""
+"""``frontoffice user``: console users from the command line (an operator of the instance; the
+console capability registers this group)."""
 
 from __future__ import annotations
 
