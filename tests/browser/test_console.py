@@ -12,7 +12,8 @@ from frontoffice.console.roles import Role
 from tests.browser.conftest import LOGIN_FAILURES, screenshot, serious_violations
 
 ADMIN_ONLY = ("sources", "tokens", "users", "destinations", "settings", "audit")
-PEOPLE = {Role.AGENT: "顧客", Role.PRIVACY_OFFICER: "Personen"}  # the demo agent reads Japanese, the officer German
+# the demo agent reads Japanese, the privacy officer German
+PEOPLE = {Role.AGENT: "顧客", Role.PRIVACY_OFFICER: "Personen"}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -41,7 +42,8 @@ def test_a_cyrillic_name_finds_the_person_written_in_latin_and_opens_the_profile
     screenshot(page, "search")
     row.locator("a").click()
     expect(page.locator("h1")).to_contain_text("Ivanov")
-    expect(page.locator("#ids").locator("..")).to_contain_text("L100")  # the POS record (its loyalty id), merged
+    # the POS record (its loyalty id), merged
+    expect(page.locator("#ids").locator("..")).to_contain_text("L100")
     assert serious_violations(page) == []
     screenshot(page, "profile")
 

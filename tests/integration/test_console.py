@@ -108,7 +108,8 @@ def test_an_action_shows_what_it_will_do_then_does_it_once_confirmed_and_audits_
         asked = client.post("/console/w/acme/admin/tokens",
                             data={"name": "reporting", "scopes": "events:read", "csrf": csrf})
         assert "This creates the API token “reporting”" in asked.text
-        assert "reporting" not in client.get("/console/w/acme/admin/tokens?q=reporting").text.split("<tbody>")[1]
+        listed = client.get("/console/w/acme/admin/tokens?q=reporting").text
+        assert "reporting" not in listed.split("<tbody>")[1]
         done = client.post("/console/w/acme/admin/tokens", data={
             "name": "reporting", "scopes": "events:read", "csrf": csrf, "confirm": "yes"})
         assert "fo_at_" in done.text

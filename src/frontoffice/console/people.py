@@ -4,6 +4,7 @@ commerce (orders, shipments, returns)."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ import orjson
 from frontoffice.console.i18n import script_lang
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
-from frontoffice.identity.name_search import find_by_name
+from frontoffice.identity.name_search import NameIndex
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
 from frontoffice.services import identity
@@ -39,8 +40,9 @@ class Found:
     by: str  # "person id", an identifier kind, or "name"
 
 
-def search(store: SqlStore, ws: str, text: str) -> list[Found]:
-    """People an identifier of any kind, a person id or a name in any script points to."""
+def search(store: SqlStore, ws: str, text: str) -> list[tuple[str, str]]:
+    """``(person_id, found by)`` of the people an identifier of any kind, a person id or a name in
+    any script points to (at most ``SEARCH_LIMIT``)."""
     text = text.strip()
     if not text:
         return []
@@ -56,9 +58,34 @@ def search(store: SqlStore, ws: str, text: str) -> list[Found]:
             for pid in sql.lookup(ws, kind.value, normal.value):
                 hits.setdefault(pid, kind.value)
     if not any(ch.isdigit() or ch == "@" for ch in text):
-        for pid in find_by_name(people.names(ws), text, SEARCH_LIMIT):
+        for pid in _name_index(store, ws).find(text, SEARCH_LIMIT):
             hits.setdefault(pid, "name")
-    return [f for pid, by in list(hits.items())[:SEARCH_LIMIT] if (f := _found(sql, ws, pid, by))]
+    return list(hits.items())[:SEARCH_LIMIT]
+
+
+def described(store: SqlStore, ws: str, hits: list[tuple[str, str]]) -> list[Found]:
+    """Name, email, records and last contact of the people found (those still there)."""
+    sql = IdentitySql(store)
+    return [f for pid, by in hits if (f := _found(sql, ws, pid, by))]
+
+
+_indexes: dict[tuple[int, str], tuple[tuple[int, int], NameIndex]] = {}
+_indexes_lock = threading.Lock()
+
+
+def _name_index(store: SqlStore, ws: str) -> NameIndex:
+    """The workspace's name index, rebuilt when the identity projection has moved on (an erased
+    person left in it until then is dropped when its golden record is read)."""
+    stamp = IdentitySql(store).checkpoint(ws)
+    key = (id(store), ws)
+    with _indexes_lock:
+        cached = _indexes.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    index = NameIndex(PeopleSql(store).names(ws))
+    with _indexes_lock:
+        _indexes[key] = (stamp, index)
+    return index
 
 
 def _value(trait: Any) -> str:
@@ -82,9 +109,9 @@ def _found(sql: IdentitySql, ws: str, pid: str, by: str) -> Found | None:
     if person is None:
         return None
     traits, count, _, last = person
-    emails = [value for kind, value in sql.identifiers(ws, pid) if kind == IdKind.EMAIL.value]
-    return Found(pid, display_name(traits), _value(traits.get("email")) or ", ".join(emails), count,
-                 last, by)
+    email = _value(traits.get("email")) or next(
+        (value for kind, value in sql.identifiers(ws, pid) if kind == IdKind.EMAIL.value), "")
+    return Found(pid, display_name(traits), email, count, last, by)
 
 
 def profile(store: SqlStore, ws: str, person_id: str) -> dict[str, Any]:

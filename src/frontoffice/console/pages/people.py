@@ -19,7 +19,8 @@ def people_router(kit: ConsoleKit) -> APIRouter:
     def search(request: Request, q: str = "", viewer: Viewer = reader) -> HTMLResponse:
         page = page_of(request)
         found = people.search(kit.data(viewer), viewer.workspace.id, q[:200]) if q else []
-        shown = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        shown = people.described(kit.data(viewer), viewer.workspace.id,
+                                 found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
         template = "people_results.html" if request.headers.get("hx-request") else "people.html"
         return kit.render(request, viewer, template, q=q, found=shown, total=len(found), page=page,
                           more=len(found) > page * PAGE_SIZE)
