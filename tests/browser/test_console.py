@@ -44,6 +44,12 @@ def test_a_cyrillic_name_finds_the_person_written_in_latin_and_opens_the_profile
     expect(page.locator("h1")).to_contain_text("Ivanov")
     # the POS record (its loyalty id), merged
     expect(page.locator("#ids").locator("..")).to_contain_text("L100")
+    consent = page.locator("#consent").locator("..")
+    per_purpose = consent.locator("table").first
+    expect(per_purpose.locator("tr", has_text="analytics")).to_contain_text("withdrawn")
+    expect(per_purpose.locator("tr", has_text="marketing_email")).to_contain_text("granted")
+    expect(consent.locator("summary")).to_contain_text("(3 changes)")  # the proof of each
+    expect(page.locator("#commerce").locator("..")).to_contain_text("ORD-RU-1")
     assert serious_violations(page) == []
     screenshot(page, "profile")
 
