@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frontoffice.commerce import service
 from frontoffice.console.demo import DEMO_PASSWORD, demo_login, ensure_demo_users
 from frontoffice.console.roles import Role
-from frontoffice.commerce import service
 from frontoffice.services import consent, tenancy
 from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.services.identity import IdentityHub

@@ -17,7 +17,7 @@ from frontoffice.console.roles import ROLE_SCOPES, Role
 from frontoffice.console.store import ConsoleStore
 from frontoffice.console.users import create_user, disable_user
 from frontoffice.domain.events import now
-from frontoffice.domain.tenancy import WORKSPACE_SCOPES, Scope
+from frontoffice.domain.tenancy import WORKSPACE_SCOPES, Scope, Status
 from frontoffice.errors import InvalidInput
 from frontoffice.storage import open_store
 from tests.integration.console_support import PASSWORD, add_users, console, csrf_of, sign_in
@@ -63,6 +63,19 @@ def test_another_workspaces_pages_are_refused(database_url: str, tmp_path: Path)
         sign_in(client, "acme-admin")
         assert client.get("/console/w/globex/people").status_code == 403
         assert client.get("/console/w/acme/people").status_code == 200
+
+
+def test_a_disabled_workspaces_pages_are_refused(database_url: str, tmp_path: Path) -> None:
+    ws = add_users(database_url)
+    with console(database_url, tmp_path) as client:
+        sign_in(client, "acme-admin")
+        assert client.get("/console/w/acme/people").status_code == 200
+        store = open_store(database_url)
+        try:
+            store.set_workspace_status(ws, Status.DISABLED)
+        finally:
+            store.close()
+        assert client.get("/console/w/acme/people").status_code == 403
 
 
 def test_an_idle_session_is_signed_out(database_url: str, tmp_path: Path) -> None:

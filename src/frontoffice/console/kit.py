@@ -24,7 +24,7 @@ from frontoffice.console.roles import ROLE_SCOPES
 from frontoffice.console.store import ConsoleStore, Session
 from frontoffice.console.users import csrf_ok, current
 from frontoffice.domain.events import now
-from frontoffice.domain.tenancy import Scope, Workspace
+from frontoffice.domain.tenancy import Scope, Status, Workspace
 from frontoffice.errors import FrontofficeError
 from frontoffice.storage.sql import SqlStore
 
@@ -120,6 +120,9 @@ class ConsoleKit:
             workspace = self.container.store.workspace(ws) if "\x00" not in ws else None
             if workspace is None or workspace.id != session.user.workspace_id:
                 raise Refused("This page belongs to another workspace than yours.")
+            if workspace.status is not Status.ACTIVE:
+                raise Refused(f"Workspace {workspace.name!r} is disabled; an instance administrator "
+                              "can enable it again.")
             viewer = Viewer(session, workspace, self.locale_of(request, session),
                             ROLE_SCOPES[session.user.role])
             if not viewer.may(scope):
