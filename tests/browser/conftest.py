@@ -1,5 +1,10 @@
 """One real `frontoffice serve` on a seeded SQLite database and one headless Debian chromium for
-the whole session (no `playwright install`: the browser is the system's)."""
+the browser tests (no `playwright install`: the browser is the system's).
+
+Both live for the module, not the session: Playwright's synchronous API keeps an event loop
+running in the test thread while it is open, which would refuse every later test of the same
+pytest worker that runs a loop of its own (the in-process API tests). The browser tests carry
+one xdist group, so they run together on one worker."""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ CHROMIUM = "/usr/bin/chromium"
 LOGIN_FAILURES = 3
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def seeded_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
                   ) -> Iterator[tuple[ServerProcess, Seeded]]:
     folder = tmp_path_factory.mktemp("console")
@@ -38,7 +43,7 @@ def seeded_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, headless=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI
@@ -24,25 +25,34 @@ from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 
 PASSWORD = "a long enough password"
+T = TypeVar("T")
 
 
 class Client:
-    """A blocking httpx client over the app's ASGI interface, keeping its cookies (one event loop
-    for its whole life)."""
+    """A blocking httpx client over the app's ASGI interface, keeping its cookies. Its event loop
+    runs in a thread of its own, so it works beside a loop already running in this thread (the
+    browser tests' Playwright, in the same test process)."""
 
     def __init__(self, app: FastAPI) -> None:
         self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
         self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                          base_url="http://console.test", follow_redirects=False)
 
+    def _run(self, call: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(call, self._loop).result(timeout=60)
+
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self._loop.run_until_complete(self._client.get(path, **kwargs))
+        return self._run(self._client.get(path, **kwargs))
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self._loop.run_until_complete(self._client.post(path, **kwargs))
+        return self._run(self._client.post(path, **kwargs))
 
     def close(self) -> None:
-        self._loop.run_until_complete(self._client.aclose())
+        self._run(self._client.aclose())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
         self._loop.close()
 
 
