@@ -3,8 +3,7 @@ the browser tests (no `playwright install`: the browser is the system's).
 
 Both live for the module, not the session: Playwright's synchronous API keeps an event loop
 running in the test thread while it is open, which would refuse every later test of the same
-pytest worker that runs a loop of its own (the in-process API tests). The browser tests carry
-one xdist group, so they run together on one worker."""
+pytest worker that runs a loop of its own (the in-process API tests)."""
 
 from __future__ import annotations
 
