@@ -164,6 +164,7 @@ class SqlStore:
         self.vault = Vault(dialect.key_file, dialect.subject_keys)
         self._local = threading.local()
         self._all: list[Any] = []
+        self._readers: list[sa.Connection] = []
         self._lock = threading.Lock()
         self._engine: sa.Engine | None = None
         self.registry: SqlStore = self
@@ -266,8 +267,15 @@ class SqlStore:
         if joined is not None:
             yield joined
             return
-        with self.engine.connect() as conn:
-            yield conn
+        reader = getattr(self._local, "reader", None)
+        if reader is None or reader.closed:
+            # one per thread, kept: a pool checkout and BEGIN/ROLLBACK per read cost ~100x the
+            # read itself; in autocommit each statement sees what is committed when it runs
+            reader = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._local.reader = reader
+            with self._lock:
+                self._readers.append(reader)
+        yield reader
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -278,6 +286,9 @@ class SqlStore:
 
     def close(self) -> None:
         with self._lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
             for conn in self._all:
                 conn.close()
             self._all.clear()

@@ -132,7 +132,10 @@ class SqliteDialect:
                                    poolclass=sa.pool.QueuePool, pool_size=8, max_overflow=-1)
 
         def begin(conn: sa.Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+            options = conn.get_execution_options()
+            if options.get("isolation_level") == "AUTOCOMMIT":
+                return  # a reader: each statement is its own transaction
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("write") else "BEGIN")
 
         sa.event.listen(engine, "begin", begin)
         return engine
