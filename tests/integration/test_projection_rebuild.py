@@ -8,7 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from frontoffice.cli.main import cli
-from frontoffice.services import consent, identity
+from frontoffice.consent import service as consent
+from frontoffice.services import identity
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_outbound_paths import PEOPLE, consent_db, new_world, populate, store
 

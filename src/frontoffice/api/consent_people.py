@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 from frontoffice.api.access import require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
+from frontoffice.consent.person_service import PersonConsentHub, person_consent
+from frontoffice.consent.service import ConsentHub
 from frontoffice.domain.tenancy import Scope, Workspace
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.consent_merge import PersonConsentHub, person_consent
 from frontoffice.services.identity import IdentityHub, require_person
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
@@ -60,8 +60,8 @@ class PersonConsentOut(BaseModel):
 
 def consent_people_router(c: Container) -> APIRouter:
     # a located workspace's people and consent are in its storage: one set of hubs per storage
-    identities, consents, peoples = (c.per_store(IdentityHub), c.per_store(ConsentHub),
-                                     c.per_store(PersonConsentHub))
+    identities, consents, peoples = (c.per_store(IdentityHub), c.per_store(ConsentHub.of),
+                                     c.per_store(PersonConsentHub.of))
     router = APIRouter(
         prefix="/api/v1/workspaces/{ws}/consent/people", tags=["admin", "consent"], responses=_ERRORS
     )

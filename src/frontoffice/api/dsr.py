@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from frontoffice.api.access import Caller, container, require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
+from frontoffice.consent.service import ConsentHub
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.dsr import service
@@ -27,7 +28,6 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import Kind
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
@@ -103,7 +103,7 @@ def dsr_router(c: Container) -> APIRouter:
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/dsr", tags=["admin", "dsr"], responses=_ERRORS)
     config = DsrConfig.of(c.settings)
     # a located workspace's requests, people and consent are in its storage
-    identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
+    identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub.of)
 
     def out(request: Any) -> RequestOut:
         return RequestOut(**request.as_dict(now()))

@@ -17,13 +17,13 @@ from frontoffice.api.access import require
 from frontoffice.api.jsonresponse import error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
+from frontoffice.consent.service import ConsentHub
 from frontoffice.destinations.address import allowed_hosts, check_new
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Status, Workspace
 from frontoffice.outbound import service
 from frontoffice.outbound.gate import Verdict
-from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
 
@@ -125,7 +125,7 @@ def _verdict_out(c: service.Candidate, v: Verdict) -> VerdictOut:
 
 def outbound_router(c: Container) -> APIRouter:
     # a located workspace's destinations, people, consent and outbox are in its storage
-    identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub)
+    identities, consents = c.per_store(IdentityHub), c.per_store(ConsentHub.of)
     router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["admin", "outbound"], responses=_ERRORS)
 
     def destinations(ws_id: str) -> DestinationStore:

@@ -18,10 +18,10 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
+from frontoffice.consent import service
 from frontoffice.consent.describe import Kind, cell, describe, ranges
 from frontoffice.consent.errors import ConsentStringError
 from frontoffice.domain.events import now
-from frontoffice.services import consent as service
 
 
 @click.group()
@@ -39,7 +39,7 @@ def consent() -> None:
 def show(ctx: click.Context, subject: str, workspace: str, as_json: bool) -> None:
     """Current consent of SUBJECT per purpose, with every change and its proof."""
     with workspace_data(ctx, workspace) as (ws, store):
-        service.ConsentHub(store).catch_up(ws.id)
+        service.ConsentHub.of(store).catch_up(ws.id)
         view = service.subject_consent(store, ws.id, subject)
         rows = [{"purpose": c.purpose, "status": c.status, "at": c.at.isoformat(), "method": c.method,
                  "source": c.source, "notice_version": c.notice_version, "explicit": c.explicit,
@@ -72,7 +72,7 @@ def show(ctx: click.Context, subject: str, workspace: str, as_json: bool) -> Non
 def check(ctx: click.Context, subject: str, purpose: str, channel: str, workspace: str) -> None:
     """May PURPOSE be used on --channel for SUBJECT now? Exit code 0 when allowed, 2 when refused."""
     with workspace_data(ctx, workspace) as (ws, store):
-        service.ConsentHub(store).catch_up(ws.id)
+        service.ConsentHub.of(store).catch_up(ws.id)
         result = service.check(store, ws.id, subject, purpose, channel, now())
     d = result.decision
     console.print(f"{'[green]allowed[/green]' if d.allowed else '[red]refused[/red]'}: {d.reason}")
@@ -88,7 +88,7 @@ def check(ctx: click.Context, subject: str, purpose: str, channel: str, workspac
 def rebuild(ctx: click.Context, workspace: str) -> None:
     """Drop the consent projection and replay the event log (the ledger is append-only and stays)."""
     with workspace_data(ctx, workspace) as (ws, store):
-        events = service.ConsentHub(store).rebuild(ws.id)
+        events = service.ConsentHub.of(store).rebuild(ws.id)
     console.print(f"replayed {events:,} events")
 
 

@@ -21,6 +21,7 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
+from frontoffice.consent.service import ConsentHub
 from frontoffice.domain.events import now
 from frontoffice.dsr import service
 from frontoffice.dsr.config import DsrConfig
@@ -28,7 +29,6 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
 from frontoffice.dsr.sql import DsrSql
-from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.private_files import write_private
 
@@ -168,7 +168,7 @@ def list_cmd(ctx: click.Context, overdue: bool, state: str | None, workspace: st
 def execute(ctx: click.Context, request_id: str, out: Path | None, workspace: str) -> None:
     """Carry out the verified REQUEST_ID."""
     with workspace_data(ctx, workspace) as (ws, store):
-        hubs = Hubs(IdentityHub(store), ConsentHub(store))
+        hubs = Hubs(IdentityHub(store), ConsentHub.of(store))
         hubs.identity.catch_up(ws.id)
         hubs.consent.catch_up(ws.id)
         done = service.execute(store, ws.id, request_id, hubs=hubs, actor=_actor(), now=now())

@@ -37,12 +37,12 @@ def _commands() -> list[click.Command]:
 
 
 def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
+    from frontoffice.consent.person_service import PersonConsentHub
+    from frontoffice.consent.service import ConsentHub
     from frontoffice.projection.contract import Plain
-    from frontoffice.services.consent import ConsentHub
-    from frontoffice.services.consent_merge import PersonConsentHub
 
     # person-level consent after subject consent, whose results it combines
-    return [Plain("consent", ConsentHub(store)), Plain("person-consent", PersonConsentHub(store))]
+    return [Plain("consent", ConsentHub.of(store)), Plain("person-consent", PersonConsentHub.of(store))]
 
 
 def _purge(erasing: Erasing) -> None:
@@ -59,8 +59,8 @@ def _change(c: ConsentChange) -> dict[str, Any]:
 
 
 def _sections(person: PersonView) -> dict[str, Any]:
+    from frontoffice.consent.service import subject_consent
     from frontoffice.dsr.report import subjects_of
-    from frontoffice.services.consent import subject_consent
 
     consent = []
     for subject in subjects_of(person.person_id, person.identifiers):

@@ -1,10 +1,11 @@
 """Consent when people merge: keep each person's consent (over all their subjects) in step.
 
 The worker calls `PersonConsentHub.catch_up` after the identity and consent projections. A person
-is recomputed when the identity outbox says they were merged or split, or when the consent of one
-of their subjects moved; the result depends only on the identity index and the subjects' current
-consent, so recomputing is idempotent and `rebuild` (drop + recompute everyone) gives the same
-rows. Subject-level consent is never rewritten: the ledger keeps what each subject said.
+is recomputed when identity says they were merged or split, or when the consent of one of their
+subjects moved; the result depends only on who holds which subject key (identity's ``People``) and
+the subjects' current consent, so recomputing is idempotent and `rebuild` (drop + recompute
+everyone) gives the same rows. Subject-level consent is never rewritten: the ledger keeps what each
+subject said.
 """
 
 from __future__ import annotations
@@ -12,48 +13,66 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontoffice.consent.merge import PersonConsent, merge_states
+from frontoffice.consent.person_store import PersonConsentStore
+from frontoffice.consent.ports import (
+    SUBJECT_ID_KINDS,
+    ConflictRow,
+    PersonConsentRows,
+    PersonPurpose,
+    identifiers_of,
+)
+from frontoffice.identity.people import People
 from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
-from frontoffice.storage.consent_person_sql import ConflictRow, PersonConsentSql, PersonPurpose
-from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.storage.identity_people import PeopleSql
 from frontoffice.storage.sql import SqlStore
 
 OUTBOX_BATCH = 1000
 
 
+def subjects_of(people: People, ws: str, person_id: str) -> list[str]:
+    """A person's subject keys (``kind:value``) in key order."""
+    found = people.identifiers(ws, [person_id], SUBJECT_ID_KINDS).get(person_id, [])
+    return [f"{kind}:{value}" for kind, value in found]
+
+
 class PersonConsentHub:
-    def __init__(self, store: SqlStore) -> None:
-        self.store = store
-        self.sql = PersonConsentSql(store)
-        self._identity = IdentitySql(store)
+    def __init__(self, people: People, rows: PersonConsentRows) -> None:
+        self.people, self.rows = people, rows
         self._lock = WorkspaceLocks()
 
+    @classmethod
+    def of(cls, store: SqlStore) -> PersonConsentHub:
+        """The hub of a store's identity (through its ``People`` port) and consent tables."""
+        people = PeopleSql(store)
+        return cls(people, PersonConsentStore(store, people))
+
     def person(self, ws: str, person_id: str) -> PersonConsent | None:
-        states = self.sql.states(ws, self.sql.subjects_of(ws, person_id))
+        states = self.rows.states(ws, subjects_of(self.people, ws, person_id))
         return merge_states(f"person_id:{person_id}", states) if states else None
 
     def catch_up(self, ws: str) -> int:
         """Recompute the persons touched since the checkpoint; returns how many were recomputed."""
         with self._lock(ws):
-            cp = self.sql.checkpoint(ws)
+            cp = self.rows.checkpoint(ws)
             persons: set[str] = set()
             gone: set[str] = set()
             last_outbox = cp.last_outbox_id
-            while rows := self._identity.outbox(ws, after_id=last_outbox, limit=OUTBOX_BATCH):
-                for row in rows:
-                    payload = row["payload"]
-                    if row["type"] == "person.merged":
-                        persons.add(row["person_id"])
-                        gone |= {str(p) for p in payload.get("merged", ())}
-                    elif row["type"] == "person.split":
-                        persons |= {row["person_id"], *(str(p) for p in payload.get("into", ()))}
-                last_outbox = rows[-1]["id"]
-            changed, last_seq = self.sql.subjects_changed_since(ws, cp.last_state_seq)
-            persons |= self.sql.persons_of(ws, changed)
+            while changes := self.people.changes(ws, last_outbox, OUTBOX_BATCH):
+                for change in changes:
+                    if change.type == "person.merged":
+                        persons.add(change.person_id)
+                        gone |= {str(p) for p in change.payload.get("merged", ())}
+                    elif change.type == "person.split":
+                        persons |= {change.person_id, *(str(p) for p in change.payload.get("into", ()))}
+                last_outbox = changes[-1].id
+            changed, last_seq = self.rows.subjects_changed_since(ws, cp.last_state_seq)
+            if changed:
+                persons |= self.people.persons_with(ws, identifiers_of(changed))
             gone -= persons
             merged = {pid: self.person(ws, pid) for pid in sorted(persons)}
             if merged or gone or last_outbox != cp.last_outbox_id or last_seq != cp.last_state_seq:
                 try:
-                    self.sql.save(ws, merged, gone, last_outbox, last_seq, cp)
+                    self.rows.save(ws, merged, gone, last_outbox, last_seq, cp)
                 except ProjectionMoved:
                     return 0  # another process recomputed them; the next round picks up the rest
             return len(merged)
@@ -61,8 +80,14 @@ class PersonConsentHub:
     def rebuild(self, ws: str) -> int:
         """Drop person-level consent and conflicts and recompute every person from scratch."""
         with self._lock(ws):
-            self.sql.reset(ws)
+            self.rows.reset(ws)
         return self.catch_up(ws)
+
+    def view(self, ws: str, person_id: str) -> PersonConsentView:
+        """A person's merged consent as stored (call `catch_up` first for the latest)."""
+        return PersonConsentView(person_id, tuple(subjects_of(self.people, ws, person_id)),
+                                 tuple(self.rows.person(ws, person_id)),
+                                 tuple(self.rows.conflicts(ws, person_id)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +100,4 @@ class PersonConsentView:
 
 def person_consent(store: SqlStore, ws: str, person_id: str) -> PersonConsentView:
     """A person's merged consent as stored (call `catch_up` first for the latest)."""
-    sql = PersonConsentSql(store)
-    return PersonConsentView(
-        person_id,
-        tuple(sql.subjects_of(ws, person_id)),
-        tuple(sql.person(ws, person_id)),
-        tuple(sql.conflicts(ws, person_id)),
-    )
+    return PersonConsentHub.of(store).view(ws, person_id)

@@ -1,250 +1,171 @@
-"""Person-level consent (migration 0009): the consent of a merged person and the merge conflicts.
+"""Person-level consent (migration 0009) in SQLAlchemy Core: the consent of a merged person and the
+merge conflicts; implements :class:`~frontoffice.consent.ports.PersonConsentRows`.
 
-A projection of two projections: the identity index says which subject keys (``user_id:…``,
-``anonymous_id:…``, ``email:…``, ``phone:…``) belong to a person, ``consent_state`` says each
-subject's current consent. ``consent_person_state`` and ``consent_conflicts`` are replaced per
-person in one transaction, so recomputing a person is idempotent and a rebuild gives the same rows.
+A projection of two projections: identity (asked through its ``People`` port, never its tables)
+says which subject keys (``user_id:…``, ``anonymous_id:…``, ``email:…``, ``phone:…``) belong to a
+person, ``consent_state`` says each subject's current consent. ``consent_person_state`` and
+``consent_conflicts`` are replaced per person in one transaction, so recomputing a person is
+idempotent and a rebuild gives the same rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from collections.abc import Collection, Mapping
+
+import sqlalchemy as sa
 
 from frontoffice.consent.ledger import ConsentChange, ConsentState
 from frontoffice.consent.merge import PersonConsent
+from frontoffice.consent.ports import SUBJECT_ID_KINDS, Checkpoint, ConflictRow, PersonPurpose, identifiers_of
+from frontoffice.consent.store import LEDGER_COLUMNS, change_of
 from frontoffice.domain.events import iso, now
+from frontoffice.identity.people import People
 from frontoffice.projection.contract import ProjectionMoved
+from frontoffice.storage.core import batches, insert
 from frontoffice.storage.sql import SqlStore
-
-_CHUNK = 500
-# Identity kinds that are also consent subject kinds (consent/projector.py SUBJECT_KINDS).
-SUBJECT_ID_KINDS = ("user_id", "anonymous_id", "email", "phone")
-_KINDS = ", ".join(f"'{k}'" for k in SUBJECT_ID_KINDS)
-_CURRENT = (
-    "SELECT l.change_id, s.subject, l.purpose, l.status, l.source, l.at, l.method, l.notice_version, "
-    "l.raw, l.ip_hash, l.user_agent_hash, l.explicit FROM consent_state s JOIN consent_ledger l "
-    "ON l.workspace_id = s.workspace_id AND l.change_id = s.change_id WHERE s.workspace_id = ? "
-)
+from frontoffice.storage.tables import schema
 
 
-
-
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    last_outbox_id: int
-    last_state_seq: int
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class PersonPurpose:
-    purpose: str
-    status: str
-    subject: str
-    change_id: str
-    at: str
-    method: str
-    explicit: bool
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class ConflictRow:
-    purpose: str
-    kept_subject: str
-    kept_status: str
-    kept_change_id: str
-    kept_at: str
-    overridden_subject: str
-    overridden_status: str
-    overridden_change_id: str
-    overridden_at: str
-    reason: str
-
-
-def _change(r: Sequence[Any]) -> ConsentChange:
-    return ConsentChange(
-        r[0],
-        r[1],
-        r[2],
-        r[3],
-        r[4],
-        datetime.fromisoformat(str(r[5])),
-        r[6],
-        r[7],
-        r[8],
-        r[9],
-        r[10],
-        bool(r[11]),
-    )
-
-
-class PersonConsentSql:
-    def __init__(self, store: SqlStore) -> None:
-        self._store = store
-
-    def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._store.query(statement, params)
+class PersonConsentStore:
+    def __init__(self, store: SqlStore, people: People) -> None:
+        self._store, self._people = store, people
+        tables = schema(store.dialect).tables
+        self._state, self._ledger = tables["consent_state"], tables["consent_ledger"]
+        self._persons, self._conflicts = tables["consent_person_state"], tables["consent_conflicts"]
+        self._checkpoint = tables["consent_person_checkpoint"]
 
     # -- what the merge reads ------------------------------------------------------------
-    def subjects_of(self, ws: str, person_id: str) -> list[str]:
-        rows = self._read(
-            f"SELECT kind, value FROM identity_index WHERE workspace_id = ? AND person_id = ? "
-            f"AND kind IN ({_KINDS}) ORDER BY kind, value",
-            (ws, person_id),
-        )
-        return [f"{r[0]}:{r[1]}" for r in rows]
-
-    def persons_of(self, ws: str, subjects: Collection[str]) -> set[str]:
-        found: set[str] = set()
-        pairs = [tuple(s.split(":", 1)) for s in subjects if ":" in s]
-        for start in range(0, len(pairs), _CHUNK):
-            chunk = pairs[start : start + _CHUNK]
-            where = " OR ".join("(kind = ? AND value = ?)" for _ in chunk)
-            found |= {
-                r[0]
-                for r in self._read(
-                    f"SELECT DISTINCT person_id FROM identity_index WHERE workspace_id = ? AND ({where})",
-                    (ws, *[v for pair in chunk for v in pair]),
-                )
-            }
-        return found
-
     def states(self, ws: str, subjects: Collection[str]) -> list[ConsentState]:
         """The current consent (no history) of each subject that has any."""
+        s, ledger = self._state.c, self._ledger.c
         current: dict[str, dict[str, ConsentChange]] = {}
-        ordered = sorted(subjects)
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = ordered[start : start + _CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            for r in self._read(_CURRENT + f"AND s.subject IN ({marks})", (ws, *chunk)):
-                c = _change(r)
-                current.setdefault(c.person_key, {})[c.purpose] = c
+        with self._store.connect() as conn:
+            for chunk in batches(sorted(subjects)):
+                rows = conn.execute(
+                    sa.select(s.subject.label("state_subject"), *(ledger[name] for name in LEDGER_COLUMNS))
+                    .join_from(self._state, self._ledger, sa.and_(ledger.workspace_id == s.workspace_id,
+                                                                  ledger.change_id == s.change_id))
+                    .where(s.workspace_id == ws, s.subject.in_(chunk)))
+                for r in rows:
+                    c = change_of(r, r.state_subject)
+                    current.setdefault(c.person_key, {})[c.purpose] = c
         return [ConsentState(k, v) for k, v in sorted(current.items())]
 
     def subjects_changed_since(self, ws: str, seq: int) -> tuple[list[str], int]:
         """Subjects whose consent state moved after `seq`, and the newest seq seen."""
-        rows = self._read(
-            "SELECT subject, updated_seq FROM consent_state WHERE workspace_id = ? AND updated_seq > ?",
-            (ws, seq),
-        )
-        return sorted({r[0] for r in rows}), max([seq, *(int(r[1]) for r in rows)])
-
-    def all_consent_subjects(self, ws: str) -> list[str]:
-        return [
-            r[0]
-            for r in self._read("SELECT DISTINCT subject FROM consent_state WHERE workspace_id = ?", (ws,))
-        ]
+        t = self._state.c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.subject, t.updated_seq)
+                                .where(t.workspace_id == ws, t.updated_seq > seq)).all()
+        return sorted({r.subject for r in rows}), max([seq, *(int(r.updated_seq) for r in rows)])
 
     # -- checkpoint ----------------------------------------------------------------------
     def checkpoint(self, ws: str) -> Checkpoint:
-        rows = self._read(
-            "SELECT last_outbox_id, last_state_seq, version FROM consent_person_checkpoint "
-            "WHERE workspace_id = ?",
-            (ws,),
-        )
-        return Checkpoint(*(int(v) for v in rows[0])) if rows else Checkpoint(0, 0, 0)
+        t = self._checkpoint.c
+        with self._store.connect() as conn:
+            r = conn.execute(sa.select(t.last_outbox_id, t.last_state_seq, t.version)
+                             .where(t.workspace_id == ws)).first()
+        return (Checkpoint(0, 0, 0) if r is None
+                else Checkpoint(int(r.last_outbox_id), int(r.last_state_seq), int(r.version)))
 
     # -- writing -------------------------------------------------------------------------
-    def save(self, ws: str, merged: dict[str, PersonConsent | None], gone: Collection[str],
+    def save(self, ws: str, merged: Mapping[str, PersonConsent | None], gone: Collection[str],
              last_outbox_id: int, last_state_seq: int, seen: Checkpoint) -> None:
         """Replace the rows of each recomputed person (None: no consent on any subject), delete persons
         merged away, advance the checkpoint from `seen`; one transaction."""
-        sql, recorded = self._store.sql, iso(now())
-        with self._store.transaction() as cur:
+        recorded, cp = iso(now()), self._checkpoint
+        with self._store.begin() as conn:
             # Compare-and-set first: a second process recomputing the same persons waits on this row,
             # then finds the checkpoint moved and backs off, so rows are never written twice.
-            cur.execute(sql("INSERT INTO consent_person_checkpoint (workspace_id, last_outbox_id, "
-                            "last_state_seq, version) VALUES (?, 0, 0, 0) ON CONFLICT (workspace_id) "
-                            "DO NOTHING"), (ws,))
-            cur.execute(sql("UPDATE consent_person_checkpoint SET last_outbox_id = ?, last_state_seq = ?, "
-                            "version = version + ? WHERE workspace_id = ? AND last_outbox_id = ? "
-                            "AND last_state_seq = ? AND version = ?"),
-                        (last_outbox_id, last_state_seq, int(bool(merged or gone)), ws, seen.last_outbox_id,
-                         seen.last_state_seq, seen.version))
-            if cur.rowcount != 1:
+            conn.execute(insert(cp, self._store.dialect)
+                         .values(workspace_id=ws, last_outbox_id=0, last_state_seq=0, version=0)
+                         .on_conflict_do_nothing(index_elements=["workspace_id"]))
+            moved = conn.execute(
+                cp.update().where(cp.c.workspace_id == ws, cp.c.last_outbox_id == seen.last_outbox_id,
+                                  cp.c.last_state_seq == seen.last_state_seq, cp.c.version == seen.version)
+                .values(last_outbox_id=last_outbox_id, last_state_seq=last_state_seq,
+                        version=cp.c.version + int(bool(merged or gone))))
+            if moved.rowcount != 1:
                 raise ProjectionMoved(f"Person-level consent of {ws} was recomputed by another process.")
-            for pid in [*merged, *gone]:
-                for table in ("consent_person_state", "consent_conflicts"):
-                    cur.execute(sql(f"DELETE FROM {table} WHERE workspace_id = ? AND person_id = ?"),
-                                (ws, pid))
+            for table in (self._persons, self._conflicts):
+                for chunk in batches(sorted({*merged, *gone})):
+                    conn.execute(table.delete().where(table.c.workspace_id == ws,
+                                                      table.c.person_id.in_(chunk)))
             people = [(pid, pc) for pid, pc in merged.items() if pc is not None]
-            state_rows = [(ws, pid, p, w.change.status, w.change.person_key, w.change.change_id,
-                           w.change.at.isoformat(), w.change.method, int(w.change.explicit), w.reason)
-                          for pid, pc in people for p, w in pc.purposes.items()]
-            if state_rows:
-                cur.executemany(sql("INSERT INTO consent_person_state (workspace_id, person_id, purpose, "
-                                    "status, subject, change_id, at, method, explicit, reason) VALUES "
-                                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), state_rows)
-            conflict_rows = [(ws, pid, c.purpose, c.kept.person_key, c.kept.status, c.kept.change_id,
-                              c.kept.at.isoformat(), c.overridden.person_key, c.overridden.status,
-                              c.overridden.change_id, c.overridden.at.isoformat(), c.reason, recorded)
-                             for pid, pc in people for c in pc.conflicts]
-            if conflict_rows:
-                cur.executemany(sql("INSERT INTO consent_conflicts (workspace_id, person_id, purpose, "
-                                    "kept_subject, kept_status, kept_change_id, kept_at, overridden_subject, "
-                                    "overridden_status, overridden_change_id, overridden_at, reason, "
-                                    "recorded_at) VALUES "
-                                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), conflict_rows)
+            state = [{"workspace_id": ws, "person_id": pid, "purpose": p, "status": w.change.status,
+                      "subject": w.change.person_key, "change_id": w.change.change_id,
+                      "at": w.change.at.isoformat(), "method": w.change.method,
+                      "explicit": int(w.change.explicit), "reason": w.reason}
+                     for pid, pc in people for p, w in pc.purposes.items()]
+            if state:
+                conn.execute(self._persons.insert(), state)
+            conflicts = [{"workspace_id": ws, "person_id": pid, "purpose": c.purpose,
+                          "kept_subject": c.kept.person_key, "kept_status": c.kept.status,
+                          "kept_change_id": c.kept.change_id, "kept_at": c.kept.at.isoformat(),
+                          "overridden_subject": c.overridden.person_key,
+                          "overridden_status": c.overridden.status,
+                          "overridden_change_id": c.overridden.change_id,
+                          "overridden_at": c.overridden.at.isoformat(), "reason": c.reason,
+                          "recorded_at": recorded}
+                         for pid, pc in people for c in pc.conflicts]
+            if conflicts:
+                conn.execute(self._conflicts.insert(), conflicts)
 
     def reset(self, ws: str) -> None:
-        with self._store.transaction() as cur:
-            for table in ("consent_person_state", "consent_conflicts", "consent_person_checkpoint"):
-                cur.execute(self._store.sql(f"DELETE FROM {table} WHERE workspace_id = ?"), (ws,))
+        with self._store.begin() as conn:
+            for table in (self._persons, self._conflicts, self._checkpoint):
+                conn.execute(table.delete().where(table.c.workspace_id == ws))
 
     # -- reading -------------------------------------------------------------------------
     def person(self, ws: str, person_id: str) -> list[PersonPurpose]:
-        rows = self._read(
-            "SELECT purpose, status, subject, change_id, at, method, explicit, reason FROM "
-            "consent_person_state WHERE workspace_id = ? AND person_id = ? ORDER BY purpose",
-            (ws, person_id),
-        )
-        return [PersonPurpose(r[0], r[1], r[2], r[3], str(r[4]), r[5], bool(r[6]), r[7]) for r in rows]
+        t = self._persons.c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.purpose, t.status, t.subject, t.change_id, t.at, t.method,
+                                          t.explicit, t.reason)
+                                .where(t.workspace_id == ws, t.person_id == person_id).order_by(t.purpose))
+            return [PersonPurpose(r.purpose, r.status, r.subject, r.change_id, str(r.at), r.method,
+                                  bool(r.explicit), r.reason) for r in rows]
 
     def conflicts(self, ws: str, person_id: str) -> list[ConflictRow]:
-        rows = self._read(
-            "SELECT purpose, kept_subject, kept_status, kept_change_id, kept_at, "
-            "overridden_subject, overridden_status, overridden_change_id, overridden_at, reason "
-            "FROM consent_conflicts WHERE workspace_id = ? AND person_id = ? ORDER BY id",
-            (ws, person_id),
-        )
-        return [ConflictRow(*(str(v) for v in r)) for r in rows]
+        t = self._conflicts.c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.purpose, t.kept_subject, t.kept_status, t.kept_change_id,
+                                          t.kept_at, t.overridden_subject, t.overridden_status,
+                                          t.overridden_change_id, t.overridden_at, t.reason)
+                                .where(t.workspace_id == ws, t.person_id == person_id).order_by(t.id))
+            return [ConflictRow(r.purpose, r.kept_subject, r.kept_status, r.kept_change_id, str(r.kept_at),
+                                r.overridden_subject, r.overridden_status, r.overridden_change_id,
+                                str(r.overridden_at), r.reason) for r in rows]
 
     def person_of(self, ws: str, subject: str) -> str | None:
-        kind, _, value = subject.partition(":")
-        rows = self._read(
-            "SELECT p.person_id FROM identity_index i JOIN consent_person_state p ON "
-            "p.workspace_id = i.workspace_id AND p.person_id = i.person_id WHERE "
-            "i.workspace_id = ? AND i.kind = ? AND i.value = ? LIMIT 1",
-            (ws, kind, value),
-        )
-        return str(rows[0][0]) if rows else None
+        """The person of ``subject`` that has person-level consent, if any."""
+        holders = self._people.persons_with(ws, identifiers_of([subject]))
+        if not holders:
+            return None
+        t = self._persons.c
+        with self._store.connect() as conn:
+            return conn.execute(sa.select(t.person_id)
+                                .where(t.workspace_id == ws, t.person_id.in_(sorted(holders)))
+                                .order_by(t.person_id).limit(1)).scalar()
 
     # -- for the collector ---------------------------------------------------------------
     def version(self, ws: str) -> tuple[int, int]:
         """Changes whenever subject or person consent moves: (newest consent_state seq, person version)."""
-        seq = self._read("SELECT max(updated_seq) FROM consent_state WHERE workspace_id = ?", (ws,))[0][0]
+        t = self._state.c
+        with self._store.connect() as conn:
+            seq = conn.execute(sa.select(sa.func.max(t.updated_seq)).where(t.workspace_id == ws)).scalar()
         return int(seq or 0), self.checkpoint(ws).version
 
     def refused_subjects(self, ws: str, purposes: Collection[str]) -> set[str]:
         """Subject keys with a refusal of any of `purposes`, on their own or as part of a merged person."""
-        marks = ", ".join("?" * len(purposes))
-        own = self._read(
-            f"SELECT DISTINCT subject FROM consent_state WHERE workspace_id = ? AND "
-            f"status <> 'granted' AND purpose IN ({marks})",
-            (ws, *purposes),
-        )
-        merged = self._read(
-            f"SELECT DISTINCT i.kind, i.value FROM consent_person_state p JOIN identity_index i "
-            f"ON i.workspace_id = p.workspace_id AND i.person_id = p.person_id WHERE "
-            f"p.workspace_id = ? AND p.status <> 'granted' AND p.purpose IN ({marks}) "
-            f"AND i.kind IN ({_KINDS})",
-            (ws, *purposes),
-        )
-        return {r[0] for r in own} | {f"{r[0]}:{r[1]}" for r in merged}
+        s, p = self._state.c, self._persons.c
+        with self._store.connect() as conn:
+            own = set(conn.execute(sa.select(s.subject).distinct().where(
+                s.workspace_id == ws, s.status != "granted", s.purpose.in_(list(purposes)))).scalars())
+            persons = list(conn.execute(sa.select(p.person_id).distinct().where(
+                p.workspace_id == ws, p.status != "granted", p.purpose.in_(list(purposes)))).scalars())
+        held = self._people.identifiers(ws, persons, SUBJECT_ID_KINDS) if persons else {}
+        return own | {f"{kind}:{value}" for ids in held.values() for kind, value in ids}
 
     def person_state(self, ws: str, subject: str) -> ConsentState | None:
         """The merged person's consent for a subject that belongs to one, as a state keyed by the subject."""
@@ -252,18 +173,14 @@ class PersonConsentSql:
         if pid is None:
             return None
         winners = self.person(ws, pid)
-        ids = [w.change_id for w in winners]
-        if not ids:
+        if not winners:
             return None
-        marks = ", ".join("?" * len(ids))
-        rows = self._read(
-            "SELECT change_id, subject, purpose, status, source, at, method, notice_version, raw, "
-            "ip_hash, user_agent_hash, explicit FROM consent_ledger WHERE workspace_id = ? AND "
-            f"change_id IN ({marks})",
-            (ws, *ids),
-        )
         # The ledger's subject column is a keyed hash (migration 0005): the clear subject is the
         # winner's, as recorded in the person state.
         owner = {w.change_id: w.subject for w in winners}
-        current = {c.purpose: c for c in (_change((r[0], owner[r[0]], *r[2:])) for r in rows)}
+        t = self._ledger.c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(*(t[name] for name in LEDGER_COLUMNS))
+                                .where(t.workspace_id == ws, t.change_id.in_(sorted(owner))))
+            current = {c.purpose: c for c in (change_of(r, owner[r.change_id]) for r in rows)}
         return ConsentState(subject, current)

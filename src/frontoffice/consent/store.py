@@ -1,116 +1,117 @@
-"""The consent ledger and its projection, one SQL implementation for SQLite and PostgreSQL.
+"""The consent ledger and its projection in SQLAlchemy Core (SQLite and PostgreSQL): implements
+:class:`~frontoffice.consent.ports.ConsentLedger`.
 
 ``consent_ledger`` is append-only: rows are only ever inserted (a replayed change has the same
 id and is ignored), and a trigger refuses UPDATE and DELETE on both backends. ``consent_state``,
 ``consent_subjects`` and ``consent_checkpoint`` are the projection: dropped and rebuilt from the
-event log by :meth:`ConsentSql.reset` + catch-up. ``consent_salts`` holds each workspace's salt
+event log by :meth:`ConsentStore.reset` + catch-up. ``consent_salts`` holds each workspace's salt
 for hashing IP addresses and user agents (generated on first use, never rotated silently).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from frontoffice.consent.ledger import ConsentChange
+from frontoffice.consent.ports import ERASED_SUBJECT, LedgerRow
 from frontoffice.consent.projector import Projection, evidence_as_dict
 from frontoffice.domain.events import iso, now
 from frontoffice.privacy.sealing import open_value, seal_value
 from frontoffice.privacy.subjects import canonical_subject
-from frontoffice.projection.contract import ProjectionMoved as ProjectionMoved  # noqa: PLC0414 - re-exported
-from frontoffice.storage.sql import SqlStore
+from frontoffice.projection.contract import ProjectionMoved
+from frontoffice.storage.core import batches, insert
+from frontoffice.storage.sql import SqlStore, Tx
+from frontoffice.storage.tables import schema
 
-_CHUNK = 500  # subjects per IN (...) list
-_PROJECTION = ("consent_state", "consent_subjects", "consent_checkpoint")
-_LEDGER_COLS = ("change_id, seq, subject, purpose, status, source, at, method, notice_version, raw, "
-                "ip_hash, user_agent_hash, explicit")
-_READ_COLS = _LEDGER_COLS + ", subject_sealed"
 HASHED = "h:"  # ledger subjects since migration 0005: "h:" + keyed hash, the subject sealed beside it
-ERASED_SUBJECT = "erased:"  # what a ledger subject of an erased person reads as (+ its hash)
+LEDGER_COLUMNS = ("change_id", "seq", "subject", "purpose", "status", "source", "at", "method",
+                  "notice_version", "raw", "ip_hash", "user_agent_hash", "explicit")
 
 
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerRow:
-    seq: int
-    change: ConsentChange
-
-
-def _row(r: Sequence[Any]) -> LedgerRow:
-    change = ConsentChange(r[0], r[2], r[3], r[4], r[5], datetime.fromisoformat(str(r[6])), r[7], r[8], r[9],
-                           r[10], r[11], bool(r[12]))
-    return LedgerRow(int(r[1]), change)
+def change_of(r: Any, subject: str) -> ConsentChange:
+    """The change of a ``consent_ledger`` row (``LEDGER_COLUMNS``), spoken for ``subject``."""
+    return ConsentChange(r.change_id, subject, r.purpose, r.status, r.source,
+                         datetime.fromisoformat(str(r.at)), r.method, r.notice_version, r.raw, r.ip_hash,
+                         r.user_agent_hash, bool(r.explicit))
 
 
 def _context(ws: str, change_id: str) -> bytes:
     return f"consent-ledger\x1f{ws}\x1f{change_id}".encode()
 
 
-class ConsentSql:
+class ConsentStore:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
+        tables = schema(store.dialect).tables
+        self._ledger, self._state = tables["consent_ledger"], tables["consent_state"]
+        self._subjects, self._checkpoint = tables["consent_subjects"], tables["consent_checkpoint"]
+        self._salts = tables["consent_salts"]
+        self._ledger_cols = [self._ledger.c[name] for name in LEDGER_COLUMNS]
 
     # -- the ledger's subject column: a keyed hash, the subject sealed under its key ---------
     def subject_ref(self, ws: str, subject: str) -> str:
         return HASHED + self._store.vault.hash(ws, canonical_subject(subject) or subject)
 
-    def _rows(self, ws: str, rows: Sequence[Any]) -> list[LedgerRow]:
+    def _ciphers(self, conn: sa.Connection, ws: str, hashes: Collection[str], *, create: bool
+                 ) -> dict[str, AESGCM]:
+        # The vault (privacy's) reads its keys through a DBAPI-style cursor of this transaction.
+        return self._store.vault.ciphers(Tx(conn), self._store.sql, ws, hashes, create=create)
+
+    def _opened(self, conn: sa.Connection, ws: str, rows: Iterable[Any]) -> list[LedgerRow]:
         """Ledger rows with their subject: clear (before 0005), opened, or ``erased:<hash>``."""
-        hashes = {str(r[2])[len(HASHED):] for r in rows if str(r[2]).startswith(HASHED)}
-        ciphers = {}
-        if hashes:
-            cur = self._store.read_cursor()
-            ciphers = self._store.vault.ciphers(cur, self._sql, ws, hashes, create=False)
+        rows = list(rows)
+        hashes = {r.subject[len(HASHED):] for r in rows if r.subject.startswith(HASHED)}
+        ciphers = self._ciphers(conn, ws, hashes, create=False) if hashes else {}
         out = []
         for r in rows:
-            subject = str(r[2])
+            subject = str(r.subject)
             if subject.startswith(HASHED):
-                cipher = ciphers.get(subject[len(HASHED):])
-                subject = (ERASED_SUBJECT + subject[len(HASHED):] if cipher is None or r[13] is None
-                           else open_value(cipher, _context(ws, r[0]), bytes(r[13])))
-            out.append(_row((r[0], r[1], subject, *r[3:13])))
+                digest, cipher = subject[len(HASHED):], ciphers.get(subject[len(HASHED):])
+                subject = (ERASED_SUBJECT + digest if cipher is None or r.subject_sealed is None
+                           else open_value(cipher, _context(ws, r.change_id), bytes(r.subject_sealed)))
+            out.append(LedgerRow(int(r.seq), change_of(r, subject)))
         return out
-
-    def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._store.query(statement, params)
-
-    def _sql(self, statement: str) -> str:
-        return self._store.sql(statement)
 
     # -- salt ----------------------------------------------------------------------------
     def salt(self, ws: str) -> bytes:
         """The workspace's salt for hashing IPs and user agents; created on first use."""
-        rows = self._read("SELECT salt FROM consent_salts WHERE workspace_id = ?", (ws,))
-        if not rows:
-            with self._store.transaction() as cur:
-                cur.execute(self._sql("INSERT INTO consent_salts (workspace_id, salt, created_at) VALUES "
-                                      "(?, ?, ?) ON CONFLICT (workspace_id) DO NOTHING"),
-                            (ws, secrets.token_hex(32), iso(now())))
-            rows = self._read("SELECT salt FROM consent_salts WHERE workspace_id = ?", (ws,))
-        return bytes.fromhex(rows[0][0])
+        t = self._salts.c
+        query = sa.select(t.salt).where(t.workspace_id == ws)
+        with self._store.connect() as conn:
+            found = conn.execute(query).scalar()
+        if found is None:
+            with self._store.begin() as conn:
+                conn.execute(insert(self._salts, self._store.dialect).values(
+                    workspace_id=ws, salt=secrets.token_hex(32), created_at=iso(now()))
+                    .on_conflict_do_nothing(index_elements=["workspace_id"]))
+                found = conn.execute(query).scalar_one()
+        return bytes.fromhex(found)
 
     # -- reading -------------------------------------------------------------------------
     def checkpoint(self, ws: str) -> int:
-        rows = self._read("SELECT last_seq FROM consent_checkpoint WHERE workspace_id = ?", (ws,))
-        return int(rows[0][0]) if rows else 0
+        t = self._checkpoint.c
+        with self._store.connect() as conn:
+            found = conn.execute(sa.select(t.last_seq).where(t.workspace_id == ws)).scalar()
+        return 0 if found is None else int(found)
 
     def ledger(self, ws: str, subject: str | None = None, up_to_seq: int | None = None) -> list[LedgerRow]:
         """Ledger rows in the order they were recorded; of one subject, up to a log seq if given."""
-        where, params = "workspace_id = ?", list[object]([ws])
+        t = self._ledger.c
+        query = (sa.select(*self._ledger_cols, t.subject_sealed).where(t.workspace_id == ws)
+                 .order_by(t.seq, t.change_id))
         if subject is not None:
-            ref = self.subject_ref(ws, subject)
-            where, params = where + " AND subject IN (?, ?)", [*params, subject, ref]
+            query = query.where(t.subject.in_([subject, self.subject_ref(ws, subject)]))
         if up_to_seq is not None:
-            where, params = where + " AND seq <= ?", [*params, up_to_seq]
-        rows = self._read(f"SELECT {_READ_COLS} FROM consent_ledger WHERE {where} ORDER BY seq, change_id",
-                          params)
-        return self._rows(ws, rows)
+            query = query.where(t.seq <= up_to_seq)
+        with self._store.connect() as conn:
+            return self._opened(conn, ws, conn.execute(query))
 
     def subjects_as_of(self, ws: str, keys: Collection[str], up_to_seq: int
                        ) -> tuple[dict[str, list[ConsentChange]], dict[str, dict[str, str]]]:
@@ -118,86 +119,94 @@ class ConsentSql:
         of those the projection knows (a subject known to the projection always has evidence)."""
         changes: dict[str, list[ConsentChange]] = {}
         evidence: dict[str, dict[str, str]] = {}
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = ordered[start:start + _CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            refs = {self.subject_ref(ws, k): k for k in chunk}
-            both = ", ".join("?" * (len(chunk) + len(refs)))
-            for r in self._read(f"SELECT {_LEDGER_COLS} FROM consent_ledger WHERE workspace_id = ? AND "
-                                f"seq <= ? AND subject IN ({both})", (ws, up_to_seq, *chunk, *refs)):
-                key = refs.get(str(r[2]), str(r[2]))
-                row = _row((*r[:2], key, *r[3:]))
-                changes.setdefault(row.change.person_key, []).append(row.change)
-            for subject, data in self._read("SELECT subject, evidence FROM consent_subjects WHERE "
-                                            f"workspace_id = ? AND subject IN ({marks})", (ws, *chunk)):
-                evidence[subject] = dict(orjson.loads(data))
+        ledger, subjects = self._ledger.c, self._subjects.c
+        refs = {self.subject_ref(ws, k): k for k in keys}
+        with self._store.connect() as conn:
+            for chunk in batches(sorted({*keys, *refs})):
+                for r in conn.execute(sa.select(*self._ledger_cols).where(
+                        ledger.workspace_id == ws, ledger.seq <= up_to_seq, ledger.subject.in_(chunk))):
+                    change = change_of(r, refs.get(r.subject, r.subject))
+                    changes.setdefault(change.person_key, []).append(change)
+            for chunk in batches(sorted(keys)):
+                for r in conn.execute(sa.select(subjects.subject, subjects.evidence).where(
+                        subjects.workspace_id == ws, subjects.subject.in_(chunk))):
+                    evidence[r.subject] = dict(orjson.loads(r.evidence))
         return changes, evidence
 
     def count_ledger(self, ws: str) -> int:
-        return int(self._read("SELECT count(*) FROM consent_ledger WHERE workspace_id = ?", (ws,))[0][0])
+        t = self._ledger.c
+        with self._store.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).where(t.workspace_id == ws)).scalar_one())
 
     def evidence(self, ws: str, subject: str) -> dict[str, str] | None:
-        rows = self._read("SELECT evidence FROM consent_subjects WHERE workspace_id = ? AND subject = ?",
-                          (ws, subject))
-        return dict(orjson.loads(rows[0][0])) if rows else None
+        t = self._subjects.c
+        with self._store.connect() as conn:
+            found = conn.execute(sa.select(t.evidence)
+                                 .where(t.workspace_id == ws, t.subject == subject)).scalar()
+        return None if found is None else dict(orjson.loads(found))
 
     def current(self, ws: str, subject: str | None = None) -> list[tuple[str, str, str, str, str]]:
         """(subject, purpose, change_id, status, at) rows of the current-state projection."""
-        where, params = ("workspace_id = ?", (ws,)) if subject is None else (
-            "workspace_id = ? AND subject = ?", (ws, subject))
-        rows = self._read(f"SELECT subject, purpose, change_id, status, at FROM consent_state WHERE {where} "
-                          "ORDER BY subject, purpose", params)
-        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        t = self._state.c
+        query = (sa.select(t.subject, t.purpose, t.change_id, t.status, t.at).where(t.workspace_id == ws)
+                 .order_by(t.subject, t.purpose))
+        if subject is not None:
+            query = query.where(t.subject == subject)
+        with self._store.connect() as conn:
+            return [(r.subject, r.purpose, r.change_id, r.status, r.at) for r in conn.execute(query)]
 
     def subjects(self, ws: str) -> list[tuple[str, dict[str, str]]]:
-        rows = self._read("SELECT subject, evidence FROM consent_subjects WHERE workspace_id = ? "
-                          "ORDER BY subject", (ws,))
-        return [(r[0], dict(orjson.loads(r[1]))) for r in rows]
+        t = self._subjects.c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.subject, t.evidence)
+                                .where(t.workspace_id == ws).order_by(t.subject))
+            return [(r.subject, dict(orjson.loads(r.evidence))) for r in rows]
 
     # -- writing -------------------------------------------------------------------------
     def reset(self, ws: str) -> None:
         """Drop the projection (never the ledger) so it can be rebuilt from the log."""
-        with self._store.transaction() as cur:
-            for table in _PROJECTION:
-                cur.execute(self._sql(f"DELETE FROM {table} WHERE workspace_id = ?"), (ws,))
+        with self._store.begin() as conn:
+            for table in (self._state, self._subjects, self._checkpoint):
+                conn.execute(table.delete().where(table.c.workspace_id == ws))
 
     def apply(self, ws: str, after_seq: int, batch: Projection) -> None:
         """One transaction: ledger rows, state, subjects, checkpoint (compare-and-set on `after_seq`)."""
-        recorded = iso(now())
-        with self._store.transaction() as cur:
-            cur.execute(self._sql("INSERT INTO consent_checkpoint (workspace_id, last_seq) VALUES (?, 0) "
-                                  "ON CONFLICT (workspace_id) DO NOTHING"), (ws,))
-            cur.execute(self._sql("UPDATE consent_checkpoint SET last_seq = ? WHERE workspace_id = ? "
-                                  "AND last_seq = ?"), (batch.last_seq, ws, after_seq))
-            if cur.rowcount != 1:
+        recorded, dialect, cp = iso(now()), self._store.dialect, self._checkpoint
+        with self._store.begin() as conn:
+            conn.execute(insert(cp, dialect).values(workspace_id=ws, last_seq=0)
+                         .on_conflict_do_nothing(index_elements=["workspace_id"]))
+            moved = conn.execute(cp.update().where(cp.c.workspace_id == ws, cp.c.last_seq == after_seq)
+                                 .values(last_seq=batch.last_seq))
+            if moved.rowcount != 1:
                 raise ProjectionMoved(f"The consent projection of {ws} moved past seq {after_seq}; retry.")
             refs = {c.person_key: self.subject_ref(ws, c.person_key) for _, c in batch.changes}
-            ciphers = self._store.vault.ciphers(cur, self._sql, ws,
-                                                {r[len(HASHED):] for r in refs.values()}, create=True)
-            self._many(cur, f"INSERT INTO consent_ledger (workspace_id, {_LEDGER_COLS}, recorded_at, "
-                       "subject_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT (workspace_id, change_id) DO NOTHING",
-                       [(ws, c.change_id, seq, refs[c.person_key], c.purpose, c.status, c.source,
-                         c.at.isoformat(), c.method, c.notice_version, c.raw, c.ip_hash, c.user_agent_hash,
-                         int(c.explicit), recorded,
-                         seal_value(ciphers[refs[c.person_key][len(HASHED):]], _context(ws, c.change_id),
-                                    c.person_key))
-                        for seq, c in batch.changes])
+            ciphers = self._ciphers(conn, ws, {r[len(HASHED):] for r in refs.values()}, create=True)
+            ledger = [{"workspace_id": ws, "change_id": c.change_id, "seq": seq,
+                       "subject": refs[c.person_key], "purpose": c.purpose, "status": c.status,
+                       "source": c.source, "at": c.at.isoformat(), "method": c.method,
+                       "notice_version": c.notice_version, "raw": c.raw, "ip_hash": c.ip_hash,
+                       "user_agent_hash": c.user_agent_hash, "explicit": int(c.explicit),
+                       "recorded_at": recorded,
+                       "subject_sealed": seal_value(ciphers[refs[c.person_key][len(HASHED):]],
+                                                    _context(ws, c.change_id), c.person_key)}
+                      for seq, c in batch.changes]
+            if ledger:
+                conn.execute(insert(self._ledger, dialect)
+                             .on_conflict_do_nothing(index_elements=["workspace_id", "change_id"]), ledger)
             touched = [s for s in batch.subjects.values() if s.changed]
-            self._many(cur, "INSERT INTO consent_state (workspace_id, subject, purpose, change_id, status, "
-                       "at, updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT (workspace_id, subject, purpose) "
-                       "DO UPDATE SET change_id = excluded.change_id, status = excluded.status, "
-                       "at = excluded.at, updated_seq = excluded.updated_seq",
-                       [(ws, s.key, p, c.change_id, c.status, c.at.isoformat(), batch.last_seq)
-                        for s in touched for p, c in s.state.current.items()])
-            self._many(cur, "INSERT INTO consent_subjects (workspace_id, subject, evidence, updated_seq) "
-                       "VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id, subject) DO UPDATE SET "
-                       "evidence = excluded.evidence, updated_seq = excluded.updated_seq",
-                       [(ws, s.key, orjson.dumps(evidence_as_dict(s.evidence)).decode(), batch.last_seq)
-                        for s in touched])
-
-    def _many(self, cur: Any, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            cur.executemany(self._sql(statement), rows)
+            state = [{"workspace_id": ws, "subject": s.key, "purpose": p, "change_id": c.change_id,
+                      "status": c.status, "at": c.at.isoformat(), "updated_seq": batch.last_seq}
+                     for s in touched for p, c in s.state.current.items()]
+            if state:
+                stmt = insert(self._state, dialect)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=["workspace_id", "subject", "purpose"],
+                    set_={n: stmt.excluded[n] for n in ("change_id", "status", "at", "updated_seq")}),
+                    state)
+            if touched:
+                stmt = insert(self._subjects, dialect)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=["workspace_id", "subject"],
+                    set_={name: stmt.excluded[name] for name in ("evidence", "updated_seq")}),
+                    [{"workspace_id": ws, "subject": s.key, "updated_seq": batch.last_seq,
+                      "evidence": orjson.dumps(evidence_as_dict(s.evidence)).decode()} for s in touched])

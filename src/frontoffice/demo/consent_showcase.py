@@ -20,10 +20,11 @@ from typing import Any
 
 import httpx
 
+from frontoffice.consent import service as consent
 from frontoffice.consent.tcf import TCString, VendorSet
 from frontoffice.consent.tcf_encode import encode_tc_string
 from frontoffice.errors import InvalidInput
-from frontoffice.services import consent, identity
+from frontoffice.services import identity
 from frontoffice.storage.sql import SqlStore
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -124,7 +125,7 @@ def _send_gpc(base: str, write_key: str, customer: Customer) -> None:
 
 def consent_tour(store: SqlStore, ws: str, brand: Path, base: str, web_write_key: str) -> list[Row]:
     rows: list[Row] = []
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     for customer in pick_customers(brand):
         if customer.country == "US":
             _send_gpc(base, web_write_key, customer)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import orjson
+import sqlalchemy as sa
+
+from frontoffice.identity.people import PersonChange
+from frontoffice.storage.core import batches
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 
 _CHUNK = 500
 
@@ -50,3 +56,37 @@ class PeopleSql:
                         out[frontier[str(into)]].add(str(old))
             frontier = found
         return out
+
+    def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
+                    ) -> dict[str, list[tuple[str, str]]]:
+        t = schema(self._store.dialect).tables["identity_index"].c
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self._store.connect() as conn:
+            for chunk in batches(sorted(set(person_ids))):
+                rows = conn.execute(sa.select(t.person_id, t.kind, t.value).where(
+                    t.workspace_id == workspace_id, t.person_id.in_(chunk), t.kind.in_(list(kinds)))
+                    .order_by(t.person_id, t.kind, t.value))
+                for r in rows:
+                    out.setdefault(r.person_id, []).append((r.kind, r.value))
+        return out
+
+    def persons_with(self, workspace_id: str, identifiers: Collection[tuple[str, str]]) -> set[str]:
+        t = schema(self._store.dialect).tables["identity_index"].c
+        by_kind: dict[str, list[str]] = {}
+        for kind, value in identifiers:
+            by_kind.setdefault(kind, []).append(value)
+        found: set[str] = set()
+        with self._store.connect() as conn:
+            for kind, values in sorted(by_kind.items()):  # one IN per kind: the index serves each
+                for chunk in batches(sorted(set(values))):
+                    found.update(conn.execute(sa.select(t.person_id).distinct().where(
+                        t.workspace_id == workspace_id, t.kind == kind, t.value.in_(chunk))).scalars())
+        return found
+
+    def changes(self, workspace_id: str, after_id: int, limit: int) -> list[PersonChange]:
+        t = schema(self._store.dialect).tables["identity_outbox"].c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.id, t.type, t.person_id, t.payload)
+                                .where(t.workspace_id == workspace_id, t.id > after_id)
+                                .order_by(t.id).limit(limit)).all()
+        return [PersonChange(int(r.id), r.type, r.person_id, orjson.loads(r.payload)) for r in rows]
