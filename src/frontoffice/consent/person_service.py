@@ -10,6 +10,7 @@ subject said.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from frontoffice.consent.merge import PersonConsent, merge_states
@@ -47,8 +48,20 @@ class PersonConsentHub:
         return cls(people, PersonConsentStore(store, people))
 
     def person(self, ws: str, person_id: str) -> PersonConsent | None:
-        states = self.rows.states(ws, subjects_of(self.people, ws, person_id))
-        return merge_states(f"person_id:{person_id}", states) if states else None
+        return self.persons(ws, [person_id])[person_id]
+
+    def persons(self, ws: str, person_ids: Collection[str]) -> dict[str, PersonConsent | None]:
+        """Each person's consent merged over all their subjects (None: no consent on any), read in
+        two queries however many persons."""
+        held = self.people.identifiers(ws, person_ids, SUBJECT_ID_KINDS)
+        subjects = {pid: [f"{kind}:{value}" for kind, value in ids] for pid, ids in held.items()}
+        every = {s for keys in subjects.values() for s in keys}
+        states = {s.person_key: s for s in self.rows.states(ws, every)}
+        merged: dict[str, PersonConsent | None] = {}
+        for pid in sorted(person_ids):
+            found = [states[s] for s in subjects.get(pid, ()) if s in states]
+            merged[pid] = merge_states(f"person_id:{pid}", found) if found else None
+        return merged
 
     def catch_up(self, ws: str) -> int:
         """Recompute the persons touched since the checkpoint; returns how many were recomputed."""
@@ -69,7 +82,7 @@ class PersonConsentHub:
             if changed:
                 persons |= self.people.persons_with(ws, identifiers_of(changed))
             gone -= persons
-            merged = {pid: self.person(ws, pid) for pid in sorted(persons)}
+            merged = self.persons(ws, persons)
             if merged or gone or last_outbox != cp.last_outbox_id or last_seq != cp.last_state_seq:
                 try:
                     self.rows.save(ws, merged, gone, last_outbox, last_seq, cp)

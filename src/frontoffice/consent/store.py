@@ -194,9 +194,12 @@ class ConsentStore:
                 conn.execute(insert(self._ledger, dialect)
                              .on_conflict_do_nothing(index_elements=["workspace_id", "change_id"]), ledger)
             touched = [s for s in batch.subjects.values() if s.changed]
+            # Only the purposes this batch recorded a change for: the others' rows already hold
+            # the same current change (a subject touched by its evidence alone keeps its rows).
+            recorded_for = {(c.person_key, c.purpose) for _, c in batch.changes}
             state = [{"workspace_id": ws, "subject": s.key, "purpose": p, "change_id": c.change_id,
                       "status": c.status, "at": c.at.isoformat(), "updated_seq": batch.last_seq}
-                     for s in touched for p, c in s.state.current.items()]
+                     for s in touched for p, c in s.state.current.items() if (s.key, p) in recorded_for]
             if state:
                 stmt = insert(self._state, dialect)
                 conn.execute(stmt.on_conflict_do_update(

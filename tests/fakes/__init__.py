@@ -1,0 +1,1 @@
+"""In-memory implementations of the capabilities' ports, for unit tests of their rules."""
