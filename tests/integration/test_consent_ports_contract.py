@@ -73,9 +73,11 @@ def ports(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ports]:
             yield from _real(url)
 
 
-def _track(p: Ports, message_id: str, anonymous_id: str, analytics: bool) -> None:
-    context = {"consent": {"categoryPreferences": {"analytics": analytics}}, "locale": "en-US",
-               "traits": {"address": {"country": "US", "state": "CA"}}}
+def _track(p: Ports, message_id: str, anonymous_id: str, analytics: bool | None,
+           locale: str = "en-US") -> None:
+    context: dict[str, object] = {"locale": locale, "traits": {"address": {"country": "US", "state": "CA"}}}
+    if analytics is not None:
+        context["consent"] = {"categoryPreferences": {"analytics": analytics}}
     payload = {"type": "track", "anonymousId": anonymous_id, "context": context}
     p.add(EventRecord(message_id=message_id, family="tracking", type="track", event="Viewed",
                       user_id=None, anonymous_id=anonymous_id, previous_id=None, group_id=None,
@@ -154,3 +156,14 @@ def test_person_rows_are_replaced_per_person_behind_a_compare_and_set_checkpoint
     assert ports.rows.person(ports.ws, "p1") == [] and ports.rows.conflicts(ports.ws, "p1") == []
     ports.rows.reset(ports.ws)
     assert ports.rows.checkpoint(ports.ws) == Checkpoint(0, 0, 0)
+
+
+def test_region_evidence_alone_does_not_move_a_subjects_consent_state(ports: Ports) -> None:
+    _track(ports, "m1", "a-1", analytics=False)
+    ports.hub.catch_up(ports.ws)
+    _, seen = ports.rows.subjects_changed_since(ports.ws, 0)
+    _track(ports, "m2", "a-1", analytics=None, locale="fr-FR")  # new evidence, no consent signal
+    ports.hub.catch_up(ports.ws)
+    assert ports.ledger.evidence(ports.ws, "anonymous_id:a-1") == {
+        "address_country": "US", "address_subdivision": "CA", "locale": "fr-FR"}
+    assert ports.rows.subjects_changed_since(ports.ws, seen) == ([], seen)  # no person to recompute
