@@ -138,19 +138,19 @@ def subject_consent(store: SqlStore, ws: str, subject: str) -> SubjectConsent:
     return subject_view(ConsentStore(store), ws, subject)
 
 
-def subject_view(sql: ConsentLedger, ws: str, subject: str) -> SubjectConsent:
+def subject_view(ledger: ConsentLedger, ws: str, subject: str) -> SubjectConsent:
     """`subject_consent` on the ledger port."""
     key = parse_subject(subject)
     # An erased person's ledger rows stay as shredded tombstones: they are nobody's consent, and
     # an erased address must read exactly like one never seen.
-    kept = (r for r in sql.ledger(ws, key) if not r.change.person_key.startswith(ERASED_SUBJECT))
+    kept = (r for r in ledger.ledger(ws, key) if not r.change.person_key.startswith(ERASED_SUBJECT))
     rows = tuple(sorted(kept, key=lambda r: order_key(r.change)))
     by_id = {r.change.change_id: r.change for r in rows}
     history: dict[str, list[ConsentChange]] = {}
     for r in rows:
         history.setdefault(r.change.purpose, []).append(r.change)
-    current = {purpose: by_id[cid] for _, purpose, cid, _, _ in sql.current(ws, key) if cid in by_id}
-    evidence = sql.evidence(ws, key)
+    current = {purpose: by_id[cid] for _, purpose, cid, _, _ in ledger.current(ws, key) if cid in by_id}
+    evidence = ledger.evidence(ws, key)
     state = ConsentState(key, current, {p: tuple(h) for p, h in history.items()})
     return SubjectConsent(key, bool(rows) or evidence is not None, state,
                           resolve_region(evidence_from_dict(evidence or {})), rows)
