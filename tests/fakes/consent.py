@@ -181,9 +181,12 @@ class FakePeople:
         found = {p: sorted(i for i in persons.get(p, ()) if i[0] in kinds) for p in person_ids}
         return {p: ids for p, ids in found.items() if ids}
 
-    def persons_with(self, workspace_id: str, identifiers: Collection[tuple[str, str]]) -> set[str]:
-        wanted = set(identifiers)
-        return {p for p, ids in self.held.get(workspace_id, {}).items() if ids & wanted}
+    def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for person, ids in self.held.get(workspace_id, {}).items():
+            for value in {v for k, v in ids if k == kind} & set(values):
+                out.setdefault(value, set()).add(person)
+        return out
 
     def changes(self, workspace_id: str, after_id: int, limit: int) -> list[PersonChange]:
         return [c for ws, c in self.outbox if ws == workspace_id and c.id > after_id][:limit]

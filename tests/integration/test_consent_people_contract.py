@@ -1,4 +1,4 @@
-"""What consent asks identity's People port (identifiers, persons_with, changes): the same
+"""What consent asks identity's People port (identifiers, holders, changes): the same
 assertions on the fake consent's unit tests use (tests/fakes/consent.py ``FakePeople``) and on the
 real adapter over identity's projection, on SQLite and PostgreSQL."""
 
@@ -78,10 +78,10 @@ def test_a_merged_person_holds_the_subject_keys_of_both(merged: Merged) -> None:
         merged.survivor: [("user_id", "ann")]}
 
 
-def test_the_persons_holding_any_of_some_identifiers_are_found_at_once(merged: Merged) -> None:
-    held = [("anonymous_id", "a-1"), ("user_id", "ann"), ("user_id", "nobody")]
-    assert merged.people.persons_with(merged.ws, held) == {merged.survivor}
-    assert merged.people.persons_with(merged.ws, [("email", "nobody@example.com")]) == set()
+def test_the_persons_holding_some_identifiers_are_found_at_once(merged: Merged) -> None:
+    assert merged.people.holders(merged.ws, "user_id", ["ann", "nobody"]) == {"ann": {merged.survivor}}
+    assert merged.people.holders(merged.ws, "anonymous_id", ["a-1"]) == {"a-1": {merged.survivor}}
+    assert merged.people.holders(merged.ws, "email", ["nobody@example.com"]) == {}
 
 
 def test_the_merge_is_in_the_changes_after_the_last_one_read(merged: Merged) -> None:

@@ -20,7 +20,7 @@ from frontoffice.consent.ports import (
     ConflictRow,
     PersonConsentRows,
     PersonPurpose,
-    identifiers_of,
+    persons_holding,
 )
 from frontoffice.identity.people import People
 from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
@@ -80,7 +80,7 @@ class PersonConsentHub:
                 last_outbox = changes[-1].id
             changed, last_seq = self.rows.subjects_changed_since(ws, cp.last_state_seq)
             if changed:
-                persons |= self.people.persons_with(ws, identifiers_of(changed))
+                persons |= persons_holding(self.people, ws, changed)
             gone -= persons
             merged = self.persons(ws, persons)
             if merged or gone or last_outbox != cp.last_outbox_id or last_seq != cp.last_state_seq:

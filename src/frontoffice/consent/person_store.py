@@ -16,7 +16,13 @@ import sqlalchemy as sa
 
 from frontoffice.consent.ledger import ConsentChange, ConsentState
 from frontoffice.consent.merge import PersonConsent
-from frontoffice.consent.ports import SUBJECT_ID_KINDS, Checkpoint, ConflictRow, PersonPurpose, identifiers_of
+from frontoffice.consent.ports import (
+    SUBJECT_ID_KINDS,
+    Checkpoint,
+    ConflictRow,
+    PersonPurpose,
+    persons_holding,
+)
 from frontoffice.consent.store import LEDGER_COLUMNS, change_of
 from frontoffice.domain.events import iso, now
 from frontoffice.identity.people import People
@@ -139,7 +145,7 @@ class PersonConsentStore:
 
     def person_of(self, ws: str, subject: str) -> str | None:
         """The person of ``subject`` that has person-level consent, if any."""
-        holders = self._people.persons_with(ws, identifiers_of([subject]))
+        holders = persons_holding(self._people, ws, [subject])
         if not holders:
             return None
         t = self._persons.c

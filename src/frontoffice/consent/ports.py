@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from frontoffice.consent.merge import PersonConsent
     from frontoffice.consent.projector import Projection
     from frontoffice.domain.events import StoredEvent
+    from frontoffice.identity.people import People
 
 ERASED_SUBJECT = "erased:"
 """What a ledger subject of an erased person reads as (+ its hash): nobody's consent."""
@@ -24,9 +25,14 @@ ERASED_SUBJECT = "erased:"
 SUBJECT_ID_KINDS = ("user_id", "anonymous_id", "email", "phone")
 
 
-def identifiers_of(subjects: Collection[str]) -> list[tuple[str, str]]:
-    """The ``(kind, value)`` identifier each subject key ``kind:value`` names."""
-    return [(kind, value) for kind, _, value in (s.partition(":") for s in subjects) if value]
+def persons_holding(people: People, ws: str, subjects: Collection[str]) -> set[str]:
+    """The persons identity says hold any of the subject keys (``kind:value``)."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, _, value in (s.partition(":") for s in subjects):
+        if value:
+            by_kind.setdefault(kind, []).append(value)
+    return {person for kind, values in sorted(by_kind.items())
+            for held in people.holders(ws, kind, values).values() for person in held}
 
 
 @dataclass(frozen=True, slots=True)

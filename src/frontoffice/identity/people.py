@@ -41,8 +41,8 @@ class People(Protocol):
         absent."""
         ...
 
-    def persons_with(self, workspace_id: str, identifiers: Collection[tuple[str, str]]) -> set[str]:
-        """The persons holding any of the ``(kind, value)`` identifiers."""
+    def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
+        """For each normalised ``kind`` value, the people holding it; absent when nobody does."""
         ...
 
     def changes(self, workspace_id: str, after_id: int, limit: int) -> list[PersonChange]:

@@ -70,18 +70,15 @@ class PeopleSql:
                     out.setdefault(r.person_id, []).append((r.kind, r.value))
         return out
 
-    def persons_with(self, workspace_id: str, identifiers: Collection[tuple[str, str]]) -> set[str]:
+    def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
         t = schema(self._store.dialect).tables["identity_index"].c
-        by_kind: dict[str, list[str]] = {}
-        for kind, value in identifiers:
-            by_kind.setdefault(kind, []).append(value)
-        found: set[str] = set()
+        out: dict[str, set[str]] = {}
         with self._store.connect() as conn:
-            for kind, values in sorted(by_kind.items()):  # one IN per kind: the index serves each
-                for chunk in batches(sorted(set(values))):
-                    found.update(conn.execute(sa.select(t.person_id).distinct().where(
-                        t.workspace_id == workspace_id, t.kind == kind, t.value.in_(chunk))).scalars())
-        return found
+            for chunk in batches(sorted(set(values))):
+                for r in conn.execute(sa.select(t.value, t.person_id).where(
+                        t.workspace_id == workspace_id, t.kind == kind, t.value.in_(chunk))):
+                    out.setdefault(r.value, set()).add(r.person_id)
+        return out
 
     def changes(self, workspace_id: str, after_id: int, limit: int) -> list[PersonChange]:
         t = schema(self._store.dialect).tables["identity_outbox"].c
