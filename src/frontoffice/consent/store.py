@@ -124,12 +124,12 @@ class ConsentStore:
         with self._store.connect() as conn:
             for chunk in batches(sorted({*keys, *refs})):
                 for r in conn.execute(sa.select(*self._ledger_cols).where(
-                        ledger.workspace_id == ws, ledger.seq <= up_to_seq, ledger.subject.in_(chunk))):
+                        ledger.workspace_id == ws, ledger.seq <= up_to_seq, ledger.subject.in_(chunk))).all():
                     change = change_of(r, refs.get(r.subject, r.subject))
                     changes.setdefault(change.person_key, []).append(change)
             for chunk in batches(sorted(keys)):
                 for r in conn.execute(sa.select(subjects.subject, subjects.evidence).where(
-                        subjects.workspace_id == ws, subjects.subject.in_(chunk))):
+                        subjects.workspace_id == ws, subjects.subject.in_(chunk))).all():
                     evidence[r.subject] = dict(orjson.loads(r.evidence))
         return changes, evidence
 
