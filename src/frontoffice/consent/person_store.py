@@ -51,7 +51,7 @@ class PersonConsentStore:
                     sa.select(s.subject.label("state_subject"), *(ledger[name] for name in LEDGER_COLUMNS))
                     .join_from(self._state, self._ledger, sa.and_(ledger.workspace_id == s.workspace_id,
                                                                   ledger.change_id == s.change_id))
-                    .where(s.workspace_id == ws, s.subject.in_(chunk)))
+                    .where(s.workspace_id == ws, s.subject.in_(chunk))).all()
                 for r in rows:
                     c = change_of(r, r.state_subject)
                     current.setdefault(c.person_key, {})[c.purpose] = c

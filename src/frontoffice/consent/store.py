@@ -111,7 +111,7 @@ class ConsentStore:
         if up_to_seq is not None:
             query = query.where(t.seq <= up_to_seq)
         with self._store.connect() as conn:
-            return self._opened(conn, ws, conn.execute(query))
+            return self._opened(conn, ws, conn.execute(query).all())
 
     def subjects_as_of(self, ws: str, keys: Collection[str], up_to_seq: int
                        ) -> tuple[dict[str, list[ConsentChange]], dict[str, dict[str, str]]]:
