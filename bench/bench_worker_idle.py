@@ -21,13 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from frontoffice import worker
+from frontoffice.consent.person_service import PersonConsentHub
+from frontoffice.consent.service import ConsentHub
 from frontoffice.destinations.delivery import deliver_workspace
 from frontoffice.domain.events import EventRecord, Limits, normalise, now
 from frontoffice.domain.tenancy import Status, Workspace, new_id
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.service import lookup
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
@@ -74,7 +74,7 @@ def wait(predicate: Callable[[], bool], seconds: float, step: float = 0.01) -> f
 def old_loop(settings: Settings, stop: threading.Event) -> None:
     """The worker before the projection runner: every workspace, every projection, in turn."""
     store = open_store(settings.resolved_database_url)
-    hubs = IdentityHub(store), ConsentHub(store), PersonConsentHub(store)
+    hubs = IdentityHub(store), ConsentHub.of(store), PersonConsentHub.of(store)
     try:
         while not stop.is_set():
             for workspace in store.workspaces():

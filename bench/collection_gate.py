@@ -28,10 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from frontoffice.collector.gates import CollectionGates  # noqa: E402
 from frontoffice.collector.pipeline import Incoming, Prepared, prepare  # noqa: E402
+from frontoffice.consent import service as consent  # noqa: E402
 from frontoffice.domain.events import Limits, normalise_batch  # noqa: E402
-from frontoffice.services import consent, tenancy  # noqa: E402
 from frontoffice.settings import Settings  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
+from frontoffice.tenancy import service as tenancy  # noqa: E402
 
 LIMITS = Limits(32 * 1024, 32)
 
@@ -59,7 +60,7 @@ def main() -> None:
         store.upgrade()
         ws = tenancy.create_workspace(store, "bench", "EU")
         src, _ = tenancy.create_source(store, ws.id, "web", "web")
-        hub = consent.ConsentHub(store)
+        hub = consent.ConsentHub.of(store)
         at = datetime(2026, 11, 1, tzinfo=UTC)
         for n in range(args.refused):
             refusal = consent.Capture(f"user_id:r{n}", {"analytics": "denied"}, at=at)

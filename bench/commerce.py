@@ -41,9 +41,9 @@ from frontoffice.api.app import create_app  # noqa: E402
 from frontoffice.bootstrap import Role, bootstrap  # noqa: E402
 from frontoffice.commerce import demo_loader, service  # noqa: E402
 from frontoffice.commerce.records import sign  # noqa: E402
+from frontoffice.commerce.store import CommerceStore  # noqa: E402
 from frontoffice.domain.events import now  # noqa: E402
 from frontoffice.settings import Settings  # noqa: E402
-from frontoffice.storage.commerce_sql import CommerceStore  # noqa: E402
 from frontoffice.tenancy import service as tenancy  # noqa: E402
 
 SECRET = "bench-secret-0123456789"

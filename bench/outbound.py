@@ -25,15 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from frontoffice.bulk.exporter import export_events  # noqa: E402
+from frontoffice.consent import service as consent  # noqa: E402
 from frontoffice.consent.ledger import new_change  # noqa: E402
 from frontoffice.consent.policy import check  # noqa: E402
 from frontoffice.domain.events import EventRecord, Limits, normalise  # noqa: E402
 from frontoffice.outbound.exports import catch_up_people  # noqa: E402
 from frontoffice.outbound.lookup import OutboundGate  # noqa: E402
-from frontoffice.services import consent, tenancy  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
 from frontoffice.storage.port import AppendBatch  # noqa: E402
 from frontoffice.storage.sql import SqlStore  # noqa: E402
+from frontoffice.tenancy import service as tenancy  # noqa: E402
 
 NOW = datetime.now(UTC)
 AT = datetime(2026, 2, 1, tzinfo=UTC)
@@ -70,7 +71,7 @@ def populate(store: SqlStore, n: int, rng: random.Random) -> str:
                                           method="api", explicit=rng.random() < 0.5))
     for start in range(0, len(records), 5000):
         store.append([AppendBatch(ws.id, src.id, records[start:start + 5000])])
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     consent.append(store, hub, ws.id, [consent.consent_record(c, AT, None) for c in changes])
     catch_up_people(store, ws.id)
     return ws.id

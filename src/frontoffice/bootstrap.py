@@ -21,6 +21,8 @@ from frontoffice.collector.member import LockedAppend
 from frontoffice.collector.pool import IngestPool
 from frontoffice.collector.writer import Appender, GroupCommitWriter, RoutedWriters
 from frontoffice.commerce.projector import CommerceHub
+from frontoffice.consent.person_service import PersonConsentHub
+from frontoffice.consent.service import ConsentHub
 from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import ConfigError
@@ -28,8 +30,6 @@ from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.match_service import match_config
 from frontoffice.residency.api import StoreRouter, located
-from frontoffice.services.consent import ConsentHub
-from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
@@ -74,8 +74,8 @@ class Hubs:
         self.settings = settings
         self.match: MatchConfig = match_config(settings)
         self.identity: PerStore[IdentityHub] = PerStore(store_for, self._identity)
-        self.consent: PerStore[ConsentHub] = PerStore(store_for, ConsentHub)
-        self.person_consent: PerStore[PersonConsentHub] = PerStore(store_for, PersonConsentHub)
+        self.consent: PerStore[ConsentHub] = PerStore(store_for, ConsentHub.of)
+        self.person_consent: PerStore[PersonConsentHub] = PerStore(store_for, PersonConsentHub.of)
         self.commerce: PerStore[CommerceHub] = PerStore(store_for, CommerceHub)
 
     def _identity(self, store: SqlStore) -> IdentityHub:

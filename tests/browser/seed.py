@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontoffice.commerce import service
+from frontoffice.commerce.store import CommerceStore
+from frontoffice.consent import service as consent
+from frontoffice.consent.person_service import PersonConsentHub
 from frontoffice.console.demo import DEMO_PASSWORD, demo_login, ensure_demo_users
 from frontoffice.console.roles import Role
-from frontoffice.identity.service import IdentityHub
-from frontoffice.services import consent
-from frontoffice.services.consent_merge import PersonConsentHub
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.storage import open_store
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import brand, identify

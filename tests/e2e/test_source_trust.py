@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy

@@ -15,12 +15,12 @@ import httpx
 import pytest
 
 from frontoffice import worker as projection_worker
+from frontoffice.consent import service as consent
+from frontoffice.consent.service import ConsentHub
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.domain.events import EventRecord, Limits, iso, normalise
 from frontoffice.domain.tenancy import Status, new_id
 from frontoffice.identity import service as identity
-from frontoffice.services import consent
-from frontoffice.services.consent import ConsentHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
@@ -104,7 +104,7 @@ def test_a_hung_or_closed_destination_of_one_workspace_never_delays_people_of_an
     server = ServerProcess(database_url, tmp_path, serve_args=(),  # with the projection worker
                            env_extra={"FRONTOFFICE_DESTINATIONS_ALLOW_HOSTS": "127.0.0.1"})
     try:
-        consent.record(store, ConsentHub(store), a.workspace_id, consent.Capture(
+        consent.record(store, ConsentHub.of(store), a.workspace_id, consent.Capture(
             "user_id:ann", {"sale_or_sharing": "granted"}, explicit=True), datetime.now(UTC))
         for name, port in (("hung", silent.port), ("unreachable", closed_port)):  # in this order
             DestinationStore(store).create(a.workspace_id, name, f"http://127.0.0.1:{port}/hook",

@@ -18,10 +18,10 @@ from frontoffice.api.app import create_app
 from frontoffice.api.handlers import UnexpectedErrors, install_error_handlers
 from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.commerce.records import sign
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.dsr.model import DsrError, VerificationFailed, WrongState
 from frontoffice.errors import AlreadyExists, FrontofficeError, InvalidInput, NotFound, Overloaded
 from frontoffice.settings import Settings
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.tenancy import service as tenancy
 from frontoffice.tenancy.tokens import ApiAuthError
 from tests.unit.commerce.sample import LOCATIONS

@@ -14,8 +14,8 @@ import pytest
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.commerce.records import sign
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.settings import Settings
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.tenancy import service as tenancy
 from tests.unit.commerce.sample import LOCATIONS, PRODUCTS, STOCK, order
 

@@ -12,9 +12,9 @@ from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
+from frontoffice.consent.store import ConsentStore
 from frontoffice.consent.tcf_encode import encode_tc_string
 from frontoffice.settings import Settings
-from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.tenancy import service as tenancy
 from tests.integration.test_consent_ledger import consent_db, workspace_name
 from tests.unit.consent.vectors import tc
@@ -116,7 +116,7 @@ async def test_a_cut_off_tc_string_is_refused_with_its_reason_and_nothing_is_rec
     assert r.json()["reason"] and r.json()["reason"] in r.json()["message"]
     assert isinstance(r.json()["bit"], int)
     assert api.c.store.count_events(api.ws) == events_before
-    assert ConsentSql(api.c.store).count_ledger(api.ws) == 0
+    assert ConsentStore(api.c.store).count_ledger(api.ws) == 0
 
 
 async def test_a_valid_tc_string_sets_the_mapped_purposes(api: Api) -> None:

@@ -9,7 +9,7 @@ import orjson
 from click.testing import CliRunner, Result
 
 from frontoffice.cli.main import cli
-from frontoffice.services import consent
+from frontoffice.consent import service as consent
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
 
@@ -23,7 +23,7 @@ def test_show_and_check_explain_a_subjects_consent(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{db}")
     store.upgrade()
     ws = tenancy.create_workspace(store, "acme", "EU")
-    consent.record(store, consent.ConsentHub(store), ws.id, consent.Capture(
+    consent.record(store, consent.ConsentHub.of(store), ws.id, consent.Capture(
         "user_id:ann", {"marketing_email": True}, notice_version="privacy-v3", explicit=True,
         at=datetime(2026, 11, 1, tzinfo=UTC)), datetime(2026, 11, 2, tzinfo=UTC))
     store.close()

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
+from frontoffice.consent import service as consent
 from frontoffice.consent.gpp_encode import encode_gpp_string, encode_usnat
 from frontoffice.consent.projector import project
+from frontoffice.consent.store import ConsentStore
 from frontoffice.consent.tcf_encode import encode_tc_string
-from frontoffice.services import consent
+from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.storage import open_store
-from frontoffice.storage.consent_sql import ConsentSql, ProjectionMoved
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand
@@ -70,26 +71,26 @@ def prefs(**categories: bool) -> dict[str, Any]:
 
 
 def snapshot(store: SqlStore, ws: str) -> tuple[object, ...]:
-    sql = ConsentSql(store)
+    sql = ConsentStore(store)
     ledger = [(r.seq, r.change) for r in sql.ledger(ws)]
     return sql.current(ws), sql.subjects(ws), ledger, sql.checkpoint(ws)
 
 
 def test_the_ledger_refuses_updates_and_deletes(store: SqlStore) -> None:
     b = brand(store)
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     consent.record(store, hub, b.workspace_id, consent.Capture("user_id:ann", {"marketing_email": True}), NOW)
     for statement in ("UPDATE consent_ledger SET status = 'denied' WHERE workspace_id = ?",
                       "DELETE FROM consent_ledger WHERE workspace_id = ?"):
         with pytest.raises(Exception, match="append-only"), store._write() as cur:
             cur.execute(store._dialect.sql(statement), (b.workspace_id,))
-    [row] = ConsentSql(store).ledger(b.workspace_id)
+    [row] = ConsentStore(store).ledger(b.workspace_id)
     assert row.change.status == "granted"
 
 
 def test_a_change_keeps_its_proof_and_the_state_its_history(store: SqlStore) -> None:
     b = brand(store)
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     first = consent.Capture("user_id:ann", {"marketing_email": True}, explicit=True,
                             notice_version="privacy-v3", source="web-banner",
                             at=datetime(2026, 11, 1, tzinfo=UTC), ip="203.0.113.9",
@@ -103,7 +104,7 @@ def test_a_change_keeps_its_proof_and_the_state_its_history(store: SqlStore) -> 
     granted = history[0]
     assert (granted.source, granted.method, granted.notice_version, granted.explicit) == (
         "web-banner", "api", "privacy-v3", True)
-    salt = ConsentSql(store).salt(b.workspace_id)
+    salt = ConsentStore(store).salt(b.workspace_id)
     assert granted.ip_hash and granted.ip_hash != "203.0.113.9" and len(salt) == 32
     assert granted.raw and "marketing_email" in granted.raw
     # every change went to the log first, as a family-consent event whose messageId is the change id
@@ -114,11 +115,11 @@ def test_a_change_keeps_its_proof_and_the_state_its_history(store: SqlStore) -> 
 
 def test_repeating_the_same_consent_adds_nothing_to_the_ledger(store: SqlStore) -> None:
     b = brand(store)
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     for day in (1, 2, 3):
         consent.record(store, hub, b.workspace_id, consent.Capture(
             "user_id:ann", {"analytics": True}, at=datetime(2026, 11, day, tzinfo=UTC)), NOW)
-    assert ConsentSql(store).count_ledger(b.workspace_id) == 1
+    assert ConsentStore(store).count_ledger(b.workspace_id) == 1
     assert store.count_events(b.workspace_id) == 3  # the log keeps every capture
 
 
@@ -128,7 +129,7 @@ def test_gpc_denies_sale_for_a_californian_and_is_not_binding_in_the_eu(store: S
            identify("i2", "2026-11-01T10:00:00Z", "eve", address={"country": "DE"}),
            track("t1", "2026-11-01T10:01:00Z", "cal", {"gpc": True}),
            track("t2", "2026-11-01T10:01:00Z", "eve", {"gpc": True}))
-    consent.ConsentHub(store).catch_up(b.workspace_id)
+    consent.ConsentHub.of(store).catch_up(b.workspace_id)
     cal = consent.subject_consent(store, b.workspace_id, "user_id:cal")
     assert cal.region.region == "US-CA"
     assert cal.state.current["sale_or_sharing"].method == "gpc"
@@ -146,7 +147,7 @@ def test_tracking_consent_and_tc_strings_are_captured_and_bad_strings_skipped(st
                "categoryPreferences": {"Advertising": True, "Analytics": False}}}),
            track("t2", "2026-11-02T10:00:00Z", "bob", {"consent": {"tcString": good}}),
            track("t3", "2026-11-02T10:00:00Z", "cid", {"consent": {"tcString": good[:20]}}))
-    consent.ConsentHub(store).catch_up(b.workspace_id)
+    consent.ConsentHub.of(store).catch_up(b.workspace_id)
     ann = consent.subject_consent(store, b.workspace_id, "user_id:ann").state
     assert ann.status("analytics") == "denied"
     bob = consent.subject_consent(store, b.workspace_id, "user_id:bob").state
@@ -158,7 +159,7 @@ def test_tracking_consent_and_tc_strings_are_captured_and_bad_strings_skipped(st
 
 def test_rebuilding_from_the_log_gives_the_same_state_as_incremental_projection(store: SqlStore) -> None:
     b = brand(store)
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     steps: list[dict[str, Any]] = [
         identify("i1", "2026-11-01T10:00:00Z", "cal", address={"country": "US", "state": "CA"}),
         track("t1", "2026-11-01T10:01:00Z", "cal", {"gpc": True}),
@@ -186,7 +187,7 @@ def test_a_gpp_string_with_a_sale_opt_out_and_gpc_is_recorded_as_gpp(store: SqlS
     b = brand(store)
     gpp = encode_gpp_string({7: encode_usnat(usnat(sale_opt_out=1, gpc=True))})
     b.send("web", identify("i1", "2026-11-01T10:00:00Z", "cal", region="US-CA"))
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     view = consent.record(store, hub, b.workspace_id, consent.Capture("user_id:cal", gpp_string=gpp), NOW)
     assert view.state.current["sale_or_sharing"].method == "gpp"
     ads = view.state.current["targeted_advertising"]  # usnat says "not opted out", its GPC sub-section wins
@@ -196,19 +197,19 @@ def test_a_gpp_string_with_a_sale_opt_out_and_gpc_is_recorded_as_gpp(store: SqlS
 
 def test_consent_never_crosses_workspaces(store: SqlStore) -> None:
     a, b = brand(store), brand(store)
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     consent.record(store, hub, a.workspace_id, consent.Capture("user_id:ann", {"analytics": True}), NOW)
     hub.catch_up(b.workspace_id)
     assert not consent.subject_consent(store, b.workspace_id, "user_id:ann").known
-    assert ConsentSql(store).salt(a.workspace_id) != ConsentSql(store).salt(b.workspace_id)
+    assert ConsentStore(store).salt(a.workspace_id) != ConsentStore(store).salt(b.workspace_id)
 
 
 def test_a_stale_projector_cannot_apply_a_batch_twice(store: SqlStore) -> None:
     b = brand(store)
     b.send("web", track("t1", "2026-11-01T10:01:00Z", "ann", prefs(Analytics=True)))
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     hub.catch_up(b.workspace_id)
-    sql = ConsentSql(store)
+    sql = ConsentStore(store)
     stale = project([(e.seq, e.source_id, e.record) for e in store.events(b.workspace_id)],
                     lambda keys: {}, sql.salt(b.workspace_id), 0)
     with pytest.raises(ProjectionMoved):

@@ -13,13 +13,14 @@ import pytest
 
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Role, bootstrap
+from frontoffice.consent import service as consent
+from frontoffice.consent.person_service import PersonConsentHub, person_consent
+from frontoffice.consent.person_store import PersonConsentStore
 from frontoffice.identity.hub import IdentityHub
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.identity.service import lookup
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.services import consent
-from frontoffice.services.consent_merge import PersonConsentHub, person_consent
 from frontoffice.settings import Settings
-from frontoffice.storage.consent_person_sql import PersonConsentSql
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import brand
@@ -32,7 +33,7 @@ def _merged_person(
     store: SqlStore, *, grant_explicit: bool, grant_at: datetime, refusal_at: datetime
 ) -> tuple[str, str, PersonConsentHub]:
     b = brand(store)
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     now = datetime(2026, 11, 1, tzinfo=UTC)
     consent.record(
         store,
@@ -60,7 +61,7 @@ def _merged_person(
     )
     identity = IdentityHub(store)
     identity.catch_up(b.workspace_id)
-    people = PersonConsentHub(store)
+    people = PersonConsentHub.of(store)
     people.catch_up(b.workspace_id)
     b.send("web", {"type": "identify", "userId": "ann", "anonymousId": "a-1", "messageId": "m3"})
     identity.catch_up(b.workspace_id)
@@ -119,7 +120,7 @@ def test_recomputing_and_rebuilding_give_the_same_rows(store: SqlStore) -> None:
 
 def test_the_refusal_of_a_merged_person_reaches_every_subject(store: SqlStore) -> None:
     ws, _, _ = _merged_person(store, grant_explicit=True, grant_at=T0, refusal_at=T1)
-    sql = PersonConsentSql(store)
+    sql = PersonConsentStore(store, PeopleSql(store))
     assert "anonymous_id:a-1" in sql.refused_subjects(ws, ["analytics"])
     state = sql.person_state(ws, "anonymous_id:a-1")
     assert state is not None and state.current["analytics"].status == "denied"
@@ -184,7 +185,7 @@ async def test_after_a_merge_the_persons_refusal_reduces_events_of_every_subject
 
 def test_a_second_process_with_a_stale_checkpoint_backs_off_instead_of_writing_twice(store: SqlStore) -> None:
     ws, pid, people = _merged_person(store, grant_explicit=True, grant_at=T0, refusal_at=T1)
-    sql = PersonConsentSql(store)
+    sql = PersonConsentStore(store, PeopleSql(store))
     seen = sql.checkpoint(ws)
     recomputed = {pid: people.person(ws, pid)}
     sql.save(ws, recomputed, (), seen.last_outbox_id, seen.last_state_seq, seen)  # the faster process

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from frontoffice.consent.service import ConsentHub
 from frontoffice.dsr import service
 from frontoffice.dsr.execute import Hubs
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
-from frontoffice.services.consent import ConsentHub
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import Brand
@@ -53,7 +53,7 @@ def test_after_a_dsr_erasure_no_sqlite_file_holds_the_contact_the_token_went_to(
     s.upgrade()
     ws = tenancy.create_workspace(s, "acme", "EU")
     accounts, _ = tenancy.create_source(s, ws.id, "accounts", "web", trust="server")
-    w = World(s, Brand(s, ws.id, {"accounts": accounts.id}), Hubs(IdentityHub(s), ConsentHub(s)))
+    w = World(s, Brand(s, ws.id, {"accounts": accounts.id}), Hubs(IdentityHub(s), ConsentHub.of(s)))
     w.send("accounts", identify("z1", user="zed", email="zebulon.quist@mailbox.org", emailVerified=True))
     request_id = w.verified("erasure", "email", "zebulon.quist@mailbox.org")
     needle = b"zebulon.quist@mailbox.org"

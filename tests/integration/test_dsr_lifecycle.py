@@ -11,7 +11,7 @@ import pytest
 from frontoffice.dsr import service
 from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.model import DsrError, VerificationFailed, WrongState
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.identity import service as identity
 from tests.integration.test_dsr_world import CONFIG, NOW, World, dsr_db, identify, store, world
 

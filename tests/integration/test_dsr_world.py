@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
+from frontoffice.consent import service as consent
 from frontoffice.dsr import service
 from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import DsrRequest, Kind
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.identity.hub import IdentityHub
-from frontoffice.services import consent
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
@@ -105,7 +105,7 @@ def world(store: SqlStore) -> World:
         created, _ = tenancy.create_source(store, ws.id, name, channel, trust=trust)
         sources[name] = created.id
     return World(store, Brand(store, ws.id, sources),
-                 Hubs(IdentityHub(store), consent.ConsentHub(store)))
+                 Hubs(IdentityHub(store), consent.ConsentHub.of(store)))
 
 
 def identify(mid: str, ts: str = "2026-10-01T10:00:00Z", *, user: str | None = None,

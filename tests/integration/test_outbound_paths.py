@@ -23,6 +23,7 @@ import orjson
 import pytest
 
 from frontoffice.bulk.exporter import export_events
+from frontoffice.consent import service as consent
 from frontoffice.domain.events import EventRecord, Limits, normalise
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
@@ -30,7 +31,6 @@ from frontoffice.outbound import service
 from frontoffice.outbound.exports import catch_up_people, export_people
 from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.outbound.store import OutboundStore
-from frontoffice.services import consent
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
@@ -89,7 +89,7 @@ def populate(world: World, people: dict[str, dict[str, Any]] = PEOPLE) -> None:
             identify["context"] = {"gpc": True}
         events += [identify, activity(user, 1), activity(user, 2)]
     world.append(events)
-    hub = consent.ConsentHub(world.store)
+    hub = consent.ConsentHub.of(world.store)
     hub.catch_up(world.ws)
     consent.record(world.store, hub, world.ws, consent.Capture(
         subject="user_id:eu-yes", explicit=True, at=datetime(2026, 2, 2, tzinfo=UTC),
@@ -214,7 +214,7 @@ def test_a_refusal_captured_under_another_spelling_of_an_identifier_counts(world
     must stop mail found through their user id (identity holds the normalised email)."""
     gate = OutboundGate(world.store, world.ws, NOW)
     assert gate.check("user_id:ca-ok", "marketing_email", "email").allowed
-    hub = consent.ConsentHub(world.store)
+    hub = consent.ConsentHub.of(world.store)
     consent.record(world.store, hub, world.ws, consent.Capture(
         subject="email:CA.OK@Mailbox-CA.com", purposes={"marketing_email": "denied"}), NOW)
     for ref in ("user_id:ca-ok", "email:ca.ok@mailbox-ca.com", world.people["ca-ok"]):
@@ -228,7 +228,7 @@ def test_a_merged_person_carries_every_refusal_of_the_people_it_absorbed(world: 
     ids = world.people["ca-ok"], world.people["ca-gpc"]
     survivor = identity.merge(world.store, IdentityHub(world.store), world.ws, *ids, "same household account")
     absorbed = next(p for p in ids if p != survivor)
-    hub = consent.ConsentHub(world.store)
+    hub = consent.ConsentHub.of(world.store)
     consent.record(world.store, hub, world.ws, consent.Capture(
         subject=f"person_id:{absorbed}", purposes={"marketing_email": "denied"}), NOW)
     gate = OutboundGate(world.store, world.ws, NOW)

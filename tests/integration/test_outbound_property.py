@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontoffice.bulk.exporter import export_events
+from frontoffice.consent import service as consent
 from frontoffice.destinations.delivery import deliver_workspace
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.outbound import service
 from frontoffice.outbound.exports import catch_up_people, export_people
 from frontoffice.outbound.store import OutboundStore
-from frontoffice.services import consent
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_outbound_destinations import LOCAL_RECEIVER, Receiver, receiver
 from tests.integration.test_outbound_paths import NOW, World, activity, consent_db, new_world, store
@@ -49,7 +49,7 @@ def build(world: World, people: list[dict[str, Any]]) -> None:
             identify["context"] = {"gpc": True}
         events += [identify, activity(user, 1)]
     world.append(events)
-    hub = consent.ConsentHub(world.store)
+    hub = consent.ConsentHub.of(world.store)
     hub.catch_up(world.ws)
     for i, p in enumerate(people):
         if p["consent"]:

@@ -26,12 +26,12 @@ import pytest
 from frontoffice.bulk.exporter import export_events
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.projector import catch_up as commerce_catch_up
+from frontoffice.consent import service as consent
 from frontoffice.domain.events import Rejection
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.keys import generate_master_key
-from frontoffice.services import consent
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
@@ -112,7 +112,7 @@ def populate(store: SqlStore) -> str:
         {**order(1, "confirmed", order_id="O-ANN"),
          "customer": {"email": ANN["email"], "phone": ANN["phone"]}},
         {**order(1, "confirmed", order_id="O-BO"), "customer": {"email": BO["email"]}}], NOW)
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     for person in (ANN, BO):
         consent.record(store, hub, ws, consent.Capture(f"email:{person['email']}",
                                                        {"marketing_email": True}), NOW)

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from frontoffice.consent import service as consent
+from frontoffice.consent.store import ConsentStore
 from frontoffice.domain.events import EventRecord
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.privacy.sealing import TamperedRow
-from frontoffice.services import consent
-from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
@@ -68,15 +68,16 @@ def test_rows_about_nobody_and_rows_written_before_sealing_read_as_stored(store:
 
 def test_the_consent_ledger_keeps_a_hashed_subject_and_still_answers_by_subject(store: SqlStore) -> None:
     b = _brand(store)
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     at = datetime(2026, 1, 1, tzinfo=UTC)
     capture = consent.Capture("email:ann@posteo.de", {"marketing_email": True})
     consent.record(store, hub, b.workspace_id, capture, at)
     subjects = [r[0] for r in store.query("SELECT subject FROM consent_ledger")]
     assert subjects and all(s.startswith("h:") and "ann" not in s for s in subjects)
-    [row] = ConsentSql(store).ledger(b.workspace_id, "email:ann@posteo.de")
+    [row] = ConsentStore(store).ledger(b.workspace_id, "email:ann@posteo.de")
     assert row.change.person_key == "email:ann@posteo.de" and row.change.status == "granted"
-    assert [r.change.person_key for r in ConsentSql(store).ledger(b.workspace_id)] == ["email:ann@posteo.de"]
+    ledger = ConsentStore(store).ledger(b.workspace_id)
+    assert [r.change.person_key for r in ledger] == ["email:ann@posteo.de"]
     assert consent.subject_consent(store, b.workspace_id, "email:ann@posteo.de").state.current
 
 

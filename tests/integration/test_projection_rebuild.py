@@ -8,9 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from frontoffice.cli.main import cli
+from frontoffice.consent import service as consent
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
-from frontoffice.services import consent
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_outbound_paths import PEOPLE, consent_db, new_world, populate, store
 

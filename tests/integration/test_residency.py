@@ -24,8 +24,9 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.cli.main import cli
 from frontoffice.commerce.records import sign
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.destinations.store import DestinationStore
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.errors import ConfigError, InvalidInput
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
@@ -40,7 +41,6 @@ from frontoffice.residency.locations import (
 )
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_review_support import (
     ANNA_WEB,

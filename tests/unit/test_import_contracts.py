@@ -64,6 +64,15 @@ def test_a_database_driver_in_consent_breaks_the_pure_domain_contract(tmp_path: 
     assert broken(result) == {PURE}
 
 
+def test_a_consent_rule_reading_through_consents_own_store_breaks_the_pure_domain_contract(
+        tmp_path: Path) -> None:
+    # consent's stores sit in its package beside the rules; the rules still may not use them.
+    src = copy_with(tmp_path, "consent/merge.py", "from frontoffice.consent import store  # noqa")
+    result = lint_imports(src)
+    assert result.returncode != 0
+    assert PURE in broken(result)
+
+
 def test_an_import_back_from_outbound_into_bulk_breaks_the_acyclic_contract(tmp_path: Path) -> None:
     # bulk's exporter asks outbound's gate: the gate importing the exporter closes a cycle.
     src = copy_with(tmp_path, "outbound/gate.py", "from frontoffice.bulk import exporter  # noqa")

@@ -44,13 +44,14 @@ from frontoffice.consent.collection import (
 )
 from frontoffice.consent.ledger import ConsentChange, ConsentState
 from frontoffice.consent.packs import RegionPack, load_packs
+from frontoffice.consent.person_store import PersonConsentStore
 from frontoffice.consent.projector import TRACKING_FAMILY, evidence_from_dict, merge_evidence, subject_of
 from frontoffice.consent.region import Evidence, evidence_from_traits, resolve_region
+from frontoffice.consent.service import consent_record
+from frontoffice.consent.store import ConsentStore
 from frontoffice.domain import jsontext
 from frontoffice.domain.events import EventRecord
-from frontoffice.services.consent import consent_record
-from frontoffice.storage.consent_person_sql import PersonConsentSql
-from frontoffice.storage.consent_sql import ConsentSql
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.storage.sql import SqlStore
 
 MAX_SUBJECTS = 200_000
@@ -71,8 +72,8 @@ class Reduced:
 
 class ConsentGate:
     def __init__(self, store: SqlStore, cache_seconds: float) -> None:
-        self._people = PersonConsentSql(store)
-        self._consent = ConsentSql(store)
+        self._people = PersonConsentStore(store, PeopleSql(store))
+        self._consent = ConsentStore(store)
         self._purposes = sorted({p for pack in load_packs().values() for p in pack.reduce})
         self._loaded: dict[str, tuple[tuple[int, int], frozenset[str]]] = {}
         self._lock = threading.Lock()

@@ -28,10 +28,10 @@ from frontoffice.collector.body import BodyError, parse_json, read_limited
 from frontoffice.commerce import intake, projector, saleor, service
 from frontoffice.commerce.records import SIGNATURE_HEADER, signature_refusal
 from frontoffice.commerce.schemas import ENTITY_MODELS, HoldIn, PoolRule
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Channel, Scope, Workspace
 from frontoffice.errors import Overloaded
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.port import AppendBatch
 from frontoffice.tenancy.tokens import ApiAuthError
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from frontoffice.storage.commerce_sql import Position
+from frontoffice.commerce.store import Position
 
 POOLED = ("ship", "boss")
 SINGLE_STORE = ("bopis", "curbside", "bodfs")

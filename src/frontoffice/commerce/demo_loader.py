@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from frontoffice.commerce import service
-from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.commerce.store import CommerceStore
 
 CHUNK = 2000
 

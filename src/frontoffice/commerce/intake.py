@@ -18,9 +18,9 @@ from pydantic import BaseModel, ValidationError
 from frontoffice.commerce import schemas as s
 from frontoffice.commerce.records import record
 from frontoffice.commerce.states import ORDER, RETURN, Machine
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import EventRecord
 from frontoffice.errors import InvalidInput
-from frontoffice.storage.commerce_sql import CommerceStore
 
 MAX_ITEMS = 5000
 

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from frontoffice.commerce.records import customer_keys
-from frontoffice.storage.commerce_sql import CommerceStore, Position, ProjectionTx
+from frontoffice.commerce.store import CommerceStore, Position, ProjectionTx
 from frontoffice.storage.sql import SqlStore
 
 PAGE = 5000

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from frontoffice.commerce import service
 from frontoffice.commerce.intake import IntakeError, listing_id
 from frontoffice.commerce.schemas import ENTITY_MODELS, ListingIn
-from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.commerce.store import CommerceStore
 
 _META = ("event_id", "version", "occurred_at")
 _KEYS = {"locations": ("location", "location_id"), "products": ("product", "product_id"),

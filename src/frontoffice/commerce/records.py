@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 
 from frontoffice.commerce.schemas import Customer
+from frontoffice.commerce.store import COMMERCE
 from frontoffice.domain.events import EventRecord, iso
-from frontoffice.storage.commerce_sql import COMMERCE
 
 SIGNATURE_HEADER = "X-Frontoffice-Signature"
 

@@ -20,11 +20,11 @@ from frontoffice.commerce.holds import admit_hold
 from frontoffice.commerce.pricing import conflicts
 from frontoffice.commerce.records import record
 from frontoffice.commerce.schemas import HoldIn, PoolRule
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.commerce.traits import customer_traits, product_view
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.port import AppendBatch
 
 INTERNAL_SOURCE = "frontoffice-commerce"  # source id of events frontoffice itself emits

@@ -16,11 +16,11 @@ from frontoffice.api.access import Caller, require
 from frontoffice.api.jsonresponse import error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
+from frontoffice.consent import service as consent
 from frontoffice.consent.errors import ConsentStringError
 from frontoffice.consent.ledger import ConsentChange
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
-from frontoffice.services import consent
 
 ConsentWriter = Annotated[Workspace, require(Scope.CONSENT_WRITE)]
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]

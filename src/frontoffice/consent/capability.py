@@ -57,8 +57,8 @@ def _change(c: ConsentChange) -> dict[str, Any]:
 
 
 def _sections(person: PersonView) -> dict[str, Any]:
+    from frontoffice.consent.service import subject_consent
     from frontoffice.dsr.report import subjects_of
-    from frontoffice.services.consent import subject_consent
 
     consent = []
     for subject in subjects_of(person.person_id, person.identifiers):

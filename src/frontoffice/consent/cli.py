@@ -19,10 +19,10 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
+from frontoffice.consent import service
 from frontoffice.consent.describe import Kind, cell, describe, ranges
 from frontoffice.consent.errors import ConsentStringError
 from frontoffice.domain.events import now
-from frontoffice.services import consent as service
 
 
 @click.group()

@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 from frontoffice.api.access import require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
+from frontoffice.consent.person_service import person_consent
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.identity.service import require_person
-from frontoffice.services.consent_merge import person_consent
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 _ERRORS = error_responses(

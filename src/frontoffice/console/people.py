@@ -10,6 +10,9 @@ from typing import Any
 
 import orjson
 
+from frontoffice.commerce.store import CommerceStore
+from frontoffice.consent.person_service import person_consent
+from frontoffice.consent.service import subject_consent
 from frontoffice.console.i18n import script_lang
 from frontoffice.identity import service as identity
 from frontoffice.identity.extract import normalise_identifier
@@ -19,9 +22,6 @@ from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.identity.store import IdentitySql
-from frontoffice.services.consent import subject_consent
-from frontoffice.services.consent_merge import person_consent
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 
 SEARCH_LIMIT = 50

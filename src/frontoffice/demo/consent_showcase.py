@@ -20,11 +20,11 @@ from typing import Any
 
 import httpx
 
+from frontoffice.consent import service as consent
 from frontoffice.consent.tcf import TCString, VendorSet
 from frontoffice.consent.tcf_encode import encode_tc_string
 from frontoffice.errors import InvalidInput
 from frontoffice.identity import service as identity
-from frontoffice.services import consent
 from frontoffice.storage.sql import SqlStore
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -125,7 +125,7 @@ def _send_gpc(base: str, write_key: str, customer: Customer) -> None:
 
 def consent_tour(store: SqlStore, ws: str, brand: Path, base: str, web_write_key: str) -> list[Row]:
     rows: list[Row] = []
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     for customer in pick_customers(brand):
         if customer.country == "US":
             _send_gpc(base, web_write_key, customer)

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from frontoffice.consent.service import ConsentHub
 from frontoffice.domain.events import now as clock
 from frontoffice.dsr import service
 from frontoffice.dsr.config import DsrConfig
@@ -23,12 +24,11 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.masking import mask
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.dsr.tokens import normalise
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
-from frontoffice.services.consent import ConsentHub
 from frontoffice.storage.sql import SqlStore
 
 ACTOR = "demo:privacy-officer"
@@ -105,7 +105,7 @@ def privacy_showcase(store: SqlStore, workspace_id: str, now: datetime | None = 
     token = normalise(message.body.partition("code: ")[2].split(" ", 1)[0])
     service.verify(store, workspace_id, request.id, token, actor=ACTOR, now=at, config=cfg)
     lines.append("  verified with the token from the outbox")
-    hubs = Hubs(IdentityHub(store), ConsentHub(store))
+    hubs = Hubs(IdentityHub(store), ConsentHub.of(store))
     try:
         done = service.execute(store, workspace_id, request.id, hubs=hubs, actor=ACTOR, now=at)
     except DsrError as exc:

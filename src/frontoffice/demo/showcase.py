@@ -17,12 +17,12 @@ from typing import Any
 import orjson
 
 from frontoffice.commerce import demo_loader
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.tenancy import Channel, Workspace
 from frontoffice.errors import FrontofficeError, InvalidInput
 from frontoffice.identity import service as identity
 from frontoffice.identity.normalise.scripts import Script, detect_script
 from frontoffice.identity.store import IdentitySql
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 

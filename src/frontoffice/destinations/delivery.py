@@ -23,13 +23,13 @@ import orjson
 
 from frontoffice.consent.packs import RegionPack
 from frontoffice.consent.projector import CONSENT_FAMILY
+from frontoffice.consent.store import ConsentStore
 from frontoffice.destinations.address import Target, check
 from frontoffice.destinations.store import CHANNEL, Delivery, Destination, DestinationStore
 from frontoffice.domain.events import StoredEvent
 from frontoffice.domain.tenancy import Status
 from frontoffice.identity.store import IdentitySql
 from frontoffice.outbound.lookup import OutboundGate
-from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.sql import SqlStore
 
 SIGNATURE_HEADER = "X-Frontoffice-Signature"
@@ -111,7 +111,7 @@ def _post(client: httpx.Client, dest: Destination, target: Target, event: Stored
 
 def projected_up_to(store: SqlStore, ws: str) -> int:
     """The last seq both the identity and the consent projection have applied."""
-    return min(IdentitySql(store).checkpoint(ws)[0], ConsentSql(store).checkpoint(ws))
+    return min(IdentitySql(store).checkpoint(ws)[0], ConsentStore(store).checkpoint(ws))
 
 
 def deliver(store: SqlStore, dest: Destination, client: httpx.Client, now: datetime, *,

@@ -26,7 +26,7 @@ from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import Kind
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.storage.sql import SqlStore
 
 DsrAdmin = Annotated[Workspace, require(Scope.DSR_ADMIN)]

@@ -28,7 +28,7 @@ from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.storage.private_files import write_private
 
 

@@ -23,18 +23,18 @@ from typing import Any
 
 import orjson
 
+from frontoffice.consent import service as consent_service
 from frontoffice.consent.capture import Proof
+from frontoffice.consent.store import ConsentStore
 from frontoffice.domain.events import Limits, normalise_batch
 from frontoffice.domain.tenancy import Channel, Trust
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind
 from frontoffice.dsr.options import restricted_purposes
 from frontoffice.dsr.report import access_document, access_html, subjects_of
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
 from frontoffice.privacy.scrub import scrub
-from frontoffice.services import consent as consent_service
-from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
@@ -172,7 +172,7 @@ def _deny(store: SqlStore, hub: consent_service.ConsentHub, request: DsrRequest,
     ws = request.workspace_id
     method = f"dsr_{request.kind.value}"
     raw = orjson.dumps({"request_id": request.id, "kind": request.kind.value}).decode()
-    salt = ConsentSql(store).salt(ws)
+    salt = ConsentStore(store).salt(ws)
     subjects = subjects_of(person_id, IdentitySql(store).identifiers(ws, person_id))
     records = []
     for subject in subjects:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from frontoffice.consent.packs import pack_for
+from frontoffice.consent.store import ConsentStore
 from frontoffice.domain.tenancy import new_id
 from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.contacts import person_facts
@@ -21,14 +22,13 @@ from frontoffice.dsr.masking import keyed_hash, mask
 from frontoffice.dsr.model import CLOSED, DsrError, DsrRequest, Kind, Status, VerificationFailed, WrongState
 from frontoffice.dsr.notify import Notifier, token_message
 from frontoffice.dsr.options import validate_details
-from frontoffice.dsr.sql import DsrSql
+from frontoffice.dsr.store import DsrSql
 from frontoffice.dsr.tokens import check, new_token, token_hash
 from frontoffice.errors import NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.service import parse_kind
 from frontoffice.identity.store import IdentitySql
-from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.sql import SqlStore
 
 NO_VERIFIED_CONTACT = (
@@ -81,7 +81,7 @@ def open_request(store: SqlStore, ws: str, kind: Kind, id_kind: str, id_value: s
         due_at=due_date(now, rule), extended_due_at=None, extension_reason=None, verified_at=None,
         closed_at=None, reason=None, details=checked, outcome=None)
     sql = DsrSql(store)
-    salt = ConsentSql(store).salt(ws)
+    salt = ConsentStore(store).salt(ws)
     sql.insert(request, keyed_hash(parsed.value, value, salt), actor,
                {"kind": kind.value, "requester": f"{parsed.value}:{request.requester_masked}",
                 "region": region.region, "due_at": request.due_at.isoformat(),

@@ -1,5 +1,6 @@
-"""Identity's port for the other capabilities: who a person id is now, and which ids were merged
-into a person. Privacy, outbound and consent ask this port; none of them reads identity's tables.
+"""Identity's port for the other capabilities: who a person id is now, which ids were merged into a
+person, a person's identifiers, and the merges and splits as they happen. Privacy, outbound and
+consent ask this port; none of them reads identity's tables.
 
 A merge leaves its old ids behind as redirects (``A → B``); a later merge of ``B`` into ``C``
 makes a chain ``A → B → C``. Chains are followed here, never flattened in the tables: a split
@@ -8,8 +9,20 @@ that brings ``B`` back must leave ``A`` pointing at ``B`` again.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChange:
+    """One entry of identity's outbox, in order: ``person.merged`` (``payload["merged"]``: the ids
+    merged into ``person_id``), ``person.split`` (``payload["into"]``: the persons split off), …"""
+
+    id: int
+    type: str
+    person_id: str
+    payload: Mapping[str, Any]
 
 
 class People(Protocol):
@@ -42,6 +55,10 @@ class People(Protocol):
 
     def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
         """The records (``source:message``) identity placed with these people."""
+        ...
+
+    def changes(self, workspace_id: str, after_id: int, limit: int) -> list[PersonChange]:
+        """Up to ``limit`` entries of the outbox after ``after_id``, oldest first."""
         ...
 
     def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from frontoffice.identity.people import PersonChange
 from frontoffice.storage import core
 from frontoffice.storage.sql import SqlStore
 from frontoffice.storage.tables import schema
@@ -111,6 +112,14 @@ class PeopleSql:
                 out.update(conn.execute(sa.select(t.record_id).where(
                     t.workspace_id == workspace_id, t.person_id.in_(chunk))).scalars())
         return out
+
+    def changes(self, workspace_id: str, after_id: int, limit: int) -> list[PersonChange]:
+        t = schema(self._store.dialect).tables["identity_outbox"].c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.id, t.type, t.person_id, t.payload)
+                                .where(t.workspace_id == workspace_id, t.id > after_id)
+                                .order_by(t.id).limit(limit)).all()
+        return [PersonChange(int(r.id), r.type, r.person_id, orjson.loads(r.payload)) for r in rows]
 
     def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:
         t = self._persons.c

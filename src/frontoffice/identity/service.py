@@ -12,6 +12,7 @@ import orjson
 
 from frontoffice.commerce.records import customer_keys
 from frontoffice.commerce.service import traits_for
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import EventRecord, StoredEvent, iso, now
 from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
@@ -21,7 +22,6 @@ from frontoffice.identity.ports import Hub, IdentityReads, Log, RecordRow
 from frontoffice.identity.review import MERGE, SPLIT, ManualDecision, identity_source
 from frontoffice.identity.store import IdentitySql
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 

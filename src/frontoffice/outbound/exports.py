@@ -17,12 +17,12 @@ from typing import Any
 import orjson
 
 from frontoffice.consent.purposes import load_catalogue
+from frontoffice.consent.service import ConsentHub
 from frontoffice.errors import InvalidInput
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
 from frontoffice.outbound.gate import EXPORT_CHANNEL, Refusal
 from frontoffice.outbound.lookup import OutboundGate
-from frontoffice.services.consent import ConsentHub
 from frontoffice.storage.private_files import open_private
 from frontoffice.storage.sql import SqlStore
 
@@ -43,7 +43,7 @@ def check_export_purpose(purpose: str) -> None:
 def catch_up_people(store: SqlStore, ws: str) -> None:
     """Bring identity and consent up to the end of the log, so the gate judges the latest state."""
     IdentityHub(store).catch_up(ws)
-    ConsentHub(store).catch_up(ws)
+    ConsentHub.of(store).catch_up(ws)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import orjson
 from frontoffice.consent.ledger import ConsentState, state_of
 from frontoffice.consent.projector import CONSENT_FAMILY, SUBJECT_KINDS, evidence_from_dict, parse_subject
 from frontoffice.consent.region import Evidence, evidence_from_traits
+from frontoffice.consent.store import ConsentStore
 from frontoffice.domain.events import StoredEvent
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
@@ -24,7 +25,6 @@ from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.outbound.gate import PersonConsent, Verdict, person_consent, unknown
-from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.sql import SqlStore
 
 CHUNK = 500
@@ -172,7 +172,7 @@ class PeopleReader:
                 subjects[pid].add(f"{kind}:{value}")
                 subjects[pid] |= aliases.get((kind, value), set())
         golden = {r[0]: orjson.loads(r[1]) for r in self._in("identity_persons", "person_id, golden", pids)}
-        changes, evidence = ConsentSql(self.store).subjects_as_of(
+        changes, evidence = ConsentStore(self.store).subjects_as_of(
             self.ws, {s for ss in subjects.values() for s in ss}, ALL_SEQ)
         out: dict[str, Loaded] = {}
         for pid in pids:
@@ -187,7 +187,7 @@ class PeopleReader:
         return out
 
     def _subjects(self, keys: Sequence[str]) -> dict[str, Loaded]:
-        changes, evidence = ConsentSql(self.store).subjects_as_of(self.ws, keys, ALL_SEQ)
+        changes, evidence = ConsentStore(self.store).subjects_as_of(self.ws, keys, ALL_SEQ)
         out: dict[str, Loaded] = {}
         for key in keys:
             if key not in evidence and not changes.get(key):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from frontoffice.commerce import service
-from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 

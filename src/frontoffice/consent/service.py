@@ -19,6 +19,7 @@ from frontoffice.consent.decision import Decision
 from frontoffice.consent.gpp import decode_gpp_string
 from frontoffice.consent.ledger import ConsentChange, ConsentState, order_key, state_of
 from frontoffice.consent.policy import check as policy_check
+from frontoffice.consent.ports import ERASED_SUBJECT, ConsentLedger, EventLog, LedgerRow
 from frontoffice.consent.projector import (
     CONSENT_EVENT_TYPE,
     CONSENT_FAMILY,
@@ -29,11 +30,11 @@ from frontoffice.consent.projector import (
     project,
 )
 from frontoffice.consent.region import Resolution, resolve_region
+from frontoffice.consent.store import ConsentStore
 from frontoffice.consent.tcf import decode_tc_string
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput
 from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
-from frontoffice.storage.consent_sql import ERASED_SUBJECT, ConsentSql, LedgerRow
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 
@@ -50,30 +51,34 @@ class ConsentHub:
     """Runs the projector; one lock per workspace so a process never projects a workspace twice at
     once (across processes the checkpoint's compare-and-set refuses the slower one, which retries)."""
 
-    def __init__(self, store: SqlStore) -> None:
-        self.store = store
-        self.sql = ConsentSql(store)
+    def __init__(self, log: EventLog, ledger: ConsentLedger) -> None:
+        self.log, self.ledger = log, ledger
         self._lock = WorkspaceLocks()
+
+    @classmethod
+    def of(cls, store: SqlStore) -> ConsentHub:
+        """The hub of a store's log and consent tables."""
+        return cls(store, ConsentStore(store))
 
     def catch_up(self, ws: str, batch_events: int = BATCH_EVENTS) -> int:
         """Apply the log since the checkpoint; returns the number of events read."""
         done = 0
         with self._lock(ws):
-            salt = self.sql.salt(ws)
+            salt = self.ledger.salt(ws)
             while True:
-                after = self.sql.checkpoint(ws)
-                rows = self.store.events(ws, after_seq=after, limit=batch_events)
+                after = self.ledger.checkpoint(ws)
+                rows = self.log.events(ws, after_seq=after, limit=batch_events)
                 if not rows:
                     return done
 
                 def load(keys: Collection[str], after: int = after) -> dict[str, Subject]:
-                    changes, evidence = self.sql.subjects_as_of(ws, keys, after)
+                    changes, evidence = self.ledger.subjects_as_of(ws, keys, after)
                     return {k: Subject(k, state_of(k, changes.get(k, ())), evidence_from_dict(evidence[k]),
                                        stored=True) for k in evidence}
 
                 batch = project([(e.seq, e.source_id, e.record) for e in rows], load, salt, after)
                 try:
-                    self.sql.apply(ws, after, batch)
+                    self.ledger.apply(ws, after, batch)
                 except ProjectionMoved:
                     continue
                 done += len(rows)
@@ -81,7 +86,7 @@ class ConsentHub:
     def rebuild(self, ws: str) -> int:
         """Drop the projection (the ledger stays) and replay the whole log."""
         with self._lock(ws):
-            self.sql.reset(ws)
+            self.ledger.reset(ws)
         return self.catch_up(ws)
 
 
@@ -130,18 +135,22 @@ def consent_record(change: ConsentChange, received_at: datetime, token_id: str |
 
 def subject_consent(store: SqlStore, ws: str, subject: str) -> SubjectConsent:
     """The subject's current consent (from the state projection), history and proof (ledger), region."""
+    return subject_view(ConsentStore(store), ws, subject)
+
+
+def subject_view(ledger: ConsentLedger, ws: str, subject: str) -> SubjectConsent:
+    """`subject_consent` on the ledger port."""
     key = parse_subject(subject)
-    sql = ConsentSql(store)
     # An erased person's ledger rows stay as shredded tombstones: they are nobody's consent, and
     # an erased address must read exactly like one never seen.
-    kept = (r for r in sql.ledger(ws, key) if not r.change.person_key.startswith(ERASED_SUBJECT))
+    kept = (r for r in ledger.ledger(ws, key) if not r.change.person_key.startswith(ERASED_SUBJECT))
     rows = tuple(sorted(kept, key=lambda r: order_key(r.change)))
     by_id = {r.change.change_id: r.change for r in rows}
     history: dict[str, list[ConsentChange]] = {}
     for r in rows:
         history.setdefault(r.change.purpose, []).append(r.change)
-    current = {purpose: by_id[cid] for _, purpose, cid, _, _ in sql.current(ws, key) if cid in by_id}
-    evidence = sql.evidence(ws, key)
+    current = {purpose: by_id[cid] for _, purpose, cid, _, _ in ledger.current(ws, key) if cid in by_id}
+    evidence = ledger.evidence(ws, key)
     state = ConsentState(key, current, {p: tuple(h) for p, h in history.items()})
     return SubjectConsent(key, bool(rows) or evidence is not None, state,
                           resolve_region(evidence_from_dict(evidence or {})), rows)
@@ -159,10 +168,11 @@ def prepare(store: SqlStore, ws: str, capture: Capture, now: datetime) -> list[E
     if at > now + MAX_CLOCK_SKEW:
         raise InvalidInput(f"'at' {at.isoformat()} is in the future; send the time the person gave "
                            "the consent, or leave it out to use the time of the request.")
-    current = subject_consent(store, ws, capture.subject)
+    ledger = ConsentStore(store)
+    current = subject_view(ledger, ws, capture.subject)
     tc = decode_tc_string(capture.tc_string) if capture.tc_string else None
     gpp = decode_gpp_string(capture.gpp_string) if capture.gpp_string else None
-    proof = Proof.of(current.subject, capture.source, at, ConsentSql(store).salt(ws), ip=capture.ip,
+    proof = Proof.of(current.subject, capture.source, at, ledger.salt(ws), ip=capture.ip,
                      user_agent=capture.user_agent, notice_version=capture.notice_version)
     changes: list[ConsentChange] = []
     if capture.purposes:
