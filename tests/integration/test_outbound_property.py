@@ -77,7 +77,7 @@ def test_nothing_refused_ever_leaves_and_everything_allowed_does(
         store: SqlStore, receiver: Receiver, tmp_path: Path, people: list[dict[str, Any]],
         purpose: str) -> None:
     world = new_world(store)
-    hook = DestinationStore(store).create(world.ws, "hook", receiver.url, "sale_or_sharing")
+    hook = DestinationStore(store, frozenset({"127.0.0.1"})).create(world.ws, "hook", receiver.url, "sale_or_sharing")
     build(world, people)
     n = len(people)
     pid_of = world.people

@@ -17,7 +17,7 @@ from frontoffice.api.access import require
 from frontoffice.api.jsonresponse import error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
-from frontoffice.destinations.address import allowed_hosts, check_new
+from frontoffice.destinations.address import allowed_hosts
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Status, Workspace
@@ -129,7 +129,7 @@ def outbound_router(c: Container) -> APIRouter:
     router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["admin", "outbound"], responses=_ERRORS)
 
     def destinations(ws_id: str) -> DestinationStore:
-        return DestinationStore(c.store_for(ws_id))
+        return DestinationStore(c.store_for(ws_id), allowed_hosts(c.settings.destinations_allow_hosts))
 
     def fresh(ws_id: str) -> SqlStore:
         """The workspace's storage, with its people and consent caught up."""
@@ -140,7 +140,6 @@ def outbound_router(c: Container) -> APIRouter:
     @router.post("/destinations", response_model=CreatedDestination, status_code=201)
     def create_destination(workspace: DestinationsAdmin, body: DestinationIn) -> CreatedDestination:
         """Create a webhook destination for one purpose; it starts at the current end of the log."""
-        check_new(body.url, allowed_hosts(c.settings.destinations_allow_hosts))
         dest = destinations(workspace.id).create(workspace.id, body.name, body.url, body.purpose,
                                                  body.event_types, body.event_names, body.max_attempts)
         return CreatedDestination(**dest.public(), secret=dest.secret)
