@@ -82,7 +82,8 @@ def deliver(world: World) -> list[Any]:
 def test_only_allowed_events_reach_the_receiver_signed_and_refusals_are_recorded(
         store: SqlStore, receiver: Receiver) -> None:
     world = new_world(store)
-    dest = DestinationStore(store, LOCAL_RECEIVER).create(world.ws, "partner", receiver.url, "sale_or_sharing")
+    dest = DestinationStore(store, LOCAL_RECEIVER).create(world.ws, "partner", receiver.url,
+                                                          "sale_or_sharing")
     populate(world)
     [report] = deliver(world)
     assert set(receiver.users()) == {"eu-yes", "ca-ok"}  # EU grant; CA not opted out
@@ -213,7 +214,8 @@ def test_a_listed_internal_host_is_delivered_to_under_its_own_name(store: SqlSto
                                                                    receiver: Receiver) -> None:
     world = new_world(store)
     port = urlsplit(receiver.url).port
-    DestinationStore(store, frozenset({"localhost"})).create(world.ws, "internal", f"http://localhost:{port}/hook", "sale_or_sharing")
+    internal = DestinationStore(store, frozenset({"localhost"}))
+    internal.create(world.ws, "internal", f"http://localhost:{port}/hook", "sale_or_sharing")
     populate(world)
     [report] = deliver_workspace(store, world.ws, NOW, timeout_s=5, backoff_s=0,
                                  allow=frozenset({"localhost"}))

@@ -23,6 +23,7 @@ from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Status, Workspace
 from frontoffice.outbound import service
 from frontoffice.outbound.gate import Verdict
+from frontoffice.outbound.store import sql_ports
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
@@ -161,7 +162,7 @@ def outbound_router(c: Container) -> APIRouter:
         reason; the decision is logged with every reason."""
         store = fresh(workspace.id)
         candidates = [service.Candidate(a.action, a.purpose, a.channel) for a in body.actions]
-        result = service.decide(store, workspace.id, body.person, candidates, now())
+        result = service.decide(sql_ports(store), workspace.id, body.person, candidates, now())
         return DecisionOut(decision_id=result.decision_id, person=result.person, region=result.region,
                            allowed=[_verdict_out(cand, v) for cand, v in result.allowed],
                            refused=[_verdict_out(cand, v) for cand, v in result.refused])
@@ -173,7 +174,7 @@ def outbound_router(c: Container) -> APIRouter:
         store = fresh(workspace.id)
         request = service.MessageRequest(body.person, body.channel, body.purpose, body.template_id,
                                          body.variables, body.message_id)
-        result = service.send_message(store, workspace.id, request, now())
+        result = service.send_message(sql_ports(store), workspace.id, request, now())
         v = result.verdict
         if result.code in ("consent_refused", "no_channel_identifier"):
             return error(403, result.code, f"Message not queued: {v.reason}", reason=v.reason, rule=v.rule,

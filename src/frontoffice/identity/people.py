@@ -9,7 +9,7 @@ that brings ``B`` back must leave ``A`` pointing at ``B`` again.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class People(Protocol):
@@ -20,4 +20,26 @@ class People(Protocol):
 
     def merged_ids(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, set[str]]:
         """For each (live) person id, every id merged into it through any chain of merges."""
+        ...
+
+    def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
+                    ) -> dict[str, list[tuple[str, str]]]:
+        """Each person's ``(kind, value)`` identifiers of ``kinds``, sorted; a person with none is
+        absent."""
+        ...
+
+    def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
+        """For each normalised ``kind`` value, the people holding it; absent when nobody does."""
+        ...
+
+    def golden(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        """The golden record of each live person id (absent: not a live person)."""
+        ...
+
+    def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
+        """The person identity placed each event (by seq) with; absent when not projected yet."""
+        ...
+
+    def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
+        """The records (``source:message``) identity placed with these people."""
         ...

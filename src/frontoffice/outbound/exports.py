@@ -20,6 +20,7 @@ from frontoffice.consent.purposes import load_catalogue
 from frontoffice.errors import InvalidInput
 from frontoffice.outbound.gate import EXPORT_CHANNEL, Refusal
 from frontoffice.outbound.lookup import OutboundGate
+from frontoffice.outbound.store import gate_for
 from frontoffice.services.consent import ConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.identity_sql import IdentitySql
@@ -74,7 +75,7 @@ def export_people(store: SqlStore, ws: str, folder: Path, fmt: str, purpose: str
                   gate: OutboundGate | None = None) -> PeopleExport:
     if fmt not in {"csv", "parquet"}:
         raise InvalidInput(f"Unknown export format {fmt!r}; use csv or parquet.")
-    gate = gate or OutboundGate(store, ws, datetime.now(UTC))
+    gate = gate or gate_for(store, ws, datetime.now(UTC))
     sql = IdentitySql(store)
     everyone = list(sql.iter_persons(ws))
     gate.prefetch(["person:" + p[0] for p in everyone])

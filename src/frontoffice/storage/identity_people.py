@@ -4,8 +4,14 @@ PostgreSQL): the one place merge redirects are followed."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
+import orjson
+import sqlalchemy as sa
+
+from frontoffice.storage.core import batches
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 
 _CHUNK = 500
 
@@ -49,4 +55,55 @@ class PeopleSql:
                         found[str(old)] = frontier[str(into)]
                         out[frontier[str(into)]].add(str(old))
             frontier = found
+        return out
+
+    def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
+                    ) -> dict[str, list[tuple[str, str]]]:
+        t = schema(self._store.dialect).tables["identity_index"].c
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self._store.connect() as conn:
+            for chunk in batches(sorted(set(person_ids))):
+                rows = conn.execute(sa.select(t.person_id, t.kind, t.value).where(
+                    t.workspace_id == workspace_id, t.person_id.in_(chunk), t.kind.in_(list(kinds)))
+                    .order_by(t.person_id, t.kind, t.value))
+                for r in rows:
+                    out.setdefault(r.person_id, []).append((r.kind, r.value))
+        return out
+
+    def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
+        t = schema(self._store.dialect).tables["identity_index"].c
+        out: dict[str, set[str]] = {}
+        with self._store.connect() as conn:
+            for chunk in batches(sorted(set(values))):
+                for r in conn.execute(sa.select(t.value, t.person_id).where(
+                        t.workspace_id == workspace_id, t.kind == kind, t.value.in_(chunk))):
+                    out.setdefault(r.value, set()).add(r.person_id)
+        return out
+
+    def golden(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        t = schema(self._store.dialect).tables["identity_persons"].c
+        out: dict[str, dict[str, Any]] = {}
+        with self._store.connect() as conn:
+            for chunk in batches(sorted(set(person_ids))):
+                out.update({r.person_id: orjson.loads(r.golden) for r in conn.execute(
+                    sa.select(t.person_id, t.golden).where(t.workspace_id == workspace_id,
+                                                           t.person_id.in_(chunk)))})
+        return out
+
+    def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
+        t = schema(self._store.dialect).tables["identity_records"].c
+        out: dict[int, str] = {}
+        with self._store.connect() as conn:
+            for chunk in batches(sorted(set(seqs))):
+                out.update({int(r.seq): r.person_id for r in conn.execute(
+                    sa.select(t.seq, t.person_id).where(t.workspace_id == workspace_id, t.seq.in_(chunk)))})
+        return out
+
+    def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
+        t = schema(self._store.dialect).tables["identity_records"].c
+        out: set[str] = set()
+        with self._store.connect() as conn:
+            for chunk in batches(sorted(set(person_ids))):
+                out.update(conn.execute(sa.select(t.record_id).where(
+                    t.workspace_id == workspace_id, t.person_id.in_(chunk))).scalars())
         return out
