@@ -24,7 +24,7 @@ from frontoffice.outbound.gate import (
     unknown,
 )
 from frontoffice.outbound.people import Loaded, PeopleReader
-from frontoffice.outbound.ports import Consents
+from frontoffice.outbound.ports import Consents, Suppressions
 
 
 class OutboundGate:
@@ -32,10 +32,10 @@ class OutboundGate:
     (``outbound.store.gate_for`` makes one on the database). ``packs`` defaults to the packaged
     region packs."""
 
-    def __init__(self, people: People, consents: Consents, workspace_id: str, now: datetime,
-                 packs: Mapping[str, RegionPack] | None = None) -> None:
+    def __init__(self, people: People, consents: Consents, suppressions: Suppressions, workspace_id: str,
+                 now: datetime, packs: Mapping[str, RegionPack] | None = None) -> None:
         self.ws, self.now = workspace_id, now
-        self._reader = PeopleReader(people, consents, workspace_id, now)
+        self._reader = PeopleReader(people, consents, suppressions, workspace_id, now)
         self._packs = packs
         self._people: dict[str, Loaded] = {}  # person:/subject: key → merged consent, or why not
         self._refs: dict[str, str | Verdict] = {}  # reference → key, or why it cannot be placed

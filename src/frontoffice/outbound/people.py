@@ -22,8 +22,8 @@ from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
-from frontoffice.outbound.gate import PersonConsent, Verdict, person_consent, unknown
-from frontoffice.outbound.ports import Consents
+from frontoffice.outbound.gate import PersonConsent, Verdict, erased, person_consent, unknown
+from frontoffice.outbound.ports import Consents, Suppressions
 
 CHUNK = 500  # people loaded at once
 ALL_SEQ = 2**62
@@ -45,8 +45,10 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
 
 
 class PeopleReader:
-    def __init__(self, people: People, consents: Consents, workspace_id: str, now: datetime) -> None:
-        self.people, self.consents, self.ws, self.now = people, consents, workspace_id, now
+    def __init__(self, people: People, consents: Consents, suppressions: Suppressions, workspace_id: str,
+                 now: datetime) -> None:
+        self.people, self.consents, self.suppressions = people, consents, suppressions
+        self.ws, self.now = workspace_id, now
         self._aliases: dict[tuple[str, str], set[str]] | None = None
 
     def aliases(self) -> dict[tuple[str, str], set[str]]:
@@ -86,7 +88,8 @@ class PeopleReader:
     def place(self, references: Collection[str]) -> tuple[dict[str, str | Verdict], dict[str, set[str]]]:
         """Each reference (person id, or ``kind:value``) → its key or why it cannot be placed, and the
         subject keys written differently from their normalised form, per person key (so a consent
-        captured for ``email:Ann@X.com`` counts for the person holding ``email:ann@x.com``)."""
+        captured for ``email:Ann@X.com`` counts for the person holding ``email:ann@x.com``). An
+        identifier of an erased person is refused whatever else still knows it."""
         placed: dict[str, str | Verdict] = {}
         extra: dict[str, set[str]] = {}
         wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (kind, normal) → (reference, as written)
@@ -106,6 +109,10 @@ class PeopleReader:
                 placed[ref] = unknown(ref, f"{kind} {value!r} cannot identify anyone ({normal.reason.value})")
                 continue
             wanted.setdefault((kind, normal.value), []).append((ref, f"{kind}:{value}"))
+        listed = self.suppressions.suppressed(self.ws, {w for refs in wanted.values() for _, w in refs})
+        for ref, as_written in [p for refs in wanted.values() for p in refs if p[1] in listed]:
+            placed[ref] = erased(ref, as_written)
+        wanted = {k: kept for k, refs in wanted.items() if (kept := [p for p in refs if p[1] not in listed])}
         holders: dict[tuple[str, str], set[str]] = {}
         for kind in sorted({k for k, _ in wanted}):
             found = self.people.holders(self.ws, kind, [v for k, v in wanted if k == kind])

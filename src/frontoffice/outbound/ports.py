@@ -51,6 +51,14 @@ class Consents(Protocol):
         ...
 
 
+class Suppressions(Protocol):
+    """Privacy's suppression list: the identifiers of erased people."""
+
+    def suppressed(self, ws: str, identifiers: Collection[str]) -> set[str]:
+        """Which of the ``kind:value`` identifiers (as written) belong to an erased person."""
+        ...
+
+
 class OutboundLog(Protocol):
     """Every verdict of the gate on an outbound path, and the messages queued."""
 
@@ -69,4 +77,5 @@ class OutboundLog(Protocol):
 class OutboundPorts:
     people: People
     consents: Consents
+    suppressions: Suppressions
     log: OutboundLog

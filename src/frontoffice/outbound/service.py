@@ -45,7 +45,7 @@ class DecisionResult:
 
 def _gate(ports: OutboundPorts, ws: str, now: datetime, packs: Mapping[str, RegionPack] | None
           ) -> OutboundGate:
-    return OutboundGate(ports.people, ports.consents, ws, now, packs)
+    return OutboundGate(ports.people, ports.consents, ports.suppressions, ws, now, packs)
 
 
 def decide(ports: OutboundPorts, ws: str, person: str, candidates: Sequence[Candidate], now: datetime,

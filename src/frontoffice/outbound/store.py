@@ -15,6 +15,7 @@ from frontoffice.consent.packs import RegionPack
 from frontoffice.domain.events import iso, now
 from frontoffice.outbound.lookup import OutboundGate
 from frontoffice.outbound.ports import Logged, OutboundPorts, OutboxMessage
+from frontoffice.privacy.suppressions import SuppressionList
 from frontoffice.storage import core
 from frontoffice.storage.consent_sql import ConsentSql
 from frontoffice.storage.identity_people import PeopleSql
@@ -100,10 +101,10 @@ class SqlConsents:
 
 
 def sql_ports(store: SqlStore) -> OutboundPorts:
-    return OutboundPorts(PeopleSql(store), SqlConsents(store), OutboundStore(store))
+    return OutboundPorts(PeopleSql(store), SqlConsents(store), SuppressionList(store), OutboundStore(store))
 
 
 def gate_for(store: SqlStore, workspace_id: str, at: datetime,
              packs: Mapping[str, RegionPack] | None = None) -> OutboundGate:
     """The gate of one outbound call on ``store``'s people and consent."""
-    return OutboundGate(PeopleSql(store), SqlConsents(store), workspace_id, at, packs)
+    return OutboundGate(PeopleSql(store), SqlConsents(store), SuppressionList(store), workspace_id, at, packs)
