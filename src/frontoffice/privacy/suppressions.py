@@ -7,33 +7,25 @@ collector drops their late events, and the outbound gate refuses them (``outboun
 from __future__ import annotations
 
 from collections.abc import Collection
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from frontoffice.privacy.subjects import matching_keys
-from frontoffice.storage.core import batches
-from frontoffice.storage.sql import SqlStore
-from frontoffice.storage.tables import schema
+
+if TYPE_CHECKING:
+    from frontoffice.storage.sql import SqlStore
 
 
 class SuppressionList:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
-        self._table = schema(store.dialect).tables["privacy_suppressions"]
 
     def suppressed(self, ws: str, identifiers: Collection[str]) -> set[str]:
-        """Which of the ``kind:value`` identifiers (as written) belong to an erased person."""
-        vault = self._store.vault
-        by_hash: dict[str, set[str]] = {}
+        """Which of the ``kind:value`` identifiers (as written: any spelling the list may hold
+        them under) belong to an erased person."""
+        by_key: dict[str, set[str]] = {}
         for identifier in identifiers:
             kind, _, value = identifier.partition(":")
             for key in matching_keys(kind, value):
-                by_hash.setdefault(vault.hash(ws, key), set()).add(identifier)
-        t = self._table.c
-        found: set[str] = set()
-        with self._store.connect() as conn:
-            for chunk in batches(sorted(by_hash)):
-                for h in conn.execute(sa.select(t.identifier_hash).where(
-                        t.workspace_id == ws, t.identifier_hash.in_(chunk))).scalars():
-                    found |= by_hash[h]
-        return found
+                by_key.setdefault(key, set()).add(identifier)
+        listed = self._store.suppressed_identifiers(ws, by_key) if by_key else set()
+        return {identifier for key in listed for identifier in by_key[key]}
