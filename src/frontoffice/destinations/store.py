@@ -153,6 +153,14 @@ class DestinationStore:
                              .values(secret=seal_secret(vault, SECRETS_TABLE, ws, dest_id, opened.value)))
         return _destination(r, opened.value)
 
+    def active(self) -> list[tuple[str, str]]:
+        """(workspace id, destination id) of every active destination of this storage."""
+        d = self._destinations.c
+        with self._engine.connect() as conn:
+            rows = conn.execute(sa.select(d.workspace_id, d.destination_id)
+                                .where(d.status == Status.ACTIVE.value)).all()
+        return [(r.workspace_id, r.destination_id) for r in rows]
+
     def require(self, ws: str, id_or_name: str) -> Destination:
         found = self.find(ws, id_or_name)
         if found is None:
