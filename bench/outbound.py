@@ -30,7 +30,7 @@ from frontoffice.consent.ledger import new_change  # noqa: E402
 from frontoffice.consent.policy import check  # noqa: E402
 from frontoffice.domain.events import EventRecord, Limits, normalise  # noqa: E402
 from frontoffice.outbound.exports import catch_up_people  # noqa: E402
-from frontoffice.outbound.lookup import OutboundGate  # noqa: E402
+from frontoffice.outbound.store import gate_for  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
 from frontoffice.storage.port import AppendBatch  # noqa: E402
 from frontoffice.storage.sql import SqlStore  # noqa: E402
@@ -93,7 +93,7 @@ def main() -> None:
         refs = [f"user_id:u{i}" for i in range(n)]
         calls = [(rng.choice(refs), p) for _ in range(max(50_000, 10 * n)) for p in (rng.choice(PURPOSES),)]
 
-        gate = OutboundGate(store, ws, NOW)
+        gate = gate_for(store, ws, NOW)
         start = time.perf_counter()
         gate.prefetch(["person:" + str(r[0]) for r in store.query(
             "SELECT person_id FROM identity_persons WHERE workspace_id = ?", (ws,))])
@@ -105,7 +105,7 @@ def main() -> None:
         start = time.perf_counter()
         allowed = sum(gate.check(ref, p, CHANNEL[p]).allowed for ref, p in calls)
         warm = len(calls) / (time.perf_counter() - start)
-        loaded_gate = OutboundGate(store, ws, NOW)
+        loaded_gate = gate_for(store, ws, NOW)
         loaded_gate.prefetch(refs)
         combos = [(ref, p) for ref in refs for p in PURPOSES]
         start = time.perf_counter()

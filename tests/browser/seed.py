@@ -35,13 +35,13 @@ PEOPLE = (
 
 def _consent_and_orders(store: SqlStore, ws: str) -> None:
     """Ivanov's consent (a grant, then a refusal) and one order, through their capabilities."""
-    hub = consent.ConsentHub(store)
+    hub = consent.ConsentHub.of(store)
     for purposes, at in (({"marketing_email": "granted", "analytics": "granted"}, NOW),
                          ({"analytics": "denied"}, NOW.replace(day=3))):
         consent.record(store, hub, ws, consent.Capture("user_id:cus-ivanov", purposes, at=at,
                                                        explicit=True, notice_version="2026-01"),
                        NOW.replace(day=4))
-    PersonConsentHub(store).catch_up(ws)
+    PersonConsentHub.of(store).catch_up(ws)
     source, _ = tenancy.create_source(store, ws, "shop", "commerce")
     cs = CommerceStore(store)
     for kind, items in (("locations", LOCATIONS), ("products", PRODUCTS), ("inventory", STOCK),

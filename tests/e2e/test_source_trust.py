@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
@@ -46,7 +46,7 @@ def resolve_and_read_outbox(live: Live, request_id: str | None = None) -> list[t
         if request_id is None:
             return []
         return [(m.channel, m.recipient, m.body)
-                for m in DsrSql(store).messages(live.tenant.workspace_id, request_id)]
+                for m in DsrStore(store).messages(live.tenant.workspace_id, request_id)]
     finally:
         store.close()
 

@@ -107,7 +107,7 @@ def test_a_hung_or_closed_destination_of_one_workspace_never_delays_people_of_an
         consent.record(store, ConsentHub.of(store), a.workspace_id, consent.Capture(
             "user_id:ann", {"sale_or_sharing": "granted"}, explicit=True), datetime.now(UTC))
         for name, port in (("hung", silent.port), ("unreachable", closed_port)):  # in this order
-            DestinationStore(store).create(a.workspace_id, name, f"http://127.0.0.1:{port}/hook",
+            DestinationStore(store, frozenset({"127.0.0.1"})).create(a.workspace_id, name, f"http://127.0.0.1:{port}/hook",
                                            "sale_or_sharing", ["track"])
         server.start()
         sent = httpx.post(f"{server.url}/v1/batch", headers=_basic(b.write_key), timeout=10, json={

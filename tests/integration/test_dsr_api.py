@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
@@ -56,7 +56,7 @@ class Api:
         return {"Authorization": f"Bearer {secret}"}
 
     def token(self, request_id: str) -> str:
-        [message] = DsrSql(self.c.store).messages(self.ws, request_id)
+        [message] = DsrStore(self.c.store).messages(self.ws, request_id)
         found = re.search(r"code: (\w+)", message.body)
         assert found
         return found.group(1)
@@ -117,7 +117,7 @@ async def test_the_dsr_api_needs_the_dsr_admin_scope(api: Api) -> None:
     assert (await api.client.post(api.base, json=body)).status_code == 401
     r = await api.client.post(api.base, json=body, headers=api.bearer("events:read", "consent:write"))
     assert r.status_code == 403
-    assert DsrSql(api.c.store).requests(api.ws) == []
+    assert DsrStore(api.c.store).requests(api.ws) == []
 
 
 async def test_bad_requests_are_refused_with_a_reason(api: Api) -> None:

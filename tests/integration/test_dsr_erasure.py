@@ -8,7 +8,7 @@ from pathlib import Path
 from frontoffice.consent.service import ConsentHub
 from frontoffice.dsr import service
 from frontoffice.dsr.execute import Hubs
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.storage import open_store
@@ -35,7 +35,7 @@ def test_an_erasure_request_erases_the_person_and_keeps_the_audit_trail(world: W
     assert identity.lookup(world.store, world.ws, "email", "ann@mailbox.org") == []
     assert identity.lookup(world.store, world.ws, "phone", "+49 151 23456789") == []
     assert identity.lookup(world.store, world.ws, "email", "bob@mailbox.org")  # nobody else
-    sql = DsrSql(world.store)
+    sql = DsrStore(world.store)
     assert sql.artefact(world.ws, access, "json") is None and sql.messages(world.ws) == []
     assert service.require(world.store, world.ws, pending.request.id).details == {}
     assert world.actions(erasure) == ["opened", "token_sent", "verified", "executed"]

@@ -11,7 +11,7 @@ import pytest
 from frontoffice.dsr import service
 from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.model import DsrError, VerificationFailed, WrongState
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.identity import service as identity
 from tests.integration.test_dsr_world import CONFIG, NOW, World, dsr_db, identify, store, world
 
@@ -41,7 +41,7 @@ def test_the_token_goes_to_the_verified_email_when_asked_through_an_unverified_p
     with pytest.raises(WrongState):
         world.execute(request.id)
     assert identity.lookup(world.store, world.ws, "phone", ANN_PHONE) == [request.person_id]
-    trail = DsrSql(world.store).trail(world.ws, request.id)
+    trail = DsrStore(world.store).trail(world.ws, request.id)
     sent = [row.detail for row in trail if row.action == "token_sent"]
     assert sent == [sent[0]] and sent[0]["rerouted"] is True and sent[0]["to"] == "email:a***@m***.org"
 
@@ -77,7 +77,7 @@ def test_a_public_keys_verification_claims_never_make_a_contact_and_the_audit_sa
                        "timestamp": "2026-10-02T10:00:00Z", "properties": {"email": "eva@mailbox.org"}})
     refused = world.open("access", "email", "eva@mailbox.org")  # app and web are trusted channels
     assert refused.request.status.value == "rejected" and world.outbox(refused.request.id) == []
-    [rejected] = [row.detail for row in DsrSql(world.store).trail(world.ws, refused.request.id)
+    [rejected] = [row.detail for row in DsrStore(world.store).trail(world.ws, refused.request.id)
                   if row.action == "rejected"]
     ignored = rejected["ignored_claims"]
     assert sorted(ignored) == ["email:e***@m***.org", "phone:+49*********01"]
@@ -100,7 +100,7 @@ def test_a_token_works_once(world: World) -> None:
     assert world.verify(opened.request.id, token.lower()).status.value == "verified"
     with pytest.raises(WrongState):
         world.verify(opened.request.id, token)
-    stored = DsrSql(world.store).token(world.ws, opened.request.id)
+    stored = DsrStore(world.store).token(world.ws, opened.request.id)
     assert stored is not None and stored.used_at is not None and token not in stored.token_hash
 
 
@@ -181,7 +181,7 @@ def test_the_audit_log_is_append_only_and_holds_no_plaintext_contact(world: Worl
     request_id = world.verified("access", "phone", ANN_PHONE)
     world.execute(request_id)
     service.download(world.store, world.ws, request_id, "html", actor="dpo", now=NOW)
-    trail = DsrSql(world.store).trail(world.ws, request_id)
+    trail = DsrStore(world.store).trail(world.ws, request_id)
     assert [r.action for r in trail] == ["opened", "token_sent", "verified", "executed",
                                          "artefact_downloaded"]
     text = repr([(r.actor, r.detail) for r in trail])
@@ -192,7 +192,7 @@ def test_the_audit_log_is_append_only_and_holds_no_plaintext_contact(world: Worl
                       "DELETE FROM dsr_audit WHERE workspace_id = ?"):
         with pytest.raises(Exception, match="append-only"), store.transaction() as cur:
             cur.execute(store.sql(statement), (world.ws,))
-    assert len(DsrSql(store).trail(world.ws, request_id)) == 5
+    assert len(DsrStore(store).trail(world.ws, request_id)) == 5
     # the token message is dropped from the outbox once the request is closed
     assert world.outbox(request_id) == []
 
@@ -203,4 +203,4 @@ def test_unknown_and_ambiguous_identifiers_open_nothing(world: World) -> None:
         world.open("access", "email", "zoe@mailbox.org")
     with pytest.raises(DsrError, match="rectifiable traits"):
         world.open("rectification", "email", "ann@mailbox.org", {"traits": {"password": "x"}})
-    assert DsrSql(world.store).requests(world.ws) == []
+    assert DsrStore(world.store).requests(world.ws) == []

@@ -20,7 +20,7 @@ from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import DsrRequest, Kind
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
@@ -72,7 +72,7 @@ class World:
                                     actor="test", now=now, config=config, notifier=OutboxNotifier(self.store))
 
     def outbox(self, request_id: str) -> list[tuple[str, str, str]]:
-        return [(m.channel, m.recipient, m.body) for m in DsrSql(self.store).messages(self.ws, request_id)]
+        return [(m.channel, m.recipient, m.body) for m in DsrStore(self.store).messages(self.ws, request_id)]
 
     def token(self, request_id: str) -> str:
         [(_, _, body)] = self.outbox(request_id)
@@ -93,7 +93,7 @@ class World:
         return opened.request.id
 
     def actions(self, request_id: str) -> list[str]:
-        return [row.action for row in DsrSql(self.store).trail(self.ws, request_id)]
+        return [row.action for row in DsrStore(self.store).trail(self.ws, request_id)]
 
 
 @pytest.fixture

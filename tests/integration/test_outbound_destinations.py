@@ -82,7 +82,8 @@ def deliver(world: World) -> list[Any]:
 def test_only_allowed_events_reach_the_receiver_signed_and_refusals_are_recorded(
         store: SqlStore, receiver: Receiver) -> None:
     world = new_world(store)
-    dest = DestinationStore(store).create(world.ws, "partner", receiver.url, "sale_or_sharing")
+    dest = DestinationStore(store, LOCAL_RECEIVER).create(world.ws, "partner", receiver.url,
+                                                          "sale_or_sharing")
     populate(world)
     [report] = deliver(world)
     assert set(receiver.users()) == {"eu-yes", "ca-ok"}  # EU grant; CA not opted out
@@ -104,7 +105,7 @@ def test_only_allowed_events_reach_the_receiver_signed_and_refusals_are_recorded
 
 def test_a_filter_sends_only_matching_events(store: SqlStore, receiver: Receiver) -> None:
     world = new_world(store)
-    DestinationStore(store).create(world.ws, "views", receiver.url, "analytics",
+    DestinationStore(store, LOCAL_RECEIVER).create(world.ws, "views", receiver.url, "analytics",
                                    event_names=["Product Viewed"])
     populate(world)
     [report] = deliver(world)
@@ -116,7 +117,7 @@ def test_a_filter_sends_only_matching_events(store: SqlStore, receiver: Receiver
 
 def test_failed_deliveries_are_retried_then_dead_lettered(store: SqlStore, receiver: Receiver) -> None:
     world = new_world(store)
-    dest = DestinationStore(store).create(world.ws, "flaky", receiver.url, "analytics",
+    dest = DestinationStore(store, LOCAL_RECEIVER).create(world.ws, "flaky", receiver.url, "analytics",
                                           event_names=["Product Viewed"], max_attempts=3)
     populate(world, {"ca-ok": {"address": {"country": "US", "state": "CA"}}})
     receiver.statuses = [503, 503, 503, 500, 200]  # first event: dead letter; second: third attempt
@@ -131,7 +132,7 @@ def test_failed_deliveries_are_retried_then_dead_lettered(store: SqlStore, recei
 
 def test_a_client_error_is_not_retried(store: SqlStore, receiver: Receiver) -> None:
     world = new_world(store)
-    dest = DestinationStore(store).create(world.ws, "strict", receiver.url, "analytics",
+    dest = DestinationStore(store, LOCAL_RECEIVER).create(world.ws, "strict", receiver.url, "analytics",
                                           event_names=["Product Viewed"], max_attempts=5)
     populate(world, {"ca-ok": {"address": {"country": "US", "state": "CA"}}})
     receiver.statuses = [400]
@@ -143,7 +144,7 @@ def test_a_client_error_is_not_retried(store: SqlStore, receiver: Receiver) -> N
 def test_events_the_projections_have_not_seen_wait_and_disabled_destinations_get_nothing(
         store: SqlStore, receiver: Receiver) -> None:
     world = new_world(store)
-    DestinationStore(store).create(world.ws, "later", receiver.url, "analytics")
+    DestinationStore(store, LOCAL_RECEIVER).create(world.ws, "later", receiver.url, "analytics")
     populate(world, {"ca-ok": {"address": {"country": "US", "state": "CA"}}})
     deliver(world)
     before = len(receiver.received)
@@ -195,11 +196,12 @@ def test_the_cli_creates_lists_delivers_and_disables(consent_db: str, store: Sql
 
 def test_a_name_resolving_to_loopback_at_delivery_time_is_never_contacted(
         store: SqlStore, receiver: Receiver) -> None:
-    """The name passed when the destination was made (here: made below the API's check) and
-    resolves to loopback when the round runs (DNS rebinding): nothing is sent, the cursor stays."""
+    """The name passed when the destination was made (here: allowed then, not in the round's
+    settings) and resolves to loopback when the round runs (DNS rebinding): nothing is sent, the
+    cursor stays."""
     world = new_world(store)
     port = urlsplit(receiver.url).port
-    dest = DestinationStore(store).create(world.ws, "rebound", f"http://localhost:{port}/hook",
+    dest = DestinationStore(store, frozenset({"localhost"})).create(world.ws, "rebound", f"http://localhost:{port}/hook",
                                           "sale_or_sharing")
     populate(world)
     with pytest.raises(AddressRefused, match=r"localhost resolves to 127\.0\.0\.1, a loopback address"):
@@ -212,7 +214,8 @@ def test_a_listed_internal_host_is_delivered_to_under_its_own_name(store: SqlSto
                                                                    receiver: Receiver) -> None:
     world = new_world(store)
     port = urlsplit(receiver.url).port
-    DestinationStore(store).create(world.ws, "internal", f"http://localhost:{port}/hook", "sale_or_sharing")
+    internal = DestinationStore(store, frozenset({"localhost"}))
+    internal.create(world.ws, "internal", f"http://localhost:{port}/hook", "sale_or_sharing")
     populate(world)
     [report] = deliver_workspace(store, world.ws, NOW, timeout_s=5, backoff_s=0,
                                  allow=frozenset({"localhost"}))
@@ -230,3 +233,16 @@ def test_the_cli_refuses_an_internal_destination_unless_its_host_is_allowed(
     assert DestinationStore(store).all(world.ws) == []
     allowed = CliRunner().invoke(cli, args, env={"FRONTOFFICE_DESTINATIONS_ALLOW_HOSTS": "127.0.0.1"})
     assert allowed.exit_code == 0, allowed.output
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/hook", "http://[::ffff:10.0.0.1]/hook",
+                                 "http://169.254.169.254/latest/meta-data", "http://localhost:5432/"])
+def test_the_store_itself_refuses_a_destination_at_an_internal_address(store: SqlStore, url: str) -> None:
+    """Every caller (API, CLI, a script, a test) creates through the store, so none can skip the check."""
+    world = new_world(store)
+    with pytest.raises(AddressRefused, match="Destinations may only reach public addresses"):
+        DestinationStore(store).create(world.ws, "internal", url, "sale_or_sharing")
+    assert DestinationStore(store).all(world.ws) == []
+    allowed = DestinationStore(store, frozenset({"127.0.0.1", "::ffff:10.0.0.1", "169.254.169.254",
+                                                 "localhost"}))
+    assert allowed.create(world.ws, "internal", url, "sale_or_sharing").url == url

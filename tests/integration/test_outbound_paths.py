@@ -29,8 +29,7 @@ from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.outbound import service
 from frontoffice.outbound.exports import catch_up_people, export_people
-from frontoffice.outbound.lookup import OutboundGate
-from frontoffice.outbound.store import OutboundStore
+from frontoffice.outbound.store import OutboundStore, gate_for, sql_ports
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
@@ -190,7 +189,7 @@ CANDIDATES = [service.Candidate("email_offer_123", "marketing_email", "email"),
 ])
 def test_a_decision_allows_only_what_the_gate_allows_and_logs_every_reason(
         world: World, person: str, allowed: set[str]) -> None:
-    result = service.decide(world.store, world.ws, person, CANDIDATES, NOW)
+    result = service.decide(sql_ports(world.store), world.ws, person, CANDIDATES, NOW)
     assert {c.action for c, _ in result.allowed} == allowed
     assert {c.action for c, _ in result.refused} == {c.action for c in CANDIDATES} - allowed
     assert all(v.reason for _, v in [*result.allowed, *result.refused])
@@ -201,7 +200,7 @@ def test_a_decision_allows_only_what_the_gate_allows_and_logs_every_reason(
 
 
 def test_the_gate_finds_a_person_by_any_identifier_and_by_person_id(world: World) -> None:
-    gate = OutboundGate(world.store, world.ws, NOW)
+    gate = gate_for(world.store, world.ws, NOW)
     pid = world.people["eu-yes"]
     for ref in (pid, f"person_id:{pid}", "email:eu.yes@posteo-shop.de", "email:Eu.Yes@Posteo-Shop.de",
                 "eu.yes@posteo-shop.de", "user_id:eu-yes", "phone:+4915112345678"):
@@ -212,13 +211,13 @@ def test_the_gate_finds_a_person_by_any_identifier_and_by_person_id(world: World
 def test_a_refusal_captured_under_another_spelling_of_an_identifier_counts(world: World) -> None:
     """California marketing email is opt-out: an opt-out recorded for the email as the person typed it
     must stop mail found through their user id (identity holds the normalised email)."""
-    gate = OutboundGate(world.store, world.ws, NOW)
+    gate = gate_for(world.store, world.ws, NOW)
     assert gate.check("user_id:ca-ok", "marketing_email", "email").allowed
     hub = consent.ConsentHub.of(world.store)
     consent.record(world.store, hub, world.ws, consent.Capture(
         subject="email:CA.OK@Mailbox-CA.com", purposes={"marketing_email": "denied"}), NOW)
     for ref in ("user_id:ca-ok", "email:ca.ok@mailbox-ca.com", world.people["ca-ok"]):
-        verdict = OutboundGate(world.store, world.ws, NOW).check(ref, "marketing_email", "email")
+        verdict = gate_for(world.store, world.ws, NOW).check(ref, "marketing_email", "email")
         assert not verdict.allowed and verdict.rule == "US-CA/marketing_email/opt_out", ref
 
 
@@ -231,7 +230,7 @@ def test_a_merged_person_carries_every_refusal_of_the_people_it_absorbed(world: 
     hub = consent.ConsentHub.of(world.store)
     consent.record(world.store, hub, world.ws, consent.Capture(
         subject=f"person_id:{absorbed}", purposes={"marketing_email": "denied"}), NOW)
-    gate = OutboundGate(world.store, world.ws, NOW)
+    gate = gate_for(world.store, world.ws, NOW)
     for ref in (survivor, absorbed, "user_id:ca-ok"):
         sale = gate.check(ref, "sale_or_sharing", "export")
         assert not sale.allowed and sale.rule.endswith("/gpc") and sale.person == survivor, ref
@@ -242,22 +241,23 @@ def test_a_merged_person_carries_every_refusal_of_the_people_it_absorbed(world: 
 
 
 # -- messages ---------------------------------------------------------------------------------------
+def send(world: World, request: service.MessageRequest, now: datetime = NOW) -> service.MessageResult:
+    return service.send_message(sql_ports(world.store), world.ws, request, now)
+
+
 def message(person: str, channel: str, purpose: str) -> service.MessageRequest:
     return service.MessageRequest(person, channel, purpose, "tpl-1", {"name": "x"})
 
 
 def test_a_message_is_queued_only_when_the_gate_allows_it(world: World) -> None:
-    queued = service.send_message(world.store, world.ws,
-                                  message("user_id:eu-yes", "email", "marketing_email"), NOW)
+    queued = send(world, message("user_id:eu-yes", "email", "marketing_email"))
     assert queued.queued and queued.address == "eu.yes@posteo-shop.de"
-    refused = service.send_message(world.store, world.ws,
-                                   message("user_id:eu-no", "email", "marketing_email"), NOW)
+    refused = send(world, message("user_id:eu-no", "email", "marketing_email"))
     assert not refused.queued and refused.code == "consent_refused"
     assert refused.verdict.rule == "EU/marketing_email/opt_in"
-    ca = service.send_message(world.store, world.ws, message("user_id:ca-ok", "email", "marketing_email"),
-                              NOW)
+    ca = send(world, message("user_id:ca-ok", "email", "marketing_email"))
     assert ca.queued and ca.verdict.rule == "US-CA/marketing_email/opt_out"
-    sms = service.send_message(world.store, world.ws, message("user_id:ca-gpc", "sms", "marketing_sms"), NOW)
+    sms = send(world, message("user_id:ca-gpc", "sms", "marketing_sms"))
     assert sms.code == "consent_refused"  # SMS marketing is opt-in even in California
     outbox = OutboundStore(world.store).outbox(world.ws)
     assert [(m["person_id"], m["address"]) for m in outbox] == [
@@ -268,29 +268,29 @@ def test_a_message_is_queued_only_when_the_gate_allows_it(world: World) -> None:
 
 
 def test_a_transactional_message_needs_no_consent_but_needs_the_channel_identifier(world: World) -> None:
-    receipt = service.send_message(world.store, world.ws, message("user_id:eu-no", "email", "essential"), NOW)
+    receipt = send(world, message("user_id:eu-no", "email", "essential"))
     assert receipt.queued and receipt.verdict.allowed
-    no_phone = service.send_message(world.store, world.ws, message("user_id:eu-no", "sms", "essential"), NOW)
+    no_phone = send(world, message("user_id:eu-no", "sms", "essential"))
     assert not no_phone.queued and no_phone.code == "no_channel_identifier"
     assert "phone" in no_phone.verdict.reason
 
 
 def test_the_same_message_id_is_queued_once(world: World) -> None:
     req = service.MessageRequest("user_id:eu-yes", "email", "marketing_email", "tpl", {}, "order-1-mail")
-    assert service.send_message(world.store, world.ws, req, NOW).code == "queued"
-    assert service.send_message(world.store, world.ws, req, NOW).code == "duplicate"
+    assert send(world, req).code == "queued"
+    assert send(world, req).code == "duplicate"
     assert len(OutboundStore(world.store).outbox(world.ws)) == 1
 
 
 # -- failing closed ---------------------------------------------------------------------------------
 def test_an_unknown_purpose_is_refused_with_its_reason(world: World) -> None:
-    verdict = OutboundGate(world.store, world.ws, NOW).check("user_id:ca-ok", "telepathy", "email")
+    verdict = gate_for(world.store, world.ws, NOW).check("user_id:ca-ok", "telepathy", "email")
     assert not verdict.allowed and verdict.rule == "fail-closed/unknown-purpose"
     assert "telepathy" in verdict.reason
 
 
 def test_a_missing_region_pack_refuses_everyone(world: World) -> None:
-    gate = OutboundGate(world.store, world.ws, NOW, packs={})
+    gate = gate_for(world.store, world.ws, NOW, packs={})
     for user in PEOPLE:
         verdict = gate.check(f"user_id:{user}", "essential", "email")
         assert not verdict.allowed and verdict.rule == "fail-closed/no-pack", user
@@ -298,7 +298,7 @@ def test_a_missing_region_pack_refuses_everyone(world: World) -> None:
 
 
 def test_an_unknown_person_is_refused(world: World) -> None:
-    gate = OutboundGate(world.store, world.ws, NOW)
+    gate = gate_for(world.store, world.ws, NOW)
     for ref in ("user_id:stranger", "email:who@mailbox-ca.com", "p_doesnotexist", "device_id:abc"):
         verdict = gate.check(ref, "essential", "email")
         assert not verdict.allowed and verdict.rule == "fail-closed/unknown-person", ref
@@ -313,12 +313,12 @@ def test_a_consent_store_error_refuses_every_path(store: SqlStore, consent_db: s
         with broken.transaction() as cur:
             cur.execute("ALTER TABLE consent_subjects RENAME TO consent_subjects_gone")
         try:
-            gate = OutboundGate(broken, world.ws, NOW)
+            gate = gate_for(broken, world.ws, NOW)
             verdict = gate.check("user_id:ca-ok", "analytics", "web")
             assert not verdict.allowed and verdict.rule == "fail-closed/error"
             report = export_events(broken, world.ws, tmp_path / "x.ndjson", purpose="essential")
             assert report.count == 0 and report.refused == broken.count_events(world.ws)
-            decision = service.decide(broken, world.ws, "user_id:ca-ok", CANDIDATES, NOW)
+            decision = service.decide(sql_ports(broken), world.ws, "user_id:ca-ok", CANDIDATES, NOW)
             assert decision.allowed == []
         finally:
             with broken.transaction() as cur:

@@ -20,7 +20,7 @@ from frontoffice.destinations.delivery import deliver_workspace
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.outbound import service
 from frontoffice.outbound.exports import catch_up_people, export_people
-from frontoffice.outbound.store import OutboundStore
+from frontoffice.outbound.store import OutboundStore, sql_ports
 from frontoffice.storage.sql import SqlStore
 from tests.integration.test_outbound_destinations import LOCAL_RECEIVER, Receiver, receiver
 from tests.integration.test_outbound_paths import NOW, World, activity, consent_db, new_world, store
@@ -77,7 +77,8 @@ def test_nothing_refused_ever_leaves_and_everything_allowed_does(
         store: SqlStore, receiver: Receiver, tmp_path: Path, people: list[dict[str, Any]],
         purpose: str) -> None:
     world = new_world(store)
-    hook = DestinationStore(store).create(world.ws, "hook", receiver.url, "sale_or_sharing")
+    hook = DestinationStore(store, frozenset({"127.0.0.1"})).create(world.ws, "hook", receiver.url,
+                                                                    "sale_or_sharing")
     build(world, people)
     n = len(people)
     pid_of = world.people
@@ -96,9 +97,9 @@ def test_nothing_refused_ever_leaves_and_everything_allowed_does(
                "targeted_advertising": "ads"}[purpose]
     for i in range(n):
         candidate = service.Candidate("a", purpose, channel)
-        result = service.decide(store, world.ws, f"user_id:u{i}", [candidate], NOW)
+        result = service.decide(sql_ports(store), world.ws, f"user_id:u{i}", [candidate], NOW)
         assert bool(result.allowed) == (f"u{i}" in oracle(world, n, purpose, channel))
-        sent = service.send_message(store, world.ws, service.MessageRequest(
+        sent = service.send_message(sql_ports(store), world.ws, service.MessageRequest(
             f"user_id:u{i}", "email", "marketing_email", "tpl"), NOW)
         assert sent.queued == (f"u{i}" in oracle(world, n, "marketing_email", "email"))
     queued = {m["person_id"] for m in OutboundStore(store).outbox(world.ws)}

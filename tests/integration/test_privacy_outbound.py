@@ -4,7 +4,7 @@ variables) and the gate's decisions about them; other people's messages stay."""
 from __future__ import annotations
 
 from frontoffice.outbound import service
-from frontoffice.outbound.store import OutboundStore
+from frontoffice.outbound.store import OutboundStore, sql_ports
 from frontoffice.privacy.erasure import erase_person
 from tests.integration.test_consent_ledger import consent_db
 from tests.integration.test_outbound_paths import NOW, World, message, store, world
@@ -14,7 +14,7 @@ __all__ = ["consent_db", "store", "world"]
 
 def test_an_erasure_removes_the_persons_queued_messages_with_their_address(world: World) -> None:
     for user in ("eu-yes", "ca-ok"):
-        assert service.send_message(world.store, world.ws, message(f"user_id:{user}", "email",
+        assert service.send_message(sql_ports(world.store), world.ws, message(f"user_id:{user}", "email",
                                                                    "marketing_email"), NOW).queued
     report = erase_person(world.store, world.ws, world.people["eu-yes"], reason="art. 17",
                           requested_by="dpo", now=NOW)

@@ -26,7 +26,7 @@ from frontoffice.cli.main import cli
 from frontoffice.commerce.records import sign
 from frontoffice.commerce.store import CommerceStore
 from frontoffice.destinations.store import DestinationStore
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.errors import ConfigError, InvalidInput
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
@@ -403,7 +403,7 @@ async def test_a_located_workspaces_access_request_finds_the_person_in_its_stora
     assert opened.status_code == 201, opened.text
     assert opened.json()["status"] == "verification_sent", opened.json()
     rid = opened.json()["id"]
-    [message] = DsrSql(located).messages(ru, rid)  # the code went out through its storage's outbox
+    [message] = DsrStore(located).messages(ru, rid)  # the code went out through its storage's outbox
     code = re.search(r"code: (\w+)", message.body)
     assert code is not None
     verify = await site.client.post(f"{base}/{rid}/verify", headers=bearer, json={"token": code.group(1)})
@@ -413,7 +413,7 @@ async def test_a_located_workspaces_access_request_finds_the_person_in_its_stora
     report = (await site.client.get(f"{base}/{rid}/artefact", headers=bearer)).json()
     assert {"kind": "email", "value": email} in report["identifiers"]
     assert {"name": "app", "channel": "app"} in report["sources"].values()  # from the registry
-    assert DsrSql(site.c.store).requests(ru) == []  # nothing of it in the main database
+    assert DsrStore(site.c.store).requests(ru) == []  # nothing of it in the main database
     monkeypatch.setenv("FRONTOFFICE_STORAGE_LOCATIONS", site.c.settings.storage_locations)
     listed = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "data"), "--database-url", database_url,
                                       "dsr", "list", "-w", ru])

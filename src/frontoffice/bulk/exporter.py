@@ -25,6 +25,7 @@ from frontoffice.domain.events import StoredEvent
 from frontoffice.errors import InvalidInput
 from frontoffice.outbound.gate import EXPORT_CHANNEL, Refusal
 from frontoffice.outbound.lookup import OutboundGate
+from frontoffice.outbound.store import gate_for
 from frontoffice.storage.port import Store
 from frontoffice.storage.private_files import open_private
 from frontoffice.storage.sql import SqlStore
@@ -146,7 +147,7 @@ def export_events(store: SqlStore, workspace_id: str, out: Path, *, purpose: str
     """Write the events after ``after_seq`` whose person allows ``purpose`` on the export channel to
     ``out``; ``on_progress`` gets the running count of events read."""
     fmt = export_format(out, fmt)
-    gate = gate or OutboundGate(store, workspace_id, datetime.now(UTC))
+    gate = gate or gate_for(store, workspace_id, datetime.now(UTC))
     started = time.perf_counter()
     partial = out.with_name(out.name + ".partial")
     count, read, first, last, read_last = 0, 0, None, None, None

@@ -24,7 +24,7 @@ from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.masking import mask
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.dsr.tokens import normalise
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
@@ -66,7 +66,7 @@ def _summary(outcome: dict[str, Any]) -> list[str]:
 
 def _earlier(store: SqlStore, ws: str) -> DsrRequest | None:
     """The erasure an earlier demo run carried out, if any."""
-    sql = DsrSql(store)
+    sql = DsrStore(store)
     for request in sql.requests(ws, status=Status.COMPLETED.value):
         trail = sql.trail(ws, request.id)
         if request.kind is Kind.ERASURE and trail and trail[0].actor == ACTOR:
@@ -75,7 +75,7 @@ def _earlier(store: SqlStore, ws: str) -> DsrRequest | None:
 
 
 def _shown_again(store: SqlStore, ws: str, request: DsrRequest) -> list[str]:
-    actions = [r.action for r in DsrSql(store).trail(ws, request.id)]
+    actions = [r.action for r in DsrStore(store).trail(ws, request.id)]
     return [f"privacy: erasure request {request.id} of {request.requester_masked} (person "
             f"{request.person_id}, region {request.region}) was carried out by an earlier run; "
             "the demo erases one customer, once",
@@ -101,7 +101,7 @@ def privacy_showcase(store: SqlStore, workspace_id: str, now: datetime | None = 
     lines = [f"privacy: erasure request {request.id} opened by {shown} (person {request.person_id}, "
              f"region {request.region}, due {request.deadline:%Y-%m-%d})",
              f"  token sent to {request.contact_kind} {request.contact_masked} via {opened.delivered}"]
-    [message] = DsrSql(store).messages(workspace_id, request.id)
+    [message] = DsrStore(store).messages(workspace_id, request.id)
     token = normalise(message.body.partition("code: ")[2].split(" ", 1)[0])
     service.verify(store, workspace_id, request.id, token, actor=ACTOR, now=at, config=cfg)
     lines.append("  verified with the token from the outbox")
@@ -113,6 +113,6 @@ def privacy_showcase(store: SqlStore, workspace_id: str, now: datetime | None = 
     lines += ["  erased:", *_summary(done.outcome or {})]
     found = identity.lookup(store, workspace_id, "email", email)
     lines.append(f"  lookup by {shown} now finds {'nobody' if not found else ', '.join(found)}")
-    actions = [r.action for r in DsrSql(store).trail(workspace_id, request.id)]
+    actions = [r.action for r in DsrStore(store).trail(workspace_id, request.id)]
     lines.append(f"  audit trail: {' → '.join(actions)}")
     return lines

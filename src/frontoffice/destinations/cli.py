@@ -15,7 +15,7 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.destinations.address import allowed_hosts, check_new
+from frontoffice.destinations.address import allowed_hosts
 from frontoffice.destinations.delivery import TIMEOUT_S, deliver_workspace
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now
@@ -45,9 +45,9 @@ def destinations() -> None:
 def create(ctx: click.Context, name: str, workspace: str, url: str, purpose: str,
            event_types: tuple[str, ...], event_names: tuple[str, ...], max_attempts: int) -> None:
     """Create destination NAME; it receives events stored from now on. Prints the signing secret once."""
-    check_new(url, allowed_hosts(settings_from(ctx).destinations_allow_hosts))
+    allow = allowed_hosts(settings_from(ctx).destinations_allow_hosts)
     with workspace_data(ctx, workspace) as (ws, store):
-        dest = DestinationStore(store).create(ws.id, name, url, purpose, event_types, event_names,
+        dest = DestinationStore(store, allow).create(ws.id, name, url, purpose, event_types, event_names,
                                               max_attempts)
     console.print(f"destination {dest.name} ({dest.id}) → {dest.url} for {dest.purpose}, from seq "
                   f"{dest.cursor_seq}")

@@ -29,7 +29,7 @@ from frontoffice.destinations.store import CHANNEL, Delivery, Destination, Desti
 from frontoffice.domain.events import StoredEvent
 from frontoffice.domain.tenancy import Status
 from frontoffice.identity.store import IdentitySql
-from frontoffice.outbound.lookup import OutboundGate
+from frontoffice.outbound.store import gate_for
 from frontoffice.storage.sql import SqlStore
 
 SIGNATURE_HEADER = "X-Frontoffice-Signature"
@@ -126,7 +126,7 @@ def deliver(store: SqlStore, dest: Destination, client: httpx.Client, now: datet
         return report
     target: Target | None = None
     ds = DestinationStore(store)
-    gate = OutboundGate(store, dest.workspace_id, now, packs)
+    gate = gate_for(store, dest.workspace_id, now, packs)
     upto = projected_up_to(store, dest.workspace_id)
     cursor = dest.cursor_seq
     while cursor < upto:

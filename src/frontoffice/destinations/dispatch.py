@@ -134,6 +134,4 @@ class Dispatch:
 
 def active_destinations(store: SqlStore) -> list[tuple[str, str]]:
     """(workspace id, destination id) of every active destination of a storage."""
-    rows = store.query("SELECT workspace_id, destination_id FROM destinations WHERE status = ?",
-                       (Status.ACTIVE.value,))
-    return [(str(r[0]), str(r[1])) for r in rows]
+    return DestinationStore(store).active()

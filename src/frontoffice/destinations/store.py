@@ -19,6 +19,7 @@ import orjson
 import sqlalchemy as sa
 
 from frontoffice.consent.purposes import load_catalogue
+from frontoffice.destinations.address import check_new
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Status, check_name
 from frontoffice.errors import AlreadyExists, InvalidInput, NotFound
@@ -89,8 +90,12 @@ def validate(url: str, purpose: str, max_attempts: int) -> None:
 
 
 class DestinationStore:
-    def __init__(self, store: SqlStore) -> None:
+    """``allow``: the hosts a new destination may reach although they are internal (the
+    ``destinations_allow_hosts`` setting); every other internal address is refused by ``create``."""
+
+    def __init__(self, store: SqlStore, allow: frozenset[str] = frozenset()) -> None:
         self._store = store
+        self._allow = allow
         self._engine = store.engine
         tables = schema(store.dialect).tables
         self._destinations = tables["destinations"]
@@ -98,9 +103,11 @@ class DestinationStore:
 
     def create(self, ws: str, name: str, url: str, purpose: str, event_types: Sequence[str] = (),
                event_names: Sequence[str] = (), max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Destination:
-        """A new active destination with a fresh signing secret, starting at the current end of the log."""
+        """A new active destination with a fresh signing secret, starting at the current end of the log.
+        Its URL must reach a public address, or a host of ``allow`` (server-side request forgery)."""
         check_name("destination", name)
         validate(url, purpose, max_attempts)
+        check_new(url, self._allow)
         if self.find(ws, name) is not None:
             raise AlreadyExists(f"Destination {name!r} already exists; pick another name.")
         dest_id = "dst_" + uuid.uuid4().hex[:20]
@@ -145,6 +152,14 @@ class DestinationStore:
                              .where(d.workspace_id == ws, d.destination_id == dest_id, d.secret == stored)
                              .values(secret=seal_secret(vault, SECRETS_TABLE, ws, dest_id, opened.value)))
         return _destination(r, opened.value)
+
+    def active(self) -> list[tuple[str, str]]:
+        """(workspace id, destination id) of every active destination of this storage."""
+        d = self._destinations.c
+        with self._engine.connect() as conn:
+            rows = conn.execute(sa.select(d.workspace_id, d.destination_id)
+                                .where(d.status == Status.ACTIVE.value)).all()
+        return [(r.workspace_id, r.destination_id) for r in rows]
 
     def require(self, ws: str, id_or_name: str) -> Destination:
         found = self.find(ws, id_or_name)

@@ -26,7 +26,7 @@ from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import Kind
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.storage.sql import SqlStore
 
 DsrAdmin = Annotated[Workspace, require(Scope.DSR_ADMIN)]
@@ -178,6 +178,6 @@ def dsr_router(c: Container) -> APIRouter:
         workspace, _, store = granted
         service.require(store, workspace.id, request_id)
         return [AuditOut(id=r.id, at=r.at, actor=r.actor, action=r.action, detail=r.detail)
-                for r in DsrSql(store).trail(workspace.id, request_id)]
+                for r in DsrStore(store).trail(workspace.id, request_id)]
 
     return router

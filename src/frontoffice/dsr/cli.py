@@ -28,7 +28,7 @@ from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.execute import Hubs
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.storage.private_files import write_private
 
 
@@ -203,7 +203,7 @@ def audit(ctx: click.Context, request_id: str, workspace: str) -> None:
     """Every step of REQUEST_ID: when, who, what (identifiers masked)."""
     with workspace_data(ctx, workspace) as (ws, store):
         service.require(store, ws.id, request_id)
-        rows = DsrSql(store).trail(ws.id, request_id)
+        rows = DsrStore(store).trail(ws.id, request_id)
     console.print(f"[bold]audit trail of {request_id}[/bold]")
     for r in rows:
         console.print(f"{r.at}  {r.actor}  [bold]{r.action}[/bold]  {orjson.dumps(r.detail).decode()}",
@@ -222,7 +222,7 @@ def outbox(ctx: click.Context, request_id: str | None, workspace: str, limit: in
     recipient, the text and its token, as a mail or SMS gateway would read them. They are
     deleted when their request closes."""
     with workspace_data(ctx, workspace) as (ws, store):
-        messages = DsrSql(store).messages(ws.id, request_id)[-limit:]
+        messages = DsrStore(store).messages(ws.id, request_id)[-limit:]
     rows = [{"id": m.id, "request_id": m.request_id, "created_at": m.created_at, "channel": m.channel,
              "recipient": m.recipient, "token": _token_in(m.body), "body": m.body} for m in messages]
     if as_json:

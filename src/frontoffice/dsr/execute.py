@@ -31,7 +31,7 @@ from frontoffice.domain.tenancy import Channel, Trust
 from frontoffice.dsr.model import DsrError, DsrRequest, Kind
 from frontoffice.dsr.options import restricted_purposes
 from frontoffice.dsr.report import access_document, access_html, subjects_of
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
 from frontoffice.privacy.scrub import scrub
@@ -85,7 +85,7 @@ def _access(store: SqlStore, request: DsrRequest, person_id: str, now: datetime)
     ws = request.workspace_id
     doc = access_document(store, ws, person_id, request.id, now)
     body = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-    sql = DsrSql(store)
+    sql = DsrStore(store)
     sql.put_artefact(ws, request.id, "json", body, now)
     sql.put_artefact(ws, request.id, "html", access_html(doc).encode("utf-8"), now)
     return {"artefacts": ["json", "html"], "events": len(doc["events"]),
@@ -121,7 +121,7 @@ def _erase(store: SqlStore, request: DsrRequest, person_id: str, actor: str, now
            erase: Erase | None) -> dict[str, Any]:
     ws = request.workspace_id
     eraser = erase or _default_erase()
-    sql = DsrSql(store)
+    sql = DsrStore(store)
     own = sql.of_person(ws, person_id)
     purged = {"artefacts": sql.purge_artefacts(ws, own), "outbox_messages": sql.purge_messages(ws, own),
               "pending_details": sql.forget_details(ws, own)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.storage.sql import SqlStore
 
 
@@ -21,7 +21,7 @@ class Notifier(Protocol):
 
 class OutboxNotifier:
     def __init__(self, store: SqlStore) -> None:
-        self._sql = DsrSql(store)
+        self._sql = DsrStore(store)
 
     def send(self, ws: str, request_id: str, channel: str, recipient: str, body: str, at: datetime) -> str:
         message_id = self._sql.add_message(ws, request_id, channel, recipient, body, at)

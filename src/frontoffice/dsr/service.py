@@ -22,7 +22,7 @@ from frontoffice.dsr.masking import keyed_hash, mask
 from frontoffice.dsr.model import CLOSED, DsrError, DsrRequest, Kind, Status, VerificationFailed, WrongState
 from frontoffice.dsr.notify import Notifier, token_message
 from frontoffice.dsr.options import validate_details
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.dsr.tokens import check, new_token, token_hash
 from frontoffice.errors import NotFound
 from frontoffice.identity.extract import normalise_identifier
@@ -44,7 +44,7 @@ class Opened:
 
 
 def require(store: SqlStore, ws: str, request_id: str) -> DsrRequest:
-    found = None if "\x00" in request_id or len(request_id) > 64 else DsrSql(store).get(ws, request_id)
+    found = None if "\x00" in request_id or len(request_id) > 64 else DsrStore(store).get(ws, request_id)
     if found is None:
         raise NotFound(f"No data-subject request {request_id!r}; list them with `frontoffice dsr list`.")
     return found
@@ -80,7 +80,7 @@ def open_request(store: SqlStore, ws: str, kind: Kind, id_kind: str, id_value: s
         contact_masked=None, region=region.region, region_reason=region.reason, opened_at=now,
         due_at=due_date(now, rule), extended_due_at=None, extension_reason=None, verified_at=None,
         closed_at=None, reason=None, details=checked, outcome=None)
-    sql = DsrSql(store)
+    sql = DsrStore(store)
     salt = ConsentStore(store).salt(ws)
     sql.insert(request, keyed_hash(parsed.value, value, salt), actor,
                {"kind": kind.value, "requester": f"{parsed.value}:{request.requester_masked}",
@@ -114,7 +114,7 @@ def verify(store: SqlStore, ws: str, request_id: str, token: str, *, actor: str,
            config: DsrConfig) -> DsrRequest:
     """Check the token; a wrong one counts an attempt, an expired one expires the request, the last
     allowed wrong one rejects it. Raises :class:`VerificationFailed` with the reason."""
-    sql = DsrSql(store)
+    sql = DsrStore(store)
     request = require(store, ws, request_id)
     if request.status is not Status.VERIFICATION_SENT:
         raise WrongState(f"Request {request_id} is {request.status.value}; only a request waiting for its "
@@ -158,7 +158,7 @@ def execute(store: SqlStore, ws: str, request_id: str, *, hubs: Hubs, actor: str
     outcome = run(store, hubs, request, person_id, actor, now, erase)
     done = replace(request, status=Status.COMPLETED, closed_at=now, outcome=outcome,
                    details={} if request.kind is Kind.RECTIFICATION else request.details)
-    sql = DsrSql(store)
+    sql = DsrStore(store)
     sql.update(done, actor, now, "executed", {"kind": request.kind.value, "person_id": person_id,
                                               **{k: v for k, v in outcome.items() if k != "report"}})
     sql.purge_messages(ws, [request_id])
@@ -176,14 +176,14 @@ def extend(store: SqlStore, ws: str, request_id: str, reason: str, *, actor: str
     new_due = extended_due_date(request.due_at, rule, request.region, reason,
                                 request.extended_due_at is not None)
     extended = replace(request, extended_due_at=new_due, extension_reason=reason.strip())
-    DsrSql(store).update(extended, actor, now, "extended", {"reason": reason.strip(),
+    DsrStore(store).update(extended, actor, now, "extended", {"reason": reason.strip(),
                                                              "due_at": new_due.isoformat()})
     return extended
 
 
 def expire_stale(store: SqlStore, ws: str, *, actor: str, now: datetime) -> list[str]:
     """Requests whose token ran out unused become ``expired``; returns their ids."""
-    sql = DsrSql(store)
+    sql = DsrStore(store)
     done = []
     for request in sql.requests(ws, Status.VERIFICATION_SENT.value, limit=100_000):
         stored = sql.token(ws, request.id)
@@ -199,7 +199,7 @@ def list_requests(store: SqlStore, ws: str, *, now: datetime, status: str | None
                   overdue: bool = False) -> list[DsrRequest]:
     if status is not None and status not in {s.value for s in Status}:
         raise DsrError(f"Unknown status {status!r}; use one of: {', '.join(s.value for s in Status)}.")
-    found = DsrSql(store).requests(ws, status, limit=100_000)
+    found = DsrStore(store).requests(ws, status, limit=100_000)
     return [r for r in found if r.overdue(now)] if overdue else found
 
 
@@ -207,10 +207,10 @@ def download(store: SqlStore, ws: str, request_id: str, fmt: str, *, actor: str,
     request = require(store, ws, request_id)
     if fmt not in ("json", "html"):
         raise DsrError(f"Unknown artefact format {fmt!r}; use json or html.")
-    content = DsrSql(store).artefact(ws, request_id, fmt)
+    content = DsrStore(store).artefact(ws, request_id, fmt)
     if content is None:
         raise NotFound(f"Request {request_id} ({request.kind.value}, {request.status.value}) has no {fmt} "
                        "artefact; access and portability requests have one once executed.")
-    DsrSql(store).audit(ws, request_id, now, actor, "artefact_downloaded", {"format": fmt,
+    DsrStore(store).audit(ws, request_id, now, actor, "artefact_downloaded", {"format": fmt,
                                                                             "bytes": len(content)})
     return content

@@ -17,12 +17,13 @@ from frontoffice.api.access import require
 from frontoffice.api.jsonresponse import error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
-from frontoffice.destinations.address import allowed_hosts, check_new
+from frontoffice.destinations.address import allowed_hosts
 from frontoffice.destinations.store import DEFAULT_MAX_ATTEMPTS, DestinationStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Status, Workspace
 from frontoffice.outbound import service
 from frontoffice.outbound.gate import Verdict
+from frontoffice.outbound.store import sql_ports
 from frontoffice.storage.sql import SqlStore
 
 DestinationsAdmin = Annotated[Workspace, require(Scope.DESTINATIONS_ADMIN)]
@@ -127,7 +128,7 @@ def outbound_router(c: Container) -> APIRouter:
     router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["admin", "outbound"], responses=_ERRORS)
 
     def destinations(ws_id: str) -> DestinationStore:
-        return DestinationStore(c.store_for(ws_id))
+        return DestinationStore(c.store_for(ws_id), allowed_hosts(c.settings.destinations_allow_hosts))
 
     def fresh(ws_id: str) -> SqlStore:
         """The workspace's storage, with its people and consent caught up."""
@@ -138,7 +139,6 @@ def outbound_router(c: Container) -> APIRouter:
     @router.post("/destinations", response_model=CreatedDestination, status_code=201)
     def create_destination(workspace: DestinationsAdmin, body: DestinationIn) -> CreatedDestination:
         """Create a webhook destination for one purpose; it starts at the current end of the log."""
-        check_new(body.url, allowed_hosts(c.settings.destinations_allow_hosts))
         dest = destinations(workspace.id).create(workspace.id, body.name, body.url, body.purpose,
                                                  body.event_types, body.event_names, body.max_attempts)
         return CreatedDestination(**dest.public(), secret=dest.secret)
@@ -160,7 +160,7 @@ def outbound_router(c: Container) -> APIRouter:
         reason; the decision is logged with every reason."""
         store = fresh(workspace.id)
         candidates = [service.Candidate(a.action, a.purpose, a.channel) for a in body.actions]
-        result = service.decide(store, workspace.id, body.person, candidates, now())
+        result = service.decide(sql_ports(store), workspace.id, body.person, candidates, now())
         return DecisionOut(decision_id=result.decision_id, person=result.person, region=result.region,
                            allowed=[_verdict_out(cand, v) for cand, v in result.allowed],
                            refused=[_verdict_out(cand, v) for cand, v in result.refused])
@@ -172,7 +172,7 @@ def outbound_router(c: Container) -> APIRouter:
         store = fresh(workspace.id)
         request = service.MessageRequest(body.person, body.channel, body.purpose, body.template_id,
                                          body.variables, body.message_id)
-        result = service.send_message(store, workspace.id, request, now())
+        result = service.send_message(sql_ports(store), workspace.id, request, now())
         v = result.verdict
         if result.code in ("consent_refused", "no_channel_identifier"):
             return error(403, result.code, f"Message not queued: {v.reason}", reason=v.reason, rule=v.rule,

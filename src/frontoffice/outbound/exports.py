@@ -23,6 +23,7 @@ from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
 from frontoffice.outbound.gate import EXPORT_CHANNEL, Refusal
 from frontoffice.outbound.lookup import OutboundGate
+from frontoffice.outbound.store import gate_for
 from frontoffice.storage.private_files import open_private
 from frontoffice.storage.sql import SqlStore
 
@@ -74,7 +75,7 @@ def export_people(store: SqlStore, ws: str, folder: Path, fmt: str, purpose: str
                   gate: OutboundGate | None = None) -> PeopleExport:
     if fmt not in {"csv", "parquet"}:
         raise InvalidInput(f"Unknown export format {fmt!r}; use csv or parquet.")
-    gate = gate or OutboundGate(store, ws, datetime.now(UTC))
+    gate = gate or gate_for(store, ws, datetime.now(UTC))
     sql = IdentitySql(store)
     everyone = list(sql.iter_persons(ws))
     gate.prefetch(["person:" + p[0] for p in everyone])

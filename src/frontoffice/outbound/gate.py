@@ -65,6 +65,11 @@ def unknown(reference: str, why: str) -> Verdict:
     return Verdict(False, f"{why}; refusing", "fail-closed/unknown-person", reference, "-")
 
 
+def erased(reference: str, identifier: str) -> Verdict:
+    return Verdict(False, f"{identifier} belongs to an erased person (it is on the suppression list); "
+                          "refusing", "fail-closed/erased-person", reference, "-")
+
+
 def about_nobody(record: EventRecord) -> bool:
     """The event carries no identifier of anyone (a stock level, a listing, a price, a product,
     a location): it is not personal data, so consent does not govern it. An erased person's

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from frontoffice.consent.packs import RegionPack, load_packs
 from frontoffice.domain.events import StoredEvent
+from frontoffice.identity.people import People
 from frontoffice.outbound.gate import (
     PersonConsent,
     Verdict,
@@ -23,16 +24,18 @@ from frontoffice.outbound.gate import (
     unknown,
 )
 from frontoffice.outbound.people import Loaded, PeopleReader
-from frontoffice.storage.sql import SqlStore
+from frontoffice.outbound.ports import Consents, Suppressions
 
 
 class OutboundGate:
-    """Checks for one workspace at one instant. ``packs`` defaults to the packaged region packs."""
+    """Checks for one workspace at one instant, on identity's people and consent's records
+    (``outbound.store.gate_for`` makes one on the database). ``packs`` defaults to the packaged
+    region packs."""
 
-    def __init__(self, store: SqlStore, workspace_id: str, now: datetime,
-                 packs: Mapping[str, RegionPack] | None = None) -> None:
-        self.store, self.ws, self.now = store, workspace_id, now
-        self._reader = PeopleReader(store, workspace_id, now)
+    def __init__(self, people: People, consents: Consents, suppressions: Suppressions, workspace_id: str,
+                 now: datetime, packs: Mapping[str, RegionPack] | None = None) -> None:
+        self.ws, self.now = workspace_id, now
+        self._reader = PeopleReader(people, consents, suppressions, workspace_id, now)
         self._packs = packs
         self._people: dict[str, Loaded] = {}  # person:/subject: key → merged consent, or why not
         self._refs: dict[str, str | Verdict] = {}  # reference → key, or why it cannot be placed

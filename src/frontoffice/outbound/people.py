@@ -17,17 +17,15 @@ import orjson
 from frontoffice.consent.ledger import ConsentState, state_of
 from frontoffice.consent.projector import CONSENT_FAMILY, SUBJECT_KINDS, evidence_from_dict, parse_subject
 from frontoffice.consent.region import Evidence, evidence_from_traits
-from frontoffice.consent.store import ConsentStore
 from frontoffice.domain.events import StoredEvent
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
-from frontoffice.identity.people_store import PeopleSql
-from frontoffice.outbound.gate import PersonConsent, Verdict, person_consent, unknown
-from frontoffice.storage.sql import SqlStore
+from frontoffice.outbound.gate import PersonConsent, Verdict, erased, person_consent, unknown
+from frontoffice.outbound.ports import Consents, Suppressions
 
-CHUNK = 500
+CHUNK = 500  # people loaded at once
 ALL_SEQ = 2**62
 _KIND_ORDER = {k: i for i, k in enumerate(("person_id", "user_id", "email", "phone", "anonymous_id"))}
 
@@ -47,9 +45,10 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
 
 
 class PeopleReader:
-    def __init__(self, store: SqlStore, workspace_id: str, now: datetime) -> None:
-        self.store, self.ws, self.now = store, workspace_id, now
-        self.people: People = PeopleSql(store)
+    def __init__(self, people: People, consents: Consents, suppressions: Suppressions, workspace_id: str,
+                 now: datetime) -> None:
+        self.people, self.consents, self.suppressions = people, consents, suppressions
+        self.ws, self.now = workspace_id, now
         self._aliases: dict[tuple[str, str], set[str]] | None = None
 
     def aliases(self) -> dict[tuple[str, str], set[str]]:
@@ -59,25 +58,16 @@ class PeopleReader:
         if self._aliases is None:
             self._aliases = {}
             for kind in ("email", "phone"):
-                rows = self.store.query("SELECT DISTINCT subject FROM consent_ledger WHERE workspace_id = ? "
-                                        "AND subject >= ? AND subject < ?", (self.ws, f"{kind}:", f"{kind};"))
-                for (subject,) in rows:
-                    normal = normalise_identifier(IdKind(kind), str(subject).partition(":")[2])
+                for subject in self.consents.written_subjects(self.ws, kind):
+                    normal = normalise_identifier(IdKind(kind), subject.partition(":")[2])
                     if not isinstance(normal, Invalid) and f"{kind}:{normal.value}" != subject:
-                        self._aliases.setdefault((kind, normal.value), set()).add(str(subject))
+                        self._aliases.setdefault((kind, normal.value), set()).add(subject)
         return self._aliases
-
-    def _marks(self, n: int) -> str:
-        return ", ".join("?" * n)
 
     # -- events -----------------------------------------------------------------------------
     def event_references(self, events: Sequence[StoredEvent]) -> list[str | None]:
         """The person of each event (identity's record of it), else the identifier it names."""
-        by_seq: dict[int, str] = {}
-        for chunk in _chunks([e.seq for e in events]):
-            rows = self.store.query(f"SELECT seq, person_id FROM identity_records WHERE workspace_id = ? AND "
-                                    f"seq IN ({self._marks(len(chunk))})", (self.ws, *chunk))
-            by_seq.update({int(r[0]): str(r[1]) for r in rows})
+        by_seq = self.people.of_events(self.ws, [e.seq for e in events])
         out: list[str | None] = []
         for e in events:
             r = e.record
@@ -98,7 +88,8 @@ class PeopleReader:
     def place(self, references: Collection[str]) -> tuple[dict[str, str | Verdict], dict[str, set[str]]]:
         """Each reference (person id, or ``kind:value``) → its key or why it cannot be placed, and the
         subject keys written differently from their normalised form, per person key (so a consent
-        captured for ``email:Ann@X.com`` counts for the person holding ``email:ann@x.com``)."""
+        captured for ``email:Ann@X.com`` counts for the person holding ``email:ann@x.com``). An
+        identifier of an erased person is refused whatever else still knows it."""
         placed: dict[str, str | Verdict] = {}
         extra: dict[str, set[str]] = {}
         wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (kind, normal) → (reference, as written)
@@ -118,14 +109,14 @@ class PeopleReader:
                 placed[ref] = unknown(ref, f"{kind} {value!r} cannot identify anyone ({normal.reason.value})")
                 continue
             wanted.setdefault((kind, normal.value), []).append((ref, f"{kind}:{value}"))
+        listed = self.suppressions.suppressed(self.ws, {w for refs in wanted.values() for _, w in refs})
+        for ref, as_written in [p for refs in wanted.values() for p in refs if p[1] in listed]:
+            placed[ref] = erased(ref, as_written)
+        wanted = {k: kept for k, refs in wanted.items() if (kept := [p for p in refs if p[1] not in listed])}
         holders: dict[tuple[str, str], set[str]] = {}
         for kind in sorted({k for k, _ in wanted}):
-            values = sorted(v for k, v in wanted if k == kind)
-            for chunk in _chunks(values):
-                for value, pid in self.store.query(
-                        "SELECT value, person_id FROM identity_index WHERE workspace_id = ? AND kind = ? AND "
-                        f"value IN ({self._marks(len(chunk))})", (self.ws, kind, *chunk)):
-                    holders.setdefault((kind, str(value)), set()).add(str(pid))
+            found = self.people.holders(self.ws, kind, [v for k, v in wanted if k == kind])
+            holders.update({(kind, value): pids for value, pids in found.items()})
         for (kind, value), refs in wanted.items():
             people = sorted(holders.get((kind, value), ()))
             for ref, as_written in refs:
@@ -158,21 +149,17 @@ class PeopleReader:
             out.update(self._subjects([k.removeprefix("subject:") for k in subjects]))
         return out
 
-    def _in(self, table: str, columns: str, pids: Sequence[str]) -> list[Any]:
-        return self.store.query(f"SELECT {columns} FROM {table} WHERE workspace_id = ? AND person_id IN "
-                                f"({self._marks(len(pids))})", (self.ws, *pids))
-
     def _persons(self, pids: Sequence[str], extra: Mapping[str, set[str]]) -> dict[str, Loaded]:
         subjects = {p: {f"person_id:{p}"} | extra.get("person:" + p, set()) for p in pids}
         for pid, old_ids in self.people.merged_ids(self.ws, pids).items():
             subjects[pid] |= {f"person_id:{old}" for old in old_ids}
         aliases = self.aliases()
-        for pid, kind, value in self._in("identity_index", "person_id, kind, value", pids):
-            if kind in SUBJECT_KINDS:
+        for pid, held in self.people.identifiers(self.ws, pids, SUBJECT_KINDS).items():
+            for kind, value in held:
                 subjects[pid].add(f"{kind}:{value}")
                 subjects[pid] |= aliases.get((kind, value), set())
-        golden = {r[0]: orjson.loads(r[1]) for r in self._in("identity_persons", "person_id, golden", pids)}
-        changes, evidence = ConsentStore(self.store).subjects_as_of(
+        golden = self.people.golden(self.ws, pids)
+        changes, evidence = self.consents.subjects_as_of(
             self.ws, {s for ss in subjects.values() for s in ss}, ALL_SEQ)
         out: dict[str, Loaded] = {}
         for pid in pids:
@@ -187,7 +174,7 @@ class PeopleReader:
         return out
 
     def _subjects(self, keys: Sequence[str]) -> dict[str, Loaded]:
-        changes, evidence = ConsentStore(self.store).subjects_as_of(self.ws, keys, ALL_SEQ)
+        changes, evidence = self.consents.subjects_as_of(self.ws, keys, ALL_SEQ)
         out: dict[str, Loaded] = {}
         for key in keys:
             if key not in evidence and not changes.get(key):

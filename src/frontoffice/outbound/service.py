@@ -21,8 +21,7 @@ from frontoffice.errors import InvalidInput
 from frontoffice.identity.model import IdKind
 from frontoffice.outbound.gate import Verdict
 from frontoffice.outbound.lookup import OutboundGate
-from frontoffice.outbound.store import Logged, OutboundStore, OutboxMessage
-from frontoffice.storage.sql import SqlStore
+from frontoffice.outbound.ports import Logged, OutboundPorts, OutboxMessage
 
 MESSAGE_CHANNELS: Mapping[str, IdKind] = {"email": IdKind.EMAIL, "sms": IdKind.PHONE,
                                           "push": IdKind.DEVICE_ID}
@@ -44,12 +43,17 @@ class DecisionResult:
     refused: list[tuple[Candidate, Verdict]] = field(default_factory=list)
 
 
-def decide(store: SqlStore, ws: str, person: str, candidates: Sequence[Candidate], now: datetime,
+def _gate(ports: OutboundPorts, ws: str, now: datetime, packs: Mapping[str, RegionPack] | None
+          ) -> OutboundGate:
+    return OutboundGate(ports.people, ports.consents, ports.suppressions, ws, now, packs)
+
+
+def decide(ports: OutboundPorts, ws: str, person: str, candidates: Sequence[Candidate], now: datetime,
            packs: Mapping[str, RegionPack] | None = None) -> DecisionResult:
-    gate = OutboundGate(store, ws, now, packs)
+    gate = _gate(ports, ws, now, packs)
     decision_id = "dec_" + uuid.uuid4().hex
     verdicts = [(c, gate.check(person, c.purpose, c.channel)) for c in candidates]
-    OutboundStore(store).log(ws, [Logged("decision", decision_id, c.action, c.purpose, c.channel, v)
+    ports.log.log(ws, [Logged("decision", decision_id, c.action, c.purpose, c.channel, v)
                                   for c, v in verdicts])
     first = verdicts[0][1] if verdicts else None
     return DecisionResult(decision_id, first.person if first else person, first.region if first else "-",
@@ -76,14 +80,14 @@ class MessageResult:
     address: str | None = None
 
 
-def _address(store: SqlStore, ws: str, verdict: Verdict, channel: str) -> str | None:
-    kind = MESSAGE_CHANNELS[channel]
-    rows = store.query("SELECT value FROM identity_index WHERE workspace_id = ? AND person_id = ? AND "
-                       "kind = ? ORDER BY value", (ws, verdict.person, kind.value))
-    return str(rows[0][0]) if rows else None
+def _address(ports: OutboundPorts, ws: str, verdict: Verdict, channel: str) -> str | None:
+    """The first (in order) of the person's identifiers of the channel's kind."""
+    kind = MESSAGE_CHANNELS[channel].value
+    held = ports.people.identifiers(ws, [verdict.person], [kind]).get(verdict.person, [])
+    return min((value for k, value in held if k == kind), default=None)
 
 
-def send_message(store: SqlStore, ws: str, request: MessageRequest, now: datetime,
+def send_message(ports: OutboundPorts, ws: str, request: MessageRequest, now: datetime,
                  packs: Mapping[str, RegionPack] | None = None) -> MessageResult:
     """Queue the message if the gate allows it; the refusal otherwise. Either way it is logged."""
     try:
@@ -93,12 +97,12 @@ def send_message(store: SqlStore, ws: str, request: MessageRequest, now: datetim
                            "within 64 bits, booleans, lists and objects.") from None
     message_id = request.message_id or "msg_" + uuid.uuid4().hex
     action = f"message:{request.template_id}"
-    out = OutboundStore(store)
-    verdict = OutboundGate(store, ws, now, packs).check(request.person, request.purpose, request.channel)
+    out = ports.log
+    verdict = _gate(ports, ws, now, packs).check(request.person, request.purpose, request.channel)
     if not verdict.allowed:
         out.log(ws, [Logged("message", message_id, action, request.purpose, request.channel, verdict)])
         return MessageResult(False, "consent_refused", message_id, verdict)
-    address = _address(store, ws, verdict, request.channel) if request.channel in MESSAGE_CHANNELS else None
+    address = _address(ports, ws, verdict, request.channel) if request.channel in MESSAGE_CHANNELS else None
     if address is None:
         kind = MESSAGE_CHANNELS.get(request.channel)
         missing = Verdict(False, f"the person has no {kind.value if kind else request.channel} identifier to "

@@ -1,93 +1,110 @@
-"""The outbound decision log and the message outbox, one SQL for SQLite and PostgreSQL."""
+"""Outbound's ports on the database, in SQLAlchemy Core: the decision log and the message outbox
+(its own tables), consent's records (through consent's store) and identity's ``People``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
 
+from frontoffice.consent.ledger import ConsentChange
+from frontoffice.consent.packs import RegionPack
+from frontoffice.consent.store import ConsentStore
 from frontoffice.domain.events import iso, now
-from frontoffice.outbound.gate import Verdict
+from frontoffice.identity.people_store import PeopleSql
+from frontoffice.outbound.lookup import OutboundGate
+from frontoffice.outbound.ports import Logged, OutboundPorts, OutboxMessage
+from frontoffice.privacy.suppressions import SuppressionList
+from frontoffice.storage import core
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 
-
-@dataclass(frozen=True, slots=True)
-class Logged:
-    """One gate verdict on one outbound path (a decision's action, or a message)."""
-
-    path: str  # "decision" | "message"
-    request_id: str
-    action: str
-    purpose: str
-    channel: str
-    verdict: Verdict
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxMessage:
-    message_id: str
-    person_id: str
-    channel: str
-    address: str
-    purpose: str
-    template_id: str
-    variables: dict[str, Any]
-    reason: str
-    rule: str
+__all__ = ["Logged", "OutboundStore", "OutboxMessage", "SqlConsents", "gate_for", "sql_ports"]
 
 
 class OutboundStore:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
+        tables = schema(store.dialect).tables
+        self._decisions, self._outbox = tables["outbound_decisions"], tables["message_outbox"]
+
+    @staticmethod
+    def _decision(ws: str, r: Logged, at: str) -> dict[str, Any]:
+        v = r.verdict
+        return {"workspace_id": ws, "path": r.path, "request_id": r.request_id, "person": v.person,
+                "action": r.action, "purpose": r.purpose, "channel": r.channel, "allowed": int(v.allowed),
+                "reason": v.reason, "rule": v.rule, "region": v.region, "at": at}
 
     def log(self, ws: str, rows: Sequence[Logged]) -> None:
         at = iso(now())
-        with self._store.transaction() as cur:
-            cur.executemany(self._store.sql(
-                "INSERT INTO outbound_decisions (workspace_id, path, request_id, person, action, purpose, "
-                "channel, allowed, reason, rule, region, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                [(ws, r.path, r.request_id, r.verdict.person, r.action, r.purpose, r.channel,
-                  int(r.verdict.allowed), r.verdict.reason, r.verdict.rule, r.verdict.region, at)
-                 for r in rows])
+        if rows:
+            with self._store.begin() as conn:
+                conn.execute(self._decisions.insert(), [self._decision(ws, r, at) for r in rows])
 
     def logged(self, ws: str, request_id: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("workspace_id = ?", [ws]) if request_id is None else (
-            "workspace_id = ? AND request_id = ?", [ws, request_id])
-        rows = self._store.query(
-            "SELECT path, request_id, person, action, purpose, channel, allowed, reason, rule, region, at "
-            f"FROM outbound_decisions WHERE {where} ORDER BY id", params)
-        keys = ("path", "request_id", "person", "action", "purpose", "channel", "allowed", "reason", "rule",
-                "region", "at")
-        return [{**dict(zip(keys, r, strict=True)), "allowed": bool(r[6])} for r in rows]
+        t = self._decisions.c
+        query = (sa.select(t.path, t.request_id, t.person, t.action, t.purpose, t.channel, t.allowed,
+                           t.reason, t.rule, t.region, t.at).where(t.workspace_id == ws).order_by(t.id))
+        if request_id is not None:
+            query = query.where(t.request_id == request_id)
+        with self._store.connect() as conn:
+            rows = conn.execute(query).all()
+        return [{**r._asdict(), "allowed": bool(r.allowed), "at": str(r.at)} for r in rows]
 
     def enqueue(self, ws: str, message: OutboxMessage, logged: Logged) -> bool:
         """Queue the message and log the verdict in one transaction; False if the id was queued before."""
         at = iso(now())
-        with self._store.transaction() as cur:
-            cur.execute(self._store.sql(
-                "INSERT INTO message_outbox (workspace_id, message_id, person_id, channel, address, purpose, "
-                "template_id, variables, status, reason, rule, created_at) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) "
-                "ON CONFLICT (workspace_id, message_id) DO NOTHING"),
-                (ws, message.message_id, message.person_id, message.channel, message.address, message.purpose,
-                 message.template_id, orjson.dumps(message.variables).decode(), message.reason, message.rule,
-                 at))
-            if cur.rowcount != 1:
+        m = message
+        with self._store.begin() as conn:
+            queued = conn.execute(core.insert(self._outbox, self._store.dialect).values(
+                workspace_id=ws, message_id=m.message_id, person_id=m.person_id, channel=m.channel,
+                address=m.address, purpose=m.purpose, template_id=m.template_id,
+                variables=orjson.dumps(m.variables).decode(), status="queued", reason=m.reason, rule=m.rule,
+                created_at=at).on_conflict_do_nothing(index_elements=["workspace_id", "message_id"])
+                .returning(self._outbox.c.id)).first()
+            if queued is None:
                 return False
-            v = logged.verdict
-            cur.execute(self._store.sql(
-                "INSERT INTO outbound_decisions (workspace_id, path, request_id, person, action, purpose, "
-                "channel, allowed, reason, rule, region, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                (ws, logged.path, logged.request_id, v.person, logged.action, logged.purpose, logged.channel,
-                 int(v.allowed), v.reason, v.rule, v.region, at))
+            conn.execute(self._decisions.insert().values(**self._decision(ws, logged, at)))
         return True
 
     def outbox(self, ws: str) -> list[dict[str, Any]]:
-        rows = self._store.query(
-            "SELECT message_id, person_id, channel, address, purpose, template_id, variables, status, "
-            "reason, rule, created_at FROM message_outbox WHERE workspace_id = ? ORDER BY id", (ws,))
-        keys = ("message_id", "person_id", "channel", "address", "purpose", "template_id", "variables",
-                "status", "reason", "rule", "created_at")
-        return [{**dict(zip(keys, r, strict=True)), "variables": orjson.loads(r[6])} for r in rows]
+        t = self._outbox.c
+        with self._store.connect() as conn:
+            rows = conn.execute(sa.select(t.message_id, t.person_id, t.channel, t.address, t.purpose,
+                                          t.template_id, t.variables, t.status, t.reason, t.rule,
+                                          t.created_at).where(t.workspace_id == ws).order_by(t.id)).all()
+        return [{**r._asdict(), "variables": orjson.loads(r.variables), "created_at": str(r.created_at)}
+                for r in rows]
+
+
+class SqlConsents:
+    """Consent's records for the gate: consent's own store, and the ledger's subjects as written."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+        self._consent = ConsentStore(store)
+
+    def subjects_as_of(self, ws: str, keys: Collection[str], up_to_seq: int
+                       ) -> tuple[dict[str, list[ConsentChange]], dict[str, dict[str, str]]]:
+        return self._consent.subjects_as_of(ws, keys, up_to_seq)
+
+    def written_subjects(self, ws: str, kind: str) -> list[str]:
+        # One indexed range scan of consent's ledger ("email:" <= subject < "email;"); belongs in
+        # consent's store once it has a method for it.
+        t = schema(self._store.dialect).tables["consent_ledger"].c
+        with self._store.connect() as conn:
+            return [str(s) for s in conn.execute(sa.select(t.subject).distinct().where(
+                t.workspace_id == ws, t.subject >= f"{kind}:", t.subject < f"{kind};")).scalars()]
+
+
+def sql_ports(store: SqlStore) -> OutboundPorts:
+    return OutboundPorts(PeopleSql(store), SqlConsents(store), SuppressionList(store), OutboundStore(store))
+
+
+def gate_for(store: SqlStore, workspace_id: str, at: datetime,
+             packs: Mapping[str, RegionPack] | None = None) -> OutboundGate:
+    """The gate of one outbound call on ``store``'s people and consent."""
+    return OutboundGate(PeopleSql(store), SqlConsents(store), SuppressionList(store), workspace_id, at, packs)

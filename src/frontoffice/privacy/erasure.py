@@ -19,13 +19,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import orjson
+import sqlalchemy as sa
 
 from frontoffice.domain.events import iso
 from frontoffice.errors import NotFound
+from frontoffice.identity.model import IdKind
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.privacy.purge import PersonRows, purge
 from frontoffice.privacy.scrub import scrub
 from frontoffice.privacy.subjects import identifier_subjects, identifiers_of
+from frontoffice.storage import core
+from frontoffice.storage.tables import schema
 
 if TYPE_CHECKING:
     from frontoffice.identity.people import People
@@ -67,15 +71,13 @@ def _person_ids(people: People, ws: str, person_id: str) -> list[str]:
     return [current, *sorted(people.merged_ids(ws, [current])[current] - {current})]
 
 
-def collect(store: SqlStore, ws: str, person_ids: list[str]) -> PersonRows:
-    """Subjects, identifiers and raw values of the person, from the graph and its own events."""
-    marks = ", ".join("?" * len(person_ids))
-    pairs = store.query(f"SELECT kind, value FROM identity_index WHERE workspace_id = ? AND "
-                        f"person_id IN ({marks})", (ws, *person_ids))
-    identifiers = identifier_subjects((str(k), str(v)) for k, v in pairs)
-    record_ids = {str(r[0]) for r in store.query(
-        f"SELECT record_id FROM identity_records WHERE workspace_id = ? AND person_id IN ({marks})",
-        (ws, *person_ids))}
+def collect(store: SqlStore, people: People, ws: str, person_ids: list[str]) -> PersonRows:
+    """Subjects, identifiers and raw values of the person, from the graph (identity's ``People``)
+    and its own events."""
+    held = people.identifiers(ws, person_ids, [k.value for k in IdKind])
+    pairs = [pair for pid in person_ids for pair in held.get(pid, [])]
+    identifiers = identifier_subjects(pairs)
+    record_ids = people.record_ids(ws, person_ids)
     hashes: dict[str, str] = {}
     events = 0
     values: set[str] = {v for _, v in pairs}
@@ -126,25 +128,28 @@ def _raw_values(payload: bytes) -> set[str]:
 def erase_person(store: SqlStore, workspace_id: str, person_id: str, *, reason: str,
                  requested_by: str, now: datetime) -> ErasureReport:
     """Crypto-shred the person's data, purge the projections, suppress late events, scrub."""
-    person_ids = _person_ids(PeopleSql(store), workspace_id, person_id)
-    person = collect(store, workspace_id, person_ids)
+    people = PeopleSql(store)
+    person_ids = _person_ids(people, workspace_id, person_id)
+    person = collect(store, people, workspace_id, person_ids)
     erasure_id = "er_" + secrets.token_hex(8)
     subject_hashes = set(person.hashes.values())
+    tables = schema(store.dialect).tables
+    suppressions = tables["privacy_suppressions"]
     with store.transaction() as cur:
         store.lock_log(cur)  # no append settles its keys between our shredding and commit
-        sql = store.sql
-        cur.executemany(sql("INSERT INTO privacy_suppressions (workspace_id, identifier_hash, "
-                            "erasure_id, created_at) VALUES (?, ?, ?, ?) "
-                            "ON CONFLICT (workspace_id, identifier_hash) DO NOTHING"),
-                        [(workspace_id, h, erasure_id, iso(now)) for h in sorted(subject_hashes)])
-        shredded = store.vault.shred(cur, sql, workspace_id, subject_hashes)
-        purged = purge(store, cur, person)
+        conn = cur.conn
+        if subject_hashes:
+            conn.execute(core.insert(suppressions, store.dialect).on_conflict_do_nothing(
+                index_elements=["workspace_id", "identifier_hash"]),
+                [{"workspace_id": workspace_id, "identifier_hash": h, "erasure_id": erasure_id,
+                  "created_at": iso(now)} for h in sorted(subject_hashes)])
+        shredded = store.vault.shred(cur, store.sql, workspace_id, subject_hashes)
+        purged = purge(store, conn, cur, person)
         completed = now  # the caller's clock (the DSR workflow records the same instant)
-        cur.execute(sql("INSERT INTO privacy_erasures (id, workspace_id, person_id, reason, "
-                        "requested_by, subjects_shredded, rows_purged, suppressed_identifiers, "
-                        "requested_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                    (erasure_id, workspace_id, person_ids[0], reason, requested_by, shredded,
-                     orjson.dumps(purged).decode(), len(subject_hashes), iso(now), iso(completed)))
+        conn.execute(tables["privacy_erasures"].insert().values(
+            id=erasure_id, workspace_id=workspace_id, person_id=person_ids[0], reason=reason,
+            requested_by=requested_by, subjects_shredded=shredded, rows_purged=orjson.dumps(purged).decode(),
+            suppressed_identifiers=len(subject_hashes), requested_at=iso(now), completed_at=iso(completed)))
     scrubbed = scrub(store, [t for t, n in purged.items() if n] + ["privacy_subject_keys"])
     for warning in scrubbed.warnings:
         log.warning("erasure %s: %s", erasure_id, warning)
@@ -154,11 +159,15 @@ def erase_person(store: SqlStore, workspace_id: str, person_id: str, *, reason: 
 
 def erasures(store: SqlStore, workspace_id: str, limit: int = 100) -> list[dict[str, object]]:
     """The erasure log, newest first (ids and counts only)."""
-    rows = store.query("SELECT id, person_id, reason, requested_by, subjects_shredded, rows_purged, "
-                       "suppressed_identifiers, requested_at, completed_at FROM privacy_erasures "
-                       "WHERE workspace_id = ? ORDER BY completed_at DESC LIMIT ?",
-                       (workspace_id, limit))
-    return [{"erasure_id": r[0], "person_id": r[1], "reason": r[2], "requested_by": r[3],
-             "subjects_shredded": int(r[4]), "rows_purged": orjson.loads(r[5]),
-             "suppressed_identifiers": int(r[6]), "requested_at": str(r[7]),
-             "completed_at": str(r[8])} for r in rows]
+    t = schema(store.dialect).tables["privacy_erasures"].c
+    with store.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.id, t.person_id, t.reason, t.requested_by, t.subjects_shredded, t.rows_purged,
+                      t.suppressed_identifiers, t.requested_at, t.completed_at)
+            .where(t.workspace_id == workspace_id).order_by(t.completed_at.desc()).limit(limit))
+        return [{"erasure_id": r.id, "person_id": r.person_id, "reason": r.reason,
+                 "requested_by": r.requested_by, "subjects_shredded": int(r.subjects_shredded),
+                 "rows_purged": orjson.loads(r.rows_purged),
+                 "suppressed_identifiers": int(r.suppressed_identifiers),
+                 "requested_at": str(r.requested_at),
+                 "completed_at": str(r.completed_at)} for r in rows]

@@ -13,9 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from frontoffice import capabilities
 from frontoffice.privacy.scrub import existing_tables
 from frontoffice.privacy.subjects import canonical_subject
+from frontoffice.storage.core import batches
+from frontoffice.storage.tables import schema
 
 if TYPE_CHECKING:
     from frontoffice.storage.sql import Cursor, SqlStore
@@ -36,12 +40,15 @@ class PersonRows:
 
 class Erasing:
     """What a capability's purge hook gets: the person's rows to find, the erasure's
-    transaction, the tables that exist (a table of a migration not yet applied is skipped),
-    and the count of rows deleted per table."""
+    transaction (``conn`` for Core statements; ``cur``, a cursor over it, for hooks still written
+    as text), the tables that exist (a table of a migration not yet applied is skipped), and the
+    count of rows deleted per table."""
 
-    def __init__(self, store: SqlStore, cur: Cursor, person: PersonRows, tables: set[str]) -> None:
-        self.store, self.cur, self.person, self.tables = store, cur, person, tables
+    def __init__(self, store: SqlStore, conn: sa.Connection, cur: Cursor, person: PersonRows,
+                 tables: set[str]) -> None:
+        self.store, self.conn, self.cur, self.person, self.tables = store, conn, cur, person, tables
         self.counts: dict[str, int] = {}
+        self._schema, self._reflected = schema(store.dialect), sa.MetaData()
 
     @property
     def workspace_id(self) -> str:
@@ -51,18 +58,24 @@ class Erasing:
         self.counts[table] = self.counts.get(table, 0) + n
 
     def select(self, statement: str, params: Sequence[Any]) -> list[Any]:
+        """A text query in the erasure's transaction (for hooks not written in Core yet)."""
         self.cur.execute(self.store.sql(statement), params)
         return self.cur.fetchall()
 
+    def table(self, name: str) -> sa.Table:
+        """``name`` as its capability declares it, else as the database has it (a capability
+        registered at run time, after the schema was built)."""
+        found = self._schema.tables.get(name)
+        return found if found is not None else sa.Table(name, self._reflected, autoload_with=self.conn)
+
     def delete(self, table: str, column: str, values: Sequence[Any]) -> None:
         """Delete the workspace's rows whose ``column`` is one of ``values``; counted."""
+        t = self.table(table)
         deleted = 0
-        for start in range(0, len(values), 500):
-            chunk = list(values[start:start + 500])
-            self.cur.execute(self.store.sql(
-                f"DELETE FROM {table} WHERE workspace_id = ? AND {column} IN "
-                f"({', '.join('?' * len(chunk))})"), (self.workspace_id, *chunk))
-            deleted += max(self.cur.rowcount, 0)
+        for chunk in batches(sorted(set(values))):
+            result = self.conn.execute(t.delete().where(t.c.workspace_id == self.workspace_id,
+                                                        t.c[column].in_(chunk)))
+            deleted += max(result.rowcount, 0)
         self.count(table, deleted)
 
     def delete_by_person(self, table: str, column: str) -> None:
@@ -75,26 +88,29 @@ class Erasing:
         if table not in self.tables:
             return
         ids, identifiers = set(self.person.person_ids), self.person.identifiers
-        values = [r[0] for r in self.select(f"SELECT DISTINCT {column} FROM {table} "
-                                            "WHERE workspace_id = ?", (self.workspace_id,))
-                  if r[0] in ids or canonical_subject(str(r[0])) in identifiers]
-        self.delete(table, column, values)
+        t = self.table(table)
+        held = self.conn.execute(sa.select(t.c[column]).distinct().where(
+            t.c.workspace_id == self.workspace_id)).scalars()
+        self.delete(table, column, [v for v in held if v in ids or canonical_subject(str(v)) in identifiers])
 
     def delete_mentioning(self, table: str, key: str, text: str) -> None:
-        """Rows whose JSON or text column(s) ``text`` name one of the person's ids or records."""
+        """Rows whose JSON or text column ``text`` (or columns, ``a || b``) name one of the person's
+        ids or records."""
         if table not in self.tables:
             return
         names = set(self.person.person_ids) | self.person.record_ids
-        rows = [r[0] for r in self.select(f"SELECT {key}, {text} FROM {table} WHERE workspace_id = ?",
-                                          (self.workspace_id,))
-                if any(n in str(r[1]) for n in names)]
-        self.delete(table, key, rows)
+        t = self.table(table)
+        columns = [t.c[c.strip()] for c in text.split("||")]
+        rows = self.conn.execute(sa.select(t.c[key], *columns).where(t.c.workspace_id == self.workspace_id))
+        self.delete(table, key, [found for found, *texts in rows
+                                 if any(n in str(v) for v in texts for n in names)])
 
 
-def purge(store: SqlStore, cur: Cursor, person: PersonRows) -> dict[str, int]:
+def purge(store: SqlStore, conn: sa.Connection, cur: Cursor, person: PersonRows) -> dict[str, int]:
     """Delete the person's rows from every capability's tables in the caller's transaction
-    (each capability's purge hook, in registry order); rows deleted per table."""
-    erasing = Erasing(store, cur, person, existing_tables(store))
+    (``conn``, and ``cur`` over it; each capability's purge hook, in registry order); rows
+    deleted per table."""
+    erasing = Erasing(store, conn, cur, person, existing_tables(store))
     for capability in capabilities.every():
         if capability.purge is not None:
             capability.purge.run(erasing)
