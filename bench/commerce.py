@@ -41,10 +41,10 @@ from frontoffice.api.app import create_app  # noqa: E402
 from frontoffice.bootstrap import build  # noqa: E402
 from frontoffice.commerce import demo_loader, service  # noqa: E402
 from frontoffice.commerce.records import sign  # noqa: E402
+from frontoffice.commerce.store import CommerceStore  # noqa: E402
 from frontoffice.domain.events import now  # noqa: E402
 from frontoffice.services import tenancy  # noqa: E402
 from frontoffice.settings import Settings  # noqa: E402
-from frontoffice.storage.commerce_sql import CommerceStore  # noqa: E402
 
 SECRET = "bench-secret-0123456789"
 PER_REQUEST = 100

@@ -18,12 +18,12 @@ from frontoffice.api.app import create_app
 from frontoffice.api.handlers import UnexpectedErrors, install_error_handlers
 from frontoffice.bootstrap import Container, build
 from frontoffice.commerce.records import sign
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.dsr.model import DsrError, VerificationFailed, WrongState
 from frontoffice.errors import AlreadyExists, FrontofficeError, InvalidInput, NotFound, Overloaded
 from frontoffice.services import tenancy
 from frontoffice.services.tokens import ApiAuthError
 from frontoffice.settings import Settings
-from frontoffice.storage.commerce_sql import CommerceStore
 from tests.unit.commerce.sample import LOCATIONS
 
 pytestmark = pytest.mark.anyio

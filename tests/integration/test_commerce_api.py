@@ -14,9 +14,9 @@ import pytest
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.commerce.records import sign
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.services import tenancy
 from frontoffice.settings import Settings
-from frontoffice.storage.commerce_sql import CommerceStore
 from tests.unit.commerce.sample import LOCATIONS, PRODUCTS, STOCK, order
 
 SECRET = "whs_test_secret_0123456789"

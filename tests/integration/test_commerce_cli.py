@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from frontoffice.cli.main import cli
 from frontoffice.commerce import demo_loader
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.storage import open_store
-from frontoffice.storage.commerce_sql import CommerceStore
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ import pytest
 
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.projector import catch_up as commerce_catch_up
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.dsr import service
 from frontoffice.dsr.execute import DSR_SOURCE
 from frontoffice.dsr.model import WrongState
 from frontoffice.services import consent, identity, tenancy
-from frontoffice.storage.commerce_sql import CommerceStore
 from tests.integration.test_dsr_world import NOW, World, dsr_db, identify, store, world
 from tests.unit.commerce import sample
 

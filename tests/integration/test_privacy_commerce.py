@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from frontoffice.commerce import service as commerce
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.services import identity
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand
 from tests.integration.test_privacy_scan import ANN, BO, populate

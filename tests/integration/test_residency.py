@@ -24,6 +24,7 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, build
 from frontoffice.cli.main import cli
 from frontoffice.commerce.records import sign
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.dsr.sql import DsrSql
 from frontoffice.errors import ConfigError, InvalidInput
@@ -39,7 +40,6 @@ from frontoffice.services import identity, tenancy
 from frontoffice.services.identity import IdentityHub
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.identity_review_sql import ReviewSql
 from tests.integration.identity_review_support import (
     ANNA_WEB,

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from frontoffice.commerce.records import sign, signature_refusal
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.privacy.keys import WrongMasterKey, generate_master_key
 from frontoffice.services import tenancy
 from frontoffice.storage import open_store
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sealed_secrets import PREFIX
 from frontoffice.storage.sql import SqlStore
 

@@ -24,11 +24,11 @@ from frontoffice.cli.context import (
 from frontoffice.commerce import demo_loader, projector, service
 from frontoffice.commerce.reconcile import reconcile
 from frontoffice.commerce.schemas import PoolRule
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Channel, new_secret
 from frontoffice.errors import InvalidInput
 from frontoffice.services import tenancy
-from frontoffice.storage.commerce_sql import CommerceStore
 
 
 def _dump(value: object) -> None:

@@ -56,7 +56,7 @@ def _purge(erasing: Erasing) -> None:
 def _sections(person: PersonView) -> dict[str, Any]:
     import orjson
 
-    from frontoffice.storage.commerce_sql import CommerceStore
+    from frontoffice.commerce.store import CommerceStore
 
     ws, cs = person.workspace_id, CommerceStore(person.store)
     keys = person.profile["commerce"].get("customer_keys", [])

@@ -16,11 +16,11 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from frontoffice.commerce import schemas as s
+from frontoffice.commerce.ports import Commerce
 from frontoffice.commerce.records import record
 from frontoffice.commerce.states import ORDER, RETURN, Machine
 from frontoffice.domain.events import EventRecord
 from frontoffice.errors import InvalidInput
-from frontoffice.storage.commerce_sql import CommerceStore
 
 MAX_ITEMS = 5000
 
@@ -58,7 +58,7 @@ def parse(kind: str, body: object) -> list[BaseModel]:
 class _Known:
     """Lookups against the projection, plus what earlier items of the batch established."""
 
-    def __init__(self, cs: CommerceStore, ws: str) -> None:
+    def __init__(self, cs: Commerce, ws: str) -> None:
         self.cs = cs
         self.ws = ws
         self.local: dict[tuple[str, str], dict[str, Any]] = {}
@@ -78,7 +78,7 @@ class _Known:
         if self.get("order", order_id) is not None:
             return False
         identifier = f"order:{order_id.strip()}"
-        return bool(self.cs.store.suppressed_identifiers(self.ws, {identifier}))
+        return bool(self.cs.suppressed(self.ws, {identifier}))
 
     def need(self, kind: str, entity_id: str, where: str) -> dict[str, Any]:
         found = self.get(kind, entity_id)
@@ -163,7 +163,7 @@ def listing_id(item: s.ListingIn) -> str:
                                         item.valid_from.date().isoformat()))
 
 
-def prepare(cs: CommerceStore, ws: str, items: Sequence[BaseModel],
+def prepare(cs: Commerce, ws: str, items: Sequence[BaseModel],
             received_at: datetime) -> list[EventRecord]:
     """Check every item; return their records, or raise ``IntakeError`` for the first bad one."""
     known = _Known(cs, ws)

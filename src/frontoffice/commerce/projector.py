@@ -2,16 +2,22 @@
 
 Every application is idempotent and guarded by the entity's version, so the tables end the
 same whatever the order or number of deliveries, and ``rebuild`` recreates them from the log.
+The worker's projection runner drives ``CommerceHub`` (registered by ``commerce.capability``);
+a request never catches up: a use case applies the events it has just logged (``project``), and
+the worker's replay of them changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
 
+from frontoffice.commerce.ports import Position, Writes
 from frontoffice.commerce.records import customer_keys
-from frontoffice.storage.commerce_sql import CommerceStore, Position, ProjectionTx
+from frontoffice.commerce.store import CommerceStore
+from frontoffice.domain.events import EventRecord
 from frontoffice.storage.sql import SqlStore
 
 PAGE = 5000
@@ -21,7 +27,7 @@ def doc(data: dict[str, Any]) -> str:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
-def apply(tx: ProjectionTx, ws: str, etype: str, data: dict[str, Any]) -> None:
+def apply(tx: Writes, ws: str, etype: str, data: dict[str, Any]) -> None:
     kind, _, action = etype.partition(".")
     version = int(data.get("version", 0))
     if kind == "location":
@@ -60,6 +66,18 @@ def apply(tx: ProjectionTx, ws: str, etype: str, data: dict[str, Any]) -> None:
         tx.upsert_entity(ws, "pool", data["channel"], version, None, doc(data))
 
 
+def moves_places(etypes: Iterable[str]) -> bool:
+    """Whether events of these types change locations or pool rules (cached by the store)."""
+    return any(etype.startswith(("location.", "pool.")) for etype in etypes)
+
+
+def project(tx: Writes, ws: str, records: Iterable[EventRecord]) -> None:
+    """Apply records just logged, in the transaction ``tx`` (the worker's catch-up will apply
+    them again from the log, which changes nothing)."""
+    for rec in records:
+        apply(tx, ws, rec.type, orjson.loads(rec.payload))
+
+
 def catch_up(cs: CommerceStore, ws: str) -> int:
     """Apply every commerce event the projection has not seen; returns how many."""
     applied = 0
@@ -74,7 +92,7 @@ def catch_up(cs: CommerceStore, ws: str) -> int:
                 applied += len(page)
                 after = page[-1][0] if len(page) == PAGE else upto
                 tx.set_cursor(ws, after)
-            if any(etype.startswith(("location.", "pool.")) for _, etype, _ in page):
+            if moves_places(etype for _, etype, _ in page):
                 cs.places_changed(ws)  # after the commit, so no reader caches the old rows
     return applied
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import orjson
 
+from frontoffice.commerce.ports import COMMERCE
 from frontoffice.commerce.schemas import Customer
 from frontoffice.domain.events import EventRecord, iso
-from frontoffice.storage.commerce_sql import COMMERCE
 
 SIGNATURE_HEADER = "X-Frontoffice-Signature"
 

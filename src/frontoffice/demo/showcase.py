@@ -17,11 +17,11 @@ from typing import Any
 import orjson
 
 from frontoffice.commerce import demo_loader
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.tenancy import Channel, Workspace
 from frontoffice.errors import FrontofficeError, InvalidInput
 from frontoffice.identity.normalise.scripts import Script, detect_script
 from frontoffice.services import identity, tenancy
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 

@@ -12,6 +12,7 @@ import orjson
 
 from frontoffice.commerce.records import customer_keys
 from frontoffice.commerce.service import traits_for
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import EventRecord, StoredEvent, iso, now
 from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
@@ -20,7 +21,6 @@ from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.review import MERGE, SPLIT, ManualDecision, identity_source
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services.identity_hub import IdentityHub as IdentityHub  # noqa: PLC0414 - re-exported
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.identity_sql import IdentitySql, RecordRow
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore

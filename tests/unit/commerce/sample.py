@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from frontoffice.commerce import service
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.services import tenancy
-from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
