@@ -40,6 +40,12 @@ def _entity(r: sa.Row[Any]) -> Entity:
     return Entity(r.entity_id, int(r.version), r.ref, r.doc)
 
 
+def _written(conn: sa.Connection, upsert: Any) -> bool:
+    """Whether the upsert wrote its row (inserted, or updated because its guard let it): the row
+    it returns (through SQLAlchemy, psycopg reported a rowcount of -1 for these)."""
+    return conn.execute(upsert.returning(sa.literal(1))).first() is not None
+
+
 class ProjectionTx:
     """The projection's writes (``ports.Writes``) and a hold's reads (``ports.StockTx``), on one
     transaction's connection."""
@@ -61,7 +67,7 @@ class ProjectionTx:
             set_={"version": stmt.excluded.version, "ref": stmt.excluded.ref, "doc": stmt.excluded.doc},
             where=sa.or_(stmt.excluded.version > e.c.version,
                          sa.and_(stmt.excluded.version == e.c.version, stmt.excluded.doc > e.c.doc)))
-        return bool(self._conn.execute(stmt).rowcount > 0)
+        return _written(self._conn, stmt)
 
     def set_keys(self, ws: str, kind: str, entity_id: str, keys: Iterable[str]) -> None:
         k = self._keys
@@ -84,7 +90,7 @@ class ProjectionTx:
                   "version": x.version},
             where=sa.or_(x.version > t.c.version,
                          sa.and_(x.version == t.c.version, x.on_hand < t.c.on_hand)))
-        return bool(self._conn.execute(stmt).rowcount > 0)
+        return _written(self._conn, stmt)
 
     def add_hold(self, ws: str, hold_id: str, sku: str, location_id: str, qty: int,
                  expires_at: str) -> None:
