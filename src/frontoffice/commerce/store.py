@@ -9,7 +9,7 @@ the stock rule of a hold is the use case's (``commerce.service.place_hold``).
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -248,6 +248,23 @@ class CommerceStore:
             h.workspace_id == ws, h.sku == sku, h.released == 0, h.expires_at > now)
             .group_by(h.location_id))
         return {r.location_id: int(r.qty) for r in rows}
+
+    def purge(self, ws: str, belongs: Callable[[str], bool]) -> dict[str, int]:
+        """Delete the orders and subscriptions whose customer keys ``belongs`` says are an erased
+        person's, with all their keys, in the caller's transaction (the erasure's); rows deleted
+        per table."""
+        k = self._keys.c
+        counts: dict[str, int] = {}
+        with self.store.begin() as conn:
+            found = sorted({(r.kind, r.entity_id) for r in conn.execute(sa.select(
+                k.customer_key, k.kind, k.entity_id).where(k.workspace_id == ws))
+                if belongs(r.customer_key)})
+            for table in (self._keys, self._entities):
+                for kind, entity_id in found:
+                    deleted = conn.execute(table.delete().where(
+                        table.c.workspace_id == ws, table.c.kind == kind, table.c.entity_id == entity_id))
+                    counts[table.name] = counts.get(table.name, 0) + max(deleted.rowcount, 0)
+        return counts
 
     # -- webhook secrets (sealed under the master key: storage/sealed_secrets.py) ----------
     def secret(self, source_id: str) -> str | None:
