@@ -21,7 +21,7 @@ from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
 from tests.fakes.commerce import FakeCommerce
 from tests.support.pg import fresh_database
-from tests.unit.commerce.sample import LOCATIONS, NOW, PRODUCTS, STOCK
+from tests.unit.commerce.sample import LOCATIONS, NOW, PRODUCTS, STOCK, order
 
 LATER, SOON = "2026-03-01T13:00:00.000Z", "2026-03-01T12:00:30.000Z"
 AT = "2026-03-01T12:00:00.000Z"
@@ -149,3 +149,15 @@ def test_the_hold_use_case_never_promises_more_than_is_available(port: tuple[Com
     service.release_hold(cs, ws, str(placed["hold_id"]), NOW)
     assert service.place_hold(cs, ws, HoldIn(sku="D-M", location_id="WH", qty=8),
                               NOW)["available_after"] == 0
+
+
+def test_a_redelivered_event_id_with_other_content_projects_what_the_log_kept(
+        port: tuple[Commerce, str]) -> None:
+    cs, ws = port
+    for kind, items in (("locations", LOCATIONS), ("products", PRODUCTS)):
+        service.ingest(cs, ws, "shop", kind, items, NOW)
+    service.ingest(cs, ws, "shop", "orders", [order(1, "confirmed")], NOW)
+    reused = {**order(2, "cancelled"), "event_id": "O1-v1"}  # the same event id, other content
+    assert service.ingest(cs, ws, "shop", "orders", [reused], NOW).duplicates == 1
+    found = cs.entity(ws, "order", "O1")
+    assert found is not None and found.version == 1
