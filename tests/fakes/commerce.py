@@ -55,13 +55,12 @@ class FakeTx:
     def set_keys(self, ws: str, kind: str, entity_id: str, keys: Iterable[str]) -> None:
         self.t.keys[(ws, kind, entity_id)] = set(keys)
 
-    def upsert_position(self, ws: str, p: Position) -> bool:
-        old = self.t.positions.get((ws, p.sku, p.location_id))
-        if old is not None and not (p.version > old.version or
-                                    (p.version == old.version and p.on_hand < old.on_hand)):
-            return False
-        self.t.positions[(ws, p.sku, p.location_id)] = p
-        return True
+    def upsert_positions(self, ws: str, positions: Sequence[Position]) -> None:
+        for p in positions:
+            old = self.t.positions.get((ws, p.sku, p.location_id))
+            if old is None or p.version > old.version or (p.version == old.version and
+                                                          p.on_hand < old.on_hand):
+                self.t.positions[(ws, p.sku, p.location_id)] = p
 
     def add_hold(self, ws: str, hold_id: str, sku: str, location_id: str, qty: int,
                  expires_at: str) -> None:
@@ -146,9 +145,6 @@ class FakeCommerce:
     def all_positions(self, ws: str) -> list[Position]:
         return [p for (w, _, _), p in self.t.positions.items() if w == ws]
 
-    def held(self, ws: str, sku: str, now: str) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for (w, _), h in self.t.holds.items():
-            if w == ws and h.sku == sku and not h.released and h.expires_at > now:
-                out[h.location_id] = out.get(h.location_id, 0) + h.qty
-        return out
+    def stock_of(self, ws: str, sku: str, now: str) -> list[tuple[Position, int]]:
+        tx = FakeTx(self.t)
+        return [(p, tx.held_at(ws, sku, p.location_id, now)) for p in self.positions(ws, sku)]

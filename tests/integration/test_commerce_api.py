@@ -191,8 +191,8 @@ async def test_no_request_catches_the_projection_up_and_the_worker_replays_them_
     store = shop.container.store
     cs = CommerceStore(store)
     assert cs.cursor(ws) == 0  # every request above projected only what it logged
-    projected = (state(cs, ws), cs.held(ws, "D-M", "2026-01-01T00:00:00Z"))
+    projected = (state(cs, ws), cs.stock_of(ws, "D-M", "2026-01-01T00:00:00Z"))
     [commerce] = [p for p in projections(store, shop.container.settings) if p.name == "commerce"]
     assert commerce.catch_up(ws, lambda _: None) == store.count_events(ws)
     assert cs.cursor(ws) == store.last_seq(ws)
-    assert (state(cs, ws), cs.held(ws, "D-M", "2026-01-01T00:00:00Z")) == projected
+    assert (state(cs, ws), cs.stock_of(ws, "D-M", "2026-01-01T00:00:00Z")) == projected

@@ -47,6 +47,10 @@ def port(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Comme
         store.close()
 
 
+def held(cs: Commerce, ws: str, now: str) -> dict[str, int]:
+    return {p.location_id: units for p, units in cs.stock_of(ws, "S", now) if units}
+
+
 def test_an_entity_takes_a_higher_version_and_breaks_a_tie_by_content(port: tuple[Commerce, str]) -> None:
     cs, ws = port
     with cs.transaction() as tx:
@@ -65,11 +69,10 @@ def test_an_entity_takes_a_higher_version_and_breaks_a_tie_by_content(port: tupl
 def test_a_position_takes_a_higher_version_and_on_a_tie_the_lower_count(port: tuple[Commerce, str]) -> None:
     cs, ws = port
     with cs.transaction() as tx:
-        assert tx.upsert_position(ws, Position("S", "WH", 5, 1, 0, 3))
-        assert not tx.upsert_position(ws, Position("S", "WH", 9, 0, 0, 2))
-        assert not tx.upsert_position(ws, Position("S", "WH", 6, 0, 0, 3))
-        assert tx.upsert_position(ws, Position("S", "WH", 4, 0, 0, 3))
-        assert tx.upsert_position(ws, Position("T", "WH", 1, 0, 0, 1))
+        tx.upsert_positions(ws, [Position("S", "WH", 5, 1, 0, 3), Position("S", "WH", 9, 0, 0, 2),
+                                 Position("S", "WH", 6, 0, 0, 3)])
+        assert cs.positions(ws, "S") == [Position("S", "WH", 5, 1, 0, 3)]
+        tx.upsert_positions(ws, [Position("S", "WH", 4, 0, 0, 3), Position("T", "WH", 1, 0, 0, 1)])
     assert cs.positions(ws, "S") == [Position("S", "WH", 4, 0, 0, 3)]
     assert sorted(p.sku for p in cs.all_positions(ws)) == ["S", "T"]
 
@@ -89,6 +92,7 @@ def test_only_active_holds_count_and_adding_or_releasing_twice_changes_nothing(
         port: tuple[Commerce, str]) -> None:
     cs, ws = port
     with cs.transaction() as tx:
+        tx.upsert_positions(ws, [Position("S", "WH", 9, 0, 0, 1), Position("S", "ST", 9, 0, 0, 1)])
         tx.add_hold(ws, "h1", "S", "WH", 2, LATER)
         tx.add_hold(ws, "h1", "S", "WH", 5, LATER)
         tx.add_hold(ws, "h2", "S", "ST", 1, LATER)
@@ -97,11 +101,12 @@ def test_only_active_holds_count_and_adding_or_releasing_twice_changes_nothing(
         tx.release_hold(ws, "h4")
         tx.release_hold(ws, "h4")
         tx.release_hold(ws, "never-placed")
-    assert cs.held(ws, "S", AT) == {"WH": 6, "ST": 1}
-    assert cs.held(ws, "S", SOON) == {"WH": 2, "ST": 1}
+    assert held(cs, ws, AT) == {"WH": 6, "ST": 1}
+    assert held(cs, ws, SOON) == {"WH": 2, "ST": 1}
     with cs.stock() as tx:
         assert tx.held_at(ws, "S", "WH", AT) == 6
-        assert tx.position(ws, "S", "WH") is None
+        assert tx.position(ws, "S", "WH") == Position("S", "WH", 9, 0, 0, 1)
+        assert tx.position(ws, "S", "XX") is None
 
 
 def test_a_transaction_that_raises_leaves_nothing(port: tuple[Commerce, str]) -> None:
@@ -111,7 +116,7 @@ def test_a_transaction_that_raises_leaves_nothing(port: tuple[Commerce, str]) ->
         tx.log(ws, service.INTERNAL_SOURCE, rec)
         tx.add_hold(ws, "h9", "S", "WH", 1, LATER)
         raise RuntimeError("refused")
-    assert cs.held(ws, "S", AT) == {}
+    assert held(cs, ws, AT) == {}
     assert cs.logged(ws, service.INTERNAL_SOURCE, ["inventory.held:h9"]) == []
 
 

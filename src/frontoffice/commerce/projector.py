@@ -45,8 +45,7 @@ def apply(tx: Writes, ws: str, etype: str, data: dict[str, Any]) -> None:
         elif action == "released":
             tx.release_hold(ws, data["hold_id"])
         else:
-            tx.upsert_position(ws, Position(data["sku"], data["location_id"], data["on_hand"],
-                                            data["committed"], data["incoming"], version))
+            tx.upsert_positions(ws, [stock_position(data)])
     elif kind == "listing":
         tx.upsert_entity(ws, "listing", data["listing_id"], version, data["product_id"], doc(data))
     elif kind == "order":
@@ -66,6 +65,27 @@ def apply(tx: Writes, ws: str, etype: str, data: dict[str, Any]) -> None:
         tx.upsert_entity(ws, "pool", data["channel"], version, None, doc(data))
 
 
+def stock_position(data: dict[str, Any]) -> Position:
+    return Position(data["sku"], data["location_id"], data["on_hand"], data["committed"],
+                    data["incoming"], int(data.get("version", 0)))
+
+
+def apply_all(tx: Writes, ws: str, events: Iterable[tuple[str, bytes]]) -> None:
+    """Apply (type, payload) events in order; a run of stock adjustments is written in one
+    statement (the bulk of an inventory feed), in the same order."""
+    run: list[Position] = []
+    for etype, payload in events:
+        if etype == "inventory.adjusted":
+            run.append(stock_position(orjson.loads(payload)))
+            continue
+        if run:
+            tx.upsert_positions(ws, run)
+            run = []
+        apply(tx, ws, etype, orjson.loads(payload))
+    if run:
+        tx.upsert_positions(ws, run)
+
+
 def moves_places(etypes: Iterable[str]) -> bool:
     """Whether events of these types change locations or pool rules (cached by the store)."""
     return any(etype.startswith(("location.", "pool.")) for etype in etypes)
@@ -74,8 +94,7 @@ def moves_places(etypes: Iterable[str]) -> bool:
 def project(tx: Writes, ws: str, records: Iterable[EventRecord]) -> None:
     """Apply records just logged, in the transaction ``tx`` (the worker's catch-up will apply
     them again from the log, which changes nothing)."""
-    for rec in records:
-        apply(tx, ws, rec.type, orjson.loads(rec.payload))
+    apply_all(tx, ws, ((rec.type, rec.payload) for rec in records))
 
 
 def catch_up(cs: CommerceStore, ws: str) -> int:
@@ -87,8 +106,7 @@ def catch_up(cs: CommerceStore, ws: str) -> int:
         while after < upto:
             page = cs.log_page(ws, after, upto, PAGE)
             with cs.transaction() as tx:
-                for _, etype, payload in page:
-                    apply(tx, ws, etype, orjson.loads(payload))
+                apply_all(tx, ws, ((etype, payload) for _, etype, payload in page))
                 applied += len(page)
                 after = page[-1][0] if len(page) == PAGE else upto
                 tx.set_cursor(ws, after)

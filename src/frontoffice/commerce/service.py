@@ -121,8 +121,8 @@ def set_pool(cs: Commerce, ws: str, rule: PoolRule, now: datetime) -> None:
 
 def availability_for(cs: CommerceState, ws: str, sku: str, channel: str, mode: str | None,
                      near: str | None, now: datetime) -> dict[str, Any]:
-    positions = cs.positions(ws, sku)
-    if not positions and cs.entity(ws, "variant", sku) is None:
+    stock = cs.stock_of(ws, sku, iso(now))
+    if not stock and cs.entity(ws, "variant", sku) is None:
         raise NotFound(f"Unknown SKU {sku!r}; products arrive through /commerce/v1/products.")
     locations: dict[str, dict[str, Any]] = {}
     rule: dict[str, Any] | None = None
@@ -133,8 +133,8 @@ def availability_for(cs: CommerceState, ws: str, sku: str, channel: str, mode: s
             locations[entity.entity_id] = orjson.loads(entity.doc)
     if near and near not in locations:
         raise NotFound(f"Unknown location {near!r} for 'near'.")
-    held = cs.held(ws, sku, iso(now)) if positions else {}
-    return availability(sku, channel, mode, near, locations, positions, held, rule)
+    return availability(sku, channel, mode, near, locations, [p for p, _ in stock],
+                        {p.location_id: held for p, held in stock}, rule)
 
 
 def price_conflicts(cs: CommerceState, ws: str, tolerance: float,
