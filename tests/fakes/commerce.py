@@ -131,6 +131,9 @@ class FakeCommerce:
                        if w == ws and k == kind and (ref is None or e.ref == ref)),
                       key=lambda e: e.entity_id)
 
+    def entities_named(self, ws: str, kind: str, entity_ids: Sequence[str]) -> list[Entity]:
+        return [e for i in entity_ids if (e := self.t.entities.get((ws, kind, i))) is not None]
+
     def locations_and_pool(self, ws: str, channel: str) -> list[tuple[str, Entity]]:
         return [(k, e) for (w, k, i), e in self.t.entities.items()
                 if w == ws and (k == "location" or (k == "pool" and i == channel))]

@@ -64,6 +64,8 @@ def test_an_entity_takes_a_higher_version_and_breaks_a_tie_by_content(port: tupl
     assert cs.entity(ws, "order", "nope") is None
     assert [e.entity_id for e in cs.entities(ws, "return", "O1")] == ["R1"]
     assert cs.entities(ws, "return", "O2") == []
+    assert sorted(e.entity_id for e in cs.entities_named(ws, "order", ["O1", "R1", "O9"])) == ["O1"]
+    assert cs.entities_named(ws, "order", []) == []
 
 
 def test_a_position_takes_a_higher_version_and_on_a_tie_the_lower_count(port: tuple[Commerce, str]) -> None:

@@ -8,7 +8,7 @@ invalid. Otherwise every item becomes one ``EventRecord``; stale versions are st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +55,21 @@ def parse(kind: str, body: object) -> list[BaseModel]:
     return parsed
 
 
+_REFERENCE_FIELDS = (("location_id", "location"), ("sku", "variant"), ("order_id", "order"),
+                     ("product_id", "product"), ("shipment_id", "shipment"),
+                     ("return_id", "return"), ("subscription_id", "subscription"),
+                     ("listing_id", "listing"))
+
+
+def _references(item: BaseModel) -> Iterator[tuple[str, str]]:
+    """(kind, id) of the entities an item names (its own included; a few extra are harmless)."""
+    for model in (item, *getattr(item, "lines", ())):
+        for field, kind in _REFERENCE_FIELDS:
+            value = getattr(model, field, None)
+            if isinstance(value, str):
+                yield kind, value
+
+
 class _Known:
     """Lookups against the projection, plus what earlier items of the batch established."""
 
@@ -63,6 +78,18 @@ class _Known:
         self.ws = ws
         self.local: dict[tuple[str, str], dict[str, Any]] = {}
         self.stored: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    def prefetch(self, items: Sequence[BaseModel]) -> None:
+        """Read every entity the batch names, one statement per kind (not one per item)."""
+        wanted: dict[str, set[str]] = {}
+        for item in items:
+            for kind, entity_id in _references(item):
+                wanted.setdefault(kind, set()).add(entity_id)
+        for kind, ids in sorted(wanted.items()):
+            found = {e.entity_id: e for e in self.cs.entities_named(self.ws, kind, sorted(ids))}
+            for entity_id in ids:
+                e = found.get(entity_id)
+                self.stored[(kind, entity_id)] = None if e is None else dict(orjson.loads(e.doc))
 
     def get(self, kind: str, entity_id: str) -> dict[str, Any] | None:
         if (kind, entity_id) in self.local:
@@ -167,6 +194,7 @@ def prepare(cs: Commerce, ws: str, items: Sequence[BaseModel],
             received_at: datetime) -> list[EventRecord]:
     """Check every item; return their records, or raise ``IntakeError`` for the first bad one."""
     known = _Known(cs, ws)
+    known.prefetch(items)
     records: list[EventRecord] = []
     for given in items:
         item = given

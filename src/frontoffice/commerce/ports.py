@@ -75,6 +75,9 @@ class CommerceState(Protocol):
 
     def entity(self, ws: str, kind: str, entity_id: str) -> Entity | None: ...
     def entities(self, ws: str, kind: str, ref: str | None = None) -> list[Entity]: ...
+    def entities_named(self, ws: str, kind: str, entity_ids: Sequence[str]) -> list[Entity]:
+        """Those of the entities with these ids that exist."""
+        ...
 
     def locations_and_pool(self, ws: str, channel: str) -> list[tuple[str, Entity]]:
         """Every location ("location", e) and the channel's pool rule ("pool", e) if it has one."""

@@ -43,6 +43,7 @@ class Statements:
     entity: Any
     entities: Any
     entities_of: Any
+    entities_named: Any
     places: Any
     entity_ids_for_keys: Any
     positions: Any
@@ -118,6 +119,8 @@ def statements(dialect: str) -> Statements:
         entities=sa.select(*entity_cols).where(in_ws, e.c.kind == _p("kind")).order_by(e.c.entity_id),
         entities_of=sa.select(*entity_cols).where(in_ws, e.c.kind == _p("kind"), e.c.ref == _p("ref"))
         .order_by(e.c.entity_id),
+        entities_named=sa.select(*entity_cols).where(
+            in_ws, e.c.kind == _p("kind"), e.c.entity_id.in_(sa.bindparam("ids", expanding=True))),
         places=sa.select(e.c.kind, *entity_cols).where(in_ws, e.c.kind.in_(("location", "pool"))),
         entity_ids_for_keys=sa.select(k.c.entity_id).distinct().where(
             k.c.workspace_id == _p("ws"), k.c.kind == _p("kind"),

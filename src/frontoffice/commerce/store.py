@@ -20,6 +20,7 @@ from frontoffice.commerce.ports import Entity, Position
 from frontoffice.commerce.statements import PROJECTION_TABLES, statements
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.projection.contract import WorkspaceLocks
+from frontoffice.storage import core
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sealed_secrets import open_secret, seal_secret
 from frontoffice.storage.sql import SqlStore, Tx
@@ -153,6 +154,10 @@ class CommerceStore:
             return [_entity(r) for r in self._all(self._q.entities, {"ws": ws, "kind": kind})]
         return [_entity(r) for r in self._all(self._q.entities_of,
                                               {"ws": ws, "kind": kind, "ref": ref})]
+
+    def entities_named(self, ws: str, kind: str, entity_ids: Sequence[str]) -> list[Entity]:
+        return [_entity(r) for ids in core.batches(entity_ids)
+                for r in self._all(self._q.entities_named, {"ws": ws, "kind": kind, "ids": list(ids)})]
 
     def locations_and_pool(self, ws: str, channel: str) -> list[tuple[str, Entity]]:
         """Every location, and the channel's pool rule if it has one. Cached for
