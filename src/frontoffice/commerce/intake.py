@@ -64,8 +64,9 @@ _REFERENCE_FIELDS = (("location_id", "location"), ("sku", "variant"), ("order_id
 def _references(item: BaseModel) -> Iterator[tuple[str, str]]:
     """(kind, id) of the entities an item names (its own included; a few extra are harmless)."""
     for model in (item, *getattr(item, "lines", ())):
+        fields = type(model).model_fields
         for field, kind in _REFERENCE_FIELDS:
-            value = getattr(model, field, None)
+            value = getattr(model, field) if field in fields else None
             if isinstance(value, str):
                 yield kind, value
 

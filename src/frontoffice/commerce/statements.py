@@ -48,20 +48,8 @@ class Statements:
     entity_ids_for_keys: Any
     positions: Any
     all_positions: Any
-    stock_of: Any
+    held: Any
     keys_of_workspace: Any
-
-
-def _stock_of(pos: sa.Table, h: sa.Table) -> Any:
-    """A SKU's positions, each with its location's active holds (one statement: availability
-    runs it per request)."""
-    held = (sa.select(h.c.location_id, sa.func.sum(h.c.qty).label("qty"))
-            .where(h.c.workspace_id == _p("ws"), h.c.sku == _p("sku"), h.c.released == 0,
-                   h.c.expires_at > _p("now"))
-            .group_by(h.c.location_id).subquery())
-    return (sa.select(pos, sa.func.coalesce(held.c.qty, 0).label("held"))
-            .outerjoin(held, held.c.location_id == pos.c.location_id)
-            .where(pos.c.workspace_id == _p("ws"), pos.c.sku == _p("sku")))
 
 
 @cache
@@ -127,7 +115,9 @@ def statements(dialect: str) -> Statements:
             k.c.customer_key.in_(sa.bindparam("keys", expanding=True))).order_by(k.c.entity_id),
         positions=sa.select(pos).where(pos.c.workspace_id == _p("ws"), pos.c.sku == _p("sku")),
         all_positions=sa.select(pos).where(pos.c.workspace_id == _p("ws")),
-        stock_of=_stock_of(pos, h),
+        held=sa.select(h.c.location_id, sa.func.sum(h.c.qty).label("qty")).where(
+            h.c.workspace_id == _p("ws"), h.c.sku == _p("sku"), h.c.released == 0,
+            h.c.expires_at > _p("now")).group_by(h.c.location_id),
         keys_of_workspace=sa.select(k.c.customer_key, k.c.kind, k.c.entity_id).where(
             k.c.workspace_id == _p("ws")),
     )

@@ -187,8 +187,12 @@ class CommerceStore:
         return [_position(r) for r in self._all(self._q.all_positions, {"ws": ws})]
 
     def stock_of(self, ws: str, sku: str, now: str) -> list[tuple[Position, int]]:
-        rows = self._all(self._q.stock_of, {"ws": ws, "sku": sku, "now": now})
-        return [(_position(r), int(r.held)) for r in rows]
+        params = {"ws": ws, "sku": sku, "now": now}
+        with self.store.connect() as conn:  # one connection: availability runs this per request
+            positions = [_position(r) for r in conn.execute(self._q.positions, params)]
+            held = {r.location_id: int(r.qty) for r in conn.execute(self._q.held, params)} \
+                if positions else {}
+        return [(p, held.get(p.location_id, 0)) for p in positions]
 
     def purge(self, ws: str, belongs: Callable[[str], bool]) -> dict[str, int]:
         """Delete the orders and subscriptions whose customer keys ``belongs`` says are an erased
