@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from frontoffice.commerce.ports import Entity, Position
 from frontoffice.domain.events import EventRecord
+from frontoffice.projection.contract import WorkspaceLocks
 from frontoffice.storage.port import AppendBatch, AppendResult
 
 
@@ -90,6 +91,7 @@ class FakeCommerce:
         self.t = Tables()
         self.erased: set[tuple[str, str]] = set()  # (ws, "kind:value") of erased people
         self._lock = threading.RLock()
+        self.lock = WorkspaceLocks()
 
     @contextmanager
     def transaction(self) -> Iterator[FakeTx]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.storage.port import AppendBatch, AppendResult
@@ -95,6 +95,10 @@ class CommerceState(Protocol):
 
 class Commerce(CommerceState, Protocol):
     """The projection, the log it is made from, and the transactions the use cases open."""
+
+    def lock(self, ws: str) -> AbstractContextManager[Any]:
+        """This process's one projection writer of ``ws`` at a time (the catch-up's too)."""
+        ...
 
     def transaction(self) -> AbstractContextManager[Writes]: ...
     def stock(self) -> AbstractContextManager[StockTx]: ...

@@ -55,7 +55,7 @@ def log_and_project(cs: Commerce, ws: str, source_id: str, records: Sequence[Eve
     kept: Sequence[EventRecord] = records
     if result.duplicates or result.suppressed:
         kept = cs.logged(ws, source_id, [r.message_id for r in records])
-    with cs.transaction() as tx:
+    with cs.lock(ws), cs.transaction() as tx:
         projector.project(tx, ws, kept)
     if projector.moves_places(r.type for r in kept):
         cs.places_changed(ws)  # after the commit, so no reader caches the old rows

@@ -60,6 +60,9 @@ class ProjectionTx:
             self._conn.execute(self._q.insert_keys, rows)
 
     def upsert_positions(self, ws: str, positions: Sequence[Position]) -> None:
+        """By (sku, location) — the guard keeps the same row whatever the order, and concurrent
+        writers then lock rows in one order (PostgreSQL deadlocked on two random orders)."""
+        positions = sorted(positions, key=lambda p: (p.sku, p.location_id))
         self._conn.execute(self._q.upsert_position, [{
             "workspace_id": ws, "sku": p.sku, "location_id": p.location_id, "on_hand": p.on_hand,
             "committed": p.committed, "incoming": p.incoming, "version": p.version,
