@@ -17,7 +17,8 @@ from frontoffice.commerce.records import sign
 from frontoffice.commerce.store import CommerceStore
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
-from tests.unit.commerce.sample import LOCATIONS, PRODUCTS, STOCK, order
+from frontoffice.worker import projections
+from tests.unit.commerce.sample import LOCATIONS, PRODUCTS, STOCK, order, state
 
 SECRET = "whs_test_secret_0123456789"
 
@@ -167,3 +168,31 @@ async def test_the_intake_schemas_are_documented_in_openapi(shop: Shop) -> None:
     spec = (await shop.client.get("/openapi.json")).json()
     body = spec["paths"]["/commerce/v1/orders"]["post"]["requestBody"]["content"]["application/json"]
     assert "order_id" in body["schema"]["oneOf"][0]["properties"]
+
+
+@pytest.mark.anyio
+async def test_no_request_catches_the_projection_up_and_the_worker_replays_them_to_the_same_state(
+        shop: Shop) -> None:
+    ws, auth = shop.ws, {"Authorization": f"Bearer {shop.token}"}
+    assert (await shop.send("orders", order(1, "confirmed"))).status_code == 200
+    r = await shop.client.post("/api/v1/workspaces/acme/holds", json={
+        "sku": "D-M", "location_id": "WH", "qty": 2}, headers=auth)
+    assert r.status_code == 201, r.text
+    r = await shop.client.put("/api/v1/workspaces/acme/commerce/pools", json={
+        "channel": "web", "location_kinds": ["store"]}, headers=auth)
+    assert r.status_code == 200, r.text
+    assert (await shop.get("/commerce/traits", key="email:ann@example.com")).json()["order_count"] == 1
+    assert (await shop.get("/availability", sku="D-M", channel="app", near="WH")).json()[
+        "locations"][0]["available"] == 6
+    assert (await shop.get("/availability", sku="D-M", channel="web")).json()["modes"]["ship"][
+        "available"] == 3
+    assert (await shop.get("/commerce/conflicts")).status_code == 200
+
+    store = shop.container.store
+    cs = CommerceStore(store)
+    assert cs.cursor(ws) == 0  # every request above projected only what it logged
+    projected = (state(cs, ws), cs.stock_of(ws, "D-M", "2026-01-01T00:00:00Z"))
+    [commerce] = [p for p in projections(shop.container.hubs, store) if p.name == "commerce"]
+    assert commerce.catch_up(ws, lambda _: None) == store.count_events(ws)
+    assert cs.cursor(ws) == store.last_seq(ws)
+    assert (state(cs, ws), cs.stock_of(ws, "D-M", "2026-01-01T00:00:00Z")) == projected

@@ -163,3 +163,19 @@ def test_traits_join_orders_by_any_customer_key(store: SqlStore) -> None:
                    NOW)
     traits = service.traits_for(cs, ws, ["email:ann@example.com", "user_id:unknown"])
     assert traits["order_count"] == 2 and traits["kept_sizes"] == {"dresses": "M"}
+
+
+def test_concurrent_stock_feeds_in_opposite_orders_all_land(store: SqlStore) -> None:
+    cs, ws, src = setup(store)
+    cells = [(loc, sku) for loc in ("WH", "ST") for sku in ("D-M", "D-L")]
+
+    def feed(n: int) -> None:
+        order_ = cells if n % 2 else cells[::-1]
+        service.ingest(cs, ws, src, "inventory", [
+            {"event_id": f"f{n}-{loc}-{sku}", "version": 10 + n, "location_id": loc, "sku": sku,
+             "on_hand": n} for loc, sku in order_], NOW)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(feed, range(48)))
+    landed = {(p.location_id, p.sku): (p.version, p.on_hand) for p in cs.all_positions(ws)}
+    assert landed == dict.fromkeys(cells, (57, 47))

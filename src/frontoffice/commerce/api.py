@@ -4,12 +4,14 @@
 Intake authenticates the source's write key (``Authorization: Basic``, channel ``commerce``)
 and ``X-Frontoffice-Signature: sha256=<hex HMAC-SHA256 of the raw body>`` keyed by the
 source's webhook secret (``frontoffice commerce secret``). Accepted events go through the
-group-commit writer like the collector's, then the projection catches up.
+group-commit writer like the collector's; ``service.ingest`` validates and projects them (the
+one intake path, shared with the CLI and the loader).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -25,14 +27,15 @@ from frontoffice.bootstrap import Container
 from frontoffice.collector.api import overloaded
 from frontoffice.collector.auth import AuthFailure, write_key_from
 from frontoffice.collector.body import BodyError, parse_json, read_limited
-from frontoffice.commerce import intake, projector, saleor, service
+from frontoffice.collector.writer import GroupCommitWriter
+from frontoffice.commerce import intake, saleor, service
 from frontoffice.commerce.records import SIGNATURE_HEADER, signature_refusal
 from frontoffice.commerce.schemas import ENTITY_MODELS, HoldIn, PoolRule
 from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Channel, Scope, Workspace
 from frontoffice.errors import Overloaded
-from frontoffice.storage.port import AppendBatch
+from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.tenancy.tokens import ApiAuthError
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
@@ -108,24 +111,16 @@ def commerce_router(c: Container) -> APIRouter:
                 event = (request.headers.get(saleor.EVENT_HEADER)
                          or request.headers.get("X-" + saleor.EVENT_HEADER))
                 kind, body = saleor.to_native(event, body)
-            items = intake.parse(kind, body)
-            records = await run_in_threadpool(_prepare, cs, workspace.id, items, received_at)
         except BodyError as exc:
             return error(exc.status, exc.code, exc.message)
         except intake.IntakeError as exc:
             return error(400, exc.code, str(exc))
+        append = blocking(c.writer_for(workspace.id))
         try:
-            writer = c.writer_for(workspace.id)
-            result = await writer.submit(AppendBatch(workspace.id, source.id, records, origin="commerce"))
-            await run_in_threadpool(projector.catch_up, cs, workspace.id)
-            alerts = 0
-            if kind == "shipments":
-                found = await run_in_threadpool(service.shipment_alerts, cs, workspace.id,
-                                                records, received_at)
-                if found:
-                    alerts = (await writer.submit(AppendBatch(
-                        workspace.id, service.INTERNAL_SOURCE, found, origin="commerce"))).inserted
-                    await run_in_threadpool(projector.catch_up, cs, workspace.id)
+            result = await run_in_threadpool(service.ingest, cs, workspace.id, source.id, kind,
+                                             body, received_at, append)
+        except intake.IntakeError as exc:
+            return error(400, exc.code, str(exc))
         except Overloaded as exc:
             return overloaded(exc)
         except Exception as exc:  # the client gets 503 and retries; the operator needs the cause
@@ -133,8 +128,8 @@ def commerce_router(c: Container) -> APIRouter:
                       exc_info=exc)
             return error(503, "storage_unavailable", "The event log could not be written; retry.",
                          headers={"Retry-After": str(settings.retry_after_seconds)})
-        return JsonResponse(IntakeResult(success=True, accepted=result.inserted,
-                                         duplicates=result.duplicates, alerts=alerts).model_dump())
+        return JsonResponse(IntakeResult(success=True, accepted=result.accepted,
+                                         duplicates=result.duplicates, alerts=result.alerts).model_dump())
 
     def add(kind: str, schema: dict[str, Any], summary: str) -> None:
         async def endpoint(request: Request) -> Response:
@@ -191,9 +186,7 @@ def commerce_router(c: Container) -> APIRouter:
     def get_conflicts(workspace: Reader, tolerance: Annotated[float, Query(ge=0, le=1)] = 0.01,
                       at: datetime | None = None) -> dict[str, Any]:
         """The same product priced differently on two channels at the same time."""
-        cs = stores(workspace.id)
-        projector.catch_up(cs, workspace.id)
-        return {"conflicts": service.price_conflicts(cs, workspace.id, tolerance, at)}
+        return {"conflicts": service.price_conflicts(stores(workspace.id), workspace.id, tolerance, at)}
 
     @read.get("/commerce/traits")
     def get_traits(workspace: Reader,
@@ -215,6 +208,23 @@ def commerce_router(c: Container) -> APIRouter:
     return router
 
 
-def _prepare(cs: CommerceStore, ws: str, items: list[BaseModel], at: datetime) -> list[Any]:
-    projector.catch_up(cs, ws)
-    return intake.prepare(cs, ws, items, at)
+def blocking(writer: GroupCommitWriter) -> service.Append:
+    """The group-commit writer as the intake's ``append``, for a worker thread: it waits for
+    the batch to be durable (or raises what the writer raised)."""
+    def append(batch: AppendBatch) -> AppendResult:
+        settled = threading.Event()
+        results: list[AppendResult] = []
+        errors: list[BaseException] = []
+
+        def done(result: AppendResult | None, exc: BaseException | None) -> None:
+            errors.extend([exc] if exc is not None else [])
+            results.extend([result] if result is not None else [])
+            settled.set()
+
+        writer.submit_with(batch, done)
+        settled.wait()
+        if errors:
+            raise errors[0]
+        return results[0]
+
+    return append

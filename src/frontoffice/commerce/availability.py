@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from frontoffice.commerce.store import Position
+from frontoffice.commerce.holds import available
+from frontoffice.commerce.ports import Position
 
 POOLED = ("ship", "boss")
 SINGLE_STORE = ("bopis", "curbside", "bodfs")
@@ -51,7 +52,7 @@ def availability(sku: str, channel: str, mode: str | None, near: str | None,
             "location_id": p.location_id, "kind": loc["kind"], "city": loc.get("city", ""),
             "country": loc.get("country", ""), "capabilities": loc.get("capabilities", []),
             "on_hand": p.on_hand, "committed": p.committed, "held": hold, "incoming": p.incoming,
-            "available": max(0, p.on_hand - p.committed - hold),
+            "available": max(0, available(p, hold)),
             "distance": _distance(loc, near_loc),
         })
     rows.sort(key=lambda r: (r["distance"], -r["available"], r["location_id"]))

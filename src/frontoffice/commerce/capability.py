@@ -38,17 +38,14 @@ def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
 
 def _purge(erasing: Erasing) -> None:
     """Orders and subscriptions found through the person's customer keys, with all their keys."""
+    from frontoffice.commerce.store import CommerceStore
     from frontoffice.privacy.subjects import canonical_subject
 
-    ws = erasing.workspace_id
-    entities = {(str(r[1]), str(r[2])) for r in erasing.select(
-        "SELECT customer_key, kind, entity_id FROM commerce_keys WHERE workspace_id = ?", (ws,))
-        if canonical_subject(str(r[0])) in erasing.person.identifiers}
-    for kind, entity_id in sorted(entities):
-        for table in ("commerce_keys", "commerce_entities"):
-            erasing.cur.execute(erasing.store.sql(f"DELETE FROM {table} WHERE workspace_id = ? AND "
-                                                  "kind = ? AND entity_id = ?"), (ws, kind, entity_id))
-            erasing.count(table, max(erasing.cur.rowcount, 0))
+    identifiers = erasing.person.identifiers
+    counts = CommerceStore(erasing.store).purge(
+        erasing.workspace_id, lambda key: canonical_subject(key) in identifiers)
+    for table, deleted in counts.items():
+        erasing.count(table, deleted)
 
 
 def _sections(person: PersonView) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from frontoffice.commerce import service
-from frontoffice.commerce.store import CommerceStore
+from frontoffice.commerce.ports import Commerce
 
 CHUNK = 2000
 
@@ -94,7 +94,7 @@ def native_events(folder: Path) -> Iterator[tuple[str, list[dict[str, Any]]]]:
             for r in returns if version == 1 or r["received_at"]]
 
 
-def load(cs: CommerceStore, ws: str, source_id: str, folder: Path, now: datetime) -> dict[str, int]:
+def load(cs: Commerce, ws: str, source_id: str, folder: Path, now: datetime) -> dict[str, int]:
     """Returns accepted events per kind; loading twice accepts nothing new."""
     counts: dict[str, int] = {}
     for kind, events in native_events(folder):
@@ -105,7 +105,7 @@ def load(cs: CommerceStore, ws: str, source_id: str, folder: Path, now: datetime
     return counts
 
 
-def highlights(cs: CommerceStore, ws: str, limit: int = 3) -> dict[str, Any]:
+def highlights(cs: Commerce, ws: str, limit: int = 3) -> dict[str, Any]:
     """What ``make demo`` shows: a few price conflicts, late or failed deliveries, and the
     commerce traits of the customer with the most orders."""
     found = service.price_conflicts(cs, ws, 0.01)

@@ -8,7 +8,7 @@ invalid. Otherwise every item becomes one ``EventRecord``; stale versions are st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +16,9 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from frontoffice.commerce import schemas as s
+from frontoffice.commerce.ports import Commerce
 from frontoffice.commerce.records import record
 from frontoffice.commerce.states import ORDER, RETURN, Machine
-from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import EventRecord
 from frontoffice.errors import InvalidInput
 
@@ -55,14 +55,42 @@ def parse(kind: str, body: object) -> list[BaseModel]:
     return parsed
 
 
+_REFERENCE_FIELDS = (("location_id", "location"), ("sku", "variant"), ("order_id", "order"),
+                     ("product_id", "product"), ("shipment_id", "shipment"),
+                     ("return_id", "return"), ("subscription_id", "subscription"),
+                     ("listing_id", "listing"))
+
+
+def _references(item: BaseModel) -> Iterator[tuple[str, str]]:
+    """(kind, id) of the entities an item names (its own included; a few extra are harmless)."""
+    for model in (item, *getattr(item, "lines", ())):
+        fields = type(model).model_fields
+        for field, kind in _REFERENCE_FIELDS:
+            value = getattr(model, field) if field in fields else None
+            if isinstance(value, str):
+                yield kind, value
+
+
 class _Known:
     """Lookups against the projection, plus what earlier items of the batch established."""
 
-    def __init__(self, cs: CommerceStore, ws: str) -> None:
+    def __init__(self, cs: Commerce, ws: str) -> None:
         self.cs = cs
         self.ws = ws
         self.local: dict[tuple[str, str], dict[str, Any]] = {}
         self.stored: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    def prefetch(self, items: Sequence[BaseModel]) -> None:
+        """Read every entity the batch names, one statement per kind (not one per item)."""
+        wanted: dict[str, set[str]] = {}
+        for item in items:
+            for kind, entity_id in _references(item):
+                wanted.setdefault(kind, set()).add(entity_id)
+        for kind, ids in sorted(wanted.items()):
+            found = {e.entity_id: e for e in self.cs.entities_named(self.ws, kind, sorted(ids))}
+            for entity_id in ids:
+                e = found.get(entity_id)
+                self.stored[(kind, entity_id)] = None if e is None else dict(orjson.loads(e.doc))
 
     def get(self, kind: str, entity_id: str) -> dict[str, Any] | None:
         if (kind, entity_id) in self.local:
@@ -78,7 +106,7 @@ class _Known:
         if self.get("order", order_id) is not None:
             return False
         identifier = f"order:{order_id.strip()}"
-        return bool(self.cs.store.suppressed_identifiers(self.ws, {identifier}))
+        return bool(self.cs.suppressed(self.ws, {identifier}))
 
     def need(self, kind: str, entity_id: str, where: str) -> dict[str, Any]:
         found = self.get(kind, entity_id)
@@ -163,10 +191,11 @@ def listing_id(item: s.ListingIn) -> str:
                                         item.valid_from.date().isoformat()))
 
 
-def prepare(cs: CommerceStore, ws: str, items: Sequence[BaseModel],
+def prepare(cs: Commerce, ws: str, items: Sequence[BaseModel],
             received_at: datetime) -> list[EventRecord]:
     """Check every item; return their records, or raise ``IntakeError`` for the first bad one."""
     known = _Known(cs, ws)
+    known.prefetch(items)
     records: list[EventRecord] = []
     for given in items:
         item = given

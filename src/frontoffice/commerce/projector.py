@@ -2,16 +2,22 @@
 
 Every application is idempotent and guarded by the entity's version, so the tables end the
 same whatever the order or number of deliveries, and ``rebuild`` recreates them from the log.
+The worker's projection runner drives ``CommerceHub`` (registered by ``commerce.capability``);
+a request never catches up: a use case applies the events it has just logged (``project``), and
+the worker's replay of them changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
 
+from frontoffice.commerce.ports import Position, Writes
 from frontoffice.commerce.records import customer_keys
-from frontoffice.commerce.store import CommerceStore, Position, ProjectionTx
+from frontoffice.commerce.store import CommerceStore
+from frontoffice.domain.events import EventRecord
 from frontoffice.storage.sql import SqlStore
 
 PAGE = 5000
@@ -21,7 +27,7 @@ def doc(data: dict[str, Any]) -> str:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
-def apply(tx: ProjectionTx, ws: str, etype: str, data: dict[str, Any]) -> None:
+def apply(tx: Writes, ws: str, etype: str, data: dict[str, Any]) -> None:
     kind, _, action = etype.partition(".")
     version = int(data.get("version", 0))
     if kind == "location":
@@ -39,8 +45,7 @@ def apply(tx: ProjectionTx, ws: str, etype: str, data: dict[str, Any]) -> None:
         elif action == "released":
             tx.release_hold(ws, data["hold_id"])
         else:
-            tx.upsert_position(ws, Position(data["sku"], data["location_id"], data["on_hand"],
-                                            data["committed"], data["incoming"], version))
+            tx.upsert_positions(ws, [stock_position(data)])
     elif kind == "listing":
         tx.upsert_entity(ws, "listing", data["listing_id"], version, data["product_id"], doc(data))
     elif kind == "order":
@@ -60,6 +65,38 @@ def apply(tx: ProjectionTx, ws: str, etype: str, data: dict[str, Any]) -> None:
         tx.upsert_entity(ws, "pool", data["channel"], version, None, doc(data))
 
 
+def stock_position(data: dict[str, Any]) -> Position:
+    return Position(data["sku"], data["location_id"], data["on_hand"], data["committed"],
+                    data["incoming"], int(data.get("version", 0)))
+
+
+def apply_all(tx: Writes, ws: str, events: Iterable[tuple[str, bytes]]) -> None:
+    """Apply (type, payload) events in order; a run of stock adjustments is written in one
+    statement (the bulk of an inventory feed), in the same order."""
+    run: list[Position] = []
+    for etype, payload in events:
+        if etype == "inventory.adjusted":
+            run.append(stock_position(orjson.loads(payload)))
+            continue
+        if run:
+            tx.upsert_positions(ws, run)
+            run = []
+        apply(tx, ws, etype, orjson.loads(payload))
+    if run:
+        tx.upsert_positions(ws, run)
+
+
+def moves_places(etypes: Iterable[str]) -> bool:
+    """Whether events of these types change locations or pool rules (cached by the store)."""
+    return any(etype.startswith(("location.", "pool.")) for etype in etypes)
+
+
+def project(tx: Writes, ws: str, records: Iterable[EventRecord]) -> None:
+    """Apply records just logged, in the transaction ``tx`` (the worker's catch-up will apply
+    them again from the log, which changes nothing)."""
+    apply_all(tx, ws, ((rec.type, rec.payload) for rec in records))
+
+
 def catch_up(cs: CommerceStore, ws: str) -> int:
     """Apply every commerce event the projection has not seen; returns how many."""
     applied = 0
@@ -69,12 +106,11 @@ def catch_up(cs: CommerceStore, ws: str) -> int:
         while after < upto:
             page = cs.log_page(ws, after, upto, PAGE)
             with cs.transaction() as tx:
-                for _, etype, payload in page:
-                    apply(tx, ws, etype, orjson.loads(payload))
+                apply_all(tx, ws, ((etype, payload) for _, etype, payload in page))
                 applied += len(page)
                 after = page[-1][0] if len(page) == PAGE else upto
                 tx.set_cursor(ws, after)
-            if any(etype.startswith(("location.", "pool.")) for _, etype, _ in page):
+            if moves_places(etype for _, etype, _ in page):
                 cs.places_changed(ws)  # after the commit, so no reader caches the old rows
     return applied
 

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from frontoffice.commerce import service
 from frontoffice.commerce.intake import IntakeError, listing_id
+from frontoffice.commerce.ports import Commerce, CommerceState
 from frontoffice.commerce.schemas import ENTITY_MODELS, ListingIn
-from frontoffice.commerce.store import CommerceStore
 
 _META = ("event_id", "version", "occurred_at")
 _KEYS = {"locations": ("location", "location_id"), "products": ("product", "product_id"),
@@ -29,7 +29,7 @@ ORDER = ("locations", "products", "inventory", "listings", "orders", "shipments"
          "subscriptions")
 
 
-def _current(cs: CommerceStore, ws: str, kind: str,
+def _current(cs: CommerceState, ws: str, kind: str,
              item: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
     if kind == "inventory":
         found = next((p for p in cs.positions(ws, item["sku"])
@@ -52,7 +52,7 @@ def _differs(snapshot: dict[str, Any], current: dict[str, Any]) -> list[str]:
     return sorted(k for k, v in snapshot.items() if k not in _META and not same(current.get(k), v))
 
 
-def reconcile(cs: CommerceStore, ws: str, source_id: str, snapshot: dict[str, Any], now: datetime,
+def reconcile(cs: Commerce, ws: str, source_id: str, snapshot: dict[str, Any], now: datetime,
               *, repair: bool = True) -> dict[str, Any]:
     taken = str(snapshot.get("taken_at") or now.isoformat())
     report: dict[str, Any] = {"taken_at": taken, "kinds": {}, "drift": [], "refused": []}

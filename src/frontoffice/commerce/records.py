@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
+from frontoffice.commerce.ports import COMMERCE
 from frontoffice.commerce.schemas import Customer
-from frontoffice.commerce.store import COMMERCE
 from frontoffice.domain.events import EventRecord, iso
 
 SIGNATURE_HEADER = "X-Frontoffice-Signature"

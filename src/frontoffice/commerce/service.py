@@ -1,15 +1,17 @@
 """Commerce use cases: intake, holds, pool rules, and the read models built on the projection.
 
-Synchronous; the HTTP routes use the group-commit writer for intake and these functions for
-the rest. Every function takes the store it works on: nothing here holds state.
+Synchronous, and written against ``commerce.ports``: the CLI, the loader and the HTTP routes all
+take intake through ``ingest`` (the routes hand it the group-commit writer as ``append``). A use
+case that logs events applies them to the projection itself (``projector.project``), so what a
+request wrote is visible to the next one; no request catches the projection up from the log (the
+worker does).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 import orjson
@@ -17,17 +19,18 @@ import orjson
 from frontoffice.commerce import intake, projector, shipments
 from frontoffice.commerce.availability import availability
 from frontoffice.commerce.holds import admit_hold
+from frontoffice.commerce.ports import Commerce, CommerceState
 from frontoffice.commerce.pricing import conflicts
 from frontoffice.commerce.records import record
 from frontoffice.commerce.schemas import HoldIn, PoolRule
-from frontoffice.commerce.store import CommerceStore
 from frontoffice.commerce.traits import customer_traits, product_view
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
-from frontoffice.storage.port import AppendBatch
+from frontoffice.storage.port import AppendBatch, AppendResult
 
 INTERNAL_SOURCE = "frontoffice-commerce"  # source id of events frontoffice itself emits
+Append = Callable[[AppendBatch], AppendResult]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,29 +40,43 @@ class IngestResult:
     alerts: int
 
 
-def _docs(cs: CommerceStore, ws: str, kind: str, ref: str | None = None) -> list[dict[str, Any]]:
+def _docs(cs: CommerceState, ws: str, kind: str, ref: str | None = None) -> list[dict[str, Any]]:
     return [orjson.loads(e.doc) for e in cs.entities(ws, kind, ref)]
 
 
-def append(cs: CommerceStore, ws: str, source_id: str, records: Sequence[EventRecord]) -> tuple[int, int]:
-    result = cs.store.append([AppendBatch(ws, source_id, records, origin="commerce")])[0]
-    return result.inserted, result.duplicates
+def log_and_project(cs: Commerce, ws: str, source_id: str, records: Sequence[EventRecord],
+                    append: Append | None = None) -> AppendResult:
+    """Append ``records`` (through ``append``, else the store) and apply what the log kept: all
+    of them, unless some were already there (a redelivery: the log's copy wins) or dropped (an
+    erased person's)."""
+    result = (append or cs.append)(AppendBatch(ws, source_id, records, origin="commerce"))
+    if not records:
+        return result
+    kept: Sequence[EventRecord] = records
+    if result.duplicates or result.suppressed:
+        kept = cs.logged(ws, source_id, [r.message_id for r in records])
+    with cs.lock(ws), cs.transaction() as tx:
+        projector.project(tx, ws, kept)
+    if projector.moves_places(r.type for r in kept):
+        cs.places_changed(ws)  # after the commit, so no reader caches the old rows
+    return result
 
 
-def ingest(cs: CommerceStore, ws: str, source_id: str, kind: str, body: object,
-           now: datetime) -> IngestResult:
-    """Validate, log and project a batch of native events (the CLI's and loader's path)."""
+def ingest(cs: Commerce, ws: str, source_id: str, kind: str, body: object, now: datetime,
+           append: Append | None = None) -> IngestResult:
+    """Validate, log and project a batch of native events, all or nothing (``IntakeError``);
+    shipments also log the delivery alerts they raise."""
     records = intake.prepare(cs, ws, intake.parse(kind, body), now)
-    inserted, duplicates = append(cs, ws, source_id, records)
-    projector.catch_up(cs, ws)
+    result = log_and_project(cs, ws, source_id, records, append)
     alerts = 0
     if kind == "shipments":
-        alerts = append(cs, ws, INTERNAL_SOURCE, shipment_alerts(cs, ws, records, now))[0]
-        projector.catch_up(cs, ws)
-    return IngestResult(inserted, duplicates, alerts)
+        found = shipment_alerts(cs, ws, records, now)
+        if found:
+            alerts = log_and_project(cs, ws, INTERNAL_SOURCE, found, append).inserted
+    return IngestResult(result.inserted, result.duplicates, alerts)
 
 
-def shipment_alerts(cs: CommerceStore, ws: str, records: Iterable[EventRecord],
+def shipment_alerts(cs: CommerceState, ws: str, records: Iterable[EventRecord],
                     now: datetime) -> list[EventRecord]:
     """Alerts for the current state of the shipments these records touched."""
     ids = {orjson.loads(r.payload)["shipment_id"] for r in records}
@@ -67,44 +84,45 @@ def shipment_alerts(cs: CommerceStore, ws: str, records: Iterable[EventRecord],
     return shipments.alert_records(current, now)
 
 
-def sweep_overdue(cs: CommerceStore, ws: str, now: datetime) -> int:
+def sweep_overdue(cs: Commerce, ws: str, now: datetime) -> int:
     """Flag open shipments past their promised date; returns how many new alerts."""
     found = shipments.alert_records(_docs(cs, ws, "shipment"), now)
-    inserted = append(cs, ws, INTERNAL_SOURCE, found)[0]
-    projector.catch_up(cs, ws)
-    return inserted
+    return log_and_project(cs, ws, INTERNAL_SOURCE, found).inserted
 
 
-def place_hold(cs: CommerceStore, ws: str, hold: HoldIn, now: datetime) -> dict[str, Any]:
-    projector.catch_up(cs, ws)
+def place_hold(cs: Commerce, ws: str, hold: HoldIn, now: datetime) -> dict[str, Any]:
+    """Reserve stock until it expires, if the stock rule (``holds.admit_hold``) allows it: the
+    position is read locked, the rule asked, and the hold logged and applied in one transaction."""
     hold_id = hold.hold_id or "hold_" + new_id()
     expires = iso(now + timedelta(seconds=hold.ttl_seconds))
     payload = {"hold_id": hold_id, "sku": hold.sku, "location_id": hold.location_id,
                "qty": hold.qty, "expires_at": expires}
     rec = record(f"inventory.held:{hold_id}", "inventory.held", payload, now)
-    left = cs.place_hold(ws, INTERNAL_SOURCE, rec, hold_id, hold.sku, hold.location_id, hold.qty,
-                         expires, partial(admit_hold, hold.sku, hold.location_id, hold.qty))
+    with cs.stock() as tx:
+        position = tx.position(ws, hold.sku, hold.location_id)
+        held = tx.held_at(ws, hold.sku, hold.location_id, rec.received_at)
+        left = admit_hold(hold.sku, hold.location_id, hold.qty, position, held)
+        tx.log(ws, INTERNAL_SOURCE, rec)
+        tx.add_hold(ws, hold_id, hold.sku, hold.location_id, hold.qty, expires)
     return {**payload, "available_after": left}
 
 
-def release_hold(cs: CommerceStore, ws: str, hold_id: str, now: datetime) -> None:
+def release_hold(cs: Commerce, ws: str, hold_id: str, now: datetime) -> None:
     rec = record(f"inventory.released:{hold_id}", "inventory.released", {"hold_id": hold_id}, now)
-    append(cs, ws, INTERNAL_SOURCE, [rec])
-    projector.catch_up(cs, ws)
+    log_and_project(cs, ws, INTERNAL_SOURCE, [rec])
 
 
-def set_pool(cs: CommerceStore, ws: str, rule: PoolRule, now: datetime) -> None:
+def set_pool(cs: Commerce, ws: str, rule: PoolRule, now: datetime) -> None:
     version = int(now.timestamp() * 1000)
     data = {**rule.model_dump(mode="json"), "version": version}
-    append(cs, ws, INTERNAL_SOURCE, [record(f"pool:{rule.channel}:{version}", "pool.configured",
-                                            data, now)])
-    projector.catch_up(cs, ws)
+    log_and_project(cs, ws, INTERNAL_SOURCE, [record(f"pool:{rule.channel}:{version}",
+                                                     "pool.configured", data, now)])
 
 
-def availability_for(cs: CommerceStore, ws: str, sku: str, channel: str, mode: str | None,
+def availability_for(cs: CommerceState, ws: str, sku: str, channel: str, mode: str | None,
                      near: str | None, now: datetime) -> dict[str, Any]:
-    positions = cs.positions(ws, sku)
-    if not positions and cs.entity(ws, "variant", sku) is None:
+    stock = cs.stock_of(ws, sku, iso(now))
+    if not stock and cs.entity(ws, "variant", sku) is None:
         raise NotFound(f"Unknown SKU {sku!r}; products arrive through /commerce/v1/products.")
     locations: dict[str, dict[str, Any]] = {}
     rule: dict[str, Any] | None = None
@@ -115,16 +133,16 @@ def availability_for(cs: CommerceStore, ws: str, sku: str, channel: str, mode: s
             locations[entity.entity_id] = orjson.loads(entity.doc)
     if near and near not in locations:
         raise NotFound(f"Unknown location {near!r} for 'near'.")
-    held = cs.held(ws, sku, iso(now)) if positions else {}
-    return availability(sku, channel, mode, near, locations, positions, held, rule)
+    return availability(sku, channel, mode, near, locations, [p for p, _ in stock],
+                        {p.location_id: held for p, held in stock}, rule)
 
 
-def price_conflicts(cs: CommerceStore, ws: str, tolerance: float,
+def price_conflicts(cs: CommerceState, ws: str, tolerance: float,
                     at: datetime | None = None) -> list[dict[str, Any]]:
     return conflicts(_docs(cs, ws, "listing"), tolerance, at)
 
 
-def traits_for(cs: CommerceStore, ws: str, keys: Sequence[str]) -> dict[str, Any]:
+def traits_for(cs: CommerceState, ws: str, keys: Sequence[str]) -> dict[str, Any]:
     """Commerce traits of the person known by any of ``keys`` (``user_id:…``, ``email:…``,
     ``buyer_id:…``, ``phone:…``, as ``records.customer_keys`` makes them)."""
     order_ids = cs.entity_ids_for_keys(ws, "order", keys)
@@ -138,11 +156,11 @@ def traits_for(cs: CommerceStore, ws: str, keys: Sequence[str]) -> dict[str, Any
     return customer_traits(orders, returns, alerts, subs, variants)
 
 
-def product_supplier_view(cs: CommerceStore, ws: str) -> dict[str, list[dict[str, Any]]]:
+def product_supplier_view(cs: CommerceState, ws: str) -> dict[str, list[dict[str, Any]]]:
     variants = {d["sku"]: d for d in _docs(cs, ws, "variant")}
     return product_view(_docs(cs, ws, "order"), _docs(cs, ws, "return"),
                         _docs(cs, ws, "alert"), variants)
 
 
-def delivery_alerts(cs: CommerceStore, ws: str) -> list[dict[str, Any]]:
+def delivery_alerts(cs: CommerceState, ws: str) -> list[dict[str, Any]]:
     return _docs(cs, ws, "alert")

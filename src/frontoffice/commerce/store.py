@@ -1,158 +1,166 @@
-"""Commerce projection tables on the same SQL core as the event log (SQLite and PostgreSQL).
+"""The commerce projection's tables in SQLAlchemy Core (SQLite and PostgreSQL): implements
+``commerce.ports.Commerce``.
 
 Every write is an idempotent upsert guarded by the entity's version, so replaying the log, a
-duplicate delivery or an out-of-order one all end in the same rows.
+duplicate delivery or an out-of-order one all end in the same rows. The store decides nothing:
+the stock rule of a hold is the use case's (``commerce.service.place_hold``).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
+
+from frontoffice.commerce.ports import Entity, Position
+from frontoffice.commerce.statements import PROJECTION_TABLES, statements
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.projection.contract import WorkspaceLocks
+from frontoffice.storage import core
+from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sealed_secrets import open_secret, seal_secret
-from frontoffice.storage.sql import Cursor, SqlStore
+from frontoffice.storage.sql import SqlStore, Tx
 
-COMMERCE = "commerce"
 PLACES_TTL_S = 5.0
 SECRETS_TABLE = "commerce_secrets"
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    sku: str
-    location_id: str
-    on_hand: int
-    committed: int
-    incoming: int
-    version: int
+def _position(r: sa.Row[Any]) -> Position:
+    return Position(r.sku, r.location_id, int(r.on_hand), int(r.committed), int(r.incoming),
+                    int(r.version))
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
-    entity_id: str
-    version: int
-    ref: str | None
-    doc: str
+def _entity(r: sa.Row[Any]) -> Entity:
+    return Entity(r.entity_id, int(r.version), r.ref, r.doc)
 
 
 class ProjectionTx:
-    """The writes the projector may make, inside one transaction."""
+    """The projection's writes (``ports.Writes``) and a hold's reads (``ports.StockTx``), on one
+    transaction's connection."""
 
-    def __init__(self, sql: Any, cur: Cursor) -> None:
-        self._sql = sql
-        self._cur = cur
-
-    def _run(self, statement: str, params: Sequence[Any]) -> int:
-        self._cur.execute(self._sql(statement), params)
-        return self._cur.rowcount
+    def __init__(self, store: SqlStore, tx: Tx) -> None:
+        self._store, self._tx, self._conn = store, tx, tx.conn
+        self._q = statements(store.dialect)
 
     def upsert_entity(self, ws: str, kind: str, entity_id: str, version: int, ref: str | None,
                       doc: str) -> bool:
-        """True when this version became the entity's state (ties broken by content)."""
-        return self._run(
-            "INSERT INTO commerce_entities (workspace_id, kind, entity_id, version, ref, doc) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, kind, entity_id) DO UPDATE SET "
-            "version = excluded.version, ref = excluded.ref, doc = excluded.doc "
-            "WHERE excluded.version > commerce_entities.version OR (excluded.version = "
-            "commerce_entities.version AND excluded.doc > commerce_entities.doc)",
-            (ws, kind, entity_id, version, ref, doc)) > 0
+        return self._conn.execute(self._q.upsert_entity, {
+            "workspace_id": ws, "kind": kind, "entity_id": entity_id, "version": version,
+            "ref": ref, "doc": doc}).first() is not None
 
     def set_keys(self, ws: str, kind: str, entity_id: str, keys: Iterable[str]) -> None:
-        self._run("DELETE FROM commerce_keys WHERE workspace_id = ? AND kind = ? AND entity_id = ?",
-                  (ws, kind, entity_id))
-        for key in sorted(set(keys)):
-            self._run("INSERT INTO commerce_keys (workspace_id, customer_key, kind, entity_id) "
-                      "VALUES (?, ?, ?, ?)", (ws, key, kind, entity_id))
+        self._conn.execute(self._q.delete_keys, {"ws": ws, "kind": kind, "entity": entity_id})
+        rows = [{"workspace_id": ws, "customer_key": key, "kind": kind, "entity_id": entity_id}
+                for key in sorted(set(keys))]
+        if rows:
+            self._conn.execute(self._q.insert_keys, rows)
 
-    def upsert_position(self, ws: str, p: Position) -> bool:
-        return self._run(
-            "INSERT INTO commerce_positions (workspace_id, sku, location_id, on_hand, committed, "
-            "incoming, version) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, sku, "
-            "location_id) DO UPDATE SET on_hand = excluded.on_hand, committed = excluded.committed, "
-            "incoming = excluded.incoming, version = excluded.version "
-            "WHERE excluded.version > commerce_positions.version OR (excluded.version = "
-            "commerce_positions.version AND excluded.on_hand < commerce_positions.on_hand)",
-            (ws, p.sku, p.location_id, p.on_hand, p.committed, p.incoming, p.version)) > 0
+    def upsert_positions(self, ws: str, positions: Sequence[Position]) -> None:
+        """By (sku, location) — the guard keeps the same row whatever the order, and concurrent
+        writers then lock rows in one order (PostgreSQL deadlocked on two random orders)."""
+        positions = sorted(positions, key=lambda p: (p.sku, p.location_id))
+        self._conn.execute(self._q.upsert_position, [{
+            "workspace_id": ws, "sku": p.sku, "location_id": p.location_id, "on_hand": p.on_hand,
+            "committed": p.committed, "incoming": p.incoming, "version": p.version,
+        } for p in positions])
 
     def add_hold(self, ws: str, hold_id: str, sku: str, location_id: str, qty: int,
                  expires_at: str) -> None:
-        self._run("INSERT INTO commerce_holds (workspace_id, hold_id, sku, location_id, qty, "
-                  "expires_at, released) VALUES (?, ?, ?, ?, ?, ?, 0) "
-                  "ON CONFLICT (workspace_id, hold_id) DO NOTHING",
-                  (ws, hold_id, sku, location_id, qty, expires_at))
+        self._conn.execute(self._q.add_hold, {
+            "workspace_id": ws, "hold_id": hold_id, "sku": sku, "location_id": location_id,
+            "qty": qty, "expires_at": expires_at, "released": 0})
 
     def release_hold(self, ws: str, hold_id: str) -> None:
-        self._run("UPDATE commerce_holds SET released = 1 WHERE workspace_id = ? AND hold_id = ?",
-                  (ws, hold_id))
+        self._conn.execute(self._q.release_hold, {"ws": ws, "hold": hold_id})
 
     def set_cursor(self, ws: str, seq: int) -> None:
-        self._run("INSERT INTO commerce_cursor (workspace_id, last_seq) VALUES (?, ?) "
-                  "ON CONFLICT (workspace_id) DO UPDATE SET last_seq = excluded.last_seq "
-                  "WHERE excluded.last_seq > commerce_cursor.last_seq", (ws, seq))
+        self._conn.execute(self._q.set_cursor, {"workspace_id": ws, "last_seq": seq})
+
+    # -- a hold's reads and its event (ports.StockTx) ------------------------------------
+    def position(self, ws: str, sku: str, location_id: str) -> Position | None:
+        row = self._conn.execute(self._q.locked_position,
+                                 {"ws": ws, "sku": sku, "loc": location_id}).first()
+        return None if row is None else _position(row)
+
+    def held_at(self, ws: str, sku: str, location_id: str, now: str) -> int:
+        return int(self._conn.execute(self._q.held_at, {
+            "ws": ws, "sku": sku, "loc": location_id, "now": now}).scalar_one())
+
+    def log(self, ws: str, source_id: str, record: EventRecord) -> None:
+        self._store.insert_sealed(self._tx, ws, source_id, [record])
 
 
 class CommerceStore:
-    """Reads and writes of the commerce projection, on an open ``SqlStore``."""
+    """Reads and writes of the commerce projection (``ports.Commerce``), on an open ``SqlStore``."""
 
     def __init__(self, store: SqlStore) -> None:
         self.store = store
         self.lock = WorkspaceLocks()  # one projector catch-up of a workspace at a time per process
         self._places: dict[str, tuple[float, list[tuple[str, Entity]]]] = {}
+        self._q = statements(store.dialect)
 
-    def _read(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self.store.query(statement, params)
+    def _all(self, query: sa.Executable, params: dict[str, Any]) -> Sequence[sa.Row[Any]]:
+        with self.store.connect() as conn:
+            return conn.execute(query, params).all()
 
     @contextmanager
     def transaction(self) -> Iterator[ProjectionTx]:
-        with self.store.transaction() as cur:
-            yield ProjectionTx(self.store.sql, cur)
+        with self.store.transaction() as tx:
+            yield ProjectionTx(self.store, tx)
+
+    def stock(self) -> AbstractContextManager[ProjectionTx]:
+        return self.transaction()
 
     # -- the log -------------------------------------------------------------------------
+    def append(self, batch: AppendBatch) -> AppendResult:
+        return self.store.append([batch])[0]
+
+    def logged(self, ws: str, source_id: str, message_ids: Sequence[str]) -> list[EventRecord]:
+        found = [e for m in message_ids if (e := self.store.event(ws, source_id, m)) is not None]
+        return [e.record for e in sorted(found, key=lambda e: e.seq)]
+
+    def suppressed(self, ws: str, identifiers: Collection[str]) -> set[str]:
+        return self.store.suppressed_identifiers(ws, identifiers)
+
     def cursor(self, ws: str) -> int:
-        rows = self._read("SELECT last_seq FROM commerce_cursor WHERE workspace_id = ?", (ws,))
-        return int(rows[0][0]) if rows else 0
+        found = self._all(self._q.cursor, {"ws": ws})
+        return int(found[0].last_seq) if found else 0
 
     def high_water(self, ws: str) -> int:
-        rows = self._read("SELECT max(seq) FROM events WHERE workspace_id = ?", (ws,))
-        return int(rows[0][0] or 0)
+        return self.store.last_seq(ws)
 
     def log_page(self, ws: str, after: int, upto: int, limit: int) -> list[tuple[int, str, bytes]]:
         """(seq, type, payload) of the commerce events after ``after`` up to ``upto``."""
-        rows = self._read("SELECT seq FROM events WHERE workspace_id = ? AND "
-                          "seq > ? AND seq <= ? AND family = ? ORDER BY seq LIMIT ?",
-                          (ws, after, upto, COMMERCE, limit))
+        rows = self._all(self._q.log_page, {"ws": ws, "after": after, "upto": upto, "limit": limit})
         # Read through the log so sealed orders are opened; an erased one reads as type
         # "erased", which no projection rule applies (the page keeps its length and positions).
-        return [(e.seq, e.record.type, e.record.payload)
-                for e in self.store.events_at(ws, [int(r[0]) for r in rows])]
+        return [(s.seq, s.record.type, s.record.payload)
+                for s in self.store.events_at(ws, [int(r.seq) for r in rows])]
 
     def reset(self, ws: str) -> None:
-        with self.transaction() as tx:
-            for table in ("commerce_entities", "commerce_keys", "commerce_positions",
-                          "commerce_holds", "commerce_cursor"):
-                tx._run(f"DELETE FROM {table} WHERE workspace_id = ?", (ws,))
+        with self.store.begin() as conn:
+            for name in PROJECTION_TABLES:
+                table = self._q.tables[name]
+                conn.execute(table.delete().where(table.c.workspace_id == ws))
 
     # -- entities ------------------------------------------------------------------------
     def entity(self, ws: str, kind: str, entity_id: str) -> Entity | None:
-        rows = self._read("SELECT entity_id, version, ref, doc FROM commerce_entities "
-                          "WHERE workspace_id = ? AND kind = ? AND entity_id = ?",
-                          (ws, kind, entity_id))
-        return Entity(rows[0][0], int(rows[0][1]), rows[0][2], rows[0][3]) if rows else None
+        found = self._all(self._q.entity, {"ws": ws, "kind": kind, "entity": entity_id})
+        return _entity(found[0]) if found else None
 
     def entities(self, ws: str, kind: str, ref: str | None = None) -> list[Entity]:
-        sql = ("SELECT entity_id, version, ref, doc FROM commerce_entities "
-               "WHERE workspace_id = ? AND kind = ?")
-        params: tuple[str, ...] = (ws, kind)
-        if ref is not None:
-            sql, params = sql + " AND ref = ?", (*params, ref)
-        rows = self._read(sql + " ORDER BY entity_id", params)
-        return [Entity(r[0], int(r[1]), r[2], r[3]) for r in rows]
+        if ref is None:
+            return [_entity(r) for r in self._all(self._q.entities, {"ws": ws, "kind": kind})]
+        return [_entity(r) for r in self._all(self._q.entities_of,
+                                              {"ws": ws, "kind": kind, "ref": ref})]
+
+    def entities_named(self, ws: str, kind: str, entity_ids: Sequence[str]) -> list[Entity]:
+        return [_entity(r) for ids in core.batches(entity_ids)
+                for r in self._all(self._q.entities_named, {"ws": ws, "kind": kind, "ids": list(ids)})]
 
     def locations_and_pool(self, ws: str, channel: str) -> list[tuple[str, Entity]]:
         """Every location, and the channel's pool rule if it has one. Cached for
@@ -160,10 +168,8 @@ class CommerceStore:
         it applies a location or pool event."""
         hit = self._places.get(ws)
         if hit is None or hit[0] < time.monotonic():
-            rows = self._read("SELECT kind, entity_id, version, ref, doc FROM commerce_entities "
-                              "WHERE workspace_id = ? AND kind IN ('location', 'pool')", (ws,))
-            hit = (time.monotonic() + PLACES_TTL_S,
-                   [(r[0], Entity(r[1], int(r[2]), r[3], r[4])) for r in rows])
+            rows = self._all(self._q.places, {"ws": ws})
+            hit = (time.monotonic() + PLACES_TTL_S, [(r.kind, _entity(r)) for r in rows])
             self._places[ws] = hit
         return [(kind, e) for kind, e in hit[1] if kind == "location" or e.entity_id == channel]
 
@@ -173,70 +179,61 @@ class CommerceStore:
     def entity_ids_for_keys(self, ws: str, kind: str, keys: Sequence[str]) -> list[str]:
         if not keys:
             return []
-        marks = ", ".join("?" for _ in keys)
-        rows = self._read(f"SELECT DISTINCT entity_id FROM commerce_keys WHERE workspace_id = ? "
-                          f"AND kind = ? AND customer_key IN ({marks}) ORDER BY entity_id",
-                          (ws, kind, *keys))
-        return [r[0] for r in rows]
+        rows = self._all(self._q.entity_ids_for_keys, {"ws": ws, "kind": kind, "keys": list(keys)})
+        return [r.entity_id for r in rows]
 
     # -- stock ---------------------------------------------------------------------------
     def positions(self, ws: str, sku: str) -> list[Position]:
-        rows = self._read("SELECT sku, location_id, on_hand, committed, incoming, version FROM "
-                          "commerce_positions WHERE workspace_id = ? AND sku = ?", (ws, sku))
-        return [Position(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
+        return [_position(r) for r in self._all(self._q.positions, {"ws": ws, "sku": sku})]
 
     def all_positions(self, ws: str) -> list[Position]:
-        rows = self._read("SELECT sku, location_id, on_hand, committed, incoming, version FROM "
-                          "commerce_positions WHERE workspace_id = ?", (ws,))
-        return [Position(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
+        return [_position(r) for r in self._all(self._q.all_positions, {"ws": ws})]
 
-    def held(self, ws: str, sku: str, now: str) -> dict[str, int]:
-        rows = self._read("SELECT location_id, sum(qty) FROM commerce_holds WHERE workspace_id = ? "
-                          "AND sku = ? AND released = 0 AND expires_at > ? GROUP BY location_id",
-                          (ws, sku, now))
-        return {r[0]: int(r[1]) for r in rows}
+    def stock_of(self, ws: str, sku: str, now: str) -> list[tuple[Position, int]]:
+        params = {"ws": ws, "sku": sku, "now": now}
+        with self.store.connect() as conn:  # one connection: availability runs this per request
+            positions = [_position(r) for r in conn.execute(self._q.positions, params)]
+            held = {r.location_id: int(r.qty) for r in conn.execute(self._q.held, params)} \
+                if positions else {}
+        return [(p, held.get(p.location_id, 0)) for p in positions]
 
-    def place_hold(self, ws: str, source_id: str, record: EventRecord, hold_id: str, sku: str,
-                   location_id: str, qty: int, expires_at: str,
-                   admit: Callable[[tuple[int, int] | None, int], int]) -> int:
-        """Appends the hold's event and applies it in one transaction, if ``admit`` (commerce's
-        stock rule, given the locked position's (on hand, committed), or None, and the active
-        holds) lets it: ``admit`` raises to refuse, else says what stays available."""
-        with self.store.transaction() as cur:
-            sql = self.store.sql
-            cur.execute(sql("SELECT on_hand, committed FROM commerce_positions WHERE "
-                            f"workspace_id = ? AND sku = ? AND location_id = ?{self.store.row_lock}"),
-                        (ws, sku, location_id))
-            row = cur.fetchone()
-            cur.execute(sql("SELECT coalesce(sum(qty), 0) FROM commerce_holds WHERE workspace_id "
-                            "= ? AND sku = ? AND location_id = ? AND released = 0 AND "
-                            "expires_at > ?"), (ws, sku, location_id, record.received_at))
-            held = int(cur.fetchone()[0])
-            left = admit(None if row is None else (int(row[0]), int(row[1])), held)
-            self.store.insert_sealed(cur, ws, source_id, [record])
-            tx = ProjectionTx(sql, cur)
-            tx.add_hold(ws, hold_id, sku, location_id, qty, expires_at)
-            return left
+    def purge(self, ws: str, belongs: Callable[[str], bool]) -> dict[str, int]:
+        """Delete the orders and subscriptions whose customer keys ``belongs`` says are an erased
+        person's, with all their keys, in the caller's transaction (the erasure's); rows deleted
+        per table."""
+        counts: dict[str, int] = {}
+        with self.store.begin() as conn:
+            found = sorted({(r.kind, r.entity_id) for r in conn.execute(
+                self._q.keys_of_workspace, {"ws": ws}) if belongs(r.customer_key)})
+            for name in ("commerce_keys", "commerce_entities"):
+                table = self._q.tables[name]
+                for kind, entity_id in found:
+                    deleted = conn.execute(table.delete().where(
+                        table.c.workspace_id == ws, table.c.kind == kind, table.c.entity_id == entity_id))
+                    counts[name] = counts.get(name, 0) + max(deleted.rowcount, 0)
+        return counts
 
     # -- webhook secrets (sealed under the master key: storage/sealed_secrets.py) ----------
     def secret(self, source_id: str) -> str | None:
-        rows = self._read("SELECT workspace_id, secret FROM commerce_secrets WHERE source_id = ?",
-                          (source_id,))
-        if not rows:
+        s = self._q.tables[SECRETS_TABLE]
+        found = self._all(sa.select(s.c.workspace_id, s.c.secret).where(s.c.source_id == source_id), {})
+        if not found:
             return None
-        ws, stored = str(rows[0][0]), str(rows[0][1])
+        ws, stored = str(found[0].workspace_id), str(found[0].secret)
         opened = open_secret(self.store.vault, SECRETS_TABLE, ws, source_id, stored)
         if opened.plain:  # written by an older frontoffice: sealed now, unless changed meanwhile
-            self.store.execute("UPDATE commerce_secrets SET secret = ? WHERE source_id = ? AND secret = ?",
-                               (self._seal(ws, source_id, opened.value), source_id, stored))
+            with self.store.begin() as conn:
+                conn.execute(s.update().where(s.c.source_id == source_id, s.c.secret == stored)
+                             .values(secret=self._seal(ws, source_id, opened.value)))
         return opened.value
 
     def set_secret(self, ws: str, source_id: str, secret: str) -> None:
         sealed = self._seal(ws, source_id, secret)
-        with self.transaction() as tx:
-            tx._run("DELETE FROM commerce_secrets WHERE source_id = ?", (source_id,))
-            tx._run("INSERT INTO commerce_secrets (source_id, workspace_id, secret, created_at) "
-                    "VALUES (?, ?, ?, ?)", (source_id, ws, sealed, iso(datetime.now(UTC))))
+        s = self._q.tables[SECRETS_TABLE]
+        with self.store.begin() as conn:
+            conn.execute(s.delete().where(s.c.source_id == source_id))
+            conn.execute(s.insert().values(source_id=source_id, workspace_id=ws, secret=sealed,
+                                           created_at=iso(datetime.now(UTC))))
 
     def _seal(self, ws: str, source_id: str, secret: str) -> str:
         return seal_secret(self.store.vault, SECRETS_TABLE, ws, source_id, secret)

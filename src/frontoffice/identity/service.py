@@ -16,6 +16,7 @@ from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import EventRecord, StoredEvent, iso, now
 from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
+from frontoffice.identity.hub import IdentityHub as IdentityHub  # noqa: PLC0414 - re-exported
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.ports import Hub, IdentityReads, Log, RecordRow

@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+import sqlalchemy as sa
+
 from frontoffice.consent.packs import load_packs
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Status, Workspace, check_name, new_id
 from frontoffice.errors import AlreadyExists, ConfigError, InvalidInput
-from frontoffice.storage import URL_PREFIXES
+from frontoffice.storage import URL_PREFIXES, core
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 from frontoffice.tenancy import service as tenancy
 
 
@@ -70,24 +73,26 @@ class WorkspaceLocations:
 
     def __init__(self, store: SqlStore, default: str | None) -> None:
         self._store = store
+        self._table = schema(store.dialect).tables["workspace_locations"]
         self.default = default
 
     def get(self, workspace_id: str) -> str | None:
-        rows = self._store.query(
-            "SELECT data_location FROM workspace_locations WHERE workspace_id = ?", (workspace_id,)
-        )
-        return str(rows[0][0]) if rows else self.default
+        t = self._table.c
+        with self._store.connect() as conn:
+            found = conn.execute(sa.select(t.data_location).where(t.workspace_id == workspace_id)).first()
+        return self.default if found is None else str(found.data_location)
 
     def forget(self, workspace_id: str) -> None:
-        self._store.execute("DELETE FROM workspace_locations WHERE workspace_id = ?", (workspace_id,))
+        with self._store.begin() as conn:
+            conn.execute(self._table.delete().where(self._table.c.workspace_id == workspace_id))
 
     def set(self, workspace_id: str, location: str) -> None:
-        self._store.execute(
-            "INSERT INTO workspace_locations (workspace_id, data_location, created_at) VALUES "
-            "(?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET data_location = "
-            "excluded.data_location",
-            (workspace_id, location, iso(now())),
-        )
+        stmt = core.insert(self._table, self._store.dialect).values(
+            workspace_id=workspace_id, data_location=location, created_at=iso(now()))
+        with self._store.begin() as conn:
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=[self._table.c.workspace_id],
+                set_={"data_location": stmt.excluded.data_location}))
 
 
 def placement(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontoffice.commerce.availability import availability, in_pool
-from frontoffice.commerce.store import Position
+from frontoffice.commerce.ports import Position
 
 LOCATIONS: dict[str, dict[str, Any]] = {
     "WH": {"location_id": "WH", "kind": "warehouse", "city": "Reno", "region": "NV",
