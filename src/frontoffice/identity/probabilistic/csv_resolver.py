@@ -13,13 +13,14 @@ from pathlib import Path
 
 from frontoffice.errors import InvalidInput
 from frontoffice.identity.model import PersonAttributes
+from frontoffice.identity.model import street_line
 from frontoffice.identity.normalise import Normalised, normalise_postcode, parse_birth_date
 from frontoffice.identity.normalise import normalise_national_id as _national_id
 from frontoffice.identity.probabilistic.clustering import DEFAULT_AUTO_WEIGHT, cluster
 from frontoffice.identity.probabilistic.matcher import score, train
 
-FIELDS = ("id", "given_name", "surname", "street", "city", "postcode", "state", "birth_date",
-          "national_id", "country")
+FIELDS = ("id", "given_name", "surname", "street_number", "street", "street_line2", "city", "postcode",
+          "state", "birth_date", "national_id", "country")
 REQUIRED = ("id",)
 
 
@@ -30,7 +31,9 @@ class ColumnMapping:
     id: str
     given_name: str | None = None
     surname: str | None = None
+    street_number: str | None = None
     street: str | None = None
+    street_line2: str | None = None
     city: str | None = None
     postcode: str | None = None
     state: str | None = None
@@ -64,7 +67,8 @@ def _attributes(
         given_name=_value(row, m.given_name) or None,
         family_name=_value(row, m.surname) or None,
         birth_date=birth.value if isinstance(birth, Normalised) else None,
-        street=_value(row, m.street) or None,
+        street=street_line(_value(row, m.street_number), _value(row, m.street),
+                           _value(row, m.street_line2)),
         city=_value(row, m.city) or _value(row, m.state) or None,
         postcode=postcode.value if isinstance(postcode, Normalised) else None,
         country=country,
