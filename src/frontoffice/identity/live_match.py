@@ -28,9 +28,11 @@ from frontoffice.identity.model import SINGLE_VALUED, IdKind, PersonAttributes, 
 from frontoffice.identity.normalise import Normalised, normalise_postcode
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, DEFAULT_REVIEW_WEIGHT, ScoredPair
 from frontoffice.identity.probabilistic.namesakes import DEFAULT_MAX_EXPECTED
+from frontoffice.identity.rules import values_conflict
 
 CONFLICTING_KINDS = frozenset(SINGLE_VALUED | {IdKind.USER_ID})
-"""Identifiers a person has one of: two people holding different ones are not merged automatically."""
+"""Identifiers a person has one of: two people holding different ones (national ids: beyond a
+typo) are not merged automatically."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,6 @@ def _identifier_clash(a: Collection[tuple[str, str]], b: Collection[tuple[str, s
     for kind in sorted(k.value for k in CONFLICTING_KINDS):
         left = {v for k, v in a if k == kind}
         right = {v for k, v in b if k == kind}
-        if left and right and not left & right:
+        if left and right and not left & right and values_conflict(IdKind(kind), left | right):
             return f"different {kind} values {', '.join(sorted(left | right))}"
     return ""

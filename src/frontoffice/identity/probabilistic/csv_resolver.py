@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frontoffice.errors import InvalidInput
-from frontoffice.identity.model import PersonAttributes
-from frontoffice.identity.model import street_line
+from frontoffice.identity.model import PersonAttributes, street_line
 from frontoffice.identity.normalise import Normalised, normalise_postcode, parse_birth_date
 from frontoffice.identity.normalise import normalise_national_id as _national_id
 from frontoffice.identity.probabilistic.clustering import DEFAULT_AUTO_WEIGHT, cluster
@@ -72,7 +71,7 @@ def _attributes(
         city=_value(row, m.city) or _value(row, m.state) or None,
         postcode=postcode.value if isinstance(postcode, Normalised) else None,
         country=country,
-        national_id=_value(row, m.national_id) or None,
+        national_id=_national(_value(row, m.national_id), country),
     )
 
 
@@ -98,26 +97,20 @@ def resolve_csv(
     default_country: str | None = None,
     threshold: float = DEFAULT_AUTO_WEIGHT,
 ) -> dict[str, str]:
-    """Record id (the ``id`` column) → cluster id, for every row of the file.
+    """Record id (the ``id`` column) -> cluster id, for every row of the file.
 
-    Two records with different national ids are never merged (a single-valued identifier); the
-    national id is otherwise not compared (that is the deterministic tier's job)."""
+    The national id is compared like any field (exact, a typo, different); two that differ beyond
+    a typo are never merged (a single-valued identifier)."""
     records = read_csv(path, mapping, default_country)
     model = train(records)
     pairs = score(model, records, min_weight=threshold)
-    national = {r: _national(a) for r, a in records}
-    conflicting = {
-        p.key for p in pairs
-        if national[p.left_id] and national[p.right_id] and national[p.left_id] != national[p.right_id]
-    }
-    return cluster(pairs, threshold, conflicting, record_ids=[r for r, _ in records])
+    return cluster(pairs, threshold, record_ids=[r for r, _ in records])
 
 
-def _national(a: PersonAttributes) -> str | None:
-    if not a.national_id:
-        return None
-    result = _national_id(a.national_id, a.country)
-    return result.value if isinstance(result, Normalised) else a.national_id.replace(" ", "")
+def _national(raw: str, country: str | None) -> str | None:
+    """The national id as the product stores it (``AU:id:5304218``); None when invalid."""
+    result = _national_id(raw, country) if raw else None
+    return result.value if isinstance(result, Normalised) else None
 
 
 __all__ = ["ColumnMapping", "read_csv", "resolve_csv"]
