@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 from frontoffice.demo import names as nm
+from frontoffice.demo.households import parent_and_child
 from frontoffice.demo.people import (
     Person,
     PersonFactory,
@@ -35,8 +36,10 @@ def build_people(rng: random.Random, count: int, mint: IdMint) -> tuple[Person, 
         room, r = count - len(people), rng.random()
         if r < 0.015 and room >= 2:
             group = _twins(factory, code)
-        elif r < 0.045 and room >= 2:
+        elif r < 0.035 and room >= 2:
             group = _household(factory, code, min(room, rng.choice((2, 2, 3))))
+        elif r < 0.045 and room >= 2:
+            group = parent_and_child(factory, code)
         elif r < 0.085 and by_country[code]:
             namesake = rng.choices(by_country[code], cum_weights=commonness[code])[0]
             group = [_lookalike(factory, namesake)]
