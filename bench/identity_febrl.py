@@ -69,7 +69,8 @@ CSV_MAPPING = {"id": "rec_id", "given_name": "given_name", "surname": "surname",
                "street_number": "street_number", "street": "address_1", "street_line2": "address_2",
                "city": "suburb", "postcode": "postcode", "state": "state", "birth_date": "date_of_birth",
                "national_id": "soc_sec_id"}
-"""The same fields for :func:`resolve_csv` (one code path with the product: see the test)."""
+"""The same fields as a column mapping (:func:`frontoffice.bulk.identity_csv.resolve_csv`, which
+runs the product in one process, and :func:`read_csv` for the blocking figures)."""
 
 
 def febrl_dir() -> Path:

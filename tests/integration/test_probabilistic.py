@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from frontoffice.bulk.identity_csv import resolve_csv
 from frontoffice.demo import generate
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic import (
@@ -16,7 +17,6 @@ from frontoffice.identity.probabilistic import (
     ScoredPair,
     cluster,
     partition,
-    resolve_csv,
     score,
     train,
 )

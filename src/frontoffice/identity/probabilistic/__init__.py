@@ -17,7 +17,7 @@ from frontoffice.identity.probabilistic.clustering import (
     partition,
 )
 from frontoffice.identity.probabilistic.columns import PersonRecord
-from frontoffice.identity.probabilistic.csv_resolver import ColumnMapping, read_csv, resolve_csv
+from frontoffice.identity.probabilistic.csv_resolver import ColumnMapping, read_csv
 from frontoffice.identity.probabilistic.matcher import TrainingOptions, blocking_pairs, score, train
 from frontoffice.identity.probabilistic.model import Model, ScoredPair, pair_key
 
@@ -34,7 +34,6 @@ __all__ = [
     "pair_key",
     "partition",
     "read_csv",
-    "resolve_csv",
     "score",
     "train",
 ]

@@ -1,7 +1,7 @@
-"""Resolve any person-record CSV with a column mapping: for external benchmarks (FEBRL and alike).
+"""Read any person-record CSV with a column mapping into person records (external benchmarks).
 
-Needs nothing of a frontoffice installation but this package: no workspace, no event log. The
-model is trained on the file itself (without labels), the pairs are scored and clustered.
+:func:`frontoffice.bulk.identity_csv.resolve_csv` resolves such a file through the product's
+own path; :func:`read_csv` gives the records as the model sees them (e.g. to measure blocking).
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from frontoffice.errors import InvalidInput
 from frontoffice.identity.model import PersonAttributes, street_line
 from frontoffice.identity.normalise import Normalised, normalise_postcode, parse_birth_date
 from frontoffice.identity.normalise import normalise_national_id as _national_id
-from frontoffice.identity.probabilistic.clustering import DEFAULT_AUTO_WEIGHT, cluster
-from frontoffice.identity.probabilistic.matcher import score, train
 
 FIELDS = ("id", "given_name", "surname", "street_number", "street", "street_line2", "city", "postcode",
           "state", "birth_date", "national_id", "country")
@@ -90,27 +88,10 @@ def read_csv(path: Path | str, mapping: ColumnMapping | Mapping[str, str],
         return [(_value(row, m.id), _attributes(row, m, default_country)) for row in reader]
 
 
-def resolve_csv(
-    path: Path | str,
-    mapping: ColumnMapping | Mapping[str, str],
-    *,
-    default_country: str | None = None,
-    threshold: float = DEFAULT_AUTO_WEIGHT,
-) -> dict[str, str]:
-    """Record id (the ``id`` column) -> cluster id, for every row of the file.
-
-    The national id is compared like any field (exact, a typo, different); two that differ beyond
-    a typo are never merged (a single-valued identifier)."""
-    records = read_csv(path, mapping, default_country)
-    model = train(records)
-    pairs = score(model, records, min_weight=threshold)
-    return cluster(pairs, threshold, record_ids=[r for r, _ in records])
-
-
 def _national(raw: str, country: str | None) -> str | None:
     """The national id as the product stores it (``AU:id:5304218``); None when invalid."""
     result = _national_id(raw, country) if raw else None
     return result.value if isinstance(result, Normalised) else None
 
 
-__all__ = ["ColumnMapping", "read_csv", "resolve_csv"]
+__all__ = ["ColumnMapping", "read_csv"]
