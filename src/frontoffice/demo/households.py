@@ -1,10 +1,10 @@
 """Households that confound identity resolution: a parent and a child of one full name.
 
 At one address, on one landline, with one given and one family name, the two differ by their
-birth dates, 22 to 35 years apart, and sometimes by a generational suffix (``Jr.`` on the child's
-name in Latin letters, ``Sr.`` on the parent's). A resolver that lets the shared address and phone
-outweigh two birth dates a generation apart merges them: the household of
-:mod:`frontoffice.demo.population` made harder.
+birth dates, 22 to 35 years apart, and sometimes by a generational suffix (a spelling with
+``Jr.`` after the child's name in Latin letters, with ``Sr.`` after the parent's). A resolver that
+lets the shared address and phone outweigh two birth dates a generation apart merges them: the
+household of :mod:`frontoffice.demo.population` made harder.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+from frontoffice.demo.names import NameForm
 from frontoffice.demo.people import Person, PersonFactory, pick_family, pick_given
 from frontoffice.demo.places import country
 
@@ -42,9 +43,12 @@ def parent_and_child(factory: PersonFactory, code: str) -> list[Person]:
 
 
 def _suffixed(person: Person, suffix: str) -> Person:
-    forms = tuple(replace(f, family=f"{f.family} {suffix}") if f.family.isascii() else f
-                  for f in person.names)
-    return replace(person, names=forms)
+    """One more spelling of the name, with the suffix (the native form stays the table's name)."""
+    native = person.names[0]
+    if not native.family.isascii():
+        return person
+    suffixed = NameForm("latin", native.given, f"{native.family} {suffix}")
+    return replace(person, names=(*person.names, suffixed))
 
 
 __all__ = ["GENERATION_GAP", "parent_and_child"]
