@@ -19,6 +19,7 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
+from frontoffice.cli.identity_bulk import model, review_bulk, review_top
 from frontoffice.cli.identity_report import SERVER_RUNNING, print_match_report
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import identity_review
@@ -173,3 +174,8 @@ def changes(ctx: click.Context, workspace: str, after: int, limit: int, as_json:
                     time.sleep(poll)
         except KeyboardInterrupt:
             return
+
+
+review.add_command(review_top)
+review.add_command(review_bulk)
+identity.add_command(model)
