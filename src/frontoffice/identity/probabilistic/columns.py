@@ -148,7 +148,7 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
 def verified(national_id: str | None) -> bool:
     """True for a national id of a scheme with a checksum (``DE:steuer-id:...``); a number of a
     country without a known scheme (``AU:id:...``) is free-form."""
-    return bool(national_id) and national_id.split(":")[1:2] != ["id"]
+    return national_id is not None and national_id.split(":")[1:2] != ["id"]
 
 
 def national_number(value: str | None) -> str | None:
