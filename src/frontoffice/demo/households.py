@@ -14,12 +14,25 @@ from datetime import date, timedelta
 
 from frontoffice.demo.names import NameForm
 from frontoffice.demo.people import Person, PersonFactory, pick_family, pick_given
-from frontoffice.demo.places import country
+from frontoffice.demo.places import COUNTRIES, country
 
 GENERATION_GAP = (22, 35)
 """Years between the parent's and the child's birth (inclusive)."""
+GENERATION_SHARE = 0.02
+"""Share of the population made of such pairs (the last people drawn, so that the people before
+them are the same as without them)."""
 SUFFIX_SHARE = 0.4
 """Share of such pairs whose names in Latin letters carry ``Sr.`` and ``Jr.``."""
+
+
+def generations(count: int) -> int:
+    """How many of ``count`` people are parents and children of one name (an even number)."""
+    return int(count * GENERATION_SHARE) // 2 * 2
+
+
+def parents_and_children(factory: PersonFactory, people: int) -> list[Person]:
+    """``people`` // 2 pairs of :func:`parent_and_child`, countries in rotation."""
+    return [p for i in range(people // 2) for p in parent_and_child(factory, COUNTRIES[i % len(COUNTRIES)])]
 
 
 def parent_and_child(factory: PersonFactory, code: str) -> list[Person]:
@@ -51,4 +64,4 @@ def _suffixed(person: Person, suffix: str) -> Person:
     return replace(person, names=(*person.names, suffixed))
 
 
-__all__ = ["GENERATION_GAP", "parent_and_child"]
+__all__ = ["GENERATION_GAP", "generations", "parent_and_child", "parents_and_children"]

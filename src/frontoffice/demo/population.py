@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from frontoffice.demo import names as nm
-from frontoffice.demo.households import parent_and_child
+from frontoffice.demo.households import generations, parents_and_children
 from frontoffice.demo.people import (
     Person,
     PersonFactory,
@@ -31,15 +31,13 @@ def build_people(rng: random.Random, count: int, mint: IdMint) -> tuple[Person, 
     people: list[Person] = []
     by_country: dict[str, list[Person]] = {c: [] for c in COUNTRIES}
     commonness: dict[str, list[float]] = {c: [] for c in COUNTRIES}  # cumulative, for namesakes
-    while len(people) < count:
+    while len(people) < count - generations(count):
         code = COUNTRIES[len(people) % len(COUNTRIES)]
         room, r = count - len(people), rng.random()
         if r < 0.015 and room >= 2:
             group = _twins(factory, code)
-        elif r < 0.035 and room >= 2:
-            group = _household(factory, code, min(room, rng.choice((2, 2, 3))))
         elif r < 0.045 and room >= 2:
-            group = parent_and_child(factory, code)
+            group = _household(factory, code, min(room, rng.choice((2, 2, 3))))
         elif r < 0.085 and by_country[code]:
             namesake = rng.choices(by_country[code], cum_weights=commonness[code])[0]
             group = [_lookalike(factory, namesake)]
@@ -51,6 +49,7 @@ def build_people(rng: random.Random, count: int, mint: IdMint) -> tuple[Person, 
             given, family = _parts(person)
             total = commonness[code][-1] if commonness[code] else 0.0
             commonness[code].append(total + given.weight * family.weight)
+    people.extend(parents_and_children(factory, count - len(people)))
     return tuple(people)
 
 
