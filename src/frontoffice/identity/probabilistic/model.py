@@ -22,10 +22,10 @@ from frontoffice.identity.probabilistic.settings import (
 TWIN_GIVEN_LEVELS = frozenset({DIFFERENT, SOMEWHAT_SIMILAR})
 """Given names that differ beyond a typo, ..."""
 AGREEING_FAMILY = frozenset({"exact as written", "romanised exact", "spelling variant", TYPO, "similar"})
-"""... with one birth date and one family name: twins (Anna and Lena Schmidt, Hanako and Kanako),
-not one person, unless their national ids agree (twins have two). Elsewhere a different given name
-is evidence against, weighed with the rest: a record whose given name was replaced (another
-form's, a nickname nobody listed) still joins on everything else."""
+"""... beside one family name: two members of a household (Lori and Jeremy Garza at one address,
+twins Anna and Lena Schmidt born the same day, Hanako and Kanako), not one person, unless their
+national ids agree (two people have two). Where the family names differ too, a different given
+name is evidence against, weighed with the rest (a swapped or twice mistyped name)."""
 HARD_CONFLICTS: dict[str, frozenset[str]] = {
     "given_name": frozenset({GENDER_FORM}),
     "family_name": frozenset({GENDER_FORM}),
@@ -114,10 +114,9 @@ def _describe(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...]) -> t
 
 def conflicts_of(comparisons: tuple[Comparison, ...], labels: dict[str, str]) -> tuple[str, ...]:
     """The comparisons that veto an automatic merge: :data:`HARD_CONFLICTS`, and a given name
-    that differs beside one birth date and family name (twins)."""
+    that differs beside one family name (a household, twins)."""
     found = {c.name for c in comparisons if labels.get(c.name) in HARD_CONFLICTS.get(c.name, ())}
-    if (labels.get("given_name") in TWIN_GIVEN_LEVELS and labels.get("birth_date") == "exact"
-            and labels.get("family_name") in AGREEING_FAMILY
+    if (labels.get("given_name") in TWIN_GIVEN_LEVELS and labels.get("family_name") in AGREEING_FAMILY
             and labels.get("national_id") in (None, DIFFERENT, VERIFIED_DIFFERENT)):
         found.add("given_name")
     return tuple(c.description for c in comparisons if c.name in found)
