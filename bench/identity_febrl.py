@@ -19,6 +19,7 @@ run for tests).
 
     python bench/identity_febrl.py                   # the four full-size rows (make bench)
     python bench/identity_febrl.py --records 300     # small
+    python bench/identity_febrl.py --in-process      # the same path without starting commands
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from frontoffice.bulk.identity_csv import resolve_csv  # noqa: E402
 from frontoffice.identity.evaluation import Scores, evaluate  # noqa: E402
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, read_csv  # noqa: E402
 from frontoffice.identity.probabilistic.columns import to_columns, to_rows  # noqa: E402
@@ -217,14 +219,18 @@ class Row:
     seconds: float
 
 
-def run(name: str, national_id: bool, records: int | None) -> Row:
+def run(name: str, national_id: bool, records: int | None, commands: bool = True) -> Row:
+    """One row; ``commands=False`` runs the same path in this process (``resolve_csv``)."""
     rows = load(name, records)
     truth = {r["rec_id"]: person_of(r["rec_id"]) for r in rows}
     with tempfile.TemporaryDirectory(prefix="febrl-") as tmp:
         folder = Path(tmp)
         data, mapping = write(rows, folder, national_id)
         started = time.perf_counter()
-        ours = evaluate(product(data, mapping, folder), truth)
+        columns = {k: v for k, v in CSV_MAPPING.items() if national_id or k != "national_id"}
+        people = (product(data, mapping, folder) if commands
+                  else resolve_csv(data, columns, default_country="AU"))
+        ours = evaluate(people, truth)
         seconds = time.perf_counter() - started
         theirs = evaluate(splink_direct(rows, national_id), truth)
         return Row(name, national_id, ours, theirs, blocking(data, national_id), seconds)
@@ -245,11 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=None, help="originals kept per data set (all)")
     parser.add_argument("--data", choices=("FEBRL3", "FEBRL4"), action="append", help="(both)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the product's path in this process (resolve_csv: the same people as "
+                             "the commands, see tests/integration/test_identity_febrl.py), not as commands")
     args = parser.parse_args(argv)
     rows = []
     for name in args.data or ("FEBRL4", "FEBRL3"):
         for national_id in (True, False):
-            rows.append(run(name, national_id, args.records))
+            rows.append(run(name, national_id, args.records, commands=not args.in_process))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
     print(table(rows))
     return 0
