@@ -27,18 +27,10 @@ from frontoffice.cli.demo_output import (
 )
 from frontoffice.cli.serve import stop_child, wait_until_serving
 from frontoffice.demo import generate, write
+from frontoffice.demo.client import Api, admin_token
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
-from frontoffice.demo.loader import (
-    SendReport,
-    ensure_demo_tenant,
-    import_pos,
-    marketplace_calls,
-    message_calls,
-    send,
-    storage_locations,
-    write_key,
-)
+from frontoffice.demo.loader import SendReport, import_pos, marketplace_calls, message_calls, send
 from frontoffice.demo.privacy_showcase import privacy_showcase
 from frontoffice.demo.showcase import (
     cross_script_people,
@@ -46,8 +38,8 @@ from frontoffice.demo.showcase import (
     person_commerce,
     wait_for_identity,
 )
+from frontoffice.demo.tenant import WORKSPACE, ensure_tenant, storage_locations, write_key
 from frontoffice.domain.events import Limits
-from frontoffice.domain.tenancy import Workspace
 from frontoffice.errors import FrontofficeError
 from frontoffice.services.identity_match import match_config
 from frontoffice.settings import Settings
@@ -87,6 +79,12 @@ def _brand(data_dir: Path, seed: int, people: int) -> Path:
         write(generate(seed, people), folder)
     marker.write_text(json.dumps(wanted), encoding="utf-8")
     return folder
+
+
+def _global_args(settings: Settings) -> list[str]:
+    """The options that point another ``frontoffice`` process at the same data."""
+    args = ["--data-dir", str(settings.data_dir)]
+    return [*args, "--database-url", settings.database_url] if settings.database_url else args
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -137,11 +135,8 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     if not _port_free(host, port):
         raise FrontofficeError(f"Port {port} on {host} is in use (another demo?). Stop it, or set "
                                "FRONTOFFICE_PORT to another port.")
-    store = open_configured_store(settings)
-    try:
-        workspace = ensure_demo_tenant(store, settings)
-    finally:
-        store.close()
+    # the first admin token, through the CLI: no server exists yet
+    token = admin_token(settings.data_dir, _global_args(settings))
     # Ctrl-C, a closed terminal and `kill` all stop the demo the same quiet way
     handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
     server: subprocess.Popen[bytes] | None = None
@@ -150,7 +145,9 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
         server = _start_server(settings.data_dir, settings.database_url, host, port,
                                settings.storage_locations)
         base = f"http://{host}:{port}"
-        email = _load_and_show(settings, workspace, brand, base)
+        with Api(base, token) as api:
+            ensure_tenant(api)
+            email = _load_and_show(settings, brand, base, api)
         print_tour(base, brand, email)
         if serve:
             console.print(f"[bold]Serving on {base}[/bold] — press Ctrl-C to stop.")
@@ -167,7 +164,7 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     console.print("stopped.")
 
 
-def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: str) -> str | None:
+def _load_and_show(settings: Settings, brand: Path, base: str, api: Api) -> str | None:
     """Send, import, show; the email of the customer whose commerce traits it showed."""
     report = SendReport()
     files = ("events.ndjson", "marketplace.ndjson", "messages.ndjson")
@@ -181,11 +178,15 @@ def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: 
         send(base, calls, report, lambda n: progress.advance(task, n))
     store = open_configured_store(settings)
     try:
+        workspace = store.workspace(WORKSPACE)
+        if workspace is None:
+            raise FrontofficeError(f"The demo's workspace {WORKSPACE!r} is missing; run `frontoffice demo "
+                                   "run` again.")
         pos = import_pos(store, settings, brand,
                          Limits(settings.max_event_bytes, settings.max_json_depth))
         with console.status("orders, stock, shipments and returns through the commerce intake"):
             commerce_counts, highlights = load_commerce(store, workspace, brand)
-        show_people, email = _people_tour(store, settings, workspace.id, brand, base)
+        show_people, email = _people_tour(store, settings, workspace.id, brand, api)
         # counted after the tour's consent and erasure steps: a second run finds the same
         print_report(report, pos, store.count_events(workspace.id),
                      store.count_quarantine(workspace.id))
@@ -198,7 +199,7 @@ def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: 
 
 
 def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
-                 base: str) -> tuple[Callable[[], None], str | None]:
+                 api: Api) -> tuple[Callable[[], None], str | None]:
     """Identity, commerce traits, consent and the erasure, done first (what prints them is
     returned), so the erasure spares every person the tour shows (a second run shows them
     again) and the counts are the state after it (a second run shows the same counts)."""
@@ -209,11 +210,11 @@ def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
     _, _, mixed = cross_script_people(store, ws)
     found = person_commerce(store, ws)
     with console.status("consent: one customer per market"):
-        consent_rows = consent_tour(store, ws, brand, base, write_key("web"))
+        consent_rows = consent_tour(api, brand, str(api.http.base_url).rstrip("/"), write_key("web"))
     sql = IdentitySql(store)
     case = matched.case
     shown = ({p.person_id for p in mixed} | {m[0] for m in matched.cross_script}
-             | ({found[1]} if found else set()) | consent_people(store, ws, consent_rows)
+             | ({found[1]} if found else set()) | consent_people(api, consent_rows)
              | (set(sql.persons_of(ws, [case.record_a, case.record_b]).values()) if case else set()))
     with console.status("privacy: an erasure request, end to end"):
         erased = privacy_showcase(store, ws, spare=shown)

@@ -12,8 +12,9 @@ from frontoffice.bulk.importer import ImportReport
 from frontoffice.cli.context import console
 from frontoffice.demo.consent_showcase import CHANNEL, PURPOSES
 from frontoffice.demo.consent_showcase import Row as ConsentRow
-from frontoffice.demo.loader import DEMO_TOKEN, RESIDENT, SendReport, write_key
+from frontoffice.demo.loader import SendReport
 from frontoffice.demo.showcase import CrossScript, wait_for_identity
+from frontoffice.demo.tenant import DEMO_TOKEN, RESIDENT, write_key
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.residency.router import located
 from frontoffice.services.identity_match import LiveMatcher

@@ -23,56 +23,16 @@ import orjson
 from frontoffice.bulk.importer import ImportJob, ImportReport, import_file
 from frontoffice.bulk.mapping import ConversionError, EventMapping, load_mapping
 from frontoffice.bulk.readers import open_reader
+from frontoffice.demo.tenant import RESIDENT, WORKSPACE, write_key
 from frontoffice.domain.events import Limits
-from frontoffice.domain.tenancy import READ_SCOPES, Workspace
 from frontoffice.errors import FrontofficeError
 from frontoffice.residency.gate import required_location
-from frontoffice.residency.locations import (
-    create_resident_workspace,
-    parse_storage_locations,
-)
 from frontoffice.residency.router import located, residency_gate
 from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
-WORKSPACE = "demo"
-DEMO_TOKEN = "fo_at_demo-reader-token-0001"
-SOURCES = ("web", "app", "pos", "marketplace", "email", "call_centre", "social", "chat")
 BATCH = 100
-# Russian and Chinese customers' data must stay in their country (152-FZ, PIPL): the brand runs
-# a workspace per such country, each in its own storage, and its systems send there.
-RESIDENT = {"RU": "demo-ru", "CN": "demo-cn"}
-
-
-def write_key(source: str, location: str | None = None) -> str:
-    where = f"{location.lower()}-" if location else ""
-    return f"demo-{where}{source.replace('_', '-')}-write-key-0001"
-
-
-def storage_locations(data_dir: Path) -> str:
-    """The demo's in-country storages: SQLite files standing in for databases in RU and CN."""
-    return orjson.dumps({c: f"sqlite:///{(data_dir / 'residency' / f'{c.lower()}.db').resolve()}"
-                         for c in RESIDENT}).decode()
-
-
-def ensure_demo_tenant(store: SqlStore, settings: Settings) -> Workspace:
-    workspace = tenancy.ensure_workspace(store, WORKSPACE, "GLOBAL")
-    for name in SOURCES:
-        if store.source(workspace.id, name) is None:
-            tenancy.create_source(store, workspace.id, name, name, write_key(name))
-    if not any(t.name == "demo-reader" for t in store.tokens(workspace.id)):
-        # printed in the tour for anyone to try: it reads, and can neither mint tokens nor see sources
-        tenancy.create_token(store, workspace.id, "demo-reader",
-                             sorted(s.value for s in READ_SCOPES), DEMO_TOKEN)
-    storages = parse_storage_locations(settings.storage_locations)
-    for country, name in RESIDENT.items():
-        resident = store.workspace(name) or create_resident_workspace(
-            store, name, country, country, settings.data_location, storages)[0]
-        for source in SOURCES:
-            if store.source(resident.id, source) is None:
-                tenancy.create_source(store, resident.id, source, source, write_key(source, country))
-    return workspace
 
 
 @dataclass

@@ -1,0 +1,3 @@
+from frontoffice.cli.main import main
+
+main()

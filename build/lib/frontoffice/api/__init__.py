@@ -1,0 +1,1 @@
+"""The HTTP API: collector, admin and read endpoints."""

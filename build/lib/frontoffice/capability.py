@@ -1,0 +1,73 @@
+"""What a capability declares: the contract between a capability package and the centre.
+
+A capability (identity, consent, commerce, ...) declares one ``Capability`` in its own
+``capability.py``; the centre (the app, the CLI, the worker, erasure, the access report) reads
+only the registry (``frontoffice.capabilities``), never a list of capabilities of its own.
+
+Hooks that belong to an outer layer (API routers, CLI commands) are functions that import
+their modules when called, so declaring a capability imports nothing but this module: a
+domain package never pulls FastAPI or click in at import time, and the registry cannot form an
+import cycle. This module itself imports only types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import click
+    from fastapi import APIRouter
+
+    from frontoffice.bootstrap import Container
+    from frontoffice.dsr.report import PersonView
+    from frontoffice.privacy.purge import Erasing
+    from frontoffice.projection.contract import Projection
+    from frontoffice.settings import Settings
+    from frontoffice.storage.sql import SqlStore
+
+
+@dataclass(frozen=True, slots=True)
+class Purge:
+    """How to delete an erased person's rows from the capability's tables, in the erasure's
+    transaction. ``tables``: those it deletes from (a repeated ``privacy scrub`` rewrites them)."""
+
+    tables: tuple[str, ...]
+    run: Callable[[Erasing], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The capability's part of a person's access report: top-level JSON sections, and the
+    HTML that shows them (every value escaped; it reads the finished document)."""
+
+    sections: Callable[[PersonView], dict[str, Any]]
+    html: Callable[[Mapping[str, Any]], str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsolePage:
+    """A page of the operator console (issue 16 fills these in)."""
+
+    path: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    """One capability: the tables it owns and the hooks it contributes; every hook is optional.
+
+    ``tables``: every table of the schema it owns (a table has exactly one owner; others read it
+    through the owner's port). ``routers``: the API routers, in the order they are matched.
+    ``commands``: top-level CLI commands or groups. ``projections``: for one storage, in the
+    order they run for a workspace."""
+
+    name: str
+    tables: tuple[str, ...] = ()
+    routers: Callable[[Container], list[APIRouter]] | None = None
+    commands: Callable[[], list[click.Command]] | None = None
+    projections: Callable[[SqlStore, Settings], list[Projection]] | None = None
+    purge: Purge | None = None
+    report: Report | None = None
+    console_pages: tuple[ConsolePage, ...] = ()

@@ -1,0 +1,1 @@
+"""The ``frontoffice`` command line."""

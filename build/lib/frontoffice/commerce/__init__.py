@@ -1,0 +1,1 @@
+"""Commerce: orders, stock, prices and holds, projected from the event log."""

@@ -1,0 +1,95 @@
+"""What ``make demo`` shows after loading: commerce highlights and resolved people.
+
+Reads only the product's own projections (never the ground truth): people resolved by the
+server's identity projector, the cross-script merges among them with the evidence that
+joined them, price conflicts, late deliveries and one customer's commerce traits.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from frontoffice.commerce import demo_loader
+from frontoffice.domain.tenancy import Channel, Workspace
+from frontoffice.errors import FrontofficeError, InvalidInput
+from frontoffice.identity.normalise.scripts import Script, detect_script
+from frontoffice.services import identity, tenancy
+from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.storage.sql import SqlStore
+
+
+def load_commerce(store: SqlStore, workspace: Workspace,
+                  brand: Path) -> tuple[dict[str, int], dict[str, Any]]:
+    source = store.source(workspace.id, "commerce") or tenancy.create_source(
+        store, workspace.id, "commerce", Channel.COMMERCE.value)[0]
+    cs = CommerceStore(store)
+    counts = demo_loader.load(cs, workspace.id, source.id, brand, datetime.now(UTC))
+    return counts, demo_loader.highlights(cs, workspace.id)
+
+
+def wait_for_identity(store: SqlStore, workspace_id: str, timeout_s: float = 180) -> None:
+    """The server resolves in the background; wait until it has seen the whole log."""
+    last = store.last_seq(workspace_id)
+    deadline = time.monotonic() + timeout_s
+    sql = IdentitySql(store)
+    while sql.checkpoint(workspace_id)[0] < last:
+        if time.monotonic() > deadline:
+            raise FrontofficeError("Identity resolution did not catch up in time; run "
+                                   "`frontoffice resolve --workspace demo` and look again.")
+        time.sleep(0.2)
+
+
+@dataclass
+class CrossScript:
+    person_id: str
+    names: list[str] = field(default_factory=list)
+    evidence: str = ""
+
+
+def cross_script_people(store: SqlStore, workspace_id: str,
+                        limit: int = 3) -> tuple[int, int, list[CrossScript]]:
+    """(people, records, a few people whose records name them in two or more scripts)."""
+    sql = IdentitySql(store)
+    names: dict[str, dict[str, set[Script]]] = defaultdict(dict)
+    after = 0
+    while page := sql.records(workspace_id, after_seq=after):
+        for row in page:
+            given, family, *_ = orjson.loads(row.data).get("n") or [None, None]
+            if given or family:
+                written = " ".join(p for p in (family, given) if p)
+                names[row.person_id].setdefault(written, set()).add(detect_script(written))
+        after = page[-1].seq
+    mixed = [(pid, shown) for pid, shown in names.items()
+             if len({s for scripts in shown.values() for s in scripts}) > 1]
+    mixed.sort(key=lambda item: -len(item[1]))
+    found: list[CrossScript] = []
+    for pid, shown in mixed[:limit]:
+        merges = [h for h in sql.history(workspace_id, [pid]) if h["kind"] == "merged"]
+        detail = merges[-1]["evidence"]["detail"] if merges else ""
+        found.append(CrossScript(pid, sorted(shown), detail))
+    return sql.count_persons(workspace_id), sql.count_records(workspace_id), found
+
+
+def person_commerce(store: SqlStore, workspace_id: str) -> tuple[str, str, dict[str, Any]] | None:
+    """The golden record of the most frequent ordering email that identifies someone (a masked
+    marketplace relay address identifies nobody), with the person's commerce traits."""
+    orders = (orjson.loads(e.doc) for e in CommerceStore(store).entities(workspace_id, "order"))
+    counts = Counter((o["customer"].get("email") or "").lower() for o in orders)
+    for email, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:50]:
+        if not email:
+            continue
+        try:
+            people = identity.lookup(store, workspace_id, "email", email)
+        except InvalidInput:
+            continue
+        if people:
+            return email, people[0], identity.profile(store, workspace_id, people[0])["commerce"]
+    return None

@@ -1,0 +1,1 @@
+"""Identity resolution: one golden record per real person."""

@@ -1,0 +1,103 @@
+"""Identity: people, their records and identifiers, merges and splits, the review queue."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from frontoffice.capability import Capability, Purge, Report
+
+if TYPE_CHECKING:
+    import click
+    from fastapi import APIRouter
+
+    from frontoffice.bootstrap import Container
+    from frontoffice.dsr.report import PersonView
+    from frontoffice.privacy.purge import Erasing
+    from frontoffice.projection.contract import Projection
+    from frontoffice.settings import Settings
+    from frontoffice.storage.sql import SqlStore
+
+# rows naming one of the person's ids in this column are the person's
+BY_PERSON = (("identity_records", "person_id"), ("identity_index", "person_id"),
+             ("identity_persons", "person_id"), ("identity_redirects", "person_id"),
+             ("identity_history", "person_id"), ("identity_outbox", "person_id"),
+             ("identity_review", "person_a"), ("identity_review", "person_b"))
+# rows naming the person in a JSON or text column (key, column): matched in Python
+BY_MENTION = (("identity_history", "id", "others"), ("identity_decisions", "id", "side_a || side_b"),
+              ("identity_review", "id", "side_a || side_b"))
+
+
+def _routers(c: Container) -> list[APIRouter]:
+    from frontoffice.api.identity import identity_router
+    from frontoffice.api.identity_review import identity_review_router
+
+    return [identity_router(c), identity_review_router(c)]
+
+
+def _commands() -> list[click.Command]:
+    from frontoffice.cli.identity import people, resolve
+    from frontoffice.cli.identity_review import identity
+
+    return [resolve, people, identity]
+
+
+def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
+    from frontoffice.services.identity import IdentityHub
+    from frontoffice.services.identity_hub import IdentityFollow
+    from frontoffice.services.identity_match import match_config
+
+    return [IdentityFollow(IdentityHub(store, match_config(settings)))]
+
+
+def _purge(erasing: Erasing) -> None:
+    for table, key, column in BY_MENTION:
+        erasing.delete_mentioning(table, key, column)
+    for table, column in BY_PERSON:
+        erasing.delete_by_person(table, column)
+    erasing.delete_by_person("identity_redirects", "old_person_id")
+
+
+def _sections(person: PersonView) -> dict[str, Any]:
+    p = person.profile
+    return {"profile": {"traits": p["traits"], "first_seen": p["first_seen"],
+                        "last_seen": p["last_seen"], "record_count": p["record_count"]},
+            "identifiers": p["identifiers"], "records": p["records"]}
+
+
+def _trait_rows(traits: Mapping[str, Any], sources: Mapping[str, Any]) -> list[list[object]]:
+    def source(sid: str) -> str:
+        known = sources.get(sid)
+        return f"{known['name']} ({known['channel']})" if known else sid
+
+    rows: list[list[object]] = []
+    for name, t in sorted(traits.items()):
+        if "values" in t:
+            rows += [[name, v["value"], t["rule"], source(v["source_id"]), v["observed_at"]]
+                     for v in t["values"]]
+        else:
+            rows.append([name, t["value"], t["rule"], source(t["source_id"]), t["observed_at"]])
+    return rows
+
+
+def _html(doc: Mapping[str, Any]) -> str:
+    from frontoffice.dsr.report import table
+
+    return "".join([
+        "<h2>Profile (each value with where it came from)</h2>",
+        table(("trait", "value", "rule", "source", "observed at"),
+              _trait_rows(doc["profile"]["traits"], doc["sources"])),
+        "<h2>Identifiers</h2>",
+        table(("kind", "value"), ((i["kind"], i["value"]) for i in doc["identifiers"]))])
+
+
+CAPABILITY = Capability(
+    name="identity",
+    tables=("identity_checkpoint", "identity_decisions", "identity_history", "identity_index",
+            "identity_matcher", "identity_outbox", "identity_persons", "identity_records",
+            "identity_redirects", "identity_review"),
+    routers=_routers, commands=_commands, projections=_projections,
+    purge=Purge(tables=tuple(sorted({t for t, _ in BY_PERSON} | {t for t, _, _ in BY_MENTION})),
+                run=_purge),
+    report=Report(sections=_sections, html=_html),
+)

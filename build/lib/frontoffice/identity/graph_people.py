@@ -1,0 +1,78 @@
+"""The people of the identity graph and the one rule that says whether two may merge.
+
+Split from :mod:`frontoffice.identity.graph`: the graph keeps the state and the recomputation,
+this module the values it holds and :func:`merge_blocker`, which every merge of every tier
+passes (a person's decision, a shared identifier, a probabilistic match).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from frontoffice.identity.model import Identifier, IdKind
+from frontoffice.identity.normalise import NameKeys, name_similarity
+from frontoffice.identity.rules import GraphConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    record_id: str
+    seq: int
+    identifiers: tuple[Identifier, ...]
+    names: tuple[NameKeys, ...] = ()
+    birth_dates: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class Person:
+    pid: str
+    oldest: tuple[int, str]
+    members: set[str] = field(default_factory=set)
+    values: dict[IdKind, dict[str, tuple[int, str]]] = field(default_factory=dict)
+    """Each identifier value of the person and its oldest record (seq, record id)."""
+    constrained: set[str] = field(default_factory=set)
+    names: dict[tuple[str, str], NameKeys] = field(default_factory=dict)
+    birth_dates: set[str] = field(default_factory=set)
+
+
+def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int, int]]],
+                  sides: Mapping[int, tuple[frozenset[str], frozenset[str]]], a: Person, b: Person,
+                  forced: bool, via: IdKind | None) -> str | None:
+    """Why ``a`` and ``b`` may not merge, or None. A person's "not the same" (split, reject)
+    blocks every merge, forced or not; the rest (conflicting single-valued identifiers, limits per
+    kind, different birth dates or different names on a household identifier) blocks automatic
+    merges only."""
+    small, big = (a, b) if len(a.constrained) <= len(b.constrained) else (b, a)
+    for rid in small.constrained:
+        for key, side in separations.get(rid, ()):
+            if big.constrained & sides[key][1 - side]:
+                return "a person decided these records are not the same person"
+    if forced:
+        return None
+    for kind in config.single_valued:
+        values = set(a.values.get(kind, ())) | set(b.values.get(kind, ()))
+        if len(values) > 1:
+            return f"conflict: different {kind.value} values " + ", ".join(sorted(values))
+    for kind, limit in config.max_per_person.items():
+        count = len(set(a.values.get(kind, ())) | set(b.values.get(kind, ())))
+        if count > limit:
+            return f"limit: the merged person would have {count} {kind.value} values (at most {limit})"
+    if via is not None and via in config.name_veto_kinds and _born_apart(a, b):
+        born = " and ".join("/".join(sorted(p.birth_dates)) for p in (a, b))
+        return f"birth dates differ: {born} on a shared {via.value}"
+    if via in config.name_veto_kinds and a.names and b.names:
+        best = max(name_similarity(x, y) for x in a.names.values() for y in b.names.values())
+        if best < config.name_veto_below:
+            return (f"names differ: {_shown(a)} and {_shown(b)} (similarity {best:.2f}) on a "
+                    f"shared {via.value}")
+    return None
+
+
+def _born_apart(a: Person, b: Person) -> bool:
+    """Both have birth dates and none is the same: a parent and child of one name, say."""
+    return bool(a.birth_dates and b.birth_dates) and a.birth_dates.isdisjoint(b.birth_dates)
+
+
+def _shown(person: Person) -> str:
+    return "/".join(sorted(f"{g} {f}".strip() for g, f in person.names))

@@ -1,0 +1,165 @@
+"""The probabilistic tier in the live graph: which records are scored, and what a score decides.
+
+Pure: the service layer reads records and people, scores with the trained model
+(:mod:`frontoffice.identity.probabilistic`) and hands the pairs here.
+
+- **Who is scored.** A record with a name and no login (``user_id``): store receipts, call-centre
+  notes, imported CRM lists, marketplace aliases. A record with a login reaches its person through
+  that login; it is still a candidate *partner* for the scored ones (the web profile a store
+  customer is matched to).
+- **What a pair decides.** Pairs of two records already in one person are ignored. For two people
+  only their best pair counts. At ``match weight >= auto`` with no conflict the pair merges
+  (an ``identity.match`` event; the graph's over-merge rules still apply). From ``review`` up to
+  ``auto``, or above ``auto`` with a conflict (a given name, family name or birth date that
+  differs outright, two different logins or national ids), it goes to the review queue.
+  Below ``review`` nothing happens. A pair a person rejected is never merged nor queued again.
+- **Then the namesakes.** After the merges, people who alone share a rare name with no fact that
+  disagrees are joined (:mod:`frontoffice.identity.probabilistic.namesakes`, rule ``namesake``),
+  unless a person rejected two of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from frontoffice.identity.model import SINGLE_VALUED, IdKind, PersonAttributes
+from frontoffice.identity.normalise import Normalised, normalise_postcode
+from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, DEFAULT_REVIEW_WEIGHT, ScoredPair
+from frontoffice.identity.probabilistic.namesakes import DEFAULT_MAX_EXPECTED
+
+CONFLICTING_KINDS = frozenset(SINGLE_VALUED | {IdKind.USER_ID})
+"""Identifiers a person has one of: two people holding different ones are not merged automatically."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchConfig:
+    auto_weight: float = DEFAULT_AUTO_WEIGHT
+    review_weight: float = DEFAULT_REVIEW_WEIGHT
+    interval_seconds: float = 30.0
+    """The worker matches new records at least this often when some arrived (0: never by itself)."""
+    batch_records: int = 1000
+    """... and at once when this many new records arrived since the last run."""
+    namesake_max_expected: float = DEFAULT_MAX_EXPECTED
+    """The namesake pass joins people of a name when fewer than this many are expected by chance
+    (0: no namesake pass)."""
+
+    def __post_init__(self) -> None:
+        if self.review_weight > self.auto_weight:
+            raise ValueError(f"the review threshold ({self.review_weight}) must not exceed the "
+                             f"auto-merge threshold ({self.auto_weight})")
+        if self.namesake_max_expected < 0:
+            raise ValueError(f"the namesake bar ({self.namesake_max_expected}) must be 0 (off) or more")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A projected record as the matcher sees it."""
+
+    record_id: str
+    seq: int
+    attributes: PersonAttributes
+    candidate: bool
+
+
+def known_record(record_id: str, seq: int, data: Mapping[str, Any]) -> Known | None:
+    """From the projection's stored form of a record (identifiers ``i``, traits ``t``, name ``n``)
+    to its person attributes; None when it has no name to compare."""
+    traits: dict[str, Any] = {}
+    for name, value in data.get("t", ()):
+        traits.setdefault(name, value)
+    kinds: dict[str, str] = {kind: value for kind, value in data.get("i", ())}  # noqa: C416
+    given, family, country = [*data["n"], None][:3] if data.get("n") else (
+        traits.get("firstName"), traits.get("lastName"), traits.get("country"))
+    if not (isinstance(given, str) and given) and not (isinstance(family, str) and family):
+        return None
+    found = traits.get("address")
+    address: dict[str, Any] = found if isinstance(found, dict) else {}
+    postcode = None
+    raw_postcode = address.get("postalCode")
+    if isinstance(raw_postcode, str) and raw_postcode.strip():
+        parsed = normalise_postcode(raw_postcode, country)
+        postcode = parsed.value if isinstance(parsed, Normalised) else None
+    attributes = PersonAttributes(
+        given_name=_text(given), family_name=_text(family), birth_date=_text(traits.get("birthDate")),
+        street=_text(address.get("street")), city=_text(address.get("city")), postcode=postcode,
+        country=_text(country), email=kinds.get(IdKind.EMAIL.value), phone=kinds.get(IdKind.PHONE.value),
+        national_id=kinds.get(IdKind.NATIONAL_ID.value))
+    return Known(record_id, seq, attributes, IdKind.USER_ID.value not in kinds)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def key_attributes(attributes: PersonAttributes) -> dict[str, Any]:
+    """What a reviewer sees of one side."""
+    return {k: v for k, v in (
+        ("given_name", attributes.given_name), ("family_name", attributes.family_name),
+        ("birth_date", attributes.birth_date), ("street", attributes.street),
+        ("postcode", attributes.postcode), ("city", attributes.city),
+        ("country", attributes.country), ("email", attributes.email), ("phone", attributes.phone),
+    ) if v}
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """The best pair between two people and what it decides."""
+
+    pair: ScoredPair
+    person_a: str
+    person_b: str
+    merge: bool
+    note: str  # why it is queued instead of merged ("" when it merges or is a plain grey-zone pair)
+
+    @property
+    def explanation(self) -> str:
+        return self.pair.explanation + (f"; {self.note}" if self.note else "")
+
+
+def decide(pairs: Iterable[ScoredPair], person_of: Mapping[str, str],
+           identifiers_of: Callable[[str], Collection[tuple[str, str]]], config: MatchConfig,
+           rejected: Collection[tuple[str, str]] = frozenset()) -> list[Proposal]:
+    """Proposals, strongest first, one per pair of people (see the module's rules). ``rejected``
+    holds pairs of people (sorted ids) a person said are not the same. The merges of this batch
+    are taken into account as they are decided: a pair whose people one of them already joins,
+    or joins to a person rejected by the other, is dropped."""
+    best: dict[tuple[str, str], tuple[ScoredPair, str, str]] = {}
+    for pair in pairs:
+        pa, pb = person_of.get(pair.left_id), person_of.get(pair.right_id)
+        if pa is None or pb is None or pa == pb or pair.match_weight < config.review_weight:
+            continue
+        key = (pa, pb) if pa < pb else (pb, pa)
+        if key not in best or pair.match_weight > best[key][0].match_weight:
+            best[key] = (pair, pa, pb)
+    groups: dict[str, set[str]] = {}
+    out = []
+    for pair, pa, pb in sorted(best.values(), key=lambda t: (-t[0].match_weight, t[0].key)):
+        ga, gb = groups.get(pa, {pa}), groups.get(pb, {pb})
+        if ga is gb or any(((x, y) if x < y else (y, x)) in rejected for x in ga for y in gb):
+            continue
+        note = ""
+        if pair.conflicts:
+            note = "not merged automatically: " + ", ".join(pair.conflicts) + " differ"
+        else:
+            clash = _identifier_clash([i for p in ga for i in identifiers_of(p)],
+                                      [i for p in gb for i in identifiers_of(p)])
+            if clash:
+                note = f"not merged automatically: {clash}"
+        merge = pair.match_weight >= config.auto_weight and not note
+        if merge:
+            joined = ga | gb
+            for person in joined:
+                groups[person] = joined
+        out.append(Proposal(pair, pa, pb, merge, note))
+    return out
+
+
+def _identifier_clash(a: Collection[tuple[str, str]], b: Collection[tuple[str, str]]) -> str:
+    for kind in sorted(k.value for k in CONFLICTING_KINDS):
+        left = {v for k, v in a if k == kind}
+        right = {v for k, v in b if k == kind}
+        if left and right and not left & right:
+            return f"different {kind} values {', '.join(sorted(left | right))}"
+    return ""

@@ -1,0 +1,201 @@
+"""The one module that touches Splink and DuckDB, both imported on first use (they are heavy and
+the rest of frontoffice never needs them).
+
+Everything crosses this boundary as plain data: a settings dict in, column dicts out. Each call
+opens its own in-memory DuckDB connection and closes it, so nothing is shared between calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from frontoffice.identity.probabilistic.columns import COLUMNS, LIST_COLUMNS
+from frontoffice.identity.probabilistic.settings import PRIOR_MATCH_PROBABILITY, PRIOR_RECALL, PRIOR_RULES
+
+Columns = dict[str, list[Any]]
+"""A table as column name → values."""
+
+_SPLINK_LOGGERS = ("splink",)
+M_FLOOR = 1e-4
+"""The least m an EM session may give a level: one match in 10,000. A level that no match of the
+training block shows (a different postcode, when every match the block finds lives at one address)
+is rare among matches, not impossible; with this floor it weighs strongly against a match (about
+-13 for a level most random pairs reach) instead of vetoing it."""
+_EM_LOCK = threading.Lock()
+_PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
+
+
+def _arrow(table: Columns) -> Any:
+    import pyarrow as pa
+
+    fields = [pa.field(n, pa.list_(pa.string()) if n in LIST_COLUMNS else pa.string()) for n in COLUMNS]
+    return pa.Table.from_pydict({n: table[n] for n in COLUMNS}, schema=pa.schema(fields))
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Splink logs its progress at INFO; keep it to warnings while we run it."""
+    saved = [(name, logging.getLogger(name).level) for name in _SPLINK_LOGGERS]
+    for name, _ in saved:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, level in saved:
+            logging.getLogger(name).setLevel(level)
+
+
+@contextmanager
+def _m_floor() -> Iterator[None]:
+    """EM drives the m of a level the matches never show toward 0, and Splink 5 refuses the 0 it
+    reaches (every m must be at least 1e-300; Splink 4 clamped instead): the level's m shrinks each
+    iteration until it underflows, and training fails with a ValueError. While our sessions run,
+    Splink's maximisation step sees each m floored at :data:`M_FLOOR`. Splink is pinned; this
+    fails at once, rather than silently, if the step it wraps is renamed."""
+    from splink.internals import expectation_maximisation as em
+
+    original = em.populate_m_u_from_lookup
+
+    def floored(training_fixed_probabilities: set[str], comparison_level: Any, output_column_name: str,
+                m_u_records_lookup: dict[str, dict[int, Any]]) -> None:
+        for found in m_u_records_lookup.get(output_column_name, {}).values():
+            m = found.get("m_probability")
+            if isinstance(m, float | int) and m < M_FLOOR:
+                found["m_probability"] = M_FLOOR
+        original(training_fixed_probabilities, comparison_level, output_column_name, m_u_records_lookup)
+
+    with _EM_LOCK:  # one module attribute: sessions of two threads take turns
+        em.populate_m_u_from_lookup = floored
+        try:
+            yield
+        finally:
+            em.populate_m_u_from_lookup = original
+
+
+@contextmanager
+def _database(threads: int | None) -> Iterator[Any]:
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"SET threads TO {int(threads)}")
+    try:
+        yield DuckDBAPI(connection=con)
+    finally:
+        con.close()
+
+
+def train(
+    table: Columns,
+    settings: dict[str, Any],
+    training_rules: Sequence[str],
+    *,
+    u_max_pairs: float,
+    em_max_pairs: float,
+    seed: int,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Unsupervised training: u by random sampling, m by one EM session per training rule.
+    Returns the settings with the trained m and u."""
+    from splink import Linker
+    from splink.internals.exceptions import SplinkException
+
+    with _quiet(), _database(threads) as db_api:
+        records = db_api.register(_arrow(table), table_name="records")
+        prior = _prior(records, len(table["unique_id"]))
+        settings = {**settings, "probability_two_random_records_match": prior}
+        linker = Linker(records, settings, log_level=None)
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+        for rule in training_rules:
+            try:
+                with _m_floor():
+                    linker.training.estimate_parameters_using_expectation_maximisation(
+                        rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
+                    )
+            except SplinkException as exc:  # e.g. no pair agrees on the rule yet: a ValueError to callers
+                raise ValueError(str(exc).splitlines()[0]) from exc
+        trained: dict[str, Any] = linker.misc.save_model_to_json()
+        return _unmix_u(trained)
+
+
+def _unmix_u(trained: dict[str, Any]) -> dict[str, Any]:
+    """u without the matches: random pairs of a small file include its true pairs, so the u Splink
+    samples is ``prior * m + (1 - prior) * u``. Solved for u (at least a tenth of the sampled one)."""
+    prior = float(trained["probability_two_random_records_match"])
+    for comparison in trained["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if isinstance(m, float | int) and isinstance(u, float | int):
+                level["u_probability"] = max((u - prior * m) / (1 - prior), u / 10)
+    return trained
+
+
+def _prior(records: Any, count: int) -> float:
+    """The prior estimated from the records (see :data:`~.settings.PRIOR_RULES`), or the default
+    when no pair agrees on those rules."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    observed = sum(int(r["marginal_comparison_count"]) for r in count_comparisons_from_blocking_rules(
+        records, blocking_rules=list(PRIOR_RULES), link_type="dedupe_only", record_sample_proportion=1.0))
+    pairs = count * (count - 1) / 2
+    if observed == 0 or pairs == 0:
+        return PRIOR_MATCH_PROBABILITY
+    return min(observed / PRIOR_RECALL / pairs, 0.5)
+
+
+def predict(
+    settings: dict[str, Any],
+    table: Columns,
+    against: Columns | None = None,
+    *,
+    threshold_weight: float,
+    threads: int | None = None,
+) -> Columns:
+    """Scored pairs above ``threshold_weight``: ``unique_id_l``, ``unique_id_r``, ``match_weight``,
+    ``match_probability`` and one ``gamma_<comparison>`` column per comparison.
+
+    Without ``against`` every blocked pair within ``table`` is scored; with it, the pairs of
+    ``table`` with ``against`` and within ``table`` (a micro-batch of new records against existing
+    ones)."""
+    from splink import Linker
+
+    with _quiet(), _database(threads) as db_api:
+        new = db_api.register(_arrow(table), table_name="records")
+        linker = Linker(new, settings, log_level=None)
+        if against is None:
+            frames = [linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")]
+        else:
+            old = db_api.register(_arrow(against), table_name="existing")
+            frames = [
+                linker.inference.predict_between(
+                    new, old, threshold_match_weight=threshold_weight, warning_mode="never"
+                ),
+                linker.inference.predict_within(new, threshold_match_weight=threshold_weight,
+                                                warning_mode="never"),
+            ]
+        out: Columns = {}
+        wanted = [*_PAIR_COLUMNS, *(f"gamma_{c['output_column_name']}" for c in settings["comparisons"])]
+        for frame in frames:
+            sql = f"SELECT {', '.join(wanted)} FROM {frame.physical_name}"
+            for name, values in db_api.duckdb_con.sql(sql).to_arrow_table().to_pydict().items():
+                out.setdefault(name, []).extend(values)
+        return out
+
+
+def count_pairs(table: Columns, rules: Sequence[str]) -> dict[str, int]:
+    """Pairs each blocking rule adds to those of the rules before it (exact counts)."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    with _quiet(), _database(None) as db_api:
+        records = count_comparisons_from_blocking_rules(
+            db_api.register(_arrow(table), table_name="records"),
+            blocking_rules=list(rules),
+            link_type="dedupe_only",
+            record_sample_proportion=1.0,
+        )
+        return {rule: int(r["marginal_comparison_count"]) for rule, r in zip(rules, records, strict=True)}

@@ -1,0 +1,237 @@
+"""The Splink model specification: comparisons, blocking rules and training rules, as plain data.
+
+Levels are custom SQL over the precomputed columns of :mod:`.columns`. Each level's
+``label_for_charts`` is the words an explanation uses ("name (romanised exact)").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontoffice.identity.normalise.name_data import GENDERED_ENDINGS, GENDERED_MIN_STEM
+
+NAME_JW_HIGH = 0.92
+NAME_JW_LOW = 0.85
+STREET_JW = 0.90
+
+
+def _null(column: str) -> dict[str, Any]:
+    return {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "label_for_charts": "missing",
+            "is_null_level": True}
+
+
+def _level(sql: str, label: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label}
+
+
+DIFFERENT = "different"
+GENDER_FORM = "gender form"
+SOMEWHAT_SIMILAR = "somewhat similar"
+ELSE = _level("ELSE", DIFFERENT)
+SWAPPED = ("list_has_any(given_alts_l, family_alts_r) AND list_has_any(family_alts_l, given_alts_r)")
+"""Given and family name each match the other's other part (``Petrov Aleksei`` = ``Алексей Петров``)."""
+DESCRIPTIONS = {
+    "given_name": "given name", "family_name": "family name", "birth_date": "birth date",
+    "postcode": "postcode", "city_key": "city", "street_key": "street", "email_local": "email local part",
+    "phone": "phone",
+}
+"""How explanations name each comparison."""
+
+
+def gender_forms(key: str) -> str:
+    """SQL: the two keys differ only by a masculine/feminine ending (Ivanov/Ivanova, Kowalski/Kowalska)."""
+    clauses = []
+    for masculine, feminine in GENDERED_ENDINGS:
+        for m, f in ((f"{key}_l", f"{key}_r"), (f"{key}_r", f"{key}_l")):
+            clauses.append(
+                f"(ends_with({m}, '{masculine}') AND ends_with({f}, '{feminine}') "
+                f"AND length({m}) - {len(masculine)} >= {GENDERED_MIN_STEM} "
+                f"AND left({m}, length({m}) - {len(masculine)}) = left({f}, length({f}) - {len(feminine)}))"
+            )
+    return "(" + " OR ".join(clauses) + ")"
+
+
+def name_comparison(part: str) -> dict[str, Any]:
+    """Given or family name: exact as written, exact romanised key (in either order: which part is
+    the family name is often guessed from a whole name), a shared spelling key, for given names a
+    shared nickname group (Bill/William, Саша/Aleksandr), a masculine/feminine form of one name (two
+    people), an initial, Jaro-Winkler on the romanised key, else different."""
+    key, native, alts = f"{part}_key", f"{part}_native", f"{part}_alts"
+    nickname = ([_level("list_has_any(given_nicknames_l, given_nicknames_r)", "nickname")]
+                if part == "given" else [])
+    return {
+        "output_column_name": f"{part}_name",
+        "comparison_description": f"{part} name",
+        "comparison_levels": [
+            _null(key),
+            _level(f"{native}_l = {native}_r", "exact as written"),
+            _level(f"{key}_l = {key}_r OR ({SWAPPED})", "romanised exact"),
+            _level(f"list_has_any({alts}_l, {alts}_r)", "spelling variant"),
+            *nickname,
+            _level(gender_forms(key), GENDER_FORM),
+            _level(f"(length({key}_l) = 1 OR length({key}_r) = 1) AND {key}_l[1] = {key}_r[1]", "initial"),
+            _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= {NAME_JW_HIGH}", "similar"),
+            _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= {NAME_JW_LOW}", SOMEWHAT_SIMILAR),
+            ELSE,
+        ],
+    }
+
+
+def birth_date_comparison() -> dict[str, Any]:
+    """Exact, day and month swapped (a form read the other way round), one of year/month/day
+    differs (a typo), else different."""
+    parts = " + ".join(
+        f"CAST(substr(birth_date_l, {start}, {length}) = substr(birth_date_r, {start}, {length}) AS INTEGER)"
+        for start, length in ((1, 4), (6, 2), (9, 2))
+    )
+    swapped = ("substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4)"
+               " AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2)"
+               " AND substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)")
+    return {
+        "output_column_name": "birth_date",
+        "comparison_description": "birth date",
+        "comparison_levels": [
+            _null("birth_date"),
+            _level("birth_date_l = birth_date_r", "exact"),
+            _level(swapped, "day and month swapped"),
+            _level(f"{parts} = 2", "one field differs"),
+            ELSE,
+        ],
+    }
+
+
+MOVED_SHARE = 0.05
+"""The share of one person's record pairs assumed to show two postcodes (a move, a typo, a parcel
+sent to work): the m of "postcode different", fixed rather than trained. EM over data in which
+nobody moves drives it to zero (a veto of minus infinity, and Splink stops with an underflow)."""
+
+
+def exact_comparison(column: str, description: str, different_m: float | None = None) -> dict[str, Any]:
+    """Exact or different; ``different_m`` fixes the m of "different" instead of training it."""
+    different = dict(ELSE)
+    if different_m is not None:
+        different.update(m_probability=different_m, fix_m_probability=True)
+    return {
+        "output_column_name": column,
+        "comparison_description": description,
+        "comparison_levels": [_null(column), _level(f"{column}_l = {column}_r", "exact"), different],
+    }
+
+
+NAMED_EMAIL_M = 0.04
+NAMED_EMAIL_U = 0.02
+"""m and u of "email local part exact, made of the name", fixed at one bit: given the names agree
+(compared on their own), such a local part adds little. Trained, its u comes from random pairs,
+which seldom share a name, and the name would be counted twice (16 bits for wli@qq.com and
+wli@163.com, two of China's many Li Weis)."""
+
+
+def email_local_comparison() -> dict[str, Any]:
+    """Exact, exact but made of the record's own name only (``wli``, ``anna.ivanova``: every Li Wei
+    may write it, so it says little beyond the name already compared), else different."""
+    named = "email_named_l IS NOT NULL OR email_named_r IS NOT NULL"
+    return {
+        "output_column_name": "email_local",
+        "comparison_description": "email local part",
+        "comparison_levels": [
+            _null("email_local"),
+            _level(f"email_local_l = email_local_r AND NOT ({named})", "exact"),
+            {**_level("email_local_l = email_local_r", "exact, made of the name"),
+             "m_probability": NAMED_EMAIL_M, "fix_m_probability": True,
+             "u_probability": NAMED_EMAIL_U, "fix_u_probability": True},
+            ELSE,
+        ],
+    }
+
+
+def street_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "street_key",
+        "comparison_description": "street",
+        "comparison_levels": [
+            _null("street_key"),
+            _level("street_key_l = street_key_r", "exact"),
+            _level(f"jaro_winkler_similarity(street_key_l, street_key_r) >= {STREET_JW}", "similar"),
+            ELSE,
+        ],
+    }
+
+
+_ANY_NAME_PART = (
+    "l.family_key = r.family_key OR l.given_key = r.given_key OR l.given_key = r.family_key"
+    " OR l.family_key = r.given_key"
+)
+BLOCKING_RULES: tuple[str, ...] = (
+    f"l.birth_date = r.birth_date AND ({_ANY_NAME_PART} OR l.postcode = r.postcode)",
+    "l.postcode = r.postcode AND l.family_key = r.family_key",
+    "l.postcode = r.postcode AND l.given_key = r.given_key",
+    "l.postcode = r.postcode AND l.given_key = r.family_key",
+    "l.postcode = r.postcode AND l.family_key = r.given_key",
+    "l.street_key = r.street_key AND l.family_key = r.family_key",
+    "l.phone = r.phone",
+    "l.email_local = r.email_local",
+)
+"""Which pairs are scored at all: a pair must agree on one of these. DuckDB joins on the equalities
+joined by AND and filters by the rest, so the birth-date rule scores only the pairs that also share
+a name part (in either order) or a postcode. The postcode rules are plain equalities with one name
+part each (a marketplace's "Yulya L." has a given name only; "Smirnova Mariia" has its parts the
+other way round), and the street rule finds receipts with a street and no postcode: an OR after
+the postcode would join every pair of a postcode's records first,
+which grows with the square of the records per postcode (530,000 pairs from 400,000 synthetic
+records, 16 times the count at 100,000). There is no rule on city and name: common names in a big
+city grow the same way (670,000 pairs from 100,000 records), and a city with a name alone never
+reaches the auto-merge weight."""
+
+TRAINING_RULES: tuple[str, ...] = (
+    "l.birth_date = r.birth_date",
+    "l.family_key = r.family_key AND l.given_key = r.given_key",
+    "l.postcode = r.postcode AND l.street_key = r.street_key",
+    "l.postcode = r.postcode AND l.given_key = r.given_key",
+)
+"""EM sessions: each rule fixes the comparisons it uses and estimates m for the others. The last one
+is the only session that sees marketplace aliases ("Yulya L.", a postcode, no birth date, no
+street), so it is what trains the initial level of the family name."""
+
+PRIOR_MATCH_PROBABILITY = 1e-4
+"""The prior (``probability_two_random_records_match``) when it cannot be estimated from the data
+(no pair agrees on any of :data:`PRIOR_RULES`)."""
+
+PRIOR_RULES: tuple[str, ...] = (
+    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.birth_date = r.birth_date",
+    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.postcode = r.postcode",
+    "l.email_local = r.email_local AND l.family_key = r.family_key",
+    "l.phone = r.phone AND l.family_key = r.family_key",
+)
+"""Near-certain matches, counted to estimate the prior from the records themselves (Splink's direct
+estimate): a fixed prior is wrong by orders of magnitude between a 5,000-record import (one pair
+in a few thousand is a match) and a million records (one in a million)."""
+
+PRIOR_RECALL = 0.5
+"""The share of all true pairs assumed to agree on one of :data:`PRIOR_RULES`: the estimated prior
+is their pair count / ``PRIOR_RECALL`` / all pairs. An assumption, not a fit: half of a person's
+record pairs carry both names with a birth date or postcode, or the family name with an email local
+part or a phone."""
+
+
+def settings() -> dict[str, Any]:
+    """The untrained Splink settings (m/u filled in by :func:`~.matcher.train`)."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": PRIOR_MATCH_PROBABILITY,
+        "retain_matching_columns": True,  # for the gamma columns, which explain each pair
+        "retain_intermediate_calculation_columns": False,
+        "comparisons": [
+            name_comparison("given"),
+            name_comparison("family"),
+            birth_date_comparison(),
+            exact_comparison("postcode", "postcode", different_m=MOVED_SHARE),
+            exact_comparison("city_key", "city"),
+            street_comparison(),
+            email_local_comparison(),
+            exact_comparison("phone", "phone"),
+        ],
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in BLOCKING_RULES],
+        "max_iterations": 25,
+        "em_convergence": 1e-4,
+    }

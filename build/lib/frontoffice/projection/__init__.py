@@ -1,0 +1,1 @@
+"""Projections of the event log and the one runner that keeps them in step (see ``runner``)."""

@@ -1,0 +1,91 @@
+"""What every projection of the event log shares: one "moved" exception, per-workspace locks,
+the conflict retry, and the shape the runner drives (catch up, rebuild, when to run again).
+
+A projection folds a workspace's log into tables from a checkpoint. Within a process a
+workspace is projected by one thread at a time (``WorkspaceLocks``); across processes the
+checkpoint's compare-and-set refuses the slower writer with ``ProjectionMoved``, and
+``retry_moved`` runs the step again from the new checkpoint.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+from frontoffice.errors import FrontofficeError
+
+Progress = Callable[[int], None]
+MOVED_ATTEMPTS = 3
+
+
+class ProjectionMoved(FrontofficeError):
+    """Another projector moved this workspace's projection on since it was loaded; reload and
+    try again (the worker does by itself)."""
+
+    code = "projection_moved"
+
+
+class WorkspaceLocks:
+    """One lock per workspace, made on first use; a process never projects a workspace twice at once."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def __call__(self, ws: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(ws, threading.Lock())
+
+
+def retry_moved(step: Callable[[], int], attempts: int = MOVED_ATTEMPTS) -> int:
+    """Run ``step``, again when another process moved the projection meanwhile; the last
+    refusal is raised (the runner logs it and the next change of the log runs it again)."""
+    for _ in range(attempts - 1):
+        try:
+            return step()
+        except ProjectionMoved:
+            continue
+    return step()
+
+
+class Projection(Protocol):
+    """What the runner drives, for one storage (one instance serves all its workspaces)."""
+
+    name: str
+
+    def catch_up(self, ws: str, on_progress: Progress) -> int:
+        """Apply the log since the checkpoint; how much it applied (0: nothing was new).
+        ``on_progress`` is called between batches (it raises to stop a long catch-up)."""
+        ...
+
+    def rebuild(self, ws: str) -> int:
+        """Drop the workspace's projection and replay the log."""
+        ...
+
+    def due(self, ws: str) -> float | None:
+        """When (``time.monotonic()``) it wants to run again although the log is quiet (a
+        periodic pass such as identity matching); None: only when the log moves."""
+        ...
+
+
+class Hub(Protocol):
+    def catch_up(self, ws: str) -> int: ...
+    def rebuild(self, ws: str) -> int: ...
+
+
+class Plain:
+    """A hub whose catch-up needs nothing but the workspace, as the runner drives it: it runs
+    when the log moves, never on a timer."""
+
+    def __init__(self, name: str, hub: Hub) -> None:
+        self.name, self.hub = name, hub
+
+    def catch_up(self, ws: str, on_progress: Progress) -> int:
+        return self.hub.catch_up(ws)
+
+    def rebuild(self, ws: str) -> int:
+        return self.hub.rebuild(ws)
+
+    def due(self, ws: str) -> float | None:
+        return None

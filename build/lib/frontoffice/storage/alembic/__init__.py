@@ -1,0 +1,1 @@
+"""The alembic environment of frontoffice's schema, run by ``frontoffice.storage.migrate``."""

@@ -1,0 +1,1 @@
+"""Alembic revisions, oldest first; each written once for SQLite and PostgreSQL."""

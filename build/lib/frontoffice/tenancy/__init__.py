@@ -1,0 +1,1 @@
+"""Tenancy: workspaces, their sources and write keys, API tokens and scopes."""

@@ -1,0 +1,81 @@
+"""How the demo brand's back office reaches frontoffice: the CLI for the first admin token
+(before any server exists, as an operator would), the public HTTP API for everything else.
+
+The demo imports nothing of frontoffice's stores, services or projections (an import-linter
+contract in pyproject checks it): what it shows is what any client of the API could show.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Self
+
+import httpx
+
+from frontoffice.errors import FrontofficeError
+
+ADMIN_TOKEN_NAME = "demo-admin"
+# what the demo's back office does: set up its workspaces, record consent, run the erasure tour
+ADMIN_SCOPES = ("workspaces:admin", "sources:admin", "tokens:admin", "events:read", "events:write",
+                "identity:admin", "consent:write", "privacy:admin", "dsr:admin")
+
+
+def frontoffice_cli(args: list[str], global_args: list[str], env: dict[str, str] | None = None
+                    ) -> str:
+    """Run ``frontoffice GLOBAL_ARGS ARGS`` as a separate process; its standard output."""
+    done = subprocess.run([sys.executable, "-m", "frontoffice", *global_args, *args],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, **(env or {}), "COLUMNS": "200"})
+    if done.returncode != 0:
+        raise FrontofficeError(f"`frontoffice {' '.join(args)}` failed: "
+                               f"{(done.stderr or done.stdout).strip()}")
+    return done.stdout
+
+
+def admin_token(data_dir: Path, global_args: list[str]) -> str:
+    """The demo's instance admin token: made once with ``frontoffice token create`` (its value
+    is shown once, so it is kept in ``DATA_DIR/demo-admin.token``, readable by its owner only)."""
+    kept = data_dir / "demo-admin.token"
+    if kept.exists():
+        return kept.read_text(encoding="utf-8").strip()
+    scopes = [arg for scope in ADMIN_SCOPES for arg in ("--scope", scope)]
+    out = frontoffice_cli(["token", "create", ADMIN_TOKEN_NAME, *scopes], global_args)
+    secret = next((line.partition("token (shown once):")[2].strip() for line in out.splitlines()
+                   if "token (shown once):" in line), "")
+    if not secret:
+        raise FrontofficeError(f"`frontoffice token create` printed no token: {out.strip()}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    kept.touch(mode=0o600)
+    kept.write_text(secret + "\n", encoding="utf-8")
+    return secret
+
+
+class Api:
+    """The running server's HTTP API with the demo's admin token; an answer other than 2xx
+    raises, with the API's own message."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=120,
+                                 headers={"Authorization": f"Bearer {token}"})
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.close()
+
+    def call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        answer = self.http.request(method, path, json=body,
+                                   params={k: v for k, v in params.items() if v is not None})
+        if answer.is_success:
+            return answer.json()
+        raise FrontofficeError(f"{method} {path} answered {answer.status_code}: {answer.text}")
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.call("GET", path, **params)
+
+    def post(self, path: str, body: Any = None, **params: Any) -> Any:
+        return self.call("POST", path, body, **params)
