@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from frontoffice.cli.demo_output import (
 )
 from frontoffice.cli.serve import stop_child, wait_until_serving
 from frontoffice.demo import generate, write
-from frontoffice.demo.client import Api, admin_token
+from frontoffice.demo.client import AdminToken, Api, admin_token, frontoffice_cli
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
 from frontoffice.demo.loader import SendReport, import_pos, marketplace_calls, message_calls, send
@@ -137,6 +138,8 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
                                "FRONTOFFICE_PORT to another port.")
     # the first admin token, through the CLI: no server exists yet
     token = admin_token(settings.data_dir, _global_args(settings))
+    cli = partial(frontoffice_cli, global_args=_global_args(settings),
+                  env={"FRONTOFFICE_STORAGE_LOCATIONS": settings.storage_locations or ""})
     # Ctrl-C, a closed terminal and `kill` all stop the demo the same quiet way
     handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
     server: subprocess.Popen[bytes] | None = None
@@ -145,9 +148,9 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
         server = _start_server(settings.data_dir, settings.database_url, host, port,
                                settings.storage_locations)
         base = f"http://{host}:{port}"
-        with Api(base, token) as api:
+        with Api.connect(base, token.secret) as api:
             ensure_tenant(api)
-            email = _load_and_show(settings, brand, base, api)
+            email = _load_and_show(settings, brand, api, token, cli)
         print_tour(base, brand, email)
         if serve:
             console.print(f"[bold]Serving on {base}[/bold] — press Ctrl-C to stop.")
@@ -164,7 +167,8 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     console.print("stopped.")
 
 
-def _load_and_show(settings: Settings, brand: Path, base: str, api: Api) -> str | None:
+def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
+                   cli: Callable[[list[str]], str]) -> str | None:
     """Send, import, show; the email of the customer whose commerce traits it showed."""
     report = SendReport()
     files = ("events.ndjson", "marketplace.ndjson", "messages.ndjson")
@@ -175,7 +179,7 @@ def _load_and_show(settings: Settings, brand: Path, base: str, api: Api) -> str 
                TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("sending events over HTTP", total=total)
-        send(base, calls, report, lambda n: progress.advance(task, n))
+        send(api.base_url, calls, report, lambda n: progress.advance(task, n))
     store = open_configured_store(settings)
     try:
         workspace = store.workspace(WORKSPACE)
@@ -186,7 +190,8 @@ def _load_and_show(settings: Settings, brand: Path, base: str, api: Api) -> str 
                          Limits(settings.max_event_bytes, settings.max_json_depth))
         with console.status("orders, stock, shipments and returns through the commerce intake"):
             commerce_counts, highlights = load_commerce(store, workspace, brand)
-        show_people, email = _people_tour(store, settings, workspace.id, brand, api)
+        erase = partial(privacy_showcase, api, brand, token.actor, cli)
+        show_people, email = _people_tour(store, settings, workspace.id, brand, api, erase)
         # counted after the tour's consent and erasure steps: a second run finds the same
         print_report(report, pos, store.count_events(workspace.id),
                      store.count_quarantine(workspace.id))
@@ -198,8 +203,8 @@ def _load_and_show(settings: Settings, brand: Path, base: str, api: Api) -> str 
         store.close()
 
 
-def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
-                 api: Api) -> tuple[Callable[[], None], str | None]:
+def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path, api: Api,
+                 erase: Callable[[set[str]], list[str]]) -> tuple[Callable[[], None], str | None]:
     """Identity, commerce traits, consent and the erasure, done first (what prints them is
     returned), so the erasure spares every person the tour shows (a second run shows them
     again) and the counts are the state after it (a second run shows the same counts)."""
@@ -210,14 +215,14 @@ def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
     _, _, mixed = cross_script_people(store, ws)
     found = person_commerce(store, ws)
     with console.status("consent: one customer per market"):
-        consent_rows = consent_tour(api, brand, str(api.http.base_url).rstrip("/"), write_key("web"))
+        consent_rows = consent_tour(api, brand, api.base_url, write_key("web"))
     sql = IdentitySql(store)
     case = matched.case
     shown = ({p.person_id for p in mixed} | {m[0] for m in matched.cross_script}
              | ({found[1]} if found else set()) | consent_people(api, consent_rows)
              | (set(sql.persons_of(ws, [case.record_a, case.record_b]).values()) if case else set()))
     with console.status("privacy: an erasure request, end to end"):
-        erased = privacy_showcase(store, ws, spare=shown)
+        erased = erase(shown)
     wait_for_identity(store, ws)  # the consent tour's page call, resolved by the server
     people, records = sql.count_persons(ws), sql.count_records(ws)
 

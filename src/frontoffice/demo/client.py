@@ -8,8 +8,10 @@ contract in pyproject checks it): what it shows is what any client of the API co
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -35,31 +37,52 @@ def frontoffice_cli(args: list[str], global_args: list[str], env: dict[str, str]
     return done.stdout
 
 
-def admin_token(data_dir: Path, global_args: list[str]) -> str:
+@dataclass(frozen=True, slots=True)
+class AdminToken:
+    id: str
+    secret: str
+
+    @property
+    def actor(self) -> str:
+        """How audit trails name what this token did."""
+        return f"token:{self.id}"
+
+
+def admin_token(data_dir: Path, global_args: list[str]) -> AdminToken:
     """The demo's instance admin token: made once with ``frontoffice token create`` (its value
     is shown once, so it is kept in ``DATA_DIR/demo-admin.token``, readable by its owner only)."""
     kept = data_dir / "demo-admin.token"
     if kept.exists():
-        return kept.read_text(encoding="utf-8").strip()
+        token_id, _, value = kept.read_text(encoding="utf-8").strip().partition(" ")
+        return AdminToken(token_id, value)
     scopes = [arg for scope in ADMIN_SCOPES for arg in ("--scope", scope)]
     out = frontoffice_cli(["token", "create", ADMIN_TOKEN_NAME, *scopes], global_args)
-    secret = next((line.partition("token (shown once):")[2].strip() for line in out.splitlines()
-                   if "token (shown once):" in line), "")
-    if not secret:
+    made = re.search(r"created: id (\S+),", out)
+    shown = re.search(r"token \(shown once\): (\S+)", out)
+    if made is None or shown is None:
         raise FrontofficeError(f"`frontoffice token create` printed no token: {out.strip()}")
+    token = AdminToken(made.group(1), shown.group(1))
     data_dir.mkdir(parents=True, exist_ok=True)
     kept.touch(mode=0o600)
-    kept.write_text(secret + "\n", encoding="utf-8")
-    return secret
+    kept.write_text(f"{token.id} {token.secret}\n", encoding="utf-8")
+    return token
 
 
 class Api:
     """The running server's HTTP API with the demo's admin token; an answer other than 2xx
     raises, with the API's own message."""
 
-    def __init__(self, base_url: str, token: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=120,
-                                 headers={"Authorization": f"Bearer {token}"})
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+
+    @classmethod
+    def connect(cls, base_url: str, token: str) -> Api:
+        return cls(httpx.Client(base_url=base_url, timeout=120,
+                                headers={"Authorization": f"Bearer {token}"}))
+
+    @property
+    def base_url(self) -> str:
+        return str(self.http.base_url).rstrip("/")
 
     def __enter__(self) -> Self:
         return self
