@@ -28,19 +28,14 @@ from frontoffice.cli.demo_output import (
 )
 from frontoffice.cli.serve import stop_child, wait_until_serving
 from frontoffice.demo import generate, write
-from frontoffice.demo.client import AdminToken, Api, admin_token, frontoffice_cli
+from frontoffice.demo.client import AdminToken, Api, admin_token, frontoffice_cli, frontoffice_cli_at_once
+from frontoffice.demo.commerce_tour import load_commerce, person_commerce
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
 from frontoffice.demo.loader import SendReport, import_pos, marketplace_calls, message_calls, send
 from frontoffice.demo.privacy_showcase import privacy_showcase
-from frontoffice.demo.showcase import (
-    cross_script_people,
-    load_commerce,
-    person_commerce,
-    wait_for_identity,
-)
+from frontoffice.demo.showcase import cross_script_people, wait_for_identity
 from frontoffice.demo.tenant import WORKSPACE, ensure_tenant, storage_locations, write_key
-from frontoffice.domain.events import Limits
 from frontoffice.errors import FrontofficeError
 from frontoffice.services.identity_match import match_config
 from frontoffice.settings import Settings
@@ -86,6 +81,10 @@ def _global_args(settings: Settings) -> list[str]:
     """The options that point another ``frontoffice`` process at the same data."""
     args = ["--data-dir", str(settings.data_dir)]
     return [*args, "--database-url", settings.database_url] if settings.database_url else args
+
+
+def _cli_env(settings: Settings) -> dict[str, str]:
+    return {"FRONTOFFICE_STORAGE_LOCATIONS": settings.storage_locations or ""}
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -138,8 +137,7 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
                                "FRONTOFFICE_PORT to another port.")
     # the first admin token, through the CLI: no server exists yet
     token = admin_token(settings.data_dir, _global_args(settings))
-    cli = partial(frontoffice_cli, global_args=_global_args(settings),
-                  env={"FRONTOFFICE_STORAGE_LOCATIONS": settings.storage_locations or ""})
+    cli = partial(frontoffice_cli, global_args=_global_args(settings), env=_cli_env(settings))
     # Ctrl-C, a closed terminal and `kill` all stop the demo the same quiet way
     handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
     server: subprocess.Popen[bytes] | None = None
@@ -186,10 +184,10 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
         if workspace is None:
             raise FrontofficeError(f"The demo's workspace {WORKSPACE!r} is missing; run `frontoffice demo "
                                    "run` again.")
-        pos = import_pos(store, settings, brand,
-                         Limits(settings.max_event_bytes, settings.max_json_depth))
+        pos = import_pos(partial(frontoffice_cli_at_once, global_args=_global_args(settings),
+                                 env=_cli_env(settings)), brand)
         with console.status("orders, stock, shipments and returns through the commerce intake"):
-            commerce_counts, highlights = load_commerce(store, workspace, brand)
+            commerce_counts, highlights = load_commerce(api, cli, brand)
         erase = partial(privacy_showcase, api, brand, token.actor, cli)
         show_people, email = _people_tour(store, settings, workspace.id, brand, api, erase)
         # counted after the tour's consent and erasure steps: a second run finds the same
@@ -213,7 +211,7 @@ def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path, api:
     with console.status("matching people without a shared identifier (Splink)"):
         matched = identity_showcase(store, ws, match_config(settings))
     _, _, mixed = cross_script_people(store, ws)
-    found = person_commerce(store, ws)
+    found = person_commerce(api, brand)
     with console.status("consent: one customer per market"):
         consent_rows = consent_tour(api, brand, api.base_url, write_key("web"))
     sql = IdentitySql(store)

@@ -28,13 +28,31 @@ ADMIN_SCOPES = ("workspaces:admin", "sources:admin", "tokens:admin", "events:rea
 def frontoffice_cli(args: list[str], global_args: list[str], env: dict[str, str] | None = None
                     ) -> str:
     """Run ``frontoffice GLOBAL_ARGS ARGS`` as a separate process; its standard output."""
-    done = subprocess.run([sys.executable, "-m", "frontoffice", *global_args, *args],
-                          capture_output=True, text=True, check=False,
-                          env={**os.environ, **(env or {}), "COLUMNS": "200"})
-    if done.returncode != 0:
-        raise FrontofficeError(f"`frontoffice {' '.join(args)}` failed: "
-                               f"{(done.stderr or done.stdout).strip()}")
-    return done.stdout
+    return frontoffice_cli_at_once([args], global_args, env)[0]
+
+
+def frontoffice_cli_at_once(commands: list[list[str]], global_args: list[str],
+                            env: dict[str, str] | None = None) -> list[str]:
+    """Run several ``frontoffice`` commands side by side; their standard outputs, in order."""
+    environment = {**os.environ, **(env or {}), "COLUMNS": "200"}
+    running = [subprocess.Popen([sys.executable, "-m", "frontoffice", *global_args, *args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=environment) for args in commands]
+    outputs = []
+    for args, process in zip(commands, running, strict=True):
+        out, err = process.communicate()
+        if process.returncode != 0:
+            raise FrontofficeError(f"`frontoffice {' '.join(args)}` failed: {(err or out).strip()}")
+        outputs.append(out)
+    return outputs
+
+
+class ApiError(FrontofficeError):
+    """The API answered with an error: its status, and its message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +113,7 @@ class Api:
                                    params={k: v for k, v in params.items() if v is not None})
         if answer.is_success:
             return answer.json()
-        raise FrontofficeError(f"{method} {path} answered {answer.status_code}: {answer.text}")
+        raise ApiError(answer.status_code, f"{method} {path} answered {answer.status_code}: {answer.text}")
 
     def get(self, path: str, **params: Any) -> Any:
         return self.call("GET", path, **params)

@@ -10,6 +10,7 @@ deterministic, so sending the same brand again stores nothing twice.
 from __future__ import annotations
 
 import csv
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,17 +21,11 @@ from typing import IO, Any
 import httpx
 import orjson
 
-from frontoffice.bulk.importer import ImportJob, ImportReport, import_file
 from frontoffice.bulk.mapping import ConversionError, EventMapping, load_mapping
 from frontoffice.bulk.readers import open_reader
 from frontoffice.demo.tenant import RESIDENT, WORKSPACE, write_key
-from frontoffice.domain.events import Limits
 from frontoffice.errors import FrontofficeError
 from frontoffice.residency.gate import required_location
-from frontoffice.residency.router import located, residency_gate
-from frontoffice.services import tenancy
-from frontoffice.settings import Settings
-from frontoffice.storage.sql import SqlStore
 
 BATCH = 100
 
@@ -116,26 +111,40 @@ def send(base_url: str, calls: Iterable[dict[str, Any]], report: SendReport,
             progress(len(batch))
 
 
-def import_pos(store: SqlStore, settings: Settings, brand_dir: Path, limits: Limits) -> list[ImportReport]:
-    """Store receipts through ``frontoffice import``'s code, each into the workspace its
-    customer's data must live in, as the HTTP calls are routed: ``pos.csv`` is split by that
-    location (``pos-by-location/``), and each part imported into its workspace's ``pos`` source,
-    in that workspace's storage, with the collector's residency check."""
-    mapping = load_mapping(brand_dir / "pos.mapping.yaml")
-    parts = split_by_location(brand_dir / "pos.csv", mapping, brand_dir / "pos-by-location")
-    gate = residency_gate(store, settings)
-    router = located(store, settings)
-    reports = []
-    try:
-        for location, path in parts.items():
-            workspace = tenancy.require_workspace(store, RESIDENT.get(location or "", WORKSPACE))
-            source = tenancy.require_source(store, workspace.id, "pos")
-            job = ImportJob(path=path, workspace_id=workspace.id, source_id=source.id,
-                            mapping=mapping, limits=limits, format="csv")
-            reports.append(import_file(router.for_workspace(workspace.id), job, residency=gate))
-    finally:
-        router.close()
-    return reports
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What ``frontoffice import`` reported of one file."""
+
+    imported: int
+    duplicates: int
+    not_imported: int
+    """quarantined, refused (stored in another country) or suppressed (erased people)"""
+
+
+_COUNT = re.compile(r"^\W*(imported|duplicates|quarantined|suppressed|refused)\b[^│|]*[│|]\s*([\d,]+)",
+                    re.MULTILINE)
+
+
+def parse_import_report(out: str) -> Imported:
+    counts = {name: int(n.replace(",", "")) for name, n in _COUNT.findall(out)}
+    if "imported" not in counts:
+        raise FrontofficeError(f"`frontoffice import` printed no report: {out.strip()}")
+    return Imported(counts["imported"], counts.get("duplicates", 0),
+                    sum(counts.get(k, 0) for k in ("quarantined", "suppressed", "refused")))
+
+
+def import_pos(run: Callable[[list[list[str]]], list[str]], brand_dir: Path) -> list[Imported]:
+    """Store receipts with ``frontoffice import``, each into the workspace its customer's data
+    must live in, as the HTTP calls are routed: ``pos.csv`` is split by that location
+    (``pos-by-location/``), and each part imported into its workspace's ``pos`` source (the
+    command stores it in that workspace's storage, with the collector's residency check).
+    ``run`` runs the commands (at once: the parts go to different storages)."""
+    mapping_path = brand_dir / "pos.mapping.yaml"
+    parts = split_by_location(brand_dir / "pos.csv", load_mapping(mapping_path),
+                              brand_dir / "pos-by-location")
+    commands = [["import", str(path), "--source", f"{RESIDENT.get(location or '', WORKSPACE)}/pos",
+                 "--map", str(mapping_path), "--format", "csv"] for location, path in parts.items()]
+    return [parse_import_report(out) for out in run(commands)]
 
 
 def split_by_location(path: Path, mapping: EventMapping, folder: Path) -> dict[str | None, Path]:

@@ -29,11 +29,14 @@ def verified_emails(events: Path) -> Iterator[str]:
     found: set[str] = set()
     with events.open(encoding="utf-8") as handle:
         for line in handle:
-            if '"emailVerified":true' in line and '"source":"email"' in line:
-                call = json.loads(line)
-                traits = {**(call.get("context", {}).get("traits") or {}), **(call.get("traits") or {})}
-                if traits.get("emailVerified") is True and traits.get("email"):
-                    found.add(str(traits["email"]).lower())
+            if "emailVerified" not in line:
+                continue
+            call = json.loads(line)
+            context = call.get("context") or {}
+            traits = {**(context.get("traits") or {}), **(call.get("traits") or {})}
+            if context.get("source") == "email" and traits.get("emailVerified") is True:
+                found.add(str(traits.get("email") or "").lower())
+    found.discard("")
     yield from sorted(found)
 
 
