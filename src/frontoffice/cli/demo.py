@@ -28,7 +28,15 @@ from frontoffice.cli.demo_output import (
 )
 from frontoffice.cli.serve import stop_child, wait_until_serving
 from frontoffice.demo import generate, write
-from frontoffice.demo.client import AdminToken, Api, admin_token, frontoffice_cli, frontoffice_cli_at_once
+from frontoffice.demo.client import (
+    TOKEN_FILE,
+    AdminToken,
+    Api,
+    ApiError,
+    admin_token,
+    frontoffice_cli,
+    frontoffice_cli_at_once,
+)
 from frontoffice.demo.commerce_tour import load_commerce, person_commerce
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
@@ -106,6 +114,17 @@ def _start_server(data_dir: Path, database_url: str | None, host: str,
     return server
 
 
+def _ensure_tenant(api: Api, settings: Settings) -> None:
+    try:
+        ensure_tenant(api)
+    except ApiError as exc:
+        if exc.status != 401:
+            raise
+        raise FrontofficeError(f"This database does not know the demo's admin token kept in "
+                               f"{settings.data_dir / TOKEN_FILE}; delete that file and run the "
+                               "demo again.") from exc
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -147,7 +166,7 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
                                settings.storage_locations)
         base = f"http://{host}:{port}"
         with Api.connect(base, token.secret) as api:
-            ensure_tenant(api)
+            _ensure_tenant(api, settings)
             email = _load_and_show(settings, brand, api, token, cli)
         print_tour(base, brand, email)
         if serve:

@@ -20,6 +20,7 @@ import httpx
 from frontoffice.errors import FrontofficeError
 
 ADMIN_TOKEN_NAME = "demo-admin"
+TOKEN_FILE = "demo-admin.token"
 # what the demo's back office does: set up its workspaces, record consent, run the erasure tour
 ADMIN_SCOPES = ("workspaces:admin", "sources:admin", "tokens:admin", "events:read", "events:write",
                 "identity:admin", "consent:write", "privacy:admin", "dsr:admin")
@@ -69,7 +70,7 @@ class AdminToken:
 def admin_token(data_dir: Path, global_args: list[str]) -> AdminToken:
     """The demo's instance admin token: made once with ``frontoffice token create`` (its value
     is shown once, so it is kept in ``DATA_DIR/demo-admin.token``, readable by its owner only)."""
-    kept = data_dir / "demo-admin.token"
+    kept = data_dir / TOKEN_FILE
     if kept.exists():
         token_id, _, value = kept.read_text(encoding="utf-8").strip().partition(" ")
         return AdminToken(token_id, value)
