@@ -1,3 +1,0 @@
-from frontoffice.cli.main import main
-
-main()

@@ -1,1 +1,0 @@
-"""The HTTP API: collector, admin and read endpoints."""

@@ -1,1 +1,0 @@
-"""The ``frontoffice`` command line."""

@@ -1,1 +1,0 @@
-"""The Segment-compatible HTTP tracking API."""

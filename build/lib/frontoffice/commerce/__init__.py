@@ -1,1 +1,0 @@
-"""Commerce: orders, stock, prices and holds, projected from the event log."""

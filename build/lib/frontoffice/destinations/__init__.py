@@ -1,1 +1,0 @@
-"""Destinations: signed webhooks fed from the event log, every event through the consent gate."""

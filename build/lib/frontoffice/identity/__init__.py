@@ -1,1 +1,0 @@
-"""Identity resolution: one golden record per real person."""

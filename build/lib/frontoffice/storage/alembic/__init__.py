@@ -1,1 +1,0 @@
-"""The alembic environment of frontoffice's schema, run by ``frontoffice.storage.migrate``."""

@@ -1,1 +1,0 @@
-"""Alembic revisions, oldest first; each written once for SQLite and PostgreSQL."""

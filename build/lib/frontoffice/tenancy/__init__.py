@@ -1,1 +1,0 @@
-"""Tenancy: workspaces, their sources and write keys, API tokens and scopes."""
