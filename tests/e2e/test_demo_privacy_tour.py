@@ -23,6 +23,8 @@ from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand, identify
 from tests.support.server import ServerProcess
 
+pytestmark = pytest.mark.e2e
+
 
 @dataclass
 class Tour:
