@@ -37,10 +37,17 @@ from frontoffice.demo.client import (
     frontoffice_cli,
     frontoffice_cli_at_once,
 )
-from frontoffice.demo.commerce_tour import load_commerce, person_commerce
+from frontoffice.demo.commerce_tour import highlights, load_command, person_commerce
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
-from frontoffice.demo.loader import SendReport, import_pos, marketplace_calls, message_calls, send
+from frontoffice.demo.loader import (
+    SendReport,
+    marketplace_calls,
+    message_calls,
+    parse_import_report,
+    pos_imports,
+    send,
+)
 from frontoffice.demo.privacy_showcase import privacy_showcase
 from frontoffice.demo.showcase import cross_script_people, wait_for_identity
 from frontoffice.demo.tenant import WORKSPACE, ensure_tenant, storage_locations, write_key
@@ -203,17 +210,22 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
         if workspace is None:
             raise FrontofficeError(f"The demo's workspace {WORKSPACE!r} is missing; run `frontoffice demo "
                                    "run` again.")
-        pos = import_pos(partial(frontoffice_cli_at_once, global_args=_global_args(settings),
-                                 env=_cli_env(settings)), brand)
-        with console.status("orders, stock, shipments and returns through the commerce intake"):
-            commerce_counts, highlights = load_commerce(api, cli, brand)
+        # receipts and commerce files side by side: separate commands, mostly separate storages
+        with console.status("store receipts through frontoffice import; orders, stock, shipments "
+                            "and returns through the commerce intake"):
+            commands = [*pos_imports(brand), load_command(brand)]
+            *imports, loaded = frontoffice_cli_at_once(commands, _global_args(settings),
+                                                       _cli_env(settings))
+            pos = [parse_import_report(out) for out in imports]
+            commerce_counts: dict[str, int] = json.loads(loaded)
+            shown_commerce = highlights(api)
         erase = partial(privacy_showcase, api, brand, token.actor, cli)
         show_people, email = _people_tour(store, settings, workspace.id, brand, api, erase)
         # counted after the tour's consent and erasure steps: a second run finds the same
         print_report(report, pos, store.count_events(workspace.id),
                      store.count_quarantine(workspace.id))
         print_residency(store, settings, match_config(settings))
-        print_commerce(commerce_counts, highlights)
+        print_commerce(commerce_counts, shown_commerce)
         show_people()
         return email
     finally:

@@ -18,14 +18,17 @@ BASE = f"/api/v1/workspaces/{WORKSPACE}"
 SHOWN = 3
 
 
-def load_commerce(api: Api, cli: Callable[[list[str]], str],
-                  brand: Path) -> tuple[dict[str, int], dict[str, Any]]:
-    """(events accepted per kind this run, the highlights the commerce API gives)."""
-    counts: dict[str, int] = json.loads(cli(["commerce", "load-demo", str(brand), "--workspace",
-                                             WORKSPACE]))
+def load_command(brand: Path) -> list[str]:
+    """The command that sends the brand's commerce files through the commerce intake; it
+    prints the events accepted per kind (JSON)."""
+    return ["commerce", "load-demo", str(brand), "--workspace", WORKSPACE]
+
+
+def highlights(api: Api) -> dict[str, Any]:
+    """What the commerce API says: price conflicts across channels, late or failed deliveries."""
     conflicts = api.get(f"{BASE}/commerce/conflicts", tolerance=0.01)["conflicts"]
     alerts = api.get(f"{BASE}/commerce/alerts")["alerts"]
-    return counts, {
+    return {
         "conflicts": [c["reason"] for c in conflicts[:SHOWN]], "conflict_count": len(conflicts),
         "late_or_failed": [f"{a['type']} {a['shipment_id']} (order {a['order_id']}, "
                            f"{a['hours_late']} h late)" for a in alerts[:SHOWN]],

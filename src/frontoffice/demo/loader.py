@@ -133,18 +133,17 @@ def parse_import_report(out: str) -> Imported:
                     sum(counts.get(k, 0) for k in ("quarantined", "suppressed", "refused")))
 
 
-def import_pos(run: Callable[[list[list[str]]], list[str]], brand_dir: Path) -> list[Imported]:
-    """Store receipts with ``frontoffice import``, each into the workspace its customer's data
-    must live in, as the HTTP calls are routed: ``pos.csv`` is split by that location
-    (``pos-by-location/``), and each part imported into its workspace's ``pos`` source (the
-    command stores it in that workspace's storage, with the collector's residency check).
-    ``run`` runs the commands (at once: the parts go to different storages)."""
+def pos_imports(brand_dir: Path) -> list[list[str]]:
+    """The ``frontoffice import`` commands that store the receipts, each into the workspace its
+    customer's data must live in, as the HTTP calls are routed: ``pos.csv`` is split by that
+    location (``pos-by-location/``), and each part imported into its workspace's ``pos`` source
+    (the command stores it in that workspace's storage, with the collector's residency check).
+    Their outputs are read by :func:`parse_import_report`."""
     mapping_path = brand_dir / "pos.mapping.yaml"
     parts = split_by_location(brand_dir / "pos.csv", load_mapping(mapping_path),
                               brand_dir / "pos-by-location")
-    commands = [["import", str(path), "--source", f"{RESIDENT.get(location or '', WORKSPACE)}/pos",
-                 "--map", str(mapping_path), "--format", "csv"] for location, path in parts.items()]
-    return [parse_import_report(out) for out in run(commands)]
+    return [["import", str(path), "--source", f"{RESIDENT.get(location or '', WORKSPACE)}/pos",
+             "--map", str(mapping_path), "--format", "csv"] for location, path in parts.items()]
 
 
 def split_by_location(path: Path, mapping: EventMapping, folder: Path) -> dict[str | None, Path]:
