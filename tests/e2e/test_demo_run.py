@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 
-from frontoffice.demo.loader import RESIDENT, SOURCES, WORKSPACE
+from frontoffice.demo.tenant import RESIDENT, SOURCES, WORKSPACE
 from frontoffice.residency.gate import required_location
 from frontoffice.storage import open_store
 from tests.support.server import free_port

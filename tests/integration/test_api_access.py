@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Container, Role, bootstrap
-from frontoffice.demo.loader import DEMO_TOKEN, ensure_demo_tenant, storage_locations
+from frontoffice.demo.tenant import DEMO_TOKEN, READER_SCOPES, WORKSPACE
 from frontoffice.domain.tenancy import WORKSPACE_SCOPES, Scope
 from frontoffice.settings import Settings
 from frontoffice.tenancy import service as tenancy
@@ -134,20 +134,28 @@ async def test_a_workspace_token_cannot_mint_on_another_workspace(api: Api) -> N
 
 
 @pytest.mark.anyio
-async def test_the_demo_reader_token_only_reads(tmp_path: Path) -> None:
-    container = bootstrap(Settings.load({}, overrides={
-        "database_url": f"sqlite:///{tmp_path / 'frontoffice.db'}", "data_dir": tmp_path,
-        "storage_locations": storage_locations(tmp_path)}), Role.SERVER)
-    ensure_demo_tenant(container.store, container.settings)
-    transport = httpx.ASGITransport(app=create_app(container))
-    async with httpx.AsyncClient(transport=transport, base_url="http://fo") as client:
-        demo = Api(client, container, DEMO_TOKEN)
-        assert (await demo.call("GET", "/api/v1/workspaces/demo/events", DEMO_TOKEN)).status_code == 200
-        for method, path, body in (("GET", "sources", None), ("GET", "tokens", None),
-                                   ("POST", "tokens", {"name": "x", "scopes": ["events:read"]})):
-            r = await demo.call(method, f"/api/v1/workspaces/demo/{path}", DEMO_TOKEN, body)
-            assert r.status_code == 403, (path, r.text)
-    container.close()
+async def test_the_demo_reader_token_only_reads(api: Api) -> None:
+    """The demo makes its well-known reader token over the API, with the value the tour prints."""
+    if (await api.call("POST", "/api/v1/workspaces", api.root, {"name": WORKSPACE})).status_code != 201:
+        pytest.fail("could not create the demo workspace")
+    r = await api.call("POST", f"/api/v1/workspaces/{WORKSPACE}/tokens", api.root,
+                       {"name": "demo-reader", "scopes": list(READER_SCOPES), "value": DEMO_TOKEN})
+    assert r.status_code == 201, r.text
+    assert r.json()["token"] == DEMO_TOKEN
+    assert (await api.call("GET", f"/api/v1/workspaces/{WORKSPACE}/events", DEMO_TOKEN)).status_code == 200
+    for method, path, body in (("GET", "sources", None), ("GET", "tokens", None),
+                               ("POST", "tokens", {"name": "x", "scopes": ["events:read"]})):
+        r = await api.call(method, f"/api/v1/workspaces/{WORKSPACE}/{path}", DEMO_TOKEN, body)
+        assert r.status_code == 403, (path, r.text)
+
+
+@pytest.mark.anyio
+async def test_a_chosen_token_value_shorter_than_16_characters_is_refused(api: Api) -> None:
+    ws = await api.workspace()
+    r = await api.call("POST", f"/api/v1/workspaces/{ws}/tokens", api.root,
+                       {"name": "short", "scopes": ["events:read"], "value": "fo_at_short"})
+    assert r.status_code == 400, r.text
+    assert "16 characters" in r.json()["message"]
 
 
 # -- every operation declares its scope in OpenAPI and enforces it ---------------------------

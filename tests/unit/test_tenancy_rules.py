@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontoffice.demo.loader import SOURCES, write_key
+from frontoffice.demo.tenant import SOURCES, write_key
 from frontoffice.domain.tenancy import (
     WRITE_KEY_PREFIX,
     ApiToken,

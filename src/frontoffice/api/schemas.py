@@ -106,6 +106,9 @@ class SourceOut(BaseModel):
 class TokenIn(BaseModel):
     name: str
     scopes: list[str]
+    value: str | None = Field(default=None, description=(
+        "Keep a token value existing scripts already use (at least 16 characters); "
+        "default: a new random one."))
 
 
 class TokenOut(BaseModel):

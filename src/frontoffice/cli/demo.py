@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -28,27 +29,29 @@ from frontoffice.cli.demo_output import (
 from frontoffice.cli.serve import stop_child, wait_until_serving
 from frontoffice.console.demo import DEMO_PASSWORD, ensure_demo_users
 from frontoffice.demo import generate, write
+from frontoffice.demo.client import (
+    TOKEN_FILE,
+    AdminToken,
+    Api,
+    ApiError,
+    admin_token,
+    frontoffice_cli,
+    frontoffice_cli_at_once,
+)
+from frontoffice.demo.commerce_tour import highlights, load_command, person_commerce
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
 from frontoffice.demo.loader import (
     SendReport,
-    ensure_demo_tenant,
-    import_pos,
     marketplace_calls,
     message_calls,
+    parse_import_report,
+    pos_imports,
     send,
-    storage_locations,
-    write_key,
 )
 from frontoffice.demo.privacy_showcase import privacy_showcase
-from frontoffice.demo.showcase import (
-    cross_script_people,
-    load_commerce,
-    person_commerce,
-    wait_for_identity,
-)
-from frontoffice.domain.events import Limits
-from frontoffice.domain.tenancy import Workspace
+from frontoffice.demo.showcase import cross_script_people, wait_for_identity
+from frontoffice.demo.tenant import WORKSPACE, ensure_tenant, storage_locations, write_key
 from frontoffice.errors import FrontofficeError
 from frontoffice.identity.match_service import match_config
 from frontoffice.identity.store import IdentitySql
@@ -90,6 +93,16 @@ def _brand(data_dir: Path, seed: int, people: int) -> Path:
     return folder
 
 
+def _global_args(settings: Settings) -> list[str]:
+    """The options that point another ``frontoffice`` process at the same data."""
+    args = ["--data-dir", str(settings.data_dir)]
+    return [*args, "--database-url", settings.database_url] if settings.database_url else args
+
+
+def _cli_env(settings: Settings) -> dict[str, str]:
+    return {"FRONTOFFICE_STORAGE_LOCATIONS": settings.storage_locations or ""}
+
+
 def _port_free(host: str, port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex((host, port)) != 0
@@ -109,6 +122,17 @@ def _start_server(data_dir: Path, database_url: str | None, host: str,
     return server
 
 
+def _ensure_tenant(api: Api, settings: Settings) -> None:
+    try:
+        ensure_tenant(api)
+    except ApiError as exc:
+        if exc.status != 401:
+            raise
+        raise FrontofficeError(f"This database does not know the demo's admin token kept in "
+                               f"{settings.data_dir / TOKEN_FILE}; delete that file and run the "
+                               "demo again.") from exc
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -116,6 +140,18 @@ def _interrupt(signum: int, frame: object) -> None:
 def _lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(1 for line in handle if line.strip())
+
+
+def _console_logins(settings: Settings) -> list[tuple[str, str, str]]:
+    """One console user per role in the demo workspace (a rerun keeps them)."""
+    store = open_configured_store(settings)
+    try:
+        workspace = store.workspace("demo")
+        if workspace is None:
+            raise FrontofficeError("The demo workspace is missing after its setup; run `make demo` again.")
+        return ensure_demo_users(store, workspace.id)
+    finally:
+        store.close()
 
 
 @demo.command("run")
@@ -138,12 +174,9 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     if not _port_free(host, port):
         raise FrontofficeError(f"Port {port} on {host} is in use (another demo?). Stop it, or set "
                                "FRONTOFFICE_PORT to another port.")
-    store = open_configured_store(settings)
-    try:
-        workspace = ensure_demo_tenant(store, settings)
-        logins = ensure_demo_users(store, workspace.id)
-    finally:
-        store.close()
+    # the first admin token, through the CLI: no server exists yet
+    token = admin_token(settings.data_dir, _global_args(settings))
+    cli = partial(frontoffice_cli, global_args=_global_args(settings), env=_cli_env(settings))
     # Ctrl-C, a closed terminal and `kill` all stop the demo the same quiet way
     handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
     server: subprocess.Popen[bytes] | None = None
@@ -152,7 +185,10 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
         server = _start_server(settings.data_dir, settings.database_url, host, port,
                                settings.storage_locations)
         base = f"http://{host}:{port}"
-        email = _load_and_show(settings, workspace, brand, base)
+        with Api.connect(base, token.secret) as api:
+            _ensure_tenant(api, settings)
+            logins = _console_logins(settings)
+            email = _load_and_show(settings, brand, api, token, cli)
         print_tour(base, brand, email)
         console.print(f"console:     {base}/console/ — one login per role, password {DEMO_PASSWORD}: "
                       + ", ".join(f"{login} ({role})" for role, login, _ in logins), soft_wrap=True)
@@ -171,7 +207,8 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     console.print("stopped.")
 
 
-def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: str) -> str | None:
+def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
+                   cli: Callable[[list[str]], str]) -> str | None:
     """Send, import, show; the email of the customer whose commerce traits it showed."""
     report = SendReport()
     files = ("events.ndjson", "marketplace.ndjson", "messages.ndjson")
@@ -182,27 +219,37 @@ def _load_and_show(settings: Settings, workspace: Workspace, brand: Path, base: 
                TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("sending events over HTTP", total=total)
-        send(base, calls, report, lambda n: progress.advance(task, n))
+        send(api.base_url, calls, report, lambda n: progress.advance(task, n))
     store = open_configured_store(settings)
     try:
-        pos = import_pos(store, settings, brand,
-                         Limits(settings.max_event_bytes, settings.max_json_depth))
-        with console.status("orders, stock, shipments and returns through the commerce intake"):
-            commerce_counts, highlights = load_commerce(store, workspace, brand)
-        show_people, email = _people_tour(store, settings, workspace.id, brand, base)
+        workspace = store.workspace(WORKSPACE)
+        if workspace is None:
+            raise FrontofficeError(f"The demo's workspace {WORKSPACE!r} is missing; run `frontoffice demo "
+                                   "run` again.")
+        # receipts and commerce files side by side: separate commands, mostly separate storages
+        with console.status("store receipts through frontoffice import; orders, stock, shipments "
+                            "and returns through the commerce intake"):
+            commands = [*pos_imports(brand), load_command(brand)]
+            *imports, loaded = frontoffice_cli_at_once(commands, _global_args(settings),
+                                                       _cli_env(settings))
+            pos = [parse_import_report(out) for out in imports]
+            commerce_counts: dict[str, int] = json.loads(loaded)
+            shown_commerce = highlights(api)
+        erase = partial(privacy_showcase, api, brand, token.actor, cli)
+        show_people, email = _people_tour(store, settings, workspace.id, brand, api, erase)
         # counted after the tour's consent and erasure steps: a second run finds the same
         print_report(report, pos, store.count_events(workspace.id),
                      store.count_quarantine(workspace.id))
         print_residency(store, settings, match_config(settings))
-        print_commerce(commerce_counts, highlights)
+        print_commerce(commerce_counts, shown_commerce)
         show_people()
         return email
     finally:
         store.close()
 
 
-def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
-                 base: str) -> tuple[Callable[[], None], str | None]:
+def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path, api: Api,
+                 erase: Callable[[set[str]], list[str]]) -> tuple[Callable[[], None], str | None]:
     """Identity, commerce traits, consent and the erasure, done first (what prints them is
     returned), so the erasure spares every person the tour shows (a second run shows them
     again) and the counts are the state after it (a second run shows the same counts)."""
@@ -211,16 +258,16 @@ def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path,
     with console.status("matching people without a shared identifier (Splink)"):
         matched = identity_showcase(store, ws, match_config(settings))
     _, _, mixed = cross_script_people(store, ws)
-    found = person_commerce(store, ws)
+    found = person_commerce(api, brand)
     with console.status("consent: one customer per market"):
-        consent_rows = consent_tour(store, ws, brand, base, write_key("web"))
+        consent_rows = consent_tour(api, brand, api.base_url, write_key("web"))
     sql = IdentitySql(store)
     case = matched.case
     shown = ({p.person_id for p in mixed} | {m[0] for m in matched.cross_script}
-             | ({found[1]} if found else set()) | consent_people(store, ws, consent_rows)
+             | ({found[1]} if found else set()) | consent_people(api, consent_rows)
              | (set(sql.persons_of(ws, [case.record_a, case.record_b]).values()) if case else set()))
     with console.status("privacy: an erasure request, end to end"):
-        erased = privacy_showcase(store, ws, spare=shown)
+        erased = erase(shown)
     wait_for_identity(store, ws)  # the consent tour's page call, resolved by the server
     people, records = sql.count_persons(ws), sql.count_records(ws)
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from rich.table import Table
 
-from frontoffice.bulk.importer import ImportReport
 from frontoffice.cli.context import console
 from frontoffice.demo.consent_showcase import CHANNEL, PURPOSES
 from frontoffice.demo.consent_showcase import Row as ConsentRow
-from frontoffice.demo.loader import DEMO_TOKEN, RESIDENT, SendReport, write_key
+from frontoffice.demo.loader import Imported, SendReport
 from frontoffice.demo.showcase import CrossScript, wait_for_identity
+from frontoffice.demo.tenant import DEMO_TOKEN, RESIDENT, write_key
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.match_service import LiveMatcher
 from frontoffice.residency.api import located
@@ -21,11 +21,11 @@ from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
 
-def print_report(report: SendReport, pos: list[ImportReport], in_log: int, quarantined: int) -> None:
+def print_report(report: SendReport, pos: list[Imported], in_log: int, quarantined: int) -> None:
     """Sent = stored now + already stored + rejected, per source; store receipts likewise."""
     imported = sum(p.imported for p in pos)
     duplicates = sum(p.duplicates for p in pos)
-    refused = sum(p.quarantined + p.refused + p.suppressed for p in pos)
+    refused = sum(p.not_imported for p in pos)
     table = Table("source", "sent", "stored now", "already stored", "rejected",
                   title="demo brand → collector")
     for source in sorted(report.sent):

@@ -4,8 +4,8 @@ Picks, for every demo country, the first customer (by id) whose identify call ca
 address, records what they chose the way it would really arrive — a TCF banner string for the
 German, the ``Sec-GPC: 1`` header on a tracking call for the American (through the running
 collector), API captures for the others — and then asks the one policy
-check the same questions for everyone. Deterministic: a second run records nothing new (the
-captures carry fixed times and the collector dedupes the tracking call).
+check the same questions for everyone, all over the HTTP API. Deterministic: a second run
+records nothing new (the captures carry fixed times and the collector dedupes the tracking call).
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ from typing import Any
 
 import httpx
 
-from frontoffice.consent import service as consent
-from frontoffice.consent.tcf import TCString, VendorSet
-from frontoffice.consent.tcf_encode import encode_tc_string
-from frontoffice.errors import InvalidInput
-from frontoffice.identity import service as identity
-from frontoffice.storage.sql import SqlStore
+from frontoffice.demo.client import Api
+from frontoffice.demo.tenant import WORKSPACE
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+# What the German customer's cookie banner (a CMP, id 300) sent: TCF v2.2, created and updated
+# at AT, purposes 1 (storage), 7, 8, 9, 10 (measurement, research) consented, 3 and 4 (ad
+# profiles) not, vendors 1 and 2, publisher country DE.
+BANNER_TC_STRING = "CQtB6GAQtB6GAEsACBDECWFgAIPAAAAAAAYgAFMAAAAAAA"
+CONSENT = f"/api/v1/workspaces/{WORKSPACE}/consent"
 PURPOSES = ("analytics", "marketing_email", "targeted_advertising", "sale_or_sharing")
 CHANNEL = {"analytics": "web", "marketing_email": "email", "targeted_advertising": "ads",
            "sale_or_sharing": "webhook"}
@@ -84,33 +85,21 @@ def _rank(c: Customer) -> tuple[bool, str]:
     return (c.country == "US" and c.state != "CA", c.user_id)
 
 
-def _banner_tc_string() -> str:
-    """A CMP's TC string: storage, measurement and research granted; ad profiles refused."""
-    return encode_tc_string(TCString(
-        version=2, created=AT, last_updated=AT, cmp_id=300, cmp_version=2, consent_screen=1,
-        consent_language="DE", vendor_list_version=150, tcf_policy_version=5,
-        is_service_specific=True, use_non_standard_texts=False,
-        special_feature_opt_ins=frozenset(), purposes_consent=frozenset({1, 7, 8, 9, 10}),
-        purposes_li_transparency=frozenset(), purpose_one_treatment=False, publisher_cc="DE",
-        vendor_consents=VendorSet(10, frozenset({1, 2}), False),
-        vendor_legitimate_interests=VendorSet(0, frozenset(), False), publisher_restrictions=()))
-
-
-def _capture(store: SqlStore, hub: consent.ConsentHub, ws: str, customer: Customer) -> str:
-    choices: dict[str, consent.Capture] = {
-        "DE": consent.Capture(customer.subject, tc_string=_banner_tc_string(), method="banner",
-                              source="web-banner", notice_version="cookie-notice-2026-10", at=AT),
-        "JP": consent.Capture(customer.subject, purposes={"marketing_email": "granted"},
-                              method="banner", source="app-signup", notice_version="jp-2026-09", at=AT),
-        "KR": consent.Capture(customer.subject, purposes={"marketing_email": "granted",
-                                                          "cross_border_transfer": "denied"},
-                              explicit=True, source="app-signup", notice_version="kr-2026-09", at=AT),
+def _capture(api: Api, customer: Customer) -> str:
+    at = AT.isoformat()
+    choices: dict[str, dict[str, Any]] = {
+        "DE": {"tc_string": BANNER_TC_STRING, "method": "banner", "source": "web-banner",
+               "notice_version": "cookie-notice-2026-10"},
+        "JP": {"purposes": {"marketing_email": "granted"}, "method": "banner",
+               "source": "app-signup", "notice_version": "jp-2026-09"},
+        "KR": {"purposes": {"marketing_email": "granted", "cross_border_transfer": "denied"},
+               "explicit": True, "source": "app-signup", "notice_version": "kr-2026-09"},
     }
     how = {"DE": "TCF banner string (measurement yes, ad profiles no)",
            "JP": "API: e-mail marketing granted", "KR": "API: explicit e-mail opt-in"}
     chosen = choices.get(customer.country)
-    if chosen is not None and not consent.subject_consent(store, ws, customer.subject).state.current:
-        consent.record(store, hub, ws, chosen, AT)
+    if chosen is not None and not api.get(f"{CONSENT}/{customer.subject}")["purposes"]:
+        api.post(CONSENT, {"subject": customer.subject, "at": at, **chosen})
     return how.get(customer.country, "")
 
 
@@ -123,33 +112,29 @@ def _send_gpc(base: str, write_key: str, customer: Customer) -> None:
     answer.raise_for_status()
 
 
-def consent_tour(store: SqlStore, ws: str, brand: Path, base: str, web_write_key: str) -> list[Row]:
+def consent_tour(api: Api, brand: Path, base: str, web_write_key: str) -> list[Row]:
     rows: list[Row] = []
-    hub = consent.ConsentHub.of(store)
     for customer in pick_customers(brand):
         if customer.country == "US":
             _send_gpc(base, web_write_key, customer)
             how = "Sec-GPC: 1 on a page call to the collector"
         else:
-            how = _capture(store, hub, ws, customer)
-        hub.catch_up(ws)
+            how = _capture(api, customer)
         answers: dict[str, tuple[bool, str]] = {}
         region = ""
         for purpose in PURPOSES:
-            result = consent.check(store, ws, customer.subject, purpose, CHANNEL[purpose],
-                                   datetime.now(UTC))
-            answers[purpose] = (result.decision.allowed, result.decision.reason)
-            region = result.region.region
+            result = api.get(f"{CONSENT}/check", subject=customer.subject, purpose=purpose,
+                             channel=CHANNEL[purpose])
+            answers[purpose] = (result["allowed"], result["reason"])
+            region = result["region"]["region"]
         rows.append(Row(customer, region, how, answers))
     return rows
 
 
-def consent_people(store: SqlStore, ws: str, rows: list[Row]) -> set[str]:
+def consent_people(api: Api, rows: list[Row]) -> set[str]:
     """The people the tour's customers are (by their user ids)."""
     found: set[str] = set()
     for row in rows:
-        try:
-            found.update(identity.lookup(store, ws, "user_id", row.customer.user_id))
-        except InvalidInput:
-            continue
+        found.update(api.get(f"/api/v1/workspaces/{WORKSPACE}/people/lookup", kind="user_id",
+                             value=row.customer.user_id)["person_ids"])
     return found

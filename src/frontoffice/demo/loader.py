@@ -10,6 +10,7 @@ deterministic, so sending the same brand again stores nothing twice.
 from __future__ import annotations
 
 import csv
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,59 +21,13 @@ from typing import IO, Any
 import httpx
 import orjson
 
-from frontoffice.bulk.importer import ImportJob, ImportReport, import_file
 from frontoffice.bulk.mapping import ConversionError, EventMapping, load_mapping
 from frontoffice.bulk.readers import open_reader
-from frontoffice.domain.events import Limits
-from frontoffice.domain.tenancy import READ_SCOPES, Workspace
+from frontoffice.demo.tenant import RESIDENT, WORKSPACE, write_key
 from frontoffice.errors import FrontofficeError
-from frontoffice.residency.api import located, residency_gate
 from frontoffice.residency.gate import required_location
-from frontoffice.residency.locations import (
-    create_resident_workspace,
-    parse_storage_locations,
-)
-from frontoffice.settings import Settings
-from frontoffice.storage.sql import SqlStore
-from frontoffice.tenancy import service as tenancy
 
-WORKSPACE = "demo"
-DEMO_TOKEN = "fo_at_demo-reader-token-0001"
-SOURCES = ("web", "app", "pos", "marketplace", "email", "call_centre", "social", "chat")
 BATCH = 100
-# Russian and Chinese customers' data must stay in their country (152-FZ, PIPL): the brand runs
-# a workspace per such country, each in its own storage, and its systems send there.
-RESIDENT = {"RU": "demo-ru", "CN": "demo-cn"}
-
-
-def write_key(source: str, location: str | None = None) -> str:
-    where = f"{location.lower()}-" if location else ""
-    return f"demo-{where}{source.replace('_', '-')}-write-key-0001"
-
-
-def storage_locations(data_dir: Path) -> str:
-    """The demo's in-country storages: SQLite files standing in for databases in RU and CN."""
-    return orjson.dumps({c: f"sqlite:///{(data_dir / 'residency' / f'{c.lower()}.db').resolve()}"
-                         for c in RESIDENT}).decode()
-
-
-def ensure_demo_tenant(store: SqlStore, settings: Settings) -> Workspace:
-    workspace = tenancy.ensure_workspace(store, WORKSPACE, "GLOBAL")
-    for name in SOURCES:
-        if store.source(workspace.id, name) is None:
-            tenancy.create_source(store, workspace.id, name, name, write_key(name))
-    if not any(t.name == "demo-reader" for t in store.tokens(workspace.id)):
-        # printed in the tour for anyone to try: it reads, and can neither mint tokens nor see sources
-        tenancy.create_token(store, workspace.id, "demo-reader",
-                             sorted(s.value for s in READ_SCOPES), DEMO_TOKEN)
-    storages = parse_storage_locations(settings.storage_locations)
-    for country, name in RESIDENT.items():
-        resident = store.workspace(name) or create_resident_workspace(
-            store, name, country, country, settings.data_location, storages)[0]
-        for source in SOURCES:
-            if store.source(resident.id, source) is None:
-                tenancy.create_source(store, resident.id, source, source, write_key(source, country))
-    return workspace
 
 
 @dataclass
@@ -156,26 +111,39 @@ def send(base_url: str, calls: Iterable[dict[str, Any]], report: SendReport,
             progress(len(batch))
 
 
-def import_pos(store: SqlStore, settings: Settings, brand_dir: Path, limits: Limits) -> list[ImportReport]:
-    """Store receipts through ``frontoffice import``'s code, each into the workspace its
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What ``frontoffice import`` reported of one file."""
+
+    imported: int
+    duplicates: int
+    not_imported: int
+    """quarantined, refused (stored in another country) or suppressed (erased people)"""
+
+
+_COUNT = re.compile(r"^\W*(imported|duplicates|quarantined|suppressed|refused)\b[^│|]*[│|]\s*([\d,]+)",
+                    re.MULTILINE)
+
+
+def parse_import_report(out: str) -> Imported:
+    counts = {name: int(n.replace(",", "")) for name, n in _COUNT.findall(out)}
+    if "imported" not in counts:
+        raise FrontofficeError(f"`frontoffice import` printed no report: {out.strip()}")
+    return Imported(counts["imported"], counts.get("duplicates", 0),
+                    sum(counts.get(k, 0) for k in ("quarantined", "suppressed", "refused")))
+
+
+def pos_imports(brand_dir: Path) -> list[list[str]]:
+    """The ``frontoffice import`` commands that store the receipts, each into the workspace its
     customer's data must live in, as the HTTP calls are routed: ``pos.csv`` is split by that
-    location (``pos-by-location/``), and each part imported into its workspace's ``pos`` source,
-    in that workspace's storage, with the collector's residency check."""
-    mapping = load_mapping(brand_dir / "pos.mapping.yaml")
-    parts = split_by_location(brand_dir / "pos.csv", mapping, brand_dir / "pos-by-location")
-    gate = residency_gate(store, settings)
-    router = located(store, settings)
-    reports = []
-    try:
-        for location, path in parts.items():
-            workspace = tenancy.require_workspace(store, RESIDENT.get(location or "", WORKSPACE))
-            source = tenancy.require_source(store, workspace.id, "pos")
-            job = ImportJob(path=path, workspace_id=workspace.id, source_id=source.id,
-                            mapping=mapping, limits=limits, format="csv")
-            reports.append(import_file(router.for_workspace(workspace.id), job, residency=gate))
-    finally:
-        router.close()
-    return reports
+    location (``pos-by-location/``), and each part imported into its workspace's ``pos`` source
+    (the command stores it in that workspace's storage, with the collector's residency check).
+    Their outputs are read by :func:`parse_import_report`."""
+    mapping_path = brand_dir / "pos.mapping.yaml"
+    parts = split_by_location(brand_dir / "pos.csv", load_mapping(mapping_path),
+                              brand_dir / "pos-by-location")
+    return [["import", str(path), "--source", f"{RESIDENT.get(location or '', WORKSPACE)}/pos",
+             "--map", str(mapping_path), "--format", "csv"] for location, path in parts.items()]
 
 
 def split_by_location(path: Path, mapping: EventMapping, folder: Path) -> dict[str | None, Path]:

@@ -11,20 +11,15 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from frontoffice.demo import message_templates as western
-from frontoffice.demo import message_templates_cjk as cjk
 from frontoffice.demo.channels import marketplace_account, social_account
 from frontoffice.demo.orders import OrderLine, PlacedOrder
 from frontoffice.demo.people import Person
 from frontoffice.demo.places import country
+from frontoffice.demo.tables import message_tables
 from frontoffice.demo.timeline import DAY_MS, HOUR_MS, IdMint, iso
 
 INTENTS = ("where_is_order", "return_request", "wrong_size", "damaged_item", "praise")
 LANGUAGES = ("en", "de", "ja", "ko", "zh", "ru")
-TEMPLATES = {**western.TEMPLATES, **cjk.TEMPLATES}
-SUBJECTS = {**western.SUBJECTS, **cjk.SUBJECTS}
-ITEMS = {**western.ITEMS, **cjk.ITEMS}
-SIGN_OFFS = {**western.SIGN_OFFS, **cjk.SIGN_OFFS}
 _REASON_INTENT = {"too_small": ("wrong_size", 0.35), "too_big": ("wrong_size", 0.35),
     "damaged": ("damaged_item", 0.6)}
 
@@ -61,8 +56,9 @@ def _issues(rng: random.Random, placed: PlacedOrder) -> Iterator[tuple[str, int,
 
 def render(rng: random.Random, language: str, intent: str, order_id: str, line: OrderLine) -> str:
     """One message body from the hand-written templates."""
-    template = rng.choice(TEMPLATES[language][intent])
-    item = ITEMS[language][line.category]
+    tables = message_tables()
+    template = rng.choice(tables.templates[language][intent])
+    item = tables.items[language][line.category]
     return template.format(order_id=order_id, item=item, size=line.size, days=rng.randint(3, 9))
 
 
@@ -77,12 +73,13 @@ def _compose(
         sender = marketplace_account(order.marketplace, order.buyer_id)
         return "marketplace", sender, order.customer_name, None, body
     if r < 0.55 or (r >= 0.8 and social is None):
+        tables = message_tables()
         sender = order.email if order.user_id and order.email else rng.choice(person.emails)
-        subject = rng.choice(SUBJECTS[language][intent]).format(order_id=order.order_id)
+        subject = rng.choice(tables.subjects[language][intent]).format(order_id=order.order_id)
         if rng.random() < 0.3:
             return "email", sender, None, subject, body
         name = person.pick_name(rng, latin_share=0.3)[1]
-        return "email", sender, name, subject, body + rng.choice(SIGN_OFFS[language]).format(name=name)
+        return "email", sender, name, subject, body + rng.choice(tables.sign_offs[language]).format(name=name)
     if r < 0.8:
         typed = person.pick_name(rng, latin_share=0.3)[1] if rng.random() < 0.7 else None
         return "chat", mint.hex("chat_", 10), typed, None, body

@@ -14,8 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from frontoffice.demo import name_tables as lt
-from frontoffice.demo import name_tables_cjk as ct
+from frontoffice.demo.tables import name_table
 from frontoffice.identity.normalise import kana
 
 
@@ -134,16 +133,16 @@ def _zipf(n: int, exponent: float) -> list[float]:
     return [1 / (i + 1) ** exponent for i in range(n)]
 
 
-def _entries(table: str) -> list[tuple[str, tuple[str, ...]]]:
-    """``Name=Alt1,Alt2`` entries of a whitespace-separated table, first spelling kept."""
+def _entries(table: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """``Name=Alt1,Alt2`` entries of a table, first spelling kept."""
     found: dict[str, tuple[str, ...]] = {}
-    for entry in table.split():
+    for entry in table:
         name, _, alts = entry.partition("=")
         found.setdefault(name, tuple(a.replace("_", " ") for a in alts.split(",") if a))
     return list(found.items())
 
 
-def _latin_given(country: str, gender: str, table: str) -> list[NamePart]:
+def _latin_given(country: str, gender: str, table: tuple[str, ...]) -> list[NamePart]:
     rows = _entries(table)
     weights = _zipf(len(rows), _ZIPF[country][0])
     parts = []
@@ -155,27 +154,27 @@ def _latin_given(country: str, gender: str, table: str) -> list[NamePart]:
     return parts
 
 
-def _kanji_rows(table: str) -> list[tuple[str, str]]:
+def _kanji_rows(table: tuple[str, ...]) -> list[tuple[str, str]]:
     """``kanji:reading`` entries."""
-    entries = (e.partition(":") for e in dict.fromkeys(table.split()))
+    entries = (e.partition(":") for e in dict.fromkeys(table))
     return [(kanji, reading) for kanji, _, reading in entries]
 
 
-def _jp_given(gender: str, table: str) -> list[NamePart]:
+def _jp_given(gender: str, table: tuple[str, ...]) -> list[NamePart]:
     rows = _kanji_rows(table)
     weights = _zipf(len(rows), _ZIPF["JP"][0])
     return [NamePart(n, romaji_spellings(k), (), k, gender, w)
             for (n, k), w in zip(rows, weights, strict=True)]
 
 
-def _syllables(table: str) -> list[tuple[str, tuple[str, ...], float]]:
+def _syllables(table: tuple[str, ...]) -> list[tuple[str, tuple[str, ...], float]]:
     """``native:rom1,rom2`` entries with Zipf weights by rank (duplicates dropped)."""
-    rows = list(dict.fromkeys(table.split()))
+    rows = list(dict.fromkeys(table))
     return [(e.split(":")[0], tuple(e.split(":")[1].split(",")), w)
             for e, w in zip(rows, _zipf(len(rows), 0.7), strict=True)]
 
 
-def _korean_given(gender: str, first: str, second: str) -> list[NamePart]:
+def _korean_given(gender: str, first: tuple[str, ...], second: tuple[str, ...]) -> list[NamePart]:
     """Two-syllable names: 민 + 준 = 민준, ``Min-jun`` (and ``Min-joon`` where a syllable has an older
     spelling); the joined and spaced forms come from :func:`korean_spellings`."""
     parts = []
@@ -190,7 +189,7 @@ def _korean_given(gender: str, first: str, second: str) -> list[NamePart]:
     return parts
 
 
-def _chinese_given(gender: str, table: str) -> list[NamePart]:
+def _chinese_given(gender: str, table: tuple[str, ...]) -> list[NamePart]:
     """One character (a third of names) or two: 伟 ``Wei``, 子轩 ``Zixuan``, ``Zi Xuan``, ``Zi-Xuan``."""
     chars = _syllables(table)
     single = sum(w for _, _, w in chars)
@@ -211,16 +210,16 @@ def _chinese_given(gender: str, table: str) -> list[NamePart]:
 def given_names(country: str) -> tuple[NamePart, ...]:
     """Given names of both genders, each with its sampling weight."""
     if country in ("US", "DE", "RU"):
-        tables = {"US": (lt.US_GIVEN_M, lt.US_GIVEN_F), "DE": (lt.DE_GIVEN_M, lt.DE_GIVEN_F),
-                  "RU": (lt.RU_GIVEN_M, lt.RU_GIVEN_F)}[country]
-        return (*_latin_given(country, "m", tables[0]), *_latin_given(country, "f", tables[1]))
+        return (*_latin_given(country, "m", name_table(f"{country}_GIVEN_M")),
+                *_latin_given(country, "f", name_table(f"{country}_GIVEN_F")))
     if country == "JP":
-        return (*_jp_given("m", ct.JP_GIVEN_M), *_jp_given("f", ct.JP_GIVEN_F))
+        return (*_jp_given("m", name_table("JP_GIVEN_M")), *_jp_given("f", name_table("JP_GIVEN_F")))
     if country == "KR":
-        return (*_korean_given("m", ct.KR_FIRST_M, ct.KR_SECOND_M),
-                *_korean_given("f", ct.KR_FIRST_F, ct.KR_SECOND_F))
+        return (*_korean_given("m", name_table("KR_FIRST_M"), name_table("KR_SECOND_M")),
+                *_korean_given("f", name_table("KR_FIRST_F"), name_table("KR_SECOND_F")))
     if country == "CN":
-        return (*_chinese_given("m", ct.CN_GIVEN_M), *_chinese_given("f", ct.CN_GIVEN_F))
+        return (*_chinese_given("m", name_table("CN_GIVEN_M")),
+                *_chinese_given("f", name_table("CN_GIVEN_F")))
     raise ValueError(f"no name table for country {country!r}")
 
 
@@ -229,7 +228,7 @@ def family_names(country: str) -> tuple[NamePart, ...]:
     """Family names with their sampling weights (Russian ones in the masculine form; see
     :func:`family_for`)."""
     if country in ("US", "DE", "RU"):
-        rows = _entries({"US": lt.US_FAMILY, "DE": lt.DE_FAMILY, "RU": lt.RU_FAMILY}[country])
+        rows = _entries(name_table(f"{country}_FAMILY"))
         weights = _zipf(len(rows), _ZIPF[country][1])
         return tuple(
             NamePart(n, _ru_romanised(n) if country == "RU" else fold_german(n) if country == "DE" else (),
@@ -237,13 +236,12 @@ def family_names(country: str) -> tuple[NamePart, ...]:
             for (n, alts), w in zip(rows, weights, strict=True)
         )
     if country == "JP":
-        kanji = _kanji_rows(ct.JP_FAMILY)
+        kanji = _kanji_rows(name_table("JP_FAMILY"))
         weights = _zipf(len(kanji), _ZIPF["JP"][1])
         return tuple(NamePart(n, romaji_spellings(k), (), k, None, w)
                      for (n, k), w in zip(kanji, weights, strict=True))
     if country in ("KR", "CN"):
-        table = ct.KR_FAMILY if country == "KR" else ct.CN_FAMILY
-        entries = [e.split(":") for e in dict.fromkeys(table.split())]
+        entries = [e.split(":") for e in dict.fromkeys(name_table(f"{country}_FAMILY"))]
         return tuple(NamePart(n, tuple(r.split(",")), (), None, None, float(pct)) for n, r, pct in entries)
     raise ValueError(f"no name table for country {country!r}")
 

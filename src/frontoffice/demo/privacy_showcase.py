@@ -1,8 +1,8 @@
-"""make demo's privacy tour: one erasure request carried out end to end.
+"""make demo's privacy tour: one erasure request carried out end to end, over the DSR API.
 
-Takes the first demo person (by person id) with a verified email — the email service, a
-server-side source, says ``emailVerified: true`` of account addresses — opens an erasure request
-from that email, reads the token from the embedded notifier's outbox as the person would read
+Takes the first demo customer (by email) whose address the email service — a server-side
+source — sent with ``emailVerified: true``, opens an erasure request from that email, reads the
+token from the embedded notifier's outbox (``frontoffice dsr outbox``) as the person would read
 their mailbox, verifies it, executes the erasure, and shows that a lookup by the same email now
 finds nobody. Identifiers are printed masked: the tour is about erasing them. The demo erases
 one customer once: run again, it shows the erasure it carried out before instead of erasing
@@ -11,42 +11,53 @@ another.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime
+import json
+from collections.abc import Callable, Collection, Iterator
+from pathlib import Path
 from typing import Any
 
-from frontoffice.consent.service import ConsentHub
-from frontoffice.domain.events import now as clock
-from frontoffice.dsr import service
-from frontoffice.dsr.config import DsrConfig
-from frontoffice.dsr.contacts import person_facts
-from frontoffice.dsr.execute import Hubs
-from frontoffice.dsr.masking import mask
-from frontoffice.dsr.model import DsrError, DsrRequest, Kind, Status
-from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.store import DsrStore
-from frontoffice.dsr.tokens import normalise
-from frontoffice.identity import service as identity
-from frontoffice.identity.hub import IdentityHub
-from frontoffice.identity.store import IdentitySql
-from frontoffice.storage.sql import SqlStore
+from frontoffice.demo.client import Api
+from frontoffice.demo.tenant import WORKSPACE
+from frontoffice.errors import FrontofficeError
 
-ACTOR = "demo:privacy-officer"
+DSR = f"/api/v1/workspaces/{WORKSPACE}/dsr"
 MAX_CANDIDATES = 500
 
 
-def _verified_email(store: SqlStore, ws: str, config: DsrConfig,
-                    spare: Collection[str]) -> str | None:
-    for n, (pid, _, _, _, _) in enumerate(IdentitySql(store).iter_persons(ws)):
+def verified_emails(events: Path) -> Iterator[str]:
+    """The addresses the email service vouched for, in order of the address."""
+    found: set[str] = set()
+    with events.open(encoding="utf-8") as handle:
+        for line in handle:
+            if "emailVerified" not in line:
+                continue
+            call = json.loads(line)
+            context = call.get("context") or {}
+            traits = {**(context.get("traits") or {}), **(call.get("traits") or {})}
+            if context.get("source") == "email" and traits.get("emailVerified") is True:
+                found.add(str(traits.get("email") or "").lower())
+    found.discard("")
+    yield from sorted(found)
+
+
+def _candidate(api: Api, brand: Path, spare: Collection[str]) -> str | None:
+    for n, email in enumerate(verified_emails(brand / "events.ndjson")):
         if n >= MAX_CANDIDATES:
             return None
-        if pid in spare:
-            continue
-        emails = [v for k, v in person_facts(store, ws, pid, config.verification_channels).verified_contacts()
-                  if k == "email"]
-        if emails:
-            return emails[0]
+        people = _lookup(api, email)
+        if len(people) == 1 and people[0] not in spare:
+            return email
     return None
+
+
+def _lookup(api: Api, email: str) -> list[str]:
+    found: list[str] = api.get(f"/api/v1/workspaces/{WORKSPACE}/people/lookup", kind="email",
+                               value=email)["person_ids"]
+    return found
+
+
+def _masked(identifier: str | None) -> str:
+    return (identifier or "").partition(":")[2] or "?"
 
 
 def _summary(outcome: dict[str, Any]) -> list[str]:
@@ -64,55 +75,67 @@ def _summary(outcome: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _earlier(store: SqlStore, ws: str) -> DsrRequest | None:
-    """The erasure an earlier demo run carried out, if any."""
-    sql = DsrStore(store)
-    for request in sql.requests(ws, status=Status.COMPLETED.value):
-        trail = sql.trail(ws, request.id)
-        if request.kind is Kind.ERASURE and trail and trail[0].actor == ACTOR:
-            return request
+def _actions(api: Api, request_id: str) -> list[dict[str, Any]]:
+    trail: list[dict[str, Any]] = api.get(f"{DSR}/{request_id}/audit")
+    return trail
+
+
+def _earlier(api: Api, actor: str) -> dict[str, Any] | None:
+    """The erasure an earlier demo run carried out (opened with the demo's token), if any."""
+    for request in api.get(DSR, status="completed"):
+        if request["kind"] == "erasure":
+            trail = _actions(api, request["id"])
+            if trail and trail[0]["actor"] == actor:
+                return dict(request)
     return None
 
 
-def _shown_again(store: SqlStore, ws: str, request: DsrRequest) -> list[str]:
-    actions = [r.action for r in DsrStore(store).trail(ws, request.id)]
-    return [f"privacy: erasure request {request.id} of {request.requester_masked} (person "
-            f"{request.person_id}, region {request.region}) was carried out by an earlier run; "
+def _shown_again(api: Api, request: dict[str, Any]) -> list[str]:
+    actions = [r["action"] for r in _actions(api, request["id"])]
+    return [f"privacy: erasure request {request['id']} of {_masked(request['requester'])} (person "
+            f"{request['person_id']}, region {request['region']}) was carried out by an earlier run; "
             "the demo erases one customer, once",
-            "  erased:", *_summary(request.outcome or {}),
+            "  erased:", *_summary(request["outcome"] or {}),
             f"  audit trail: {' → '.join(actions)}"]
 
 
-def privacy_showcase(store: SqlStore, workspace_id: str, now: datetime | None = None,
-                     config: DsrConfig | None = None, spare: Collection[str] = ()) -> list[str]:
+def outbox_token(cli: Callable[[list[str]], str], request_id: str) -> str:
+    """The code the embedded notifier queued for ``request_id``, read with ``frontoffice dsr outbox``."""
+    messages = json.loads(cli(["dsr", "outbox", request_id, "--workspace", WORKSPACE, "--json"]))
+    tokens = [m["token"] for m in messages if m.get("token")]
+    if not tokens:
+        raise FrontofficeError(f"No token in the outbox for {request_id}; see `frontoffice dsr outbox "
+                               f"{request_id} -w {WORKSPACE}`.")
+    return str(tokens[-1])
+
+
+def privacy_showcase(api: Api, brand: Path, actor: str, cli: Callable[[list[str]], str],
+                     spare: Collection[str] = ()) -> list[str]:
     """Run one DSR erasure end to end, of nobody in ``spare`` (the people the rest of the tour
-    shows); the printable lines of what happened."""
-    at, cfg = now or clock(), config or DsrConfig()
-    earlier = _earlier(store, workspace_id)
+    shows); the printable lines of what happened. ``actor`` is how the audit trail names the
+    demo's token (``token:ID``)."""
+    earlier = _earlier(api, actor)
     if earlier is not None:
-        return _shown_again(store, workspace_id, earlier)
-    email = _verified_email(store, workspace_id, cfg, spare)
+        return _shown_again(api, earlier)
+    email = _candidate(api, brand, spare)
     if email is None:
         return ["privacy: no demo person with a verified email; nothing to erase"]
-    shown = mask("email", email)
-    opened = service.open_request(store, workspace_id, Kind.ERASURE, "email", email, details=None,
-                                  actor=ACTOR, now=at, config=cfg, notifier=OutboxNotifier(store))
-    request = opened.request
-    lines = [f"privacy: erasure request {request.id} opened by {shown} (person {request.person_id}, "
-             f"region {request.region}, due {request.deadline:%Y-%m-%d})",
-             f"  token sent to {request.contact_kind} {request.contact_masked} via {opened.delivered}"]
-    [message] = DsrStore(store).messages(workspace_id, request.id)
-    token = normalise(message.body.partition("code: ")[2].split(" ", 1)[0])
-    service.verify(store, workspace_id, request.id, token, actor=ACTOR, now=at, config=cfg)
+    request = api.post(DSR, {"kind": "erasure", "identifier_kind": "email", "identifier": email})
+    shown, rid = _masked(request["requester"]), request["id"]
+    lines = [f"privacy: erasure request {rid} opened by {shown} (person {request['person_id']}, "
+             f"region {request['region']}, due {request['deadline'][:10]})"]
+    if request["status"] == "rejected":
+        return [*lines, f"  rejected: {request['reason']}"]
+    lines.append(f"  token sent to {request['token_sent_to'].replace(':', ' ', 1)} via the "
+                 "embedded notifier's outbox")
+    api.post(f"{DSR}/{rid}/verify", {"token": outbox_token(cli, rid)})
     lines.append("  verified with the token from the outbox")
-    hubs = Hubs(IdentityHub(store), ConsentHub.of(store))
     try:
-        done = service.execute(store, workspace_id, request.id, hubs=hubs, actor=ACTOR, now=at)
-    except DsrError as exc:
+        done = api.post(f"{DSR}/{rid}/execute")
+    except FrontofficeError as exc:
         return [*lines, f"  not executed: {exc}"]
-    lines += ["  erased:", *_summary(done.outcome or {})]
-    found = identity.lookup(store, workspace_id, "email", email)
+    lines += ["  erased:", *_summary(done["outcome"] or {})]
+    found = _lookup(api, email)
     lines.append(f"  lookup by {shown} now finds {'nobody' if not found else ', '.join(found)}")
-    actions = [r.action for r in DsrStore(store).trail(workspace_id, request.id)]
-    lines.append(f"  audit trail: {' → '.join(actions)}")
+    lines.append(f"  audit trail: {' → '.join(r['action'] for r in _actions(api, rid))}")
     return lines

@@ -1,39 +1,22 @@
-"""What ``make demo`` shows after loading: commerce highlights and resolved people.
+"""What ``make demo`` shows of the resolved people.
 
 Reads only the product's own projections (never the ground truth): people resolved by the
-server's identity projector, the cross-script merges among them with the evidence that
-joined them, price conflicts, late deliveries and one customer's commerce traits.
+server's identity projector and the cross-script merges among them with the evidence that
+joined them.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import orjson
 
-from frontoffice.commerce import demo_loader
-from frontoffice.commerce.store import CommerceStore
-from frontoffice.domain.tenancy import Channel, Workspace
-from frontoffice.errors import FrontofficeError, InvalidInput
-from frontoffice.identity import service as identity
+from frontoffice.errors import FrontofficeError
 from frontoffice.identity.normalise.scripts import Script, detect_script
 from frontoffice.identity.store import IdentitySql
 from frontoffice.storage.sql import SqlStore
-from frontoffice.tenancy import service as tenancy
-
-
-def load_commerce(store: SqlStore, workspace: Workspace,
-                  brand: Path) -> tuple[dict[str, int], dict[str, Any]]:
-    source = store.source(workspace.id, "commerce") or tenancy.create_source(
-        store, workspace.id, "commerce", Channel.COMMERCE.value)[0]
-    cs = CommerceStore(store)
-    counts = demo_loader.load(cs, workspace.id, source.id, brand, datetime.now(UTC))
-    return counts, demo_loader.highlights(cs, workspace.id)
 
 
 def wait_for_identity(store: SqlStore, workspace_id: str, timeout_s: float = 180) -> None:
@@ -77,20 +60,3 @@ def cross_script_people(store: SqlStore, workspace_id: str,
         detail = merges[-1]["evidence"]["detail"] if merges else ""
         found.append(CrossScript(pid, sorted(shown), detail))
     return sql.count_persons(workspace_id), sql.count_records(workspace_id), found
-
-
-def person_commerce(store: SqlStore, workspace_id: str) -> tuple[str, str, dict[str, Any]] | None:
-    """The golden record of the most frequent ordering email that identifies someone (a masked
-    marketplace relay address identifies nobody), with the person's commerce traits."""
-    orders = (orjson.loads(e.doc) for e in CommerceStore(store).entities(workspace_id, "order"))
-    counts = Counter((o["customer"].get("email") or "").lower() for o in orders)
-    for email, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:50]:
-        if not email:
-            continue
-        try:
-            people = identity.lookup(store, workspace_id, "email", email)
-        except InvalidInput:
-            continue
-        if people:
-            return email, people[0], identity.profile(store, workspace_id, people[0])["commerce"]
-    return None

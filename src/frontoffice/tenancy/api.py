@@ -144,7 +144,7 @@ def admin_router(c: Container) -> APIRouter:
     def create_token(workspace: TokensAdmin, body: TokenIn, granter: Caller) -> TokenOut:
         """A token of this workspace, with scopes the calling token holds itself."""
         refuse_ungrantable(granter, body.scopes)
-        token, secret = tenancy.create_token(store, workspace.id, body.name, body.scopes)
+        token, secret = tenancy.create_token(store, workspace.id, body.name, body.scopes, body.value)
         return _tok(token, secret)
 
     @router.post("/workspaces/{ws}/tokens/{token}/disable", response_model=TokenOut)
