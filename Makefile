@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 NODE := tests/node/node_modules/.installed
+BROWSER_NODE := tests/browser/node/node_modules/.installed
 BENCH_SCALE ?= full
 
 .PHONY: demo test bench lint install system-deps clean
@@ -24,15 +25,21 @@ $(NODE): tests/node/package.json tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 	touch $(NODE)
 
+# axe-core for the console's browser tests, and htmx checked against the vendored copy
+$(BROWSER_NODE): tests/browser/node/package.json tests/browser/node/package-lock.json
+	npm ci --prefix tests/browser/node --no-audit --no-fund --loglevel=error
+	touch $(BROWSER_NODE)
+
 install: $(DEV)
 
 system-deps:
 	scripts/system_deps postgresql
+	scripts/system_deps chromium fonts-noto-cjk
 
 demo: $(RUNTIME)
 	$(BIN)/frontoffice demo run
 
-test: $(DEV) $(NODE) system-deps
+test: $(DEV) $(NODE) $(BROWSER_NODE) system-deps
 	scripts/run_tests
 
 lint: $(DEV)

@@ -32,6 +32,7 @@ DECLARED = (
     "frontoffice.dsr.capability",
     "frontoffice.privacy.capability",
     "frontoffice.residency.capability",
+    "frontoffice.console.capability",
 )
 
 _lock = threading.Lock()

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container
+    from frontoffice.console.kit import ConsoleKit
+    from frontoffice.domain.tenancy import Scope
     from frontoffice.dsr.report import PersonView
     from frontoffice.privacy.purge import Erasing
     from frontoffice.projection.contract import Projection
@@ -48,10 +50,19 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class ConsolePage:
-    """A page of the operator console (issue 16 fills these in)."""
+    """A page of the web console (docs/console.md), served under ``/console/w/{ws}``.
+
+    ``path``: where it starts below the workspace (``/people``); ``title``: its name, a gettext
+    message id the console translates; ``scope``: the API scope a user's role must hold on the
+    workspace to see it (None: every signed-in user); ``router(kit)``: its FastAPI router, routes
+    relative to ``/console/w/{ws}``, built with the console's kit (templates, the signed-in user,
+    CSRF, audit); ``listed``: shown on the home page and in the navigation."""
 
     path: str
     title: str
+    scope: Scope | None
+    router: Callable[[ConsoleKit], APIRouter]
+    listed: bool = True
 
 
 @dataclass(frozen=True, slots=True)

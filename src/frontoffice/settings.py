@@ -132,6 +132,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("worker_projection_threads", int, 2,
             "Threads of the worker that project workspaces (one workspace per thread at a time), so "
             "a long catch-up of one workspace does not hold up the others."),
+    Setting("console_idle_minutes", int, 30,
+            "A console session unused for this long is signed out (the next page asks to sign in "
+            "again); signing out or disabling the user ends it at once."),
+    Setting("console_login_failures", int, 5,
+            "Failed console sign-ins allowed for one login within 'console_login_window_minutes'; "
+            "more are refused with 429 until the oldest leaves the window."),
+    Setting("console_login_failures_per_ip", int, 20,
+            "Failed console sign-ins allowed from one client address within "
+            "'console_login_window_minutes' (behind a proxy every client shares its address)."),
+    Setting("console_login_window_minutes", int, 15,
+            "The window the console's sign-in throttling counts failures in."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -196,6 +207,10 @@ class Settings:
     destinations_backoff_max_seconds: float = 300.0
     worker_delivery_threads: int = 4
     worker_projection_threads: int = 2
+    console_idle_minutes: int = 30
+    console_login_failures: int = 5
+    console_login_failures_per_ip: int = 20
+    console_login_window_minutes: int = 15
 
     @classmethod
     def load(

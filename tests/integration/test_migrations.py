@@ -13,11 +13,20 @@ import sqlalchemy as sa
 
 from frontoffice.errors import SchemaOutOfDate
 from frontoffice.storage import open_store
+from frontoffice.storage.migrate import revisions
 from frontoffice.storage.port import AppendBatch
 from frontoffice.tenancy import service as tenancy
 from tests.integration.test_storage import record
 from tests.support.legacy import schema_of, store_made_by_sql_migrations
 from tests.support.pg import fresh_database
+
+# tables the revisions after the baseline add (the baseline is the .sql migrations' schema)
+AFTER_BASELINE = frozenset({"console_audit", "console_logins", "console_sessions", "console_users"})
+
+
+def at_baseline(schema: Any) -> Any:
+    return {**schema, "tables": {name: table for name, table in schema["tables"].items()
+                                 if name not in AFTER_BASELINE}}
 
 
 @pytest.fixture
@@ -38,7 +47,7 @@ def test_the_baseline_is_the_schema_the_sql_migrations_made(
     store_made_by_sql_migrations(empty_database_url).close()
     made_by_sql = schema_of(empty_database_url)
     assert len(made_by_sql["tables"]) == 44
-    assert made_by_sql == head_schema
+    assert made_by_sql == at_baseline(head_schema)
 
 
 def test_a_database_made_by_the_sql_migrations_is_upgraded_in_place_with_its_data(
@@ -52,10 +61,12 @@ def test_a_database_made_by_the_sql_migrations_is_upgraded_in_place_with_its_dat
 
     upgraded = open_store(empty_database_url)
     try:
-        assert upgraded.pending_migrations() == ["0001_baseline"]
+        every = revisions(upgraded.dialect)
+        assert every[0] == "0001_baseline"
+        assert upgraded.pending_migrations() == every
         assert upgraded.schema_version() == 0
-        assert upgraded.upgrade() == ["0001_baseline"]
-        assert upgraded.pending_migrations() == [] and upgraded.schema_version() == 1
+        assert upgraded.upgrade() == every
+        assert upgraded.pending_migrations() == [] and upgraded.schema_version() == len(every)
         assert [(e.seq, e.record.message_id, e.record.user_id) for e in upgraded.events(ws.id)] == events
         assert [s.id for s in upgraded.sources(ws.id)] == [src.id]
         with upgraded.engine.connect() as conn:
@@ -69,7 +80,7 @@ def test_an_empty_database_is_built_to_head(empty_database_url: str, head_schema
     store = open_store(empty_database_url)
     try:
         assert store.schema_version() == 0
-        assert store.upgrade() == ["0001_baseline"]
+        assert store.upgrade() == revisions(store.dialect)
         assert store.upgrade() == []
     finally:
         store.close()

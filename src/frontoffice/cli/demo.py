@@ -26,6 +26,7 @@ from frontoffice.cli.demo_output import (
     print_tour,
 )
 from frontoffice.cli.serve import stop_child, wait_until_serving
+from frontoffice.console.demo import DEMO_PASSWORD, ensure_demo_users
 from frontoffice.demo import generate, write
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
@@ -140,6 +141,7 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     store = open_configured_store(settings)
     try:
         workspace = ensure_demo_tenant(store, settings)
+        logins = ensure_demo_users(store, workspace.id)
     finally:
         store.close()
     # Ctrl-C, a closed terminal and `kill` all stop the demo the same quiet way
@@ -152,6 +154,8 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
         base = f"http://{host}:{port}"
         email = _load_and_show(settings, workspace, brand, base)
         print_tour(base, brand, email)
+        console.print(f"console:     {base}/console/ — one login per role, password {DEMO_PASSWORD}: "
+                      + ", ".join(f"{login} ({role})" for role, login, _ in logins), soft_wrap=True)
         if serve:
             console.print(f"[bold]Serving on {base}[/bold] — press Ctrl-C to stop.")
             if server.wait() != 0:

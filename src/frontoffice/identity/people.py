@@ -8,7 +8,7 @@ that brings ``B`` back must leave ``A`` pointing at ``B`` again.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Protocol
 
 
@@ -20,4 +20,9 @@ class People(Protocol):
 
     def merged_ids(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, set[str]]:
         """For each (live) person id, every id merged into it through any chain of merges."""
+        ...
+
+    def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:
+        """``(person_id, given, family)`` of every live person from their golden name traits (a
+        name typed in one field is the given name, family empty), in person id order."""
         ...

@@ -3,9 +3,14 @@ PostgreSQL): the one place merge redirects are followed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
 
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 
 _CHUNK = 500
 
@@ -50,3 +55,25 @@ class PeopleSql:
                         out[frontier[str(into)]].add(str(old))
             frontier = found
         return out
+
+    def names(self, workspace_id: str) -> Iterator[tuple[str, str, str]]:
+        persons = schema(self._store.dialect).tables["identity_persons"]
+        with self._store.engine.connect() as conn:
+            rows = conn.execute(sa.select(persons.c.person_id, persons.c.golden)
+                                .where(persons.c.workspace_id == workspace_id)
+                                .order_by(persons.c.person_id)).all()
+        for row in rows:
+            traits = orjson.loads(row.golden)
+            given, family = _trait(traits, "firstName"), _trait(traits, "lastName")
+            if given or family:
+                yield row.person_id, given, family
+            elif name := _trait(traits, "name"):
+                yield row.person_id, name, ""
+
+
+def _trait(traits: Mapping[str, Any], name: str) -> str:
+    trait = traits.get(name)
+    if not isinstance(trait, Mapping):
+        return ""
+    value = trait.get("value", trait["values"][0]["value"] if trait.get("values") else "")
+    return value if isinstance(value, str) else ""
