@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from frontoffice.bulk.identity_csv import resolve_csv  # noqa: E402
 from frontoffice.demo import DemoBrand, generate  # noqa: E402
 from frontoffice.identity.evaluation import Scores, cross_script_pairs, evaluate  # noqa: E402
 from frontoffice.identity.extract import record_name_keys  # noqa: E402
@@ -52,7 +53,6 @@ from frontoffice.identity.probabilistic import (  # noqa: E402
     blocking_pairs,
     cluster,
     partition,
-    resolve_csv,
     score,
     train,
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from frontoffice.bulk.identity_csv import resolve_csv
 from frontoffice.demo import generate
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic import (
@@ -16,7 +17,6 @@ from frontoffice.identity.probabilistic import (
     ScoredPair,
     cluster,
     partition,
-    resolve_csv,
     score,
     train,
 )
@@ -67,8 +67,32 @@ SAME_PERSON: dict[str, tuple[PersonAttributes, PersonAttributes]] = {
         person("DE", "Jürgen", "Müller", "1970-01-15", "20095", "Hamburg", "Hauptstr. 5"),
         person("DE", "Juergen", "Mueller", "1970-01-15", "20095", "Hamburg", "Hauptstraße 5"),
     ),
+    "Lilq = Lily (a typo, not another name)": (
+        person("AU", "Lily", "Painter", "1961-12-14", "4560", "Richlands", "12 Pinkerton Circuit"),
+        person("AU", "Lilq", "Painter", "1961-12-14", "4560", "Richlands", "12 Pinkerton Circuit"),
+    ),
+    "Kelse = Kelsea (an ending dropped: not a Slavic feminine form)": (
+        person("AU", "Kelsea", "Neumann", "1975-07-06", "4223", "Winston Hills", "8 Stanley Street"),
+        person("AU", "Kelse", "Neumann", "1975-07-06", "4223", "Winston Hills", "8 Stanley Street"),
+    ),
+    "Barnaby Siggins = Siggyins Barnayb (swapped, with typos)": (
+        person("AU", "Barnaby", "Siggins", "1998-10-21", "5162", "Kempsey", "51 Hurley Street"),
+        person("AU", "Siggyins", "Barnayb", "1998-10-21", "5162", "Kempsey", "51 Hurley Street"),
+    ),
 }
 LOOK_ALIKES: dict[str, tuple[PersonAttributes, PersonAttributes]] = {
+    "parent and child of one name, one address and landline, 28 years apart": (
+        attributes("US", given="Jacqueline", family="Kennedy", birth_date="1965-10-28", postcode="60601",
+                   city="Chicago", street="7496 Lake Ln", phone="+13128865792"),
+        attributes("US", given="Jacqueline", family="Kennedy", birth_date="1993-07-30", postcode="60601",
+                   city="Chicago", street="7496 Lake Ln", phone="+13128865792"),
+    ),
+    "John Smith Sr. and John Smith Jr. at one address": (
+        attributes("US", given="John", family="Smith Sr.", postcode="60601", city="Chicago",
+                   street="12 Lake Ln", phone="+13128865711"),
+        attributes("US", given="John", family="Smith Jr.", postcode="60601", city="Chicago",
+                   street="12 Lake Ln", phone="+13128865711"),
+    ),
     "same common name, other birth date and city": (
         person("CN", "Wei", "Wang", "1990-02-11", "200001", "Shanghai"),
         person("CN", "Wei", "Wang", "1975-09-03", "510000", "Guangzhou"),

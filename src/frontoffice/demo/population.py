@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 from frontoffice.demo import names as nm
+from frontoffice.demo.households import generations, parents_and_children
 from frontoffice.demo.people import (
     Person,
     PersonFactory,
@@ -30,7 +31,7 @@ def build_people(rng: random.Random, count: int, mint: IdMint) -> tuple[Person, 
     people: list[Person] = []
     by_country: dict[str, list[Person]] = {c: [] for c in COUNTRIES}
     commonness: dict[str, list[float]] = {c: [] for c in COUNTRIES}  # cumulative, for namesakes
-    while len(people) < count:
+    while len(people) < count - generations(count):
         code = COUNTRIES[len(people) % len(COUNTRIES)]
         room, r = count - len(people), rng.random()
         if r < 0.015 and room >= 2:
@@ -48,6 +49,7 @@ def build_people(rng: random.Random, count: int, mint: IdMint) -> tuple[Person, 
             given, family = _parts(person)
             total = commonness[code][-1] if commonness[code] else 0.0
             commonness[code].append(total + given.weight * family.weight)
+    people.extend(parents_and_children(factory, count - len(people)))
     return tuple(people)
 
 

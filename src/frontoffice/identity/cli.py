@@ -15,14 +15,18 @@ from frontoffice.cli.context import (
     console,
     friendly_errors,
     purposes,
+    settings_from,
     store_from,
     workspace_data,
     workspace_option,
 )
-from frontoffice.outbound.cli import print_refusals
+from frontoffice.cli.identity_report import SERVER_RUNNING, print_match_report
+from frontoffice.cli.outbound import print_refusals
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
 from frontoffice.outbound.gate import EXPORT_CHANNEL
+from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import identity
+from frontoffice.services.identity_match import match_config
 from frontoffice.storage.identity_sql import IdentitySql
 
 
@@ -36,12 +40,16 @@ def percentile(values: list[float], share: float) -> float:
 @workspace_option
 @click.option("--rebuild", is_flag=True, help="Drop the identity projection and replay the whole log "
               "(person decisions are kept).")
+@click.option("--no-match", is_flag=True, help="Shared identifiers only: skip the probabilistic tier "
+              "and the namesake pass (run them later with `frontoffice identity match`).")
 @click.pass_context
 @friendly_errors
-def resolve(ctx: click.Context, workspace: str, rebuild: bool) -> None:
-    """Resolve the workspace's records into people: apply the log since the last run."""
+def resolve(ctx: click.Context, workspace: str, rebuild: bool, no_match: bool) -> None:
+    """Resolve the workspace's records into people with every tier: apply the log since the last
+    run (shared identifiers), then match the records without a login by name, birth date and
+    address (probabilistic tier, then the namesake pass) and apply the merges found."""
     with workspace_data(ctx, workspace) as (ws, store):
-        hub = identity.IdentityHub(store)
+        hub = identity.IdentityHub(store, match_config(settings_from(ctx)))
         done_before = 0 if rebuild else IdentitySql(store).count_records(ws.id)
         total = max(0, store.count_events(ws.id) - done_before)
         columns = (TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -52,6 +60,11 @@ def resolve(ctx: click.Context, workspace: str, rebuild: bool) -> None:
                 bar.advance(task, n)
 
             done = hub.rebuild(ws.id, advance) if rebuild else hub.catch_up(ws.id, advance)
+        if not no_match:
+            try:
+                print_match_report(hub.match(ws.id, rescore_all=rebuild))
+            except ProjectionMoved:
+                console.print(SERVER_RUNNING)
         persons = IdentitySql(store).count_persons(ws.id)
         table = Table(title=f"identity resolution of workspace {ws.name!r}")
         for name in ("events applied", "people", "people changed", "seconds", "events/s",

@@ -29,6 +29,7 @@ from frontoffice.identity.model import (
     PersonAttributes,
     RejectedIdentifier,
     TraitValue,
+    street_line,
 )
 from frontoffice.identity.normalise import (
     Invalid,
@@ -170,7 +171,9 @@ def _attributes(traits: Mapping[str, Any], country: str | None, ids: _Collector)
     by_kind = {i.kind: i.value for i in ids.identifiers}
     return PersonAttributes(
         given_name=given, family_name=family, birth_date=birth_date,
-        street=_text(address.get("street")), city=_text(address.get("city")), postcode=postcode,
+        street=street_line(_text(address.get("streetNumber")), _text(address.get("street")),
+                           _text(address.get("line2"))),
+        city=_text(address.get("city")), postcode=postcode,
         country=country, email=by_kind.get(IdKind.EMAIL), phone=by_kind.get(IdKind.PHONE),
         national_id=by_kind.get(IdKind.NATIONAL_ID),
     )
@@ -192,7 +195,8 @@ def _trait_values(traits: Mapping[str, Any], attrs: PersonAttributes,
     if attrs.birth_date:
         out.append(("birthDate", attrs.birth_date))
     address = {k: v for k, v in _dict(traits.get("address")).items()
-               if k in {"street", "city", "postalCode", "state", "country"} and _text(v)}
+               if k in {"streetNumber", "street", "line2", "city", "postalCode", "state", "country"}
+               and _text(v)}
     if address:
         out.append(("address", address))
     if attrs.country:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from frontoffice.identity.model import Identifier, IdKind
 from frontoffice.identity.normalise import NameKeys, name_similarity
-from frontoffice.identity.rules import GraphConfig
+from frontoffice.identity.rules import GraphConfig, values_conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int,
         return None
     for kind in config.single_valued:
         values = set(a.values.get(kind, ())) | set(b.values.get(kind, ()))
-        if len(values) > 1:
+        if values_conflict(kind, values):
             return f"conflict: different {kind.value} values " + ", ".join(sorted(values))
     for kind, limit in config.max_per_person.items():
         count = len(set(a.values.get(kind, ())) | set(b.values.get(kind, ())))

@@ -24,13 +24,15 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from frontoffice.identity.model import SINGLE_VALUED, IdKind, PersonAttributes
+from frontoffice.identity.model import SINGLE_VALUED, IdKind, PersonAttributes, street_line
 from frontoffice.identity.normalise import Normalised, normalise_postcode
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, DEFAULT_REVIEW_WEIGHT, ScoredPair
 from frontoffice.identity.probabilistic.namesakes import DEFAULT_MAX_EXPECTED
+from frontoffice.identity.rules import values_conflict
 
 CONFLICTING_KINDS = frozenset(SINGLE_VALUED | {IdKind.USER_ID})
-"""Identifiers a person has one of: two people holding different ones are not merged automatically."""
+"""Identifiers a person has one of: two people holding different ones (national ids: beyond a
+typo) are not merged automatically."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,9 @@ def known_record(record_id: str, seq: int, data: Mapping[str, Any]) -> Known | N
         postcode = parsed.value if isinstance(parsed, Normalised) else None
     attributes = PersonAttributes(
         given_name=_text(given), family_name=_text(family), birth_date=_text(traits.get("birthDate")),
-        street=_text(address.get("street")), city=_text(address.get("city")), postcode=postcode,
+        street=street_line(_text(address.get("streetNumber")), _text(address.get("street")),
+                           _text(address.get("line2"))),
+        city=_text(address.get("city")), postcode=postcode,
         country=_text(country), email=kinds.get(IdKind.EMAIL.value), phone=kinds.get(IdKind.PHONE.value),
         national_id=kinds.get(IdKind.NATIONAL_ID.value))
     return Known(record_id, seq, attributes, IdKind.USER_ID.value not in kinds)
@@ -160,6 +164,6 @@ def _identifier_clash(a: Collection[tuple[str, str]], b: Collection[tuple[str, s
     for kind in sorted(k.value for k in CONFLICTING_KINDS):
         left = {v for k, v in a if k == kind}
         right = {v for k, v in b if k == kind}
-        if left and right and not left & right:
+        if left and right and not left & right and values_conflict(IdKind(kind), left | right):
             return f"different {kind} values {', '.join(sorted(left | right))}"
     return ""

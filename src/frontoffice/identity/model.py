@@ -68,6 +68,13 @@ class PersonAttributes:
                         self.city, self.postcode, self.email, self.phone, self.national_id))
 
 
+def street_line(number: str | None, street: str | None, line2: str | None) -> str | None:
+    """One street line from an address's parts (``8 stanley street, miami``): the street number
+    and a second line (a flat, a building) are evidence too, compared with the street."""
+    first = " ".join(p for p in (number, street) if p)
+    return ", ".join(p for p in (first, line2) if p) or None
+
+
 @dataclass(frozen=True, slots=True)
 class TraitValue:
     """One observed value of a trait with its provenance."""

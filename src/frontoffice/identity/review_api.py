@@ -6,6 +6,7 @@ Both are events of the log (family ``identity``), so a rebuild of the projection
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -16,6 +17,7 @@ from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import ApiToken, Scope, Workspace
 from frontoffice.services import identity_review
+from frontoffice.services import identity_review_bulk as review_bulk
 from frontoffice.services.identity import IdentityHub
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
@@ -58,6 +60,34 @@ class DecisionIn(BaseModel):
     reason: str = Field(default="", max_length=1000, description="Kept with the decision.")
 
 
+class RankedPage(BaseModel):
+    total: int = Field(description="Pending pairs in the weight range.")
+    items: list[ReviewOut] = Field(description="Strongest first; page with ?offset=.")
+
+
+class BulkIn(BaseModel):
+    action: Literal["accept", "reject"]
+    min_weight: float | None = Field(default=None, description="Lowest match weight (inclusive).")
+    max_weight: float | None = Field(default=None, description="Highest match weight (exclusive).")
+    apply: bool = Field(default=False, description="false: only say what would change.")
+    reason: str = Field(default="", max_length=1000, description="Kept with each decision.")
+
+
+class BulkOut(BaseModel):
+    action: Literal["accept", "reject"]
+    decided: bool = Field(description="Whether the pairs were decided (apply) or only previewed.")
+    pending: int = Field(description="Pending pairs in the queue before: selected + outside.")
+    selected: int = Field(description="Pending pairs in the range (accept: joins + already_together).")
+    outside: int
+    joins: int
+    already_together: int
+    people_before: int
+    people_after: int
+    lowest: float | None
+    highest: float | None
+    review_ids: list[int]
+
+
 class ChangeOut(BaseModel):
     id: int = Field(description="Cursor: pass the last id read as ?after=.")
     type: Literal["person.merged", "person.split", "person.updated"]
@@ -69,6 +99,10 @@ class ChangeOut(BaseModel):
 class ChangePage(BaseModel):
     changes: list[ChangeOut]
     next_after: int = Field(description="The cursor to continue from (unchanged when nothing new).")
+
+
+def _range(low: float | None, high: float | None) -> review_bulk.WeightRange:
+    return review_bulk.WeightRange(-math.inf if low is None else low, math.inf if high is None else high)
 
 
 def identity_review_router(c: Container) -> APIRouter:
@@ -85,6 +119,27 @@ def identity_review_router(c: Container) -> APIRouter:
         items = identity_review.review_items(c.store_for(workspace.id), workspace.id, status, after, limit)
         return ReviewPage(items=[ReviewOut.model_validate(i) for i in items],
                           next_after=items[-1]["id"] if len(items) == limit else None)
+
+    @router.get("/review/by-weight", response_model=RankedPage)
+    def by_weight(workspace: Reader, min_weight: float | None = None, max_weight: float | None = None,
+                  offset: Annotated[int, Query(ge=0)] = 0,
+                  limit: Annotated[int, Query(ge=1, le=identity_review.MAX_PAGE)] = 50) -> RankedPage:
+        """Pending pairs in a weight range, strongest first, with how many there are."""
+        total, items = review_bulk.by_weight(c.store_for(workspace.id), workspace.id,
+                                             weights=_range(min_weight, max_weight), offset=offset,
+                                             limit=limit)
+        return RankedPage(total=total, items=[ReviewOut.model_validate(i) for i in items])
+
+    @router.post("/review/bulk", response_model=BulkOut)
+    def bulk(workspace: IdentityAdmin, token: Caller, body: BulkIn) -> BulkOut:
+        """Accept or reject every pending pair in a weight range; with ``apply`` false (the
+        default), only what would change."""
+        store, weights, accept = c.store_for(workspace.id), _range(body.min_weight, body.max_weight), \
+            body.action == "accept"
+        plan = (review_bulk.decide_range(store, hubs(workspace.id), workspace.id, accept, weights,
+                                         f"token {token.name} ({token.id})", body.reason)
+                if body.apply else review_bulk.preview(store, workspace.id, accept, weights))
+        return BulkOut(decided=body.apply, **plan.as_dict())
 
     def decide(workspace: Workspace, token: ApiToken, review_id: int, accept: bool,
                body: DecisionIn | None) -> ReviewOut:

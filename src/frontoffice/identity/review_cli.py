@@ -19,14 +19,13 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
+from frontoffice.cli.identity_bulk import model, review_bulk, review_top
+from frontoffice.cli.identity_report import SERVER_RUNNING, print_match_report
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import identity_review
 from frontoffice.services.identity import IdentityHub
-from frontoffice.services.identity_match import MatchReport, match_config
+from frontoffice.services.identity_match import match_config
 from frontoffice.storage.sql import SqlStore
-
-SERVER_RUNNING = ("the running server's worker is resolving this workspace; the merges found were "
-                  "written to the log and it applies them")
 
 
 @click.group("identity")
@@ -36,17 +35,6 @@ def identity() -> None:
 
 def _hub(ctx: click.Context, store: SqlStore) -> IdentityHub:
     return IdentityHub(store, match_config(settings_from(ctx)))
-
-
-def _print_report(report: MatchReport) -> None:
-    if report.note:
-        console.print(report.note)
-        return
-    console.print(f"{'model trained, ' if report.trained else ''}{report.candidates:,} records scored "
-                  f"against {report.against:,} known ones in {report.seconds:.2f} s: "
-                  f"{report.pairs:,} pairs in reach, {report.merged:,} merged, "
-                  f"{report.queued:,} queued for review, {report.namesakes:,} namesakes joined",
-                  soft_wrap=True)
 
 
 @identity.command("train")
@@ -82,7 +70,7 @@ def recluster(ctx: click.Context, workspace: str) -> None:
 def _run(ctx: click.Context, workspace: str, rescore_all: bool) -> None:
     with workspace_data(ctx, workspace) as (ws, store):
         try:
-            _print_report(_hub(ctx, store).match(ws.id, rescore_all))
+            print_match_report(_hub(ctx, store).match(ws.id, rescore_all))
         except ProjectionMoved:
             console.print(SERVER_RUNNING)
 
@@ -186,3 +174,8 @@ def changes(ctx: click.Context, workspace: str, after: int, limit: int, as_json:
                     time.sleep(poll)
         except KeyboardInterrupt:
             return
+
+
+review.add_command(review_top)
+review.add_command(review_bulk)
+identity.add_command(model)

@@ -67,6 +67,32 @@ class GraphConfig:
     sits above that; spelling variants and nicknames score 0.9 and more."""
 
 
+def within_a_typo(a: str, b: str) -> bool:
+    """One character wrong, added or dropped, or two neighbours swapped (Damerau distance <= 1)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def values_conflict(kind: IdKind, values: set[str]) -> bool:
+    """Two values of a single-valued kind name two people: any two logins; two national ids only
+    when both are verified (``COUNTRY:scheme:number`` of a scheme with a checksum, not a free-form
+    ``COUNTRY:id:number``) and differ beyond a typo (one digit, two swapped)."""
+    if len(values) < 2:
+        return False
+    if kind is not IdKind.NATIONAL_ID:
+        return True
+    ordered = sorted(v for v in values if v.split(":")[1:2] != ["id"])
+    return any(not within_a_typo(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+
+
 @dataclass(frozen=True, slots=True)
 class MatchEdge:
     """Two records said to be the same person by another tier or by a person (``forced``)."""

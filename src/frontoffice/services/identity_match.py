@@ -83,7 +83,7 @@ class LiveMatcher:
     def train(self) -> int:
         """Train on the workspace's records (distinct attributes) and persist the model."""
         self.refresh()
-        distinct = _distinct(self.known.values())
+        distinct = distinct_records(self.known.values())
         if len(distinct) < MIN_TRAINING_RECORDS:
             raise InvalidInput(f"Training needs at least {MIN_TRAINING_RECORDS} records with a name; "
                                f"workspace has {len(distinct)}. Send or import more, then train.")
@@ -104,7 +104,7 @@ class LiveMatcher:
         """The persisted model (trained now when there is none yet and enough records)."""
         text = self.review.state(self.ws).model
         if text is None:
-            if self._untrainable and len(_distinct(self.known.values())) <= self._untrainable:
+            if self._untrainable and len(distinct_records(self.known.values())) <= self._untrainable:
                 return None, False
             try:
                 self.train()
@@ -142,7 +142,7 @@ class LiveMatcher:
 
     def _match(self, model: Model, new: list[Known], report: MatchReport) -> None:
         fresh = {k.record_id for k in new}
-        distinct = _distinct(k for k in self.known.values() if k.record_id not in fresh)
+        distinct = distinct_records(k for k in self.known.values() if k.record_id not in fresh)
         report.against = len(distinct)
         scored = score(model, [(k.record_id, k.attributes) for k in new],
                        against=[(rids[0], a) for a, rids in distinct.items()] or None,
@@ -225,7 +225,7 @@ class LiveMatcher:
                            **key_attributes(right.attributes)}, "pending", "")
 
 
-def _distinct(records: Any) -> dict[PersonAttributes, list[str]]:
+def distinct_records(records: Any) -> dict[PersonAttributes, list[str]]:
     """Records grouped by identical attributes (a person's repeated identify calls score once)."""
     out: dict[PersonAttributes, list[str]] = {}
     for k in sorted(records, key=lambda k: (k.seq, k.record_id)):

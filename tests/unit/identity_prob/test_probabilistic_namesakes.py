@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic.columns import made_of_name, to_row
-from frontoffice.identity.probabilistic.model import _comparisons, _describe
+from frontoffice.identity.probabilistic.model import Comparison, _comparisons, _describe
 from frontoffice.identity.probabilistic.namesakes import NamedPerson, namesake_matches, people_of
-from frontoffice.identity.probabilistic.settings import settings
+from frontoffice.identity.probabilistic.settings import gender_forms, settings
 
 
 def crowd(size: int) -> dict[str, NamedPerson]:
@@ -81,14 +81,48 @@ def test_an_email_local_part_made_of_the_name_alone_is_marked() -> None:
     assert row["email_named"] is not None
 
 
-def test_given_names_only_somewhat_alike_veto_an_automatic_merge() -> None:
+def _vector(comparisons: tuple[Comparison, ...], **labels: str) -> tuple[int, ...]:
+    """Every comparison at its best level, national id and suffix missing, except ``labels``."""
+    out = []
+    for c in comparisons:
+        wanted = labels.get(c.name, "missing" if c.name in {"national_id", "generation"} else None)
+        out.append(max(c.levels) if wanted is None else
+                   next(g for g, level in c.levels.items() if level.label == wanted))
+    return tuple(out)
+
+
+def test_given_names_not_alike_veto_an_automatic_merge_only_beside_one_family_name() -> None:
     comparisons = _comparisons(settings())
-    names = [c.name for c in comparisons]
-    given = next(c for c in comparisons if c.name == "given_name")
-    somewhat = next(g for g, level in given.levels.items() if level.label == "somewhat similar")
-    similar = next(g for g, level in given.levels.items() if level.label == "similar")
-    exact = [0] * len(names)
-    for gamma, vetoed in ((somewhat, True), (similar, False)):
-        vector = list(exact)
-        vector[names.index("given_name")] = gamma
-        assert ("given name" in _describe(comparisons, tuple(vector))[1]) is vetoed
+    for given, family, vetoed in (("somewhat similar", "exact as written", True),
+                                  ("different", "typo", True), ("similar", "exact as written", False),
+                                  ("typo", "exact as written", False), ("different", "different", False),
+                                  ("somewhat similar", "missing", False)):
+        conflicts = _describe(comparisons, _vector(comparisons, given_name=given, family_name=family))[1]
+        assert ("given name" in conflicts) is vetoed, (given, family, conflicts)
+
+
+def test_twins_with_one_national_id_are_one_person_whose_given_name_was_replaced() -> None:
+    comparisons = _comparisons(settings())
+    vector = _vector(comparisons, given_name="different", birth_date="exact", national_id="exact")
+    assert _describe(comparisons, vector)[1] == ()
+
+
+def test_a_generation_apart_or_two_suffixes_veto_whatever_else_agrees() -> None:
+    comparisons = _comparisons(settings())
+    for labels in ({"birth_date": "a generation apart"}, {"generation": "different"}):
+        assert _describe(comparisons, _vector(comparisons, **labels))[1], labels
+
+
+def test_a_gender_form_is_a_conflict_only_for_slavic_names() -> None:
+    ivanova = to_row("a", PersonAttributes(given_name="Anna", family_name="Ivanova", country="RU"))
+    kelsea = to_row("b", PersonAttributes(given_name="Kelsea", family_name="Smith", country="AU"))
+    cyrillic = to_row("c", PersonAttributes(given_name="Анна", family_name="Иванова"))
+    assert ivanova["slavic"] and cyrillic["slavic"] and not kelsea["slavic"]
+    assert "slavic_l OR slavic_r" in gender_forms("given_key")
+
+
+def test_a_generational_suffix_is_taken_off_the_name_and_kept_apart() -> None:
+    row = to_row("a", PersonAttributes(given_name="John", family_name="Smith Jr.", country="US"))
+    assert (row["family_key"], row["generation"]) == ("smith", "jr")
+    plain = to_row("b", PersonAttributes(given_name="John", family_name="Smith", country="US"))
+    assert plain["generation"] is None

@@ -17,7 +17,7 @@ from frontoffice.identity.probabilistic.clustering import (
     partition,
 )
 from frontoffice.identity.probabilistic.columns import PersonRecord
-from frontoffice.identity.probabilistic.csv_resolver import ColumnMapping, resolve_csv
+from frontoffice.identity.probabilistic.csv_resolver import ColumnMapping, read_csv
 from frontoffice.identity.probabilistic.matcher import TrainingOptions, blocking_pairs, score, train
 from frontoffice.identity.probabilistic.model import Model, ScoredPair, pair_key
 
@@ -33,7 +33,7 @@ __all__ = [
     "cluster",
     "pair_key",
     "partition",
-    "resolve_csv",
+    "read_csv",
     "score",
     "train",
 ]

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from frontoffice.identity.probabilistic.columns import COLUMNS, LIST_COLUMNS
+from frontoffice.identity.probabilistic.columns import BOOL_COLUMNS, COLUMNS, LIST_COLUMNS
 from frontoffice.identity.probabilistic.settings import PRIOR_MATCH_PROBABILITY, PRIOR_RECALL, PRIOR_RULES
 
 Columns = dict[str, list[Any]]
@@ -32,7 +32,8 @@ _PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probabilit
 def _arrow(table: Columns) -> Any:
     import pyarrow as pa
 
-    fields = [pa.field(n, pa.list_(pa.string()) if n in LIST_COLUMNS else pa.string()) for n in COLUMNS]
+    fields = [pa.field(n, pa.list_(pa.string()) if n in LIST_COLUMNS else pa.bool_() if n in BOOL_COLUMNS
+                       else pa.string()) for n in COLUMNS]
     return pa.Table.from_pydict({n: table[n] for n in COLUMNS}, schema=pa.schema(fields))
 
 

@@ -24,9 +24,28 @@ PersonRecord = IdentityRecord | tuple[str, PersonAttributes]
 COLUMNS: tuple[str, ...] = (
     "unique_id", "given_native", "family_native", "given_key", "family_key", "given_alts",
     "family_alts", "given_nicknames", "name_script", "birth_date", "postcode", "city_key", "street_key",
-    "email_local", "email_named", "phone",
+    "email_local", "email_named", "phone", "national_id", "national_verified", "slavic",
+    "generation",
 )
 LIST_COLUMNS = frozenset({"given_alts", "family_alts", "given_nicknames"})
+BOOL_COLUMNS = frozenset({"slavic", "national_verified"})
+SLAVIC_COUNTRIES = frozenset({"RU", "UA", "BY", "BG", "PL", "CZ", "SK", "RS", "HR", "SI", "MK", "BA", "ME",
+                              "KZ"})
+"""Countries whose family and given names take masculine and feminine forms (Ivanov/Ivanova,
+Kowalski/Kowalska): only there are two such forms two people rather than a typo."""
+GENERATIONS: dict[str, str] = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii",
+                               "iii": "iii", "iv": "iv", "2nd": "ii", "3rd": "iii"}
+"""Generational suffixes as written after a name (``John Smith Jr.``), and the one they stand for."""
+_TOKENS = re.compile(r"[\s,]+")
+
+
+def without_generation(name: str) -> tuple[str, str | None]:
+    """The name without a trailing generational suffix, and the suffix (``Smith Jr.`` -> ``Smith``,
+    ``jr``)."""
+    words = [w for w in _TOKENS.split(name.strip()) if w]
+    if len(words) > 1 and (found := GENERATIONS.get(words[-1].rstrip(".").casefold())):
+        return " ".join(words[:-1]), found
+    return name, None
 
 
 def _native(text: str) -> str | None:
@@ -95,7 +114,9 @@ def made_of_name(local: str, given_keys: Iterable[str], family_keys: Iterable[st
 
 def to_row(record_id: str, a: PersonAttributes) -> Row:
     """The Splink input row of one record's attributes (already normalised, see the model)."""
-    given, family = a.given_name or "", a.family_name or ""
+    given, generation = without_generation(a.given_name or "")
+    family, suffix = without_generation(a.family_name or "")
+    generation = generation or suffix
     names = name_columns(given, family, a.country) if (given or family) else (None,) * 7 + ("none",)
     local = a.email.rpartition("@")[0] if a.email else ""
     return {
@@ -117,7 +138,23 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
             local, {names[2], *(names[4] or ())} - {None}, {names[3], *(names[5] or ())} - {None}
         ) else None,
         "phone": a.phone or None,
+        "national_id": national_number(a.national_id),
+        "national_verified": verified(a.national_id),
+        "slavic": names[7] == "cyrillic" or (a.country or "").upper() in SLAVIC_COUNTRIES,
+        "generation": generation,
     }
+
+
+def verified(national_id: str | None) -> bool:
+    """True for a national id of a scheme with a checksum (``DE:steuer-id:...``); a number of a
+    country without a known scheme (``AU:id:...``) is free-form."""
+    return national_id is not None and national_id.split(":")[1:2] != ["id"]
+
+
+def national_number(value: str | None) -> str | None:
+    """The number of a normalised national id (``AU:id:5304218`` -> ``5304218``): compared with its
+    typos (one digit, two swapped), as the country and scheme are the same for a typo."""
+    return value.rpartition(":")[2] or None if value else None
 
 
 SHARED_PHONE_FAMILIES = 4

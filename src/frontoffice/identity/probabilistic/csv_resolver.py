@@ -1,7 +1,7 @@
-"""Resolve any person-record CSV with a column mapping: for external benchmarks (FEBRL and alike).
+"""Read any person-record CSV with a column mapping into person records (external benchmarks).
 
-Needs nothing of a frontoffice installation but this package: no workspace, no event log. The
-model is trained on the file itself (without labels), the pairs are scored and clustered.
+:func:`frontoffice.bulk.identity_csv.resolve_csv` resolves such a file through the product's
+own path; :func:`read_csv` gives the records as the model sees them (e.g. to measure blocking).
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frontoffice.errors import InvalidInput
-from frontoffice.identity.model import PersonAttributes
+from frontoffice.identity.model import PersonAttributes, street_line
 from frontoffice.identity.normalise import Normalised, normalise_postcode, parse_birth_date
 from frontoffice.identity.normalise import normalise_national_id as _national_id
-from frontoffice.identity.probabilistic.clustering import DEFAULT_AUTO_WEIGHT, cluster
-from frontoffice.identity.probabilistic.matcher import score, train
 
-FIELDS = ("id", "given_name", "surname", "street", "city", "postcode", "state", "birth_date",
-          "national_id", "country")
+FIELDS = ("id", "given_name", "surname", "street_number", "street", "street_line2", "city", "postcode",
+          "state", "birth_date", "national_id", "country")
 REQUIRED = ("id",)
 
 
@@ -30,7 +28,9 @@ class ColumnMapping:
     id: str
     given_name: str | None = None
     surname: str | None = None
+    street_number: str | None = None
     street: str | None = None
+    street_line2: str | None = None
     city: str | None = None
     postcode: str | None = None
     state: str | None = None
@@ -64,11 +64,12 @@ def _attributes(
         given_name=_value(row, m.given_name) or None,
         family_name=_value(row, m.surname) or None,
         birth_date=birth.value if isinstance(birth, Normalised) else None,
-        street=_value(row, m.street) or None,
+        street=street_line(_value(row, m.street_number), _value(row, m.street),
+                           _value(row, m.street_line2)),
         city=_value(row, m.city) or _value(row, m.state) or None,
         postcode=postcode.value if isinstance(postcode, Normalised) else None,
         country=country,
-        national_id=_value(row, m.national_id) or None,
+        national_id=_national(_value(row, m.national_id), country),
     )
 
 
@@ -87,33 +88,10 @@ def read_csv(path: Path | str, mapping: ColumnMapping | Mapping[str, str],
         return [(_value(row, m.id), _attributes(row, m, default_country)) for row in reader]
 
 
-def resolve_csv(
-    path: Path | str,
-    mapping: ColumnMapping | Mapping[str, str],
-    *,
-    default_country: str | None = None,
-    threshold: float = DEFAULT_AUTO_WEIGHT,
-) -> dict[str, str]:
-    """Record id (the ``id`` column) → cluster id, for every row of the file.
-
-    Two records with different national ids are never merged (a single-valued identifier); the
-    national id is otherwise not compared (that is the deterministic tier's job)."""
-    records = read_csv(path, mapping, default_country)
-    model = train(records)
-    pairs = score(model, records, min_weight=threshold)
-    national = {r: _national(a) for r, a in records}
-    conflicting = {
-        p.key for p in pairs
-        if national[p.left_id] and national[p.right_id] and national[p.left_id] != national[p.right_id]
-    }
-    return cluster(pairs, threshold, conflicting, record_ids=[r for r, _ in records])
+def _national(raw: str, country: str | None) -> str | None:
+    """The national id as the product stores it (``AU:id:5304218``); None when invalid."""
+    result = _national_id(raw, country) if raw else None
+    return result.value if isinstance(result, Normalised) else None
 
 
-def _national(a: PersonAttributes) -> str | None:
-    if not a.national_id:
-        return None
-    result = _national_id(a.national_id, a.country)
-    return result.value if isinstance(result, Normalised) else a.national_id.replace(" ", "")
-
-
-__all__ = ["ColumnMapping", "read_csv", "resolve_csv"]
+__all__ = ["ColumnMapping", "read_csv"]

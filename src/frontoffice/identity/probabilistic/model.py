@@ -9,15 +9,34 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontoffice.identity.model import MatchEvidence
-from frontoffice.identity.probabilistic.settings import DESCRIPTIONS, DIFFERENT, GENDER_FORM, SOMEWHAT_SIMILAR
+from frontoffice.identity.probabilistic.settings import (
+    DESCRIPTIONS,
+    DIFFERENT,
+    GENDER_FORM,
+    GENERATIONS,
+    SOMEWHAT_SIMILAR,
+    TYPO,
+    VERIFIED_DIFFERENT,
+)
 
-CONFLICT_COMPARISONS = frozenset({"given_name", "family_name", "birth_date"})
-"""Comparisons whose "different" (or "gender form") level vetoes an automatic merge, however high
-the weight: twins share a family name, an address and a birth date but not a given name."""
-CONFLICT_LEVELS = frozenset({DIFFERENT, GENDER_FORM})
-GIVEN_CONFLICT_LEVELS = frozenset({SOMEWHAT_SIMILAR})
-"""Given names only somewhat alike (Hanako/Kanako, Joan/Jordan) are two names, not a typo of one:
-household members and twins; a typo stays above ``NAME_JW_HIGH`` ("similar")."""
+TWIN_GIVEN_LEVELS = frozenset({DIFFERENT, SOMEWHAT_SIMILAR})
+"""Given names that differ beyond a typo, ..."""
+AGREEING_FAMILY = frozenset({"exact as written", "romanised exact", "spelling variant", TYPO, "similar"})
+"""... beside one family name: two members of a household (Lori and Jeremy Garza at one address,
+twins Anna and Lena Schmidt born the same day, Hanako and Kanako), not one person, unless their
+national ids agree (two people have two). Where the family names differ too, a different given
+name is evidence against, weighed with the rest (a swapped or twice mistyped name)."""
+HARD_CONFLICTS: dict[str, frozenset[str]] = {
+    "given_name": frozenset({GENDER_FORM}),
+    "family_name": frozenset({GENDER_FORM}),
+    "birth_date": frozenset({GENERATIONS}),
+    "generation": frozenset({DIFFERENT}),
+    "national_id": frozenset({VERIFIED_DIFFERENT}),
+}
+"""Levels no agreement elsewhere outweighs: a masculine and a feminine form of one Slavic name
+(Ivanov/Ivanova), birth dates a generation apart or two generational suffixes (a parent and a
+child of one name, at one address and landline), two verified national ids (a checksum scheme)
+that differ beyond a typo."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,21 +98,28 @@ class Model:
 @functools.lru_cache(maxsize=1 << 14)
 def _describe(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...]) -> tuple[str, tuple[str, ...]]:
     scored = []
-    conflicts = []
+    labels: dict[str, str] = {}
     for comparison, gamma in zip(comparisons, gammas, strict=True):
         level = comparison.levels.get(gamma)
         if level is None or gamma == -1:
             continue
+        labels[comparison.name] = level.label
         scored.append((level.weight, f"{comparison.description} ({level.label})"))
-        if (level.label in CONFLICT_LEVELS and comparison.name in CONFLICT_COMPARISONS) or (
-            level.label in GIVEN_CONFLICT_LEVELS and comparison.name == "given_name"
-        ):
-            conflicts.append(comparison.description)
     scored.sort(key=lambda item: -item[0])
     good = ", ".join(text for weight, text in scored if weight > 0)
     bad = ", ".join(text for weight, text in scored if weight <= 0)
     text = f"from {good or 'nothing'}" + (f"; against: {bad}" if bad else "")
-    return text, tuple(conflicts)
+    return text, conflicts_of(comparisons, labels)
+
+
+def conflicts_of(comparisons: tuple[Comparison, ...], labels: dict[str, str]) -> tuple[str, ...]:
+    """The comparisons that veto an automatic merge: :data:`HARD_CONFLICTS`, and a given name
+    that differs beside one family name (a household, twins)."""
+    found = {c.name for c in comparisons if labels.get(c.name) in HARD_CONFLICTS.get(c.name, ())}
+    if (labels.get("given_name") in TWIN_GIVEN_LEVELS and labels.get("family_name") in AGREEING_FAMILY
+            and labels.get("national_id") in (None, DIFFERENT, VERIFIED_DIFFERENT)):
+        found.add("given_name")
+    return tuple(c.description for c in comparisons if c.name in found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +134,7 @@ class ScoredPair:
     """Comparison vector: the level of each comparison (-1 missing, 0 different, higher is closer)."""
     evidence_text: str
     conflicts: tuple[str, ...]
-    """Comparisons that disagree outright on given name, family name or birth date."""
+    """Comparisons that veto an automatic merge however high the weight (see :func:`conflicts_of`)."""
 
     @property
     def key(self) -> tuple[str, str]:

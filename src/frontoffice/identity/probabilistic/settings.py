@@ -30,16 +30,24 @@ SOMEWHAT_SIMILAR = "somewhat similar"
 ELSE = _level("ELSE", DIFFERENT)
 SWAPPED = ("list_has_any(given_alts_l, family_alts_r) AND list_has_any(family_alts_l, given_alts_r)")
 """Given and family name each match the other's other part (``Petrov Aleksei`` = ``Алексей Петров``)."""
+SWAPPED_FUZZY = (
+    "jaro_winkler_similarity(given_key_l, family_key_r) >= 0.9 "
+    "AND jaro_winkler_similarity(family_key_l, given_key_r) >= 0.9"
+)
+"""Given and family name in each other's place, one of them or both misspelt (Siggins Barnaby /
+Barnayb Siggyins)."""
 DESCRIPTIONS = {
     "given_name": "given name", "family_name": "family name", "birth_date": "birth date",
     "postcode": "postcode", "city_key": "city", "street_key": "street", "email_local": "email local part",
-    "phone": "phone",
+    "phone": "phone", "national_id": "national id", "generation": "generational suffix",
 }
 """How explanations name each comparison."""
 
 
 def gender_forms(key: str) -> str:
-    """SQL: the two keys differ only by a masculine/feminine ending (Ivanov/Ivanova, Kowalski/Kowalska)."""
+    """SQL: the two keys differ only by a masculine/feminine ending (Ivanov/Ivanova, Kowalski/Kowalska),
+    and one of the two names is Slavic (written in Cyrillic, or of a Slavic country): elsewhere an
+    ending ``a`` is a typo as often as a form (Kelse/Kelsea, Emm/Emma)."""
     clauses = []
     for masculine, feminine in GENDERED_ENDINGS:
         for m, f in ((f"{key}_l", f"{key}_r"), (f"{key}_r", f"{key}_l")):
@@ -48,7 +56,19 @@ def gender_forms(key: str) -> str:
                 f"AND length({m}) - {len(masculine)} >= {GENDERED_MIN_STEM} "
                 f"AND left({m}, length({m}) - {len(masculine)}) = left({f}, length({f}) - {len(feminine)}))"
             )
-    return "(" + " OR ".join(clauses) + ")"
+    return "((slavic_l OR slavic_r) AND (" + " OR ".join(clauses) + "))"
+
+
+TYPO = "typo"
+SWAPPED_TYPO = "swapped, with a typo"
+
+
+def _typo(left: str, right: str) -> str:
+    """One letter inserted, dropped, replaced or two swapped, the first letter kept (Lilq/Lily,
+    Amh/Amy): a slip of the keyboard, where two names of one household differ at the start
+    (Hanako/Kanako) or by more."""
+    return (f"length({left}) >= 3 AND length({right}) >= 3 AND {left}[1] = {right}[1] "
+            f"AND damerau_levenshtein({left}, {right}) <= 1")
 
 
 def name_comparison(part: str) -> dict[str, Any]:
@@ -69,6 +89,8 @@ def name_comparison(part: str) -> dict[str, Any]:
             _level(f"list_has_any({alts}_l, {alts}_r)", "spelling variant"),
             *nickname,
             _level(gender_forms(key), GENDER_FORM),
+            _level(_typo(f"{key}_l", f"{key}_r"), TYPO),
+            _level(SWAPPED_FUZZY, SWAPPED_TYPO),
             _level(f"(length({key}_l) = 1 OR length({key}_r) = 1) AND {key}_l[1] = {key}_r[1]", "initial"),
             _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= {NAME_JW_HIGH}", "similar"),
             _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= {NAME_JW_LOW}", SOMEWHAT_SIMILAR),
@@ -87,6 +109,7 @@ def birth_date_comparison() -> dict[str, Any]:
     swapped = ("substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4)"
                " AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2)"
                " AND substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)")
+    years = "abs(CAST(substr(birth_date_l, 1, 4) AS INTEGER) - CAST(substr(birth_date_r, 1, 4) AS INTEGER))"
     return {
         "output_column_name": "birth_date",
         "comparison_description": "birth date",
@@ -94,7 +117,65 @@ def birth_date_comparison() -> dict[str, Any]:
             _null("birth_date"),
             _level("birth_date_l = birth_date_r", "exact"),
             _level(swapped, "day and month swapped"),
+            _level("damerau_levenshtein(birth_date_l, birth_date_r) <= 1", "one digit or two swapped"),
             _level(f"{parts} = 2", "one field differs"),
+            {**_level(f"{years} >= {GENERATION_YEARS}", GENERATIONS),
+             "m_probability": GENERATIONS_M, "fix_m_probability": True},
+            ELSE,
+        ],
+    }
+
+
+GENERATIONS = "a generation apart"
+GENERATION_YEARS = 15
+"""Birth years this far apart are a parent and a child (or grandparent), not a typo: with a shared
+address and landline and one full name, that is a household of two people of one name."""
+GENERATIONS_M = 1e-4
+"""The m of "a generation apart", fixed: EM on records of one person never sees it and would drive
+it to zero (Splink stops on the underflow)."""
+
+
+VERIFIED_DIFFERENT = "different, both verified"
+
+
+def national_id_comparison() -> dict[str, Any]:
+    """Exact, one digit wrong or two swapped (a typo), two that pass their scheme's checksum and
+    still differ (two people), else different (a replaced or twice mistyped free-form number)."""
+    return {
+        "output_column_name": "national_id",
+        "comparison_description": "national id",
+        "comparison_levels": [
+            _null("national_id"),
+            _level("national_id_l = national_id_r", "exact"),
+            _level("damerau_levenshtein(national_id_l, national_id_r) <= 1", "one digit or two swapped"),
+            _level("national_verified_l AND national_verified_r", VERIFIED_DIFFERENT),
+            ELSE,
+        ],
+    }
+
+
+def generation_comparison() -> dict[str, Any]:
+    """A generational suffix (Jr., Sr., II) on both names: the same, or two generations."""
+    return {
+        "output_column_name": "generation",
+        "comparison_description": "generational suffix",
+        "comparison_levels": [
+            _null("generation"),
+            _level("generation_l = generation_r", "exact"),
+            {**ELSE, "m_probability": GENERATIONS_M, "fix_m_probability": True},
+        ],
+    }
+
+
+def city_comparison() -> dict[str, Any]:
+    """Exact, alike (a typo: Jaro-Winkler >= 0.9), else different."""
+    return {
+        "output_column_name": "city_key",
+        "comparison_description": "city",
+        "comparison_levels": [
+            _null("city_key"),
+            _level("city_key_l = city_key_r", "exact"),
+            _level(f"jaro_winkler_similarity(city_key_l, city_key_r) >= {STREET_JW}", "similar"),
             ELSE,
         ],
     }
@@ -162,7 +243,9 @@ _ANY_NAME_PART = (
     " OR l.family_key = r.given_key"
 )
 BLOCKING_RULES: tuple[str, ...] = (
-    f"l.birth_date = r.birth_date AND ({_ANY_NAME_PART} OR l.postcode = r.postcode)",
+    f"l.birth_date = r.birth_date AND ({_ANY_NAME_PART} OR l.postcode = r.postcode OR l.city_key = r.city_key"
+    " OR left(l.street_key, 6) = left(r.street_key, 6) OR left(l.family_key, 3) = left(r.family_key, 3)"
+    " OR left(l.given_key, 3) = left(r.given_key, 3))",
     "l.postcode = r.postcode AND l.family_key = r.family_key",
     "l.postcode = r.postcode AND l.given_key = r.given_key",
     "l.postcode = r.postcode AND l.given_key = r.family_key",
@@ -170,17 +253,26 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.street_key = r.street_key AND l.family_key = r.family_key",
     "l.phone = r.phone",
     "l.email_local = r.email_local",
+    "l.national_id = r.national_id",
+    "l.given_key = r.given_key AND l.family_key = r.family_key"
+    " AND substr(l.birth_date, 1, 3) = substr(r.birth_date, 1, 3)",
+    "l.street_key = r.street_key AND l.given_key = r.given_key",
+    "l.street_key = r.street_key AND l.postcode = r.postcode",
+    "l.postcode = r.postcode AND left(l.street_key, 6) = left(r.street_key, 6)",
 )
 """Which pairs are scored at all: a pair must agree on one of these. DuckDB joins on the equalities
 joined by AND and filters by the rest, so the birth-date rule scores only the pairs that also share
-a name part (in either order) or a postcode. The postcode rules are plain equalities with one name
-part each (a marketplace's "Yulya L." has a given name only; "Smirnova Mariia" has its parts the
-other way round), and the street rule finds receipts with a street and no postcode: an OR after
-the postcode would join every pair of a postcode's records first,
-which grows with the square of the records per postcode (530,000 pairs from 400,000 synthetic
-records, 16 times the count at 100,000). There is no rule on city and name: common names in a big
-city grow the same way (670,000 pairs from 100,000 records), and a city with a name alone never
-reaches the auto-merge weight."""
+a name part (in either order), a postcode, a city, or the first letters of a name or street (a typo
+further on). The postcode rules are plain equalities with one name part each (a marketplace's
+"Yulya L." has a given name only; "Smirnova Mariia" has its parts the other way round), the street
+rules find receipts with a street and no postcode, the national id finds a person whose name and
+birth date were both mistyped, and one full name in one decade of birth finds a person who moved.
+An OR after the postcode would join every pair of a postcode's records first, which grows with the
+square of the records per postcode (530,000 pairs from 400,000 synthetic records). Measured on
+100,000 synthetic records (``bench/identity_speed.py``'s), a full name alone made 345,000 pairs
+(so it is held to one decade of birth: 78,000), a city with the first six letters of the street
+26 million and the first letters of a street with those of a name 4 to 5 million: neither is here.
+``bench/identity_febrl.py`` prints the share of true pairs these rules compare (blocking recall)."""
 
 TRAINING_RULES: tuple[str, ...] = (
     "l.birth_date = r.birth_date",
@@ -226,10 +318,12 @@ def settings() -> dict[str, Any]:
             name_comparison("family"),
             birth_date_comparison(),
             exact_comparison("postcode", "postcode", different_m=MOVED_SHARE),
-            exact_comparison("city_key", "city"),
+            city_comparison(),
             street_comparison(),
             email_local_comparison(),
             exact_comparison("phone", "phone"),
+            national_id_comparison(),
+            generation_comparison(),
         ],
         "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in BLOCKING_RULES],
         "max_iterations": 25,
