@@ -34,12 +34,12 @@ from frontoffice.console.store import ConsoleStore  # noqa: E402
 from frontoffice.console.users import create_user  # noqa: E402
 from frontoffice.demo import generate  # noqa: E402
 from frontoffice.domain.events import Limits, normalise_batch, now  # noqa: E402
-from frontoffice.services import tenancy  # noqa: E402
 from frontoffice.services.identity import IdentityHub  # noqa: E402
 from frontoffice.settings import Settings  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
 from frontoffice.storage.identity_sql import IdentitySql  # noqa: E402
 from frontoffice.storage.port import AppendBatch  # noqa: E402
+from frontoffice.tenancy import service as tenancy  # noqa: E402
 
 TARGET_P95_MS = 100.0
 PASSWORD = "bench password 1"

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from frontoffice.commerce import service
 from frontoffice.console.demo import DEMO_PASSWORD, demo_login, ensure_demo_users
 from frontoffice.console.roles import Role
-from frontoffice.services import consent, tenancy
+from frontoffice.services import consent
 from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.storage.commerce_sql import CommerceStore
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import brand, identify
 from tests.unit.commerce.sample import LOCATIONS, NOW, PRODUCTS, STOCK, order
 

@@ -20,9 +20,9 @@ from frontoffice.console.roles import Role
 from frontoffice.console.store import ConsoleStore
 from frontoffice.console.users import create_user
 from frontoffice.domain.events import now
-from frontoffice.services import tenancy
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 
 PASSWORD = "a long enough password"
 T = TypeVar("T")

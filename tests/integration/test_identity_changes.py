@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from frontoffice.errors import InvalidInput
+from frontoffice.identity import review_service as identity_review
 from frontoffice.identity.rules import person_id_for
-from frontoffice.services import identity, identity_review
+from frontoffice.services import identity
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import brand, identify

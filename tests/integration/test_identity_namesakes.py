@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontoffice.identity import review_service as identity_review
 from frontoffice.identity.live_match import MatchConfig
-from frontoffice.services import identity, identity_review
+from frontoffice.services import identity
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.identity_review_sql import ReviewSql
 from frontoffice.storage.identity_sql import IdentitySql

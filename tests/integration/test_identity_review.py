@@ -7,9 +7,10 @@ import orjson
 import pytest
 
 from frontoffice.errors import AlreadyExists
+from frontoffice.identity import review_service as identity_review
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.rules import person_id_for
-from frontoffice.services import identity, identity_review
+from frontoffice.services import identity
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage.identity_review_sql import ReviewSql
 from frontoffice.storage.identity_sql import IdentitySql

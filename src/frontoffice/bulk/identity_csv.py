@@ -20,10 +20,10 @@ from frontoffice.domain.events import Limits
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, DEFAULT_REVIEW_WEIGHT, ColumnMapping
 from frontoffice.services.identity import IdentityHub
-from frontoffice.services.tenancy import create_source, create_workspace
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.identity_sql import IdentitySql
+from frontoffice.tenancy.service import create_source, create_workspace
 
 _TRAITS = {"given_name": "firstName", "surname": "lastName", "birth_date": "birthDate",
            "national_id": "nationalId"}

@@ -50,7 +50,7 @@ from frontoffice.demo.showcase import (
 from frontoffice.domain.events import Limits
 from frontoffice.domain.tenancy import Workspace
 from frontoffice.errors import FrontofficeError
-from frontoffice.services.identity_match import match_config
+from frontoffice.identity.match_service import match_config
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.identity_sql import IdentitySql

@@ -15,8 +15,8 @@ from frontoffice.demo.consent_showcase import Row as ConsentRow
 from frontoffice.demo.loader import DEMO_TOKEN, RESIDENT, SendReport, write_key
 from frontoffice.demo.showcase import CrossScript, wait_for_identity
 from frontoffice.identity.live_match import MatchConfig
+from frontoffice.identity.match_service import LiveMatcher
 from frontoffice.residency.api import located
-from frontoffice.services.identity_match import LiveMatcher
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 

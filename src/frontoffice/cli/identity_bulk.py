@@ -11,8 +11,8 @@ import orjson
 from rich.table import Table
 
 from frontoffice.cli.context import console, friendly_errors, settings_from, workspace_data, workspace_option
+from frontoffice.identity.match_service import match_config
 from frontoffice.services.identity import IdentityHub
-from frontoffice.services.identity_match import match_config
 from frontoffice.services.identity_model_report import model_report
 from frontoffice.services.identity_review_bulk import (
     BulkPreview,

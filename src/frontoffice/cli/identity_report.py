@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from frontoffice.cli.context import console
-from frontoffice.services.identity_match import MatchReport
+from frontoffice.identity.match_service import MatchReport
 
 SERVER_RUNNING = ("the running server's worker is resolving this workspace; the merges found were "
                   "written to the log and it applies them")

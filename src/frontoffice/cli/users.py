@@ -20,7 +20,7 @@ from frontoffice.console.roles import ROLE_SCOPES, Role, parse_role
 from frontoffice.console.store import ConsoleStore
 from frontoffice.console.users import create_user, disable_user
 from frontoffice.domain.events import now
-from frontoffice.services import tenancy
+from frontoffice.tenancy import service as tenancy
 
 
 @click.group()

@@ -14,9 +14,9 @@ import orjson
 
 from frontoffice.demo.showcase import wait_for_identity
 from frontoffice.identity.live_match import MatchConfig
+from frontoffice.identity.match_service import LiveMatcher, MatchReport
 from frontoffice.identity.normalise.scripts import detect_script
 from frontoffice.identity.review import MATCH, PairDecision, decision_of, identity_source
-from frontoffice.services.identity_match import LiveMatcher, MatchReport
 from frontoffice.storage.identity_review_sql import ReviewItem, ReviewSql
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore

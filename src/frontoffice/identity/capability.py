@@ -43,9 +43,9 @@ def _commands() -> list[click.Command]:
 
 
 def _projections(store: SqlStore, settings: Settings) -> list[Projection]:
+    from frontoffice.identity.match_service import match_config
     from frontoffice.services.identity import IdentityHub
     from frontoffice.services.identity_hub import IdentityFollow
-    from frontoffice.services.identity_match import match_config
 
     return [IdentityFollow(IdentityHub(store, match_config(settings)))]
 

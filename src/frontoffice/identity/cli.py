@@ -21,12 +21,12 @@ from frontoffice.cli.context import (
     workspace_option,
 )
 from frontoffice.cli.identity_report import SERVER_RUNNING, print_match_report
-from frontoffice.cli.outbound import print_refusals
+from frontoffice.identity.match_service import match_config
+from frontoffice.outbound.cli import print_refusals
 from frontoffice.outbound.exports import catch_up_people, check_export_purpose, export_people
 from frontoffice.outbound.gate import EXPORT_CHANNEL
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.services import identity
-from frontoffice.services.identity_match import match_config
 from frontoffice.storage.identity_sql import IdentitySql
 
 

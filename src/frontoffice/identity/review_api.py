@@ -16,7 +16,7 @@ from frontoffice.api.access import Caller, require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import ApiToken, Scope, Workspace
-from frontoffice.services import identity_review
+from frontoffice.identity import review_service as identity_review
 from frontoffice.services import identity_review_bulk as review_bulk
 from frontoffice.services.identity import IdentityHub
 

@@ -21,10 +21,10 @@ from frontoffice.cli.context import (
 )
 from frontoffice.cli.identity_bulk import model, review_bulk, review_top
 from frontoffice.cli.identity_report import SERVER_RUNNING, print_match_report
+from frontoffice.identity import review_service as identity_review
+from frontoffice.identity.match_service import match_config
 from frontoffice.projection.contract import ProjectionMoved
-from frontoffice.services import identity_review
 from frontoffice.services.identity import IdentityHub
-from frontoffice.services.identity_match import match_config
 from frontoffice.storage.sql import SqlStore
 
 

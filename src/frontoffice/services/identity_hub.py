@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable
 
 from frontoffice.identity.live_match import MatchConfig
+from frontoffice.identity.match_service import LiveMatcher, MatchReport
 from frontoffice.identity.projector import Progress, Projector
 from frontoffice.projection.contract import WorkspaceLocks
-from frontoffice.services.identity_match import LiveMatcher, MatchReport
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from frontoffice.errors import InvalidInput
 from frontoffice.identity.live_match import MatchConfig
+from frontoffice.identity.match_service import LiveMatcher, distinct_records
 from frontoffice.identity.probabilistic import score
-from frontoffice.services.identity_match import LiveMatcher, distinct_records
 from frontoffice.storage.sql import SqlStore
 
 BIN = 4.0

@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse
 from frontoffice.console.kit import PAGE_SIZE, ConsoleKit, Posted, Viewer, page_of
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.domain.tenancy import Scope, parse_scopes
-from frontoffice.services import tenancy
 from frontoffice.settings import SETTINGS
+from frontoffice.tenancy import service as tenancy
 
 T = TypeVar("T")
 # settings whose value is a secret or holds one: shown as set / not set
