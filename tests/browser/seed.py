@@ -4,6 +4,7 @@ identity projection), one console user per role."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from frontoffice.commerce import service
 from frontoffice.console.demo import DEMO_PASSWORD, demo_login, ensure_demo_users
@@ -13,6 +14,8 @@ from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.services.identity import IdentityHub
 from frontoffice.storage import open_store
 from frontoffice.storage.commerce_sql import CommerceStore
+from frontoffice.storage.identity_review_sql import ReviewItem, ReviewSql
+from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.identity_support import brand, identify
@@ -30,6 +33,27 @@ PEOPLE = (
                      country="DE")),
     ("pos", identify("b-5", "2026-03-05T14:00:00Z", user="cus-ivanov", loyaltyId="L-100",
                      firstName="Сергей", lastName="Иванов", country="RU")),
+    # Olga's web profile and a store receipt joined by her user id: split apart by a lead
+    ("web", identify("b-6", "2026-03-06T09:00:00Z", user="cus-petrova", firstName="Olga",
+                     lastName="Petrova", email="olga.petrova@yandex.ru", country="RU")),
+    ("pos", identify("b-7", "2026-03-07T09:30:00Z", user="cus-petrova", loyaltyId="L-700",
+                     firstName="Ольга", lastName="Петрова", country="RU")),
+    # a store receipt of Jürgen Müller's with no identifier in common: a pair for review
+    ("pos", identify("b-8", "2026-03-08T15:00:00Z", user="L-800", loyaltyId="L-800",
+                     firstName="Juergen", lastName="Mueller", country="DE")),
+    # Hanna, a web visitor, and Anna at the store: twins by the model's reading, held apart
+    ("web", identify("b-9", "2026-03-09T10:00:00Z", user="cus-hanna", firstName="Hanna",
+                     lastName="Schmidt", email="hanna@posteo.de", country="DE")),
+    ("pos", identify("b-10", "2026-03-09T11:00:00Z", user="L-900", loyaltyId="L-900",
+                     firstName="Anna", lastName="Schmidt", country="DE")),
+)
+MODEL = Path(__file__).with_name("review_model.json")
+# (record a, record b, match weight, explanation): what the probabilistic tier queues
+PAIRS = (
+    ("b-4", "b-8", 24.6, "match weight 24.6 from family name (spelling variant), given name (spelling "
+     "variant), phone (missing); against: nothing"),
+    ("b-9", "b-10", 7.1, "match weight 7.1 from family name (exact as written); against: given name "
+     "(different)"),
 )
 
 
@@ -47,6 +71,24 @@ def _consent_and_orders(store: SqlStore, ws: str) -> None:
     for kind, items in (("locations", LOCATIONS), ("products", PRODUCTS), ("inventory", STOCK),
                         ("orders", [order(1, "confirmed", order_id="ORD-RU-1", email="s.ivanov@mail.ru")])):
         service.ingest(cs, ws, source.id, kind, items, NOW)
+
+
+def _review_queue(store: SqlStore, ws: str) -> None:
+    """The workspace's trained model and the pairs its matcher would queue for a person to judge."""
+    review = ReviewSql(store)
+    review.save_model(ws, MODEL.read_text(encoding="utf-8"), 0)
+    records = {rid.rpartition(":")[2]: (rid, pid) for rid, _, pid in IdentitySql(store).mapping(ws)}
+    people = dict(PEOPLE_BY_ID)
+    for a, b, weight, why in PAIRS:
+        (ra, pa), (rb, pb) = records[a], records[b]
+        sides = [{"record_id": r, "person_id": p, "given_name": people[m]["traits"]["firstName"],
+                  "family_name": people[m]["traits"]["lastName"], "country": people[m]["traits"]["country"]}
+                 for r, p, m in ((ra, pa, a), (rb, pb, b))]
+        review.enqueue(ws, ReviewItem(0, ra, rb, pa, pb, weight, 1 - 2 ** -weight, why, sides[0], sides[1],
+                                      "pending", ""))
+
+
+PEOPLE_BY_ID = tuple((event["messageId"], event) for _, event in PEOPLE)
 
 
 @dataclass(frozen=True)
@@ -67,6 +109,7 @@ def seed(database_url: str) -> Seeded:
             shop.send(source, event)
         IdentityHub(store).catch_up(shop.workspace_id)
         _consent_and_orders(store, shop.workspace_id)
+        _review_queue(store, shop.workspace_id)
         ensure_demo_users(store, shop.workspace_id)
     finally:
         store.close()
