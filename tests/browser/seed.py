@@ -3,12 +3,20 @@ identity projection), one console user per role."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from frontoffice.commerce import service
 from frontoffice.console.demo import DEMO_PASSWORD, demo_login, ensure_demo_users
 from frontoffice.console.roles import Role
+from frontoffice.domain.events import now
+from frontoffice.dsr import service as dsr
+from frontoffice.dsr.config import DsrConfig
+from frontoffice.dsr.model import Kind
+from frontoffice.dsr.notify import OutboxNotifier
+from frontoffice.dsr.sql import DsrSql
 from frontoffice.services import consent
 from frontoffice.services.consent_merge import PersonConsentHub
 from frontoffice.services.identity import IdentityHub
@@ -18,7 +26,7 @@ from frontoffice.storage.identity_review_sql import ReviewItem, ReviewSql
 from frontoffice.storage.identity_sql import IdentitySql
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
-from tests.integration.identity_support import brand, identify
+from tests.integration.identity_support import Brand, brand, identify
 from tests.unit.commerce.sample import LOCATIONS, NOW, PRODUCTS, STOCK, order
 
 PEOPLE = (
@@ -91,10 +99,41 @@ def _review_queue(store: SqlStore, ws: str) -> None:
 PEOPLE_BY_ID = tuple((event["messageId"], event) for _, event in PEOPLE)
 
 
+ERIK = identify("acc-1", "2026-03-10T08:00:00Z", user="cus-larsen", firstName="Erik", lastName="Larsen",
+                email="erik.larsen@posteo.de", emailVerified=True, address={"country": "DE"})
+GRETA = identify("acc-2", "2026-03-10T08:05:00Z", user="cus-berg", firstName="Greta", lastName="Berg",
+                 email="greta.berg@posteo.de", emailVerified=True, address={"country": "DE"})
+
+
+def _requests(store: SqlStore, shop: Brand) -> tuple[str, str]:
+    """Erik asks for his erasure today (the code sent to his verified email is returned for the
+    test to type); Greta's access request, verified weeks ago, is past its deadline."""
+    source, _ = tenancy.create_source(store, shop.workspace_id, "accounts", "web", trust="server")
+    Brand(store, shop.workspace_id, {"accounts": source.id}).send("accounts", ERIK, GRETA)
+    IdentityHub(store).catch_up(shop.workspace_id)
+    ws, config, notifier = shop.workspace_id, DsrConfig(), OutboxNotifier(store)
+    weeks_ago = now() - timedelta(days=60)
+    late = dsr.open_request(store, ws, Kind.ACCESS, "email", "greta.berg@posteo.de", details=None,
+                            actor="seed", now=weeks_ago, config=config, notifier=notifier).request
+    dsr.verify(store, ws, late.id, _code(store, ws, late.id), actor="seed", now=weeks_ago, config=config)
+    erase = dsr.open_request(store, ws, Kind.ERASURE, "email", "erik.larsen@posteo.de", details=None,
+                             actor="seed", now=now(), config=config, notifier=notifier).request
+    return erase.id, _code(store, ws, erase.id)
+
+
+def _code(store: SqlStore, ws: str, request_id: str) -> str:
+    [message] = DsrSql(store).messages(ws, request_id)
+    found = re.search(r"code: (\w+)", message.body)
+    assert found is not None
+    return found.group(1)
+
+
 @dataclass(frozen=True)
 class Seeded:
     workspace: str
     password: str
+    erasure_request: str
+    erasure_code: str
 
     def login(self, role: Role) -> str:
         return demo_login(role)
@@ -110,7 +149,8 @@ def seed(database_url: str) -> Seeded:
         IdentityHub(store).catch_up(shop.workspace_id)
         _consent_and_orders(store, shop.workspace_id)
         _review_queue(store, shop.workspace_id)
+        erasure = _requests(store, shop)
         ensure_demo_users(store, shop.workspace_id)
     finally:
         store.close()
-    return Seeded("shop", DEMO_PASSWORD)
+    return Seeded("shop", DEMO_PASSWORD, *erasure)
