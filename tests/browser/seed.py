@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from frontoffice.commerce import service
 from frontoffice.console.demo import DEMO_PASSWORD, demo_login, ensure_demo_users
@@ -79,6 +80,7 @@ def _consent_and_orders(store: SqlStore, ws: str) -> None:
     for kind, items in (("locations", LOCATIONS), ("products", PRODUCTS), ("inventory", STOCK),
                         ("orders", [order(1, "confirmed", order_id="ORD-RU-1", email="s.ivanov@mail.ru")])):
         service.ingest(cs, ws, source.id, kind, items, NOW)
+    _shirts(cs, ws, source.id)
 
 
 def _review_queue(store: SqlStore, ws: str) -> None:
@@ -126,6 +128,42 @@ def _code(store: SqlStore, ws: str, request_id: str) -> str:
     found = re.search(r"code: (\w+)", message.body)
     assert found is not None
     return found.group(1)
+
+
+SHIRT = {"event_id": "prd-t", "version": 1, "product_id": "T", "name": "Linen Shirt",
+         "category": "shirts", "supplier_ids": ["SUP-NORD", "SUP-SUD"],
+         "variants": [{"sku": "T-M", "size": "M"}]}
+
+
+def _listing(channel: str, price: float) -> dict[str, Any]:
+    return {"event_id": f"lst-{channel}", "version": 1, "product_id": "T", "channel": channel,
+            "currency": "EUR", "list_price": 39.9, "price": price, "valid_from": "2026-02-01T00:00:00Z",
+            "valid_to": "2026-04-30T23:59:59Z"}
+
+
+def _shirt_order(n: int, supplier: str) -> dict[str, Any]:
+    return {"event_id": f"so-{n}", "version": 1, "order_id": f"ORD-T-{n}", "status": "confirmed",
+            "channel": "web", "placed_at": "2026-02-10T10:00:00Z", "currency": "EUR", "total": 39.9,
+            "customer": {"email": f"buyer{n}@example.org"},
+            "lines": [{"line_no": 1, "sku": "T-M", "qty": 1, "unit_price": 39.9, "supplier_id": supplier}]}
+
+
+def _shirts(cs: CommerceStore, ws: str, source: str) -> None:
+    """A shirt from two suppliers, priced lower in the store than on the web; the southern
+    supplier's shirts come back torn; one parcel failed, one came two days late."""
+    orders = [_shirt_order(n, "SUP-NORD" if n <= 4 else "SUP-SUD") for n in range(1, 9)]
+    shipments = [{"event_id": f"shp-{n}", "version": 1, "shipment_id": f"SHP-{n}", "order_id": f"ORD-T-{n}",
+                  "location_id": "WH", "carrier": "DHL", "line_nos": [1], "status": status,
+                  "shipped_at": "2026-02-11T08:00:00Z", "promised_by": "2026-02-13T18:00:00Z",
+                  "delivered_at": delivered}
+                 for n, status, delivered in ((1, "delivered", "2026-02-15T18:00:00Z"), (2, "failed", None),
+                                              (3, "delivered", "2026-02-12T18:00:00Z"))]
+    returns = [{"event_id": f"ret-{n}", "version": 1, "return_id": f"RET-{n}", "order_id": f"ORD-T-{n}",
+                "line_no": 1, "sku": "T-M", "qty": 1, "status": "requested", "reason": reason}
+               for n, reason in ((1, "size_too_small"), (5, "damaged"), (6, "damaged"), (7, "poor_quality"))]
+    for kind, items in (("products", [SHIRT]), ("listings", [_listing("web", 39.9), _listing("pos", 34.9)]),
+                        ("orders", orders), ("shipments", shipments), ("returns", returns)):
+        service.ingest(cs, ws, source, kind, items, NOW)
 
 
 @dataclass(frozen=True)
