@@ -28,9 +28,20 @@ def test_the_graph_draws_records_and_identifiers_with_the_merging_identifier_mar
     expect(graph.locator("g.node.record")).to_have_count(2)
     # the user id both records carry merged them: drawn as a merging identifier
     expect(graph.locator("g.node.identifier.merges", has_text="cus-ivanov")).to_have_count(1)
-    expect(graph.locator("line.merges")).to_have_count(4)
+    expect(graph.locator("line.merges")).to_have_count(2)  # both records carry it
+    expect(graph.locator("line.carries")).to_have_count(2)  # the email, the loyalty id
     assert serious_violations(page) == []
     screenshot(page, "identity-graph")
+
+
+def test_an_agent_reads_a_graph_in_japanese_and_may_not_change_it(sign_in: Callable[[Role], Page]) -> None:
+    page = sign_in(Role.AGENT)
+    open_profile(page, "t.yamada@docomo.ne.jp")
+    page.click("#graph-link")
+    expect(page.locator("h1 bdi")).to_have_text("山田 太郎")
+    expect(page.locator("#split-h")).to_have_count(0)  # splitting needs identity:admin
+    assert serious_violations(page) == []
+    screenshot(page, "identity-graph-ja")
 
 
 def test_a_lead_splits_a_record_off_a_person_after_a_confirm_and_the_audit_says_so(

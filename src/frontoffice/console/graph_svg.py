@@ -4,6 +4,7 @@ by time, identifiers by kind and value) so the same person always draws the same
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,9 +54,10 @@ def layout(graph: dict[str, Any], source_names: dict[str, str]) -> Drawing:
         source = source_names.get(n["source_id"], n["source_id"])
         boxes[n["id"]] = Box(n["id"], RECORD_X, TOP + i * ROW, n["id"].rpartition(":")[2],
                              f"{source} · {n['observed_at'][:16].replace('T', ' ')}", "record", False)
-    for i, n in enumerate(identifiers):
+    carriers = Counter(e["to"] for e in graph["edges"])
+    for i, n in enumerate(identifiers):  # it merged records when two or more carry it
         boxes[n["id"]] = Box(n["id"], IDENTIFIER_X, TOP + i * ROW, n["value"], n["kind"], "identifier",
-                             bool(n["used_to_merge"]))
+                             bool(n["used_to_merge"]) and carriers[n["id"]] > 1)
     lines = []
     for e in graph["edges"]:
         a, b = boxes.get(e["from"]), boxes.get(e["to"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from frontoffice.console import people
 from frontoffice.console.graph_svg import BOX_H, BOX_W, layout
 from frontoffice.console.kit import ConsoleKit, Posted, Viewer
 from frontoffice.domain.tenancy import Scope
@@ -34,6 +35,7 @@ def graph_router(kit: ConsoleKit) -> APIRouter:
         drawn = identity.identity_graph(data, ws, person_id)
         person = identity.profile(data, ws, drawn["person_id"])
         return kit.render(request, viewer, "identity_graph.html", graph=drawn, person=person,
+                          name=people.display_name(person["traits"]),
                           drawing=layout(drawn, sources(viewer)), box_w=BOX_W, box_h=BOX_H,
                           history=identity.history(data, ws, drawn["person_id"]),
                           may_change=viewer.may(Scope.IDENTITY_ADMIN))
