@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from frontoffice.api.app import create_app  # noqa: E402
 from frontoffice.bootstrap import build  # noqa: E402
-from frontoffice.commerce import demo_loader  # noqa: E402
+from frontoffice.commerce import demo_loader, insights  # noqa: E402
 from frontoffice.console.roles import Role  # noqa: E402
 from frontoffice.console.store import ConsoleStore  # noqa: E402
 from frontoffice.console.users import create_user  # noqa: E402
@@ -71,11 +71,12 @@ def load(url: str, people: int) -> dict[str, str]:
         shop, _ = tenancy.create_source(store, ws.id, "shop", "commerce")
         demo_loader.load(CommerceStore(store), ws.id, shop.id, files, datetime.now(UTC))
         shutil.rmtree(files)
+        shared = insights.by_product_and_supplier(store, ws.id)[0]  # the most suppliers
         create_user(ConsoleStore(store), ws.id, "bench-admin", Role.ADMIN, PASSWORD, by="bench", at=now())
         sql = IdentitySql(store)
         busiest = Counter(person for _, _, person in sql.mapping(ws.id)).most_common(1)[0][0]
         emails = [value for kind, value in sql.identifiers(ws.id, busiest) if kind == "email"]
-        return {"person": busiest, "email": emails[0] if emails else busiest}
+        return {"person": busiest, "email": emails[0] if emails else busiest, "product": shared.product_id}
     finally:
         store.close()
 
@@ -96,6 +97,7 @@ async def measure(url: str, folder: Path, found: dict[str, str], repeat: int) ->
         "price conflicts": "/console/w/demo/commerce/prices",
         "late and failed deliveries": "/console/w/demo/commerce/deliveries",
         "returns per product, supplier": "/console/w/demo/commerce/returns",
+        "suppliers of a product compared": f"/console/w/demo/commerce/returns/{found['product']}",
         "admin sources": "/console/w/demo/admin/sources",
         "admin tokens": "/console/w/demo/admin/tokens",
         "admin users": "/console/w/demo/admin/users",

@@ -1,6 +1,7 @@
 """Commerce read models for the console: the projected orders, returns, products and alerts
-read in one query each (SQLAlchemy Core, rows by name), and per product the return rate and
-reasons of each supplier, so two suppliers of one product can be compared side by side."""
+read in one query (SQLAlchemy Core, rows by name), and per product the return rate and reasons
+of each supplier, so two suppliers of one product can be compared side by side; the same
+figures summed per product and per supplier (as ``traits.product_view`` counts them)."""
 
 from __future__ import annotations
 
@@ -54,9 +55,10 @@ class ProductSuppliers:
 
 def by_product_and_supplier(store: SqlStore, ws: str) -> list[ProductSuppliers]:
     """Every product with its suppliers' figures (a line's supplier is its ``supplier_id``, else
-    the product's first listed supplier, as the product view counts it); products with the most
-    suppliers first."""
-    docs = documents(store, ws, ("order", "return", "variant", "product"))
+    the product's first listed supplier; problems are defect returns and lines on a failed
+    delivery, as the product view counts them); products with the most suppliers first."""
+    docs = documents(store, ws, ("order", "return", "variant", "product", "alert"))
+    failed = {a["order_id"] for a in docs["alert"] if a["type"] == "shipment.failed"}
     variants = {v["sku"]: v for v in docs["variant"]}
     names = {p["product_id"]: p.get("name", "") for p in docs["product"]}
     lines: dict[tuple[str, str], SupplierLine] = {}
@@ -70,6 +72,7 @@ def by_product_and_supplier(store: SqlStore, ws: str) -> list[ProductSuppliers]:
             supplier = line.get("supplier_id") or (variant.get("supplier_ids") or ["unknown"])[0]
             entry = lines.setdefault((product, supplier), SupplierLine(product, supplier))
             entry.sold += line["qty"]
+            entry.problems += line["qty"] if order["order_id"] in failed else 0
             line_of[(order["order_id"], line["line_no"])] = entry
     for r in docs["return"]:
         returned = line_of.get((r["order_id"], r["line_no"]))
@@ -83,3 +86,21 @@ def by_product_and_supplier(store: SqlStore, ws: str) -> list[ProductSuppliers]:
         grouped[product].append(entry)
     return sorted((ProductSuppliers(p, names.get(p, ""), s) for p, s in grouped.items()),
                   key=lambda p: (-len(p.suppliers), p.product_id))
+
+
+def rates(products: list[ProductSuppliers], by: str) -> list[dict[str, Any]]:
+    """The figures summed ``by`` "product" or "supplier": the most problems first, then returns."""
+    sums: dict[str, SupplierLine] = {}
+    for product in products:
+        for line in product.suppliers:
+            key = line.product_id if by == "product" else line.supplier_id
+            total = sums.setdefault(key, SupplierLine(line.product_id, line.supplier_id))
+            total.sold += line.sold
+            total.returned += line.returned
+            total.problems += line.problems
+            total.reasons.update(line.reasons)
+    return sorted(({"id": key, "units_sold": s.sold, "units_returned": s.returned,
+                    "return_rate": round(s.return_rate, 3), "problems": s.problems,
+                    "problem_rate": round(s.problems / s.sold, 3) if s.sold else 0.0,
+                    "return_reasons": dict(s.reasons)} for key, s in sums.items()),
+                  key=lambda row: (-row["problem_rate"], -row["return_rate"], row["id"]))
