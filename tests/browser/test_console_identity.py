@@ -60,6 +60,10 @@ def test_a_lead_splits_a_record_off_a_person_after_a_confirm_and_the_audit_says_
     page.goto("/console/w/shop/people?q=olga.petrova@yandex.ru")
     page.locator("#results tbody tr a").first.click()
     expect(page.locator("p.muted").first).to_contain_text("1 records")
+    admin = sign_in(Role.ADMIN)
+    admin.goto("/console/w/shop/admin/audit?action=person.split")
+    expect(admin.locator("tbody tr")).to_have_count(1)
+    expect(admin.locator("tbody tr")).to_contain_text(":b-7")
 
 
 def test_a_lead_merges_two_people_after_seeing_both(sign_in: Callable[[Role], Page]) -> None:
@@ -118,3 +122,14 @@ def test_an_agent_is_refused_the_review_queue(sign_in: Callable[[Role], Page]) -
     page = sign_in(Role.AGENT)
     response = page.goto("/console/w/shop/identity/review")
     assert response is not None and response.status == 403
+
+
+def test_an_agent_may_not_split_a_person_even_with_a_valid_form(sign_in: Callable[[Role], Page]) -> None:
+    page = sign_in(Role.AGENT)
+    open_profile(page, "s.ivanov@mail.ru")
+    person = page.url.rpartition("/")[2]
+    csrf = page.locator("form.who input[name=csrf]").get_attribute("value") or ""
+    answer = page.request.post(f"/console/w/shop/people/{person}/split",
+                               form={"csrf": csrf, f"record:{person}": "on", "confirm": "yes"})
+    assert answer.status == 403
+    assert "identity:admin" in answer.text()
