@@ -1,9 +1,11 @@
 """Console server time per page on a demo brand: p50 and p95 over repeated requests.
 
 The demo brand's events (``frontoffice.demo``) go into a fresh SQLite database and through the
-identity projection; an admin signs in; each page is then asked ``--repeat`` times in-process
-(the ASGI app, no network), and the time from request to the last byte of the answer is the
-server's. The profile page is the person with the most records. Target: p95 <= 100 ms.
+identity projection, its commerce files through the commerce intake; an admin signs in; each
+page is then asked ``--repeat`` times in-process (the ASGI app, no network), and the time from
+request to the last byte of the answer is the server's. The profile page and the identity graph
+are the person with the most records; the review queue holds what the demo's matcher queued
+(nothing without a trained model). Target: p95 <= 100 ms.
 
     python bench/console_pages.py                 # 2,000 people, the demo's size (make bench)
     python bench/console_pages.py --people 200    # small
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -30,10 +33,13 @@ sys.path.insert(0, str(ROOT))
 from frontoffice.api.app import create_app  # noqa: E402
 from frontoffice.bootstrap import Role as Process  # noqa: E402
 from frontoffice.bootstrap import bootstrap  # noqa: E402
+from frontoffice.commerce import demo_loader, insights  # noqa: E402
+from frontoffice.commerce.store import CommerceStore  # noqa: E402
 from frontoffice.console.roles import Role  # noqa: E402
 from frontoffice.console.store import ConsoleStore  # noqa: E402
 from frontoffice.console.users import create_user  # noqa: E402
 from frontoffice.demo import generate  # noqa: E402
+from frontoffice.demo.files import write_brand  # noqa: E402
 from frontoffice.domain.events import Limits, normalise_batch, now  # noqa: E402
 from frontoffice.identity.service import IdentityHub  # noqa: E402
 from frontoffice.identity.store import IdentitySql  # noqa: E402
@@ -61,11 +67,17 @@ def load(url: str, people: int) -> dict[str, str]:
                                           limits=limits)
             store.append([AppendBatch(ws.id, source.id, accepted)])
         IdentityHub(store).catch_up(ws.id)
+        files = Path(tempfile.mkdtemp(prefix="fo-console-bench-brand-"))
+        write_brand(brand, files)
+        shop, _ = tenancy.create_source(store, ws.id, "shop", "commerce")
+        demo_loader.load(CommerceStore(store), ws.id, shop.id, files, datetime.now(UTC))
+        shutil.rmtree(files)
+        shared = insights.by_product_and_supplier(store, ws.id)[0]  # the most suppliers
         create_user(ConsoleStore(store), ws.id, "bench-admin", Role.ADMIN, PASSWORD, by="bench", at=now())
         sql = IdentitySql(store)
         busiest = Counter(person for _, _, person in sql.mapping(ws.id)).most_common(1)[0][0]
         emails = [value for kind, value in sql.identifiers(ws.id, busiest) if kind == "email"]
-        return {"person": busiest, "email": emails[0] if emails else busiest}
+        return {"person": busiest, "email": emails[0] if emails else busiest, "product": shared.product_id}
     finally:
         store.close()
 
@@ -78,6 +90,15 @@ async def measure(url: str, folder: Path, found: dict[str, str], repeat: int) ->
         "search Иванов": "/console/w/demo/people?q=Иванов",
         "search さとう": "/console/w/demo/people?q=さとう",
         "profile 360 (most records)": f"/console/w/demo/people/{found['person']}",
+        "identity graph (most records)": f"/console/w/demo/people/{found['person']}/graph",
+        "identity review queue": "/console/w/demo/identity/review",
+        "privacy requests": "/console/w/demo/privacy/requests",
+        "consent statistics": "/console/w/demo/privacy/consent",
+        "erasure log": "/console/w/demo/privacy/erasures",
+        "price conflicts": "/console/w/demo/commerce/prices",
+        "late and failed deliveries": "/console/w/demo/commerce/deliveries",
+        "returns per product, supplier": "/console/w/demo/commerce/returns",
+        "suppliers of a product compared": f"/console/w/demo/commerce/returns/{found['product']}",
         "admin sources": "/console/w/demo/admin/sources",
         "admin tokens": "/console/w/demo/admin/tokens",
         "admin users": "/console/w/demo/admin/users",

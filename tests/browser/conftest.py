@@ -1,9 +1,11 @@
 """One real `frontoffice serve` on a seeded SQLite database and one headless Debian chromium for
 the browser tests (no `playwright install`: the browser is the system's).
 
-Both live for the module, not the session: Playwright's synchronous API keeps an event loop
-running in the test thread while it is open, which would refuse every later test of the same
-pytest worker that runs a loop of its own (the in-process API tests)."""
+The browser lives for the module, not the session: Playwright's synchronous API keeps an event
+loop running in the test thread while it is open, which would refuse every later test of the
+same pytest worker that runs a loop of its own (the in-process API tests). The server (a process
+of its own) lives for the session: the modules share one seeded brand, each acting on people of
+its own. The browser tests carry one xdist group, so they run together on one worker."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ CHROMIUM = "/usr/bin/chromium"
 LOGIN_FAILURES = 3
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
                   ) -> Iterator[tuple[ServerProcess, Seeded]]:
     folder = tmp_path_factory.mktemp("console")

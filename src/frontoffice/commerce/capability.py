@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from frontoffice.capability import Capability, Purge, Report
+from frontoffice.capability import Capability, ConsolePage, Purge, Report
+from frontoffice.domain.tenancy import Scope
 
 if TYPE_CHECKING:
     import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
+    from frontoffice.console.kit import ConsoleKit
     from frontoffice.dsr.report import PersonView
     from frontoffice.privacy.purge import Erasing
     from frontoffice.projection.contract import Projection
@@ -74,6 +76,24 @@ def _html(doc: Mapping[str, Any]) -> str:
                     table(("subscription",), ([s] for s in commerce["subscriptions"]))])
 
 
+def _prices_page(kit: ConsoleKit) -> APIRouter:
+    from frontoffice.console.pages.commerce import prices_router
+
+    return prices_router(kit)
+
+
+def _deliveries_page(kit: ConsoleKit) -> APIRouter:
+    from frontoffice.console.pages.commerce import deliveries_router
+
+    return deliveries_router(kit)
+
+
+def _returns_page(kit: ConsoleKit) -> APIRouter:
+    from frontoffice.console.pages.commerce import returns_router
+
+    return returns_router(kit)
+
+
 CAPABILITY = Capability(
     name="commerce",
     tables=("commerce_cursor", "commerce_entities", "commerce_holds", "commerce_keys",
@@ -82,4 +102,10 @@ CAPABILITY = Capability(
     routers=_routers, commands=_commands, projections=_projections,
     purge=Purge(tables=("commerce_entities", "commerce_keys"), run=_purge),
     report=Report(sections=_sections, html=_html),
+    console_pages=(
+        ConsolePage("/commerce/prices", "Price conflicts", Scope.EVENTS_READ, _prices_page),
+        ConsolePage("/commerce/deliveries", "Late and failed deliveries", Scope.EVENTS_READ,
+                    _deliveries_page),
+        ConsolePage("/commerce/returns", "Returns", Scope.EVENTS_READ, _returns_page),
+    ),
 )

@@ -16,7 +16,6 @@ from frontoffice.api.schemas import ErrorBody, EventOut
 from frontoffice.bootstrap import Container
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.identity import service as identity
-from frontoffice.identity.hub import IdentityHub
 from frontoffice.tenancy.tokens import ApiAuthError
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
@@ -121,7 +120,7 @@ def _clean(text: str) -> str:
 
 
 def identity_router(c: Container) -> APIRouter:
-    hubs = c.per_store(IdentityHub)  # a located workspace's people are in its storage
+    hubs = c.hubs.identity  # a located workspace's people are in its storage
 
     router = APIRouter(prefix="/api/v1/workspaces/{ws}/people", tags=["admin", "identity"],
                        responses=_ERRORS)

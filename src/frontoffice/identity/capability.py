@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from frontoffice.capability import Capability, Purge, Report
+from frontoffice.capability import Capability, ConsolePage, Purge, Report
+from frontoffice.domain.tenancy import Scope
 
 if TYPE_CHECKING:
     import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
+    from frontoffice.console.kit import ConsoleKit
     from frontoffice.dsr.report import PersonView
     from frontoffice.privacy.purge import Erasing
     from frontoffice.projection.contract import Projection
@@ -88,6 +90,18 @@ def _html(doc: Mapping[str, Any]) -> str:
         table(("kind", "value"), ((i["kind"], i["value"]) for i in doc["identifiers"]))])
 
 
+def _graph_pages(kit: ConsoleKit) -> APIRouter:
+    from frontoffice.console.pages.identity_graph import graph_router
+
+    return graph_router(kit)
+
+
+def _review_pages(kit: ConsoleKit) -> APIRouter:
+    from frontoffice.console.pages.review import review_router
+
+    return review_router(kit)
+
+
 CAPABILITY = Capability(
     name="identity",
     tables=("identity_checkpoint", "identity_decisions", "identity_history", "identity_index",
@@ -98,4 +112,9 @@ CAPABILITY = Capability(
     purge=Purge(tables=tuple(sorted({t for t, _ in BY_PERSON} | {t for t, _, _ in BY_MENTION})),
                 run=_purge),
     report=Report(sections=_sections, html=_html),
+    console_pages=(
+        ConsolePage("/identity/review", "Identity review", Scope.IDENTITY_ADMIN, _review_pages),
+        ConsolePage("/people/{person_id}/graph", "Identity graph", Scope.EVENTS_READ, _graph_pages,
+                    listed=False),
+    ),
 )
