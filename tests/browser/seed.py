@@ -20,7 +20,7 @@ from frontoffice.dsr import service as dsr
 from frontoffice.dsr.config import DsrConfig
 from frontoffice.dsr.model import Kind
 from frontoffice.dsr.notify import OutboxNotifier
-from frontoffice.dsr.store import DsrSql
+from frontoffice.dsr.store import DsrStore
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.review_store import ReviewItem, ReviewSql
 from frontoffice.identity.store import IdentitySql
@@ -124,7 +124,7 @@ def _requests(store: SqlStore, shop: Brand) -> tuple[str, str]:
 
 
 def _code(store: SqlStore, ws: str, request_id: str) -> str:
-    [message] = DsrSql(store).messages(ws, request_id)
+    [message] = DsrStore(store).messages(ws, request_id)
     found = re.search(r"code: (\w+)", message.body)
     assert found is not None
     return found.group(1)
