@@ -15,6 +15,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,9 +98,49 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
             assert not (isinstance(answer, dict) and {"code", "message"} <= set(answer)), said
             if step.expected is not None and step.expected.startswith(("{", "[")):
                 assert _same_shape(json.loads(step.expected), answer), said
+        # Ctrl-C ends the tour: the demo and everything it started stop quietly
+        processes = _descendants(demo.pid)
+        assert len(processes) >= 4  # the server, its worker and two ingest processes
+        os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        rest, _ = demo.communicate(timeout=90)
+        assert demo.returncode in (0, 130), rest
+        assert "Traceback" not in rest and "KeyboardInterrupt" not in rest, rest
+        assert "starting another" not in rest, rest  # no ingest process restarted while stopping
+        assert rest.strip() == "stopped.", rest
+        deadline = time.monotonic() + 10
+        while [p for p in processes if _alive(p)] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in processes if _alive(p)]
     finally:
-        os.killpg(demo.pid, signal.SIGINT)
-        demo.communicate(timeout=60)
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGINT)
+            demo.communicate(timeout=60)
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def _json(text: str) -> Any:

@@ -113,6 +113,14 @@ class ConsentStore:
         with self._store.connect() as conn:
             return self._opened(conn, ws, conn.execute(query).all())
 
+    def written_subjects(self, ws: str, kind: str) -> list[str]:
+        """The ledger's subjects of one identifier kind written in clear: one indexed range scan
+        ("email:" <= subject < "email;")."""
+        t = self._ledger.c
+        with self._store.connect() as conn:
+            return [str(s) for s in conn.execute(sa.select(t.subject).distinct().where(
+                t.workspace_id == ws, t.subject >= f"{kind}:", t.subject < f"{kind};")).scalars()]
+
     def subjects_as_of(self, ws: str, keys: Collection[str], up_to_seq: int
                        ) -> tuple[dict[str, list[ConsentChange]], dict[str, dict[str, str]]]:
         """For many subjects at once: their ledger changes up to a log seq, and the region evidence

@@ -92,12 +92,7 @@ class SqlConsents:
         return self._consent.subjects_as_of(ws, keys, up_to_seq)
 
     def written_subjects(self, ws: str, kind: str) -> list[str]:
-        # One indexed range scan of consent's ledger ("email:" <= subject < "email;"); belongs in
-        # consent's store once it has a method for it.
-        t = schema(self._store.dialect).tables["consent_ledger"].c
-        with self._store.connect() as conn:
-            return [str(s) for s in conn.execute(sa.select(t.subject).distinct().where(
-                t.workspace_id == ws, t.subject >= f"{kind}:", t.subject < f"{kind};")).scalars()]
+        return self._consent.written_subjects(ws, kind)
 
 
 def sql_ports(store: SqlStore) -> OutboundPorts:
