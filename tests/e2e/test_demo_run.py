@@ -94,6 +94,9 @@ def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(tmp_path: Path) 
 
     assert "residency: RU customers' calls went to workspace 'demo-ru'" in first
     assert "consent: one policy check" in first and "erasure request" in first
+    # one console login per role, printed with the console's address
+    assert "/console/" in first and all(f"demo-{role.replace('_', '-')} ({role})" in first for role in (
+        "admin", "marketer", "agent", "lead", "privacy_officer"))
 
     second = run_demo(tmp_path)
     assert sent_through_collector() == expected + 1
