@@ -31,16 +31,41 @@ DYNAMIC = ("admin", "marketer", "agent", "lead", "privacy_officer", "person_id",
            "name", "channel", "scopes", "role")
 
 
+PACKAGE = Path(__file__).parents[1]
+
+
 def po_path(locale: str) -> Path:
     return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def po_paths(locale: str) -> list[Path]:
+    """The console's catalogue, then each capability's own (``frontoffice/<capability>/locale``):
+    a capability translates its pages without editing the console's file."""
+    own = sorted(p for p in PACKAGE.glob(f"*/locale/{locale}/LC_MESSAGES/{DOMAIN}.po")
+                 if p != po_path(locale))
+    return [po_path(locale), *own]
+
+
+def template_dirs() -> list[Path]:
+    """The console's templates, then each capability's (``frontoffice/<capability>/templates``)."""
+    own = sorted(p for p in PACKAGE.glob("*/templates") if p.parent.name != "console")
+    return [LOCALE_DIR.parent / "templates", *own]
 
 
 @cache
 def translations(locale: str) -> gettext.NullTranslations:
     if locale == "en":
         return gettext.NullTranslations()
-    with po_path(locale).open("rb") as f:
-        catalog = read_po(f, locale=locale)
+    catalog = None
+    for path in po_paths(locale):
+        with path.open("rb") as f:
+            read = read_po(f, locale=locale)
+        if catalog is None:
+            catalog = read
+        else:
+            for message in read:
+                if message.id:
+                    catalog[message.id] = message
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -30,7 +29,6 @@ from frontoffice.storage.sql import SqlStore
 
 COOKIE = "fo_console"
 PAGE_SIZE = 25
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 class NeedSignIn(FrontofficeError):
@@ -89,7 +87,7 @@ class ConsoleKit:
 
     def env(self, locale: str) -> jinja2.Environment:
         if locale not in self._envs:
-            env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+            env = jinja2.Environment(loader=jinja2.FileSystemLoader(i18n.template_dirs()), autoescape=True,
                                      extensions=["jinja2.ext.i18n"], undefined=jinja2.ChainableUndefined)
             env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
             env.filters["when"] = lambda v: i18n.when(v, locale)

@@ -11,17 +11,25 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from frontoffice import capabilities
-from frontoffice.console.i18n import DYNAMIC, choose, name_markup, number, po_path, translations, when
+from frontoffice.console.i18n import (
+    DYNAMIC,
+    choose,
+    name_markup,
+    number,
+    po_paths,
+    template_dirs,
+    translations,
+    when,
+)
 from frontoffice.console.roles import Role
 
 ROOT = Path(__file__).resolve().parents[3]
-TEMPLATES = ROOT / "src" / "frontoffice" / "console" / "templates"
 NODE = ROOT / "tests" / "browser" / "node"
 
 
 def used_messages() -> set[str]:
-    extracted = {str(msg) for _, _, msg, _, _ in extract_from_dir(
-        str(TEMPLATES), method_map=[("**.html", "jinja2")],
+    extracted = {str(msg) for folder in template_dirs() for _, _, msg, _, _ in extract_from_dir(
+        str(folder), method_map=[("**.html", "jinja2")],
         options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})}
     titles = {p.title for c in capabilities.every() for p in c.console_pages}
     return extracted | titles | set(DYNAMIC)
@@ -29,9 +37,11 @@ def used_messages() -> set[str]:
 
 @pytest.mark.parametrize("locale", ["ja", "de"])
 def test_every_message_the_console_shows_is_translated(locale: str) -> None:
-    with po_path(locale).open("rb") as f:
-        catalog = read_po(f, locale=locale)
-    translated = {str(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = set()
+    for path in po_paths(locale):
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=locale)
+        translated |= {str(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     assert sorted(used_messages() - translated) == []
     assert translations(locale).gettext("Sign in") != "Sign in"
 
