@@ -56,14 +56,12 @@ def template_dirs() -> list[Path]:
 def translations(locale: str) -> gettext.NullTranslations:
     if locale == "en":
         return gettext.NullTranslations()
-    catalog = None
-    for path in po_paths(locale):
+    first, *rest = po_paths(locale)
+    with first.open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    for path in rest:
         with path.open("rb") as f:
-            read = read_po(f, locale=locale)
-        if catalog is None:
-            catalog = read
-        else:
-            for message in read:
+            for message in read_po(f, locale=locale):
                 if message.id:
                     catalog[message.id] = message
     compiled = BytesIO()
