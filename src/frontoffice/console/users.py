@@ -12,6 +12,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,8 +26,13 @@ from frontoffice.settings import Settings
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 12
-# verified against when the login is unknown, so both answers take the same time
-_DUMMY = _HASHER.hash("not a password of anyone")
+
+
+@cache
+def _dummy() -> str:
+    """A hash to verify against when the login is unknown (same time as a known one); made on the
+    first sign-in, not at import: hashing costs ~0.3 s, which every CLI command would pay."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class SignInRefused(FrontofficeError):
@@ -104,7 +110,7 @@ def sign_in(store: ConsoleStore, settings: Settings, login: str, password: str, 
     _check_throttle(store, settings, login, ip, at)
     found = store.user(login) if login else None
     try:
-        _HASHER.verify(found[1] if found else _DUMMY, password)
+        _HASHER.verify(found[1] if found else _dummy(), password)
         ok = found is not None and found[0].status is Status.ACTIVE and found[0].login == login
     except (VerificationError, InvalidHashError):
         ok = False
