@@ -13,6 +13,7 @@ from frontoffice.api.access import require
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.consent.person_service import person_consent
+from frontoffice.consent.ports import ConflictRow
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.identity.service import require_person
 
@@ -37,24 +38,12 @@ class PersonPurposeOut(BaseModel):
     reason: str = Field(description="Why this record won over the person's other subjects.")
 
 
-class ConflictOut(BaseModel):
-    purpose: str
-    kept_subject: str
-    kept_status: str
-    kept_change_id: str
-    kept_at: str
-    overridden_subject: str
-    overridden_status: str
-    overridden_change_id: str
-    overridden_at: str
-    reason: str
-
-
 class PersonConsentOut(BaseModel):
     person_id: str
     subjects: list[str] = Field(description="Subject keys of the person that consent can be recorded for.")
     purposes: list[PersonPurposeOut]
-    conflicts: list[ConflictOut]
+    conflicts: list[ConflictRow] = Field(description="Where two subjects of the person disagree, "
+                                                        "which record was kept and why.")
 
 
 def consent_people_router(c: Container) -> APIRouter:
@@ -78,7 +67,7 @@ def consent_people_router(c: Container) -> APIRouter:
             person_id=view.person_id,
             subjects=list(view.subjects),
             purposes=[PersonPurposeOut(**asdict(p)) for p in view.purposes],
-            conflicts=[ConflictOut(**asdict(x)) for x in view.conflicts],
+            conflicts=list(view.conflicts),
         )
 
     return router
