@@ -77,3 +77,27 @@ def server(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     proc = ServerProcess(database_url, tmp_path)
     yield proc
     proc.stop()
+
+
+DEMO_PEOPLE = 60
+
+
+@pytest.fixture(scope="session")
+def demo_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One `frontoffice demo run --no-serve` per test worker, as a subprocess the way `make demo`
+    runs it: (its data directory, what it printed). Tests using it carry the xdist group "demo"
+    (so they share one run) and copy the directory before changing anything in it."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.server import free_port
+
+    data_dir = tmp_path_factory.mktemp("demo") / "data"
+    env = {**os.environ, "FRONTOFFICE_PORT": str(free_port()), "COLUMNS": "250"}
+    done = subprocess.run(
+        [sys.executable, "-m", "frontoffice", "--data-dir", str(data_dir), "demo", "run",
+         "--people", str(DEMO_PEOPLE), "--no-serve"],
+        env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return data_dir, done.stdout

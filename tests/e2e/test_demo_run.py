@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 from frontoffice.demo.tenant import RESIDENT, SOURCES, WORKSPACE
 from frontoffice.residency.gate import required_location
 from frontoffice.storage import open_store
+from tests.conftest import DEMO_PEOPLE
 from tests.support.server import free_port
+
+pytestmark = pytest.mark.xdist_group("demo")  # shares the worker's one demo run (demo_once)
 
 
 def run_demo(data_dir: Path) -> str:
     env = {**os.environ, "FRONTOFFICE_PORT": str(free_port()), "COLUMNS": "250"}
     done = subprocess.run(
         [sys.executable, "-m", "frontoffice", "--data-dir", str(data_dir), "demo", "run",
-         "--people", "120", "--no-serve"],
+         "--people", str(DEMO_PEOPLE), "--no-serve"],
         env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -47,8 +52,11 @@ def _state(output: str) -> dict[str, object]:
             "people": line("golden records:"), "erasure": erasure[:1], "sources": sources}
 
 
-def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(tmp_path: Path) -> None:
-    first = run_demo(tmp_path)
+def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(
+        demo_once: tuple[Path, str], tmp_path: Path) -> None:
+    tmp_path = tmp_path / "data"
+    shutil.copytree(demo_once[0], tmp_path)  # the second run below changes it
+    first = demo_once[1].replace(str(demo_once[0]), "<data dir>")
     brand = tmp_path / "demo-brand"
     expected = sum(
         sum(1 for line in (brand / name).read_bytes().splitlines() if line.strip())
@@ -98,7 +106,7 @@ def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(tmp_path: Path) 
     assert "/console/" in first and all(f"demo-{role.replace('_', '-')} ({role})" in first for role in (
         "admin", "marketer", "agent", "lead", "privacy_officer"))
 
-    second = run_demo(tmp_path)
+    second = run_demo(tmp_path).replace(str(tmp_path), "<data dir>")
     assert sent_through_collector() == expected + 1
     assert "already stored" in second and "Traceback" not in second
     # the second run shows the same state and erases nobody else

@@ -4,19 +4,19 @@ only the invariants are."""
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from frontoffice.cli.main import cli
 from frontoffice.domain.events import TRACKING
 from frontoffice.identity.evaluation import evaluate
 from frontoffice.identity.projector import Projector
 from frontoffice.identity.store import IdentitySql
 from frontoffice.storage import open_store
-from tests.support.server import free_port
+
+pytestmark = pytest.mark.xdist_group("demo")  # shares the worker's one demo run (demo_once)
 
 
 class _Stopped(Exception):
@@ -28,11 +28,9 @@ def _stop(_: int) -> None:
 
 
 def test_the_demo_brand_resolved_live_by_the_server_equals_a_rebuild(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FRONTOFFICE_PORT", str(free_port()))
-    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "demo", "run", "--people", "60",
-                                      "--no-serve"])
-    assert result.exit_code == 0, result.output
+        demo_once: tuple[Path, str], tmp_path: Path) -> None:
+    tmp_path = tmp_path / "data"
+    shutil.copytree(demo_once[0], tmp_path)  # the rebuilds below rewrite identity's tables
     store = open_store(f"sqlite:///{tmp_path / 'frontoffice.db'}")
     try:
         workspace = store.workspace("demo")

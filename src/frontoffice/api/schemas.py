@@ -136,6 +136,12 @@ class EventOut(BaseModel):
     payload: dict[str, Any]
 
 
+class LogOut(BaseModel):
+    events: int = Field(description="Events stored in the workspace's log.")
+    quarantined: int = Field(description="Inputs refused in bulk and kept aside with their reason.")
+    last_seq: int = Field(description="The newest event's seq (0: none yet).")
+
+
 class EventPage(BaseModel):
     events: list[EventOut]
     next_after: int | None = Field(description="Pass as ?after= for the next page; null at the end.")

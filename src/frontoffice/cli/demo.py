@@ -27,7 +27,8 @@ from frontoffice.cli.demo_output import (
     print_tour,
 )
 from frontoffice.cli.serve import stop_child, wait_until_serving
-from frontoffice.console.demo import DEMO_PASSWORD, ensure_demo_users
+from frontoffice.console.demo import DEMO_PASSWORD, demo_login
+from frontoffice.console.roles import Role
 from frontoffice.demo import generate, write
 from frontoffice.demo.client import (
     TOKEN_FILE,
@@ -53,11 +54,7 @@ from frontoffice.demo.privacy_showcase import privacy_showcase
 from frontoffice.demo.showcase import cross_script_people, wait_for_identity
 from frontoffice.demo.tenant import WORKSPACE, ensure_tenant, storage_locations, write_key
 from frontoffice.errors import FrontofficeError
-from frontoffice.identity.match_service import match_config
-from frontoffice.identity.store import IdentitySql
 from frontoffice.settings import Settings
-from frontoffice.storage import open_configured_store
-from frontoffice.storage.sql import SqlStore
 
 
 @click.group()
@@ -143,15 +140,18 @@ def _lines(path: Path) -> int:
 
 
 def _console_logins(settings: Settings) -> list[tuple[str, str, str]]:
-    """One console user per role in the demo workspace (a rerun keeps them)."""
-    store = open_configured_store(settings)
-    try:
-        workspace = store.workspace("demo")
-        if workspace is None:
-            raise FrontofficeError("The demo workspace is missing after its setup; run `make demo` again.")
-        return ensure_demo_users(store, workspace.id)
-    finally:
-        store.close()
+    """One console user per role in the demo workspace, made with ``frontoffice user create``
+    as an operator would (a rerun keeps them)."""
+    listed = json.loads(frontoffice_cli(["user", "list", "-w", WORKSPACE, "--json"],
+                                        _global_args(settings), _cli_env(settings)))
+    existing = {u["login"] for u in listed}
+    locales = {Role.AGENT: "ja", Role.PRIVACY_OFFICER: "de"}  # the console in three languages
+    frontoffice_cli_at_once(
+        [["user", "create", demo_login(role), "-w", WORKSPACE, "--role", role.value,
+          "--password", DEMO_PASSWORD, *(["--locale", locales[role]] if role in locales else [])]
+         for role in Role if demo_login(role) not in existing],
+        _global_args(settings), _cli_env(settings))
+    return [(role.value, demo_login(role), DEMO_PASSWORD) for role in Role]
 
 
 @demo.command("run")
@@ -220,56 +220,47 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("sending events over HTTP", total=total)
         send(api.base_url, calls, report, lambda n: progress.advance(task, n))
-    store = open_configured_store(settings)
-    try:
-        workspace = store.workspace(WORKSPACE)
-        if workspace is None:
-            raise FrontofficeError(f"The demo's workspace {WORKSPACE!r} is missing; run `frontoffice demo "
-                                   "run` again.")
-        # receipts and commerce files side by side: separate commands, mostly separate storages
-        with console.status("store receipts through frontoffice import; orders, stock, shipments "
-                            "and returns through the commerce intake"):
-            commands = [*pos_imports(brand), load_command(brand)]
-            *imports, loaded = frontoffice_cli_at_once(commands, _global_args(settings),
-                                                       _cli_env(settings))
-            pos = [parse_import_report(out) for out in imports]
-            commerce_counts: dict[str, int] = json.loads(loaded)
-            shown_commerce = highlights(api)
-        erase = partial(privacy_showcase, api, brand, token.actor, cli)
-        show_people, email = _people_tour(store, settings, workspace.id, brand, api, erase)
-        # counted after the tour's consent and erasure steps: a second run finds the same
-        print_report(report, pos, store.count_events(workspace.id),
-                     store.count_quarantine(workspace.id))
-        print_residency(store, settings, match_config(settings))
-        print_commerce(commerce_counts, shown_commerce)
-        show_people()
-        return email
-    finally:
-        store.close()
+    # receipts and commerce files side by side: separate commands, mostly separate storages
+    with console.status("store receipts through frontoffice import; orders, stock, shipments "
+                        "and returns through the commerce intake"):
+        commands = [*pos_imports(brand), load_command(brand)]
+        *imports, loaded = frontoffice_cli_at_once(commands, _global_args(settings),
+                                                   _cli_env(settings))
+        pos = [parse_import_report(out) for out in imports]
+        commerce_counts: dict[str, int] = json.loads(loaded)
+        shown_commerce = highlights(api)
+    erase = partial(privacy_showcase, api, brand, token.actor, cli)
+    show_people, email = _people_tour(api, WORKSPACE, brand, erase)
+    # counted after the tour's consent and erasure steps: a second run finds the same
+    log = api.get(f"/api/v1/workspaces/{WORKSPACE}/log")
+    print_report(report, pos, log["events"], log["quarantined"])
+    print_residency(api, settings.storage_locations)
+    print_commerce(commerce_counts, shown_commerce)
+    show_people()
+    return email
 
 
-def _people_tour(store: SqlStore, settings: Settings, ws: str, brand: Path, api: Api,
-                 erase: Callable[[set[str]], list[str]]) -> tuple[Callable[[], None], str | None]:
+def _people_tour(api: Api, ws: str, brand: Path, erase: Callable[[set[str]], list[str]]
+                 ) -> tuple[Callable[[], None], str | None]:
     """Identity, commerce traits, consent and the erasure, done first (what prints them is
     returned), so the erasure spares every person the tour shows (a second run shows them
     again) and the counts are the state after it (a second run shows the same counts)."""
     with console.status("waiting for the server to resolve identities"):
-        wait_for_identity(store, ws)
+        wait_for_identity(api, ws)
     with console.status("matching people without a shared identifier (Splink)"):
-        matched = identity_showcase(store, ws, match_config(settings))
-    _, _, mixed = cross_script_people(store, ws)
+        matched = identity_showcase(api, ws)
+    _, _, mixed = cross_script_people(api, ws)
     found = person_commerce(api, brand)
     with console.status("consent: one customer per market"):
         consent_rows = consent_tour(api, brand, api.base_url, write_key("web"))
-    sql = IdentitySql(store)
     case = matched.case
     shown = ({p.person_id for p in mixed} | {m[0] for m in matched.cross_script}
              | ({found[1]} if found else set()) | consent_people(api, consent_rows)
-             | (set(sql.persons_of(ws, [case.record_a, case.record_b]).values()) if case else set()))
+             | ({p for p in case["current_person_ids"] if p} if case else set()))
     with console.status("privacy: an erasure request, end to end"):
         erased = erase(shown)
-    wait_for_identity(store, ws)  # the consent tour's page call, resolved by the server
-    people, records = sql.count_persons(ws), sql.count_records(ws)
+    status = wait_for_identity(api, ws)  # the consent tour's page call, resolved by the server
+    people, records = status["people"], status["records"]
 
     def show() -> None:
         print_people(people, records, mixed)

@@ -3,22 +3,19 @@ consent and the commands to try."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
 from frontoffice.cli.context import console
+from frontoffice.demo.client import Api
 from frontoffice.demo.consent_showcase import CHANNEL, PURPOSES
 from frontoffice.demo.consent_showcase import Row as ConsentRow
 from frontoffice.demo.loader import Imported, SendReport
 from frontoffice.demo.showcase import CrossScript, wait_for_identity
 from frontoffice.demo.tenant import DEMO_TOKEN, RESIDENT, write_key
-from frontoffice.identity.live_match import MatchConfig
-from frontoffice.identity.match_service import LiveMatcher
-from frontoffice.residency.api import located
-from frontoffice.settings import Settings
-from frontoffice.storage.sql import SqlStore
 
 
 def print_report(report: SendReport, pos: list[Imported], in_log: int, quarantined: int) -> None:
@@ -37,24 +34,20 @@ def print_report(report: SendReport, pos: list[Imported], in_log: int, quarantin
     console.print(f"event log of workspace 'demo': {in_log:,} events, {quarantined:,} quarantined")
 
 
-def print_residency(store: SqlStore, settings: Settings, config: MatchConfig) -> None:
-    router = located(store, settings)
-    try:
-        for country, name in RESIDENT.items():
-            resident = store.workspace(name)
-            if resident is None:
-                continue
-            kept = router.for_workspace(resident.id)
-            # what the server's matcher would append to its log later is appended now, so a
-            # second run counts the same events
-            LiveMatcher(kept, resident.id, config).run(
-                catch_up=lambda: wait_for_identity(kept, resident.id))  # noqa: B023
-            wait_for_identity(kept, resident.id)
-            where = router.url_for(resident.id) or "the main database"
-            console.print(f"residency: {country} customers' calls went to workspace '{name}', stored "
-                          f"in {where}: {kept.count_events(resident.id):,} events", soft_wrap=True)
-    finally:
-        router.close()
+def print_residency(api: Api, storage_locations: str | None) -> None:
+    """Where the RU and CN customers' calls went: their workspace and the storage the demo
+    configured for it, with what its log holds once the server's matcher has run there too (a
+    second run then counts the same events)."""
+    where = json.loads(storage_locations) if storage_locations else {}  # country -> URL
+    for country, name in RESIDENT.items():
+        if not any(w["name"] == name for w in api.get("/api/v1/workspaces")):
+            continue
+        api.post(f"/api/v1/workspaces/{name}/identity/match", {})
+        wait_for_identity(api, name)
+        log = api.get(f"/api/v1/workspaces/{name}/log")
+        console.print(f"residency: {country} customers' calls went to workspace '{name}', stored "
+                      f"in {where.get(country, 'the main database')}: {log['events']:,} events",
+                      soft_wrap=True)
 
 
 def print_commerce(counts: dict[str, int], highlights: dict[str, Any]) -> None:

@@ -32,8 +32,9 @@ BY_MENTION = (("identity_history", "id", "others"), ("identity_decisions", "id",
 def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.identity.api import identity_router
     from frontoffice.identity.review_api import identity_review_router
+    from frontoffice.identity.status_api import identity_status_router
 
-    return [identity_router(c), identity_review_router(c)]
+    return [identity_router(c), identity_review_router(c), identity_status_router(c)]
 
 
 def _commands() -> list[click.Command]:

@@ -14,6 +14,7 @@ from frontoffice.api.access import Caller, refuse_disabled, require, require_ins
 from frontoffice.api.schemas import (
     EventOut,
     EventPage,
+    LogOut,
     QuarantineOut,
     QuarantinePage,
     SourceIn,
@@ -153,6 +154,13 @@ def admin_router(c: Container) -> APIRouter:
         c.tokens.invalidate()
         found = [t for t in store.tokens(workspace.id) if token in (t.id, t.name)]
         return _tok(found[0])
+
+    @router.get("/workspaces/{ws}/log", response_model=LogOut)
+    def log_counts(workspace: Reader) -> LogOut:
+        """How many events the workspace's log holds, and how many inputs it quarantined."""
+        kept = c.store_for(workspace.id)
+        return LogOut(events=kept.count_events(workspace.id),
+                      quarantined=kept.count_quarantine(workspace.id), last_seq=kept.last_seq(workspace.id))
 
     @router.get("/workspaces/{ws}/events", response_model=EventPage)
     def read_events(
