@@ -32,7 +32,17 @@ from frontoffice.demo import DemoBrand, generate  # noqa: E402
 from frontoffice.identity.evaluation import Scores, cross_script_pairs, evaluate  # noqa: E402
 from frontoffice.identity.extract import record_name_keys  # noqa: E402
 from frontoffice.identity.model import Identifier, IdKind, PersonAttributes  # noqa: E402
-from frontoffice.identity.normalise import (  # noqa: E402
+from frontoffice.identity.probabilistic import (  # noqa: E402
+    DEFAULT_AUTO_WEIGHT,
+    ScoredPair,
+    blocking_pairs,
+    cluster,
+    partition,
+    score,
+    train,
+)
+from frontoffice.identity.probabilistic.columns import to_row  # noqa: E402
+from frontoffice.normalise import (  # noqa: E402
     NameKeys,
     Normalised,
     normalise_anonymous_id,
@@ -47,16 +57,6 @@ from frontoffice.identity.normalise import (  # noqa: E402
     parse_birth_date,
     split_full_name,
 )
-from frontoffice.identity.probabilistic import (  # noqa: E402
-    DEFAULT_AUTO_WEIGHT,
-    ScoredPair,
-    blocking_pairs,
-    cluster,
-    partition,
-    score,
-    train,
-)
-from frontoffice.identity.probabilistic.columns import to_row  # noqa: E402
 
 Record = tuple[str, PersonAttributes]
 

@@ -12,9 +12,9 @@ from typing import Any
 from frontoffice.consent.ledger import ConsentChange, new_change
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
-from frontoffice.identity.normalise import Invalid
+from frontoffice.normalise import Invalid
 from frontoffice.outbound.ports import Logged, OutboundPorts, OutboxMessage
-from frontoffice.privacy.subjects import matching_keys
+from frontoffice.vault.subjects import matching_keys
 
 GRANTED_AT = datetime(2026, 11, 2, tzinfo=UTC)
 

@@ -60,7 +60,8 @@ class SqlTown:
 
     def erase(self, user: str) -> None:
         [pid] = PeopleSql(self.store).holders(self.ws, "user_id", [user])[user]
-        erase_person(self.store, self.ws, pid, reason="art. 17", requested_by="dpo", now=cases.NOW)
+        erase_person(self.store, self.ws, pid, people=PeopleSql(self.store), reason="art. 17",
+                     requested_by="dpo", now=cases.NOW)
 
 
 @pytest.fixture(params=["fake", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

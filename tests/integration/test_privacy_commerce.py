@@ -11,6 +11,7 @@ from frontoffice.commerce import service as commerce
 from frontoffice.commerce.store import CommerceStore
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.storage.sql import SqlStore
 from tests.integration.identity_support import Brand
@@ -30,7 +31,8 @@ def test_late_shipments_and_returns_of_an_erased_persons_orders_are_suppressed(s
     shop = store.source(ws, "shop")
     assert shop is not None
     [ann] = identity.lookup(store, ws, "email", ANN["email"])
-    erase_person(store, ws, ann, reason="test", requested_by="test", now=datetime.now(UTC))
+    erase_person(store, ws, ann, people=PeopleSql(store), reason="test", requested_by="test",
+                 now=datetime.now(UTC))
     before = store.count_events(ws)
 
     late = commerce.ingest(cs, ws, shop.id, "shipments", [shipment("O-ANN")], NOW)
@@ -66,7 +68,8 @@ def test_a_call_quoting_an_erased_persons_order_is_suppressed(store: SqlStore) -
                 "timestamp": "2026-01-03T11:00:00Z", "properties": {"order_id": "ORD-4712"}})
     IdentityHub(store).catch_up(ws)
     [ann] = identity.lookup(store, ws, "order_ref", "ORD 4711")
-    erase_person(store, ws, ann, reason="test", requested_by="test", now=datetime.now(UTC))
+    erase_person(store, ws, ann, people=PeopleSql(store), reason="test", requested_by="test",
+                 now=datetime.now(UTC))
     before = store.count_events(ws)
 
     # from a number nobody knows, quoting Ann's order as printed differently; and Bo's order

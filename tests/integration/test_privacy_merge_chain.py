@@ -12,8 +12,8 @@ from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.identity.rules import person_id_for
 from frontoffice.privacy.erasure import erase_person
-from frontoffice.privacy.sealing import ERASED_FAMILY
 from frontoffice.storage.sql import SqlStore
+from frontoffice.vault.sealing import ERASED_FAMILY
 from tests.integration.identity_support import brand, identify
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
@@ -53,7 +53,7 @@ def test_an_id_merged_twice_resolves_through_the_whole_chain(store: SqlStore) ->
 
 def test_erasing_a_person_merged_twice_by_their_oldest_id_erases_everything(store: SqlStore) -> None:
     ws, a, bea, c = _chain(store)
-    report = erase_person(store, ws, a, reason="art. 17", requested_by="dpo", now=AT)
+    report = erase_person(store, ws, a, people=PeopleSql(store), reason="art. 17", requested_by="dpo", now=AT)
     assert report.person_id == c
     for table, column in (*identity_capability.BY_PERSON, *consent.BY_PERSON,
                           ("identity_redirects", "old_person_id")):

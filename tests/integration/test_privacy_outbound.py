@@ -3,6 +3,7 @@ variables) and the gate's decisions about them; other people's messages stay."""
 
 from __future__ import annotations
 
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.outbound import service
 from frontoffice.outbound.store import OutboundStore, sql_ports
 from frontoffice.privacy.erasure import erase_person
@@ -16,8 +17,8 @@ def test_an_erasure_removes_the_persons_queued_messages_with_their_address(world
     for user in ("eu-yes", "ca-ok"):
         assert service.send_message(sql_ports(world.store), world.ws, message(f"user_id:{user}", "email",
                                                                    "marketing_email"), NOW).queued
-    report = erase_person(world.store, world.ws, world.people["eu-yes"], reason="art. 17",
-                          requested_by="dpo", now=NOW)
+    report = erase_person(world.store, world.ws, world.people["eu-yes"], people=PeopleSql(world.store),
+                          reason="art. 17", requested_by="dpo", now=NOW)
     assert report.rows_purged["message_outbox"] == 1
     outbox = OutboundStore(world.store).outbox(world.ws)
     assert [(m["person_id"], m["address"]) for m in outbox] == [

@@ -30,12 +30,13 @@ from frontoffice.consent import service as consent
 from frontoffice.domain.events import Rejection
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.privacy.erasure import erase_person
-from frontoffice.privacy.keys import generate_master_key
 from frontoffice.storage import open_store
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
+from frontoffice.vault.keys import generate_master_key
 from tests.integration.identity_support import Brand, identify
 from tests.support.pg import ROOT
 from tests.unit.commerce.sample import NOW, order, setup
@@ -136,7 +137,7 @@ def test_an_erased_person_is_nowhere_in_the_database_files_or_later_exports(
         assert set(before) >= {"annegret.zwirbel@posteo.de", "Zwirbelmeier", "Annegret"}, before
 
         [ann] = identity.lookup(store, ws, "email", ANN["email"])
-        report = erase_person(store, ws, ann, reason="test: art. 17",
+        report = erase_person(store, ws, ann, people=PeopleSql(store), reason="test: art. 17",
                               requested_by="test", now=datetime.now(UTC))
         after_export = tmp_path / "after.ndjson"
         export_events(store, ws, after_export, purpose="analytics")

@@ -11,11 +11,12 @@ from frontoffice.consent.store import ConsentStore
 from frontoffice.domain.events import EventRecord
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.privacy.erasure import erase_person
-from frontoffice.privacy.sealing import TamperedRow
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
+from frontoffice.vault.sealing import TamperedRow
 from tests.integration.identity_support import Brand, identify
 
 
@@ -92,8 +93,8 @@ def test_erasing_rewrites_the_persons_rows_stored_in_clear_before_sealing_as_tom
                        "2026-01-01T00:00:00.000Z", payload.replace(b"cus_9", user.encode())))
     IdentityHub(store).catch_up(b.workspace_id)
     [person] = identity.lookup(store, b.workspace_id, "user_id", "cus_9")
-    report = erase_person(store, b.workspace_id, person, reason="t", requested_by="t",
-                          now=datetime(2026, 2, 1, tzinfo=UTC))
+    report = erase_person(store, b.workspace_id, person, people=PeopleSql(store), reason="t",
+                          requested_by="t", now=datetime(2026, 2, 1, tzinfo=UTC))
     assert report.rows_purged["events"] == 1
     old, other = store.events(b.workspace_id)
     assert (old.record.family, old.record.user_id, old.record.payload) == ("erased", None, b'{"erased":true}')
@@ -178,7 +179,7 @@ def test_erasure_shreds_a_receipt_whose_user_id_the_graph_knows_as_a_loyalty_car
     IdentityHub(store).catch_up(b.workspace_id)
     [person] = identity.lookup(store, b.workspace_id, "email", "jiseo@nate.com")
     assert identity.lookup(store, b.workspace_id, "loyalty_id", "LY8864017996") == [person]
-    erase_person(store, b.workspace_id, person, reason="t", requested_by="t",
+    erase_person(store, b.workspace_id, person, people=PeopleSql(store), reason="t", requested_by="t",
                  now=datetime(2026, 2, 1, tzinfo=UTC))
     assert {e.record.message_id: e.record.family for e in store.events(b.workspace_id)} == {
         "w1": "erased", "R01-1": "erased"}
@@ -196,7 +197,7 @@ def test_a_running_projector_forgets_an_erased_person_and_never_writes_them_back
     worker.catch_up()
     assert f"{b.sources['web']}:a1" in worker.records
     [ann] = identity.lookup(store, b.workspace_id, "email", "ann@posteo.de")
-    erase_person(store, b.workspace_id, ann, reason="t", requested_by="t",
+    erase_person(store, b.workspace_id, ann, people=PeopleSql(store), reason="t", requested_by="t",
                  now=datetime(2026, 2, 1, tzinfo=UTC))
     with pytest.raises(ErasedMeanwhile):  # a flush prepared before the erasure writes nothing
         IdentitySql(store).apply(b.workspace_id, ProjectionBatch(last_seq=99, last_decision=0),

@@ -16,11 +16,11 @@ from frontoffice.bulk.mapping import load_mapping
 from frontoffice.domain.events import Limits
 from frontoffice.identity import service as identity
 from frontoffice.identity.hub import IdentityHub
-from frontoffice.privacy.keys import generate_master_key
-from frontoffice.privacy.rows import SUPPRESSED_REASON
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
+from frontoffice.vault.keys import generate_master_key
+from frontoffice.vault.rows import SUPPRESSED_REASON
 from tests.support.server import ServerProcess, make_tenant
 
 LIMITS = Limits(Settings().max_event_bytes, Settings().max_json_depth)

@@ -12,11 +12,11 @@ import pytest
 from frontoffice.commerce.records import sign, signature_refusal
 from frontoffice.commerce.store import CommerceStore
 from frontoffice.destinations.store import DestinationStore
-from frontoffice.privacy.keys import WrongMasterKey, generate_master_key
 from frontoffice.storage import open_store
 from frontoffice.storage.sealed_secrets import PREFIX
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
+from frontoffice.vault.keys import WrongMasterKey, generate_master_key
 
 WEBHOOK_SECRET = "whsec-Plain-Text-Must-Not-Leak-8d2f41"
 BODY = b'[{"event_id": "e1"}]'

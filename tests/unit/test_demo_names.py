@@ -13,7 +13,7 @@ from frontoffice.demo import names as nm
 from frontoffice.demo.people import mailbox
 from frontoffice.demo.population import build_people
 from frontoffice.demo.timeline import IdMint
-from frontoffice.identity.normalise.translit import romanise
+from frontoffice.normalise.translit import romanise
 
 COUNTRIES = ("US", "DE", "JP", "KR", "CN", "RU")
 HOUSEHOLD_EMAIL = re.compile(r"^(the\w+s|\w+\.family|\w+home)\d*@")

@@ -83,7 +83,7 @@ def test_an_import_back_from_outbound_into_bulk_breaks_the_acyclic_contract(tmp_
 
 
 def test_a_capability_importing_the_http_api_breaks_the_contracts(tmp_path: Path) -> None:
-    src = copy_with(tmp_path, "privacy/vault.py", "from frontoffice.api import jsonresponse  # noqa")
+    src = copy_with(tmp_path, "vault/keystore.py", "from frontoffice.api import jsonresponse  # noqa")
     result = lint_imports(src)
     assert result.returncode != 0
     assert API_ON_TOP in broken(result)

@@ -31,7 +31,7 @@ def _commands() -> list[click.Command]:
 def _legacy_events(erasing: Erasing) -> None:
     """Events stored in clear before migration 0005 have no key to shred: they are rewritten
     as tombstones in place (the one edit of the log, and only of rows nobody can seal now)."""
-    from frontoffice.privacy.sealing import ERASED_FAMILY, ERASED_PAYLOAD
+    from frontoffice.vault.sealing import ERASED_FAMILY, ERASED_PAYLOAD
 
     person = erasing.person
     ids = sorted({i.split(":", 1)[1] for i in person.identifiers

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from frontoffice.errors import Overloaded
-from frontoffice.privacy.rows import Draft
 from frontoffice.residency.api import StoreRouter
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
+from frontoffice.vault.rows import Draft
 
 MAX_GROUP_EVENTS = 20_000
 

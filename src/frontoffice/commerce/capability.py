@@ -41,7 +41,7 @@ def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
 def _purge(erasing: Erasing) -> None:
     """Orders and subscriptions found through the person's customer keys, with all their keys."""
     from frontoffice.commerce.store import CommerceStore
-    from frontoffice.privacy.subjects import canonical_subject
+    from frontoffice.vault.subjects import canonical_subject
 
     identifiers = erasing.person.identifiers
     counts = CommerceStore(erasing.store).purge(

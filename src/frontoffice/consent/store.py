@@ -23,12 +23,12 @@ from frontoffice.consent.ledger import ConsentChange
 from frontoffice.consent.ports import ERASED_SUBJECT, LedgerRow
 from frontoffice.consent.projector import Projection, evidence_as_dict
 from frontoffice.domain.events import iso, now
-from frontoffice.privacy.sealing import open_value, seal_value
-from frontoffice.privacy.subjects import canonical_subject
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.storage.core import batches, insert
 from frontoffice.storage.sql import SqlStore, Tx
 from frontoffice.storage.tables import schema
+from frontoffice.vault.sealing import open_value, seal_value
+from frontoffice.vault.subjects import canonical_subject
 
 HASHED = "h:"  # ledger subjects since migration 0005: "h:" + keyed hash, the subject sealed beside it
 LEDGER_COLUMNS = ("change_id", "seq", "subject", "purpose", "status", "source", "at", "method",

@@ -18,10 +18,10 @@ from frontoffice.identity import service as identity
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
 from frontoffice.identity.name_search import NameIndex
-from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.identity.store import IdentitySql
+from frontoffice.normalise import Invalid
 from frontoffice.storage.sql import SqlStore
 
 SEARCH_LIMIT = 50

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from frontoffice.demo.tables import name_table
-from frontoffice.identity.normalise import kana
+from frontoffice.normalise import kana
 
 
 @dataclass(frozen=True)

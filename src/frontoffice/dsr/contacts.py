@@ -25,8 +25,8 @@ from frontoffice.consent.region import Evidence, Resolution, evidence_from_trait
 from frontoffice.domain.tenancy import Source
 from frontoffice.identity.extract import extract, normalise_identifier
 from frontoffice.identity.model import IdKind
-from frontoffice.identity.normalise import Normalised
 from frontoffice.identity.store import IdentitySql
+from frontoffice.normalise import Normalised
 from frontoffice.storage.sql import SqlStore
 
 CONTACT_KINDS = ("email", "phone")

@@ -34,8 +34,8 @@ from frontoffice.dsr.report import access_document, access_html, subjects_of
 from frontoffice.dsr.store import DsrStore
 from frontoffice.identity.hub import IdentityHub
 from frontoffice.identity.store import IdentitySql
-from frontoffice.privacy.scrub import scrub
 from frontoffice.storage.port import AppendBatch
+from frontoffice.storage.scrub import scrub
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 
@@ -73,7 +73,7 @@ def run(store: SqlStore, hubs: Hubs, request: DsrRequest, person_id: str, actor:
     if request.kind in (Kind.ACCESS, Kind.PORTABILITY):
         return _access(store, request, person_id, now)
     if request.kind is Kind.ERASURE:
-        return _erase(store, request, person_id, actor, now, erase)
+        return _erase(store, hubs, request, person_id, actor, now, erase)
     if request.kind is Kind.RECTIFICATION:
         return _rectify(store, hubs.identity, request, person_id, now)
     purposes = (list(restricted_purposes()) if request.kind is Kind.RESTRICTION
@@ -117,15 +117,16 @@ def _plain(value: object) -> object:
     return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
-def _erase(store: SqlStore, request: DsrRequest, person_id: str, actor: str, now: datetime,
-           erase: Erase | None) -> dict[str, Any]:
+def _erase(store: SqlStore, hubs: Hubs, request: DsrRequest, person_id: str, actor: str,
+           now: datetime, erase: Erase | None) -> dict[str, Any]:
     ws = request.workspace_id
     eraser = erase or _default_erase()
     sql = DsrStore(store)
     own = sql.of_person(ws, person_id)
     purged = {"artefacts": sql.purge_artefacts(ws, own), "outbox_messages": sql.purge_messages(ws, own),
               "pending_details": sql.forget_details(ws, own)}
-    report = eraser(store, ws, person_id, reason=f"data-subject request {request.id}",
+    report = eraser(store, ws, person_id, people=hubs.identity.people,
+                    reason=f"data-subject request {request.id}",
                     requested_by=actor, now=now)
     if not store.secure_delete and any(purged.values()):
         # erase_person scrubs the tables it purged; the rows dropped here left dead tuples in ours

@@ -26,9 +26,9 @@ from frontoffice.dsr.store import DsrStore
 from frontoffice.dsr.tokens import check, new_token, token_hash
 from frontoffice.errors import NotFound
 from frontoffice.identity.extract import normalise_identifier
-from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.service import parse_kind
 from frontoffice.identity.store import IdentitySql
+from frontoffice.normalise import Invalid
 from frontoffice.storage.sql import SqlStore
 
 NO_VERIFIED_CONTACT = (

@@ -1,7 +1,7 @@
 """From one event of the log to one :class:`IdentityRecord`: identifiers, attributes, traits.
 
 Pure: the caller passes the stored event. Every identifier goes through
-:mod:`frontoffice.identity.normalise`; a value that fails is kept as a :class:`RejectedIdentifier`
+:mod:`frontoffice.normalise`; a value that fails is kept as a :class:`RejectedIdentifier`
 with its reason (and as a raw trait) and is never used to merge.
 
 Three conventions of real feeds are recognised, each stated here once:
@@ -31,7 +31,7 @@ from frontoffice.identity.model import (
     TraitValue,
     street_line,
 )
-from frontoffice.identity.normalise import (
+from frontoffice.normalise import (
     Invalid,
     Kind,
     Normalised,
@@ -42,8 +42,8 @@ from frontoffice.identity.normalise import (
     quoted_order,
     split_full_name,
 )
-from frontoffice.identity.normalise.keys import normalise_identifier, record_country
-from frontoffice.identity.normalise.names import NameKeys, name_keys
+from frontoffice.normalise.keys import normalise_identifier, record_country
+from frontoffice.normalise.names import NameKeys, name_keys
 
 __all__ = ["extract", "normalise_identifier", "record_id", "record_name_keys"]
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from frontoffice.identity.model import Identifier, IdKind
-from frontoffice.identity.normalise import NameKeys, name_similarity
 from frontoffice.identity.rules import GraphConfig, values_conflict
+from frontoffice.normalise import NameKeys, name_similarity
 
 
 @dataclass(frozen=True, slots=True)

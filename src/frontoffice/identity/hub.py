@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from frontoffice.identity.live_match import MatchConfig
 from frontoffice.identity.match_service import LiveMatcher, MatchReport
+from frontoffice.identity.people import People
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.identity.projector import Progress, Projector
 from frontoffice.identity.store import IdentitySql
 from frontoffice.projection.contract import WorkspaceLocks
@@ -27,6 +29,8 @@ class IdentityHub:
         self._projectors: dict[str, Projector] = {}
         self._locks = WorkspaceLocks()
         self._guard = threading.Lock()
+        self.people: People = PeopleSql(store)
+        """Identity's read port on this storage, for other capabilities (erasure, outbound)."""
 
     def _get(self, workspace_id: str) -> tuple[Projector, threading.Lock]:
         with self._guard:

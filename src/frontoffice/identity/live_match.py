@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontoffice.identity.model import SINGLE_VALUED, IdKind, PersonAttributes, street_line
-from frontoffice.identity.normalise import Normalised, normalise_postcode
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, DEFAULT_REVIEW_WEIGHT, ScoredPair
 from frontoffice.identity.probabilistic.namesakes import DEFAULT_MAX_EXPECTED
 from frontoffice.identity.rules import values_conflict
+from frontoffice.normalise import Normalised, normalise_postcode
 
 CONFLICTING_KINDS = frozenset(SINGLE_VALUED | {IdKind.USER_ID})
 """Identifiers a person has one of: two people holding different ones (national ids: beyond a

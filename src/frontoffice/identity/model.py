@@ -9,22 +9,12 @@ and can always be derived again; persons are projections over records.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from frontoffice.normalise.kinds import IdKind
 
-class IdKind(StrEnum):
-    USER_ID = "user_id"  # the brand's login / customer id (userId)
-    ANONYMOUS_ID = "anonymous_id"  # a browser or app install (anonymousId)
-    EMAIL = "email"
-    PHONE = "phone"  # E.164
-    DEVICE_ID = "device_id"
-    LOYALTY_ID = "loyalty_id"
-    MARKETPLACE_BUYER = "marketplace_buyer"  # "<marketplace>:<buyer id>"
-    NATIONAL_ID = "national_id"
-    EMAIL_SHA256 = "email_sha256"
-    PHONE_SHA256 = "phone_sha256"
-    ORDER_REF = "order_ref"  # an order the event names (properties.order_id): its checkout, a call quoting it
-
+# IdKind lives with the normalisers (a leaf below identity and the vault) and is identity's too
+__all__ = ["SINGLE_VALUED", "IdKind", "Identifier", "IdentityRecord", "MatchEvidence",
+           "PersonAttributes", "RejectedIdentifier", "TraitValue", "street_line"]
 
 # Identifiers a person has exactly one of: two different values block an automatic merge.
 SINGLE_VALUED: frozenset[IdKind] = frozenset({IdKind.NATIONAL_ID})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from frontoffice.identity.normalise.names import name_keys
+from frontoffice.normalise.names import name_keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.hub import IdentityHub as IdentityHub  # noqa: PLC0414 - re-exported
 from frontoffice.identity.model import IdKind
-from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.ports import Hub, IdentityReads, Log, RecordRow
 from frontoffice.identity.review import MERGE, SPLIT, ManualDecision, identity_source
 from frontoffice.identity.store import IdentitySql
+from frontoffice.normalise import Invalid
 from frontoffice.projection.contract import ProjectionMoved
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore

@@ -21,8 +21,8 @@ from frontoffice.consent.policy import check as policy_check
 from frontoffice.consent.projector import merge_evidence
 from frontoffice.consent.region import Evidence, Resolution, resolve_region
 from frontoffice.domain.events import EventRecord
-from frontoffice.privacy.sealing import ERASED_FAMILY
-from frontoffice.privacy.subjects import identifiers_of
+from frontoffice.vault.sealing import ERASED_FAMILY
+from frontoffice.vault.subjects import identifiers_of
 
 MERGE_SOURCE = "outbound-gate"
 EXPORT_CHANNEL = "export"  # the channel of file exports (bulk) and export previews

@@ -20,8 +20,8 @@ from frontoffice.consent.region import Evidence, evidence_from_traits
 from frontoffice.domain.events import StoredEvent
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
-from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
+from frontoffice.normalise import Invalid
 from frontoffice.outbound.gate import PersonConsent, Verdict, erased, person_consent, unknown
 from frontoffice.outbound.ports import Consents, Suppressions
 

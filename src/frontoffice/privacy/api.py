@@ -67,8 +67,9 @@ def privacy_router(c: Container) -> APIRouter:
         erased tombstone), they leave every projection, their identifiers go on the suppression
         list (late events and re-imports are dropped), and the database files are scrubbed."""
         data = c.store_for(workspace.id)  # data residency: where the person's data lives
-        c.hubs.identity(workspace.id).catch_up(workspace.id)  # identifiers seen up to now are all found
-        report = erase_person(data, workspace.id, person_id, reason=body.reason,
+        identities = c.hubs.identity(workspace.id)
+        identities.catch_up(workspace.id)  # identifiers seen up to now are all found
+        report = erase_person(data, workspace.id, person_id, people=identities.people, reason=body.reason,
                               requested_by=f"token:{token.id}", now=now())
         return ErasureOut.model_validate(report.as_dict())
 

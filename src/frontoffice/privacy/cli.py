@@ -19,10 +19,10 @@ from frontoffice.cli.context import (
 )
 from frontoffice.domain.events import now
 from frontoffice.privacy.erasure import erase_person, erasures
-from frontoffice.privacy.keys import generate_master_key
 from frontoffice.privacy.purge import purged_tables
-from frontoffice.privacy.scrub import scrub
 from frontoffice.residency.api import located
+from frontoffice.storage.scrub import scrub
+from frontoffice.vault.keys import generate_master_key
 
 
 @click.group()
@@ -44,8 +44,9 @@ def erase(ctx: click.Context, workspace: str, person_id: str, reason: str, reque
     """Erase PERSON: shred their subject keys, purge them from every projection, suppress their
     identifiers against late events and re-imports, and scrub the database files."""
     with workspace_data(ctx, workspace) as (ws, store):  # data residency: its storage
-        hubs_from(ctx).identity(ws.id).catch_up(ws.id)
-        report = erase_person(store, ws.id, person_id, reason=reason,
+        identities = hubs_from(ctx).identity(ws.id)
+        identities.catch_up(ws.id)
+        report = erase_person(store, ws.id, person_id, people=identities.people, reason=reason,
                               requested_by=requested_by, now=now())
     if as_json:
         click.echo(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode())

@@ -24,12 +24,11 @@ import sqlalchemy as sa
 from frontoffice.domain.events import iso
 from frontoffice.errors import NotFound
 from frontoffice.identity.model import IdKind
-from frontoffice.identity.people_store import PeopleSql
 from frontoffice.privacy.purge import PersonRows, purge
-from frontoffice.privacy.scrub import scrub
-from frontoffice.privacy.subjects import identifier_subjects, identifiers_of
 from frontoffice.storage import core
+from frontoffice.storage.scrub import scrub
 from frontoffice.storage.tables import schema
+from frontoffice.vault.subjects import identifier_subjects, identifiers_of
 
 if TYPE_CHECKING:
     from frontoffice.identity.people import People
@@ -125,10 +124,10 @@ def _raw_values(payload: bytes) -> set[str]:
             if isinstance(b.get(k), str) and len(str(b[k]).strip()) >= 4}
 
 
-def erase_person(store: SqlStore, workspace_id: str, person_id: str, *, reason: str,
+def erase_person(store: SqlStore, workspace_id: str, person_id: str, *, people: People, reason: str,
                  requested_by: str, now: datetime) -> ErasureReport:
-    """Crypto-shred the person's data, purge the projections, suppress late events, scrub."""
-    people = PeopleSql(store)
+    """Crypto-shred the person's data, purge the projections, suppress late events, scrub.
+    ``people`` is identity's port on the same storage (``IdentityHub.people``)."""
     person_ids = _person_ids(people, workspace_id, person_id)
     person = collect(store, people, workspace_id, person_ids)
     erasure_id = "er_" + secrets.token_hex(8)

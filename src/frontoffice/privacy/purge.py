@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from frontoffice import capabilities
-from frontoffice.privacy.scrub import existing_tables
-from frontoffice.privacy.subjects import canonical_subject
 from frontoffice.storage.core import batches
+from frontoffice.storage.scrub import existing_tables
 from frontoffice.storage.tables import schema
+from frontoffice.vault.subjects import canonical_subject
 
 if TYPE_CHECKING:
     from frontoffice.storage.sql import Cursor, SqlStore

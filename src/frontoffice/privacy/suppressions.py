@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from frontoffice.privacy.subjects import matching_keys
+from frontoffice.vault.subjects import matching_keys
 
 if TYPE_CHECKING:
     from frontoffice.storage.sql import SqlStore

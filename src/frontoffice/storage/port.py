@@ -11,7 +11,7 @@ from typing import Protocol
 
 from frontoffice.domain.events import EventRecord, Rejection, StoredEvent
 from frontoffice.domain.tenancy import ApiToken, Source, Status, Workspace
-from frontoffice.privacy.rows import Suppressed
+from frontoffice.vault.rows import Suppressed
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from typing import Any
 import psycopg
 import sqlalchemy as sa
 
-from frontoffice.privacy.scrub import Scrubbed, ScrubIncomplete
-from frontoffice.privacy.vault import IndexedKeys, KeyTable
+from frontoffice.storage.scrub import Scrubbed, ScrubIncomplete
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
+from frontoffice.vault.keystore import IndexedKeys, KeyTable
 
 # Held from the start of a transaction that appends to the log until its commit: appends to the log commit in
 # the order of their seq, so a projection following the log by seq never steps over an event a
@@ -32,7 +32,7 @@ class PostgresDialect:
     def __init__(self, url: str) -> None:
         self.url = url
         # No data dir on the server side: deployments set FRONTOFFICE_MASTER_KEY; without it
-        # every process of the user shares ~/.frontoffice/master.key (frontoffice.privacy.vault).
+        # every process of the user shares ~/.frontoffice/master.key (frontoffice.vault.keystore).
         self.key_file: Path | None = None
         self.subject_keys: KeyTable = IndexedKeys()
 

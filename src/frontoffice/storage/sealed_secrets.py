@@ -1,7 +1,7 @@
 """Secrets the database keeps for others (commerce webhook secrets, destination signing secrets),
 sealed under the master key: a copy of the database file, its WAL or a dump shows none of them.
 
-A stored secret is ``sealed:v1:`` and the base64 of ``privacy.sealing.seal_value`` under the
+A stored secret is ``sealed:v1:`` and the base64 of ``vault.sealing.seal_value`` under the
 keyring's ``secrets`` key, bound to its table and row so a sealed value copied to another row
 does not open. Databases written before sealing hold plain text: ``open_secret`` still reads it
 and says it is plain, and the store that read it seals it in place (a lazy upgrade on read).
@@ -13,9 +13,9 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from frontoffice.privacy.keys import WrongMasterKey
-from frontoffice.privacy.sealing import TamperedRow, open_value, seal_value
-from frontoffice.privacy.vault import Vault
+from frontoffice.vault.keys import WrongMasterKey
+from frontoffice.vault.keystore import Vault
+from frontoffice.vault.sealing import TamperedRow, open_value, seal_value
 
 PREFIX = "sealed:v1:"
 

@@ -18,13 +18,13 @@ import sqlalchemy as sa
 
 from frontoffice.domain.events import EventRecord, StoredEvent, iso
 from frontoffice.errors import AlreadyExists, SchemaOutOfDate
-from frontoffice.privacy.rows import Draft, admit, open_records, seal_ahead, seal_rows, settle
-from frontoffice.privacy.scrub import Scrubbed
-from frontoffice.privacy.vault import KeyTable, Vault
 from frontoffice.storage import migrate
 from frontoffice.storage.core import batches
 from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry
+from frontoffice.storage.scrub import Scrubbed
 from frontoffice.storage.tenancy_rows import TenancyRows
+from frontoffice.vault.keystore import KeyTable, Vault
+from frontoffice.vault.rows import Draft, admit, open_records, seal_ahead, seal_rows, settle
 
 _EVENT_COLS = (
     "message_id, family, type, event, user_id, anonymous_id, previous_id, group_id, "
@@ -474,7 +474,7 @@ class SqlStore(TenancyRows):
         return {str(r[0]) for r in self.query(self._dialect.tables_statement)}
 
     def scrub(self, tables: Sequence[str]) -> Scrubbed:
-        """The backend's procedure to drop old copies of deleted rows (``privacy.scrub``)."""
+        """The backend's procedure to drop old copies of deleted rows (``storage.scrub``)."""
         return self._dialect.scrub(self, tables)
 
     def maintenance(self, statement: str) -> list[Any]:

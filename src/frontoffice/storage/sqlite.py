@@ -19,13 +19,13 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from frontoffice.privacy.keys import KEY_FILE_NAME
-from frontoffice.privacy.scrub import Scrubbed, ScrubIncomplete
-from frontoffice.privacy.vault import KeyTable
 from frontoffice.storage.private_files import create_private
+from frontoffice.storage.scrub import Scrubbed, ScrubIncomplete
 from frontoffice.storage.sql import INSERT_EVENT, Cursor, SqlStore
 from frontoffice.storage.sqlite_dedupe import DedupeIndex
 from frontoffice.storage.sqlite_keys import AppendedKeys
+from frontoffice.vault.keys import KEY_FILE_NAME
+from frontoffice.vault.keystore import KeyTable
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 64 * 1024

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from frontoffice.privacy.vault import Cursor  # execute and fetchall are all it needs
+from frontoffice.vault.keystore import Cursor  # execute and fetchall are all it needs
 
 RECENT_MAX = 65_536  # keys kept in the dict before they move into a sorted run
 CATCH_UP_ROWS = 50_000  # log rows read per statement while following the log

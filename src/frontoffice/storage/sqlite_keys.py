@@ -12,7 +12,7 @@ insert) is never taken for a key.
 
 Under the log's write lock (``store``) the index has followed every committed key, so a subject
 never gets a second key: what ``ON CONFLICT DO NOTHING`` gives PostgreSQL
-(``privacy.vault.IndexedKeys``).
+(``vault.keystore.IndexedKeys``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from frontoffice.domain.events import iso
-from frontoffice.privacy.vault import CHUNK, Cursor
 from frontoffice.storage.sqlite_dedupe import DedupeIndex
+from frontoffice.vault.keystore import CHUNK, Cursor
 
 _INSERT = "INSERT INTO privacy_subject_keys (workspace_id, subject_hash, wrapped_key, created_at) VALUES "
 _AT = "SELECT seq, workspace_id, subject_hash, wrapped_key FROM privacy_subject_keys WHERE seq IN "

@@ -9,9 +9,9 @@ from __future__ import annotations
 import random
 import time
 
-from frontoffice.identity.normalise import name_keys, name_similarity
-from frontoffice.identity.normalise.name_data_jp import JP_NAME_READINGS
-from frontoffice.identity.normalise.translit import romanise
+from frontoffice.normalise import name_keys, name_similarity
+from frontoffice.normalise.name_data_jp import JP_NAME_READINGS
+from frontoffice.normalise.translit import romanise
 
 _GIVEN = {
     "US": ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Emily"],

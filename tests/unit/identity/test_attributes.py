@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontoffice.identity.normalise import (
+from frontoffice.normalise import (
     Invalid,
     Kind,
     Normalised,

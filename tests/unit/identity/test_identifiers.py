@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from frontoffice.identity.normalise import (
+from frontoffice.normalise import (
     Invalid,
     Kind,
     Normalised,
@@ -28,8 +28,8 @@ from frontoffice.identity.normalise import (
     phone_sha256_keys,
     sha256_hex,
 )
-from frontoffice.identity.normalise.email_rules import EmailRules, ProviderRule
-from frontoffice.identity.normalise.generic import DEFAULT_GENERIC_RULES
+from frontoffice.normalise.email_rules import EmailRules, ProviderRule
+from frontoffice.normalise.generic import DEFAULT_GENERIC_RULES
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from frontoffice.identity.normalise import _libs, kana
+from frontoffice.normalise import _libs, kana
 
 # Runs in a fresh interpreter: which distributions does frontoffice.identity bring in, once every
 # transliteration library has been used (they are imported lazily)?
@@ -16,7 +16,7 @@ _PROBE = """
 import importlib.metadata as md, json, sys
 before = set(sys.modules)
 import frontoffice.identity
-from frontoffice.identity.normalise import name_keys, split_full_name, street_key
+from frontoffice.normalise import name_keys, split_full_name, street_key
 lazy = sorted(m for m in ("sudachipy", "pypinyin", "hangul_romanize", "anyascii") if m in sys.modules)
 for given, family, country in (("太郎", "山田", "JP"), ("陽翔", "髙橋", None), ("伟", "王", "CN"),
                                ("민준", "김", "KR"), ("Jürgen", "Müller", "DE"), ("Алексей", "Иванов", "RU")):

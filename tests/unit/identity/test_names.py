@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontoffice.identity.normalise import (
+from frontoffice.normalise import (
     NameKeys,
     Script,
     detect_script,

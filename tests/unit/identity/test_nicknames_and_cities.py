@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from frontoffice.identity.normalise import city_key, name_keys, name_similarity
-from frontoffice.identity.normalise.nicknames import nickname_groups
+from frontoffice.normalise import city_key, name_keys, name_similarity
+from frontoffice.normalise.nicknames import nickname_groups
 
 
 def groups(given: str, country: str) -> frozenset[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from frontoffice.identity.model import PersonAttributes
-from frontoffice.identity.normalise import street_key
 from frontoffice.identity.probabilistic.columns import to_row
+from frontoffice.normalise import street_key
 
 
 def test_a_name_in_two_scripts_gets_one_romanised_key() -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.errors import ConfigError
-from frontoffice.privacy.keys import Keyring, WrongMasterKey, generate_master_key, key_file_master_key
-from frontoffice.privacy.sealing import ERASED_FAMILY, TamperedRow, open_sealed, seal, tombstone
+from frontoffice.vault.keys import Keyring, WrongMasterKey, generate_master_key, key_file_master_key
+from frontoffice.vault.sealing import ERASED_FAMILY, TamperedRow, open_sealed, seal, tombstone
 
 MASTER = bytes(range(32))
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import orjson
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.privacy.subjects import canonical, identifiers_of, subject_of
+from frontoffice.vault.subjects import canonical, identifiers_of, subject_of
 
 BASE = EventRecord(message_id="m", family="tracking", type="track", event="x", user_id=None,
                    anonymous_id=None, previous_id=None, group_id=None, timestamp="t",

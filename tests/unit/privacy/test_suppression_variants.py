@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.identity.normalise.keys import identifier_key
-from frontoffice.privacy.subjects import canonical, identifier_subjects, identifiers_of
+from frontoffice.normalise.keys import identifier_key
+from frontoffice.vault.subjects import canonical, identifier_subjects, identifiers_of
 
 BASE = EventRecord(message_id="m", family="tracking", type="identify", event=None, user_id=None,
                    anonymous_id=None, previous_id=None, group_id=None, timestamp="t",

@@ -6,7 +6,7 @@
 >>> clusters = cluster(pairs)                               # doctest: +SKIP
 
 Names are compared on transliterated keys (Иванов = Ivanov, 김민준 = Kim Minjun) computed in
-Python by :mod:`frontoffice.identity.normalise`; Splink (DuckDB backend, in memory) is trained
+Python by :mod:`frontoffice.normalise`; Splink (DuckDB backend, in memory) is trained
 without labels and scores the blocked pairs. Every pair explains itself in words.
 """
 

@@ -1,6 +1,6 @@
 """The comparable columns of one person record, computed in Python before Splink sees them.
 
-Every transliteration and key is made here with :mod:`frontoffice.identity.normalise` (cached per
+Every transliteration and key is made here with :mod:`frontoffice.normalise` (cached per
 distinct value), so the SQL that Splink runs only compares plain strings and lists.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from frontoffice.identity.model import IdentityRecord, PersonAttributes
-from frontoffice.identity.normalise import city_key, name_keys, split_full_name, street_key
-from frontoffice.identity.normalise.nicknames import nickname_groups
+from frontoffice.normalise import city_key, name_keys, split_full_name, street_key
+from frontoffice.normalise.nicknames import nickname_groups
 
 Row = dict[str, Any]
 """One record as Splink's input row: column name → value (``None`` when unknown)."""

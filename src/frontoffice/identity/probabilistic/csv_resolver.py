@@ -13,8 +13,8 @@ from pathlib import Path
 
 from frontoffice.errors import InvalidInput
 from frontoffice.identity.model import PersonAttributes, street_line
-from frontoffice.identity.normalise import Normalised, normalise_postcode, parse_birth_date
-from frontoffice.identity.normalise import normalise_national_id as _national_id
+from frontoffice.normalise import Normalised, normalise_postcode, parse_birth_date
+from frontoffice.normalise import normalise_national_id as _national_id
 
 FIELDS = ("id", "given_name", "surname", "street_number", "street", "street_line2", "city", "postcode",
           "state", "birth_date", "national_id", "country")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontoffice.identity.normalise.name_data import GENDERED_ENDINGS, GENDERED_MIN_STEM
+from frontoffice.normalise.name_data import GENDERED_ENDINGS, GENDERED_MIN_STEM
 
 NAME_JW_HIGH = 0.92
 NAME_JW_LOW = 0.85

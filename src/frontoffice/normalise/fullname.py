@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from frontoffice.identity.normalise import _libs
-from frontoffice.identity.normalise.name_data import (
+from frontoffice.normalise import _libs
+from frontoffice.normalise.name_data import (
     CHINESE_COUNTRIES,
     CN_COMPOUND_SURNAMES,
     CN_SURNAME_SPELLINGS,
@@ -14,7 +14,7 @@ from frontoffice.identity.normalise.name_data import (
     KR_COMPOUND_SURNAMES,
     KR_SURNAMES,
 )
-from frontoffice.identity.normalise.scripts import Script, detect_script, is_japanese
+from frontoffice.normalise.scripts import Script, detect_script, is_japanese
 
 _FAMILY_FIRST_SCRIPTS = frozenset({Script.HAN, Script.HIRAGANA, Script.KATAKANA, Script.HANGUL})
 

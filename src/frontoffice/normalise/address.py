@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 
-from frontoffice.identity.normalise.address_data import (
+from frontoffice.normalise.address_data import (
     CITY_EXONYMS,
     CITY_PREFIXES,
     CITY_SUFFIXES,
@@ -22,10 +22,10 @@ from frontoffice.identity.normalise.address_data import (
     POSTCODE_HINTS,
     STREET_WORDS,
 )
-from frontoffice.identity.normalise.generic import is_generic_value
-from frontoffice.identity.normalise.phonetic import COUNTRY_GROUPS, phonetic_key
-from frontoffice.identity.normalise.results import Invalid, Kind, Normalised, Reason, Result
-from frontoffice.identity.normalise.translit import romanise_text
+from frontoffice.normalise.generic import is_generic_value
+from frontoffice.normalise.phonetic import COUNTRY_GROUPS, phonetic_key
+from frontoffice.normalise.results import Invalid, Kind, Normalised, Reason, Result
+from frontoffice.normalise.translit import romanise_text
 
 _SEPARATORS = re.compile(r"[\s\-〒‐－]")
 _TOKEN = re.compile(r"[a-z]+|\d+")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from frontoffice.identity.normalise.scripts import Script
+from frontoffice.normalise.scripts import Script
 
 Rule = tuple[str, str]
 

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.errors import FrontofficeError
-from frontoffice.privacy.keys import NONCE_BYTES
+from frontoffice.vault.keys import NONCE_BYTES
 
 VERSION = b"\x01"
 ERASED_FAMILY = "erased"

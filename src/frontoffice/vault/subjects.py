@@ -7,7 +7,7 @@ A subject and an identifier are both written ``kind:value`` (the consent subject
   the subject keys already stored, so it never changes.
 - The *identifiers* decide whether an erased person's suppression list stops the record. Each
   is keyed in every form it may be listed under (:func:`matching_keys`): identity's normal form
-  (the one normaliser, :mod:`frontoffice.identity.normalise.keys`: NFKC, case and mailbox-provider
+  (the one normaliser, :mod:`frontoffice.normalise.keys`: NFKC, case and mailbox-provider
   folding, E.164), and the canonical forms of the raw and of the normal value, the only forms
   erasures stored before identity's normaliser served the list too. A variant identity would
   resolve to an erased identifier (``ＡＮＡ＠googlemail.com``, fullwidth digits, a national
@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.identity.normalise import Normalised, normalise_order_ref, quoted_order
-from frontoffice.identity.normalise.keys import identifier_key, record_country
+from frontoffice.normalise import Normalised, normalise_order_ref, quoted_order
+from frontoffice.normalise.keys import identifier_key, record_country
 
 COMMERCE_FAMILY = "commerce"
 CONSENT_FAMILY = "consent"

@@ -15,16 +15,16 @@ import uuid
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from frontoffice.identity.normalise.email_rules import DEFAULT_EMAIL_RULES, EmailRules, mailbox
-from frontoffice.identity.normalise.generic import (
+from frontoffice.normalise.email_rules import DEFAULT_EMAIL_RULES, EmailRules, mailbox
+from frontoffice.normalise.generic import (
     DEFAULT_GENERIC_RULES,
     GenericRules,
     is_generic_email,
     is_generic_phone,
     is_generic_value,
 )
-from frontoffice.identity.normalise.national_ids import normalise_national_id
-from frontoffice.identity.normalise.results import Invalid, Kind, Normalised, Reason, Result
+from frontoffice.normalise.national_ids import normalise_national_id
+from frontoffice.normalise.results import Invalid, Kind, Normalised, Reason, Result
 
 __all__ = [
     "email_sha256_keys",

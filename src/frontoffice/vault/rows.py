@@ -17,10 +17,10 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.privacy.keys import NONCE_BYTES
-from frontoffice.privacy.sealing import aad, open_sealed, seal_with, tombstone
-from frontoffice.privacy.subjects import identifiers_of, subject_of
-from frontoffice.privacy.vault import Cursor, Vault
+from frontoffice.vault.keys import NONCE_BYTES
+from frontoffice.vault.keystore import Cursor, Vault
+from frontoffice.vault.sealing import aad, open_sealed, seal_with, tombstone
+from frontoffice.vault.subjects import identifiers_of, subject_of
 
 SUPPRESSED_REASON = "suppressed: erased person"
 

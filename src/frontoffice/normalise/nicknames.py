@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from frontoffice.identity.normalise.nickname_data import NICKNAME_GROUPS
-from frontoffice.identity.normalise.scripts import Script, detect_script
+from frontoffice.normalise.nickname_data import NICKNAME_GROUPS
+from frontoffice.normalise.scripts import Script, detect_script
 
 
 def _country_of(name: str) -> str | None:
@@ -21,7 +21,7 @@ def _country_of(name: str) -> str | None:
 
 @functools.cache
 def _index() -> dict[str, frozenset[str]]:
-    from frontoffice.identity.normalise.names import name_keys
+    from frontoffice.normalise.names import name_keys
 
     found: dict[str, set[str]] = {}
     for group in NICKNAME_GROUPS:

@@ -6,7 +6,7 @@ its subject's key and refusing a suppressed person happen in the append's one tr
 Readers always look keys up in the database (one query per batch or page) and only their
 unwrapping is cached: a key shredded by another process is never used from a stale cache.
 Appenders also remember which keys are stored, checked against the workspace's key epoch
-(raised by every shredding) under the log lock; see ``settle`` in ``privacy/rows.py``.
+(raised by every shredding) under the log lock; see ``settle`` in ``vault/rows.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from frontoffice.domain.events import iso
-from frontoffice.privacy.keys import (
+from frontoffice.vault.keys import (
     KEY_FILE_NAME,
     MASTER_KEY_ENV,
     Keyring,
@@ -213,7 +213,7 @@ class Vault:
         """Before the write transaction: the key epoch, then the cipher and wrapped key of each
         subject — from the keys known stored at that epoch, else read — and for subjects without
         a key, one made here, not stored yet (the last item, plain). The write transaction checks
-        them with ``settle`` in :mod:`~frontoffice.privacy.rows`."""
+        them with ``settle`` in :mod:`~frontoffice.vault.rows`."""
         epoch = self.epoch(cur, sql, ws)
         known = self._known.at(ws, epoch)
         wrapped = {h: w for h in hashes if (w := known.get(h)) is not None}

@@ -16,17 +16,17 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from frontoffice.identity.normalise.fullname import split_full_name
-from frontoffice.identity.normalise.name_data import (
+from frontoffice.normalise.fullname import split_full_name
+from frontoffice.normalise.name_data import (
     CJK_HONORIFICS,
     GENDERED_ENDINGS,
     GENDERED_MIN_STEM,
     TITLES,
 )
-from frontoffice.identity.normalise.nicknames import nickname_groups
-from frontoffice.identity.normalise.phonetic import groups_for, phonetic_key
-from frontoffice.identity.normalise.scripts import Script
-from frontoffice.identity.normalise.translit import romanise
+from frontoffice.normalise.nicknames import nickname_groups
+from frontoffice.normalise.phonetic import groups_for, phonetic_key
+from frontoffice.normalise.scripts import Script
+from frontoffice.normalise.translit import romanise
 
 GENDER_VARIANT_SIMILARITY = 0.5
 """Ceiling for two parts that differ only by a gendered ending (Ivanov/Ivanova)."""

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from frontoffice.identity.normalise.generic import is_generic_phone
-from frontoffice.identity.normalise.results import Invalid, Kind, Normalised, Reason, Result
+from frontoffice.normalise.generic import is_generic_phone
+from frontoffice.normalise.results import Invalid, Kind, Normalised, Reason, Result
 
 Check = Callable[[str], str | None]
 """Returns ``None`` when the compact number passes, else what is wrong with it."""

@@ -5,10 +5,10 @@ when it cannot. Deterministic identifiers return :class:`Normalised` or :class:`
 return :class:`NameKeys` to be scored with :func:`name_similarity`.
 """
 
-from frontoffice.identity.normalise.address import city_key, normalise_postcode, street_key
-from frontoffice.identity.normalise.attributes import parse_birth_date
-from frontoffice.identity.normalise.fullname import split_full_name
-from frontoffice.identity.normalise.identifiers import (
+from frontoffice.normalise.address import city_key, normalise_postcode, street_key
+from frontoffice.normalise.attributes import parse_birth_date
+from frontoffice.normalise.fullname import split_full_name
+from frontoffice.normalise.identifiers import (
     email_sha256_keys,
     normalise_anonymous_id,
     normalise_device_id,
@@ -24,9 +24,9 @@ from frontoffice.identity.normalise.identifiers import (
     quoted_order,
     sha256_hex,
 )
-from frontoffice.identity.normalise.names import NameKeys, name_keys, name_similarity
-from frontoffice.identity.normalise.results import Invalid, Kind, Normalised, Reason, Result
-from frontoffice.identity.normalise.scripts import Script, detect_script
+from frontoffice.normalise.names import NameKeys, name_keys, name_similarity
+from frontoffice.normalise.results import Invalid, Kind, Normalised, Reason, Result
+from frontoffice.normalise.scripts import Script, detect_script
 
 __all__ = [
     "Invalid",

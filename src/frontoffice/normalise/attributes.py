@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from frontoffice.identity.normalise.results import Invalid, Kind, Normalised, Reason, Result
+from frontoffice.normalise.results import Invalid, Kind, Normalised, Reason, Result
 
 MONTH_FIRST_COUNTRIES = frozenset({"US", "PH", "FM", "MH", "PW", "BZ"})
 PLACEHOLDER_DATES = frozenset({"1900-01-01", "1970-01-01", "1899-12-31"})

@@ -14,8 +14,8 @@ import threading
 import unicodedata
 from typing import Any
 
-from frontoffice.identity.normalise import kana
-from frontoffice.identity.normalise.scripts import Script, char_script
+from frontoffice.normalise import kana
+from frontoffice.normalise.scripts import Script, char_script
 
 
 def to_ascii(text: str) -> str:

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from frontoffice.errors import ConfigError, FrontofficeError
-from frontoffice.privacy.subjects import canonical
+from frontoffice.vault.subjects import canonical
 
 MASTER_KEY_ENV = "FRONTOFFICE_MASTER_KEY"
 KEY_FILE_NAME = "master.key"

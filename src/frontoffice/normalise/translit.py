@@ -17,16 +17,16 @@ import functools
 import re
 import unicodedata
 
-from frontoffice.identity.normalise import _libs
-from frontoffice.identity.normalise.name_data import (
+from frontoffice.normalise import _libs
+from frontoffice.normalise.name_data import (
     CHINESE_COUNTRIES,
     CN_SURNAME_READINGS,
     CN_SURNAME_SPELLINGS,
     KOREAN_COUNTRIES,
     KR_SURNAMES,
 )
-from frontoffice.identity.normalise.name_data_jp import JP_NAME_READINGS
-from frontoffice.identity.normalise.scripts import KANA, Script, char_script, detect_script, is_japanese
+from frontoffice.normalise.name_data_jp import JP_NAME_READINGS
+from frontoffice.normalise.scripts import KANA, Script, char_script, detect_script, is_japanese
 
 _NOT_LETTER = re.compile(r"[^a-z]")
 _CJK = KANA | {Script.HAN, Script.HANGUL}

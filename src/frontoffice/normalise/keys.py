@@ -13,8 +13,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from frontoffice.identity.model import IdKind
-from frontoffice.identity.normalise.identifiers import (
+from frontoffice.normalise.identifiers import (
     normalise_anonymous_id,
     normalise_device_id,
     normalise_email,
@@ -26,7 +25,8 @@ from frontoffice.identity.normalise.identifiers import (
     normalise_sha256,
     normalise_user_id,
 )
-from frontoffice.identity.normalise.results import Kind, Normalised, Result
+from frontoffice.normalise.kinds import IdKind
+from frontoffice.normalise.results import Kind, Normalised, Result
 
 _KINDS = frozenset(k.value for k in IdKind)
 
