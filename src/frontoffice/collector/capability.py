@@ -31,36 +31,41 @@ def _commands() -> list[click.Command]:
 def _legacy_events(erasing: Erasing) -> None:
     """Events stored in clear before migration 0005 have no key to shred: they are rewritten
     as tombstones in place (the one edit of the log, and only of rows nobody can seal now)."""
+    import sqlalchemy as sa
+
+    from frontoffice.storage.core import batches
     from frontoffice.vault.sealing import ERASED_FAMILY, ERASED_PAYLOAD
 
     person = erasing.person
     ids = sorted({i.split(":", 1)[1] for i in person.identifiers
                   if i.startswith(("user_id:", "anonymous_id:"))} | person.raw_values)
+    e = erasing.table("events").c
     changed = 0
-    for start in range(0, len(ids), 250):
-        chunk = ids[start:start + 250]
-        marks = ", ".join("?" * len(chunk))
-        erasing.cur.execute(erasing.store.sql(
-            "UPDATE events SET family = ?, type = ?, event = NULL, user_id = NULL, anonymous_id = NULL, "
-            f"previous_id = NULL, group_id = NULL, payload = ? WHERE workspace_id = ? AND "
-            f"subject_hash IS NULL AND (user_id IN ({marks}) OR anonymous_id IN ({marks}))"),
-            (ERASED_FAMILY, ERASED_FAMILY, ERASED_PAYLOAD, person.workspace_id, *chunk, *chunk))
-        changed += max(erasing.cur.rowcount, 0)
+    for chunk in batches(ids, per_row=2):  # each id is bound twice
+        result = erasing.conn.execute(
+            erasing.table("events").update()
+            .where(e.workspace_id == person.workspace_id, e.subject_hash.is_(None),
+                   sa.or_(e.user_id.in_(chunk), e.anonymous_id.in_(chunk)))
+            .values(family=ERASED_FAMILY, type=ERASED_FAMILY, event=None, user_id=None,
+                    anonymous_id=None, previous_id=None, group_id=None, payload=ERASED_PAYLOAD))
+        changed += max(result.rowcount, 0)
     erasing.count("events", changed)
 
 
 def _quarantined(erasing: Erasing) -> list[int]:
     """Quarantined inputs are unparsed bytes: those quoting one of the person's values go."""
+    import sqlalchemy as sa
+
     person = erasing.person
     needles = {v.encode() for v in person.raw_values} | {
         i.split(":", 1)[1].encode() for i in person.identifiers}
     needles = {n for n in needles if len(n) >= 4}
     if not needles:
         return []
-    rows = erasing.select("SELECT id, payload FROM quarantine WHERE workspace_id = ?",
-                          (person.workspace_id,))
-    return [int(r[0]) for r in rows
-            if any(n in bytes(r[1]) or n in bytes(r[1]).lower() for n in needles)]
+    q = erasing.table("quarantine").c
+    rows = erasing.conn.execute(sa.select(q.id, q.payload).where(q.workspace_id == person.workspace_id))
+    return [int(r.id) for r in rows
+            if any(n in bytes(r.payload) or n in bytes(r.payload).lower() for n in needles)]
 
 
 def _purge(erasing: Erasing) -> None:

@@ -143,7 +143,7 @@ def erase_person(store: SqlStore, workspace_id: str, person_id: str, *, people: 
                 [{"workspace_id": workspace_id, "identifier_hash": h, "erasure_id": erasure_id,
                   "created_at": iso(now)} for h in sorted(subject_hashes)])
         shredded = store.vault.shred(cur, store.sql, workspace_id, subject_hashes)
-        purged = purge(store, conn, cur, person)
+        purged = purge(store, conn, person)
         completed = now  # the caller's clock (the DSR workflow records the same instant)
         conn.execute(tables["privacy_erasures"].insert().values(
             id=erasure_id, workspace_id=workspace_id, person_id=person_ids[0], reason=reason,

@@ -22,7 +22,7 @@ from frontoffice.storage.tables import schema
 from frontoffice.vault.subjects import canonical_subject
 
 if TYPE_CHECKING:
-    from frontoffice.storage.sql import Cursor, SqlStore
+    from frontoffice.storage.sql import SqlStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +40,11 @@ class PersonRows:
 
 class Erasing:
     """What a capability's purge hook gets: the person's rows to find, the erasure's
-    transaction (``conn`` for Core statements; ``cur``, a cursor over it, for hooks still written
-    as text), the tables that exist (a table of a migration not yet applied is skipped), and the
-    count of rows deleted per table."""
+    transaction (``conn``, for Core statements), the tables that exist (a table of a migration not
+    yet applied is skipped), and the count of rows deleted per table."""
 
-    def __init__(self, store: SqlStore, conn: sa.Connection, cur: Cursor, person: PersonRows,
-                 tables: set[str]) -> None:
-        self.store, self.conn, self.cur, self.person, self.tables = store, conn, cur, person, tables
+    def __init__(self, store: SqlStore, conn: sa.Connection, person: PersonRows, tables: set[str]) -> None:
+        self.store, self.conn, self.person, self.tables = store, conn, person, tables
         self.counts: dict[str, int] = {}
         self._schema, self._reflected = schema(store.dialect), sa.MetaData()
 
@@ -56,11 +54,6 @@ class Erasing:
 
     def count(self, table: str, n: int) -> None:
         self.counts[table] = self.counts.get(table, 0) + n
-
-    def select(self, statement: str, params: Sequence[Any]) -> list[Any]:
-        """A text query in the erasure's transaction (for hooks not written in Core yet)."""
-        self.cur.execute(self.store.sql(statement), params)
-        return self.cur.fetchall()
 
     def table(self, name: str) -> sa.Table:
         """``name`` as its capability declares it, else as the database has it (a capability
@@ -106,11 +99,10 @@ class Erasing:
                                  if any(n in str(v) for v in texts for n in names)])
 
 
-def purge(store: SqlStore, conn: sa.Connection, cur: Cursor, person: PersonRows) -> dict[str, int]:
+def purge(store: SqlStore, conn: sa.Connection, person: PersonRows) -> dict[str, int]:
     """Delete the person's rows from every capability's tables in the caller's transaction
-    (``conn``, and ``cur`` over it; each capability's purge hook, in registry order); rows
-    deleted per table."""
-    erasing = Erasing(store, conn, cur, person, existing_tables(store))
+    (``conn``; each capability's purge hook, in registry order); rows deleted per table."""
+    erasing = Erasing(store, conn, person, existing_tables(store))
     for capability in capabilities.every():
         if capability.purge is not None:
             capability.purge.run(erasing)
