@@ -13,27 +13,29 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from frontoffice.collector.auth import KeyCache
-from frontoffice.collector.gates import CollectionGates
-from frontoffice.collector.member import LockedAppend
-from frontoffice.collector.pool import IngestPool
 from frontoffice.collector.writer import Appender, GroupCommitWriter, RoutedWriters
-from frontoffice.commerce.projector import CommerceHub
-from frontoffice.consent.person_service import PersonConsentHub
-from frontoffice.consent.service import ConsentHub
-from frontoffice.destinations.dispatch import Dispatch
 from frontoffice.domain.tenancy import Status
 from frontoffice.errors import ConfigError
-from frontoffice.identity.hub import IdentityHub
-from frontoffice.identity.live_match import MatchConfig
-from frontoffice.identity.match_service import match_config
 from frontoffice.residency.api import StoreRouter, located
 from frontoffice.settings import Settings
 from frontoffice.storage import open_configured_store
 from frontoffice.storage.sql import SqlStore
-from frontoffice.tenancy.tokens import TokenCache
+
+if TYPE_CHECKING:  # each role imports the parts it runs, when it builds them: an ingest process
+    # (two start with every server) imports no hub, dispatch or HTTP client
+    from frontoffice.collector.auth import KeyCache
+    from frontoffice.collector.gates import CollectionGates
+    from frontoffice.collector.member import LockedAppend
+    from frontoffice.collector.pool import IngestPool
+    from frontoffice.commerce.projector import CommerceHub
+    from frontoffice.consent.person_service import PersonConsentHub
+    from frontoffice.consent.service import ConsentHub
+    from frontoffice.destinations.dispatch import Dispatch
+    from frontoffice.identity.hub import IdentityHub
+    from frontoffice.identity.live_match import MatchConfig
+    from frontoffice.tenancy.tokens import TokenCache
 
 T = TypeVar("T")
 
@@ -71,6 +73,11 @@ class Hubs:
     configuration: the API's identity hubs, the CLI's and the worker's match alike."""
 
     def __init__(self, settings: Settings, store_for: Callable[[str], SqlStore]) -> None:
+        from frontoffice.commerce.projector import CommerceHub
+        from frontoffice.consent.person_service import PersonConsentHub
+        from frontoffice.consent.service import ConsentHub
+        from frontoffice.identity.match_service import match_config
+
         self.settings = settings
         self.match: MatchConfig = match_config(settings)
         self.identity: PerStore[IdentityHub] = PerStore(store_for, self._identity)
@@ -79,6 +86,8 @@ class Hubs:
         self.commerce: PerStore[CommerceHub] = PerStore(store_for, CommerceHub)
 
     def _identity(self, store: SqlStore) -> IdentityHub:
+        from frontoffice.identity.hub import IdentityHub
+
         return IdentityHub(store, self.match)
 
 
@@ -196,6 +205,10 @@ def bootstrap(settings: Settings, role: Role, *, ingest_processes: int = 0,
         if role is not Role.INGEST:
             c._hubs = Hubs(settings, c.store_for)
         if role is Role.SERVER:
+            from frontoffice.collector.auth import KeyCache
+            from frontoffice.collector.pool import IngestPool
+            from frontoffice.tenancy.tokens import TokenCache
+
             stores.open_all()  # before the ingest processes and the worker open them too
             _writers(c, lambda s: s)
             c._keys = KeyCache(store.source_for_key, settings.key_cache_seconds)
@@ -204,9 +217,13 @@ def bootstrap(settings: Settings, role: Role, *, ingest_processes: int = 0,
                 c.ingest = IngestPool(settings, ingest_processes)
                 c.ingest.start()
         elif role is Role.INGEST:
+            from frontoffice.collector.gates import CollectionGates
+
             _writers(c, lambda s: _locked(c, s))
             c._gates = CollectionGates(store, settings, stores)
         elif role is Role.WORKER:
+            from frontoffice.destinations.dispatch import Dispatch
+
             every = c.storages()
             c._dispatch = Dispatch(lambda: every, c.is_active, settings, stop or threading.Event())
             c._dispatch.start()
@@ -229,6 +246,8 @@ def _writers(c: Container, append_to: Callable[[SqlStore], Appender]) -> None:
 
 
 def _locked(c: Container, store: SqlStore) -> LockedAppend:
+    from frontoffice.collector.member import LockedAppend
+
     appender = LockedAppend(store, store.ingest_lock)
     c._appenders.append(appender)
     return appender

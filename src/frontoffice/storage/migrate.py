@@ -11,15 +11,15 @@ that era (up to 0012) first gets the .sql era's later steps (``_BRIDGE``).
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from frontoffice import capabilities
 from frontoffice.errors import SchemaOutOfDate
+
+if TYPE_CHECKING:  # alembic (with mako and pygments) is imported when a schema is checked, not by
+    from alembic.config import Config  # every process that opens a store (~0.3 s each)
 
 BASELINE = "0001_baseline"
 LEGACY_MIGRATIONS = (
@@ -41,6 +41,8 @@ def _locations() -> list[str]:
 
 
 def _config(dialect: str, connection: sa.Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "frontoffice.storage:alembic")
     config.set_main_option("path_separator", "space")
@@ -52,6 +54,8 @@ def _config(dialect: str, connection: sa.Connection | None = None) -> Config:
 
 def revisions(dialect: str) -> list[str]:
     """Every revision, oldest first."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_config(dialect))
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
@@ -89,6 +93,8 @@ def _legacy(conn: sa.Connection) -> list[str] | None:
 def pending(engine: sa.Engine, dialect: str) -> list[str]:
     """The revisions ``upgrade`` would apply, oldest first (for a database made before alembic,
     the baseline is among them: it is stamped, not run)."""
+    from alembic.runtime.migration import MigrationContext
+
     order = revisions(dialect)
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
@@ -104,6 +110,9 @@ def applied(engine: sa.Engine, dialect: str) -> int:
 
 def upgrade(engine: sa.Engine, dialect: str) -> list[str]:
     """Apply every pending revision in one transaction; the revisions applied, oldest first."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     todo = pending(engine, dialect)
     if not todo:
         return []
