@@ -204,14 +204,13 @@ class Graph:
                                         self.nodes[eo[1]].seq, eo[1]))
         for edge, other_rid in linked:
             if self._of[other_rid] is not self._of[rid]:
-                self._try_merge(self._of[rid], self._of[other_rid], edge.evidence, edge.forced, True)
-
-    def _blocker(self, a: Person, b: Person, forced: bool, via: IdKind | None) -> str | None:
-        return merge_blocker(self.config, self._separations, self._sides, a, b, forced, via)
+                dated = bool(node.birth_dates and self.nodes[other_rid].birth_dates)
+                self._try_merge(self._of[rid], self._of[other_rid], edge.evidence, edge.forced, True,
+                                pair_dated=dated)
 
     def _try_merge(self, a: Person, b: Person, evidence: MatchEvidence, forced: bool, announce: bool,
-                   via: IdKind | None = None) -> None:
-        reason = self._blocker(a, b, forced, via)
+                   via: IdKind | None = None, pair_dated: bool = False) -> None:
+        reason = merge_blocker(self.config, self._separations, self._sides, a, b, forced, via, pair_dated)
         survivor, absorbed = (a, b) if a.oldest <= b.oldest else (b, a)
         if reason is not None:
             if not self._quiet:

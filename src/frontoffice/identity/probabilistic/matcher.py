@@ -13,6 +13,7 @@ from frontoffice.identity.probabilistic.columns import (
     to_rows,
     without_shared_phones,
 )
+from frontoffice.identity.probabilistic.households import count_households
 from frontoffice.identity.probabilistic.model import Model, ScoredPair
 from frontoffice.identity.probabilistic.settings import BLOCKING_RULES, TRAINING_RULES, settings
 
@@ -35,7 +36,8 @@ class TrainingOptions:
 def train(records: Iterable[PersonRecord], options: TrainingOptions | None = None) -> Model:
     """Train a model on unlabelled records: u by random sampling, m by expectation maximisation."""
     options = options or TrainingOptions()
-    table = to_columns(without_shared_phones(list(to_rows(records))))
+    rows = without_shared_phones(list(to_rows(records)))
+    table = to_columns(rows)
     if len(table["unique_id"]) < MIN_TRAINING_RECORDS:
         raise InvalidInput(
             f"training needs at least {MIN_TRAINING_RECORDS} records with person attributes, "
@@ -46,7 +48,7 @@ def train(records: Iterable[PersonRecord], options: TrainingOptions | None = Non
         u_max_pairs=options.u_max_pairs, em_max_pairs=options.em_max_pairs, seed=options.seed,
         threads=options.threads,
     )
-    return Model(trained)
+    return Model(trained, count_households(rows).present)
 
 
 def score(
