@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.identity_quality import attributes, demo_records  # noqa: E402
 
-from frontoffice.identity.probabilistic.settings import PRIOR_MATCH_PROBABILITY  # noqa: E402
+from frontoffice.identity.probabilistic.blocking import PRIOR_MATCH_PROBABILITY  # noqa: E402
 
 Record = tuple[str, PersonAttributes]
 

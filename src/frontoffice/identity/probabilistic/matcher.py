@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from frontoffice.errors import InvalidInput
 from frontoffice.identity.probabilistic import _splink
+from frontoffice.identity.probabilistic.blocking import BLOCKING_RULES, TRAINING_RULES
 from frontoffice.identity.probabilistic.columns import (
     PersonRecord,
     to_columns,
@@ -15,7 +16,7 @@ from frontoffice.identity.probabilistic.columns import (
 )
 from frontoffice.identity.probabilistic.households import count_households
 from frontoffice.identity.probabilistic.model import Model, ScoredPair
-from frontoffice.identity.probabilistic.settings import BLOCKING_RULES, TRAINING_RULES, settings
+from frontoffice.identity.probabilistic.settings import settings
 
 MIN_TRAINING_RECORDS = 10
 DEFAULT_SCORE_FLOOR = 0.0
@@ -43,12 +44,13 @@ def train(records: Iterable[PersonRecord], options: TrainingOptions | None = Non
             f"training needs at least {MIN_TRAINING_RECORDS} records with person attributes, "
             f"got {len(table['unique_id'])}; train on the full record set, then score micro-batches"
         )
+    households = count_households(rows).present
     trained = _splink.train(
-        table, settings(), options.training_rules,
+        table, settings(households), options.training_rules,
         u_max_pairs=options.u_max_pairs, em_max_pairs=options.em_max_pairs, seed=options.seed,
         threads=options.threads,
     )
-    return Model(trained, count_households(rows).present)
+    return Model(trained, households)
 
 
 def score(
