@@ -12,7 +12,12 @@ from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic._splink import _arrow
 from frontoffice.identity.probabilistic.blocking import BLOCKING_RULES
 from frontoffice.identity.probabilistic.columns import to_columns, to_row
-from frontoffice.identity.probabilistic.settings import GENERATIONS, WORDS_SHARED, birth_date_comparison
+from frontoffice.identity.probabilistic.settings import (
+    GENERATIONS,
+    WORDS_SHARED,
+    birth_date_comparison,
+    postcode_comparison,
+)
 
 
 def _person(rid: str, given: str | None, family: str | None, *, street: str | None = None,
@@ -31,7 +36,7 @@ def _blocked(*rows: dict[str, Any]) -> set[tuple[str, str]]:
 
 def _holds(condition: str, left: dict[str, Any], right: dict[str, Any]) -> bool:
     columns = {f"{name}_{side}": [row[name]] for side, row in (("l", left), ("r", right))
-               for name in ("street_words", "birth_date")}
+               for name in ("street_words", "birth_date", "postcode")}
     con = duckdb.connect(":memory:")
     con.register("p", pa.table(columns))
     return bool(con.sql(f"SELECT ({condition}) FROM p").fetchall()[0][0])
@@ -79,6 +84,16 @@ def test_a_generation_apart_is_fixed_against_a_match_only_where_records_hold_hou
         return next(lv for lv in levels if lv["label_for_charts"] == GENERATIONS)
 
     assert level(True)["fix_m_probability"] and not level(False).get("fix_m_probability")
-    parent = {"birth_date": "1961-03-02", "street_words": None}
-    child = {"birth_date": "1994-11-20", "street_words": None}
+    parent = {"birth_date": "1961-03-02", "street_words": None, "postcode": None}
+    child = {"birth_date": "1994-11-20", "street_words": None, "postcode": None}
     assert _holds(level(False)["sql_condition"], parent, child)
+
+
+def test_a_postcode_with_one_digit_wrong_or_two_swapped_is_a_typo_not_another_postcode() -> None:
+    typo = next(lv for lv in postcode_comparison()["comparison_levels"]
+                if lv["label_for_charts"] == "one digit or two swapped")["sql_condition"]
+    here = _person("a", None, None, postcode="3782")
+    assert _holds(typo, here, _person("b", None, None, postcode="3728"))
+    assert _holds(typo, here, _person("c", None, None, postcode="3789"))
+    assert not _holds(typo, here, _person("d", None, None, postcode="37821"))
+    assert not _holds(typo, here, _person("e", None, None, postcode="3827"))

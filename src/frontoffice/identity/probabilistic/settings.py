@@ -192,15 +192,28 @@ sent to work): the m of "postcode different", fixed rather than trained. EM over
 nobody moves drives it to zero (a veto of minus infinity, and Splink stops with an underflow)."""
 
 
-def exact_comparison(column: str, description: str, different_m: float | None = None) -> dict[str, Any]:
-    """Exact or different; ``different_m`` fixes the m of "different" instead of training it."""
-    different = dict(ELSE)
-    if different_m is not None:
-        different.update(m_probability=different_m, fix_m_probability=True)
+def postcode_comparison() -> dict[str, Any]:
+    """Exact, one digit wrong or two swapped (a typo: 3782/3728), else different (its m fixed at
+    :data:`MOVED_SHARE`)."""
+    return {
+        "output_column_name": "postcode",
+        "comparison_description": "postcode",
+        "comparison_levels": [
+            _null("postcode"),
+            _level("postcode_l = postcode_r", "exact"),
+            _level("length(postcode_l) = length(postcode_r) "
+                   "AND damerau_levenshtein(postcode_l, postcode_r) <= 1", "one digit or two swapped"),
+            {**ELSE, "m_probability": MOVED_SHARE, "fix_m_probability": True},
+        ],
+    }
+
+
+def exact_comparison(column: str, description: str) -> dict[str, Any]:
+    """Exact or different."""
     return {
         "output_column_name": column,
         "comparison_description": description,
-        "comparison_levels": [_null(column), _level(f"{column}_l = {column}_r", "exact"), different],
+        "comparison_levels": [_null(column), _level(f"{column}_l = {column}_r", "exact"), ELSE],
     }
 
 
@@ -266,7 +279,7 @@ def settings(households: bool = True) -> dict[str, Any]:
             name_comparison("given"),
             name_comparison("family"),
             birth_date_comparison(households),
-            exact_comparison("postcode", "postcode", different_m=MOVED_SHARE),
+            postcode_comparison(),
             city_comparison(),
             street_comparison(),
             email_local_comparison(),
