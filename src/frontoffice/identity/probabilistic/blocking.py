@@ -28,14 +28,10 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.given_key = r.given_key AND l.family_key = r.family_key"
     " AND left(l.street_key, 6) = left(r.street_key, 6)",
     "l.given_key = r.family_key AND l.family_key = r.given_key",
-    "l.given_key = r.given_key AND l.city_key = r.city_key AND left(l.family_key, 3) = left(r.family_key, 3)",
-    "l.family_key = r.family_key AND l.city_key = r.city_key AND left(l.given_key, 3) = left(r.given_key, 3)",
     "l.postcode = r.postcode AND left(l.given_key, 3) = left(r.given_key, 3)"
     " AND left(l.family_key, 1) = left(r.family_key, 1)",
     "l.postcode = r.postcode AND left(l.family_key, 3) = left(r.family_key, 3)"
     " AND left(l.given_key, 1) = left(r.given_key, 1)",
-    "l.city_key = r.city_key AND left(l.street_key, 6) = left(r.street_key, 6)"
-    " AND left(l.family_key, 2) = left(r.family_key, 2)",
 )
 """Which pairs are scored at all: a pair must agree on one of these. DuckDB joins on the equalities
 joined by AND and filters by the rest, so the birth-date rule scores only the pairs that also share
