@@ -71,6 +71,7 @@ def model_report(store: SqlStore, workspace_id: str, config: MatchConfig) -> dic
     return {
         "trained_at": state.trained_at, "trained_records": state.trained_records,
         "prior": model.settings["probability_two_random_records_match"],
+        "households": model.households,
         "thresholds": {"auto_merge": config.auto_weight, "review": config.review_weight},
         "pairs_compared": len(weights),
         "pairs": {"merge": sum(w >= config.auto_weight for w in weights),
