@@ -11,7 +11,7 @@ household pairs :data:`TWIN_RATIO` times, they are not twins but one person whos
 mistyped or replaced (a data set of independent people, FEBRL's): there the vetoes weigh as
 evidence, with the learned weight of a differing given name or birth date, like every other
 disagreement. Measured: FEBRL4 130 twin-like against 8 household pairs, FEBRL3 117 against 7; the
-demo brand (2,000 people, seeds 7 and 11) 3 and 2 against 8.
+demo brand (2,000 people, seeds 7 and 11) 3 and 2 against 6 and 7.
 """
 
 from __future__ import annotations
