@@ -92,6 +92,20 @@ class Graph:
             self._edges.setdefault(rid, []).append(edge)
         if edge.record_a in self.nodes and edge.record_b in self.nodes:
             self._recompute({edge.record_a, edge.record_b}, edge.evidence)
+            self._explain_refusal(edge)
+
+    def _explain_refusal(self, edge: MatchEdge) -> None:
+        """A match the graph refused says why, as a merge refused on a record's arrival does."""
+        a, b = self._of[edge.record_a], self._of[edge.record_b]
+        if a is b:
+            return
+        dated = bool(self.nodes[edge.record_a].birth_dates and self.nodes[edge.record_b].birth_dates)
+        reason = merge_blocker(self.config, self._separations, self._sides, a, b, edge.forced, None, dated)
+        if reason is not None:
+            survivor, absorbed = (a, b) if a.oldest <= b.oldest else (b, a)
+            self.changes.append(Change("conflict", survivor.pid, (absorbed.pid,), MatchEvidence(
+                edge.evidence.rule, f"not merged ({reason}); {edge.evidence.detail}", edge.evidence.weight,
+                edge.evidence.probability)))
 
     def separate(self, side_a: Iterable[str], side_b: Iterable[str], evidence: MatchEvidence) -> None:
         """Records of ``side_a`` never share a person with records of ``side_b`` (split, reject)."""

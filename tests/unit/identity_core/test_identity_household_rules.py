@@ -102,3 +102,14 @@ def test_a_match_of_two_dated_records_was_weighed_by_the_match_and_is_not_refuse
              named("crm:2", 2, "Felix", "Schneider", "anonymous_id:a2", born="1916-03-02"))
     g = Graph.rebuild(GraphConfig(), nodes, _matched(("crm:1", "crm:2")))
     assert g.person_of("crm:1") == g.person_of("crm:2")
+
+
+def test_a_match_arriving_after_the_records_says_why_it_was_refused() -> None:
+    g = build(named("crm:1", 1, "Felix", "Schneider", "anonymous_id:a1", born="1961-03-02"),
+              named("pos:2", 2, "Felix", "Schneider", "anonymous_id:a2"),
+              named("crm:3", 3, "Felix", "Schneider", "anonymous_id:a3", born="1994-11-20"))
+    for edge in _matched(("crm:1", "pos:2"), ("pos:2", "crm:3")):
+        g.add_edge(edge)
+    assert g.person_of("crm:1") == g.person_of("pos:2") != g.person_of("crm:3")
+    [refused] = [c for c in g.changes if c.kind == "conflict"]
+    assert "a generation apart: 1961-03-02 and 1994-11-20" in refused.evidence.detail
