@@ -42,8 +42,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from frontoffice.bulk.identity_csv import resolve_csv  # noqa: E402
 from frontoffice.identity.evaluation import Scores, evaluate  # noqa: E402
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, read_csv  # noqa: E402
+from frontoffice.identity.probabilistic.blocking import BLOCKING_RULES  # noqa: E402
 from frontoffice.identity.probabilistic.columns import to_columns, to_rows  # noqa: E402
-from frontoffice.identity.probabilistic.settings import BLOCKING_RULES  # noqa: E402
 
 COLUMNS = ("rec_id", "given_name", "surname", "street_number", "address_1", "address_2", "suburb",
            "postcode", "state", "date_of_birth", "soc_sec_id")

@@ -143,6 +143,12 @@ SETTINGS: tuple[Setting, ...] = (
             "'console_login_window_minutes' (behind a proxy every client shares its address)."),
     Setting("console_login_window_minutes", int, 15,
             "The window the console's sign-in throttling counts failures in."),
+    Setting("identity_household_margin", float, 6.0,
+            "Probabilistic tier: where a workspace's records hold no households (no spouses or "
+            "siblings of one family name at one address, so pairs of one name and birth date with "
+            "another given name are typos, not twins; `frontoffice identity model` says which), "
+            "pairs merge from 'identity_auto_merge_weight' minus this margin (never below "
+            "'identity_review_weight'); 0 keeps one weight for every workspace."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -211,6 +217,7 @@ class Settings:
     console_login_failures: int = 5
     console_login_failures_per_ip: int = 20
     console_login_window_minutes: int = 15
+    identity_household_margin: float = 6.0
 
     @classmethod
     def load(
@@ -259,6 +266,9 @@ class Settings:
         if self.identity_match_batch_records <= 0:
             raise ConfigError("Setting 'identity_match_batch_records' must be positive, got "
                               f"{self.identity_match_batch_records}.")
+        if self.identity_household_margin < 0:
+            raise ConfigError("Setting 'identity_household_margin' must be 0 or more, got "
+                              f"{self.identity_household_margin}.")
         if self.identity_namesake_max_expected < 0:
             raise ConfigError("Setting 'identity_namesake_max_expected' must be 0 (no namesake pass) "
                               f"or more, got {self.identity_namesake_max_expected}.")

@@ -77,3 +77,4 @@ def test_the_cli_previews_a_bulk_accept_and_reports_the_model(store: SqlStore, d
     assert any(level["weight"] for level in given["levels"])
     text = run(database_url, "identity", "model", "-w", "acme")
     assert "parameters learned" in text and "pairs compared" in text
+    assert report["households"] is True and "the twin and generation vetoes hold" in text

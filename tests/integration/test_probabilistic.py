@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.identity_quality import attributes, demo_records  # noqa: E402
 
-from frontoffice.identity.probabilistic.settings import PRIOR_MATCH_PROBABILITY  # noqa: E402
+from frontoffice.identity.probabilistic.blocking import PRIOR_MATCH_PROBABILITY  # noqa: E402
 
 Record = tuple[str, PersonAttributes]
 
@@ -169,7 +169,8 @@ def test_the_prior_is_estimated_from_the_records_not_fixed(model: Model) -> None
 
 def test_a_different_postcode_weighs_against_a_match_without_vetoing_it(model: Model) -> None:
     postcode = next(c for c in model.comparisons if c.name == "postcode")
-    assert -10 < postcode.levels[0].weight < 0 < postcode.levels[1].weight
+    weight = {level.label: level.weight for level in postcode.levels.values()}
+    assert -10 < weight["different"] < 0 < weight["exact"]
 
 
 def test_a_birth_date_read_day_for_month_is_its_own_level(model: Model) -> None:

@@ -111,6 +111,9 @@ def model(ctx: click.Context, workspace: str, as_json: bool) -> None:
     t = report["thresholds"]
     console.print(f"trained on {report['trained_records']:,} records at {report['trained_at']}; prior "
                   f"{report['prior']:.3g}; auto-merge at >= {t['auto_merge']:g}, review from {t['review']:g}")
+    console.print("the records hold households: the twin and generation vetoes hold" if report["households"]
+                  else "the records hold no households (twin-like pairs are typos): a given name or birth "
+                  "date that differs weighs against a match, it does not veto it")
     levels = Table("comparison", "level", "m", "u", "weight", title="parameters learned")
     for comparison in report["comparisons"]:
         for level in comparison["levels"]:

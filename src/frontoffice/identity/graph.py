@@ -92,6 +92,20 @@ class Graph:
             self._edges.setdefault(rid, []).append(edge)
         if edge.record_a in self.nodes and edge.record_b in self.nodes:
             self._recompute({edge.record_a, edge.record_b}, edge.evidence)
+            self._explain_refusal(edge)
+
+    def _explain_refusal(self, edge: MatchEdge) -> None:
+        """A match the graph refused says why, as a merge refused on a record's arrival does."""
+        a, b = self._of[edge.record_a], self._of[edge.record_b]
+        if a is b:
+            return
+        dated = bool(self.nodes[edge.record_a].birth_dates and self.nodes[edge.record_b].birth_dates)
+        reason = merge_blocker(self.config, self._separations, self._sides, a, b, edge.forced, None, dated)
+        if reason is not None:
+            survivor, absorbed = (a, b) if a.oldest <= b.oldest else (b, a)
+            self.changes.append(Change("conflict", survivor.pid, (absorbed.pid,), MatchEvidence(
+                edge.evidence.rule, f"not merged ({reason}); {edge.evidence.detail}", edge.evidence.weight,
+                edge.evidence.probability)))
 
     def separate(self, side_a: Iterable[str], side_b: Iterable[str], evidence: MatchEvidence) -> None:
         """Records of ``side_a`` never share a person with records of ``side_b`` (split, reject)."""
@@ -204,14 +218,13 @@ class Graph:
                                         self.nodes[eo[1]].seq, eo[1]))
         for edge, other_rid in linked:
             if self._of[other_rid] is not self._of[rid]:
-                self._try_merge(self._of[rid], self._of[other_rid], edge.evidence, edge.forced, True)
-
-    def _blocker(self, a: Person, b: Person, forced: bool, via: IdKind | None) -> str | None:
-        return merge_blocker(self.config, self._separations, self._sides, a, b, forced, via)
+                dated = bool(node.birth_dates and self.nodes[other_rid].birth_dates)
+                self._try_merge(self._of[rid], self._of[other_rid], edge.evidence, edge.forced, True,
+                                pair_dated=dated)
 
     def _try_merge(self, a: Person, b: Person, evidence: MatchEvidence, forced: bool, announce: bool,
-                   via: IdKind | None = None) -> None:
-        reason = self._blocker(a, b, forced, via)
+                   via: IdKind | None = None, pair_dated: bool = False) -> None:
+        reason = merge_blocker(self.config, self._separations, self._sides, a, b, forced, via, pair_dated)
         survivor, absorbed = (a, b) if a.oldest <= b.oldest else (b, a)
         if reason is not None:
             if not self._quiet:

@@ -38,11 +38,13 @@ class Person:
 
 def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int, int]]],
                   sides: Mapping[int, tuple[frozenset[str], frozenset[str]]], a: Person, b: Person,
-                  forced: bool, via: IdKind | None) -> str | None:
+                  forced: bool, via: IdKind | None, pair_dated: bool = False) -> str | None:
     """Why ``a`` and ``b`` may not merge, or None. A person's "not the same" (split, reject)
     blocks every merge, forced or not; the rest (conflicting single-valued identifiers, limits per
-    kind, different birth dates or different names on a household identifier) blocks automatic
-    merges only."""
+    kind, different birth dates or different names on a household identifier, birth dates a
+    generation apart on a match whose two records did not both carry one) blocks automatic
+    merges only. ``pair_dated``: the match's two records both carry a birth date, so the match
+    itself weighed them."""
     small, big = (a, b) if len(a.constrained) <= len(b.constrained) else (b, a)
     for rid in small.constrained:
         for key, side in separations.get(rid, ()):
@@ -58,6 +60,9 @@ def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int,
         count = len(set(a.values.get(kind, ())) | set(b.values.get(kind, ())))
         if count > limit:
             return f"limit: the merged person would have {count} {kind.value} values (at most {limit})"
+    if via is None and not pair_dated and (gap := _generation_gap(a, b, config.generation_years)):
+        return (f"birth dates a generation apart: {gap} (a match through a record without one "
+                "joins a parent and a child of one name)")
     if via is not None and via in config.name_veto_kinds and _born_apart(a, b):
         born = " and ".join("/".join(sorted(p.birth_dates)) for p in (a, b))
         return f"birth dates differ: {born} on a shared {via.value}"
@@ -72,6 +77,16 @@ def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int,
 def _born_apart(a: Person, b: Person) -> bool:
     """Both have birth dates and none is the same: a parent and child of one name, say."""
     return bool(a.birth_dates and b.birth_dates) and a.birth_dates.isdisjoint(b.birth_dates)
+
+
+def _generation_gap(a: Person, b: Person, years: int) -> str:
+    """The two furthest birth dates of ``a`` and ``b`` when their years are ``years`` or more
+    apart, else ``""``: the whole people are compared, not only the two records of a match."""
+    if not (a.birth_dates and b.birth_dates):
+        return ""
+    pairs = ((x, y) for x in a.birth_dates for y in b.birth_dates if x[:4].isdigit() and y[:4].isdigit())
+    x, y = max(pairs, key=lambda p: abs(int(p[0][:4]) - int(p[1][:4])), default=("", ""))
+    return " and ".join(sorted((x, y))) if x and abs(int(x[:4]) - int(y[:4])) >= years else ""
 
 
 def _shown(person: Person) -> str:

@@ -152,11 +152,13 @@ class LiveMatcher:
         person_of = self.sql.persons_of(self.ws, sorted(ids))
         pairs = list(_expanded(scored, twins, person_of))
         report.pairs = len(pairs)
-        proposals = decide(pairs, person_of, self._identifiers(), self.config, self._rejected())
+        proposals = decide(pairs, person_of, self._identifiers(), self.config, self._rejected(),
+                           model.households)
         at = iso(now())
+        auto = self.config.auto_for(model.households)
+        bar = f"{auto:g}" + ("" if model.households else ", the records holding no households")
         merges = [PairDecision(MATCH, p.pair.left_id, p.pair.right_id, "probabilistic",
-                               f"{p.explanation} (auto-merge at match weight >= "
-                               f"{self.config.auto_weight:g})", p.pair.match_weight,
+                               f"{p.explanation} (auto-merge at match weight >= {bar})", p.pair.match_weight,
                                p.pair.probability).record(at) for p in proposals if p.merge]
         if merges:
             self.store.append([AppendBatch(self.ws, identity_source(self.ws), merges, origin="identity")])
@@ -252,4 +254,4 @@ def _per_person(rids: list[str], person_of: dict[str, str]) -> list[str]:
 def match_config(settings: Settings) -> MatchConfig:
     return MatchConfig(settings.identity_auto_merge_weight, settings.identity_review_weight,
                        settings.identity_match_interval_seconds, settings.identity_match_batch_records,
-                       settings.identity_namesake_max_expected)
+                       settings.identity_namesake_max_expected, settings.identity_household_margin)

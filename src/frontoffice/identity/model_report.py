@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from frontoffice.errors import InvalidInput
@@ -64,6 +65,7 @@ def model_report(store: SqlStore, workspace_id: str, config: MatchConfig) -> dic
     if model is None:
         raise InvalidInput("No model yet: the workspace needs records with a name (run `frontoffice "
                            "identity train` to see why training fails).")
+    config = replace(config, auto_weight=config.auto_for(model.households))  # the weight this model merges at
     distinct = distinct_records(matcher.known.values())
     weights = [p.match_weight for p in score(model, [(rids[0], a) for a, rids in distinct.items()],
                                              min_weight=FLOOR * 4)]
@@ -71,6 +73,7 @@ def model_report(store: SqlStore, workspace_id: str, config: MatchConfig) -> dic
     return {
         "trained_at": state.trained_at, "trained_records": state.trained_records,
         "prior": model.settings["probability_two_random_records_match"],
+        "households": model.households,
         "thresholds": {"auto_merge": config.auto_weight, "review": config.review_weight},
         "pairs_compared": len(weights),
         "pairs": {"merge": sum(w >= config.auto_weight for w in weights),

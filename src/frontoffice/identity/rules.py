@@ -61,6 +61,10 @@ class GraphConfig:
     have names and no two of them are alike (Maria and Joseph Rodriguez on a family email), or
     both have birth dates and none is the same (Felix Schneider and his son Felix). An order ref
     too: a gift's recipient who calls about it quotes the buyer's order under their own name."""
+    generation_years: int = 15
+    """Birth years this far apart are two generations: an automatic match that would put them in
+    one person through a record without a birth date (a receipt that matches the parent and the
+    child of one name at one address) is refused. A match of two dated records weighed them."""
     name_veto_below: float = 0.6
     """Names less alike than this (``name_similarity``, 0..1) count as different people's. Two
     unrelated given names still score about 0.5 (Patricia/Mary 0.54, Joe/James 0.54), so the bar

@@ -20,6 +20,7 @@ from frontoffice.normalise.address_data import (
     LATIN_CITY_SUFFIXES,
     POSTCODE_FORMATS,
     POSTCODE_HINTS,
+    STREET_KINDS,
     STREET_WORDS,
 )
 from frontoffice.normalise.generic import is_generic_value
@@ -52,15 +53,29 @@ def normalise_postcode(raw: str, country: str | None) -> Result:
 @functools.lru_cache(maxsize=1 << 16)
 def street_key(text: str, country: str | None = None) -> str:
     """``Hauptstr. 5`` and ``Hauptstraße 5`` → ``hauptstrasse5``; ``123 Main St.`` → ``123mainstreet``."""
+    return "".join(word for word, _ in _street_tokens(text, country))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def street_words(text: str, country: str | None = None) -> frozenset[str]:
+    """The words of a street line that tell streets apart, as keys: its numbers and names, not the
+    kind of street (``87 Scotty, Akma Pl`` → ``87``, ``scoti``, ``akma``), so a line written in
+    another order (``87 Akma Place, Scotty``) shares them."""
+    return frozenset(word for word, kind in _street_tokens(text, country) if not kind)
+
+
+def _street_tokens(text: str, country: str | None) -> list[tuple[str, bool]]:
+    """Each token's key, and whether it names the kind of street (street, place, Straße)."""
     code = (country or "").upper()
     words = {**STREET_WORDS, **COUNTRY_STREET_WORDS.get(code, {})}
     tokens = []
     for raw_token in _TOKEN.findall(romanise_text(unicodedata.normalize("NFKC", text).lower(), code)):
         token = words.get(raw_token, raw_token)
+        kind = token in STREET_KINDS
         if code in ("DE", "AT", "CH"):
             token = _german_compound(token)
-        tokens.append(token if token.isdigit() else phonetic_key(token, COUNTRY_GROUPS.get(code)))
-    return "".join(tokens)
+        tokens.append((token if token.isdigit() else phonetic_key(token, COUNTRY_GROUPS.get(code)), kind))
+    return tokens
 
 
 def _german_compound(token: str) -> str:

@@ -34,6 +34,15 @@ STREET_WORDS: dict[str, str] = {
 }
 """Abbreviation → the word it stands for, applied token by token after transliteration."""
 
+STREET_KINDS: frozenset[str] = frozenset({
+    "street", "st", "road", "avenue", "place", "crescent", "drive", "lane", "court", "close", "circuit",
+    "way", "parade", "terrace", "boulevard", "highway", "parkway", "square", "grove", "esplanade",
+    "strasse", "weg", "platz", "allee", "gasse", "ring", "damm", "ulitsa", "prospekt", "pereulok",
+    "shosse", "naberezhnaia", "rue", "chemin", "via", "calle", "apartment", "suite", "floor",
+})
+"""Words that name the kind of street (after abbreviations are expanded), not which street: left
+out of a street line's words (:func:`~frontoffice.normalise.address.street_words`)."""
+
 COUNTRY_STREET_WORDS: dict[str, dict[str, str]] = {
     "US": {"st": "street", "str": "street", "dr": "drive", "pl": "place", "n": "north", "s": "south",
            "e": "east", "w": "west"},

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from frontoffice.identity.extract import record_name_keys
 from frontoffice.identity.graph import Graph, Node
-from frontoffice.identity.rules import GraphConfig
+from frontoffice.identity.model import MatchEvidence
+from frontoffice.identity.rules import GraphConfig, MatchEdge
 from tests.unit.identity_core.support import ident, node
 
 
@@ -76,3 +77,39 @@ def test_an_order_quoted_from_many_mailboxes_is_generic_and_joins_nobody() -> No
                 for i in range(4)))
     assert ident(order) in g.generic
     assert len({g.person_of(f"mail:{i}") for i in range(4)}) == 4
+
+
+def _matched(*pairs: tuple[str, str]) -> list[MatchEdge]:
+    return [MatchEdge(a, b, MatchEvidence("probabilistic", "name, street, postcode", 20.0)) for a, b in pairs]
+
+
+def test_a_receipt_without_a_birth_date_does_not_join_a_parent_and_a_child_of_one_name() -> None:
+    nodes = (named("crm:1", 1, "Felix", "Schneider", "anonymous_id:a1", born="1961-03-02"),
+             named("pos:2", 2, "Felix", "Schneider", "anonymous_id:a2"),
+             named("crm:3", 3, "Felix", "Schneider", "anonymous_id:a3", born="1994-11-20"))
+    g = Graph(GraphConfig())
+    for edge in _matched(("crm:1", "pos:2"), ("pos:2", "crm:3")):
+        g.add_edge(edge)
+    for n in nodes:  # the child's record arrives last, matched to the receipt
+        g.add(n)
+    assert g.person_of("crm:1") == g.person_of("pos:2") != g.person_of("crm:3")
+    assert any("a generation apart: 1961-03-02 and 1994-11-20" in c.evidence.detail
+               for c in g.changes if c.kind == "conflict")
+
+
+def test_a_match_of_two_dated_records_was_weighed_by_the_match_and_is_not_refused_again() -> None:
+    nodes = (named("crm:1", 1, "Felix", "Schneider", "anonymous_id:a1", born="1961-03-02"),
+             named("crm:2", 2, "Felix", "Schneider", "anonymous_id:a2", born="1916-03-02"))
+    g = Graph.rebuild(GraphConfig(), nodes, _matched(("crm:1", "crm:2")))
+    assert g.person_of("crm:1") == g.person_of("crm:2")
+
+
+def test_a_match_arriving_after_the_records_says_why_it_was_refused() -> None:
+    g = build(named("crm:1", 1, "Felix", "Schneider", "anonymous_id:a1", born="1961-03-02"),
+              named("pos:2", 2, "Felix", "Schneider", "anonymous_id:a2"),
+              named("crm:3", 3, "Felix", "Schneider", "anonymous_id:a3", born="1994-11-20"))
+    for edge in _matched(("crm:1", "pos:2"), ("pos:2", "crm:3")):
+        g.add_edge(edge)
+    assert g.person_of("crm:1") == g.person_of("pos:2") != g.person_of("crm:3")
+    [refused] = [c for c in g.changes if c.kind == "conflict"]
+    assert "a generation apart: 1961-03-02 and 1994-11-20" in refused.evidence.detail

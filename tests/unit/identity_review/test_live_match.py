@@ -73,3 +73,18 @@ def test_a_record_with_a_login_is_a_partner_but_not_scored_itself() -> None:
     receipt = known_record("pos:1", 4, {"i": [["loyalty_id", "L1"]], "n": ["Ann", "Lee", "DE"], "t": []})
     assert receipt is not None and receipt.candidate
     assert known_record("web:2", 5, {"i": [["anonymous_id", "x"]], "t": []}) is None
+
+
+def test_without_households_a_pair_merges_from_the_auto_weight_less_the_household_margin() -> None:
+    pairs = [pair("pos-1", "web-1", 12)]
+    [with_households] = decide(pairs, PEOPLE, no_ids, CONFIG)
+    [without] = decide(pairs, PEOPLE, no_ids, CONFIG, households=False)
+    assert not with_households.merge and without.merge
+    assert CONFIG.auto_for(False) == 10 and CONFIG.auto_for(True) == 16
+
+
+def test_the_household_margin_never_takes_the_auto_merge_weight_below_the_review_weight() -> None:
+    assert MatchConfig(auto_weight=10, review_weight=8).auto_for(False) == 8
+    assert MatchConfig(household_margin=0).auto_for(False) == 16
+    with pytest.raises(ValueError, match="household margin"):
+        MatchConfig(household_margin=-1)

@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from frontoffice.identity.probabilistic.blocking import PRIOR_MATCH_PROBABILITY, PRIOR_RECALL, PRIOR_RULES
 from frontoffice.identity.probabilistic.columns import BOOL_COLUMNS, COLUMNS, LIST_COLUMNS
-from frontoffice.identity.probabilistic.settings import PRIOR_MATCH_PROBABILITY, PRIOR_RECALL, PRIOR_RULES
 
 Columns = dict[str, list[Any]]
 """A table as column name → values."""

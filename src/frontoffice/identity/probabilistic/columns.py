@@ -14,6 +14,7 @@ from typing import Any
 
 from frontoffice.identity.model import IdentityRecord, PersonAttributes
 from frontoffice.normalise import city_key, name_keys, split_full_name, street_key
+from frontoffice.normalise.address import street_words
 from frontoffice.normalise.nicknames import nickname_groups
 
 Row = dict[str, Any]
@@ -24,10 +25,10 @@ PersonRecord = IdentityRecord | tuple[str, PersonAttributes]
 COLUMNS: tuple[str, ...] = (
     "unique_id", "given_native", "family_native", "given_key", "family_key", "given_alts",
     "family_alts", "given_nicknames", "name_script", "birth_date", "postcode", "city_key", "street_key",
-    "email_local", "email_named", "phone", "national_id", "national_verified", "slavic",
+    "street_words", "email_local", "email_named", "phone", "national_id", "national_verified", "slavic",
     "generation",
 )
-LIST_COLUMNS = frozenset({"given_alts", "family_alts", "given_nicknames"})
+LIST_COLUMNS = frozenset({"given_alts", "family_alts", "given_nicknames", "street_words"})
 BOOL_COLUMNS = frozenset({"slavic", "national_verified"})
 SLAVIC_COUNTRIES = frozenset({"RU", "UA", "BY", "BG", "PL", "CZ", "SK", "RS", "HR", "SI", "MK", "BA", "ME",
                               "KZ"})
@@ -78,17 +79,28 @@ def name_columns(given: str, family: str, country: str | None) -> tuple[Any, ...
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _street(text: str, country: str | None) -> str | None:
-    """The street key, made piece by piece between the numbers: the pieces (street names, 丁目, 号)
-    repeat across a million addresses where whole lines do not, so the cache does the work."""
+def _street(text: str, country: str | None) -> tuple[str | None, list[str] | None]:
+    """The street key and the street's words (numbers and names, see ``street_words``), made
+    piece by piece between the numbers: the pieces (street names, 丁目, 号) repeat across a million
+    addresses where whole lines do not, so the cache does the work."""
     pieces = _DIGITS.split(unicodedata.normalize("NFKC", text))
-    key = "".join(p if i % 2 else _street_piece(p, country) for i, p in enumerate(pieces))
-    return key or None
+    key, words = [], set()
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            key.append(piece)
+            words.add(piece)
+        else:
+            piece_key, piece_words = _street_piece(piece, country)
+            key.append(piece_key)
+            words |= piece_words
+    return "".join(key) or None, sorted(words) or None
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _street_piece(text: str, country: str | None) -> str:
-    return street_key(text, country) if text.strip() else ""
+def _street_piece(text: str, country: str | None) -> tuple[str, frozenset[str]]:
+    if not text.strip():
+        return "", frozenset()
+    return street_key(text, country), street_words(text, country)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -119,6 +131,7 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
     generation = generation or suffix
     names = name_columns(given, family, a.country) if (given or family) else (None,) * 7 + ("none",)
     local = a.email.rpartition("@")[0] if a.email else ""
+    street, words = _street(a.street, a.country) if a.street else (None, None)
     return {
         "unique_id": record_id,
         "given_native": names[0],
@@ -132,7 +145,8 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
         "birth_date": a.birth_date or None,
         "postcode": a.postcode or None,
         "city_key": _city(a.city, a.country) if a.city else None,
-        "street_key": _street(a.street, a.country) if a.street else None,
+        "street_key": street,
+        "street_words": words,
         "email_local": local or None,
         "email_named": "name" if local and made_of_name(
             local, {names[2], *(names[4] or ())} - {None}, {names[3], *(names[5] or ())} - {None}

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 
 from frontoffice.errors import InvalidInput
 from frontoffice.identity.probabilistic import _splink
+from frontoffice.identity.probabilistic.blocking import BLOCKING_RULES, TRAINING_RULES
 from frontoffice.identity.probabilistic.columns import (
     PersonRecord,
     to_columns,
     to_rows,
     without_shared_phones,
 )
+from frontoffice.identity.probabilistic.households import count_households
 from frontoffice.identity.probabilistic.model import Model, ScoredPair
-from frontoffice.identity.probabilistic.settings import BLOCKING_RULES, TRAINING_RULES, settings
+from frontoffice.identity.probabilistic.settings import settings
 
 MIN_TRAINING_RECORDS = 10
 DEFAULT_SCORE_FLOOR = 0.0
@@ -35,18 +37,20 @@ class TrainingOptions:
 def train(records: Iterable[PersonRecord], options: TrainingOptions | None = None) -> Model:
     """Train a model on unlabelled records: u by random sampling, m by expectation maximisation."""
     options = options or TrainingOptions()
-    table = to_columns(without_shared_phones(list(to_rows(records))))
+    rows = without_shared_phones(list(to_rows(records)))
+    table = to_columns(rows)
     if len(table["unique_id"]) < MIN_TRAINING_RECORDS:
         raise InvalidInput(
             f"training needs at least {MIN_TRAINING_RECORDS} records with person attributes, "
             f"got {len(table['unique_id'])}; train on the full record set, then score micro-batches"
         )
+    households = count_households(rows).present
     trained = _splink.train(
-        table, settings(), options.training_rules,
+        table, settings(households), options.training_rules,
         u_max_pairs=options.u_max_pairs, em_max_pairs=options.em_max_pairs, seed=options.seed,
         threads=options.threads,
     )
-    return Model(trained)
+    return Model(trained, households)
 
 
 def score(

@@ -37,6 +37,11 @@ HARD_CONFLICTS: dict[str, frozenset[str]] = {
 (Ivanov/Ivanova), birth dates a generation apart or two generational suffixes (a parent and a
 child of one name, at one address and landline), two verified national ids (a checksum scheme)
 that differ beyond a typo."""
+HOUSEHOLD_CONFLICTS: dict[str, frozenset[str]] = {"birth_date": frozenset({GENERATIONS})}
+"""Of those, the ones that protect a household (a parent and a child of one name), held only where
+the records hold households (:mod:`.households`); elsewhere they weigh with their learned weight."""
+HOUSEHOLDS_KEY = "frontoffice_households"
+"""Where the model's JSON keeps :attr:`Model.households` beside Splink's settings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +82,18 @@ class Model:
     """A trained Splink model: its settings with the trained m and u probabilities."""
 
     settings: dict[str, Any]
+    households: bool = True
+    """The records it was trained on hold households (:mod:`.households`): the twin and
+    generation vetoes hold. A model saved before this was known keeps them."""
 
     def to_json(self) -> str:
-        return json.dumps(self.settings, ensure_ascii=False, sort_keys=True)
+        return json.dumps({**self.settings, HOUSEHOLDS_KEY: self.households}, ensure_ascii=False,
+                          sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Model:
-        return cls(json.loads(text))
+        settings = json.loads(text)
+        return cls(settings, bool(settings.pop(HOUSEHOLDS_KEY, True)))
 
     @functools.cached_property
     def comparisons(self) -> tuple[Comparison, ...]:
@@ -92,11 +102,12 @@ class Model:
     def describe(self, gammas: tuple[int, ...]) -> tuple[str, tuple[str, ...]]:
         """``(evidence text, conflicts)`` of a comparison vector: the comparisons that count for a
         match, strongest first, then those against; conflicts name vetoing comparisons."""
-        return _describe(self.comparisons, gammas)
+        return _describe(self.comparisons, gammas, self.households)
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _describe(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...]) -> tuple[str, tuple[str, ...]]:
+def _describe(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...],
+              households: bool = True) -> tuple[str, tuple[str, ...]]:
     scored = []
     labels: dict[str, str] = {}
     for comparison, gamma in zip(comparisons, gammas, strict=True):
@@ -109,14 +120,18 @@ def _describe(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...]) -> t
     good = ", ".join(text for weight, text in scored if weight > 0)
     bad = ", ".join(text for weight, text in scored if weight <= 0)
     text = f"from {good or 'nothing'}" + (f"; against: {bad}" if bad else "")
-    return text, conflicts_of(comparisons, labels)
+    return text, conflicts_of(comparisons, labels, households)
 
 
-def conflicts_of(comparisons: tuple[Comparison, ...], labels: dict[str, str]) -> tuple[str, ...]:
-    """The comparisons that veto an automatic merge: :data:`HARD_CONFLICTS`, and a given name
-    that differs beside one family name (a household, twins)."""
-    found = {c.name for c in comparisons if labels.get(c.name) in HARD_CONFLICTS.get(c.name, ())}
-    if (labels.get("given_name") in TWIN_GIVEN_LEVELS and labels.get("family_name") in AGREEING_FAMILY
+def conflicts_of(comparisons: tuple[Comparison, ...], labels: dict[str, str],
+                 households: bool = True) -> tuple[str, ...]:
+    """The comparisons that veto an automatic merge: :data:`HARD_CONFLICTS`, and where the records
+    hold households, :data:`HOUSEHOLD_CONFLICTS` and a given name that differs beside one family
+    name (a household, twins)."""
+    found = {c.name for c in comparisons if labels.get(c.name) in HARD_CONFLICTS.get(c.name, ())
+             and (households or labels.get(c.name) not in HOUSEHOLD_CONFLICTS.get(c.name, ()))}
+    if (households and labels.get("given_name") in TWIN_GIVEN_LEVELS
+            and labels.get("family_name") in AGREEING_FAMILY
             and labels.get("national_id") in (None, DIFFERENT, VERIFIED_DIFFERENT)):
         found.add("given_name")
     return tuple(c.description for c in comparisons if c.name in found)

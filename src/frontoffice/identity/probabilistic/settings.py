@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontoffice.identity.probabilistic.blocking import BLOCKING_RULES, PRIOR_MATCH_PROBABILITY
 from frontoffice.normalise.name_data import GENDERED_ENDINGS, GENDERED_MIN_STEM
 
 NAME_JW_HIGH = 0.92
@@ -99,9 +100,15 @@ def name_comparison(part: str) -> dict[str, Any]:
     }
 
 
-def birth_date_comparison() -> dict[str, Any]:
+def birth_date_comparison(households: bool = True) -> dict[str, Any]:
     """Exact, day and month swapped (a form read the other way round), one of year/month/day
-    differs (a typo), else different."""
+    differs (a typo), a generation apart, else different. "A generation apart" has a fixed m
+    where the records hold households (:mod:`.households`: a parent and a child of one name);
+    elsewhere EM learns it like any level (a replaced birth date)."""
+    years = "abs(CAST(substr(birth_date_l, 1, 4) AS INTEGER) - CAST(substr(birth_date_r, 1, 4) AS INTEGER))"
+    generations = _level(f"{years} >= {GENERATION_YEARS}", GENERATIONS)
+    if households:
+        generations.update(m_probability=GENERATIONS_M, fix_m_probability=True)
     parts = " + ".join(
         f"CAST(substr(birth_date_l, {start}, {length}) = substr(birth_date_r, {start}, {length}) AS INTEGER)"
         for start, length in ((1, 4), (6, 2), (9, 2))
@@ -109,7 +116,6 @@ def birth_date_comparison() -> dict[str, Any]:
     swapped = ("substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4)"
                " AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2)"
                " AND substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)")
-    years = "abs(CAST(substr(birth_date_l, 1, 4) AS INTEGER) - CAST(substr(birth_date_r, 1, 4) AS INTEGER))"
     return {
         "output_column_name": "birth_date",
         "comparison_description": "birth date",
@@ -119,8 +125,7 @@ def birth_date_comparison() -> dict[str, Any]:
             _level(swapped, "day and month swapped"),
             _level("damerau_levenshtein(birth_date_l, birth_date_r) <= 1", "one digit or two swapped"),
             _level(f"{parts} = 2", "one field differs"),
-            {**_level(f"{years} >= {GENERATION_YEARS}", GENERATIONS),
-             "m_probability": GENERATIONS_M, "fix_m_probability": True},
+            generations,
             ELSE,
         ],
     }
@@ -187,15 +192,28 @@ sent to work): the m of "postcode different", fixed rather than trained. EM over
 nobody moves drives it to zero (a veto of minus infinity, and Splink stops with an underflow)."""
 
 
-def exact_comparison(column: str, description: str, different_m: float | None = None) -> dict[str, Any]:
-    """Exact or different; ``different_m`` fixes the m of "different" instead of training it."""
-    different = dict(ELSE)
-    if different_m is not None:
-        different.update(m_probability=different_m, fix_m_probability=True)
+def postcode_comparison() -> dict[str, Any]:
+    """Exact, one digit wrong or two swapped (a typo: 3782/3728), else different (its m fixed at
+    :data:`MOVED_SHARE`)."""
+    return {
+        "output_column_name": "postcode",
+        "comparison_description": "postcode",
+        "comparison_levels": [
+            _null("postcode"),
+            _level("postcode_l = postcode_r", "exact"),
+            _level("length(postcode_l) = length(postcode_r) "
+                   "AND damerau_levenshtein(postcode_l, postcode_r) <= 1", "one digit or two swapped"),
+            {**ELSE, "m_probability": MOVED_SHARE, "fix_m_probability": True},
+        ],
+    }
+
+
+def exact_comparison(column: str, description: str) -> dict[str, Any]:
+    """Exact or different."""
     return {
         "output_column_name": column,
         "comparison_description": description,
-        "comparison_levels": [_null(column), _level(f"{column}_l = {column}_r", "exact"), different],
+        "comparison_levels": [_null(column), _level(f"{column}_l = {column}_r", "exact"), ELSE],
     }
 
 
@@ -225,7 +243,16 @@ def email_local_comparison() -> dict[str, Any]:
     }
 
 
+WORDS_SHARED = ("len(list_intersect(street_words_l, street_words_r)) >= 2 AND "
+                "2 * len(list_intersect(street_words_l, street_words_r)) "
+                ">= greatest(len(street_words_l), len(street_words_r))")
+"""At least two of the street's words (numbers and names, not the kind of street) and half of the
+longer line's are shared: the same line in another order (``87 Scotty, Akma Place`` / ``87 Akma
+Place, Scotty``), or with a second line added, dropped or mistyped."""
+
+
 def street_comparison() -> dict[str, Any]:
+    """Exact, alike (a typo), most words shared (another order, a line more or less), else different."""
     return {
         "output_column_name": "street_key",
         "comparison_description": "street",
@@ -233,80 +260,15 @@ def street_comparison() -> dict[str, Any]:
             _null("street_key"),
             _level("street_key_l = street_key_r", "exact"),
             _level(f"jaro_winkler_similarity(street_key_l, street_key_r) >= {STREET_JW}", "similar"),
+            _level(WORDS_SHARED, "most words shared"),
             ELSE,
         ],
     }
 
 
-_ANY_NAME_PART = (
-    "l.family_key = r.family_key OR l.given_key = r.given_key OR l.given_key = r.family_key"
-    " OR l.family_key = r.given_key"
-)
-BLOCKING_RULES: tuple[str, ...] = (
-    f"l.birth_date = r.birth_date AND ({_ANY_NAME_PART} OR l.postcode = r.postcode OR l.city_key = r.city_key"
-    " OR left(l.street_key, 6) = left(r.street_key, 6) OR left(l.family_key, 3) = left(r.family_key, 3)"
-    " OR left(l.given_key, 3) = left(r.given_key, 3))",
-    "l.postcode = r.postcode AND l.family_key = r.family_key",
-    "l.postcode = r.postcode AND l.given_key = r.given_key",
-    "l.postcode = r.postcode AND l.given_key = r.family_key",
-    "l.postcode = r.postcode AND l.family_key = r.given_key",
-    "l.street_key = r.street_key AND l.family_key = r.family_key",
-    "l.phone = r.phone",
-    "l.email_local = r.email_local",
-    "l.national_id = r.national_id",
-    "l.given_key = r.given_key AND l.family_key = r.family_key"
-    " AND substr(l.birth_date, 1, 3) = substr(r.birth_date, 1, 3)",
-    "l.street_key = r.street_key AND l.given_key = r.given_key",
-    "l.street_key = r.street_key AND l.postcode = r.postcode",
-    "l.postcode = r.postcode AND left(l.street_key, 6) = left(r.street_key, 6)",
-)
-"""Which pairs are scored at all: a pair must agree on one of these. DuckDB joins on the equalities
-joined by AND and filters by the rest, so the birth-date rule scores only the pairs that also share
-a name part (in either order), a postcode, a city, or the first letters of a name or street (a typo
-further on). The postcode rules are plain equalities with one name part each (a marketplace's
-"Yulya L." has a given name only; "Smirnova Mariia" has its parts the other way round), the street
-rules find receipts with a street and no postcode, the national id finds a person whose name and
-birth date were both mistyped, and one full name in one decade of birth finds a person who moved.
-An OR after the postcode would join every pair of a postcode's records first, which grows with the
-square of the records per postcode (530,000 pairs from 400,000 synthetic records). Measured on
-100,000 synthetic records (``bench/identity_speed.py``'s), a full name alone made 345,000 pairs
-(so it is held to one decade of birth: 78,000), a city with the first six letters of the street
-26 million and the first letters of a street with those of a name 4 to 5 million: neither is here.
-``bench/identity_febrl.py`` prints the share of true pairs these rules compare (blocking recall)."""
-
-TRAINING_RULES: tuple[str, ...] = (
-    "l.birth_date = r.birth_date",
-    "l.family_key = r.family_key AND l.given_key = r.given_key",
-    "l.postcode = r.postcode AND l.street_key = r.street_key",
-    "l.postcode = r.postcode AND l.given_key = r.given_key",
-)
-"""EM sessions: each rule fixes the comparisons it uses and estimates m for the others. The last one
-is the only session that sees marketplace aliases ("Yulya L.", a postcode, no birth date, no
-street), so it is what trains the initial level of the family name."""
-
-PRIOR_MATCH_PROBABILITY = 1e-4
-"""The prior (``probability_two_random_records_match``) when it cannot be estimated from the data
-(no pair agrees on any of :data:`PRIOR_RULES`)."""
-
-PRIOR_RULES: tuple[str, ...] = (
-    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.birth_date = r.birth_date",
-    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.postcode = r.postcode",
-    "l.email_local = r.email_local AND l.family_key = r.family_key",
-    "l.phone = r.phone AND l.family_key = r.family_key",
-)
-"""Near-certain matches, counted to estimate the prior from the records themselves (Splink's direct
-estimate): a fixed prior is wrong by orders of magnitude between a 5,000-record import (one pair
-in a few thousand is a match) and a million records (one in a million)."""
-
-PRIOR_RECALL = 0.5
-"""The share of all true pairs assumed to agree on one of :data:`PRIOR_RULES`: the estimated prior
-is their pair count / ``PRIOR_RECALL`` / all pairs. An assumption, not a fit: half of a person's
-record pairs carry both names with a birth date or postcode, or the family name with an email local
-part or a phone."""
-
-
-def settings() -> dict[str, Any]:
-    """The untrained Splink settings (m/u filled in by :func:`~.matcher.train`)."""
+def settings(households: bool = True) -> dict[str, Any]:
+    """The untrained Splink settings (m/u filled in by :func:`~.matcher.train`); ``households``:
+    the records hold households (see :func:`birth_date_comparison`)."""
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
@@ -316,8 +278,8 @@ def settings() -> dict[str, Any]:
         "comparisons": [
             name_comparison("given"),
             name_comparison("family"),
-            birth_date_comparison(),
-            exact_comparison("postcode", "postcode", different_m=MOVED_SHARE),
+            birth_date_comparison(households),
+            postcode_comparison(),
             city_comparison(),
             street_comparison(),
             email_local_comparison(),

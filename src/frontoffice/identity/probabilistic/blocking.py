@@ -1,0 +1,78 @@
+"""Which pairs are compared (blocking), which train the model (EM sessions) and which estimate the
+prior: plain SQL conditions over the columns of :mod:`.columns`, ``l`` and ``r`` the two records."""
+
+from __future__ import annotations
+
+_ANY_NAME_PART = (
+    "l.family_key = r.family_key OR l.given_key = r.given_key OR l.given_key = r.family_key"
+    " OR l.family_key = r.given_key"
+)
+BLOCKING_RULES: tuple[str, ...] = (
+    f"l.birth_date = r.birth_date AND ({_ANY_NAME_PART} OR l.postcode = r.postcode OR l.city_key = r.city_key"
+    " OR left(l.street_key, 6) = left(r.street_key, 6) OR left(l.family_key, 3) = left(r.family_key, 3)"
+    " OR left(l.given_key, 3) = left(r.given_key, 3))",
+    "l.postcode = r.postcode AND l.family_key = r.family_key",
+    "l.postcode = r.postcode AND l.given_key = r.given_key",
+    "l.postcode = r.postcode AND l.given_key = r.family_key",
+    "l.postcode = r.postcode AND l.family_key = r.given_key",
+    "l.street_key = r.street_key AND l.family_key = r.family_key",
+    "l.phone = r.phone",
+    "l.email_local = r.email_local",
+    "l.national_id = r.national_id",
+    "l.given_key = r.given_key AND l.family_key = r.family_key"
+    " AND substr(l.birth_date, 1, 3) = substr(r.birth_date, 1, 3)",
+    "l.street_key = r.street_key AND l.given_key = r.given_key",
+    "l.street_key = r.street_key AND l.postcode = r.postcode",
+    "l.postcode = r.postcode AND left(l.street_key, 6) = left(r.street_key, 6)",
+    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.city_key = r.city_key",
+    "l.given_key = r.given_key AND l.family_key = r.family_key"
+    " AND left(l.street_key, 6) = left(r.street_key, 6)",
+    "l.given_key = r.family_key AND l.family_key = r.given_key",
+    "l.postcode = r.postcode AND left(l.given_key, 3) = left(r.given_key, 3)"
+    " AND left(l.family_key, 1) = left(r.family_key, 1)",
+    "l.postcode = r.postcode AND left(l.family_key, 3) = left(r.family_key, 3)"
+    " AND left(l.given_key, 1) = left(r.given_key, 1)",
+)
+"""Which pairs are scored at all: a pair must agree on one of these. DuckDB joins on the equalities
+joined by AND and filters by the rest, so the birth-date rule scores only the pairs that also share
+a name part (in either order), a postcode, a city, or the first letters of a name or street (a typo
+further on). The postcode rules are plain equalities with one name part each (a marketplace's
+"Yulya L." has a given name only; "Smirnova Mariia" has its parts the other way round), the street
+rules find receipts with a street and no postcode, the national id finds a person whose name and
+birth date were both mistyped, and one full name in one decade of birth finds a person who moved.
+An OR after the postcode would join every pair of a postcode's records first, which grows with the
+square of the records per postcode (530,000 pairs from 400,000 synthetic records). Measured on
+100,000 synthetic records (``bench/identity_speed.py``'s), a full name alone made 345,000 pairs
+(so it is held to one decade of birth: 78,000), a city with the first six letters of the street
+26 million and the first letters of a street with those of a name 4 to 5 million: neither is here.
+``bench/identity_febrl.py`` prints the share of true pairs these rules compare (blocking recall)."""
+
+TRAINING_RULES: tuple[str, ...] = (
+    "l.birth_date = r.birth_date",
+    "l.family_key = r.family_key AND l.given_key = r.given_key",
+    "l.postcode = r.postcode AND l.street_key = r.street_key",
+    "l.postcode = r.postcode AND l.given_key = r.given_key",
+)
+"""EM sessions: each rule fixes the comparisons it uses and estimates m for the others. The last one
+is the only session that sees marketplace aliases ("Yulya L.", a postcode, no birth date, no
+street), so it is what trains the initial level of the family name."""
+
+PRIOR_MATCH_PROBABILITY = 1e-4
+"""The prior (``probability_two_random_records_match``) when it cannot be estimated from the data
+(no pair agrees on any of :data:`PRIOR_RULES`)."""
+
+PRIOR_RULES: tuple[str, ...] = (
+    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.birth_date = r.birth_date",
+    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.postcode = r.postcode",
+    "l.email_local = r.email_local AND l.family_key = r.family_key",
+    "l.phone = r.phone AND l.family_key = r.family_key",
+)
+"""Near-certain matches, counted to estimate the prior from the records themselves (Splink's direct
+estimate): a fixed prior is wrong by orders of magnitude between a 5,000-record import (one pair
+in a few thousand is a match) and a million records (one in a million)."""
+
+PRIOR_RECALL = 0.5
+"""The share of all true pairs assumed to agree on one of :data:`PRIOR_RULES`: the estimated prior
+is their pair count / ``PRIOR_RECALL`` / all pairs. An assumption, not a fit: half of a person's
+record pairs carry both names with a birth date or postcode, or the family name with an email local
+part or a phone."""
