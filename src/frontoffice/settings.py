@@ -143,6 +143,16 @@ SETTINGS: tuple[Setting, ...] = (
             "'console_login_window_minutes' (behind a proxy every client shares its address)."),
     Setting("console_login_window_minutes", int, 15,
             "The window the console's sign-in throttling counts failures in."),
+    Setting("decisions_contacts_per_day", int, 2,
+            "Contact policy of next-best-action: at most this many decisions with an action a day "
+            "for one person on messaging channels (email, sms, push); more are refused "
+            "(rule 'contact')."),
+    Setting("decisions_price_tolerance", float, 0.01,
+            "Next-best-action refuses an offer on a product whose channels' prices differ by more "
+            "than this fraction of the dearer price (rule 'price')."),
+    Setting("decisions_epsilon", float, 0.1,
+            "Exploration of a new bandit model (cb_explore_adf epsilon-greedy): the share of first "
+            "slots drawn at random among the eligible actions."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -211,6 +221,9 @@ class Settings:
     console_login_failures: int = 5
     console_login_failures_per_ip: int = 20
     console_login_window_minutes: int = 15
+    decisions_contacts_per_day: int = 2
+    decisions_price_tolerance: float = 0.01
+    decisions_epsilon: float = 0.1
 
     @classmethod
     def load(

@@ -1,0 +1,115 @@
+"""Decisions' ports onto the other capabilities, each through its owner's port or service:
+identity's ``People``, commerce's state and use cases (traits, availability, price conflicts),
+outbound's consent gate (purpose × channel, failing closed). Segments is not part of this build:
+``NoSegments`` answers every membership question with a refusal that says so."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from frontoffice.commerce import service as commerce
+from frontoffice.commerce.ports import CommerceState
+from frontoffice.decisions.ports import CustomerFacts, Verdict
+from frontoffice.domain.events import now
+from frontoffice.errors import NotFound
+from frontoffice.identity.people import People
+from frontoffice.identity.service import person_commerce_keys
+from frontoffice.outbound.store import gate_for
+from frontoffice.storage.sql import SqlStore
+
+KEY_KINDS = ("user_id", "email", "phone", "buyer_id")
+STOCK_TTL_S = 1.0  # decisions may promise stock up to a second old; holds are the real guard
+PRICES_TTL_S = 5.0
+
+
+class _Ttl:
+    """A small cache of values for ``ttl`` seconds."""
+
+    def __init__(self, ttl: float) -> None:
+        self._ttl, self._lock = ttl, threading.Lock()
+        self._values: dict[Any, tuple[float, Any]] = {}
+
+    def get(self, key: Any) -> Any | None:
+        with self._lock:
+            found = self._values.get(key)
+        return found[1] if found and time.monotonic() - found[0] < self._ttl else None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._values[key] = (time.monotonic(), value)
+
+
+class PeopleCustomers:
+    def __init__(self, people: People, cs: CommerceState) -> None:
+        self._people, self._cs = people, cs
+
+    def resolve(self, ws: str, person_id: str) -> str | None:
+        return self._people.resolve_id(ws, person_id)
+
+    def facts(self, ws: str, person_id: str) -> CustomerFacts:
+        ids = self._people.identifiers(ws, [person_id], KEY_KINDS).get(person_id, [])
+        keys = person_commerce_keys(ids)
+        t = commerce.traits_for(self._cs, ws, keys) if keys else {}
+        return CustomerFacts(
+            preferred_store=t.get("preferred_store"),
+            preferred_fulfilment=t.get("preferred_fulfilment"),
+            kept_sizes=dict(t.get("kept_sizes", {})), return_rate=float(t.get("return_rate", 0.0)),
+            units_bought=int(t.get("units_bought", 0)), order_count=int(t.get("order_count", 0)))
+
+
+class GateConsent:
+    """Outbound's consent gate: the person's merged consent, region pack and suppressions."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+
+    def check(self, ws: str, person_id: str, purpose: str, channel: str) -> Verdict:
+        verdict = gate_for(self._store, ws, now()).check(person_id, purpose, channel)
+        return Verdict(verdict.allowed, f"{verdict.rule}: {verdict.reason}")
+
+
+class CommerceStock:
+    def __init__(self, cs: CommerceState) -> None:
+        self._cs, self._cache = cs, _Ttl(STOCK_TTL_S)
+
+    def available(self, ws: str, skus: Sequence[str], channel: str, mode: str,
+                  near: str | None) -> dict[str, int]:
+        out = {}
+        for sku in skus:
+            key = (ws, sku, channel, mode, near)
+            found = self._cache.get(key)
+            if found is None:
+                try:
+                    view = commerce.availability_for(self._cs, ws, sku, channel, mode, near, now())
+                    found = int(view["modes"][mode]["available"])
+                except NotFound:
+                    found = 0
+                self._cache.put(key, found)
+            out[sku] = found
+        return out
+
+
+class CommercePrices:
+    def __init__(self, cs: CommerceState, tolerance: float) -> None:
+        self._cs, self._tolerance, self._cache = cs, tolerance, _Ttl(PRICES_TTL_S)
+
+    def conflicts(self, ws: str) -> dict[str, str]:
+        found: dict[str, str] | None = self._cache.get(ws)
+        if found is None:
+            at: datetime = now()
+            found = {c["product_id"]: c["reason"]
+                     for c in commerce.price_conflicts(self._cs, ws, self._tolerance, at)}
+            self._cache.put(ws, found)
+        return found
+
+
+class NoSegments:
+    """Until the segments capability is wired in, nobody is a member of any segment."""
+
+    def check(self, ws: str, person_id: str, segment_id: str) -> Verdict:
+        return Verdict(False, "segment membership is not available in this build (the segments "
+                              "capability is not installed); actions with a segment are refused")

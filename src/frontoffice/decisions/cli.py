@@ -1,0 +1,184 @@
+"""``frontoffice actions`` (the catalogue) and ``frontoffice nba`` (decide, outcomes, models)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import orjson
+from pydantic import ValidationError
+
+from frontoffice.cli.context import (
+    friendly_errors,
+    json_option,
+    limit_option,
+    print_json,
+    print_rows,
+    settings_from,
+    workspace_data,
+    workspace_option,
+)
+from frontoffice.decisions import learning, service
+from frontoffice.decisions.arbiter import Arbiter
+from frontoffice.decisions.catalogue import Action
+from frontoffice.decisions.decide import Ask, decide
+from frontoffice.decisions.wiring import wire
+from frontoffice.domain.events import now
+from frontoffice.errors import InvalidInput
+
+
+@click.group()
+def actions() -> None:
+    """The action catalogue of next-best-action: products, offers, content, service, loyalty."""
+
+
+def _load_actions(path: Path) -> list[Action]:
+    try:
+        data = orjson.loads(path.read_bytes())
+        items = data if isinstance(data, list) else [data]
+        return [Action.model_validate(item) for item in items]
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(f"{path} is not JSON: {exc}.") from exc
+    except ValidationError as exc:
+        raise InvalidInput(f"{path} holds an invalid action: {exc}") from exc
+
+
+@actions.command("save")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@workspace_option
+@click.pass_context
+@friendly_errors
+def save_cmd(ctx: click.Context, file: Path, workspace: str) -> None:
+    """Save the action(s) in FILE (a JSON object or array); each save is a new version."""
+    loaded = _load_actions(file)
+    with workspace_data(ctx, workspace) as (ws, store):
+        own = wire(store, settings_from(ctx)).store
+        for action in loaded:
+            saved = service.save_action(own, ws.id, action, now())
+            click.echo(f"saved {saved['action_id']} version {saved['version']}")
+
+
+@actions.command("list")
+@workspace_option
+@json_option
+@limit_option
+@click.pass_context
+@friendly_errors
+def list_cmd(ctx: click.Context, workspace: str, as_json: bool, limit: int) -> None:
+    """The catalogue: the newest version of every action (in action id order)."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        rows = service.catalogue(wire(store, settings_from(ctx)).store, ws.id)[:limit]
+    print_rows(rows if as_json else [{k: r[k] for k in (
+        "action_id", "version", "status", "kind", "title", "purpose", "channels")} for r in rows],
+        as_json, empty="no actions; add some with `frontoffice actions save FILE`")
+
+
+@actions.command("versions")
+@click.argument("action_id")
+@workspace_option
+@json_option
+@click.pass_context
+@friendly_errors
+def versions_cmd(ctx: click.Context, action_id: str, workspace: str, as_json: bool) -> None:
+    """Every version of one action."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        rows = service.history(wire(store, settings_from(ctx)).store, ws.id, action_id)
+    print_rows(rows if as_json else [{k: r[k] for k in ("version", "status", "saved_at", "title")}
+                                     for r in rows], as_json)
+
+
+@actions.command("retire")
+@click.argument("action_id")
+@workspace_option
+@click.pass_context
+@friendly_errors
+def retire_cmd(ctx: click.Context, action_id: str, workspace: str) -> None:
+    """Retire an action: it is never a candidate again until saved anew."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        done = service.retire_action(wire(store, settings_from(ctx)).store, ws.id, action_id, now())
+    click.echo(f"retired {action_id} (version {done['version']})")
+
+
+@click.group()
+def nba() -> None:
+    """Next-best-action: decide, record outcomes, train and promote the bandit, evaluate."""
+
+
+@nba.command("decide")
+@click.argument("person_id")
+@workspace_option
+@click.option("--channel", default="web", show_default=True)
+@click.option("--placement", default="default", show_default=True)
+@click.option("-n", "n", type=click.IntRange(1, 50), default=3, show_default=True)
+@click.pass_context
+@friendly_errors
+def decide_cmd(ctx: click.Context, person_id: str, workspace: str, channel: str, placement: str,
+               n: int) -> None:
+    """Decide (and log) the next best actions for a person; prints the decision as JSON."""
+    settings = settings_from(ctx)
+    with workspace_data(ctx, workspace) as (ws, store):
+        wired = wire(store, settings)
+        print_json(decide(wired.ports, Arbiter(lambda _: wired.store), ws.id,
+                          Ask(person_id, channel, placement, n), now(),
+                          settings.decisions_contacts_per_day))
+
+
+@nba.command("outcome")
+@click.argument("decision_id")
+@click.argument("kind")
+@workspace_option
+@click.option("--action", "action_id", default=None, help="Default: the first action shown.")
+@click.option("--reward", type=float, default=None, help="Default: the kind's reward.")
+@click.pass_context
+@friendly_errors
+def outcome_cmd(ctx: click.Context, decision_id: str, kind: str, workspace: str,
+                action_id: str | None, reward: float | None) -> None:
+    """Record what came of a decision (click, purchase, kept, returned, dismissed)."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        print_json(service.record_outcome(wire(store, settings_from(ctx)).store, ws.id,
+                                          decision_id, action_id, kind, reward, now(), "cli"))
+
+
+@nba.command("models")
+@workspace_option
+@json_option
+@click.pass_context
+@friendly_errors
+def models_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
+    """The bandit's model versions."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        rows = learning.versions(wire(store, settings_from(ctx)).store, ws.id)
+    print_rows(rows, as_json, empty="no model versions; train one with `frontoffice nba train`")
+
+
+@nba.command("train")
+@workspace_option
+@click.pass_context
+@friendly_errors
+def train_cmd(ctx: click.Context, workspace: str) -> None:
+    """Train a candidate bandit version on the decisions and outcomes since the promoted one."""
+    settings = settings_from(ctx)
+    with workspace_data(ctx, workspace) as (ws, store):
+        own = wire(store, settings).store
+        print_json(learning.train(own, own, ws.id, now(), settings.decisions_epsilon))
+
+
+@nba.command("promote")
+@click.argument("version", type=int)
+@workspace_option
+@click.pass_context
+@friendly_errors
+def promote_cmd(ctx: click.Context, version: int, workspace: str) -> None:
+    """Decide with this bandit version from now on."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        print_json(learning.promote(wire(store, settings_from(ctx)).store, ws.id, version))
+
+
+@nba.command("rollback")
+@workspace_option
+@click.pass_context
+@friendly_errors
+def rollback_cmd(ctx: click.Context, workspace: str) -> None:
+    """Go back to the version promoted before the current one (or to the rules)."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        print_json(learning.rollback(wire(store, settings_from(ctx)).store, ws.id))
