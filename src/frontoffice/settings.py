@@ -153,6 +153,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("decisions_epsilon", float, 0.1,
             "Exploration of a new bandit model (cb_explore_adf epsilon-greedy): the share of first "
             "slots drawn at random among the eligible actions."),
+    Setting("decisions_return_window_days", int, 30,
+            "A purchase that came of a decision and was not returned within this many days is "
+            "settled as 'kept' (the delayed reward the bandit learns from)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -224,6 +227,7 @@ class Settings:
     decisions_contacts_per_day: int = 2
     decisions_price_tolerance: float = 0.01
     decisions_epsilon: float = 0.1
+    decisions_return_window_days: int = 30
 
     @classmethod
     def load(

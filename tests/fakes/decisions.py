@@ -25,6 +25,7 @@ class FakeDecisionsStore:
     logged: list[tuple[str, LoggedDecision]] = field(default_factory=list)
     outcome_rows: list[tuple[str, Outcome]] = field(default_factory=list)
     models: list[tuple[str, ModelVersion, bytes]] = field(default_factory=list)
+    cursors: dict[str, int] = field(default_factory=dict)
 
     def save(self, ws: str, action_id: str, status: str, doc: dict[str, Any], at: str) -> int:
         versions = self.actions.setdefault(action_id, [])
@@ -66,6 +67,18 @@ class FakeDecisionsStore:
     def outcomes(self, ws: str, decision_ids: Collection[str]) -> list[Outcome]:
         return sorted((o for w, o in self.outcome_rows if w == ws and o.decision_id in decision_ids),
                       key=lambda o: (o.at, o.outcome_id))
+
+    def unsettled_purchases(self, ws: str, before: str) -> list[tuple[str, str]]:
+        ended = {(o.decision_id, o.action_id) for w, o in self.outcome_rows
+                 if w == ws and o.kind in ("kept", "returned")}
+        return sorted({(o.decision_id, o.action_id) for w, o in self.outcome_rows
+                       if w == ws and o.kind == "purchase" and o.at < before} - ended)
+
+    def cursor(self, ws: str) -> int:
+        return self.cursors.get(ws, 0)
+
+    def set_cursor(self, ws: str, seq: int) -> None:
+        self.cursors[ws] = seq
 
     def decisions(self, ws: str, after: str, limit: int) -> list[LoggedDecision]:
         return sorted((d for w, d in self.logged if w == ws and d.at > after),

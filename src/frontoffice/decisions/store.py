@@ -124,6 +124,17 @@ class DecisionsStore:
             return [_decision(r) for r in conn.execute(sa.select(self._log).where(
                 d.workspace_id == ws, d.at > after).order_by(d.at, d.decision_id).limit(limit))]
 
+    def unsettled_purchases(self, ws: str, before: str) -> list[tuple[str, str]]:
+        o = self._outcomes.c
+        ended = (sa.select(o.decision_id, o.action_id)
+                 .where(o.workspace_id == ws, o.kind.in_(("kept", "returned"))))
+        query = (sa.select(o.decision_id, o.action_id).distinct()
+                 .where(o.workspace_id == ws, o.kind == "purchase", o.at < before,
+                        sa.tuple_(o.decision_id, o.action_id).not_in(ended))
+                 .order_by(o.decision_id, o.action_id))
+        with self._store.connect() as conn:
+            return [(r.decision_id, r.action_id) for r in conn.execute(query)]
+
     # -- model versions --------------------------------------------------------------------
     def save_model(self, ws: str, kind: str, blob: bytes, metrics: dict[str, Any], at: str) -> int:
         m = self._models.c
