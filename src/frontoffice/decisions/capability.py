@@ -23,9 +23,9 @@ def _routers(c: Container) -> list[APIRouter]:
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.decisions.cli import actions, nba
+    from frontoffice.decisions.cli import actions, nba, recs
 
-    return [actions, nba]
+    return [actions, nba, recs]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:

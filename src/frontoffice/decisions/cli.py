@@ -18,10 +18,11 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.decisions import learning, service
+from frontoffice.decisions import learning, nba_eval, recs_eval, service
 from frontoffice.decisions.arbiter import Arbiter
 from frontoffice.decisions.catalogue import Action
 from frontoffice.decisions.decide import Ask, decide
+from frontoffice.decisions.recs import ALGORITHMS
 from frontoffice.decisions.wiring import wire
 from frontoffice.domain.events import now
 from frontoffice.errors import InvalidInput
@@ -182,3 +183,53 @@ def rollback_cmd(ctx: click.Context, workspace: str) -> None:
     """Go back to the version promoted before the current one (or to the rules)."""
     with workspace_data(ctx, workspace) as (ws, store):
         print_json(learning.rollback(wire(store, settings_from(ctx)).store, ws.id))
+
+
+@nba.command("evaluate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--epsilon", type=click.FloatRange(0, 1), default=0.1, show_default=True,
+              help="Exploration of the bandit trained on the first half.")
+@json_option
+@friendly_errors
+def nba_evaluate(file: Path, epsilon: float, as_json: bool) -> None:
+    """Off-policy estimates (IPS, SNIPS, DR, 95% intervals) of candidate policies on logged
+    bandit data (CSV/Parquet: action, reward, propensity, context columns)."""
+    report = nba_eval.evaluate(nba_eval.read_rounds(file), epsilon)
+    if as_json:
+        print_json(report)
+        return
+    click.echo(f"{report['rounds']} rounds: trained on {report['train']}, "
+               f"estimated on {report['evaluated']}")
+    print_rows([{"policy": name, **{est: f"{v['value']:.4f} [{v['ci_low']:.4f}, {v['ci_high']:.4f}]"
+                                    for est, v in found.items()}}
+                for name, found in report["policies"].items()], False)
+
+
+@click.group()
+def recs() -> None:
+    """Recommendations: evaluate collaborative filtering against popularity on your data."""
+
+
+@recs.command("evaluate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--k", "k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--split", "how", type=click.Choice(["random", "time"]), default="random",
+              show_default=True, help="Per user: random items held back, or the latest.")
+@click.option("--test-fraction", type=click.FloatRange(0.01, 0.9), default=0.2, show_default=True)
+@click.option("--algorithm", "algorithms", multiple=True, type=click.Choice(ALGORITHMS),
+              default=("als", "knn"), show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@json_option
+@friendly_errors
+def recs_evaluate(file: Path, k: int, how: str, test_fraction: float,
+                  algorithms: tuple[str, ...], seed: int, as_json: bool) -> None:
+    """Precision, recall, nDCG and MAP at k of each algorithm and of popularity, on a held-back
+    part of FILE (CSV/Parquet: user, item, optional rating and timestamp)."""
+    report = recs_eval.evaluate(recs_eval.read_interactions(file), k, how, test_fraction,
+                                algorithms, seed)
+    if as_json:
+        print_json(report)
+        return
+    click.echo(f"{report['interactions']} interactions, {report['users_tested']} users tested, "
+               f"{how} split, k={k}")
+    print_rows([{"model": name, **metrics} for name, metrics in report["results"].items()], False)
