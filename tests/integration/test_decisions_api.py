@@ -35,6 +35,7 @@ async def test_decide_offers_only_what_is_consented_in_stock_and_in_segment(api:
     assert "not available in this build" in next(x["reason"] for x in ann["refused"]
                                                  if x["rule"] == "segment")
     assert "keeps size M in dresses" in ann["actions"][0]["reasons"]
+    assert ann["actions"][0]["affinity"] == 1.0  # her kept order of D, placed by identity
 
     r = await api.client.post(f"{base}/decide", json={"person_id": s.bo, "channel": "web"},
                               headers=decider)

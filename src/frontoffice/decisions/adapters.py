@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.ports import CommerceState
+from frontoffice.commerce.records import customer_keys
 from frontoffice.decisions.ports import CustomerFacts, Verdict
+from frontoffice.decisions.recs import Interaction
 from frontoffice.domain.events import now
 from frontoffice.errors import NotFound
+from frontoffice.identity.extract import normalise_identifier
+from frontoffice.identity.model import IdKind
+from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
 from frontoffice.identity.service import person_commerce_keys
 from frontoffice.outbound.store import gate_for
@@ -59,6 +67,52 @@ class PeopleCustomers:
             preferred_fulfilment=t.get("preferred_fulfilment"),
             kept_sizes=dict(t.get("kept_sizes", {})), return_rate=float(t.get("return_rate", 0.0)),
             units_bought=int(t.get("units_bought", 0)), order_count=int(t.get("order_count", 0)))
+
+
+class CommerceInteractions:
+    """Kept purchases per person: commerce's orders less their returns, each order's customer
+    keys placed with the people identity says hold them (normalised as identity normalises)."""
+
+    def __init__(self, people: People, cs: CommerceState) -> None:
+        self._people, self._cs = people, cs
+
+    def _persons(self, ws: str, orders: list[dict[str, Any]]) -> dict[str, str]:
+        wanted: dict[str, dict[str, str]] = defaultdict(dict)  # kind -> normalised -> order id
+        for order in orders:
+            for key in customer_keys(order.get("customer") or {}):
+                kind, _, value = key.partition(":")
+                if kind not in ("user_id", "email", "phone"):
+                    continue
+                found = normalise_identifier(IdKind(kind), value)
+                if not isinstance(found, Invalid):
+                    wanted[kind].setdefault(found.value, order["order_id"])
+        out: dict[str, str] = {}
+        for kind, values in sorted(wanted.items()):
+            for value, persons in self._people.holders(ws, kind, values).items():
+                out.setdefault(values[value], min(persons))
+        return out
+
+    def kept(self, ws: str) -> tuple[list[Interaction], dict[str, set[str]]]:
+        orders = [orjson.loads(e.doc) for e in self._cs.entities(ws, "order")]
+        orders = [o for o in orders if o["status"] != "cancelled"]
+        returned: dict[tuple[str, int], int] = defaultdict(int)
+        for e in self._cs.entities(ws, "return"):
+            r = orjson.loads(e.doc)
+            if r["status"] != "cancelled":
+                returned[(r["order_id"], r["line_no"])] += r["qty"]
+        variants = {e.entity_id: e.ref for e in self._cs.entities(ws, "variant")}
+        attributes = {e.entity_id: {orjson.loads(e.doc).get("category") or "other"}
+                      for e in self._cs.entities(ws, "product")}
+        persons = self._persons(ws, orders)
+        rows = []
+        for order in orders:
+            person = persons.get(order["order_id"])
+            for line in order["lines"] if person else ():
+                kept = line["qty"] - returned.get((order["order_id"], line["line_no"]), 0)
+                product = variants.get(line["sku"])
+                if kept > 0 and product and person:
+                    rows.append(Interaction(person, product, float(kept), order["placed_at"]))
+        return rows, attributes
 
 
 class GateConsent:

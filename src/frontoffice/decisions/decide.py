@@ -8,7 +8,7 @@ chosen actions, the first slot's propensity, the model version and the reasons.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,10 +34,11 @@ from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
 
 SINGLE_STORE_MODES = ("bopis", "curbside", "bodfs")
-Affinity = Callable[[str, str, Collection[str]], Mapping[str, float]]  # ws, person, products
+Affinity = Callable[[str, str, Mapping[str, set[str]]], Mapping[str, float]]
+"""(workspace, person, candidate products with their attributes) -> affinity 0..1"""
 
 
-def no_affinity(ws: str, person_id: str, products: Collection[str]) -> Mapping[str, float]:
+def no_affinity(ws: str, person_id: str, products: Mapping[str, set[str]]) -> Mapping[str, float]:
     return {}
 
 
@@ -118,7 +119,9 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
     for action in offered:
         found = refusal(action, s)
         (refused.append(found) if found else eligible.append(action))
-    affinity = p.affinity(ws, person_id, [a.product_id for a in eligible if a.product_id])
+    affinity = p.affinity(ws, person_id, {a.product_id: {*a.tags, *([a.category] if a.category
+                                                                    else [])}
+                                          for a in eligible if a.product_id})
     scores = [score(a, facts, affinity.get(a.product_id or "", 0.0)) for a in eligible]
     shared = context(ask, facts, now)
     feats: list[Features] = [features(a, sc) for a, sc in zip(eligible, scores, strict=True)]

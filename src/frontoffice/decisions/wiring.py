@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from frontoffice.commerce.store import CommerceStore
 from frontoffice.decisions.adapters import (
+    CommerceInteractions,
     CommercePrices,
     CommerceStock,
     GateConsent,
     NoSegments,
     PeopleCustomers,
 )
+from frontoffice.decisions.affinity import Recommender
 from frontoffice.decisions.decide import DecidePorts
 from frontoffice.decisions.store import DecisionsStore
 from frontoffice.identity.people_store import PeopleSql
@@ -26,8 +28,9 @@ class Wired:
 
 
 def wire(store: SqlStore, settings: Settings) -> Wired:
-    own, cs = DecisionsStore(store), CommerceStore(store)
+    own, cs, people = DecisionsStore(store), CommerceStore(store), PeopleSql(store)
     return Wired(own, DecidePorts(
-        actions=own, log=own, customers=PeopleCustomers(PeopleSql(store), cs),
+        actions=own, log=own, customers=PeopleCustomers(people, cs),
         consent=GateConsent(store), stock=CommerceStock(cs),
-        prices=CommercePrices(cs, settings.decisions_price_tolerance), segments=NoSegments()))
+        prices=CommercePrices(cs, settings.decisions_price_tolerance), segments=NoSegments(),
+        affinity=Recommender(CommerceInteractions(people, cs))))
