@@ -102,7 +102,9 @@ def situation(p: DecidePorts, ws: str, person_id: str, ask: Ask, facts: Customer
 
 
 def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
-           contacts_per_day: int) -> dict[str, Any]:
+           contacts_per_day: int, record: bool = True) -> dict[str, Any]:
+    """``record=False``: a preview (the console's profile view) that logs nothing and so counts
+    towards no cap; its decision id is ``preview``."""
     person_id = p.customers.resolve(ws, ask.person_id)
     if person_id is None:
         raise NotFound(f"No person {ask.person_id!r} in this workspace; look people up with "
@@ -125,7 +127,7 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
     scores = [score(a, facts, affinity.get(a.product_id or "", 0.0)) for a in eligible]
     shared = context(ask, facts, now)
     feats: list[Features] = [features(a, sc) for a, sc in zip(eligible, scores, strict=True)]
-    decision_id = "dec_" + new_id()
+    decision_id = "dec_" + new_id() if record else "preview"
     ranked = arbiter.rank(ws, shared, feats, [sc.expected_kept_value for sc in scores], decision_id)
     chosen = ranked.order[:ask.n]
     shown = [{
@@ -140,8 +142,10 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
         "context": shared, "features": feats, "pmf": ranked.pmf, "propensity": ranked.propensity,
         "shown": shown, "mode": s.mode, "near": s.near,
     }
-    p.log.log(ws, LoggedDecision(decision_id, person_id, ask.channel, ask.placement, iso(now),
-                                 ranked.model_version, [eligible[i].action_id for i in chosen], doc))
+    if record:
+        p.log.log(ws, LoggedDecision(decision_id, person_id, ask.channel, ask.placement, iso(now),
+                                     ranked.model_version, [eligible[i].action_id for i in chosen],
+                                     doc))
     return {"decision_id": decision_id, "person_id": person_id, "channel": ask.channel,
             "placement": ask.placement, "model_version": ranked.model_version,
             "propensity": ranked.propensity, "actions": shown,
