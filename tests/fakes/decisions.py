@@ -40,6 +40,10 @@ class FakeDecisionsStore:
     def versions(self, ws: str, action_id: str) -> list[StoredAction]:
         return [a for w, a in self.actions.get(action_id, []) if w == ws]
 
+    def stamp(self, ws: str) -> tuple[int, str]:
+        mine = [a for versions in self.actions.values() for w, a in versions if w == ws]
+        return len(mine), max((a.created_at for a in mine), default="")
+
     def log(self, ws: str, decision: LoggedDecision) -> None:
         self.logged.append((ws, decision))
 

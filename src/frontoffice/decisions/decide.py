@@ -8,8 +8,9 @@ chosen actions, the first slot's propensity, the model version and the reasons.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,6 +43,27 @@ def no_affinity(ws: str, person_id: str, products: Mapping[str, set[str]]) -> Ma
     return {}
 
 
+class Catalogue:
+    """The active actions of each workspace, parsed once per change of the catalogue."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parsed: dict[str, tuple[tuple[int, str], list[tuple[int, Action]]]] = {}
+
+    def active(self, actions: Actions, ws: str) -> list[tuple[int, Action]]:
+        """(version, action) of every active action, in action id order."""
+        stamp = actions.stamp(ws)
+        with self._lock:
+            found = self._parsed.get(ws)
+        if found is not None and found[0] == stamp:
+            return found[1]
+        parsed = [(s.version, Action.model_validate(s.doc)) for s in actions.current(ws)
+                  if s.status == "active"]
+        with self._lock:
+            self._parsed[ws] = (stamp, parsed)
+        return parsed
+
+
 @dataclass(frozen=True, slots=True)
 class DecidePorts:
     actions: Actions
@@ -52,6 +74,7 @@ class DecidePorts:
     prices: Prices
     segments: SegmentMembership
     affinity: Affinity = no_affinity
+    catalogue: Catalogue = field(default_factory=Catalogue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +133,7 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
         raise NotFound(f"No person {ask.person_id!r} in this workspace; look people up with "
                        "GET /api/v1/workspaces/{ws}/people.")
     facts = p.customers.facts(ws, person_id)
-    catalogue = [(s.version, Action.model_validate(s.doc)) for s in p.actions.current(ws)
-                 if s.status == "active"]
+    catalogue = p.catalogue.active(p.actions, ws)
     versions = {a.action_id: v for v, a in catalogue}
     offered = [a for _, a in catalogue]
     s = situation(p, ws, person_id, ask, facts, [a for a in offered if ask.channel in a.channels],

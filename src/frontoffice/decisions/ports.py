@@ -64,6 +64,10 @@ class Actions(Protocol):
         """Every version of one action, oldest first."""
         ...
 
+    def stamp(self, ws: str) -> tuple[int, str]:
+        """(versions saved, the newest save's time): changes whenever the catalogue does."""
+        ...
+
 
 class DecisionLog(Protocol):
     def log(self, ws: str, decision: LoggedDecision) -> None: ...

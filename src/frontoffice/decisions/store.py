@@ -66,6 +66,14 @@ class DecisionsStore:
             return [_action(r) for r in conn.execute(sa.select(self._actions).where(
                 a.workspace_id == ws, a.action_id == action_id).order_by(a.version))]
 
+    def stamp(self, ws: str) -> tuple[int, str]:
+        a = self._actions.c
+        with self._store.connect() as conn:
+            row = conn.execute(sa.select(sa.func.count().label("n"),
+                                         sa.func.max(a.created_at).label("at"))
+                               .where(a.workspace_id == ws)).one()
+        return int(row.n), row.at or ""
+
     # -- the decision log and outcomes -----------------------------------------------------
     def log(self, ws: str, decision: LoggedDecision) -> None:
         with self._store.begin() as tx:
