@@ -19,6 +19,7 @@ from frontoffice.commerce.ports import CommerceState
 from frontoffice.commerce.records import customer_keys
 from frontoffice.decisions.ports import CustomerFacts, Verdict
 from frontoffice.decisions.recs import Interaction
+from frontoffice.decisions.return_risk import Line
 from frontoffice.domain.events import now
 from frontoffice.errors import NotFound
 from frontoffice.identity.extract import normalise_identifier
@@ -92,7 +93,8 @@ class CommerceInteractions:
                 out.setdefault(values[value], min(persons))
         return out
 
-    def kept(self, ws: str) -> tuple[list[Interaction], dict[str, set[str]]]:
+    def _bought(self, ws: str) -> list[tuple[str, dict[str, Any], dict[str, Any], int]]:
+        """(person, order, line, units returned) of every line of a placed order."""
         orders = [orjson.loads(e.doc) for e in self._cs.entities(ws, "order")]
         orders = [o for o in orders if o["status"] != "cancelled"]
         returned: dict[tuple[str, int], int] = defaultdict(int)
@@ -100,19 +102,35 @@ class CommerceInteractions:
             r = orjson.loads(e.doc)
             if r["status"] != "cancelled":
                 returned[(r["order_id"], r["line_no"])] += r["qty"]
+        persons = self._persons(ws, orders)
+        return [(persons[o["order_id"]], o, line, returned.get((o["order_id"], line["line_no"]), 0))
+                for o in orders if o["order_id"] in persons for line in o["lines"]]
+
+    def kept(self, ws: str) -> tuple[list[Interaction], dict[str, set[str]]]:
         variants = {e.entity_id: e.ref for e in self._cs.entities(ws, "variant")}
         attributes = {e.entity_id: {orjson.loads(e.doc).get("category") or "other"}
                       for e in self._cs.entities(ws, "product")}
-        persons = self._persons(ws, orders)
         rows = []
-        for order in orders:
-            person = persons.get(order["order_id"])
-            for line in order["lines"] if person else ():
-                kept = line["qty"] - returned.get((order["order_id"], line["line_no"]), 0)
-                product = variants.get(line["sku"])
-                if kept > 0 and product and person:
-                    rows.append(Interaction(person, product, float(kept), order["placed_at"]))
+        for person, order, line, back in self._bought(ws):
+            product = variants.get(line["sku"])
+            if line["qty"] > back and product:
+                rows.append(Interaction(person, product, float(line["qty"] - back),
+                                        order["placed_at"]))
         return rows, attributes
+
+    def lines(self, ws: str) -> list[Line]:
+        """Every bought line, returned or kept, with what return risk is learned from."""
+        variants = {e.entity_id: orjson.loads(e.doc) for e in self._cs.entities(ws, "variant")}
+        products = {e.entity_id: orjson.loads(e.doc) for e in self._cs.entities(ws, "product")}
+        out = []
+        for person, order, line, back in self._bought(ws):
+            variant = variants.get(line["sku"], {})
+            product = products.get(variant.get("product_id", ""), {})
+            supplier = line.get("supplier_id") or next(iter(product.get("supplier_ids", [])), "")
+            out.append(Line(person, variant.get("product_id", line["sku"]), supplier,
+                            product.get("category") or "other", variant.get("size", ""),
+                            back > 0, order["placed_at"]))
+        return out
 
 
 class GateConsent:

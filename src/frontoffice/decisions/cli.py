@@ -18,7 +18,9 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.decisions import learning, nba_eval, recs_eval, service
+from frontoffice.commerce.store import CommerceStore
+from frontoffice.decisions import learning, nba_eval, recs_eval, return_risk, service
+from frontoffice.decisions.adapters import CommerceInteractions
 from frontoffice.decisions.arbiter import Arbiter
 from frontoffice.decisions.catalogue import Action
 from frontoffice.decisions.decide import Ask, decide
@@ -26,6 +28,7 @@ from frontoffice.decisions.recs import ALGORITHMS
 from frontoffice.decisions.wiring import wire
 from frontoffice.domain.events import now
 from frontoffice.errors import InvalidInput
+from frontoffice.identity.people_store import PeopleSql
 
 
 @click.group()
@@ -203,6 +206,25 @@ def nba_evaluate(file: Path, epsilon: float, as_json: bool) -> None:
     print_rows([{"policy": name, **{est: f"{v['value']:.4f} [{v['ci_low']:.4f}, {v['ci_high']:.4f}]"
                                     for est, v in found.items()}}
                 for name, found in report["policies"].items()], False)
+
+
+@nba.command("return-risk")
+@workspace_option
+@json_option
+@click.pass_context
+@friendly_errors
+def return_risk_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
+    """Fit the return-risk model on the workspace's orders and returns (the latest 20% held
+    back): Brier score, log loss and AUC against the overall rate, and its reliability table."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        lines = CommerceInteractions(PeopleSql(store), CommerceStore(store)).lines(ws.id)
+    report = return_risk.evaluate(lines)
+    if as_json:
+        print_json(report)
+        return
+    click.echo(f"{report['lines']} lines: Brier {report['brier']} (baseline "
+               f"{report['brier_baseline']}), AUC {report['auc']}")
+    print_rows(report["reliability"], False)
 
 
 @click.group()
