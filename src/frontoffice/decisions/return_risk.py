@@ -52,7 +52,7 @@ def features(lines: Sequence[Line]) -> np.ndarray:
     kept_sizes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     rows = []
     for x in sorted(lines, key=lambda line: line.at):
-        row = [_rate(*counts[key][getattr(x, key)], overall)
+        row = [_rate(counts[key][getattr(x, key)][0], counts[key][getattr(x, key)][1], overall)
                for key in ("person", "product", "supplier")]
         sizes = kept_sizes[(x.person, x.category)]
         row.append(0.5 if not sizes or not x.size else float(sizes.most_common(1)[0][0] == x.size))
