@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from frontoffice.api.access import require
 from frontoffice.api.schemas import error_responses
@@ -25,6 +25,7 @@ Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 Decider = Annotated[Workspace, require(Scope.OUTBOUND_WRITE)]
 Admin = Annotated[Workspace, require(Scope.SOURCES_ADMIN)]
 ActionId = Annotated[str, Path(pattern=ID)]
+Kind = Annotated[str, Query(pattern="^(bandit|returns)$")]
 
 
 def decisions_router(c: Container) -> APIRouter:
@@ -97,15 +98,24 @@ def decisions_router(c: Container) -> APIRouter:
         return learning.train(wired.store, wired.store, workspace.id, now(),
                               settings.decisions_epsilon)
 
+    @router.post("/models/returns/train")
+    def train_returns(workspace: Admin) -> dict[str, Any]:
+        """Fit a candidate return-risk version on the workspace's orders and returns."""
+        wired = parts(workspace.id)
+        return learning.train_returns(wired.interactions.lines(workspace.id), wired.store,
+                                      workspace.id, now())
+
     @router.post("/models/{version}/promote")
-    def promote(workspace: Admin, version: int) -> dict[str, Any]:
-        done = learning.promote(parts(workspace.id).store, workspace.id, version)
+    def promote(workspace: Admin, version: int, kind: Kind = "bandit") -> dict[str, Any]:
+        """Decide with this version of the bandit (``kind=bandit``) or return risk (``returns``)."""
+        done = learning.promote(parts(workspace.id).store, workspace.id, version, kind)
         arbiter.forget(workspace.id)
         return done
 
     @router.post("/models/rollback")
-    def rollback(workspace: Admin) -> dict[str, Any]:
-        done = learning.rollback(parts(workspace.id).store, workspace.id)
+    def rollback(workspace: Admin, kind: Kind = "bandit") -> dict[str, Any]:
+        """Back to the version promoted before the current one (or to the rules)."""
+        done = learning.rollback(parts(workspace.id).store, workspace.id, kind)
         arbiter.forget(workspace.id)
         return done
 

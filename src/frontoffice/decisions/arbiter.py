@@ -9,11 +9,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from frontoffice.decisions.bandit import Bandit, Features
 from frontoffice.decisions.ports import Models
+from frontoffice.decisions.return_risk import ReturnModel
 
 BANDIT = "bandit"
+RETURNS = "returns"
 RULES_VERSION = "rules:expected-kept-value"
 PROMOTED_TTL_S = 2.0
 
@@ -32,40 +35,48 @@ def promoted(models: Models, ws: str, kind: str) -> int | None:
 
 
 class Arbiter:
-    """One per process: the promoted bandit of each workspace, loaded once per version."""
+    """One per process: the promoted bandit and return-risk model of each workspace, loaded once
+    per version (which version is promoted is read again every ``PROMOTED_TTL_S``)."""
 
     def __init__(self, models_for: Callable[[str], Models]) -> None:
         self._models_for = models_for
         self._lock = threading.Lock()
-        self._loaded: dict[str, tuple[int, Bandit]] = {}
-        self._checked: dict[str, tuple[float, int | None]] = {}
+        self._loaded: dict[tuple[str, str], tuple[int, Any]] = {}
+        self._checked: dict[tuple[str, str], tuple[float, int | None]] = {}
 
-    def bandit(self, ws: str) -> tuple[int, Bandit] | None:
-        now = time.monotonic()
+    def _promoted(self, ws: str, kind: str, load: Callable[[bytes], Any]) -> tuple[int, Any] | None:
+        now, key = time.monotonic(), (ws, kind)
         with self._lock:
-            checked = self._checked.get(ws)
+            checked = self._checked.get(key)
         if checked is None or now - checked[0] > PROMOTED_TTL_S:
-            checked = (now, promoted(self._models_for(ws), ws, BANDIT))
+            checked = (now, promoted(self._models_for(ws), ws, kind))
             with self._lock:
-                self._checked[ws] = checked
+                self._checked[key] = checked
         version = checked[1]
         if version is None:
             return None
         with self._lock:
-            loaded = self._loaded.get(ws)
+            loaded = self._loaded.get(key)
         if loaded is None or loaded[0] != version:
-            blob = self._models_for(ws).model_blob(ws, BANDIT, version)
+            blob = self._models_for(ws).model_blob(ws, kind, version)
             if blob is None:
                 return None
-            loaded = (version, Bandit(blob))
+            loaded = (version, load(blob))
             with self._lock:
-                self._loaded[ws] = loaded
+                self._loaded[key] = loaded
         return loaded
+
+    def bandit(self, ws: str) -> tuple[int, Bandit] | None:
+        return self._promoted(ws, BANDIT, Bandit)
+
+    def returns(self, ws: str) -> tuple[int, ReturnModel] | None:
+        return self._promoted(ws, RETURNS, ReturnModel.from_json)
 
     def forget(self, ws: str) -> None:
         """A version was promoted or rolled back: read it again on the next decision."""
         with self._lock:
-            self._checked.pop(ws, None)
+            for key in [k for k in self._checked if k[0] == ws]:
+                self._checked.pop(key)
 
     def rank(self, ws: str, shared: Features, actions: Sequence[Features],
              values: Sequence[float], seed: str) -> Ranked:

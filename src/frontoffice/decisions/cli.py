@@ -18,9 +18,7 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.commerce.store import CommerceStore
 from frontoffice.decisions import learning, nba_eval, recs_eval, return_risk, service
-from frontoffice.decisions.adapters import CommerceInteractions
 from frontoffice.decisions.arbiter import Arbiter
 from frontoffice.decisions.catalogue import Action
 from frontoffice.decisions.decide import Ask, decide
@@ -28,7 +26,6 @@ from frontoffice.decisions.recs import ALGORITHMS
 from frontoffice.decisions.wiring import wire
 from frontoffice.domain.events import now
 from frontoffice.errors import InvalidInput
-from frontoffice.identity.people_store import PeopleSql
 
 
 @click.group()
@@ -167,25 +164,31 @@ def train_cmd(ctx: click.Context, workspace: str) -> None:
         print_json(learning.train(own, own, ws.id, now(), settings.decisions_epsilon))
 
 
+kind_option = click.option("--kind", type=click.Choice(learning.KINDS), default="bandit",
+                           show_default=True, help="The bandit, or the return-risk model.")
+
+
 @nba.command("promote")
 @click.argument("version", type=int)
 @workspace_option
+@kind_option
 @click.pass_context
 @friendly_errors
-def promote_cmd(ctx: click.Context, version: int, workspace: str) -> None:
-    """Decide with this bandit version from now on."""
+def promote_cmd(ctx: click.Context, version: int, workspace: str, kind: str) -> None:
+    """Decide with this model version from now on."""
     with workspace_data(ctx, workspace) as (ws, store):
-        print_json(learning.promote(wire(store, settings_from(ctx)).store, ws.id, version))
+        print_json(learning.promote(wire(store, settings_from(ctx)).store, ws.id, version, kind))
 
 
 @nba.command("rollback")
 @workspace_option
+@kind_option
 @click.pass_context
 @friendly_errors
-def rollback_cmd(ctx: click.Context, workspace: str) -> None:
+def rollback_cmd(ctx: click.Context, workspace: str, kind: str) -> None:
     """Go back to the version promoted before the current one (or to the rules)."""
     with workspace_data(ctx, workspace) as (ws, store):
-        print_json(learning.rollback(wire(store, settings_from(ctx)).store, ws.id))
+        print_json(learning.rollback(wire(store, settings_from(ctx)).store, ws.id, kind))
 
 
 @nba.command("evaluate")
@@ -211,14 +214,20 @@ def nba_evaluate(file: Path, epsilon: float, as_json: bool) -> None:
 @nba.command("return-risk")
 @workspace_option
 @json_option
+@click.option("--save", is_flag=True, help="Also save the model as a candidate version.")
 @click.pass_context
 @friendly_errors
-def return_risk_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
+def return_risk_cmd(ctx: click.Context, workspace: str, as_json: bool, save: bool) -> None:
     """Fit the return-risk model on the workspace's orders and returns (the latest 20% held
     back): Brier score, log loss and AUC against the overall rate, and its reliability table."""
     with workspace_data(ctx, workspace) as (ws, store):
-        lines = CommerceInteractions(PeopleSql(store), CommerceStore(store)).lines(ws.id)
-    report = return_risk.evaluate(lines)
+        wired = wire(store, settings_from(ctx))
+        lines = wired.interactions.lines(ws.id)
+        report = return_risk.evaluate(lines)
+        if save:
+            saved = learning.train_returns(lines, wired.store, ws.id, now())
+            click.echo(f"saved return-risk version {saved['version']} (candidate); promote it "
+                       f"with `frontoffice nba promote {saved['version']} --kind returns`")
     if as_json:
         print_json(report)
         return

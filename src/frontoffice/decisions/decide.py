@@ -146,7 +146,9 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
     affinity = p.affinity(ws, person_id, {a.product_id: {*a.tags, *([a.category] if a.category
                                                                     else [])}
                                           for a in eligible if a.product_id})
-    scores = [score(a, facts, affinity.get(a.product_id or "", 0.0)) for a in eligible]
+    returns = arbiter.returns(ws)
+    scores = [score(a, facts, affinity.get(a.product_id or "", 0.0), returns[1] if returns else None)
+              for a in eligible]
     shared = context(ask, facts, now)
     feats: list[Features] = [features(a, sc) for a, sc in zip(eligible, scores, strict=True)]
     decision_id = "dec_" + new_id() if record else "preview"
@@ -163,6 +165,7 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
         "refusals": [r.as_dict() for r in refused], "eligible": [a.action_id for a in eligible],
         "context": shared, "features": feats, "pmf": ranked.pmf, "propensity": ranked.propensity,
         "shown": shown, "mode": s.mode, "near": s.near,
+        "return_model": f"returns:v{returns[0]}" if returns else "returns:prior",
     }
     if record:
         p.log.log(ws, LoggedDecision(decision_id, person_id, ask.channel, ask.placement, iso(now),
@@ -170,5 +173,6 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
                                      doc))
     return {"decision_id": decision_id, "person_id": person_id, "channel": ask.channel,
             "placement": ask.placement, "model_version": ranked.model_version,
+            "return_model": f"returns:v{returns[0]}" if returns else "returns:prior",
             "propensity": ranked.propensity, "actions": shown,
             "refused": doc["refusals"], "candidates": len(offered)}

@@ -5,16 +5,20 @@ roll back to the one promoted before."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from frontoffice.decisions.arbiter import BANDIT, promoted
+from frontoffice.decisions import return_risk
+from frontoffice.decisions.arbiter import BANDIT, RETURNS, promoted
 from frontoffice.decisions.bandit import Bandit
 from frontoffice.decisions.ports import DecisionLog, Models
+from frontoffice.decisions.return_risk import Line
 from frontoffice.domain.events import iso
 from frontoffice.errors import InvalidInput, NotFound
 
 BATCH = 500
+KINDS = (BANDIT, RETURNS)
 
 
 def train(log: DecisionLog, models: Models, ws: str, now: datetime, epsilon: float = 0.1
@@ -51,33 +55,50 @@ def train(log: DecisionLog, models: Models, ws: str, now: datetime, epsilon: flo
     return {"kind": BANDIT, "version": version, "status": "candidate", **metrics}
 
 
-def promote(models: Models, ws: str, version: int) -> dict[str, Any]:
-    known = {v.version: v for v in models.model_versions(ws, BANDIT)}
+def train_returns(lines: Sequence[Line], models: Models, ws: str, now: datetime
+                  ) -> dict[str, Any]:
+    """A candidate return-risk version fitted on every line, with the figures of the same recipe
+    judged on a time split (``return_risk.evaluate``)."""
+    found = return_risk.evaluate(lines)
+    metrics = {k: found[k] for k in ("lines", "brier", "brier_baseline", "auc", "ece")}
+    version = models.save_model(ws, RETURNS, return_risk.fit(lines).to_json(), metrics, iso(now))
+    return {"kind": RETURNS, "version": version, "status": "candidate", **metrics}
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(f"Unknown model kind {kind!r}; one of {', '.join(KINDS)}.")
+    return kind
+
+
+def promote(models: Models, ws: str, version: int, kind: str = BANDIT) -> dict[str, Any]:
+    known = {v.version: v for v in models.model_versions(ws, _kind(kind))}
     if version not in known:
-        raise NotFound(f"No bandit version {version}; list them with `frontoffice nba models`.")
-    current = promoted(models, ws, BANDIT)
+        raise NotFound(f"No {kind} version {version}; list them with `frontoffice nba models`.")
+    current = promoted(models, ws, kind)
     if current == version:
-        raise InvalidInput(f"Bandit version {version} is already promoted.")
+        raise InvalidInput(f"The {kind} version {version} is already promoted.")
     if current is not None:
-        models.set_model_status(ws, BANDIT, current, "retired")
-    models.set_model_status(ws, BANDIT, version, "promoted")
-    return {"kind": BANDIT, "promoted": version, "previous": current}
+        models.set_model_status(ws, kind, current, "retired")
+    models.set_model_status(ws, kind, version, "promoted")
+    return {"kind": kind, "promoted": version, "previous": current}
 
 
-def rollback(models: Models, ws: str) -> dict[str, Any]:
+def rollback(models: Models, ws: str, kind: str = BANDIT) -> dict[str, Any]:
     """The promoted version is rolled back; the newest version promoted before it (retired) is
-    promoted again, or none is and decisions fall back to the expected kept value."""
-    current = promoted(models, ws, BANDIT)
+    promoted again, or none is and decisions fall back to the rules (expected kept value, the
+    return-risk prior)."""
+    current = promoted(models, ws, _kind(kind))
     if current is None:
-        raise InvalidInput("No bandit version is promoted; there is nothing to roll back.")
-    models.set_model_status(ws, BANDIT, current, "rolled_back")
-    before = [v.version for v in models.model_versions(ws, BANDIT)
+        raise InvalidInput(f"No {kind} version is promoted; there is nothing to roll back.")
+    models.set_model_status(ws, kind, current, "rolled_back")
+    before = [v.version for v in models.model_versions(ws, kind)
               if v.status == "retired" and v.version < current]
     if before:
-        models.set_model_status(ws, BANDIT, before[-1], "promoted")
-    return {"kind": BANDIT, "rolled_back": current, "promoted": before[-1] if before else None}
+        models.set_model_status(ws, kind, before[-1], "promoted")
+    return {"kind": kind, "rolled_back": current, "promoted": before[-1] if before else None}
 
 
 def versions(models: Models, ws: str) -> list[dict[str, Any]]:
     return [{"kind": v.kind, "version": v.version, "status": v.status, "created_at": v.created_at,
-             **v.metrics} for v in models.model_versions(ws, BANDIT)]
+             **v.metrics} for kind in KINDS for v in models.model_versions(ws, kind)]

@@ -13,14 +13,14 @@ calibration error (``ece``).
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+import orjson
 
 from frontoffice.errors import InvalidInput
 
@@ -65,6 +65,58 @@ def features(lines: Sequence[Line]) -> np.ndarray:
     return np.array(rows, dtype=float)
 
 
+@dataclass(frozen=True, slots=True)
+class ReturnModel:
+    """A fitted model with the return counts it was fitted on, so a decision can describe a
+    candidate as the lines were described: saved as JSON in the decisions store."""
+
+    coefficients: list[float]
+    intercept: float
+    overall: float
+    products: dict[str, list[int]]  # product -> [returned, bought]
+    suppliers: dict[str, list[int]]
+
+    def p_return(self, person_returned: float, person_bought: float, product: str | None,
+                 supplier: str | None, size_fit: float) -> float:
+        def rate(counts: dict[str, list[int]], key: str | None) -> float:
+            returned, bought = counts.get(key or "", [0, 0])
+            return _rate(returned, bought, self.overall)
+
+        x = [_rate(person_returned, person_bought, self.overall), rate(self.products, product),
+             rate(self.suppliers, supplier), size_fit]
+        z = self.intercept + sum(c * v for c, v in zip(self.coefficients, x, strict=True))
+        return 1 / (1 + math.exp(-z))
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, blob: bytes) -> ReturnModel:
+        return cls(**orjson.loads(blob))
+
+
+def _counts(lines: Sequence[Line], key: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for x in lines:
+        out[getattr(x, key)][0] += x.returned
+        out[getattr(x, key)][1] += 1
+    return dict(out)
+
+
+def fit(lines: Sequence[Line]) -> ReturnModel:
+    """The model on every line (``evaluate`` judges the same recipe on a time split)."""
+    y = np.array([x.returned for x in lines], dtype=int)
+    if len(lines) < 50 or len(set(y)) < 2:
+        raise InvalidInput(f"Return risk needs at least 50 bought lines, kept and returned; the "
+                           f"workspace has {len(lines)}.")
+    from sklearn.linear_model import LogisticRegression  # a decision only needs ReturnModel
+
+    model = LogisticRegression(max_iter=1000).fit(features(lines), y)
+    ordered = sorted(lines, key=lambda x: x.at)
+    return ReturnModel([float(c) for c in model.coef_[0]], float(model.intercept_[0]),
+                       float(y.mean()), _counts(ordered, "product"), _counts(ordered, "supplier"))
+
+
 def reliability(predicted: np.ndarray, observed: np.ndarray, bins: int = 10
                 ) -> list[dict[str, float]]:
     """Predicted against observed return rate, by decile of the prediction."""
@@ -78,11 +130,14 @@ def reliability(predicted: np.ndarray, observed: np.ndarray, bins: int = 10
 
 
 def evaluate(lines: Sequence[Line], holdout: float = 0.2) -> dict[str, Any]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+
     if len(lines) < 50:
         raise InvalidInput(f"Return risk needs at least 50 bought lines; the workspace has "
                            f"{len(lines)}.")
     ordered = sorted(lines, key=lambda x: x.at)
-    x, y = features(ordered), np.array([x.returned for x in ordered], dtype=int)
+    x, y = features(ordered), np.array([line.returned for line in ordered], dtype=int)
     cut = int(len(ordered) * (1 - holdout))
     if len(set(y[:cut])) < 2 or len(set(y[cut:])) < 2:
         raise InvalidInput("Both kept and returned lines are needed before and after the split.")

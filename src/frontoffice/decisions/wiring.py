@@ -25,12 +25,14 @@ from frontoffice.storage.sql import SqlStore
 class Wired:
     store: DecisionsStore
     ports: DecidePorts
+    interactions: CommerceInteractions
 
 
 def wire(store: SqlStore, settings: Settings) -> Wired:
     own, cs, people = DecisionsStore(store), CommerceStore(store), PeopleSql(store)
+    interactions = CommerceInteractions(people, cs)
     return Wired(own, DecidePorts(
         actions=own, log=own, customers=PeopleCustomers(people, cs),
         consent=GateConsent(store), stock=CommerceStock(cs),
         prices=CommercePrices(cs, settings.decisions_price_tolerance), segments=NoSegments(),
-        affinity=Recommender(CommerceInteractions(people, cs))))
+        affinity=Recommender(interactions)), interactions)

@@ -3,11 +3,13 @@ versions are trained, promoted and rolled back."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
 
 from frontoffice.decisions import learning, service
+from frontoffice.decisions.return_risk import Line
 from frontoffice.errors import InvalidInput
 from tests.unit.decisions.world import NOW, WS, World, action, shown
 
@@ -53,3 +55,25 @@ def test_rollback_promotes_the_version_promoted_before_and_then_the_rules() -> N
     assert w.decide()["model_version"] == "rules:expected-kept-value"
     with pytest.raises(InvalidInput, match="nothing to roll back"):
         learning.rollback(w.store, WS)
+
+
+def test_a_promoted_return_risk_model_ranks_the_product_that_comes_back_lower() -> None:
+    rng = random.Random(2)
+    lines = [Line(f"c{i % 50}", product, "s", "dresses", "M",
+                  rng.random() < (0.7 if product == "P-coat" else 0.1), f"{i:05d}")
+             for i in range(600) for product in ("P-dress", "P-coat")]
+    w = World()
+    w.add(action("dress", value=50.0), action("coat", value=50.0))
+    assert w.decide()["return_model"] == "returns:prior"
+    saved = learning.train_returns(lines, w.store, WS, NOW)
+    assert saved["brier"] < saved["brier_baseline"]
+    learning.promote(w.store, WS, saved["version"], "returns")
+    w.arbiter.forget(WS)
+    decision = w.decide()
+    assert decision["return_model"] == f"returns:v{saved['version']}"
+    dress, coat = decision["actions"]
+    assert (dress["action_id"], coat["action_id"]) == ("dress", "coat")
+    assert coat["p_kept"] < 0.5 < dress["p_kept"]
+    learning.rollback(w.store, WS, "returns")
+    w.arbiter.forget(WS)
+    assert w.decide()["return_model"] == "returns:prior"
