@@ -6,10 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontoffice.bootstrap import Hubs
+from frontoffice.decisions.arbiter import Arbiter
+from frontoffice.decisions.capability import CAPABILITY
+from frontoffice.decisions.catalogue import Action
+from frontoffice.decisions.decide import Ask, decide
 from frontoffice.decisions.ports import LoggedDecision, Outcome
+from frontoffice.decisions.service import save_action
 from frontoffice.decisions.store import DecisionsStore
+from frontoffice.decisions.wiring import wire
+from frontoffice.domain.events import iso, now
+from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
 from tests.fakes.decisions import FakeDecisionsStore
+from tests.integration.decisions_support import ACTIONS, shop
+from tests.integration.identity_support import Brand
 
 
 def _decision(i: str, person: str, at: str, chosen: list[str]) -> LoggedDecision:
@@ -66,3 +78,23 @@ def test_the_fake_keeps_the_contract() -> None:
 
 def test_the_sql_store_keeps_the_contract(store: SqlStore) -> None:
     _contract(DecisionsStore(store))
+
+
+def test_a_tracked_event_carrying_the_decision_id_becomes_its_outcome_through_the_worker_projection(
+        store: SqlStore) -> None:
+    s, settings = shop(store), Settings()
+    wired = wire(store, settings)
+    save_action(wired.store, s.ws, Action.model_validate(ACTIONS[0]), now())
+    decision = decide(wired.ports, Arbiter(lambda _: wired.store), s.ws,
+                      Ask(s.ann, "web", "home"), now(), 2)
+    app, _ = tenancy.create_source(store, s.ws, "app", "app")
+    Brand(store, s.ws, {"app": app.id}).send("app", {
+        "type": "track", "event": "Order Completed", "userId": "cus_ann", "messageId": "buy-1",
+        "timestamp": iso(now()),  # inside the return window: not settled as kept yet
+        "properties": {"decision_id": decision["decision_id"], "order_id": "O9"}})
+    assert CAPABILITY.projections is not None
+    (projection,) = CAPABILITY.projections(Hubs(settings, lambda _: store), store)
+    assert projection.catch_up(s.ws, lambda _: None) == 1
+    outcomes = wired.store.outcomes(s.ws, [decision["decision_id"]])
+    assert [(o.action_id, o.kind, o.reward) for o in outcomes] == [("dress", "purchase", 0.5)]
+    assert projection.catch_up(s.ws, lambda _: None) == 0
