@@ -37,5 +37,6 @@ def test_actions_are_saved_listed_versioned_retired_and_decided_from_the_cli(
     assert out["reward"] == 1.0 and out["stored"] is True
     refused = _run(database_url, "nba", "return-risk", "-w", s.ws, code=1)
     assert "at least 50 bought lines; the workspace has 1" in refused  # Ann's order, placed
+    assert "history is too short" in _run(database_url, "nba", "traits", "-w", s.ws, code=1)
     file.write_bytes(b'{"action_id": "x", "kind": "offer"}')
     assert "invalid action" in _run(database_url, "actions", "save", str(file), "-w", s.ws, code=1)

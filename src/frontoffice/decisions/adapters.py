@@ -17,6 +17,7 @@ import orjson
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.ports import CommerceState
 from frontoffice.commerce.records import customer_keys
+from frontoffice.decisions.intent import Purchase
 from frontoffice.decisions.ports import CustomerFacts, Verdict
 from frontoffice.decisions.recs import Interaction
 from frontoffice.decisions.return_risk import Line
@@ -117,6 +118,14 @@ class CommerceInteractions:
                 rows.append(Interaction(person, product, float(line["qty"] - back),
                                         order["placed_at"]))
         return rows, attributes
+
+    def purchases(self, ws: str) -> list[Purchase]:
+        """Every placed order of a known person: when, and its total."""
+        seen: dict[str, Purchase] = {}
+        for person, order, _, _ in self._bought(ws):
+            at = datetime.fromisoformat(order["placed_at"].replace("Z", "+00:00"))
+            seen.setdefault(order["order_id"], Purchase(person, at, float(order["total"])))
+        return list(seen.values())
 
     def lines(self, ws: str) -> list[Line]:
         """Every bought line, returned or kept, with what return risk is learned from."""

@@ -18,7 +18,7 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.decisions import learning, nba_eval, recs_eval, return_risk, service
+from frontoffice.decisions import intent, learning, nba_eval, recs_eval, return_risk, service
 from frontoffice.decisions.arbiter import Arbiter
 from frontoffice.decisions.catalogue import Action
 from frontoffice.decisions.decide import Ask, decide
@@ -234,6 +234,19 @@ def return_risk_cmd(ctx: click.Context, workspace: str, as_json: bool, save: boo
     click.echo(f"{report['lines']} lines: Brier {report['brier']} (baseline "
                f"{report['brier_baseline']}), AUC {report['auc']}")
     print_rows(report["reliability"], False)
+
+
+@nba.command("traits")
+@workspace_option
+@json_option
+@click.pass_context
+@friendly_errors
+def traits_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
+    """Predicted traits (buy in the next 30 days, churn in 90) on the workspace's orders, judged
+    on a later cutoff against the recency/frequency baseline (ROC AUC)."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        purchases = wire(store, settings_from(ctx)).interactions.purchases(ws.id)
+    print_rows([intent.evaluate(purchases, trait) for trait in intent.TRAITS], as_json)
 
 
 @click.group()
