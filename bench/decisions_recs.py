@@ -5,7 +5,9 @@
    true people) and on a generated catalogue with taste groups;
 2. the return-risk model on the demo brand's order lines and returns (time split): Brier score
    against the overall rate, AUC, expected calibration error, and its reliability plot
-   (docs/decisions-reliability.png).
+   (docs/decisions-reliability.png);
+3. predicted traits (buy in 30 days, churn in 90) on the demo brand's orders against the
+   recency/frequency baseline (ROC AUC on a later cutoff).
 
     python bench/decisions_recs.py                     # full size (make bench)
     BENCH_SCALE=small python bench/decisions_recs.py   # small
@@ -17,6 +19,7 @@ import argparse
 import os
 import random
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from frontoffice.decisions import recs_eval, return_risk  # noqa: E402
+from frontoffice.decisions import intent, recs_eval, return_risk  # noqa: E402
 from frontoffice.decisions.recs import Interaction  # noqa: E402
 from frontoffice.demo import generate  # noqa: E402
 
@@ -44,21 +47,23 @@ def taste_groups(users: int, items: int = 400, groups: int = 8, seed: int = 1) -
     return rows
 
 
-def demo(people: int) -> tuple[list[Interaction], list[return_risk.Line]]:
+def demo(people: int) -> tuple[list[Interaction], list[return_risk.Line], list[intent.Purchase]]:
     brand = generate(seed=7, people=people)
     owner = {t.record_id: t.person_id for t in brand.ground_truth if t.kind == "order"}
     returned = {(r.order_id, r.line_no) for r in brand.returns}
-    bought, lines = [], []
+    bought, lines, purchases = [], [], []
     for order in brand.orders:
         person = owner.get(order.order_id)
         if person is None:
             continue
+        at = datetime.fromisoformat(order.placed_at.replace("Z", "+00:00"))
+        purchases.append(intent.Purchase(person, at, order.total))
         for line in order.lines:
             back = (order.order_id, line.line_no) in returned
             bought.append(Interaction(person, line.product_id, 1.0, order.placed_at))
             lines.append(return_risk.Line(person, line.product_id, "", line.category, line.size,
                                           back, order.placed_at))  # orders name no supplier
-    return bought, lines
+    return bought, lines, purchases
 
 
 def plot(table: list[dict[str, Any]]) -> None:
@@ -85,7 +90,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--users", type=int, default=400 if small else 4000)
     parser.add_argument("--no-plot", action="store_true")
     args = parser.parse_args(argv)
-    bought, lines = demo(args.people)
+    bought, lines, purchases = demo(args.people)
     out: dict[str, Any] = {}
     for data, rows, splits in (("demo brand purchases", bought, ("random", "time")),
                                ("taste groups (no times)", taste_groups(args.users), ("random",))):
@@ -104,6 +109,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                                           "ece", "coefficients")}
     print(orjson.dumps({"return_risk_on_demo_brand": summary}).decode())
     out["return_risk"] = risk
+    for trait in intent.TRAITS:
+        found = intent.evaluate(purchases, trait)
+        print(orjson.dumps({"predicted_trait_on_demo_brand": found}).decode())
+        out[trait] = found
     if not args.no_plot:
         plot(risk["reliability"])
         print(f"plot: {PLOT.relative_to(ROOT)}")
