@@ -158,6 +158,7 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
         "action_id": eligible[i].action_id, "version": versions[eligible[i].action_id],
         "kind": eligible[i].kind, "title": eligible[i].title, "rank": rank + 1,
         "probability": round(ranked.pmf[i], 6), **scores[i].as_dict(),
+        "recommended_size": facts.kept_sizes.get(eligible[i].category or ""),
         "reasons": reasons(eligible[i], scores[i], facts),
     } for rank, i in enumerate(chosen)]
     doc = {

@@ -21,6 +21,7 @@ def test_ranking_prefers_what_the_person_will_keep_over_a_dearer_item_likely_ret
     first = decision["actions"][0]
     assert first["p_kept"] > decision["actions"][1]["p_kept"]
     assert "keeps size M in dresses" in first["reasons"]
+    assert (first["recommended_size"], decision["actions"][1]["recommended_size"]) == ("M", None)
 
 
 def test_a_serial_returner_is_expected_to_keep_less() -> None:
