@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontoffice.decisions.bandit import Bandit, Features
+from frontoffice.decisions.names import BANDIT, RETURNS
 from frontoffice.decisions.ports import Models
 from frontoffice.decisions.return_risk import ReturnModel
 
-BANDIT = "bandit"
-RETURNS = "returns"
 RULES_VERSION = "rules:expected-kept-value"
 PROMOTED_TTL_S = 2.0
 

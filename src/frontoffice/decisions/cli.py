@@ -1,4 +1,5 @@
-"""``frontoffice actions`` (the catalogue) and ``frontoffice nba`` (decide, outcomes, models)."""
+"""``frontoffice actions`` (the catalogue), ``frontoffice nba`` (decide, outcomes, models,
+off-policy evaluation, return risk, predicted traits) and ``frontoffice recs evaluate``."""
 
 from __future__ import annotations
 
@@ -18,14 +19,13 @@ from frontoffice.cli.context import (
     workspace_data,
     workspace_option,
 )
-from frontoffice.decisions import intent, learning, nba_eval, recs_eval, return_risk, service
-from frontoffice.decisions.arbiter import Arbiter
 from frontoffice.decisions.catalogue import Action
-from frontoffice.decisions.decide import Ask, decide
-from frontoffice.decisions.recs import ALGORITHMS
-from frontoffice.decisions.wiring import wire
+from frontoffice.decisions.names import ALGORITHMS, MODEL_KINDS
 from frontoffice.domain.events import now
 from frontoffice.errors import InvalidInput
+
+# The commands import what they use when they run: numpy, scipy, implicit and VW would
+# otherwise load with every ``frontoffice`` command (a quarter of a second).
 
 
 @click.group()
@@ -51,6 +51,9 @@ def _load_actions(path: Path) -> list[Action]:
 @friendly_errors
 def save_cmd(ctx: click.Context, file: Path, workspace: str) -> None:
     """Save the action(s) in FILE (a JSON object or array); each save is a new version."""
+    from frontoffice.decisions import service
+    from frontoffice.decisions.wiring import wire
+
     loaded = _load_actions(file)
     with workspace_data(ctx, workspace) as (ws, store):
         own = wire(store, settings_from(ctx)).store
@@ -67,6 +70,9 @@ def save_cmd(ctx: click.Context, file: Path, workspace: str) -> None:
 @friendly_errors
 def list_cmd(ctx: click.Context, workspace: str, as_json: bool, limit: int) -> None:
     """The catalogue: the newest version of every action (in action id order)."""
+    from frontoffice.decisions import service
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         rows = service.catalogue(wire(store, settings_from(ctx)).store, ws.id)[:limit]
     print_rows(rows if as_json else [{k: r[k] for k in (
@@ -82,6 +88,9 @@ def list_cmd(ctx: click.Context, workspace: str, as_json: bool, limit: int) -> N
 @friendly_errors
 def versions_cmd(ctx: click.Context, action_id: str, workspace: str, as_json: bool) -> None:
     """Every version of one action."""
+    from frontoffice.decisions import service
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         rows = service.history(wire(store, settings_from(ctx)).store, ws.id, action_id)
     print_rows(rows if as_json else [{k: r[k] for k in ("version", "status", "saved_at", "title")}
@@ -95,6 +104,9 @@ def versions_cmd(ctx: click.Context, action_id: str, workspace: str, as_json: bo
 @friendly_errors
 def retire_cmd(ctx: click.Context, action_id: str, workspace: str) -> None:
     """Retire an action: it is never a candidate again until saved anew."""
+    from frontoffice.decisions import service
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         done = service.retire_action(wire(store, settings_from(ctx)).store, ws.id, action_id, now())
     click.echo(f"retired {action_id} (version {done['version']})")
@@ -116,6 +128,10 @@ def nba() -> None:
 def decide_cmd(ctx: click.Context, person_id: str, workspace: str, channel: str, placement: str,
                n: int) -> None:
     """Decide (and log) the next best actions for a person; prints the decision as JSON."""
+    from frontoffice.decisions.arbiter import Arbiter
+    from frontoffice.decisions.decide import Ask, decide
+    from frontoffice.decisions.wiring import wire
+
     settings = settings_from(ctx)
     with workspace_data(ctx, workspace) as (ws, store):
         wired = wire(store, settings)
@@ -135,6 +151,9 @@ def decide_cmd(ctx: click.Context, person_id: str, workspace: str, channel: str,
 def outcome_cmd(ctx: click.Context, decision_id: str, kind: str, workspace: str,
                 action_id: str | None, reward: float | None) -> None:
     """Record what came of a decision (click, purchase, kept, returned, dismissed)."""
+    from frontoffice.decisions import service
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         print_json(service.record_outcome(wire(store, settings_from(ctx)).store, ws.id,
                                           decision_id, action_id, kind, reward, now(), "cli"))
@@ -147,6 +166,9 @@ def outcome_cmd(ctx: click.Context, decision_id: str, kind: str, workspace: str,
 @friendly_errors
 def models_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
     """The bandit's model versions."""
+    from frontoffice.decisions import learning
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         rows = learning.versions(wire(store, settings_from(ctx)).store, ws.id)
     print_rows(rows, as_json, empty="no model versions; train one with `frontoffice nba train`")
@@ -158,13 +180,16 @@ def models_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
 @friendly_errors
 def train_cmd(ctx: click.Context, workspace: str) -> None:
     """Train a candidate bandit version on the decisions and outcomes since the promoted one."""
+    from frontoffice.decisions import learning
+    from frontoffice.decisions.wiring import wire
+
     settings = settings_from(ctx)
     with workspace_data(ctx, workspace) as (ws, store):
         own = wire(store, settings).store
         print_json(learning.train(own, own, ws.id, now(), settings.decisions_epsilon))
 
 
-kind_option = click.option("--kind", type=click.Choice(learning.KINDS), default="bandit",
+kind_option = click.option("--kind", type=click.Choice(MODEL_KINDS), default="bandit",
                            show_default=True, help="The bandit, or the return-risk model.")
 
 
@@ -176,6 +201,9 @@ kind_option = click.option("--kind", type=click.Choice(learning.KINDS), default=
 @friendly_errors
 def promote_cmd(ctx: click.Context, version: int, workspace: str, kind: str) -> None:
     """Decide with this model version from now on."""
+    from frontoffice.decisions import learning
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         print_json(learning.promote(wire(store, settings_from(ctx)).store, ws.id, version, kind))
 
@@ -187,6 +215,9 @@ def promote_cmd(ctx: click.Context, version: int, workspace: str, kind: str) -> 
 @friendly_errors
 def rollback_cmd(ctx: click.Context, workspace: str, kind: str) -> None:
     """Go back to the version promoted before the current one (or to the rules)."""
+    from frontoffice.decisions import learning
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         print_json(learning.rollback(wire(store, settings_from(ctx)).store, ws.id, kind))
 
@@ -200,6 +231,8 @@ def rollback_cmd(ctx: click.Context, workspace: str, kind: str) -> None:
 def nba_evaluate(file: Path, epsilon: float, as_json: bool) -> None:
     """Off-policy estimates (IPS, SNIPS, DR, 95% intervals) of candidate policies on logged
     bandit data (CSV/Parquet: action, reward, propensity, context columns)."""
+    from frontoffice.decisions import nba_eval
+
     report = nba_eval.evaluate(nba_eval.read_rounds(file), epsilon)
     if as_json:
         print_json(report)
@@ -220,6 +253,9 @@ def nba_evaluate(file: Path, epsilon: float, as_json: bool) -> None:
 def return_risk_cmd(ctx: click.Context, workspace: str, as_json: bool, save: bool) -> None:
     """Fit the return-risk model on the workspace's orders and returns (the latest 20% held
     back): Brier score, log loss and AUC against the overall rate, and its reliability table."""
+    from frontoffice.decisions import learning, return_risk
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         wired = wire(store, settings_from(ctx))
         lines = wired.interactions.lines(ws.id)
@@ -244,6 +280,9 @@ def return_risk_cmd(ctx: click.Context, workspace: str, as_json: bool, save: boo
 def traits_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
     """Predicted traits (buy in the next 30 days, churn in 90) on the workspace's orders, judged
     on a later cutoff against the recency/frequency baseline (ROC AUC)."""
+    from frontoffice.decisions import intent
+    from frontoffice.decisions.wiring import wire
+
     with workspace_data(ctx, workspace) as (ws, store):
         purchases = wire(store, settings_from(ctx)).interactions.purchases(ws.id)
     print_rows([intent.evaluate(purchases, trait) for trait in intent.TRAITS], as_json)
@@ -269,6 +308,8 @@ def recs_evaluate(file: Path, k: int, how: str, test_fraction: float,
                   algorithms: tuple[str, ...], seed: int, as_json: bool) -> None:
     """Precision, recall, nDCG and MAP at k of each algorithm and of popularity, on a held-back
     part of FILE (CSV/Parquet: user, item, optional rating and timestamp)."""
+    from frontoffice.decisions import recs_eval
+
     report = recs_eval.evaluate(recs_eval.read_interactions(file), k, how, test_fraction,
                                 algorithms, seed)
     if as_json:

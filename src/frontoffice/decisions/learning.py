@@ -10,15 +10,16 @@ from datetime import datetime
 from typing import Any
 
 from frontoffice.decisions import return_risk
-from frontoffice.decisions.arbiter import BANDIT, RETURNS, promoted
+from frontoffice.decisions.arbiter import promoted
 from frontoffice.decisions.bandit import Bandit
+from frontoffice.decisions.names import BANDIT, MODEL_KINDS, RETURNS
 from frontoffice.decisions.ports import DecisionLog, Models
 from frontoffice.decisions.return_risk import Line
 from frontoffice.domain.events import iso
 from frontoffice.errors import InvalidInput, NotFound
 
 BATCH = 500
-KINDS = (BANDIT, RETURNS)
+KINDS = MODEL_KINDS
 
 
 def train(log: DecisionLog, models: Models, ws: str, now: datetime, epsilon: float = 0.1

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
-ALGORITHMS = ("als", "bpr", "knn")
+from frontoffice.decisions.names import ALGORITHMS
 
 
 @dataclass(frozen=True, slots=True)
