@@ -149,6 +149,19 @@ SETTINGS: tuple[Setting, ...] = (
             "another given name are typos, not twins; `frontoffice identity model` says which), "
             "pairs merge from 'identity_auto_merge_weight' minus this margin (never below "
             "'identity_review_weight'); 0 keeps one weight for every workspace."),
+    Setting("decisions_contacts_per_day", int, 2,
+            "Contact policy of next-best-action: at most this many decisions with an action a day "
+            "for one person on messaging channels (email, sms, push); more are refused "
+            "(rule 'contact')."),
+    Setting("decisions_price_tolerance", float, 0.01,
+            "Next-best-action refuses an offer on a product whose channels' prices differ by more "
+            "than this fraction of the dearer price (rule 'price')."),
+    Setting("decisions_epsilon", float, 0.1,
+            "Exploration of a new bandit model (cb_explore_adf epsilon-greedy): the share of first "
+            "slots drawn at random among the eligible actions."),
+    Setting("decisions_return_window_days", int, 30,
+            "A purchase that came of a decision and was not returned within this many days is "
+            "settled as 'kept' (the delayed reward the bandit learns from)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -218,6 +231,10 @@ class Settings:
     console_login_failures_per_ip: int = 20
     console_login_window_minutes: int = 15
     identity_household_margin: float = 6.0
+    decisions_contacts_per_day: int = 2
+    decisions_price_tolerance: float = 0.01
+    decisions_epsilon: float = 0.1
+    decisions_return_window_days: int = 30
 
     @classmethod
     def load(

@@ -1,0 +1,196 @@
+"""Decisions' ports onto the other capabilities, each through its owner's port or service:
+identity's ``People``, commerce's state and use cases (traits, availability, price conflicts),
+outbound's consent gate (purpose × channel, failing closed). Segments is not part of this build:
+``NoSegments`` answers every membership question with a refusal that says so."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from frontoffice.commerce import service as commerce
+from frontoffice.commerce.ports import CommerceState
+from frontoffice.commerce.records import customer_keys
+from frontoffice.decisions.intent import Purchase
+from frontoffice.decisions.ports import CustomerFacts, Verdict
+from frontoffice.decisions.recs import Interaction
+from frontoffice.decisions.return_risk import Line
+from frontoffice.domain.events import now
+from frontoffice.errors import NotFound
+from frontoffice.identity.extract import normalise_identifier
+from frontoffice.identity.model import IdKind
+from frontoffice.identity.normalise import Invalid
+from frontoffice.identity.people import People
+from frontoffice.identity.service import person_commerce_keys
+from frontoffice.outbound.store import gate_for
+from frontoffice.storage.sql import SqlStore
+
+KEY_KINDS = ("user_id", "email", "phone", "buyer_id")
+STOCK_TTL_S = 1.0  # decisions may promise stock up to a second old; holds are the real guard
+PRICES_TTL_S = 5.0
+
+
+class _Ttl:
+    """A small cache of values for ``ttl`` seconds."""
+
+    def __init__(self, ttl: float) -> None:
+        self._ttl, self._lock = ttl, threading.Lock()
+        self._values: dict[Any, tuple[float, Any]] = {}
+
+    def get(self, key: Any) -> Any | None:
+        with self._lock:
+            found = self._values.get(key)
+        return found[1] if found and time.monotonic() - found[0] < self._ttl else None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._values[key] = (time.monotonic(), value)
+
+
+class PeopleCustomers:
+    def __init__(self, people: People, cs: CommerceState) -> None:
+        self._people, self._cs = people, cs
+
+    def resolve(self, ws: str, person_id: str) -> str | None:
+        return self._people.resolve_id(ws, person_id)
+
+    def facts(self, ws: str, person_id: str) -> CustomerFacts:
+        ids = self._people.identifiers(ws, [person_id], KEY_KINDS).get(person_id, [])
+        keys = person_commerce_keys(ids)
+        t = commerce.traits_for(self._cs, ws, keys) if keys else {}
+        return CustomerFacts(
+            preferred_store=t.get("preferred_store"),
+            preferred_fulfilment=t.get("preferred_fulfilment"),
+            kept_sizes=dict(t.get("kept_sizes", {})), return_rate=float(t.get("return_rate", 0.0)),
+            units_bought=int(t.get("units_bought", 0)), order_count=int(t.get("order_count", 0)))
+
+
+class CommerceInteractions:
+    """Kept purchases per person: commerce's orders less their returns, each order's customer
+    keys placed with the people identity says hold them (normalised as identity normalises)."""
+
+    def __init__(self, people: People, cs: CommerceState) -> None:
+        self._people, self._cs = people, cs
+
+    def _persons(self, ws: str, orders: list[dict[str, Any]]) -> dict[str, str]:
+        wanted: dict[str, dict[str, str]] = defaultdict(dict)  # kind -> normalised -> order id
+        for order in orders:
+            for key in customer_keys(order.get("customer") or {}):
+                kind, _, value = key.partition(":")
+                if kind not in ("user_id", "email", "phone"):
+                    continue
+                found = normalise_identifier(IdKind(kind), value)
+                if not isinstance(found, Invalid):
+                    wanted[kind].setdefault(found.value, order["order_id"])
+        out: dict[str, str] = {}
+        for kind, values in sorted(wanted.items()):
+            for value, persons in self._people.holders(ws, kind, values).items():
+                out.setdefault(values[value], min(persons))
+        return out
+
+    def _bought(self, ws: str) -> list[tuple[str, dict[str, Any], dict[str, Any], int]]:
+        """(person, order, line, units returned) of every line of a placed order."""
+        orders = [orjson.loads(e.doc) for e in self._cs.entities(ws, "order")]
+        orders = [o for o in orders if o["status"] != "cancelled"]
+        returned: dict[tuple[str, int], int] = defaultdict(int)
+        for e in self._cs.entities(ws, "return"):
+            r = orjson.loads(e.doc)
+            if r["status"] != "cancelled":
+                returned[(r["order_id"], r["line_no"])] += r["qty"]
+        persons = self._persons(ws, orders)
+        return [(persons[o["order_id"]], o, line, returned.get((o["order_id"], line["line_no"]), 0))
+                for o in orders if o["order_id"] in persons for line in o["lines"]]
+
+    def kept(self, ws: str) -> tuple[list[Interaction], dict[str, set[str]]]:
+        variants = {e.entity_id: e.ref for e in self._cs.entities(ws, "variant")}
+        attributes = {e.entity_id: {orjson.loads(e.doc).get("category") or "other"}
+                      for e in self._cs.entities(ws, "product")}
+        rows = []
+        for person, order, line, back in self._bought(ws):
+            product = variants.get(line["sku"])
+            if line["qty"] > back and product:
+                rows.append(Interaction(person, product, float(line["qty"] - back),
+                                        order["placed_at"]))
+        return rows, attributes
+
+    def purchases(self, ws: str) -> list[Purchase]:
+        """Every placed order of a known person: when, and its total."""
+        seen: dict[str, Purchase] = {}
+        for person, order, _, _ in self._bought(ws):
+            at = datetime.fromisoformat(order["placed_at"].replace("Z", "+00:00"))
+            seen.setdefault(order["order_id"], Purchase(person, at, float(order["total"])))
+        return list(seen.values())
+
+    def lines(self, ws: str) -> list[Line]:
+        """Every bought line, returned or kept, with what return risk is learned from."""
+        variants = {e.entity_id: orjson.loads(e.doc) for e in self._cs.entities(ws, "variant")}
+        products = {e.entity_id: orjson.loads(e.doc) for e in self._cs.entities(ws, "product")}
+        out = []
+        for person, order, line, back in self._bought(ws):
+            variant = variants.get(line["sku"], {})
+            product = products.get(variant.get("product_id", ""), {})
+            supplier = line.get("supplier_id") or next(iter(product.get("supplier_ids", [])), "")
+            out.append(Line(person, variant.get("product_id", line["sku"]), supplier,
+                            product.get("category") or "other", variant.get("size", ""),
+                            back > 0, order["placed_at"]))
+        return out
+
+
+class GateConsent:
+    """Outbound's consent gate: the person's merged consent, region pack and suppressions."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+
+    def check(self, ws: str, person_id: str, purpose: str, channel: str) -> Verdict:
+        verdict = gate_for(self._store, ws, now()).check(person_id, purpose, channel)
+        return Verdict(verdict.allowed, f"{verdict.rule}: {verdict.reason}")
+
+
+class CommerceStock:
+    def __init__(self, cs: CommerceState) -> None:
+        self._cs, self._cache = cs, _Ttl(STOCK_TTL_S)
+
+    def available(self, ws: str, skus: Sequence[str], channel: str, mode: str,
+                  near: str | None) -> dict[str, int]:
+        out = {}
+        for sku in skus:
+            key = (ws, sku, channel, mode, near)
+            found = self._cache.get(key)
+            if found is None:
+                try:
+                    view = commerce.availability_for(self._cs, ws, sku, channel, mode, near, now())
+                    found = int(view["modes"][mode]["available"])
+                except NotFound:
+                    found = 0
+                self._cache.put(key, found)
+            out[sku] = found
+        return out
+
+
+class CommercePrices:
+    def __init__(self, cs: CommerceState, tolerance: float) -> None:
+        self._cs, self._tolerance, self._cache = cs, tolerance, _Ttl(PRICES_TTL_S)
+
+    def conflicts(self, ws: str) -> dict[str, str]:
+        found: dict[str, str] | None = self._cache.get(ws)
+        if found is None:
+            at: datetime = now()
+            found = {c["product_id"]: c["reason"]
+                     for c in commerce.price_conflicts(self._cs, ws, self._tolerance, at)}
+            self._cache.put(ws, found)
+        return found
+
+
+class NoSegments:
+    """Until the segments capability is wired in, nobody is a member of any segment."""
+
+    def check(self, ws: str, person_id: str, segment_id: str) -> Verdict:
+        return Verdict(False, "segment membership is not available in this build (the segments "
+                              "capability is not installed); actions with a segment are refused")

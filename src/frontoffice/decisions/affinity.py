@@ -1,0 +1,74 @@
+"""The workspace's recommender as ``decide`` uses it: how much a person likes each candidate
+product, from what people kept (purchases less returns).
+
+A person the collaborative model knows gets its scores (implicit's item-kNN on few people, ALS
+once there are enough); products nobody kept yet get content-based scores (shared category and
+tags with what the person kept); a person with no history gets popularity. The model is refitted
+when older than ``ttl_s``; ``Interactions`` reads the purchases (``decisions.adapters``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from frontoffice.decisions.recs import Collaborative, Interaction, Popularity, content_scores
+
+ALS_FROM_PEOPLE = 200  # below this many people item-kNN is the steadier model
+
+
+class Interactions(Protocol):
+    def kept(self, ws: str) -> tuple[list[Interaction], dict[str, set[str]]]:
+        """Every person's kept purchases (user: person id, item: product id, weight: units), and
+        each product's attributes (its category)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    model: Collaborative | None
+    popular: list[str]
+    history: dict[str, list[str]]
+    attributes: dict[str, set[str]]
+    at: float
+
+
+class Recommender:
+    def __init__(self, interactions: Interactions, ttl_s: float = 600.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._interactions, self._ttl, self._clock = interactions, ttl_s, clock
+        self._lock = threading.Lock()
+        self._fitted: dict[str, Fitted] = {}
+
+    def _fit(self, ws: str) -> Fitted:
+        with self._lock:
+            found = self._fitted.get(ws)
+            if found is not None and self._clock() - found.at < self._ttl:
+                return found
+            rows, attributes = self._interactions.kept(ws)
+            history: dict[str, list[str]] = {}
+            for x in rows:
+                history.setdefault(x.user, []).append(x.item)
+            model = None
+            if len(history) >= 2:
+                model = Collaborative("als" if len(history) >= ALS_FROM_PEOPLE else "knn").fit(rows)
+            popular = Popularity().fit(rows).recommend("", len(attributes) + len(rows))
+            found = self._fitted[ws] = Fitted(model, popular, history, attributes, self._clock())
+            return found
+
+    def __call__(self, ws: str, person_id: str, products: Mapping[str, set[str]]
+                 ) -> dict[str, float]:
+        """``products``: each candidate product with its attributes (category, tags)."""
+        fitted = self._fit(ws)
+        mine = fitted.history.get(person_id, [])
+        if not mine:
+            rank = {p: i for i, p in enumerate(fitted.popular)}
+            n = max(len(rank), 1)
+            return {p: 1 - rank[p] / n for p in products if p in rank}
+        scores = fitted.model.scores(person_id, products) if fitted.model else {}
+        cold = [p for p in products if p not in scores]
+        attributes = {**fitted.attributes, **products}
+        return {**scores, **content_scores(mine, cold, attributes)}

@@ -1,0 +1,179 @@
+"""``decide``: the next best actions for a person on a placement, explained and logged.
+
+Eligibility (``eligibility.refusal``) → scoring (``scoring``: affinity, p(kept), expected kept
+value) → arbitration (``arbiter``: the promoted bandit, else expected kept value). Every decision
+is logged with its candidates, refusals, the context and action features the bandit saw, the
+chosen actions, the first slot's propensity, the model version and the reasons.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from frontoffice.decisions.arbiter import Arbiter
+from frontoffice.decisions.bandit import Features, bucket
+from frontoffice.decisions.catalogue import Action
+from frontoffice.decisions.eligibility import MESSAGING_CHANNELS, Refusal, Situation, refusal
+from frontoffice.decisions.ports import (
+    Actions,
+    Consent,
+    CustomerFacts,
+    Customers,
+    DecisionLog,
+    LoggedDecision,
+    Prices,
+    SegmentMembership,
+    Stock,
+)
+from frontoffice.decisions.scoring import Score, reasons, score
+from frontoffice.domain.events import iso
+from frontoffice.domain.tenancy import new_id
+from frontoffice.errors import NotFound
+
+SINGLE_STORE_MODES = ("bopis", "curbside", "bodfs")
+Affinity = Callable[[str, str, Mapping[str, set[str]]], Mapping[str, float]]
+"""(workspace, person, candidate products with their attributes) -> affinity 0..1"""
+
+
+def no_affinity(ws: str, person_id: str, products: Mapping[str, set[str]]) -> Mapping[str, float]:
+    return {}
+
+
+class Catalogue:
+    """The active actions of each workspace, parsed once per change of the catalogue."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parsed: dict[str, tuple[tuple[int, str], list[tuple[int, Action]]]] = {}
+
+    def active(self, actions: Actions, ws: str) -> list[tuple[int, Action]]:
+        """(version, action) of every active action, in action id order."""
+        stamp = actions.stamp(ws)
+        with self._lock:
+            found = self._parsed.get(ws)
+        if found is not None and found[0] == stamp:
+            return found[1]
+        parsed = [(s.version, Action.model_validate(s.doc)) for s in actions.current(ws)
+                  if s.status == "active"]
+        with self._lock:
+            self._parsed[ws] = (stamp, parsed)
+        return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class DecidePorts:
+    actions: Actions
+    log: DecisionLog
+    customers: Customers
+    consent: Consent
+    stock: Stock
+    prices: Prices
+    segments: SegmentMembership
+    affinity: Affinity = no_affinity
+    catalogue: Catalogue = field(default_factory=Catalogue)
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    person_id: str
+    channel: str
+    placement: str
+    n: int = 3
+    mode: str | None = None
+    near: str | None = None
+
+
+def context(ask: Ask, facts: CustomerFacts, now: datetime) -> dict[str, str | float]:
+    return {"channel": ask.channel, "placement": ask.placement, "daypart": str(now.hour // 6),
+            "returns": "high" if facts.return_rate >= 0.4 else "mid" if facts.return_rate >= 0.15
+            else "low", "orders": bucket(facts.order_count),
+            "fulfilment": facts.preferred_fulfilment or "none"}
+
+
+def features(action: Action, s: Score) -> dict[str, str | float]:
+    return {"id": action.action_id, "kind": action.kind, "category": action.category or "none",
+            "ekv": bucket(s.expected_kept_value), "kept": f"{s.p_kept:.1f}",
+            "affinity": round(s.affinity, 4), **{f"tag_{t}": "1" for t in action.tags}}
+
+
+def situation(p: DecidePorts, ws: str, person_id: str, ask: Ask, facts: CustomerFacts,
+              offered: list[Action], now: datetime, contacts_per_day: int) -> Situation:
+    mode = ask.mode or facts.preferred_fulfilment or "ship"
+    near = ask.near or (facts.preferred_store if mode in SINGLE_STORE_MODES else None)
+    skus = sorted({sku for a in offered for sku in a.skus})
+    window = max((a.caps.window_days for a in offered), default=1)
+    history = p.log.of_person(ws, person_id, iso(now - timedelta(days=max(window, 1))))
+    day_ago = iso(now - timedelta(days=1))
+    totals = [a.action_id for a in offered if a.caps.total is not None]
+    return Situation(
+        person_id=person_id, channel=ask.channel, mode=mode, near=near, now=now,
+        consent={purpose: p.consent.check(ws, person_id, purpose, ask.channel)
+                 for purpose in sorted({a.purpose for a in offered})},
+        segments={seg: p.segments.check(ws, person_id, seg)
+                  for seg in sorted({a.segment for a in offered if a.segment})},
+        stock=p.stock.available(ws, skus, ask.channel, mode, near) if skus else {},
+        price_conflicts=p.prices.conflicts(ws) if any(a.product_id for a in offered) else {},
+        shown=[(datetime.fromisoformat(d.at), aid) for d in history for aid in d.chosen],
+        shown_total=p.log.shown_total(ws, totals) if totals else {},
+        contacts_today=sum(1 for d in history if d.at >= day_ago and d.chosen
+                           and d.channel in MESSAGING_CHANNELS),
+        contacts_per_day=contacts_per_day)
+
+
+def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
+           contacts_per_day: int, record: bool = True) -> dict[str, Any]:
+    """``record=False``: a preview (the console's profile view) that logs nothing and so counts
+    towards no cap; its decision id is ``preview``."""
+    person_id = p.customers.resolve(ws, ask.person_id)
+    if person_id is None:
+        raise NotFound(f"No person {ask.person_id!r} in this workspace; look people up with "
+                       "GET /api/v1/workspaces/{ws}/people.")
+    facts = p.customers.facts(ws, person_id)
+    catalogue = p.catalogue.active(p.actions, ws)
+    versions = {a.action_id: v for v, a in catalogue}
+    offered = [a for _, a in catalogue]
+    s = situation(p, ws, person_id, ask, facts, [a for a in offered if ask.channel in a.channels],
+                  now, contacts_per_day)
+    refused: list[Refusal] = []
+    eligible: list[Action] = []
+    for action in offered:
+        found = refusal(action, s)
+        (refused.append(found) if found else eligible.append(action))
+    affinity = p.affinity(ws, person_id, {a.product_id: {*a.tags, *([a.category] if a.category
+                                                                    else [])}
+                                          for a in eligible if a.product_id})
+    returns = arbiter.returns(ws)
+    scores = [score(a, facts, affinity.get(a.product_id or "", 0.0), returns[1] if returns else None)
+              for a in eligible]
+    shared = context(ask, facts, now)
+    feats: list[Features] = [features(a, sc) for a, sc in zip(eligible, scores, strict=True)]
+    decision_id = "dec_" + new_id() if record else "preview"
+    ranked = arbiter.rank(ws, shared, feats, [sc.expected_kept_value for sc in scores], decision_id)
+    chosen = ranked.order[:ask.n]
+    shown = [{
+        "action_id": eligible[i].action_id, "version": versions[eligible[i].action_id],
+        "kind": eligible[i].kind, "title": eligible[i].title, "rank": rank + 1,
+        "probability": round(ranked.pmf[i], 6), **scores[i].as_dict(),
+        "recommended_size": facts.kept_sizes.get(eligible[i].category or ""),
+        "reasons": reasons(eligible[i], scores[i], facts),
+    } for rank, i in enumerate(chosen)]
+    doc = {
+        "candidates": [{"action_id": a.action_id, "version": versions[a.action_id]} for a in offered],
+        "refusals": [r.as_dict() for r in refused], "eligible": [a.action_id for a in eligible],
+        "context": shared, "features": feats, "pmf": ranked.pmf, "propensity": ranked.propensity,
+        "shown": shown, "mode": s.mode, "near": s.near,
+        "return_model": f"returns:v{returns[0]}" if returns else "returns:prior",
+    }
+    if record:
+        p.log.log(ws, LoggedDecision(decision_id, person_id, ask.channel, ask.placement, iso(now),
+                                     ranked.model_version, [eligible[i].action_id for i in chosen],
+                                     doc))
+    return {"decision_id": decision_id, "person_id": person_id, "channel": ask.channel,
+            "placement": ask.placement, "model_version": ranked.model_version,
+            "return_model": f"returns:v{returns[0]}" if returns else "returns:prior",
+            "propensity": ranked.propensity, "actions": shown,
+            "refused": doc["refusals"], "candidates": len(offered)}

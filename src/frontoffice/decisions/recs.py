@@ -1,0 +1,145 @@
+"""Recommendations: collaborative filtering with ``implicit`` (ALS, BPR, item-kNN), the
+popularity baseline, popularity within a group as the fallback, and content-based scores for items
+nobody has interacted with yet (cold start).
+
+Users and items are strings; the matrices are built here. ``fit`` never reads storage: the
+workspace's interactions come from ``decisions.interactions`` and files from ``recs_eval``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+from frontoffice.decisions.names import ALGORITHMS
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    user: str
+    item: str
+    weight: float = 1.0
+    at: str = ""
+
+
+class Popularity:
+    """Items by how many interactions they had in training, best first."""
+
+    name = "popularity"
+
+    def fit(self, train: Sequence[Interaction]) -> Popularity:
+        counts = Counter(i.item for i in train)
+        self._ranked = [item for item, _ in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+        self._seen: dict[str, set[str]] = {}
+        for i in train:
+            self._seen.setdefault(i.user, set()).add(i.item)
+        return self
+
+    def recommend(self, user: str, k: int) -> list[str]:
+        seen = self._seen.get(user, set())
+        return [item for item in self._ranked if item not in seen][:k]
+
+
+class Collaborative:
+    """One of implicit's models on the user × item matrix of (summed) weights."""
+
+    def __init__(self, algorithm: str, factors: int = 32, iterations: int = 15,
+                 seed: int = 7) -> None:
+        if algorithm not in ALGORITHMS:
+            raise ValueError(f"unknown algorithm {algorithm!r}; one of {', '.join(ALGORITHMS)}")
+        self.name, self._algorithm = algorithm, algorithm
+        self._factors, self._iterations, self._seed = factors, iterations, seed
+
+    def _factory(self) -> Callable[[], Any]:
+        """The model's constructor, its module imported now: a BLAS library loaded inside
+        ``threadpool_limits`` would escape the limit."""
+        if self._algorithm == "als":
+            from implicit.als import AlternatingLeastSquares
+
+            return lambda: AlternatingLeastSquares(
+                factors=self._factors, iterations=self._iterations, regularization=0.05,
+                random_state=self._seed)
+        if self._algorithm == "bpr":
+            from implicit.bpr import BayesianPersonalizedRanking
+
+            return lambda: BayesianPersonalizedRanking(factors=self._factors, iterations=100,
+                                                       random_state=self._seed)
+        from implicit.nearest_neighbours import ItemItemRecommender
+
+        return lambda: ItemItemRecommender(K=50)  # on cosine-normalised columns (``fit``)
+
+    def fit(self, train: Sequence[Interaction]) -> Collaborative:
+        self.users = {u: i for i, u in enumerate(sorted({x.user for x in train}))}
+        self.items = {t: i for i, t in enumerate(sorted({x.item for x in train}))}
+        self._names = sorted(self.items, key=self.items.__getitem__)
+        rows = [self.users[x.user] for x in train]
+        cols = [self.items[x.item] for x in train]
+        matrix = sp.csr_matrix((np.array([x.weight for x in train], dtype=np.float32),
+                                (rows, cols)), shape=(len(self.users), len(self.items)))
+        matrix.sum_duplicates()
+        self._matrix = matrix
+        make = self._factory()
+        with threadpool_limits(1, "blas"):  # implicit warns (and is slower) with a BLAS pool
+            self._fitted = make()
+            self._fitted.fit(_cosine(matrix) if self._algorithm == "knn" else matrix,
+                             show_progress=False)
+        return self
+
+    def recommend(self, user: str, k: int) -> list[str]:
+        row = self.users.get(user)
+        if row is None or not self.items:
+            return []
+        n = min(k, len(self.items))
+        ids, _ = self._fitted.recommend(
+            row, self._matrix[row], N=n, filter_already_liked_items=True)
+        return [self._names[int(i)] for i in ids]
+
+    def scores(self, user: str, items: Iterable[str]) -> dict[str, float]:
+        """Scores of known items for a known user, scaled to 0..1 by the user's best item."""
+        row = self.users.get(user)
+        known = [t for t in items if t in self.items]
+        if row is None or not known:
+            return {}
+        ids, found = self._fitted.recommend(
+            row, self._matrix[row], N=len(known), filter_already_liked_items=False,
+            items=np.array([self.items[t] for t in known]))
+        best = max(float(np.max(found)), 1e-9) if len(found) else 1.0
+        return {self._names[int(i)]: max(0.0, float(s) / best) for i, s in zip(ids, found,
+                                                                                 strict=True)}
+
+
+def _cosine(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Each item's column scaled to unit length: item-item dot products become cosines
+    (implicit's own CosineRecommender hands its kNN a COO matrix and warns about it)."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=0)).ravel())
+    scale = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
+    return sp.csr_matrix(matrix @ scale, dtype=np.float64)
+
+
+def content_scores(history: Iterable[str], candidates: Iterable[str],
+                   attributes: Mapping[str, set[str]]) -> dict[str, float]:
+    """Cold start: a candidate's Jaccard similarity of attributes (category, tags) to the items the
+    user interacted with, at best; 0 when nothing is shared."""
+    seen = [attributes.get(item, set()) for item in history]
+    out = {}
+    for item in candidates:
+        mine = attributes.get(item, set())
+        out[item] = max((len(mine & s) / len(mine | s) for s in seen if mine | s), default=0.0)
+    return out
+
+
+def group_popularity(train: Sequence[Interaction], groups: Mapping[str, str]
+                     ) -> dict[str, list[str]]:
+    """Popularity within each group of users (a segment): the fallback for users the
+    collaborative model does not know."""
+    counts: dict[str, Counter[str]] = {}
+    for x in train:
+        counts.setdefault(groups.get(x.user, ""), Counter())[x.item] += 1
+    return {g: [item for item, _ in sorted(c.items(), key=lambda x: (-x[1], x[0]))]
+            for g, c in counts.items()}

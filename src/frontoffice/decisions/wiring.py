@@ -1,0 +1,38 @@
+"""Decisions' parts on one storage: its store and the adapters onto the other capabilities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frontoffice.commerce.store import CommerceStore
+from frontoffice.decisions.adapters import (
+    CommerceInteractions,
+    CommercePrices,
+    CommerceStock,
+    GateConsent,
+    NoSegments,
+    PeopleCustomers,
+)
+from frontoffice.decisions.affinity import Recommender
+from frontoffice.decisions.decide import DecidePorts
+from frontoffice.decisions.store import DecisionsStore
+from frontoffice.identity.people_store import PeopleSql
+from frontoffice.settings import Settings
+from frontoffice.storage.sql import SqlStore
+
+
+@dataclass(frozen=True, slots=True)
+class Wired:
+    store: DecisionsStore
+    ports: DecidePorts
+    interactions: CommerceInteractions
+
+
+def wire(store: SqlStore, settings: Settings) -> Wired:
+    own, cs, people = DecisionsStore(store), CommerceStore(store), PeopleSql(store)
+    interactions = CommerceInteractions(people, cs)
+    return Wired(own, DecidePorts(
+        actions=own, log=own, customers=PeopleCustomers(people, cs),
+        consent=GateConsent(store), stock=CommerceStock(cs),
+        prices=CommercePrices(cs, settings.decisions_price_tolerance), segments=NoSegments(),
+        affinity=Recommender(interactions)), interactions)
