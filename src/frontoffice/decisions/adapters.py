@@ -25,9 +25,9 @@ from frontoffice.domain.events import now
 from frontoffice.errors import NotFound
 from frontoffice.identity.extract import normalise_identifier
 from frontoffice.identity.model import IdKind
-from frontoffice.identity.normalise import Invalid
 from frontoffice.identity.people import People
 from frontoffice.identity.service import person_commerce_keys
+from frontoffice.normalise import Invalid
 from frontoffice.outbound.store import gate_for
 from frontoffice.storage.sql import SqlStore
 
