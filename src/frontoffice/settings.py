@@ -143,6 +143,22 @@ SETTINGS: tuple[Setting, ...] = (
             "'console_login_window_minutes' (behind a proxy every client shares its address)."),
     Setting("console_login_window_minutes", int, 15,
             "The window the console's sign-in throttling counts failures in."),
+    Setting("inbox_address", str, "support@localhost",
+            "The service inbox's address: replies are sent from it and its domain names their Message-IDs."),
+    Setting("inbox_smtp_listen", str, "127.0.0.1:2525",
+            "host:port the inbox's SMTP receiver (`frontoffice service smtp`) listens on."),
+    Setting("inbox_smtp_relay", str, None,
+            "host:port of the SMTP relay the inbox sends replies through. Unset: replies by e-mail are refused."),
+    Setting("inbox_max_attachment_bytes", int, 10 * 1024 * 1024,
+            "Largest attachment the inbox stores; a larger one is refused and noted on the message."),
+    Setting("inbox_timezone", str, "UTC",
+            "Time zone of the support team's business hours (an IANA name, e.g. Europe/Berlin)."),
+    Setting("inbox_holidays_country", str, None,
+            "Country (ISO-2, e.g. DE) whose public holidays the SLA clock skips. Unset: no holidays."),
+    Setting("inbox_business_hours", str, "09:00-17:00",
+            "Working hours on weekdays, HH:MM-HH:MM, that SLA targets count."),
+    Setting("inbox_vip_segment", str, "vip",
+            "The segment whose members go to VIP-skilled agents first."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -211,6 +227,14 @@ class Settings:
     console_login_failures: int = 5
     console_login_failures_per_ip: int = 20
     console_login_window_minutes: int = 15
+    inbox_address: str = "support@localhost"
+    inbox_smtp_listen: str = "127.0.0.1:2525"
+    inbox_smtp_relay: str | None = None
+    inbox_max_attachment_bytes: int = 10 * 1024 * 1024
+    inbox_timezone: str = "UTC"
+    inbox_holidays_country: str | None = None
+    inbox_business_hours: str = "09:00-17:00"
+    inbox_vip_segment: str = "vip"
 
     @classmethod
     def load(
