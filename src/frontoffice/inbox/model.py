@@ -92,8 +92,8 @@ def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
     if etype == "ticket.opened":
         tx.put_ticket(ws, _open(data))
         return
-    t = tx.ticket(ws, data["ticket_id"])
-    if t is None:
+    t = tx.ticket(ws, data["ticket_id"]) if "ticket_id" in data else None
+    if t is None:  # e.g. mail.automatic: kept in the log, no ticket
         return
     at = data["at"]
     if etype == "message.received":
