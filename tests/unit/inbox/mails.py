@@ -26,3 +26,12 @@ def customer_mail(text: str, *, sender: str = "ann@example.com", subject: str = 
     if attachment is not None:
         msg.add_attachment(attachment, maintype="application", subtype="pdf", filename="receipt.pdf")
     return msg.as_bytes()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (aiosmtpd's controller cannot take port 0)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
