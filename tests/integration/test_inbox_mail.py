@@ -33,7 +33,6 @@ from tests.integration.identity_support import Brand, identify
 from tests.unit.commerce.sample import NOW, order, setup
 from tests.unit.inbox.mails import customer_mail, free_port
 
-
 ANN = "ann@posteo.de"  # identity takes example.com for a placeholder
 
 
@@ -43,7 +42,7 @@ class Relay:
     def __init__(self) -> None:
         self.received: list[EmailMessage] = []
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         parsed = message_from_bytes(envelope.original_content or b"", policy=policy.default)
         self.received.append(parsed)  # type: ignore[arg-type]
         return "250 OK"
@@ -132,14 +131,16 @@ def test_a_mail_through_smtp_becomes_a_linked_ticket_and_the_reply_threads_back(
     assert state(inbox, ws) == before
 
 
-def test_an_out_of_office_reply_is_accepted_but_opens_nothing(store: SqlStore, relay: tuple[Relay, int]) -> None:
+def test_an_out_of_office_reply_is_accepted_but_opens_nothing(store: SqlStore,
+                                                              relay: tuple[Relay, int]) -> None:
     outbox, relay_port = relay
     desk, ws = world(store, relay_port)
     receiver = Receiver(lambda rcpt, raw: intake.receive_email(desk, ws, raw, now()).automatic or "",
                         "127.0.0.1", free_port(), 1_000_000)
     receiver.start()
     try:
-        send(receiver.port, customer_mail("I am away until Monday.", headers={"Auto-Submitted": "auto-replied"}))
+        send(receiver.port, customer_mail("I am away until Monday.",
+                                          headers={"Auto-Submitted": "auto-replied"}))
     finally:
         receiver.stop()
     assert InboxStore(store).tickets(ws) == [] and outbox.received == []
