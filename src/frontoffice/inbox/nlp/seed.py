@@ -5,11 +5,14 @@ fits its heads in milliseconds instead of embedding 324 sentences."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import orjson
 
 from frontoffice.inbox.nlp.embed import Embedder
 from frontoffice.inbox.nlp.head import Matrix
@@ -67,9 +70,26 @@ def seed_vectors(embedder: Embedder) -> Matrix:
     return embedder.embed([e.text for e in seed()])
 
 
-def build(embedder: Embedder, into: Path | None = None) -> Path:
-    """Embed the seed and save the vectors for shipping (run after editing seed.tsv)."""
+def shipped_heads(embedder: Embedder) -> dict[str, Any] | None:
+    """The heads fitted on the shipped vectors (``build`` saves them), when they fit this
+    embedder and this seed file: a process then starts without fitting."""
+    shipped = _data() / "seed_vectors.npz"
+    if not shipped.exists():
+        return None
+    with np.load(shipped) as saved:
+        if str(saved["digest"]) != _digest(embedder) or "heads" not in saved:
+            return None
+        heads: dict[str, Any] = orjson.loads(saved["heads"].tobytes())
+        return heads
+
+
+def build(embedder: Embedder, fit: Callable[[Embedder, Matrix], dict[str, Any]],
+          into: Path | None = None) -> Path:
+    """Embed the seed and save the vectors, and the heads ``fit`` makes of them, for shipping
+    (``python -m frontoffice.inbox.nlp.build`` after editing seed.tsv)."""
     path = into or _data() / "seed_vectors.npz"
     vectors = embedder.embed([e.text for e in seed()]).astype(np.float16)
-    np.savez_compressed(path, vectors=vectors, digest=np.asarray(_digest(embedder)))
+    heads = orjson.dumps(fit(embedder, vectors.astype(np.float32)))
+    np.savez_compressed(path, vectors=vectors, digest=np.asarray(_digest(embedder)),
+                        heads=np.frombuffer(heads, dtype=np.uint8))
     return path
