@@ -108,8 +108,10 @@ def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
         entry = {"agent_id": data["agent_id"], "reason": data["reason"], "at": at}
         t = replace(_touch(t, at, assignments=[*t.doc["assignments"], entry]),
                     assignee=data["agent_id"], team=data.get("team") or t.team)
-    elif etype == "ticket.classified":
-        t = _touch(t, at, understanding=data["understanding"], language=data["understanding"]["language"])
+    elif etype == "ticket.classified":  # the first message says what the ticket is about
+        first = t.doc.get("understanding", data["understanding"])
+        t = _touch(t, at, understanding=first, language=first["language"],
+                   last_understanding=data["understanding"])
     elif etype == "ticket.linked":
         t = replace(_touch(t, at), person_id=data["person_id"])
     elif etype == "ticket.merged":

@@ -67,6 +67,8 @@ def update(desk: Desk, ws: str, ticket_id: str, changes: Mapping[str, Any], by: 
     if unknown := set(changes) - allowed:
         raise InboxError(f"Cannot change {', '.join(sorted(unknown))}; "
                          f"change only {', '.join(sorted(allowed))}.")
+    if t.status == "closed":
+        raise InboxError("A closed ticket is final; open a new one.")
     wanted = {k: v for k, v in changes.items() if v not in (None, [])}
     if "status" in wanted:
         check_move(t.status, wanted["status"])
@@ -74,8 +76,6 @@ def update(desk: Desk, ws: str, ticket_id: str, changes: Mapping[str, Any], by: 
             wanted["sla"] = clock
     if "priority" in wanted:
         check_priority(wanted["priority"])
-    if t.status == "closed":
-        raise InboxError("A closed ticket is final; open a new one.")
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:updated:{new_id()}", "ticket.updated", {
         "ticket_id": ticket_id, "changes": wanted, "by": by, "at": now.isoformat()}, now)])
     return ticket(desk, ws, ticket_id)

@@ -1,0 +1,75 @@
+"""The inbox's HTTP API in process, on SQLite and PostgreSQL, with the real classifier: a chat
+message becomes a classified, routed ticket; agents reply, note, change and rate through it;
+refusals are typed JSON that say what to do."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import Api
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def database_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """SQLite only: the same use cases run on PostgreSQL in test_inbox_mail.py."""
+    shutil.copyfile(sqlite_template, tmp_path / "frontoffice.db")
+    return f"sqlite:///{tmp_path / 'frontoffice.db'}"
+
+
+async def test_a_chat_message_becomes_a_classified_routed_ticket_agents_work_through(api: Api) -> None:
+    ws = api.workspace("acme")
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox"
+    r = await api.client.put(f"{base}/agents/yuki", headers=write,
+                             json={"languages": ["ja", "en"], "capacity": 3, "team": "tokyo"})
+    assert r.status_code == 200, r.text
+    r = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "chat", "sender_kind": "email", "sender": "hana@posteo.jp",
+        "text": "注文した靴がまだ届きません。いつ届きますか？", "message_id": "chat-1"})
+    assert r.status_code == 201, r.text
+    tid = r.json()["ticket_id"]
+    assert r.json()["assigned_to"] == "yuki"
+    again = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "chat", "sender_kind": "email", "sender": "hana@posteo.jp", "ticket_id": tid,
+        "text": "急いでいます。", "message_id": "chat-2"})
+    assert again.json()["ticket_id"] == tid and not again.json()["new"]
+
+    r = await api.client.get(f"{base}/tickets/{tid}", headers=write)
+    ticket = r.json()["ticket"]
+    assert ticket["doc"]["understanding"]["language"] == "ja"
+    assert ticket["doc"]["understanding"]["category"] == "where_is_my_order"
+    assert ticket["team"] == "tokyo" and "speaks ja" in ticket["doc"]["assignments"][0]["reason"]
+
+    r = await api.client.post(f"{base}/tickets/{tid}/replies", headers=write,
+                              json={"agent": "yuki", "text": "明日お届け予定です。", "status": "solved"})
+    assert r.status_code == 200 and r.json()["status"] == "solved"
+    r = await api.client.post(f"{base}/tickets/{tid}/rating", headers=write, json={"score": 5})
+    assert r.json()["doc"]["csat"]["score"] == 5
+    r = await api.client.get(f"{base}/report", headers=write)
+    assert r.json()["csat"]["per_channel"]["chat"] == {"ratings": 1, "satisfied": 1.0, "average": 5.0}
+
+
+async def test_refusals_are_typed_json_that_say_what_to_do(api: Api) -> None:
+    ws = api.workspace("acme")
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox"
+    r = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "phone", "sender_kind": "phone", "sender": "+4915112345678",
+        "text": "Call notes: wants invoice"})
+    tid = r.json()["ticket_id"]
+    await api.client.patch(f"{base}/tickets/{tid}", headers=write, json={"status": "solved"})
+    await api.client.patch(f"{base}/tickets/{tid}", headers=write, json={"status": "closed"})
+    r = await api.client.patch(f"{base}/tickets/{tid}", headers=write, json={"status": "open"})
+    assert r.status_code == 409
+    assert r.json() == {"code": "inbox_refused",
+                        "message": "A closed ticket is final; open a new one."}
+    r = await api.client.get(f"{base}/tickets/T0000", headers=write)
+    assert r.status_code == 404 and "frontoffice service tickets" in r.json()["message"]
+    other = api.workspace("globex")
+    r = await api.client.get(f"{base}/tickets", headers=api.bearer(other.id, "events:read"))
+    assert r.status_code == 403
