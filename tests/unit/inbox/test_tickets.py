@@ -111,7 +111,7 @@ def test_a_closed_ticket_is_final_and_a_new_mail_on_its_thread_opens_a_new_one()
     tid = intake.receive_email(desk, WS, customer_mail("a"), MONDAY_10).ticket_id or ""
     service.update(desk, WS, tid, {"status": "solved"}, "anna", MONDAY_10)
     service.update(desk, WS, tid, {"status": "closed"}, "anna", MONDAY_10)
-    with pytest.raises(InboxError, match="cannot become open"):
+    with pytest.raises(InboxError, match="A closed ticket is final"):
         service.update(desk, WS, tid, {"status": "open"}, "anna", MONDAY_10)
     again = intake.receive_email(desk, WS, customer_mail("b", message_id="<z@x>",
                                                          in_reply_to="<c1@example.com>"),
@@ -258,3 +258,10 @@ def test_the_lead_report_counts_backlog_sla_attainment_and_csat_per_agent_and_ch
     assert figures["sla"]["first_response"] == {"tickets": 2, "met": 2, "attainment": 1.0}
     assert figures["csat"]["per_agent"] == {"anna": {"ratings": 1, "satisfied": 1.0, "average": 5.0}}
     assert figures["csat"]["per_channel"]["email"]["ratings"] == 1
+
+
+def test_a_status_move_the_rules_do_not_allow_is_refused_with_the_allowed_ones() -> None:
+    desk = fake_desk()
+    tid = intake.receive_email(desk, WS, customer_mail("a"), MONDAY_10).ticket_id or ""
+    with pytest.raises(InboxError, match="A new ticket cannot become closed; it can become open, pending"):
+        service.update(desk, WS, tid, {"status": "closed"}, "anna", MONDAY_10)
