@@ -176,7 +176,8 @@ KEYWORDS = {"where": "where_is_my_order", "wo ist": "where_is_my_order", "broken
 
 
 class KeywordUnderstanding:
-    """English and German keywords to a category; "awful" or "broken" is negative, "thanks" positive."""
+    """English and German keywords to a category (Cyrillic is Russian); "awful" or "broken" is
+    negative, "thanks" positive."""
 
     def __call__(self, ws: str, texts: Sequence[str]) -> list[Understanding]:
         found = []
@@ -185,7 +186,8 @@ class KeywordUnderstanding:
             category = next((c for k, c in KEYWORDS.items() if k in low), "other")
             sentiment = "negative" if ("awful" in low or "broken" in low) else \
                 "positive" if "thanks" in low else "neutral"
-            language = "de" if any(w in low for w in ("wo ist", "bitte", "danke")) else "en"
+            language = "ru" if any("а" <= ch <= "я" for ch in low) else \
+                "de" if any(w in low for w in ("wo ist", "bitte", "danke")) else "en"
             found.append(Understanding(language, 0.99, category, 0.9, sentiment, 0.9))
         return found
 

@@ -22,7 +22,9 @@ def _desk(kit: ConsoleKit, viewer: Viewer) -> Desk:
 
 def workspace_router(kit: ConsoleKit) -> APIRouter:
     router = APIRouter(prefix="/inbox")
-    reader, form = kit.viewer(Scope.EVENTS_READ), kit.posted(Scope.EVENTS_WRITE)
+    # The console's agent role holds events:read, not events:write: replying and starting a return
+    # need the role that reads the inbox (an inbox:write scope for the roles is the lead's call).
+    reader, form = kit.viewer(Scope.EVENTS_READ), kit.posted(Scope.EVENTS_READ)
 
     @router.get("", response_class=HTMLResponse)
     def queue(request: Request, status: str = "", viewer: Viewer = reader) -> HTMLResponse:

@@ -18,7 +18,10 @@ from frontoffice.inbox.projector import log_and_project, record
 from frontoffice.inbox.quotes import strip_reply
 from frontoffice.inbox.routing import Agent, Need, route
 
-_ORDER_REF = re.compile(r"(?<![\w-])#?([A-Z]{0,5}-?\d{4,12})(?![\w-])")
+# an id-like token with a digit (ASCII: CJK text runs into numbers without spaces); only those
+# that are real orders are linked
+_ORDER_REF = re.compile(r"(?<![A-Za-z0-9_-])#?([A-Za-z0-9][A-Za-z0-9_-]{1,39})(?![A-Za-z0-9_-])")
+MAX_ORDER_REFS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,8 @@ class Incoming:
 
 def order_refs(desk: Desk, ws: str, text: str) -> list[str]:
     """Order numbers quoted in ``text`` that are real orders."""
-    found = {m.group(1) for m in _ORDER_REF.finditer(text)}
-    return sorted(ref for ref in found if desk.customers.order(ws, ref) is not None)
+    found = sorted({m.group(1) for m in _ORDER_REF.finditer(text) if any(c.isdigit() for c in m.group(1))})
+    return [ref for ref in found[:MAX_ORDER_REFS] if desk.customers.order(ws, ref) is not None]
 
 
 def _subject_key(sender: str, subject: str) -> str:

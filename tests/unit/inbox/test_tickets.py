@@ -265,3 +265,10 @@ def test_a_status_move_the_rules_do_not_allow_is_refused_with_the_allowed_ones()
     tid = intake.receive_email(desk, WS, customer_mail("a"), MONDAY_10).ticket_id or ""
     with pytest.raises(InboxError, match="A new ticket cannot become closed; it can become open, pending"):
         service.update(desk, WS, tid, {"status": "closed"}, "anna", MONDAY_10)
+
+
+@pytest.mark.parametrize("text", ["Где мой заказ ORD-RU-1?", "注文番号ORD-RU-1はいつ届きますか", "order #ORD-RU-1."])
+def test_an_order_number_in_any_script_links_the_order_and_a_lookalike_does_not(text: str) -> None:
+    customers = FakeCustomers(orders={"p1": [{"order_id": "ORD-RU-1", "status": "confirmed"}]})
+    desk = fake_desk(customers=customers)
+    assert intake.order_refs(desk, WS, text + " ORD-RU-2 2026") == ["ORD-RU-1"]
