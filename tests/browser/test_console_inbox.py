@@ -66,7 +66,8 @@ def test_an_agent_answers_from_the_queue_with_the_order_beside_and_starts_a_retu
     screenshot(page, "inbox-ticket")
 
 
-def test_the_lead_sees_the_backlog_sla_attainment_and_csat(sign_in: Callable[[Role], Page], ticket: str) -> None:
+def test_the_lead_sees_the_backlog_sla_attainment_and_csat(sign_in: Callable[[Role], Page],
+                                                          ticket: str) -> None:
     page = sign_in(Role.LEAD)
     page.goto("/console/w/shop/inbox-lead")
     expect(page.locator("#backlog")).to_be_visible()

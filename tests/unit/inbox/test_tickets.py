@@ -267,7 +267,8 @@ def test_a_status_move_the_rules_do_not_allow_is_refused_with_the_allowed_ones()
         service.update(desk, WS, tid, {"status": "closed"}, "anna", MONDAY_10)
 
 
-@pytest.mark.parametrize("text", ["Где мой заказ ORD-RU-1?", "注文番号ORD-RU-1はいつ届きますか", "order #ORD-RU-1."])
+@pytest.mark.parametrize("text", ["Где мой заказ ORD-RU-1?", "注文番号ORD-RU-1はいつ届きますか",
+                                  "order #ORD-RU-1."])
 def test_an_order_number_in_any_script_links_the_order_and_a_lookalike_does_not(text: str) -> None:
     customers = FakeCustomers(orders={"p1": [{"order_id": "ORD-RU-1", "status": "confirmed"}]})
     desk = fake_desk(customers=customers)
