@@ -125,6 +125,10 @@ class FakeCustomers:
     people: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, value) -> person id
     orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # person id -> orders
     returns: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+
+    def delivery_alerts(self, ws: str) -> list[dict[str, Any]]:
+        return list(self.alerts)
 
     def resolve(self, ws: str, kind: str, value: str) -> str | None:
         return self.people.get((kind, value.lower()))

@@ -78,6 +78,9 @@ class CustomersSql:
         found = self.commerce.entity(ws, "order", order_id)
         return orjson.loads(found.doc) if found else None
 
+    def delivery_alerts(self, ws: str) -> list[dict[str, Any]]:
+        return commerce.delivery_alerts(self.commerce, ws)
+
     def start_return(self, ws: str, order_id: str, lines: Sequence[Mapping[str, Any]], reason: str,
                      return_id: str) -> dict[str, Any]:
         order = self.order(ws, order_id) or {}

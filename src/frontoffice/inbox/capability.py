@@ -34,10 +34,10 @@ def _commands() -> list[click.Command]:
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
-    from frontoffice.inbox.projector import InboxHub
-    from frontoffice.projection.contract import Plain
+    from frontoffice.inbox.wiring import desk_for
+    from frontoffice.inbox.worker import InboxProjection
 
-    return [Plain("inbox", InboxHub(store))]
+    return [InboxProjection(store, lambda: desk_for(hubs.settings, store))]
 
 
 def _purge(erasing: Erasing) -> None:

@@ -122,15 +122,16 @@ def subject_key(subject: str) -> str:
 
 
 def compose(*, sender: str, to: str, subject: str, text: str, token: str, at: datetime,
-            in_reply_to: str | None, references: tuple[str, ...], domain: str) -> EmailMessage:
-    """A reply: its own Message-ID, In-Reply-To the customer's last mail, References the chain,
-    the ticket token in the subject, and ``Auto-Submitted: no`` (a person answered)."""
+            in_reply_to: str | None, references: tuple[str, ...], domain: str,
+            reply: bool = True) -> EmailMessage:
+    """A reply (or, ``reply=False``, a first message): its own Message-ID, In-Reply-To the
+    customer's last mail, References the chain, the ticket token in the subject, and
+    ``Auto-Submitted: no`` (a person wrote it)."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
     tagged = subject if f"[#{token}]" in subject else f"{subject} [#{token}]".strip()
-    msg["Subject"] = tagged if subject_key(tagged) == subject_key(subject) and tagged.lower().startswith(
-        "re:") else f"Re: {tagged}"
+    msg["Subject"] = tagged if not reply or tagged.lower().startswith("re:") else f"Re: {tagged}"
     msg["Date"] = format_datetime(at)
     msg["Message-ID"] = make_msgid(domain=domain)
     if in_reply_to:

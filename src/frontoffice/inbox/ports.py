@@ -109,6 +109,11 @@ class Customers(Protocol):
 
     def order(self, ws: str, order_id: str) -> dict[str, Any] | None: ...
 
+    def delivery_alerts(self, ws: str) -> list[dict[str, Any]]:
+        """Late and failed deliveries commerce detected (``type``: shipment.late / shipment.failed,
+        ``shipment_id``, ``order_id``, ``carrier``, ``hours_late``)."""
+        ...
+
     def start_return(self, ws: str, order_id: str, lines: Sequence[Mapping[str, Any]], reason: str,
                      return_id: str) -> dict[str, Any]:
         """Ask commerce to open a return (RMA) for ``lines`` of the order; the return's document."""

@@ -163,7 +163,8 @@ def assign(desk: Desk, ws: str, ticket_id: str, now: datetime, agent_id: str | N
                        [a for a in agents if a.agent_id != t.assignee], desk.inbox.open_load(ws))
         if choice.agent_id is None:
             raise InboxError(choice.reason)
-        agent, team, reason = choice.agent_id, choice.team, choice.reason
+        agent, team = choice.agent_id, choice.team
+        reason = choice.reason if by == "router" else f"{by}; {choice.reason}"
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:assigned:{new_id()}", "ticket.assigned", {
         "ticket_id": ticket_id, "agent_id": agent, "team": team, "reason": reason,
         "at": now.isoformat()}, now)])

@@ -9,6 +9,7 @@ from typing import Any
 
 from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
+from frontoffice.inbox import service
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import InboxError
 from frontoffice.inbox.nlp.labels import CATEGORIES, LANGUAGES, SENTIMENTS
@@ -30,9 +31,25 @@ def configure_agent(desk: Desk, ws: str, agent_id: str, doc: Mapping[str, Any],
         raise InboxError(f"Presence is one of {', '.join(PRESENCE)}.")
     if int(agent["capacity"]) < 0:
         raise InboxError("Capacity is the most open tickets the agent holds: 0 or more.")
+    before = desk.inbox.entity(ws, "agent", agent_id) or {}
     log_and_project(desk.inbox, ws, [record(f"agent:{agent_id}:{new_id()}", "agent.configured",
                                             agent, now)])
+    if agent["presence"] != "online" and before.get("presence", "online") == "online":
+        reroute(desk, ws, agent_id, now)
     return agent
+
+
+def reroute(desk: Desk, ws: str, agent_id: str, now: datetime) -> list[str]:
+    """Give an absent agent's new and open tickets to whom routing picks now (pending and on-hold
+    ones wait for them); a ticket nobody else can take stays, tagged ``unrouted``."""
+    moved = []
+    for t in desk.inbox.tickets(ws, statuses=("new", "open"), assignee=agent_id, limit=10_000):
+        try:
+            service.assign(desk, ws, t.ticket_id, now, by=f"re-routing: {agent_id} is away")
+            moved.append(t.ticket_id)
+        except InboxError:
+            service.update(desk, ws, t.ticket_id, {"tags_add": ["unrouted"]}, "router", now)
+    return moved
 
 
 def save_macro(desk: Desk, ws: str, name: str, bodies: Mapping[str, str],

@@ -273,3 +273,35 @@ def test_an_order_number_in_any_script_links_the_order_and_a_lookalike_does_not(
     customers = FakeCustomers(orders={"p1": [{"order_id": "ORD-RU-1", "status": "confirmed"}]})
     desk = fake_desk(customers=customers)
     assert intake.order_refs(desk, WS, text + " ORD-RU-2 2026") == ["ORD-RU-1"]
+
+
+def test_a_late_delivery_opens_one_conversation_before_the_customer_writes_and_the_answer_joins() -> None:
+    from frontoffice.inbox import proactive
+
+    mailer = FakeMailer()
+    customers = FakeCustomers(orders={"p1": [{"order_id": "SO-7", "customer": {"email": "ann@example.com"}}]},
+                              alerts=[{"type": "shipment.late", "shipment_id": "SH-7", "order_id": "SO-7",
+                                       "carrier": "DHL", "hours_late": 30}])
+    desk = fake_desk(mailer=mailer, customers=customers)
+    [tid] = proactive.open_for_alerts(desk, WS, MONDAY_10)
+    assert proactive.open_for_alerts(desk, WS, MONDAY_10) == []  # one conversation per alert
+    [sent] = mailer.sent
+    assert sent["Subject"] == f"Your order SO-7 is delayed [#{tid}]"
+    assert "running late with DHL" in sent.get_content()
+    t = service.ticket(desk, WS, tid)
+    assert (t.status, t.priority, t.doc["tags"]) == ("pending", "high", ["proactive", "shipment.late"])
+    answer = intake.receive_email(desk, WS, customer_mail("Thanks, when will it come?", message_id="<r@x>",
+                                                          in_reply_to=sent["Message-ID"]), MONDAY_10)
+    assert answer.ticket_id == tid and service.ticket(desk, WS, tid).status == "open"
+
+
+def test_an_agent_going_away_hands_their_open_tickets_to_an_eligible_colleague_with_the_reason() -> None:
+    desk = fake_desk()
+    team.configure_agent(desk, WS, "anna", {"languages": ["en"]}, MONDAY_10)
+    tid = intake.receive_email(desk, WS, customer_mail("where is it"), MONDAY_10).ticket_id or ""
+    team.configure_agent(desk, WS, "ben", {"languages": ["en"]}, MONDAY_10)
+    assert service.ticket(desk, WS, tid).assignee == "anna"
+    team.configure_agent(desk, WS, "anna", {"presence": "away"}, MONDAY_10)
+    t = service.ticket(desk, WS, tid)
+    assert t.assignee == "ben"
+    assert t.doc["assignments"][-1]["reason"].startswith("re-routing: anna is away; speaks en")
