@@ -17,10 +17,14 @@ from frontoffice.cli.context import (
     limit_option,
     print_json,
     print_rows,
+    resolve_source,
+    store_from,
     workspace_data,
     workspace_option,
 )
-from frontoffice.domain.events import now
+from frontoffice.domain.events import iso, now
+from frontoffice.domain.tenancy import Channel, new_secret
+from frontoffice.errors import InvalidInput
 from frontoffice.inbox import imap, intake, reports, training
 from frontoffice.inbox import service as use_cases
 from frontoffice.inbox.nlp.classifier import Classifier
@@ -175,3 +179,23 @@ def train(ctx: click.Context, workspace: str) -> None:
         result = training.retrain(desk_for(c.settings, store), ws.id, shared_embedder(), now())
     console.print(f"model {result['model_id']}: {result['examples']} examples, "
                   f"{result['corrections']} of them agents' corrections.")
+
+
+@service.command("secret")
+@click.argument("source_ref")
+@click.option("--secret", default=None, help="Use this secret (default: a new random one).")
+@click.pass_context
+@friendly_errors
+def secret_cmd(ctx: click.Context, source_ref: str, secret: str | None) -> None:
+    """Set the webhook secret of a marketplace source (WORKSPACE/SOURCE); printed once."""
+    with store_from(ctx) as store:
+        workspace, source = resolve_source(store, source_ref, None)
+        if source.channel is not Channel.MARKETPLACE:
+            raise InvalidInput(f"Source {source.name!r} is of channel {source.channel.value!r}; create one "
+                               "with `frontoffice source create NAME --channel marketplace`.")
+        if secret is not None and len(secret) < 16:
+            raise InvalidInput("A webhook secret must be at least 16 characters long.")
+        value = secret or new_secret("fo_whs_")
+        with workspace_data(ctx, workspace.id) as (_, data):
+            InboxStore(data).set_secret(workspace.id, source.id, value, iso(now()))
+        console.print(value)

@@ -49,6 +49,7 @@ class Incoming:
     html: str = ""
     attachments: tuple[dict[str, Any], ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()
+    orders: tuple[str, ...] = ()  # orders the channel attached (a marketplace thread's order)
 
 
 def order_refs(desk: Desk, ws: str, text: str) -> list[str]:
@@ -128,9 +129,12 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
         "ticket_id": ticket_id, "message_id": item.message_id, "at": at, "channel": item.channel,
         "from": item.sender, "from_name": item.sender_name, "subject": item.subject,
         "text": item.text, "stripped": stripped, "html": item.html,
-        "attachments": list(item.attachments), "orders": order_refs(desk, ws, item.text),
-        "thread_keys": [f"mid:{item.message_id}", _subject_key(item.sender, item.subject)]
-        if item.subject else [f"mid:{item.message_id}"], **dict(item.extra)}, now))
+        "attachments": list(item.attachments),
+        "orders": sorted({*order_refs(desk, ws, item.text), *item.orders}),
+        "thread_keys": [f"mid:{item.message_id}",
+                        *([_subject_key(item.sender, item.subject)] if item.subject else []),
+                        *(k for k in item.thread_keys if not k.startswith("mid:"))],
+        **dict(item.extra)}, now))
     records.append(record(f"{receipt_id}:understood", "ticket.classified", {
         "ticket_id": ticket_id, "message_id": item.message_id, "at": at,
         "understanding": _as_dict(understanding)}, now))

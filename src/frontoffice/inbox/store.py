@@ -18,6 +18,7 @@ from frontoffice.inbox.tables import PROJECTION_TABLES
 from frontoffice.projection.contract import WorkspaceLocks
 from frontoffice.storage import core
 from frontoffice.storage.port import AppendBatch, AppendResult
+from frontoffice.storage.sealed_secrets import open_secret, seal_secret
 from frontoffice.storage.sql import SqlStore
 from frontoffice.storage.tables import schema
 
@@ -43,6 +44,7 @@ class _Tables:
             t["inbox_tickets"], t["inbox_messages"], t["inbox_threads"])
         self.t_entities, self.t_cursor = t["inbox_entities"], t["inbox_cursor"]
         self.t_blobs, self.t_models, self.t_events = t["inbox_blobs"], t["inbox_models"], t["events"]
+        self.t_secrets = t["inbox_secrets"]
 
     def upsert(self, table: sa.Table, keys: Sequence[str], values: dict[str, Any]) -> Any:
         ins = core.insert(table, self.dialect).values(**values)
@@ -221,3 +223,21 @@ class InboxStore(_Tables):
         found = self._all(sa.select(m.c.head).where(m.c.workspace_id == ws)
                           .order_by(m.c.created_at.desc(), m.c.model_id.desc()).limit(1))
         return str(found[0].head) if found else None
+
+    # -- marketplace webhook secrets (sealed under the master key) ------------------------
+    def secret(self, source_id: str) -> tuple[str, str] | None:
+        """(workspace id, secret) of a marketplace source's webhook."""
+        s = self.t_secrets
+        found = self._all(sa.select(s.c.workspace_id, s.c.secret).where(s.c.source_id == source_id))
+        if not found:
+            return None
+        ws = str(found[0].workspace_id)
+        return ws, open_secret(self.store.vault, "inbox_secrets", ws, source_id, str(found[0].secret)).value
+
+    def set_secret(self, ws: str, source_id: str, secret: str, created_at: str) -> None:
+        s = self.t_secrets
+        sealed = seal_secret(self.store.vault, "inbox_secrets", ws, source_id, secret)
+        with self.store.begin() as conn:
+            conn.execute(s.delete().where(s.c.source_id == source_id))
+            conn.execute(s.insert().values(source_id=source_id, workspace_id=ws, secret=sealed,
+                                           created_at=created_at))

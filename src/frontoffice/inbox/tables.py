@@ -1,5 +1,6 @@
 """The inbox's tables: the tickets projection (tickets, messages, thread keys, agents, macros,
-labels, cursor) and what is not folded from the log (attachment blobs, trained models)."""
+labels, cursor) and what is not folded from the log (attachment blobs, trained models, webhook
+secrets)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functools import cache
 import sqlalchemy as sa
 
 TABLES = ("inbox_blobs", "inbox_cursor", "inbox_entities", "inbox_messages", "inbox_models",
-          "inbox_threads", "inbox_tickets")
+          "inbox_secrets", "inbox_threads", "inbox_tickets")
 PROJECTION_TABLES = ("inbox_tickets", "inbox_messages", "inbox_threads", "inbox_entities",
                      "inbox_cursor")
 
@@ -78,6 +79,13 @@ def define(metadata: sa.MetaData, dialect: str) -> None:
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("workspace_id", "sha256"),
+    )
+    sa.Table(
+        "inbox_secrets", metadata,  # marketplace webhook secrets, sealed (storage/sealed_secrets.py)
+        sa.Column("source_id", sa.Text(), primary_key=True),
+        sa.Column("workspace_id", sa.Text(), nullable=False),
+        sa.Column("secret", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.Text(), nullable=False),
     )
     sa.Table(
         "inbox_models", metadata,

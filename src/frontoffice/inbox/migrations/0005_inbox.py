@@ -12,7 +12,7 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 TABLES = ("inbox_blobs", "inbox_cursor", "inbox_entities", "inbox_messages", "inbox_models",
-          "inbox_threads", "inbox_tickets")
+          "inbox_secrets", "inbox_threads", "inbox_tickets")
 
 
 def upgrade() -> None:
