@@ -1,25 +1,35 @@
 """The inbox's HTTP API under ``/api/v1/workspaces/{ws}/inbox``: tickets (list, read with the
 customer beside them, reply, note, change, assign, merge, split, rate, start a return), messages
 from the API's channels (chat, call-centre notes, marketplaces), agents, macros, label
-corrections, retraining, classification and the SLA sweep."""
+corrections, retraining, classification and the SLA sweep.
+
+Marketplace messages: ``POST /inbox/v1/marketplace/mirakl`` takes a Mirakl thread (M10's
+response, or M11's ``{"data": [threads]}``) from a source's write key (``Authorization: Basic``)
+signed with the source's inbox webhook secret (``X-Frontoffice-Signature``,
+``frontoffice service secret``). Each customer message becomes a ticket message, once."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from frontoffice.api.access import require
+from frontoffice.api.jsonresponse import JsonResponse, error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
+from frontoffice.collector.auth import AuthFailure, write_key_from
 from frontoffice.domain.events import now
-from frontoffice.domain.tenancy import Scope, Workspace, new_id
-from frontoffice.inbox import intake, reports, service, team, training
+from frontoffice.domain.tenancy import Channel, Scope, Workspace, new_id
+from frontoffice.inbox import intake, marketplace, reports, service, team, training
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.ports import Ticket
+from frontoffice.inbox.store import InboxStore
 from frontoffice.inbox.wiring import desk_for, shared_embedder
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
@@ -227,5 +237,48 @@ def inbox_router(c: Container) -> APIRouter:
     def get_report(workspace: Reader) -> dict[str, Any]:
         """Backlog, SLA attainment and CSAT per agent and channel."""
         return reports.lead(desk(workspace).inbox, workspace.id, now())
+
+    return router
+
+
+MAX_MARKETPLACE_BODY = 1024 * 1024
+
+
+def marketplace_router(c: Container) -> APIRouter:
+    desks = c.per_store(lambda store: desk_for(c.settings, store))
+    router = APIRouter(prefix="/inbox/v1/marketplace", tags=["inbox marketplace"])
+
+    @router.post("/mirakl")
+    async def mirakl(request: Request) -> Response:
+        """Buyer messages of Mirakl threads; the buyer's id joins the golden record."""
+        key = write_key_from(request.headers.get("authorization"), None)
+        found = c.keys.resolve(key) if isinstance(key, str) else key
+        if isinstance(found, AuthFailure):
+            return error(401, "unauthorized", found.message)
+        source, workspace = found
+        if source.channel is not Channel.MARKETPLACE:
+            return error(403, "wrong_channel",
+                         f"Source {source.name!r} is of channel {source.channel.value!r}; create one "
+                         "with `frontoffice source create NAME --channel marketplace`.")
+        body = await request.body()
+        if len(body) > MAX_MARKETPLACE_BODY:
+            return error(413, "too_large",
+                         f"At most {MAX_MARKETPLACE_BODY} bytes a request; send threads one by one.")
+        secret = InboxStore(c.store_for(workspace.id)).secret(source.id)
+        refusal = marketplace.signature_refusal(
+            secret[1] if secret and secret[0] == workspace.id else None,
+            request.headers.get(marketplace.SIGNATURE_HEADER), body)
+        if refusal:
+            return error(401, "bad_signature", refusal)
+        try:
+            payload: Any = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            return error(400, "invalid_payload", f"The body is not JSON: {exc}.")
+        threads = payload.get("data", [payload]) if isinstance(payload, dict) else payload
+        items = [item for thread in threads for item in marketplace.mirakl_thread(thread)]
+        desk = desks(workspace.id)
+        receipts = [await run_in_threadpool(intake.receive, desk, workspace.id, item, now())
+                    for item in items]
+        return JsonResponse({"accepted": len(receipts), "tickets": [asdict(r) for r in receipts]})
 
     return router

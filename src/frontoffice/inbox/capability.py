@@ -22,9 +22,8 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.inbox.api import inbox_router
+    from frontoffice.inbox.api import inbox_router, marketplace_router
     from frontoffice.inbox.chat_api import chat_router
-    from frontoffice.inbox.marketplace_api import marketplace_router
 
     return [inbox_router(c), chat_router(c), marketplace_router(c)]
 
