@@ -126,6 +126,7 @@ class FakeCustomers:
     orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # person id -> orders
     returns: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    shipments: list[dict[str, Any]] = field(default_factory=list)
 
     def delivery_alerts(self, ws: str) -> list[dict[str, Any]]:
         return list(self.alerts)
@@ -136,7 +137,8 @@ class FakeCustomers:
     def context(self, ws: str, person_id: str | None, keys: Sequence[str]) -> CustomerContext:
         orders = self.orders.get(person_id or "", [])
         ids = {o["order_id"] for o in orders}
-        return CustomerContext(person_id, {"given_name": "Ann"} if person_id else {}, orders, [],
+        return CustomerContext(person_id, {"given_name": "Ann"} if person_id else {}, orders,
+                               [s for s in self.shipments if s["order_id"] in ids],
                                [r for r in self.returns if r["order_id"] in ids])
 
     def order(self, ws: str, order_id: str) -> dict[str, Any] | None:

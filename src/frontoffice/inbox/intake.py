@@ -12,8 +12,9 @@ from typing import Any
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.domain.tenancy import new_id
-from frontoffice.inbox import mail, sla
+from frontoffice.inbox import mail, selfservice, sla
 from frontoffice.inbox.deps import Desk
+from frontoffice.inbox.ports import Understanding
 from frontoffice.inbox.projector import log_and_project, record
 from frontoffice.inbox.quotes import strip_reply
 from frontoffice.inbox.routing import Agent, Need, route
@@ -138,6 +139,8 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
     records.append(record(f"{receipt_id}:understood", "ticket.classified", {
         "ticket_id": ticket_id, "message_id": item.message_id, "at": at,
         "understanding": _as_dict(understanding)}, now))
+    if item.channel == "chat":
+        records += _self_service(desk, ws, ticket_id, person_id, item, understanding, now)
     if new:
         choice = route(Need(understanding.language, understanding.category, item.channel, vip),
                        [Agent.of(d) for d in desk.inbox.entities(ws, "agent")], desk.inbox.open_load(ws))
@@ -158,3 +161,21 @@ def _as_dict(u: Any) -> dict[str, Any]:
     return {"language": u.language, "language_confidence": round(u.language_confidence, 4),
             "category": u.category, "category_confidence": round(u.category_confidence, 4),
             "sentiment": u.sentiment, "sentiment_confidence": round(u.sentiment_confidence, 4)}
+
+
+def _self_service(desk: Desk, ws: str, ticket_id: str, person_id: str | None, item: Incoming,
+                  understanding: Understanding, now: datetime) -> list[EventRecord]:
+    """A chat's "where is my order" answered from commerce's data, if it can be."""
+    context = desk.customers.context(ws, person_id, [f"{item.sender_kind}:{item.sender}"])
+    mentioned = sorted({*order_refs(desk, ws, item.text), *item.orders})
+    text = selfservice.where_is_my_order(understanding, context, mentioned)
+    if text is None:
+        return []
+    at, sent_id = now.isoformat(), f"self:{item.message_id}"
+    return [record(f"{ticket_id}:out:{sent_id}", "message.sent", {
+                "ticket_id": ticket_id, "message_id": sent_id, "header_id": None,
+                "author": selfservice.AUTHOR, "text": text, "at": at, "thread_keys": []}, now),
+            record(f"{ticket_id}:self:{item.message_id}", "ticket.updated", {
+                "ticket_id": ticket_id, "changes": {"tags_add": ["self_service"]}, "by": selfservice.AUTHOR,
+                "at": at}, now)]
+

@@ -79,8 +79,12 @@ def _message(t: Ticket, tx: Writes, ws: str, kind: str, data: Mapping[str, Any])
     if kind == "received":
         status = "open" if t.status in ("pending", "solved") and not data.get("auto") else t.status
         return replace(_touch(t, data["at"], orders=orders, last_customer_at=data["at"]), status=status)
-    if kind == "sent" and "first_response_at" not in t.doc:
-        return _touch(t, data["at"], orders=orders, first_response_at=data["at"])
+    if kind == "sent" and data.get("author") == "self-service":  # not an agent's response
+        answers = t.doc.get("self_service_answers", 0) + 1
+        return _touch(t, data["at"], orders=orders, self_service_answers=answers)
+    if kind == "sent":
+        return _touch(t, data["at"], orders=orders, agent_replies=t.doc.get("agent_replies", 0) + 1,
+                      first_response_at=t.doc.get("first_response_at", data["at"]))
     return _touch(t, data["at"], orders=orders)
 
 

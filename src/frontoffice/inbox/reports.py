@@ -30,7 +30,10 @@ def lead(inbox: InboxReads, ws: str, now: datetime) -> dict[str, Any]:
         return {k: {"ratings": len(v), "satisfied": round(sum(s >= 4 for s in v) / len(v), 3),
                     "average": round(sum(v) / len(v), 2)} for k, v in sorted(groups.items())}
 
+    answered = [t for t in tickets if t.doc.get("self_service_answers")]
     return {"backlog": {s: backlog.get(s, 0) for s in STATUSES},
+            "self_service": {"answered": len(answered),
+                             "deflected": sum(1 for t in answered if not t.doc.get("agent_replies"))},
             "sla": {"first_response": {"tickets": len(with_clock), "met": met,
                                        "attainment": round(met / len(with_clock), 3)
                                        if with_clock else None},

@@ -305,3 +305,25 @@ def test_an_agent_going_away_hands_their_open_tickets_to_an_eligible_colleague_w
     t = service.ticket(desk, WS, tid)
     assert t.assignee == "ben"
     assert t.doc["assignments"][-1]["reason"].startswith("re-routing: anna is away; speaks en")
+
+
+def test_where_is_my_order_in_the_chat_is_answered_from_commerce_and_counted_as_deflected() -> None:
+    from frontoffice.inbox import reports
+
+    customers = FakeCustomers(
+        people={("email", "ann@example.com"): "p1"},
+        orders={"p1": [{"order_id": "SO-1", "status": "shipped", "placed_at": "2026-12-01"}]},
+        shipments=[{"shipment_id": "SH-1", "order_id": "SO-1", "status": "in_transit", "carrier": "DHL",
+                    "promised_by": "2026-12-09T18:00:00Z"}])
+    desk = fake_desk(customers=customers)
+    chat = intake.Incoming("chat", "c1", "email", "ann@example.com", "Ann", "", "where is my parcel?", ())
+    tid = intake.receive(desk, WS, chat, MONDAY_10).ticket_id or ""
+    [answer] = [m for m in desk.inbox.messages(WS, tid) if m.kind == "sent"]
+    assert answer.doc["text"] == ("Your order SO-1: shipment SH-1: in transit with DHL expected by "
+                                  "2026-12-09. An agent will follow up if you need more.")
+    t = service.ticket(desk, WS, tid)
+    assert "self_service" in t.doc["tags"] and "first_response_at" not in t.doc  # not an agent's answer
+    assert reports.lead(desk.inbox, WS, MONDAY_10)["self_service"] == {"answered": 1, "deflected": 1}
+    by_mail = intake.receive_email(desk, WS, customer_mail("where is my parcel?", message_id="<w@x>",
+                                                           subject="Parcel"), MONDAY_10)
+    assert [m for m in desk.inbox.messages(WS, by_mail.ticket_id or "") if m.kind == "sent"] == []
