@@ -26,7 +26,7 @@ from frontoffice.bootstrap import Container
 from frontoffice.collector.auth import AuthFailure, write_key_from
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Channel, Scope, Workspace, new_id
-from frontoffice.inbox import intake, marketplace, reports, service, team, training
+from frontoffice.inbox import intake, kb, marketplace, reports, service, team, training
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.ports import Ticket
 from frontoffice.inbox.store import InboxStore
@@ -110,6 +110,12 @@ class InboxCorrectionIn(BaseModel):
     language: str | None = None
 
 
+class InboxArticleIn(BaseModel):
+    language: Annotated[str, Field(min_length=2, max_length=8)]
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    body: Annotated[str, Field(min_length=1, max_length=50_000)]
+
+
 class InboxTextsIn(BaseModel):
     texts: list[Text] = Field(min_length=1, max_length=500)
 
@@ -140,10 +146,14 @@ def inbox_router(c: Container) -> APIRouter:
 
     @router.get("/tickets/{ticket_id}")
     def get_ticket(workspace: Reader, ticket_id: str) -> dict[str, Any]:
-        """The ticket, its conversation and notes, and the customer's orders, shipments and returns."""
-        v = service.view(desk(workspace), workspace.id, ticket_id)
+        """The ticket, its conversation and notes, the customer's orders, shipments and returns, and
+        the knowledge base articles closest to the customer's first message."""
+        d = desk(workspace)
+        v = service.view(d, workspace.id, ticket_id)
+        first = next((m.doc.get("stripped") or m.doc.get("text", "") for m in v.messages
+                      if m.kind == "received"), "")
         return {"ticket": ticket_json(v.ticket), "messages": [asdict(m) for m in v.messages],
-                "customer": asdict(v.customer)}
+                "customer": asdict(v.customer), "suggested_articles": kb.search(d, workspace.id, first)}
 
     @router.post("/messages", status_code=201)
     async def post_message(workspace: Writer, body: InboxMessageIn) -> dict[str, Any]:
@@ -232,6 +242,18 @@ def inbox_router(c: Container) -> APIRouter:
         """Log a breach event for every active ticket past a due time."""
         found = service.sweep_sla(desk(workspace), workspace.id, now())
         return {"breaches": [{"ticket_id": t, "target": target} for t, target in found]}
+
+    @router.put("/articles/{article_id}")
+    def put_article(workspace: Writer, article_id: str, body: InboxArticleIn) -> dict[str, Any]:
+        """A knowledge base article (any language: search finds it across languages)."""
+        return kb.save_article(desk(workspace), workspace.id, article_id, body.language, body.title,
+                               body.body, now())
+
+    @router.get("/articles/search")
+    def search_articles(workspace: Reader, q: Annotated[str, Query(min_length=1, max_length=2000)],
+                        limit: Annotated[int, Query(ge=1, le=20)] = 3) -> dict[str, Any]:
+        """The articles closest in meaning to the question, best first, with their similarity."""
+        return {"articles": kb.search(desk(workspace), workspace.id, q, limit)}
 
     @router.get("/report")
     def get_report(workspace: Reader) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from frontoffice.inbox.ports import Customers, Inbox, Mailer, NextBestActions, Segments, Understand
 from frontoffice.inbox.sla import Calendar
@@ -20,3 +22,5 @@ class Desk:
     address: str  # the support address replies come from
     max_attachment_bytes: int
     vip_segment: str
+    embed: Callable[[Sequence[str]], Any] | None = None  # sentence vectors (knowledge base search)
+    vectors: dict[str, Any] = field(default_factory=dict)  # an article's vector by its text's hash

@@ -90,7 +90,7 @@ def _message(t: Ticket, tx: Writes, ws: str, kind: str, data: Mapping[str, Any])
 
 def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
     """Apply one ``inbox`` event; an event about a ticket the projection lacks changes nothing."""
-    if etype in ("agent.configured", "macro.saved", "label.corrected"):
+    if etype in ("agent.configured", "macro.saved", "label.corrected", "article.saved"):
         tx.put_entity(ws, etype.partition(".")[0], data["id"], data)
         return
     if etype == "ticket.opened":

@@ -62,3 +62,18 @@ def test_the_seed_set_covers_every_category_in_every_language() -> None:
 def test_a_malformed_seed_line_is_refused_with_its_number() -> None:
     with pytest.raises(ValueError, match="line 2"):
         read("en\tpraise\tpositive\tok\nen\tpraise\tthrilled\tbad sentiment label\n")
+
+
+def test_the_knowledge_base_finds_an_english_article_for_a_question_in_japanese_or_german() -> None:
+    from frontoffice.inbox import kb
+    from frontoffice.inbox.wiring import shared_embedder
+    from tests.fakes.inbox import MONDAY_10, fake_desk
+
+    desk = fake_desk(embed=shared_embedder().embed)
+    for article_id, title, body in (
+            ("returns", "Returning an item", "You can send any item back within 30 days for a full refund."),
+            ("delivery", "Delivery times", "Parcels arrive in 2 to 4 working days; track them online."),
+            ("payment", "Paying by invoice", "Pay by card, PayPal or invoice within 14 days.")):
+        kb.save_article(desk, "ws", article_id, "en", title, body, MONDAY_10)
+    assert kb.search(desk, "ws", "返品して返金してもらうにはどうすればいいですか？")[0]["id"] == "returns"
+    assert kb.search(desk, "ws", "Wann kommt mein Paket an?")[0]["id"] == "delivery"
