@@ -72,5 +72,6 @@ def test_the_lead_sees_the_backlog_sla_attainment_and_csat(sign_in: Callable[[Ro
     page.goto("/console/w/shop/inbox-lead")
     expect(page.locator("#backlog")).to_be_visible()
     expect(page.locator("#sla")).to_contain_text("First response")
+    expect(page.locator("#self-service")).to_be_visible()
     assert serious_violations(page) == []
     screenshot(page, "inbox-lead")

@@ -159,3 +159,24 @@ def test_the_receiver_answers_451_when_the_message_cannot_be_stored() -> None:
         assert refused.value.smtp_code == 451
     finally:
         receiver.stop()
+
+
+def test_the_workers_inbox_projection_folds_the_log_and_opens_a_conversation_for_a_late_parcel(
+        store: SqlStore, relay: tuple[Relay, int]) -> None:
+    from frontoffice.commerce.store import CommerceStore
+    from frontoffice.inbox.worker import InboxProjection
+
+    outbox, relay_port = relay
+    desk, ws = world(store, relay_port)
+    shop = next(s for s in store.sources(ws) if s.name == "shop")
+    commerce.ingest(CommerceStore(store), ws, shop.id, "shipments", [{
+        "event_id": "sh1", "version": 1, "shipment_id": "SH1", "order_id": "O10042", "location_id": "WH",
+        "carrier": "DHL", "status": "in_transit", "promised_by": "2026-03-03T00:00:00Z"}], now())
+    projection = InboxProjection(store, lambda: desk)
+    projection.catch_up(ws, lambda n: None)
+    [opened] = InboxStore(store).tickets(ws)
+    assert opened.doc["tags"] == ["proactive", "shipment.late"] and opened.status == "pending"
+    assert outbox.received[0]["To"] == ANN and "is delayed" in outbox.received[0]["Subject"]
+    projection.catch_up(ws, lambda n: None)  # folds what the sweep logged; no sweep for a minute
+    assert len(InboxStore(store).tickets(ws)) == 1 and len(outbox.received) == 1
+    assert projection.catch_up(ws, lambda n: None) == 0
