@@ -73,3 +73,31 @@ async def test_refusals_are_typed_json_that_say_what_to_do(api: Api) -> None:
     other = api.workspace("globex")
     r = await api.client.get(f"{base}/tickets", headers=api.bearer(other.id, "events:read"))
     assert r.status_code == 403
+
+
+async def test_an_erased_persons_tickets_are_purged_and_their_next_message_is_not_kept(api: Api) -> None:
+    from frontoffice.identity import service as identity
+    from frontoffice.identity.hub import IdentityHub
+    from frontoffice.inbox.store import InboxStore
+    from frontoffice.tenancy import service as tenancy
+    from tests.integration.identity_support import Brand, identify
+
+    ws = api.workspace("acme")
+    store = api.container.store
+    web, _ = tenancy.create_source(store, ws.id, "web", "web")
+    Brand(store, ws.id, {"web": web.id}).send("web", identify("i1", "2026-11-01T10:00:00Z", user="cus_ann",
+                                                             email="ann@posteo.de"))
+    IdentityHub(store).catch_up(ws.id)
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox"
+    said = {"channel": "chat", "sender_kind": "email", "sender": "ann@posteo.de", "text": "Hello"}
+    r = await api.client.post(f"{base}/messages", headers=write, json=said)
+    assert InboxStore(store).ticket(ws.id, r.json()["ticket_id"]) is not None
+    [ann] = identity.lookup(store, ws.id, "email", "ann@posteo.de")
+    erased = await api.client.post(f"/api/v1/workspaces/{ws.id}/persons/{ann}/erasure",
+                                   json={"reason": "art. 17"}, headers=api.bearer(ws.id, "privacy:admin"))
+    assert erased.status_code == 200, erased.text
+    assert InboxStore(store).tickets(ws.id) == []  # purged with her
+    again = await api.client.post(f"{base}/messages", headers=write, json={**said, "text": "Hi again"})
+    assert again.json()["ticket_id"] is None and "erased" in again.json()["dropped"]
+    assert InboxStore(store).tickets(ws.id) == []

@@ -32,6 +32,7 @@ class Receipt:
     automatic: str | None
     refused: tuple[str, ...]
     assigned_to: str | None = None
+    dropped: str | None = None  # why the message was not kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,14 @@ def order_refs(desk: Desk, ws: str, text: str) -> list[str]:
     """Order numbers quoted in ``text`` that are real orders."""
     found = sorted({m.group(1) for m in _ORDER_REF.finditer(text) if any(c.isdigit() for c in m.group(1))})
     return [ref for ref in found[:MAX_ORDER_REFS] if desk.customers.order(ws, ref) is not None]
+
+
+def customer_of(kind: str, value: str) -> dict[str, str]:
+    """Who the message is from, in the shape the log's privacy checks read (``customer``: the
+    events of an erased person are suppressed at append)."""
+    if kind == "marketplace_buyer":
+        return {"buyer_id": value.partition(":")[2] or value}
+    return {kind: value} if kind in ("email", "phone") else {}
 
 
 def _subject_key(sender: str, subject: str) -> str:
@@ -100,7 +109,7 @@ def receive_email(desk: Desk, ws: str, raw: bytes, now: datetime) -> Receipt:
                     (("header_id", parsed.message_id), ("references", [*parsed.references]),
                      ("refused", refused)))
     receipt = receive(desk, ws, item, now)
-    return Receipt(receipt.ticket_id, receipt.new, None, tuple(refused), receipt.assigned_to)
+    return Receipt(receipt.ticket_id, receipt.new, None, tuple(refused), receipt.assigned_to, receipt.dropped)
 
 
 def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
@@ -124,12 +133,14 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
             "ticket_id": ticket_id, "channel": item.channel, "subject": item.subject, "at": at,
             "requester": {"kind": item.sender_kind, "value": item.sender, "name": item.sender_name},
             "person_id": person_id, "priority": priority, "keys": keys, "tags": ["vip"] if vip else [],
+            "customer": customer_of(item.sender_kind, item.sender),
             "sla": {**sla.dues(desk.calendar, priority, now, 0), "paused_seconds": 0}}, now))
     receipt_id = f"{ticket_id}:in:{item.message_id}"
     records.append(record(receipt_id, "message.received", {
         "ticket_id": ticket_id, "message_id": item.message_id, "at": at, "channel": item.channel,
         "from": item.sender, "from_name": item.sender_name, "subject": item.subject,
         "text": item.text, "stripped": stripped, "html": item.html,
+        "customer": customer_of(item.sender_kind, item.sender),
         "attachments": list(item.attachments),
         "orders": sorted({*order_refs(desk, ws, item.text), *item.orders}),
         "thread_keys": [f"mid:{item.message_id}",
@@ -153,7 +164,8 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
             records.append(record(f"{ticket_id}:unrouted:{new_id()}", "ticket.updated", {
                 "ticket_id": ticket_id, "changes": {"tags_add": ["unrouted"]}, "by": "router",
                 "reason": choice.reason, "at": at}, now))
-    log_and_project(desk.inbox, ws, records)
+    if log_and_project(desk.inbox, ws, records).suppressed:
+        return Receipt(None, False, None, (), None, "the sender's data was erased: the message was not kept")
     return Receipt(ticket_id, new, None, (), assigned)
 
 

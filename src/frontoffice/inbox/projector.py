@@ -16,7 +16,7 @@ from frontoffice.domain.events import EventRecord, iso
 from frontoffice.inbox import model
 from frontoffice.inbox.ports import INBOX, SOURCE, Inbox
 from frontoffice.inbox.store import InboxStore
-from frontoffice.storage.port import AppendBatch
+from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
 
 PAGE = 2000
@@ -30,10 +30,11 @@ def record(message_id: str, etype: str, payload: Mapping[str, Any], at: datetime
                        payload=orjson.dumps(payload))
 
 
-def log_and_project(inbox: Inbox, ws: str, records: Sequence[EventRecord]) -> int:
-    """Append ``records`` and apply those the log kept (a redelivered one: the log's copy)."""
+def log_and_project(inbox: Inbox, ws: str, records: Sequence[EventRecord]) -> AppendResult:
+    """Append ``records`` and apply those the log kept (a redelivered one: the log's copy; none
+    of an erased person's, which the log drops)."""
     if not records:
-        return 0
+        return AppendResult(0, 0, 0)
     result = inbox.append(AppendBatch(ws, SOURCE, records, origin="inbox"))
     kept: Sequence[EventRecord] = records
     if result.duplicates or result.suppressed:
@@ -41,7 +42,7 @@ def log_and_project(inbox: Inbox, ws: str, records: Sequence[EventRecord]) -> in
     with inbox.lock(ws), inbox.transaction() as tx:
         for rec in kept:
             model.apply(tx, ws, rec.type, orjson.loads(rec.payload))
-    return result.inserted
+    return result
 
 
 def catch_up(store: InboxStore, ws: str) -> int:
