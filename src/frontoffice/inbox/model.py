@@ -127,9 +127,9 @@ def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
     elif etype == "ticket.rated":
         t = _touch(t, at, csat={"score": data["score"], "comment": data.get("comment", ""), "at": at,
                                 "agent_id": t.assignee, "channel": t.channel})
-    elif etype == "sla.breached":
-        sla = dict(t.doc.get("sla", {}))
-        sla["breached"] = sorted({*sla.get("breached", []), data["target"]})
+    elif etype in ("sla.breached", "sla.warned"):
+        sla, kind = dict(t.doc.get("sla", {})), etype.partition(".")[2]
+        sla[kind] = sorted({*sla.get(kind, []), data["target"]})
         t = _touch(t, at, sla=sla)
     tx.put_ticket(ws, t)
 

@@ -219,18 +219,20 @@ def start_return(desk: Desk, ws: str, ticket_id: str, order_id: str, lines: Sequ
 
 
 def sweep_sla(desk: Desk, ws: str, now: datetime) -> list[tuple[str, str]]:
-    """Log a breach for each active ticket past a due time (once per target; none while paused)."""
-    breaches = []
+    """Log a breach for each active ticket past a due time, and a warning for each past its
+    warning time (once per target; none while paused); the breaches."""
+    found: dict[str, list[tuple[str, str]]] = {"breached": [], "warned": []}
     for t in desk.inbox.tickets(ws, statuses=ACTIVE, limit=100_000):
         clock = t.doc.get("sla", {})
         if clock.get("paused_since"):
             continue
-        done = set(clock.get("breached", []))
-        checks = [("resolution", clock.get("resolution_due"))]
-        if "first_response_at" not in t.doc:
-            checks.append(("first_response", clock.get("first_response_due")))
-        breaches += [(t.ticket_id, target) for target, due in checks
-                     if due and target not in done and datetime.fromisoformat(due) < now]
-    log_and_project(desk.inbox, ws, [record(f"{tid}:breached:{target}", "sla.breached", {
-        "ticket_id": tid, "target": target, "at": now.isoformat()}, now) for tid, target in breaches])
-    return breaches
+        targets = ["resolution"] + (["first_response"] if "first_response_at" not in t.doc else [])
+        for kind, suffix in (("breached", "due"), ("warned", "warn")):
+            done = set(clock.get(kind, []))
+            found[kind] += [(t.ticket_id, target) for target in targets
+                            if (when := clock.get(f"{target}_{suffix}")) and target not in done
+                            and datetime.fromisoformat(when) < now]
+    log_and_project(desk.inbox, ws, [record(f"{tid}:{kind}:{target}", f"sla.{kind}", {
+        "ticket_id": tid, "target": target, "at": now.isoformat()}, now)
+        for kind in ("warned", "breached") for tid, target in found[kind]])
+    return found["breached"]

@@ -72,9 +72,17 @@ def business_seconds_between(cal: Calendar, start: datetime, end: datetime) -> f
     return total
 
 
+WARN_AT = 0.75  # a warning when this share of a target's business time is spent
+
+
 def dues(cal: Calendar, priority: str, opened: datetime, paused_seconds: float) -> dict[str, str]:
-    """When the first response and the resolution are due, after ``paused_seconds`` of pauses."""
+    """When the first response and the resolution are due, after ``paused_seconds`` of pauses,
+    and when to warn that they soon will be."""
     first, resolve = TARGETS[priority]
-    return {"first_response_due": add_business_seconds(cal, opened, first * 3600).isoformat(),
-            "resolution_due": add_business_seconds(cal, opened, resolve * 3600 + paused_seconds)
-            .isoformat()}
+
+    def at(seconds: float) -> str:
+        return add_business_seconds(cal, opened, seconds).isoformat()
+
+    return {"first_response_due": at(first * 3600), "first_response_warn": at(WARN_AT * first * 3600),
+            "resolution_due": at(resolve * 3600 + paused_seconds),
+            "resolution_warn": at(WARN_AT * resolve * 3600 + paused_seconds)}

@@ -227,9 +227,13 @@ def test_a_breach_is_logged_once_per_target_and_never_while_pending() -> None:
     t = service.ticket(desk, WS, tid)
     # 8 business hours from 10:00 in Berlin: 7 on Monday, the 8th on Tuesday 09:00-10:00
     assert t.doc["sla"]["first_response_due"] == "2026-12-08T09:00:00+00:00"
+    soon = MONDAY_10 + timedelta(hours=7)  # 6 of 8 business hours spent: warned, not breached
+    assert service.sweep_sla(desk, WS, soon) == []
+    assert service.ticket(desk, WS, tid).doc["sla"]["warned"] == ["first_response"]
     late = MONDAY_10 + timedelta(days=2)
     assert service.sweep_sla(desk, WS, late) == [(tid, "first_response")]
     assert service.sweep_sla(desk, WS, late) == []
+    assert [e.type for e in desk.inbox.log].count("sla.warned") == 1  # type: ignore[attr-defined]
     service.reply(desk, WS, tid, "anna", late, text="Sorry for the wait", status="pending")
     assert service.sweep_sla(desk, WS, late + timedelta(days=30)) == []  # paused on the customer
 
