@@ -160,6 +160,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Working hours on weekdays, HH:MM-HH:MM, that SLA targets count."),
     Setting("inbox_vip_segment", str, "vip",
             "The segment whose members go to VIP-skilled agents first."),
+    Setting("inbox_public_url", str, "http://127.0.0.1:8000",
+            "Where customers reach this server: the base of the rating links in CSAT e-mails."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -236,6 +238,7 @@ class Settings:
     inbox_holidays_country: str | None = None
     inbox_business_hours: str = "09:00-17:00"
     inbox_vip_segment: str = "vip"
+    inbox_public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def load(

@@ -101,3 +101,24 @@ async def test_an_erased_persons_tickets_are_purged_and_their_next_message_is_no
     again = await api.client.post(f"{base}/messages", headers=write, json={**said, "text": "Hi again"})
     assert again.json()["ticket_id"] is None and "erased" in again.json()["dropped"]
     assert InboxStore(store).tickets(ws.id) == []
+
+
+async def test_a_rating_link_from_the_csat_mail_records_the_rating_without_sign_in(api: Api) -> None:
+    from frontoffice.domain.events import now
+    from frontoffice.inbox import csat, intake, service
+    from frontoffice.inbox.wiring import desk_for
+    from tests.fakes.inbox import FakeMailer, KeywordUnderstanding
+    from tests.unit.inbox.mails import customer_mail
+
+    ws = api.workspace("acme")
+    desk = desk_for(api.container.settings, api.container.store, understand=KeywordUnderstanding(),
+                    mail=FakeMailer())
+    tid = intake.receive_email(desk, ws.id, customer_mail("hello"), now()).ticket_id or ""
+    service.update(desk, ws.id, tid, {"status": "solved"}, "anna", now())
+    token = service.ticket(desk, ws.id, tid).doc["csat_token"]
+    r = await api.client.get(f"/inbox/v1/csat/{ws.id}/{token}", params={"score": 4})
+    assert r.status_code == 200 and "Your rating (4/5) is recorded." in r.text
+    assert service.ticket(desk, ws.id, tid).doc["csat"]["score"] == 4
+    r = await api.client.get(f"/inbox/v1/csat/{ws.id}/not-a-token", params={"score": 4})
+    assert r.status_code == 404 and "unknown or no longer valid" in r.text
+    assert csat.ask(desk, ws.id, service.ticket(desk, ws.id, tid), now()) is None  # asked once

@@ -22,5 +22,6 @@ class Desk:
     address: str  # the support address replies come from
     max_attachment_bytes: int
     vip_segment: str
+    public_url: str = "http://127.0.0.1:8000"  # the base of links customers follow (CSAT)
     embed: Callable[[Sequence[str]], Any] | None = None  # sentence vectors (knowledge base search)
     vectors: dict[str, Any] = field(default_factory=dict)  # an article's vector by its text's hash

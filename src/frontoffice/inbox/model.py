@@ -116,6 +116,10 @@ def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
         first = t.doc.get("understanding", data["understanding"])
         t = _touch(t, at, understanding=first, language=first["language"],
                    last_understanding=data["understanding"])
+    elif etype == "csat.requested":
+        for key in data["thread_keys"]:
+            tx.put_thread(ws, key, t.ticket_id)
+        t = _touch(t, at, csat_token=data["token"], csat_requested_at=at)
     elif etype == "ticket.linked":
         t = replace(_touch(t, at), person_id=data["person_id"])
     elif etype == "ticket.merged":

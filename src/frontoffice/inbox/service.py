@@ -11,7 +11,7 @@ from typing import Any
 
 from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
-from frontoffice.inbox import macros, mail, sla
+from frontoffice.inbox import csat, macros, mail, sla
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import ACTIVE, InboxError, check_move, check_priority
 from frontoffice.inbox.ports import CustomerContext, Message, Ticket
@@ -78,6 +78,8 @@ def update(desk: Desk, ws: str, ticket_id: str, changes: Mapping[str, Any], by: 
         check_priority(wanted["priority"])
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:updated:{new_id()}", "ticket.updated", {
         "ticket_id": ticket_id, "changes": wanted, "by": by, "at": now.isoformat()}, now)])
+    if wanted.get("status") == "solved":
+        csat.ask(desk, ws, ticket(desk, ws, ticket_id), now)
     return ticket(desk, ws, ticket_id)
 
 
@@ -204,6 +206,14 @@ def rate(desk: Desk, ws: str, ticket_id: str, score: int, comment: str, now: dat
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:rated:{new_id()}", "ticket.rated", {
         "ticket_id": ticket_id, "score": score, "comment": comment, "at": now.isoformat()}, now)])
     return ticket(desk, ws, ticket_id)
+
+
+def rate_by_link(desk: Desk, ws: str, token: str, score: int, now: datetime) -> Ticket:
+    """A rating from the link of a CSAT e-mail (its token names the ticket)."""
+    found = desk.inbox.thread(ws, [f"csat:{token}"])
+    if found is None:
+        raise NotFound("This rating link is unknown or no longer valid.")
+    return rate(desk, ws, found, score, "", now)
 
 
 def start_return(desk: Desk, ws: str, ticket_id: str, order_id: str, lines: Sequence[Mapping[str, Any]],

@@ -42,4 +42,5 @@ def desk_for(settings: Settings, store: SqlStore, understand: Understand | None 
                 segments=NoSegments(), actions=NoActions(), mailer=mail or mailer(settings),
                 calendar=calendar(settings), address=settings.inbox_address,
                 max_attachment_bytes=settings.inbox_max_attachment_bytes,
-                vip_segment=settings.inbox_vip_segment, embed=shared_embedder().embed)
+                vip_segment=settings.inbox_vip_segment, embed=shared_embedder().embed,
+                public_url=settings.inbox_public_url)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import orjson
 import pytest
 
+from frontoffice.errors import NotFound
 from frontoffice.inbox import intake, service, team
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import InboxError
@@ -331,3 +332,19 @@ def test_where_is_my_order_in_the_chat_is_answered_from_commerce_and_counted_as_
     by_mail = intake.receive_email(desk, WS, customer_mail("where is my parcel?", message_id="<w@x>",
                                                            subject="Parcel"), MONDAY_10)
     assert [m for m in desk.inbox.messages(WS, by_mail.ticket_id or "") if m.kind == "sent"] == []
+
+
+def test_solving_an_email_ticket_asks_for_a_rating_whose_link_records_it_once_per_ticket() -> None:
+    mailer = FakeMailer()
+    desk = fake_desk(mailer=mailer, public_url="https://help.shop.example")
+    tid = intake.receive_email(desk, WS, customer_mail("where is it"), MONDAY_10).ticket_id or ""
+    service.update(desk, WS, tid, {"status": "solved"}, "anna", MONDAY_10)
+    [request] = mailer.sent
+    token = service.ticket(desk, WS, tid).doc["csat_token"]
+    assert f"https://help.shop.example/inbox/v1/csat/{WS}/{token}?score=5" in request.get_content()
+    assert service.rate_by_link(desk, WS, token, 2, MONDAY_10).doc["csat"]["score"] == 2
+    with pytest.raises(NotFound):
+        service.rate_by_link(desk, WS, "forged-token", 5, MONDAY_10)
+    service.update(desk, WS, tid, {"status": "open"}, "anna", MONDAY_10)
+    service.update(desk, WS, tid, {"status": "solved"}, "anna", MONDAY_10)
+    assert len(mailer.sent) == 1  # asked once
