@@ -1,28 +1,50 @@
-"""The inbox's HTTP API in process, on SQLite and PostgreSQL, with the real classifier: a chat
+"""The inbox's HTTP API in process, on SQLite, with the real classifier: a chat
 message becomes a classified, routed ticket; agents reply, note, change and rate through it;
 refusals are typed JSON that say what to do."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
+from frontoffice.api.app import create_app
+from frontoffice.bootstrap import Container, Role, bootstrap
+from frontoffice.settings import Settings
 from tests.integration.conftest import Api
 
 pytestmark = pytest.mark.anyio
 
 
+@pytest.fixture(scope="module")
+def container(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    """One server container for the module (each test has a workspace of its own), on SQLite
+    only: the same use cases run on PostgreSQL in test_inbox_mail.py."""
+    folder = tmp_path_factory.mktemp("inbox-api")
+    shutil.copyfile(sqlite_template, folder / "frontoffice.db")
+    built = bootstrap(Settings.load({}, overrides={"database_url": f"sqlite:///{folder / 'frontoffice.db'}",
+                                                   "data_dir": folder}), Role.SERVER)
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="module")
+def app(container: Container) -> Any:
+    return create_app(container)
+
+
 @pytest.fixture
-def database_url(sqlite_template: Path, tmp_path: Path) -> str:
-    """SQLite only: the same use cases run on PostgreSQL in test_inbox_mail.py."""
-    shutil.copyfile(sqlite_template, tmp_path / "frontoffice.db")
-    return f"sqlite:///{tmp_path / 'frontoffice.db'}"
+async def api(container: Container, app: Any) -> AsyncIterator[Api]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://fo") as client:
+        yield Api(client, container)
 
 
 async def test_a_chat_message_becomes_a_classified_routed_ticket_agents_work_through(api: Api) -> None:
-    ws = api.workspace("acme")
+    ws = api.workspace("chat-shop")
     write = api.bearer(ws.id, "events:read", "events:write")
     base = f"/api/v1/workspaces/{ws.id}/inbox"
     r = await api.client.put(f"{base}/agents/yuki", headers=write,
@@ -55,7 +77,7 @@ async def test_a_chat_message_becomes_a_classified_routed_ticket_agents_work_thr
 
 
 async def test_refusals_are_typed_json_that_say_what_to_do(api: Api) -> None:
-    ws = api.workspace("acme")
+    ws = api.workspace("refusals")
     write = api.bearer(ws.id, "events:read", "events:write")
     base = f"/api/v1/workspaces/{ws.id}/inbox"
     r = await api.client.post(f"{base}/messages", headers=write, json={
@@ -82,7 +104,7 @@ async def test_an_erased_persons_tickets_are_purged_and_their_next_message_is_no
     from frontoffice.tenancy import service as tenancy
     from tests.integration.identity_support import Brand, identify
 
-    ws = api.workspace("acme")
+    ws = api.workspace("erasure")
     store = api.container.store
     web, _ = tenancy.create_source(store, ws.id, "web", "web")
     Brand(store, ws.id, {"web": web.id}).send("web", identify("i1", "2026-11-01T10:00:00Z", user="cus_ann",
@@ -110,7 +132,7 @@ async def test_a_rating_link_from_the_csat_mail_records_the_rating_without_sign_
     from tests.fakes.inbox import FakeMailer, KeywordUnderstanding
     from tests.unit.inbox.mails import customer_mail
 
-    ws = api.workspace("acme")
+    ws = api.workspace("csat")
     desk = desk_for(api.container.settings, api.container.store, understand=KeywordUnderstanding(),
                     mail=FakeMailer())
     tid = intake.receive_email(desk, ws.id, customer_mail("hello"), now()).ticket_id or ""

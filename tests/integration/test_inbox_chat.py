@@ -28,8 +28,10 @@ from tests.fakes.inbox import KeywordUnderstanding
 from tests.unit.inbox.mails import free_port
 
 
-@pytest.fixture
-def served(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[Container, str]]:
+@pytest.fixture(scope="module")
+def served(sqlite_template: Path,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Container, str]]:
+    tmp_path = tmp_path_factory.mktemp("inbox-chat")
     shutil.copyfile(sqlite_template, tmp_path / "frontoffice.db")
     container = bootstrap(Settings.load({}, overrides={
         "database_url": f"sqlite:///{tmp_path / 'frontoffice.db'}", "data_dir": tmp_path}), Role.SERVER)
