@@ -1,6 +1,6 @@
 """The service inbox in the console: an agent opens a customer's message from the queue, sees
-their order beside it, starts a return and replies with a macro in the customer's language; the
-lead sees the backlog, SLA attainment and CSAT."""
+their order and the knowledge base's article beside it, starts a return and replies with a macro
+in the customer's language; the lead sees the backlog, SLA attainment and CSAT."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from frontoffice.console.roles import Role
 from frontoffice.domain.events import now
-from frontoffice.inbox import intake, team
+from frontoffice.inbox import intake, kb, team
 from frontoffice.inbox.wiring import desk_for
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
@@ -34,6 +34,8 @@ def ticket(seeded_server: tuple[ServerProcess, Seeded]) -> str:
         team.save_macro(desk, ws.id, "wismo", {
             "en": "Hello {{customer.name}}, order {{order.id}} is {{order.status}}.",
             "ru": "Здравствуйте, {{customer.name}}! Заказ {{order.id}}: {{order.status}}."}, {}, now())
+        kb.save_article(desk, ws.id, "delivery", "en", "Delivery times",
+                        "Parcels arrive in 2 to 4 working days; the tracking link shows where.", now())
         item = intake.Incoming("chat", "chat-ivanov-1", "email", "s.ivanov@mail.ru", "Sergei Ivanov",
                                "Заказ", "Где мой заказ ORD-RU-1? Уже неделя прошла.", ())
         receipt = intake.receive(desk, ws.id, item, now())
@@ -53,6 +55,7 @@ def test_an_agent_answers_from_the_queue_with_the_order_beside_and_starts_a_retu
     row.locator("a").click()
     expect(page.locator("#orders")).to_contain_text("ORD-RU-1")
     expect(page.locator("#conversation a.order-link")).to_have_text("ORD-RU-1")
+    expect(page.locator("#articles")).to_contain_text("Delivery times")  # found from the Russian question
     page.fill("#reason", "late delivery")
     page.click("#start-return button")
     expect(page.locator("#returns")).to_contain_text("late delivery")

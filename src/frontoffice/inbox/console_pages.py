@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from frontoffice.console.kit import ConsoleKit, Posted, Viewer
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope
-from frontoffice.inbox import reports, service
+from frontoffice.inbox import kb, reports, service
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import STATUSES, InboxError
 from frontoffice.inbox.wiring import desk_for
@@ -36,7 +36,10 @@ def workspace_router(kit: ConsoleKit) -> APIRouter:
     def page(request: Request, viewer: Viewer, ticket_id: str, error: str = "") -> HTMLResponse:
         desk = _desk(kit, viewer)
         view = service.view(desk, viewer.workspace.id, ticket_id)
-        return kit.render(request, viewer, "inbox_ticket.html", view=view, error=error,
+        first = next((m.doc.get("stripped") or m.doc.get("text", "") for m in view.messages
+                      if m.kind == "received"), "")
+        articles = kb.search(desk, viewer.workspace.id, first) if first else []
+        return kit.render(request, viewer, "inbox_ticket.html", view=view, error=error, articles=articles,
                           macros=desk.inbox.entities(viewer.workspace.id, "macro"),
                           status=400 if error else 200)
 
