@@ -128,8 +128,13 @@ class FakeCustomers:
     alerts: list[dict[str, Any]] = field(default_factory=list)
     shipments: list[dict[str, Any]] = field(default_factory=list)
 
+    stock: dict[str, int] = field(default_factory=dict)  # sku -> units available to ship
+
     def delivery_alerts(self, ws: str) -> list[dict[str, Any]]:
         return list(self.alerts)
+
+    def available(self, ws: str, sku: str, channel: str) -> int:
+        return self.stock.get(sku, 0)
 
     def resolve(self, ws: str, kind: str, value: str) -> str | None:
         return self.people.get((kind, value.lower()))

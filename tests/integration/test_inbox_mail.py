@@ -122,6 +122,7 @@ def test_a_mail_through_smtp_becomes_a_linked_ticket_and_the_reply_threads_back(
     finally:
         receiver.stop()
 
+    assert service.check_stock(desk, ws, tid, "O10042", "anna", now()) == {"D-M": 11}  # 8 + 3 to ship
     rma = service.start_return(desk, ws, tid, "O10042", [{"line_no": 1, "qty": 1}], "damaged", "anna", now())
     assert [r["return_id"] for r in service.view(desk, ws, tid).customer.returns] == rma["returns"]
 

@@ -13,6 +13,7 @@ import orjson
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import now
+from frontoffice.errors import NotFound
 from frontoffice.identity.normalise.identifiers import normalise_email, normalise_phone
 from frontoffice.identity.normalise.results import Normalised
 from frontoffice.identity.people_store import PeopleSql
@@ -80,6 +81,13 @@ class CustomersSql:
 
     def delivery_alerts(self, ws: str) -> list[dict[str, Any]]:
         return commerce.delivery_alerts(self.commerce, ws)
+
+    def available(self, ws: str, sku: str, channel: str) -> int:
+        try:
+            found = commerce.availability_for(self.commerce, ws, sku, channel, "ship", None, now())
+        except NotFound:
+            return 0
+        return int(found["modes"].get("ship", {}).get("available", 0))
 
     def start_return(self, ws: str, order_id: str, lines: Sequence[Mapping[str, Any]], reason: str,
                      return_id: str) -> dict[str, Any]:

@@ -204,6 +204,12 @@ def inbox_router(c: Container) -> APIRouter:
         return service.start_return(desk(workspace), workspace.id, ticket_id, body.order_id, body.lines,
                                     body.reason, body.agent, now())
 
+    @router.get("/tickets/{ticket_id}/orders/{order_id}/stock")
+    def get_stock(workspace: Writer, ticket_id: str, order_id: str, agent: str = "api") -> dict[str, Any]:
+        """Units available to ship of each SKU of the customer's order (noted on the ticket)."""
+        return {"available": service.check_stock(desk(workspace), workspace.id, ticket_id, order_id, agent,
+                                                 now())}
+
     @router.put("/agents/{agent_id}")
     def put_agent(workspace: Writer, agent_id: str, body: InboxAgentIn) -> dict[str, Any]:
         """An agent's skills, capacity and presence (fields left out keep their value)."""

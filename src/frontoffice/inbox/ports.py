@@ -109,6 +109,10 @@ class Customers(Protocol):
 
     def order(self, ws: str, order_id: str) -> dict[str, Any] | None: ...
 
+    def available(self, ws: str, sku: str, channel: str) -> int:
+        """Units of ``sku`` commerce can ship on ``channel`` now (0 when unknown)."""
+        ...
+
     def delivery_alerts(self, ws: str) -> list[dict[str, Any]]:
         """Late and failed deliveries commerce detected (``type``: shipment.late / shipment.failed,
         ``shipment_id``, ``order_id``, ``carrier``, ``hours_late``)."""

@@ -228,6 +228,22 @@ def start_return(desk: Desk, ws: str, ticket_id: str, order_id: str, lines: Sequ
     return rma
 
 
+def check_stock(desk: Desk, ws: str, ticket_id: str, order_id: str, agent: str,
+                now: datetime) -> dict[str, int]:
+    """Units available to ship of each SKU of one of the customer's orders (to resend or
+    exchange), noted on the ticket."""
+    t = ticket(desk, ws, ticket_id)
+    orders = {o["order_id"]: o for o in desk.customers.context(ws, t.person_id, t.doc.get("keys", [])).orders}
+    if order_id not in orders:
+        raise InboxError(f"Order {order_id!r} is not this customer's; check stock for their orders.")
+    order = orders[order_id]
+    found = {line["sku"]: desk.customers.available(ws, line["sku"], order.get("channel", "web"))
+             for line in order.get("lines", [])}
+    note(desk, ws, ticket_id, agent, f"Stock for order {order_id}: " +
+         ", ".join(f"{sku} {units} available" for sku, units in sorted(found.items())), now)
+    return found
+
+
 def sweep_sla(desk: Desk, ws: str, now: datetime) -> list[tuple[str, str]]:
     """Log a breach for each active ticket past a due time, and a warning for each past its
     warning time (once per target; none while paused); the breaches."""

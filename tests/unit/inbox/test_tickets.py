@@ -348,3 +348,16 @@ def test_solving_an_email_ticket_asks_for_a_rating_whose_link_records_it_once_pe
     service.update(desk, WS, tid, {"status": "open"}, "anna", MONDAY_10)
     service.update(desk, WS, tid, {"status": "solved"}, "anna", MONDAY_10)
     assert len(mailer.sent) == 1  # asked once
+
+
+def test_checking_stock_for_the_customers_order_lists_each_sku_and_is_noted() -> None:
+    customers = FakeCustomers(people={("email", "ann@example.com"): "p1"}, stock={"D-M": 3},
+                              orders={"p1": [{"order_id": "SO-1", "channel": "web", "lines": [
+                                  {"line_no": 1, "sku": "D-M"}, {"line_no": 2, "sku": "D-L"}]}]})
+    desk = fake_desk(customers=customers)
+    tid = intake.receive_email(desk, WS, customer_mail("wrong size"), MONDAY_10).ticket_id or ""
+    assert service.check_stock(desk, WS, tid, "SO-1", "anna", MONDAY_10) == {"D-M": 3, "D-L": 0}
+    [noted] = [m for m in desk.inbox.messages(WS, tid) if m.kind == "note"]
+    assert noted.doc["text"] == "Stock for order SO-1: D-L 0 available, D-M 3 available"
+    with pytest.raises(InboxError, match="not this customer's"):
+        service.check_stock(desk, WS, tid, "SO-2", "anna", MONDAY_10)
