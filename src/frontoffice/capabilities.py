@@ -34,6 +34,7 @@ DECLARED = (
     "frontoffice.residency.capability",
     "frontoffice.console.capability",
     "frontoffice.decisions.capability",
+    "frontoffice.inbox.capability",
 )
 
 _lock = threading.Lock()

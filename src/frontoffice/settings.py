@@ -162,6 +162,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("decisions_return_window_days", int, 30,
             "A purchase that came of a decision and was not returned within this many days is "
             "settled as 'kept' (the delayed reward the bandit learns from)."),
+    Setting("inbox_address", str, "support@localhost",
+            "The service inbox's address: replies are sent from it and its domain names their Message-IDs."),
+    Setting("inbox_smtp_listen", str, "127.0.0.1:2525",
+            "host:port the inbox's SMTP receiver (`frontoffice service smtp`) listens on."),
+    Setting("inbox_smtp_relay", str, None,
+            "host:port of the SMTP relay the inbox sends replies through. "
+            "Unset: replies by e-mail are refused."),
+    Setting("inbox_max_attachment_bytes", int, 10 * 1024 * 1024,
+            "Largest attachment the inbox stores; a larger one is refused and noted on the message."),
+    Setting("inbox_timezone", str, "UTC",
+            "Time zone of the support team's business hours (an IANA name, e.g. Europe/Berlin)."),
+    Setting("inbox_holidays_country", str, None,
+            "Country (ISO-2, e.g. DE) whose public holidays the SLA clock skips. Unset: no holidays."),
+    Setting("inbox_business_hours", str, "09:00-17:00",
+            "Working hours on weekdays, HH:MM-HH:MM, that SLA targets count."),
+    Setting("inbox_vip_segment", str, "vip",
+            "The segment whose members go to VIP-skilled agents first."),
+    Setting("inbox_public_url", str, "http://127.0.0.1:8000",
+            "Where customers reach this server: the base of the rating links in CSAT e-mails."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -235,6 +254,15 @@ class Settings:
     decisions_price_tolerance: float = 0.01
     decisions_epsilon: float = 0.1
     decisions_return_window_days: int = 30
+    inbox_address: str = "support@localhost"
+    inbox_smtp_listen: str = "127.0.0.1:2525"
+    inbox_smtp_relay: str | None = None
+    inbox_max_attachment_bytes: int = 10 * 1024 * 1024
+    inbox_timezone: str = "UTC"
+    inbox_holidays_country: str | None = None
+    inbox_business_hours: str = "09:00-17:00"
+    inbox_vip_segment: str = "vip"
+    inbox_public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def load(

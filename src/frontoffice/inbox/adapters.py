@@ -1,0 +1,117 @@
+"""The inbox's ports over the other capabilities, for one storage: identity's ``People`` (who
+wrote) and commerce's state and intake (orders, shipments, returns; starting a return). Segments
+(issue 17) and decisions (issue 18) are built in parallel: until the lead wires their ports,
+``NoSegments`` / ``NoActions`` say plainly that nobody is VIP and there is no next best action."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from frontoffice.commerce import service as commerce
+from frontoffice.commerce.store import CommerceStore
+from frontoffice.domain.events import now
+from frontoffice.errors import NotFound
+from frontoffice.identity.people_store import PeopleSql
+from frontoffice.inbox.ports import SOURCE, CustomerContext
+from frontoffice.normalise.identifiers import normalise_email, normalise_phone
+from frontoffice.normalise.results import Normalised
+from frontoffice.storage.sql import SqlStore
+
+
+def normalised(kind: str, value: str) -> str | None:
+    """The value as identity indexes it (None: not an identifier identity would hold)."""
+    if kind == "email":
+        found = normalise_email(value)
+    elif kind == "phone":
+        found = normalise_phone(value, None)
+    else:
+        return value.strip() or None
+    return found.value if isinstance(found, Normalised) else None
+
+
+def commerce_keys(kind: str, value: str) -> list[str]:
+    """Commerce's customer keys (``commerce.records.customer_keys``) for a sender."""
+    if kind == "email":
+        return [f"email:{value.strip().lower()}"]
+    if kind == "phone":
+        return [f"phone:{''.join(ch for ch in value if ch.isdigit())}"]
+    if kind == "marketplace_buyer":
+        return [f"buyer_id:{value.partition(':')[2] or value}"]
+    return []
+
+
+class CustomersSql:
+    """``ports.Customers`` on one storage."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.people = PeopleSql(store)
+        self.commerce = CommerceStore(store)
+
+    def resolve(self, ws: str, kind: str, value: str) -> str | None:
+        key = normalised(kind, value)
+        if key is None:
+            return None
+        holders = sorted(self.people.holders(ws, kind, [key]).get(key, set()))
+        live = [p for p in (self.people.resolve_id(ws, h) for h in holders) if p]
+        return live[0] if len(set(live)) == 1 else None  # two people on one address: nobody for sure
+
+    def _keys(self, ws: str, person_id: str | None, keys: Sequence[str]) -> list[str]:
+        found = {k for raw in keys for k in commerce_keys(*raw.split(":", 1))} if keys else set()
+        if person_id:
+            ids = self.people.identifiers(ws, [person_id], ["email", "phone", "marketplace_buyer", "user_id"])
+            for kind, value in ids.get(person_id, []):
+                found.update(commerce_keys(kind, value) if kind != "user_id" else [f"user_id:{value}"])
+        return sorted(found)
+
+    def context(self, ws: str, person_id: str | None, keys: Sequence[str]) -> CustomerContext:
+        cs = self.commerce
+        order_ids = cs.entity_ids_for_keys(ws, "order", self._keys(ws, person_id, keys))
+        orders = [orjson.loads(e.doc) for e in cs.entities_named(ws, "order", order_ids)]
+        shipments = [orjson.loads(e.doc) for i in order_ids for e in cs.entities(ws, "shipment", i)]
+        returns = [orjson.loads(e.doc) for i in order_ids for e in cs.entities(ws, "return", i)]
+        golden = self.people.golden(ws, [person_id]).get(person_id, {}) if person_id else {}
+        return CustomerContext(person_id, golden, orders, shipments, returns)
+
+    def order(self, ws: str, order_id: str) -> dict[str, Any] | None:
+        found = self.commerce.entity(ws, "order", order_id)
+        return orjson.loads(found.doc) if found else None
+
+    def delivery_alerts(self, ws: str) -> list[dict[str, Any]]:
+        return commerce.delivery_alerts(self.commerce, ws)
+
+    def available(self, ws: str, sku: str, channel: str) -> int:
+        try:
+            found = commerce.availability_for(self.commerce, ws, sku, channel, "ship", None, now())
+        except NotFound:
+            return 0
+        return int(found["modes"].get("ship", {}).get("available", 0))
+
+    def start_return(self, ws: str, order_id: str, lines: Sequence[Mapping[str, Any]], reason: str,
+                     return_id: str) -> dict[str, Any]:
+        order = self.order(ws, order_id) or {}
+        skus = {line["line_no"]: line["sku"] for line in order.get("lines", [])}
+        events = [{"event_id": f"{return_id}:{line['line_no']}", "version": 1,
+                   "return_id": f"{return_id}-{line['line_no']}", "order_id": order_id,
+                   "line_no": line["line_no"], "sku": skus.get(line["line_no"], line.get("sku", "")),
+                   "qty": line.get("qty", 1), "status": "requested", "reason": reason[:100]}
+                  for line in lines]
+        commerce.ingest(self.commerce, ws, SOURCE, "returns", events, now())
+        return {"return_id": return_id, "order_id": order_id,
+                "returns": [e["return_id"] for e in events], "reason": reason}
+
+
+class NoSegments:
+    """No segment membership is known until segments (issue 17) is wired in: nobody is VIP."""
+
+    def member(self, ws: str, person_id: str, segment: str) -> bool:
+        return False
+
+
+class NoActions:
+    """No next best actions until decisions (issue 18) is wired in."""
+
+    def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]:
+        return []

@@ -1,0 +1,1 @@
+"""Understanding messages offline in en, de, ja, ko, ru and zh: language, category, sentiment."""

@@ -1,0 +1,75 @@
+"""Logging inbox events and folding them into the tables (``model.apply``).
+
+A use case logs its events and applies what the log kept in the same call, so the next request
+sees them; the worker's projection (``InboxHub``) catches up from the log and ``rebuild`` replays
+it from the start: the tables are only ever a fold of the log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from frontoffice.domain.events import EventRecord, iso
+from frontoffice.inbox import model
+from frontoffice.inbox.ports import INBOX, SOURCE, Inbox
+from frontoffice.inbox.store import InboxStore
+from frontoffice.storage.port import AppendBatch, AppendResult
+from frontoffice.storage.sql import SqlStore
+
+PAGE = 2000
+
+
+def record(message_id: str, etype: str, payload: Mapping[str, Any], at: datetime) -> EventRecord:
+    when = iso(at)
+    return EventRecord(message_id=message_id, family=INBOX, type=etype, event=None, user_id=None,
+                       anonymous_id=None, previous_id=None, group_id=None, timestamp=when,
+                       original_timestamp=None, sent_at=None, received_at=when,
+                       payload=orjson.dumps(payload))
+
+
+def log_and_project(inbox: Inbox, ws: str, records: Sequence[EventRecord]) -> AppendResult:
+    """Append ``records`` and apply those the log kept (a redelivered one: the log's copy; none
+    of an erased person's, which the log drops)."""
+    if not records:
+        return AppendResult(0, 0, 0)
+    result = inbox.append(AppendBatch(ws, SOURCE, records, origin="inbox"))
+    kept: Sequence[EventRecord] = records
+    if result.duplicates or result.suppressed:
+        kept = inbox.logged(ws, [r.message_id for r in records]) if result.inserted else []
+    with inbox.lock(ws), inbox.transaction() as tx:
+        for rec in kept:
+            model.apply(tx, ws, rec.type, orjson.loads(rec.payload))
+    return result
+
+
+def catch_up(store: InboxStore, ws: str) -> int:
+    applied = 0
+    with store.lock(ws):
+        upto, after = store.store.last_seq(ws), store.cursor_at(ws)
+        while after < upto:
+            page = store.log_page(ws, after, upto, PAGE)
+            with store.transaction() as tx:
+                for _, etype, payload in page:
+                    if etype != "erased":
+                        model.apply(tx, ws, etype, orjson.loads(payload))
+                applied += len(page)
+                after = page[-1][0] if len(page) == PAGE else upto
+                tx.set_cursor(ws, after)
+    return applied
+
+
+class InboxHub:
+    """The inbox projection of one storage, as the worker's runner drives it."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.inbox = InboxStore(store)
+
+    def catch_up(self, ws: str) -> int:
+        return catch_up(self.inbox, ws)
+
+    def rebuild(self, ws: str) -> int:
+        self.inbox.reset(ws)
+        return catch_up(self.inbox, ws)

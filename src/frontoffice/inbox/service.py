@@ -1,0 +1,264 @@
+"""What agents do with a ticket: reply (by hand or with a macro), note, change status, priority,
+tags and team, assign (routing says why), merge, split, rate, start a return; SLA sweeps. Each
+use case checks the rules (``model``), logs ``inbox`` events and applies them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from frontoffice.domain.tenancy import new_id
+from frontoffice.errors import NotFound
+from frontoffice.inbox import csat, macros, mail, sla
+from frontoffice.inbox.deps import Desk
+from frontoffice.inbox.model import ACTIVE, InboxError, check_move, check_priority
+from frontoffice.inbox.ports import CustomerContext, Message, Ticket
+from frontoffice.inbox.projector import log_and_project, record
+from frontoffice.inbox.routing import Agent, Need, route
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    ticket: Ticket
+    messages: list[Message]
+    customer: CustomerContext
+
+
+def ticket(desk: Desk, ws: str, ticket_id: str) -> Ticket:
+    found = desk.inbox.ticket(ws, ticket_id)
+    if found is None:
+        raise NotFound(f"No ticket {ticket_id!r}; list them with `frontoffice service tickets`.")
+    return found
+
+
+def view(desk: Desk, ws: str, ticket_id: str) -> TicketView:
+    """The ticket, its conversation, and the customer beside it (orders, shipments, returns,
+    next best actions)."""
+    t = ticket(desk, ws, ticket_id)
+    context = desk.customers.context(ws, t.person_id, t.doc.get("keys", []))
+    if t.person_id:
+        context = CustomerContext(context.person_id, context.golden, context.orders, context.shipments,
+                                  context.returns, desk.actions.for_person(ws, t.person_id))
+    return TicketView(t, desk.inbox.messages(ws, ticket_id), context)
+
+
+def _pause(desk: Desk, t: Ticket, to: str, now: datetime) -> dict[str, Any] | None:
+    """The SLA after moving to ``to``: a pause starts on pending, and on leaving it the
+    resolution target moves by the business time it lasted."""
+    clock = dict(t.doc.get("sla", {}))
+    if to == "pending" and t.status != "pending":
+        return {**clock, "paused_since": now.isoformat()}
+    if t.status == "pending" and to != "pending" and clock.get("paused_since"):
+        paused = float(clock.get("paused_seconds", 0)) + sla.business_seconds_between(
+            desk.calendar, datetime.fromisoformat(clock["paused_since"]), now)
+        opened = datetime.fromisoformat(t.doc["created_at"])
+        return {**clock, **sla.dues(desk.calendar, t.priority, opened, paused),
+                "first_response_due": clock.get("first_response_due"), "paused_since": None,
+                "paused_seconds": paused}
+    return None
+
+
+def update(desk: Desk, ws: str, ticket_id: str, changes: Mapping[str, Any], by: str,
+           now: datetime) -> Ticket:
+    t = ticket(desk, ws, ticket_id)
+    allowed = {"status", "priority", "team", "tags_add", "tags_remove"}
+    if unknown := set(changes) - allowed:
+        raise InboxError(f"Cannot change {', '.join(sorted(unknown))}; "
+                         f"change only {', '.join(sorted(allowed))}.")
+    if t.status == "closed":
+        raise InboxError("A closed ticket is final; open a new one.")
+    wanted = {k: v for k, v in changes.items() if v not in (None, [])}
+    if "status" in wanted:
+        check_move(t.status, wanted["status"])
+        if (clock := _pause(desk, t, wanted["status"], now)) is not None:
+            wanted["sla"] = clock
+    if "priority" in wanted:
+        check_priority(wanted["priority"])
+    log_and_project(desk.inbox, ws, [record(f"{ticket_id}:updated:{new_id()}", "ticket.updated", {
+        "ticket_id": ticket_id, "changes": wanted, "by": by, "at": now.isoformat()}, now)])
+    if wanted.get("status") == "solved":
+        csat.ask(desk, ws, ticket(desk, ws, ticket_id), now)
+    return ticket(desk, ws, ticket_id)
+
+
+def note(desk: Desk, ws: str, ticket_id: str, author: str, text: str, now: datetime) -> Ticket:
+    ticket(desk, ws, ticket_id)
+    note_id = f"note:{new_id()}"
+    log_and_project(desk.inbox, ws, [record(f"{ticket_id}:{note_id}", "note.added", {
+        "ticket_id": ticket_id, "message_id": note_id, "author": author, "text": text,
+        "at": now.isoformat(), "internal": True}, now)])
+    return ticket(desk, ws, ticket_id)
+
+
+def macro_values(desk: Desk, ws: str, t: Ticket, agent: str) -> dict[str, dict[str, Any]]:
+    context = desk.customers.context(ws, t.person_id, t.doc.get("keys", []))
+    orders = {o["order_id"]: o for o in context.orders}
+    mentioned = [orders[i] for i in t.doc.get("orders", []) if i in orders] or context.orders[-1:]
+    order = mentioned[0] if mentioned else {}
+    name = t.doc["requester"].get("name") or context.golden.get("given_name") or ""
+    agent_doc = desk.inbox.entity(ws, "agent", agent) or {}
+    return {"customer": {"name": name, "email": t.doc["requester"].get("value")},
+            "ticket": {"id": t.ticket_id, "subject": t.doc.get("subject")},
+            "order": {"id": order.get("order_id"), "status": order.get("status")},
+            "agent": {"name": agent_doc.get("name", agent)}}
+
+
+def reply(desk: Desk, ws: str, ticket_id: str, agent: str, now: datetime, text: str | None = None,
+          macro: str | None = None, status: str | None = None) -> Ticket:
+    """Send a reply to the requester (e-mail through the relay), threaded on their last mail."""
+    t = ticket(desk, ws, ticket_id)
+    if t.status == "closed":
+        raise InboxError("A closed ticket is final; open a new one to write to the customer.")
+    changes: dict[str, Any] = {}
+    if macro is not None:
+        saved = desk.inbox.entity(ws, "macro", macro)
+        if saved is None:
+            raise NotFound(f"No macro {macro!r}; save one with PUT /inbox/v1/macros/{macro}.")
+        text = macros.render(macros.body_for(saved, t.doc.get("language")), macro_values(desk, ws, t, agent))
+        changes = {k: v for k, v in saved.get("actions", {}).items() if k in ("status", "tags_add")}
+    if not text or not text.strip():
+        raise InboxError("A reply needs text or a macro.")
+    status = status or changes.get("status")
+    if status:
+        check_move(t.status, status)
+    received = [m for m in desk.inbox.messages(ws, ticket_id) if m.kind == "received"]
+    last = received[-1].doc if received else {}
+    header_id = None
+    if t.channel == "email":
+        message = mail.compose(
+            sender=desk.address, to=t.doc["requester"]["value"], subject=t.doc.get("subject", ""),
+            text=text, token=ticket_id, at=now, in_reply_to=last.get("header_id"),
+            references=(*last.get("references", []), *([last["header_id"]] if last.get("header_id") else [])),
+            domain=desk.address.partition("@")[2] or "frontoffice.invalid")
+        if desk.mailer is None:
+            raise InboxError("No SMTP relay is configured (setting inbox_smtp_relay); set it to send e-mail.")
+        desk.mailer.send(message)
+        header_id = str(message["Message-ID"])
+    sent_id = header_id or f"out:{new_id()}"
+    records = [record(f"{ticket_id}:out:{sent_id}", "message.sent", {
+        "ticket_id": ticket_id, "message_id": sent_id, "header_id": header_id, "author": agent,
+        "text": text, "macro": macro, "at": now.isoformat(),
+        "thread_keys": [f"mid:{header_id}"] if header_id else []}, now)]
+    log_and_project(desk.inbox, ws, records)
+    extra = {"tags_add": changes.get("tags_add", [])}
+    if status or extra["tags_add"]:
+        return update(desk, ws, ticket_id, {"status": status, **extra}, agent, now)
+    return ticket(desk, ws, ticket_id)
+
+
+def assign(desk: Desk, ws: str, ticket_id: str, now: datetime, agent_id: str | None = None,
+           by: str = "router") -> Ticket:
+    """Give the ticket to ``agent_id``, or to whom routing picks (the reason is logged)."""
+    t = ticket(desk, ws, ticket_id)
+    agents = [Agent.of(d) for d in desk.inbox.entities(ws, "agent")]
+    if agent_id is not None:
+        chosen = next((a for a in agents if a.agent_id == agent_id), None)
+        if chosen is None:
+            raise NotFound(f"No agent {agent_id!r}; add one with PUT /inbox/v1/agents/{agent_id}.")
+        agent, team, reason = agent_id, chosen.team, f"assigned by {by}"
+    else:
+        u = t.doc.get("understanding", {})
+        vip = "vip" in t.doc.get("tags", [])
+        choice = route(Need(u.get("language", "en"), u.get("category", "other"), t.channel, vip),
+                       [a for a in agents if a.agent_id != t.assignee], desk.inbox.open_load(ws))
+        if choice.agent_id is None:
+            raise InboxError(choice.reason)
+        agent, team = choice.agent_id, choice.team
+        reason = choice.reason if by == "router" else f"{by}; {choice.reason}"
+    log_and_project(desk.inbox, ws, [record(f"{ticket_id}:assigned:{new_id()}", "ticket.assigned", {
+        "ticket_id": ticket_id, "agent_id": agent, "team": team, "reason": reason,
+        "at": now.isoformat()}, now)])
+    return ticket(desk, ws, ticket_id)
+
+
+def merge(desk: Desk, ws: str, source_id: str, into: str, now: datetime) -> Ticket:
+    source, target = ticket(desk, ws, source_id), ticket(desk, ws, into)
+    if source_id == into or source.status == "closed" or target.status == "closed":
+        raise InboxError("Merge two different tickets that are not closed.")
+    log_and_project(desk.inbox, ws, [record(f"{source_id}:merged:{into}", "ticket.merged", {
+        "ticket_id": source_id, "into": into, "at": now.isoformat()}, now)])
+    return ticket(desk, ws, into)
+
+
+def split(desk: Desk, ws: str, ticket_id: str, message_ids: Sequence[str], now: datetime) -> Ticket:
+    t = ticket(desk, ws, ticket_id)
+    own = {m.message_id: m for m in desk.inbox.messages(ws, ticket_id)}
+    if not message_ids or any(i not in own for i in message_ids) or len(set(message_ids)) == len(own):
+        raise InboxError("Split off some, not all, of the ticket's own messages (their message ids).")
+    new_ticket = "T" + new_id()
+    subject = own[message_ids[0]].doc.get("subject") or t.doc.get("subject", "")
+    log_and_project(desk.inbox, ws, [record(f"{ticket_id}:split:{new_ticket}", "ticket.split", {
+        "ticket_id": ticket_id, "new_ticket_id": new_ticket, "message_ids": list(message_ids),
+        "subject": subject, "at": now.isoformat(),
+        "sla": {**sla.dues(desk.calendar, t.priority, now, 0), "paused_seconds": 0}}, now)])
+    return ticket(desk, ws, new_ticket)
+
+
+def rate(desk: Desk, ws: str, ticket_id: str, score: int, comment: str, now: datetime) -> Ticket:
+    """CSAT after a solve: one rating per ticket (a second replaces the first), 1 to 5."""
+    t = ticket(desk, ws, ticket_id)
+    if t.status not in ("solved", "closed"):
+        raise InboxError("Ratings are asked for after a solve; this ticket is still " + t.status + ".")
+    if not 1 <= score <= 5:
+        raise InboxError("A rating is 1 (bad) to 5 (good).")
+    log_and_project(desk.inbox, ws, [record(f"{ticket_id}:rated:{new_id()}", "ticket.rated", {
+        "ticket_id": ticket_id, "score": score, "comment": comment, "at": now.isoformat()}, now)])
+    return ticket(desk, ws, ticket_id)
+
+
+def rate_by_link(desk: Desk, ws: str, token: str, score: int, now: datetime) -> Ticket:
+    """A rating from the link of a CSAT e-mail (its token names the ticket)."""
+    found = desk.inbox.thread(ws, [f"csat:{token}"])
+    if found is None:
+        raise NotFound("This rating link is unknown or no longer valid.")
+    return rate(desk, ws, found, score, "", now)
+
+
+def start_return(desk: Desk, ws: str, ticket_id: str, order_id: str, lines: Sequence[Mapping[str, Any]],
+                 reason: str, agent: str, now: datetime) -> dict[str, Any]:
+    """Open a return through commerce for lines of one of the customer's orders; noted on the ticket."""
+    t = ticket(desk, ws, ticket_id)
+    owned = {o["order_id"] for o in desk.customers.context(ws, t.person_id, t.doc.get("keys", [])).orders}
+    if order_id not in owned:
+        raise InboxError(f"Order {order_id!r} is not this customer's; start returns only for their orders.")
+    rma = desk.customers.start_return(ws, order_id, lines, reason, "rma_" + new_id())
+    note(desk, ws, ticket_id, agent, f"Return {rma['return_id']} started for order {order_id}: {reason}", now)
+    return rma
+
+
+def check_stock(desk: Desk, ws: str, ticket_id: str, order_id: str, agent: str,
+                now: datetime) -> dict[str, int]:
+    """Units available to ship of each SKU of one of the customer's orders (to resend or
+    exchange), noted on the ticket."""
+    t = ticket(desk, ws, ticket_id)
+    orders = {o["order_id"]: o for o in desk.customers.context(ws, t.person_id, t.doc.get("keys", [])).orders}
+    if order_id not in orders:
+        raise InboxError(f"Order {order_id!r} is not this customer's; check stock for their orders.")
+    order = orders[order_id]
+    found = {line["sku"]: desk.customers.available(ws, line["sku"], order.get("channel", "web"))
+             for line in order.get("lines", [])}
+    note(desk, ws, ticket_id, agent, f"Stock for order {order_id}: " +
+         ", ".join(f"{sku} {units} available" for sku, units in sorted(found.items())), now)
+    return found
+
+
+def sweep_sla(desk: Desk, ws: str, now: datetime) -> list[tuple[str, str]]:
+    """Log a breach for each active ticket past a due time, and a warning for each past its
+    warning time (once per target; none while paused); the breaches."""
+    found: dict[str, list[tuple[str, str]]] = {"breached": [], "warned": []}
+    for t in desk.inbox.tickets(ws, statuses=ACTIVE, limit=100_000):
+        clock = t.doc.get("sla", {})
+        if clock.get("paused_since"):
+            continue
+        targets = ["resolution"] + (["first_response"] if "first_response_at" not in t.doc else [])
+        for kind, suffix in (("breached", "due"), ("warned", "warn")):
+            done = set(clock.get(kind, []))
+            found[kind] += [(t.ticket_id, target) for target in targets
+                            if (when := clock.get(f"{target}_{suffix}")) and target not in done
+                            and datetime.fromisoformat(when) < now]
+    log_and_project(desk.inbox, ws, [record(f"{tid}:{kind}:{target}", f"sla.{kind}", {
+        "ticket_id": tid, "target": target, "at": now.isoformat()}, now)
+        for kind in ("warned", "breached") for tid, target in found[kind]])
+    return found["breached"]

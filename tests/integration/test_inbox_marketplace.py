@@ -1,0 +1,81 @@
+"""Mirakl buyer messages through the signed webhook, in process on SQLite: the buyer's Mirakl id
+finds their golden record, the thread's order is attached, a redelivery is stored once and a
+later message of the thread joins its ticket; a wrong signature is refused."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from frontoffice.cli.main import cli
+from frontoffice.identity.hub import IdentityHub
+from frontoffice.inbox.marketplace import sign
+from frontoffice.inbox.store import InboxStore
+from frontoffice.tenancy import service as tenancy
+from tests.integration.conftest import Api
+from tests.integration.identity_support import Brand
+
+pytestmark = pytest.mark.anyio
+SECRET = "mirakl-secret-0123456789"
+
+
+@pytest.fixture
+def database_url(sqlite_template: Path, tmp_path: Path) -> str:
+    shutil.copyfile(sqlite_template, tmp_path / "frontoffice.db")
+    return f"sqlite:///{tmp_path / 'frontoffice.db'}"
+
+
+def thread(*messages: dict[str, Any]) -> dict[str, Any]:
+    """A thread as Mirakl's M10 returns it (the fields the mapping reads, and some it ignores)."""
+    return {"id": "9d5ce2a5-thread", "topic": {"type": "FREE_TEXT", "value": "Colis non reçu"},
+            "entities": [{"id": "MK-1001-A", "type": "MMP_ORDER", "label": "MK-1001-A"}],
+            "date_created": "2026-12-01T09:00:00Z", "messages": list(messages)}
+
+
+def message(mid: str, body: str, sender: str = "CUSTOMER") -> dict[str, Any]:
+    who = {"type": sender, "id": "cust-42", "display_name": "Claire D."} if sender == "CUSTOMER" else \
+        {"type": sender, "display_name": "Shop"}
+    return {"id": mid, "body": body, "date_created": f"2026-12-01T09:0{mid[-1]}:00Z", "from": who}
+
+
+async def test_a_mirakl_buyer_message_joins_the_golden_record_and_the_thread_keeps_one_ticket(
+        api: Api, database_url: str, tmp_path: Path) -> None:
+    ws = api.workspace("acme")
+    source, key = tenancy.create_source(api.container.store, ws.id, "mirakl", "marketplace")
+    said = CliRunner().invoke(cli, ["--database-url", database_url, "--data-dir", str(tmp_path), "service",
+                                    "secret", f"acme/{source.name}", "--secret", SECRET])
+    assert said.exit_code == 0, said.output
+    web, _ = tenancy.create_source(api.container.store, ws.id, "web", "web")
+    Brand(api.container.store, ws.id, {"web": web.id}).send("web", {
+        "type": "identify", "messageId": "i1", "timestamp": "2026-11-01T10:00:00Z", "userId": "cus_claire",
+        "traits": {"email": "claire@posteo.fr", "marketplace": "mirakl", "marketplaceBuyerId": "cust-42"}})
+    IdentityHub(api.container.store).catch_up(ws.id)
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+
+    async def post(body: dict[str, Any], secret: str = SECRET) -> Any:
+        raw = orjson.dumps(body)
+        return await api.client.post("/inbox/v1/marketplace/mirakl", content=raw, headers={
+            **auth, "X-Frontoffice-Signature": sign(secret, raw)})
+
+    first = thread(message("m1", "Bonjour, je n'ai pas reçu ma commande."), message("m2", "Merci", "SHOP"))
+    r = await post(first)
+    assert r.status_code == 200, r.text
+    [receipt] = r.json()["tickets"]
+    again = await post(first)  # a redelivery
+    later = await post(thread(message("m1", "Bonjour, je n'ai pas reçu ma commande."),
+                              message("m3", "Toujours rien ?")))
+    assert [t["ticket_id"] for t in later.json()["tickets"]] == [receipt["ticket_id"]] * 2
+    assert again.json()["tickets"][0]["ticket_id"] == receipt["ticket_id"]
+    inbox = InboxStore(api.container.store)
+    ticket = inbox.ticket(ws.id, receipt["ticket_id"])
+    assert ticket is not None and ticket.person_id is not None and ticket.channel == "marketplace"
+    assert ticket.doc["orders"] == ["MK-1001-A"] and ticket.doc["subject"] == "Colis non reçu"
+    assert [m.message_id for m in inbox.messages(ws.id, ticket.ticket_id)] == ["mirakl:m1", "mirakl:m3"]
+    forged = await post(thread(message("m4", "x")), secret="another-secret-0123456789")
+    assert forged.status_code == 401 and forged.json()["code"] == "bad_signature"
