@@ -35,6 +35,7 @@ install: $(DEV)
 system-deps:
 	scripts/system_deps postgresql
 	scripts/system_deps chromium fonts-noto-cjk
+	scripts/system_deps dovecot-imapd
 
 demo: $(RUNTIME)
 	$(BIN)/frontoffice demo run
