@@ -17,6 +17,11 @@ from frontoffice.storage.sql import SqlStore
 from frontoffice.storage.tables import schema
 
 
+def _row(r: Any) -> dict[str, Any]:
+    """A row as a plain dict (column names as ``str``, which JSON encoders insist on)."""
+    return {str(k): v for k, v in r._mapping.items()}
+
+
 class SegmentsStore:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
@@ -194,7 +199,7 @@ class SegmentsStore:
         with self.store.connect() as conn:
             rows = conn.execute(sa.select(m.person_id, m.since, m.why).where(
                 m.workspace_id == ws, m.segment == segment).order_by(m.person_id).limit(limit)).all()
-        return [r._asdict() for r in rows]
+        return [_row(r) for r in rows]
 
     def sizes(self, ws: str) -> dict[str, int]:
         m = self.t["segments_members"].c
@@ -214,7 +219,7 @@ class SegmentsStore:
             query = query.where(h.segment == segment)
         with self.store.connect() as conn:
             rows = conn.execute(query.order_by(h.id.desc()).limit(limit)).all()
-        return [r._asdict() for r in rows]
+        return [_row(r) for r in rows]
 
     def values(self, ws: str, person_id: str) -> list[dict[str, Any]]:
         v = self.t["segments_values"].c
