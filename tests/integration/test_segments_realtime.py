@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from frontoffice.consent import service as consent
 from frontoffice.segments import service
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
-from tests.integration.segments_support import DAY_S, World, new_world
+from tests.integration.segments_support import DAY_S, T0, World, new_world
 
 
 @pytest.fixture
@@ -96,3 +97,32 @@ def test_real_time_and_batch_agree_on_every_kind_of_condition(world: World) -> N
     assert realtime == {"shoe_fans": {d1}, "lapsed": {d2}, "browse_then_buy": {d1}, "returners": {d2}}
     assert world.batch() == realtime
     assert all(v["agree"] for v in service.agreement(world.data, world.ws, world.now_ms).values())
+
+
+def test_consent_and_reachability_are_read_through_their_owners_and_batch_agrees(world: World) -> None:
+    world.identify("ann", email="ann@posteo-shop.de", address={"country": "DE"})
+    world.identify("bob", email="bob@posteo-shop.de", address={"country": "DE"})
+    world.identify("cy", address={"country": "DE"})
+    world.project()
+    hub = consent.ConsentHub.of(world.store)
+    hub.catch_up(world.ws)
+    for user in ("ann", "cy"):
+        consent.record(world.store, hub, world.ws, consent.Capture(
+            subject=f"user_id:{user}", explicit=True, at=T0, purposes={"marketing_email": "granted"}), T0)
+    world.segment("mailable", {"all": [{"reachable": "email"},
+                                       {"consent": "marketing_email", "channel": "email"}]})
+    world.project()
+    ann = world.person("ann")
+    assert world.members("mailable") == {ann}
+    consent.record(world.store, hub, world.ws, consent.Capture(
+        subject="email:bob@posteo-shop.de", explicit=True, at=T0,
+        purposes={"marketing_email": "granted"}), T0)
+    consent.record(world.store, hub, world.ws, consent.Capture(
+        subject="user_id:ann", explicit=True, at=T0, purposes={"marketing_email": "denied"}), T0)
+    world.project()  # a consent change alone moves the people it is about
+    bob = world.person("bob")
+    assert world.members("mailable") == {bob} == world.batch()["mailable"]
+    [left] = world.data.history(world.ws, person_id=ann)[:1]
+    assert left["change"] == "exited" and left["why"].endswith("consent to marketing_email on email: refused")
+    [member] = world.data.members(world.ws, "mailable", 1)
+    assert "consent to marketing_email on email: allowed" in member["why"]

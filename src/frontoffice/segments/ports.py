@@ -67,8 +67,10 @@ class SegmentsData(Protocol):
 
     def cursor(self, ws: str) -> int: ...
 
-    def add_events(self, ws: str, events: Sequence[NewEvent], cursor: int) -> None:
-        """Store the events, queue their people for evaluation now and move the cursor, at once."""
+    def add_events(self, ws: str, events: Sequence[NewEvent], cursor: int,
+                   moved: Collection[str] = ()) -> None:
+        """Store the events, queue their people (and ``moved``: people whose consent changed) for
+        evaluation now and move the cursor, at once."""
         ...
 
     def due(self, ws: str, now: int, limit: int) -> list[tuple[str, str]]:

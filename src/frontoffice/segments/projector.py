@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 import orjson
 
+from frontoffice.consent.ports import persons_holding
+from frontoffice.consent.projector import CONSENT_FAMILY
 from frontoffice.domain.events import StoredEvent, iso
 from frontoffice.identity.people import People
 from frontoffice.segments.catalog import Catalog, load
@@ -102,10 +104,20 @@ class SegmentsProjector:
             placed = self.people.of_events(ws, [e.seq for e in page])
             events = [n for e in page if e.seq in placed and (n := event_of(e, placed[e.seq])) is not None]
             after = page[-1].seq
-            self.data.add_events(ws, events, after)
+            self.data.add_events(ws, events, after, self._consent_moved(ws, page, placed))
             applied += len(page)
             on_progress(applied)
         return applied
+
+    def _consent_moved(self, ws: str, page: Sequence[StoredEvent], placed: Collection[int]) -> set[str]:
+        """The people a page's consent changes are about (identity places no consent event)."""
+        subjects = set()
+        for e in page:
+            if e.seq not in placed and e.record.family == CONSENT_FAMILY:
+                subject = orjson.loads(e.record.payload).get("subject")
+                if isinstance(subject, str):
+                    subjects.add(subject)
+        return persons_holding(self.people, ws, subjects) if subjects else set()
 
     def _evaluate_due(self, ws: str) -> int:
         now, done = self.now(), 0

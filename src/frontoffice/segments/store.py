@@ -91,7 +91,8 @@ class SegmentsStore:
             conn.execute(stmt.on_conflict_do_update(index_elements=["workspace_id", "person_id"],
                                                     set_={"due_at": 0, "cause": stmt.excluded.cause}))
 
-    def add_events(self, ws: str, events: Sequence[NewEvent], cursor: int) -> None:
+    def add_events(self, ws: str, events: Sequence[NewEvent], cursor: int,
+                   moved: Collection[str] = ()) -> None:
         with self.store.begin() as conn:
             for chunk in core.batches(list(events), 6):
                 conn.execute(self._insert("segments_events").values([
@@ -102,6 +103,8 @@ class SegmentsStore:
                 people[e.person_id] = max(people.get(e.person_id, 0), e.seq)
             for person, seq in sorted(people.items()):
                 self._queue(conn, ws, [person], f"event seq {seq}")
+            if moved:
+                self._queue(conn, ws, sorted(set(moved) - set(people)), "consent changed")
             self._set_cursor(conn, ws, cursor)
 
     def due(self, ws: str, now: int, limit: int) -> list[tuple[str, str]]:
