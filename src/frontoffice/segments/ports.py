@@ -67,10 +67,12 @@ class SegmentsData(Protocol):
 
     def cursor(self, ws: str) -> int: ...
 
-    def add_events(self, ws: str, events: Sequence[NewEvent], cursor: int,
-                   moved: Collection[str] = ()) -> None:
-        """Store the events, queue their people (and ``moved``: people whose consent changed) for
-        evaluation now and move the cursor, at once."""
+    def stamp(self, ws: str) -> tuple[int, int]:
+        """What changes whenever a definition is saved or deleted (cheap to read)."""
+        ...
+
+    def apply(self, ws: str, events: Sequence[NewEvent], cursor: int, outcomes: Sequence[Outcome]) -> None:
+        """Store the events and the outcomes of evaluating their people, and move the cursor, at once."""
         ...
 
     def due(self, ws: str, now: int, limit: int) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ from frontoffice.identity.people import People
 from frontoffice.segments.catalog import Catalog, load
 from frontoffice.segments.conditions import REACHABLE
 from frontoffice.segments.evaluate import Person, compute, evaluate, next_change
+from frontoffice.segments.model import Event
 from frontoffice.segments.ports import Change, ConsentCheck, NewEvent, Outcome, SegmentsData
 
 PAGE = 2000
@@ -77,6 +78,7 @@ class SegmentsProjector:
                  clock: Clock = time.time) -> None:
         self.data, self.log, self.people, self.consent, self.clock = data, log, people, consent, clock
         self._locks: dict[str, threading.Lock] = {}
+        self._catalogs: dict[str, tuple[tuple[int, int], Catalog]] = {}
         self._guard = threading.Lock()
 
     def _lock(self, ws: str) -> threading.Lock:
@@ -87,10 +89,17 @@ class SegmentsProjector:
         return int(self.clock() * 1000)
 
     def catalog(self, ws: str) -> Catalog:
-        return load(self.data.definitions(ws, "trait"), self.data.definitions(ws, "segment"))
+        """The active definitions, parsed again only when one changed (their stamp moved)."""
+        stamp = self.data.stamp(ws)
+        cached = self._catalogs.get(ws)
+        if cached is None or cached[0] != stamp:
+            cached = self._catalogs[ws] = (stamp, load(self.data.definitions(ws, "trait"),
+                                                       self.data.definitions(ws, "segment")))
+        return cached[1]
 
     def catch_up(self, ws: str, on_progress: Callable[[int], None] = lambda n: None) -> int:
-        """Store the log's new events with their people, then evaluate everyone due now."""
+        """Store the log's new events with their people and evaluate those people at once (one
+        transaction a page), then everyone due by time or by a changed definition."""
         with self._lock(ws):
             applied = self._read_log(ws, on_progress)
             return applied + self._evaluate_due(ws)
@@ -104,7 +113,16 @@ class SegmentsProjector:
             placed = self.people.of_events(ws, [e.seq for e in page])
             events = [n for e in page if e.seq in placed and (n := event_of(e, placed[e.seq])) is not None]
             after = page[-1].seq
-            self.data.add_events(ws, events, after, self._consent_moved(ws, page, placed))
+            causes: dict[str, str] = {}
+            pending: dict[str, list[Event]] = {}
+            for n in events:
+                causes[n.person_id] = f"event seq {n.seq}"
+                pending.setdefault(n.person_id, []).append(Event(n.seq, n.name, n.at, n.props))
+            for person in sorted(self._consent_moved(ws, page, placed) - set(causes)):
+                causes[person] = "consent changed"
+            outcomes = (self.evaluate(ws, self.catalog(ws), list(causes.items()), self.now(), pending)
+                        if causes else [])
+            self.data.apply(ws, events, after, outcomes)
             applied += len(page)
             on_progress(applied)
         return applied
@@ -128,10 +146,14 @@ class SegmentsProjector:
             done += len(due)
         return done
 
-    def evaluate(self, ws: str, catalog: Catalog, due: Sequence[tuple[str, str]], now: int) -> list[Outcome]:
-        """The outcome of evaluating each (person, cause) at ``now``."""
+    def evaluate(self, ws: str, catalog: Catalog, due: Sequence[tuple[str, str]], now: int,
+                 pending: Mapping[str, list[Event]] | None = None) -> list[Outcome]:
+        """The outcome of evaluating each (person, cause) at ``now``; ``pending``: each person's
+        events not stored yet (they are stored with the outcome)."""
         pids = [p for p, _ in due]
         events = self.data.person_events(ws, pids)
+        for pid, new in (pending or {}).items():
+            events[pid] = sorted([*events.get(pid, []), *new], key=lambda e: (e.at, e.seq))
         members = self.data.members_of(ws, pids)
         golden = self.people.golden(ws, pids)
         identifiers = self.people.identifiers(ws, pids, REACHABLE)

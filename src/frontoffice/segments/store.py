@@ -91,21 +91,21 @@ class SegmentsStore:
             conn.execute(stmt.on_conflict_do_update(index_elements=["workspace_id", "person_id"],
                                                     set_={"due_at": 0, "cause": stmt.excluded.cause}))
 
-    def add_events(self, ws: str, events: Sequence[NewEvent], cursor: int,
-                   moved: Collection[str] = ()) -> None:
+    def apply(self, ws: str, events: Sequence[NewEvent], cursor: int, outcomes: Sequence[Outcome]) -> None:
         with self.store.begin() as conn:
             for chunk in core.batches(list(events), 6):
                 conn.execute(self._insert("segments_events").values([
                     {"workspace_id": ws, "seq": e.seq, "person_id": e.person_id, "name": e.name, "at": e.at,
                      "props": dict(e.props)} for e in chunk]).on_conflict_do_nothing())
-            people: dict[str, int] = {}
-            for e in events:
-                people[e.person_id] = max(people.get(e.person_id, 0), e.seq)
-            for person, seq in sorted(people.items()):
-                self._queue(conn, ws, [person], f"event seq {seq}")
-            if moved:
-                self._queue(conn, ws, sorted(set(moved) - set(people)), "consent changed")
+            self._save(conn, ws, outcomes)
             self._set_cursor(conn, ws, cursor)
+
+    def stamp(self, ws: str) -> tuple[int, int]:
+        d = self.t["segments_definitions"].c
+        with self.store.connect() as conn:
+            query = sa.select(sa.func.max(d.id).label("last"), sa.func.sum(d.active).label("active"))
+            row = conn.execute(query.where(d.workspace_id == ws)).one()
+        return int(row.last or 0), int(row.active or 0)
 
     def due(self, ws: str, now: int, limit: int) -> list[tuple[str, str]]:
         d = self.t["segments_due"].c
@@ -141,39 +141,42 @@ class SegmentsStore:
         return out
 
     def save(self, ws: str, outcomes: Sequence[Outcome]) -> None:
-        t = self.t
         with self.store.begin() as conn:
-            for o in outcomes:
-                for name in ("segments_facts", "segments_values"):
-                    table = t[name]
-                    conn.execute(table.delete().where(table.c.workspace_id == ws,
-                                                      table.c.person_id == o.person_id))
-                if o.facts:
-                    conn.execute(t["segments_facts"].insert(), [
-                        {"workspace_id": ws, "person_id": o.person_id, "key": k, "value": v}
-                        for k, v in sorted(o.facts.items())])
-                if o.values:
-                    conn.execute(t["segments_values"].insert(), [
-                        {"workspace_id": ws, "person_id": o.person_id, "trait": k, "value": v, "explain": x}
-                        for k, (v, x) in sorted(o.values.items())])
-                members = t["segments_members"]
-                for change in o.changes:
-                    conn.execute(t["segments_history"].insert().values(
-                        workspace_id=ws, person_id=o.person_id, segment=change.segment,
-                        version=change.version, change=change.change, at=o.at, cause=o.cause, why=change.why))
-                    if change.change == "entered":
-                        conn.execute(members.insert().values(
-                            workspace_id=ws, segment=change.segment, person_id=o.person_id, since=o.at,
-                            why=change.why))
-                    else:
-                        conn.execute(members.delete().where(
-                            members.c.workspace_id == ws, members.c.segment == change.segment,
-                            members.c.person_id == o.person_id))
-                due = t["segments_due"]
-                conn.execute(due.delete().where(due.c.workspace_id == ws, due.c.person_id == o.person_id))
-                if o.due_at is not None:
-                    conn.execute(due.insert().values(workspace_id=ws, person_id=o.person_id, due_at=o.due_at,
-                                                     cause="time: a window or a day passes"))
+            self._save(conn, ws, outcomes)
+
+    def _save(self, conn: sa.Connection, ws: str, outcomes: Sequence[Outcome]) -> None:
+        t = self.t
+        for o in outcomes:
+            for name in ("segments_facts", "segments_values"):
+                table = t[name]
+                conn.execute(table.delete().where(table.c.workspace_id == ws,
+                                                  table.c.person_id == o.person_id))
+            if o.facts:
+                conn.execute(t["segments_facts"].insert(), [
+                    {"workspace_id": ws, "person_id": o.person_id, "key": k, "value": v}
+                    for k, v in sorted(o.facts.items())])
+            if o.values:
+                conn.execute(t["segments_values"].insert(), [
+                    {"workspace_id": ws, "person_id": o.person_id, "trait": k, "value": v, "explain": x}
+                    for k, (v, x) in sorted(o.values.items())])
+            members = t["segments_members"]
+            for change in o.changes:
+                conn.execute(t["segments_history"].insert().values(
+                    workspace_id=ws, person_id=o.person_id, segment=change.segment,
+                    version=change.version, change=change.change, at=o.at, cause=o.cause, why=change.why))
+                if change.change == "entered":
+                    conn.execute(members.insert().values(
+                        workspace_id=ws, segment=change.segment, person_id=o.person_id, since=o.at,
+                        why=change.why))
+                else:
+                    conn.execute(members.delete().where(
+                        members.c.workspace_id == ws, members.c.segment == change.segment,
+                        members.c.person_id == o.person_id))
+            due = t["segments_due"]
+            conn.execute(due.delete().where(due.c.workspace_id == ws, due.c.person_id == o.person_id))
+            if o.due_at is not None:
+                conn.execute(due.insert().values(workspace_id=ws, person_id=o.person_id, due_at=o.due_at,
+                                                 cause="time: a window or a day passes"))
 
     def touch_all(self, ws: str, cause: str) -> int:
         e = self.t["segments_events"].c
