@@ -143,6 +143,11 @@ SETTINGS: tuple[Setting, ...] = (
             "'console_login_window_minutes' (behind a proxy every client shares its address)."),
     Setting("console_login_window_minutes", int, 15,
             "The window the console's sign-in throttling counts failures in."),
+    Setting("smtp_host", str, None,
+            "SMTP server the worker delivers e-mail messages through (moments, the outbox). Unset: "
+            "messages stay queued."),
+    Setting("smtp_port", int, 25, "Port of the SMTP server."),
+    Setting("smtp_sender", str, "frontoffice@localhost", "The From address of e-mail messages."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -211,6 +216,9 @@ class Settings:
     console_login_failures: int = 5
     console_login_failures_per_ip: int = 20
     console_login_window_minutes: int = 15
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "frontoffice@localhost"
 
     @classmethod
     def load(

@@ -53,8 +53,8 @@ class World:
         self.append([{"type": "track", "event": event, "userId": user, "properties": props,
                       "messageId": f"m-{next(_messages)}", "timestamp": iso(when)}])
 
-    def identify(self, user: str, **traits: Any) -> None:
-        self.append([{"type": "identify", "userId": user, "traits": traits,
+    def identify(self, user: str, context: dict[str, Any] | None = None, **traits: Any) -> None:
+        self.append([{"type": "identify", "userId": user, "traits": traits, "context": context or {},
                       "messageId": f"m-{next(_messages)}", "timestamp": iso(T0)}])
 
     def append(self, events: list[dict[str, Any]]) -> None:

@@ -24,7 +24,7 @@ from tests.support.pg import fresh_database
 AFTER_BASELINE = frozenset({"console_audit", "console_logins", "console_sessions", "console_users",
                             "segments_cursor", "segments_definitions", "segments_due", "segments_events",
                             "segments_facts", "segments_firings", "segments_history", "segments_members",
-                            "segments_values"})
+                            "segments_values", "message_deliveries"})
 
 
 def at_baseline(schema: Any) -> Any:

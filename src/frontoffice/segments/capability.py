@@ -32,9 +32,9 @@ def _commands() -> list[click.Command]:
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
-    from frontoffice.segments.adapters import projector_for
+    from frontoffice.segments.adapters import SegmentsProjection, mailer_from
 
-    return [projector_for(store)]
+    return [SegmentsProjection(store, mailer_from(hubs.settings))]
 
 
 def _purge(erasing: Erasing) -> None:

@@ -85,6 +85,10 @@ class SegmentsData(Protocol):
 
     def members_of(self, ws: str, person_ids: Collection[str]) -> dict[str, set[str]]: ...
 
+    def facts(self, ws: str, person_ids: Collection[str]) -> dict[str, dict[str, str]]:
+        """Each person's facts as last evaluated (``trait:``, ``reach:``, ``consent:``, ``context:``)."""
+        ...
+
     def save(self, ws: str, outcomes: Sequence[Outcome]) -> None:
         """Facts, values, memberships, history and due times of evaluated people, at once."""
         ...

@@ -26,6 +26,7 @@ from frontoffice.segments.model import Event
 from frontoffice.segments.ports import Change, ConsentCheck, NewEvent, Outcome, SegmentsData
 
 PAGE = 2000
+CONTEXT_KEYS = ("locale", "timezone")  # kept from an event's context: the person's language and zone
 PEOPLE_AT_ONCE = 200
 Clock = Callable[[], float]
 
@@ -56,12 +57,19 @@ def event_of(stored: StoredEvent, person: str) -> NewEvent | None:
     if not isinstance(props, dict):
         props = {}
     scalars = {k: v for k, v in props.items() if v is None or isinstance(v, str | int | float | bool)}
+    context = payload.get("context")
+    if isinstance(context, dict):
+        scalars |= {f"context.{k}": v for k in CONTEXT_KEYS if isinstance(v := context.get(k), str)}
     return NewEvent(stored.seq, person, r.event or r.type, _ms(r.timestamp), scalars)
 
 
 def facts_of(golden: dict[str, Any], identifiers: Sequence[tuple[str, str]],
-             allowed: Collection[tuple[str, str]]) -> dict[str, str]:
-    facts = {f"trait:{name}": str(v["value"]) for name, v in golden.items()
+             allowed: Collection[tuple[str, str]], events: Sequence[Event] = ()) -> dict[str, str]:
+    """What conditions and moments read besides events: golden traits, reachability, consent, and
+    the language and time zone the person's latest events carried."""
+    facts = {f"context:{key}": value for e in events for key in CONTEXT_KEYS
+             if isinstance(value := e.props.get(f"context.{key}"), str)}
+    facts |= {f"trait:{name}": str(v["value"]) for name, v in golden.items()
              if isinstance(v, dict) and isinstance(v.get("value"), str | int | float)}
     facts |= {f"reach:{kind}": "1" for kind, _ in identifiers}
     facts |= {f"consent:{purpose}:{channel}": "1" for purpose, channel in allowed}
@@ -165,7 +173,7 @@ class SegmentsProjector:
         for pid, cause in due:
             mine = events.get(pid, [])
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
-                                                       allowed.get(pid, set())))
+                                                       allowed.get(pid, set()), mine))
             values = {}
             for name, (d, version) in catalog.traits.items():
                 value = values[name] = compute(d, mine, now)

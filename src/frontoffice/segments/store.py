@@ -130,6 +130,16 @@ class SegmentsStore:
                     out[r.person_id].append(Event(int(r.seq), r.name, int(r.at), r.props))
         return out
 
+    def facts(self, ws: str, person_ids: Collection[str]) -> dict[str, dict[str, str]]:
+        f = self.t["segments_facts"].c
+        out: dict[str, dict[str, str]] = {p: {} for p in person_ids}
+        with self.store.connect() as conn:
+            for chunk in core.batches(sorted(person_ids)):
+                for r in conn.execute(sa.select(f.person_id, f.key, f.value).where(
+                        f.workspace_id == ws, f.person_id.in_(chunk))):
+                    out[r.person_id][r.key] = r.value
+        return out
+
     def members_of(self, ws: str, person_ids: Collection[str]) -> dict[str, set[str]]:
         m = self.t["segments_members"].c
         out: dict[str, set[str]] = {p: set() for p in person_ids}

@@ -108,7 +108,8 @@ def define(metadata: sa.MetaData, dialect: str) -> None:
         sa.Column("rule", sa.Text(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("message_id", sa.Text()),
-        sa.Column("at", sa.Text(), nullable=False),
+        sa.Column("at", sa.BigInteger(), nullable=False),  # epoch ms
+        sa.Column("resume_at", sa.BigInteger()),  # a deferred firing: when to try again (None: done)
         sa.Index("segments_firings_moment", "workspace_id", "moment", "person_id"),
         sqlite_autoincrement=True,
     )

@@ -13,7 +13,8 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 TABLES = ("segments_definitions", "segments_events", "segments_facts", "segments_values",
-          "segments_members", "segments_history", "segments_due", "segments_cursor", "segments_firings")
+          "segments_members", "segments_history", "segments_due", "segments_cursor", "segments_firings",
+          "message_deliveries")  # outbound's attempts log, for the e-mail moments send
 
 
 def upgrade() -> None:
