@@ -25,6 +25,7 @@ TRAITS: list[dict[str, Any]] = [
     {"name": "cats", "op": "distinct", "event": "view", "property": "cat"},
     {"name": "ncats", "op": "distinct_count", "event": "view", "property": "cat"},
     {"name": "idle", "op": "days_since", "event": "order"},
+    {"name": "customer_days", "op": "days_since_first", "event": "view"},
     {"name": "returns", "op": "ratio", "event": "return", "denominator": {"event": "order"}},
 ]
 SEGMENTS: list[tuple[str, dict[str, Any]]] = [
@@ -44,6 +45,7 @@ SEGMENTS: list[tuple[str, dict[str, Any]]] = [
     ("lapsed", {"all": [{"computed": "idle", "op": "gte", "value": 2},
                         {"computed": "orders", "op": "lte", "value": 3}]}),
     ("returners", {"computed": "returns", "op": "gte", "value": 0.5}),
+    ("first_view_anniversary", {"computed": "customer_days", "op": "eq", "value": 3}),
     ("loyal_not_lapsed", {"all": [{"segment": "buyers"}, {"not": {"segment": "lapsed"}}]}),
 ]
 

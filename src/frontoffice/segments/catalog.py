@@ -46,11 +46,13 @@ class Catalog:
     def consents(self) -> set[tuple[str, str]]:
         return {pair for s in self.segments for pair in references(s.condition)[2]}
 
-    def windowed(self) -> tuple[list[Filter], list[Filter]]:
-        """Every filter whose answer time can change, and the days-since filters."""
+    def windowed(self) -> tuple[list[Filter], list[tuple[Filter, bool]]]:
+        """Every filter whose answer time can change, and the days-since filters (with whether
+        they count from the first event)."""
         filters = [f for d, _ in self.traits.values() for f in d.filters()]
         filters += [f for s in self.segments for f in filters_of(s.condition)]
-        days = [d.source for d, _ in self.traits.values() if d.op == "days_since"]
+        days = [(d.source, d.op == "days_since_first") for d, _ in self.traits.values()
+                if d.op in ("days_since", "days_since_first")]
         return filters, days
 
 

@@ -95,8 +95,8 @@ class Compiler:
         f, at = d.source, exp.column("at", a)
         if d.op == "count":
             return self._scalar(f, exp.Count(this=exp.Star()), a)
-        if d.op == "days_since":
-            last = self._scalar(f, exp.Max(this=at), a)
+        if d.op in ("days_since", "days_since_first"):
+            last = self._scalar(f, exp.Max(this=at) if d.op == "days_since" else exp.Min(this=at), a)
             return exp.IntDiv(this=exp.Paren(this=exp.Sub(this=_lit(self.now), expression=last)),
                               expression=_lit(DAY_MS))
         if d.op == "ratio":

@@ -61,9 +61,10 @@ def _compute(d: TraitDef, events: Sequence[Event], now: int) -> Value:
         assert d.denominator is not None  # parse_trait guarantees it
         den = sum(1 for e in events if d.denominator.matches(e, now))
         return Value(len(picked) / den if den else None, len(picked) + den, window)
-    if d.op == "days_since":
-        last = max((e.at for e in picked), default=None)
-        return Value(None if last is None else (now - last) // DAY_MS, len(picked), window)
+    if d.op in ("days_since", "days_since_first"):
+        times = [e.at for e in picked]
+        at = (max(times) if d.op == "days_since" else min(times)) if times else None
+        return Value(None if at is None else (now - at) // DAY_MS, len(picked), window)
     prop = d.prop or ""
     if d.op in ("sum", "min", "max", "avg"):
         numbers = [n for e in picked if (n := as_number(e.props.get(prop))) is not None]
@@ -90,19 +91,20 @@ def _compute(d: TraitDef, events: Sequence[Event], now: int) -> Value:
     return Value(sorted(counts), len(having), window)  # distinct
 
 
-def next_change(filters: Sequence[Filter], days_since: Sequence[Filter], events: Sequence[Event],
-                now: int) -> int | None:
+def next_change(filters: Sequence[Filter], days_since: Sequence[tuple[Filter, bool]],
+                events: Sequence[Event], now: int) -> int | None:
     """The earliest time after ``now`` at which an answer over these filters can change by time
-    alone: a windowed event leaving its window, or a day passing since a last event."""
+    alone: a windowed event leaving its window, or a day passing since a first or last event."""
     due: list[int] = []
     for f in filters:
         if f.within_days:
             span = f.within_days * DAY_MS
             due += [e.at + span + 1 for e in events if f.matches(e, now) and e.at + span + 1 > now]
-    for f in days_since:
-        last = max((e.at for e in events if f.matches(e, now)), default=None)
-        if last is not None:
-            due.append(last + ((now - last) // DAY_MS + 1) * DAY_MS)
+    for f, first in days_since:  # (filter, whether the days count from the first event)
+        times = [e.at for e in events if f.matches(e, now)]
+        if times:
+            at = min(times) if first else max(times)
+            due.append(at + ((now - at) // DAY_MS + 1) * DAY_MS)
     return min(due, default=None)
 
 

@@ -14,7 +14,8 @@ from typing import Any
 from frontoffice.errors import InvalidInput
 
 DAY_MS = 86_400_000
-NUMERIC_OPS = ("count", "sum", "min", "max", "avg", "distinct_count", "days_since", "ratio")
+NUMERIC_OPS = ("count", "sum", "min", "max", "avg", "distinct_count", "days_since", "days_since_first",
+               "ratio")
 VALUE_OPS = ("first", "last", "most_frequent")
 LIST_OPS = ("distinct",)
 OPS = NUMERIC_OPS + VALUE_OPS + LIST_OPS

@@ -84,6 +84,7 @@ def test_a_condition_reads_back_as_text() -> None:
     ({"op": "distinct_count", "event": "order", "property": "channel", "where": {"category": "shoes"}}, 2, 2),
     ({"op": "days_since", "event": "order"}, 0, 4),
     ({"op": "days_since", "event": "order", "where": {"category": "hats"}}, 5, 1),
+    ({"op": "days_since_first", "event": "order"}, 40, 4),
     ({"op": "ratio", "event": "return", "denominator": {"event": "order"}}, 0.25, 5),
 ])
 def test_each_computed_trait_counts_what_its_definition_says(doc: dict[str, Any], value: Any,
@@ -96,7 +97,8 @@ def test_a_windowed_answer_is_due_again_when_its_oldest_event_leaves_the_window(
     d = parse_trait({"name": "t", "op": "count", "event": "order", "within_days": 7})
     assert next_change([d.source], [], EVENTS, NOW) == EVENTS[1].at + 7 * DAY_MS + 1
     since = parse_trait({"name": "t", "op": "days_since", "event": "order"})
-    assert next_change([], [since.source], EVENTS, NOW) == EVENTS[4].at + DAY_MS
+    assert next_change([], [(since.source, False)], EVENTS, NOW) == EVENTS[4].at + DAY_MS
+    assert next_change([], [(since.source, True)], EVENTS, NOW) == EVENTS[0].at + 41 * DAY_MS
 
 
 def test_a_membership_says_why_and_why_not() -> None:
