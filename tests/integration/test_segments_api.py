@@ -24,7 +24,7 @@ async def test_segments_are_defined_previewed_and_listed_through_the_api(api: Ap
     world.projector = projector_for(api.container.store)
     world.project()
     base = f"/api/v1/workspaces/{ws.id}"
-    read, write = api.bearer(ws.id, "events:read"), api.bearer(ws.id, "events:write")
+    read, write = api.bearer(ws.id, "events:read"), api.bearer(ws.id, "outbound:write")
 
     spend = {"name": "spend", "op": "sum", "event": "Order Completed", "property": "total"}
     r = await api.client.post(f"{base}/traits", json=spend, headers=read)

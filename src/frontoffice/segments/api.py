@@ -13,11 +13,12 @@ from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Scope, Workspace
-from frontoffice.segments import service
+from frontoffice.segments import moments_service, service
+from frontoffice.segments.moments_store import MomentsStore
 from frontoffice.segments.store import SegmentsStore
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
-Writer = Annotated[Workspace, require(Scope.EVENTS_WRITE)]
+Writer = Annotated[Workspace, require(Scope.OUTBOUND_WRITE)]  # what marketers hold
 Definition = Annotated[Any, Body(openapi_examples={"segment": {"value": {
     "name": "loyal_shoppers", "condition": {"all": [
         {"did": "Order Completed", "at_least": 2, "within_days": 90},
@@ -30,6 +31,7 @@ def _ms() -> int:
 
 def segments_router(c: Container) -> APIRouter:
     stores = c.per_store(SegmentsStore)
+    moments = c.per_store(MomentsStore)
     router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["segments"], responses=error_responses({
         400: "An invalid definition (code invalid_definition: the message names the JSON path) or query.",
         401: "Missing or unknown API token.",
@@ -92,6 +94,24 @@ def segments_router(c: Container) -> APIRouter:
     def segment_history(workspace: Reader, name: str,
                         limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> dict[str, Any]:
         return {"history": stores(workspace.id).history(workspace.id, segment=name, limit=limit)}
+
+    @router.get("/moments")
+    def list_moments(workspace: Reader) -> dict[str, Any]:
+        """The active moments."""
+        found = stores(workspace.id).definitions(workspace.id, "moment")
+        return {"moments": [{"name": d.name, "version": d.version, "definition": d.body} for d in found]}
+
+    @router.post("/moments", status_code=201)
+    def define_moment(workspace: Writer, body: Definition) -> dict[str, Any]:
+        """Save a moment: when a person enters a segment, send a message (consent-gated, capped,
+        outside quiet hours)."""
+        return moments_service.define_moment(stores(workspace.id), workspace.id, body, iso(now()))
+
+    @router.get("/moments/firings")
+    def firings(workspace: Reader, moment: str | None = None, person: str | None = None,
+                limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> dict[str, Any]:
+        """Each firing with its decision (fired, refused, deferred), rule and reason, newest first."""
+        return {"firings": moments(workspace.id).firings(workspace.id, moment, person, limit)}
 
     @router.get("/people/{person_id}/segments")
     def person(workspace: Reader, person_id: str) -> dict[str, Any]:

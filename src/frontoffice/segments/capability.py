@@ -26,9 +26,9 @@ def _routers(c: Container) -> list[APIRouter]:
 
 
 def _commands() -> list[click.Command]:
-    from frontoffice.segments.cli import segments, traits
+    from frontoffice.segments.cli import moments, segments, traits
 
-    return [segments, traits]
+    return [segments, traits, moments]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:

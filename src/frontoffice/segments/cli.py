@@ -21,8 +21,9 @@ from frontoffice.cli.context import (
 )
 from frontoffice.domain.events import iso, now
 from frontoffice.errors import InvalidInput
-from frontoffice.segments import service
+from frontoffice.segments import moments_service, service
 from frontoffice.segments.adapters import projector_for
+from frontoffice.segments.moments_store import MomentsStore
 from frontoffice.segments.store import SegmentsStore
 
 
@@ -191,3 +192,39 @@ def refresh(ctx: click.Context, workspace: str, rebuild: bool) -> None:
         projector = projector_for(store)
         done = projector.rebuild(ws.id) if rebuild else projector.catch_up(ws.id)
     console.print(f"{done} event(s) and evaluation(s) applied.")
+
+
+@click.group()
+def moments() -> None:
+    """Moments: when a person enters a segment, send a message (consent-gated, capped, quiet hours)."""
+
+
+@moments.command("define")
+@file_arg
+@workspace_option
+@json_option
+@click.pass_context
+@friendly_errors
+def define_moments(ctx: click.Context, file: Path, workspace: str, as_json: bool) -> None:
+    """Save the moments in FILE (YAML or JSON; one or a list); each gets a new version."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        data = SegmentsStore(store)
+        saved = [moments_service.define_moment(data, ws.id, doc, iso(now())) for doc in _load(file)]
+    print_rows([{"name": s["name"], "version": s["version"]} for s in saved], as_json)
+
+
+@moments.command("firings")
+@workspace_option
+@click.option("--moment", default=None, help="Only this moment's firings.")
+@click.option("--person", default=None, help="Only this person's firings.")
+@limit_option
+@json_option
+@click.pass_context
+@friendly_errors
+def firings(ctx: click.Context, workspace: str, moment: str | None, person: str | None, limit: int,
+            as_json: bool) -> None:
+    """Each firing with its decision (fired, refused, deferred), rule and reason, newest first."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        rows = MomentsStore(store).firings(ws.id, moment, person, limit)
+    print_rows(rows if as_json else [{k: r[k] for k in ("moment", "person_id", "decision", "rule", "reason")}
+                                     for r in rows], as_json, "no firings")

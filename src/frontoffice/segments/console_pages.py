@@ -15,6 +15,7 @@ from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Scope
 from frontoffice.errors import InvalidInput
 from frontoffice.segments import service
+from frontoffice.segments.moments_store import MomentsStore
 from frontoffice.segments.store import SegmentsStore
 
 EXAMPLE = '{"all": [{"did": "Order Completed", "at_least": 2, "within_days": 90},\n' \
@@ -33,7 +34,7 @@ def _draft(form: dict[str, str]) -> dict[str, Any]:
 def segments_pages(kit: ConsoleKit) -> APIRouter:
     router = APIRouter(prefix="/segments")
     reader = kit.viewer(Scope.EVENTS_READ)
-    writer = kit.posted(Scope.EVENTS_WRITE)
+    writer = kit.posted(Scope.OUTBOUND_WRITE)
     drafter = kit.posted(Scope.EVENTS_READ)
 
     def data(viewer: Viewer) -> SegmentsStore:
@@ -74,6 +75,13 @@ def segments_pages(kit: ConsoleKit) -> APIRouter:
                               name=posted.form.get("name", ""), condition=posted.form.get("condition", ""))
         kit.audit(viewer, "segment.save", f"{saved['name']} v{saved['version']}")
         return kit.render(request, viewer, "done.html", back=f"{kit.base(viewer)}/segments/{saved['name']}")
+
+    @router.get("/moments", response_class=HTMLResponse)
+    def moments(request: Request, viewer: Viewer = reader) -> HTMLResponse:
+        ws = viewer.workspace.id
+        defined = data(viewer).definitions(ws, "moment")
+        fired = MomentsStore(kit.data(viewer)).firings(ws, limit=100)
+        return kit.render(request, viewer, "segments_moments.html", moments=defined, firings=fired)
 
     @router.get("/people/{person_id}", response_class=HTMLResponse)
     def person(request: Request, person_id: str, viewer: Viewer = reader) -> HTMLResponse:
