@@ -64,13 +64,14 @@ def define_traits(ctx: click.Context, file: Path, workspace: str, as_json: bool)
 
 @traits.command("list")
 @workspace_option
+@limit_option
 @json_option
 @click.pass_context
 @friendly_errors
-def list_traits(ctx: click.Context, workspace: str, as_json: bool) -> None:
+def list_traits(ctx: click.Context, workspace: str, limit: int, as_json: bool) -> None:
     """The active computed traits."""
     with workspace_data(ctx, workspace) as (ws, store):
-        rows = service.traits_overview(SegmentsStore(store), ws.id)
+        rows = service.traits_overview(SegmentsStore(store), ws.id)[:limit]
     print_rows(rows if as_json else [{k: r[k] for k in ("name", "version", "op", "kind")} for r in rows],
                as_json, "no computed traits; `frontoffice traits define FILE` adds some")
 
@@ -125,13 +126,14 @@ def preview(ctx: click.Context, file: Path, workspace: str, sample: int, as_json
 
 @segments.command("list")
 @workspace_option
+@limit_option
 @json_option
 @click.pass_context
 @friendly_errors
-def list_segments(ctx: click.Context, workspace: str, as_json: bool) -> None:
+def list_segments(ctx: click.Context, workspace: str, limit: int, as_json: bool) -> None:
     """The active segments with their size."""
     with workspace_data(ctx, workspace) as (ws, store):
-        rows = service.segments_overview(SegmentsStore(store), ws.id)
+        rows = service.segments_overview(SegmentsStore(store), ws.id)[:limit]
     print_rows(rows, as_json, "no segments; `frontoffice segments define FILE` adds some")
 
 
