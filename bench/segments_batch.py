@@ -53,6 +53,9 @@ class NoPeople:
     def golden(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, dict[str, Any]]:
         return {}
 
+    def changes(self, workspace_id: str, after_id: int, limit: int) -> list[Any]:
+        return []
+
     def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
                     ) -> dict[str, list[tuple[str, str]]]:
         return {}

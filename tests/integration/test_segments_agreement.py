@@ -65,7 +65,7 @@ def _world(store: SqlStore) -> World:
     return world
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 @given(batches=stream, end=later)
 def test_real_time_members_equal_the_compiled_sql_on_random_streams(
         database_url: str, batches: list[list[tuple[str, str, int, str, int]]], end: int) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from frontoffice.consent import service as consent
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.segments import service
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
@@ -126,3 +127,27 @@ def test_consent_and_reachability_are_read_through_their_owners_and_batch_agrees
     assert left["change"] == "exited" and left["why"].endswith("consent to marketing_email on email: refused")
     [member] = world.data.members(world.ws, "mailable", 1)
     assert "consent to marketing_email on email: allowed" in member["why"]
+
+
+def test_when_identity_merges_two_people_their_events_count_together_and_the_absorbed_one_leaves(
+        world: World) -> None:
+    world.segment("repeat_buyers", {"did": "Order Completed", "at_least": 2})
+    world.segment("visitors", {"did": "Order Completed"})
+    world.append([{"type": "track", "event": "Order Completed", "anonymousId": "anon-1",
+                   "messageId": "anon-order", "timestamp": "2026-11-01T00:00:10Z"}])
+    world.identify("ann", email="ann@posteo-shop.de")
+    world.track("ann", "Order Completed", 20)
+    world.project()
+    anon = PeopleSql(world.store).holders(world.ws, "anonymous_id", ["anon-1"])["anon-1"]
+    ann = world.person("ann")
+    assert ann not in anon and world.members("repeat_buyers") == set()
+    world.append([{"type": "identify", "userId": "ann", "anonymousId": "anon-1",
+                   "messageId": "login", "timestamp": "2026-11-01T00:00:30Z"}])  # she signs in
+    world.project()
+    survivor = world.person("ann")
+    assert PeopleSql(world.store).holders(world.ws, "anonymous_id", ["anon-1"])["anon-1"] == {survivor}
+    assert world.members("repeat_buyers") == {survivor} == world.batch()["repeat_buyers"]
+    assert world.members("visitors") == {survivor} == world.batch()["visitors"]
+    [absorbed] = [p for p in {*anon, ann} if p != survivor]
+    left = world.data.history(world.ws, person_id=absorbed)[0]
+    assert left["change"] == "exited" and left["cause"] == f"person.merged into {survivor}"

@@ -67,6 +67,17 @@ class SegmentsData(Protocol):
 
     def cursor(self, ws: str) -> int: ...
 
+    def last_change(self, ws: str) -> int:
+        """The last entry of identity's change feed followed."""
+        ...
+
+    def set_last_change(self, ws: str, change_id: int) -> None: ...
+
+    def replace(self, ws: str, placed: Mapping[int, str], queue: Mapping[str, str]) -> None:
+        """Move each event (by seq) to the person now holding it and queue ``queue``'s people
+        (person → cause) for evaluation now, at once."""
+        ...
+
     def stamp(self, ws: str) -> tuple[int, int]:
         """What changes whenever a definition is saved or deleted (cheap to read)."""
         ...

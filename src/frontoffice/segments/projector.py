@@ -109,8 +109,34 @@ class SegmentsProjector:
         """Store the log's new events with their people and evaluate those people at once (one
         transaction a page), then everyone due by time or by a changed definition."""
         with self._lock(ws):
+            moved = self._follow_people(ws)
             applied = self._read_log(ws, on_progress)
-            return applied + self._evaluate_due(ws)
+            return moved + applied + self._evaluate_due(ws)
+
+    def _follow_people(self, ws: str) -> int:
+        """Identity's merges and splits: the events of the people they touch are placed again
+        where identity now places them (through any chain of merges), and those people are
+        evaluated again, an absorbed one leaving its segments with the merge as the cause."""
+        after, done = self.data.last_change(ws), 0
+        while changes := self.people.changes(ws, after, PAGE):
+            touched: dict[str, str] = {}
+            for c in changes:
+                others = c.payload.get("merged" if c.type == "person.merged" else "into", [])
+                if c.type in ("person.merged", "person.split") and isinstance(others, list):
+                    for pid in (c.person_id, *others):
+                        touched[str(pid)] = f"{c.type} into {c.person_id}" if c.type == "person.merged" \
+                            else f"{c.type} of {c.person_id}"
+            if touched:
+                held = self.data.person_events(ws, list(touched))
+                seqs = [e.seq for events in held.values() for e in events]
+                placed = self.people.of_events(ws, seqs)
+                live = {p: self.people.resolve_id(ws, p) for p in set(placed.values())}
+                self.data.replace(ws, {seq: found for seq, p in placed.items() if (found := live[p])},
+                                  touched)
+                done += len(touched)
+            after = changes[-1].id
+            self.data.set_last_change(ws, after)
+        return done
 
     def _read_log(self, ws: str, on_progress: Callable[[int], None]) -> int:
         after, upto, applied = self.data.cursor(ws), self.log.last_seq(ws), 0

@@ -100,6 +100,27 @@ class SegmentsStore:
             self._save(conn, ws, outcomes)
             self._set_cursor(conn, ws, cursor)
 
+    def last_change(self, ws: str) -> int:
+        c = self.t["segments_cursor"].c
+        with self.store.connect() as conn:
+            found = conn.execute(sa.select(c.last_change).where(c.workspace_id == ws)).scalar()
+        return int(found or 0)
+
+    def set_last_change(self, ws: str, change_id: int) -> None:
+        with self.store.begin() as conn:
+            conn.execute(self._insert("segments_cursor").values(
+                workspace_id=ws, last_seq=0, last_change=change_id, last_history=0).on_conflict_do_update(
+                index_elements=["workspace_id"], set_={"last_change": change_id}))
+
+    def replace(self, ws: str, placed: Mapping[int, str], queue: Mapping[str, str]) -> None:
+        events = self.t["segments_events"]
+        with self.store.begin() as conn:
+            for seq, person in sorted(placed.items()):
+                conn.execute(events.update().where(events.c.workspace_id == ws, events.c.seq == seq)
+                             .values(person_id=person))
+            for person, cause in sorted(queue.items()):
+                self._queue(conn, ws, [person], cause)
+
     def stamp(self, ws: str) -> tuple[int, int]:
         d = self.t["segments_definitions"].c
         with self.store.connect() as conn:
