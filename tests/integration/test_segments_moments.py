@@ -8,20 +8,23 @@ import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
+from importlib import resources
 
 import pytest
+import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from frontoffice.consent import service as consent
 from frontoffice.domain.events import iso
 from frontoffice.outbound.mail import SmtpMailer, deliveries
+from frontoffice.outbound.store import OutboundStore
 from frontoffice.segments.adapters import SegmentsProjection
-from frontoffice.segments.moments_service import define_moment
+from frontoffice.segments.moments_service import define_moment, load_bundle
 from frontoffice.segments.moments_store import MomentsStore
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
-from tests.integration.segments_support import T0, World, new_world
+from tests.integration.segments_support import DAY_S, T0, World, new_world
 
 
 class Inbox:
@@ -95,3 +98,30 @@ def test_entering_a_segment_sends_the_moments_mail_through_the_gate_and_retries_
     assert [d["status"] for d in attempts] == ["retrying", "sent"]
     projection.catch_up(world.ws)
     assert len(MomentsStore(store).firings(world.ws)) == 2  # nothing new entered: nothing fires again
+
+
+def test_the_demo_moments_fire_on_a_first_anniversary_a_spend_threshold_and_a_third_good_rating(
+        store: SqlStore) -> None:
+    world = new_world(store)
+    bundle = yaml.safe_load((resources.files("frontoffice.segments") / "data" / "demo.yaml").read_text())
+    load_bundle(world.data, world.ws, bundle, iso(T0))
+    world.identify("kim", {"locale": "ko", "timezone": "Asia/Seoul"}, email="kim@naver.com",
+                   firstName="민준", lastName="김", address={"country": "KR"})
+    world.project()
+    hub = consent.ConsentHub.of(store)
+    hub.catch_up(world.ws)
+    consent.record(store, hub, world.ws, consent.Capture(
+        subject="user_id:kim", explicit=True, at=T0, purposes={"marketing_email": "granted"}), T0)
+    world.track("kim", "order.created", -365 * DAY_S + 3600, total=450)
+    world.track("kim", "order.created", -3600, total=80)
+    for i in range(3):
+        world.track("kim", "Rating Given", -600 + i, score=5)
+    world.at(2 * 3600)  # 11:00 in Seoul, outside the anniversary's quiet hours
+    projection = SegmentsProjection(store, None, lambda: world.clock[0])
+    world.project()
+    projection.catch_up(world.ws)
+    fired = {f["moment"]: f["decision"] for f in MomentsStore(store).firings(world.ws)}
+    assert fired == {"anniversary_thanks": "fired", "tier_up": "fired", "rating_thanks": "fired"}
+    outbox = OutboundStore(store).outbox(world.ws)
+    assert sorted(m["template_id"] for m in outbox) == ["anniversary", "thank_you", "tier_up"]
+    assert {m["variables"]["locale"] for m in outbox} == {"ko"}

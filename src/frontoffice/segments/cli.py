@@ -107,6 +107,20 @@ def define_segments(ctx: click.Context, file: Path, workspace: str, as_json: boo
     print_rows([{"name": s["name"], "version": s["version"], "condition": s["text"]} for s in saved], as_json)
 
 
+@segments.command("load")
+@file_arg
+@workspace_option
+@json_option
+@click.pass_context
+@friendly_errors
+def load_bundle(ctx: click.Context, file: Path, workspace: str, as_json: bool) -> None:
+    """Save the traits, segments and moments of FILE ({traits, segments, moments}; the demo's is
+    frontoffice/segments/data/demo.yaml)."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        done = moments_service.load_bundle(SegmentsStore(store), ws.id, _load(file)[0], iso(now()))
+    print_rows([{"kind": k, "names": ", ".join(v)} for k, v in done.items()], as_json)
+
+
 @segments.command("preview")
 @file_arg
 @workspace_option

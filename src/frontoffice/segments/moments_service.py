@@ -13,6 +13,7 @@ from frontoffice.identity.people import People
 from frontoffice.identity.people_store import person_name
 from frontoffice.outbound import service as outbound
 from frontoffice.outbound.ports import OutboundPorts
+from frontoffice.segments import service
 from frontoffice.segments.model import InvalidDefinition
 from frontoffice.segments.moments import Decision, Moment, parse_moment, precheck
 from frontoffice.segments.ports import SegmentsData
@@ -33,6 +34,20 @@ def define_moment(data: SegmentsData, ws: str, doc: Any, at: str) -> dict[str, A
         raise InvalidDefinition("$.entered", f"no segment {m.entered!r}; save it first.")
     version = data.save_definition(ws, "moment", m.name, m.as_dict(), at)
     return {"name": m.name, "version": version, "definition": m.as_dict()}
+
+
+def load_bundle(data: SegmentsData, ws: str, doc: Any, at: str) -> dict[str, list[str]]:
+    """Traits, then segments, then moments from one document (``segments/data/demo.yaml``)."""
+    if not isinstance(doc, dict) or not set(doc) <= {"traits", "segments", "moments"}:
+        raise InvalidDefinition("$", "a bundle is {traits: [...], segments: [...], moments: [...]}.")
+    done: dict[str, list[str]] = {"traits": [], "segments": [], "moments": []}
+    for doc_trait in doc.get("traits", []):
+        done["traits"].append(service.define_trait(data, ws, doc_trait, at)["name"])
+    for doc_segment in doc.get("segments", []):
+        done["segments"].append(service.define_segment(data, ws, doc_segment, at)["name"])
+    for doc_moment in doc.get("moments", []):
+        done["moments"].append(define_moment(data, ws, doc_moment, at)["name"])
+    return done
 
 
 def _trait(golden: Mapping[str, Any], name: str) -> str | None:
