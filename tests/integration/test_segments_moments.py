@@ -125,3 +125,7 @@ def test_the_demo_moments_fire_on_a_first_anniversary_a_spend_threshold_and_a_th
     outbox = OutboundStore(store).outbox(world.ws)
     assert sorted(m["template_id"] for m in outbox) == ["anniversary", "thank_you", "tier_up"]
     assert {m["variables"]["locale"] for m in outbox} == {"ko"}
+    projection.rebuild(world.ws)
+    projection.catch_up(world.ws)
+    assert len(MomentsStore(store).firings(world.ws)) == 3  # a replay re-enters kim, firing nothing
+    assert world.members("gold_tier") == {world.person("kim")}

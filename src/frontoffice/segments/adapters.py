@@ -67,7 +67,10 @@ class SegmentsProjection:
         return applied + len(fired)
 
     def rebuild(self, ws: str) -> int:
-        return self.projector.rebuild(ws)
+        """Replay the log; the memberships it re-enters trigger no moment a second time."""
+        done = self.projector.rebuild(ws)
+        MomentsStore(self.store).skip_history(ws)
+        return done
 
     def due(self, ws: str) -> float | None:
         return self.projector.due(ws)

@@ -38,6 +38,13 @@ class MomentsStore:
                 workspace_id=ws, last_seq=0, last_change=0, last_history=history_id).on_conflict_do_update(
                 index_elements=["workspace_id"], set_={"last_history": history_id}))
 
+    def skip_history(self, ws: str) -> None:
+        """Follow only entries made from now on (after a rebuild re-enters everyone)."""
+        h = self.t["segments_history"].c
+        with self.store.connect() as conn:
+            last = conn.execute(sa.select(sa.func.max(h.id)).where(h.workspace_id == ws)).scalar()
+        self.set_last_history(ws, int(last or 0))
+
     def fired_at(self, ws: str, moment: str, person_id: str) -> list[int]:
         f = self.t["segments_firings"].c
         with self.store.connect() as conn:

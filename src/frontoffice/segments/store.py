@@ -218,12 +218,15 @@ class SegmentsStore:
         return len(people)
 
     def reset(self, ws: str) -> None:
+        """Drop what was projected; the definitions, the firings and the moments' place in the
+        history stay (a rebuild must not fire a moment again)."""
         with self.store.begin() as conn:
-            for name in (*PERSON_TABLES, "segments_cursor"):
-                if name == "segments_firings":
-                    continue
-                table = self.t[name]
-                conn.execute(table.delete().where(table.c.workspace_id == ws))
+            for name in PERSON_TABLES:
+                if name != "segments_firings":
+                    table = self.t[name]
+                    conn.execute(table.delete().where(table.c.workspace_id == ws))
+            cursor = self.t["segments_cursor"]
+            conn.execute(cursor.update().where(cursor.c.workspace_id == ws).values(last_seq=0, last_change=0))
 
     # -- reads ---------------------------------------------------------------------------
     def run(self, sql: str) -> list[str]:
