@@ -67,6 +67,9 @@ def test_a_marketer_builds_a_segment_with_a_live_preview_and_follows_a_persons_h
     project(server.database_url)  # the worker evaluates everyone against the saved segment
     page.goto("/console/w/shop/segments")
     expect(page.locator("#segments tbody tr", has_text="germans").locator(".size")).to_have_text(str(size))
+    page.click("#segments a:text-is('germans')")
+    expect(page.locator("svg#sizes-chart rect.bar")).to_have_count(1)  # everyone entered today
+    expect(page.locator("#members tbody tr")).to_have_count(size)
     page.goto(f"/console/w/shop/people/{mueller}")
     page.click("#segments-link")
     history = page.locator("#membership-history tbody tr", has_text="germans")

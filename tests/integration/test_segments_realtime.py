@@ -55,6 +55,9 @@ def test_a_windowed_membership_ends_when_the_window_passes_without_any_new_event
     assert world.members("recent_buyers") == set()
     exited = world.data.history(world.ws, person_id=bob)[0]
     assert exited["change"] == "exited" and exited["cause"].startswith("time")
+    assert service.size_over_time(world.data, world.ws, "recent_buyers") == [
+        {"day": "2026-11-01", "entered": 1, "exited": 0, "size": 1},
+        {"day": "2026-11-08", "entered": 0, "exited": 1, "size": 0}]
 
 
 def test_computed_traits_explain_their_definition_version_events_and_window(world: World) -> None:

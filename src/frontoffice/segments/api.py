@@ -90,6 +90,11 @@ def segments_router(c: Container) -> APIRouter:
         """The members now, each with when and why they entered."""
         return {"members": stores(workspace.id).members(workspace.id, name, limit)}
 
+    @router.get("/segments/{name}/sizes")
+    def sizes(workspace: Reader, name: str) -> dict[str, Any]:
+        """The segment's size at the end of each day it changed."""
+        return {"sizes": service.size_over_time(stores(workspace.id), workspace.id, name)}
+
     @router.get("/segments/{name}/history")
     def segment_history(workspace: Reader, name: str,
                         limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from frontoffice.console.charts import bars
 from frontoffice.console.kit import ConsoleKit, Posted, Viewer
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Scope
@@ -92,7 +93,9 @@ def segments_pages(kit: ConsoleKit) -> APIRouter:
     def detail(request: Request, name: str, viewer: Viewer = reader) -> HTMLResponse:
         ws = viewer.workspace.id
         found = service.segment(data(viewer), ws, name)
-        return kit.render(request, viewer, "segments_detail.html", segment=found,
+        sizes = service.size_over_time(data(viewer), ws, name)[-30:]
+        chart = bars([(d["day"], d["size"], str(d["size"])) for d in sizes])
+        return kit.render(request, viewer, "segments_detail.html", segment=found, chart=chart,
                           members=data(viewer).members(ws, name, 50),
                           history=data(viewer).history(ws, segment=name, limit=50))
 

@@ -128,6 +128,10 @@ class SegmentsData(Protocol):
 
     def values(self, ws: str, person_id: str) -> list[dict[str, Any]]: ...
 
+    def daily_changes(self, ws: str, segment: str) -> list[tuple[str, int, int]]:
+        """(day, entered, exited) of every day the segment changed, oldest first."""
+        ...
+
 
 class ConsentCheck(Protocol):
     def allowed(self, ws: str, person_ids: Collection[str], consents: Collection[tuple[str, str]],

@@ -151,3 +151,12 @@ def person(data: SegmentsData, ws: str, person_id: str) -> Mapping[str, Any]:
     return {"person_id": person_id, "traits": data.values(ws, person_id),
             "segments": sorted(data.members_of(ws, [person_id])[person_id]),
             "history": data.history(ws, person_id=person_id)}
+
+
+def size_over_time(data: SegmentsData, ws: str, name: str) -> list[dict[str, Any]]:
+    """The segment's size at the end of each day it changed, from its membership history."""
+    size, out = 0, []
+    for day, entered, exited in data.daily_changes(ws, name):
+        size += entered - exited
+        out.append({"day": day, "entered": entered, "exited": exited, "size": size})
+    return out

@@ -261,6 +261,17 @@ class SegmentsStore:
             rows = conn.execute(query.order_by(h.id.desc()).limit(limit)).all()
         return [_row(r) for r in rows]
 
+    def daily_changes(self, ws: str, segment: str) -> list[tuple[str, int, int]]:
+        """(day, entered, exited) of every day the segment changed, oldest first."""
+        h = self.t["segments_history"].c
+        day = sa.func.substr(h.at, 1, 10).label("day")
+        entered = sa.func.sum(sa.case((h.change == "entered", 1), else_=0)).label("entered")
+        exited = sa.func.sum(sa.case((h.change == "exited", 1), else_=0)).label("exited")
+        with self.store.connect() as conn:
+            rows = conn.execute(sa.select(day, entered, exited).where(
+                h.workspace_id == ws, h.segment == segment).group_by(day).order_by(day)).all()
+        return [(str(r.day), int(r.entered), int(r.exited)) for r in rows]
+
     def values(self, ws: str, person_id: str) -> list[dict[str, Any]]:
         v = self.t["segments_values"].c
         with self.store.connect() as conn:
