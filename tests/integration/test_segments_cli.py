@@ -78,4 +78,7 @@ def test_traits_and_segments_from_yaml_reach_their_members_through_the_cli(tmp_p
     agreement = orjson.loads(invoke(db, "segments", "agreement", "-w", "shop", "--json").output)
     assert agreement == [{"segment": "app_regulars", "realtime": 1, "batch": 1, "only_realtime": [],
                           "only_batch": [], "agree": True}]
+    exported = orjson.loads(invoke(db, "segments", "export", "app_regulars", "-w", "shop", "--purpose",
+                                   "sale_or_sharing", "--out", str(tmp_path / "out"), "--json").output)
+    assert (exported["people"], exported["refused"]) == (0, 1)  # nobody consented to sharing
     assert "Segments:" in invoke(db, "segments", "--help").output

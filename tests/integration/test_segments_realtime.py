@@ -4,11 +4,13 @@ the reason, windows expire on time, and batch (the compiled SQL) says the same."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from frontoffice.consent import service as consent
 from frontoffice.identity.people_store import PeopleSql
+from frontoffice.outbound.exports import export_people
 from frontoffice.segments import service
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
@@ -103,7 +105,8 @@ def test_real_time_and_batch_agree_on_every_kind_of_condition(world: World) -> N
     assert all(v["agree"] for v in service.agreement(world.data, world.ws, world.now_ms).values())
 
 
-def test_consent_and_reachability_are_read_through_their_owners_and_batch_agrees(world: World) -> None:
+def test_consent_and_reachability_are_read_through_their_owners_and_batch_agrees(world: World,
+                                                                                 tmp_path: Path) -> None:
     world.identify("ann", email="ann@posteo-shop.de", address={"country": "DE"})
     world.identify("bob", email="bob@posteo-shop.de", address={"country": "DE"})
     world.identify("cy", address={"country": "DE"})
@@ -130,6 +133,18 @@ def test_consent_and_reachability_are_read_through_their_owners_and_batch_agrees
     assert left["change"] == "exited" and left["why"].endswith("consent to marketing_email on email: refused")
     [member] = world.data.members(world.ws, "mailable", 1)
     assert "consent to marketing_email on email: allowed" in member["why"]
+    consent.record(world.store, hub, world.ws, consent.Capture(
+        subject="user_id:cy", explicit=True, at=T0, purposes={"sale_or_sharing": "granted"}), T0)
+    world.identify("dan", firstName="Dan", address={"country": "DE"})
+    world.segment("not_dan", {"all": [{"did": "identify"},
+                                      {"not": {"trait": "firstName", "op": "eq", "value": "Dan"}}]})
+    world.project()
+    members = world.members("not_dan")
+    assert world.person("dan") not in members and len(members) == 3
+    done = export_people(world.store, world.ws, tmp_path, "csv", "sale_or_sharing",
+                         only=members)  # a segment's members, through the gate
+    assert (done.people, done.refused) == (1, 2) and done.refusals[0].rule == "EU/sale_or_sharing/opt_in"
+    assert world.person("cy") in done.paths["people"].read_text()
 
 
 def test_when_identity_merges_two_people_their_events_count_together_and_the_absorbed_one_leaves(

@@ -21,6 +21,7 @@ from frontoffice.cli.context import (
 )
 from frontoffice.domain.events import iso, now
 from frontoffice.errors import InvalidInput
+from frontoffice.outbound.exports import export_people
 from frontoffice.segments import moments_service, service
 from frontoffice.segments.adapters import projector_for
 from frontoffice.segments.moments_store import MomentsStore
@@ -164,6 +165,33 @@ def members(ctx: click.Context, name: str, workspace: str, limit: int, as_json: 
         service.segment(SegmentsStore(store), ws.id, name)  # NotFound for an unknown name
         rows = SegmentsStore(store).members(ws.id, name, limit)
     print_rows(rows, as_json, f"segment {name} has no members")
+
+
+@segments.command("export")
+@click.argument("name")
+@workspace_option
+@click.option("--purpose", required=True, help="The consent purpose the export serves (checked per person).")
+@click.option("--out", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write people and mapping files into.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@json_option
+@click.pass_context
+@friendly_errors
+def export(ctx: click.Context, name: str, workspace: str, purpose: str, folder: Path, fmt: str,
+           as_json: bool) -> None:
+    """Export segment NAME's members whom the consent gate allows for PURPOSE; refusals counted by rule."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        service.segment(SegmentsStore(store), ws.id, name)  # NotFound for an unknown name
+        members = {m["person_id"] for m in SegmentsStore(store).members(ws.id, name, 10_000_000)}
+        done = export_people(store, ws.id, folder, fmt, purpose, only=members)
+    summary = {"people": done.people, "refused": done.refused,
+               "paths": {k: str(v) for k, v in done.paths.items()},
+               "refusals": [{"rule": r.rule, "count": r.count, "example": r.example} for r in done.refusals]}
+    if as_json:
+        print_json(summary)
+        return
+    console.print(f"{done.people} exported, {done.refused} refused: " +
+                  ", ".join(f"{r.rule} ×{r.count}" for r in done.refusals))
 
 
 @segments.command("person")
