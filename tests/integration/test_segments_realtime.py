@@ -3,6 +3,7 @@ the reason, windows expire on time, and batch (the compiled SQL) says the same."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +53,9 @@ def test_a_windowed_membership_ends_when_the_window_passes_without_any_new_event
     world.at(7 * DAY_S - 60)
     world.project()
     assert world.members("recent_buyers") == {bob}
+    assert world.projector is not None
+    wake = world.projector.due(world.ws)  # the runner's timer: the window ends in 60 s
+    assert wake is not None and 59 < wake - time.monotonic() <= 61
     world.at(7 * DAY_S + 1)
     world.project()
     assert world.members("recent_buyers") == set()
