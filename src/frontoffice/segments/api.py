@@ -19,10 +19,7 @@ from frontoffice.segments.store import SegmentsStore
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 Writer = Annotated[Workspace, require(Scope.OUTBOUND_WRITE)]  # what marketers hold
-Definition = Annotated[Any, Body(openapi_examples={"segment": {"value": {
-    "name": "loyal_shoppers", "condition": {"all": [
-        {"did": "Order Completed", "at_least": 2, "within_days": 90},
-        {"consent": "marketing", "channel": "email"}]}}}})]
+Definition = Annotated[dict[str, Any], Body(description="A definition as JSON (docs/segments.md).")]
 
 
 def _ms() -> int:
@@ -32,7 +29,8 @@ def _ms() -> int:
 def segments_router(c: Container) -> APIRouter:
     stores = c.per_store(SegmentsStore)
     moments = c.per_store(MomentsStore)
-    router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["segments"], responses=error_responses({
+    router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["admin", "segments"],
+                       responses=error_responses({
         400: "An invalid definition (code invalid_definition: the message names the JSON path) or query.",
         401: "Missing or unknown API token.",
         403: "The token lacks the scope or belongs to another workspace.",
