@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
 from importlib import resources
@@ -17,9 +18,11 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from frontoffice.consent import service as consent
 from frontoffice.domain.events import iso
+from frontoffice.dsr.report import access_document
 from frontoffice.outbound.mail import SmtpMailer, deliveries
 from frontoffice.outbound.store import OutboundStore
 from frontoffice.segments.adapters import SegmentsProjection
+from frontoffice.segments.capability import CAPABILITY
 from frontoffice.segments.moments_service import define_moment, load_bundle
 from frontoffice.segments.moments_store import MomentsStore
 from frontoffice.storage import open_store
@@ -35,6 +38,11 @@ class Inbox:
         assert isinstance(envelope.content, bytes)
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
+
+
+def render_html(section: dict[str, object]) -> str:
+    assert CAPABILITY.report is not None and CAPABILITY.report.html is not None
+    return CAPABILITY.report.html({"segments": section})
 
 
 def free_port() -> int:
@@ -125,6 +133,11 @@ def test_the_demo_moments_fire_on_a_first_anniversary_a_spend_threshold_and_a_th
     outbox = OutboundStore(store).outbox(world.ws)
     assert sorted(m["template_id"] for m in outbox) == ["anniversary", "thank_you", "tier_up"]
     assert {m["variables"]["locale"] for m in outbox} == {"ko"}
+    kim = world.person("kim")
+    report = access_document(store, world.ws, kim, "req-1", datetime.now(UTC))["segments"]
+    assert report["segments"] == ["first_anniversary", "gold_tier", "happy_raters"]
+    assert {m["moment"] for m in report["moments"]} == {"anniversary_thanks", "tier_up", "rating_thanks"}
+    assert "Membership history" in render_html(report)
     projection.rebuild(world.ws)
     projection.catch_up(world.ws)
     assert len(MomentsStore(store).firings(world.ws)) == 3  # a replay re-enters kim, firing nothing

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from frontoffice.capability import Capability, ConsolePage, Purge
+from frontoffice.capability import Capability, ConsolePage, Purge, Report
 from frontoffice.domain.tenancy import Scope
 from frontoffice.segments.tables import PERSON_TABLES, TABLES
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
     from frontoffice.bootstrap import Container, Hubs
     from frontoffice.console.kit import ConsoleKit
+    from frontoffice.dsr.report import PersonView
     from frontoffice.privacy.purge import Erasing
     from frontoffice.projection.contract import Projection
     from frontoffice.storage.sql import SqlStore
@@ -42,6 +44,33 @@ def _purge(erasing: Erasing) -> None:
         erasing.delete_by_person(table, "person_id")
 
 
+def _sections(person: PersonView) -> dict[str, Any]:
+    """The person's computed traits (each explained), segments, membership history and moments."""
+    from frontoffice.segments import service
+    from frontoffice.segments.moments_store import MomentsStore
+    from frontoffice.segments.store import SegmentsStore
+
+    found = dict(service.person(SegmentsStore(person.store), person.workspace_id, person.person_id))
+    found["moments"] = MomentsStore(person.store).firings(person.workspace_id, person_id=person.person_id)
+    return {"segments": found}
+
+
+def _html(doc: Mapping[str, Any]) -> str:
+    from frontoffice.dsr.report import table
+
+    found = doc["segments"]
+    return "".join([
+        "<h2>Computed traits</h2>",
+        table(("trait", "value"), ([t["trait"], t["value"]] for t in found["traits"])),
+        "<h2>Segments</h2>", table(("segment",), ([s] for s in found["segments"])),
+        "<h2>Membership history</h2>",
+        table(("at", "segment", "change", "why"), ([h["at"], h["segment"], h["change"], h["why"]]
+                                                   for h in found["history"])),
+        "<h2>Moments</h2>",
+        table(("moment", "decision", "reason"), ([m["moment"], m["decision"], m["reason"]]
+                                                 for m in found["moments"]))])
+
+
 def _list_page(kit: ConsoleKit) -> APIRouter:
     from frontoffice.segments.console_pages import segments_pages
 
@@ -55,5 +84,6 @@ CAPABILITY = Capability(
     migrations="frontoffice.segments",
     routers=_routers, commands=_commands, projections=_projections,
     purge=Purge(tables=PERSON_TABLES, run=_purge),
+    report=Report(sections=_sections, html=_html),
     console_pages=(ConsolePage("/segments", "Segments", Scope.EVENTS_READ, _list_page),),
 )
