@@ -33,6 +33,7 @@ DECLARED = (
     "frontoffice.privacy.capability",
     "frontoffice.residency.capability",
     "frontoffice.console.capability",
+    "frontoffice.segments.capability",
     "frontoffice.decisions.capability",
     "frontoffice.inbox.capability",
 )

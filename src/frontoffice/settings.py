@@ -181,6 +181,11 @@ SETTINGS: tuple[Setting, ...] = (
             "The segment whose members go to VIP-skilled agents first."),
     Setting("inbox_public_url", str, "http://127.0.0.1:8000",
             "Where customers reach this server: the base of the rating links in CSAT e-mails."),
+    Setting("smtp_host", str, None,
+            "SMTP server the worker delivers e-mail messages through (moments, the outbox). Unset: "
+            "messages stay queued."),
+    Setting("smtp_port", int, 25, "Port of the SMTP server."),
+    Setting("smtp_sender", str, "frontoffice@localhost", "The From address of e-mail messages."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -263,6 +268,9 @@ class Settings:
     inbox_business_hours: str = "09:00-17:00"
     inbox_vip_segment: str = "vip"
     inbox_public_url: str = "http://127.0.0.1:8000"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "frontoffice@localhost"
 
     @classmethod
     def load(

@@ -28,7 +28,7 @@ def _purge(erasing: Erasing) -> None:
 
 CAPABILITY = Capability(
     name="outbound",
-    tables=("message_outbox", "outbound_decisions"),
+    tables=("message_deliveries", "message_outbox", "outbound_decisions"),
     schema="frontoffice.outbound.tables",
     routers=_routers,
     purge=Purge(tables=("message_outbox", "outbound_decisions"), run=_purge),

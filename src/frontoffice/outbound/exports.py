@@ -8,7 +8,7 @@ out is counted under the rule that refused them. The files are readable by their
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,12 +72,14 @@ def _write(path: Path, fmt: str, rows: Sequence[dict[str, Any]], columns: list[s
 
 
 def export_people(store: SqlStore, ws: str, folder: Path, fmt: str, purpose: str,
-                  gate: OutboundGate | None = None) -> PeopleExport:
+                  gate: OutboundGate | None = None, only: Collection[str] | None = None) -> PeopleExport:
+    """Everyone the gate allows for ``purpose`` on the export channel (``only``: of these people,
+    a segment's members)."""
     if fmt not in {"csv", "parquet"}:
         raise InvalidInput(f"Unknown export format {fmt!r}; use csv or parquet.")
     gate = gate or gate_for(store, ws, datetime.now(UTC))
     sql = IdentitySql(store)
-    everyone = list(sql.iter_persons(ws))
+    everyone = [p for p in sql.iter_persons(ws) if only is None or p[0] in only]
     gate.prefetch(["person:" + p[0] for p in everyone])
     tally: dict[str, Refusal] = {}
     allowed: set[str] = set()

@@ -45,3 +45,15 @@ def define(metadata: sa.MetaData, dialect: str) -> None:
         sa.Index("outbound_decisions_ws", "workspace_id", "request_id"),
         sqlite_autoincrement=True,
     )
+    sa.Table(
+        "message_deliveries", metadata,
+        sa.Column("id", AUTO_ID, sa.Identity(always=True), primary_key=True, nullable=sqlite),
+        sa.Column("workspace_id", sa.Text(), nullable=False),
+        sa.Column("message_id", sa.Text(), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),  # sent | retrying | failed | bounced
+        sa.Column("detail", sa.Text(), nullable=False),  # the server's answer, never the address
+        sa.Column("at", sa.Text(), nullable=False),
+        sa.Index("message_deliveries_message", "workspace_id", "message_id"),
+        sqlite_autoincrement=True,
+    )

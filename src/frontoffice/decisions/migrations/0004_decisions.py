@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_decisions"
-down_revision: str | None = "0002_console_users"
+down_revision: str | None = "0003_segments"
 branch_labels: str | None = None
 depends_on: str | None = None
 

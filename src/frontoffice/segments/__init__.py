@@ -1,0 +1,1 @@
+"""Segments: computed traits, segments and moments, exact in real time and in batch (issue 17)."""

@@ -1,0 +1,133 @@
+"""The active definitions of a workspace, checked together: computed traits, and segments in an
+order where a segment comes after every segment it reads (a cycle is refused)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from frontoffice.segments.conditions import (
+    All,
+    AnyOf,
+    Computed,
+    Condition,
+    Not,
+    parse,
+    references,
+)
+from frontoffice.segments.evaluate import filters_of
+from frontoffice.segments.model import Filter, InvalidDefinition, TraitDef, parse_trait
+from frontoffice.segments.ports import Definition
+
+NUMBER_OPS = ("gt", "gte", "lt", "lte")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    name: str
+    version: int
+    condition: Condition
+    description: str = ""
+
+
+@dataclass
+class Catalog:
+    traits: dict[str, tuple[TraitDef, int]] = field(default_factory=dict)
+    segments: list[Segment] = field(default_factory=list)  # dependencies first
+
+    @property
+    def trait_defs(self) -> dict[str, TraitDef]:
+        return {name: d for name, (d, _) in self.traits.items()}
+
+    @property
+    def conditions(self) -> dict[str, Condition]:
+        return {s.name: s.condition for s in self.segments}
+
+    def consents(self) -> set[tuple[str, str]]:
+        return {pair for s in self.segments for pair in references(s.condition)[2]}
+
+    def windowed(self) -> tuple[list[Filter], list[tuple[Filter, bool]]]:
+        """Every filter whose answer time can change, and the days-since filters (with whether
+        they count from the first event)."""
+        filters = [f for d, _ in self.traits.values() for f in d.filters()]
+        filters += [f for s in self.segments for f in filters_of(s.condition)]
+        days = [(d.source, d.op == "days_since_first") for d, _ in self.traits.values()
+                if d.op in ("days_since", "days_since_first")]
+        return filters, days
+
+
+def _check_ops(c: Condition, traits: Mapping[str, TraitDef], path: str) -> None:
+    match c:
+        case All(items) | AnyOf(items):
+            for i, item in enumerate(items):
+                _check_ops(item, traits, f"{path}.{'all' if isinstance(c, All) else 'any'}[{i}]")
+        case Not(item):
+            _check_ops(item, traits, f"{path}.not")
+        case Computed(name, op, value):
+            d = traits.get(name)
+            if d is None:
+                raise InvalidDefinition(f"{path}.computed", f"no computed trait {name!r}; define it first "
+                                                            f"(`frontoffice traits define`).")
+            if d.kind == "list" and op not in ("contains", "exists"):
+                raise InvalidDefinition(f"{path}.op", f"{name} is a list ({d.op}); use contains or exists.")
+            if d.kind != "list" and op == "contains":
+                raise InvalidDefinition(f"{path}.op", f"{name} is not a list; contains reads "
+                                                      "distinct traits.")
+            if d.kind == "number" and op in ("eq", "neq") and isinstance(value, str):
+                raise InvalidDefinition(f"{path}.value", f"{name} is a number ({d.op}); "
+                                                         "compare it with a number.")
+            if d.kind == "number" and op == "in":
+                raise InvalidDefinition(f"{path}.op", f"{name} is a number; use eq, gt, gte, lt or lte.")
+            if d.kind == "value" and op in NUMBER_OPS:
+                raise InvalidDefinition(f"{path}.op", f"{name} is a value ({d.op}), compared as text; "
+                                                      "use eq, neq, in or exists.")
+
+
+def check_segment(name: str, doc: object, catalog: Catalog) -> Condition:
+    """Parse a segment's condition against the other active definitions."""
+    condition = parse(doc)
+    _check_ops(condition, catalog.trait_defs, "$")
+    known = {s.name for s in catalog.segments}
+    for other in sorted(references(condition)[1]):
+        if other == name:
+            raise InvalidDefinition("$", f"segment {name} cannot contain itself.")
+        if other not in known:
+            raise InvalidDefinition("$", f"no segment {other!r}; save it first.")
+        if name in _depends(catalog, other):
+            raise InvalidDefinition("$", f"segment {other} already reads {name}: the two would form a cycle.")
+    return condition
+
+
+def _depends(catalog: Catalog, name: str) -> set[str]:
+    conditions = catalog.conditions
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        for other in references(conditions.get(todo.pop(), All(())))[1]:
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
+
+
+def load(traits: Sequence[Definition], segments: Sequence[Definition]) -> Catalog:
+    """The catalog of stored definitions (a definition that no longer checks is left out)."""
+    catalog = Catalog()
+    for d in traits:
+        catalog.traits[d.name] = (parse_trait(d.body), d.version)
+    pending = {d.name: d for d in segments}
+    while pending:
+        ready = [d for d in pending.values()
+                 if references(parse(d.body["condition"]))[1] <= {s.name for s in catalog.segments}]
+        if not ready:
+            break
+        for d in sorted(ready, key=lambda d: d.name):
+            condition = parse(d.body["condition"])
+            try:
+                _check_ops(condition, catalog.trait_defs, "$")
+            except InvalidDefinition:
+                del pending[d.name]
+                continue
+            catalog.segments.append(Segment(d.name, d.version, condition, str(d.body.get("description", ""))))
+            del pending[d.name]
+    return catalog

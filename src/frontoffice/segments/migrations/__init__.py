@@ -1,0 +1,1 @@
+"""Segments' alembic revision (after the console's)."""

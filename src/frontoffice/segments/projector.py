@@ -1,0 +1,233 @@
+"""The segments projection: each event of the log, placed with its person by identity, is
+stored with that person and queues them; each queued person is evaluated at once — computed
+traits, facts, every active segment in dependency order — and their memberships change with the
+reason. A person whose answers time alone can change (a window, a day since) is queued again for
+that instant, so a windowed membership ends on time, not on the next event or once a day.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import orjson
+
+from frontoffice.consent.ports import persons_holding
+from frontoffice.consent.projector import CONSENT_FAMILY
+from frontoffice.domain.events import StoredEvent, iso
+from frontoffice.identity.people import People
+from frontoffice.segments.catalog import Catalog, load
+from frontoffice.segments.conditions import REACHABLE
+from frontoffice.segments.evaluate import Person, compute, evaluate, next_change
+from frontoffice.segments.model import Event
+from frontoffice.segments.ports import Change, ConsentCheck, NewEvent, Outcome, SegmentsData
+
+PAGE = 2000
+CONTEXT_KEYS = ("locale", "timezone")  # kept from an event's context: the person's language and zone
+PEOPLE_AT_ONCE = 200
+Clock = Callable[[], float]
+
+
+class Log(Protocol):
+    def events(self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
+               source_id: str | None = None) -> list[StoredEvent]: ...
+
+    def last_seq(self, workspace_id: str) -> int: ...
+
+
+def _ms(timestamp: str) -> int:
+    parsed = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp() * 1000)
+
+
+def event_of(stored: StoredEvent, person: str) -> NewEvent | None:
+    """A person's event as segments reads it: a track's name and properties, else the type and the
+    payload's top-level values (a commerce order's total, status, currency…)."""
+    r = stored.record
+    try:
+        payload = orjson.loads(r.payload)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    props = payload.get("properties") if r.event else payload
+    if not isinstance(props, dict):
+        props = {}
+    scalars = {k: v for k, v in props.items() if v is None or isinstance(v, str | int | float | bool)}
+    context = payload.get("context")
+    if isinstance(context, dict):
+        scalars |= {f"context.{k}": v for k in CONTEXT_KEYS if isinstance(v := context.get(k), str)}
+    return NewEvent(stored.seq, person, r.event or r.type, _ms(r.timestamp), scalars)
+
+
+def facts_of(golden: dict[str, Any], identifiers: Sequence[tuple[str, str]],
+             allowed: Collection[tuple[str, str]], events: Sequence[Event] = ()) -> dict[str, str]:
+    """What conditions and moments read besides events: golden traits, reachability, consent, and
+    the language and time zone the person's latest events carried."""
+    facts = {f"context:{key}": value for e in events for key in CONTEXT_KEYS
+             if isinstance(value := e.props.get(f"context.{key}"), str)}
+    facts |= {f"trait:{name}": str(v["value"]) for name, v in golden.items()
+             if isinstance(v, dict) and isinstance(v.get("value"), str | int | float)}
+    facts |= {f"reach:{kind}": "1" for kind, _ in identifiers}
+    facts |= {f"consent:{purpose}:{channel}": "1" for purpose, channel in allowed}
+    return facts
+
+
+class SegmentsProjector:
+    """Projects one storage's workspaces (``catch_up``) on its ports; ``clock`` is the wall clock
+    in seconds (``time.time``), which windows are measured against."""
+
+    name = "segments"
+
+    def __init__(self, data: SegmentsData, log: Log, people: People, consent: ConsentCheck,
+                 clock: Clock = time.time) -> None:
+        self.data, self.log, self.people, self.consent, self.clock = data, log, people, consent, clock
+        self._locks: dict[str, threading.Lock] = {}
+        self._catalogs: dict[str, tuple[tuple[int, int], Catalog]] = {}
+        self._guard = threading.Lock()
+
+    def _lock(self, ws: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(ws, threading.Lock())
+
+    def now(self) -> int:
+        return int(self.clock() * 1000)
+
+    def catalog(self, ws: str) -> Catalog:
+        """The active definitions, parsed again only when one changed (their stamp moved)."""
+        stamp = self.data.stamp(ws)
+        cached = self._catalogs.get(ws)
+        if cached is None or cached[0] != stamp:
+            cached = self._catalogs[ws] = (stamp, load(self.data.definitions(ws, "trait"),
+                                                       self.data.definitions(ws, "segment")))
+        return cached[1]
+
+    def catch_up(self, ws: str, on_progress: Callable[[int], None] = lambda n: None) -> int:
+        """Store the log's new events with their people and evaluate those people at once (one
+        transaction a page), then everyone due by time or by a changed definition."""
+        with self._lock(ws):
+            moved = self._follow_people(ws)
+            applied = self._read_log(ws, on_progress)
+            return moved + applied + self._evaluate_due(ws)
+
+    def _follow_people(self, ws: str) -> int:
+        """Identity's merges and splits: the events of the people they touch are placed again
+        where identity now places them (through any chain of merges), and those people are
+        evaluated again, an absorbed one leaving its segments with the merge as the cause."""
+        after, done = self.data.last_change(ws), 0
+        while changes := self.people.changes(ws, after, PAGE):
+            touched: dict[str, str] = {}
+            for c in changes:
+                others = c.payload.get("merged" if c.type == "person.merged" else "into", [])
+                if c.type in ("person.merged", "person.split") and isinstance(others, list):
+                    for pid in (c.person_id, *others):
+                        touched[str(pid)] = f"{c.type} into {c.person_id}" if c.type == "person.merged" \
+                            else f"{c.type} of {c.person_id}"
+            if touched:
+                held = self.data.person_events(ws, list(touched))
+                seqs = [e.seq for events in held.values() for e in events]
+                placed = self.people.of_events(ws, seqs)
+                live = {p: self.people.resolve_id(ws, p) for p in set(placed.values())}
+                self.data.replace(ws, {seq: found for seq, p in placed.items() if (found := live[p])},
+                                  touched)
+                done += len(touched)
+            after = changes[-1].id
+            self.data.set_last_change(ws, after)
+        return done
+
+    def _read_log(self, ws: str, on_progress: Callable[[int], None]) -> int:
+        after, upto, applied = self.data.cursor(ws), self.log.last_seq(ws), 0
+        while after < upto:
+            page = [e for e in self.log.events(ws, after_seq=after, limit=PAGE) if e.seq <= upto]
+            if not page:
+                break
+            placed = self.people.of_events(ws, [e.seq for e in page])
+            events = [n for e in page if e.seq in placed and (n := event_of(e, placed[e.seq])) is not None]
+            after = page[-1].seq
+            causes: dict[str, str] = {}
+            pending: dict[str, list[Event]] = {}
+            for n in events:
+                causes[n.person_id] = f"event seq {n.seq}"
+                pending.setdefault(n.person_id, []).append(Event(n.seq, n.name, n.at, n.props))
+            for person in sorted(self._consent_moved(ws, page, placed) - set(causes)):
+                causes[person] = "consent changed"
+            outcomes = (self.evaluate(ws, self.catalog(ws), list(causes.items()), self.now(), pending)
+                        if causes else [])
+            self.data.apply(ws, events, after, outcomes)
+            applied += len(page)
+            on_progress(applied)
+        return applied
+
+    def _consent_moved(self, ws: str, page: Sequence[StoredEvent], placed: Collection[int]) -> set[str]:
+        """The people a page's consent changes are about (identity places no consent event)."""
+        subjects = set()
+        for e in page:
+            if e.seq not in placed and e.record.family == CONSENT_FAMILY:
+                subject = orjson.loads(e.record.payload).get("subject")
+                if isinstance(subject, str):
+                    subjects.add(subject)
+        return persons_holding(self.people, ws, subjects) if subjects else set()
+
+    def _evaluate_due(self, ws: str) -> int:
+        now, done = self.now(), 0
+        catalog: Catalog | None = None
+        while due := self.data.due(ws, now, PEOPLE_AT_ONCE):
+            catalog = catalog or self.catalog(ws)
+            self.data.save(ws, self.evaluate(ws, catalog, due, now))
+            done += len(due)
+        return done
+
+    def evaluate(self, ws: str, catalog: Catalog, due: Sequence[tuple[str, str]], now: int,
+                 pending: Mapping[str, list[Event]] | None = None) -> list[Outcome]:
+        """The outcome of evaluating each (person, cause) at ``now``; ``pending``: each person's
+        events not stored yet (they are stored with the outcome)."""
+        pids = [p for p, _ in due]
+        events = self.data.person_events(ws, pids)
+        for pid, new in (pending or {}).items():
+            events[pid] = sorted([*events.get(pid, []), *new], key=lambda e: (e.at, e.seq))
+        members = self.data.members_of(ws, pids)
+        golden = self.people.golden(ws, pids)
+        identifiers = self.people.identifiers(ws, pids, REACHABLE)
+        consents = catalog.consents()
+        allowed = self.consent.allowed(ws, pids, consents, now) if consents else {}
+        filters, days = catalog.windowed()
+        at = iso(datetime.fromtimestamp(now / 1000, UTC))
+        out = []
+        for pid, cause in due:
+            mine = events.get(pid, [])
+            outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
+                                                       allowed.get(pid, set()), mine))
+            values = {}
+            for name, (d, version) in catalog.traits.items():
+                value = values[name] = compute(d, mine, now)
+                outcome.values[name] = (orjson.dumps(value.value).decode(),
+                                        orjson.dumps(value.explain(d, version, now)).decode())
+            person = Person(mine, values, outcome.facts)
+            for segment in catalog.segments:
+                ok, why = evaluate(segment.condition, person, now)
+                person.segments[segment.name] = ok
+                was = segment.name in members.get(pid, set())
+                if ok != was:
+                    change = "entered" if ok else "exited"
+                    outcome.changes.append(Change(segment.name, segment.version, change, why))
+            active = {s.name for s in catalog.segments}
+            for gone in sorted(members.get(pid, set()) - active):
+                outcome.changes.append(Change(gone, 0, "exited", f"segment {gone} was deleted"))
+            outcome.due_at = next_change(filters, days, mine, now)
+            out.append(outcome)
+        return out
+
+    def rebuild(self, ws: str) -> int:
+        with self._lock(ws):
+            self.data.reset(ws)
+        return self.catch_up(ws)
+
+    def due(self, ws: str) -> float | None:
+        """When the runner should call again although the log is quiet (a window ends)."""
+        next_ms = self.data.next_due(ws)
+        if next_ms is None:
+            return None
+        return time.monotonic() + max(0.0, next_ms / 1000 - self.clock())

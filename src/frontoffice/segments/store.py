@@ -1,0 +1,281 @@
+"""Segments' tables in SQLAlchemy Core (SQLite and PostgreSQL): implements ``ports.SegmentsData``
+and runs the compiled batch queries."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from frontoffice.segments.model import Event
+from frontoffice.segments.ports import Definition, NewEvent, Outcome
+from frontoffice.segments.tables import PERSON_TABLES
+from frontoffice.storage import core
+from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
+
+
+def _row(r: Any) -> dict[str, Any]:
+    """A row as a plain dict (column names as ``str``, which JSON encoders insist on)."""
+    return {str(k): v for k, v in r._mapping.items()}
+
+
+class SegmentsStore:
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        self.dialect = store.dialect
+        self.t = schema(store.dialect).tables
+
+    def _insert(self, name: str) -> Any:
+        return core.insert(self.t[name], self.dialect)
+
+    # -- definitions ---------------------------------------------------------------------
+    @staticmethod
+    def _definition(r: Any) -> Definition:
+        return Definition(r.kind, r.name, int(r.version), orjson.loads(r.body), bool(r.active), r.created_at)
+
+    def definitions(self, ws: str, kind: str) -> list[Definition]:
+        d = self.t["segments_definitions"].c
+        with self.store.connect() as conn:
+            rows = conn.execute(sa.select(d.kind, d.name, d.version, d.body, d.active, d.created_at).where(
+                d.workspace_id == ws, d.kind == kind, d.active == 1).order_by(d.name)).all()
+        return [self._definition(r) for r in rows]
+
+    def versions(self, ws: str, kind: str, name: str) -> list[Definition]:
+        d = self.t["segments_definitions"].c
+        with self.store.connect() as conn:
+            rows = conn.execute(sa.select(d.kind, d.name, d.version, d.body, d.active, d.created_at).where(
+                d.workspace_id == ws, d.kind == kind, d.name == name).order_by(d.version)).all()
+        return [self._definition(r) for r in rows]
+
+    def save_definition(self, ws: str, kind: str, name: str, body: Mapping[str, Any], at: str) -> int:
+        table = self.t["segments_definitions"]
+        d = table.c
+        with self.store.begin() as conn:
+            last = conn.execute(sa.select(sa.func.max(d.version)).where(
+                d.workspace_id == ws, d.kind == kind, d.name == name)).scalar()
+            conn.execute(table.update().where(d.workspace_id == ws, d.kind == kind, d.name == name)
+                         .values(active=0))
+            version = int(last or 0) + 1
+            conn.execute(table.insert().values(
+                workspace_id=ws, kind=kind, name=name, version=version, active=1, created_at=at,
+                body=orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode()))
+        return version
+
+    def deactivate(self, ws: str, kind: str, name: str) -> bool:
+        table = self.t["segments_definitions"]
+        d = table.c
+        with self.store.begin() as conn:
+            done = conn.execute(table.update().where(d.workspace_id == ws, d.kind == kind, d.name == name,
+                                                     d.active == 1).values(active=0))
+        return bool(done.rowcount)
+
+    # -- the projection ------------------------------------------------------------------
+    def cursor(self, ws: str) -> int:
+        c = self.t["segments_cursor"].c
+        with self.store.connect() as conn:
+            found = conn.execute(sa.select(c.last_seq).where(c.workspace_id == ws)).scalar()
+        return int(found or 0)
+
+    def _set_cursor(self, conn: sa.Connection, ws: str, seq: int) -> None:
+        conn.execute(self._insert("segments_cursor").values(
+            workspace_id=ws, last_seq=seq, last_change=0, last_history=0).on_conflict_do_update(
+            index_elements=["workspace_id"], set_={"last_seq": seq}))
+
+    def _queue(self, conn: sa.Connection, ws: str, people: Collection[str], cause: str) -> None:
+        for chunk in core.batches(sorted(people), 4):
+            stmt = self._insert("segments_due").values(
+                [{"workspace_id": ws, "person_id": p, "due_at": 0, "cause": cause} for p in chunk])
+            conn.execute(stmt.on_conflict_do_update(index_elements=["workspace_id", "person_id"],
+                                                    set_={"due_at": 0, "cause": stmt.excluded.cause}))
+
+    def apply(self, ws: str, events: Sequence[NewEvent], cursor: int, outcomes: Sequence[Outcome]) -> None:
+        with self.store.begin() as conn:
+            for chunk in core.batches(list(events), 6):
+                conn.execute(self._insert("segments_events").values([
+                    {"workspace_id": ws, "seq": e.seq, "person_id": e.person_id, "name": e.name, "at": e.at,
+                     "props": dict(e.props)} for e in chunk]).on_conflict_do_nothing())
+            self._save(conn, ws, outcomes)
+            self._set_cursor(conn, ws, cursor)
+
+    def last_change(self, ws: str) -> int:
+        c = self.t["segments_cursor"].c
+        with self.store.connect() as conn:
+            found = conn.execute(sa.select(c.last_change).where(c.workspace_id == ws)).scalar()
+        return int(found or 0)
+
+    def set_last_change(self, ws: str, change_id: int) -> None:
+        with self.store.begin() as conn:
+            conn.execute(self._insert("segments_cursor").values(
+                workspace_id=ws, last_seq=0, last_change=change_id, last_history=0).on_conflict_do_update(
+                index_elements=["workspace_id"], set_={"last_change": change_id}))
+
+    def replace(self, ws: str, placed: Mapping[int, str], queue: Mapping[str, str]) -> None:
+        events = self.t["segments_events"]
+        with self.store.begin() as conn:
+            for seq, person in sorted(placed.items()):
+                conn.execute(events.update().where(events.c.workspace_id == ws, events.c.seq == seq)
+                             .values(person_id=person))
+            for person, cause in sorted(queue.items()):
+                self._queue(conn, ws, [person], cause)
+
+    def stamp(self, ws: str) -> tuple[int, int]:
+        d = self.t["segments_definitions"].c
+        with self.store.connect() as conn:
+            query = sa.select(sa.func.max(d.id).label("last"), sa.func.sum(d.active).label("active"))
+            row = conn.execute(query.where(d.workspace_id == ws)).one()
+        return int(row.last or 0), int(row.active or 0)
+
+    def due(self, ws: str, now: int, limit: int) -> list[tuple[str, str]]:
+        d = self.t["segments_due"].c
+        with self.store.connect() as conn:
+            rows = conn.execute(sa.select(d.person_id, d.cause).where(d.workspace_id == ws, d.due_at <= now)
+                                .order_by(d.due_at, d.person_id).limit(limit)).all()
+        return [(r.person_id, r.cause) for r in rows]
+
+    def next_due(self, ws: str) -> int | None:
+        d = self.t["segments_due"].c
+        with self.store.connect() as conn:
+            found = conn.execute(sa.select(sa.func.min(d.due_at)).where(d.workspace_id == ws)).scalar()
+        return None if found is None else int(found)
+
+    def person_events(self, ws: str, person_ids: Collection[str]) -> dict[str, list[Event]]:
+        e = self.t["segments_events"].c
+        out: dict[str, list[Event]] = {p: [] for p in person_ids}
+        with self.store.connect() as conn:
+            for chunk in core.batches(sorted(person_ids)):
+                for r in conn.execute(sa.select(e.seq, e.person_id, e.name, e.at, e.props).where(
+                        e.workspace_id == ws, e.person_id.in_(chunk)).order_by(e.at, e.seq)):
+                    out[r.person_id].append(Event(int(r.seq), r.name, int(r.at), r.props))
+        return out
+
+    def facts(self, ws: str, person_ids: Collection[str]) -> dict[str, dict[str, str]]:
+        f = self.t["segments_facts"].c
+        out: dict[str, dict[str, str]] = {p: {} for p in person_ids}
+        with self.store.connect() as conn:
+            for chunk in core.batches(sorted(person_ids)):
+                for r in conn.execute(sa.select(f.person_id, f.key, f.value).where(
+                        f.workspace_id == ws, f.person_id.in_(chunk))):
+                    out[r.person_id][r.key] = r.value
+        return out
+
+    def members_of(self, ws: str, person_ids: Collection[str]) -> dict[str, set[str]]:
+        m = self.t["segments_members"].c
+        out: dict[str, set[str]] = {p: set() for p in person_ids}
+        with self.store.connect() as conn:
+            for chunk in core.batches(sorted(person_ids)):
+                for r in conn.execute(sa.select(m.person_id, m.segment).where(
+                        m.workspace_id == ws, m.person_id.in_(chunk))):
+                    out[r.person_id].add(r.segment)
+        return out
+
+    def save(self, ws: str, outcomes: Sequence[Outcome]) -> None:
+        with self.store.begin() as conn:
+            self._save(conn, ws, outcomes)
+
+    def _save(self, conn: sa.Connection, ws: str, outcomes: Sequence[Outcome]) -> None:
+        t = self.t
+        for o in outcomes:
+            for name in ("segments_facts", "segments_values"):
+                table = t[name]
+                conn.execute(table.delete().where(table.c.workspace_id == ws,
+                                                  table.c.person_id == o.person_id))
+            if o.facts:
+                conn.execute(t["segments_facts"].insert(), [
+                    {"workspace_id": ws, "person_id": o.person_id, "key": k, "value": v}
+                    for k, v in sorted(o.facts.items())])
+            if o.values:
+                conn.execute(t["segments_values"].insert(), [
+                    {"workspace_id": ws, "person_id": o.person_id, "trait": k, "value": v, "explain": x}
+                    for k, (v, x) in sorted(o.values.items())])
+            members = t["segments_members"]
+            for change in o.changes:
+                conn.execute(t["segments_history"].insert().values(
+                    workspace_id=ws, person_id=o.person_id, segment=change.segment,
+                    version=change.version, change=change.change, at=o.at, cause=o.cause, why=change.why))
+                if change.change == "entered":
+                    conn.execute(members.insert().values(
+                        workspace_id=ws, segment=change.segment, person_id=o.person_id, since=o.at,
+                        why=change.why))
+                else:
+                    conn.execute(members.delete().where(
+                        members.c.workspace_id == ws, members.c.segment == change.segment,
+                        members.c.person_id == o.person_id))
+            due = t["segments_due"]
+            conn.execute(due.delete().where(due.c.workspace_id == ws, due.c.person_id == o.person_id))
+            if o.due_at is not None:
+                conn.execute(due.insert().values(workspace_id=ws, person_id=o.person_id, due_at=o.due_at,
+                                                 cause="time: a window or a day passes"))
+
+    def touch_all(self, ws: str, cause: str) -> int:
+        e = self.t["segments_events"].c
+        with self.store.begin() as conn:
+            people = list(conn.execute(
+                sa.select(e.person_id).distinct().where(e.workspace_id == ws)).scalars())
+            self._queue(conn, ws, people, cause)
+        return len(people)
+
+    def reset(self, ws: str) -> None:
+        """Drop what was projected; the definitions, the firings and the moments' place in the
+        history stay (a rebuild must not fire a moment again)."""
+        with self.store.begin() as conn:
+            for name in PERSON_TABLES:
+                if name != "segments_firings":
+                    table = self.t[name]
+                    conn.execute(table.delete().where(table.c.workspace_id == ws))
+            cursor = self.t["segments_cursor"]
+            conn.execute(cursor.update().where(cursor.c.workspace_id == ws).values(last_seq=0, last_change=0))
+
+    # -- reads ---------------------------------------------------------------------------
+    def run(self, sql: str) -> list[str]:
+        """The person ids a compiled batch query selects."""
+        with self.store.connect() as conn:
+            return [str(r[0]) for r in conn.execute(sa.text(sql))]
+
+    def members(self, ws: str, segment: str, limit: int) -> list[dict[str, Any]]:
+        m = self.t["segments_members"].c
+        with self.store.connect() as conn:
+            rows = conn.execute(sa.select(m.person_id, m.since, m.why).where(
+                m.workspace_id == ws, m.segment == segment).order_by(m.person_id).limit(limit)).all()
+        return [_row(r) for r in rows]
+
+    def sizes(self, ws: str) -> dict[str, int]:
+        m = self.t["segments_members"].c
+        with self.store.connect() as conn:
+            rows = conn.execute(sa.select(m.segment, sa.func.count().label("n")).where(
+                m.workspace_id == ws).group_by(m.segment)).all()
+        return {r.segment: int(r.n) for r in rows}
+
+    def history(self, ws: str, person_id: str | None = None, segment: str | None = None,
+                limit: int = 200) -> list[dict[str, Any]]:
+        h = self.t["segments_history"].c
+        query = sa.select(h.id, h.person_id, h.segment, h.version, h.change, h.at, h.cause, h.why).where(
+            h.workspace_id == ws)
+        if person_id is not None:
+            query = query.where(h.person_id == person_id)
+        if segment is not None:
+            query = query.where(h.segment == segment)
+        with self.store.connect() as conn:
+            rows = conn.execute(query.order_by(h.id.desc()).limit(limit)).all()
+        return [_row(r) for r in rows]
+
+    def daily_changes(self, ws: str, segment: str) -> list[tuple[str, int, int]]:
+        """(day, entered, exited) of every day the segment changed, oldest first."""
+        h = self.t["segments_history"].c
+        day = sa.func.substr(h.at, 1, 10).label("day")
+        entered = sa.func.sum(sa.case((h.change == "entered", 1), else_=0)).label("entered")
+        exited = sa.func.sum(sa.case((h.change == "exited", 1), else_=0)).label("exited")
+        with self.store.connect() as conn:
+            rows = conn.execute(sa.select(day, entered, exited).where(
+                h.workspace_id == ws, h.segment == segment).group_by(day).order_by(day)).all()
+        return [(str(r.day), int(r.entered), int(r.exited)) for r in rows]
+
+    def values(self, ws: str, person_id: str) -> list[dict[str, Any]]:
+        v = self.t["segments_values"].c
+        with self.store.connect() as conn:
+            rows = conn.execute(sa.select(v.trait, v.value, v.explain).where(
+                v.workspace_id == ws, v.person_id == person_id).order_by(v.trait)).all()
+        return [{"trait": r.trait, "value": orjson.loads(r.value), "explain": orjson.loads(r.explain)}
+                for r in rows]
