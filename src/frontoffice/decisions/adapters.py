@@ -1,7 +1,7 @@
 """Decisions' ports onto the other capabilities, each through its owner's port or service:
 identity's ``People``, commerce's state and use cases (traits, availability, price conflicts),
 outbound's consent gate (purpose × channel, failing closed). Segments is not part of this build:
-``NoSegments`` answers every membership question with a refusal that says so."""
+``SegmentsMembership`` asks segments' membership port."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from frontoffice.identity.people import People
 from frontoffice.identity.service import person_commerce_keys
 from frontoffice.normalise import Invalid
 from frontoffice.outbound.store import gate_for
+from frontoffice.segments.membership import Membership
 from frontoffice.storage.sql import SqlStore
 
 KEY_KINDS = ("user_id", "email", "phone", "buyer_id")
@@ -188,9 +189,14 @@ class CommercePrices:
         return found
 
 
-class NoSegments:
-    """Until the segments capability is wired in, nobody is a member of any segment."""
+class SegmentsMembership:
+    """Eligibility by segment, asked of segments' membership port."""
+
+    def __init__(self, membership: Membership) -> None:
+        self._membership = membership
 
     def check(self, ws: str, person_id: str, segment_id: str) -> Verdict:
-        return Verdict(False, "segment membership is not available in this build (the segments "
-                              "capability is not installed); actions with a segment are refused")
+        found = self._membership.of(ws, person_id, segment_id)
+        if found is None:
+            return Verdict(False, "the person is not a member now (segments' membership)")
+        return Verdict(True, f"member of segment {segment_id!r} since {found.since}: {found.why}")

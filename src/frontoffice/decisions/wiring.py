@@ -10,13 +10,14 @@ from frontoffice.decisions.adapters import (
     CommercePrices,
     CommerceStock,
     GateConsent,
-    NoSegments,
     PeopleCustomers,
+    SegmentsMembership,
 )
 from frontoffice.decisions.affinity import Recommender
 from frontoffice.decisions.decide import DecidePorts
 from frontoffice.decisions.store import DecisionsStore
 from frontoffice.identity.people_store import PeopleSql
+from frontoffice.segments.membership import MembershipSql
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
@@ -34,5 +35,6 @@ def wire(store: SqlStore, settings: Settings) -> Wired:
     return Wired(own, DecidePorts(
         actions=own, log=own, customers=PeopleCustomers(people, cs),
         consent=GateConsent(store), stock=CommerceStock(cs),
-        prices=CommercePrices(cs, settings.decisions_price_tolerance), segments=NoSegments(),
+        prices=CommercePrices(cs, settings.decisions_price_tolerance),
+        segments=SegmentsMembership(MembershipSql(store)),
         affinity=Recommender(interactions)), interactions)

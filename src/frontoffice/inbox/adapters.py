@@ -1,7 +1,6 @@
 """The inbox's ports over the other capabilities, for one storage: identity's ``People`` (who
-wrote) and commerce's state and intake (orders, shipments, returns; starting a return). Segments
-(issue 17) and decisions (issue 18) are built in parallel: until the lead wires their ports,
-``NoSegments`` / ``NoActions`` say plainly that nobody is VIP and there is no next best action."""
+wrote) and commerce's state and intake (orders, shipments, returns; starting a return); segments'
+membership port (VIP routing) and next-best-action's preview (what to offer beside a ticket)."""
 
 from __future__ import annotations
 
@@ -18,6 +17,8 @@ from frontoffice.identity.people_store import PeopleSql
 from frontoffice.inbox.ports import SOURCE, CustomerContext
 from frontoffice.normalise.identifiers import normalise_email, normalise_phone
 from frontoffice.normalise.results import Normalised
+from frontoffice.segments.membership import Membership
+from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
 
@@ -103,15 +104,31 @@ class CustomersSql:
                 "returns": [e["return_id"] for e in events], "reason": reason}
 
 
-class NoSegments:
-    """No segment membership is known until segments (issue 17) is wired in: nobody is VIP."""
+class SegmentMember:
+    """VIP routing asks segments' membership port."""
+
+    def __init__(self, membership: Membership) -> None:
+        self._membership = membership
 
     def member(self, ws: str, person_id: str, segment: str) -> bool:
-        return False
+        return self._membership.of(ws, person_id, segment) is not None
 
 
-class NoActions:
-    """No next best actions until decisions (issue 18) is wired in."""
+class DecisionActions:
+    """The person's next best actions for a service reply: next-best-action's preview on the
+    e-mail channel (it logs no decision, so it counts towards no cap or contact policy)."""
+
+    def __init__(self, store: SqlStore, settings: Settings, n: int = 3) -> None:
+        from frontoffice.decisions.arbiter import Arbiter
+        from frontoffice.decisions.wiring import wire
+
+        self._wired = wire(store, settings)
+        self._arbiter = Arbiter(lambda _: self._wired.store)
+        self._contacts, self._n = settings.decisions_contacts_per_day, n
 
     def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]:
-        return []
+        from frontoffice.decisions.decide import Ask, decide
+
+        found = decide(self._wired.ports, self._arbiter, ws, Ask(person_id, "email", "service", self._n),
+                       now(), self._contacts, record=False)
+        return list(found["actions"])

