@@ -274,7 +274,14 @@ MAX_MARKETPLACE_BODY = 1024 * 1024
 
 def marketplace_router(c: Container) -> APIRouter:
     desks = c.per_store(lambda store: desk_for(c.settings, store))
-    router = APIRouter(prefix="/inbox/v1/marketplace", tags=["inbox marketplace"])
+    router = APIRouter(prefix="/inbox/v1/marketplace", tags=["inbox marketplace"],
+                       responses=error_responses({
+                           400: "Not a Mirakl thread, or not JSON: the message says what is missing.",
+                           401: "Missing or unknown write key, or a bad signature.",
+                           403: "The write key's source is not a marketplace source.",
+                           409: "The ticket cannot take the message (the message says why).",
+                           413: "The body is over 1 MB.",
+                       }))
 
     @router.post("/mirakl")
     async def mirakl(request: Request) -> Response:

@@ -22,7 +22,13 @@ PAGE = ("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>{title}
 
 def csat_router(c: Container) -> APIRouter:
     desks = c.per_store(lambda store: desk_for(c.settings, store))
-    router = APIRouter(prefix="/inbox/v1/csat", tags=["inbox csat"])
+    router = APIRouter(prefix="/inbox/v1/csat", tags=["inbox csat"], responses={
+        400: {"description": "The link cannot be used (an HTML page says why).",
+              "content": {"text/html": {}}},
+        404: {"description": "Unknown link (an HTML page).", "content": {"text/html": {}}},
+        409: {"description": "Already rated, or the ticket is not solved (an HTML page).",
+              "content": {"text/html": {}}},
+    })
 
     @router.get("/{ws}/{token}", response_class=HTMLResponse)
     async def rate(ws: str, token: str, score: Annotated[int, Query(ge=1, le=5)]) -> HTMLResponse:
