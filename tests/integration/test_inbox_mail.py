@@ -7,6 +7,7 @@ a return starts in commerce; the tables are rebuilt from the log alone."""
 from __future__ import annotations
 
 import smtplib
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from email import message_from_bytes, policy
@@ -181,3 +182,26 @@ def test_the_workers_inbox_projection_folds_the_log_and_opens_a_conversation_for
     projection.catch_up(ws, lambda n: None)  # folds what the sweep logged; no sweep for a minute
     assert len(InboxStore(store).tickets(ws)) == 1 and len(outbox.received) == 1
     assert projection.catch_up(ws, lambda n: None) == 0
+
+
+def test_a_late_parcel_reported_after_a_sweep_opens_its_conversation_within_seconds_not_a_minute(
+        store: SqlStore, relay: tuple[Relay, int]) -> None:
+    from frontoffice.commerce.store import CommerceStore
+    from frontoffice.inbox.worker import PROACTIVE_SECONDS, SWEEP_SECONDS, InboxProjection
+
+    _, relay_port = relay
+    desk, ws = world(store, relay_port)
+    projection = InboxProjection(store, lambda: desk)
+    projection.catch_up(ws, lambda n: None)  # the sweeps ran: nothing was late then
+    assert InboxStore(store).tickets(ws) == []
+    shop = next(s for s in store.sources(ws) if s.name == "shop")
+    commerce.ingest(CommerceStore(store), ws, shop.id, "shipments", [{
+        "event_id": "sh2", "version": 1, "shipment_id": "SH2", "order_id": "O10042", "location_id": "WH",
+        "carrier": "DHL", "status": "in_transit", "promised_by": "2026-03-03T00:00:00Z"}], now())
+    projection.catch_up(ws, lambda n: None)  # the runner calls it because the log moved
+    due = projection.due(ws)
+    assert due is not None and due - time.monotonic() <= PROACTIVE_SECONDS < SWEEP_SECONDS
+    time.sleep(max(0.0, due - time.monotonic()))
+    projection.catch_up(ws, lambda n: None)  # what the runner does when it is due
+    [opened] = InboxStore(store).tickets(ws)
+    assert opened.doc["tags"] == ["proactive", "shipment.late"]

@@ -51,7 +51,7 @@ from frontoffice.demo.loader import (
     send,
 )
 from frontoffice.demo.privacy_showcase import privacy_showcase
-from frontoffice.demo.showcase import cross_script_people, wait_for_identity
+from frontoffice.demo.showcase import cross_script_people, wait_for_identity, wait_for_quiet_log
 from frontoffice.demo.tenant import WORKSPACE, ensure_tenant, storage_locations, write_key
 from frontoffice.errors import FrontofficeError
 from frontoffice.settings import Settings
@@ -259,7 +259,8 @@ def _people_tour(api: Api, ws: str, brand: Path, erase: Callable[[set[str]], lis
              | ({p for p in case["current_person_ids"] if p} if case else set()))
     with console.status("privacy: an erasure request, end to end"):
         erased = erase(shown)
-    status = wait_for_identity(api, ws)  # the consent tour's page call, resolved by the server
+    wait_for_quiet_log(api, ws)  # the consent tour's page call resolved, late parcels' conversations
+    status = wait_for_identity(api, ws)
     people, records = status["people"], status["records"]
 
     def show() -> None:

@@ -14,7 +14,7 @@ from frontoffice.demo.client import Api
 from frontoffice.demo.consent_showcase import CHANNEL, PURPOSES
 from frontoffice.demo.consent_showcase import Row as ConsentRow
 from frontoffice.demo.loader import Imported, SendReport
-from frontoffice.demo.showcase import CrossScript, wait_for_identity
+from frontoffice.demo.showcase import CrossScript, wait_for_quiet_log
 from frontoffice.demo.tenant import DEMO_TOKEN, RESIDENT, write_key
 
 
@@ -43,7 +43,7 @@ def print_residency(api: Api, storage_locations: str | None) -> None:
         if not any(w["name"] == name for w in api.get("/api/v1/workspaces")):
             continue
         api.post(f"/api/v1/workspaces/{name}/identity/match", {})
-        wait_for_identity(api, name)
+        wait_for_quiet_log(api, name)
         log = api.get(f"/api/v1/workspaces/{name}/log")
         console.print(f"residency: {country} customers' calls went to workspace '{name}', stored "
                       f"in {where.get(country, 'the main database')}: {log['events']:,} events",

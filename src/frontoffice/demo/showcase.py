@@ -30,6 +30,23 @@ def wait_for_identity(api: Api, ws: str, timeout_s: float = 180) -> dict[str, An
     return dict(status)
 
 
+def wait_for_quiet_log(api: Api, ws: str, quiet_s: float = 2.0, timeout_s: float = 120) -> None:
+    """Wait until the worker has settled: identity has read the whole log and nothing was
+    appended for ``quiet_s`` (the inbox's projection writes the conversations it opens for late
+    deliveries to the log, after the commerce events that cause them)."""
+    deadline = time.monotonic() + timeout_s
+    last, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        head = wait_for_identity(api, ws)["log_seq"]
+        if head != last:
+            last, since = head, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.25)
+    raise FrontofficeError(f"The log of {ws!r} kept growing for {timeout_s:.0f} s; look at the "
+                           "worker's log, then run the demo again.")
+
+
 def paged(api: Api, path: str, limit: int = 1000) -> Iterator[dict[str, Any]]:
     """Every item of a paged listing (``items`` and ``next_after``)."""
     after = 0
