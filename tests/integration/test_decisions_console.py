@@ -36,7 +36,7 @@ def test_the_console_shows_the_catalogue_a_persons_next_best_actions_and_the_mod
         assert "Wrap dress in L" in catalogue and "dress-l" in catalogue
         page = client.get(f"/console/w/acme/decisions/next?person_id={s.ann}&channel=web").text
         assert "Wrap dress" in page and "keeps size M in dresses" in page
-        assert "stock" in page and "not available in this build" in page
+        assert "stock" in page and "not a member now" in page
         assert "No person" in client.get("/console/w/acme/decisions/next?person_id=zed").text
         assert "No model versions yet" in client.get("/console/w/acme/decisions/models").text
     store = open_store(database_url)

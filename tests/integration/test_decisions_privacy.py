@@ -12,6 +12,7 @@ from frontoffice.decisions.service import record_outcome, save_action
 from frontoffice.decisions.wiring import wire
 from frontoffice.domain.events import now
 from frontoffice.dsr.report import access_document, access_html
+from frontoffice.identity.people_store import PeopleSql
 from frontoffice.privacy.erasure import erase_person
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
@@ -37,7 +38,8 @@ def test_a_persons_decisions_are_reported_to_them_and_erased_with_their_outcomes
     assert "keeps size M in dresses" in reported["reasons"]["dress"]
     assert "<h2>Next-best-action decisions</h2>" in access_html(doc)
 
-    report = erase_person(store, s.ws, s.ann, reason="art. 17", requested_by="dpo", now=AT)
+    report = erase_person(store, s.ws, s.ann, people=PeopleSql(store), reason="art. 17",
+                          requested_by="dpo", now=AT)
     assert report.rows_purged["decisions_log"] == 1
     assert report.rows_purged["decisions_outcomes"] == 1
     assert wired.store.decision(s.ws, mine["decision_id"]) is None
