@@ -103,7 +103,7 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
         processes = _descendants(demo.pid)
         assert len(processes) >= 4  # the server, its worker and two ingest processes
         os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        rest, _ = demo.communicate(timeout=90)
+        rest, _ = demo.communicate(timeout=180)  # a loaded machine stops the worker mid-pass slowly
         logged = errors.read_text()
         assert demo.returncode in (0, 130), logged
         assert "Traceback" not in logged and "KeyboardInterrupt" not in logged, logged
