@@ -19,6 +19,7 @@ IdentityAdmin = Annotated[Workspace, require(Scope.IDENTITY_ADMIN)]
 After = Annotated[int, Query(ge=0, le=2**62, description="The last seq already read.")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 _ERRORS = error_responses({
+    400: "Invalid input, or the matcher cannot run yet (the message says why and what to do).",
     401: "Missing or unknown API token.",
     403: "The token lacks the scope, is disabled, or belongs to another workspace.",
     404: "No such workspace.",

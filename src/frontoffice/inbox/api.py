@@ -134,7 +134,8 @@ def inbox_router(c: Container) -> APIRouter:
         400: "Invalid body.", 401: "Missing or unknown API token.",
         403: "The token lacks the scope or belongs to another workspace.",
         404: "No such ticket, agent, macro or message.",
-        409: "The ticket's rules refuse it (the message says what is allowed)."}))
+        409: "The ticket's rules refuse it (the message says what is allowed).",
+        413: "The body is over the API's limit (setting max_api_body_bytes)."}))
 
     @router.get("/tickets")
     def list_tickets(workspace: Reader, status: Annotated[list[str] | None, Query()] = None,
