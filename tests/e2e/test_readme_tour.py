@@ -9,6 +9,7 @@ would, with the environment the tour's first block documents.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -71,18 +72,19 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "FRONTOFFICE_PORT": str(port), "COLUMNS": "200",
            "PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    errors = tmp_path / "demo.err"  # the server's log: a file, so nothing blocks on a full pipe
+    # what the demo and everything it starts print goes to files, as to a terminal: a pipe nobody
+    # reads while the tour runs would block whichever process fills it
+    printed, errors = tmp_path / "demo.out", tmp_path / "demo.err"
     demo = subprocess.Popen([sys.executable, "-m", "frontoffice", "demo", "run", "--people", "40"],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=errors.open("w"),
-                            text=True, start_new_session=True)
+                            cwd=tmp_path, env=env, stdout=printed.open("w"), stderr=errors.open("w"),
+                            start_new_session=True)
     try:
-        assert demo.stdout is not None
-        shown = []
-        for line in demo.stdout:
-            shown.append(line)
-            if line.startswith("Serving on"):
-                break
-        assert shown and shown[-1].startswith("Serving on"), "".join(shown)
+        deadline = time.monotonic() + 600
+        while "\nServing on" not in printed.read_text() and demo.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.5)
+        shown = printed.read_text()
+        assert "\nServing on" in shown, shown + errors.read_text()
         runnable = [body for lang, marked, body in tour_blocks(README.read_text(encoding="utf-8"))
                     if lang == "sh" and not marked]
         steps = [c for body in runnable for c in commands(body)]
@@ -103,7 +105,12 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
         processes = _descendants(demo.pid)
         assert len(processes) >= 4  # the server, its worker and two ingest processes
         os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        rest, _ = demo.communicate(timeout=180)  # a loaded machine stops the worker mid-pass slowly
+        try:
+            demo.wait(timeout=180)  # a loaded machine stops the worker mid-pass slowly
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the demo did not stop within 3 minutes of Ctrl-C; still running: "
+                                 + _states(_descendants(demo.pid) | {demo.pid})) from None
+        rest = printed.read_text().split("\nServing on", 1)[1].split("\n", 1)[1]
         logged = errors.read_text()
         assert demo.returncode in (0, 130), logged
         assert "Traceback" not in logged and "KeyboardInterrupt" not in logged, logged
@@ -115,8 +122,10 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
         assert not [p for p in processes if _alive(p)]
     finally:
         if demo.poll() is None:
-            os.killpg(demo.pid, signal.SIGINT)
-            demo.communicate(timeout=60)
+            for pid in _descendants(demo.pid) | {demo.pid}:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            demo.wait(timeout=60)
 
 
 def _descendants(pid: int) -> set[int]:
@@ -135,6 +144,21 @@ def _descendants(pid: int) -> set[int]:
             found.add(child)
             todo.append(child)
     return found
+
+
+def _states(pids: set[int]) -> str:
+    """Each process's command line, state and what its threads wait in (for a failure message)."""
+    said = []
+    for pid in sorted(pids):
+        proc = Path("/proc") / str(pid)
+        try:
+            command = (proc / "cmdline").read_text().replace("\0", " ").strip()
+            waits = sorted({(t / "wchan").read_text() for t in (proc / "task").iterdir()})
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        said.append(f"{pid} [{state}] {command} waiting in {', '.join(waits)}")
+    return "; ".join(said) or "nothing"
 
 
 def _alive(pid: int) -> bool:
