@@ -75,9 +75,15 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
     # what the demo and everything it starts print goes to files, as to a terminal: a pipe nobody
     # reads while the tour runs would block whichever process fills it
     printed, errors = tmp_path / "demo.out", tmp_path / "demo.err"
-    demo = subprocess.Popen([sys.executable, "-m", "frontoffice", "demo", "run", "--people", "40"],
-                            cwd=tmp_path, env=env, stdout=printed.open("w"), stderr=errors.open("w"),
-                            start_new_session=True)
+    # started with SIGINT ignored, as a shell's background job is (and as a test runner's worker
+    # may pass on): Ctrl-C must stop it all the same
+    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        demo = subprocess.Popen([sys.executable, "-m", "frontoffice", "demo", "run", "--people", "40"],
+                                cwd=tmp_path, env=env, stdout=printed.open("w"), stderr=errors.open("w"),
+                                start_new_session=True)
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     try:
         deadline = time.monotonic() + 600
         while "\nServing on" not in printed.read_text() and demo.poll() is None \

@@ -177,8 +177,9 @@ def demo_run(ctx: click.Context, seed: int, people: int, serve: bool) -> None:
     # the first admin token, through the CLI: no server exists yet
     token = admin_token(settings.data_dir, _global_args(settings))
     cli = partial(frontoffice_cli, global_args=_global_args(settings), env=_cli_env(settings))
-    # Ctrl-C, a closed terminal and `kill` all stop the demo the same quiet way
-    handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    # Ctrl-C, a closed terminal and `kill` all stop the demo the same quiet way (Ctrl-C too, set
+    # here: a process started with SIGINT ignored, as a background job is, would never stop on it)
+    handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     server: subprocess.Popen[bytes] | None = None
     try:
         brand = _brand(settings.data_dir, seed, people)
