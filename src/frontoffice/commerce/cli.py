@@ -26,7 +26,7 @@ from frontoffice.commerce.reconcile import reconcile
 from frontoffice.commerce.schemas import PoolRule
 from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import now
-from frontoffice.domain.tenancy import Channel, new_secret
+from frontoffice.domain.tenancy import Channel, webhook_secret
 from frontoffice.errors import InvalidInput
 from frontoffice.tenancy import service as tenancy
 
@@ -49,12 +49,7 @@ def secret_cmd(ctx: click.Context, source_ref: str, secret: str | None) -> None:
     """Set the webhook secret of a commerce source (WORKSPACE/SOURCE); printed once."""
     with store_from(ctx) as store:
         workspace, source = resolve_source(store, source_ref, None)
-        if source.channel is not Channel.COMMERCE:
-            raise InvalidInput(f"Source {source.name!r} is of channel {source.channel.value!r}; "
-                               "create one with `frontoffice source create NAME --channel commerce`.")
-        if secret is not None and len(secret) < 16:
-            raise InvalidInput("A webhook secret must be at least 16 characters long.")
-        value = secret or new_secret("fo_whs_")
+        value = webhook_secret(source, Channel.COMMERCE, secret)
         CommerceStore(store).set_secret(workspace.id, source.id, value)
         console.print(value)
 

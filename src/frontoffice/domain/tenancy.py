@@ -210,6 +210,20 @@ def new_secret(prefix: str) -> str:
     return prefix + secrets.token_urlsafe(24)
 
 
+MIN_WEBHOOK_SECRET = 16
+
+
+def webhook_secret(source: Source, channel: Channel, chosen: str | None) -> str:
+    """The signing secret for a webhook source of ``channel``: ``chosen`` when long enough, else
+    a new random one (commerce's and the marketplaces' webhooks alike)."""
+    if source.channel is not channel:
+        raise InvalidInput(f"Source {source.name!r} is of channel {source.channel.value!r}; create one "
+                           f"with `frontoffice source create NAME --channel {channel.value}`.")
+    if chosen is not None and len(chosen) < MIN_WEBHOOK_SECRET:
+        raise InvalidInput(f"A webhook secret must be at least {MIN_WEBHOOK_SECRET} characters long.")
+    return chosen or new_secret("fo_whs_")
+
+
 def hash_secret(secret: str) -> str:
     """Write keys and tokens are random and long, so a fast hash is enough for lookup."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()

@@ -23,8 +23,7 @@ from frontoffice.cli.context import (
     workspace_option,
 )
 from frontoffice.domain.events import iso, now
-from frontoffice.domain.tenancy import Channel, new_secret
-from frontoffice.errors import InvalidInput
+from frontoffice.domain.tenancy import Channel, webhook_secret
 from frontoffice.inbox import imap, intake, reports, training
 from frontoffice.inbox import service as use_cases
 from frontoffice.inbox.nlp.classifier import Classifier
@@ -190,12 +189,7 @@ def secret_cmd(ctx: click.Context, source_ref: str, secret: str | None) -> None:
     """Set the webhook secret of a marketplace source (WORKSPACE/SOURCE); printed once."""
     with store_from(ctx) as store:
         workspace, source = resolve_source(store, source_ref, None)
-        if source.channel is not Channel.MARKETPLACE:
-            raise InvalidInput(f"Source {source.name!r} is of channel {source.channel.value!r}; create one "
-                               "with `frontoffice source create NAME --channel marketplace`.")
-        if secret is not None and len(secret) < 16:
-            raise InvalidInput("A webhook secret must be at least 16 characters long.")
-        value = secret or new_secret("fo_whs_")
+        value = webhook_secret(source, Channel.MARKETPLACE, secret)
         with workspace_data(ctx, workspace.id) as (_, data):
             InboxStore(data).set_secret(workspace.id, source.id, value, iso(now()))
         console.print(value)
