@@ -9,8 +9,8 @@ from typing import Protocol
 
 import sqlalchemy as sa
 
-from frontoffice.segments.tables import define
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +29,7 @@ class Membership(Protocol):
 class MembershipSql:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
-        metadata = sa.MetaData()
-        define(metadata, store.dialect)
-        self._members = metadata.tables["segments_members"]
+        self._members = schema(store.dialect).tables["segments_members"]
 
     def of(self, ws: str, person_id: str, segment: str) -> Member | None:
         m = self._members.c
