@@ -144,3 +144,39 @@ async def test_a_rating_link_from_the_csat_mail_records_the_rating_without_sign_
     r = await api.client.get(f"/inbox/v1/csat/{ws.id}/not-a-token", params={"score": 4})
     assert r.status_code == 404 and "unknown or no longer valid" in r.text
     assert csat.ask(desk, ws.id, service.ticket(desk, ws.id, tid), now()) is None  # asked once
+
+
+async def test_an_erased_persons_ticket_messages_replies_and_notes_are_unreadable_in_the_log(api: Api) -> None:
+    from frontoffice.identity import service as identity
+    from frontoffice.identity.hub import IdentityHub
+    from frontoffice.inbox.ports import SOURCE
+    from frontoffice.tenancy import service as tenancy
+    from tests.integration.identity_support import Brand, identify
+
+    ws = api.workspace("shredded")
+    store = api.container.store
+    web, _ = tenancy.create_source(store, ws.id, "web", "web")
+    Brand(store, ws.id, {"web": web.id}).send("web", identify("i1", "2026-11-01T10:00:00Z", user="cus_bo",
+                                                             email="bo@posteo.de"))
+    IdentityHub(store).catch_up(ws.id)
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox"
+    r = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "chat", "sender_kind": "email", "sender": "bo@posteo.de", "message_id": "m1",
+        "text": "My address is Hauptstrasse 5"})
+    tid = r.json()["ticket_id"]
+    await api.client.post(f"{base}/tickets/{tid}/notes", headers=write,
+                          json={"author": "anna", "text": "Bo moved to Hauptstrasse 5"})
+    logged = [e.record for e in store.events_at(ws.id, range(1, store.last_seq(ws.id) + 1))
+              if e.record.family == "inbox"]
+    assert {r.type for r in logged} >= {"ticket.opened", "message.received", "note.added"}
+    assert {r.type for r in logged if b"Hauptstrasse" in r.payload} == {"message.received", "note.added"}
+    [ann] = identity.lookup(store, ws.id, "email", "bo@posteo.de")
+    erased = await api.client.post(f"/api/v1/workspaces/{ws.id}/persons/{ann}/erasure",
+                                   json={"reason": "art. 17"}, headers=api.bearer(ws.id, "privacy:admin"))
+    assert erased.status_code == 200, erased.text
+    received = store.event(ws.id, SOURCE, f"{tid}:in:m1")
+    assert received is not None and received.record.type == "erased"
+    after = [e.record for e in store.events_at(ws.id, range(1, store.last_seq(ws.id) + 1))]
+    assert not [r for r in after if b"Hauptstrasse" in r.payload]
+    assert not [r for r in after if r.family == "inbox" and r.type in ("message.received", "note.added")]

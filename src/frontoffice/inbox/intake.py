@@ -65,6 +65,8 @@ def customer_of(kind: str, value: str) -> dict[str, str]:
     events of an erased person are suppressed at append)."""
     if kind == "marketplace_buyer":
         return {"buyer_id": value.partition(":")[2] or value}
+    if kind == "social":  # network:handle, the profile's anonymous id in identity
+        return {"anonymous_id": value}
     return {kind: value} if kind in ("email", "phone") else {}
 
 

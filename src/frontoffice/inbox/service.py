@@ -13,6 +13,7 @@ from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
 from frontoffice.inbox import csat, macros, mail, sla
 from frontoffice.inbox.deps import Desk
+from frontoffice.inbox.intake import customer_of
 from frontoffice.inbox.model import ACTIVE, InboxError, check_move, check_priority
 from frontoffice.inbox.ports import CustomerContext, Message, Ticket
 from frontoffice.inbox.projector import log_and_project, record
@@ -83,12 +84,19 @@ def update(desk: Desk, ws: str, ticket_id: str, changes: Mapping[str, Any], by: 
     return ticket(desk, ws, ticket_id)
 
 
+def about(t: Ticket) -> dict[str, str]:
+    """The ticket's customer, as its events carry it: the log seals them under the customer's
+    key, so erasing the person shreds the agents' replies and notes with their messages."""
+    requester = t.doc.get("requester") or {}
+    return customer_of(requester.get("kind", ""), requester.get("value", ""))
+
+
 def note(desk: Desk, ws: str, ticket_id: str, author: str, text: str, now: datetime) -> Ticket:
-    ticket(desk, ws, ticket_id)
+    t = ticket(desk, ws, ticket_id)
     note_id = f"note:{new_id()}"
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:{note_id}", "note.added", {
         "ticket_id": ticket_id, "message_id": note_id, "author": author, "text": text,
-        "at": now.isoformat(), "internal": True}, now)])
+        "at": now.isoformat(), "internal": True, "customer": about(t)}, now)])
     return ticket(desk, ws, ticket_id)
 
 
@@ -139,7 +147,7 @@ def reply(desk: Desk, ws: str, ticket_id: str, agent: str, now: datetime, text: 
     sent_id = header_id or f"out:{new_id()}"
     records = [record(f"{ticket_id}:out:{sent_id}", "message.sent", {
         "ticket_id": ticket_id, "message_id": sent_id, "header_id": header_id, "author": agent,
-        "text": text, "macro": macro, "at": now.isoformat(),
+        "text": text, "macro": macro, "at": now.isoformat(), "customer": about(t),
         "thread_keys": [f"mid:{header_id}"] if header_id else []}, now)]
     log_and_project(desk.inbox, ws, records)
     extra = {"tags_add": changes.get("tags_add", [])}
