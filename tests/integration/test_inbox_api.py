@@ -146,7 +146,7 @@ async def test_a_rating_link_from_the_csat_mail_records_the_rating_without_sign_
     assert csat.ask(desk, ws.id, service.ticket(desk, ws.id, tid), now()) is None  # asked once
 
 
-async def test_an_erased_persons_ticket_messages_replies_and_notes_are_unreadable_in_the_log(api: Api) -> None:
+async def test_an_erased_persons_ticket_messages_and_notes_are_unreadable_in_the_log(api: Api) -> None:
     from frontoffice.identity import service as identity
     from frontoffice.identity.hub import IdentityHub
     from frontoffice.inbox.ports import SOURCE

@@ -60,7 +60,8 @@ def open_for_alerts(desk: Desk, ws: str, now: datetime) -> list[str]:
             record(f"{tid}:opened", "ticket.opened", {
                 "ticket_id": tid, "channel": "email", "subject": subject, "at": at, "person_id": person,
                 "requester": {"kind": "email", "value": email, "name": ""}, "priority": "high",
-                "keys": [f"email:{email}"], "tags": ["proactive", alert["type"]], "customer": {"email": email},
+                "keys": [f"email:{email}"], "tags": ["proactive", alert["type"]],
+                "customer": {"email": email},
                 "sla": {**sla.dues(desk.calendar, "high", now, 0), "paused_seconds": 0}}, now),
             record(f"{tid}:proactive", "message.sent", {
                 "ticket_id": tid, "message_id": sent_id, "header_id": header_id, "author": "frontoffice",
