@@ -26,7 +26,7 @@ from frontoffice.bootstrap import Container
 from frontoffice.collector.auth import AuthFailure, write_key_from
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Channel, Scope, Workspace, new_id
-from frontoffice.inbox import intake, kb, marketplace, reports, service, team, training
+from frontoffice.inbox import intake, kb, marketplace, reports, service, slas, team, training
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.ports import Ticket
 from frontoffice.inbox.store import InboxStore
@@ -94,6 +94,7 @@ class InboxAgentIn(BaseModel):
     categories: list[str] | None = None
     channels: list[str] | None = None
     vip: bool | None = None
+    lead: bool | None = Field(default=None, description="A lead: escalations go to the team's leads.")
     capacity: Annotated[int, Field(ge=0, le=1000)] | None = None
     presence: Literal["online", "away", "offline"] | None = None
 
@@ -247,7 +248,7 @@ def inbox_router(c: Container) -> APIRouter:
     @router.post("/sla/sweep")
     def post_sweep(workspace: Writer) -> dict[str, Any]:
         """Log a breach event for every active ticket past a due time."""
-        found = service.sweep_sla(desk(workspace), workspace.id, now())
+        found = slas.sweep(desk(workspace), workspace.id, now())
         return {"breaches": [{"ticket_id": t, "target": target} for t, target in found]}
 
     @router.put("/articles/{article_id}")

@@ -24,7 +24,7 @@ from frontoffice.cli.context import (
 )
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Channel, webhook_secret
-from frontoffice.inbox import imap, intake, reports, training
+from frontoffice.inbox import imap, intake, reports, slas, training
 from frontoffice.inbox import service as use_cases
 from frontoffice.inbox.nlp.classifier import Classifier
 from frontoffice.inbox.smtp import Receiver, host_port
@@ -153,7 +153,7 @@ def sla_sweep(ctx: click.Context, workspace: str) -> None:
     """Log a breach event for every active ticket past a due time."""
     c = container_from(ctx)
     with workspace_data(ctx, workspace) as (ws, store):
-        found = use_cases.sweep_sla(desk_for(c.settings, store), ws.id, now())
+        found = slas.sweep(desk_for(c.settings, store), ws.id, now())
     console.print(f"{len(found)} breach(es) logged.")
 
 

@@ -1,0 +1,114 @@
+"""SLA policies per priority, channel and segment on business-hours calendars per team and region;
+next-response rounds; warnings, breaches and the escalation a breach or an angry VIP causes. On
+fakes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from frontoffice.inbox import intake, service, slas, team
+from frontoffice.inbox.model import InboxError
+from frontoffice.inbox.sla import Calendar, Targets, add_business_seconds
+from frontoffice.inbox.sla_policy import Policy, choose
+from tests.fakes.inbox import MONDAY_10, FakeCustomers, FakeSegments, fake_desk
+from tests.unit.inbox.mails import customer_mail
+
+WS = "ws1"
+HOURS = {"first_response_hours": 1, "next_response_hours": 1, "resolution_hours": 1}
+
+
+def policy(pid: str, priority: str | None = None, channel: str | None = None,
+           segment: str | None = None) -> Policy:
+    return Policy(pid, priority, channel, segment, Targets(1, 1, 1))
+
+
+def test_the_most_specific_matching_policy_wins_and_the_priority_has_built_in_targets() -> None:
+    policies = [policy("any-chat", channel="chat"), policy("vip-chat", channel="chat", segment="vip"),
+                policy("urgent", priority="urgent")]
+    assert choose(policies, "normal", "chat", lambda s: s == "vip").policy_id == "vip-chat"
+    assert choose(policies, "normal", "chat", lambda s: False).policy_id == "any-chat"
+    assert choose(policies, "normal", "email", lambda s: True).policy_id == "built-in:normal"
+
+
+def test_a_regions_public_holidays_stop_the_clock_where_the_countrys_do_not() -> None:
+    berlin = Calendar.parse("Europe/Berlin", "DE", "09:00-17:00")
+    bavaria = Calendar.parse("Europe/Berlin", "DE", "09:00-17:00", subdivision="BY")
+    tuesday_16 = datetime(2027, 1, 5, 15, 0, tzinfo=UTC)  # Epiphany (6 January) is Bavarian only
+    assert add_business_seconds(berlin, tuesday_16, 2 * 3600) == datetime(2027, 1, 6, 9, 0, tzinfo=UTC)
+    assert add_business_seconds(bavaria, tuesday_16, 2 * 3600) == datetime(2027, 1, 7, 9, 0, tzinfo=UTC)
+
+
+def test_a_vip_chat_runs_on_the_vip_chat_policy_in_its_teams_calendar_and_moves_with_the_priority() -> None:
+    desk = fake_desk(segments=FakeSegments({("p1", "vip")}),
+                     customers=FakeCustomers(people={("email", "ann@example.com"): "p1"}))
+    slas.save_policy(desk, WS, "vip-chat", {"channel": "chat", "segment": "vip", **HOURS,
+                                            "first_response_hours": 0.5}, MONDAY_10)
+    slas.save_policy(desk, WS, "vip-chat-urgent", {"priority": "urgent", "channel": "chat", "segment": "vip",
+                                                   **HOURS, "resolution_hours": 4}, MONDAY_10)
+    slas.save_calendar(desk, WS, "tokyo", {"timezone": "Asia/Tokyo", "country": "JP", "hours": "09:00-18:00",
+                                           "teams": ["jp"]}, MONDAY_10)
+    team.configure_agent(desk, WS, "kenji", {"languages": ["en"], "team": "jp"}, MONDAY_10)
+    item = intake.Incoming("chat", "c1", "email", "ann@example.com", "Ann", "", "hello", ())
+    t = service.ticket(desk, WS, intake.receive(desk, WS, item, MONDAY_10).ticket_id or "")
+    clock = t.doc["sla"]
+    assert (t.assignee, clock["policy"], clock["calendar"]) == ("kenji", "vip-chat", "tokyo")
+    # Monday 18:00 in Tokyo: closed; half an hour after Tuesday's 09:00 opening
+    assert clock["first_response_due"] == "2026-12-08T00:30:00+00:00"
+    moved = service.update(desk, WS, t.ticket_id, {"priority": "urgent"}, "lead", MONDAY_10)
+    assert moved.doc["sla"]["policy"] == "vip-chat-urgent"
+    assert moved.doc["sla"]["resolution_due"] == "2026-12-08T04:00:00+00:00"  # 4 h from Tuesday 09:00 JST
+    elsewhere = service.update(desk, WS, t.ticket_id, {"team": "eu"}, "lead", MONDAY_10)
+    assert elsewhere.doc["sla"]["calendar"] == "default"  # Berlin: 4 h from Monday 10:00
+    assert elsewhere.doc["sla"]["resolution_due"] == "2026-12-07T13:00:00+00:00"
+
+
+def test_a_message_after_a_response_opens_a_next_response_round_warned_breached_and_escalated() -> None:
+    desk = fake_desk()
+    slas.save_policy(desk, WS, "fast", {**HOURS, "next_response_hours": 2, "first_response_hours": 8,
+                                        "resolution_hours": 40}, MONDAY_10)
+    team.configure_agent(desk, WS, "anna", {"languages": ["en"], "team": "eu"}, MONDAY_10)
+    team.configure_agent(desk, WS, "lena", {"team": "eu", "lead": True}, MONDAY_10)
+    tid = intake.receive_email(desk, WS, customer_mail("hello"), MONDAY_10).ticket_id or ""
+    service.reply(desk, WS, tid, "anna", MONDAY_10 + timedelta(hours=1), text="Looking into it")
+    again = customer_mail("still nothing?", message_id="<c2@example.com>")
+    intake.receive_email(desk, WS, again, MONDAY_10 + timedelta(hours=2))  # 12:00 Berlin: due 14:00
+    assert slas.sweep(desk, WS, MONDAY_10 + timedelta(hours=3, minutes=45)) == []
+    since = (MONDAY_10 + timedelta(hours=2)).isoformat()
+    assert service.ticket(desk, WS, tid).doc["sla"]["warned"] == [f"next_response@{since}"]
+    late = MONDAY_10 + timedelta(hours=4, minutes=30)
+    assert slas.sweep(desk, WS, late) == [(tid, "next_response")]
+    assert slas.sweep(desk, WS, late) == []  # once per round
+    t = service.ticket(desk, WS, tid)
+    assert (t.assignee, "escalated" in t.doc["tags"]) == ("lena", True)
+    assert t.doc["assignments"][-1]["reason"] == ("escalated: next response SLA breached; to lena, lead of "
+                                                  "team eu, least loaded (0/10 open)")
+    service.reply(desk, WS, tid, "lena", late, text="Sorry: here it is")
+    assert service.ticket(desk, WS, tid).doc["next_responses"] == 1
+    assert slas.sweep(desk, WS, late + timedelta(days=1)) == []  # answered: no round open
+
+
+def test_a_pending_ticket_warns_and_breaches_nothing_until_the_customer_answers() -> None:
+    desk = fake_desk()
+    tid = intake.receive_email(desk, WS, customer_mail("hello"), MONDAY_10).ticket_id or ""
+    service.reply(desk, WS, tid, "anna", MONDAY_10, text="Which size?", status="pending")
+    assert slas.sweep(desk, WS, MONDAY_10 + timedelta(days=60)) == []
+    assert "warned" not in service.ticket(desk, WS, tid).doc["sla"]
+
+
+@pytest.mark.parametrize("doc, says", [
+    ({"timezone": "Mars/Olympus", "hours": "09:00-17:00"}, "Unknown time zone 'Mars/Olympus'"),
+    ({"timezone": "UTC", "country": "XX", "hours": "09:00-17:00"}, "No public holidays for 'XX'"),
+    ({"timezone": "UTC", "hours": "17:00-09:00"}, "close after they open"),
+    ({"timezone": "UTC", "hours": "9 to 5"}, "HH:MM-HH:MM"),
+])
+def test_a_calendar_the_clock_cannot_run_on_is_refused_saying_what_to_give(doc: dict[str, str],
+                                                                          says: str) -> None:
+    with pytest.raises(InboxError, match=says):
+        slas.save_calendar(fake_desk(), WS, "c", doc, MONDAY_10)
+
+
+def test_a_policy_without_positive_targets_is_refused() -> None:
+    with pytest.raises(InboxError, match="resolution_hours is the business hours"):
+        slas.save_policy(fake_desk(), WS, "p", {**HOURS, "resolution_hours": 0}, MONDAY_10)
