@@ -20,6 +20,7 @@ import numpy as np
 from frontoffice.domain.events import EventRecord
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import ACTIVE
+from frontoffice.inbox.order_policy import Resend
 from frontoffice.inbox.ports import CustomerContext, Message, Ticket, Understanding
 from frontoffice.inbox.sla import Calendar
 from frontoffice.storage.port import AppendBatch, AppendResult
@@ -155,6 +156,19 @@ class FakeCustomers:
                 "status": "requested"}
         self.returns.append(made)
         return made
+
+    def ship_again(self, ws: str, plan: Resend) -> dict[str, Any]:
+        made = {"shipment_id": plan.shipment_id, "order_id": plan.order_id, "location_id": plan.location_id,
+                "carrier": plan.carrier, "line_nos": plan.line_nos, "status": "pending",
+                "promised_by": plan.promised_by.isoformat()}
+        self.shipments.append(made)
+        return made
+
+    def cancel_order(self, ws: str, order: Mapping[str, Any], reason: str) -> dict[str, Any]:
+        found = self.order(ws, order["order_id"])
+        assert found is not None
+        found["status"] = "cancelled"
+        return found
 
 
 @dataclass

@@ -21,7 +21,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from frontoffice.commerce import service as commerce
 from frontoffice.domain.events import now
 from frontoffice.identity.hub import IdentityHub
-from frontoffice.inbox import intake, service, team
+from frontoffice.inbox import actions, intake, service, team
 from frontoffice.inbox.adapters import CustomersSql
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.projector import InboxHub
@@ -123,8 +123,8 @@ def test_a_mail_through_smtp_becomes_a_linked_ticket_and_the_reply_threads_back(
     finally:
         receiver.stop()
 
-    assert service.check_stock(desk, ws, tid, "O10042", "anna", now()) == {"D-M": 11}  # 8 + 3 to ship
-    rma = service.start_return(desk, ws, tid, "O10042", [{"line_no": 1, "qty": 1}], "damaged", "anna", now())
+    assert actions.check_stock(desk, ws, tid, "O10042", "anna", now()) == {"D-M": 11}  # 8 + 3 to ship
+    rma = actions.start_return(desk, ws, tid, "O10042", [{"line_no": 1, "qty": 1}], "damaged", "anna", now())
     assert [r["return_id"] for r in service.view(desk, ws, tid).customer.returns] == rma["returns"]
 
     inbox = InboxStore(store)

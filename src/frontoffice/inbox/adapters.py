@@ -14,6 +14,7 @@ from frontoffice.commerce.store import CommerceStore
 from frontoffice.domain.events import now
 from frontoffice.errors import NotFound
 from frontoffice.identity.people_store import PeopleSql
+from frontoffice.inbox.order_policy import Resend
 from frontoffice.inbox.ports import SOURCE, CustomerContext
 from frontoffice.normalise.identifiers import normalise_email, normalise_phone
 from frontoffice.normalise.results import Normalised
@@ -102,6 +103,21 @@ class CustomersSql:
         commerce.ingest(self.commerce, ws, SOURCE, "returns", events, now())
         return {"return_id": return_id, "order_id": order_id,
                 "returns": [e["return_id"] for e in events], "reason": reason}
+
+    def ship_again(self, ws: str, plan: Resend) -> dict[str, Any]:
+        shipment = {"event_id": plan.shipment_id, "version": 1, "shipment_id": plan.shipment_id,
+                    "order_id": plan.order_id, "location_id": plan.location_id, "carrier": plan.carrier,
+                    "line_nos": plan.line_nos, "status": "pending",
+                    "promised_by": plan.promised_by.isoformat()}
+        commerce.ingest(self.commerce, ws, SOURCE, "shipments", [shipment], now())
+        return shipment
+
+    def cancel_order(self, ws: str, order: Mapping[str, Any], reason: str) -> dict[str, Any]:
+        version = int(order.get("version", 0)) + 1
+        cancelled = {**order, "status": "cancelled", "version": version,
+                     "event_id": f"cancel-{order['order_id']}-{version}"}
+        commerce.ingest(self.commerce, ws, SOURCE, "orders", [cancelled], now())
+        return self.order(ws, str(order["order_id"])) or cancelled
 
 
 class SegmentMember:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from frontoffice.console.kit import ConsoleKit, Posted, Viewer
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope
-from frontoffice.inbox import kb, reports, service
+from frontoffice.inbox import actions, kb, reports, service
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import STATUSES, InboxError
 from frontoffice.inbox.wiring import desk_for
@@ -64,7 +64,7 @@ def workspace_router(kit: ConsoleKit) -> APIRouter:
         viewer, fields = posted.viewer, posted.form
         try:
             line = int(fields.get("line_no", "1") or 1)
-            service.start_return(_desk(kit, viewer), viewer.workspace.id, ticket_id,
+            actions.start_return(_desk(kit, viewer), viewer.workspace.id, ticket_id,
                                  fields.get("order_id", ""), [{"line_no": line, "qty": 1}],
                                  fields.get("reason", "") or "customer request",
                                  viewer.session.user.login, now())

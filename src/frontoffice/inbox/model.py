@@ -132,6 +132,9 @@ def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
         for key in data["thread_keys"]:
             tx.put_thread(ws, key, t.ticket_id)
         t = _touch(t, at, csat_token=data["token"], csat_requested_at=at)
+    elif etype == "ticket.action":  # an order action taken from the ticket, through commerce
+        entry = {k: data[k] for k in ("action", "order_id", "result", "by")} | {"at": at}
+        t = _touch(t, at, actions=[*t.doc.get("actions", []), entry])
     elif etype == "ticket.linked":
         t = replace(_touch(t, at), person_id=data["person_id"])
     elif etype == "ticket.merged":

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from frontoffice.domain.events import EventRecord
+from frontoffice.inbox.order_policy import Resend
 from frontoffice.storage.port import AppendBatch, AppendResult
 
 INBOX = "inbox"  # the events' family in the log
@@ -121,6 +122,15 @@ class Customers(Protocol):
     def start_return(self, ws: str, order_id: str, lines: Sequence[Mapping[str, Any]], reason: str,
                      return_id: str) -> dict[str, Any]:
         """Ask commerce to open a return (RMA) for ``lines`` of the order; the return's document."""
+        ...
+
+    def ship_again(self, ws: str, plan: Resend) -> dict[str, Any]:
+        """Give commerce the new shipment of a resent order; its document."""
+        ...
+
+    def cancel_order(self, ws: str, order: Mapping[str, Any], reason: str) -> dict[str, Any]:
+        """Ask commerce to cancel the order (its state machine may refuse: ``InvalidInput``);
+        the order's document after."""
         ...
 
 

@@ -212,31 +212,3 @@ def rate_by_link(desk: Desk, ws: str, token: str, score: int, now: datetime) -> 
     if found is None:
         raise NotFound("This rating link is unknown or no longer valid.")
     return rate(desk, ws, found, score, "", now)
-
-
-def start_return(desk: Desk, ws: str, ticket_id: str, order_id: str, lines: Sequence[Mapping[str, Any]],
-                 reason: str, agent: str, now: datetime) -> dict[str, Any]:
-    """Open a return through commerce for lines of one of the customer's orders; noted on the ticket."""
-    t = ticket(desk, ws, ticket_id)
-    owned = {o["order_id"] for o in desk.customers.context(ws, t.person_id, t.doc.get("keys", [])).orders}
-    if order_id not in owned:
-        raise InboxError(f"Order {order_id!r} is not this customer's; start returns only for their orders.")
-    rma = desk.customers.start_return(ws, order_id, lines, reason, "rma_" + new_id())
-    note(desk, ws, ticket_id, agent, f"Return {rma['return_id']} started for order {order_id}: {reason}", now)
-    return rma
-
-
-def check_stock(desk: Desk, ws: str, ticket_id: str, order_id: str, agent: str,
-                now: datetime) -> dict[str, int]:
-    """Units available to ship of each SKU of one of the customer's orders (to resend or
-    exchange), noted on the ticket."""
-    t = ticket(desk, ws, ticket_id)
-    orders = {o["order_id"]: o for o in desk.customers.context(ws, t.person_id, t.doc.get("keys", [])).orders}
-    if order_id not in orders:
-        raise InboxError(f"Order {order_id!r} is not this customer's; check stock for their orders.")
-    order = orders[order_id]
-    found = {line["sku"]: desk.customers.available(ws, line["sku"], order.get("channel", "web"))
-             for line in order.get("lines", [])}
-    note(desk, ws, ticket_id, agent, f"Stock for order {order_id}: " +
-         ", ".join(f"{sku} {units} available" for sku, units in sorted(found.items())), now)
-    return found

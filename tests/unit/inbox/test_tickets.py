@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from frontoffice.errors import NotFound
-from frontoffice.inbox import intake, service, slas, team
+from frontoffice.inbox import actions, intake, service, slas, team
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import InboxError
 from tests.fakes.inbox import MONDAY_10, FakeCustomers, FakeInbox, FakeMailer, FakeSegments, fake_desk
@@ -194,8 +194,8 @@ def test_starting_a_return_goes_through_commerce_for_the_customers_own_order_and
     desk = fake_desk(customers=customers)
     tid = intake.receive_email(desk, WS, customer_mail("return please"), MONDAY_10).ticket_id or ""
     with pytest.raises(InboxError, match="not this customer's"):
-        service.start_return(desk, WS, tid, "SO-999", [{"line_no": 1}], "size", "anna", MONDAY_10)
-    rma = service.start_return(desk, WS, tid, "SO-1", [{"line_no": 1, "qty": 1}], "too small", "anna",
+        actions.start_return(desk, WS, tid, "SO-999", [{"line_no": 1}], "size", "anna", MONDAY_10)
+    rma = actions.start_return(desk, WS, tid, "SO-1", [{"line_no": 1, "qty": 1}], "too small", "anna",
                                MONDAY_10)
     assert customers.returns == [rma]
     notes = [m for m in desk.inbox.messages(WS, tid) if m.kind == "note"]
@@ -357,8 +357,8 @@ def test_checking_stock_for_the_customers_order_lists_each_sku_and_is_noted() ->
                                   {"line_no": 1, "sku": "D-M"}, {"line_no": 2, "sku": "D-L"}]}]})
     desk = fake_desk(customers=customers)
     tid = intake.receive_email(desk, WS, customer_mail("wrong size"), MONDAY_10).ticket_id or ""
-    assert service.check_stock(desk, WS, tid, "SO-1", "anna", MONDAY_10) == {"D-M": 3, "D-L": 0}
+    assert actions.check_stock(desk, WS, tid, "SO-1", "anna", MONDAY_10) == {"D-M": 3, "D-L": 0}
     [noted] = [m for m in desk.inbox.messages(WS, tid) if m.kind == "note"]
     assert noted.doc["text"] == "Stock for order SO-1: D-L 0 available, D-M 3 available"
     with pytest.raises(InboxError, match="not this customer's"):
-        service.check_stock(desk, WS, tid, "SO-2", "anna", MONDAY_10)
+        actions.check_stock(desk, WS, tid, "SO-2", "anna", MONDAY_10)
