@@ -180,3 +180,39 @@ async def test_an_erased_persons_ticket_messages_and_notes_are_unreadable_in_the
     after = [e.record for e in store.events_at(ws.id, range(1, store.last_seq(ws.id) + 1))]
     assert not [r for r in after if b"Hauptstrasse" in r.payload]
     assert not [r for r in after if r.family == "inbox" and r.type in ("message.received", "note.added")]
+
+
+async def test_resend_and_cancel_from_a_ticket_reach_commerce_and_are_recorded(api: Api) -> None:
+    from frontoffice.commerce import service as commerce
+    from frontoffice.inbox.adapters import CustomersSql
+    from tests.unit.commerce.sample import NOW, order, setup
+
+    store = api.container.store
+    cs, ws, shop = setup(store, "actions")
+    commerce.ingest(cs, ws, shop, "orders", [order(1, "confirmed", order_id="O2", email="cy@posteo.de"),
+                                             order(1, "fulfilled", order_id="O3", email="cy@posteo.de")], NOW)
+    commerce.ingest(cs, ws, shop, "shipments", [{
+        "event_id": "s9", "version": 1, "shipment_id": "S9", "order_id": "O3", "location_id": "WH",
+        "carrier": "DHL", "line_nos": [1], "status": "failed", "promised_by": "2026-03-03T12:00:00Z"}], NOW)
+    write = api.bearer(ws, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws}/inbox"
+    r = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "chat", "sender_kind": "email", "sender": "cy@posteo.de", "text": "My parcel never came"})
+    tid = r.json()["ticket_id"]
+    resent = await api.client.post(f"{base}/tickets/{tid}/orders/O3/resend", headers=write,
+                                   json={"agent": "anna"})
+    assert resent.status_code == 201, resent.text
+    assert resent.json()["shipment_id"] == "resend-O3"
+    cancelled = await api.client.post(f"{base}/tickets/{tid}/orders/O2/cancel", headers=write,
+                                      json={"reason": "ordered twice", "agent": "anna"})
+    assert cancelled.status_code == 200, cancelled.text
+    refused = await api.client.post(f"{base}/tickets/{tid}/orders/O3/cancel", headers=write,
+                                    json={"reason": "x"})
+    assert refused.status_code == 409 and "start a return instead" in refused.json()["message"]
+    customers = CustomersSql(store)
+    assert customers.order(ws, "O2")["status"] == "cancelled"  # type: ignore[index]
+    shipments = customers.context(ws, None, ["email:cy@posteo.de"]).shipments
+    assert {s["shipment_id"]: s["status"] for s in shipments} == {"S9": "failed", "resend-O3": "pending"}
+    view = (await api.client.get(f"{base}/tickets/{tid}", headers=write)).json()
+    assert [(a["action"], a["order_id"]) for a in view["ticket"]["doc"]["actions"]] == \
+        [("resend", "O3"), ("cancel", "O2")]

@@ -53,6 +53,7 @@ class CustomersSql:
         self.commerce = CommerceStore(store)
 
     def resolve(self, ws: str, kind: str, value: str) -> str | None:
+        kind = "anonymous_id" if kind == "social" else kind  # network:handle, the profile's anonymous id
         key = normalised(kind, value)
         if key is None:
             return None

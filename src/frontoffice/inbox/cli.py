@@ -186,10 +186,11 @@ def train(ctx: click.Context, workspace: str) -> None:
 @click.pass_context
 @friendly_errors
 def secret_cmd(ctx: click.Context, source_ref: str, secret: str | None) -> None:
-    """Set the webhook secret of a marketplace source (WORKSPACE/SOURCE); printed once."""
+    """Set the webhook secret of a marketplace or social source (WORKSPACE/SOURCE); printed once."""
     with store_from(ctx) as store:
         workspace, source = resolve_source(store, source_ref, None)
-        value = webhook_secret(source, Channel.MARKETPLACE, secret)
+        channel = source.channel if source.channel is Channel.SOCIAL else Channel.MARKETPLACE
+        value = webhook_secret(source, channel, secret)
         with workspace_data(ctx, workspace.id) as (_, data):
             InboxStore(data).set_secret(workspace.id, source.id, value, iso(now()))
         console.print(value)
