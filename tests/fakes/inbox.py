@@ -1,6 +1,7 @@
 """The inbox's ports in memory: the log and the projection (``FakeInbox``), the other
-capabilities (``FakeCustomers``, ``FakeSegments``, ``FakeActions``), a mailer that keeps what it
-sent, an understanding that reads keywords, and an embedder that hashes character trigrams.
+capabilities (``FakeCustomers``, ``FakeSegments``, ``FakeActions``, ``FakeConsent``), a mailer
+that keeps what it sent, an understanding that reads keywords, and an embedder that hashes
+character trigrams.
 
 ``FakeInbox`` behaves as ``inbox.store.InboxStore`` does on the tables
 (tests/integration/test_inbox_store.py runs the same use cases on SQLite and PostgreSQL)."""
@@ -188,6 +189,14 @@ class FakeActions:
 
 
 @dataclass
+class FakeConsent:
+    purposes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # person id -> purposes
+
+    def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]:
+        return self.purposes.get(person_id, [])
+
+
+@dataclass
 class FakeMailer:
     sent: list[Any] = field(default_factory=list)
 
@@ -241,7 +250,8 @@ def fake_desk(**parts: Any) -> Desk:
     """A desk on fakes; any part can be given."""
     defaults: dict[str, Any] = {
         "inbox": FakeInbox(), "customers": FakeCustomers(), "understand": KeywordUnderstanding(),
-        "segments": FakeSegments(), "actions": FakeActions(), "mailer": FakeMailer(),
+        "segments": FakeSegments(), "actions": FakeActions(), "consent": FakeConsent(),
+        "mailer": FakeMailer(),
         "calendar": BERLIN, "address": "support@shop.example", "max_attachment_bytes": 1000,
         "vip_segment": "vip"}
     return Desk(**{**defaults, **parts})

@@ -1,6 +1,7 @@
 """The inbox's ports over the other capabilities, for one storage: identity's ``People`` (who
 wrote) and commerce's state and intake (orders, shipments, returns; starting a return); segments'
-membership port (VIP routing) and next-best-action's preview (what to offer beside a ticket)."""
+membership port (VIP routing), consent's person-level rows and next-best-action's preview (what
+to offer beside a ticket)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import orjson
 
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.store import CommerceStore
+from frontoffice.consent.person_service import PersonConsentHub
 from frontoffice.domain.events import now
 from frontoffice.errors import NotFound
 from frontoffice.identity.people_store import PeopleSql
@@ -129,6 +131,20 @@ class SegmentMember:
 
     def member(self, ws: str, person_id: str, segment: str) -> bool:
         return self._membership.of(ws, person_id, segment) is not None
+
+
+class ConsentOfPerson:
+    """Consent beside a ticket: consent's merge of the person's subjects, now (its person hub,
+    over identity's ``People`` and consent's ``PersonConsentRows`` ports)."""
+
+    def __init__(self, hub: PersonConsentHub) -> None:
+        self._hub = hub
+
+    def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]:
+        merged = self._hub.person(ws, person_id)
+        return [] if merged is None else [
+            {"purpose": purpose, "status": str(w.change.status), "at": w.change.at.isoformat(),
+             "reason": w.reason} for purpose, w in sorted(merged.purposes.items())]
 
 
 class DecisionActions:

@@ -1,8 +1,9 @@
 """What the inbox's use cases need: its own store, and the other capabilities' data through ports
 (the adapters are in ``inbox.adapters``; ``tests/fakes/inbox.py`` holds fakes of each).
 
-Identity (who wrote), commerce (orders, shipments, returns; starting a return), segments (VIP) and
-decisions (next best actions) are read only through these Protocols."""
+Identity (who wrote), commerce (orders, shipments, returns; returns, resends, cancellations),
+segments (VIP), consent (what the person agreed to) and decisions (next best actions) are read
+only through these Protocols."""
 
 from __future__ import annotations
 
@@ -94,6 +95,7 @@ class CustomerContext:
     shipments: list[dict[str, Any]] = field(default_factory=list)
     returns: list[dict[str, Any]] = field(default_factory=list)
     next_best_actions: list[dict[str, Any]] = field(default_factory=list)
+    consent: list[dict[str, Any]] = field(default_factory=list)  # per purpose: status, why
 
 
 class Customers(Protocol):
@@ -142,6 +144,12 @@ class Segments(Protocol):
 
 class NextBestActions(Protocol):
     """Decisions (issue 18): the person's next best actions, best first."""
+
+    def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]: ...
+
+
+class Consent(Protocol):
+    """Consent (person level): what the person agreed to, per purpose, and why that record won."""
 
     def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]: ...
 

@@ -37,12 +37,12 @@ def ticket(desk: Desk, ws: str, ticket_id: str) -> Ticket:
 
 def view(desk: Desk, ws: str, ticket_id: str) -> TicketView:
     """The ticket, its conversation, and the customer beside it (orders, shipments, returns,
-    next best actions)."""
+    next best actions, consent)."""
     t = ticket(desk, ws, ticket_id)
     context = desk.customers.context(ws, t.person_id, t.doc.get("keys", []))
     if t.person_id:
-        context = CustomerContext(context.person_id, context.golden, context.orders, context.shipments,
-                                  context.returns, desk.actions.for_person(ws, t.person_id))
+        context = replace(context, next_best_actions=desk.actions.for_person(ws, t.person_id),
+                          consent=desk.consent.for_person(ws, t.person_id))
     return TicketView(t, desk.inbox.messages(ws, ticket_id), context)
 
 
