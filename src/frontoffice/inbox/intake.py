@@ -168,7 +168,8 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
                 "reason": choice.reason, "at": at}, now))
     if log_and_project(desk.inbox, ws, records).suppressed:
         return Receipt(None, False, None, (), None, "the sender's data was erased: the message was not kept")
-    if escalated := escalation.after_message(desk, ws, ticket_id, now):
+    if understanding.sentiment == "negative" and (escalated := escalation.after_message(desk, ws, ticket_id,
+                                                                                        now)):
         assigned = escalated.assignee
     return Receipt(ticket_id, new, None, (), assigned)
 

@@ -112,3 +112,26 @@ def test_a_calendar_the_clock_cannot_run_on_is_refused_saying_what_to_give(doc: 
 def test_a_policy_without_positive_targets_is_refused() -> None:
     with pytest.raises(InboxError, match="resolution_hours is the business hours"):
         slas.save_policy(fake_desk(), WS, "p", {**HOURS, "resolution_hours": 0}, MONDAY_10)
+
+
+def test_an_agent_going_offline_hands_on_their_tickets_saying_they_are_offline() -> None:
+    desk = fake_desk()
+    team.configure_agent(desk, WS, "anna", {"languages": ["en"]}, MONDAY_10)
+    tid = intake.receive_email(desk, WS, customer_mail("where is it"), MONDAY_10).ticket_id or ""
+    team.configure_agent(desk, WS, "ben", {"languages": ["en"]}, MONDAY_10)
+    team.configure_agent(desk, WS, "anna", {"presence": "offline"}, MONDAY_10)
+    t = service.ticket(desk, WS, tid)
+    assert t.assignee == "ben"
+    assert t.doc["assignments"][-1]["reason"].startswith("re-routing: anna is offline; speaks en")
+
+
+def test_an_angry_vip_with_no_lead_online_is_left_to_the_teams_queue_saying_so() -> None:
+    desk = fake_desk(segments=FakeSegments({("p1", "vip")}),
+                     customers=FakeCustomers(people={("email", "ann@example.com"): "p1"}))
+    team.configure_agent(desk, WS, "anna", {"languages": ["en"], "team": "eu"}, MONDAY_10)
+    team.configure_agent(desk, WS, "lena", {"team": "eu", "lead": True, "presence": "away"}, MONDAY_10)
+    receipt = intake.receive_email(desk, WS, customer_mail("awful"), MONDAY_10)
+    t = service.ticket(desk, WS, receipt.ticket_id or "")
+    assert (t.assignee, "escalated" in t.doc["tags"]) == ("anna", True)
+    assert t.doc["assignments"][-1]["reason"] == ("escalated: negative sentiment (0.9) from a VIP customer; "
+                                                  "no lead online: left to team eu's queue")
