@@ -1,5 +1,6 @@
 """The agent's conversation view in the console, in process on SQLite: the customer's consent and
-next best actions beside the ticket, read through consent's and decisions' ports."""
+next best actions beside the ticket, read through consent's and decisions' ports; an order
+action the policy refuses says what to do instead."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from frontoffice.inbox.wiring import desk_for
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from tests.fakes.inbox import KeywordUnderstanding
-from tests.integration.console_support import PASSWORD, console, sign_in
+from tests.integration.console_support import PASSWORD, console, csrf_of, sign_in
 from tests.integration.decisions_support import ACTIONS, shop
 
 
@@ -30,7 +31,7 @@ def database_url(sqlite_template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'frontoffice.db'}"
 
 
-def test_the_conversation_view_shows_the_customers_consent_and_next_best_actions(
+def test_the_conversation_view_shows_consent_and_next_best_actions_and_refuses_a_late_cancel(
         database_url: str, tmp_path: Path) -> None:
     store = open_store(database_url)
     try:
@@ -47,7 +48,12 @@ def test_the_conversation_view_shows_the_customers_consent_and_next_best_actions
     with console(database_url, tmp_path) as client:
         sign_in(client, "acme-agent")
         page = client.get(f"/console/w/acme/inbox/{tid}").text
+        refused = client.post(f"/console/w/acme/inbox/{tid}/order-action", data={
+            "csrf": csrf_of(page), "order_id": "O1", "action": "cancel", "reason": "changed my mind"})
     consent = page.split('id="consent"')[1].split("</ul>")[0]
     assert "personalisation · granted" in consent
     actions = page.split('id="next-best-actions"')[1].split("</ul>")[0]
     assert "Wrap dress" in actions
+    assert refused.status_code == 400  # a delivered order: the page says what to do instead
+    assert "Order O1 is delivered: only a pending or confirmed order can be cancelled; start a return" \
+        in refused.text

@@ -1,6 +1,7 @@
 """The inbox in the console: the agent workspace (the queue; a conversation with the customer's
-orders, shipments and returns beside it; reply by hand or with a macro; start a return) and the
-lead view (backlog, SLA attainment, CSAT per agent and channel)."""
+orders, shipments, returns, consent and next best actions beside it; reply by hand or with a
+macro; start a return, resend or cancel an order) and the lead view (backlog, SLA attainment,
+CSAT per agent and channel)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,25 @@ def workspace_router(kit: ConsoleKit) -> APIRouter:
         except (InboxError, ValueError) as exc:
             return page(request, viewer, ticket_id, str(exc))
         kit.audit(viewer, "inbox.return", ticket_id)
+        return RedirectResponse(f"{kit.base(viewer)}/inbox/{ticket_id}", status_code=303)
+
+    @router.post("/{ticket_id}/order-action", response_class=HTMLResponse)
+    def order_action(request: Request, ticket_id: str, posted: Posted = form) -> Response:
+        """Resend or cancel one of the customer's orders (within policy; refusals say why)."""
+        viewer, fields = posted.viewer, posted.form
+        action, order_id = fields.get("action", ""), fields.get("order_id", "")
+        desk, login = _desk(kit, viewer), viewer.session.user.login
+        try:
+            if action == "resend":
+                actions.resend(desk, viewer.workspace.id, ticket_id, order_id, login, now())
+            elif action == "cancel":
+                actions.cancel(desk, viewer.workspace.id, ticket_id, order_id,
+                               fields.get("reason", "") or "customer request", login, now())
+            else:
+                raise InboxError("Choose an action: resend or cancel.")
+        except InboxError as exc:
+            return page(request, viewer, ticket_id, str(exc))
+        kit.audit(viewer, f"inbox.{action}", ticket_id)
         return RedirectResponse(f"{kit.base(viewer)}/inbox/{ticket_id}", status_code=303)
 
     return router
