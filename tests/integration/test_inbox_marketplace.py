@@ -119,3 +119,34 @@ async def test_a_signed_social_message_joins_the_golden_record_by_its_handle_and
     assert wrong.status_code == 403 and "--channel social" in wrong.json()["message"]
     bad = await post({"messages": [{"network": "x", "handle": "y"}]})
     assert bad.status_code == 400 and "needs message_id, text" in bad.json()["message"]
+
+
+def test_sla_policies_and_calendars_are_saved_from_the_command_line_and_a_bad_one_says_why(
+        database_url: str, tmp_path: Path) -> None:
+    from frontoffice.storage import open_store
+
+    store = open_store(database_url)
+    try:
+        ws = tenancy.create_workspace(store, "acme")
+    finally:
+        store.close()
+    base = ["--database-url", database_url, "--data-dir", str(tmp_path), "service"]
+    runner = CliRunner()
+    saved = runner.invoke(cli, [*base, "sla-policy", "vip-chat", "-w", "acme", "--channel", "chat",
+                                "--segment", "vip", "--first-response-hours", "0.5",
+                                "--next-response-hours", "1", "--resolution-hours", "8"])
+    assert saved.exit_code == 0, saved.output
+    tokyo = runner.invoke(cli, [*base, "calendar", "tokyo", "-w", "acme", "--timezone", "Asia/Tokyo",
+                                "--country", "JP", "--hours", "09:00-18:00", "--team", "jp"])
+    assert tokyo.exit_code == 0, tokyo.output
+    wrong = runner.invoke(cli, [*base, "calendar", "mars", "-w", "acme", "--timezone", "Mars/Olympus"])
+    assert wrong.exit_code != 0 and "Unknown time zone 'Mars/Olympus'" in wrong.output
+    store = open_store(database_url)
+    try:
+        inbox = InboxStore(store)
+        assert inbox.entity(ws.id, "sla_policy", "vip-chat") == {
+            "id": "vip-chat", "priority": None, "channel": "chat", "segment": "vip",
+            "first_response_hours": 0.5, "next_response_hours": 1.0, "resolution_hours": 8.0}
+        assert [c["teams"] for c in inbox.entities(ws.id, "calendar")] == [["jp"]]
+    finally:
+        store.close()
