@@ -140,12 +140,15 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
             "customer": customer_of(item.sender_kind, item.sender),
             "sla": slas.clock(desk, ws, priority, item.channel, person_id, choice.team, now)}, now))
     receipt_id = f"{ticket_id}:in:{item.message_id}"
+    current = None if new else desk.inbox.ticket(ws, ticket_id)
+    # the customer answered: a ticket pending on them reopens and its SLA clock runs again
+    resumed = slas.paused(desk, ws, current, "open", now) if current and current.status == "pending" else None
     records.append(record(receipt_id, "message.received", {
         "ticket_id": ticket_id, "message_id": item.message_id, "at": at, "channel": item.channel,
         "from": item.sender, "from_name": item.sender_name, "subject": item.subject,
         "text": item.text, "stripped": stripped, "html": item.html,
         "customer": customer_of(item.sender_kind, item.sender),
-        "attachments": list(item.attachments),
+        "attachments": list(item.attachments), **({"sla": resumed} if resumed else {}),
         "orders": sorted({*order_refs(desk, ws, item.text), *item.orders}),
         "thread_keys": [f"mid:{item.message_id}",
                         *([_subject_key(item.sender, item.subject)] if item.subject else []),

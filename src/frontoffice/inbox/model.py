@@ -80,8 +80,9 @@ def _message(t: Ticket, tx: Writes, ws: str, kind: str, data: Mapping[str, Any])
         status = "open" if t.status in ("pending", "solved") and not data.get("auto") else t.status
         # after the first response, a customer's message starts a next-response round
         awaiting = t.doc.get("awaiting_since") or (data["at"] if "first_response_at" in t.doc else None)
+        sla = {"sla": data["sla"]} if "sla" in data else {}  # a pause on the customer ended
         return replace(_touch(t, data["at"], orders=orders, last_customer_at=data["at"],
-                              awaiting_since=awaiting), status=status)
+                              awaiting_since=awaiting, **sla), status=status)
     if kind == "sent" and data.get("author") == "self-service":  # not an agent's response
         answers = t.doc.get("self_service_answers", 0) + 1
         return _touch(t, data["at"], orders=orders, self_service_answers=answers)

@@ -135,3 +135,47 @@ def test_an_angry_vip_with_no_lead_online_is_left_to_the_teams_queue_saying_so()
     assert (t.assignee, "escalated" in t.doc["tags"]) == ("anna", True)
     assert t.doc["assignments"][-1]["reason"] == ("escalated: negative sentiment (0.9) from a VIP customer; "
                                                   "no lead online: left to team eu's queue")
+
+
+def test_replaying_the_log_rebuilds_the_clocks_escalations_and_actions_exactly() -> None:
+    import orjson
+
+    from frontoffice.inbox import actions, model
+    from tests.fakes.inbox import FakeInbox
+
+    desk = fake_desk(customers=FakeCustomers(people={("email", "ann@example.com"): "p1"},
+                                             orders={"p1": [{"order_id": "SO-1", "status": "pending"}]}))
+    slas.save_policy(desk, WS, "fast", {**HOURS, "next_response_hours": 2}, MONDAY_10)
+    slas.save_calendar(desk, WS, "bavaria", {"timezone": "Europe/Berlin", "country": "DE",
+                                             "subdivision": "BY", "hours": "08:00-16:00", "teams": ["eu"]},
+                       MONDAY_10)
+    team.configure_agent(desk, WS, "anna", {"languages": ["en"], "team": "eu"}, MONDAY_10)
+    team.configure_agent(desk, WS, "lena", {"team": "eu", "lead": True}, MONDAY_10)
+    tid = intake.receive_email(desk, WS, customer_mail("hello"), MONDAY_10).ticket_id or ""
+    service.reply(desk, WS, tid, "anna", MONDAY_10, text="On it", status="pending")
+    intake.receive_email(desk, WS, customer_mail("and?", message_id="<c2@example.com>"), MONDAY_10)
+    slas.sweep(desk, WS, MONDAY_10 + timedelta(days=3))
+    actions.cancel(desk, WS, tid, "SO-1", "twice", "lena", MONDAY_10 + timedelta(days=3))
+    replayed = FakeInbox()
+    for rec in desk.inbox.log:  # type: ignore[attr-defined]
+        model.apply(replayed, WS, rec.type, orjson.loads(rec.payload))
+    assert replayed.tickets(WS) == desk.inbox.tickets(WS)
+    assert replayed.messages(WS, tid) == desk.inbox.messages(WS, tid)
+    for kind in ("agent", "sla_policy", "calendar"):
+        assert replayed.entities(WS, kind) == desk.inbox.entities(WS, kind)
+    t = replayed.tickets(WS)[0]
+    assert (t.assignee, t.doc["sla"]["calendar"], t.doc["actions"][0]["action"]) == \
+        ("lena", "bavaria", "cancel")
+
+
+def test_the_customers_answer_ends_the_pause_and_the_clock_runs_again() -> None:
+    desk = fake_desk()
+    tid = intake.receive_email(desk, WS, customer_mail("hello"), MONDAY_10).ticket_id or ""
+    due = service.ticket(desk, WS, tid).doc["sla"]["resolution_due"]
+    service.reply(desk, WS, tid, "anna", MONDAY_10, text="Which size?", status="pending")
+    answer = customer_mail("Size M", message_id="<c2@example.com>")
+    intake.receive_email(desk, WS, answer, MONDAY_10 + timedelta(hours=2))
+    t = service.ticket(desk, WS, tid)
+    assert (t.status, t.doc["sla"]["paused_since"], t.doc["sla"]["paused_seconds"]) == ("open", None, 7200)
+    assert t.doc["sla"]["resolution_due"] > due
+    assert (tid, "resolution") in slas.sweep(desk, WS, MONDAY_10 + timedelta(days=30))
