@@ -216,3 +216,23 @@ async def test_resend_and_cancel_from_a_ticket_reach_commerce_and_are_recorded(a
     view = (await api.client.get(f"{base}/tickets/{tid}", headers=write)).json()
     assert [(a["action"], a["order_id"]) for a in view["ticket"]["doc"]["actions"]] == \
         [("resend", "O3"), ("cancel", "O2")]
+
+
+async def test_sla_policies_and_calendars_are_set_over_http_and_a_bad_calendar_is_a_400_saying_why(
+        api: Api) -> None:
+    ws = api.workspace("sla")
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox/sla"
+    r = await api.client.put(f"{base}/policies/urgent-chat", headers=write, json={
+        "priority": "urgent", "channel": "chat", "first_response_hours": 0.25, "next_response_hours": 0.5,
+        "resolution_hours": 4})
+    assert r.status_code == 200, r.text
+    r = await api.client.put(f"{base}/calendars/munich", headers=write, json={
+        "timezone": "Europe/Berlin", "country": "DE", "subdivision": "BY", "teams": ["de"]})
+    assert r.status_code == 200, r.text
+    bad = await api.client.put(f"{base}/calendars/x", headers=write,
+                               json={"timezone": "UTC", "country": "DE", "subdivision": "XX"})
+    assert bad.status_code == 400 and "No public holidays for 'DE'/'XX'" in bad.json()["message"]
+    listed = (await api.client.get(base, headers=write)).json()
+    assert [p["id"] for p in listed["policies"]] == ["urgent-chat"]
+    assert [(c["id"], c["subdivision"], c["teams"]) for c in listed["calendars"]] == [("munich", "BY", ["de"])]

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from frontoffice.domain.tenancy import new_id
+from frontoffice.errors import InvalidInput
 from frontoffice.inbox import escalation
 from frontoffice.inbox.deps import Desk
-from frontoffice.inbox.model import ACTIVE, PRIORITIES, InboxError
+from frontoffice.inbox.model import ACTIVE, PRIORITIES
 from frontoffice.inbox.ports import Ticket
 from frontoffice.inbox.projector import log_and_project, record
 from frontoffice.inbox.sla import (
@@ -35,12 +36,12 @@ def save_policy(desk: Desk, ws: str, policy_id: str, doc: Mapping[str, Any], now
     """A policy's targets (business hours) for tickets of a priority, channel and segment."""
     policy = {"priority": None, "channel": None, "segment": None, **doc, "id": policy_id}
     if policy["priority"] not in (None, *PRIORITIES):
-        raise InboxError(f"Priority is one of {', '.join(PRIORITIES)} (or unset: every priority).")
+        raise InvalidInput(f"Priority is one of {', '.join(PRIORITIES)} (or unset: every priority).")
     if policy["channel"] not in (None, *CHANNELS):
-        raise InboxError(f"Channel is one of {', '.join(CHANNELS)} (or unset: every channel).")
+        raise InvalidInput(f"Channel is one of {', '.join(CHANNELS)} (or unset: every channel).")
     for target in ("first_response_hours", "next_response_hours", "resolution_hours"):
         if not isinstance(policy.get(target), (int, float)) or policy[target] <= 0:
-            raise InboxError(f"{target} is the business hours the target allows: a number above 0.")
+            raise InvalidInput(f"{target} is the business hours the target allows: a number above 0.")
     log_and_project(desk.inbox, ws, [record(f"sla_policy:{policy_id}:{new_id()}", "sla_policy.saved",
                                             policy, now)])
     return policy
@@ -55,22 +56,22 @@ def save_calendar(desk: Desk, ws: str, calendar_id: str, doc: Mapping[str, Any],
     try:
         ZoneInfo(str(cal.get("timezone")))
     except (ZoneInfoNotFoundError, ValueError):
-        raise InboxError(f"Unknown time zone {cal.get('timezone')!r}; use an IANA name such as "
+        raise InvalidInput(f"Unknown time zone {cal.get('timezone')!r}; use an IANA name such as "
                          "Europe/Berlin.") from None
     if cal["country"]:
         try:
             holidays.country_holidays(cal["country"], subdiv=cal["subdivision"] or None)
         except NotImplementedError as exc:
-            raise InboxError(f"No public holidays for {cal['country']!r}/{cal['subdivision']!r}: {exc}; "
+            raise InvalidInput(f"No public holidays for {cal['country']!r}/{cal['subdivision']!r}: {exc}; "
                              "use an ISO 3166 country code and one of its subdivisions.") from None
     if not cal["weekdays"] or not set(cal["weekdays"]) <= set(range(7)):
-        raise InboxError("Weekdays are the working days, 0 (Monday) to 6 (Sunday), at least one.")
+        raise InvalidInput("Weekdays are the working days, 0 (Monday) to 6 (Sunday), at least one.")
     try:
         parsed = calendar_of(cal)
     except (KeyError, ValueError):
-        raise InboxError("Hours are the working hours of a day, HH:MM-HH:MM (09:00-17:00).") from None
+        raise InvalidInput("Hours are the working hours of a day, HH:MM-HH:MM (09:00-17:00).") from None
     if parsed.opens >= parsed.closes:
-        raise InboxError("Working hours close after they open (09:00-17:00).")
+        raise InvalidInput("Working hours close after they open (09:00-17:00).")
     log_and_project(desk.inbox, ws, [record(f"calendar:{calendar_id}:{new_id()}", "calendar.saved", cal,
                                             now)])
     return cal

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from frontoffice.errors import InvalidInput
 from frontoffice.inbox import intake, service, slas, team
-from frontoffice.inbox.model import InboxError
 from frontoffice.inbox.sla import Calendar, Targets, add_business_seconds
 from frontoffice.inbox.sla_policy import Policy, choose
 from tests.fakes.inbox import MONDAY_10, FakeCustomers, FakeSegments, fake_desk
@@ -105,12 +105,12 @@ def test_a_pending_ticket_warns_and_breaches_nothing_until_the_customer_answers(
 ])
 def test_a_calendar_the_clock_cannot_run_on_is_refused_saying_what_to_give(doc: dict[str, str],
                                                                           says: str) -> None:
-    with pytest.raises(InboxError, match=says):
+    with pytest.raises(InvalidInput, match=says):
         slas.save_calendar(fake_desk(), WS, "c", doc, MONDAY_10)
 
 
 def test_a_policy_without_positive_targets_is_refused() -> None:
-    with pytest.raises(InboxError, match="resolution_hours is the business hours"):
+    with pytest.raises(InvalidInput, match="resolution_hours is the business hours"):
         slas.save_policy(fake_desk(), WS, "p", {**HOURS, "resolution_hours": 0}, MONDAY_10)
 
 
