@@ -235,4 +235,5 @@ async def test_sla_policies_and_calendars_are_set_over_http_and_a_bad_calendar_i
     assert bad.status_code == 400 and "No public holidays for 'DE'/'XX'" in bad.json()["message"]
     listed = (await api.client.get(base, headers=write)).json()
     assert [p["id"] for p in listed["policies"]] == ["urgent-chat"]
-    assert [(c["id"], c["subdivision"], c["teams"]) for c in listed["calendars"]] == [("munich", "BY", ["de"])]
+    assert [(c["id"], c["subdivision"], c["teams"]) for c in listed["calendars"]] == \
+        [("munich", "BY", ["de"])]
