@@ -55,7 +55,7 @@ def save_calendar(desk: Desk, ws: str, calendar_id: str, doc: Mapping[str, Any],
            "id": calendar_id}
     try:
         ZoneInfo(str(cal.get("timezone")))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long, a folder
         raise InvalidInput(f"Unknown time zone {cal.get('timezone')!r}; use an IANA name such as "
                          "Europe/Berlin.") from None
     if cal["country"]:

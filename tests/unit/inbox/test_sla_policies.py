@@ -99,6 +99,7 @@ def test_a_pending_ticket_warns_and_breaches_nothing_until_the_customer_answers(
 
 @pytest.mark.parametrize("doc, says", [
     ({"timezone": "Mars/Olympus", "hours": "09:00-17:00"}, "Unknown time zone 'Mars/Olympus'"),
+    ({"timezone": "Europe", "hours": "09:00-17:00"}, "Unknown time zone 'Europe'"),
     ({"timezone": "UTC", "country": "XX", "hours": "09:00-17:00"}, "No public holidays for 'XX'"),
     ({"timezone": "UTC", "hours": "17:00-09:00"}, "close after they open"),
     ({"timezone": "UTC", "hours": "9 to 5"}, "HH:MM-HH:MM"),
