@@ -1,6 +1,7 @@
 """The inbox's ports in memory: the log and the projection (``FakeInbox``), the other
-capabilities (``FakeCustomers``, ``FakeSegments``, ``FakeActions``), a mailer that keeps what it
-sent, an understanding that reads keywords, and an embedder that hashes character trigrams.
+capabilities (``FakeCustomers``, ``FakeSegments``, ``FakeActions``, ``FakeConsent``), a mailer
+that keeps what it sent, an understanding that reads keywords, and an embedder that hashes
+character trigrams.
 
 ``FakeInbox`` behaves as ``inbox.store.InboxStore`` does on the tables
 (tests/integration/test_inbox_store.py runs the same use cases on SQLite and PostgreSQL)."""
@@ -20,6 +21,7 @@ import numpy as np
 from frontoffice.domain.events import EventRecord
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import ACTIVE
+from frontoffice.inbox.order_policy import Resend
 from frontoffice.inbox.ports import CustomerContext, Message, Ticket, Understanding
 from frontoffice.inbox.sla import Calendar
 from frontoffice.storage.port import AppendBatch, AppendResult
@@ -156,6 +158,19 @@ class FakeCustomers:
         self.returns.append(made)
         return made
 
+    def ship_again(self, ws: str, plan: Resend) -> dict[str, Any]:
+        made = {"shipment_id": plan.shipment_id, "order_id": plan.order_id, "location_id": plan.location_id,
+                "carrier": plan.carrier, "line_nos": plan.line_nos, "status": "pending",
+                "promised_by": plan.promised_by.isoformat()}
+        self.shipments.append(made)
+        return made
+
+    def cancel_order(self, ws: str, order: Mapping[str, Any], reason: str) -> dict[str, Any]:
+        found = self.order(ws, order["order_id"])
+        assert found is not None
+        found["status"] = "cancelled"
+        return found
+
 
 @dataclass
 class FakeSegments:
@@ -171,6 +186,14 @@ class FakeActions:
 
     def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]:
         return self.actions.get(person_id, [])
+
+
+@dataclass
+class FakeConsent:
+    purposes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # person id -> purposes
+
+    def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]:
+        return self.purposes.get(person_id, [])
 
 
 @dataclass
@@ -227,7 +250,8 @@ def fake_desk(**parts: Any) -> Desk:
     """A desk on fakes; any part can be given."""
     defaults: dict[str, Any] = {
         "inbox": FakeInbox(), "customers": FakeCustomers(), "understand": KeywordUnderstanding(),
-        "segments": FakeSegments(), "actions": FakeActions(), "mailer": FakeMailer(),
+        "segments": FakeSegments(), "actions": FakeActions(), "consent": FakeConsent(),
+        "mailer": FakeMailer(),
         "calendar": BERLIN, "address": "support@shop.example", "max_attachment_bytes": 1000,
         "vip_segment": "vip"}
     return Desk(**{**defaults, **parts})

@@ -144,3 +144,96 @@ async def test_a_rating_link_from_the_csat_mail_records_the_rating_without_sign_
     r = await api.client.get(f"/inbox/v1/csat/{ws.id}/not-a-token", params={"score": 4})
     assert r.status_code == 404 and "unknown or no longer valid" in r.text
     assert csat.ask(desk, ws.id, service.ticket(desk, ws.id, tid), now()) is None  # asked once
+
+
+async def test_an_erased_persons_ticket_messages_and_notes_are_unreadable_in_the_log(api: Api) -> None:
+    from frontoffice.identity import service as identity
+    from frontoffice.identity.hub import IdentityHub
+    from frontoffice.inbox.ports import SOURCE
+    from frontoffice.tenancy import service as tenancy
+    from tests.integration.identity_support import Brand, identify
+
+    ws = api.workspace("shredded")
+    store = api.container.store
+    web, _ = tenancy.create_source(store, ws.id, "web", "web")
+    Brand(store, ws.id, {"web": web.id}).send("web", identify("i1", "2026-11-01T10:00:00Z", user="cus_bo",
+                                                             email="bo@posteo.de"))
+    IdentityHub(store).catch_up(ws.id)
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox"
+    r = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "chat", "sender_kind": "email", "sender": "bo@posteo.de", "message_id": "m1",
+        "text": "My address is Hauptstrasse 5"})
+    tid = r.json()["ticket_id"]
+    await api.client.post(f"{base}/tickets/{tid}/notes", headers=write,
+                          json={"author": "anna", "text": "Bo moved to Hauptstrasse 5"})
+    logged = [e.record for e in store.events_at(ws.id, range(1, store.last_seq(ws.id) + 1))
+              if e.record.family == "inbox"]
+    assert {r.type for r in logged} >= {"ticket.opened", "message.received", "note.added"}
+    assert {r.type for r in logged if b"Hauptstrasse" in r.payload} == {"message.received", "note.added"}
+    [ann] = identity.lookup(store, ws.id, "email", "bo@posteo.de")
+    erased = await api.client.post(f"/api/v1/workspaces/{ws.id}/persons/{ann}/erasure",
+                                   json={"reason": "art. 17"}, headers=api.bearer(ws.id, "privacy:admin"))
+    assert erased.status_code == 200, erased.text
+    received = store.event(ws.id, SOURCE, f"{tid}:in:m1")
+    assert received is not None and received.record.type == "erased"
+    after = [e.record for e in store.events_at(ws.id, range(1, store.last_seq(ws.id) + 1))]
+    assert not [r for r in after if b"Hauptstrasse" in r.payload]
+    assert not [r for r in after if r.family == "inbox" and r.type in ("message.received", "note.added")]
+
+
+async def test_resend_and_cancel_from_a_ticket_reach_commerce_and_are_recorded(api: Api) -> None:
+    from frontoffice.commerce import service as commerce
+    from frontoffice.inbox.adapters import CustomersSql
+    from tests.unit.commerce.sample import NOW, order, setup
+
+    store = api.container.store
+    cs, ws, shop = setup(store, "actions")
+    commerce.ingest(cs, ws, shop, "orders", [order(1, "confirmed", order_id="O2", email="cy@posteo.de"),
+                                             order(1, "fulfilled", order_id="O3", email="cy@posteo.de")], NOW)
+    commerce.ingest(cs, ws, shop, "shipments", [{
+        "event_id": "s9", "version": 1, "shipment_id": "S9", "order_id": "O3", "location_id": "WH",
+        "carrier": "DHL", "line_nos": [1], "status": "failed", "promised_by": "2026-03-03T12:00:00Z"}], NOW)
+    write = api.bearer(ws, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws}/inbox"
+    r = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "chat", "sender_kind": "email", "sender": "cy@posteo.de", "text": "My parcel never came"})
+    tid = r.json()["ticket_id"]
+    resent = await api.client.post(f"{base}/tickets/{tid}/orders/O3/resend", headers=write,
+                                   json={"agent": "anna"})
+    assert resent.status_code == 201, resent.text
+    assert resent.json()["shipment_id"] == "resend-O3"
+    cancelled = await api.client.post(f"{base}/tickets/{tid}/orders/O2/cancel", headers=write,
+                                      json={"reason": "ordered twice", "agent": "anna"})
+    assert cancelled.status_code == 200, cancelled.text
+    refused = await api.client.post(f"{base}/tickets/{tid}/orders/O3/cancel", headers=write,
+                                    json={"reason": "x"})
+    assert refused.status_code == 409 and "start a return instead" in refused.json()["message"]
+    customers = CustomersSql(store)
+    assert customers.order(ws, "O2")["status"] == "cancelled"  # type: ignore[index]
+    shipments = customers.context(ws, None, ["email:cy@posteo.de"]).shipments
+    assert {s["shipment_id"]: s["status"] for s in shipments} == {"S9": "failed", "resend-O3": "pending"}
+    view = (await api.client.get(f"{base}/tickets/{tid}", headers=write)).json()
+    assert [(a["action"], a["order_id"]) for a in view["ticket"]["doc"]["actions"]] == \
+        [("resend", "O3"), ("cancel", "O2")]
+
+
+async def test_sla_policies_and_calendars_are_set_over_http_and_a_bad_calendar_is_a_400_saying_why(
+        api: Api) -> None:
+    ws = api.workspace("sla")
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox/sla"
+    r = await api.client.put(f"{base}/policies/urgent-chat", headers=write, json={
+        "priority": "urgent", "channel": "chat", "first_response_hours": 0.25, "next_response_hours": 0.5,
+        "resolution_hours": 4})
+    assert r.status_code == 200, r.text
+    r = await api.client.put(f"{base}/calendars/munich", headers=write, json={
+        "timezone": "Europe/Berlin", "country": "DE", "subdivision": "BY", "teams": ["de"]})
+    assert r.status_code == 200, r.text
+    bad = await api.client.put(f"{base}/calendars/x", headers=write,
+                               json={"timezone": "UTC", "country": "DE", "subdivision": "XX"})
+    assert bad.status_code == 400 and "No public holidays for 'DE'/'XX'" in bad.json()["message"]
+    listed = (await api.client.get(base, headers=write)).json()
+    assert [p["id"] for p in listed["policies"]] == ["urgent-chat"]
+    assert [(c["id"], c["subdivision"], c["teams"]) for c in listed["calendars"]] == \
+        [("munich", "BY", ["de"])]

@@ -21,7 +21,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from frontoffice.commerce import service as commerce
 from frontoffice.domain.events import now
 from frontoffice.identity.hub import IdentityHub
-from frontoffice.inbox import intake, service, team
+from frontoffice.inbox import actions, intake, service, team
 from frontoffice.inbox.adapters import CustomersSql
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.projector import InboxHub
@@ -29,7 +29,7 @@ from frontoffice.inbox.smtp import Receiver, SmtpRelay
 from frontoffice.inbox.store import InboxStore
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
-from tests.fakes.inbox import BERLIN, FakeActions, FakeSegments, KeywordUnderstanding
+from tests.fakes.inbox import BERLIN, FakeActions, FakeConsent, FakeSegments, KeywordUnderstanding
 from tests.integration.identity_support import Brand, identify
 from tests.unit.commerce.sample import NOW, order, setup
 from tests.unit.inbox.mails import customer_mail, free_port
@@ -67,7 +67,8 @@ def world(store: SqlStore, relay_port: int) -> tuple[Desk, str]:
     commerce.ingest(cs, ws, shop, "orders", [order(1, "delivered", order_id="O10042", email=ANN)], NOW)
     IdentityHub(store).catch_up(ws)
     desk = Desk(inbox=InboxStore(store), customers=CustomersSql(store), understand=KeywordUnderstanding(),
-                segments=FakeSegments(), actions=FakeActions(), mailer=SmtpRelay("127.0.0.1", relay_port),
+                segments=FakeSegments(), actions=FakeActions(), consent=FakeConsent(),
+                mailer=SmtpRelay("127.0.0.1", relay_port),
                 calendar=BERLIN, address="support@shop.example", max_attachment_bytes=100_000,
                 vip_segment="vip")
     team.configure_agent(desk, ws, "anna", {"languages": ["en", "de"]}, now())
@@ -123,8 +124,8 @@ def test_a_mail_through_smtp_becomes_a_linked_ticket_and_the_reply_threads_back(
     finally:
         receiver.stop()
 
-    assert service.check_stock(desk, ws, tid, "O10042", "anna", now()) == {"D-M": 11}  # 8 + 3 to ship
-    rma = service.start_return(desk, ws, tid, "O10042", [{"line_no": 1, "qty": 1}], "damaged", "anna", now())
+    assert actions.check_stock(desk, ws, tid, "O10042", "anna", now()) == {"D-M": 11}  # 8 + 3 to ship
+    rma = actions.start_return(desk, ws, tid, "O10042", [{"line_no": 1, "qty": 1}], "damaged", "anna", now())
     assert [r["return_id"] for r in service.view(desk, ws, tid).customer.returns] == rma["returns"]
 
     inbox = InboxStore(store)

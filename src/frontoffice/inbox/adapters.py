@@ -1,6 +1,7 @@
 """The inbox's ports over the other capabilities, for one storage: identity's ``People`` (who
 wrote) and commerce's state and intake (orders, shipments, returns; starting a return); segments'
-membership port (VIP routing) and next-best-action's preview (what to offer beside a ticket)."""
+membership port (VIP routing), consent's person-level rows and next-best-action's preview (what
+to offer beside a ticket)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import orjson
 
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.store import CommerceStore
+from frontoffice.consent.person_service import PersonConsentHub
 from frontoffice.domain.events import now
 from frontoffice.errors import NotFound
 from frontoffice.identity.people_store import PeopleSql
+from frontoffice.inbox.order_policy import Resend
 from frontoffice.inbox.ports import SOURCE, CustomerContext
 from frontoffice.normalise.identifiers import normalise_email, normalise_phone
 from frontoffice.normalise.results import Normalised
@@ -52,6 +55,7 @@ class CustomersSql:
         self.commerce = CommerceStore(store)
 
     def resolve(self, ws: str, kind: str, value: str) -> str | None:
+        kind = "anonymous_id" if kind == "social" else kind  # network:handle, the profile's anonymous id
         key = normalised(kind, value)
         if key is None:
             return None
@@ -103,6 +107,21 @@ class CustomersSql:
         return {"return_id": return_id, "order_id": order_id,
                 "returns": [e["return_id"] for e in events], "reason": reason}
 
+    def ship_again(self, ws: str, plan: Resend) -> dict[str, Any]:
+        shipment = {"event_id": plan.shipment_id, "version": 1, "shipment_id": plan.shipment_id,
+                    "order_id": plan.order_id, "location_id": plan.location_id, "carrier": plan.carrier,
+                    "line_nos": plan.line_nos, "status": "pending",
+                    "promised_by": plan.promised_by.isoformat()}
+        commerce.ingest(self.commerce, ws, SOURCE, "shipments", [shipment], now())
+        return shipment
+
+    def cancel_order(self, ws: str, order: Mapping[str, Any], reason: str) -> dict[str, Any]:
+        version = int(order.get("version", 0)) + 1
+        cancelled = {**order, "status": "cancelled", "version": version,
+                     "event_id": f"cancel-{order['order_id']}-{version}"}
+        commerce.ingest(self.commerce, ws, SOURCE, "orders", [cancelled], now())
+        return self.order(ws, str(order["order_id"])) or cancelled
+
 
 class SegmentMember:
     """VIP routing asks segments' membership port."""
@@ -112,6 +131,20 @@ class SegmentMember:
 
     def member(self, ws: str, person_id: str, segment: str) -> bool:
         return self._membership.of(ws, person_id, segment) is not None
+
+
+class ConsentOfPerson:
+    """Consent beside a ticket: consent's merge of the person's subjects, now (its person hub,
+    over identity's ``People`` and consent's ``PersonConsentRows`` ports)."""
+
+    def __init__(self, hub: PersonConsentHub) -> None:
+        self._hub = hub
+
+    def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]:
+        merged = self._hub.person(ws, person_id)
+        return [] if merged is None else [
+            {"purpose": purpose, "status": str(w.change.status), "at": w.change.at.isoformat(),
+             "reason": w.reason} for purpose, w in sorted(merged.purposes.items())]
 
 
 class DecisionActions:

@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.inbox.api import inbox_router, marketplace_router
+    from frontoffice.inbox.api import inbox_router
     from frontoffice.inbox.chat_api import chat_router
     from frontoffice.inbox.csat_api import csat_router
+    from frontoffice.inbox.webhooks_api import marketplace_router, social_router
 
-    return [inbox_router(c), chat_router(c), marketplace_router(c), csat_router(c)]
+    return [inbox_router(c), chat_router(c), marketplace_router(c), social_router(c), csat_router(c)]
 
 
 def _commands() -> list[click.Command]:

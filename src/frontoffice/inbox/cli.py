@@ -1,5 +1,6 @@
 """``frontoffice service``: the service inbox from the command line: classify a file of texts, run
-the SMTP receiver, poll an IMAP mailbox, list and show tickets, sweep SLAs, retrain."""
+the SMTP receiver, poll an IMAP mailbox, list and show tickets, SLA policies, calendars and
+sweeps, retrain."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from frontoffice.cli.context import (
 )
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Channel, webhook_secret
-from frontoffice.inbox import imap, intake, reports, training
+from frontoffice.inbox import imap, intake, reports, slas, training
 from frontoffice.inbox import service as use_cases
 from frontoffice.inbox.nlp.classifier import Classifier
 from frontoffice.inbox.smtp import Receiver, host_port
@@ -150,11 +151,61 @@ def show(ctx: click.Context, workspace: str, ticket_id: str) -> None:
 @click.pass_context
 @friendly_errors
 def sla_sweep(ctx: click.Context, workspace: str) -> None:
-    """Log a breach event for every active ticket past a due time."""
+    """Log warnings and breaches for every active ticket past a target (a breach escalates)."""
     c = container_from(ctx)
     with workspace_data(ctx, workspace) as (ws, store):
-        found = use_cases.sweep_sla(desk_for(c.settings, store), ws.id, now())
+        found = slas.sweep(desk_for(c.settings, store), ws.id, now())
     console.print(f"{len(found)} breach(es) logged.")
+
+
+@service.command("sla-policy")
+@click.argument("policy_id")
+@workspace_option
+@click.option("--priority", type=click.Choice(["low", "normal", "high", "urgent"]), default=None,
+              help="Tickets of this priority only (default: every priority).")
+@click.option("--channel", type=click.Choice(list(slas.CHANNELS)), default=None,
+              help="Tickets of this channel only (default: every channel).")
+@click.option("--segment", default=None, help="Customers in this segment only (default: anyone).")
+@click.option("--first-response-hours", type=float, required=True,
+              help="Business hours to the first response.")
+@click.option("--next-response-hours", type=float, required=True,
+              help="Business hours to each next response.")
+@click.option("--resolution-hours", type=float, required=True, help="Business hours to the resolution.")
+@click.pass_context
+@friendly_errors
+def sla_policy(ctx: click.Context, policy_id: str, workspace: str, priority: str | None, channel: str | None,
+               segment: str | None, first_response_hours: float, next_response_hours: float,
+               resolution_hours: float) -> None:
+    """Save SLA policy POLICY_ID: its targets for a priority, channel and segment (the most
+    specific matching policy applies to a ticket)."""
+    c = container_from(ctx)
+    with workspace_data(ctx, workspace) as (ws, store):
+        print_json(slas.save_policy(desk_for(c.settings, store), ws.id, policy_id, {
+            "priority": priority, "channel": channel, "segment": segment,
+            "first_response_hours": first_response_hours, "next_response_hours": next_response_hours,
+            "resolution_hours": resolution_hours}, now()))
+
+
+@service.command("calendar")
+@click.argument("calendar_id")
+@workspace_option
+@click.option("--timezone", required=True, help="IANA time zone, e.g. Europe/Berlin.")
+@click.option("--country", default=None, help="ISO 3166 country whose public holidays close.")
+@click.option("--subdivision", default=None, help="The region's holidays too (DE: BY).")
+@click.option("--hours", default="09:00-17:00", show_default=True, help="Working hours, HH:MM-HH:MM.")
+@click.option("--weekdays", default="0,1,2,3,4", show_default=True, help="Working days, 0 is Monday.")
+@click.option("--team", "teams", multiple=True, help="A team working on this calendar (repeat).")
+@click.pass_context
+@friendly_errors
+def calendar_cmd(ctx: click.Context, calendar_id: str, workspace: str, timezone: str, country: str | None,
+                 subdivision: str | None, hours: str, weekdays: str, teams: tuple[str, ...]) -> None:
+    """Save business-hours calendar CALENDAR_ID for the teams named."""
+    days = [int(d) for d in weekdays.split(",") if d.strip().isdigit()]
+    c = container_from(ctx)
+    with workspace_data(ctx, workspace) as (ws, store):
+        print_json(slas.save_calendar(desk_for(c.settings, store), ws.id, calendar_id, {
+            "timezone": timezone, "country": country, "subdivision": subdivision, "hours": hours,
+            "weekdays": days, "teams": list(teams)}, now()))
 
 
 @service.command("report")
@@ -186,10 +237,11 @@ def train(ctx: click.Context, workspace: str) -> None:
 @click.pass_context
 @friendly_errors
 def secret_cmd(ctx: click.Context, source_ref: str, secret: str | None) -> None:
-    """Set the webhook secret of a marketplace source (WORKSPACE/SOURCE); printed once."""
+    """Set the webhook secret of a marketplace or social source (WORKSPACE/SOURCE); printed once."""
     with store_from(ctx) as store:
         workspace, source = resolve_source(store, source_ref, None)
-        value = webhook_secret(source, Channel.MARKETPLACE, secret)
+        channel = source.channel if source.channel is Channel.SOCIAL else Channel.MARKETPLACE
+        value = webhook_secret(source, channel, secret)
         with workspace_data(ctx, workspace.id) as (_, data):
             InboxStore(data).set_secret(workspace.id, source.id, value, iso(now()))
         console.print(value)

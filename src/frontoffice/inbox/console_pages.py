@@ -1,6 +1,7 @@
 """The inbox in the console: the agent workspace (the queue; a conversation with the customer's
-orders, shipments and returns beside it; reply by hand or with a macro; start a return) and the
-lead view (backlog, SLA attainment, CSAT per agent and channel)."""
+orders, shipments, returns, consent and next best actions beside it; reply by hand or with a
+macro; start a return, resend or cancel an order) and the lead view (backlog, SLA attainment,
+CSAT per agent and channel)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from frontoffice.console.kit import ConsoleKit, Posted, Viewer
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope
-from frontoffice.inbox import kb, reports, service
+from frontoffice.inbox import actions, kb, reports, service
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import STATUSES, InboxError
 from frontoffice.inbox.wiring import desk_for
@@ -64,13 +65,32 @@ def workspace_router(kit: ConsoleKit) -> APIRouter:
         viewer, fields = posted.viewer, posted.form
         try:
             line = int(fields.get("line_no", "1") or 1)
-            service.start_return(_desk(kit, viewer), viewer.workspace.id, ticket_id,
+            actions.start_return(_desk(kit, viewer), viewer.workspace.id, ticket_id,
                                  fields.get("order_id", ""), [{"line_no": line, "qty": 1}],
                                  fields.get("reason", "") or "customer request",
                                  viewer.session.user.login, now())
         except (InboxError, ValueError) as exc:
             return page(request, viewer, ticket_id, str(exc))
         kit.audit(viewer, "inbox.return", ticket_id)
+        return RedirectResponse(f"{kit.base(viewer)}/inbox/{ticket_id}", status_code=303)
+
+    @router.post("/{ticket_id}/order-action", response_class=HTMLResponse)
+    def order_action(request: Request, ticket_id: str, posted: Posted = form) -> Response:
+        """Resend or cancel one of the customer's orders (within policy; refusals say why)."""
+        viewer, fields = posted.viewer, posted.form
+        action, order_id = fields.get("action", ""), fields.get("order_id", "")
+        desk, login = _desk(kit, viewer), viewer.session.user.login
+        try:
+            if action == "resend":
+                actions.resend(desk, viewer.workspace.id, ticket_id, order_id, login, now())
+            elif action == "cancel":
+                actions.cancel(desk, viewer.workspace.id, ticket_id, order_id,
+                               fields.get("reason", "") or "customer request", login, now())
+            else:
+                raise InboxError("Choose an action: resend or cancel.")
+        except InboxError as exc:
+            return page(request, viewer, ticket_id, str(exc))
+        kit.audit(viewer, f"inbox.{action}", ticket_id)
         return RedirectResponse(f"{kit.base(viewer)}/inbox/{ticket_id}", status_code=303)
 
     return router

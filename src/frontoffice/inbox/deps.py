@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontoffice.inbox.ports import Customers, Inbox, Mailer, NextBestActions, Segments, Understand
+from frontoffice.inbox.ports import Consent, Customers, Inbox, Mailer, NextBestActions, Segments, Understand
 from frontoffice.inbox.sla import Calendar
 
 
@@ -17,6 +17,7 @@ class Desk:
     understand: Understand
     segments: Segments
     actions: NextBestActions
+    consent: Consent
     mailer: Mailer | None
     calendar: Calendar
     address: str  # the support address replies come from

@@ -12,7 +12,7 @@ from typing import Any
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.domain.tenancy import new_id
-from frontoffice.inbox import mail, selfservice, sla
+from frontoffice.inbox import escalation, mail, selfservice, slas
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.ports import Understanding
 from frontoffice.inbox.projector import log_and_project, record
@@ -65,6 +65,8 @@ def customer_of(kind: str, value: str) -> dict[str, str]:
     events of an erased person are suppressed at append)."""
     if kind == "marketplace_buyer":
         return {"buyer_id": value.partition(":")[2] or value}
+    if kind == "social":  # network:handle, the profile's anonymous id in identity
+        return {"anonymous_id": value}
     return {kind: value} if kind in ("email", "phone") else {}
 
 
@@ -129,19 +131,24 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
                               and understanding.sentiment_confidence >= 0.7) else "normal"
         priority = "urgent" if vip and priority == "high" else priority
         keys = [f"{item.sender_kind}:{item.sender}"]
+        choice = route(Need(understanding.language, understanding.category, item.channel, vip),
+                       [Agent.of(d) for d in desk.inbox.entities(ws, "agent")], desk.inbox.open_load(ws))
         records.append(record(f"{ticket_id}:opened", "ticket.opened", {
             "ticket_id": ticket_id, "channel": item.channel, "subject": item.subject, "at": at,
             "requester": {"kind": item.sender_kind, "value": item.sender, "name": item.sender_name},
             "person_id": person_id, "priority": priority, "keys": keys, "tags": ["vip"] if vip else [],
             "customer": customer_of(item.sender_kind, item.sender),
-            "sla": {**sla.dues(desk.calendar, priority, now, 0), "paused_seconds": 0}}, now))
+            "sla": slas.clock(desk, ws, priority, item.channel, person_id, choice.team, now)}, now))
     receipt_id = f"{ticket_id}:in:{item.message_id}"
+    current = None if new else desk.inbox.ticket(ws, ticket_id)
+    # the customer answered: a ticket pending on them reopens and its SLA clock runs again
+    resumed = slas.paused(desk, ws, current, "open", now) if current and current.status == "pending" else None
     records.append(record(receipt_id, "message.received", {
         "ticket_id": ticket_id, "message_id": item.message_id, "at": at, "channel": item.channel,
         "from": item.sender, "from_name": item.sender_name, "subject": item.subject,
         "text": item.text, "stripped": stripped, "html": item.html,
         "customer": customer_of(item.sender_kind, item.sender),
-        "attachments": list(item.attachments),
+        "attachments": list(item.attachments), **({"sla": resumed} if resumed else {}),
         "orders": sorted({*order_refs(desk, ws, item.text), *item.orders}),
         "thread_keys": [f"mid:{item.message_id}",
                         *([_subject_key(item.sender, item.subject)] if item.subject else []),
@@ -153,8 +160,6 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
     if item.channel == "chat":
         records += _self_service(desk, ws, ticket_id, person_id, item, understanding, now)
     if new:
-        choice = route(Need(understanding.language, understanding.category, item.channel, vip),
-                       [Agent.of(d) for d in desk.inbox.entities(ws, "agent")], desk.inbox.open_load(ws))
         if choice.agent_id:
             assigned = choice.agent_id
             records.append(record(f"{ticket_id}:assigned:{new_id()}", "ticket.assigned", {
@@ -166,6 +171,9 @@ def receive(desk: Desk, ws: str, item: Incoming, now: datetime) -> Receipt:
                 "reason": choice.reason, "at": at}, now))
     if log_and_project(desk.inbox, ws, records).suppressed:
         return Receipt(None, False, None, (), None, "the sender's data was erased: the message was not kept")
+    if understanding.sentiment == "negative" and (escalated := escalation.after_message(desk, ws, ticket_id,
+                                                                                        now)):
+        assigned = escalated.assignee
     return Receipt(ticket_id, new, None, (), assigned)
 
 

@@ -78,19 +78,26 @@ def _message(t: Ticket, tx: Writes, ws: str, kind: str, data: Mapping[str, Any])
     orders = sorted(set(t.doc["orders"]) | set(data.get("orders", [])))
     if kind == "received":
         status = "open" if t.status in ("pending", "solved") and not data.get("auto") else t.status
-        return replace(_touch(t, data["at"], orders=orders, last_customer_at=data["at"]), status=status)
+        # after the first response, a customer's message starts a next-response round
+        awaiting = t.doc.get("awaiting_since") or (data["at"] if "first_response_at" in t.doc else None)
+        sla = {"sla": data["sla"]} if "sla" in data else {}  # a pause on the customer ended
+        return replace(_touch(t, data["at"], orders=orders, last_customer_at=data["at"],
+                              awaiting_since=awaiting, **sla), status=status)
     if kind == "sent" and data.get("author") == "self-service":  # not an agent's response
         answers = t.doc.get("self_service_answers", 0) + 1
         return _touch(t, data["at"], orders=orders, self_service_answers=answers)
     if kind == "sent":
+        rounds = t.doc.get("next_responses", 0) + (1 if t.doc.get("awaiting_since") else 0)
         return _touch(t, data["at"], orders=orders, agent_replies=t.doc.get("agent_replies", 0) + 1,
-                      first_response_at=t.doc.get("first_response_at", data["at"]))
+                      first_response_at=t.doc.get("first_response_at", data["at"]),
+                      awaiting_since=None, next_responses=rounds)
     return _touch(t, data["at"], orders=orders)
 
 
 def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
     """Apply one ``inbox`` event; an event about a ticket the projection lacks changes nothing."""
-    if etype in ("agent.configured", "macro.saved", "label.corrected", "article.saved"):
+    if etype in ("agent.configured", "macro.saved", "label.corrected", "article.saved", "sla_policy.saved",
+                 "calendar.saved"):
         tx.put_entity(ws, etype.partition(".")[0], data["id"], data)
         return
     if etype == "ticket.opened":
@@ -110,8 +117,14 @@ def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
         t = _updated(t, data)
     elif etype == "ticket.assigned":
         entry = {"agent_id": data["agent_id"], "reason": data["reason"], "at": at}
-        t = replace(_touch(t, at, assignments=[*t.doc["assignments"], entry]),
+        sla = {"sla": data["sla"]} if "sla" in data else {}
+        t = replace(_touch(t, at, assignments=[*t.doc["assignments"], entry], **sla),
                     assignee=data["agent_id"], team=data.get("team") or t.team)
+    elif etype == "ticket.escalated":
+        entry = {"agent_id": data["agent_id"], "reason": data["reason"], "at": at}
+        t = replace(_touch(t, at, assignments=[*t.doc["assignments"], entry],
+                           tags=sorted({*t.doc["tags"], "escalated"})),
+                    assignee=data["agent_id"] or t.assignee, team=data.get("team") or t.team)
     elif etype == "ticket.classified":  # the first message says what the ticket is about
         first = t.doc.get("understanding", data["understanding"])
         t = _touch(t, at, understanding=first, language=first["language"],
@@ -120,6 +133,9 @@ def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
         for key in data["thread_keys"]:
             tx.put_thread(ws, key, t.ticket_id)
         t = _touch(t, at, csat_token=data["token"], csat_requested_at=at)
+    elif etype == "ticket.action":  # an order action taken from the ticket, through commerce
+        entry = {k: data[k] for k in ("action", "order_id", "result", "by")} | {"at": at}
+        t = _touch(t, at, actions=[*t.doc.get("actions", []), entry])
     elif etype == "ticket.linked":
         t = replace(_touch(t, at), person_id=data["person_id"])
     elif etype == "ticket.merged":
@@ -133,7 +149,8 @@ def apply(tx: Writes, ws: str, etype: str, data: Mapping[str, Any]) -> None:
                                 "agent_id": t.assignee, "channel": t.channel})
     elif etype in ("sla.breached", "sla.warned"):
         sla, kind = dict(t.doc.get("sla", {})), etype.partition(".")[2]
-        sla[kind] = sorted({*sla.get(kind, []), data["target"]})
+        key = f"{data['target']}@{data['since']}" if data.get("since") else data["target"]
+        sla[kind] = sorted({*sla.get(kind, []), key})
         t = _touch(t, at, sla=sla)
     tx.put_ticket(ws, t)
 

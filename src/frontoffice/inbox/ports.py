@@ -1,8 +1,9 @@
 """What the inbox's use cases need: its own store, and the other capabilities' data through ports
 (the adapters are in ``inbox.adapters``; ``tests/fakes/inbox.py`` holds fakes of each).
 
-Identity (who wrote), commerce (orders, shipments, returns; starting a return), segments (VIP) and
-decisions (next best actions) are read only through these Protocols."""
+Identity (who wrote), commerce (orders, shipments, returns; returns, resends, cancellations),
+segments (VIP), consent (what the person agreed to) and decisions (next best actions) are read
+only through these Protocols."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from frontoffice.domain.events import EventRecord
+from frontoffice.inbox.order_policy import Resend
 from frontoffice.storage.port import AppendBatch, AppendResult
 
 INBOX = "inbox"  # the events' family in the log
@@ -93,6 +95,7 @@ class CustomerContext:
     shipments: list[dict[str, Any]] = field(default_factory=list)
     returns: list[dict[str, Any]] = field(default_factory=list)
     next_best_actions: list[dict[str, Any]] = field(default_factory=list)
+    consent: list[dict[str, Any]] = field(default_factory=list)  # per purpose: status, why
 
 
 class Customers(Protocol):
@@ -123,6 +126,15 @@ class Customers(Protocol):
         """Ask commerce to open a return (RMA) for ``lines`` of the order; the return's document."""
         ...
 
+    def ship_again(self, ws: str, plan: Resend) -> dict[str, Any]:
+        """Give commerce the new shipment of a resent order; its document."""
+        ...
+
+    def cancel_order(self, ws: str, order: Mapping[str, Any], reason: str) -> dict[str, Any]:
+        """Ask commerce to cancel the order (its state machine may refuse: ``InvalidInput``);
+        the order's document after."""
+        ...
+
 
 class Segments(Protocol):
     """Segments (issue 17): whether a person is in a segment now (VIP routing)."""
@@ -132,6 +144,12 @@ class Segments(Protocol):
 
 class NextBestActions(Protocol):
     """Decisions (issue 18): the person's next best actions, best first."""
+
+    def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]: ...
+
+
+class Consent(Protocol):
+    """Consent (person level): what the person agreed to, per purpose, and why that record won."""
 
     def for_person(self, ws: str, person_id: str) -> list[dict[str, Any]]: ...
 

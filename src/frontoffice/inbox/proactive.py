@@ -8,7 +8,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from frontoffice.inbox import mail, sla
+from frontoffice.inbox import mail, slas
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.macros import body_for, render
 from frontoffice.inbox.projector import log_and_project, record
@@ -56,20 +56,21 @@ def open_for_alerts(desk: Desk, ws: str, now: datetime) -> list[str]:
             header_id = str(message["Message-ID"])
         at = now.isoformat()
         sent_id = header_id or f"proactive:{tid}"
+        clock = slas.clock(desk, ws, "high", "email", person, None, now)
         log_and_project(desk.inbox, ws, [
             record(f"{tid}:opened", "ticket.opened", {
                 "ticket_id": tid, "channel": "email", "subject": subject, "at": at, "person_id": person,
                 "requester": {"kind": "email", "value": email, "name": ""}, "priority": "high",
                 "keys": [f"email:{email}"], "tags": ["proactive", alert["type"]],
-                "sla": {**sla.dues(desk.calendar, "high", now, 0), "paused_seconds": 0}}, now),
+                "customer": {"email": email},
+                "sla": clock}, now),
             record(f"{tid}:proactive", "message.sent", {
                 "ticket_id": tid, "message_id": sent_id, "header_id": header_id, "author": "frontoffice",
-                "text": text, "at": at, "orders": [alert["order_id"]],
+                "text": text, "at": at, "orders": [alert["order_id"]], "customer": {"email": email},
                 "thread_keys": [f"mid:{header_id}"] if header_id else []}, now),
             record(f"{tid}:pending", "ticket.updated", {
                 "ticket_id": tid, "changes": {"status": "pending",
-                                              "sla": {**sla.dues(desk.calendar, "high", now, 0),
-                                                      "paused_seconds": 0, "paused_since": at}},
+                                              "sla": {**clock, "paused_since": at}},
                 "by": "frontoffice", "at": at}, now)])
         opened.append(tid)
     return opened

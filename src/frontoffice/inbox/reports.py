@@ -20,6 +20,9 @@ def lead(inbox: InboxReads, ws: str, now: datetime) -> dict[str, Any]:
     resolved = [t for t in with_clock if t.doc.get("solved_at")]
     resolved_met = sum(1 for t in resolved if "resolution" not in t.doc["sla"].get("breached", [])
                        and t.doc["solved_at"] <= t.doc["sla"]["resolution_due"])
+    rounds = sum(t.doc.get("next_responses", 0) + (1 if t.doc.get("awaiting_since") else 0) for t in tickets)
+    late = sum(1 for t in tickets for b in t.doc.get("sla", {}).get("breached", [])
+               if b.startswith("next_response@"))
     scores: dict[str, dict[str, list[int]]] = {"agent": defaultdict(list), "channel": defaultdict(list)}
     for t in tickets:
         if rating := t.doc.get("csat"):
@@ -37,6 +40,8 @@ def lead(inbox: InboxReads, ws: str, now: datetime) -> dict[str, Any]:
             "sla": {"first_response": {"tickets": len(with_clock), "met": met,
                                        "attainment": round(met / len(with_clock), 3)
                                        if with_clock else None},
+                    "next_response": {"tickets": rounds, "met": rounds - late,
+                                      "attainment": round((rounds - late) / rounds, 3) if rounds else None},
                     "resolution": {"tickets": len(resolved), "met": resolved_met,
                                    "attainment": round(resolved_met / len(resolved), 3)
                                    if resolved else None}},

@@ -1,19 +1,21 @@
 """What agents do with a ticket: reply (by hand or with a macro), note, change status, priority,
-tags and team, assign (routing says why), merge, split, rate, start a return; SLA sweeps. Each
-use case checks the rules (``model``), logs ``inbox`` events and applies them."""
+tags and team, assign (routing says why), merge, split, rate, start a return (the SLA clock
+moves with the priority, the team and pauses: ``slas``). Each use case checks the rules
+(``model``), logs ``inbox`` events and applies them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
-from frontoffice.inbox import csat, macros, mail, sla
+from frontoffice.inbox import csat, macros, mail, slas
 from frontoffice.inbox.deps import Desk
-from frontoffice.inbox.model import ACTIVE, InboxError, check_move, check_priority
+from frontoffice.inbox.intake import customer_of
+from frontoffice.inbox.model import InboxError, check_move, check_priority
 from frontoffice.inbox.ports import CustomerContext, Message, Ticket
 from frontoffice.inbox.projector import log_and_project, record
 from frontoffice.inbox.routing import Agent, Need, route
@@ -35,29 +37,13 @@ def ticket(desk: Desk, ws: str, ticket_id: str) -> Ticket:
 
 def view(desk: Desk, ws: str, ticket_id: str) -> TicketView:
     """The ticket, its conversation, and the customer beside it (orders, shipments, returns,
-    next best actions)."""
+    next best actions, consent)."""
     t = ticket(desk, ws, ticket_id)
     context = desk.customers.context(ws, t.person_id, t.doc.get("keys", []))
     if t.person_id:
-        context = CustomerContext(context.person_id, context.golden, context.orders, context.shipments,
-                                  context.returns, desk.actions.for_person(ws, t.person_id))
+        context = replace(context, next_best_actions=desk.actions.for_person(ws, t.person_id),
+                          consent=desk.consent.for_person(ws, t.person_id))
     return TicketView(t, desk.inbox.messages(ws, ticket_id), context)
-
-
-def _pause(desk: Desk, t: Ticket, to: str, now: datetime) -> dict[str, Any] | None:
-    """The SLA after moving to ``to``: a pause starts on pending, and on leaving it the
-    resolution target moves by the business time it lasted."""
-    clock = dict(t.doc.get("sla", {}))
-    if to == "pending" and t.status != "pending":
-        return {**clock, "paused_since": now.isoformat()}
-    if t.status == "pending" and to != "pending" and clock.get("paused_since"):
-        paused = float(clock.get("paused_seconds", 0)) + sla.business_seconds_between(
-            desk.calendar, datetime.fromisoformat(clock["paused_since"]), now)
-        opened = datetime.fromisoformat(t.doc["created_at"])
-        return {**clock, **sla.dues(desk.calendar, t.priority, opened, paused),
-                "first_response_due": clock.get("first_response_due"), "paused_since": None,
-                "paused_seconds": paused}
-    return None
 
 
 def update(desk: Desk, ws: str, ticket_id: str, changes: Mapping[str, Any], by: str,
@@ -70,12 +56,16 @@ def update(desk: Desk, ws: str, ticket_id: str, changes: Mapping[str, Any], by: 
     if t.status == "closed":
         raise InboxError("A closed ticket is final; open a new one.")
     wanted = {k: v for k, v in changes.items() if v not in (None, [])}
-    if "status" in wanted:
-        check_move(t.status, wanted["status"])
-        if (clock := _pause(desk, t, wanted["status"], now)) is not None:
-            wanted["sla"] = clock
     if "priority" in wanted:
         check_priority(wanted["priority"])
+    if {"priority", "team"} & set(wanted):  # another policy or another team's calendar
+        t = replace(t, doc={**t.doc, "sla": slas.retarget(desk, ws, t, wanted.get("priority", t.priority),
+                                                          wanted.get("team", t.team))})
+        wanted["sla"] = t.doc["sla"]
+    if "status" in wanted:
+        check_move(t.status, wanted["status"])
+        if (clock := slas.paused(desk, ws, t, wanted["status"], now)) is not None:
+            wanted["sla"] = clock
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:updated:{new_id()}", "ticket.updated", {
         "ticket_id": ticket_id, "changes": wanted, "by": by, "at": now.isoformat()}, now)])
     if wanted.get("status") == "solved":
@@ -83,12 +73,19 @@ def update(desk: Desk, ws: str, ticket_id: str, changes: Mapping[str, Any], by: 
     return ticket(desk, ws, ticket_id)
 
 
+def about(t: Ticket) -> dict[str, str]:
+    """The ticket's customer, as its events carry it: the log seals them under the customer's
+    key, so erasing the person shreds the agents' replies and notes with their messages."""
+    requester = t.doc.get("requester") or {}
+    return customer_of(requester.get("kind", ""), requester.get("value", ""))
+
+
 def note(desk: Desk, ws: str, ticket_id: str, author: str, text: str, now: datetime) -> Ticket:
-    ticket(desk, ws, ticket_id)
+    t = ticket(desk, ws, ticket_id)
     note_id = f"note:{new_id()}"
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:{note_id}", "note.added", {
         "ticket_id": ticket_id, "message_id": note_id, "author": author, "text": text,
-        "at": now.isoformat(), "internal": True}, now)])
+        "at": now.isoformat(), "internal": True, "customer": about(t)}, now)])
     return ticket(desk, ws, ticket_id)
 
 
@@ -139,7 +136,7 @@ def reply(desk: Desk, ws: str, ticket_id: str, agent: str, now: datetime, text: 
     sent_id = header_id or f"out:{new_id()}"
     records = [record(f"{ticket_id}:out:{sent_id}", "message.sent", {
         "ticket_id": ticket_id, "message_id": sent_id, "header_id": header_id, "author": agent,
-        "text": text, "macro": macro, "at": now.isoformat(),
+        "text": text, "macro": macro, "at": now.isoformat(), "customer": about(t),
         "thread_keys": [f"mid:{header_id}"] if header_id else []}, now)]
     log_and_project(desk.inbox, ws, records)
     extra = {"tags_add": changes.get("tags_add", [])}
@@ -167,9 +164,10 @@ def assign(desk: Desk, ws: str, ticket_id: str, now: datetime, agent_id: str | N
             raise InboxError(choice.reason)
         agent, team = choice.agent_id, choice.team
         reason = choice.reason if by == "router" else f"{by}; {choice.reason}"
+    moved = {"sla": slas.retarget(desk, ws, t, t.priority, team)} if team and team != t.team else {}
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:assigned:{new_id()}", "ticket.assigned", {
         "ticket_id": ticket_id, "agent_id": agent, "team": team, "reason": reason,
-        "at": now.isoformat()}, now)])
+        "at": now.isoformat(), **moved}, now)])
     return ticket(desk, ws, ticket_id)
 
 
@@ -192,7 +190,7 @@ def split(desk: Desk, ws: str, ticket_id: str, message_ids: Sequence[str], now: 
     log_and_project(desk.inbox, ws, [record(f"{ticket_id}:split:{new_ticket}", "ticket.split", {
         "ticket_id": ticket_id, "new_ticket_id": new_ticket, "message_ids": list(message_ids),
         "subject": subject, "at": now.isoformat(),
-        "sla": {**sla.dues(desk.calendar, t.priority, now, 0), "paused_seconds": 0}}, now)])
+        "sla": slas.clock(desk, ws, t.priority, t.channel, t.person_id, t.team, now)}, now)])
     return ticket(desk, ws, new_ticket)
 
 
@@ -214,51 +212,3 @@ def rate_by_link(desk: Desk, ws: str, token: str, score: int, now: datetime) -> 
     if found is None:
         raise NotFound("This rating link is unknown or no longer valid.")
     return rate(desk, ws, found, score, "", now)
-
-
-def start_return(desk: Desk, ws: str, ticket_id: str, order_id: str, lines: Sequence[Mapping[str, Any]],
-                 reason: str, agent: str, now: datetime) -> dict[str, Any]:
-    """Open a return through commerce for lines of one of the customer's orders; noted on the ticket."""
-    t = ticket(desk, ws, ticket_id)
-    owned = {o["order_id"] for o in desk.customers.context(ws, t.person_id, t.doc.get("keys", [])).orders}
-    if order_id not in owned:
-        raise InboxError(f"Order {order_id!r} is not this customer's; start returns only for their orders.")
-    rma = desk.customers.start_return(ws, order_id, lines, reason, "rma_" + new_id())
-    note(desk, ws, ticket_id, agent, f"Return {rma['return_id']} started for order {order_id}: {reason}", now)
-    return rma
-
-
-def check_stock(desk: Desk, ws: str, ticket_id: str, order_id: str, agent: str,
-                now: datetime) -> dict[str, int]:
-    """Units available to ship of each SKU of one of the customer's orders (to resend or
-    exchange), noted on the ticket."""
-    t = ticket(desk, ws, ticket_id)
-    orders = {o["order_id"]: o for o in desk.customers.context(ws, t.person_id, t.doc.get("keys", [])).orders}
-    if order_id not in orders:
-        raise InboxError(f"Order {order_id!r} is not this customer's; check stock for their orders.")
-    order = orders[order_id]
-    found = {line["sku"]: desk.customers.available(ws, line["sku"], order.get("channel", "web"))
-             for line in order.get("lines", [])}
-    note(desk, ws, ticket_id, agent, f"Stock for order {order_id}: " +
-         ", ".join(f"{sku} {units} available" for sku, units in sorted(found.items())), now)
-    return found
-
-
-def sweep_sla(desk: Desk, ws: str, now: datetime) -> list[tuple[str, str]]:
-    """Log a breach for each active ticket past a due time, and a warning for each past its
-    warning time (once per target; none while paused); the breaches."""
-    found: dict[str, list[tuple[str, str]]] = {"breached": [], "warned": []}
-    for t in desk.inbox.tickets(ws, statuses=ACTIVE, limit=100_000):
-        clock = t.doc.get("sla", {})
-        if clock.get("paused_since"):
-            continue
-        targets = ["resolution"] + (["first_response"] if "first_response_at" not in t.doc else [])
-        for kind, suffix in (("breached", "due"), ("warned", "warn")):
-            done = set(clock.get(kind, []))
-            found[kind] += [(t.ticket_id, target) for target in targets
-                            if (when := clock.get(f"{target}_{suffix}")) and target not in done
-                            and datetime.fromisoformat(when) < now]
-    log_and_project(desk.inbox, ws, [record(f"{tid}:{kind}:{target}", f"sla.{kind}", {
-        "ticket_id": tid, "target": target, "at": now.isoformat()}, now)
-        for kind in ("warned", "breached") for tid, target in found[kind]])
-    return found["breached"]

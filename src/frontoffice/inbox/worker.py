@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from frontoffice.domain.events import now
-from frontoffice.inbox import proactive, service
+from frontoffice.inbox import proactive, slas
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.projector import InboxHub
 from frontoffice.projection.contract import Progress
@@ -36,7 +36,7 @@ class InboxProjection:
         self._owed.add(ws)  # called because the log moved (or a sweep is due)
         if clock >= self._next.get(ws, 0.0):
             self._next[ws] = clock + SWEEP_SECONDS
-            applied += len(service.sweep_sla(self._desk(), ws, now()))
+            applied += len(slas.sweep(self._desk(), ws, now()))
         if clock >= self._swept.get(ws, 0.0) + PROACTIVE_SECONDS:
             self._owed.discard(ws)
             self._swept[ws] = clock

@@ -30,7 +30,11 @@ from frontoffice.normalise.keys import identifier_key, record_country
 
 COMMERCE_FAMILY = "commerce"
 CONSENT_FAMILY = "consent"
+INBOX_FAMILY = "inbox"
 CUSTOMER_KINDS = ("user_id", "email", "buyer_id", "phone")  # commerce ``customer`` fields, in order
+# the inbox's ``customer``: commerce's kinds, and a social profile's ``network:handle`` (its
+# anonymous id)
+INBOX_CUSTOMER_KINDS = (*CUSTOMER_KINDS, "anonymous_id")
 TRAIT_KINDS = ("email", "phone")
 
 
@@ -60,11 +64,15 @@ def _payload(record: EventRecord) -> Mapping[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _customer(payload: Mapping[str, Any]) -> list[str]:
+def _customer_kinds(record: EventRecord) -> tuple[str, ...]:
+    return INBOX_CUSTOMER_KINDS if record.family == INBOX_FAMILY else CUSTOMER_KINDS
+
+
+def _customer(payload: Mapping[str, Any], kinds: tuple[str, ...] = CUSTOMER_KINDS) -> list[str]:
     customer = payload.get("customer")
     if not isinstance(customer, dict):
         return []
-    return [c for kind in CUSTOMER_KINDS if (c := canonical(kind, customer.get(kind)))]
+    return [c for kind in kinds if (c := canonical(kind, customer.get(kind)))]
 
 
 def matching_keys(kind: str, value: object, country: str | None = None) -> frozenset[str]:
@@ -103,14 +111,15 @@ def _order_ref(properties: object) -> str | None:
 
 def subject_of(record: EventRecord) -> str | None:
     """The one subject whose key encrypts this record: userId, else anonymousId, else for a
-    commerce record its customer (user_id, e-mail, buyer id, phone — the first given), for a
-    consent record its ``subject``. None: the record is about nobody (stock, prices...)."""
+    commerce record its customer (user_id, e-mail, buyer id, phone — the first given), for an
+    inbox record its customer likewise (or a social profile's anonymous id), for a consent record
+    its ``subject``. None: the record is about nobody (stock, prices...)."""
     if record.user_id:
         return canonical("user_id", record.user_id)
     if record.anonymous_id:
         return canonical("anonymous_id", record.anonymous_id)
-    if record.family == COMMERCE_FAMILY:
-        keys = _customer(_payload(record))
+    if record.family in (COMMERCE_FAMILY, INBOX_FAMILY):
+        keys = _customer(_payload(record), _customer_kinds(record))
         return keys[0] if keys else None
     if record.family == CONSENT_FAMILY:
         subject = _payload(record).get("subject")
@@ -136,7 +145,7 @@ def identifiers_of(record: EventRecord) -> set[str]:
             found |= matching_keys(kind, block.get(kind), country)
     customer = payload.get("customer")
     if isinstance(customer, dict):
-        for kind in CUSTOMER_KINDS:
+        for kind in _customer_kinds(record):
             found |= matching_keys(kind, customer.get(kind), country)
     if quoted := _order_ref(payload.get("properties")):
         found.add(quoted)  # a call or message about an erased person's order, from anywhere

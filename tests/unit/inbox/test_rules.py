@@ -61,7 +61,8 @@ def test_business_seconds_between_counts_only_working_hours() -> None:
 
 def test_a_pause_moves_the_resolution_target_by_its_business_time() -> None:
     opened = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-    plain, paused = sla.dues(BERLIN, "high", opened, 0), sla.dues(BERLIN, "high", opened, 3600)
+    high = sla.BUILT_IN["high"]
+    plain, paused = sla.dues(BERLIN, high, opened, 0), sla.dues(BERLIN, high, opened, 3600)
     assert plain["first_response_due"] == paused["first_response_due"]
     later = datetime.fromisoformat(paused["resolution_due"]) - datetime.fromisoformat(plain["resolution_due"])
     assert later == timedelta(hours=1)

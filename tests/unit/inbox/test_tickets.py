@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from frontoffice.errors import NotFound
-from frontoffice.inbox import intake, service, team
+from frontoffice.inbox import actions, intake, service, slas, team
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import InboxError
 from tests.fakes.inbox import MONDAY_10, FakeCustomers, FakeInbox, FakeMailer, FakeSegments, fake_desk
@@ -183,8 +183,9 @@ def test_a_vip_goes_to_a_vip_skilled_agent_even_when_busier() -> None:
     intake.receive_email(desk, WS, customer_mail("x", sender="zed@x.org", message_id="<0@x>"), MONDAY_10)
     receipt = intake.receive_email(desk, WS, customer_mail("awful, broken"), MONDAY_10)
     t = service.ticket(desk, WS, receipt.ticket_id or "")
-    assert (t.assignee, t.priority, t.doc["tags"]) == ("anna", "urgent", ["vip"])
+    assert (t.assignee, t.priority, t.doc["tags"]) == ("anna", "urgent", ["escalated", "vip"])
     assert t.doc["assignments"][0]["reason"].startswith("VIP customer")
+    assert t.doc["assignments"][1]["reason"].startswith("escalated: negative sentiment (0.9) from a VIP")
 
 
 def test_starting_a_return_goes_through_commerce_for_the_customers_own_order_and_is_noted() -> None:
@@ -193,8 +194,8 @@ def test_starting_a_return_goes_through_commerce_for_the_customers_own_order_and
     desk = fake_desk(customers=customers)
     tid = intake.receive_email(desk, WS, customer_mail("return please"), MONDAY_10).ticket_id or ""
     with pytest.raises(InboxError, match="not this customer's"):
-        service.start_return(desk, WS, tid, "SO-999", [{"line_no": 1}], "size", "anna", MONDAY_10)
-    rma = service.start_return(desk, WS, tid, "SO-1", [{"line_no": 1, "qty": 1}], "too small", "anna",
+        actions.start_return(desk, WS, tid, "SO-999", [{"line_no": 1}], "size", "anna", MONDAY_10)
+    rma = actions.start_return(desk, WS, tid, "SO-1", [{"line_no": 1, "qty": 1}], "too small", "anna",
                                MONDAY_10)
     assert customers.returns == [rma]
     notes = [m for m in desk.inbox.messages(WS, tid) if m.kind == "note"]
@@ -229,14 +230,14 @@ def test_a_breach_is_logged_once_per_target_and_never_while_pending() -> None:
     # 8 business hours from 10:00 in Berlin: 7 on Monday, the 8th on Tuesday 09:00-10:00
     assert t.doc["sla"]["first_response_due"] == "2026-12-08T09:00:00+00:00"
     soon = MONDAY_10 + timedelta(hours=7)  # 6 of 8 business hours spent: warned, not breached
-    assert service.sweep_sla(desk, WS, soon) == []
+    assert slas.sweep(desk, WS, soon) == []
     assert service.ticket(desk, WS, tid).doc["sla"]["warned"] == ["first_response"]
     late = MONDAY_10 + timedelta(days=2)
-    assert service.sweep_sla(desk, WS, late) == [(tid, "first_response")]
-    assert service.sweep_sla(desk, WS, late) == []
+    assert slas.sweep(desk, WS, late) == [(tid, "first_response")]
+    assert slas.sweep(desk, WS, late) == []
     assert [e.type for e in desk.inbox.log].count("sla.warned") == 1  # type: ignore[attr-defined]
     service.reply(desk, WS, tid, "anna", late, text="Sorry for the wait", status="pending")
-    assert service.sweep_sla(desk, WS, late + timedelta(days=30)) == []  # paused on the customer
+    assert slas.sweep(desk, WS, late + timedelta(days=30)) == []  # paused on the customer
 
 
 def test_time_pending_on_the_customer_moves_the_resolution_due_time() -> None:
@@ -356,8 +357,8 @@ def test_checking_stock_for_the_customers_order_lists_each_sku_and_is_noted() ->
                                   {"line_no": 1, "sku": "D-M"}, {"line_no": 2, "sku": "D-L"}]}]})
     desk = fake_desk(customers=customers)
     tid = intake.receive_email(desk, WS, customer_mail("wrong size"), MONDAY_10).ticket_id or ""
-    assert service.check_stock(desk, WS, tid, "SO-1", "anna", MONDAY_10) == {"D-M": 3, "D-L": 0}
+    assert actions.check_stock(desk, WS, tid, "SO-1", "anna", MONDAY_10) == {"D-M": 3, "D-L": 0}
     [noted] = [m for m in desk.inbox.messages(WS, tid) if m.kind == "note"]
     assert noted.doc["text"] == "Stock for order SO-1: D-L 0 available, D-M 3 available"
     with pytest.raises(InboxError, match="not this customer's"):
-        service.check_stock(desk, WS, tid, "SO-2", "anna", MONDAY_10)
+        actions.check_stock(desk, WS, tid, "SO-2", "anna", MONDAY_10)
