@@ -2,7 +2,7 @@
 
 It builds sqlglot expressions over two of the capability's tables — ``segments_events`` (each
 person's projected events: ``name``, ``at`` in epoch ms, ``props`` as JSON) and
-``segments_facts`` (golden-record traits, reachability, consent, commerce) — and renders them
+``segments_facts`` (golden-record traits, reachability, consent, commerce facts) — and renders them
 for the store's dialect (``sqlite``, ``postgres``; ``spark`` renders too).
 
 Every per-person quantity the conditions read is computed once, whatever the number of segments
@@ -25,6 +25,7 @@ import sqlglot.expressions as exp
 from frontoffice.segments.conditions import (
     All,
     AnyOf,
+    Commerce,
     Computed,
     Condition,
     Consent,
@@ -97,7 +98,7 @@ class Compiler:
         return exp.column("workspace_id", alias).eq(_lit(self.ws))
 
     def _match(self, f: Filter, alias: str | None = None) -> exp.Expr:
-        cond = exp.column("name", alias).eq(_lit(f.event))
+        cond: exp.Expr = exp.column("name", alias).eq(_lit(f.event))
         for key, value in f.where:
             cond = exp.and_(cond, _text(_prop(key, alias)).eq(_lit(value)))
         if f.within_days is not None:
@@ -131,8 +132,9 @@ class Compiler:
         if d.op == "count":
             return self._count(f)
         if d.op in ("days_since", "days_since_first"):
-            kind = exp.Max if d.op == "days_since" else exp.Min
-            last = self._aggregate(kind(this=_when(self._match(f), at)))
+            pick = exp.Max(this=_when(self._match(f), at)) if d.op == "days_since" else \
+                exp.Min(this=_when(self._match(f), at))
+            last = self._aggregate(pick)
             return exp.IntDiv(this=exp.Paren(this=exp.Sub(this=_lit(self.now), expression=last)),
                               expression=_lit(DAY_MS))
         if d.op == "ratio":
@@ -206,6 +208,8 @@ class Compiler:
                 return self._leaf(self._fact(f"consent:{purpose}:{channel}").eq(_lit("1")))
             case Reachable(kind):
                 return self._leaf(self._fact(f"reach:{kind}").is_(exp.Null()).not_())
+            case Commerce():
+                return self._leaf(self._fact(c.key).is_(exp.Null()).not_())
             case InSegment(name):
                 if name in seen:
                     raise InvalidDefinition("$", f"segment {name} refers to itself through other segments.")

@@ -143,3 +143,17 @@ class ConsentCheck(Protocol):
                 now_ms: int) -> dict[str, set[tuple[str, str]]]:
         """For each person, the (purpose, channel) pairs the consent gate allows now."""
         ...
+
+
+class CommerceCheck(Protocol):
+    """What conditions read of commerce, through commerce's port (never its tables)."""
+
+    def facts(self, ws: str, identifiers: Mapping[str, Sequence[tuple[str, str]]]
+              ) -> dict[str, dict[str, str]]:
+        """Each person's commerce facts (``commerce:open_return``, ``commerce:bought_category:<c>``,
+        ``commerce:late_delivery``), found through the customer keys of their identifiers."""
+        ...
+
+    def buyers(self, ws: str, order_ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+        """Each known order's buyer as identity's identifiers (kind, normalised value)."""
+        ...
