@@ -53,8 +53,8 @@ def test_a_late_delivery_an_open_return_and_a_category_bought_are_the_buyers_fac
 
     commerce.ingest(cs, ws, shop, "shipments", [{
         "event_id": "sh1", "version": 1, "shipment_id": "SH1", "order_id": "O1", "location_id": "WH",
-        "status": "delivered", "promised_by": "2026-02-27T00:00:00Z", "delivered_at": "2026-03-01T00:00:00Z"}],
-        NOW)
+        "status": "delivered", "promised_by": "2026-02-27T00:00:00Z",
+        "delivered_at": "2026-03-01T00:00:00Z"}], NOW)
     found = _in(world)
     assert found["let_down"] == found["let_down_this_week"] == {ann}
     why = {h["segment"]: h["why"] for h in world.data.history(ws, person_id=ann)}
