@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ import orjson
 from _segments_defs import event, segments, traits
 from frontoffice.domain.events import iso
 from frontoffice.segments import service
+from frontoffice.segments.ports import NewEvent
 from frontoffice.segments.store import SegmentsStore
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
@@ -46,24 +48,34 @@ def _define(store: SqlStore, name: str) -> str:
     return ws.id
 
 
-def _write_events(path: Path, ws: str, people: int, per_person: int, now_s: float) -> int:
+Row = tuple[str, int, str, str, int, str]
+
+
+def _drawn(ws: str, people: int, per_person: int, now_s: float) -> Iterator[Row]:
+    """(workspace, seq, person, name, at, props as JSON) of every event, person by person."""
     rnd = random.Random(3)
     pool = []
     for _ in range(POOL):
         name, _, props = event(rnd, now_s, SPAN_DAYS)
         pool.append((name, orjson.dumps(props).decode()))
-    span_ms, now_ms = SPAN_DAYS * 86_400_000, int(now_s * 1000)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA synchronous = OFF")
-    insert = ("INSERT INTO segments_events (workspace_id, seq, person_id, name, at, props) "
-              "VALUES (?, ?, ?, ?, ?, ?)")
-    seq, rows = 0, []
+    span_ms, now_ms, seq = SPAN_DAYS * 86_400_000, int(now_s * 1000), 0
     for p in range(people):
         person = f"p{p:07d}"
         for _ in range(rnd.randint(1, 2 * per_person - 1)):
             seq += 1
             name, props = pool[rnd.randrange(POOL)]
-            rows.append((ws, seq, person, name, now_ms - int(rnd.random() * span_ms), props))
+            yield ws, seq, person, name, now_ms - int(rnd.random() * span_ms), props
+
+
+def _write_events(path: Path, ws: str, people: int, per_person: int, now_s: float) -> int:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous = OFF")
+    insert = ("INSERT INTO segments_events (workspace_id, seq, person_id, name, at, props) "
+              "VALUES (?, ?, ?, ?, ?, ?)")
+    seq, rows = 0, []
+    for row in _drawn(ws, people, per_person, now_s):
+        rows.append(row)
+        seq = row[1]
         if len(rows) >= CHUNK:
             conn.executemany(insert, rows)
             conn.commit()
@@ -75,6 +87,20 @@ def _write_events(path: Path, ws: str, people: int, per_person: int, now_s: floa
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return seq
+
+
+def write_events(store: SqlStore, people: int, per_person: int) -> Made:
+    """The same workspace and events in any store (PostgreSQL), through the projection's store."""
+    ws, now_s, data = _define(store, "bench"), time.time(), SegmentsStore(store)
+    chunk: list[NewEvent] = []
+    seq = 0
+    for _, seq, person, name, at, props in _drawn(ws, people, per_person, now_s):
+        chunk.append(NewEvent(seq, person, name, at, orjson.loads(props)))
+        if len(chunk) >= 20_000:
+            data.apply(ws, chunk, seq, [])
+            chunk = []
+    data.apply(ws, chunk, seq, [])
+    return Made(ws, seq, int(now_s * 1000))
 
 
 def made(path: Path, people: int, per_person: int) -> tuple[SqlStore, Made]:
