@@ -9,8 +9,8 @@ Every per-person quantity the conditions read is computed once, whatever the num
 reading it: the event counts, sums, extremes, distinct counts and "contains" of every filter are
 columns of one ``GROUP BY person_id`` pass over the events (conditional aggregates); the facts
 one pivot of ``segments_facts``; a first, last or most frequent value one ranked pass (a window
-function) per trait; an "A then B" one pass per distinct pair. Segments are expressions over
-those columns, so 50 segments read the events a handful of times, not 50 times each. Every leaf
+function) per trait; "A then B within T" one pass per pair (A, B), whatever the Ts. Segments are
+expressions over those columns, so 50 segments read the events a handful of times, not 50 times. Every leaf
 is a ``CASE WHEN … THEN 1 ELSE 0 END = 1``, so a missing value is false, never NULL, and ``not``
 means what it means in ``evaluate``.
 """
@@ -161,16 +161,19 @@ class Compiler:
         return self._count(d.source, held) > _lit(0)
 
     def _then(self, first: Filter, then: Filter, within: int) -> exp.Expr:
-        """Whether a ``then`` event follows a ``first`` one within ``within`` ms: one pass."""
-        at_a, at_b = exp.column("at", "x"), exp.column("at", "y")
-        follows = (exp.select(_lit(1)).from_(_table(EVENTS, "y")).where(exp.and_(
-            self._ws("y"), exp.column("person_id", "y").eq(exp.column("person_id", "x")),
-            self._match(then, "y"), at_b > at_a, at_b <= exp.Add(this=at_a, expression=_lit(within)))))
-        table = (exp.select(exp.column("person_id", "x"), exp.alias_(exp.Max(this=_lit(1)), "value"))
-                 .from_(_table(EVENTS, "x"))
-                 .where(exp.and_(self._ws("x"), self._match(first, "x"), exp.Exists(this=follows)))
+        """Whether a ``then`` event follows a ``first`` one within ``within`` ms. One pass per
+        (first, then) pair whatever the windows: each person's shortest wait from a ``first``
+        event to the next ``then`` event, read off the index."""
+        at_a = exp.column("at", "x")
+        after = exp.and_(self._ws("y"), self._match(then, "y"), exp.column("at", "y") > at_a,
+                         exp.column("person_id", "y").eq(exp.column("person_id", "x")))
+        next_b = exp.Subquery(this=exp.select(exp.Min(this=exp.column("at", "y"))).from_(_table(EVENTS, "y"))
+                              .where(after))
+        table = (exp.select(exp.column("person_id", "x"),
+                            exp.alias_(exp.Min(this=exp.Sub(this=next_b, expression=at_a)), "value"))
+                 .from_(_table(EVENTS, "x")).where(exp.and_(self._ws("x"), self._match(first, "x")))
                  .group_by(exp.column("person_id", "x")))
-        return self._joined_value(table).is_(exp.Null()).not_()
+        return self._joined_value(table) <= _lit(within)
 
     # -- conditions ----------------------------------------------------------------------
     def _compare(self, have: exp.Expr, op: str, want: Any, numeric: bool) -> exp.Expr:
