@@ -23,6 +23,7 @@ COMPARISONS = {"eq": "=", "neq": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte
                "exists": "exists", "contains": "contains"}
 TRAIT_OPS = ("eq", "neq", "in", "exists")
 REACHABLE = ("email", "phone", "device_id", "user_id", "marketplace_id")
+IDENTITY_KIND = {"marketplace_id": "marketplace_buyer"}  # what identity calls a reachable kind
 COMMERCE = {"open_return": "has an open return", "bought_category": "bought in category",
             "late_delivery": "suffered a late delivery"}
 MAX_DEPTH = 12

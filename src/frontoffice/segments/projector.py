@@ -20,7 +20,7 @@ from frontoffice.consent.projector import CONSENT_FAMILY
 from frontoffice.domain.events import StoredEvent, iso
 from frontoffice.identity.people import People
 from frontoffice.segments.catalog import Catalog, load
-from frontoffice.segments.conditions import REACHABLE, reads_commerce
+from frontoffice.segments.conditions import IDENTITY_KIND, REACHABLE, reads_commerce
 from frontoffice.segments.evaluate import Person, compute, evaluate, next_change
 from frontoffice.segments.model import Event
 from frontoffice.segments.ports import Change, CommerceCheck, ConsentCheck, NewEvent, Outcome, SegmentsData
@@ -74,7 +74,8 @@ def facts_of(golden: dict[str, Any], identifiers: Sequence[tuple[str, str]],
              if isinstance(value := e.props.get(f"context.{key}"), str)}
     facts |= {f"trait:{name}": str(v["value"]) for name, v in golden.items()
              if isinstance(v, dict) and isinstance(v.get("value"), str | int | float)}
-    facts |= {f"reach:{kind}": "1" for kind, _ in identifiers}
+    held = {kind for kind, _ in identifiers}
+    facts |= {f"reach:{kind}": "1" for kind in REACHABLE if IDENTITY_KIND.get(kind, kind) in held}
     facts |= {f"consent:{purpose}:{channel}": "1" for purpose, channel in allowed}
     return facts
 
@@ -233,7 +234,7 @@ class SegmentsProjector:
             events[pid] = sorted([*events.get(pid, []), *new], key=lambda e: (e.at, e.seq))
         members = self.data.members_of(ws, pids)
         golden = self.people.golden(ws, pids)
-        identifiers = self.people.identifiers(ws, pids, {*REACHABLE, *BUYER_KINDS})
+        identifiers = self.people.identifiers(ws, pids, {*REACHABLE, *IDENTITY_KIND.values(), *BUYER_KINDS})
         consents = catalog.consents()
         allowed = self.consent.allowed(ws, pids, consents, now) if consents else {}
         bought = (self.commerce.facts(ws, identifiers)
@@ -243,9 +244,8 @@ class SegmentsProjector:
         out = []
         for pid, cause in due:
             mine = events.get(pid, [])
-            reach = [(kind, value) for kind, value in identifiers.get(pid, []) if kind in REACHABLE]
-            outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), reach, allowed.get(pid, set()),
-                                                       mine) | bought.get(pid, {}))
+            outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
+                                                       allowed.get(pid, set()), mine) | bought.get(pid, {}))
             values = {}
             for name, (d, version) in catalog.traits.items():
                 value = values[name] = compute(d, mine, now)
