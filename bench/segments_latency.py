@@ -121,35 +121,27 @@ class Prober:
         self.auth, self.ws, self.sent = auth, ws, 0
         self.db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
 
-    async def probe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                    timeout: float) -> float:
+    async def probe(self, port: int, timeout: float) -> float:
+        """One probe on its own connection (an idle keep-alive one would be closed meanwhile)."""
         n, self.sent = self.sent, self.sent + 1
         body = orjson.dumps({"batch": [{"type": "track", "event": "Probe", "userId": f"probe-{n}",
                                         "messageId": f"probe-{n}"}]})
-        await post_batch(reader, writer, self.auth, body, {})
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            await post_batch(reader, writer, self.auth, body, {})
+        finally:
+            writer.close()
         answered = time.perf_counter()
         while members(self.db, self.ws) <= n and time.perf_counter() - answered < timeout:
             await asyncio.sleep(0.01)
         return min(timeout, time.perf_counter() - answered)
 
     async def run(self, port: int, until: float) -> list[float]:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
         latencies: list[float] = []
-        try:
-            while time.perf_counter() < until:
-                latencies.append(await self.probe(reader, writer, TIMEOUT_S))
-                await asyncio.sleep(0.5)
-        finally:
-            writer.close()
+        while time.perf_counter() < until:
+            latencies.append(await self.probe(port, TIMEOUT_S))
+            await asyncio.sleep(0.5)
         return latencies
-
-    async def warm(self, port: int) -> float:
-        """The first membership: the worker has started and caught up with the definitions."""
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            return await self.probe(reader, writer, 180.0)
-        finally:
-            writer.close()
 
 
 def main() -> None:
@@ -166,7 +158,8 @@ def main() -> None:
             prober = Prober(auth, db_path, tenant.workspace_id)
 
             async def run() -> tuple[list[float], int, float]:
-                print(f"  worker ready: first membership after {await prober.warm(server.port):.1f} s")
+                ready = await prober.probe(server.port, 180.0)  # the worker started, definitions read
+                print(f"  worker ready: first membership after {ready:.1f} s")
                 sent = [0]
                 started = time.perf_counter()
                 load_task = asyncio.ensure_future(steady(server.port, auth, payloads, started, sent))
