@@ -164,3 +164,35 @@ def product_supplier_view(cs: CommerceState, ws: str) -> dict[str, list[dict[str
 
 def delivery_alerts(cs: CommerceState, ws: str) -> list[dict[str, Any]]:
     return _docs(cs, ws, "alert")
+
+
+OPEN_RETURNS = ("requested", "authorised", "received", "inspected")  # not yet refunded or replaced
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFacts:
+    """What segments' conditions read of a customer: returns still open, the categories of what
+    they bought (orders not cancelled), and their late deliveries (shipment ids)."""
+
+    open_returns: tuple[str, ...]
+    categories: tuple[str, ...]
+    late_deliveries: tuple[str, ...]
+
+
+def customer_facts(cs: CommerceState, ws: str, keys: Sequence[str]) -> CustomerFacts:
+    """The facts of the customer known by any of ``keys`` (as ``records.customer_keys`` makes them)."""
+    order_ids = cs.entity_ids_for_keys(ws, "order", keys) if keys else []
+    orders = [orjson.loads(e.doc) for e in cs.entities_named(ws, "order", order_ids)]
+    skus = sorted({line["sku"] for o in orders if o["status"] != "cancelled" for line in o["lines"]})
+    categories = {orjson.loads(e.doc).get("category") for e in cs.entities_named(ws, "variant", skus)}
+    returns = [d for i in order_ids for d in _docs(cs, ws, "return", i)]
+    late = [d["shipment_id"] for i in order_ids for d in _docs(cs, ws, "alert", i)
+            if d["type"] == "shipment.late"]
+    return CustomerFacts(tuple(sorted(r["return_id"] for r in returns if r["status"] in OPEN_RETURNS)),
+                         tuple(sorted(c for c in categories if isinstance(c, str))), tuple(sorted(late)))
+
+
+def order_customers(cs: CommerceState, ws: str, order_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The customer (``user_id``, ``email``, ``buyer_id``, ``phone``) of each known order."""
+    return {e.entity_id: orjson.loads(e.doc).get("customer") or {}
+            for e in cs.entities_named(ws, "order", sorted(set(order_ids)))}

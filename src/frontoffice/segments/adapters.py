@@ -5,10 +5,17 @@ delivery of the e-mail those queued."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 
+from frontoffice.commerce.service import customer_facts, order_customers
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.identity.people_store import PeopleSql
+from frontoffice.identity.service import person_commerce_keys
+from frontoffice.normalise.keys import normalise_identifier
+from frontoffice.normalise.kinds import IdKind
+from frontoffice.normalise.results import Normalised
 from frontoffice.outbound.mail import Mailer, SmtpMailer, deliver
 from frontoffice.outbound.store import gate_for, sql_ports
 from frontoffice.segments import moments_service
@@ -34,11 +41,43 @@ class GateConsent:
                     if gate.check(f"person:{p}", purpose, channel).allowed} for p in person_ids}
 
 
+class CommerceFacts:
+    """``ports.CommerceCheck`` on commerce's port (``CommerceState``): a person's customer keys are
+    made from their identifiers as the golden record's commerce traits make them."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._commerce = CommerceStore(store)
+
+    def facts(self, ws: str, identifiers: Mapping[str, Sequence[tuple[str, str]]]
+              ) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for pid, held in identifiers.items():
+            found = customer_facts(self._commerce, ws, person_commerce_keys(held))
+            facts = {f"commerce:bought_category:{c}": "1" for c in found.categories}
+            if found.open_returns:
+                facts["commerce:open_return"] = ", ".join(found.open_returns)
+            if found.late_deliveries:
+                facts["commerce:late_delivery"] = ", ".join(found.late_deliveries)
+            if facts:
+                out[pid] = facts
+        return out
+
+    def buyers(self, ws: str, order_ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for order_id, customer in order_customers(self._commerce, ws, sorted(order_ids)).items():
+            found = [(IdKind.ORDER_REF.value, order_id)]
+            for kind in (IdKind.USER_ID, IdKind.EMAIL, IdKind.PHONE):
+                raw = customer.get(kind.value)
+                if isinstance(raw, str) and isinstance(done := normalise_identifier(kind, raw), Normalised):
+                    found.append((kind.value, done.value))
+            out[order_id] = found
+        return out
+
+
 def projector_for(store: SqlStore, clock: Callable[[], float] | None = None) -> SegmentsProjector:
     """The segments projection of ``store`` (``clock``: seconds since the epoch, ``time.time``)."""
-    if clock is None:
-        return SegmentsProjector(SegmentsStore(store), store, PeopleSql(store), GateConsent(store))
-    return SegmentsProjector(SegmentsStore(store), store, PeopleSql(store), GateConsent(store), clock)
+    ports = (SegmentsStore(store), store, PeopleSql(store), GateConsent(store))
+    return SegmentsProjector(*ports, clock or time.time, CommerceFacts(store))
 
 
 def mailer_from(settings: Settings) -> Mailer | None:

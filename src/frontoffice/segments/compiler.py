@@ -2,15 +2,22 @@
 
 It builds sqlglot expressions over two of the capability's tables — ``segments_events`` (each
 person's projected events: ``name``, ``at`` in epoch ms, ``props`` as JSON) and
-``segments_facts`` (golden-record traits, reachability, consent) — and renders them for the
-store's dialect (``sqlite``, ``postgres``; ``spark`` renders too). Every leaf is a
-``CASE WHEN … THEN 1 ELSE 0 END = 1``, so a missing value is false, never NULL, and ``not``
+``segments_facts`` (golden-record traits, reachability, consent, commerce facts) — and renders them
+for the store's dialect (``sqlite``, ``postgres``; ``spark`` renders too).
+
+Every per-person quantity the conditions read is computed once, whatever the number of segments
+reading it: the event counts, sums, extremes, distinct counts and "contains" of every filter are
+columns of one ``GROUP BY person_id`` pass over the events (conditional aggregates); the facts
+one pivot of ``segments_facts``; a first, last or most frequent value one ranked pass (a window
+function) per trait; "A then B within T" one pass per pair (A, B), whatever the Ts. Segments are
+expressions over those columns, so 50 segments read the events a handful of times, not 50 times. Every leaf
+is a ``CASE WHEN … THEN 1 ELSE 0 END = 1``, so a missing value is false, never NULL, and ``not``
 means what it means in ``evaluate``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlglot.expressions as exp
@@ -18,6 +25,7 @@ import sqlglot.expressions as exp
 from frontoffice.segments.conditions import (
     All,
     AnyOf,
+    Commerce,
     Computed,
     Condition,
     Consent,
@@ -31,6 +39,7 @@ from frontoffice.segments.conditions import (
 from frontoffice.segments.model import DAY_MS, Filter, InvalidDefinition, TraitDef, as_text
 
 EVENTS, FACTS = "segments_events", "segments_facts"
+PEOPLE = "a"  # the per-person aggregate every other per-person table joins
 _SQL_CMP = {"eq": exp.EQ, "neq": exp.NEQ, "gt": exp.GT, "gte": exp.GTE, "lt": exp.LT, "lte": exp.LTE}
 
 
@@ -40,7 +49,7 @@ def _lit(value: Any) -> exp.Expr:
     return exp.Literal.number(value)
 
 
-def _prop(alias: str, name: str) -> exp.Expr:
+def _prop(name: str, alias: str | None = None) -> exp.Expr:
     path = exp.JSONPath(expressions=[exp.JSONPathRoot(), exp.JSONPathKey(this=name)])
     return exp.JSONExtractScalar(this=exp.column("props", alias), expression=path)
 
@@ -53,81 +62,120 @@ def _number(e: exp.Expr) -> exp.Expr:
     return exp.cast(e, exp.DataType.build("DOUBLE"))
 
 
+def _when(cond: exp.Expr, then: exp.Expr, otherwise: exp.Expr | None = None) -> exp.Expr:
+    case = exp.Case().when(cond, then)
+    return case if otherwise is None else case.else_(otherwise)
+
+
+def _table(name: str, alias: str) -> exp.Expr:
+    return exp.alias_(exp.to_table(name), alias, table=True)
+
+
 class Compiler:
     """Compiles for one workspace at one instant (``now``, epoch ms); ``traits`` and
     ``segments`` are the active definitions a condition may name."""
 
     def __init__(self, ws: str, now: int, traits: Mapping[str, TraitDef],
-                 segments: Mapping[str, Condition], person: str = "p") -> None:
-        self.ws, self.now, self.traits, self.segments, self.person = ws, now, traits, segments, person
-        self._n = 0
+                 segments: Mapping[str, Condition]) -> None:
+        self.ws, self.now, self.traits, self.segments = ws, now, traits, segments
+        self._aggregates: dict[str, tuple[str, exp.Expr]] = {}  # SQL → (column, aggregate)
+        self._facts: dict[str, str] = {}  # fact key → column
+        self._joined: dict[str, tuple[str, exp.Select]] = {}  # SQL → (alias, per-person table)
 
-    def _alias(self) -> str:
-        self._n += 1
-        return f"e{self._n}"
+    # -- the per-person columns, each made once ------------------------------------------
+    def _aggregate(self, agg: exp.Expr) -> exp.Expr:
+        column = self._aggregates.setdefault(agg.sql(), (f"v{len(self._aggregates)}", agg))[0]
+        return exp.column(column, PEOPLE)
 
-    def _owner(self, alias: str) -> exp.Expr:
-        return exp.and_(exp.column("workspace_id", alias).eq(_lit(self.ws)),
-                        exp.column("person_id", alias).eq(exp.column("person_id", self.person)))
+    def _joined_value(self, table: exp.Select) -> exp.Expr:
+        alias = self._joined.setdefault(table.sql(), (f"j{len(self._joined)}", table))[0]
+        return exp.column("value", alias)
 
-    def _match(self, f: Filter, alias: str) -> exp.Expr:
-        cond = exp.and_(self._owner(alias), exp.column("name", alias).eq(_lit(f.event)))
+    def _fact(self, key: str) -> exp.Expr:
+        return exp.column(self._facts.setdefault(key, f"f{len(self._facts)}"), "f")
+
+    def _ws(self, alias: str | None = None) -> exp.Expr:
+        return exp.column("workspace_id", alias).eq(_lit(self.ws))
+
+    def _match(self, f: Filter, alias: str | None = None) -> exp.Expr:
+        cond: exp.Expr = exp.column("name", alias).eq(_lit(f.event))
         for key, value in f.where:
-            cond = exp.and_(cond, _text(_prop(alias, key)).eq(_lit(value)))
+            cond = exp.and_(cond, _text(_prop(key, alias)).eq(_lit(value)))
         if f.within_days is not None:
             cond = exp.and_(cond, exp.column("at", alias) >= _lit(self.now - f.within_days * DAY_MS))
         return cond
 
-    def _scalar(self, f: Filter, select: exp.Expr, alias: str, extra: exp.Expr | None = None,
-                order: list[exp.Ordered] | None = None,
-                group: exp.Expr | None = None) -> exp.Expr:
-        where = self._match(f, alias) if extra is None else exp.and_(self._match(f, alias), extra)
-        query = exp.select(select).from_(exp.alias_(exp.to_table(EVENTS), alias, table=True)).where(where)
-        if group is not None:
-            query = query.group_by(group)
-        if order:
-            query = query.order_by(*order).limit(1)
-        return exp.Subquery(this=query)
+    def _count(self, f: Filter, extra: exp.Expr | None = None) -> exp.Expr:
+        cond = self._match(f) if extra is None else exp.and_(self._match(f), extra)
+        return self._aggregate(exp.Sum(this=_when(cond, _lit(1), _lit(0))))
+
+    def _ranked(self, d: TraitDef) -> exp.Expr:
+        """The first, last or most frequent value of the trait: one ranked pass over its events."""
+        value, at, seq = _text(_prop(d.prop or "")), exp.column("at"), exp.column("seq")
+        query = exp.select(exp.column("person_id"), exp.alias_(value, "value")).from_(EVENTS).where(
+            exp.and_(self._ws(), self._match(d.source), _prop(d.prop or "").is_(exp.Null()).not_()))
+        if d.op == "most_frequent":
+            order = [exp.Ordered(this=exp.Count(this=exp.Star()), desc=True), exp.Ordered(this=value)]
+            query = query.group_by(exp.column("person_id"), value)
+        else:
+            desc = d.op == "last"
+            order = [exp.Ordered(this=at, desc=desc), exp.Ordered(this=seq, desc=desc)]
+        rank = exp.Window(this=exp.RowNumber(), partition_by=[exp.column("person_id")],
+                          order=exp.Order(expressions=order))
+        ranked = exp.Subquery(this=query.select(exp.alias_(rank, "rank")), alias=exp.to_identifier("r"))
+        return self._joined_value(exp.select("person_id", "value").from_(ranked)
+                                  .where(exp.column("rank").eq(_lit(1))))
 
     def trait(self, d: TraitDef) -> exp.Expr:
-        """A scalar subquery of the trait's value for the outer person (text for value traits)."""
-        a = self._alias()
-        f, at = d.source, exp.column("at", a)
+        """The trait's value for the person (text for value traits)."""
+        f, at = d.source, exp.column("at")
         if d.op == "count":
-            return self._scalar(f, exp.Count(this=exp.Star()), a)
+            return self._count(f)
         if d.op in ("days_since", "days_since_first"):
-            last = self._scalar(f, exp.Max(this=at) if d.op == "days_since" else exp.Min(this=at), a)
+            pick = exp.Max(this=_when(self._match(f), at)) if d.op == "days_since" else \
+                exp.Min(this=_when(self._match(f), at))
+            last = self._aggregate(pick)
             return exp.IntDiv(this=exp.Paren(this=exp.Sub(this=_lit(self.now), expression=last)),
                               expression=_lit(DAY_MS))
         if d.op == "ratio":
             assert d.denominator is not None  # parse_trait guarantees it
-            den = self._scalar(d.denominator, exp.Count(this=exp.Star()), self._alias())
-            num = _number(self._scalar(f, exp.Count(this=exp.Star()), a))
-            return exp.Case().when(den.eq(0), exp.Null()).else_(exp.Div(this=num, expression=den))
-        value = _prop(a, d.prop or "")
-        having = value.is_(exp.Null()).not_()
+            den, num = self._count(d.denominator), _number(self._count(f))
+            return _when(den.eq(0), exp.Null(), exp.Div(this=num, expression=den))
+        value = _prop(d.prop or "")
         if d.op in ("sum", "min", "max", "avg"):
-            agg = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max, "avg": exp.Avg}[d.op](this=_number(value))
-            found = self._scalar(f, agg, a)
+            kind = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max, "avg": exp.Avg}[d.op]
+            found = self._aggregate(kind(this=_when(self._match(f), _number(value))))
             return exp.Coalesce(this=found, expressions=[_lit(0)]) if d.op == "sum" else found
-        if d.op in ("first", "last"):
-            desc = d.op == "last"
-            order = [exp.Ordered(this=at, desc=desc), exp.Ordered(this=exp.column("seq", a), desc=desc)]
-            return self._scalar(f, _text(value), a, having, order)
-        if d.op == "most_frequent":
-            return self._scalar(f, _text(value), a, having,
-                                [exp.Ordered(this=exp.Count(this=exp.Star()), desc=True),
-                                 exp.Ordered(this=_text(value))], group=_text(value))
+        if d.op in ("first", "last", "most_frequent"):
+            return self._ranked(d)
         if d.op == "distinct_count":
-            return self._scalar(f, exp.Count(this=exp.Distinct(expressions=[_text(value)])), a, having)
+            return self._aggregate(exp.Count(this=exp.Distinct(expressions=[
+                _when(self._match(f), _text(value))])))
         raise InvalidDefinition("$.op", f"{d.op} is a list; segments read it with contains.")
 
-    def _contains(self, d: TraitDef, want: Any) -> exp.Expr:
-        a = self._alias()
-        query = exp.select(_lit(1)).from_(exp.alias_(exp.to_table(EVENTS), a, table=True)).where(
-            exp.and_(self._match(d.source, a), _text(_prop(a, d.prop or "")).eq(_lit(as_text(want)))))
-        return exp.Exists(this=query)
+    def _list(self, d: TraitDef, op: str, want: Any) -> exp.Expr:
+        """A distinct list holds ``want`` (contains) or anything (exists)."""
+        value = _prop(d.prop or "")
+        held = (_text(value).eq(_lit(as_text(want))) if op == "contains"
+                else value.is_(exp.Null()).not_())
+        return self._count(d.source, held) > _lit(0)
 
+    def _then(self, first: Filter, then: Filter, within: int) -> exp.Expr:
+        """Whether a ``then`` event follows a ``first`` one within ``within`` ms. One pass per
+        (first, then) pair whatever the windows: each person's shortest wait from a ``first``
+        event to the next ``then`` event, read off the index."""
+        at_a = exp.column("at", "x")
+        after = exp.and_(self._ws("y"), self._match(then, "y"), exp.column("at", "y") > at_a,
+                         exp.column("person_id", "y").eq(exp.column("person_id", "x")))
+        next_b = exp.Subquery(this=exp.select(exp.Min(this=exp.column("at", "y"))).from_(_table(EVENTS, "y"))
+                              .where(after))
+        table = (exp.select(exp.column("person_id", "x"),
+                            exp.alias_(exp.Min(this=exp.Sub(this=next_b, expression=at_a)), "value"))
+                 .from_(_table(EVENTS, "x")).where(exp.and_(self._ws("x"), self._match(first, "x")))
+                 .group_by(exp.column("person_id", "x")))
+        return self._joined_value(table) <= _lit(within)
+
+    # -- conditions ----------------------------------------------------------------------
     def _compare(self, have: exp.Expr, op: str, want: Any, numeric: bool) -> exp.Expr:
         if op == "exists":
             return have.is_(exp.Null()).not_()
@@ -137,14 +185,8 @@ class Compiler:
             return _SQL_CMP[op](this=_number(have), expression=_lit(float(want)))
         return _SQL_CMP[op](this=_text(have), expression=_lit(as_text(want)))
 
-    def _fact(self, key: str) -> exp.Expr:
-        a = self._alias()
-        query = (exp.select(exp.column("value", a)).from_(exp.alias_(exp.to_table(FACTS), a, table=True))
-                 .where(exp.and_(self._owner(a), exp.column("key", a).eq(_lit(key)))))
-        return exp.Subquery(this=query)
-
     def _leaf(self, pred: exp.Expr) -> exp.Expr:
-        return exp.Case().when(pred, _lit(1)).else_(_lit(0)).eq(_lit(1))
+        return _when(pred, _lit(1), _lit(0)).eq(_lit(1))
 
     def condition(self, c: Condition, seen: frozenset[str] = frozenset()) -> exp.Expr:
         match c:
@@ -158,39 +200,58 @@ class Compiler:
                 return self._leaf(self._compare(self._fact(f"trait:{name}"), op, value, False))
             case Computed(name, op, value):
                 d = self.traits[name]
-                if op == "contains":
-                    return self._leaf(self._contains(d, value))
+                if d.kind == "list":
+                    return self._leaf(self._list(d, op, value))
                 return self._leaf(self._compare(self.trait(d), op, value, d.kind == "number"))
             case Did(f, n):
-                a = self._alias()
-                return self._leaf(self._scalar(f, exp.Count(this=exp.Star()), a) >= _lit(n))
+                return self._leaf(self._count(f) >= _lit(n))
             case Then(first, then, within):
-                a, b = self._alias(), self._alias()
-                at_a, at_b = exp.column("at", a), exp.column("at", b)
-                query = (exp.select(_lit(1))
-                         .from_(exp.alias_(exp.to_table(EVENTS), a, table=True))
-                         .join(exp.alias_(exp.to_table(EVENTS), b, table=True),
-                               on=exp.and_(self._match(then, b), at_b > at_a,
-                                           at_b <= exp.Add(this=at_a, expression=_lit(within))))
-                         .where(self._match(first, a)))
-                return self._leaf(exp.Exists(this=query))
+                return self._leaf(self._then(first, then, within))
             case Consent(purpose, channel):
                 return self._leaf(self._fact(f"consent:{purpose}:{channel}").eq(_lit("1")))
             case Reachable(kind):
                 return self._leaf(self._fact(f"reach:{kind}").is_(exp.Null()).not_())
+            case Commerce():
+                return self._leaf(self._fact(c.key).is_(exp.Null()).not_())
             case InSegment(name):
                 if name in seen:
                     raise InvalidDefinition("$", f"segment {name} refers to itself through other segments.")
                 return exp.Paren(this=self.condition(self.segments[name], seen | {name}))
         raise TypeError(c)
 
+    # -- queries -------------------------------------------------------------------------
+    def _people(self) -> exp.Select:
+        """Every person with events, joined to the per-person tables the conditions read."""
+        person = exp.column("person_id", PEOPLE)
+        columns = [exp.alias_(agg, name) for name, agg in self._aggregates.values()]
+        per_person = (exp.select(exp.column("person_id"), *columns).from_(EVENTS).where(self._ws())
+                      .group_by(exp.column("person_id")))
+        query = exp.select().from_(exp.alias_(exp.Subquery(this=per_person), PEOPLE, table=True))
+        if self._facts:
+            pivot = (exp.select(exp.column("person_id"), *[
+                exp.alias_(exp.Max(this=_when(exp.column("key").eq(_lit(key)), exp.column("value"))), name)
+                for key, name in self._facts.items()]).from_(FACTS).where(self._ws())
+                .group_by(exp.column("person_id")))
+            query = query.join(exp.alias_(exp.Subquery(this=pivot), "f", table=True),
+                               on=exp.column("person_id", "f").eq(person), join_type="left")
+        for alias, table in self._joined.values():
+            query = query.join(exp.alias_(exp.Subquery(this=table), alias, table=True),
+                               on=exp.column("person_id", alias).eq(person), join_type="left")
+        return query
+
     def members(self, c: Condition) -> exp.Select:
         """``SELECT person_id`` of every person of the workspace meeting ``c``."""
-        people = (exp.select(exp.column("person_id")).distinct().from_(EVENTS)
-                  .where(exp.column("workspace_id").eq(_lit(self.ws))))
-        return (exp.select(exp.column("person_id", self.person))
-                .from_(exp.alias_(exp.Subquery(this=people), self.person, table=True))
-                .where(self.condition(c)).order_by(exp.column("person_id", self.person)))
+        where = self.condition(c)
+        person = exp.column("person_id", PEOPLE)
+        return self._people().select(person).where(where).order_by(person)
+
+    def memberships(self, conditions: Sequence[Condition]) -> exp.Select:
+        """``SELECT person_id, m0, m1, …``: one row a person, ``m<i>`` 1 when they meet the i-th
+        condition, else 0; the per-person columns are shared by every condition."""
+        flags = [exp.alias_(_when(self.condition(c), _lit(1), _lit(0)), f"m{i}")
+                 for i, c in enumerate(conditions)]
+        person = exp.column("person_id", PEOPLE)
+        return self._people().select(person, *flags)
 
 
 def render(query: exp.Expr, dialect: str) -> str:

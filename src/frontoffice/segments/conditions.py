@@ -6,7 +6,9 @@
 ``{"did": "Order Completed", "where": {...}, "at_least": 2, "within_days": 30}`` (and
 ``"did_not"``: fewer than ``at_least``), ``{"first": "A", "then": "B", "within_hours": 24}``,
 ``{"consent": "marketing", "channel": "email"}``, ``{"reachable": "email"}``,
-``{"segment": "vip"}``. Every error names its JSON path.
+``{"segment": "vip"}``; commerce, read through commerce's port: ``{"commerce": "open_return"}``,
+``{"commerce": "bought_category", "value": "shoes"}``, ``{"commerce": "late_delivery"}``. Every
+error names its JSON path.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ COMPARISONS = {"eq": "=", "neq": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte
                "exists": "exists", "contains": "contains"}
 TRAIT_OPS = ("eq", "neq", "in", "exists")
 REACHABLE = ("email", "phone", "device_id", "user_id", "marketplace_id")
+IDENTITY_KIND = {"marketplace_id": "marketplace_buyer"}  # what identity calls a reachable kind
+COMMERCE = {"open_return": "has an open return", "bought_category": "bought in category",
+            "late_delivery": "suffered a late delivery"}
 MAX_DEPTH = 12
 HOUR_MS = 3_600_000
 
@@ -83,7 +88,18 @@ class InSegment:
     name: str
 
 
-Condition = All | AnyOf | Not | Trait | Computed | Did | Then | Consent | Reachable | InSegment
+@dataclass(frozen=True, slots=True)
+class Commerce:
+    fact: str  # open_return | bought_category | late_delivery
+    value: str | None = None  # the category
+
+    @property
+    def key(self) -> str:
+        """The person's fact it reads (``commerce:…``), kept by the projection."""
+        return f"commerce:{self.fact}" + (f":{self.value}" if self.value is not None else "")
+
+
+Condition = All | AnyOf | Not | Trait | Computed | Did | Then | Consent | Reachable | InSegment | Commerce
 
 
 def _comparison(doc: Mapping[str, Any], path: str, ops: tuple[str, ...]) -> tuple[str, Any]:
@@ -168,11 +184,28 @@ def parse(doc: Any, path: str = "$", depth: int = 0) -> Condition:
         if doc["reachable"] not in REACHABLE:
             raise InvalidDefinition(f"{path}.reachable", f"reachable takes one of {', '.join(REACHABLE)}.")
         return Reachable(doc["reachable"])
+    if "commerce" in doc:
+        return _commerce(doc, path)
     if "segment" in doc:
         known_keys(doc, path, {"segment"})
         return InSegment(check_name(doc["segment"], f"{path}.segment", "segment"))
     raise InvalidDefinition(path, f"unknown condition {sorted(doc)[0]!r}; use all, any, not, trait, "
-                                  "computed, did, did_not, first/then, consent, reachable or segment.")
+                                  "computed, did, did_not, first/then, consent, reachable, commerce "
+                                  "or segment.")
+
+
+def _commerce(doc: Mapping[str, Any], path: str) -> Commerce:
+    fact = doc["commerce"]
+    if fact not in COMMERCE:
+        raise InvalidDefinition(f"{path}.commerce", f"commerce takes one of {', '.join(COMMERCE)}.")
+    if fact != "bought_category":
+        known_keys(doc, path, {"commerce"})
+        return Commerce(fact)
+    known_keys(doc, path, {"commerce", "value"})
+    value = doc.get("value")
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise InvalidDefinition(f"{path}.value", 'bought_category names a category ("value": "shoes").')
+    return Commerce(fact, value)
 
 
 def _cmp(op: str, value: Any) -> str:
@@ -207,7 +240,21 @@ def text(c: Condition) -> str:
             return f"has {kind}"
         case InSegment(name):
             return f"in segment {name}"
+        case Commerce(fact, value):
+            return COMMERCE[fact] + (f" {value!r}" if value is not None else "")
     raise TypeError(c)
+
+
+def reads_commerce(c: Condition) -> bool:
+    """Whether the condition reads a commerce fact (the projection then asks commerce)."""
+    match c:
+        case All(items) | AnyOf(items):
+            return any(reads_commerce(i) for i in items)
+        case Not(item):
+            return reads_commerce(item)
+        case Commerce():
+            return True
+    return False
 
 
 def references(c: Condition) -> tuple[set[str], set[str], set[tuple[str, str]]]:

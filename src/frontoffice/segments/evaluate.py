@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from frontoffice.segments.conditions import (
+    COMMERCE,
     All,
     AnyOf,
+    Commerce,
     Computed,
     Condition,
     Consent,
@@ -194,6 +196,11 @@ def evaluate(c: Condition, p: Person, now: int) -> tuple[bool, str]:
         case InSegment(name):
             ok = p.segments.get(name, False)
             return ok, f"{'in' if ok else 'not in'} segment {name}"
+        case Commerce(fact, value):
+            held = p.facts.get(c.key)
+            what = COMMERCE[fact] + (f" {value!r}" if value is not None else "")
+            return held is not None, (f"{what}: {held}" if held is not None and held != "1" else
+                                      what if held is not None else f"not: {what}")
     raise TypeError(c)
 
 

@@ -119,6 +119,11 @@ class SegmentsData(Protocol):
         """The person ids a compiled batch query selects."""
         ...
 
+    def memberships(self, sql: str, segments: Sequence[str]) -> dict[str, list[str]]:
+        """Each segment's members, in person order, from a compiled ``Compiler.memberships``
+        query (its rows: a person, then one 0/1 a segment, in ``segments`` order), streamed."""
+        ...
+
     def members(self, ws: str, segment: str, limit: int) -> list[dict[str, Any]]: ...
 
     def sizes(self, ws: str) -> dict[str, int]: ...
@@ -137,4 +142,18 @@ class ConsentCheck(Protocol):
     def allowed(self, ws: str, person_ids: Collection[str], consents: Collection[tuple[str, str]],
                 now_ms: int) -> dict[str, set[tuple[str, str]]]:
         """For each person, the (purpose, channel) pairs the consent gate allows now."""
+        ...
+
+
+class CommerceCheck(Protocol):
+    """What conditions read of commerce, through commerce's port (never its tables)."""
+
+    def facts(self, ws: str, identifiers: Mapping[str, Sequence[tuple[str, str]]]
+              ) -> dict[str, dict[str, str]]:
+        """Each person's commerce facts (``commerce:open_return``, ``commerce:bought_category:<c>``,
+        ``commerce:late_delivery``), found through the customer keys of their identifiers."""
+        ...
+
+    def buyers(self, ws: str, order_ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+        """Each known order's buyer as identity's identifiers (kind, normalised value)."""
         ...

@@ -20,14 +20,17 @@ from frontoffice.consent.projector import CONSENT_FAMILY
 from frontoffice.domain.events import StoredEvent, iso
 from frontoffice.identity.people import People
 from frontoffice.segments.catalog import Catalog, load
-from frontoffice.segments.conditions import REACHABLE
+from frontoffice.segments.conditions import IDENTITY_KIND, REACHABLE, reads_commerce
 from frontoffice.segments.evaluate import Person, compute, evaluate, next_change
 from frontoffice.segments.model import Event
-from frontoffice.segments.ports import Change, ConsentCheck, NewEvent, Outcome, SegmentsData
+from frontoffice.segments.ports import Change, CommerceCheck, ConsentCheck, NewEvent, Outcome, SegmentsData
 
 PAGE = 2000
 CONTEXT_KEYS = ("locale", "timezone")  # kept from an event's context: the person's language and zone
 PEOPLE_AT_ONCE = 200
+COMMERCE_FAMILY = "commerce"
+LATE = "shipment.late"  # a late delivery becomes an event of the order's buyer
+BUYER_KINDS = ("user_id", "email", "phone", "marketplace_buyer")  # what commerce keys customers by
 Clock = Callable[[], float]
 
 
@@ -71,9 +74,21 @@ def facts_of(golden: dict[str, Any], identifiers: Sequence[tuple[str, str]],
              if isinstance(value := e.props.get(f"context.{key}"), str)}
     facts |= {f"trait:{name}": str(v["value"]) for name, v in golden.items()
              if isinstance(v, dict) and isinstance(v.get("value"), str | int | float)}
-    facts |= {f"reach:{kind}": "1" for kind, _ in identifiers}
+    held = {kind for kind, _ in identifiers}
+    facts |= {f"reach:{kind}": "1" for kind in REACHABLE if IDENTITY_KIND.get(kind, kind) in held}
     facts |= {f"consent:{purpose}:{channel}": "1" for purpose, channel in allowed}
     return facts
+
+
+class NoCommerce:
+    """``CommerceCheck`` of a storage without commerce: no facts, no buyers."""
+
+    def facts(self, ws: str, identifiers: Mapping[str, Sequence[tuple[str, str]]]
+              ) -> dict[str, dict[str, str]]:
+        return {}
+
+    def buyers(self, ws: str, order_ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+        return {}
 
 
 class SegmentsProjector:
@@ -83,8 +98,9 @@ class SegmentsProjector:
     name = "segments"
 
     def __init__(self, data: SegmentsData, log: Log, people: People, consent: ConsentCheck,
-                 clock: Clock = time.time) -> None:
+                 clock: Clock = time.time, commerce: CommerceCheck | None = None) -> None:
         self.data, self.log, self.people, self.consent, self.clock = data, log, people, consent, clock
+        self.commerce: CommerceCheck = commerce or NoCommerce()
         self._locks: dict[str, threading.Lock] = {}
         self._catalogs: dict[str, tuple[tuple[int, int], Catalog]] = {}
         self._guard = threading.Lock()
@@ -145,15 +161,21 @@ class SegmentsProjector:
             if not page:
                 break
             placed = self.people.of_events(ws, [e.seq for e in page])
+            buyers = self._commerce_moved(ws, page)
             events = [n for e in page if e.seq in placed and (n := event_of(e, placed[e.seq])) is not None]
+            events += [n for e in page if e.record.type == LATE and buyers.get(e.seq)
+                       and (n := event_of(e, min(buyers[e.seq]))) is not None]
             after = page[-1].seq
             causes: dict[str, str] = {}
             pending: dict[str, list[Event]] = {}
-            for n in events:
+            for n in sorted(events, key=lambda n: n.seq):
                 causes[n.person_id] = f"event seq {n.seq}"
                 pending.setdefault(n.person_id, []).append(Event(n.seq, n.name, n.at, n.props))
             for person in sorted(self._consent_moved(ws, page, placed) - set(causes)):
                 causes[person] = "consent changed"
+            for seq, people in sorted(buyers.items()):
+                for person in sorted(people - set(causes)):
+                    causes[person] = f"commerce event seq {seq}"
             outcomes = (self.evaluate(ws, self.catalog(ws), list(causes.items()), self.now(), pending)
                         if causes else [])
             self.data.apply(ws, events, after, outcomes)
@@ -170,6 +192,28 @@ class SegmentsProjector:
                 if isinstance(subject, str):
                     subjects.add(subject)
         return persons_holding(self.people, ws, subjects) if subjects else set()
+
+    def _commerce_moved(self, ws: str, page: Sequence[StoredEvent]) -> dict[int, set[str]]:
+        """The buyers each commerce event of the page is about (by seq): the people holding the
+        identifiers of its order's customer, as commerce's port gives them."""
+        orders: dict[int, str] = {}
+        for e in page:
+            if e.record.family == COMMERCE_FAMILY:
+                order = orjson.loads(e.record.payload).get("order_id")
+                if isinstance(order, str):
+                    orders[e.seq] = order
+        if not orders:
+            return {}
+        found = self.commerce.buyers(ws, set(orders.values()))
+        by_kind: dict[str, set[str]] = {}
+        for identifiers in found.values():
+            for kind, value in identifiers:
+                by_kind.setdefault(kind, set()).add(value)
+        holders = {(kind, value): people for kind, values in sorted(by_kind.items())
+                   for value, people in self.people.holders(ws, kind, values).items()}
+        out = {seq: {p for i in found.get(order, []) for p in holders.get(i, set())}
+               for seq, order in orders.items()}
+        return {seq: people for seq, people in out.items() if people}
 
     def _evaluate_due(self, ws: str) -> int:
         now, done = self.now(), 0
@@ -190,16 +234,18 @@ class SegmentsProjector:
             events[pid] = sorted([*events.get(pid, []), *new], key=lambda e: (e.at, e.seq))
         members = self.data.members_of(ws, pids)
         golden = self.people.golden(ws, pids)
-        identifiers = self.people.identifiers(ws, pids, REACHABLE)
+        identifiers = self.people.identifiers(ws, pids, {*REACHABLE, *IDENTITY_KIND.values(), *BUYER_KINDS})
         consents = catalog.consents()
         allowed = self.consent.allowed(ws, pids, consents, now) if consents else {}
+        bought = (self.commerce.facts(ws, identifiers)
+                  if any(reads_commerce(s.condition) for s in catalog.segments) else {})
         filters, days = catalog.windowed()
         at = iso(datetime.fromtimestamp(now / 1000, UTC))
         out = []
         for pid, cause in due:
             mine = events.get(pid, [])
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
-                                                       allowed.get(pid, set()), mine))
+                                                       allowed.get(pid, set()), mine) | bought.get(pid, {}))
             values = {}
             for name, (d, version) in catalog.traits.items():
                 value = values[name] = compute(d, mine, now)

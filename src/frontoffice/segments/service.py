@@ -100,10 +100,18 @@ def preview(data: SegmentsData, ws: str, doc: Any, now: int, sample: int = SAMPL
     return Preview(len(members), members[:sample], text(condition), sql)
 
 
-def batch(data: SegmentsData, ws: str, now: int) -> dict[str, list[str]]:
-    """Every active segment's members over all people, by the compiled SQL."""
+def batch_sql(data: SegmentsData, ws: str, now: int) -> tuple[list[str], str]:
+    """The active segments' names and the one query selecting every person's memberships."""
     cat = catalog(data, ws)
-    return {s.name: _batch(data, ws, cat, s.condition, now)[0] for s in cat.segments}
+    query = Compiler(ws, now, cat.trait_defs, cat.conditions).memberships([s.condition for s in cat.segments])
+    return [s.name for s in cat.segments], render(query, data.dialect)
+
+
+def batch(data: SegmentsData, ws: str, now: int) -> dict[str, list[str]]:
+    """Every active segment's members over all people, by one compiled query: the per-person
+    quantities the segments read are computed once, in a few passes over the events."""
+    names, sql = batch_sql(data, ws, now)
+    return data.memberships(sql, names) if names else {}
 
 
 def agreement(data: SegmentsData, ws: str, now: int, limit: int = 1_000_000) -> dict[str, dict[str, Any]]:

@@ -234,6 +234,18 @@ class SegmentsStore:
         with self.store.connect() as conn:
             return [str(r[0]) for r in conn.execute(sa.text(sql))]
 
+    def memberships(self, sql: str, segments: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {name: [] for name in segments}
+        lists = [out[name] for name in segments]
+        with self.store.connect() as conn:
+            for person, *flags in conn.execute(sa.text(sql)):  # SQLite's cursor yields row by row
+                for flag, members in zip(flags, lists, strict=True):
+                    if flag:
+                        members.append(str(person))
+        for members in lists:
+            members.sort()
+        return out
+
     def members(self, ws: str, segment: str, limit: int) -> list[dict[str, Any]]:
         m = self.t["segments_members"].c
         with self.store.connect() as conn:

@@ -12,6 +12,7 @@ from frontoffice.segments.conditions import parse, text
 from frontoffice.segments.evaluate import Person, compute, evaluate, next_change
 from frontoffice.segments.model import DAY_MS, Event, InvalidDefinition, parse_trait
 from frontoffice.segments.ports import Definition
+from frontoffice.segments.projector import facts_of
 
 NOW = 100 * DAY_MS
 
@@ -51,11 +52,30 @@ def test_an_invalid_trait_is_refused_with_its_json_path_and_what_to_write(doc: A
     ({"first": "a", "then": "b"}, "$.within_hours"),
     ({"reachable": "pigeon"}, "$.reachable"),
     ({"colour": "red"}, "$"),
+    ({"any": [{"commerce": "open_tab"}]}, "$.any[0].commerce"),
+    ({"commerce": "bought_category"}, "$.value"),
+    ({"commerce": "late_delivery", "value": "x"}, "$.value"),
 ])
 def test_an_invalid_condition_names_the_path_of_the_fault(doc: Any, path: str) -> None:
     with pytest.raises(InvalidDefinition) as caught:
         parse(doc)
     assert caught.value.path == path
+
+
+def test_commerce_conditions_read_back_as_text_and_hold_on_the_persons_commerce_facts() -> None:
+    c = parse({"all": [{"commerce": "open_return"}, {"commerce": "bought_category", "value": "shoes"},
+                       {"not": {"commerce": "late_delivery"}}]})
+    assert text(c) == "all(has an open return, bought in category 'shoes', not suffered a late delivery)"
+    facts = {"commerce:open_return": "R1", "commerce:bought_category:shoes": "1"}
+    assert evaluate(c, Person([], {}, facts), 0) == (
+        True, "has an open return: R1; bought in category 'shoes'; not (not: suffered a late delivery)")
+    assert evaluate(c, Person([], {}, facts | {"commerce:late_delivery": "SH1"}), 0)[0] is False
+
+
+def test_a_marketplace_buyer_identity_knows_makes_the_person_reachable_on_the_marketplace() -> None:
+    facts = facts_of({}, [("marketplace_buyer", "mirakl:42"), ("order_ref", "O1")], set())
+    assert facts == {"reach:marketplace_id": "1"}
+    assert evaluate(parse({"reachable": "marketplace_id"}), Person([], {}, facts), 0)[0] is True
 
 
 def test_a_condition_reads_back_as_text() -> None:
