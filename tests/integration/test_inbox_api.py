@@ -144,3 +144,27 @@ async def test_a_rating_link_from_the_csat_mail_records_the_rating_without_sign_
     r = await api.client.get(f"/inbox/v1/csat/{ws.id}/not-a-token", params={"score": 4})
     assert r.status_code == 404 and "unknown or no longer valid" in r.text
     assert csat.ask(desk, ws.id, service.ticket(desk, ws.id, tid), now()) is None  # asked once
+
+
+async def test_an_agents_correction_retrains_the_workspace_model_its_next_classification_uses(
+        api: Api) -> None:
+    ws = api.workspace("retrain")
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox"
+    text = "Zorblax quux flimflam gizmo, wibble wobble"
+    r = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "api", "sender_kind": "email", "sender": "zed@posteo.de", "text": text,
+        "message_id": "odd-1"})
+    assert r.status_code == 201, r.text
+
+    async def category() -> str:
+        found = await api.client.post(f"{base}/classify", headers=write, json={"texts": [text]})
+        return str(found.json()["results"][0]["category"])
+
+    wanted = "praise" if await category() != "praise" else "complaint"
+    r = await api.client.post(f"{base}/messages/odd-1/correction", headers=write,
+                              json={"by": "anna", "category": wanted, "sentiment": "positive"})
+    assert r.status_code == 200, r.text
+    r = await api.client.post(f"{base}/model", headers=write)
+    assert r.json()["corrections"] == 1
+    assert await category() == wanted

@@ -218,10 +218,15 @@ class InboxStore(_Tables):
             conn.execute(self.t_models.insert().values(workspace_id=ws, model_id=model_id,
                                                      created_at=created_at, examples=examples, head=head))
 
-    def latest_model(self, ws: str) -> str | None:
+    def latest_model_id(self, ws: str) -> str | None:
         m = self.t_models
-        found = self._all(sa.select(m.c.head).where(m.c.workspace_id == ws)
+        found = self._all(sa.select(m.c.model_id).where(m.c.workspace_id == ws)
                           .order_by(m.c.created_at.desc(), m.c.model_id.desc()).limit(1))
+        return str(found[0].model_id) if found else None
+
+    def model(self, ws: str, model_id: str) -> str | None:
+        m = self.t_models
+        found = self._all(sa.select(m.c.head).where(m.c.workspace_id == ws, m.c.model_id == model_id))
         return str(found[0].head) if found else None
 
     # -- marketplace webhook secrets (sealed under the master key) ------------------------

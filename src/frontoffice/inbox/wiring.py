@@ -39,7 +39,7 @@ def desk_for(settings: Settings, store: SqlStore, understand: Understand | None 
              mail: Mailer | None = None) -> Desk:
     inbox = InboxStore(store)
     return Desk(inbox=inbox, customers=CustomersSql(store),
-                understand=understand or Classifier(shared_embedder(), inbox.latest_model),
+                understand=understand or Classifier(shared_embedder(), inbox),
                 segments=SegmentMember(MembershipSql(store)),
                 actions=DecisionActions(store, settings), mailer=mail or mailer(settings),
                 calendar=calendar(settings), address=settings.inbox_address,

@@ -204,21 +204,21 @@ def test_starting_a_return_goes_through_commerce_for_the_customers_own_order_and
 def test_corrections_retrain_a_model_the_classifier_then_reads() -> None:
     from frontoffice.inbox import training
     from frontoffice.inbox.nlp.classifier import Classifier
-    from tests.fakes.inbox import TrigramEmbedder
+    from frontoffice.inbox.wiring import shared_embedder
 
     inbox = FakeInbox()
-    embedder = TrigramEmbedder()
+    embedder = shared_embedder()  # its seed model ships: one fit, the retraining
     desk = fake_desk(inbox=inbox)
     text = "Zorblax quux flimflam gizmo"
     tid = intake.receive_email(desk, WS, customer_mail(text), MONDAY_10).ticket_id or ""
     [received] = [m for m in inbox.messages(WS, tid) if m.kind == "received"]
-    classify = Classifier(embedder, inbox.latest_model)
+    classify = Classifier(embedder, inbox)
     before = classify(WS, [text])[0].category
     wanted = "praise" if before != "praise" else "complaint"
     team.correct(desk, WS, received.message_id, "anna", MONDAY_10, category=wanted, sentiment="positive")
     result = training.retrain(desk, WS, embedder, MONDAY_10)
     assert result["corrections"] == 1
-    assert orjson.loads(inbox.latest_model(WS) or "{}")["embedder"] == embedder.name
+    assert orjson.loads(inbox.model(WS, str(result["model_id"])) or "{}")["embedder"] == embedder.name
     assert classify(WS, [text])[0].category == wanted
 
 
