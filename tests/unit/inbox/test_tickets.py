@@ -12,6 +12,7 @@ from frontoffice.errors import NotFound
 from frontoffice.inbox import intake, service, team
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import InboxError
+from frontoffice.storage.port import AppendBatch, AppendResult
 from tests.fakes.inbox import MONDAY_10, FakeCustomers, FakeInbox, FakeMailer, FakeSegments, fake_desk
 from tests.unit.inbox.mails import customer_mail
 
@@ -361,3 +362,19 @@ def test_checking_stock_for_the_customers_order_lists_each_sku_and_is_noted() ->
     assert noted.doc["text"] == "Stock for order SO-1: D-L 0 available, D-M 3 available"
     with pytest.raises(InboxError, match="not this customer's"):
         service.check_stock(desk, WS, tid, "SO-2", "anna", MONDAY_10)
+
+
+def test_a_messages_log_append_is_made_under_the_workspace_lock_its_projection_takes() -> None:
+    """Threads of one process then queue on a lock that wakes them when it is free, not in
+    SQLite's busy handler, which sleeps up to 100 ms at a time."""
+    held: list[bool] = []
+
+    class WatchedInbox(FakeInbox):
+        def append(self, batch: AppendBatch) -> AppendResult:
+            held.append(self.lock(WS).locked())
+            return super().append(batch)
+
+    desk = fake_desk(inbox=WatchedInbox())
+    receipt = intake.receive_email(desk, WS, customer_mail("Where is my parcel?"), MONDAY_10)
+    assert receipt.ticket_id is not None
+    assert held == [True]
