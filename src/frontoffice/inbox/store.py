@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import orjson
@@ -46,36 +47,57 @@ class _Tables:
         self.t_blobs, self.t_models, self.t_events = t["inbox_blobs"], t["inbox_models"], t["events"]
         self.t_secrets = t["inbox_secrets"]
 
-    def upsert(self, table: sa.Table, keys: Sequence[str], values: dict[str, Any]) -> Any:
-        ins = core.insert(table, self.dialect).values(**values)
-        rest = {k: v for k, v in values.items() if k not in keys}
-        return ins.on_conflict_do_update(index_elements=[table.c[k] for k in keys], set_=rest)
+
+
+@cache
+def _upsert(table: sa.Table, dialect: str, keys: tuple[str, ...], columns: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE of the other ``columns``, built once: the values are
+    bound at execution (building and coercing the statement per row cost more than running it)."""
+    ins = core.insert(table, dialect)
+    return ins.on_conflict_do_update(index_elements=[table.c[k] for k in keys],
+                                     set_={c: ins.excluded[c] for c in columns if c not in keys})
 
 
 class InboxWrites(_Tables):
-    """The projection's writes (``ports.Writes``) on one transaction's connection."""
+    """The projection's writes (``ports.Writes``) on one transaction's connection. A ticket is
+    written once when the transaction ends (``flush``), however many of its events it folds: the
+    events of one message change its ticket four times."""
 
     def __init__(self, dialect: str, conn: sa.Connection) -> None:
         super().__init__(dialect)
         self.conn = conn
+        self._tickets: dict[tuple[str, str], Ticket] = {}  # put, not yet written
 
     def ticket(self, ws: str, ticket_id: str) -> Ticket | None:
+        put = self._tickets.get((ws, ticket_id))
+        if put is not None:
+            return put
         t = self.t_tickets
         row = self.conn.execute(sa.select(t).where(t.c.workspace_id == ws,
                                                    t.c.ticket_id == ticket_id)).first()
         return None if row is None else _ticket(row)
 
     def put_ticket(self, ws: str, ticket: Ticket) -> None:
-        self.conn.execute(self.upsert(self.t_tickets, ("workspace_id", "ticket_id"), {
-            "workspace_id": ws, "ticket_id": ticket.ticket_id, "status": ticket.status,
-            "priority": ticket.priority, "channel": ticket.channel, "assignee": ticket.assignee,
-            "team": ticket.team, "person_id": ticket.person_id, "updated_at": ticket.updated_at,
-            "doc": _dumps(ticket.doc)}))
+        self._tickets[(ws, ticket.ticket_id)] = ticket
+
+    def _put(self, table: sa.Table, keys: tuple[str, ...],
+             rows: dict[str, Any] | list[dict[str, Any]]) -> None:
+        columns = tuple(rows[0] if isinstance(rows, list) else rows)
+        self.conn.execute(_upsert(table, self.dialect, keys, columns), rows)
+
+    def flush(self) -> None:
+        if not self._tickets:
+            return
+        self._put(self.t_tickets, ("workspace_id", "ticket_id"), [{
+            "workspace_id": ws, "ticket_id": t.ticket_id, "status": t.status, "priority": t.priority,
+            "channel": t.channel, "assignee": t.assignee, "team": t.team, "person_id": t.person_id,
+            "updated_at": t.updated_at, "doc": _dumps(t.doc)} for (ws, _), t in self._tickets.items()])
+        self._tickets.clear()
 
     def put_message(self, ws: str, message: Message) -> None:
-        self.conn.execute(self.upsert(self.t_messages, ("workspace_id", "message_id"), {
+        self._put(self.t_messages, ("workspace_id", "message_id"), {
             "workspace_id": ws, "message_id": message.message_id, "ticket_id": message.ticket_id,
-            "kind": message.kind, "at": message.at, "doc": _dumps(message.doc)}))
+            "kind": message.kind, "at": message.at, "doc": _dumps(message.doc)})
 
     def move_messages(self, ws: str, message_ids: Sequence[str], ticket_id: str) -> None:
         m = self.t_messages
@@ -89,16 +111,15 @@ class InboxWrites(_Tables):
             sa.select(m).where(m.c.workspace_id == ws, m.c.ticket_id == ticket_id).order_by(m.c.at))]
 
     def put_thread(self, ws: str, key: str, ticket_id: str) -> None:
-        self.conn.execute(self.upsert(self.t_threads, ("workspace_id", "thread_key"), {
-            "workspace_id": ws, "thread_key": key, "ticket_id": ticket_id}))
+        self._put(self.t_threads, ("workspace_id", "thread_key"), {
+            "workspace_id": ws, "thread_key": key, "ticket_id": ticket_id})
 
     def put_entity(self, ws: str, kind: str, entity_id: str, doc: Mapping[str, Any]) -> None:
-        self.conn.execute(self.upsert(self.t_entities, ("workspace_id", "kind", "entity_id"), {
-            "workspace_id": ws, "kind": kind, "entity_id": entity_id, "doc": _dumps(doc)}))
+        self._put(self.t_entities, ("workspace_id", "kind", "entity_id"), {
+            "workspace_id": ws, "kind": kind, "entity_id": entity_id, "doc": _dumps(doc)})
 
     def set_cursor(self, ws: str, seq: int) -> None:
-        self.conn.execute(self.upsert(self.t_cursor, ("workspace_id",),
-                                      {"workspace_id": ws, "last_seq": seq}))
+        self._put(self.t_cursor, ("workspace_id",), {"workspace_id": ws, "last_seq": seq})
 
 
 class InboxStore(_Tables):
@@ -116,7 +137,9 @@ class InboxStore(_Tables):
     @contextmanager
     def transaction(self) -> Iterator[InboxWrites]:
         with self.store.begin() as conn:
-            yield InboxWrites(self.dialect, conn)
+            writes = InboxWrites(self.dialect, conn)
+            yield writes
+            writes.flush()
 
     # -- the log -------------------------------------------------------------------------
     def append(self, batch: AppendBatch) -> AppendResult:
@@ -218,10 +241,15 @@ class InboxStore(_Tables):
             conn.execute(self.t_models.insert().values(workspace_id=ws, model_id=model_id,
                                                      created_at=created_at, examples=examples, head=head))
 
-    def latest_model(self, ws: str) -> str | None:
+    def latest_model_id(self, ws: str) -> str | None:
         m = self.t_models
-        found = self._all(sa.select(m.c.head).where(m.c.workspace_id == ws)
+        found = self._all(sa.select(m.c.model_id).where(m.c.workspace_id == ws)
                           .order_by(m.c.created_at.desc(), m.c.model_id.desc()).limit(1))
+        return str(found[0].model_id) if found else None
+
+    def model(self, ws: str, model_id: str) -> str | None:
+        m = self.t_models
+        found = self._all(sa.select(m.c.head).where(m.c.workspace_id == ws, m.c.model_id == model_id))
         return str(found[0].head) if found else None
 
     # -- marketplace webhook secrets (sealed under the master key) ------------------------

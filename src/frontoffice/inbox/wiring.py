@@ -40,7 +40,7 @@ def desk_for(settings: Settings, store: SqlStore, understand: Understand | None 
              mail: Mailer | None = None) -> Desk:
     inbox = InboxStore(store)
     return Desk(inbox=inbox, customers=CustomersSql(store),
-                understand=understand or Classifier(shared_embedder(), inbox.latest_model),
+                understand=understand or Classifier(shared_embedder(), inbox),
                 segments=SegmentMember(MembershipSql(store)),
                 actions=DecisionActions(store, settings),
                 consent=ConsentOfPerson(PersonConsentHub.of(store)),

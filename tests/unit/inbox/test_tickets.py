@@ -12,6 +12,7 @@ from frontoffice.errors import NotFound
 from frontoffice.inbox import actions, intake, service, slas, team
 from frontoffice.inbox.deps import Desk
 from frontoffice.inbox.model import InboxError
+from frontoffice.storage.port import AppendBatch, AppendResult
 from tests.fakes.inbox import MONDAY_10, FakeCustomers, FakeInbox, FakeMailer, FakeSegments, fake_desk
 from tests.unit.inbox.mails import customer_mail
 
@@ -205,21 +206,21 @@ def test_starting_a_return_goes_through_commerce_for_the_customers_own_order_and
 def test_corrections_retrain_a_model_the_classifier_then_reads() -> None:
     from frontoffice.inbox import training
     from frontoffice.inbox.nlp.classifier import Classifier
-    from tests.fakes.inbox import TrigramEmbedder
+    from frontoffice.inbox.wiring import shared_embedder
 
     inbox = FakeInbox()
-    embedder = TrigramEmbedder()
+    embedder = shared_embedder()  # its seed model ships: one fit, the retraining
     desk = fake_desk(inbox=inbox)
     text = "Zorblax quux flimflam gizmo"
     tid = intake.receive_email(desk, WS, customer_mail(text), MONDAY_10).ticket_id or ""
     [received] = [m for m in inbox.messages(WS, tid) if m.kind == "received"]
-    classify = Classifier(embedder, inbox.latest_model)
+    classify = Classifier(embedder, inbox)
     before = classify(WS, [text])[0].category
     wanted = "praise" if before != "praise" else "complaint"
     team.correct(desk, WS, received.message_id, "anna", MONDAY_10, category=wanted, sentiment="positive")
     result = training.retrain(desk, WS, embedder, MONDAY_10)
     assert result["corrections"] == 1
-    assert orjson.loads(inbox.latest_model(WS) or "{}")["embedder"] == embedder.name
+    assert orjson.loads(inbox.model(WS, str(result["model_id"])) or "{}")["embedder"] == embedder.name
     assert classify(WS, [text])[0].category == wanted
 
 
@@ -362,3 +363,19 @@ def test_checking_stock_for_the_customers_order_lists_each_sku_and_is_noted() ->
     assert noted.doc["text"] == "Stock for order SO-1: D-L 0 available, D-M 3 available"
     with pytest.raises(InboxError, match="not this customer's"):
         actions.check_stock(desk, WS, tid, "SO-2", "anna", MONDAY_10)
+
+
+def test_a_messages_log_append_is_made_under_the_workspace_lock_its_projection_takes() -> None:
+    """Threads of one process then queue on a lock that wakes them when it is free, not in
+    SQLite's busy handler, which sleeps up to 100 ms at a time."""
+    held: list[bool] = []
+
+    class WatchedInbox(FakeInbox):
+        def append(self, batch: AppendBatch) -> AppendResult:
+            held.append(self.lock(WS).locked())
+            return super().append(batch)
+
+    desk = fake_desk(inbox=WatchedInbox())
+    receipt = intake.receive_email(desk, WS, customer_mail("Where is my parcel?"), MONDAY_10)
+    assert receipt.ticket_id is not None
+    assert held == [True]

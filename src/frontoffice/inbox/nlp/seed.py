@@ -15,7 +15,7 @@ import numpy as np
 import orjson
 
 from frontoffice.inbox.nlp.embed import Embedder
-from frontoffice.inbox.nlp.head import Matrix
+from frontoffice.inbox.nlp.features import Matrix
 from frontoffice.inbox.nlp.labels import CATEGORIES, LANGUAGES, SENTIMENTS
 
 
