@@ -1,4 +1,4 @@
-"""The console in-process (httpx over ASGI), signed in as a user made through the real service."""
+"""The console in-process (httpx over ASGI), signed in as a user the console store holds."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import threading
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,9 +19,10 @@ from frontoffice.api.app import create_app
 from frontoffice.bootstrap import Role as Process
 from frontoffice.bootstrap import bootstrap
 from frontoffice.console.roles import Role
-from frontoffice.console.store import ConsoleStore
-from frontoffice.console.users import create_user
-from frontoffice.domain.events import now
+from frontoffice.console.store import ConsoleStore, User
+from frontoffice.console.users import hash_password
+from frontoffice.domain.events import iso, now
+from frontoffice.domain.tenancy import Status, new_id
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
@@ -57,13 +59,23 @@ class Client:
         self._loop.close()
 
 
+@cache
+def _password_hash() -> str:
+    """PASSWORD hashed once per test process by the product (argon2id: ~0.2 s a hash, on purpose)."""
+    return hash_password(PASSWORD)
+
+
 def add_users(database_url: str, workspace: str = "acme") -> str:
+    """A user of each role in ``workspace``, all with PASSWORD: stored as ``create_user`` stores
+    one, under one hash of it (signing in still verifies it; ``create_user`` and its hashing are
+    tested in test_console.py)."""
     store = open_store(database_url)
     try:
         ws = tenancy.ensure_workspace(store, workspace, "EU")
         for role in Role:
-            create_user(ConsoleStore(store), ws.id, f"{workspace}-{role.value.replace('_', '-')}", role,
-                        PASSWORD, by="test", at=now())
+            login = f"{workspace}-{role.value.replace('_', '-')}"
+            ConsoleStore(store).add_user(User(new_id(), ws.id, login, login, role, None, Status.ACTIVE,
+                                              iso(now()), "test"), _password_hash())
         return ws.id
     finally:
         store.close()

@@ -4,6 +4,7 @@ hash collisions and the sorted runs of the embedded default's in-memory index.""
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,10 +29,10 @@ def tenant(store: SqlStore) -> tuple[str, str]:
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[SqlStore]:
+def sqlite_store(tmp_path: Path, sqlite_template: Path) -> Iterator[SqlStore]:
     """The embedded default only: its in-memory index hashes keys and keeps sorted runs."""
+    shutil.copyfile(sqlite_template, tmp_path / "log.db")  # migrated once per session
     s = open_store(f"sqlite:///{tmp_path / 'log.db'}")
-    s.upgrade()
     yield s
     s.close()
 
@@ -138,12 +139,12 @@ def test_processes_appending_the_same_ids_store_each_once(
 @given(steps=st.lists(st.tuples(st.lists(st.integers(0, 12), min_size=1, max_size=6), st.booleans(),
                                 st.integers(0, 1)), min_size=1, max_size=12))
 def test_the_log_holds_each_committed_id_exactly_once(
-        tmp_path: Path, steps: list[tuple[list[int], bool, int]]) -> None:
+        tmp_path: Path, sqlite_template: Path, steps: list[tuple[list[int], bool, int]]) -> None:
     """Appends through two stores with tiny runs and few distinct keys, some rolled back: the log
     holds exactly the ids of committed appends, each once."""
     path = tmp_path / f"p{len(list(tmp_path.iterdir()))}.db"
+    shutil.copyfile(sqlite_template, path)  # migrated once per session, not once per example
     stores = [open_store(f"sqlite:///{path}") for _ in range(2)]
-    stores[0].upgrade()
     ws = tenancy.create_workspace(stores[0], "acme", "EU")
     src, _ = tenancy.create_source(stores[0], ws.id, "web", "web")
     committed: set[str] = set()

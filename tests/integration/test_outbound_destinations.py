@@ -68,7 +68,8 @@ def receiver() -> Iterator[Receiver]:
             return
 
     rec.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=rec.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=rec.server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)  # shutdown() waits up to one poll interval
     thread.start()
     yield rec
     rec.server.shutdown()

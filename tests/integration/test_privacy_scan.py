@@ -69,7 +69,8 @@ def target(request: pytest.FixtureRequest, tmp_path: Path,
     # Under /tmp itself: the server runs as `postgres`, which cannot enter pytest's 0700 tmp_path.
     folder = Path(tempfile.mkdtemp(prefix="frontoffice-pg-scan-"))
     script = str(ROOT / "scripts" / "pg_test_server")
-    env = {**os.environ, "PG_TEST_SERVER_OPTS": "-c wal_recycle=off -c max_connections=30"}
+    env = {**os.environ, "PG_TEST_SERVER_OPTS": "-c wal_recycle=off -c max_connections=30",
+           "PG_TEST_SERVER_DURABLE": "1"}  # full-page images in the WAL, as in production
     started = subprocess.run([script, "start", str(folder)], capture_output=True, text=True,
                              check=False, env=env)
     assert started.returncode == 0, started.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 import threading
 import time
 import uuid
@@ -98,9 +99,10 @@ class Site:
 
 
 @pytest.fixture
-def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
+def container(database_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Container]:
     ru = tmp_path / "ru" / "frontoffice-ru.db"
     ru.parent.mkdir()
+    shutil.copyfile(sqlite_template, ru)  # already migrated, as ``database_url`` is
     built = bootstrap(Settings.load({}, overrides={
         "database_url": database_url, "data_dir": tmp_path / "data", "data_location": "DE",
         "storage_locations": f'{{"RU": "sqlite:///{ru}"}}',

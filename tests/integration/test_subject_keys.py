@@ -5,6 +5,7 @@ table)."""
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,14 +121,14 @@ def test_processes_making_keys_for_the_same_new_subjects_agree_on_one_each(
                                 st.lists(st.integers(0, 5), min_size=1, max_size=4), st.integers(0, 1)),
                       min_size=1, max_size=14))
 def test_every_event_reads_back_unless_its_subject_was_shredded_after_it(
-        tmp_path: Path, steps: list[tuple[str, list[int], int]]) -> None:
+        tmp_path: Path, sqlite_template: Path, steps: list[tuple[str, list[int], int]]) -> None:
     """Two stores on one file, few distinct index keys (collisions) and tiny sorted runs; appends,
     shreddings and rolled-back appends in any order: each subject has at most one key, and every
     event stored since its subject's last shredding reads back through the other store. (An
     event from before is the erasure's to purge; see ``privacy/erasure.py``.)"""
     path = tmp_path / f"k{len(list(tmp_path.iterdir()))}.db"
+    shutil.copyfile(sqlite_template, path)  # migrated once per session, not once per example
     stores = [open_store(f"sqlite:///{path}") for _ in range(2)]
-    stores[0].upgrade()
     ws = tenancy.create_workspace(stores[0], "acme", "EU")
     src, _ = tenancy.create_source(stores[0], ws.id, "web", "web")
     expected: dict[str, str] = {}

@@ -39,13 +39,20 @@ def database_url_of(server_url: str, name: str) -> str:
 @contextmanager
 def fresh_database(server_url: str, template: str | None = None) -> Iterator[str]:
     """A new database, empty or a copy of ``template`` (``CREATE DATABASE … TEMPLATE``: a
-    migrated copy in ~0.2 s, against ~2 s to create one and run every migration)."""
+    migrated copy in ~0.1 s, against ~2 s to create one and run every migration)."""
     name = "t_" + secrets.token_hex(6)
     copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}{_strategy(conn)}')
     try:
         yield database_url_of(server_url, name)
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _strategy(conn: psycopg.Connection[tuple[object, ...]]) -> str:
+    """Copying the template's files beats logging each of its pages in the WAL, unless every copy
+    has to be synced to disk (a durable server: a checkpoint per copy)."""
+    row = conn.execute("SELECT current_setting('fsync')").fetchone()
+    return " STRATEGY FILE_COPY" if row is not None and row[0] == "off" else ""
