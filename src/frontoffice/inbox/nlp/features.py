@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:  # scikit-learn and scipy cost ~1 s to import: only a process that classifies pays it
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 Matrix = npt.NDArray[np.float32]
 MAX_CHARS = 2000  # of a long message, the n-grams of its beginning
@@ -30,6 +32,8 @@ def unpack(text: str, shape: Sequence[int]) -> Matrix:
 
 
 def _vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, lowercase=True,
                            vocabulary=vocabulary, dtype=np.float32)
 
@@ -51,6 +55,8 @@ class Ngrams:
 
     def stack(self, embeddings: Matrix, texts: Sequence[str]) -> sparse.csr_matrix:
         """(len(texts), embedding dimensions + n-grams): what a head reads."""
+        from scipy import sparse
+
         grams = self._vectorizer.transform([t[:MAX_CHARS] for t in texts])
         return sparse.hstack([sparse.csr_matrix(embeddings * EMBEDDING_WEIGHT), grams], format="csr")
 
