@@ -91,7 +91,8 @@ class CommerceInteractions:
         self._people, self._cs = people, cs
 
     def _persons(self, ws: str, orders: list[dict[str, Any]]) -> dict[str, str]:
-        wanted: dict[str, dict[str, str]] = defaultdict(dict)  # kind -> normalised -> order id
+        # kind -> normalised value -> the orders naming it
+        wanted: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for order in orders:
             for key in customer_keys(order.get("customer") or {}):
                 kind, _, value = key.partition(":")
@@ -99,11 +100,12 @@ class CommerceInteractions:
                     continue
                 found = normalise_identifier(IdKind(kind), value)
                 if not isinstance(found, Invalid):
-                    wanted[kind].setdefault(found.value, order["order_id"])
+                    wanted[kind][found.value].append(order["order_id"])
         out: dict[str, str] = {}
         for kind, values in sorted(wanted.items()):
             for value, persons in self._people.holders(ws, kind, values).items():
-                out.setdefault(values[value], min(persons))
+                for order_id in values[value]:
+                    out.setdefault(order_id, min(persons))
         return out
 
     def _bought(self, ws: str) -> list[tuple[str, dict[str, Any], dict[str, Any], int]]:

@@ -24,6 +24,7 @@ from frontoffice.segments.conditions import (
     Did,
     InSegment,
     Not,
+    Predicted,
     Reachable,
     Then,
     Trait,
@@ -161,6 +162,8 @@ class Compiler:
                 if op == "contains":
                     return self._leaf(self._contains(d, value))
                 return self._leaf(self._compare(self.trait(d), op, value, d.kind == "number"))
+            case Predicted(name, op, value):
+                return self._leaf(self._compare(self._fact(f"predicted:{name}"), op, value, True))
             case Did(f, n):
                 a = self._alias()
                 return self._leaf(self._scalar(f, exp.Count(this=exp.Star()), a) >= _lit(n))
