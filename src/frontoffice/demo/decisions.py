@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from frontoffice.demo.client import Api, ApiError
+from frontoffice.demo.client import TOKEN_FILE, Api, ApiError
 from frontoffice.demo.commerce_tour import ordering_emails
 from frontoffice.demo.tenant import WORKSPACE
 
@@ -59,9 +59,20 @@ def decisions_tour(api: Api, brand: Path) -> Callable[[Callable[[str], None]], N
     people = customers(api, brand)
     for action in catalogue(brand):
         api.call("PUT", f"{BASE}/actions/{action['action_id']}", action)
-    decided = [(channel, api.post(f"{BASE}/decide", {"person_id": person, "channel": channel,
-                                                     "placement": "demo", "n": SHOWN}))
-               for person in people for channel in ("web", "email")]
+    try:
+        decided = [(channel, api.post(f"{BASE}/decide", {
+            "person_id": person, "channel": channel, "placement": "demo", "n": SHOWN}))
+            for person in people for channel in ("web", "email")]
+    except ApiError as exc:
+        if exc.status != 403:
+            raise
+        refused = str(exc)  # an admin token made by an older demo lacks outbound:write
+
+        def explain(say: Callable[[str], None]) -> None:
+            say(f"\nnext best actions: not shown ({refused}); delete DATA_DIR/{TOKEN_FILE} "
+                "and run the demo again for a token that may decide")
+
+        return explain
 
     def show(say: Callable[[str], None]) -> None:
         say("\nnext best actions (POST /decisions/decide), with reasons and refusals:")
