@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,37 +32,51 @@ def catalogue(brand: Path, products: int = PRODUCTS) -> list[dict[str, Any]]:
     actions.append({"action_id": "vip-double-points", "kind": "loyalty", "segment": "vip",
                     "title": "Double loyalty points this week", "channels": ["web"],
                     "value": 5.0, "margin": 1.0})
-    actions.append({"action_id": "spring-sale-mail", "kind": "offer", "purpose": "marketing",
+    actions.append({"action_id": "spring-sale-mail", "kind": "offer", "purpose": "marketing_email",
                     "title": "Spring sale: 20% off coats", "channels": ["email"],
                     "skus": actions[0]["skus"], "value": 30.0, "margin": 0.3})
     return actions
 
 
-def customers(api: Api, brand: Path, count: int = 2) -> list[str]:
-    """The person ids of the brand's most frequent ordering emails that identify someone."""
-    found: list[str] = []
-    for email in ordering_emails(brand / "orders.ndjson")[:50]:
+def customers(api: Api, brand: Path, limit: int = 40) -> Iterator[str]:
+    """The person ids of the brand's most frequent ordering emails that identify someone, looked
+    up as they are asked for."""
+    seen: set[str] = set()
+    for email in ordering_emails(brand / "orders.ndjson")[:limit]:
         try:
             ids = api.get(f"/api/v1/workspaces/{WORKSPACE}/people/lookup", kind="email",
                           value=email)["person_ids"]
         except ApiError:  # an address the API refuses to look up
             continue
-        found += [p for p in ids[:1] if p not in found]
-        if len(found) == count:
-            break
+        for person in ids[:1]:
+            if person not in seen:
+                seen.add(person)
+                yield person
+
+
+def _decide(api: Api, person: str, channel: str) -> dict[str, Any]:
+    found: dict[str, Any] = api.post(f"{BASE}/decide", {
+        "person_id": person, "channel": channel, "placement": "demo", "n": SHOWN})
     return found
 
 
 def decisions_tour(api: Api, brand: Path) -> Callable[[Callable[[str], None]], None]:
-    """Save the catalogue and decide for a few customers on the web and by e-mail; what prints
-    the result is returned, so the demo prints it with the rest of its report."""
+    """Save the catalogue and decide for a few customers (the brand's most frequent buyers) on
+    the web and by e-mail; what prints the result is returned, so the demo prints it with the rest
+    of its report."""
     people = customers(api, brand)
     for action in catalogue(brand):
         api.call("PUT", f"{BASE}/actions/{action['action_id']}", action)
-    try:
-        decided = [(channel, api.post(f"{BASE}/decide", {
-            "person_id": person, "channel": channel, "placement": "demo", "n": SHOWN}))
-            for person in people for channel in ("web", "email")]
+    decided: list[tuple[str, dict[str, Any]]] = []
+    try:  # two customers the web may personalise for (consent), and one it may not
+        for person in people:
+            web = _decide(api, person, "web")
+            if web["actions"] and sum(1 for _, d in decided if d["actions"]) < 2:
+                decided += [("web", web), ("email", _decide(api, person, "email"))]
+            elif not web["actions"] and not any(not d["actions"] for _, d in decided):
+                decided.append(("web", web))
+            if len(decided) == 5:
+                break
     except ApiError as exc:
         if exc.status != 403:
             raise
