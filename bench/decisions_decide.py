@@ -126,7 +126,7 @@ def actions() -> list[Action]:
 
 def in_process(store: SqlStore, settings: Settings, ws: str, persons: list[str],
                queries: int) -> list[float]:
-    wired = wire(store, settings)
+    wired = wire(store, settings, group_commit=True)
     arbiter = Arbiter(lambda _: wired.store)
     rng = random.Random(2)
     decide(wired.ports, arbiter, ws, Ask(persons[0], "web", "home", 5), now(), 2)  # fits recs

@@ -186,6 +186,10 @@ SETTINGS: tuple[Setting, ...] = (
             "messages stay queued."),
     Setting("smtp_port", int, 25, "Port of the SMTP server."),
     Setting("smtp_sender", str, "frontoffice@localhost", "The From address of e-mail messages."),
+    Setting("decisions_refresh_hours", float, 24.0,
+            "The worker retrains next-best-action's predicted traits (buy in 30 days overall and "
+            "per category, churn), writes them to segments, and refits the recommender this often "
+            "per workspace, saving a model version each time; 0 never."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -271,6 +275,7 @@ class Settings:
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "frontoffice@localhost"
+    decisions_refresh_hours: float = 24.0
 
     @classmethod
     def load(

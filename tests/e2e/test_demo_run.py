@@ -102,6 +102,7 @@ def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(
 
     assert "residency: RU customers' calls went to workspace 'demo-ru'" in first
     assert "consent: one policy check" in first and "erasure request" in first
+    assert "next best actions (POST /decisions/decide)" in first and "refused by" in first
     # one console login per role, printed with the console's address
     assert "/console/" in first and all(f"demo-{role.replace('_', '-')} ({role})" in first for role in (
         "admin", "marketer", "agent", "lead", "privacy_officer"))

@@ -153,3 +153,7 @@ class FakeCommerce:
     def stock_of(self, ws: str, sku: str, now: str) -> list[tuple[Position, int]]:
         tx = FakeTx(self.t)
         return [(p, tx.held_at(ws, sku, p.location_id, now)) for p in self.positions(ws, sku)]
+
+    def stocks_of(self, ws: str, skus: Sequence[str], now: str
+                  ) -> dict[str, list[tuple[Position, int]]]:
+        return {sku: found for sku in skus if (found := self.stock_of(ws, sku, now))}

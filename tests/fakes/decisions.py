@@ -47,6 +47,12 @@ class FakeDecisionsStore:
     def log(self, ws: str, decision: LoggedDecision) -> None:
         self.logged.append((ws, decision))
 
+    def log_many(self, entries: Sequence[tuple[str, LoggedDecision]]) -> None:
+        self.logged.extend(entries)
+
+    def decisions_named(self, ws: str, decision_ids: Collection[str]) -> set[str]:
+        return {d.decision_id for w, d in self.logged if w == ws and d.decision_id in decision_ids}
+
     def decision(self, ws: str, decision_id: str) -> LoggedDecision | None:
         return next((d for w, d in self.logged if w == ws and d.decision_id == decision_id), None)
 
@@ -132,9 +138,12 @@ class FakeConsent:
 @dataclass
 class FakeStock:
     units: dict[tuple[str, str], int] = field(default_factory=dict)  # (sku, mode) -> available
+    shipped_to: dict[tuple[str, str], int] = field(default_factory=dict)  # (sku, country) -> ship
 
     def available(self, ws: str, skus: Sequence[str], channel: str, mode: str,
-                  near: str | None) -> dict[str, int]:
+                  near: str | None, ship_to: str | None) -> dict[str, int]:
+        if mode == "ship" and ship_to is not None and self.shipped_to:
+            return {sku: self.shipped_to.get((sku, ship_to), 0) for sku in skus}
         return {sku: self.units.get((sku, mode), 0) for sku in skus}
 
 

@@ -1,6 +1,7 @@
 """A shop for the decisions tests on a real database: commerce's sample catalogue (dress D in
-M, stocked, and L, not), Ann (consented to personalisation, keeps size M in dresses) and Bo
-(never asked, so refused on an opt-in region)."""
+M, stocked in the US and in a German warehouse, and L, not), Ann (consented to
+personalisation, keeps size M in dresses) and Bo (never asked, so refused on an opt-in
+region), both with an address in Germany."""
 
 from __future__ import annotations
 
@@ -42,6 +43,12 @@ def shop(store: SqlStore) -> Shop:
                         address={"country": "DE"}),
         identify("m2", "2026-01-01T10:00:00Z", user="cus_bo", email="bo@posteo.de",
                  address={"country": "DE"}))
+    commerce.ingest(cs, ws, src, "locations", [{  # ships to Ann and Bo's country
+        "event_id": "loc-de", "version": 1, "location_id": "WH-DE", "kind": "warehouse",
+        "city": "Leipzig", "country": "DE", "capabilities": ["ship"]}], NOW)
+    commerce.ingest(cs, ws, src, "inventory", [{"event_id": "stk-de", "version": 1,
+                                                "location_id": "WH-DE", "sku": "D-M",
+                                                "on_hand": 2}], NOW)
     commerce.ingest(cs, ws, src, "orders", [order(1, "delivered", email="ann@posteo.de")], NOW)
     catch_up_people(store, ws)
     consent.record(store, consent.ConsentHub.of(store), ws, consent.Capture(

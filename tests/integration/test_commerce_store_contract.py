@@ -168,3 +168,18 @@ def test_a_redelivered_event_id_with_other_content_projects_what_the_log_kept(
     assert service.ingest(cs, ws, "shop", "orders", [reused], NOW).duplicates == 1
     found = cs.entity(ws, "order", "O1")
     assert found is not None and found.version == 1
+
+
+def test_many_skus_stock_is_read_at_once_and_matches_each_one_read_alone(
+        port: tuple[Commerce, str]) -> None:
+    cs, ws = port
+    with cs.transaction() as tx:
+        tx.upsert_positions(ws, [Position("S", "WH", 9, 0, 0, 1), Position("S", "ST", 9, 0, 0, 1),
+                                 Position("T", "WH", 4, 1, 0, 1)])
+        tx.add_hold(ws, "h1", "S", "WH", 2, LATER)
+        tx.add_hold(ws, "h2", "T", "WH", 1, LATER)
+    found = cs.stocks_of(ws, ["S", "T", "nowhere"], AT)
+    assert sorted(found) == ["S", "T"]
+    for sku in ("S", "T"):
+        assert sorted(found[sku], key=lambda x: x[0].location_id) == \
+            sorted(cs.stock_of(ws, sku, AT), key=lambda x: x[0].location_id)

@@ -41,6 +41,7 @@ from frontoffice.demo.client import (
 )
 from frontoffice.demo.commerce_tour import highlights, load_command, person_commerce
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
+from frontoffice.demo.decisions import decisions_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
 from frontoffice.demo.loader import (
     SendReport,
@@ -232,12 +233,15 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
         shown_commerce = highlights(api)
     erase = partial(privacy_showcase, api, brand, token.actor, cli)
     show_people, email = _people_tour(api, WORKSPACE, brand, erase)
+    with console.status("next best actions: a catalogue, then decide for two customers"):
+        show_decisions = decisions_tour(api, brand)
     # counted after the tour's consent and erasure steps: a second run finds the same
     log = api.get(f"/api/v1/workspaces/{WORKSPACE}/log")
     print_report(report, pos, log["events"], log["quarantined"])
     print_residency(api, settings.storage_locations)
     print_commerce(commerce_counts, shown_commerce)
     show_people()
+    show_decisions(lambda line: console.print(line, soft_wrap=True, highlight=False))
     return email
 
 

@@ -92,6 +92,11 @@ class CommerceState(Protocol):
         released, expiring after ``now``)."""
         ...
 
+    def stocks_of(self, ws: str, skus: Sequence[str], now: str
+                  ) -> dict[str, list[tuple[Position, int]]]:
+        """``stock_of`` for many SKUs at once (a SKU with no position is absent)."""
+        ...
+
 
 class Commerce(CommerceState, Protocol):
     """The projection, the log it is made from, and the transactions the use cases open."""

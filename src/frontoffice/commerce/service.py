@@ -119,11 +119,9 @@ def set_pool(cs: Commerce, ws: str, rule: PoolRule, now: datetime) -> None:
                                                      "pool.configured", data, now)])
 
 
-def availability_for(cs: CommerceState, ws: str, sku: str, channel: str, mode: str | None,
-                     near: str | None, now: datetime) -> dict[str, Any]:
-    stock = cs.stock_of(ws, sku, iso(now))
-    if not stock and cs.entity(ws, "variant", sku) is None:
-        raise NotFound(f"Unknown SKU {sku!r}; products arrive through /commerce/v1/products.")
+def _places(cs: CommerceState, ws: str, channel: str, near: str | None
+            ) -> tuple[dict[str, dict[str, Any]], dict[str, Any] | None]:
+    """Every location by id, and the channel's pool rule."""
     locations: dict[str, dict[str, Any]] = {}
     rule: dict[str, Any] | None = None
     for kind, entity in cs.locations_and_pool(ws, channel):
@@ -133,8 +131,27 @@ def availability_for(cs: CommerceState, ws: str, sku: str, channel: str, mode: s
             locations[entity.entity_id] = orjson.loads(entity.doc)
     if near and near not in locations:
         raise NotFound(f"Unknown location {near!r} for 'near'.")
+    return locations, rule
+
+
+def availability_for(cs: CommerceState, ws: str, sku: str, channel: str, mode: str | None,
+                     near: str | None, now: datetime) -> dict[str, Any]:
+    stock = cs.stock_of(ws, sku, iso(now))
+    if not stock and cs.entity(ws, "variant", sku) is None:
+        raise NotFound(f"Unknown SKU {sku!r}; products arrive through /commerce/v1/products.")
+    locations, rule = _places(cs, ws, channel, near)
     return availability(sku, channel, mode, near, locations, [p for p, _ in stock],
                         {p.location_id: held for p, held in stock}, rule)
+
+
+def availabilities_for(cs: CommerceState, ws: str, skus: Sequence[str], channel: str,
+                       mode: str | None, near: str | None, now: datetime) -> dict[str, dict[str, Any]]:
+    """``availability_for`` of many SKUs in one read; a SKU without stock anywhere is absent."""
+    stocks = cs.stocks_of(ws, skus, iso(now))
+    locations, rule = _places(cs, ws, channel, near)
+    return {sku: availability(sku, channel, mode, near, locations, [p for p, _ in stock],
+                              {p.location_id: held for p, held in stock}, rule)
+            for sku, stock in stocks.items()}
 
 
 def price_conflicts(cs: CommerceState, ws: str, tolerance: float,
@@ -146,13 +163,15 @@ def traits_for(cs: CommerceState, ws: str, keys: Sequence[str]) -> dict[str, Any
     """Commerce traits of the person known by any of ``keys`` (``user_id:…``, ``email:…``,
     ``buyer_id:…``, ``phone:…``, as ``records.customer_keys`` makes them)."""
     order_ids = cs.entity_ids_for_keys(ws, "order", keys)
-    orders = [orjson.loads(e.doc) for i in order_ids if (e := cs.entity(ws, "order", i))]
+    orders = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "order", order_ids),
+                                                  key=lambda e: e.entity_id)]
     returns = [d for i in order_ids for d in _docs(cs, ws, "return", i)]
     alerts = [d for i in order_ids for d in _docs(cs, ws, "alert", i)]
-    subs = [orjson.loads(e.doc) for i in cs.entity_ids_for_keys(ws, "subscription", keys)
-            if (e := cs.entity(ws, "subscription", i))]
-    skus = {line["sku"] for o in orders for line in o["lines"]}
-    variants = {s: orjson.loads(e.doc) for s in sorted(skus) if (e := cs.entity(ws, "variant", s))}
+    sub_ids = cs.entity_ids_for_keys(ws, "subscription", keys)
+    subs = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "subscription", sub_ids),
+                                                key=lambda e: e.entity_id)]
+    skus = sorted({line["sku"] for o in orders for line in o["lines"]})
+    variants = {e.entity_id: orjson.loads(e.doc) for e in cs.entities_named(ws, "variant", skus)}
     return customer_traits(orders, returns, alerts, subs, variants)
 
 

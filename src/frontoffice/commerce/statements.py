@@ -49,6 +49,8 @@ class Statements:
     positions: Any
     all_positions: Any
     held: Any
+    positions_of: Any
+    held_of: Any
     keys_of_workspace: Any
 
 
@@ -118,6 +120,11 @@ def statements(dialect: str) -> Statements:
         held=sa.select(h.c.location_id, sa.func.sum(h.c.qty).label("qty")).where(
             h.c.workspace_id == _p("ws"), h.c.sku == _p("sku"), h.c.released == 0,
             h.c.expires_at > _p("now")).group_by(h.c.location_id),
+        positions_of=sa.select(pos).where(pos.c.workspace_id == _p("ws"),
+                                          pos.c.sku.in_(sa.bindparam("skus", expanding=True))),
+        held_of=sa.select(h.c.sku, h.c.location_id, sa.func.sum(h.c.qty).label("qty")).where(
+            h.c.workspace_id == _p("ws"), h.c.sku.in_(sa.bindparam("skus", expanding=True)),
+            h.c.released == 0, h.c.expires_at > _p("now")).group_by(h.c.sku, h.c.location_id),
         keys_of_workspace=sa.select(k.c.customer_key, k.c.kind, k.c.entity_id).where(
             k.c.workspace_id == _p("ws")),
     )

@@ -197,6 +197,18 @@ class CommerceStore:
                 if positions else {}
         return [(p, held.get(p.location_id, 0)) for p in positions]
 
+    def stocks_of(self, ws: str, skus: Sequence[str], now: str
+                  ) -> dict[str, list[tuple[Position, int]]]:
+        params = {"ws": ws, "skus": sorted(set(skus)), "now": now}
+        out: dict[str, list[tuple[Position, int]]] = {}
+        with self.store.connect() as conn:
+            positions = [_position(r) for r in conn.execute(self._q.positions_of, params)]
+            held = {(r.sku, r.location_id): int(r.qty)
+                    for r in conn.execute(self._q.held_of, params)} if positions else {}
+        for p in positions:
+            out.setdefault(p.sku, []).append((p, held.get((p.sku, p.location_id), 0)))
+        return out
+
     def purge(self, ws: str, belongs: Callable[[str], bool]) -> dict[str, int]:
         """Delete the orders and subscriptions whose customer keys ``belongs`` says are an erased
         person's, with all their keys, in the caller's transaction (the erasure's); rows deleted

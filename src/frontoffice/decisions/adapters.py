@@ -65,11 +65,22 @@ class PeopleCustomers:
         ids = self._people.identifiers(ws, [person_id], KEY_KINDS).get(person_id, [])
         keys = person_commerce_keys(ids)
         t = commerce.traits_for(self._cs, ws, keys) if keys else {}
+        country, region = ship_to(self._people.golden(ws, [person_id]).get(person_id, {}))
         return CustomerFacts(
             preferred_store=t.get("preferred_store"),
             preferred_fulfilment=t.get("preferred_fulfilment"),
             kept_sizes=dict(t.get("kept_sizes", {})), return_rate=float(t.get("return_rate", 0.0)),
-            units_bought=int(t.get("units_bought", 0)), order_count=int(t.get("order_count", 0)))
+            units_bought=int(t.get("units_bought", 0)), order_count=int(t.get("order_count", 0)),
+            ship_to_country=country, ship_to_region=region)
+
+
+def ship_to(golden: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(country, region) of the person's address in identity's golden record."""
+    address = (golden.get("address") or {}).get("value")
+    address = address if isinstance(address, dict) else {}
+    country = address.get("country") or (golden.get("country") or {}).get("value")
+    region = address.get("region") or address.get("state")
+    return (str(country).upper() if country else None, str(region) if region else None)
 
 
 class CommerceInteractions:
@@ -80,7 +91,8 @@ class CommerceInteractions:
         self._people, self._cs = people, cs
 
     def _persons(self, ws: str, orders: list[dict[str, Any]]) -> dict[str, str]:
-        wanted: dict[str, dict[str, str]] = defaultdict(dict)  # kind -> normalised -> order id
+        # kind -> normalised value -> the orders naming it
+        wanted: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for order in orders:
             for key in customer_keys(order.get("customer") or {}):
                 kind, _, value = key.partition(":")
@@ -88,11 +100,12 @@ class CommerceInteractions:
                     continue
                 found = normalise_identifier(IdKind(kind), value)
                 if not isinstance(found, Invalid):
-                    wanted[kind].setdefault(found.value, order["order_id"])
+                    wanted[kind][found.value].append(order["order_id"])
         out: dict[str, str] = {}
         for kind, values in sorted(wanted.items()):
             for value, persons in self._people.holders(ws, kind, values).items():
-                out.setdefault(values[value], min(persons))
+                for order_id in values[value]:
+                    out.setdefault(order_id, min(persons))
         return out
 
     def _bought(self, ws: str) -> list[tuple[str, dict[str, Any], dict[str, Any], int]]:
@@ -150,29 +163,43 @@ class GateConsent:
         self._store = store
 
     def check(self, ws: str, person_id: str, purpose: str, channel: str) -> Verdict:
-        verdict = gate_for(self._store, ws, now()).check(person_id, purpose, channel)
+        # the person's live id (``decide`` resolved it), so the gate places nobody again
+        verdict = gate_for(self._store, ws, now()).check(f"person:{person_id}", purpose, channel)
         return Verdict(verdict.allowed, f"{verdict.rule}: {verdict.reason}")
 
 
 class CommerceStock:
+    """Commerce's availability of all the candidates' SKUs in one read (cached ``STOCK_TTL_S``).
+    ``ship`` with a known ship-to country counts the pool's shipping locations in that country."""
+
     def __init__(self, cs: CommerceState) -> None:
         self._cs, self._cache = cs, _Ttl(STOCK_TTL_S)
 
     def available(self, ws: str, skus: Sequence[str], channel: str, mode: str,
-                  near: str | None) -> dict[str, int]:
-        out = {}
-        for sku in skus:
-            key = (ws, sku, channel, mode, near)
-            found = self._cache.get(key)
-            if found is None:
-                try:
-                    view = commerce.availability_for(self._cs, ws, sku, channel, mode, near, now())
-                    found = int(view["modes"][mode]["available"])
-                except NotFound:
-                    found = 0
-                self._cache.put(key, found)
-            out[sku] = found
+                  near: str | None, ship_to: str | None) -> dict[str, int]:
+        key = (ws, channel, mode, near, ship_to if mode == "ship" else None)
+        out = {sku: found for sku in skus
+               if (found := self._cache.get((*key, sku))) is not None}
+        missing = [sku for sku in skus if sku not in out]
+        if missing:
+            try:
+                views = commerce.availabilities_for(self._cs, ws, missing, channel, mode, near,
+                                                    now())
+            except NotFound:  # the asked store is unknown: nothing there to promise
+                views = {}
+            for sku in missing:
+                out[sku] = _promised(views.get(sku), mode, key[4])
+                self._cache.put((*key, sku), out[sku])
         return out
+
+
+def _promised(view: dict[str, Any] | None, mode: str, country: str | None) -> int:
+    if view is None:
+        return 0
+    if country is None:
+        return int(view["modes"][mode]["available"])
+    return sum(int(row["available"]) for row in view["locations"]
+               if "ship" in row["capabilities"] and row["country"].upper() == country)
 
 
 class CommercePrices:

@@ -32,7 +32,7 @@ def decisions_router(c: Container) -> APIRouter:
     settings = c.settings
 
     def make(store: SqlStore) -> Wired:
-        return wire(store, settings)
+        return wire(store, settings, group_commit=True)
 
     parts = PerStore(c.store_for, make)
     arbiter = Arbiter(lambda ws: parts(ws).store)
@@ -55,7 +55,9 @@ def decisions_router(c: Container) -> APIRouter:
         if body.action_id != action_id:
             raise InvalidInput(f"The body's action_id {body.action_id!r} is not the path's "
                                f"{action_id!r}.")
-        return service.save_action(parts(workspace.id).store, workspace.id, body, now())
+        done = service.save_action(parts(workspace.id).store, workspace.id, body, now())
+        parts(workspace.id).ports.catalogue.forget(workspace.id)
+        return done
 
     @router.get("/actions/{action_id}/versions")
     def action_versions(workspace: Reader, action_id: ActionId) -> dict[str, Any]:
@@ -64,7 +66,9 @@ def decisions_router(c: Container) -> APIRouter:
     @router.delete("/actions/{action_id}")
     def retire(workspace: Admin, action_id: ActionId) -> dict[str, Any]:
         """Retire an action (a new version that is never a candidate)."""
-        return service.retire_action(parts(workspace.id).store, workspace.id, action_id, now())
+        done = service.retire_action(parts(workspace.id).store, workspace.id, action_id, now())
+        parts(workspace.id).ports.catalogue.forget(workspace.id)
+        return done
 
     @router.post("/decide")
     def post_decide(workspace: Decider, body: DecideIn) -> dict[str, Any]:
@@ -77,7 +81,7 @@ def decisions_router(c: Container) -> APIRouter:
     @router.post("/outcomes")
     def post_outcome(workspace: Decider, body: OutcomeIn) -> dict[str, Any]:
         """What came of a decision (click, purchase, kept, returned, ...), joined by its id."""
-        return service.record_outcome(parts(workspace.id).store, workspace.id, body.decision_id,
+        return service.record_outcome(parts(workspace.id).ports.log, workspace.id, body.decision_id,
                                       body.action_id, body.kind, body.reward, now(),
                                       outcome_id=body.outcome_id)
 
@@ -85,7 +89,7 @@ def decisions_router(c: Container) -> APIRouter:
     def get_decision(workspace: Reader, decision_id: Annotated[str, Path(pattern=ID)]
                      ) -> dict[str, Any]:
         """A logged decision: candidates, refusals, features, propensity, model, outcomes."""
-        return service.explain(parts(workspace.id).store, workspace.id, decision_id)
+        return service.explain(parts(workspace.id).ports.log, workspace.id, decision_id)
 
     @router.get("/models")
     def models(workspace: Reader) -> dict[str, Any]:
@@ -95,7 +99,7 @@ def decisions_router(c: Container) -> APIRouter:
     def train(workspace: Admin) -> dict[str, Any]:
         """Train a candidate bandit version on the decisions and outcomes since the promoted one."""
         wired = parts(workspace.id)
-        return learning.train(wired.store, wired.store, workspace.id, now(),
+        return learning.train(wired.ports.log, wired.store, workspace.id, now(),
                               settings.decisions_epsilon)
 
     @router.post("/models/returns/train")

@@ -34,13 +34,22 @@ def _commands() -> list[click.Command]:
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
+    from frontoffice.commerce.store import CommerceStore
+    from frontoffice.decisions.adapters import CommerceInteractions
     from frontoffice.decisions.outcome_events import OutcomeHub
+    from frontoffice.decisions.refresh import Refresher
     from frontoffice.decisions.store import DecisionsStore
     from frontoffice.domain.events import now
+    from frontoffice.identity.people_store import PeopleSql
     from frontoffice.projection.contract import Plain
+    from frontoffice.segments.store import SegmentsStore
 
     window = hubs.settings.decisions_return_window_days
-    return [Plain("decision outcomes", OutcomeHub(store, DecisionsStore(store), window, now))]
+    own = DecisionsStore(store)
+    history = CommerceInteractions(PeopleSql(store), CommerceStore(store))
+    return [Plain("decision outcomes", OutcomeHub(store, own, window, now)),
+            Refresher(history, SegmentsStore(store), own, hubs.settings.decisions_refresh_hours,
+                      now)]
 
 
 def _purge(erasing: Erasing) -> None:

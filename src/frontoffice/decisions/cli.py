@@ -288,6 +288,22 @@ def traits_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
     print_rows([intent.evaluate(purchases, trait) for trait in intent.TRAITS], as_json)
 
 
+@nba.command("refresh")
+@workspace_option
+@click.pass_context
+@friendly_errors
+def refresh_cmd(ctx: click.Context, workspace: str) -> None:
+    """Retrain now what the worker retrains every `decisions_refresh_hours`: the predicted traits
+    (written to segments) and the recommender's evaluation; prints the versions saved."""
+    from frontoffice.decisions.refresh import refresh
+    from frontoffice.decisions.wiring import wire
+    from frontoffice.segments.store import SegmentsStore
+
+    with workspace_data(ctx, workspace) as (ws, store):
+        wired = wire(store, settings_from(ctx))
+        print_json(refresh(wired.interactions, SegmentsStore(store), wired.store, ws.id, now()))
+
+
 @click.group()
 def recs() -> None:
     """Recommendations: evaluate collaborative filtering against popularity on your data."""

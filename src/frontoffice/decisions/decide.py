@@ -9,6 +9,7 @@ chosen actions, the first slot's propensity, the model version and the reasons.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,6 +36,7 @@ from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
 
 SINGLE_STORE_MODES = ("bopis", "curbside", "bodfs")
+CATALOGUE_TTL_S = 1.0  # another process's change of the catalogue is seen within a second
 Affinity = Callable[[str, str, Mapping[str, set[str]]], Mapping[str, float]]
 """(workspace, person, candidate products with their attributes) -> affinity 0..1"""
 
@@ -44,24 +46,35 @@ def no_affinity(ws: str, person_id: str, products: Mapping[str, set[str]]) -> Ma
 
 
 class Catalogue:
-    """The active actions of each workspace, parsed once per change of the catalogue."""
+    """The active actions of each workspace, parsed once per change of the catalogue; whether
+    it changed is asked at most every ``ttl_s`` seconds."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._parsed: dict[str, tuple[tuple[int, str], list[tuple[int, Action]]]] = {}
+    def __init__(self, ttl_s: float = CATALOGUE_TTL_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._lock, self._ttl, self._clock = threading.Lock(), ttl_s, clock
+        self._parsed: dict[str, tuple[float, tuple[int, str], list[tuple[int, Action]]]] = {}
 
     def active(self, actions: Actions, ws: str) -> list[tuple[int, Action]]:
         """(version, action) of every active action, in action id order."""
-        stamp = actions.stamp(ws)
         with self._lock:
             found = self._parsed.get(ws)
-        if found is not None and found[0] == stamp:
-            return found[1]
-        parsed = [(s.version, Action.model_validate(s.doc)) for s in actions.current(ws)
-                  if s.status == "active"]
+        at = self._clock()
+        if found is not None and at - found[0] < self._ttl:
+            return found[2]
+        stamp = actions.stamp(ws)
+        if found is not None and found[1] == stamp:
+            parsed = found[2]
+        else:
+            parsed = [(s.version, Action.model_validate(s.doc)) for s in actions.current(ws)
+                      if s.status == "active"]
         with self._lock:
-            self._parsed[ws] = (stamp, parsed)
+            self._parsed[ws] = (at, stamp, parsed)
         return parsed
+
+    def forget(self, ws: str) -> None:
+        """This process changed the catalogue: read it again on the next decision."""
+        with self._lock:
+            self._parsed.pop(ws, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,18 +117,24 @@ def situation(p: DecidePorts, ws: str, person_id: str, ask: Ask, facts: Customer
               offered: list[Action], now: datetime, contacts_per_day: int) -> Situation:
     mode = ask.mode or facts.preferred_fulfilment or "ship"
     near = ask.near or (facts.preferred_store if mode in SINGLE_STORE_MODES else None)
+    ship_to = facts.ship_to_country if mode == "ship" else None
     skus = sorted({sku for a in offered for sku in a.skus})
-    window = max((a.caps.window_days for a in offered), default=1)
-    history = p.log.of_person(ws, person_id, iso(now - timedelta(days=max(window, 1))))
+    window = max((a.caps.window_days for a in offered if a.caps.per_person is not None),
+                 default=1)
+    needs_history = ask.channel in MESSAGING_CHANNELS or any(
+        a.caps.per_person is not None for a in offered)  # else no rule reads what was shown
+    history = p.log.of_person(ws, person_id, iso(now - timedelta(days=max(window, 1)))) \
+        if needs_history else []
     day_ago = iso(now - timedelta(days=1))
     totals = [a.action_id for a in offered if a.caps.total is not None]
     return Situation(
         person_id=person_id, channel=ask.channel, mode=mode, near=near, now=now,
+        ship_to=ship_to,
         consent={purpose: p.consent.check(ws, person_id, purpose, ask.channel)
                  for purpose in sorted({a.purpose for a in offered})},
         segments={seg: p.segments.check(ws, person_id, seg)
                   for seg in sorted({a.segment for a in offered if a.segment})},
-        stock=p.stock.available(ws, skus, ask.channel, mode, near) if skus else {},
+        stock=p.stock.available(ws, skus, ask.channel, mode, near, ship_to) if skus else {},
         price_conflicts=p.prices.conflicts(ws) if any(a.product_id for a in offered) else {},
         shown=[(datetime.fromisoformat(d.at), aid) for d in history for aid in d.chosen],
         shown_total=p.log.shown_total(ws, totals) if totals else {},

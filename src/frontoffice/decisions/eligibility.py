@@ -8,6 +8,7 @@ price conflicts, what the person was shown) through the ports first, then asks e
 3. ``consent``   the person's consent allows its purpose on this channel
 4. ``segment``   the person belongs to its segment (when it names one)
 5. ``stock``     one of its SKUs is available to promise on this channel and fulfilment mode
+                 (the person's store, or shipped to the country of their address)
 6. ``price``     its product has no open cross-channel price conflict
 7. ``cap``       its per-person and total caps are not reached
 8. ``contact``   the contact policy: at most N decisions a day for this person on a messaging channel
@@ -45,6 +46,7 @@ class Situation:
     mode: str
     near: str | None
     now: datetime
+    ship_to: str | None  # the country ``ship`` delivers to (the person's address)
     consent: Mapping[str, Verdict]  # purpose -> verdict
     segments: Mapping[str, Verdict]  # segment id -> verdict
     stock: Mapping[str, int]  # sku -> available to promise
@@ -74,7 +76,7 @@ def refusal(action: Action, s: Situation) -> Refusal | None:
         if not member.allowed:
             return no("segment", f"not in segment {action.segment}: {member.reason}")
     if action.skus and not any(s.stock.get(sku, 0) > 0 for sku in action.skus):
-        where = f" near {s.near}" if s.near else ""
+        where = f" near {s.near}" if s.near else f" to {s.ship_to}" if s.ship_to else ""
         return no("stock", f"none of {', '.join(action.skus)} available to promise on "
                            f"{s.channel} by {s.mode}{where}")
     if action.product_id and action.product_id in s.price_conflicts:

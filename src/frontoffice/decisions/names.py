@@ -6,4 +6,6 @@ from __future__ import annotations
 ALGORITHMS = ("als", "bpr", "knn")  # implicit's collaborative filtering models
 BANDIT = "bandit"
 RETURNS = "returns"
-MODEL_KINDS = (BANDIT, RETURNS)
+MODEL_KINDS = (BANDIT, RETURNS)  # promoted and rolled back by hand
+TRAITS = "traits"  # predicted traits, retrained on schedule (``refresh``)
+RECS = "recs"  # the recommender's evaluation, on the same schedule

@@ -118,6 +118,8 @@ class CustomerFacts:
     return_rate: float = 0.0
     units_bought: int = 0
     order_count: int = 0
+    ship_to_country: str | None = None  # the person's address (identity's golden record)
+    ship_to_region: str | None = None
 
 
 class Customers(Protocol):
@@ -138,9 +140,10 @@ class Consent(Protocol):
 
 class Stock(Protocol):
     def available(self, ws: str, skus: Sequence[str], channel: str, mode: str,
-                  near: str | None) -> dict[str, int]:
+                  near: str | None, ship_to: str | None) -> dict[str, int]:
         """Units available to promise per SKU on the channel's pool, for the fulfilment mode, near
-        the location (the person's store) when given; an unknown SKU has 0."""
+        the location (the person's store) when given; shipped (``ship``) from the pool's
+        locations in the ``ship_to`` country when it is known; an unknown SKU has 0."""
         ...
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import orjson
@@ -76,12 +76,22 @@ class DecisionsStore:
 
     # -- the decision log and outcomes -----------------------------------------------------
     def log(self, ws: str, decision: LoggedDecision) -> None:
+        self.log_many([(ws, decision)])
+
+    def log_many(self, entries: Sequence[tuple[str, LoggedDecision]]) -> None:
+        """One INSERT of many rows, in one transaction."""
+        rows = [{"workspace_id": ws, "decision_id": d.decision_id, "person_id": d.person_id,
+                 "channel": d.channel, "placement": d.placement, "at": d.at,
+                 "model_version": d.model_version, "chosen": orjson.dumps(d.chosen).decode(),
+                 "doc": orjson.dumps(d.doc).decode()} for ws, d in entries]
         with self._store.begin() as tx:
-            tx.execute(self._log.insert().values(
-                workspace_id=ws, decision_id=decision.decision_id, person_id=decision.person_id,
-                channel=decision.channel, placement=decision.placement, at=decision.at,
-                model_version=decision.model_version, chosen=orjson.dumps(decision.chosen).decode(),
-                doc=orjson.dumps(decision.doc).decode()))
+            tx.execute(self._log.insert(), rows)
+
+    def decisions_named(self, ws: str, decision_ids: Collection[str]) -> set[str]:
+        d = self._log.c
+        with self._store.connect() as conn:
+            return set(conn.execute(sa.select(d.decision_id).where(
+                d.workspace_id == ws, d.decision_id.in_(sorted(decision_ids)))).scalars())
 
     def decision(self, ws: str, decision_id: str) -> LoggedDecision | None:
         d = self._log.c

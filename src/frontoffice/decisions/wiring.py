@@ -15,6 +15,7 @@ from frontoffice.decisions.adapters import (
 )
 from frontoffice.decisions.affinity import Recommender
 from frontoffice.decisions.decide import DecidePorts
+from frontoffice.decisions.group_log import GroupLog
 from frontoffice.decisions.store import DecisionsStore
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.segments.membership import MembershipSql
@@ -29,11 +30,13 @@ class Wired:
     interactions: CommerceInteractions
 
 
-def wire(store: SqlStore, settings: Settings) -> Wired:
+def wire(store: SqlStore, settings: Settings, group_commit: bool = False) -> Wired:
+    """``group_commit``: ``decide`` logs through a writer thread (``group_log``), as a serving
+    process does; a one-shot command logs in its own transaction."""
     own, cs, people = DecisionsStore(store), CommerceStore(store), PeopleSql(store)
     interactions = CommerceInteractions(people, cs)
     return Wired(own, DecidePorts(
-        actions=own, log=own, customers=PeopleCustomers(people, cs),
+        actions=own, log=GroupLog(own) if group_commit else own, customers=PeopleCustomers(people, cs),
         consent=GateConsent(store), stock=CommerceStock(cs),
         prices=CommercePrices(cs, settings.decisions_price_tolerance),
         segments=SegmentsMembership(MembershipSql(store)),

@@ -23,7 +23,7 @@ ADMIN_TOKEN_NAME = "demo-admin"
 TOKEN_FILE = "demo-admin.token"
 # what the demo's back office does: set up its workspaces, record consent, run the erasure tour
 ADMIN_SCOPES = ("workspaces:admin", "sources:admin", "tokens:admin", "events:read", "events:write",
-                "identity:admin", "consent:write", "privacy:admin", "dsr:admin")
+                "identity:admin", "consent:write", "privacy:admin", "dsr:admin", "outbound:write")
 
 
 def frontoffice_cli(args: list[str], global_args: list[str], env: dict[str, str] | None = None

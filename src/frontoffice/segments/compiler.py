@@ -32,6 +32,7 @@ from frontoffice.segments.conditions import (
     Did,
     InSegment,
     Not,
+    Predicted,
     Reachable,
     Then,
     Trait,
@@ -203,6 +204,8 @@ class Compiler:
                 if d.kind == "list":
                     return self._leaf(self._list(d, op, value))
                 return self._leaf(self._compare(self.trait(d), op, value, d.kind == "number"))
+            case Predicted(name, op, value):
+                return self._leaf(self._compare(self._fact(f"predicted:{name}"), op, value, True))
             case Did(f, n):
                 return self._leaf(self._count(f) >= _lit(n))
             case Then(first, then, within):

@@ -3,6 +3,8 @@
 ``{"all": [...]}``, ``{"any": [...]}``, ``{"not": c}``; leaves:
 ``{"trait": "country", "op": "eq", "value": "DE"}`` (the golden record),
 ``{"computed": "orders_90d", "op": "gte", "value": 3}``,
+``{"predicted": "buy_30d", "op": "gte", "value": 0.5}`` (a trait another capability predicts and
+writes with ``SegmentsStore.write_predicted``),
 ``{"did": "Order Completed", "where": {...}, "at_least": 2, "within_days": 30}`` (and
 ``"did_not"``: fewer than ``at_least``), ``{"first": "A", "then": "B", "within_hours": 24}``,
 ``{"consent": "marketing", "channel": "email"}``, ``{"reachable": "email"}``,
@@ -22,6 +24,7 @@ from frontoffice.segments.model import Filter, InvalidDefinition, check_name, kn
 COMPARISONS = {"eq": "=", "neq": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "in",
                "exists": "exists", "contains": "contains"}
 TRAIT_OPS = ("eq", "neq", "in", "exists")
+PREDICTED_OPS = ("gt", "gte", "lt", "lte", "exists")
 REACHABLE = ("email", "phone", "device_id", "user_id", "marketplace_id")
 IDENTITY_KIND = {"marketplace_id": "marketplace_buyer"}  # what identity calls a reachable kind
 COMMERCE = {"open_return": "has an open return", "bought_category": "bought in category",
@@ -47,6 +50,13 @@ class Not:
 
 @dataclass(frozen=True, slots=True)
 class Trait:
+    name: str
+    op: str
+    value: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Predicted:
     name: str
     op: str
     value: Any = None
@@ -99,7 +109,8 @@ class Commerce:
         return f"commerce:{self.fact}" + (f":{self.value}" if self.value is not None else "")
 
 
-Condition = All | AnyOf | Not | Trait | Computed | Did | Then | Consent | Reachable | InSegment | Commerce
+Condition = (All | AnyOf | Not | Trait | Computed | Predicted | Did | Then | Consent | Reachable | InSegment
+             | Commerce)
 
 
 def _comparison(doc: Mapping[str, Any], path: str, ops: tuple[str, ...]) -> tuple[str, Any]:
@@ -158,6 +169,10 @@ def parse(doc: Any, path: str = "$", depth: int = 0) -> Condition:
         known_keys(doc, path, {"computed", "op", "value"})
         name = check_name(doc["computed"], f"{path}.computed", "computed trait")
         return Computed(name, *_comparison(doc, path, tuple(COMPARISONS)))
+    if "predicted" in doc:
+        known_keys(doc, path, {"predicted", "op", "value"})
+        name = check_name(doc["predicted"], f"{path}.predicted", "predicted trait")
+        return Predicted(name, *_comparison(doc, path, PREDICTED_OPS))
     if "did" in doc or "did_not" in doc:
         key = "did" if "did" in doc else "did_not"
         known_keys(doc, path, {key, "where", "within_days", "at_least"})
@@ -190,8 +205,8 @@ def parse(doc: Any, path: str = "$", depth: int = 0) -> Condition:
         known_keys(doc, path, {"segment"})
         return InSegment(check_name(doc["segment"], f"{path}.segment", "segment"))
     raise InvalidDefinition(path, f"unknown condition {sorted(doc)[0]!r}; use all, any, not, trait, "
-                                  "computed, did, did_not, first/then, consent, reachable, commerce "
-                                  "or segment.")
+                                  "computed, predicted, did, did_not, first/then, consent, reachable, "
+                                  "commerce or segment.")
 
 
 def _commerce(doc: Mapping[str, Any], path: str) -> Commerce:
@@ -230,6 +245,8 @@ def text(c: Condition) -> str:
             return f"trait {name} {_cmp(op, value)}"
         case Computed(name, op, value):
             return f"computed {name} {_cmp(op, value)}"
+        case Predicted(name, op, value):
+            return f"predicted {name} {_cmp(op, value)}"
         case Did(f, n):
             return f"did {f.describe()}" + (f" at least {n} times" if n > 1 else "")
         case Then(a, b, ms):

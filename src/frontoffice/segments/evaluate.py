@@ -24,6 +24,7 @@ from frontoffice.segments.conditions import (
     Did,
     InSegment,
     Not,
+    Predicted,
     Reachable,
     Then,
     Trait,
@@ -178,6 +179,10 @@ def evaluate(c: Condition, p: Person, now: int) -> tuple[bool, str]:
             have = None if found is None else found.value
             numeric = found is not None and found.kind == "number"
             return compare(op, have, value, numeric), f"computed {name} is {have!r}"
+        case Predicted(name, op, value):
+            fact = p.facts.get(f"predicted:{name}")  # stored as text, as the SQL reads it
+            number = None if fact is None else float(fact)
+            return compare(op, number, value, True), f"predicted {name} is {number!r}"
         case Did(f, n):
             count = _count(f, p.events, now)
             return count >= n, f"did {f.describe()} {count} time(s), needs {n}"

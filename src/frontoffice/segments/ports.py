@@ -104,6 +104,15 @@ class SegmentsData(Protocol):
         """Facts, values, memberships, history and due times of evaluated people, at once."""
         ...
 
+    def predicted(self, ws: str, person_ids: Collection[str]) -> dict[str, dict[str, str]]:
+        """Each person's predicted traits (``predicted:<name>`` → value), which evaluations keep."""
+        ...
+
+    def write_predicted(self, ws: str, name: str, values: Mapping[str, float], provenance: str,
+                        at: str) -> int:
+        """Replace a predicted trait of every person, with its provenance; queue who changed."""
+        ...
+
     def touch_all(self, ws: str, cause: str) -> int:
         """Queue every person with events for evaluation now (a definition changed)."""
         ...

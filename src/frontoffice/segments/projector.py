@@ -233,6 +233,7 @@ class SegmentsProjector:
         for pid, new in (pending or {}).items():
             events[pid] = sorted([*events.get(pid, []), *new], key=lambda e: (e.at, e.seq))
         members = self.data.members_of(ws, pids)
+        predicted = self.data.predicted(ws, pids)
         golden = self.people.golden(ws, pids)
         identifiers = self.people.identifiers(ws, pids, {*REACHABLE, *IDENTITY_KIND.values(), *BUYER_KINDS})
         consents = catalog.consents()
@@ -251,7 +252,7 @@ class SegmentsProjector:
                 value = values[name] = compute(d, mine, now)
                 outcome.values[name] = (orjson.dumps(value.value).decode(),
                                         orjson.dumps(value.explain(d, version, now)).decode())
-            person = Person(mine, values, outcome.facts)
+            person = Person(mine, values, {**outcome.facts, **predicted.get(pid, {})})
             for segment in catalog.segments:
                 ok, why = evaluate(segment.condition, person, now)
                 person.segments[segment.name] = ok

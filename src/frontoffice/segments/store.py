@@ -22,6 +22,15 @@ def _row(r: Any) -> dict[str, Any]:
     return {str(k): v for k, v in r._mapping.items()}
 
 
+PREDICTED = "predicted:"  # the key prefix of predicted traits in facts and values
+PREDICTED_IN = ("segments_facts", "segments_values")
+
+
+def _not_predicted(table: sa.Table) -> sa.ColumnElement[bool]:
+    column = table.c.key if "key" in table.c else table.c.trait
+    return sa.not_(column.startswith(PREDICTED, autoescape=True))
+
+
 class SegmentsStore:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
@@ -181,7 +190,8 @@ class SegmentsStore:
             for name in ("segments_facts", "segments_values"):
                 table = t[name]
                 conn.execute(table.delete().where(table.c.workspace_id == ws,
-                                                  table.c.person_id == o.person_id))
+                                                  table.c.person_id == o.person_id,
+                                                  _not_predicted(table)))
             if o.facts:
                 conn.execute(t["segments_facts"].insert(), [
                     {"workspace_id": ws, "person_id": o.person_id, "key": k, "value": v}
@@ -209,6 +219,44 @@ class SegmentsStore:
                 conn.execute(due.insert().values(workspace_id=ws, person_id=o.person_id, due_at=o.due_at,
                                                  cause="time: a window or a day passes"))
 
+    # -- predicted traits: written by another capability, kept across evaluations ---------------
+    def write_predicted(self, ws: str, name: str, values: Mapping[str, float], provenance: str,
+                        at: str) -> int:
+        """Replace the predicted trait ``name`` of every person (a person absent from ``values``
+        loses it), with its provenance (model, version, when), and queue the people whose value
+        changed for evaluation; how many were queued."""
+        f, v = self.t["segments_facts"], self.t["segments_values"]
+        key = f"{PREDICTED}{name}"
+        explain = orjson.dumps({"predicted": provenance, "at": at}).decode()
+        with self.store.begin() as conn:
+            before = {r.person_id: r.value for r in conn.execute(sa.select(
+                f.c.person_id, f.c.value).where(f.c.workspace_id == ws, f.c.key == key))}
+            for table, column in ((f, f.c.key), (v, v.c.trait)):
+                conn.execute(table.delete().where(table.c.workspace_id == ws, column == key))
+            rows = sorted(values.items())
+            for chunk in core.batches(rows, 3):
+                conn.execute(f.insert(), [{"workspace_id": ws, "person_id": p, "key": key,
+                                           "value": repr(float(x))} for p, x in chunk])
+                conn.execute(v.insert(), [{"workspace_id": ws, "person_id": p, "trait": key,
+                                           "value": orjson.dumps(float(x)).decode(),
+                                           "explain": explain} for p, x in chunk])
+            changed = {p for p, x in rows if before.get(p) != repr(float(x))} | \
+                (set(before) - set(values))
+            self._queue(conn, ws, changed, f"predicted trait {name} refreshed ({provenance})")
+        return len(changed)
+
+    def predicted(self, ws: str, person_ids: Collection[str]) -> dict[str, dict[str, str]]:
+        """Each person's predicted traits as facts (``predicted:<name>`` → value)."""
+        f = self.t["segments_facts"].c
+        out: dict[str, dict[str, str]] = {}
+        with self.store.connect() as conn:
+            for chunk in core.batches(sorted(person_ids)):
+                for r in conn.execute(sa.select(f.person_id, f.key, f.value).where(
+                        f.workspace_id == ws, f.person_id.in_(chunk),
+                        f.key.startswith(PREDICTED, autoescape=True))):
+                    out.setdefault(r.person_id, {})[r.key] = r.value
+        return out
+
     def touch_all(self, ws: str, cause: str) -> int:
         e = self.t["segments_events"].c
         with self.store.begin() as conn:
@@ -224,7 +272,8 @@ class SegmentsStore:
             for name in PERSON_TABLES:
                 if name != "segments_firings":
                     table = self.t[name]
-                    conn.execute(table.delete().where(table.c.workspace_id == ws))
+                    kept = _not_predicted(table) if name in PREDICTED_IN else sa.true()
+                    conn.execute(table.delete().where(table.c.workspace_id == ws, kept))
             cursor = self.t["segments_cursor"]
             conn.execute(cursor.update().where(cursor.c.workspace_id == ws).values(last_seq=0, last_change=0))
 
