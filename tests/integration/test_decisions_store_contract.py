@@ -93,7 +93,8 @@ def test_a_tracked_event_carrying_the_decision_id_becomes_its_outcome_through_th
         "timestamp": iso(now()),  # inside the return window: not settled as kept yet
         "properties": {"decision_id": decision["decision_id"], "order_id": "O9"}})
     assert CAPABILITY.projections is not None
-    (projection,) = CAPABILITY.projections(Hubs(settings, lambda _: store), store)
+    [projection] = [p for p in CAPABILITY.projections(Hubs(settings, lambda _: store), store)
+                    if p.name == "decision outcomes"]
     assert projection.catch_up(s.ws, lambda _: None) == 1
     outcomes = wired.store.outcomes(s.ws, [decision["decision_id"]])
     assert [(o.action_id, o.kind, o.reward) for o in outcomes] == [("dress", "purchase", 0.5)]
