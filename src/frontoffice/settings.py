@@ -186,6 +186,14 @@ SETTINGS: tuple[Setting, ...] = (
             "messages stay queued."),
     Setting("smtp_port", int, 25, "Port of the SMTP server."),
     Setting("smtp_sender", str, "frontoffice@localhost", "The From address of e-mail messages."),
+    Setting("message_provider_url", str, None,
+            "The HTTP SMS/push provider the worker POSTs SMS and push messages to (docs/segments.md). "
+            "Unset: they stay queued."),
+    Setting("message_provider_secret", str, None,
+            "The shared secret signing the messages sent to the provider and its status callbacks "
+            "(HMAC-SHA256)."),
+    Setting("message_provider_callback_url", str, "http://127.0.0.1:8000",
+            "Where the provider reaches this server: the base of its delivery status callbacks."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -271,6 +279,9 @@ class Settings:
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "frontoffice@localhost"
+    message_provider_url: str | None = None
+    message_provider_secret: str | None = None
+    message_provider_callback_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def load(
