@@ -6,7 +6,7 @@ their language's way) and POSTed as JSON to ``message_provider_url``::
 
     {"message_id": "mom_…", "channel": "sms", "to": "+81…", "locale": "ja",
      "title": "<the template's subject>", "text": "<the template's body>",
-     "status_callback": "<message_provider_callback_url>/api/v1/workspaces/WS/messages/ID/status"}
+     "status_callback": "<message_provider_callback_url>/outbound/v1/workspaces/WS/messages/ID/status"}
 
 signed like destinations' webhooks: ``X-Frontoffice-Signature: sha256=<hex HMAC-SHA256 of the body
 keyed by message_provider_secret>``. A 2xx answer means the provider took it (``sent``); a 4xx
@@ -38,6 +38,7 @@ CHANNELS = ("sms", "push")
 SIGNATURE_HEADER = "X-Frontoffice-Signature"
 PERMANENT = frozenset(range(400, 500)) - {408, 425, 429}
 FINAL_STATUSES = ("delivered", "failed", "bounced")
+CALLBACK_PREFIX = "/outbound/v1"  # signed, not token-bearing: outside /api/
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -57,7 +58,8 @@ class HttpProvider:
 
     def payload(self, ws: str, message_id: str, channel: str, to: str, locale: str, title: str,
                 text: str) -> bytes:
-        callback = f"{self.callback_base.rstrip('/')}/api/v1/workspaces/{ws}/messages/{message_id}/status"
+        base = self.callback_base.rstrip("/") + CALLBACK_PREFIX
+        callback = f"{base}/workspaces/{ws}/messages/{message_id}/status"
         return orjson.dumps({"message_id": message_id, "channel": channel, "to": to, "locale": locale,
                              "title": title, "text": text, "status_callback": callback})
 

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.segments.api import segments_router
+    from frontoffice.segments.api import provider_router, segments_router
 
-    return [segments_router(c)]
+    return [segments_router(c), provider_router(c)]
 
 
 def _commands() -> list[click.Command]:

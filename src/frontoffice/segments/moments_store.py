@@ -14,7 +14,7 @@ from frontoffice.storage import core
 from frontoffice.storage.sql import SqlStore
 from frontoffice.storage.tables import schema
 
-BIRTH_DATE = "trait:birthDate"  # the golden record's birth date, as the projection keeps it in the facts
+BIRTH_DATES = ("trait:birthday", "trait:birthDate")  # the golden record's birth date, in the facts
 ORDER_EVENTS = ("order.created", "Order Completed")  # commerce's orders and tracked purchases
 
 
@@ -131,7 +131,7 @@ class MomentsStore:
         if date == "birthday":
             f = self.t["segments_facts"].c
             query = sa.select(f.person_id, f.value.label("origin")).where(
-                f.workspace_id == ws, f.key == BIRTH_DATE, f.person_id.not_in(scheduled))
+                f.workspace_id == ws, f.key.in_(BIRTH_DATES), f.person_id.not_in(scheduled))
         else:
             e = self.t["segments_events"].c
             query = sa.select(e.person_id, sa.func.min(e.at).label("origin")).where(
