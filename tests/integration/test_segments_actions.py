@@ -98,6 +98,7 @@ async def test_moments_open_tasks_call_webhooks_offer_and_text_birthdays_in_each
         world.identify("max", {"locale": "de", "timezone": "Europe/Berlin"}, firstName="Max",
                        lastName="Muster", phone="+49 151 23456789", birthDate="1985-11-02",
                        address={"country": "DE"})
+        world.track("kim", "Rating Given", -HOUR_S, score=5)  # before the moments: it fires none
         world.project()
         hub = consent.ConsentHub.of(store)
         hub.catch_up(world.ws)
@@ -129,7 +130,9 @@ async def test_moments_open_tasks_call_webhooks_offer_and_text_birthdays_in_each
             world.track(user, "Rating Given", 2 * HOUR_S, score=5)
         world.project()
         projection.catch_up(world.ws)
-        fired = {(f["moment"], f["person_id"]): f for f in MomentsStore(store).firings(world.ws)}
+        firings = MomentsStore(store).firings(world.ws)
+        assert sum(f["moment"] == "rated_task" and f["person_id"] == kim for f in firings) == 1
+        fired = {(f["moment"], f["person_id"]): f for f in firings}
         assert {k[0] for k in fired if k[1] == kim and fired[k]["decision"] == "fired"} == {
             "rated_task", "rated_hook", "rated_offer", "sync:crm_happy"}
         ticket = InboxStore(store).ticket(world.ws, fired["rated_task", kim]["message_id"])
@@ -143,7 +146,7 @@ async def test_moments_open_tasks_call_webhooks_offer_and_text_birthdays_in_each
         bodies = hook.bodies()
         assert [(b.get("moment"), b.get("sync"), b["person_id"]) for b in bodies] == [
             ("rated_hook", None, kim), (None, "crm_happy", kim)]
-        assert (bodies[1]["change"], bodies[1]["why"]) == ("entered", "computed good_ratings is 1")
+        assert (bodies[1]["change"], bodies[1]["why"]) == ("entered", "computed good_ratings is 2")
         assert not any(k[0] == "bday" for k in fired)  # nobody's birthday has come anywhere yet
 
         world.at(DAY_S)  # 2 November, 09:00 in Seoul, 01:00 in Berlin

@@ -18,6 +18,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from frontoffice.cli.context import console, friendly_errors, settings_from
+from frontoffice.cli.demo_moments import print_moments
 from frontoffice.cli.demo_output import (
     print_commerce,
     print_consent,
@@ -50,6 +51,7 @@ from frontoffice.demo.loader import (
     pos_imports,
     send,
 )
+from frontoffice.demo.moments_tour import moments_tour
 from frontoffice.demo.privacy_showcase import privacy_showcase
 from frontoffice.demo.showcase import cross_script_people, wait_for_identity, wait_for_quiet_log
 from frontoffice.demo.tenant import WORKSPACE, ensure_tenant, storage_locations, write_key
@@ -238,6 +240,7 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
     print_residency(api, settings.storage_locations)
     print_commerce(commerce_counts, shown_commerce)
     show_people()
+    print_moments(moments_tour(api, cli, settings.data_dir, api.base_url, write_key("web")))
     return email
 
 

@@ -33,12 +33,14 @@ class Trigger:
     event: Filter | None = None  # event
     date: str | None = None  # date: birthday | first_purchase_anniversary
     hour: int = 9  # date: the local hour it fires at
+    since_seq: int = -1  # event: only events after this log position (set when saved; -1: unset)
 
     def as_dict(self) -> dict[str, Any]:
         if self.kind == "entered":
             return {"entered": self.segment}
         if self.kind == "event" and self.event is not None:
-            return {"event": self.event.as_dict()}
+            found = self.event.as_dict()
+            return {"event": found | ({"since_seq": self.since_seq} if self.since_seq >= 0 else {})}
         return {"date": {"kind": self.date, "hour": self.hour}}
 
 
@@ -124,8 +126,10 @@ def parse_trigger(doc: dict[str, Any]) -> Trigger:
     if kind == "entered":
         return Trigger("entered", segment=check_name(doc.get("entered"), "$.entered", "segment"))
     if kind == "event":
-        found = _obj(doc, "event", {"event", "where"}, '{"event": NAME, "where": {PROPERTY: VALUE}}')
-        return Trigger("event", event=parse_filter(found, "$.event"))
+        found = _obj(doc, "event", {"event", "where", "since_seq"},
+                     '{"event": NAME, "where": {PROPERTY: VALUE}}')
+        since = _int(found.get("since_seq", -1), "$.event.since_seq", -1, 2**62)
+        return Trigger("event", event=parse_filter(found, "$.event"), since_seq=since)
     found = _obj(doc, "date", {"kind", "hour"}, '{"kind": "birthday", "hour": 9}')
     if found.get("kind") not in DATES:
         raise InvalidDefinition("$.date.kind", f"a date is one of {', '.join(DATES)}.")

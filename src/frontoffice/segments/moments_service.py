@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, datetime
+from dataclasses import replace
 from typing import Any, Protocol
 
 from frontoffice.identity.people import People
@@ -45,6 +45,8 @@ class MomentRows(Protocol):
 
 def define_moment(data: SegmentsData, ws: str, doc: Any, at: str) -> dict[str, Any]:
     m = parse_moment(doc)
+    if m.trigger.kind == "event" and m.trigger.since_seq < 0:  # from the events the log takes next
+        m = replace(m, trigger=replace(m.trigger, since_seq=data.cursor(ws)))
     segment = m.trigger.segment
     if segment is not None and not any(d.name == segment for d in data.definitions(ws, "segment")):
         raise InvalidDefinition("$.entered", f"no segment {segment!r}; save it first.")
@@ -81,22 +83,16 @@ def _variables(person: str, golden: Mapping[str, Any], facts: Mapping[str, str],
             "locale": facts.get("context:locale") or _trait(golden, "locale") or "en"}
 
 
-def _ms(text: str) -> int:
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp() * 1000)
-
-
-def _events(rows: MomentRows, ws: str,
-            moments: Sequence[tuple[Moment, int]]) -> list[tuple[Moment, str, str]]:
-    """The event moments' matches among the events projected since the last run (an event that
-    happened before the moment's version was saved never fires it)."""
+def _events(rows: MomentRows, ws: str, moments: Sequence[Moment]) -> list[tuple[Moment, str, str]]:
+    """The event moments' matches among the events projected since the last run (an event the
+    log held before the moment was saved, at or before its ``since_seq``, never fires it)."""
     last = rows.position(ws, EVENTS) or 0
-    names = {m.trigger.event.event for m, _ in moments if m.trigger.event is not None}
+    names = {m.trigger.event.event for m in moments if m.trigger.event is not None}
     todo: list[tuple[Moment, str, str]] = []
     while names and (page := rows.events_since(ws, last, names)):
         for seq, person, event in page:
-            todo += [(m, person, f"event {event.name} seq {seq}") for m, since in moments
-                     if m.trigger.event is not None and event.at >= since
+            todo += [(m, person, f"event {event.name} seq {seq}") for m in moments
+                     if m.trigger.event is not None and seq > m.trigger.since_seq
                      and m.trigger.event.matches(event, 0)]
         last = page[-1][0]
     rows.set_position(ws, EVENTS, last)
@@ -142,10 +138,9 @@ def _reschedule(rows: MomentRows, data: SegmentsData, people: People, ws: str, m
 def run(rows: MomentRows, data: SegmentsData, people: People, ports: ActionPorts, ws: str,
         now_ms: int) -> list[dict[str, Any]]:
     """Decide and log every moment due; the firings, newest last."""
-    defined = [(parse_moment(d.body), _ms(d.created_at)) for d in data.definitions(ws, "moment")]
-    if not defined:
+    moments = [parse_moment(d.body) for d in data.definitions(ws, "moment")]
+    if not moments:
         return []
-    moments = [m for m, _ in defined]
     by_name = {m.name: m for m in moments}
     todo: list[tuple[Moment, str, str]] = []
     last = rows.last_history(ws)
@@ -153,7 +148,7 @@ def run(rows: MomentRows, data: SegmentsData, people: People, ports: ActionPorts
         todo += [(m, person, f"entered {segment} #{history_id}") for m in moments
                  if m.trigger.segment == segment]
         last = history_id
-    todo += _events(rows, ws, [(m, since) for m, since in defined if m.trigger.kind == "event"])
+    todo += _events(rows, ws, [m for m in moments if m.trigger.kind == "event"])
     dated = [m for m in moments if m.trigger.kind == "date"]
     _schedule(rows, data, people, ws, dated, now_ms)
     came = [(by_name[name], person, occurrence) for name, person, occurrence in rows.dates_due(ws, now_ms)
