@@ -23,6 +23,8 @@ from frontoffice.segments.store import SegmentsStore
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
+SCHEDULE_EVERY_S = 60.0  # how often the worker looks for people whose date moments have no date yet
+
 
 class GateConsent:
     """``ports.ConsentCheck`` on the outbound gate: fails closed (a gate error is a refusal)."""
@@ -81,12 +83,20 @@ class SegmentsProjection:
         self.actions = actions or ActionPorts(sql_ports(store))
         self.projector = projector_for(store, clock)
         self.moments = MomentsStore(store)
+        self._scheduled: dict[str, float] = {}  # when each workspace's new dates were last looked for
+        self._unscheduled: set[str] = set()  # workspaces that changed since (a look is owed)
 
     def catch_up(self, ws: str, on_progress: Callable[[int], None] = lambda n: None) -> int:
         applied = self.projector.catch_up(ws, on_progress)
         now_ms = self.projector.now()
         data, people = self.projector.data, self.projector.people
-        fired = moments_service.run(self.moments, data, people, self.actions, ws, now_ms)
+        schedule = time.monotonic() - self._scheduled.get(ws, -SCHEDULE_EVERY_S) >= SCHEDULE_EVERY_S
+        if schedule:
+            self._scheduled[ws] = time.monotonic()
+            self._unscheduled.discard(ws)
+        else:
+            self._unscheduled.add(ws)
+        fired = moments_service.run(self.moments, data, people, self.actions, ws, now_ms, schedule)
         synced = audience.sync(self.moments, data, self.actions, ws, now_ms)
         if self.mailer is not None:
             deliver(self.store, ws, self.mailer)
@@ -101,8 +111,10 @@ class SegmentsProjection:
         return done
 
     def due(self, ws: str) -> float | None:
-        """The projector's next instant, or a date moment's or a deferred firing's if earlier."""
-        found = [t for t in (self.projector.due(ws), self._moments_due(ws)) if t is not None]
+        """The projector's next instant, or a date moment's or a deferred firing's, or the next look
+        for new dates when one was skipped, whichever is earliest."""
+        owed = self._scheduled[ws] + SCHEDULE_EVERY_S if ws in self._unscheduled else None
+        found = [t for t in (self.projector.due(ws), self._moments_due(ws), owed) if t is not None]
         return min(found) if found else None
 
     def _moments_due(self, ws: str) -> float | None:

@@ -136,8 +136,9 @@ def _reschedule(rows: MomentRows, data: SegmentsData, people: People, ws: str, m
 
 
 def run(rows: MomentRows, data: SegmentsData, people: People, ports: ActionPorts, ws: str,
-        now_ms: int) -> list[dict[str, Any]]:
-    """Decide and log every moment due; the firings, newest last."""
+        now_ms: int, schedule: bool = True) -> list[dict[str, Any]]:
+    """Decide and log every moment due; the firings, newest last. ``schedule``: also give the
+    people a date moment has no date for yet theirs (a scan of everyone: the worker throttles it)."""
     moments = [parse_moment(d.body) for d in data.definitions(ws, "moment")]
     if not moments:
         return []
@@ -150,7 +151,8 @@ def run(rows: MomentRows, data: SegmentsData, people: People, ports: ActionPorts
         last = history_id
     todo += _events(rows, ws, [m for m in moments if m.trigger.kind == "event"])
     dated = [m for m in moments if m.trigger.kind == "date"]
-    _schedule(rows, data, people, ws, dated, now_ms)
+    if schedule:
+        _schedule(rows, data, people, ws, dated, now_ms)
     came = [(by_name[name], person, occurrence) for name, person, occurrence in rows.dates_due(ws, now_ms)
             if name in by_name]
     todo += came
