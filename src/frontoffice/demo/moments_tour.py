@@ -5,7 +5,8 @@ sent through the real collector. The worker's segments projection fires the firs
 thank-you, the loyalty tier-up and the thank-you for a third good rating (each e-mail in Korean,
 her name family-name first), opens a service task for an agent on each good rating, and refuses
 everyone else the consent gate refuses; the tour prints her firings and every moment's totals.
-Deterministic ids: a second run stores nothing twice and fires nothing again."""
+Deterministic ids: a second run stores nothing twice (the times are the first run's) and fires
+nothing again; it shows the firings of the first."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import orjson
 from frontoffice.demo.client import Api
 from frontoffice.demo.tenant import WORKSPACE
 
-USER = "demo-moments-kim"
+USER = "demo-moments-seoyeon"
 BASE = f"/api/v1/workspaces/{WORKSPACE}"
 MOMENTS = ("anniversary_thanks", "tier_up", "rating_thanks", "rating_task")
 DEFINITIONS = {
@@ -63,8 +64,7 @@ def _calls(now: datetime) -> list[dict[str, Any]]:
     calls += [{"type": "track", "userId": USER, "event": "Rating Given", "context": context,
                "timestamp": (day - timedelta(minutes=50 - i)).isoformat(), "properties": {"score": 5}}
               for i in range(3)]
-    stamp = day.strftime("%Y%m%d")
-    return [{**c, "messageId": f"{USER}-{stamp}-{i}"} for i, c in enumerate(calls)]
+    return [{**c, "messageId": f"{USER}-{i}"} for i, c in enumerate(calls)]
 
 
 def _send(base: str, write_key: str, calls: list[dict[str, Any]]) -> None:
