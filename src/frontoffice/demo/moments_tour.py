@@ -49,7 +49,7 @@ DEFINITIONS = {
 }
 
 
-def _calls(now: datetime) -> list[dict[str, Any]]:
+def showcase_calls(now: datetime) -> list[dict[str, Any]]:
     day = now.replace(minute=0, second=0, microsecond=0)
     context = {"locale": "ko-KR", "timezone": "Asia/Seoul"}
     calls: list[dict[str, Any]] = [
@@ -92,7 +92,7 @@ def moments_tour(api: Api, cli: Callable[[list[str]], str], data_dir: Path, base
     if not api.get(f"{BASE}/consent/user_id:{USER}")["purposes"]:
         api.post(f"{BASE}/consent", {"subject": f"user_id:{USER}", "explicit": True, "source": "app-signup",
                                      "purposes": {"marketing_email": "granted"}})
-    _send(base, write_key, _calls(datetime.now(UTC)))
+    _send(base, write_key, showcase_calls(datetime.now(UTC)))
 
     def person() -> str | None:
         ids = api.get(f"{BASE}/people/lookup", kind="user_id", value=USER)["person_ids"]

@@ -69,7 +69,8 @@ class HttpProvider:
             "X-Frontoffice-Delivery": delivery_id})
 
 
-def _outcome(response: httpx.Response | None, error: str, tried: int, max_attempts: int) -> tuple[str, str]:
+def outcome(response: httpx.Response | None, error: str, tried: int, max_attempts: int) -> tuple[str, str]:
+    """(status, detail) of attempt ``tried``: the provider's answer, or ``error`` when none came."""
     if response is not None and 200 <= response.status_code < 300:
         return "sent", f"HTTP {response.status_code} accepted"
     detail = f"HTTP {response.status_code}" if response is not None else error
@@ -106,7 +107,7 @@ def deliver(store: SqlStore, ws: str, provider: HttpProvider, max_attempts: int 
                     response = provider.post(client, body, f"{m.message_id}:{tried}")
                 except httpx.HTTPError as exc:
                     error = type(exc).__name__
-                status, detail = _outcome(response, error, tried, max_attempts)
+                status, detail = outcome(response, error, tried, max_attempts)
             _record(store, ws, m.message_id, tried, status, detail)
             counts[status] = counts.get(status, 0) + 1
     return counts

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import httpx
 import pytest
 
-from frontoffice.outbound.provider import sign, verify
+from frontoffice.outbound.provider import outcome, sign, verify
 from frontoffice.segments.model import InvalidDefinition
 from frontoffice.segments.moment_dates import next_due
 from frontoffice.segments.moments import parse_moment
@@ -37,7 +38,8 @@ def test_every_trigger_and_action_reads_back_as_it_was_written(doc: dict[str, ob
     ({"name": "m", "entered": "s", "event": {"event": "X"}, "task": {"template": "t"}}, "$"),
     ({"name": "m", "entered": "s"}, "$"),
     ({"name": "m", "date": {"kind": "nameday"}, "task": {"template": "t"}}, "$.date.kind"),
-    ({"name": "m", "event": {"event": "X", "within_days": 3}, "task": {"template": "t"}}, "$.event.within_days"),
+    ({"name": "m", "event": {"event": "X", "within_days": 3}, "task": {"template": "t"}},
+     "$.event.within_days"),
     ({"name": "m", "entered": "s", "offer": {"channel": "fax"}}, "$.offer.channel"),
 ])
 def test_a_moment_has_exactly_one_trigger_and_one_action_and_errors_name_the_path(
@@ -76,3 +78,16 @@ def test_the_provider_signature_holds_only_for_the_body_it_signs() -> None:
     assert verify("s3cret", body, sign("s3cret", body))
     assert not verify("s3cret", b'{"status":"bounced"}', sign("s3cret", body))
     assert not verify("s3cret", body, None)
+
+
+@pytest.mark.parametrize(("status", "tried", "expected"), [
+    (202, 1, ("sent", "HTTP 202 accepted")),
+    (400, 1, ("bounced", "HTTP 400: the provider refused it; not retried")),
+    (429, 1, ("retrying", "HTTP 429")),
+    (503, 3, ("failed", "HTTP 503")),
+    (None, 1, ("retrying", "ConnectTimeout")),
+])
+def test_a_provider_refusal_is_a_bounce_and_anything_else_is_retried_until_the_last_attempt(
+        status: int | None, tried: int, expected: tuple[str, str]) -> None:
+    response = None if status is None else httpx.Response(status)
+    assert outcome(response, "ConnectTimeout", tried, 3) == expected
