@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import httpx
+import orjson
 import pytest
 
-from frontoffice.outbound.provider import outcome, sign, verify
+from frontoffice.outbound.provider import HttpProvider, outcome, sign, verify
+from frontoffice.outbound.templates import render
 from frontoffice.segments.model import InvalidDefinition
 from frontoffice.segments.moment_dates import next_due
 from frontoffice.segments.moments import parse_moment
@@ -91,3 +93,17 @@ def test_a_provider_refusal_is_a_bounce_and_anything_else_is_retried_until_the_l
         status: int | None, tried: int, expected: tuple[str, str]) -> None:
     response = None if status is None else httpx.Response(status)
     assert outcome(response, "ConnectTimeout", tried, 3) == expected
+
+
+@pytest.mark.parametrize(("variables", "text"), [
+    ({"locale": "ja", "given": "太郎", "family": "山田"}, "山田 太郎 様、お誕生日おめでとうございます。"),
+    ({"locale": "zh-CN", "given": "伟", "family": "王"}, "王伟，祝您生日快乐！"),
+    ({"locale": "ru", "given": "Ольга", "family": "Иванова"}, "С днём рождения, Ольга!"),
+])
+def test_an_sms_speaks_the_persons_language_and_writes_their_name_its_way(
+        variables: dict[str, str], text: str) -> None:
+    title, body, locale = render("birthday", variables)
+    sent = orjson.loads(HttpProvider("http://sms", "s", "http://fo").payload("ws", "m1", "sms", "+1", locale,
+                                                                             title, body))
+    assert (sent["text"], sent["locale"]) == (text, variables["locale"][:2])
+    assert sent["status_callback"] == "http://fo/outbound/v1/workspaces/ws/messages/m1/status"
