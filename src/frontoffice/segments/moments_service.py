@@ -125,12 +125,13 @@ def _schedule(rows: MomentRows, data: SegmentsData, people: People, ws: str, mom
 
 def _reschedule(rows: MomentRows, data: SegmentsData, people: People, ws: str, m: Moment, person: str,
                 occurrence: str, now_ms: int) -> None:
+    """The year after the occurrence that came (a 29 February birthday kept on the 28th stays there)."""
     kind = m.trigger.date or ""
     came = parse_day(occurrence.rsplit(" ", 1)[-1])
-    facts, golden = data.facts(ws, [person]), people.golden(ws, [person])
-    tz = _zone_of(golden.get(person, {}), facts.get(person, {}))
     if came is None:
         return
+    facts, golden = data.facts(ws, [person]), people.golden(ws, [person])
+    tz = _zone_of(golden.get(person, {}), facts.get(person, {}))
     due = next_due(kind, came, m.trigger.hour, tz, now_ms, after=came)
     rows.schedule(ws, m.name, [(person, due.at, due.occurrence)])
 
