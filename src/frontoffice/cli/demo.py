@@ -233,6 +233,8 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
         commerce_counts: dict[str, int] = json.loads(loaded)
         shown_commerce = highlights(api)
     erase = partial(privacy_showcase, api, brand, token.actor, cli)
+    with console.status("moments: the brand's loyalty moments, for one showcase customer"):
+        moments = moments_tour(api, cli, settings.data_dir, api.base_url, write_key("web"))
     show_people, email = _people_tour(api, WORKSPACE, brand, erase)
     # counted after the tour's consent and erasure steps: a second run finds the same
     log = api.get(f"/api/v1/workspaces/{WORKSPACE}/log")
@@ -240,7 +242,7 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
     print_residency(api, settings.storage_locations)
     print_commerce(commerce_counts, shown_commerce)
     show_people()
-    print_moments(moments_tour(api, cli, settings.data_dir, api.base_url, write_key("web")))
+    print_moments(moments)
     return email
 
 
