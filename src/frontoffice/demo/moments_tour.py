@@ -22,6 +22,7 @@ import httpx
 import orjson
 
 from frontoffice.demo.client import Api
+from frontoffice.demo.showcase import wait_for_identity
 from frontoffice.demo.tenant import WORKSPACE
 
 USER = "demo-moments-seoyeon"
@@ -74,7 +75,7 @@ def _send(base: str, write_key: str, calls: list[dict[str, Any]]) -> None:
     answer.raise_for_status()
 
 
-def _wait(what: Callable[[], Any], seconds: float = 90.0) -> Any:
+def _wait(what: Callable[[], Any], seconds: float = 150.0) -> Any:
     deadline = time.monotonic() + seconds
     while True:
         found = what()
@@ -85,7 +86,9 @@ def _wait(what: Callable[[], Any], seconds: float = 90.0) -> Any:
 
 def moments_tour(api: Api, cli: Callable[[list[str]], str], data_dir: Path, base: str,
                  write_key: str) -> dict[str, Any]:
-    """Define, send, wait for the firings; what ``print_moments`` shows."""
+    """Define, send, wait for the firings; what ``print_moments`` shows. The brand's own events
+    are resolved first (the worker then has only the showcase customer's to project)."""
+    wait_for_identity(api, WORKSPACE)
     path = data_dir / "demo-moments.json"
     path.write_bytes(orjson.dumps(DEFINITIONS))
     cli(["segments", "load", str(path), "-w", WORKSPACE])
