@@ -190,6 +190,14 @@ SETTINGS: tuple[Setting, ...] = (
             "The worker retrains next-best-action's predicted traits (buy in 30 days overall and "
             "per category, churn), writes them to segments, and refits the recommender this often "
             "per workspace, saving a model version each time; 0 never."),
+    Setting("message_provider_url", str, None,
+            "The HTTP SMS/push provider the worker POSTs SMS and push messages to (docs/segments.md). "
+            "Unset: they stay queued."),
+    Setting("message_provider_secret", str, None,
+            "The shared secret signing the messages sent to the provider and its status callbacks "
+            "(HMAC-SHA256)."),
+    Setting("message_provider_callback_url", str, "http://127.0.0.1:8000",
+            "Where the provider reaches this server: the base of its delivery status callbacks."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -276,6 +284,9 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "frontoffice@localhost"
     decisions_refresh_hours: float = 24.0
+    message_provider_url: str | None = None
+    message_provider_secret: str | None = None
+    message_provider_callback_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def load(

@@ -8,11 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 import pytest
 
+from frontoffice.demo.moments_tour import showcase_calls
 from frontoffice.demo.tenant import RESIDENT, SOURCES, WORKSPACE
 from frontoffice.residency.gate import required_location
 from frontoffice.storage import open_store
@@ -90,8 +92,8 @@ def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(
     receipts = [orjson.loads(e.record.payload)
                 for e in store.events(workspace.id, source_id=main_pos.id, limit=100_000)]
     assert receipts and not [r for r in receipts if required_location(r) is not None]
-    # + the consent tour's one page call with Sec-GPC
-    assert sent_through_collector() == expected + 1
+    # + the consent tour's one page call with Sec-GPC, + the moments tour's showcase customer
+    assert sent_through_collector() == expected + 1 + len(showcase_calls(datetime.now(UTC)))
     commerce = store.source(workspace.id, "commerce")
     assert commerce is not None and store.count_events(workspace.id, commerce.id) > 0
     assert store.count_quarantine(workspace.id) == 0
@@ -103,12 +105,14 @@ def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(
     assert "residency: RU customers' calls went to workspace 'demo-ru'" in first
     assert "consent: one policy check" in first and "erasure request" in first
     assert "next best actions (POST /decisions/decide)" in first and "refused by" in first
+    # the loyalty moments fired for the showcase customer: three e-mails and a service task
+    assert first.count("email message queued") == 3 and "opened: 감사합니다" in first
     # one console login per role, printed with the console's address
     assert "/console/" in first and all(f"demo-{role.replace('_', '-')} ({role})" in first for role in (
         "admin", "marketer", "agent", "lead", "privacy_officer"))
 
     second = run_demo(tmp_path).replace(str(tmp_path), "<data dir>")
-    assert sent_through_collector() == expected + 1
+    assert sent_through_collector() == expected + 1 + len(showcase_calls(datetime.now(UTC)))
     assert "already stored" in second and "Traceback" not in second
     # the second run shows the same state and erases nobody else
     before, after = _state(first), _state(second)

@@ -28,7 +28,8 @@ AFTER_BASELINE = frozenset({"console_audit", "console_logins", "console_sessions
                             "inbox_models", "inbox_secrets", "inbox_threads", "inbox_tickets",
                             "segments_cursor", "segments_definitions", "segments_due", "segments_events",
                             "segments_facts", "segments_firings", "segments_history", "segments_members",
-                            "segments_values", "message_deliveries"})
+                            "segments_values", "message_deliveries",
+                            "segments_moment_cursors", "segments_moment_due"})
 
 
 def at_baseline(schema: Any) -> Any:

@@ -58,3 +58,11 @@ async def test_segments_are_defined_previewed_and_listed_through_the_api(api: Ap
     assert r.json()["segments"]["big_spenders"]["agree"] is True
     r = await api.client.delete(f"{base}/traits/spend", headers=write)
     assert r.status_code == 400 and "big_spenders read trait spend" in r.json()["message"]
+
+    sync = {"name": "crm_big", "segment": "big_spenders", "destination": "crm"}
+    r = await api.client.post(f"{base}/syncs", json={**sync, "segment": "nobody"}, headers=write)
+    assert r.status_code == 400 and r.json()["message"] == "at $.segment: no segment 'nobody'; save it first."
+    r = await api.client.post(f"{base}/syncs", json=sync, headers=write)
+    assert r.status_code == 201 and r.json()["version"] == 1
+    r = await api.client.get(f"{base}/syncs", headers=read)
+    assert [s["definition"] for s in r.json()["syncs"]] == [sync]

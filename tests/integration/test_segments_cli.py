@@ -81,4 +81,8 @@ def test_traits_and_segments_from_yaml_reach_their_members_through_the_cli(tmp_p
     exported = orjson.loads(invoke(db, "segments", "export", "app_regulars", "-w", "shop", "--purpose",
                                    "sale_or_sharing", "--out", str(tmp_path / "out"), "--json").output)
     assert (exported["people"], exported["refused"]) == (0, 1)  # nobody consented to sharing
+    (tmp_path / "sync.yaml").write_text("name: crm_regulars\nsegment: app_regulars\ndestination: crm\n")
+    synced = orjson.loads(invoke(db, "moments", "sync", str(tmp_path / "sync.yaml"), "-w", "shop",
+                                 "--json").output)
+    assert synced == [{"name": "crm_regulars", "version": 1}]
     assert "Segments:" in invoke(db, "segments", "--help").output

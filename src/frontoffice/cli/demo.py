@@ -18,6 +18,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from frontoffice.cli.context import console, friendly_errors, settings_from
+from frontoffice.cli.demo_moments import print_moments
 from frontoffice.cli.demo_output import (
     print_commerce,
     print_consent,
@@ -51,6 +52,7 @@ from frontoffice.demo.loader import (
     pos_imports,
     send,
 )
+from frontoffice.demo.moments_tour import moments_tour
 from frontoffice.demo.privacy_showcase import privacy_showcase
 from frontoffice.demo.showcase import cross_script_people, wait_for_identity, wait_for_quiet_log
 from frontoffice.demo.tenant import WORKSPACE, ensure_tenant, storage_locations, write_key
@@ -232,6 +234,8 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
         commerce_counts: dict[str, int] = json.loads(loaded)
         shown_commerce = highlights(api)
     erase = partial(privacy_showcase, api, brand, token.actor, cli)
+    with console.status("moments: the brand's loyalty moments, for one showcase customer"):
+        moments = moments_tour(api, cli, settings.data_dir, api.base_url, write_key("web"))
     show_people, email = _people_tour(api, WORKSPACE, brand, erase)
     with console.status("next best actions: a catalogue, then decide for two customers"):
         show_decisions = decisions_tour(api, brand)
@@ -242,6 +246,7 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
     print_commerce(commerce_counts, shown_commerce)
     show_people()
     show_decisions(lambda line: console.print(line, soft_wrap=True, highlight=False))
+    print_moments(moments)
     return email
 
 

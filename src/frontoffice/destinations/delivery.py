@@ -84,13 +84,13 @@ def _pinned(url: str, target: Target) -> tuple[str, dict[str, str], dict[str, st
     return urlunsplit(parts._replace(netloc=netloc)), {"Host": host}, extensions
 
 
-def _post(client: httpx.Client, dest: Destination, target: Target, event: StoredEvent, backoff_s: float,
-          sleep: Callable[[float], object]) -> tuple[bool, int, int | None, str]:
-    """(delivered, attempts, last status, why it failed)."""
-    body = body_of(dest, event)
+def post_body(client: httpx.Client, dest: Destination, target: Target, body: bytes, delivery_id: str,
+              backoff_s: float, sleep: Callable[[float], object]) -> tuple[bool, int, int | None, str]:
+    """POST ``body`` signed with the destination's secret, retried with backoff up to its
+    ``max_attempts`` (a 4xx refusal is not retried): (delivered, attempts, last status, why it failed)."""
     url, host, extensions = _pinned(dest.url, target)
     headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(dest.secret, body),
-               "X-Frontoffice-Delivery": f"{dest.id}:{event.seq}", **host}
+               "X-Frontoffice-Delivery": delivery_id, **host}
     status: int | None = None
     why = ""
     for attempt in range(1, dest.max_attempts + 1):
@@ -146,7 +146,8 @@ def deliver(store: SqlStore, dest: Destination, client: httpx.Client, now: datet
                                      verdict.reason, verdict.rule, 0, None))
                 continue
             target = target or check(dest.url, allow)  # once per round, only when there is a post
-            ok, attempts, status, why = _post(client, dest, target, event, backoff_s, sleep)
+            ok, attempts, status, why = post_body(client, dest, target, body_of(dest, event),
+                                                  f"{dest.id}:{event.seq}", backoff_s, sleep)
             report.delivered += ok
             report.dead_letter += not ok
             rows.append(Delivery(event.seq, event.record.message_id, verdict.person,

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+import orjson
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from frontoffice.api.access import require
+from frontoffice.api.jsonresponse import error
 from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.events import iso, now
 from frontoffice.domain.tenancy import Scope, Workspace
-from frontoffice.segments import moments_service, service
+from frontoffice.outbound import provider
+from frontoffice.outbound.provider import CALLBACK_PREFIX
+from frontoffice.segments import audience, moments_service, service
 from frontoffice.segments.moments_store import MomentsStore
 from frontoffice.segments.store import SegmentsStore
 
@@ -116,9 +121,52 @@ def segments_router(c: Container) -> APIRouter:
         """Each firing with its decision (fired, refused, deferred), rule and reason, newest first."""
         return {"firings": moments(workspace.id).firings(workspace.id, moment, person, limit)}
 
+    @router.get("/syncs")
+    def list_syncs(workspace: Reader) -> dict[str, Any]:
+        """The audience syncs: which segment's changes go to which webhook destination."""
+        found = stores(workspace.id).definitions(workspace.id, "sync")
+        return {"syncs": [{"name": d.name, "version": d.version, "definition": d.body} for d in found]}
+
+    @router.post("/syncs", status_code=201)
+    def define_sync(workspace: Writer, body: Definition) -> dict[str, Any]:
+        """Save an audience sync: every entry and exit of the segment, with its reason, goes to
+        the destination through the consent gate."""
+        return audience.define_sync(stores(workspace.id), workspace.id, body, iso(now()))
+
     @router.get("/people/{person_id}/segments")
     def person(workspace: Reader, person_id: str) -> dict[str, Any]:
         """A person's computed traits (explained), segments and membership history."""
         return dict(service.person(stores(workspace.id), workspace.id, person_id))
+
+    return router
+
+
+def provider_router(c: Container) -> APIRouter:
+    """The SMS/push provider's callbacks: outside ``/api/`` (no API token; the body is signed)."""
+    stores = c.per_store(SegmentsStore)
+    router = APIRouter(prefix=CALLBACK_PREFIX, tags=["outbound provider"], responses=error_responses({
+        400: "The body is not a status (JSON: status delivered, failed or bounced; detail).",
+        401: "A missing or wrong X-Frontoffice-Signature.",
+        404: "No SMS or push message of that id in the workspace.",
+        409: "No provider is configured."}))
+
+    @router.post("/workspaces/{ws}/messages/{message_id}/status", status_code=200)
+    async def message_status(ws: str, message_id: str, request: Request) -> Response:
+        """The SMS/push provider's delivery status callback, signed with the provider secret
+        (``X-Frontoffice-Signature: sha256=<HMAC of the body>``; no API token)."""
+        secret = c.settings.message_provider_secret
+        raw = await request.body()
+        if not secret:
+            return error(409, "no_provider", "No SMS/push provider is configured here "
+                                             "(message_provider_url, message_provider_secret).")
+        if not provider.verify(secret, raw, request.headers.get(provider.SIGNATURE_HEADER)):
+            return error(401, "bad_signature", "The X-Frontoffice-Signature header is missing or does not "
+                                               "match the body signed with the provider secret.")
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return error(400, "invalid_json", 'The body is not JSON; send {"status": ..., "detail": ...}.')
+        found = await run_in_threadpool(provider.apply_status, stores(ws).store, ws, message_id, doc)
+        return Response(orjson.dumps(found), media_type="application/json")
 
     return router

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 
 
 def _routers(c: Container) -> list[APIRouter]:
-    from frontoffice.segments.api import segments_router
+    from frontoffice.segments.api import provider_router, segments_router
 
-    return [segments_router(c)]
+    return [segments_router(c), provider_router(c)]
 
 
 def _commands() -> list[click.Command]:
@@ -34,9 +34,17 @@ def _commands() -> list[click.Command]:
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
-    from frontoffice.segments.adapters import SegmentsProjection, mailer_from
+    """The segments projection with everything its moments act through: the outbox (e-mail over
+    SMTP, SMS and push through the provider), webhook destinations, the inbox's tasks and
+    next-best-action's offers (wired here, the package's top layer: inbox and decisions read
+    segments' membership, so segments' own modules never import them)."""
+    from frontoffice.decisions.offers import DecisionOffers
+    from frontoffice.inbox.tasks import InboxTasks
+    from frontoffice.segments.adapters import SegmentsProjection, action_ports, mailer_from, provider_from
 
-    return [SegmentsProjection(store, mailer_from(hubs.settings))]
+    s = hubs.settings
+    actions = action_ports(store, s, tasks=InboxTasks(store), offers=DecisionOffers(store, s))
+    return [SegmentsProjection(store, mailer_from(s), actions=actions, provider=provider_from(s))]
 
 
 def _purge(erasing: Erasing) -> None:

@@ -22,7 +22,7 @@ from frontoffice.cli.context import (
 from frontoffice.domain.events import iso, now
 from frontoffice.errors import InvalidInput
 from frontoffice.outbound.exports import export_people
-from frontoffice.segments import moments_service, service
+from frontoffice.segments import audience, moments_service, service
 from frontoffice.segments.adapters import projector_for
 from frontoffice.segments.moments_store import MomentsStore
 from frontoffice.segments.store import SegmentsStore
@@ -240,7 +240,8 @@ def refresh(ctx: click.Context, workspace: str, rebuild: bool) -> None:
 
 @click.group()
 def moments() -> None:
-    """Moments: when a person enters a segment, send a message (consent-gated, capped, quiet hours)."""
+    """Moments: when a person enters a segment, an event happens or a date comes, act (consent-gated,
+    capped, quiet hours); and audience syncs of segments to webhook destinations."""
 
 
 @moments.command("define")
@@ -254,6 +255,20 @@ def define_moments(ctx: click.Context, file: Path, workspace: str, as_json: bool
     with workspace_data(ctx, workspace) as (ws, store):
         data = SegmentsStore(store)
         saved = [moments_service.define_moment(data, ws.id, doc, iso(now())) for doc in _load(file)]
+    print_rows([{"name": s["name"], "version": s["version"]} for s in saved], as_json)
+
+
+@moments.command("sync")
+@file_arg
+@workspace_option
+@json_option
+@click.pass_context
+@friendly_errors
+def define_syncs(ctx: click.Context, file: Path, workspace: str, as_json: bool) -> None:
+    """Save the audience syncs in FILE ({name, segment, destination}; one or a list)."""
+    with workspace_data(ctx, workspace) as (ws, store):
+        data = SegmentsStore(store)
+        saved = [audience.define_sync(data, ws.id, doc, iso(now())) for doc in _load(file)]
     print_rows([{"name": s["name"], "version": s["version"]} for s in saved], as_json)
 
 

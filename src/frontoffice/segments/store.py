@@ -266,11 +266,11 @@ class SegmentsStore:
         return len(people)
 
     def reset(self, ws: str) -> None:
-        """Drop what was projected; the definitions, the firings and the moments' place in the
-        history stay (a rebuild must not fire a moment again)."""
+        """Drop what was projected; the definitions, the firings, the date moments' schedule and the
+        moments' place in the history stay (a rebuild must not fire a moment again)."""
         with self.store.begin() as conn:
             for name in PERSON_TABLES:
-                if name != "segments_firings":
+                if name not in ("segments_firings", "segments_moment_due"):
                     table = self.t[name]
                     kept = _not_predicted(table) if name in PREDICTED_IN else sa.true()
                     conn.execute(table.delete().where(table.c.workspace_id == ws, kept))

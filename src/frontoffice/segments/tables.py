@@ -1,5 +1,6 @@
 """Segments' tables: versioned definitions, each person's projected events, facts, computed
-values, memberships with their history, the due-time queue, the cursor and moment firings."""
+values, memberships with their history, the due-time queue, the cursor, moment firings, the
+moments' own cursors (events, audience syncs) and the dates each person's date moments come due."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import sqlalchemy as sa
 from frontoffice.columns import AUTO_ID, on_sqlite
 
 TABLES = ("segments_cursor", "segments_definitions", "segments_due", "segments_events", "segments_facts",
-          "segments_firings", "segments_history", "segments_members", "segments_values")
+          "segments_firings", "segments_history", "segments_members", "segments_moment_cursors",
+          "segments_moment_due", "segments_values")
 PERSON_TABLES = ("segments_due", "segments_events", "segments_facts", "segments_firings",
-                 "segments_history", "segments_members", "segments_values")
+                 "segments_history", "segments_members", "segments_moment_due", "segments_values")
 
 
 def define(metadata: sa.MetaData, dialect: str) -> None:
@@ -112,4 +114,21 @@ def define(metadata: sa.MetaData, dialect: str) -> None:
         sa.Column("resume_at", sa.BigInteger()),  # a deferred firing: when to try again (None: done)
         sa.Index("segments_firings_moment", "workspace_id", "moment", "person_id"),
         sqlite_autoincrement=True,
+    )
+    sa.Table(
+        "segments_moment_cursors", metadata,  # how far moments and syncs followed a feed
+        sa.Column("workspace_id", sa.Text(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),  # events | sync:<name>
+        sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("workspace_id", "name"),
+    )
+    sa.Table(
+        "segments_moment_due", metadata,  # a date moment's next occurrence for one person
+        sa.Column("workspace_id", sa.Text(), nullable=False),
+        sa.Column("moment", sa.Text(), nullable=False),
+        sa.Column("person_id", sa.Text(), nullable=False),
+        sa.Column("due_at", sa.BigInteger(), nullable=False),  # epoch ms, in the person's time zone
+        sa.Column("occurrence", sa.Text(), nullable=False),  # birthday 2027-05-17
+        sa.PrimaryKeyConstraint("workspace_id", "moment", "person_id"),
+        sa.Index("segments_moment_due_at", "workspace_id", "due_at"),
     )
