@@ -1,5 +1,5 @@
-"""Finding what went wrong: every rate slice against its own history (the last ``RECENT`` days
-against the ``BASELINE`` days before, both whole weeks so each weekday weighs alike), against its
+"""Finding what went wrong: every rate slice against its own history (the last ``recent`` days
+against the ``baseline`` days before, both whole weeks so each weekday weighs alike), against its
 peers (the rest of its dimension over the same days), and each supplier of a product against
 the product's other suppliers size by size (Cochran–Mantel–Haenszel); Benjamini–Hochberg over
 every test of the run; a finding is kept when its q-value is under ``ALPHA``, the rate at least
@@ -16,12 +16,27 @@ from typing import Any
 
 from frontoffice.insights.stats import cmh, q_values, rate_test, shift_day
 
-RECENT, BASELINE = 7, 28
-ALPHA, MIN_RATIO, MIN_EVENTS = 0.05, 1.5, 5
+ALPHA, MIN_RATIO, MIN_EVENTS = 0.01, 1.5, 5
 EVIDENCE = 100
 
 Cell = tuple[int, float, list[str]]  # facts, their total, evidence ids
 Series = Mapping[tuple[str, str, str], Mapping[str, Cell]]  # (metric, dimension, slice) -> day -> cell
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """The recent days and the history before them, in whole weeks (weekdays weigh alike)."""
+
+    recent: int = 7
+    baseline: int = 28
+
+    def __post_init__(self) -> None:
+        if self.recent <= 0 or self.baseline <= 0 or self.recent % 7 or self.baseline % 7:
+            raise ValueError("The recent and the baseline windows are whole weeks: 7, 14, 28 ... days.")
+
+    @property
+    def span(self) -> int:
+        return self.recent + self.baseline
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +112,9 @@ def _numerators(rate: Rate, metrics: set[str]) -> list[str]:
     return [rate.numerator] if rate.numerator in metrics else []
 
 
-def detect(series: Series, as_of: str) -> list[Finding]:
+def detect(series: Series, as_of: str, windows: Windows) -> list[Finding]:
     """The findings as of the end of ``as_of``, with their q-values over every test run here."""
-    recent, base = days(as_of, RECENT), days(as_of, BASELINE, skip=RECENT)
+    recent, base = days(as_of, windows.recent), days(as_of, windows.baseline, skip=windows.recent)
     metrics = {k[0] for k in series}
     tests: list[tuple[str, str, str, dict[str, Any], float, list[str], str | None]] = []
     for rate in RATES:
@@ -248,10 +263,10 @@ def _merged(many: Sequence[Mapping[str, Cell]]) -> dict[str, Cell]:
     return out
 
 
-def price_conflicts(series: Series, as_of: str) -> list[Finding]:
+def price_conflicts(series: Series, as_of: str, windows: Windows) -> list[Finding]:
     """A rule, not a rate: every product whose channels showed one offer at prices more than 1%
     apart during the recent days (each conflict is a fact; there is nothing to estimate)."""
-    recent, out = days(as_of, RECENT), []
+    recent, out = days(as_of, windows.recent), []
     for (metric, dimension, s), cells in sorted(series.items()):
         if metric != "price_conflicts" or dimension != "product":
             continue

@@ -145,7 +145,7 @@ def _shipment(refs: Refs, action: str, data: Mapping[str, Any], at: str) -> list
         mode=shipment.get("mode"),
         carrier=shipment.get("carrier") or data.get("carrier"),
     )
-    day = _day(data.get("occurred_at"), at)
+    day = _day(data.get("promised_by"), at)  # a shipment and its alert count on the day it was due
     return [Fact(metric, day, slices, 1, (f"shipment:{sid}", f"order:{data['order_id']}"))]
 
 
@@ -228,8 +228,8 @@ def _inbox(refs: Refs, etype: str, data: Mapping[str, Any], at: str) -> list[Fac
     facts: list[Fact] = []
     if etype == "message.received":
         t["orders"] = sorted({*t["orders"], *data.get("orders", [])})
-    elif etype == "ticket.assigned":
-        if t["agent"] is None:
+    elif etype == "ticket.assigned":  # each hand-over counts for the agent it goes to
+        if t["agent"] != data["agent_id"]:
             facts.append(
                 Fact(
                     "tickets_assigned",

@@ -7,14 +7,17 @@ which orders, returns, tickets, shipments and listings each incident made, and w
 
 from __future__ import annotations
 
+import heapq
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.ports import Commerce
-from frontoffice.inbox import intake, team
+from frontoffice.inbox import intake, slas, team
 from frontoffice.inbox import service as desk_service
 from frontoffice.inbox.deps import Desk
 
@@ -68,6 +71,16 @@ class _World:
     orders_per_day: int
     tickets_per_day: int
     n: int = 0
+    pending: list[tuple[datetime, int, Callable[[], object]]] = field(default_factory=list)
+
+    def later(self, at: datetime, action: Callable[[], object]) -> None:
+        self.n += 1
+        heapq.heappush(self.pending, (at, self.n, action))
+
+    def run_until(self, until: datetime) -> None:
+        """Run the scheduled actions due by ``until``, in the order of their times."""
+        while self.pending and self.pending[0][0] <= until:
+            heapq.heappop(self.pending)[2]()
 
     def ingest(self, kind: str, body: list[dict[str, Any]], at: datetime) -> None:
         if body:
@@ -180,7 +193,7 @@ def _day(w: _World, day: int, incident: bool) -> None:
     complaints: list[tuple[str, datetime]] = []
     for _ in range(w.rng.randint(w.orders_per_day * 5 // 6, w.orders_per_day * 7 // 6)):
         oid = w.next_id("O")
-        product = w.rng.choice(list(PRODUCTS))
+        product = w.rng.choices(list(PRODUCTS), weights=(4, 2, 2, 2))[0]  # P1 sells best
         supplier = w.rng.choice(PRODUCTS[product][1])
         size, channel = w.rng.choice(SIZES), w.rng.choice(("web", "app"))
         store = w.rng.choice(list(STORES)) if w.rng.random() < 0.3 else None
@@ -235,7 +248,8 @@ def _day(w: _World, day: int, incident: bool) -> None:
             )
             if defective and damaged:
                 w.truth["defective_batch"].saw(placed, f"return:{rid}", f"order:{oid}")
-                complaints.append((oid, placed))
+                if w.rng.random() < 0.5:  # half of them also write to the service desk
+                    complaints.append((oid, placed))
         if store:
             late = (incident and store == "ST2") or w.rng.random() < 0.02
             sid = w.next_id("S")
@@ -263,6 +277,9 @@ def _day(w: _World, day: int, incident: bool) -> None:
     if incident and w.truth["price_split"].began is None:
         _promotion(w, base)
     _tickets(w, base, incident, complaints, [o["order_id"] for o in orders])
+    for hour in range(9, 24, 2):  # the worker's SLA sweep (every minute in production) between actions
+        w.run_until(base + timedelta(hours=hour))
+        slas.sweep(w.desk, w.ws, base + timedelta(hours=hour))
 
 
 def _promotion(w: _World, base: datetime) -> None:
@@ -290,28 +307,36 @@ def _promotion(w: _World, base: datetime) -> None:
 def _tickets(
     w: _World, base: datetime, incident: bool, complaints: list[tuple[str, datetime]], orders: list[str]
 ) -> None:
+    """Schedule the day's messages; each, when its time comes, is received, assigned, answered
+    (late by the agent who falls behind) and sometimes rated, in the order of their times."""
     langs = ("en", "de", "ja")
     asks = [(w.rng.choice(ASKING).format(o=w.rng.choice(orders)), None) for _ in range(w.tickets_per_day)]
     texts = asks + [(BROKEN[langs[i % 3]].format(o=oid), oid) for i, (oid, _) in enumerate(complaints)]
     for i, (text, complaint) in enumerate(texts):
         at = base + timedelta(hours=9, minutes=20 * i)
-        mid = w.next_id("m")
-        item = intake.Incoming(
-            w.rng.choice(("chat", "phone")), mid, "email", f"{mid}@mail.example", "", "Help", text, ()
-        )
-        got = intake.receive(w.desk, w.ws, item, at)
-        tid, agent = got.ticket_id, w.rng.choice(AGENTS)
-        if tid is None:
-            continue
-        desk_service.assign(w.desk, w.ws, tid, at, agent)
-        if complaint:
-            w.truth["defective_batch"].saw(at, f"ticket:{tid}")
-        behind = incident and agent == "ben"
-        reply_at = at + timedelta(hours=50 if behind else w.rng.uniform(0.2, 2.0))
-        desk_service.reply(w.desk, w.ws, tid, agent, reply_at, "We are on it.", None, "solved")
-        if behind:
-            w.truth["agent_behind"].saw(at, f"ticket:{tid}")
-        if w.rng.random() < 0.5:
-            desk_service.rate(
-                w.desk, w.ws, tid, w.rng.choice((4, 5, 5, 3)), "", reply_at + timedelta(hours=1)
-            )
+        w.later(at, partial(_receive, w, at, text, complaint, incident))
+
+
+def _receive(w: _World, at: datetime, text: str, complaint: str | None, incident: bool) -> None:
+    mid = w.next_id("m")
+    channel = w.rng.choice(("chat", "phone"))
+    got = intake.receive(
+        w.desk, w.ws, intake.Incoming(channel, mid, "email", f"{mid}@mail.example", "", "Help", text, ()), at
+    )
+    tid, agent = got.ticket_id, w.rng.choice(AGENTS)
+    if tid is None:
+        return
+    desk_service.assign(w.desk, w.ws, tid, at, agent)
+    if complaint:
+        w.truth["defective_batch"].saw(at, f"ticket:{tid}")
+    behind = incident and agent == "ben"
+    if behind:
+        w.truth["agent_behind"].saw(at, f"ticket:{tid}")
+    reply_at = at + timedelta(hours=50 if behind else w.rng.uniform(0.2, 2.0))
+    w.later(
+        reply_at,
+        partial(desk_service.reply, w.desk, w.ws, tid, agent, reply_at, "We are on it.", None, "solved"),
+    )
+    if w.rng.random() < 0.5:
+        rated = reply_at + timedelta(hours=1)
+        w.later(rated, partial(desk_service.rate, w.desk, w.ws, tid, w.rng.choice((4, 5, 5, 3)), "", rated))

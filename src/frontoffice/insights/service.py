@@ -67,7 +67,13 @@ def series(ins: InsightsStore, ws: str, end: str, span: int) -> detect.Series:
     return found
 
 
-def run(ins: InsightsStore, ws: str, now: datetime, as_of: str | None = None) -> Run:
+def run(
+    ins: InsightsStore,
+    ws: str,
+    now: datetime,
+    as_of: str | None = None,
+    windows: detect.Windows | None = None,
+) -> Run:
     """Catch the rollups up, detect as of the end of ``as_of`` (default: the last day with data)
     and raise a flag for each finding that has no open one (an acknowledged flag comes back for a
     new episode, a snoozed one once its snooze is over)."""
@@ -75,8 +81,9 @@ def run(ins: InsightsStore, ws: str, now: datetime, as_of: str | None = None) ->
     as_of = as_of or ins.last_day(ws)
     if as_of is None:
         return Run(None, 0, [], [])
-    data = series(ins, ws, as_of, detect.RECENT + detect.BASELINE)
-    findings = [*detect.detect(data, as_of), *detect.price_conflicts(data, as_of)]
+    windows = windows or detect.Windows()
+    data = series(ins, ws, as_of, windows.span)
+    findings = [*detect.detect(data, as_of, windows), *detect.price_conflicts(data, as_of, windows)]
     records, raised = [], []
     for f in findings:
         existing = ins.flag(ws, f.flag_id)
