@@ -340,3 +340,35 @@ def _receive(w: _World, at: datetime, text: str, complaint: str | None, incident
     if w.rng.random() < 0.5:
         rated = reply_at + timedelta(hours=1)
         w.later(rated, partial(desk_service.rate, w.desk, w.ws, tid, w.rng.choice((4, 5, 5, 3)), "", rated))
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The flags against the truth: a flag is right when most of its evidence is one incident's;
+    an incident is found when a right flag points at it."""
+
+    flags: int
+    right: int
+    found: dict[str, list[str]]  # incident -> the flag ids that found it
+    wrong: list[str]  # flag ids whose evidence is no incident's
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.flags if self.flags else 1.0
+
+    def recall(self, truth: Truth) -> float:
+        return len(self.found) / len(truth.incidents)
+
+
+def score(flags: list[dict[str, Any]], truth: Truth) -> Score:
+    found: dict[str, list[str]] = {}
+    wrong = []
+    for f in flags:
+        evidence = set(f["evidence"])
+        overlap = {name: len(evidence & i.ids) for name, i in truth.incidents.items()}
+        best = max(overlap, key=lambda name: overlap[name])
+        if evidence and 2 * overlap[best] >= len(evidence):
+            found.setdefault(best, []).append(f["flag_id"])
+        else:
+            wrong.append(f["flag_id"])
+    return Score(len(flags), len(flags) - len(wrong), found, wrong)

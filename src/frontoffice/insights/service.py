@@ -88,9 +88,10 @@ def run(
     for f in findings:
         existing = ins.flag(ws, f.flag_id)
         status = existing["status"] if existing else None
-        if status == "open" or (status == "snoozed" and existing and existing["snoozed_until"] > iso(now)):
-            continue
         episode = f.since or as_of
+        if (status == "open" or (status == "snoozed" and existing and existing["snoozed_until"] > iso(now))
+                or (status == "acknowledged" and existing and episode <= existing["as_of"])):
+            continue  # one open flag per metric and slice; an acknowledged one back only for a new shift
         message_id = f"flag:{f.flag_id}:{episode}" + (f":{as_of}" if status == "snoozed" else "")
         records.append(_record(message_id, "insight.flagged", {**_doc(f, as_of), "raised_at": iso(now)}, now))
         raised.append(f.flag_id)
