@@ -6,6 +6,7 @@ console; the rollups rebuilt from the log equal the ones kept up to date."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,18 +19,22 @@ from click.testing import CliRunner
 
 from frontoffice.cli.main import cli
 from frontoffice.commerce.store import CommerceStore
+from frontoffice.console.roles import Role
+from frontoffice.console.store import ConsoleStore
+from frontoffice.console.users import create_user
 from frontoffice.domain.events import now
 from frontoffice.inbox.wiring import desk_for
 from frontoffice.insights import seed, service
 from frontoffice.insights.detect import Windows
 from frontoffice.insights.projector import InsightsHub
 from frontoffice.insights.store import InsightsStore
+from frontoffice.insights.worker import InsightsProjection
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.storage.tables import schema
 from frontoffice.tenancy import service as tenancy
 from tests.fakes.inbox import KeywordUnderstanding
-from tests.integration.console_support import Client, add_users, console, csrf_of, sign_in
+from tests.integration.console_support import PASSWORD, Client, console, csrf_of, sign_in
 
 WINDOWS = Windows(recent=7, baseline=7)
 
@@ -48,9 +53,10 @@ def shop(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     folder = tmp_path_factory.mktemp("insights")
     shutil.copyfile(sqlite_template, folder / "frontoffice.db")
     url = f"sqlite:///{folder / 'frontoffice.db'}"
-    ws = add_users(url, "acme")
     store = open_store(url)
     try:
+        ws = tenancy.create_workspace(store, "acme", "EU").id
+        create_user(ConsoleStore(store), ws, "acme-admin", Role.ADMIN, PASSWORD, by="test", at=now())
         desk = desk_for(Settings(data_dir=folder, database_url=url), store, understand=KeywordUnderstanding())
         truth = seed.seed(CommerceStore(store), desk, ws, days=14, incident_day=8, orders_per_day=40,
                           tickets_per_day=6, seed_value=20)
@@ -188,3 +194,15 @@ def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:
     out = run("ack", "-w", "acme", listed[0]["flag_id"])
     assert "acknowledged" in out
     assert "--snooze-hours" in run("ack", "--help")
+
+
+def test_the_worker_folds_the_log_and_runs_the_detector_again_within_the_hour(shop: Shop) -> None:
+    store = open_store(shop.url)
+    try:
+        projection = InsightsProjection(store)
+        assert projection.due(shop.ws) is None  # nothing scheduled before the first pass
+        projection.catch_up(shop.ws, lambda _: None)
+        due = projection.due(shop.ws)
+    finally:
+        store.close()
+    assert due is not None and 3500 < due - time.monotonic() <= 3600

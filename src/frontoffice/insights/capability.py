@@ -33,10 +33,9 @@ def _commands() -> list[click.Command]:
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
-    from frontoffice.insights.projector import InsightsHub
-    from frontoffice.projection.contract import Plain
+    from frontoffice.insights.worker import InsightsProjection
 
-    return [Plain("insights", InsightsHub(store))]
+    return [InsightsProjection(store)]
 
 
 def _pages(kit: ConsoleKit) -> APIRouter:

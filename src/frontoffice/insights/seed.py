@@ -277,7 +277,7 @@ def _day(w: _World, day: int, incident: bool) -> None:
     if incident and w.truth["price_split"].began is None:
         _promotion(w, base)
     _tickets(w, base, incident, complaints, [o["order_id"] for o in orders])
-    for hour in range(9, 24, 2):  # the worker's SLA sweep (every minute in production) between actions
+    for hour in (12, 17, 23):  # the worker's SLA sweep (every minute in production), between actions
         w.run_until(base + timedelta(hours=hour))
         slas.sweep(w.desk, w.ws, base + timedelta(hours=hour))
 
