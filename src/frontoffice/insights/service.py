@@ -23,7 +23,6 @@ SOURCE = "frontoffice-insights"
 @dataclass(frozen=True, slots=True)
 class Run:
     as_of: str | None
-    tested: int
     findings: list[dict[str, Any]]
     raised: list[str]  # the flag ids this run raised (the others were already open or put aside)
 
@@ -80,7 +79,7 @@ def run(
     catch_up(ins, ws)
     as_of = as_of or ins.last_day(ws)
     if as_of is None:
-        return Run(None, 0, [], [])
+        return Run(None, [], [])
     windows = windows or detect.Windows()
     data = series(ins, ws, as_of, windows.span)
     findings = [*detect.detect(data, as_of, windows), *detect.price_conflicts(data, as_of, windows)]
@@ -96,7 +95,7 @@ def run(
         records.append(_record(message_id, "insight.flagged", {**_doc(f, as_of), "raised_at": iso(now)}, now))
         raised.append(f.flag_id)
     _log(ins, ws, records)
-    return Run(as_of, len(findings), [_doc(f, as_of) for f in findings], raised)
+    return Run(as_of, [_doc(f, as_of) for f in findings], raised)
 
 
 def _doc(f: detect.Finding, as_of: str) -> dict[str, Any]:
