@@ -250,6 +250,11 @@ def _inbox(refs: Refs, etype: str, data: Mapping[str, Any], at: str) -> list[Fac
         facts.append(Fact("first_response_minutes", at_day, slices, _minutes(t["opened"], data["at"]), ev))
         if t.get("due") and data["at"] > t["due"]:
             facts.append(Fact("sla_missed", at_day, slices, 1, ev))
+    elif etype == "ticket.updated" and data["changes"].get("status") == "solved" and "solved" not in t:
+        t["solved"] = data["at"]  # the first solve: the resolution time
+        slices = _ticket_slices(refs, t)
+        facts.append(Fact("resolutions", at_day, slices, 1, ev))
+        facts.append(Fact("resolution_minutes", at_day, slices, _minutes(t["opened"], data["at"]), ev))
     elif etype == "sla.breached":
         facts.append(Fact("sla_breaches", at_day, _ticket_slices(refs, t), 1, ev))
     elif etype == "ticket.rated":

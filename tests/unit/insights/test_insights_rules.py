@@ -91,7 +91,7 @@ def test_a_price_conflict_is_one_offer_at_two_prices_not_a_channel_exclusive_pro
     assert fold(refs, "listing.upserted", listing("web", 68, "AUTUMN"), AT) == []  # the same pair once
 
 
-def test_a_late_reply_misses_the_sla_of_the_agent_it_was_assigned_to() -> None:
+def test_a_late_reply_misses_the_agents_sla_and_the_first_solve_is_the_resolution_time() -> None:
     refs = FakeRefs()
     fold(
         refs,
@@ -113,6 +113,10 @@ def test_a_late_reply_misses_the_sla_of_the_agent_it_was_assigned_to() -> None:
     assert dict(missed.slices)["agent"] == "ben" and missed.day == "2026-10-02"
     minutes = next(f for f in facts if f.metric == "first_response_minutes")
     assert minutes.value == 21 * 60
+    solved = {"ticket_id": "T1", "changes": {"status": "solved"}, "at": "2026-10-02T12:00:00+00:00"}
+    (resolved, resolution) = fold(refs, "ticket.updated", solved, AT)
+    assert resolved.metric == "resolutions" and resolution.value == 24 * 60
+    assert fold(refs, "ticket.updated", solved, AT) == []  # solved again after a reopen: still the first
 
 
 def test_the_rate_test_tells_a_tenfold_rate_from_the_same_rate() -> None:
@@ -184,3 +188,24 @@ def test_a_shift_is_flagged_with_since_when_the_evidence_and_both_comparisons() 
 def test_windows_are_whole_weeks() -> None:
     with pytest.raises(ValueError, match="whole weeks"):
         Windows(recent=10)
+
+
+def test_a_shipment_and_its_late_alert_count_on_the_day_it_was_due() -> None:
+    refs = shop()
+    shipment = {
+        "shipment_id": "S1",
+        "order_id": "O1",
+        "location_id": "ST2",
+        "mode": "bopis",
+        "status": "delivered",
+        "promised_by": "2026-10-01T18:00:00+00:00",
+        "delivered_at": "2026-10-02T10:00:00+00:00",
+        "occurred_at": "2026-10-02T10:00:00+00:00",
+    }
+    (shipped,) = fold(refs, "shipment.updated", shipment, "2026-10-02T11:00:00+00:00")
+    alert = {
+        k: shipment[k] for k in ("shipment_id", "order_id", "location_id", "promised_by", "delivered_at")
+    }
+    (late,) = fold(refs, "shipment.late", alert, "2026-10-02T11:00:00+00:00")
+    assert shipped.day == late.day == "2026-10-01"  # else a day could have more late than shipped
+    assert dict(late.slices)["mode"] == "bopis" and late.metric == "deliveries_late"
