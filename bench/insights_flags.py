@@ -24,7 +24,7 @@ from frontoffice.domain.events import now  # noqa: E402
 from frontoffice.inbox.wiring import desk_for  # noqa: E402
 from frontoffice.insights import seed, service  # noqa: E402
 from frontoffice.insights.detect import Windows  # noqa: E402
-from frontoffice.insights.store import InsightsStore  # noqa: E402
+from frontoffice.insights.store import InsightsHub  # noqa: E402
 from frontoffice.settings import Settings  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
 from frontoffice.tenancy import service as tenancy  # noqa: E402
@@ -51,7 +51,7 @@ def main() -> None:
                 tickets_per_day=6,
             )
             seeded = time.perf_counter() - started
-            ins, first, runs = InsightsStore(store), {}, []
+            ins, first, runs = InsightsHub(store), {}, []
             last = date.fromisoformat(truth.last_day)
             for back in range(DAYS - INCIDENT, -1, -1):  # the day before the incidents, then each day
                 as_of = (last - timedelta(days=back)).isoformat()

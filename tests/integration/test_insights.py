@@ -27,7 +27,6 @@ from frontoffice.inbox.wiring import desk_for
 from frontoffice.insights import seed, service
 from frontoffice.insights.detect import Windows
 from frontoffice.insights.projector import InsightsHub
-from frontoffice.insights.store import InsightsStore
 from frontoffice.insights.worker import InsightsProjection
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
@@ -60,7 +59,7 @@ def shop(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         desk = desk_for(Settings(data_dir=folder, database_url=url), store, understand=KeywordUnderstanding())
         truth = seed.seed(CommerceStore(store), desk, ws, days=14, incident_day=8, orders_per_day=40,
                           tickets_per_day=6, seed_value=20)
-        done = service.run(InsightsStore(store), ws, now(), truth.last_day, WINDOWS)
+        done = service.run(InsightsHub(store), ws, now(), truth.last_day, WINDOWS)
     finally:
         store.close()
     yield Shop(url, folder, ws, truth, done)
@@ -75,7 +74,7 @@ def client(shop: Shop) -> Iterator[Client]:
 def flags_of(shop: Shop) -> list[dict[str, Any]]:
     store = open_store(shop.url)
     try:
-        return InsightsStore(store).flags(shop.ws)
+        return InsightsHub(store).flags(shop.ws)
     finally:
         store.close()
 
@@ -109,7 +108,7 @@ def test_a_flag_says_since_when_and_carries_the_evidence_behind_it(shop: Shop) -
 def test_a_second_run_raises_no_flag_that_is_already_open(shop: Shop) -> None:
     store = open_store(shop.url)
     try:
-        again = service.run(InsightsStore(store), shop.ws, now(), shop.truth.last_day, WINDOWS)
+        again = service.run(InsightsHub(store), shop.ws, now(), shop.truth.last_day, WINDOWS)
         events = schema(store.dialect).tables["events"]
         with store.connect() as conn:
             logged = conn.execute(sa.select(sa.func.count()).where(

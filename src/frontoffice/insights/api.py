@@ -15,7 +15,7 @@ from frontoffice.bootstrap import Container
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.insights import service
-from frontoffice.insights.store import InsightsStore
+from frontoffice.insights.projector import InsightsHub
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 Writer = Annotated[Workspace, require(Scope.EVENTS_WRITE)]
@@ -40,7 +40,7 @@ class RunIn(BaseModel):
 
 
 def insights_router(c: Container) -> APIRouter:
-    stores = c.per_store(InsightsStore)
+    stores = c.per_store(InsightsHub)
 
     router = APIRouter(
         prefix="/api/v1/workspaces/{ws}/insights",

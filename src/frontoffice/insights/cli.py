@@ -16,7 +16,7 @@ from frontoffice.cli.context import (
 )
 from frontoffice.domain.events import now
 from frontoffice.insights import service
-from frontoffice.insights.store import InsightsStore
+from frontoffice.insights.projector import InsightsHub
 
 
 @click.group()
@@ -37,7 +37,7 @@ def insights() -> None:
 def run_cmd(ctx: click.Context, workspace: str, as_of: str | None, as_json: bool) -> None:
     """Bring the rollups up to date and raise a flag for each new finding."""
     with workspace_data(ctx, workspace) as (ws, store):
-        done = service.run(InsightsStore(store), ws.id, now(), as_of)
+        done = service.run(InsightsHub(store), ws.id, now(), as_of)
     if as_json:
         print_json({"as_of": done.as_of, "findings": done.findings, "raised": done.raised})
         return
@@ -61,7 +61,7 @@ def flags_cmd(
 ) -> None:
     """The flags, newest first, or one with its comparisons and evidence."""
     with workspace_data(ctx, workspace) as (ws, store):
-        ins = InsightsStore(store)
+        ins = InsightsHub(store)
         if flag_id:
             print_json(service.flag(ins, ws.id, flag_id))
             return
@@ -89,7 +89,7 @@ def ack_cmd(
 ) -> None:
     """Acknowledge FLAG_ID (or snooze it with --snooze-hours)."""
     with workspace_data(ctx, workspace) as (ws, store):
-        ins = InsightsStore(store)
+        ins = InsightsHub(store)
         done = (
             service.snooze(ins, ws.id, flag_id, snooze_hours, by, now())
             if snooze_hours is not None

@@ -10,7 +10,7 @@ from frontoffice.console.kit import ConsoleKit, Posted, Viewer
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope
 from frontoffice.insights import service, trend
-from frontoffice.insights.store import InsightsStore
+from frontoffice.insights.projector import InsightsHub
 
 SPAN = 35
 
@@ -19,8 +19,8 @@ def flags_router(kit: ConsoleKit) -> APIRouter:
     router = APIRouter(prefix="/insights")
     reader, form = kit.viewer(Scope.EVENTS_READ), kit.posted(Scope.EVENTS_READ)
 
-    def ins(viewer: Viewer) -> InsightsStore:
-        return InsightsStore(kit.data(viewer))
+    def ins(viewer: Viewer) -> InsightsHub:
+        return InsightsHub(kit.data(viewer))
 
     @router.get("", response_class=HTMLResponse)
     def flags(request: Request, viewer: Viewer = reader) -> HTMLResponse:

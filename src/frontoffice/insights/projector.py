@@ -4,18 +4,19 @@ source of truth."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
 
 from frontoffice.domain.events import EventRecord
+from frontoffice.insights.ports import INSIGHTS, DailyCell
 from frontoffice.insights.rollup import fold
 from frontoffice.insights.store import InsightsStore, InsightsWrites
+from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sql import SqlStore
 
 PAGE = 2000
-INSIGHTS = "insights"  # the family of the flags' events
 
 
 def apply(tx: InsightsWrites, rec: EventRecord) -> None:
@@ -65,7 +66,8 @@ def catch_up(store: InsightsStore, ws: str) -> int:
 
 
 class InsightsHub:
-    """The insights projection of one storage, as the worker's runner drives it."""
+    """The insights of one storage (``ports.Insights``): its projection, as the worker's runner
+    drives it, and the reads and the log the use cases take."""
 
     name = "insights"
 
@@ -74,6 +76,24 @@ class InsightsHub:
 
     def catch_up(self, ws: str) -> int:
         return catch_up(self.insights, ws)
+
+    def append(self, batch: AppendBatch) -> AppendResult:
+        return self.insights.append(batch)
+
+    def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]:
+        return self.insights.cells(ws, metrics, start, end)
+
+    def metrics(self, ws: str) -> list[str]:
+        return self.insights.metrics(ws)
+
+    def last_day(self, ws: str) -> str | None:
+        return self.insights.last_day(ws)
+
+    def flags(self, ws: str, statuses: Sequence[str] = ()) -> list[dict[str, Any]]:
+        return self.insights.flags(ws, statuses)
+
+    def flag(self, ws: str, flag_id: str) -> dict[str, Any] | None:
+        return self.insights.flag(ws, flag_id)
 
     def rebuild(self, ws: str) -> int:
         self.insights.reset(ws)

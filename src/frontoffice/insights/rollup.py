@@ -8,14 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
+
+from frontoffice.insights.ports import Refs
 
 ALL = ("all", "all")  # every metric is also counted for the whole workspace
-
-
-class Refs(Protocol):
-    def get(self, kind: str, ref_id: str) -> dict[str, Any] | None: ...
-    def put(self, kind: str, ref_id: str, doc: Mapping[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,7 @@ import orjson
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput, NotFound
 from frontoffice.insights import detect
-from frontoffice.insights.projector import INSIGHTS, catch_up
-from frontoffice.insights.store import InsightsStore
+from frontoffice.insights.ports import INSIGHTS, Insights
 from frontoffice.storage.port import AppendBatch
 
 SOURCE = "frontoffice-insights"
@@ -46,28 +45,28 @@ def _record(message_id: str, etype: str, payload: dict[str, Any], at: datetime) 
     )
 
 
-def _log(ins: InsightsStore, ws: str, records: list[EventRecord]) -> int:
+def _log(ins: Insights, ws: str, records: list[EventRecord]) -> int:
     if not records:
         return 0
     result = ins.append(AppendBatch(ws, SOURCE, records, origin="insights"))
-    catch_up(ins, ws)
+    ins.catch_up(ws)
     return result.inserted
 
 
-def series(ins: InsightsStore, ws: str, end: str, span: int) -> detect.Series:
+def series(ins: Insights, ws: str, end: str, span: int) -> detect.Series:
     start = (date.fromisoformat(end) - timedelta(days=span - 1)).isoformat()
     found: dict[tuple[str, str, str], dict[str, detect.Cell]] = {}
     for row in ins.cells(ws, ins.metrics(ws), start, end):
         found.setdefault((row.metric, row.dimension, row.slice), {})[row.day] = (
-            int(row.n),
-            float(row.total),
-            orjson.loads(row.evidence),
+            row.n,
+            row.total,
+            row.evidence,
         )
     return found
 
 
 def run(
-    ins: InsightsStore,
+    ins: Insights,
     ws: str,
     now: datetime,
     as_of: str | None = None,
@@ -76,7 +75,7 @@ def run(
     """Catch the rollups up, detect as of the end of ``as_of`` (default: the last day with data)
     and raise a flag for each finding that has no open one (an acknowledged flag comes back for a
     new episode, a snoozed one once its snooze is over)."""
-    catch_up(ins, ws)
+    ins.catch_up(ws)
     as_of = as_of or ins.last_day(ws)
     if as_of is None:
         return Run(None, [], [])
@@ -88,8 +87,11 @@ def run(
         existing = ins.flag(ws, f.flag_id)
         status = existing["status"] if existing else None
         episode = f.since or as_of
-        if (status == "open" or (status == "snoozed" and existing and existing["snoozed_until"] > iso(now))
-                or (status == "acknowledged" and existing and episode <= existing["as_of"])):
+        if (
+            status == "open"
+            or (status == "snoozed" and existing and existing["snoozed_until"] > iso(now))
+            or (status == "acknowledged" and existing and episode <= existing["as_of"])
+        ):
             continue  # one open flag per metric and slice; an acknowledged one back only for a new shift
         message_id = f"flag:{f.flag_id}:{episode}" + (f":{as_of}" if status == "snoozed" else "")
         records.append(_record(message_id, "insight.flagged", {**_doc(f, as_of), "raised_at": iso(now)}, now))
@@ -121,14 +123,14 @@ def _doc(f: detect.Finding, as_of: str) -> dict[str, Any]:
     }
 
 
-def flag(ins: InsightsStore, ws: str, flag_id: str) -> dict[str, Any]:
+def flag(ins: Insights, ws: str, flag_id: str) -> dict[str, Any]:
     found = ins.flag(ws, flag_id)
     if found is None:
         raise NotFound(f"No flag {flag_id!r} in this workspace; list them with `frontoffice insights flags`.")
     return found
 
 
-def acknowledge(ins: InsightsStore, ws: str, flag_id: str, by: str, now: datetime) -> dict[str, Any]:
+def acknowledge(ins: Insights, ws: str, flag_id: str, by: str, now: datetime) -> dict[str, Any]:
     flag(ins, ws, flag_id)
     _log(
         ins,
@@ -145,7 +147,7 @@ def acknowledge(ins: InsightsStore, ws: str, flag_id: str, by: str, now: datetim
     return flag(ins, ws, flag_id)
 
 
-def snooze(ins: InsightsStore, ws: str, flag_id: str, hours: float, by: str, now: datetime) -> dict[str, Any]:
+def snooze(ins: Insights, ws: str, flag_id: str, hours: float, by: str, now: datetime) -> dict[str, Any]:
     if not 0 < hours <= 24 * 90:
         raise InvalidInput("Snooze a flag for more than 0 and at most 2160 hours (90 days).")
     flag(ins, ws, flag_id)
@@ -166,7 +168,7 @@ def snooze(ins: InsightsStore, ws: str, flag_id: str, hours: float, by: str, now
 
 
 def daily(
-    ins: InsightsStore, ws: str, metric: str, dimension: str, slice_: str, end: str | None, span: int
+    ins: Insights, ws: str, metric: str, dimension: str, slice_: str, end: str | None, span: int
 ) -> list[dict[str, Any]]:
     """A rate's (or a metric's) daily series for one slice: numerator, denominator and rate."""
     end = end or ins.last_day(ws) or date.today().isoformat()

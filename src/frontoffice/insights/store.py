@@ -11,6 +11,7 @@ import orjson
 import sqlalchemy as sa
 
 from frontoffice.domain.events import EventRecord
+from frontoffice.insights.ports import DailyCell
 from frontoffice.insights.rollup import Fact
 from frontoffice.insights.tables import PROJECTION_TABLES
 from frontoffice.projection.contract import WorkspaceLocks
@@ -181,25 +182,18 @@ class InsightsStore:
                 conn.execute(table.delete().where(table.c.workspace_id == ws))
 
     # -- reads ---------------------------------------------------------------------------
-    def cells(
-        self,
-        ws: str,
-        metrics: Sequence[str],
-        start: str,
-        end: str,
-        dimension: str | None = None,
-        slice_: str | None = None,
-    ) -> Sequence[sa.Row[Any]]:
+    def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
         """Daily cells of ``metrics`` from ``start`` to ``end`` (ISO days, inclusive)."""
         d = self.t("insights_daily")
         q = sa.select(d).where(
             d.c.workspace_id == ws, d.c.metric.in_(list(metrics)), d.c.day >= start, d.c.day <= end
         )
-        if dimension is not None:
-            q = q.where(d.c.dimension == dimension)
-        if slice_ is not None:
-            q = q.where(d.c.slice == slice_)
-        return self._all(q.order_by(d.c.metric, d.c.dimension, d.c.slice, d.c.day))
+        return [
+            DailyCell(
+                r.metric, r.dimension, r.slice, r.day, int(r.n), float(r.total), orjson.loads(r.evidence)
+            )
+            for r in self._all(q.order_by(d.c.metric, d.c.dimension, d.c.slice, d.c.day))
+        ]
 
     def metrics(self, ws: str) -> list[str]:
         d = self.t("insights_daily")

@@ -27,9 +27,9 @@ class InsightsProjection:
     def catch_up(self, ws: str, on_progress: Progress) -> int:
         applied = self.hub.catch_up(ws)
         clock = time.monotonic()
-        if clock >= self._next.get(ws, 0.0) and self.hub.insights.last_day(ws) is not None:
+        if clock >= self._next.get(ws, 0.0) and self.hub.last_day(ws) is not None:
             self._next[ws] = clock + DETECT_SECONDS
-            applied += len(service.run(self.hub.insights, ws, now()).raised)
+            applied += len(service.run(self.hub, ws, now()).raised)
         return applied
 
     def rebuild(self, ws: str) -> int:
