@@ -18,6 +18,11 @@ class Refs(Protocol):
     def put(self, kind: str, ref_id: str, doc: Mapping[str, Any]) -> None: ...
 
 
+class FlagWrites(Protocol):
+    def put_flag(self, row: Mapping[str, Any]) -> None: ...
+    def flag_status(self, flag_id: str, status: str, until: str | None) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DailyCell:
     metric: str

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.insights.ports import INSIGHTS, DailyCell
+from frontoffice.insights.ports import INSIGHTS, DailyCell, FlagWrites
 from frontoffice.insights.rollup import fold
 from frontoffice.insights.store import InsightsStore, InsightsWrites
 from frontoffice.storage.port import AppendBatch, AppendResult
@@ -24,13 +24,14 @@ def apply(tx: InsightsWrites, rec: EventRecord) -> None:
         return
     data: Mapping[str, Any] = orjson.loads(rec.payload)
     if rec.family == INSIGHTS:
-        _flag_event(tx, rec.type, data)
+        apply_flag_event(tx, rec.type, data)
         return
     for fact in fold(tx, rec.type, data, rec.timestamp or rec.received_at or ""):
         tx.add(fact)
 
 
-def _flag_event(tx: InsightsWrites, etype: str, data: Mapping[str, Any]) -> None:
+def apply_flag_event(tx: FlagWrites, etype: str, data: Mapping[str, Any]) -> None:
+    """How an ``insight.*`` event changes the flags (the flags are only ever a fold of these)."""
     if etype == "insight.flagged":
         tx.put_flag(
             {

@@ -148,11 +148,11 @@ def days_back(end: str, n: int) -> list[str]:
     return [(last - timedelta(days=i)).isoformat() for i in range(n - 1, -1, -1)]
 
 
-def series(rates: dict[str, list[float]], units: int = 100) -> Series:
-    """Daily returns and units per supplier over 35 days ending 2026-10-11 (a Sunday)."""
+def series(rates: dict[str, list[float]], units: int = 100, end: str = "2026-10-11") -> Series:
+    """Daily returns and units per supplier over 35 days ending ``end`` (2026-10-11 is a Sunday)."""
     out: dict[tuple[str, str, str], dict[str, tuple[int, float, list[str]]]] = {}
     for supplier, daily in rates.items():
-        for day, rate in zip(days_back("2026-10-11", 35), daily, strict=True):
+        for day, rate in zip(days_back(end, 35), daily, strict=True):
             returned = round(rate * units)
             ids = [f"return:{supplier}-{day}-{i}" for i in range(returned)]
             for dimension, value in (("supplier", supplier), ("all", "all")):
