@@ -36,6 +36,7 @@ DECLARED = (
     "frontoffice.segments.capability",
     "frontoffice.decisions.capability",
     "frontoffice.inbox.capability",
+    "frontoffice.insights.capability",
 )
 
 _lock = threading.Lock()

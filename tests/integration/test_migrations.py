@@ -26,6 +26,7 @@ AFTER_BASELINE = frozenset({"console_audit", "console_logins", "console_sessions
                             "decisions_models", "decisions_outcomes",
                             "inbox_blobs", "inbox_cursor", "inbox_entities", "inbox_messages",
                             "inbox_models", "inbox_secrets", "inbox_threads", "inbox_tickets",
+                            "insights_cursor", "insights_daily", "insights_flags", "insights_refs",
                             "segments_cursor", "segments_definitions", "segments_due", "segments_events",
                             "segments_facts", "segments_firings", "segments_history", "segments_members",
                             "segments_values", "message_deliveries",

@@ -1,0 +1,47 @@
+"""What the insights rules and use cases need, as Protocols: the references the rollup remembers
+between events, and the insights data a use case reads and logs to (``projector.InsightsHub`` on
+SQL, ``tests/fakes/insights.py`` in memory)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from frontoffice.storage.port import AppendBatch, AppendResult
+
+INSIGHTS = "insights"  # the family of the flags' events in the log
+
+
+class Refs(Protocol):
+    def get(self, kind: str, ref_id: str) -> dict[str, Any] | None: ...
+    def put(self, kind: str, ref_id: str, doc: Mapping[str, Any]) -> None: ...
+
+
+class FlagWrites(Protocol):
+    def put_flag(self, row: Mapping[str, Any]) -> None: ...
+    def flag_status(self, flag_id: str, status: str, until: str | None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DailyCell:
+    metric: str
+    dimension: str
+    slice: str
+    day: str
+    n: int  # how many facts
+    total: float  # their summed value
+    evidence: list[str]
+
+
+class Insights(Protocol):
+    def catch_up(self, ws: str) -> int:
+        """Fold what the log holds beyond the projection (rollups and flags)."""
+        ...
+
+    def append(self, batch: AppendBatch) -> AppendResult: ...
+    def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]: ...
+    def metrics(self, ws: str) -> list[str]: ...
+    def last_day(self, ws: str) -> str | None: ...
+    def flags(self, ws: str, statuses: Sequence[str] = ()) -> list[dict[str, Any]]: ...
+    def flag(self, ws: str, flag_id: str) -> dict[str, Any] | None: ...

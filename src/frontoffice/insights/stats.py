@@ -1,0 +1,64 @@
+"""The statistics behind a flag, on counts: the exact conditional test of two Poisson rates
+(given both counts' sum, one is binomial), the Cochran–Mantel–Haenszel test over strata, the
+Benjamini–Hochberg q-values, and the most likely day a daily rate shifted level. Pure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from scipy import stats
+
+
+def rate_test(x: int, n: float, x0: int, n0: float) -> float:
+    """One-sided p-value that the rate ``x / n`` is above ``x0 / n0`` (exposures ``n``, ``n0``):
+    under equal rates, ``x`` given ``x + x0`` is binomial with ``n / (n + n0)``."""
+    if x <= 0 or n <= 0 or n0 <= 0:
+        return 1.0
+    return float(stats.binom.sf(x - 1, x + x0, n / (n + n0)))
+
+
+def cmh(strata: Sequence[tuple[int, int, int, int]]) -> tuple[float, float]:
+    """Cochran–Mantel–Haenszel over 2x2 strata ``(a_events, a_total, b_events, b_total)``: the
+    one-sided p-value that A's events are more likely than B's within each stratum, and the
+    Mantel–Haenszel odds ratio (strata with one group empty carry no information)."""
+    num = var = ratio_num = ratio_den = 0.0
+    for a, a_n, b, b_n in strata:
+        total, events = a_n + b_n, a + b
+        if a_n == 0 or b_n == 0 or total < 2:
+            continue
+        num += a - a_n * events / total
+        var += a_n * b_n * events * (total - events) / (total * total * (total - 1))
+        ratio_num += a * (b_n - b) / total
+        ratio_den += b * (a_n - a) / total
+    odds = ratio_num / ratio_den if ratio_den > 0 else math.inf if ratio_num > 0 else 1.0
+    if var <= 0:
+        return 1.0, odds
+    return float(stats.norm.sf(num / math.sqrt(var))), odds
+
+
+def q_values(p: Sequence[float]) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values of every test of one run."""
+    if not p:
+        return []
+    return [float(q) for q in stats.false_discovery_control(list(p), method="bh")]
+
+
+def shift_day(events: Sequence[float], exposure: Sequence[float]) -> int | None:
+    """The index of the first day after the most likely single change of a Poisson rate (the
+    split maximising the likelihood ratio of two rates against one); None without a rise."""
+
+    def loglik(x: float, n: float) -> float:
+        return x * math.log(x / n) - x if x > 0 and n > 0 else 0.0
+
+    total = loglik(sum(events), sum(exposure))
+    best, at = 0.0, None
+    for i in range(1, len(events)):
+        before_x, before_n = sum(events[:i]), sum(exposure[:i])
+        after_x, after_n = sum(events[i:]), sum(exposure[i:])
+        if after_n <= 0 or before_n <= 0 or after_x / after_n <= before_x / before_n:
+            continue
+        gain = loglik(before_x, before_n) + loglik(after_x, after_n) - total
+        if gain > best:
+            best, at = gain, i
+    return at

@@ -1,0 +1,49 @@
+"""A daily rate drawn as an SVG polyline (server-side, no script): the points, the recent window
+shaded and the day the flag says the shift began marked. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+WIDTH, HEIGHT, PAD = 640, 180, 24
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    width: int
+    height: int
+    points: str  # "x,y x,y ..." for <polyline>
+    marker_x: float | None  # the flag's "since" day
+    window_x: float | None  # where the recent window starts
+    top: float  # the highest rate drawn (the y axis' top)
+    first: str
+    last: str
+
+
+def draw(series: Sequence[Mapping[str, Any]], since: str | None, window_start: str | None) -> Trend:
+    values = [
+        float(p["rate"] if p.get("rate") is not None else p["value"] if p.get("exposure") is None else 0.0)
+        for p in series
+    ]
+    top = max(values, default=0.0) or 1.0
+    step = (WIDTH - 2 * PAD) / max(1, len(values) - 1)
+
+    def x(i: int) -> float:
+        return round(PAD + i * step, 1)
+
+    points = " ".join(
+        f"{x(i)},{round(HEIGHT - PAD - v / top * (HEIGHT - 2 * PAD), 1)}" for i, v in enumerate(values)
+    )
+    days = [p["day"] for p in series]
+    return Trend(
+        WIDTH,
+        HEIGHT,
+        points,
+        x(days.index(since)) if since in days else None,
+        x(days.index(window_start)) if window_start in days else None,
+        top,
+        days[0] if days else "",
+        days[-1] if days else "",
+    )

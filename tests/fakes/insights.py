@@ -1,0 +1,79 @@
+"""In-memory insights ports: ``Refs`` (what the rollup remembers between events) and ``Insights``
+(what the use cases read and log to)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from frontoffice.domain.events import EventRecord
+from frontoffice.insights.detect import Series
+from frontoffice.insights.ports import DailyCell
+from frontoffice.insights.projector import apply_flag_event
+from frontoffice.storage.port import AppendBatch, AppendResult
+
+
+class FakeRefs:
+    def __init__(self) -> None:
+        self.docs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def get(self, kind: str, ref_id: str) -> dict[str, Any] | None:
+        found = self.docs.get((kind, ref_id))
+        return dict(found) if found is not None else None
+
+    def put(self, kind: str, ref_id: str, doc: Mapping[str, Any]) -> None:
+        self.docs[(kind, ref_id)] = dict(doc)
+
+
+class FakeInsights:
+    """``ports.Insights`` in memory: the daily cells a test gives, a log that keeps a message id
+    once, and flags folded from it by the projection's own rule."""
+
+    def __init__(self, series: Series) -> None:
+        self.series = series
+        self.log: dict[str, EventRecord] = {}
+        self.folded = 0
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def catch_up(self, ws: str) -> int:
+        pending = list(self.log.values())[self.folded :]
+        for rec in pending:
+            apply_flag_event(self, rec.type, orjson.loads(rec.payload))
+        self.folded += len(pending)
+        return len(pending)
+
+    def append(self, batch: AppendBatch) -> AppendResult:
+        new = [r for r in batch.events if r.message_id not in self.log]
+        self.log.update((r.message_id, r) for r in new)
+        return AppendResult(len(new), len(batch.events) - len(new), 0)
+
+    def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
+        return [
+            DailyCell(m, d, s, day, n, total, evidence)
+            for (m, d, s), days in self.series.items()
+            for day, (n, total, evidence) in days.items()
+            if m in metrics and start <= day <= end
+        ]
+
+    def metrics(self, ws: str) -> list[str]:
+        return sorted({k[0] for k in self.series})
+
+    def last_day(self, ws: str) -> str | None:
+        return max((day for days in self.series.values() for day in days), default=None)
+
+    def flags(self, ws: str, statuses: Sequence[str] = ()) -> list[dict[str, Any]]:
+        return [f for f in self.rows.values() if not statuses or f["status"] in statuses]
+
+    def flag(self, ws: str, flag_id: str) -> dict[str, Any] | None:
+        return self.rows.get(flag_id)
+
+    def put_flag(self, row: Mapping[str, Any]) -> None:
+        self.rows[row["flag_id"]] = {
+            **orjson.loads(row["doc"]),
+            **{k: v for k, v in row.items() if k != "doc"},
+        }
+
+    def flag_status(self, flag_id: str, status: str, until: str | None) -> None:
+        self.rows[flag_id] |= {"status": status, "snoozed_until": until}

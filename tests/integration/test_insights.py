@@ -1,0 +1,207 @@
+"""Insights end to end, in process on SQLite: a seeded shop (two weeks of ordinary noise, four
+incidents in the last week, written through commerce's intake and the inbox's own use cases) is
+rolled up from the log, flagged with statistics, and read through the API, the CLI and the
+console; the rollups rebuilt from the log equal the ones kept up to date."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from frontoffice.cli.main import cli
+from frontoffice.commerce.store import CommerceStore
+from frontoffice.console.roles import Role
+from frontoffice.console.store import ConsoleStore
+from frontoffice.console.users import create_user
+from frontoffice.domain.events import now
+from frontoffice.inbox.wiring import desk_for
+from frontoffice.insights import seed, service
+from frontoffice.insights.detect import Windows
+from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.worker import InsightsProjection
+from frontoffice.settings import Settings
+from frontoffice.storage import open_store
+from frontoffice.storage.tables import schema
+from frontoffice.tenancy import service as tenancy
+from tests.fakes.inbox import KeywordUnderstanding
+from tests.integration.console_support import PASSWORD, Client, console, csrf_of, sign_in
+
+WINDOWS = Windows(recent=7, baseline=7)
+
+
+@dataclass(frozen=True)
+class Shop:
+    url: str
+    folder: Path
+    ws: str
+    truth: seed.Truth
+    run: service.Run
+
+
+@pytest.fixture(scope="module")
+def shop(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
+    folder = tmp_path_factory.mktemp("insights")
+    shutil.copyfile(sqlite_template, folder / "frontoffice.db")
+    url = f"sqlite:///{folder / 'frontoffice.db'}"
+    store = open_store(url)
+    try:
+        ws = tenancy.create_workspace(store, "acme", "EU").id
+        create_user(ConsoleStore(store), ws, "acme-admin", Role.ADMIN, PASSWORD, by="test", at=now())
+        desk = desk_for(Settings(data_dir=folder, database_url=url), store, understand=KeywordUnderstanding())
+        truth = seed.seed(CommerceStore(store), desk, ws, days=14, incident_day=8, orders_per_day=40,
+                          tickets_per_day=6, seed_value=20)
+        done = service.run(InsightsHub(store), ws, now(), truth.last_day, WINDOWS)
+    finally:
+        store.close()
+    yield Shop(url, folder, ws, truth, done)
+
+
+@pytest.fixture(scope="module")
+def client(shop: Shop) -> Iterator[Client]:
+    with console(shop.url, shop.folder) as made:
+        yield made
+
+
+def flags_of(shop: Shop) -> list[dict[str, Any]]:
+    store = open_store(shop.url)
+    try:
+        return InsightsHub(store).flags(shop.ws)
+    finally:
+        store.close()
+
+
+def test_each_seeded_incident_is_flagged_and_every_flag_points_at_an_incident(shop: Shop) -> None:
+    got = seed.score(flags_of(shop), shop.truth)
+    assert got.wrong == []
+    assert sorted(got.found) == ["agent_behind", "defective_batch", "price_split", "store_late"]
+    ben = next(f for f in shop.run.findings if f["metric"] == "sla_breach_rate" and f["slice"] == "ben")
+    assert "peers" in {c["against"] for c in ben["comparisons"]}  # the other agents, the same days
+    assert all(c["q_value"] <= 0.01 for c in ben["comparisons"])
+
+
+def test_two_suppliers_of_one_product_are_compared_size_by_size(shop: Shop) -> None:
+    suppliers = [f for f in shop.run.findings if f["metric"].startswith("supplier_return_rate")]
+    assert {f["slice"] for f in suppliers} == {"P1|SUP-A"}  # never the sound supplier of the product
+    damaged = next(f for f in suppliers if f["metric"] == "supplier_return_rate:damaged")
+    (comparison,) = damaged["comparisons"]
+    assert comparison["against"] == "other suppliers, same product and sizes"
+    assert comparison["odds_ratio"] is None or comparison["odds_ratio"] > 5
+
+
+def test_a_flag_says_since_when_and_carries_the_evidence_behind_it(shop: Shop) -> None:
+    late = next(f for f in flags_of(shop) if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
+    assert late["since"] >= "2026-09-14"  # the incident began on 2026-09-15; its week starts the 14th
+    assert set(late["evidence"]) <= shop.truth.incidents["store_late"].ids | {
+        e for e in late["evidence"] if not e.startswith(("shipment:", "order:"))}
+    assert any(e.startswith("shipment:") for e in late["evidence"])
+
+
+def test_a_second_run_raises_no_flag_that_is_already_open(shop: Shop) -> None:
+    store = open_store(shop.url)
+    try:
+        again = service.run(InsightsHub(store), shop.ws, now(), shop.truth.last_day, WINDOWS)
+        events = schema(store.dialect).tables["events"]
+        with store.connect() as conn:
+            logged = conn.execute(sa.select(sa.func.count()).where(
+                events.c.workspace_id == shop.ws, events.c.type == "insight.flagged")).scalar_one()
+    finally:
+        store.close()
+    assert again.findings and again.raised == []
+    assert logged == len(shop.run.raised) == len(flags_of(shop))
+
+
+def test_the_rollups_and_flags_rebuilt_from_the_log_equal_the_ones_kept_up_to_date(shop: Shop) -> None:
+    store = open_store(shop.url)
+    try:
+        def tables() -> tuple[list[Any], ...]:
+            found = []
+            with store.connect() as conn:
+                for name in ("insights_daily", "insights_flags"):
+                    t = schema(store.dialect).tables[name]
+                    rows = conn.execute(sa.select(t).where(t.c.workspace_id == shop.ws))
+                    found.append(sorted(tuple(r) for r in rows))
+            return tuple(found)
+
+        before = tables()
+        InsightsHub(store).rebuild(shop.ws)
+        assert tables() == before
+    finally:
+        store.close()
+
+
+def test_the_api_lists_shows_acknowledges_and_snoozes_flags(shop: Shop, client: Client) -> None:
+    store = open_store(shop.url)
+    try:
+        read = tenancy.create_token(store, shop.ws, "reader", ["events:read"])[1]
+        write = tenancy.create_token(store, shop.ws, "writer", ["events:read", "events:write"])[1]
+    finally:
+        store.close()
+    base = f"/api/v1/workspaces/{shop.ws}/insights"
+    listed = client.get(f"{base}/flags", headers={"Authorization": f"Bearer {read}"}).json()["flags"]
+    first, second = listed[0]["flag_id"], listed[1]["flag_id"]
+    one = client.get(f"{base}/flags/{first}", headers={"Authorization": f"Bearer {read}"}).json()
+    refused = client.post(f"{base}/flags/{first}/acknowledge", json={},
+                          headers={"Authorization": f"Bearer {read}"})
+    acked = client.post(f"{base}/flags/{first}/acknowledge", json={"by": "lead"},
+                        headers={"Authorization": f"Bearer {write}"}).json()
+    snoozed = client.post(f"{base}/flags/{second}/snooze", json={"hours": 24},
+                          headers={"Authorization": f"Bearer {write}"}).json()
+    missing = client.get(f"{base}/flags/nope", headers={"Authorization": f"Bearer {read}"})
+    series = client.get(f"{base}/series", params={"metric": "late_delivery_rate", "dimension": "store",
+                                                  "slice": "ST2", "end": shop.truth.last_day, "days": 14},
+                        headers={"Authorization": f"Bearer {read}"}).json()["series"]
+    assert one["evidence"] and one["comparisons"] and "evidence" not in listed[0]
+    assert refused.status_code == 403
+    assert acked["status"] == "acknowledged" and snoozed["status"] == "snoozed" and snoozed["snoozed_until"]
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert "frontoffice insights flags" in missing.json()["message"]
+    assert len(series) == 14 and max(p["rate"] or 0 for p in series[-6:]) > 0.5 > (series[0]["rate"] or 0)
+
+
+def test_the_console_draws_the_trend_with_the_flag_marked_and_lists_the_evidence(shop: Shop,
+                                                                                 client: Client) -> None:
+    late = next(f for f in flags_of(shop) if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
+    sign_in(client, "acme-admin")
+    listing = client.get("/console/w/acme/insights").text
+    page = client.get(f"/console/w/acme/insights/{late['flag_id']}").text
+    done = client.post(f"/console/w/acme/insights/{late['flag_id']}/snooze", data={"csrf": csrf_of(page)})
+    assert late["flag_id"] in listing
+    assert '<svg id="trend"' in page and "<polyline" in page and 'class="flag"' in page
+    assert late["evidence"][0] in page.split('id="evidence"')[1]
+    assert done.status_code == 303
+
+
+def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["--database-url", shop.url, "insights", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    ran = orjson.loads(run("run", "-w", "acme", "--as-of", shop.truth.last_day, "--json"))
+    assert ran["as_of"] == shop.truth.last_day
+    listed = orjson.loads(run("flags", "-w", "acme", "--status", "open", "--json"))
+    assert listed and all(f["status"] == "open" for f in listed)
+    out = run("ack", "-w", "acme", listed[0]["flag_id"])
+    assert "acknowledged" in out
+    assert "--snooze-hours" in run("ack", "--help")
+
+
+def test_the_worker_folds_the_log_and_runs_the_detector_again_within_the_hour(shop: Shop) -> None:
+    store = open_store(shop.url)
+    try:
+        projection = InsightsProjection(store)
+        assert projection.due(shop.ws) is None  # nothing scheduled before the first pass
+        projection.catch_up(shop.ws, lambda _: None)
+        due = projection.due(shop.ws)
+    finally:
+        store.close()
+    assert due is not None and 3500 < due - time.monotonic() <= 3600
