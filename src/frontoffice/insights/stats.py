@@ -7,14 +7,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from scipy import stats
-
 
 def rate_test(x: int, n: float, x0: int, n0: float) -> float:
     """One-sided p-value that the rate ``x / n`` is above ``x0 / n0`` (exposures ``n``, ``n0``):
     under equal rates, ``x`` given ``x + x0`` is binomial with ``n / (n + n0)``."""
     if x <= 0 or n <= 0 or n0 <= 0:
         return 1.0
+    from scipy import stats  # ~1 s to import: paid by the process that tests, not by every CLI
+
     return float(stats.binom.sf(x - 1, x + x0, n / (n + n0)))
 
 
@@ -34,6 +34,8 @@ def cmh(strata: Sequence[tuple[int, int, int, int]]) -> tuple[float, float]:
     odds = ratio_num / ratio_den if ratio_den > 0 else math.inf if ratio_num > 0 else 1.0
     if var <= 0:
         return 1.0, odds
+    from scipy import stats
+
     return float(stats.norm.sf(num / math.sqrt(var))), odds
 
 
@@ -41,6 +43,8 @@ def q_values(p: Sequence[float]) -> list[float]:
     """Benjamini–Hochberg adjusted p-values of every test of one run."""
     if not p:
         return []
+    from scipy import stats
+
     return [float(q) for q in stats.false_discovery_control(list(p), method="bh")]
 
 

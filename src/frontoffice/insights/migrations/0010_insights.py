@@ -7,7 +7,7 @@ from alembic import context, op
 from frontoffice.storage.tables import create
 
 revision = "0010_insights"
-down_revision: str | None = "0005_inbox"
+down_revision: str | None = "0006_segment_actions"
 branch_labels: str | None = None
 depends_on: str | None = None
 
