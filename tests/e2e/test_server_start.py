@@ -26,6 +26,9 @@ def test_a_server_whose_port_is_taken_is_not_reported_started(fresh: Live, tmp_p
             second.start(timeout=20)
     finally:
         second.stop()
+    # refused before it opened the storage or started its ingest processes
+    said = (tmp_path / f"server-{fresh.server.port}.log").read_text()
+    assert "address already in use" in said and "listening" not in said, said
     # left to pick its own port, it starts on another one
     third = ServerProcess(sqlite_url(tmp_path), tmp_path, port=fresh.server.port)
     try:
