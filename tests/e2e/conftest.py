@@ -1,10 +1,10 @@
 """End-to-end fixtures: a real `frontoffice serve` process on loopback, and ways to talk to it.
 
 ``live`` starts one server per test on the ``database_url`` it is given (SQLite and PostgreSQL).
-``shared_server`` starts one per test worker and backend for the suites of short, independent
-requests of every module; each of those tests takes its own workspace through ``fresh``, so
-counts never mix. ``spawn``
-starts servers with settings of their own. Counts are read straight from the database.
+``shared_server`` starts one per test worker and backend for the short, independent requests
+of every module; each of those tests takes its own workspace through ``fresh``, so counts never
+mix. ``spawn`` starts servers with settings of their own. Counts are read straight from the
+database.
 """
 
 from __future__ import annotations
