@@ -10,6 +10,7 @@ import pytest
 
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
+from tests.support.demo import ServingDemo, kill_demo, start_demo
 from tests.support.pg import fresh_database, postgres_server
 from tests.support.server import ServerProcess
 
@@ -79,25 +80,18 @@ def server(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     proc.stop()
 
 
-DEMO_PEOPLE = 60
+@pytest.fixture(scope="session")
+def serving_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServingDemo]:
+    """The test worker's one `frontoffice demo run`, started as README says and serving until
+    README's tour stops it (or the session ends). Tests using it carry the xdist group "demo"
+    (so they share one run)."""
+    demo = start_demo(tmp_path_factory.mktemp("demo"))
+    yield demo
+    kill_demo(demo.process)
 
 
 @pytest.fixture(scope="session")
-def demo_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """One `frontoffice demo run --no-serve` per test worker, as a subprocess the way `make demo`
-    runs it: (its data directory, what it printed). Tests using it carry the xdist group "demo"
-    (so they share one run) and copy the directory before changing anything in it."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.support.server import free_port
-
-    data_dir = tmp_path_factory.mktemp("demo") / "data"
-    env = {**os.environ, "FRONTOFFICE_PORT": str(free_port()), "COLUMNS": "250"}
-    done = subprocess.run(
-        [sys.executable, "-m", "frontoffice", "--data-dir", str(data_dir), "demo", "run",
-         "--people", str(DEMO_PEOPLE), "--no-serve"],
-        env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return data_dir, done.stdout
+def demo_once(serving_demo: ServingDemo) -> tuple[Path, str]:
+    """(The demo's data directory as it was when it began serving, what it printed until then):
+    the state `make demo` leaves. Copy the directory before changing anything in it."""
+    return serving_demo.snapshot, serving_demo.shown

@@ -37,7 +37,7 @@ def seeded_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
     seeded = seed(url)
     server = ServerProcess(url, folder, env_extra={
         "FRONTOFFICE_CONSOLE_LOGIN_FAILURES": str(LOGIN_FAILURES)})
-    server.start(timeout=120)  # a loaded 2-core machine imports slowly
+    server.start()
     try:
         yield server, seeded
     finally:

@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 from frontoffice.console.roles import Role
 from tests.browser.conftest import LOGIN_FAILURES, screenshot, serious_violations
 
+pytestmark = pytest.mark.xdist_group("browser")  # one seeded server and worker for every browser test
+
 ADMIN_ONLY = ("sources", "tokens", "users", "destinations", "settings", "audit")
 # the demo agent reads Japanese, the privacy officer German
 PEOPLE = {Role.AGENT: "顧客", Role.PRIVACY_OFFICER: "Personen"}

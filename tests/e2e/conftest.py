@@ -1,9 +1,10 @@
 """End-to-end fixtures: a real `frontoffice serve` process on loopback, and ways to talk to it.
 
 ``live`` starts one server per test on the ``database_url`` it is given (SQLite and PostgreSQL).
-``shared_server`` starts one per module and backend for suites of short, independent requests;
-each of those tests takes its own workspace through ``fresh``, so counts never mix. ``spawn``
-starts servers with settings of their own. Counts are read straight from the database.
+``shared_server`` starts one per test worker and backend for the short, independent requests
+of every module; each of those tests takes its own workspace through ``fresh``, so counts never
+mix. ``spawn`` starts servers with settings of their own. Counts are read straight from the
+database.
 """
 
 from __future__ import annotations
@@ -184,9 +185,8 @@ def live(server: ServerProcess, database_url: str) -> Live:
     return Live(server, database_url, tenant)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def shared_database_url(request: pytest.FixtureRequest,
-                        tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _own_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[str]:
     if request.param == "sqlite":
         yield sqlite_url(tmp_path_factory.mktemp("shared"))
     else:
@@ -195,10 +195,25 @@ def shared_database_url(request: pytest.FixtureRequest,
             yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session", params=BACKENDS)
+def shared_database_url(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shared server's database (SQLite and PostgreSQL)."""
+    yield from _own_database(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database for a module's own server (one with settings of its own), SQLite and PostgreSQL."""
+    yield from _own_database(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
 def shared_server(shared_database_url: str,
                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """One server per module and backend; tests take their own tenant with ``fresh``."""
+    """One server per test worker and backend, for every module; tests take their own tenant
+    with ``fresh`` (and leave the server as they found it: no settings, no restarts)."""
     started = start_live(shared_database_url, tmp_path_factory.mktemp("shared-server"),
                          workspace=f"shared-{os.getpid()}")
     yield started
@@ -207,7 +222,7 @@ def shared_server(shared_database_url: str,
 
 @pytest.fixture
 def fresh(shared_server: Live) -> Live:
-    """The module's shared server with a workspace of this test's own."""
+    """The shared server with a workspace of this test's own."""
     return shared_server.with_tenant(shared_server.new_tenant())
 
 

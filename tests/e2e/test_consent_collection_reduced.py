@@ -12,8 +12,7 @@ import pytest
 
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
-from tests.e2e.conftest import Live, accepted, new_id, post
-from tests.support.server import ServerProcess, make_tenant
+from tests.e2e.conftest import Live, accepted, new_id, post, start_live
 
 EU = {"locale": "de-DE", "ip": "203.0.113.9", "userAgent": "Mozilla/5.0",
       "device": {"advertisingId": "ad-1", "model": "Pixel"}}
@@ -21,13 +20,20 @@ CA = {"traits": {"address": {"country": "US", "state": "CA"}}, "ip": "198.51.100
       "device": {"advertisingId": "ad-2", "adTrackingEnabled": True}}
 
 
-@pytest.fixture
-def live(server: ServerProcess, database_url: str) -> Iterator[Live]:
+@pytest.fixture(scope="module")
+def consent_server(module_database_url: str, tmp_path_factory: pytest.TempPathFactory
+                   ) -> Iterator[Live]:
     # Caches refresh fast so a refusal recorded a moment ago applies; ingest processes as in production.
-    server.env_extra.update({"FRONTOFFICE_KEY_CACHE_SECONDS": "0.2", "FRONTOFFICE_INGEST_PROCESSES": "2"})
-    tenant = make_tenant(database_url, "acme")
-    server.start()
-    yield Live(server, database_url, tenant)
+    started = start_live(module_database_url, tmp_path_factory.mktemp("consent"), env_extra={
+        "FRONTOFFICE_KEY_CACHE_SECONDS": "0.2", "FRONTOFFICE_INGEST_PROCESSES": "2"})
+    yield started
+    started.server.stop()
+
+
+@pytest.fixture
+def live(consent_server: Live) -> Live:
+    """The module's server, with a workspace of this test's own."""
+    return consent_server.with_tenant(consent_server.new_tenant())
 
 
 def record(live: Live, subject: str, purposes: dict[str, str]) -> None:

@@ -22,12 +22,12 @@ def consent_writer(live: Live) -> httpx.Client:
     return httpx.Client(base_url=live.url, timeout=30, headers={"Authorization": f"Bearer {secret}"})
 
 
-def test_gpc_and_recorded_consent_decide_the_check(live: Live) -> None:
-    base = f"/api/v1/workspaces/{live.tenant.workspace}/consent"
-    accepted(post(live, "/v1/identify", {"userId": "cal", "traits": {"address": {"country": "US",
+def test_gpc_and_recorded_consent_decide_the_check(fresh: Live) -> None:
+    base = f"/api/v1/workspaces/{fresh.tenant.workspace}/consent"
+    accepted(post(fresh, "/v1/identify", {"userId": "cal", "traits": {"address": {"country": "US",
                                                                                   "state": "CA"}}}))
-    accepted(post(live, "/v1/track", {"userId": "cal", "event": "Viewed"}, headers={"Sec-GPC": "1"}))
-    with consent_writer(live) as api:
+    accepted(post(fresh, "/v1/track", {"userId": "cal", "event": "Viewed"}, headers={"Sec-GPC": "1"}))
+    with consent_writer(fresh) as api:
         deadline = time.monotonic() + 10
         while True:  # the background projector or the read itself catches up with the log
             shown = api.get(f"{base}/user_id:cal").json()

@@ -18,7 +18,7 @@ from frontoffice.demo.moments_tour import showcase_calls
 from frontoffice.demo.tenant import RESIDENT, SOURCES, WORKSPACE
 from frontoffice.residency.gate import required_location
 from frontoffice.storage import open_store
-from tests.conftest import DEMO_PEOPLE
+from tests.support.demo import DEMO_PEOPLE
 from tests.support.server import free_port
 
 pytestmark = pytest.mark.xdist_group("demo")  # shares the worker's one demo run (demo_once)

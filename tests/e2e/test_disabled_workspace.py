@@ -57,45 +57,45 @@ def _cli(live: Live, *args: str) -> None:
                    capture_output=True, timeout=60)
 
 
-def test_every_token_of_a_disabled_workspace_is_refused_at_once(live: Live) -> None:
-    everything = _token(live, live.tenant.workspace_id, WORKSPACE_SCOPES, "everything")
-    operator = _token(live, None, frozenset({Scope.WORKSPACES_ADMIN}), "operator")
-    assert _reads(live, everything) == _reads(live, live.tenant.token) == 200  # both now cached
-    assert _writes(live) == 200
+def test_every_token_of_a_disabled_workspace_is_refused_at_once(fresh: Live) -> None:
+    everything = _token(fresh, fresh.tenant.workspace_id, WORKSPACE_SCOPES, "everything")
+    operator = _token(fresh, None, frozenset({Scope.WORKSPACES_ADMIN}), "operator")
+    assert _reads(fresh, everything) == _reads(fresh, fresh.tenant.token) == 200  # both now cached
+    assert _writes(fresh) == 200
 
-    disabled = httpx.post(f"{live.url}/api/v1/workspaces/{live.tenant.workspace}/disable",
+    disabled = httpx.post(f"{fresh.url}/api/v1/workspaces/{fresh.tenant.workspace}/disable",
                           headers={"Authorization": bearer(operator)}, timeout=30)
     assert disabled.status_code == 200 and disabled.json()["status"] == "disabled"
-    operations = _operations(live)
+    operations = _operations(fresh)
     assert len(operations) >= 50
     for method, path, op in operations:
-        for token in (everything, live.tenant.token):
-            answer = _call(live, method, path, token)
+        for token in (everything, fresh.tenant.token):
+            answer = _call(fresh, method, path, token)
             assert answer.status_code == 403, (method, path, answer.text)
             instance_only = op["security"] == [{"ApiToken": [Scope.WORKSPACES_ADMIN.value]}]
             expected = "forbidden" if instance_only else "workspace_disabled"
             assert answer.json()["code"] == expected, (method, path, answer.text)
-    assert _writes(live) == 401
+    assert _writes(fresh) == 401
 
-    enabled = httpx.post(f"{live.url}/api/v1/workspaces/{live.tenant.workspace}/enable",
+    enabled = httpx.post(f"{fresh.url}/api/v1/workspaces/{fresh.tenant.workspace}/enable",
                          headers={"Authorization": bearer(operator)}, timeout=30)
     assert enabled.status_code == 200 and enabled.json()["status"] == "active"
-    assert _reads(live, everything) == _reads(live, live.tenant.token) == 200
-    assert _writes(live) == 200
+    assert _reads(fresh, everything) == _reads(fresh, fresh.tenant.token) == 200
+    assert _writes(fresh) == 200
 
 
-def test_a_workspace_disabled_from_the_cli_is_refused_by_the_running_server_at_once(live: Live) -> None:
-    assert _reads(live, live.tenant.token) == 200  # the token is in the server's cache
-    _cli(live, "workspace", "disable", live.tenant.workspace)
-    refused = httpx.get(f"{live.url}/api/v1/workspaces/{live.tenant.workspace}/events",
-                        headers={"Authorization": bearer(live.tenant.token)}, timeout=30)
+def test_a_workspace_disabled_from_the_cli_is_refused_by_the_running_server_at_once(fresh: Live) -> None:
+    assert _reads(fresh, fresh.tenant.token) == 200  # the token is in the server's cache
+    _cli(fresh, "workspace", "disable", fresh.tenant.workspace)
+    refused = httpx.get(f"{fresh.url}/api/v1/workspaces/{fresh.tenant.workspace}/events",
+                        headers={"Authorization": bearer(fresh.tenant.token)}, timeout=30)
     assert refused.status_code == 403
     assert refused.json() == {"code": "workspace_disabled", "message": (
-        f"Workspace '{live.tenant.workspace}' is disabled: its API tokens and write keys are refused "
+        f"Workspace '{fresh.tenant.workspace}' is disabled: its API tokens and write keys are refused "
         "until an instance administrator enables it again (POST "
-        f"/api/v1/workspaces/{live.tenant.workspace}/enable).")}
-    listed = httpx.get(f"{live.url}/api/v1/workspaces",
-                       headers={"Authorization": bearer(live.tenant.token)}, timeout=30)
+        f"/api/v1/workspaces/{fresh.tenant.workspace}/enable).")}
+    listed = httpx.get(f"{fresh.url}/api/v1/workspaces",
+                       headers={"Authorization": bearer(fresh.tenant.token)}, timeout=30)
     assert listed.status_code == 403 and listed.json()["code"] == "workspace_disabled"
-    _cli(live, "workspace", "enable", live.tenant.workspace)
-    assert _reads(live, live.tenant.token) == 200
+    _cli(fresh, "workspace", "enable", fresh.tenant.workspace)
+    assert _reads(fresh, fresh.tenant.token) == 200

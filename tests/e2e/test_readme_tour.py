@@ -4,26 +4,28 @@ Every fenced block of the tour is either a ```sh block, run here command by comm
 in one session (so a variable one command sets serves the next), or explicitly not run: a block
 in another language (```python) or one preceded by ``<!-- not run: why -->``. The demo is the
 real one (`frontoffice demo run`, serving), started in a folder of its own as a fresh clone
-would, with the environment the tour's first block documents.
+would, with the environment the tour's first block documents: the test worker's one demo
+(``serving_demo``), which the demo tests read a copy of.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.server import free_port
+import pytest
+
+from tests.support.demo import ServingDemo, descendants, kill_demo
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+pytestmark = pytest.mark.xdist_group("demo")  # the worker's one demo run (serving_demo)
 FENCE = re.compile(r"(?P<marker><!-- not run: [^>]+-->\n)?```(?P<lang>\w*)\n(?P<body>.*?)```", re.S)
 
 
@@ -67,38 +69,18 @@ def _same_shape(expected: Any, got: Any) -> bool:
     return type(expected) is type(got)
 
 
-def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> None:
-    port = free_port()
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "FRONTOFFICE_PORT": str(port), "COLUMNS": "200",
-           "PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    # what the demo and everything it starts print goes to files, as to a terminal: a pipe nobody
-    # reads while the tour runs would block whichever process fills it
-    printed, errors = tmp_path / "demo.out", tmp_path / "demo.err"
-    # started with SIGINT ignored, as a shell's background job is (and as a test runner's worker
-    # may pass on): Ctrl-C must stop it all the same
-    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def test_the_readme_tour_runs_as_written_against_the_demo(serving_demo: ServingDemo) -> None:
+    demo, work = serving_demo.process, serving_demo.folder  # the tour's files land beside the demo's
+    assert demo.poll() is None, serving_demo.errors.read_text()
     try:
-        demo = subprocess.Popen([sys.executable, "-m", "frontoffice", "demo", "run", "--people", "40"],
-                                cwd=tmp_path, env=env, stdout=printed.open("w"), stderr=errors.open("w"),
-                                start_new_session=True)
-    finally:
-        signal.signal(signal.SIGINT, inherited)
-    try:
-        deadline = time.monotonic() + 600
-        while "\nServing on" not in printed.read_text() and demo.poll() is None \
-                and time.monotonic() < deadline:
-            time.sleep(0.5)
-        shown = printed.read_text()
-        assert "\nServing on" in shown, shown + errors.read_text()
         runnable = [body for lang, marked, body in tour_blocks(README.read_text(encoding="utf-8"))
                     if lang == "sh" and not marked]
         steps = [c for body in runnable for c in commands(body)]
         script = []
         for n, step in enumerate(steps):
             script.append(f"{{ {step.text}\n}} >out.{n} 2>err.{n}; echo $? >rc.{n}")
-        work = tmp_path  # the tour's files (exports, imports) land beside the demo's .frontoffice
-        subprocess.run(["bash", "-c", "\n".join(script)], cwd=work, env=env, timeout=400, check=True)
+        subprocess.run(["bash", "-c", "\n".join(script)], cwd=work, env=serving_demo.env, timeout=400,
+                       check=True)
         for n, step in enumerate(steps):
             out, err = (work / f"out.{n}").read_text(), (work / f"err.{n}").read_text()
             said = f"{step.text}\n--- stdout\n{out}\n--- stderr\n{err}"
@@ -108,48 +90,26 @@ def test_the_readme_tour_runs_as_written_against_the_demo(tmp_path: Path) -> Non
             if step.expected is not None and step.expected.startswith(("{", "[")):
                 assert _same_shape(json.loads(step.expected), answer), said
         # Ctrl-C ends the tour: the demo and everything it started stop quietly
-        processes = _descendants(demo.pid)
+        processes = descendants(demo.pid)
         assert len(processes) >= 4  # the server, its worker and two ingest processes
         os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         try:
             demo.wait(timeout=180)  # a loaded machine stops the worker mid-pass slowly
         except subprocess.TimeoutExpired:
             raise AssertionError("the demo did not stop within 3 minutes of Ctrl-C; still running: "
-                                 + _states(_descendants(demo.pid) | {demo.pid})) from None
-        rest = printed.read_text().split("\nServing on", 1)[1].split("\n", 1)[1]
-        logged = errors.read_text()
+                                 + _states(descendants(demo.pid) | {demo.pid})) from None
+        rest = serving_demo.printed.read_text().split("\nServing on", 1)[1].split("\n", 1)[1]
+        logged = serving_demo.errors.read_text()
         assert demo.returncode in (0, 130), logged
         assert "Traceback" not in logged and "KeyboardInterrupt" not in logged, logged
         assert "starting another" not in logged, logged  # no ingest process restarted while stopping
         assert rest.strip() == "stopped.", rest
         deadline = time.monotonic() + 10
         while [p for p in processes if _alive(p)] and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.05)
         assert not [p for p in processes if _alive(p)]
     finally:
-        if demo.poll() is None:
-            for pid in _descendants(demo.pid) | {demo.pid}:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            demo.wait(timeout=60)
-
-
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
+        kill_demo(demo)
 
 
 def _states(pids: set[int]) -> str:

@@ -23,13 +23,16 @@ def test_a_server_whose_port_is_taken_is_not_reported_started(fresh: Live, tmp_p
                            repick_port=False)
     try:
         with pytest.raises(RuntimeError, match=r"port \d+ is taken: The server exited with code 1"):
-            second.start(timeout=20)
+            second.start()
     finally:
         second.stop()
+    # refused before it opened the storage or started its ingest processes
+    said = (tmp_path / f"server-{fresh.server.port}.log").read_text()
+    assert "address already in use" in said and "listening" not in said, said
     # left to pick its own port, it starts on another one
     third = ServerProcess(sqlite_url(tmp_path), tmp_path, port=fresh.server.port)
     try:
-        third.start(timeout=20)
+        third.start()
         assert third.port != fresh.server.port and third.proc is not None
         assert httpx.get(third.url + "/healthz", timeout=10).json()["pid"] == third.proc.pid
     finally:

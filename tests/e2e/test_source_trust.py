@@ -51,9 +51,9 @@ def resolve_and_read_outbox(live: Live, request_id: str | None = None) -> list[t
         store.close()
 
 
-def test_a_public_key_cannot_take_over_a_customers_data_export(live: Live) -> None:
-    ws = live.tenant.workspace
-    with live.api() as admin:
+def test_a_public_key_cannot_take_over_a_customers_data_export(fresh: Live) -> None:
+    ws = fresh.tenant.workspace
+    with fresh.api() as admin:
         created = admin.post(f"/api/v1/workspaces/{ws}/sources",
                              json={"name": "accounts", "channel": "web", "trust": "server"})
         assert created.status_code == 201, created.text
@@ -62,19 +62,19 @@ def test_a_public_key_cannot_take_over_a_customers_data_export(live: Live) -> No
         assert listed == {"accounts": "server", "web": "client"}  # the web source: its channel's default
     server_key = created.json()["write_key"]
     auth = {"Authorization": basic(server_key)}
-    with httpx.Client(base_url=live.url, timeout=30, headers=auth) as accounts:
+    with httpx.Client(base_url=fresh.url, timeout=30, headers=auth) as accounts:
         accepted(accounts.post("/v1/identify", json=identify("cus_4711", CUSTOMER, "2026-10-01T10:00:00Z")))
-    with live.collector() as web:  # the public key, as any visitor of the shop holds it
+    with fresh.collector() as web:  # the public key, as any visitor of the shop holds it
         accepted(web.post("/v1/identify", json=identify(
             "cus_4711", {"email": ATTACKER, "emailVerified": True}, "2026-11-20T10:00:00Z")))
-    resolve_and_read_outbox(live)
+    resolve_and_read_outbox(fresh)
 
-    with dsr_admin(live) as dpo:
+    with dsr_admin(fresh) as dpo:
         base = f"/api/v1/workspaces/{ws}/dsr"
         opened = dpo.post(base, json={"kind": "access", "identifier_kind": "email", "identifier": ATTACKER})
         assert opened.status_code == 201, opened.text
         request = opened.json()
-        outbox = resolve_and_read_outbox(live, request["id"])
+        outbox = resolve_and_read_outbox(fresh, request["id"])
         assert all(recipient != ATTACKER for _, recipient, _ in outbox), "the code went to the attacker"
         assert request["token_sent_to"] == "email:a***@m***.org"  # the customer's proven address
         trail = dpo.get(f"{base}/{request['id']}/audit").json()
@@ -99,7 +99,7 @@ def test_a_public_key_cannot_take_over_a_customers_data_export(live: Live) -> No
         own = dpo.post(base, json={"kind": "access", "identifier_kind": "email",
                                    "identifier": CUSTOMER["email"]})
         assert own.status_code == 201 and own.json()["status"] == "verification_sent", own.text
-        [(_, recipient, body)] = resolve_and_read_outbox(live, own.json()["id"])
+        [(_, recipient, body)] = resolve_and_read_outbox(fresh, own.json()["id"])
         code = re.search(r"code: (\w+)", body)
         assert recipient == CUSTOMER["email"] and code is not None
         assert dpo.post(f"{base}/{own.json()['id']}/verify", json={"token": code.group(1)}).status_code == 200
@@ -108,15 +108,15 @@ def test_a_public_key_cannot_take_over_a_customers_data_export(live: Live) -> No
         assert report["profile"]["traits"]["lastName"]["value"] == "Meier"
 
 
-def test_an_address_only_a_public_key_claimed_verified_gets_no_code_at_all(live: Live) -> None:
-    with live.collector() as web:
+def test_an_address_only_a_public_key_claimed_verified_gets_no_code_at_all(fresh: Live) -> None:
+    with fresh.collector() as web:
         accepted(web.post("/v1/identify", json=identify(
             "cus_0815", {"email": ATTACKER, "emailVerified": True, "lastName": "Kurz"},
             "2026-11-20T10:00:00Z")))
-    resolve_and_read_outbox(live)
-    with dsr_admin(live) as dpo:
-        base = f"/api/v1/workspaces/{live.tenant.workspace}/dsr"
+    resolve_and_read_outbox(fresh)
+    with dsr_admin(fresh) as dpo:
+        base = f"/api/v1/workspaces/{fresh.tenant.workspace}/dsr"
         opened = dpo.post(base, json={"kind": "access", "identifier_kind": "email", "identifier": ATTACKER})
         assert opened.status_code == 201, opened.text
         assert opened.json()["status"] == "rejected" and "no verified contact" in opened.json()["reason"]
-        assert resolve_and_read_outbox(live, opened.json()["id"]) == []
+        assert resolve_and_read_outbox(fresh, opened.json()["id"]) == []

@@ -67,7 +67,9 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 120.0) -> None:
+        # a bound, not a wait: it returns as soon as the server answers (or exits); a loaded
+        # 2-core machine running two test workers can take half a minute to import it
         for attempt in range(3):
             try:
                 self._start_once(timeout)

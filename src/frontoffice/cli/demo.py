@@ -118,7 +118,8 @@ def _start_server(data_dir: Path, database_url: str | None, host: str,
     env = {**os.environ, "FRONTOFFICE_STORAGE_LOCATIONS": locations or ""}
     server = subprocess.Popen([*args, "serve", "--host", host, "--port", str(port)], env=env,
                               process_group=0)
-    wait_until_serving(server, f"http://{host}:{port}")
+    # a bound, not a wait (it returns once the server answers): a loaded machine imports slowly
+    wait_until_serving(server, f"http://{host}:{port}", timeout_s=120)
     return server
 
 

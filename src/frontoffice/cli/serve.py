@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -44,6 +45,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
     processes = settings.ingest_processes if ingest_processes is None else ingest_processes
     if processes < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--ingest-processes")
+    # the port first: a port in use fails at once, before the storage is opened and the ingest
+    # processes are started only to be stopped again
+    listening = _bind(host, port)
     container = bootstrap(settings, Role.SERVER, ingest_processes=processes)
     app = create_app(container)
     err_console.print(
@@ -62,7 +66,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
     child = _start_worker(settings) if worker else None
     failed = False
     try:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[listening])
     except SystemExit as exc:  # ours on SIGTERM (code 0); uvicorn's when it cannot start
         failed = exc.code not in (None, 0)
     finally:
@@ -72,6 +76,21 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
         raise FrontofficeError(
             f"The server could not start on {host}:{port} (the reason is above); if the port "
             "is in use, stop what holds it or choose another with --port.")
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound the way uvicorn binds its own (address reuse, IPv6 when the
+    host is an IPv6 address)."""
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        reason = (exc.strerror or str(exc)).lower()
+        raise FrontofficeError(f"The server could not start on {host}:{port}: {reason}; stop what "
+                               "holds the port or choose another with --port.") from exc
+    return listening
 
 
 def wait_until_serving(server: subprocess.Popen[bytes], base_url: str,

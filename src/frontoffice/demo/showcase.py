@@ -26,7 +26,7 @@ def wait_for_identity(api: Api, ws: str, timeout_s: float = 180) -> dict[str, An
         if time.monotonic() > deadline:
             raise FrontofficeError("Identity resolution did not catch up in time; run "
                                    f"`frontoffice resolve --workspace {ws}` and look again.")
-        time.sleep(0.2)
+        time.sleep(0.05)
     return dict(status)
 
 
@@ -42,7 +42,7 @@ def wait_for_quiet_log(api: Api, ws: str, quiet_s: float = 2.0, timeout_s: float
             last, since = head, time.monotonic()
         elif time.monotonic() - since >= quiet_s:
             return
-        time.sleep(0.25)
+        time.sleep(0.05)
     raise FrontofficeError(f"The log of {ws!r} kept growing for {timeout_s:.0f} s; look at the "
                            "worker's log, then run the demo again.")
 
