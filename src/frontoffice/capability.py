@@ -13,11 +13,10 @@ import cycle. This module itself imports only types.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
@@ -74,7 +73,9 @@ class Capability:
     capability's together). ``migrations``: the package whose ``migrations/`` folder holds its
     alembic revisions after the baseline (one history: each names the one before it).
     ``routers``: the API routers, in the order they are matched.
-    ``commands``: top-level CLI commands or groups. ``projections``: for one storage, in the
+    ``commands``: top-level CLI commands or groups, by name, each as ``"module:attribute"``:
+    imported only when that command runs (or help lists it), so a command starts without
+    importing every capability. ``projections``: for one storage, in the
     order they run for a workspace, made from the process's hubs (``bootstrap.Hubs``: one
     configuration for every process)."""
 
@@ -83,7 +84,7 @@ class Capability:
     schema: str | None = None
     migrations: str | None = None
     routers: Callable[[Container], list[APIRouter]] | None = None
-    commands: Callable[[], list[click.Command]] | None = None
+    commands: Mapping[str, str] = field(default_factory=dict)
     projections: Callable[[Hubs, SqlStore], list[Projection]] | None = None
     purge: Purge | None = None
     report: Report | None = None

@@ -20,7 +20,10 @@ Path = tuple[str, ...]
 
 def commands(group: click.Group = cli, prefix: Path = ()) -> list[tuple[Path, click.Command]]:
     found: list[tuple[Path, click.Command]] = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the lazily imported ones too
+        command = group.get_command(ctx, name)
+        assert command is not None
         if isinstance(command, click.Group):
             found += commands(command, (*prefix, name))
         else:

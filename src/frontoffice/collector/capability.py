@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from frontoffice.capability import Capability, Purge, Report
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container
@@ -20,12 +19,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.collector.api import collector_router
 
     return [collector_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.bulk.cli import export_cmd, import_cmd
-
-    return [import_cmd, export_cmd]
 
 
 def _legacy_events(erasing: Erasing) -> None:
@@ -104,7 +97,9 @@ CAPABILITY = Capability(
     name="collector",
     tables=("events", "quarantine"),
     schema="frontoffice.collector.tables",
-    routers=_routers, commands=_commands,
+    routers=_routers,
+    commands={"import": "frontoffice.bulk.cli:import_cmd",
+              "export": "frontoffice.bulk.cli:export_cmd"},
     # the log is shredded, not edited: only legacy clear-text events are rewritten (not a
     # deletion, so not scrubbed table by table), and quarantined inputs quoting the person go
     purge=Purge(tables=("quarantine",), run=_purge),

@@ -9,7 +9,6 @@ from frontoffice.capability import Capability, ConsolePage, Purge, Report
 from frontoffice.domain.tenancy import Scope
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
@@ -24,12 +23,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.commerce.api import commerce_router
 
     return [commerce_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.commerce.cli import commerce
-
-    return [commerce]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
@@ -99,7 +92,9 @@ CAPABILITY = Capability(
     tables=("commerce_cursor", "commerce_entities", "commerce_holds", "commerce_keys",
             "commerce_positions", "commerce_secrets"),
     schema="frontoffice.commerce.tables",
-    routers=_routers, commands=_commands, projections=_projections,
+    routers=_routers,
+    commands={"commerce": "frontoffice.commerce.cli:commerce"},
+    projections=_projections,
     purge=Purge(tables=("commerce_entities", "commerce_keys"), run=_purge),
     report=Report(sections=_sections, html=_html),
     console_pages=(

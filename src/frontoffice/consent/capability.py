@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from frontoffice.capability import Capability, Purge, Report
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
@@ -27,12 +26,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.consent.people_api import consent_people_router
 
     return [consent_people_router(c), consent_router(c)]  # people's before /consent/{subject}
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.consent.cli import consent
-
-    return [consent]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
@@ -88,7 +81,9 @@ CAPABILITY = Capability(
     tables=("consent_checkpoint", "consent_conflicts", "consent_ledger", "consent_person_checkpoint",
             "consent_person_state", "consent_salts", "consent_state", "consent_subjects"),
     schema="frontoffice.consent.tables",
-    routers=_routers, commands=_commands, projections=_projections,
+    routers=_routers,
+    commands={"consent": "frontoffice.consent.cli:consent"},
+    projections=_projections,
     purge=Purge(tables=tuple(sorted(t for t, _ in (*BY_PERSON, *BY_SUBJECT))), run=_purge),
     report=Report(sections=_sections, html=_html),
 )

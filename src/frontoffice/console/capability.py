@@ -14,7 +14,6 @@ from frontoffice.console.tables import TABLES
 from frontoffice.domain.tenancy import Scope
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container
@@ -25,12 +24,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.console.web import console_routers
 
     return console_routers(c)
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.cli.users import user
-
-    return [user]
 
 
 def _page(module: str, factory: str) -> Callable[[ConsoleKit], APIRouter]:
@@ -49,7 +42,8 @@ CAPABILITY = Capability(
     tables=TABLES,
     schema="frontoffice.console.tables",
     migrations="frontoffice.console",
-    routers=_routers, commands=_commands,
+    routers=_routers,
+    commands={"user": "frontoffice.cli.users:user"},
     console_pages=(
         ConsolePage("", "Home", None, _page("home", "home_router"), listed=False),
         ConsolePage("/people", "People", Scope.EVENTS_READ, _page("people", "people_router")),

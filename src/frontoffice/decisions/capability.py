@@ -10,7 +10,6 @@ from frontoffice.decisions.tables import TABLES
 from frontoffice.domain.tenancy import Scope
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
@@ -25,12 +24,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.decisions.api import decisions_router
 
     return [decisions_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.decisions.cli import actions, nba, recs
-
-    return [actions, nba, recs]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
@@ -110,7 +103,11 @@ CAPABILITY = Capability(
     tables=TABLES,
     schema="frontoffice.decisions.tables",
     migrations="frontoffice.decisions",
-    routers=_routers, commands=_commands, projections=_projections,
+    routers=_routers,
+    commands={"actions": "frontoffice.decisions.cli:actions",
+              "nba": "frontoffice.decisions.cli:nba",
+              "recs": "frontoffice.decisions.cli:recs"},
+    projections=_projections,
     purge=Purge(tables=("decisions_log", "decisions_outcomes"), run=_purge),
     report=Report(sections=_sections, html=_html),
     console_pages=(

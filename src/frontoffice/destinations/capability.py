@@ -7,15 +7,8 @@ from typing import TYPE_CHECKING
 from frontoffice.capability import Capability, Purge
 
 if TYPE_CHECKING:
-    import click
 
     from frontoffice.privacy.purge import Erasing
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.destinations.cli import destinations
-
-    return [destinations]
 
 
 def _purge(erasing: Erasing) -> None:
@@ -27,6 +20,6 @@ CAPABILITY = Capability(
     name="destinations",
     tables=("destination_deliveries", "destinations"),
     schema="frontoffice.destinations.tables",
-    commands=_commands,
+    commands={"destinations": "frontoffice.destinations.cli:destinations"},
     purge=Purge(tables=("destination_deliveries",), run=_purge),
 )

@@ -8,7 +8,6 @@ from frontoffice.capability import Capability, ConsolePage
 from frontoffice.domain.tenancy import Scope
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container
@@ -19,12 +18,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.dsr.api import dsr_router
 
     return [dsr_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.dsr.cli import dsr
-
-    return [dsr]
 
 
 # the requests and their audit are kept on erasure: the proof it was asked for and done,
@@ -39,7 +32,8 @@ CAPABILITY = Capability(
     name="dsr",
     tables=("dsr_artefacts", "dsr_audit", "dsr_outbox", "dsr_requests", "dsr_tokens"),
     schema="frontoffice.dsr.tables",
-    routers=_routers, commands=_commands,
+    routers=_routers,
+    commands={"dsr": "frontoffice.dsr.cli:dsr"},
     console_pages=(
         ConsolePage("/privacy/requests", "Data-subject requests", Scope.DSR_ADMIN, _requests_page),
     ),

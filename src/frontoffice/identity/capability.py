@@ -9,7 +9,6 @@ from frontoffice.capability import Capability, ConsolePage, Purge, Report
 from frontoffice.domain.tenancy import Scope
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
@@ -35,13 +34,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.identity.status_api import identity_status_router
 
     return [identity_router(c), identity_review_router(c), identity_status_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.identity.cli import people, resolve
-    from frontoffice.identity.review_cli import identity
-
-    return [resolve, people, identity]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
@@ -109,7 +101,11 @@ CAPABILITY = Capability(
             "identity_matcher", "identity_outbox", "identity_persons", "identity_records",
             "identity_redirects", "identity_review"),
     schema="frontoffice.identity.tables",
-    routers=_routers, commands=_commands, projections=_projections,
+    routers=_routers,
+    commands={"resolve": "frontoffice.identity.cli:resolve",
+              "people": "frontoffice.identity.cli:people",
+              "identity": "frontoffice.identity.review_cli:identity"},
+    projections=_projections,
     purge=Purge(tables=tuple(sorted({t for t, _ in BY_PERSON} | {t for t, _, _ in BY_MENTION})),
                 run=_purge),
     report=Report(sections=_sections, html=_html),

@@ -11,7 +11,6 @@ from frontoffice.domain.tenancy import Scope
 from frontoffice.inbox.tables import TABLES
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
@@ -28,12 +27,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.inbox.webhooks_api import marketplace_router, social_router
 
     return [inbox_router(c), chat_router(c), marketplace_router(c), social_router(c), csat_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.inbox.cli import service
-
-    return [service]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
@@ -78,7 +71,9 @@ CAPABILITY = Capability(
     tables=TABLES,
     schema="frontoffice.inbox.tables",
     migrations="frontoffice.inbox",
-    routers=_routers, commands=_commands, projections=_projections,
+    routers=_routers,
+    commands={"service": "frontoffice.inbox.cli:service"},
+    projections=_projections,
     purge=Purge(tables=("inbox_messages", "inbox_tickets"), run=_purge),
     console_pages=(
         ConsolePage("/inbox", "Service inbox", Scope.EVENTS_READ, _workspace),

@@ -11,7 +11,6 @@ from frontoffice.domain.tenancy import Scope
 from frontoffice.insights.tables import TABLES
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
@@ -24,12 +23,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.insights.api import insights_router
 
     return [insights_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.insights.cli import insights
-
-    return [insights]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
@@ -50,7 +43,7 @@ CAPABILITY = Capability(
     schema="frontoffice.insights.tables",
     migrations="frontoffice.insights",
     routers=_routers,
-    commands=_commands,
+    commands={"insights": "frontoffice.insights.cli:insights"},
     projections=_projections,
     console_pages=(ConsolePage("/insights", "Insights", Scope.EVENTS_READ, _pages),),
 )

@@ -8,7 +8,6 @@ from frontoffice.capability import Capability, ConsolePage
 from frontoffice.domain.tenancy import Scope
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container
@@ -19,12 +18,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.privacy.api import privacy_router
 
     return [privacy_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.privacy.cli import privacy
-
-    return [privacy]
 
 
 def _consent_page(kit: ConsoleKit) -> APIRouter:
@@ -46,7 +39,8 @@ CAPABILITY = Capability(
     tables=("privacy_erasures", "privacy_key_epochs", "privacy_subject_keys",
             "privacy_suppressed_events", "privacy_suppressions"),
     schema="frontoffice.privacy.tables",
-    routers=_routers, commands=_commands,
+    routers=_routers,
+    commands={"privacy": "frontoffice.privacy.cli:privacy"},
     console_pages=(
         ConsolePage("/privacy/consent", "Consent statistics", Scope.PRIVACY_ADMIN, _consent_page),
         ConsolePage("/privacy/erasures", "Erasure log", Scope.PRIVACY_ADMIN, _erasures_page),

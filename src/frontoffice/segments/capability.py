@@ -10,7 +10,6 @@ from frontoffice.domain.tenancy import Scope
 from frontoffice.segments.tables import PERSON_TABLES, TABLES
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container, Hubs
@@ -25,12 +24,6 @@ def _routers(c: Container) -> list[APIRouter]:
     from frontoffice.segments.api import provider_router, segments_router
 
     return [segments_router(c), provider_router(c)]
-
-
-def _commands() -> list[click.Command]:
-    from frontoffice.segments.cli import moments, segments, traits
-
-    return [segments, traits, moments]
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
@@ -90,7 +83,11 @@ CAPABILITY = Capability(
     tables=TABLES,
     schema="frontoffice.segments.tables",
     migrations="frontoffice.segments",
-    routers=_routers, commands=_commands, projections=_projections,
+    routers=_routers,
+    commands={"segments": "frontoffice.segments.cli:segments",
+              "traits": "frontoffice.segments.cli:traits",
+              "moments": "frontoffice.segments.cli:moments"},
+    projections=_projections,
     purge=Purge(tables=PERSON_TABLES, run=_purge),
     report=Report(sections=_sections, html=_html),
     console_pages=(ConsolePage("/segments", "Segments", Scope.EVENTS_READ, _list_page),),

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from frontoffice.capability import Capability
 
 if TYPE_CHECKING:
-    import click
     from fastapi import APIRouter
 
     from frontoffice.bootstrap import Container
@@ -20,15 +19,12 @@ def _routers(c: Container) -> list[APIRouter]:
     return [admin_router(c)]
 
 
-def _commands() -> list[click.Command]:
-    from frontoffice.tenancy.cli import source, token, workspace
-
-    return [workspace, source, token]
-
-
 CAPABILITY = Capability(
     name="tenancy",
     tables=("api_tokens", "sources", "workspaces"),
     schema="frontoffice.tenancy.tables",
-    routers=_routers, commands=_commands,
+    routers=_routers,
+    commands={"workspace": "frontoffice.tenancy.cli:workspace",
+              "source": "frontoffice.tenancy.cli:source",
+              "token": "frontoffice.tenancy.cli:token"},
 )
