@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from frontoffice.commerce import service as commerce
+from frontoffice.commerce.store import CommerceStore
 from frontoffice.console.roles import Role
 from frontoffice.decisions import service
 from frontoffice.decisions.catalogue import Action
@@ -15,6 +17,7 @@ from frontoffice.decisions.store import DecisionsStore
 from frontoffice.domain.events import now
 from frontoffice.identity import service as identity
 from frontoffice.storage import open_store
+from frontoffice.tenancy import service as tenancy
 from tests.browser.conftest import screenshot, serious_violations
 from tests.browser.seed import Seeded
 from tests.support.server import ServerProcess
@@ -34,11 +37,20 @@ ACTIONS = [
 
 @pytest.fixture(scope="module")
 def ivanov(seeded_server: tuple[ServerProcess, Seeded]) -> Iterator[str]:
-    """The seeded shop's catalogue of actions; Ivanov (marketing email granted, nothing else)."""
+    """The seeded shop's catalogue of actions; Ivanov (marketing email granted, nothing else) lives
+    in Russia, so the dress is offered only once a Russian warehouse ships it."""
     store = open_store(seeded_server[0].database_url)
     try:
         ws = store.workspace("shop")
         assert ws is not None
+        source, _ = tenancy.create_source(store, ws.id, "moscow", "commerce")
+        for kind, items in (
+                ("locations", [{"event_id": "loc-msk", "version": 1, "location_id": "MSK",
+                                "kind": "warehouse", "city": "Moscow", "country": "RU",
+                                "capabilities": ["ship"]}]),
+                ("inventory", [{"event_id": "stk-msk", "version": 1, "location_id": "MSK",
+                                "sku": "D-M", "on_hand": 4}])):
+            commerce.ingest(CommerceStore(store), ws.id, source.id, kind, items, now())
         for body in ACTIONS:
             service.save_action(DecisionsStore(store), ws.id, Action.model_validate(body), now())
         yield identity.find(store, ws.id, "s.ivanov@mail.ru")
