@@ -18,6 +18,7 @@ def test_health_names_the_process_that_answers(fresh: Live) -> None:
     assert health["status"] == "ok"
 
 
+@pytest.mark.parametrize("shared_database_url", ["sqlite"], indirect=True)  # the port, not the storage
 def test_a_server_whose_port_is_taken_is_not_reported_started(fresh: Live, tmp_path: Path) -> None:
     second = ServerProcess(sqlite_url(tmp_path), tmp_path, port=fresh.server.port,
                            repick_port=False)
