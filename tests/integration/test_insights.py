@@ -171,13 +171,40 @@ def test_the_console_draws_the_trend_with_the_flag_marked_and_lists_the_evidence
                                                                                  client: Client) -> None:
     late = next(f for f in flags_of(shop) if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
     sign_in(client, "acme-admin")
-    listing = client.get("/console/w/acme/insights").text
+    listing = client.get("/console/w/acme/insights/flags").text
     page = client.get(f"/console/w/acme/insights/{late['flag_id']}").text
     done = client.post(f"/console/w/acme/insights/{late['flag_id']}/snooze", data={"csrf": csrf_of(page)})
     assert late["flag_id"] in listing
     assert '<svg id="trend"' in page and "<polyline" in page and 'class="flag"' in page
     assert late["evidence"][0] in page.split('id="evidence"')[1]
     assert done.status_code == 303
+
+
+def test_each_role_opens_its_own_dashboard_and_the_evidence_links_to_the_records(shop: Shop,
+                                                                                 client: Client) -> None:
+    store = open_store(shop.url)
+    try:
+        create_user(ConsoleStore(store), shop.ws, "acme-lead", Role.LEAD, PASSWORD, by="test", at=now())
+    finally:
+        store.close()
+    flags = flags_of(shop)
+    ben = next(f for f in flags if f["metric"] == "sla_breach_rate" and f["slice"] == "ben")
+    late = next(f for f in flags if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
+    sign_in(client, "acme-lead")
+    service_board = client.get("/console/w/acme/insights").text
+    stores_board = client.get("/console/w/acme/insights", params={"board": "stores"}).text
+    flag_page = client.get(f"/console/w/acme/insights/{late['flag_id']}").text
+    order_id = next(e for e in late["evidence"] if e.startswith("order:")).split(":")[1]
+    record = client.get(f"/console/w/acme/insights/records/order/{order_id}")
+    missing = client.get("/console/w/acme/insights/records/order/nope")
+    assert ben["flag_id"] in service_board and late["flag_id"] not in service_board
+    assert 'aria-current="page">Service' in service_board
+    assert late["flag_id"] in stores_board and ben["flag_id"] not in stores_board
+    headline = stores_board.split('id="trend-1"')[1].split("</svg>")[0]
+    assert 'class="flag"' in headline  # the workspace's late-delivery rate with the flag's start marked
+    assert f'href="/console/w/acme/insights/records/order/{order_id}"' in flag_page
+    assert record.status_code == 200 and order_id in record.text and "ST2" in record.text
+    assert missing.status_code == 404
 
 
 def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:

@@ -1,5 +1,5 @@
-"""A daily rate drawn as an SVG polyline (server-side, no script): the points, the recent window
-shaded and the day the flag says the shift began marked. Pure."""
+"""A daily (or hourly) rate drawn as an SVG polyline (server-side, no script): the points, the
+recent window shaded and the day each flag says its shift began marked. Pure."""
 
 from __future__ import annotations
 
@@ -20,9 +20,15 @@ class Trend:
     top: float  # the highest rate drawn (the y axis' top)
     first: str
     last: str
+    marks: tuple[float, ...] = ()  # every flag's "since" day drawn (a dashboard's headline trend)
 
 
-def draw(series: Sequence[Mapping[str, Any]], since: str | None, window_start: str | None) -> Trend:
+def draw(
+    series: Sequence[Mapping[str, Any]],
+    since: str | None,
+    window_start: str | None,
+    marked: Sequence[str] = (),
+) -> Trend:
     values = [
         float(p["rate"] if p.get("rate") is not None else p["value"] if p.get("exposure") is None else 0.0)
         for p in series
@@ -46,4 +52,5 @@ def draw(series: Sequence[Mapping[str, Any]], since: str | None, window_start: s
         top,
         days[0] if days else "",
         days[-1] if days else "",
+        tuple(x(days.index(d)) for d in sorted(set(marked)) if d in days),
     )
