@@ -31,8 +31,8 @@ class FakeInsights:
     """``ports.Insights`` in memory: the daily cells a test gives, a log that keeps a message id
     once, and flags folded from it by the projection's own rule."""
 
-    def __init__(self, series: Series) -> None:
-        self.series = series
+    def __init__(self, series: Series, hourly: Series | None = None) -> None:
+        self.series, self.hourly = series, hourly or {}
         self.log: dict[str, EventRecord] = {}
         self.folded = 0
         self.rows: dict[str, dict[str, Any]] = {}
@@ -50,12 +50,10 @@ class FakeInsights:
         return AppendResult(len(new), len(batch.events) - len(new), 0)
 
     def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
-        return [
-            DailyCell(m, d, s, day, n, total, evidence)
-            for (m, d, s), days in self.series.items()
-            for day, (n, total, evidence) in days.items()
-            if m in metrics and start <= day <= end
-        ]
+        return _cells(self.series, metrics, start, end)
+
+    def hours(self, ws: str, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
+        return _cells(self.hourly, metrics, start, end)
 
     def metrics(self, ws: str) -> list[str]:
         return sorted({k[0] for k in self.series})
@@ -77,3 +75,15 @@ class FakeInsights:
 
     def flag_status(self, flag_id: str, status: str, until: str | None) -> None:
         self.rows[flag_id] |= {"status": status, "snoozed_until": until}
+
+
+def _cells(series: Series, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
+    return sorted(
+        (
+            DailyCell(m, d, s, period, n, total, evidence)
+            for (m, d, s), periods in series.items()
+            for period, (n, total, evidence) in periods.items()
+            if m in metrics and start <= period <= end
+        ),
+        key=lambda c: (c.metric, c.dimension, c.slice, c.day),
+    )

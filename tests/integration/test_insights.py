@@ -165,6 +165,14 @@ def test_the_api_lists_shows_acknowledges_and_snoozes_flags(shop: Shop, client: 
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     assert "frontoffice insights flags" in missing.json()["message"]
     assert len(series) == 14 and max(p["rate"] or 0 for p in series[-6:]) > 0.5 > (series[0]["rate"] or 0)
+    hourly = client.get(f"{base}/series/hourly", params={"metric": "late_delivery_rate", "dimension": "store",
+                                                          "slice": "ST2", "end": shop.truth.last_day},
+                        headers={"Authorization": f"Bearer {read}"}).json()["series"]
+    by_day = client.get(f"{base}/series/hourly", params={"metric": "return_rate", "end": shop.truth.last_day},
+                        headers={"Authorization": f"Bearer {read}"})
+    assert len(hourly) == 168 and hourly[-1]["hour"] == f"{shop.truth.last_day}T23"
+    assert max(p["rate"] or 0 for p in hourly) > 0.5
+    assert by_day.status_code == 400 and "late_delivery_rate" in by_day.json()["message"]
 
 
 def test_the_console_draws_the_trend_with_the_flag_marked_and_lists_the_evidence(shop: Shop,
@@ -176,6 +184,7 @@ def test_the_console_draws_the_trend_with_the_flag_marked_and_lists_the_evidence
     done = client.post(f"/console/w/acme/insights/{late['flag_id']}/snooze", data={"csrf": csrf_of(page)})
     assert late["flag_id"] in listing
     assert '<svg id="trend"' in page and "<polyline" in page and 'class="flag"' in page
+    assert '<svg id="hourly"' in page  # a late-delivery rate is drawn hour by hour too
     assert late["evidence"][0] in page.split('id="evidence"')[1]
     assert done.status_code == 303
 

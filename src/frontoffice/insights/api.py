@@ -1,5 +1,6 @@
 """The insights API under ``/api/v1/workspaces/{ws}/insights``: the flags (with their evidence),
-acknowledge and snooze, a run of the detector, and a metric's daily series for one slice."""
+acknowledge and snooze, a run of the detector, and a metric's daily (or hourly) series for one
+slice."""
 
 from __future__ import annotations
 
@@ -107,6 +108,27 @@ def insights_router(c: Container) -> APIRouter:
             "dimension": dimension,
             "slice": slice,
             "series": service.daily(stores(workspace.id), workspace.id, metric, dimension, slice, end, days),
+        }
+
+    @router.get("/series/hourly")
+    def series_hourly(
+        workspace: Reader,
+        metric: str,
+        end: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2})?$")],
+        dimension: str = "all",
+        slice: str = "all",
+        hours: Annotated[int, Query(ge=1, le=840)] = 168,
+    ) -> dict[str, Any]:
+        """A rate's (or a metric's) series by UTC hour up to ``end`` (a day: its last hour), for
+        the metrics where the hour matters: ``sla_miss_rate``, ``late_delivery_rate``,
+        ``failed_delivery_rate`` and what they count."""
+        return {
+            "metric": metric,
+            "dimension": dimension,
+            "slice": slice,
+            "series": service.hourly(
+                stores(workspace.id), workspace.id, metric, dimension, slice, end, hours
+            ),
         }
 
     return router

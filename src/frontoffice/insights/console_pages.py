@@ -19,7 +19,7 @@ from frontoffice.errors import NotFound
 from frontoffice.insights import dashboard, service, trend
 from frontoffice.insights.projector import InsightsHub
 
-SPAN = 35
+SPAN, HOURS = 35, 24 * 7
 RECORDS = ("order", "return", "shipment", "listing")  # commerce's; a ticket is the inbox's page
 
 
@@ -90,9 +90,17 @@ def flags_router(kit: ConsoleKit) -> APIRouter:
             points = dashboard.series_of(store, viewer.workspace.id, f, SPAN)
             window = f["comparisons"][0].get("window", [None])[0]
             chart = trend.draw(points, f["since"], window)
+        hourly = None
+        if f["metric"] in service.HOURLY_RATES:  # where the hour matters: the last week hour by hour
+            hours = service.hourly(
+                store, viewer.workspace.id, f["metric"], f["dimension"], f["slice"], f["as_of"], HOURS
+            )
+            hourly = trend.draw(hours, f"{f['since']}T00" if f["since"] else None, None)
         base = kit.base(viewer)
         evidence = [(e, evidence_link(base, e)) for e in f["evidence"]]
-        return kit.render(request, viewer, "insights_flag.html", flag=f, chart=chart, evidence=evidence)
+        return kit.render(
+            request, viewer, "insights_flag.html", flag=f, chart=chart, hourly=hourly, evidence=evidence
+        )
 
     @router.post("/{flag_id}/acknowledge", response_class=HTMLResponse)
     def acknowledge(flag_id: str, posted: Posted = form) -> Response:

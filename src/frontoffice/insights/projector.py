@@ -84,6 +84,9 @@ class InsightsHub:
     def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]:
         return self.insights.cells(ws, metrics, start, end)
 
+    def hours(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]:
+        return self.insights.hours(ws, metrics, start, end)
+
     def metrics(self, ws: str) -> list[str]:
         return self.insights.metrics(ws)
 

@@ -42,7 +42,7 @@ def draw(
     points = " ".join(
         f"{x(i)},{round(HEIGHT - PAD - v / top * (HEIGHT - 2 * PAD), 1)}" for i, v in enumerate(values)
     )
-    days = [p["day"] for p in series]
+    days = [p.get("day") or p["hour"] for p in series]  # a daily series, or an hourly one
     return Trend(
         WIDTH,
         HEIGHT,
