@@ -125,7 +125,7 @@ def test_the_rollups_and_flags_rebuilt_from_the_log_equal_the_ones_kept_up_to_da
         def tables() -> tuple[list[Any], ...]:
             found = []
             with store.connect() as conn:
-                for name in ("insights_daily", "insights_flags"):
+                for name in ("insights_daily", "insights_hourly", "insights_flags"):
                     t = schema(store.dialect).tables[name]
                     rows = conn.execute(sa.select(t).where(t.c.workspace_id == shop.ws))
                     found.append(sorted(tuple(r) for r in rows))

@@ -1,6 +1,7 @@
 """One contract for the insights port (``ports.Insights``), run on the in-memory fake and on the
 SQL projection over SQLite and PostgreSQL: a store whose click-and-collect orders go late and an
-agent who answers after the SLA, rolled up by day and by hour, flagged, acknowledged, snoozed."""
+agent who answers after the SLA, rolled up by day and by hour, flagged, acknowledged, snoozed;
+next-best-action acceptance read from the decisions' log (its fake, or its SQL store)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from typing import Any
 
 import orjson
 
+from frontoffice.decisions.ports import DecisionLog, LoggedDecision, Outcome
+from frontoffice.decisions.store import DecisionsStore
 from frontoffice.domain.events import EventRecord
 from frontoffice.insights import service
 from frontoffice.insights.detect import Windows
 from frontoffice.insights.ports import Insights
 from frontoffice.insights.projector import InsightsHub
-from frontoffice.insights.rollup import Fact, fold
+from frontoffice.insights.rollup import fold
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
-from tests.fakes.insights import FakeInsights, FakeRefs
+from tests.fakes.decisions import FakeDecisionsStore
+from tests.fakes.insights import FakeInsights, FakeRefs, add_fact
 
 START = datetime(2026, 9, 7, tzinfo=UTC)  # a Monday; the incidents run in the second week
 NOW = datetime(2026, 9, 21, 9, tzinfo=UTC)
@@ -77,20 +81,31 @@ def folded(events: list[Event]) -> FakeInsights:
     refs, daily, hourly = FakeRefs(), {}, {}  # type: ignore[var-annotated]
     for _, etype, payload in events:
         for fact in fold(refs, etype, payload, _z(START)):
-            _add(daily, fact, fact.day)
+            add_fact(daily, fact, fact.day)
             if fact.hour:
-                _add(hourly, fact, fact.hour)
+                add_fact(hourly, fact, fact.hour)
     return FakeInsights(daily, hourly)
 
 
-def _add(series: dict[Any, dict[str, Any]], fact: Fact, period: str) -> None:
-    for dimension, value in fact.slices:
-        cells = series.setdefault((fact.metric, dimension, value), {})
-        n, total, evidence = cells.get(period, (0, 0.0, []))
-        cells[period] = (n + 1, total + fact.value, [*evidence, *fact.evidence])
+def _decisions(log: DecisionLog, ws: str) -> None:
+    """Three decisions on 2026-09-14: the dress taken twice (a click, then a purchase and a
+    click of one decision, counted once), the coat dismissed once and not answered once."""
+    for i, chosen in (("d1", ["dress", "coat"]), ("d2", ["dress"]), ("d3", ["coat"])):
+        log.log(ws, LoggedDecision(i, f"p-{i}", "web", "home", f"2026-09-14T1{i[1]}:00:00.000Z", "rules",
+                                   chosen, {}))
+    for oid, decision, action, kind in (("o1", "d1", "dress", "click"), ("o2", "d1", "coat", "dismissed"),
+                                        ("o3", "d2", "dress", "purchase"), ("o4", "d2", "dress", "click")):
+        log.record(ws, Outcome(oid, decision, action, kind, 1.0, "2026-09-14T20:00:00.000Z", "api"))
 
 
-def _contract(ins: Insights, ws: str) -> None:
+def _acceptance(ins: Insights, ws: str, action: str) -> float | None:
+    (point,) = service.daily(ins, ws, "nba_acceptance_rate", "action", action, "2026-09-14", 1)
+    rate: float | None = point["rate"]
+    return rate
+
+
+def _contract(ins: Insights, ws: str, log: DecisionLog) -> None:
+    _decisions(log, ws)
     ins.catch_up(ws)
     assert ins.last_day(ws) == LAST_DAY
     assert {"shipments", "deliveries_late", "deliveries_failed", "sla_missed"} <= set(ins.metrics(ws))
@@ -109,13 +124,17 @@ def _contract(ins: Insights, ws: str) -> None:
     assert [c.day for c in ins.hours(ws, ["sla_breaches"], "2026-09-14T00", "2026-09-14T23")
             if c.slice == "ben"] == ["2026-09-14T12", "2026-09-14T16"]
 
-    run = service.run(ins, ws, NOW, LAST_DAY, Windows(7, 7))
+    run = service.run(ins, ws, NOW, LAST_DAY, Windows(7, 7), decisions=log)
+    assert (_acceptance(ins, ws, "dress"), _acceptance(ins, ws, "coat")) == (1.0, 0.0)
+    assert service.daily(ins, ws, "nba_acceptance_rate", "all", "all", "2026-09-14", 1)[0]["rate"] == 0.5
+    log.record(ws, Outcome("o5", "d3", "coat", "click", 1.0, "2026-09-15T08:00:00.000Z", "api"))  # late
     flagged = {(f["metric"], f["dimension"], f["slice"]) for f in ins.flags(ws)}
     assert {("late_delivery_rate", "store", "ST2"), ("sla_miss_rate", "agent", "ben")} <= flagged
     store_late = next(f for f in ins.flags(ws) if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
     assert store_late["since"] == "2026-09-14" and store_late["status"] == "open"
     assert any(e.startswith("shipment:S-ST2-7-") for e in store_late["evidence"])
-    assert service.run(ins, ws, NOW, LAST_DAY, Windows(7, 7)).raised == [] and run.raised
+    assert service.run(ins, ws, NOW, LAST_DAY, Windows(7, 7), decisions=log).raised == [] and run.raised
+    assert _acceptance(ins, ws, "coat") == 0.5  # the late click counted once the days are rebuilt
 
     service.acknowledge(ins, ws, store_late["flag_id"], "lead", NOW)
     service.snooze(ins, ws, run.raised[-1], 24, "lead", NOW)
@@ -127,14 +146,18 @@ def _contract(ins: Insights, ws: str) -> None:
 
 
 def test_the_fake_keeps_the_contract() -> None:
-    _contract(folded(shop()), "w1")
+    _contract(folded(shop()), "w1", FakeDecisionsStore())
 
 
 def test_the_sql_projection_keeps_the_contract(store: SqlStore) -> None:
     ws = tenancy.create_workspace(store, "outlet", "EU").id
     records = [_record(i, *e) for i, e in enumerate(shop())]
     store.append([AppendBatch(ws, "seeded", records, origin="test")])
-    _contract(InsightsHub(store), ws)
+    _contract(InsightsHub(store), ws, DecisionsStore(store))
+    rebuilt = InsightsHub(store, DecisionsStore(store))
+    rebuilt.rebuild(ws)  # the log replayed, the acceptance counted again from the decisions' log
+    assert (_acceptance(rebuilt, ws, "dress"), _acceptance(rebuilt, ws, "coat")) == (1.0, 0.5)
+    assert len(rebuilt.hours(ws, ["deliveries_late"], "2026-09-14T00", "2026-09-14T23")) == 4 * 5  # hours x slices
 
 
 def test_the_metrics_rolled_up_by_hour_are_the_ones_the_hourly_rates_are_made_of() -> None:

@@ -16,7 +16,7 @@ from frontoffice.bootstrap import Container
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.insights import service
-from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.wiring import hub
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 Writer = Annotated[Workspace, require(Scope.EVENTS_WRITE)]
@@ -41,7 +41,7 @@ class RunIn(BaseModel):
 
 
 def insights_router(c: Container) -> APIRouter:
-    stores = c.per_store(InsightsHub)
+    stores = c.per_store(hub)
 
     router = APIRouter(
         prefix="/api/v1/workspaces/{ws}/insights",
@@ -89,7 +89,8 @@ def insights_router(c: Container) -> APIRouter:
     @router.post("/runs")
     async def run(workspace: Writer, body: RunIn) -> dict[str, Any]:
         """Bring the rollups up to date and run the detector; new findings become flags."""
-        done = await run_in_threadpool(service.run, stores(workspace.id), workspace.id, now(), body.as_of)
+        ins = stores(workspace.id)
+        done = await run_in_threadpool(service.run, ins, workspace.id, now(), body.as_of, None, ins.decisions)
         return {"as_of": done.as_of, "findings": done.findings, "raised": done.raised}
 
     @router.get("/series")

@@ -17,6 +17,7 @@ from frontoffice.cli.context import (
 from frontoffice.domain.events import now
 from frontoffice.insights import service
 from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.wiring import hub
 
 
 @click.group()
@@ -37,7 +38,8 @@ def insights() -> None:
 def run_cmd(ctx: click.Context, workspace: str, as_of: str | None, as_json: bool) -> None:
     """Bring the rollups up to date and raise a flag for each new finding."""
     with workspace_data(ctx, workspace) as (ws, store):
-        done = service.run(InsightsHub(store), ws.id, now(), as_of)
+        ins = hub(store)
+        done = service.run(ins, ws.id, now(), as_of, decisions=ins.decisions)
     if as_json:
         print_json({"as_of": done.as_of, "findings": done.findings, "raised": done.raised})
         return

@@ -54,7 +54,7 @@ BOARDS = (
         "marketing",
         "Channels and prices",
         ("price_conflict", "return_rate", "nba_acceptance_rate"),
-        ("price_conflicts",),
+        ("price_conflicts", "nba_acceptance_rate"),
         ("all", "channel", "product", "category", "action"),
     ),
 )

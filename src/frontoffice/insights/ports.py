@@ -24,6 +24,18 @@ class FlagWrites(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact of an event, counted in each of its slices' cells (``rollup.fold`` makes them)."""
+
+    metric: str
+    day: str
+    slices: tuple[tuple[str, str], ...]
+    value: float
+    evidence: tuple[str, ...]
+    hour: str | None = None  # "YYYY-MM-DDTHH" (UTC) for the facts rolled up by hour too
+
+
+@dataclass(frozen=True, slots=True)
 class DailyCell:
     metric: str
     dimension: str
@@ -43,6 +55,9 @@ class Insights(Protocol):
     def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]: ...
     def hours(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]: ...
     def metrics(self, ws: str) -> list[str]: ...
+    def replace_cells(
+        self, ws: str, metrics: Sequence[str], start: str, end: str, facts: Sequence[Fact]
+    ) -> None: ...
     def last_day(self, ws: str) -> str | None: ...
     def flags(self, ws: str, statuses: Sequence[str] = ()) -> list[dict[str, Any]]: ...
     def flag(self, ws: str, flag_id: str) -> dict[str, Any] | None: ...

@@ -8,23 +8,12 @@ log in order ends in the same rollups."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from frontoffice.insights.ports import Refs
+from frontoffice.insights.ports import Fact, Refs
 
 ALL = ("all", "all")  # every metric is also counted for the whole workspace
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    metric: str
-    day: str
-    slices: tuple[tuple[str, str], ...]
-    value: float
-    evidence: tuple[str, ...]
-    hour: str | None = None  # "YYYY-MM-DDTHH" (UTC) for the facts rolled up by hour too
 
 
 def _day(value: str | None, fallback: str) -> str:

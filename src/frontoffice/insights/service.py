@@ -13,7 +13,7 @@ import orjson
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput, NotFound
-from frontoffice.insights import detect
+from frontoffice.insights import acceptance, detect
 from frontoffice.insights.ports import INSIGHTS, DailyCell, Insights
 from frontoffice.storage.port import AppendBatch
 
@@ -85,8 +85,10 @@ def run(
     now: datetime,
     as_of: str | None = None,
     windows: detect.Windows | None = None,
+    decisions: acceptance.Decisions | None = None,
 ) -> Run:
-    """Catch the rollups up, detect as of the end of ``as_of`` (default: the last day with data)
+    """Catch the rollups up (and, given the decisions' log, the next-best-action acceptance of
+    the days looked at), detect as of the end of ``as_of`` (default: the last day with data)
     and raise a flag for each finding that has no open one (an acknowledged flag comes back for a
     new episode, a snoozed one once its snooze is over)."""
     ins.catch_up(ws)
@@ -94,6 +96,8 @@ def run(
     if as_of is None:
         return Run(None, [], [])
     windows = windows or detect.Windows()
+    if decisions is not None:
+        acceptance.sync(ins, decisions, ws, as_of, windows.span)
     data = series(ins, ws, as_of, windows.span)
     findings = [*detect.detect(data, as_of, windows), *detect.price_conflicts(data, as_of, windows)]
     records, raised = [], []
@@ -185,7 +189,8 @@ def _parts(metric: str) -> tuple[detect.Rate | None, str]:
     """A metric's rate (None for a plain metric) and the metric counted as its numerator."""
     if metric.startswith("supplier_return_rate"):
         raise InvalidInput("A supplier comparison has no series; ask for return_rate of the product.")
-    rate = next((r for r in detect.RATES if metric == r.name or metric.startswith(r.name + ":")), None)
+    rates = (*detect.RATES, acceptance.RATE)
+    rate = next((r for r in rates if metric == r.name or metric.startswith(r.name + ":")), None)
     return rate, metric if rate is None else rate.numerator.rstrip(":") + metric[len(rate.name) :]
 
 

@@ -11,8 +11,7 @@ import orjson
 import sqlalchemy as sa
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.insights.ports import DailyCell
-from frontoffice.insights.rollup import Fact
+from frontoffice.insights.ports import DailyCell, Fact
 from frontoffice.insights.tables import PROJECTION_TABLES
 from frontoffice.projection.contract import WorkspaceLocks
 from frontoffice.storage import core
@@ -82,11 +81,14 @@ class InsightsWrites:
         ]
         if refs:
             self.conn.execute(self.s.upsert_many(r, ("workspace_id", "kind", "ref_id"), ("doc",)), refs)
-        self._add_cells(self.s.t("insights_daily"), "day", self._cells)
-        self._add_cells(self.s.t("insights_hourly"), "hour", self._hours)
+        self.write_cells()
         self.conn.execute(
             self.s.upsert(c, ("workspace_id",), {"workspace_id": self.ws, "last_seq": last_seq})
         )
+
+    def write_cells(self) -> None:
+        self._add_cells(self.s.t("insights_daily"), "day", self._cells)
+        self._add_cells(self.s.t("insights_hourly"), "hour", self._hours)
 
     def _add_cells(self, d: sa.Table, period: str, cells: dict[tuple[str, str, str, str], list[Any]]) -> None:
         """Add the page's cells to the ones stored (``period``: the table's day or hour column)."""
@@ -159,6 +161,21 @@ class InsightsStore:
     def transaction(self, ws: str) -> Iterator[InsightsWrites]:
         with self.store.begin() as conn:
             yield InsightsWrites(self, conn, ws)
+
+    def replace_cells(
+        self, ws: str, metrics: Sequence[str], start: str, end: str, facts: Sequence[Fact]
+    ) -> None:
+        """Swap the daily cells of ``metrics`` from day ``start`` to day ``end`` for the facts'."""
+        d = self.t("insights_daily")
+        with self.transaction(ws) as tx:
+            tx.conn.execute(
+                d.delete().where(
+                    d.c.workspace_id == ws, d.c.metric.in_(list(metrics)), d.c.day >= start, d.c.day <= end
+                )
+            )
+            for fact in facts:
+                tx.add(fact)
+            tx.write_cells()
 
     # -- the log -------------------------------------------------------------------------
     def append(self, batch: AppendBatch) -> AppendResult:
