@@ -157,7 +157,7 @@ def test_the_sql_projection_keeps_the_contract(store: SqlStore) -> None:
     rebuilt = InsightsHub(store, DecisionsStore(store))
     rebuilt.rebuild(ws)  # the log replayed, the acceptance counted again from the decisions' log
     assert (_acceptance(rebuilt, ws, "dress"), _acceptance(rebuilt, ws, "coat")) == (1.0, 0.5)
-    assert len(rebuilt.hours(ws, ["deliveries_late"], "2026-09-14T00", "2026-09-14T23")) == 4 * 5  # hours x slices
+    assert len(rebuilt.hours(ws, ["deliveries_late"], "2026-09-14T00", "2026-09-14T23")) == 4 * 5
 
 
 def test_the_metrics_rolled_up_by_hour_are_the_ones_the_hourly_rates_are_made_of() -> None:
