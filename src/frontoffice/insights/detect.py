@@ -235,7 +235,7 @@ def _supplier_tests(series: Series, metrics: set[str], recent: list[str]) -> lis
                 for size, sold in sizes.items():
                     a = round(_sum(got[(supplier, size)], recent))
                     others = [
-                        (o, round(_sum(got[(o, size)], recent)), osizes.get(size, 0.0))
+                        (o, round(_sum(got.get((o, size), empty), recent)), osizes.get(size, 0.0))
                         for o, osizes in suppliers.items()
                         if o != supplier
                     ]
