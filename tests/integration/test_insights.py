@@ -229,6 +229,8 @@ def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:
     out = run("ack", "-w", "acme", listed[0]["flag_id"])
     assert "acknowledged" in out
     assert "--snooze-hours" in run("ack", "--help")
+    again = orjson.loads(run("seed", "-w", "acme", "--json"))  # a workspace with rollups is left alone
+    assert again == {"seeded": False, "last_day": "2026-09-20", "incidents": {}}
 
 
 def test_the_worker_folds_the_log_and_runs_the_detector_again_within_the_hour(shop: Shop) -> None:
