@@ -69,7 +69,7 @@ def shop() -> list[Event]:
     return events
 
 
-def _record(i: int, family: str, etype: str, payload: dict[str, Any]) -> EventRecord:
+def record(i: int, family: str, etype: str, payload: dict[str, Any]) -> EventRecord:
     return EventRecord(message_id=f"m{i}", family=family, type=etype, event=None, user_id=None,
                        anonymous_id=None, previous_id=None, group_id=None, timestamp=_z(START),
                        original_timestamp=None, sent_at=None, received_at=_z(START),
@@ -151,7 +151,7 @@ def test_the_fake_keeps_the_contract() -> None:
 
 def test_the_sql_projection_keeps_the_contract(store: SqlStore) -> None:
     ws = tenancy.create_workspace(store, "outlet", "EU").id
-    records = [_record(i, *e) for i, e in enumerate(shop())]
+    records = [record(i, *e) for i, e in enumerate(shop())]
     store.append([AppendBatch(ws, "seeded", records, origin="test")])
     _contract(InsightsHub(store), ws, DecisionsStore(store))
     rebuilt = InsightsHub(store, DecisionsStore(store))
