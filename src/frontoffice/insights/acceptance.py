@@ -13,13 +13,11 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from frontoffice.decisions.ports import LoggedDecision, Outcome
-from frontoffice.insights.detect import Rate
 from frontoffice.insights.ports import Fact
 from frontoffice.insights.rollup import ALL
 
 METRICS = ("nba_accepted", "nba_shown")
 ACCEPTED = frozenset({"click", "purchase"})
-RATE = Rate("nba_acceptance_rate", "nba_accepted", "nba_shown", ("all", "action", "channel", "placement"))
 PAGE = 2000
 
 

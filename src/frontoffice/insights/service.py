@@ -189,8 +189,7 @@ def _parts(metric: str) -> tuple[detect.Rate | None, str]:
     """A metric's rate (None for a plain metric) and the metric counted as its numerator."""
     if metric.startswith("supplier_return_rate"):
         raise InvalidInput("A supplier comparison has no series; ask for return_rate of the product.")
-    rates = (*detect.RATES, acceptance.RATE)
-    rate = next((r for r in rates if metric == r.name or metric.startswith(r.name + ":")), None)
+    rate = next((r for r in detect.RATES if metric == r.name or metric.startswith(r.name + ":")), None)
     return rate, metric if rate is None else rate.numerator.rstrip(":") + metric[len(rate.name) :]
 
 

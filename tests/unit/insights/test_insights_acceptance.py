@@ -1,10 +1,13 @@
-"""Next-best-action acceptance on fakes: what counts as shown and accepted, and the decisions
-read page by page from the decisions' log."""
+"""Next-best-action acceptance on fakes: what counts as shown and accepted, the decisions read
+page by page from the decisions' log, and a falling acceptance flagged (a rising one is not)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from frontoffice.decisions.ports import LoggedDecision, Outcome
 from frontoffice.insights import acceptance, service
+from frontoffice.insights.detect import Series, Windows, detect
 from tests.fakes.decisions import FakeDecisionsStore
 from tests.fakes.insights import FakeInsights
 
@@ -33,3 +36,29 @@ def test_decisions_made_at_one_instant_are_never_split_between_pages() -> None:
     counted = acceptance.sync(ins, log, "w1", "2026-09-14", 1, size=2)
     (point,) = service.daily(ins, "w1", "nba_acceptance_rate", "all", "all", "2026-09-14", 1)
     assert counted == 5 and point["exposure"] == 5 and point["rate"] == 0.0
+
+
+def shown_and_taken(taken: dict[str, list[int]], shown: int = 50) -> Series:
+    """``shown`` decisions a day per action over 14 days ending 2026-10-11, ``taken`` accepted."""
+    out: dict[tuple[str, str, str], dict[str, tuple[int, float, list[str]]]] = {}
+    days = [(date(2026, 10, 11) - timedelta(days=i)).isoformat() for i in range(13, -1, -1)]
+    for action, daily in taken.items():
+        for day, accepted in zip(days, daily, strict=True):
+            ids = [f"decision:{action}-{day}-{i}" for i in range(shown)]
+            for metric, count in (("nba_shown", shown), ("nba_accepted", accepted)):
+                for key in ((metric, "action", action), (metric, "all", "all")):
+                    n, total, evidence = out.setdefault(key, {}).get(day, (0, 0.0, []))
+                    out[key][day] = (n + count, total + count, [*evidence, *ids[:count]])
+    return out
+
+
+def test_an_actions_acceptance_falling_is_flagged_and_rising_is_not() -> None:
+    data = shown_and_taken({"dress": [10] * 7 + [10, 10, 1, 0, 1, 0, 1], "coat": [10] * 7 + [30] * 7,
+                            "scarf": [10] * 14})
+    found = [f for f in detect(data, "2026-10-11", Windows(7, 7)) if f.metric == "nba_acceptance_rate"]
+    assert [(f.dimension, f.slice) for f in found] == [("action", "dress")]
+    (dress,) = found
+    assert [c["against"] for c in dress.comparisons] == ["history"]  # never its peers: see detect
+    assert all(c["direction"] == "down" and c["ratio"] >= 1.5 for c in dress.comparisons)
+    assert dress.since == "2026-10-07"  # the day it fell
+    assert dress.evidence[0].startswith("decision:dress-2026-10-11")  # the decisions shown, newest first
