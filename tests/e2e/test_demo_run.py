@@ -107,6 +107,8 @@ def test_demo_run_loads_every_record_once_and_is_safe_to_repeat(
     assert "next best actions (POST /decisions/decide)" in first and "refused by" in first
     # the loyalty moments fired for the showcase customer: three e-mails and a service task
     assert first.count("email message queued") == 3 and "opened: 감사합니다" in first
+    # the insights step flags the seeded shop's incidents: the store's late click-and-collect orders
+    assert "flags on workspace 'outlet'" in first and "late_delivery_rate of " in first
     # one console login per role, printed with the console's address
     assert "/console/" in first and all(f"demo-{role.replace('_', '-')} ({role})" in first for role in (
         "admin", "marketer", "agent", "lead", "privacy_officer"))

@@ -10,7 +10,7 @@ import orjson
 
 from frontoffice.domain.events import EventRecord
 from frontoffice.insights.detect import Series
-from frontoffice.insights.ports import DailyCell
+from frontoffice.insights.ports import DailyCell, Fact
 from frontoffice.insights.projector import apply_flag_event
 from frontoffice.storage.port import AppendBatch, AppendResult
 
@@ -31,8 +31,9 @@ class FakeInsights:
     """``ports.Insights`` in memory: the daily cells a test gives, a log that keeps a message id
     once, and flags folded from it by the projection's own rule."""
 
-    def __init__(self, series: Series) -> None:
-        self.series = series
+    def __init__(self, series: Series, hourly: Series | None = None) -> None:
+        self.series: dict[Any, dict[str, Any]] = {k: dict(v) for k, v in series.items()}
+        self.hourly: dict[Any, dict[str, Any]] = {k: dict(v) for k, v in (hourly or {}).items()}
         self.log: dict[str, EventRecord] = {}
         self.folded = 0
         self.rows: dict[str, dict[str, Any]] = {}
@@ -50,12 +51,20 @@ class FakeInsights:
         return AppendResult(len(new), len(batch.events) - len(new), 0)
 
     def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
-        return [
-            DailyCell(m, d, s, day, n, total, evidence)
-            for (m, d, s), days in self.series.items()
-            for day, (n, total, evidence) in days.items()
-            if m in metrics and start <= day <= end
-        ]
+        return _cells(self.series, metrics, start, end)
+
+    def hours(self, ws: str, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
+        return _cells(self.hourly, metrics, start, end)
+
+    def replace_cells(
+        self, ws: str, metrics: Sequence[str], start: str, end: str, facts: Sequence[Fact]
+    ) -> None:
+        for (metric, _, _), days in self.series.items():
+            if metric in metrics:
+                for day in [d for d in days if start <= d <= end]:
+                    del days[day]
+        for fact in facts:
+            add_fact(self.series, fact, fact.day)
 
     def metrics(self, ws: str) -> list[str]:
         return sorted({k[0] for k in self.series})
@@ -77,3 +86,23 @@ class FakeInsights:
 
     def flag_status(self, flag_id: str, status: str, until: str | None) -> None:
         self.rows[flag_id] |= {"status": status, "snoozed_until": until}
+
+
+def _cells(series: Series, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
+    return sorted(
+        (
+            DailyCell(m, d, s, period, n, total, evidence)
+            for (m, d, s), periods in series.items()
+            for period, (n, total, evidence) in periods.items()
+            if m in metrics and start <= period <= end
+        ),
+        key=lambda c: (c.metric, c.dimension, c.slice, c.day),
+    )
+
+
+def add_fact(series: dict[Any, dict[str, Any]], fact: Fact, period: str) -> None:
+    """Count a fact in its slices' cells of ``period``, as the SQL store sums them."""
+    for dimension, value in fact.slices:
+        cells = series.setdefault((fact.metric, dimension, value), {})
+        n, total, evidence = cells.get(period, (0, 0.0, []))
+        cells[period] = (n + 1, total + fact.value, [*evidence, *fact.evidence])

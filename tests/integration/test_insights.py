@@ -125,7 +125,7 @@ def test_the_rollups_and_flags_rebuilt_from_the_log_equal_the_ones_kept_up_to_da
         def tables() -> tuple[list[Any], ...]:
             found = []
             with store.connect() as conn:
-                for name in ("insights_daily", "insights_flags"):
+                for name in ("insights_daily", "insights_hourly", "insights_flags"):
                     t = schema(store.dialect).tables[name]
                     rows = conn.execute(sa.select(t).where(t.c.workspace_id == shop.ws))
                     found.append(sorted(tuple(r) for r in rows))
@@ -165,19 +165,55 @@ def test_the_api_lists_shows_acknowledges_and_snoozes_flags(shop: Shop, client: 
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     assert "frontoffice insights flags" in missing.json()["message"]
     assert len(series) == 14 and max(p["rate"] or 0 for p in series[-6:]) > 0.5 > (series[0]["rate"] or 0)
+    hourly = client.get(f"{base}/series/hourly", params={"metric": "late_delivery_rate", "dimension": "store",
+                                                          "slice": "ST2", "end": shop.truth.last_day},
+                        headers={"Authorization": f"Bearer {read}"}).json()["series"]
+    by_day = client.get(f"{base}/series/hourly", params={"metric": "return_rate", "end": shop.truth.last_day},
+                        headers={"Authorization": f"Bearer {read}"})
+    assert len(hourly) == 168 and hourly[-1]["hour"] == f"{shop.truth.last_day}T23"
+    assert max(p["rate"] or 0 for p in hourly) > 0.5
+    assert by_day.status_code == 400 and "late_delivery_rate" in by_day.json()["message"]
 
 
 def test_the_console_draws_the_trend_with_the_flag_marked_and_lists_the_evidence(shop: Shop,
                                                                                  client: Client) -> None:
     late = next(f for f in flags_of(shop) if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
     sign_in(client, "acme-admin")
-    listing = client.get("/console/w/acme/insights").text
+    listing = client.get("/console/w/acme/insights/flags").text
     page = client.get(f"/console/w/acme/insights/{late['flag_id']}").text
     done = client.post(f"/console/w/acme/insights/{late['flag_id']}/snooze", data={"csrf": csrf_of(page)})
     assert late["flag_id"] in listing
     assert '<svg id="trend"' in page and "<polyline" in page and 'class="flag"' in page
+    assert '<svg id="hourly"' in page  # a late-delivery rate is drawn hour by hour too
     assert late["evidence"][0] in page.split('id="evidence"')[1]
     assert done.status_code == 303
+
+
+def test_each_role_opens_its_own_dashboard_and_the_evidence_links_to_the_records(shop: Shop,
+                                                                                 client: Client) -> None:
+    store = open_store(shop.url)
+    try:
+        create_user(ConsoleStore(store), shop.ws, "acme-lead", Role.LEAD, PASSWORD, by="test", at=now())
+    finally:
+        store.close()
+    flags = flags_of(shop)
+    ben = next(f for f in flags if f["metric"] == "sla_breach_rate" and f["slice"] == "ben")
+    late = next(f for f in flags if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
+    sign_in(client, "acme-lead")
+    service_board = client.get("/console/w/acme/insights").text
+    stores_board = client.get("/console/w/acme/insights", params={"board": "stores"}).text
+    flag_page = client.get(f"/console/w/acme/insights/{late['flag_id']}").text
+    order_id = next(e for e in late["evidence"] if e.startswith("order:")).split(":")[1]
+    record = client.get(f"/console/w/acme/insights/records/order/{order_id}")
+    missing = client.get("/console/w/acme/insights/records/order/nope")
+    assert ben["flag_id"] in service_board and late["flag_id"] not in service_board
+    assert 'aria-current="page">Service' in service_board
+    assert late["flag_id"] in stores_board and ben["flag_id"] not in stores_board
+    headline = stores_board.split('id="trend-1"')[1].split("</svg>")[0]
+    assert 'class="flag"' in headline  # the workspace's late-delivery rate with the flag's start marked
+    assert f'href="/console/w/acme/insights/records/order/{order_id}"' in flag_page
+    assert record.status_code == 200 and order_id in record.text and "ST2" in record.text
+    assert missing.status_code == 404
 
 
 def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:
@@ -193,6 +229,8 @@ def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:
     out = run("ack", "-w", "acme", listed[0]["flag_id"])
     assert "acknowledged" in out
     assert "--snooze-hours" in run("ack", "--help")
+    again = orjson.loads(run("seed", "-w", "acme", "--json"))  # a workspace with rollups is left alone
+    assert again == {"seeded": False, "last_day": "2026-09-20", "incidents": {}}
 
 
 def test_the_worker_folds_the_log_and_runs_the_detector_again_within_the_hour(shop: Shop) -> None:

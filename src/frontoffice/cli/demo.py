@@ -44,6 +44,8 @@ from frontoffice.demo.commerce_tour import highlights, load_command, person_comm
 from frontoffice.demo.consent_showcase import consent_people, consent_tour
 from frontoffice.demo.decisions import decisions_tour
 from frontoffice.demo.identity_showcase import identity_showcase, print_identity_showcase
+from frontoffice.demo.insights_tour import ensure_outlet, print_flags, seed_command
+from frontoffice.demo.insights_tour import flags as insights_flags
 from frontoffice.demo.loader import (
     SendReport,
     marketplace_calls,
@@ -228,9 +230,10 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
     # receipts and commerce files side by side: separate commands, mostly separate storages
     with console.status("store receipts through frontoffice import; orders, stock, shipments "
                         "and returns through the commerce intake"):
-        commands = [*pos_imports(brand), load_command(brand)]
-        *imports, loaded = frontoffice_cli_at_once(commands, _global_args(settings),
-                                                   _cli_env(settings))
+        ensure_outlet(api)  # the insights step's seeded shop, written beside the others
+        commands = [*pos_imports(brand), load_command(brand), seed_command()]
+        *imports, loaded, seeded = frontoffice_cli_at_once(commands, _global_args(settings),
+                                                           _cli_env(settings))
         pos = [parse_import_report(out) for out in imports]
         commerce_counts: dict[str, int] = json.loads(loaded)
         shown_commerce = highlights(api)
@@ -240,6 +243,8 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
     show_people, email = _people_tour(api, WORKSPACE, brand, erase)
     with console.status("next best actions: a catalogue, then decide for two customers"):
         show_decisions = decisions_tour(api, brand)
+    with console.status("insights: the detector on a seeded shop"):
+        found_flags = insights_flags(api, seeded)
     # counted after the tour's consent and erasure steps: a second run finds the same
     log = api.get(f"/api/v1/workspaces/{WORKSPACE}/log")
     print_report(report, pos, log["events"], log["quarantined"])
@@ -248,6 +253,7 @@ def _load_and_show(settings: Settings, brand: Path, api: Api, token: AdminToken,
     show_people()
     show_decisions(lambda line: console.print(line, soft_wrap=True, highlight=False))
     print_moments(moments)
+    print_flags(found_flags, lambda line: console.print(line, soft_wrap=True, highlight=False))
     return email
 
 

@@ -1,5 +1,6 @@
 """The insights API under ``/api/v1/workspaces/{ws}/insights``: the flags (with their evidence),
-acknowledge and snooze, a run of the detector, and a metric's daily series for one slice."""
+acknowledge and snooze, a run of the detector, and a metric's daily (or hourly) series for one
+slice."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from frontoffice.bootstrap import Container
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
 from frontoffice.insights import service
-from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.wiring import hub
 
 Reader = Annotated[Workspace, require(Scope.EVENTS_READ)]
 Writer = Annotated[Workspace, require(Scope.EVENTS_WRITE)]
@@ -40,7 +41,7 @@ class RunIn(BaseModel):
 
 
 def insights_router(c: Container) -> APIRouter:
-    stores = c.per_store(InsightsHub)
+    stores = c.per_store(hub)
 
     router = APIRouter(
         prefix="/api/v1/workspaces/{ws}/insights",
@@ -88,7 +89,8 @@ def insights_router(c: Container) -> APIRouter:
     @router.post("/runs")
     async def run(workspace: Writer, body: RunIn) -> dict[str, Any]:
         """Bring the rollups up to date and run the detector; new findings become flags."""
-        done = await run_in_threadpool(service.run, stores(workspace.id), workspace.id, now(), body.as_of)
+        ins = stores(workspace.id)
+        done = await run_in_threadpool(service.run, ins, workspace.id, now(), body.as_of, None, ins.decisions)
         return {"as_of": done.as_of, "findings": done.findings, "raised": done.raised}
 
     @router.get("/series")
@@ -107,6 +109,27 @@ def insights_router(c: Container) -> APIRouter:
             "dimension": dimension,
             "slice": slice,
             "series": service.daily(stores(workspace.id), workspace.id, metric, dimension, slice, end, days),
+        }
+
+    @router.get("/series/hourly")
+    def series_hourly(
+        workspace: Reader,
+        metric: str,
+        end: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2})?$")],
+        dimension: str = "all",
+        slice: str = "all",
+        hours: Annotated[int, Query(ge=1, le=840)] = 168,
+    ) -> dict[str, Any]:
+        """A rate's (or a metric's) series by UTC hour up to ``end`` (a day: its last hour), for
+        the metrics where the hour matters: ``sla_miss_rate``, ``late_delivery_rate``,
+        ``failed_delivery_rate`` and what they count."""
+        return {
+            "metric": metric,
+            "dimension": dimension,
+            "slice": slice,
+            "series": service.hourly(
+                stores(workspace.id), workspace.id, metric, dimension, slice, end, hours
+            ),
         }
 
     return router

@@ -3,7 +3,9 @@ against the ``baseline`` days before, both whole weeks so each weekday weighs al
 peers (the rest of its dimension over the same days), and each supplier of a product against
 the product's other suppliers size by size (Cochran–Mantel–Haenszel); Benjamini–Hochberg over
 every test of the run; a finding is kept when its q-value is under ``ALPHA``, the rate at least
-``MIN_RATIO`` times its comparison and backed by ``MIN_EVENTS`` events. Pure."""
+``MIN_RATIO`` times its comparison and backed by ``MIN_EVENTS`` events. A rate where a fall is
+what goes wrong (next-best-action acceptance) is tested the other way, against its history only.
+Pure."""
 
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ class Rate:
     denominator: str
     dimensions: tuple[str, ...]
     by_count: bool = False  # the denominator is the number of facts (ratings), not their total
+    falls: bool = False  # what goes wrong is the rate falling (an acceptance), not rising
 
 
 RATES = (
@@ -72,6 +75,14 @@ RATES = (
         ("all", "store", "region", "mode", "carrier"),
     ),
     Rate("low_csat_rate", "csat_low", "csat", ("all", "agent", "team", "channel"), by_count=True),
+    # next-best-action acceptance (``acceptance.py``: counted from the decisions' log)
+    Rate(
+        "nba_acceptance_rate",
+        "nba_accepted",
+        "nba_shown",
+        ("all", "action", "channel", "placement"),
+        falls=True,
+    ),
 )
 
 
@@ -130,7 +141,10 @@ def detect(series: Series, as_of: str, windows: Windows) -> list[Finding]:
     qs = q_values([t[4] for t in tests])
     found: dict[tuple[str, str, str], Finding] = {}
     for (metric, dimension, slice_, comparison, p, evidence, since), q in zip(tests, qs, strict=True):
-        if q > ALPHA or comparison["ratio"] < MIN_RATIO or comparison["events"] < MIN_EVENTS:
+        counted = (
+            comparison["compared_events"] if comparison.get("direction") == "down" else comparison["events"]
+        )
+        if q > ALPHA or comparison["ratio"] < MIN_RATIO or counted < MIN_EVENTS:
             continue
         f = found.setdefault((metric, dimension, slice_), Finding(metric, dimension, slice_))
         f.comparisons.append({**comparison, "p_value": p, "q_value": q})
@@ -142,7 +156,14 @@ def detect(series: Series, as_of: str, windows: Windows) -> list[Finding]:
 def _rate_tests(
     series: Series, rate: Rate, numerator: str, name: str, dimension: str, recent: list[str], base: list[str]
 ) -> list[Any]:
-    slices = sorted({k[2] for k in series if k[0] == numerator and k[1] == dimension})
+    # a falling rate may reach zero: its slices are the denominator's
+    slices = sorted(
+        {
+            k[2]
+            for k in series
+            if k[0] == (rate.denominator if rate.falls else numerator) and k[1] == dimension
+        }
+    )
     empty: Mapping[str, Cell] = {}
     out: list[Any] = []
     dim_x = sum(_sum(series.get((numerator, dimension, s), empty), recent) for s in slices)
@@ -156,39 +177,61 @@ def _rate_tests(
             series.get((rate.denominator, dimension, s), empty),
         )
         x, n = round(_sum(num, recent)), _sum(den, recent, rate.by_count)
-        if x < MIN_EVENTS or n <= 0:
+        if (x < MIN_EVENTS and not rate.falls) or n <= 0:
             continue
         x0, n0 = round(_sum(num, base)), _sum(den, base, rate.by_count)
         span = [*base, *recent]
-        shift = shift_day([_sum(num, [d]) for d in span], [_sum(den, [d], rate.by_count) for d in span])
+        shift = shift_day(
+            [_sum(num, [d]) for d in span], [_sum(den, [d], rate.by_count) for d in span], rate.falls
+        )
         since = span[shift] if shift is not None else recent[0]
-        evidence = _evidence(num, [d for d in recent if d >= since] or recent)
+        # a fall's evidence is what was exposed and not taken (the decisions shown), a rise's the events
+        evidence = _evidence(den if rate.falls else num, [d for d in recent if d >= since] or recent)
+        test = _falls if rate.falls else _rises
         if n0 > 0:
             out.append(
                 (
                     name,
                     dimension,
                     s,
-                    _comparison("history", x, n, x0, n0, recent, base),
-                    rate_test(x, n, x0, n0),
+                    *test("history", x, n, x0, n0, recent, base),
                     evidence,
                     since,
                 )
             )
         px, pn = round(dim_x) - x, dim_n - n
-        if dimension != "all" and pn > 0:
+        # a falling rate against its own history only: actions (a reward, a product) differ in
+        # acceptance by nature, so a lower one than its peers' is a level, not a shift
+        if dimension != "all" and pn > 0 and not rate.falls:
             out.append(
                 (
                     name,
                     dimension,
                     s,
-                    _comparison("peers", x, n, px, pn, recent, recent),
-                    rate_test(x, n, px, pn),
+                    *test("peers", x, n, px, pn, recent, recent),
                     evidence,
                     since,
                 )
             )
     return out
+
+
+def _rises(
+    against: str, x: int, n: float, x0: int, n0: float, span: list[str], other: list[str]
+) -> tuple[dict[str, Any], float]:
+    return _comparison(against, x, n, x0, n0, span, other), rate_test(x, n, x0, n0)
+
+
+def _falls(
+    against: str, x: int, n: float, x0: int, n0: float, span: list[str], other: list[str]
+) -> tuple[dict[str, Any], float]:
+    """The compared rate above this one: the same test, the roles swapped."""
+    found = _comparison(against, x, n, x0, n0, span, other)
+    base = x0 / n0 if n0 else 0.0
+    ratio = base / (x / n) if x > 0 else (float("inf") if base > 0 else 0.0)
+    return {**found, "ratio": round(ratio, 3), "direction": "down"}, rate_test(
+        x0, n0, x, n
+    ) if x0 > 0 else 1.0
 
 
 def _comparison(
@@ -235,7 +278,7 @@ def _supplier_tests(series: Series, metrics: set[str], recent: list[str]) -> lis
                 for size, sold in sizes.items():
                     a = round(_sum(got[(supplier, size)], recent))
                     others = [
-                        (o, round(_sum(got[(o, size)], recent)), osizes.get(size, 0.0))
+                        (o, round(_sum(got.get((o, size), empty), recent)), osizes.get(size, 0.0))
                         for o, osizes in suppliers.items()
                         if o != supplier
                     ]

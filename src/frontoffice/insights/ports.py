@@ -24,11 +24,23 @@ class FlagWrites(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact of an event, counted in each of its slices' cells (``rollup.fold`` makes them)."""
+
+    metric: str
+    day: str
+    slices: tuple[tuple[str, str], ...]
+    value: float
+    evidence: tuple[str, ...]
+    hour: str | None = None  # "YYYY-MM-DDTHH" (UTC) for the facts rolled up by hour too
+
+
+@dataclass(frozen=True, slots=True)
 class DailyCell:
     metric: str
     dimension: str
     slice: str
-    day: str
+    day: str  # an ISO day; from ``Insights.hours`` the UTC hour "YYYY-MM-DDTHH"
     n: int  # how many facts
     total: float  # their summed value
     evidence: list[str]
@@ -41,7 +53,11 @@ class Insights(Protocol):
 
     def append(self, batch: AppendBatch) -> AppendResult: ...
     def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]: ...
+    def hours(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]: ...
     def metrics(self, ws: str) -> list[str]: ...
+    def replace_cells(
+        self, ws: str, metrics: Sequence[str], start: str, end: str, facts: Sequence[Fact]
+    ) -> None: ...
     def last_day(self, ws: str) -> str | None: ...
     def flags(self, ws: str, statuses: Sequence[str] = ()) -> list[dict[str, Any]]: ...
     def flag(self, ws: str, flag_id: str) -> dict[str, Any] | None: ...

@@ -10,7 +10,10 @@ from typing import Any
 import orjson
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.insights.ports import INSIGHTS, DailyCell, FlagWrites
+from frontoffice.insights import acceptance
+from frontoffice.insights.acceptance import Decisions
+from frontoffice.insights.detect import Windows
+from frontoffice.insights.ports import INSIGHTS, DailyCell, Fact, FlagWrites
 from frontoffice.insights.rollup import fold
 from frontoffice.insights.store import InsightsStore, InsightsWrites
 from frontoffice.storage.port import AppendBatch, AppendResult
@@ -72,8 +75,9 @@ class InsightsHub:
 
     name = "insights"
 
-    def __init__(self, store: SqlStore) -> None:
+    def __init__(self, store: SqlStore, decisions: Decisions | None = None) -> None:
         self.insights = InsightsStore(store)
+        self.decisions = decisions  # next-best-action acceptance's source (``wiring.hub``)
 
     def catch_up(self, ws: str) -> int:
         return catch_up(self.insights, ws)
@@ -83,6 +87,9 @@ class InsightsHub:
 
     def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]:
         return self.insights.cells(ws, metrics, start, end)
+
+    def hours(self, ws: str, metrics: Sequence[str], start: str, end: str) -> Sequence[DailyCell]:
+        return self.insights.hours(ws, metrics, start, end)
 
     def metrics(self, ws: str) -> list[str]:
         return self.insights.metrics(ws)
@@ -96,6 +103,17 @@ class InsightsHub:
     def flag(self, ws: str, flag_id: str) -> dict[str, Any] | None:
         return self.insights.flag(ws, flag_id)
 
+    def replace_cells(
+        self, ws: str, metrics: Sequence[str], start: str, end: str, facts: Sequence[Fact]
+    ) -> None:
+        self.insights.replace_cells(ws, metrics, start, end, facts)
+
     def rebuild(self, ws: str) -> int:
+        """Replay the log, then (given the decisions' log) count the acceptance of the days the
+        detector looks at again."""
         self.insights.reset(ws)
-        return catch_up(self.insights, ws)
+        applied = catch_up(self.insights, ws)
+        end = self.last_day(ws)
+        if self.decisions is not None and end is not None:
+            acceptance.sync(self, self.decisions, ws, end, Windows().span)
+        return applied

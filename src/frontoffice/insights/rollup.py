@@ -1,31 +1,29 @@
 """How one commerce or inbox event of the log becomes daily facts, sliced by the product,
 supplier, category, agent, team, channel, store and region it carries (or that an earlier event
-told: a return's order lines, a reply's ticket). Pure: ``fold`` reads and writes only the
-``Refs`` it is given, so replaying the log in order ends in the same rollups."""
+told: a return's order lines, a reply's ticket). Where the hour matters (first responses and the
+SLA, deliveries and their late or failed alerts) a fact also names its UTC hour and is rolled up
+by hour as well. Pure: ``fold`` reads and writes only the ``Refs`` it is given, so replaying the
+log in order ends in the same rollups."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from frontoffice.insights.ports import Refs
+from frontoffice.insights.ports import Fact, Refs
 
 ALL = ("all", "all")  # every metric is also counted for the whole workspace
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    metric: str
-    day: str
-    slices: tuple[tuple[str, str], ...]
-    value: float
-    evidence: tuple[str, ...]
-
-
 def _day(value: str | None, fallback: str) -> str:
     return (value or fallback)[:10]
+
+
+def hour_of(value: str) -> str:
+    """The UTC hour of an ISO-8601 time ("2026-09-15T14"); a time without an offset is UTC."""
+    at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return (at.astimezone(UTC) if at.tzinfo else at).strftime("%Y-%m-%dT%H")
 
 
 def _slices(**given: str | None) -> tuple[tuple[str, str], ...]:
@@ -142,8 +140,8 @@ def _shipment(refs: Refs, action: str, data: Mapping[str, Any], at: str) -> list
         mode=shipment.get("mode"),
         carrier=shipment.get("carrier") or data.get("carrier"),
     )
-    day = _day(data.get("promised_by"), at)  # a shipment and its alert count on the day it was due
-    return [Fact(metric, day, slices, 1, (f"shipment:{sid}", f"order:{data['order_id']}"))]
+    due = data.get("promised_by") or at  # a shipment and its alert count on the day and hour it was due
+    return [Fact(metric, due[:10], slices, 1, (f"shipment:{sid}", f"order:{data['order_id']}"), hour_of(due))]
 
 
 def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -242,18 +240,21 @@ def _inbox(refs: Refs, etype: str, data: Mapping[str, Any], at: str) -> list[Fac
         facts += _classified(refs, t, data["understanding"], _day(t["opened"], at), ev)
     elif etype == "message.sent" and data.get("author") != "self-service" and "responded" not in t:
         t["responded"] = data["at"]
-        slices = _ticket_slices(refs, t)
-        facts.append(Fact("responses", at_day, slices, 1, ev))
-        facts.append(Fact("first_response_minutes", at_day, slices, _minutes(t["opened"], data["at"]), ev))
+        slices, hour = _ticket_slices(refs, t), hour_of(data["at"])
+        facts.append(Fact("responses", at_day, slices, 1, ev, hour))
+        waited = _minutes(t["opened"], data["at"])
+        facts.append(Fact("first_response_minutes", at_day, slices, waited, ev, hour))
         if t.get("due") and data["at"] > t["due"]:
-            facts.append(Fact("sla_missed", at_day, slices, 1, ev))
+            facts.append(Fact("sla_missed", at_day, slices, 1, ev, hour))
     elif etype == "ticket.updated" and data["changes"].get("status") == "solved" and "solved" not in t:
         t["solved"] = data["at"]  # the first solve: the resolution time
         slices = _ticket_slices(refs, t)
         facts.append(Fact("resolutions", at_day, slices, 1, ev))
         facts.append(Fact("resolution_minutes", at_day, slices, _minutes(t["opened"], data["at"]), ev))
     elif etype == "sla.breached":
-        facts.append(Fact("sla_breaches", at_day, _ticket_slices(refs, t), 1, ev))
+        facts.append(
+            Fact("sla_breaches", at_day, _ticket_slices(refs, t), 1, ev, hour_of(data.get("at") or at))
+        )
     elif etype == "ticket.rated":
         slices = _ticket_slices(refs, t)
         facts.append(Fact("csat", at_day, slices, float(data["score"]), ev))

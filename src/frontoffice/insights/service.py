@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,11 +13,24 @@ import orjson
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput, NotFound
-from frontoffice.insights import detect
-from frontoffice.insights.ports import INSIGHTS, Insights
+from frontoffice.insights import acceptance, detect
+from frontoffice.insights.ports import INSIGHTS, DailyCell, Insights
 from frontoffice.storage.port import AppendBatch
 
 SOURCE = "frontoffice-insights"
+# the metrics the rollup also counts by hour (``rollup.Fact.hour``), and the rates made of them
+HOURLY = frozenset(
+    {
+        "responses",
+        "first_response_minutes",
+        "sla_missed",
+        "sla_breaches",
+        "shipments",
+        "deliveries_late",
+        "deliveries_failed",
+    }
+)
+HOURLY_RATES = ("failed_delivery_rate", "late_delivery_rate", "sla_miss_rate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +85,10 @@ def run(
     now: datetime,
     as_of: str | None = None,
     windows: detect.Windows | None = None,
+    decisions: acceptance.Decisions | None = None,
 ) -> Run:
-    """Catch the rollups up, detect as of the end of ``as_of`` (default: the last day with data)
+    """Catch the rollups up (and, given the decisions' log, the next-best-action acceptance of
+    the days looked at), detect as of the end of ``as_of`` (default: the last day with data)
     and raise a flag for each finding that has no open one (an acknowledged flag comes back for a
     new episode, a snoozed one once its snooze is over)."""
     ins.catch_up(ws)
@@ -80,6 +96,8 @@ def run(
     if as_of is None:
         return Run(None, [], [])
     windows = windows or detect.Windows()
+    if decisions is not None:
+        acceptance.sync(ins, decisions, ws, as_of, windows.span)
     data = series(ins, ws, as_of, windows.span)
     findings = [*detect.detect(data, as_of, windows), *detect.price_conflicts(data, as_of, windows)]
     records, raised = [], []
@@ -167,25 +185,60 @@ def snooze(ins: Insights, ws: str, flag_id: str, hours: float, by: str, now: dat
     return flag(ins, ws, flag_id)
 
 
+def _parts(metric: str) -> tuple[detect.Rate | None, str]:
+    """A metric's rate (None for a plain metric) and the metric counted as its numerator."""
+    if metric.startswith("supplier_return_rate"):
+        raise InvalidInput("A supplier comparison has no series; ask for return_rate of the product.")
+    rate = next((r for r in detect.RATES if metric == r.name or metric.startswith(r.name + ":")), None)
+    return rate, metric if rate is None else rate.numerator.rstrip(":") + metric[len(rate.name) :]
+
+
+def _points(
+    cells: Sequence[DailyCell], rate: detect.Rate | None, numerator: str, periods: list[str], key: str
+) -> list[dict[str, Any]]:
+    num = {c.day: c for c in cells if c.metric == numerator}
+    den = {c.day: c for c in cells if rate is not None and c.metric == rate.denominator}
+    out = []
+    for p in periods:
+        x = num[p].total if p in num else 0.0
+        n: float | None = None
+        if rate is not None:
+            n = float((den[p].n if rate.by_count else den[p].total) if p in den else 0)
+        out.append({key: p, "value": x, "exposure": n, "rate": (x / n) if n else None})
+    return out
+
+
+def _slice(cells: Sequence[DailyCell], dimension: str, slice_: str) -> list[DailyCell]:
+    return [c for c in cells if c.dimension == dimension and c.slice == slice_]
+
+
 def daily(
     ins: Insights, ws: str, metric: str, dimension: str, slice_: str, end: str | None, span: int
 ) -> list[dict[str, Any]]:
     """A rate's (or a metric's) daily series for one slice: numerator, denominator and rate."""
     end = end or ins.last_day(ws) or date.today().isoformat()
-    rate = next((r for r in detect.RATES if metric == r.name or metric.startswith(r.name + ":")), None)
-    if metric.startswith("supplier_return_rate"):
-        raise InvalidInput("A supplier comparison has no daily series; ask for return_rate of the product.")
-    numerator = metric if rate is None else rate.numerator.rstrip(":") + metric[len(rate.name) :]
-    data = series(ins, ws, end, span)
-    num, den = (
-        data.get((numerator, dimension, slice_), {}),
-        data.get((rate.denominator, dimension, slice_), {}) if rate else {},
-    )
-    out = []
-    for d in detect.days(end, span):
-        x = num[d][1] if d in num else 0.0
-        n: float | None = None
-        if rate is not None:
-            n = float((den[d][0] if rate.by_count else den[d][1]) if d in den else 0)
-        out.append({"day": d, "value": x, "exposure": n, "rate": (x / n) if n else None})
-    return out
+    rate, numerator = _parts(metric)
+    periods = detect.days(end, span)
+    wanted = [numerator, *([rate.denominator] if rate else [])]
+    cells = _slice(ins.cells(ws, wanted, periods[0], end), dimension, slice_)
+    return _points(cells, rate, numerator, periods, "day")
+
+
+def hourly(
+    ins: Insights, ws: str, metric: str, dimension: str, slice_: str, end: str, span: int
+) -> list[dict[str, Any]]:
+    """The same by UTC hour, the ``span`` hours up to the end of the day or hour ``end``, for
+    the metrics rolled up by hour (first responses and the SLA, deliveries and their alerts)."""
+    rate, numerator = _parts(metric)
+    wanted = [numerator, *([rate.denominator] if rate else [])]
+    if not set(wanted) <= HOURLY:
+        raise InvalidInput(
+            f"{metric} is rolled up by day only; by hour: {', '.join(sorted(HOURLY_RATES))} "
+            "and the metrics they count."
+        )
+    if not 0 < span <= 24 * 35:
+        raise InvalidInput("Ask for more than 0 and at most 840 hours (35 days).")
+    last = datetime.fromisoformat(end if len(end) > 10 else f"{end}T23").replace(minute=0)
+    periods = [(last - timedelta(hours=i)).strftime("%Y-%m-%dT%H") for i in range(span - 1, -1, -1)]
+    cells = _slice(ins.hours(ws, wanted, periods[0], periods[-1]), dimension, slice_)
+    return _points(cells, rate, numerator, periods, "hour")

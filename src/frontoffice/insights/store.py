@@ -11,8 +11,7 @@ import orjson
 import sqlalchemy as sa
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.insights.ports import DailyCell
-from frontoffice.insights.rollup import Fact
+from frontoffice.insights.ports import DailyCell, Fact
 from frontoffice.insights.tables import PROJECTION_TABLES
 from frontoffice.projection.contract import WorkspaceLocks
 from frontoffice.storage import core
@@ -32,7 +31,8 @@ class InsightsWrites:
         self.s, self.conn, self.ws = store, conn, ws
         self._refs: dict[tuple[str, str], dict[str, Any] | None] = {}
         self._dirty: set[tuple[str, str]] = set()
-        self._cells: dict[tuple[str, str, str, str], list[Any]] = {}
+        self._cells: dict[tuple[str, str, str, str], list[Any]] = {}  # by day
+        self._hours: dict[tuple[str, str, str, str], list[Any]] = {}  # by hour
 
     def get(self, kind: str, ref_id: str) -> dict[str, Any] | None:
         key = (kind, ref_id)
@@ -47,11 +47,13 @@ class InsightsWrites:
         self._dirty.add((kind, ref_id))
 
     def add(self, fact: Fact) -> None:
-        for dimension, value in fact.slices:
-            cell = self._cells.setdefault((fact.metric, dimension, value, fact.day), [0, 0.0, []])
-            cell[0] += 1
-            cell[1] += fact.value
-            cell[2].extend(fact.evidence)
+        periods = [(self._cells, fact.day)] + ([(self._hours, fact.hour)] if fact.hour else [])
+        for cells, period in periods:
+            for dimension, value in fact.slices:
+                cell = cells.setdefault((fact.metric, dimension, value, period), [0, 0.0, []])
+                cell[0] += 1
+                cell[1] += fact.value
+                cell[2].extend(fact.evidence)
 
     def put_flag(self, row: Mapping[str, Any]) -> None:
         f = self.s.t("insights_flags")
@@ -67,7 +69,7 @@ class InsightsWrites:
 
     def flush(self, last_seq: int) -> None:
         """Write the page's references and cells, each table in one batched statement."""
-        r, d, c = self.s.t("insights_refs"), self.s.t("insights_daily"), self.s.t("insights_cursor")
+        r, c = self.s.t("insights_refs"), self.s.t("insights_cursor")
         refs = [
             {
                 "workspace_id": self.ws,
@@ -79,39 +81,48 @@ class InsightsWrites:
         ]
         if refs:
             self.conn.execute(self.s.upsert_many(r, ("workspace_id", "kind", "ref_id"), ("doc",)), refs)
-        if self._cells:
-            metrics, days = sorted({k[0] for k in self._cells}), sorted({k[3] for k in self._cells})
-            old = {
-                (x.metric, x.dimension, x.slice, x.day): x
-                for x in self.conn.execute(
-                    sa.select(d).where(
-                        d.c.workspace_id == self.ws, d.c.metric.in_(metrics), d.c.day.in_(days)
-                    )
-                )
-            }
-            rows = []
-            for key, (n, total, evidence) in self._cells.items():
-                before = old.get(key)
-                kept = orjson.loads(before.evidence) if before else []
-                room = max(0, EVIDENCE_CAP - len(kept))
-                kept += [e for e in dict.fromkeys(evidence) if e not in kept][:room]
-                rows.append(
-                    {
-                        "workspace_id": self.ws,
-                        "metric": key[0],
-                        "dimension": key[1],
-                        "slice": key[2],
-                        "day": key[3],
-                        "n": n + (before.n if before else 0),
-                        "total": total + (before.total if before else 0.0),
-                        "evidence": orjson.dumps(kept).decode(),
-                    }
-                )
-            keys = ("workspace_id", "metric", "dimension", "slice", "day")
-            self.conn.execute(self.s.upsert_many(d, keys, ("n", "total", "evidence")), rows)
+        self.write_cells()
         self.conn.execute(
             self.s.upsert(c, ("workspace_id",), {"workspace_id": self.ws, "last_seq": last_seq})
         )
+
+    def write_cells(self) -> None:
+        self._add_cells(self.s.t("insights_daily"), "day", self._cells)
+        self._add_cells(self.s.t("insights_hourly"), "hour", self._hours)
+
+    def _add_cells(self, d: sa.Table, period: str, cells: dict[tuple[str, str, str, str], list[Any]]) -> None:
+        """Add the page's cells to the ones stored (``period``: the table's day or hour column)."""
+        if not cells:
+            return
+        metrics, periods = sorted({k[0] for k in cells}), sorted({k[3] for k in cells})
+        old = {
+            (x.metric, x.dimension, x.slice, x._mapping[period]): x
+            for x in self.conn.execute(
+                sa.select(d).where(
+                    d.c.workspace_id == self.ws, d.c.metric.in_(metrics), d.c[period].in_(periods)
+                )
+            )
+        }
+        rows = []
+        for key, (n, total, evidence) in cells.items():
+            before = old.get(key)
+            kept = orjson.loads(before.evidence) if before else []
+            room = max(0, EVIDENCE_CAP - len(kept))
+            kept += [e for e in dict.fromkeys(evidence) if e not in kept][:room]
+            rows.append(
+                {
+                    "workspace_id": self.ws,
+                    "metric": key[0],
+                    "dimension": key[1],
+                    "slice": key[2],
+                    period: key[3],
+                    "n": n + (before.n if before else 0),
+                    "total": total + (before.total if before else 0.0),
+                    "evidence": orjson.dumps(kept).decode(),
+                }
+            )
+        keys = ("workspace_id", "metric", "dimension", "slice", period)
+        self.conn.execute(self.s.upsert_many(d, keys, ("n", "total", "evidence")), rows)
 
 
 class InsightsStore:
@@ -151,6 +162,21 @@ class InsightsStore:
         with self.store.begin() as conn:
             yield InsightsWrites(self, conn, ws)
 
+    def replace_cells(
+        self, ws: str, metrics: Sequence[str], start: str, end: str, facts: Sequence[Fact]
+    ) -> None:
+        """Swap the daily cells of ``metrics`` from day ``start`` to day ``end`` for the facts'."""
+        d = self.t("insights_daily")
+        with self.transaction(ws) as tx:
+            tx.conn.execute(
+                d.delete().where(
+                    d.c.workspace_id == ws, d.c.metric.in_(list(metrics)), d.c.day >= start, d.c.day <= end
+                )
+            )
+            for fact in facts:
+                tx.add(fact)
+            tx.write_cells()
+
     # -- the log -------------------------------------------------------------------------
     def append(self, batch: AppendBatch) -> AppendResult:
         return self.store.append([batch])[0]
@@ -184,15 +210,30 @@ class InsightsStore:
     # -- reads ---------------------------------------------------------------------------
     def cells(self, ws: str, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
         """Daily cells of ``metrics`` from ``start`` to ``end`` (ISO days, inclusive)."""
-        d = self.t("insights_daily")
+        return self._read(self.t("insights_daily"), "day", ws, metrics, start, end)
+
+    def hours(self, ws: str, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:
+        """Hourly cells of ``metrics`` from ``start`` to ``end`` ("YYYY-MM-DDTHH", inclusive)."""
+        return self._read(self.t("insights_hourly"), "hour", ws, metrics, start, end)
+
+    def _read(
+        self, d: sa.Table, period: str, ws: str, metrics: Sequence[str], start: str, end: str
+    ) -> list[DailyCell]:
+        col = d.c[period]
         q = sa.select(d).where(
-            d.c.workspace_id == ws, d.c.metric.in_(list(metrics)), d.c.day >= start, d.c.day <= end
+            d.c.workspace_id == ws, d.c.metric.in_(list(metrics)), col >= start, col <= end
         )
         return [
             DailyCell(
-                r.metric, r.dimension, r.slice, r.day, int(r.n), float(r.total), orjson.loads(r.evidence)
+                r.metric,
+                r.dimension,
+                r.slice,
+                r._mapping[period],
+                int(r.n),
+                float(r.total),
+                orjson.loads(r.evidence),
             )
-            for r in self._all(q.order_by(d.c.metric, d.c.dimension, d.c.slice, d.c.day))
+            for r in self._all(q.order_by(d.c.metric, d.c.dimension, d.c.slice, col))
         ]
 
     def metrics(self, ws: str) -> list[str]:

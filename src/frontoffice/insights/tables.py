@@ -1,6 +1,6 @@
-"""The insights tables: the daily rollups and the references they are sliced by (a fold of the
-log: ``rebuild`` replays it), the projection's cursor, and the flags (a fold of ``insight.*``
-events)."""
+"""The insights tables: the daily rollups, the hourly ones of the metrics where the hour matters,
+and the references they are sliced by (a fold of the log: ``rebuild`` replays it), the
+projection's cursor, and the flags (a fold of ``insight.*`` events)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from frontoffice.columns import REAL
 
-TABLES = ("insights_cursor", "insights_daily", "insights_flags", "insights_refs")
+TABLES = ("insights_cursor", "insights_daily", "insights_flags", "insights_hourly", "insights_refs")
 PROJECTION_TABLES = TABLES
 
 
@@ -42,6 +42,20 @@ def define(metadata: sa.MetaData, dialect: str) -> None:
         sa.Column("evidence", sa.Text(), nullable=False),  # JSON list of "kind:id", capped
         sa.PrimaryKeyConstraint("workspace_id", "metric", "dimension", "slice", "day"),
         sa.Index("insights_daily_day", "workspace_id", "metric", "day"),
+    )
+    sa.Table(
+        "insights_hourly",
+        metadata,  # the same cells by UTC hour ("YYYY-MM-DDTHH"), for the metrics whose facts name one
+        sa.Column("workspace_id", sa.Text(), nullable=False),
+        sa.Column("metric", sa.Text(), nullable=False),
+        sa.Column("dimension", sa.Text(), nullable=False),
+        sa.Column("slice", sa.Text(), nullable=False),
+        sa.Column("hour", sa.Text(), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False),
+        sa.Column("total", REAL, nullable=False),
+        sa.Column("evidence", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("workspace_id", "metric", "dimension", "slice", "hour"),
+        sa.Index("insights_hourly_hour", "workspace_id", "metric", "hour"),
     )
     sa.Table(
         "insights_flags",

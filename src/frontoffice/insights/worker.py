@@ -8,7 +8,7 @@ import time
 
 from frontoffice.domain.events import now
 from frontoffice.insights import service
-from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.wiring import hub
 from frontoffice.projection.contract import Progress
 from frontoffice.storage.sql import SqlStore
 
@@ -21,7 +21,7 @@ class InsightsProjection:
     name = "insights"
 
     def __init__(self, store: SqlStore) -> None:
-        self.hub = InsightsHub(store)
+        self.hub = hub(store)
         self._next: dict[str, float] = {}  # the next detector run of each workspace with rollups
 
     def catch_up(self, ws: str, on_progress: Progress) -> int:
@@ -29,7 +29,7 @@ class InsightsProjection:
         clock = time.monotonic()
         if clock >= self._next.get(ws, 0.0) and self.hub.last_day(ws) is not None:
             self._next[ws] = clock + DETECT_SECONDS
-            applied += len(service.run(self.hub, ws, now()).raised)
+            applied += len(service.run(self.hub, ws, now(), decisions=self.hub.decisions).raised)
         return applied
 
     def rebuild(self, ws: str) -> int:

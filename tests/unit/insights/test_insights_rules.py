@@ -209,3 +209,21 @@ def test_a_shipment_and_its_late_alert_count_on_the_day_it_was_due() -> None:
     (late,) = fold(refs, "shipment.late", alert, "2026-10-02T11:00:00+00:00")
     assert shipped.day == late.day == "2026-10-01"  # else a day could have more late than shipped
     assert dict(late.slices)["mode"] == "bopis" and late.metric == "deliveries_late"
+
+
+def test_a_size_only_one_supplier_of_a_product_sells_is_compared_with_nothing_and_breaks_nothing() -> None:
+    recent = days_back("2026-10-11", 7)
+    cell = {d: (10, 10.0, [f"order:{d}"]) for d in recent}
+    returned = {d: (3, 3.0, [f"return:{d}"]) for d in recent}
+    data: Series = {
+        ("units", "product_supplier_size", "P1|A|40"): cell,
+        ("units", "product_supplier_size", "P1|A|42"): cell,
+        ("units", "product_supplier_size", "P1|B|42"): cell,  # B never sold a 40
+        ("returns", "product_supplier_size", "P1|A|40"): returned,
+        ("returns", "product_supplier_size", "P1|A|42"): returned,
+    }
+    found = detect(data, "2026-10-11", Windows(7, 7))
+    (supplier,) = [f for f in found if f.metric == "supplier_return_rate"]
+    (comparison,) = supplier.comparisons
+    assert supplier.slice == "P1|A" and comparison["compared_events"] == 0
+    assert comparison["compared_exposure"] == 70  # B's 42s only: a 40 of A's has no counterpart
