@@ -173,6 +173,11 @@ def test_the_api_lists_shows_acknowledges_and_snoozes_flags(shop: Shop, client: 
     assert len(hourly) == 168 and hourly[-1]["hour"] == f"{shop.truth.last_day}T23"
     assert max(p["rate"] or 0 for p in hourly) > 0.5
     assert by_day.status_code == 400 and "late_delivery_rate" in by_day.json()["message"]
+    for path, end in (("series", "2026-02-30"), ("series/hourly", "2026-02-28T24")):
+        impossible = client.get(f"{base}/{path}", params={"metric": "late_delivery_rate", "end": end},
+                                headers={"Authorization": f"Bearer {read}"})
+        assert impossible.status_code == 400, impossible.text
+        assert impossible.json()["code"] == "invalid_input" and end in impossible.json()["message"]
 
 
 def test_the_console_draws_the_trend_with_the_flag_marked_and_lists_the_evidence(shop: Shop,

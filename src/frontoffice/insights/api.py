@@ -4,6 +4,7 @@ slice."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -15,6 +16,7 @@ from frontoffice.api.schemas import error_responses
 from frontoffice.bootstrap import Container
 from frontoffice.domain.events import now
 from frontoffice.domain.tenancy import Scope, Workspace
+from frontoffice.errors import InvalidInput
 from frontoffice.insights import service
 from frontoffice.insights.wiring import hub
 
@@ -108,7 +110,8 @@ def insights_router(c: Container) -> APIRouter:
             "metric": metric,
             "dimension": dimension,
             "slice": slice,
-            "series": service.daily(stores(workspace.id), workspace.id, metric, dimension, slice, end, days),
+            "series": service.daily(stores(workspace.id), workspace.id, metric, dimension, slice,
+                                    _calendar(end), days),
         }
 
     @router.get("/series/hourly")
@@ -128,8 +131,20 @@ def insights_router(c: Container) -> APIRouter:
             "dimension": dimension,
             "slice": slice,
             "series": service.hourly(
-                stores(workspace.id), workspace.id, metric, dimension, slice, end, hours
+                stores(workspace.id), workspace.id, metric, dimension, slice, _calendar(end), hours
             ),
         }
 
     return router
+
+
+def _calendar(end: str | None) -> str | None:
+    """``end`` as given when it is a real day (``2026-02-28``) or hour (``2026-02-28T23``): the
+    pattern alone lets ``2026-02-30`` through."""
+    if end is not None:
+        try:
+            datetime.strptime(end, "%Y-%m-%dT%H" if "T" in end else "%Y-%m-%d")
+        except ValueError:
+            raise InvalidInput(f"end={end} is not a calendar day (YYYY-MM-DD) or hour "
+                               "(YYYY-MM-DDTHH, 00-23).") from None
+    return end
