@@ -155,7 +155,11 @@ class SegmentsProjector:
         return done
 
     def _read_log(self, ws: str, on_progress: Callable[[int], None]) -> int:
-        after, upto, applied = self.data.cursor(ws), self.log.last_seq(ws), 0
+        # only as far as identity has placed events with people: an event read before identity
+        # placed it would be passed over for good (a new customer's first events, arriving while
+        # the worker is between identity and segments, never counted)
+        after, applied = self.data.cursor(ws), 0
+        upto = min(self.log.last_seq(ws), self.people.placed_through(ws))
         while after < upto:
             page = [e for e in self.log.events(ws, after_seq=after, limit=PAGE) if e.seq <= upto]
             if not page:
