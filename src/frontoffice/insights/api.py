@@ -111,7 +111,7 @@ def insights_router(c: Container) -> APIRouter:
             "dimension": dimension,
             "slice": slice,
             "series": service.daily(stores(workspace.id), workspace.id, metric, dimension, slice,
-                                    _calendar(end), days),
+                                    None if end is None else _calendar(end), days),
         }
 
     @router.get("/series/hourly")
@@ -138,13 +138,12 @@ def insights_router(c: Container) -> APIRouter:
     return router
 
 
-def _calendar(end: str | None) -> str | None:
+def _calendar(end: str) -> str:
     """``end`` as given when it is a real day (``2026-02-28``) or hour (``2026-02-28T23``): the
     pattern alone lets ``2026-02-30`` through."""
-    if end is not None:
-        try:
-            datetime.strptime(end, "%Y-%m-%dT%H" if "T" in end else "%Y-%m-%d")
-        except ValueError:
-            raise InvalidInput(f"end={end} is not a calendar day (YYYY-MM-DD) or hour "
-                               "(YYYY-MM-DDTHH, 00-23).") from None
+    try:
+        datetime.strptime(end, "%Y-%m-%dT%H" if "T" in end else "%Y-%m-%d")
+    except ValueError:
+        raise InvalidInput(f"end={end} is not a calendar day (YYYY-MM-DD) or hour "
+                           "(YYYY-MM-DDTHH, 00-23).") from None
     return end
