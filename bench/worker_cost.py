@@ -54,7 +54,6 @@ def measure(passes: int, seed: int, profile: Path | None) -> dict[str, Any]:
     each; the CPU each projection spent (seconds) and the events appended."""
     sys.path.insert(0, str(ROOT / "bench"))
     from _segments_defs import event, segments, traits
-
     from frontoffice import worker
     from frontoffice.bootstrap import Role, bootstrap
     from frontoffice.commerce import service as commerce
@@ -190,10 +189,10 @@ def main(argv: list[str] | None = None) -> None:
         base = extract(args.baseline, Path(tmp)) if args.baseline else None
         ours: list[float] = []
         theirs: list[float] = []
+        order: list[tuple[str, Path]]
         for r in range(args.rounds):
-            order = [("this code", here), (f"baseline {args.baseline}", base)] if base else [("this code", here)]
+            order = [("this code", here)] + ([(f"baseline {args.baseline}", base)] if base else [])
             for label, src in (order if r % 2 == 0 else order[::-1]):
-                assert src is not None
                 found = child(src, args.passes, args.seed)
                 report(f"round {r + 1} {label}", found)
                 per = sum(found["cpu"].values()) * 1000 / found["events"]
