@@ -9,6 +9,7 @@ import time
 from frontoffice.domain.events import now
 from frontoffice.insights import service
 from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.store import FAMILIES
 from frontoffice.projection.contract import Progress
 from frontoffice.storage.sql import SqlStore
 
@@ -19,6 +20,7 @@ class InsightsProjection:
     """``projection.contract.Projection`` for one storage."""
 
     name = "insights"
+    reads = frozenset(FAMILIES)
 
     def __init__(self, store: SqlStore) -> None:
         self.hub = InsightsHub(store)

@@ -50,9 +50,18 @@ def retry_moved(step: Callable[[], int], attempts: int = MOVED_ATTEMPTS) -> int:
 
 
 class Projection(Protocol):
-    """What the runner drives, for one storage (one instance serves all its workspaces)."""
+    """What the runner drives, for one storage (one instance serves all its workspaces).
+
+    ``reads`` names the families of the log (``tracking``, ``commerce``, ``consent``...) whose
+    events are all it projects: the runner calls ``catch_up`` only when events of one of them
+    were appended (or a timer it asked for fires, or the runner starts), and the catch-up itself
+    reads only those families, its checkpoint passing the rest unread. None: it is called on every
+    pass (it also reads what other projections write, or keeps time by the log)."""
 
     name: str
+
+    @property
+    def reads(self) -> frozenset[str] | None: ...
 
     def catch_up(self, ws: str, on_progress: Progress) -> int:
         """Apply the log since the checkpoint; how much it applied (0: nothing was new).
@@ -76,10 +85,11 @@ class Hub(Protocol):
 
 class Plain:
     """A hub whose catch-up needs nothing but the workspace, as the runner drives it: it runs
-    when the log moves, never on a timer."""
+    when the log moves (events of the families it ``reads``, when it names them), never on a
+    timer."""
 
-    def __init__(self, name: str, hub: Hub) -> None:
-        self.name, self.hub = name, hub
+    def __init__(self, name: str, hub: Hub, reads: frozenset[str] | None = None) -> None:
+        self.name, self.hub, self.reads = name, hub, reads
 
     def catch_up(self, ws: str, on_progress: Progress) -> int:
         return self.hub.catch_up(ws)
