@@ -4,9 +4,10 @@ runner drives them, on a realistic mixed stream.
 Makes a SQLite workspace with the segments benchmarks' 20 computed traits and 50 segments,
 then appends a stream in passes of ``PASS`` events (the runner wakes every 50 ms, so at 10,000
 events/s a pass holds ~500): tracking events (track with the shop vocabulary, identify with
-an e-mail, page) and a commerce order now and then. After each append it runs every
-projection of the workspace once (``Runner.run_workspace``) and counts the process's CPU
-(``time.process_time``) per projection. Prints ms of CPU per event, in all and per projection.
+an e-mail, page) and, every ``--orders-every`` passes, a few commerce orders. After each append it runs every
+projection of the workspace once as the runner does (``Runner.moved`` then ``run_workspace``)
+and counts the process's CPU (``time.process_time``) per projection. Prints ms of CPU per
+event, in all and per projection.
 
 ``--baseline REV`` measures the same stream with the code of git revision ``REV`` too
 (extracted with ``git archive`` and run in a child process on its own database), interleaved
@@ -49,7 +50,8 @@ def load() -> str:
     return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def measure(passes: int, seed: int, profile: Path | None) -> dict[str, Any]:
+def measure(passes: int, seed: int, profile: Path | None, size: int = PASS,
+            orders_every: int = 4) -> dict[str, Any]:
     """Build a fresh database, append the stream pass by pass and run the projections after
     each; the CPU each projection spent (seconds) and the events appended."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -59,7 +61,7 @@ def measure(passes: int, seed: int, profile: Path | None) -> dict[str, Any]:
     from frontoffice.commerce import service as commerce
     from frontoffice.commerce.store import CommerceStore
     from frontoffice.domain.events import EventRecord, Limits, iso, normalise
-    from frontoffice.projection.contract import retry_moved
+    from frontoffice.projection.runner import Runner
     from frontoffice.segments import service as segments_service
     from frontoffice.segments.store import SegmentsStore
     from frontoffice.settings import Settings
@@ -117,28 +119,55 @@ def measure(passes: int, seed: int, profile: Path | None) -> dict[str, Any]:
                 "lines": [{"line_no": 1, "sku": "D-M", "qty": 1, "unit_price": 10.0}]}
 
     cpu: dict[str, float] = {p.name: 0.0 for p in projections}
+
+    class Timed:
+        """A projection as the runner sees it, counting the CPU of its catch-ups."""
+
+        def __init__(self, p: Any) -> None:
+            self.p, self.name, self.reads = p, p.name, getattr(p, "reads", None)
+
+        def catch_up(self, ws: str, on_progress: Any) -> int:
+            started = time.process_time()
+            try:
+                return int(self.p.catch_up(ws, on_progress))
+            finally:
+                cpu[self.name] += time.process_time() - started
+
+        def rebuild(self, ws: str) -> int:
+            return int(self.p.rebuild(ws))
+
+        def due(self, ws: str) -> float | None:
+            return self.p.due(ws)  # type: ignore[no-any-return]
+
+    def stop() -> None:
+        return None
+
+    runner = Runner([(store, [Timed(p) for p in projections])], lambda _: store, lambda: [ws],
+                    lambda _: True, stop)
     profiler = cProfile.Profile() if profile else None
     cs = CommerceStore(store)
     try:
-        for _ in range(passes):
-            records = [tracking(n + i) for i in range(PASS - PASS // 25)]
-            store.append([AppendBatch(ws, source, records)])
-            commerce.ingest(cs, ws, shop, "orders", [order(n + i) for i in range(PASS // 25)],
-                            datetime.now(UTC))
-            n += PASS
+        for k in range(passes):
+            orders = max(1, size // 25) if k % orders_every == 0 else 0
+            store.append([AppendBatch(ws, source, [tracking(n + i) for i in range(size - orders)])])
+            if orders:
+                commerce.ingest(cs, ws, shop, "orders", [order(n + i) for i in range(orders)],
+                                datetime.now(UTC))
+            n += size
             if profiler:
                 profiler.enable()
-            for p in projections:
-                started = time.process_time()
-                retry_moved(lambda p=p: p.catch_up(ws, lambda _: None))  # type: ignore[misc]
-                cpu[p.name] += time.process_time() - started
+            if hasattr(runner, "moved"):  # the runner that skips what a pass's families do not touch
+                for moved, families in runner.moved().items():
+                    runner.run_workspace(moved, lambda _: None, families)
+            else:
+                runner.run_workspace(ws, lambda _: None)
             if profiler:
                 profiler.disable()
     finally:
         container.close()
     if profiler and profile:
         profiler.dump_stats(str(profile))
-    return {"events": n, "cpu": cpu}
+    return {"events": n, "cpu": cpu, "size": size}
 
 
 def report(label: str, found: dict[str, Any]) -> None:
@@ -146,14 +175,16 @@ def report(label: str, found: dict[str, Any]) -> None:
     total = sum(cpu.values())
     parts = ", ".join(f"{name} {s * 1000 / events:.3f}" for name, s in cpu.items())
     print(f"  {label}: {total * 1000 / events:.3f} ms CPU/event ({events:,} events in passes of "
-          f"{PASS}) [{parts}]", flush=True)
+          f"{found['size']}) [{parts}]", flush=True)
 
 
-def child(src: Path, passes: int, seed: int) -> dict[str, Any]:
+def child(src: Path, args: argparse.Namespace) -> dict[str, Any]:
     """``measure`` in a child process running the code under ``src``."""
     env = {**os.environ, "PYTHONPATH": str(src)}
-    out = subprocess.run([sys.executable, __file__, "--child", "--passes", str(passes),
-                          "--seed", str(seed)], env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, __file__, "--child", "--passes", str(args.passes),
+                          "--seed", str(args.seed), "--pass-events", str(args.pass_events),
+                          "--orders-every", str(args.orders_every)],
+                         env=env, check=True, capture_output=True, text=True)
     found: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return found
 
@@ -172,16 +203,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=1 if SMALL else 3)
     parser.add_argument("--passes", type=int, default=PASSES)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pass-events", type=int, default=PASS, help="events appended per pass")
+    parser.add_argument("--orders-every", type=int, default=4, help="commerce orders every N passes")
     parser.add_argument("--profile", type=Path, help="write this code's cProfile stats here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(measure(args.passes, args.seed, None)))
+        print(json.dumps(measure(args.passes, args.seed, None, args.pass_events, args.orders_every)))
         return
     print(f"worker CPU per event (SQLite, every capability's projections, 50 segments, "
           f"20 computed traits) [{load()}]")
     if args.profile:
-        report("this code, profiled", measure(args.passes, args.seed, args.profile))
+        report("this code, profiled", measure(args.passes, args.seed, args.profile, args.pass_events,
+                                              args.orders_every))
         pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(40)
         return
     here = ROOT / "src"
@@ -193,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
         for r in range(args.rounds):
             order = [("this code", here)] + ([(f"baseline {args.baseline}", base)] if base else [])
             for label, src in (order if r % 2 == 0 else order[::-1]):
-                found = child(src, args.passes, args.seed)
+                found = child(src, args)
                 report(f"round {r + 1} {label}", found)
                 per = sum(found["cpu"].values()) * 1000 / found["events"]
                 (ours if src == here else theirs).append(per)
