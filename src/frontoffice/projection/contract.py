@@ -10,9 +10,10 @@ checkpoint's compare-and-set refuses the slower writer with ``ProjectionMoved``,
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Protocol
 
+from frontoffice.domain.events import StoredEvent
 from frontoffice.errors import FrontofficeError
 
 Progress = Callable[[int], None]
@@ -47,6 +48,23 @@ def retry_moved(step: Callable[[], int], attempts: int = MOVED_ATTEMPTS) -> int:
         except ProjectionMoved:
             continue
     return step()
+
+
+class FilteredLog(Protocol):
+    def events(self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
+               source_id: str | None = None, families: Collection[str] | None = None,
+               types: Collection[str] | None = None, upto: int | None = None) -> list[StoredEvent]: ...
+
+
+def page_of(log: FilteredLog, ws: str, after: int, upto: int, limit: int, *,
+            families: Collection[str] | None = None,
+            types: Collection[str] | None = None) -> tuple[list[StoredEvent], int]:
+    """The next page of the events of ``families`` / ``types`` after the checkpoint ``after`` up
+    to ``upto`` (the log's head when the catch-up began), and the checkpoint once they are
+    applied: the page's last seq when the page is full, else ``upto`` (the rest of the range
+    holds none of them, so it is passed unread and unopened)."""
+    page = log.events(ws, after_seq=after, limit=limit, families=families, types=types, upto=upto)
+    return page, page[-1].seq if len(page) == limit else upto
 
 
 class Projection(Protocol):
