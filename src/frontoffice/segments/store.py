@@ -102,10 +102,10 @@ class SegmentsStore:
 
     def apply(self, ws: str, events: Sequence[NewEvent], cursor: int, outcomes: Sequence[Outcome]) -> None:
         with self.store.begin() as conn:
-            for chunk in core.batches(list(events), 6):
-                conn.execute(self._insert("segments_events").values([
+            if events:  # one statement for them all (a multi-row VALUES is compiled again each time)
+                conn.execute(self._insert("segments_events").on_conflict_do_nothing(), [
                     {"workspace_id": ws, "seq": e.seq, "person_id": e.person_id, "name": e.name, "at": e.at,
-                     "props": dict(e.props)} for e in chunk]).on_conflict_do_nothing())
+                     "props": dict(e.props)} for e in events])
             self._save(conn, ws, outcomes)
             self._set_cursor(conn, ws, cursor)
 
