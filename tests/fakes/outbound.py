@@ -73,6 +73,9 @@ class FakePeople:
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
         return {seq: self.events[seq][1] for seq in seqs if seq in self.events}
 
+    def placed_upto(self, workspace_id: str) -> int:
+        return max(self.events, default=0)
+
     def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
         return {rid for rid, pid in self.events.values() if pid in person_ids}
 

@@ -20,13 +20,16 @@ from frontoffice.commerce.store import CommerceStore
 from frontoffice.decisions.outcome_events import OutcomeHub
 from frontoffice.decisions.store import DecisionsStore
 from frontoffice.domain.events import EventRecord, Limits, StoredEvent, iso, normalise
+from frontoffice.identity.hub import IdentityHub
 from frontoffice.projection.runner import Runner
 from frontoffice.segments import service as segments
+from frontoffice.segments.adapters import projector_for
 from frontoffice.segments.store import SegmentsStore
 from frontoffice.settings import Settings
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
+from tests.integration.segments_support import new_world
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 PRODUCT = {"event_id": "prd-d", "version": 1, "product_id": "D", "name": "Wrap Dress",
@@ -133,3 +136,14 @@ def test_each_capability_applies_every_event_it_reads_when_the_runner_skips_it_o
     worker.rebuild(container.hubs, store, ws, only=("commerce", "segments"))
     assert [(e.entity_id, e.doc) for e in cs.entities(ws, "order")] == before
     assert {m["person_id"] for m in data.members(ws, "ordered", 10)} == {ann}
+
+
+def test_segments_never_pass_an_event_identity_has_not_placed_yet(store: SqlStore) -> None:
+    world = new_world(store)
+    world.segment("probed", {"did": "Probe"})
+    world.track("ann", "Probe", 0)
+    projector = projector_for(store, lambda: world.clock[0])
+    projector.catch_up(world.ws)  # the worker's identity pass ended just before the event came
+    IdentityHub(store).catch_up(world.ws)
+    projector.catch_up(world.ws)
+    assert world.members("probed") == {world.person("ann")}

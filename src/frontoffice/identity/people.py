@@ -53,6 +53,10 @@ class People(Protocol):
         """The person identity placed each event (by seq) with; absent when not projected yet."""
         ...
 
+    def placed_upto(self, workspace_id: str) -> int:
+        """The log seq identity has projected up to: an event after it may not be placed yet."""
+        ...
+
     def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
         """The records (``source:message``) identity placed with these people."""
         ...

@@ -23,6 +23,7 @@ class PeopleSql:
         self._persons = tables["identity_persons"]
         self._records = tables["identity_records"]
         self._redirects = tables["identity_redirects"]
+        self._checkpoint = tables["identity_checkpoint"]
 
     def resolve_id(self, workspace_id: str, person_id: str) -> str | None:
         p, r = self._persons.c, self._redirects.c
@@ -103,6 +104,12 @@ class PeopleSql:
                 out.update({int(r.seq): r.person_id for r in conn.execute(
                     sa.select(t.seq, t.person_id).where(t.workspace_id == workspace_id, t.seq.in_(chunk)))})
         return out
+
+    def placed_upto(self, workspace_id: str) -> int:
+        c = self._checkpoint.c
+        with self._store.connect() as conn:
+            found = conn.execute(sa.select(c.last_seq).where(c.workspace_id == workspace_id)).scalar()
+        return int(found or 0)
 
     def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
         t = self._records.c

@@ -158,7 +158,10 @@ class SegmentsProjector:
         return done
 
     def _read_log(self, ws: str, on_progress: Callable[[int], None]) -> int:
-        after, upto, applied = self.data.cursor(ws), self.log.last_seq(ws), 0
+        """The log's new events up to where identity has placed them: an event identity has not
+        projected yet has no person, and would be passed for good."""
+        after, applied = self.data.cursor(ws), 0
+        upto = min(self.log.last_seq(ws), self.people.placed_upto(ws))
         while after < upto:
             page, after = page_of(self.log, ws, after, upto, PAGE, families=READS)
             placed = self.people.of_events(ws, [e.seq for e in page])
