@@ -17,6 +17,9 @@ from frontoffice.bootstrap import Container, Role, bootstrap
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.records import record
 from frontoffice.commerce.store import CommerceStore
+from frontoffice.consent import service as consent
+from frontoffice.consent.service import ConsentHub
+from frontoffice.consent.store import ConsentStore
 from frontoffice.decisions.outcome_events import OutcomeHub
 from frontoffice.decisions.store import DecisionsStore
 from frontoffice.domain.events import EventRecord, Limits, StoredEvent, iso, normalise
@@ -83,6 +86,21 @@ def test_outcomes_are_handed_only_tracked_events_and_their_checkpoint_passes_the
     assert tables.cursor(ws) == store.last_seq(ws)
     OutcomeHub(log, tables, 30, lambda: NOW).catch_up(ws)
     assert len(log.handed) == 1, "nothing is read again"
+
+
+def test_consent_is_handed_only_consent_and_tracking_events_and_its_checkpoint_passes_the_rest(
+        store: SqlStore) -> None:
+    ws = tenancy.create_workspace(store, "reads-consent", "EU").id
+    web = tenancy.create_source(store, ws, "web", "web")[0].id
+    consented = {"consent": {"categoryPreferences": {"Advertising": True}}}
+    store.append([AppendBatch(ws, "shop", [record("o1", "order.confirmed", {"order_id": "O1"}, NOW)]),
+                  AppendBatch(ws, web, [tracked(web, 1, type="track", event="Signed Up", context=consented)]),
+                  AppendBatch(ws, "shop", [record("o2", "order.confirmed", {"order_id": "O2"}, NOW)])])
+    log, ledger = Handed(store), ConsentStore(store)
+    ConsentHub(log, ledger).catch_up(ws)
+    assert [e.record.family for e in log.handed] == ["tracking"]
+    assert ledger.checkpoint(ws) == store.last_seq(ws)
+    assert consent.subject_consent(store, ws, "user_id:ann").state.current, "the tracked consent applied"
 
 
 @pytest.fixture
