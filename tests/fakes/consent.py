@@ -22,10 +22,16 @@ class FakeLog:
     stored: list[StoredEvent] = field(default_factory=list)
 
     def events(self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
-               source_id: str | None = None) -> list[StoredEvent]:
+               source_id: str | None = None, families: Collection[str] | None = None,
+               types: Collection[str] | None = None, upto: int | None = None) -> list[StoredEvent]:
         found = [e for e in self.stored if e.workspace_id == workspace_id and e.seq > after_seq
-                 and source_id in (None, e.source_id)]
+                 and source_id in (None, e.source_id) and (upto is None or e.seq <= upto)
+                 and (families is None or e.record.family in families)
+                 and (types is None or e.record.type in types)]
         return sorted(found, key=lambda e: e.seq)[:limit]
+
+    def last_seq(self, workspace_id: str) -> int:
+        return max((e.seq for e in self.stored if e.workspace_id == workspace_id), default=0)
 
 
 @dataclass

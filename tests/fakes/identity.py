@@ -209,7 +209,7 @@ class FakePeople:
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
         return {r.seq: r.person_id for r in self._tables.of(workspace_id).records.values() if r.seq in seqs}
 
-    def placed_through(self, workspace_id: str) -> int:
+    def placed_upto(self, workspace_id: str) -> int:
         return self._tables.checkpoint(workspace_id)[0]
 
     def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:

@@ -73,7 +73,7 @@ class FakePeople:
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
         return {seq: self.events[seq][1] for seq in seqs if seq in self.events}
 
-    def placed_through(self, workspace_id: str) -> int:
+    def placed_upto(self, workspace_id: str) -> int:
         return max(self.events, default=0)
 
     def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:

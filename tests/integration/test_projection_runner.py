@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from frontoffice.commerce.records import record
 from frontoffice.domain.events import EventRecord, Limits, normalise
 from frontoffice.projection.contract import Progress, ProjectionMoved
 from frontoffice.projection.runner import Runner, Stopped
@@ -23,10 +24,10 @@ class Recording:
     """Counts its catch-ups per workspace; holds ``slow`` workspaces until released; refuses the
     first catch-up of ``moved`` workspaces as if another process had moved them on."""
 
-    name = "recording"
-
     def __init__(self, slow: frozenset[str] = frozenset(), moved: frozenset[str] = frozenset(),
-                 again_in: float | None = None) -> None:
+                 again_in: float | None = None, reads: frozenset[str] | None = None,
+                 name: str = "recording") -> None:
+        self.name, self.reads = name, reads
         self.calls: dict[str, int] = {}
         self.times: dict[str, list[float]] = {}
         self.slow, self.moved, self.again_in = slow, set(moved), again_in
@@ -50,6 +51,11 @@ class Recording:
         return None if self.again_in is None else time.monotonic() + self.again_in
 
 
+def order(order_id: str) -> EventRecord:
+    return record(f"{order_id}-v1", "order.confirmed", {"order_id": order_id, "version": 1},
+                  datetime.now(UTC))
+
+
 def _event(user: str) -> EventRecord:
     found = normalise({"type": "identify", "userId": user}, index=0, batch={}, forced_type=None,
                       source_id="src", received_at=datetime.now(UTC), limits=Limits(32_000, 32))
@@ -58,7 +64,8 @@ def _event(user: str) -> EventRecord:
 
 
 @contextmanager
-def running(store: SqlStore, projection: Recording, workspaces: list[str]) -> Iterator[None]:
+def running(store: SqlStore, projection: Recording, workspaces: list[str],
+            *others: Recording) -> Iterator[None]:
     """The runner in a thread, for the ``with`` block."""
     stop = threading.Event()
 
@@ -66,8 +73,8 @@ def running(store: SqlStore, projection: Recording, workspaces: list[str]) -> It
         if stop.is_set():
             raise Stopped
 
-    runner = Runner([(store, [projection])], lambda ws: store, lambda: workspaces, lambda ws: True, check,
-                    threads=2)
+    runner = Runner([(store, [projection, *others])], lambda ws: store, lambda: workspaces, lambda ws: True,
+                    check, threads=2)
 
     def run() -> None:
         try:
@@ -81,7 +88,8 @@ def running(store: SqlStore, projection: Recording, workspaces: list[str]) -> It
         yield
     finally:
         stop.set()
-        projection.release.set()
+        for p in (projection, *others):
+            p.release.set()
         thread.join(timeout=10)
 
 
@@ -126,3 +134,17 @@ def test_a_projection_that_asks_to_run_again_is_run_without_new_events(store: Sq
     projection = Recording(again_in=0.1)
     with running(store, projection, two):
         assert _wait(lambda: min(projection.calls.get(ws, 0) for ws in two) >= 3) is not None
+
+
+def test_a_projection_is_run_only_when_a_family_it_reads_moved(store: SqlStore, two: list[str]) -> None:
+    ws = two[0]
+    everything, commerce = Recording(), Recording(reads=frozenset({"commerce"}), name="commerce only")
+    with running(store, everything, [ws], commerce):
+        assert _wait(lambda: everything.calls.get(ws) == commerce.calls.get(ws) == 1) is not None  # start
+        store.append([AppendBatch(ws, "src", [_event("tracked")])])
+        assert _wait(lambda: everything.calls.get(ws) == 2) is not None
+        time.sleep(0.2)
+        assert commerce.calls[ws] == 1, "a tracking event is none of its business"
+        store.append([AppendBatch(ws, "shop", [order("O-1")])])
+        assert _wait(lambda: commerce.calls.get(ws) == 2) is not None
+        assert everything.calls[ws] == 3

@@ -44,20 +44,6 @@ def test_a_person_enters_a_segment_on_the_event_that_meets_it_and_the_history_sa
     assert entered["cause"].startswith("event seq")
 
 
-def test_an_event_logged_after_identity_s_pass_is_counted_once_identity_places_it(world: World) -> None:
-    """The worker runs identity, then segments: an event that lands between the two must wait
-    for identity's next pass, not be passed over for good."""
-    world.segment("repeat_buyers", {"did": "Order Completed", "at_least": 2})
-    world.track("ann", "Order Completed", 0)
-    world.project()
-    world.track("ann", "Order Completed", 10)
-    assert world.projector is not None
-    world.projector.catch_up(world.ws)  # segments alone: identity has not seen the new order
-    assert world.members("repeat_buyers") == set()
-    world.project()
-    assert world.members("repeat_buyers") == {world.person("ann")}
-
-
 def test_a_windowed_membership_ends_when_the_window_passes_without_any_new_event(world: World) -> None:
     world.segment("recent_buyers", {"did": "Order Completed", "within_days": 7})
     world.track("bob", "Order Completed", 0)

@@ -26,9 +26,10 @@ def _routers(c: Container) -> list[APIRouter]:
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
+    from frontoffice.commerce.ports import COMMERCE
     from frontoffice.projection.contract import Plain
 
-    return [Plain("commerce", hubs.commerce.at(store))]
+    return [Plain("commerce", hubs.commerce.at(store), reads=frozenset({COMMERCE}))]
 
 
 def _purge(erasing: Erasing) -> None:

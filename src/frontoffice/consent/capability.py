@@ -29,10 +29,12 @@ def _routers(c: Container) -> list[APIRouter]:
 
 
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
+    from frontoffice.consent.projector import CONSENT_FAMILY, TRACKING_FAMILY
     from frontoffice.projection.contract import Plain
 
-    # person-level consent after subject consent, whose results it combines
-    return [Plain("consent", hubs.consent.at(store)),
+    # person-level consent after subject consent, whose results it combines (and identity's
+    # merges: it runs on every pass)
+    return [Plain("consent", hubs.consent.at(store), reads=frozenset({CONSENT_FAMILY, TRACKING_FAMILY})),
             Plain("person-consent", hubs.person_consent.at(store))]
 
 

@@ -76,7 +76,10 @@ class ConflictRow:
 
 class EventLog(Protocol):
     def events(self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
-               source_id: str | None = None) -> list[StoredEvent]: ...
+               source_id: str | None = None, families: Collection[str] | None = None,
+               types: Collection[str] | None = None, upto: int | None = None) -> list[StoredEvent]: ...
+
+    def last_seq(self, workspace_id: str) -> int: ...
 
 
 class ConsentLedger(Protocol):

@@ -23,6 +23,7 @@ from frontoffice.consent.ports import ERASED_SUBJECT, ConsentLedger, EventLog, L
 from frontoffice.consent.projector import (
     CONSENT_EVENT_TYPE,
     CONSENT_FAMILY,
+    TRACKING_FAMILY,
     Subject,
     change_payload,
     evidence_from_dict,
@@ -34,11 +35,12 @@ from frontoffice.consent.store import ConsentStore
 from frontoffice.consent.tcf import decode_tc_string
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput
-from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks
+from frontoffice.projection.contract import ProjectionMoved, WorkspaceLocks, page_of
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 
 BATCH_EVENTS = 1000
+READS = frozenset({CONSENT_FAMILY, TRACKING_FAMILY})  # changes, and tracking's consent signals
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -61,15 +63,17 @@ class ConsentHub:
         return cls(store, ConsentStore(store))
 
     def catch_up(self, ws: str, batch_events: int = BATCH_EVENTS) -> int:
-        """Apply the log since the checkpoint; returns the number of events read."""
+        """Apply the log's consent and tracking events since the checkpoint (the checkpoint
+        passes the other families unread); returns the number of events read."""
         done = 0
         with self._lock(ws):
             salt = self.ledger.salt(ws)
+            upto = self.log.last_seq(ws)
             while True:
                 after = self.ledger.checkpoint(ws)
-                rows = self.log.events(ws, after_seq=after, limit=batch_events)
-                if not rows:
+                if after >= upto:
                     return done
+                rows, passed = page_of(self.log, ws, after, upto, batch_events, families=READS)
 
                 def load(keys: Collection[str], after: int = after) -> dict[str, Subject]:
                     changes, evidence = self.ledger.subjects_as_of(ws, keys, after)
@@ -77,6 +81,7 @@ class ConsentHub:
                                        stored=True) for k in evidence}
 
                 batch = project([(e.seq, e.source_id, e.record) for e in rows], load, salt, after)
+                batch.last_seq = passed
                 try:
                     self.ledger.apply(ws, after, batch)
                 except ProjectionMoved:

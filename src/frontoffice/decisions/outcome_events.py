@@ -21,6 +21,7 @@ from frontoffice.decisions import service
 from frontoffice.decisions.ports import DecisionLog
 from frontoffice.domain.events import StoredEvent, iso
 from frontoffice.errors import FrontofficeError
+from frontoffice.projection.contract import FilteredLog, page_of
 
 EVENT_KINDS = {"Product Clicked": "click", "Promotion Clicked": "click",
                "Order Completed": "purchase", "Product Purchased": "purchase",
@@ -30,9 +31,11 @@ BATCH = 1000
 log = logging.getLogger(__name__)
 
 
-class EventLog(Protocol):
-    def events(self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
-               source_id: str | None = None) -> list[StoredEvent]: ...
+READS = frozenset({"track"})  # the only type an outcome comes as: the rest is passed unread
+
+
+class EventLog(FilteredLog, Protocol):
+    def last_seq(self, workspace_id: str) -> int: ...
 
 
 class OutcomeTables(DecisionLog, Protocol):
@@ -74,8 +77,9 @@ class OutcomeHub:
         self._window, self._clock = timedelta(days=window_days), clock
 
     def catch_up(self, ws: str) -> int:
-        joined, after = 0, self._tables.cursor(ws)
-        while batch := self._events.events(ws, after_seq=after, limit=BATCH):
+        joined, after, upto = 0, self._tables.cursor(ws), self._events.last_seq(ws)
+        while after < upto:
+            batch, after = page_of(self._events, ws, after, upto, BATCH, types=READS)
             for event in batch:
                 found = outcome_of(event)
                 if found is None:
@@ -87,7 +91,6 @@ class OutcomeHub:
                     joined += 1
                 except FrontofficeError as exc:  # an outcome of no known decision: not ours
                     log.info("event %s of workspace %s is no outcome: %s", event.seq, ws, exc)
-            after = batch[-1].seq
             self._tables.set_cursor(ws, after)
         return joined + self.settle(ws)
 

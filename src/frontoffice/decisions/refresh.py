@@ -76,6 +76,7 @@ class Refresher:
     come."""
 
     name = "decisions refresh"
+    reads = None  # runs on its schedule
 
     def __init__(self, history: History, traits: PredictedTraits, models: Models, hours: float,
                  clock: Callable[[], datetime]) -> None:

@@ -106,6 +106,7 @@ class IdentityFollow:
     """Identity as the runner drives it: ``follow`` (catch up, then match on a quiet log)."""
 
     name = "identity"
+    reads = None  # also review decisions and erasures, kept in its tables
 
     def __init__(self, hub: IdentityHub) -> None:
         self.hub = hub

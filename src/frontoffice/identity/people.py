@@ -53,9 +53,8 @@ class People(Protocol):
         """The person identity placed each event (by seq) with; absent when not projected yet."""
         ...
 
-    def placed_through(self, workspace_id: str) -> int:
-        """The last log seq identity has projected: an event up to it that ``of_events`` does
-        not place has no person; one after it may not be placed yet."""
+    def placed_upto(self, workspace_id: str) -> int:
+        """The log seq identity has projected up to: an event after it may not be placed yet."""
         ...
 
     def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:

@@ -105,11 +105,11 @@ class PeopleSql:
                     sa.select(t.seq, t.person_id).where(t.workspace_id == workspace_id, t.seq.in_(chunk)))})
         return out
 
-    def placed_through(self, workspace_id: str) -> int:
+    def placed_upto(self, workspace_id: str) -> int:
         c = self._checkpoint.c
         with self._store.connect() as conn:
-            seq = conn.execute(sa.select(c.last_seq).where(c.workspace_id == workspace_id)).scalar()
-        return int(seq or 0)
+            found = conn.execute(sa.select(c.last_seq).where(c.workspace_id == workspace_id)).scalar()
+        return int(found or 0)
 
     def record_ids(self, workspace_id: str, person_ids: Collection[str]) -> set[str]:
         t = self._records.c

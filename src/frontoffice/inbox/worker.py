@@ -8,9 +8,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from frontoffice.commerce.ports import COMMERCE
 from frontoffice.domain.events import now
 from frontoffice.inbox import proactive, slas
 from frontoffice.inbox.deps import Desk
+from frontoffice.inbox.ports import INBOX
 from frontoffice.inbox.projector import InboxHub
 from frontoffice.projection.contract import Progress
 from frontoffice.storage.sql import SqlStore
@@ -23,6 +25,7 @@ class InboxProjection:
     """``projection.contract.Projection`` for one storage."""
 
     name = "inbox"
+    reads = frozenset({INBOX, COMMERCE})  # its own events; commerce's delivery alerts (proactive)
 
     def __init__(self, store: SqlStore, desk: Callable[[], Desk]) -> None:
         self.hub, self._desk = InboxHub(store), desk

@@ -8,6 +8,7 @@ import time
 
 from frontoffice.domain.events import now
 from frontoffice.insights import service
+from frontoffice.insights.store import FAMILIES
 from frontoffice.insights.wiring import hub
 from frontoffice.projection.contract import Progress
 from frontoffice.storage.sql import SqlStore
@@ -19,6 +20,7 @@ class InsightsProjection:
     """``projection.contract.Projection`` for one storage."""
 
     name = "insights"
+    reads = frozenset(FAMILIES)
 
     def __init__(self, store: SqlStore) -> None:
         self.hub = hub(store)

@@ -3,7 +3,8 @@
 ``seq`` grows across the whole log of a storage (appends are serialised: ``BEGIN IMMEDIATE`` on
 SQLite, an advisory lock on PostgreSQL, so a smaller seq never commits after a larger one is
 visible). A quiet storage therefore costs one primary-key lookup of ``max(seq)`` per poll; when
-it moved, the workspaces of the new rows are read from that range alone.
+it moved, the workspaces of the new rows, with the families of their events, are read from that
+range alone (the runner skips a projection none of whose families moved).
 """
 
 from __future__ import annotations
@@ -29,12 +30,16 @@ class LogWatch:
         workspace index; a workspace with an empty log has nothing to project)."""
         return {str(r[0]) for r in self.store.query("SELECT DISTINCT workspace_id FROM events")}
 
-    def moved(self) -> set[str]:
-        """The workspaces with events appended since the last call."""
+    def moved(self) -> dict[str, set[str]]:
+        """The workspaces with events appended since the last call, each with the families of
+        those events."""
         head = self._head()
         if head <= self.seen:
-            return set()
-        rows = self.store.query("SELECT DISTINCT workspace_id FROM events WHERE seq > ? AND seq <= ?",
-                                (self.seen, head))
+            return {}
+        rows = self.store.query("SELECT workspace_id, family FROM events WHERE seq > ? AND seq <= ? "
+                                "GROUP BY workspace_id, family", (self.seen, head))
         self.seen = head
-        return {str(r[0]) for r in rows}
+        found: dict[str, set[str]] = {}
+        for ws, family in rows:
+            found.setdefault(str(ws), set()).add(str(family))
+        return found

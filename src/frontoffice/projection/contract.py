@@ -10,9 +10,10 @@ checkpoint's compare-and-set refuses the slower writer with ``ProjectionMoved``,
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Protocol
 
+from frontoffice.domain.events import StoredEvent
 from frontoffice.errors import FrontofficeError
 
 Progress = Callable[[int], None]
@@ -49,10 +50,36 @@ def retry_moved(step: Callable[[], int], attempts: int = MOVED_ATTEMPTS) -> int:
     return step()
 
 
+class FilteredLog(Protocol):
+    def events(self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
+               source_id: str | None = None, families: Collection[str] | None = None,
+               types: Collection[str] | None = None, upto: int | None = None) -> list[StoredEvent]: ...
+
+
+def page_of(log: FilteredLog, ws: str, after: int, upto: int, limit: int, *,
+            families: Collection[str] | None = None,
+            types: Collection[str] | None = None) -> tuple[list[StoredEvent], int]:
+    """The next page of the events of ``families`` / ``types`` after the checkpoint ``after`` up
+    to ``upto`` (the log's head when the catch-up began), and the checkpoint once they are
+    applied: the page's last seq when the page is full, else ``upto`` (the rest of the range
+    holds none of them, so it is passed unread and unopened)."""
+    page = log.events(ws, after_seq=after, limit=limit, families=families, types=types, upto=upto)
+    return page, page[-1].seq if len(page) == limit else upto
+
+
 class Projection(Protocol):
-    """What the runner drives, for one storage (one instance serves all its workspaces)."""
+    """What the runner drives, for one storage (one instance serves all its workspaces).
+
+    ``reads`` names the families of the log (``tracking``, ``commerce``, ``consent``...) whose
+    events are all it projects: the runner calls ``catch_up`` only when events of one of them
+    were appended (or a timer it asked for fires, or the runner starts), and the catch-up itself
+    reads only those families, its checkpoint passing the rest unread. None: it is called on every
+    pass (it also reads what other projections write, or keeps time by the log)."""
 
     name: str
+
+    @property
+    def reads(self) -> frozenset[str] | None: ...
 
     def catch_up(self, ws: str, on_progress: Progress) -> int:
         """Apply the log since the checkpoint; how much it applied (0: nothing was new).
@@ -76,10 +103,11 @@ class Hub(Protocol):
 
 class Plain:
     """A hub whose catch-up needs nothing but the workspace, as the runner drives it: it runs
-    when the log moves, never on a timer."""
+    when the log moves (events of the families it ``reads``, when it names them), never on a
+    timer."""
 
-    def __init__(self, name: str, hub: Hub) -> None:
-        self.name, self.hub = name, hub
+    def __init__(self, name: str, hub: Hub, reads: frozenset[str] | None = None) -> None:
+        self.name, self.hub, self.reads = name, hub, reads
 
     def catch_up(self, ws: str, on_progress: Progress) -> int:
         return self.hub.catch_up(ws)

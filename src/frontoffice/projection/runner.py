@@ -5,8 +5,11 @@ per workspace) and queues the workspaces whose log moved, plus those a projectio
 again (``Projection.due``). A small pool of threads takes one workspace at a time and runs its
 projections in order under ``retry_moved``; a workspace is never queued twice, and one that
 moved while it ran goes round again. A slow workspace therefore holds one thread, not the loop,
-and a quiet workspace costs nothing. ``after`` is told of every workspace whose projections
-applied something (the worker hands it to destination delivery, which runs on its own threads).
+and a quiet workspace costs nothing. A projection that names the families it ``reads`` is
+skipped on a pass when none of them moved (a tracking stream costs commerce's projection
+nothing); on a timer, after a failure and at start every projection runs. ``after`` is told
+of every workspace whose projections applied something (the worker hands it to destination
+delivery, which runs on its own threads).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 from frontoffice.projection.changes import LogWatch
@@ -53,10 +56,14 @@ class Runner:
         self._again: set[str] = set()  # moved while running: run again when done
         self._timers: list[tuple[float, str]] = []
         self._due: dict[str, float] = {}  # the earliest timer of each workspace
+        self._moved_families: dict[str, set[str] | None] = {}  # since the last pass; None: every one
         self._guard = threading.Lock()
 
-    def _queue(self, ws: str) -> None:
+    def _queue(self, ws: str, families: Collection[str] | None = None) -> None:
+        """Run ``ws``'s projections of these families, or every one (None)."""
         with self._guard:
+            held = self._moved_families.get(ws, set())
+            self._moved_families[ws] = None if held is None or families is None else held | set(families)
             if ws in self._queued:
                 self._again.add(ws)
                 return
@@ -88,16 +95,23 @@ class Runner:
                     found.append(ws)
         return found
 
-    def _moved(self) -> list[str]:
-        moved = [ws for watch in self._watches for ws in watch.moved() if self._active(ws)]
-        return moved + self._due_now()
+    def moved(self) -> dict[str, set[str] | None]:
+        """The workspaces to run: those whose log moved, with the families that moved, and those
+        a timer asks for (None: every projection)."""
+        found: dict[str, set[str] | None] = {}
+        for watch in self._watches:
+            found.update((ws, families) for ws, families in watch.moved().items() if self._active(ws))
+        found.update((ws, None) for ws in self._due_now())
+        return found
 
-    def run_workspace(self, ws: str, on_progress: Progress) -> int:
-        """Every projection of ``ws`` once, in order; how much they applied."""
+    def run_workspace(self, ws: str, on_progress: Progress, families: Collection[str] | None = None) -> int:
+        """The projections of ``ws`` once, in order: every one, or those reading one of
+        ``families`` (the families that moved) or reading everything; how much they applied."""
         store = self._store_of(ws)
         applied = 0
         for projection in self._projections[id(store)]:
-            applied += retry_moved(lambda p=projection: p.catch_up(ws, on_progress))  # type: ignore[misc]
+            if families is None or projection.reads is None or not projection.reads.isdisjoint(families):
+                applied += retry_moved(lambda p=projection: p.catch_up(ws, on_progress))  # type: ignore[misc]
             due = projection.due(ws)
             if due is not None:
                 self._later(due, ws)
@@ -110,13 +124,17 @@ class Runner:
             self._check()
 
         while (ws := self._ready.get()) is not None:
+            with self._guard:
+                families = self._moved_families.pop(ws, None)
             try:
-                self.run_workspace(ws, progress)  # catch-ups read to the end of the log
+                self.run_workspace(ws, progress, families)  # catch-ups read to the end of the log
             except Stopped:
                 self._done(ws)
                 return
             except Exception:  # one workspace's failure never stops the others
                 log.exception("projecting workspace %s failed; retrying in %.0f s", ws, FAILED_RETRY_S)
+                with self._guard:
+                    self._moved_families[ws] = None  # the retry runs every projection
                 self._later(time.monotonic() + FAILED_RETRY_S, ws)
             self._done(ws)
 
@@ -136,8 +154,8 @@ class Runner:
             while True:
                 self._check()
                 try:
-                    for ws in self._moved():
-                        self._queue(ws)
+                    for ws, families in self.moved().items():
+                        self._queue(ws, families)
                     tick()
                 except Exception:  # the database may be away for a moment; the loop outlives it
                     log.exception("watching the log failed; retrying in %.0f s", FAILED_RETRY_S)

@@ -114,6 +114,7 @@ class SegmentsProjection:
     provider) the delivery of queued e-mail, SMS and push."""
 
     name = "segments"
+    reads = None  # also identity's merges, and time (windows, moments, deliveries)
 
     def __init__(self, store: SqlStore, mailer: Mailer | None, clock: Callable[[], float] | None = None,
                  actions: ActionPorts | None = None, provider: sms_push.HttpProvider | None = None) -> None:

@@ -17,8 +17,9 @@ import orjson
 
 from frontoffice.consent.ports import persons_holding
 from frontoffice.consent.projector import CONSENT_FAMILY
-from frontoffice.domain.events import StoredEvent, iso
+from frontoffice.domain.events import TRACKING, StoredEvent, iso
 from frontoffice.identity.people import People
+from frontoffice.projection.contract import FilteredLog, page_of
 from frontoffice.segments.catalog import Catalog, load
 from frontoffice.segments.conditions import IDENTITY_KIND, REACHABLE, reads_commerce
 from frontoffice.segments.evaluate import Person, compute, evaluate, next_change
@@ -34,10 +35,12 @@ BUYER_KINDS = ("user_id", "email", "phone", "marketplace_buyer")  # what commerc
 Clock = Callable[[], float]
 
 
-class Log(Protocol):
-    def events(self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
-               source_id: str | None = None) -> list[StoredEvent]: ...
+# What segments read of the log: people's events (identity places tracking events), consent
+# changes and commerce events; the other families are passed unread.
+READS = frozenset({TRACKING, CONSENT_FAMILY, COMMERCE_FAMILY})
 
+
+class Log(FilteredLog, Protocol):
     def last_seq(self, workspace_id: str) -> int: ...
 
 
@@ -155,21 +158,17 @@ class SegmentsProjector:
         return done
 
     def _read_log(self, ws: str, on_progress: Callable[[int], None]) -> int:
-        # only as far as identity has placed events with people: an event read before identity
-        # placed it would be passed over for good (a new customer's first events, arriving while
-        # the worker is between identity and segments, never counted)
+        """The log's new events up to where identity has placed them: an event identity has not
+        projected yet has no person, and would be passed for good."""
         after, applied = self.data.cursor(ws), 0
-        upto = min(self.log.last_seq(ws), self.people.placed_through(ws))
+        upto = min(self.log.last_seq(ws), self.people.placed_upto(ws))
         while after < upto:
-            page = [e for e in self.log.events(ws, after_seq=after, limit=PAGE) if e.seq <= upto]
-            if not page:
-                break
+            page, after = page_of(self.log, ws, after, upto, PAGE, families=READS)
             placed = self.people.of_events(ws, [e.seq for e in page])
             buyers = self._commerce_moved(ws, page)
             events = [n for e in page if e.seq in placed and (n := event_of(e, placed[e.seq])) is not None]
             events += [n for e in page if e.record.type == LATE and buyers.get(e.seq)
                        and (n := event_of(e, min(buyers[e.seq]))) is not None]
-            after = page[-1].seq
             causes: dict[str, str] = {}
             pending: dict[str, list[Event]] = {}
             for n in sorted(events, key=lambda n: n.seq):

@@ -5,7 +5,7 @@ The embedded SQLite file and PostgreSQL implement it and pass the same test suit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -76,7 +76,8 @@ class Store(Protocol):
     def append(self, batches: Sequence[AppendBatch]) -> list[AppendResult]: ...
     def events(
         self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
-        source_id: str | None = None,
+        source_id: str | None = None, families: Collection[str] | None = None,
+        types: Collection[str] | None = None, upto: int | None = None,
     ) -> list[StoredEvent]: ...
     def count_events(self, workspace_id: str, source_id: str | None = None) -> int: ...
     def last_seq(self, workspace_id: str) -> int: ...

@@ -426,11 +426,20 @@ class SqlStore(TenancyRows):
 
     def events(
         self, workspace_id: str, *, after_seq: int = 0, limit: int = 1000,
-        source_id: str | None = None,
+        source_id: str | None = None, families: Collection[str] | None = None,
+        types: Collection[str] | None = None, upto: int | None = None,
     ) -> list[StoredEvent]:
-        seq = self.tables["events"].c.seq
-        rows = self._rows(self._events(workspace_id, source_id).where(seq > after_seq).limit(limit))
-        return self._stored(workspace_id, rows)
+        """The events after ``after_seq`` (up to ``upto``), in log order; only those of
+        ``families`` / ``types`` when named, the others neither read nor opened."""
+        e = self.tables["events"].c
+        query = self._events(workspace_id, source_id).where(e.seq > after_seq)
+        if families is not None:
+            query = query.where(e.family.in_(sorted(families)))
+        if types is not None:
+            query = query.where(e.type.in_(sorted(types)))
+        if upto is not None:
+            query = query.where(e.seq <= upto)
+        return self._stored(workspace_id, self._rows(query.limit(limit)))
 
     def count_events(self, workspace_id: str, source_id: str | None = None) -> int:
         e = self.tables["events"]

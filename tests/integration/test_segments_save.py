@@ -1,0 +1,67 @@
+"""Saving evaluations, on SQLite and PostgreSQL: a page of people costs a few statements (the
+worker's CPU per event went mostly into building one statement a row), and a person evaluated
+twice in one save ends as the last evaluation says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from frontoffice.segments.ports import Change, Outcome
+from frontoffice.segments.store import SegmentsStore
+from frontoffice.storage.sql import SqlStore
+from frontoffice.tenancy import service as tenancy
+
+
+def evaluation(person: str, entered: str, exited: str, n: int) -> Outcome:
+    return Outcome(person, "2026-11-01T00:00:00Z", f"event seq {n}", facts={"orders": str(n)},
+                   values={"orders": (str(n), '{"events": 1}')},
+                   changes=[Change(entered, 1, "entered", "did it"), Change(exited, 1, "exited", "not now")],
+                   due_at=1_000 + n)
+
+
+@contextmanager
+def statements(store: SqlStore) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", count)
+
+
+def test_the_evaluations_of_a_page_of_people_cost_as_many_statements_as_one_person(store: SqlStore) -> None:
+    ws = tenancy.create_workspace(store, "save-cost", "EU").id
+    data = SegmentsStore(store)
+    data.save(ws, [evaluation(f"p{i}", "left", "joined", 0) for i in range(60)])  # members to leave
+    with statements(store) as one:
+        data.save(ws, [evaluation("p0", "joined", "left", 1)])
+    with statements(store) as many:
+        data.save(ws, [evaluation(f"p{i}", "joined", "left", 1) for i in range(1, 60)])
+    assert len(many) == len(one)
+    assert {m["person_id"] for m in data.members(ws, "joined", 100)} == {f"p{i}" for i in range(60)}
+    assert data.members(ws, "left", 100) == []
+    assert data.facts(ws, ["p7"]) == {"p7": {"orders": "1"}}
+    assert data.values(ws, "p7") == [{"trait": "orders", "value": 1, "explain": {"events": 1}}]
+    assert data.next_due(ws) == 1_001
+
+
+def test_a_person_evaluated_twice_in_one_save_ends_as_the_last_evaluation_says(store: SqlStore) -> None:
+    ws = tenancy.create_workspace(store, "save-twice", "EU").id
+    data = SegmentsStore(store)
+    data.save(ws, [evaluation("ann", "b", "a", 1), evaluation("bob", "b", "a", 1),
+                   evaluation("ann", "a", "b", 2)])
+    assert [m["person_id"] for m in data.members(ws, "a", 10)] == ["ann"]
+    assert [m["person_id"] for m in data.members(ws, "b", 10)] == ["bob"]
+    assert data.facts(ws, ["ann"]) == {"ann": {"orders": "2"}}
+    assert [(h["segment"], h["change"]) for h in reversed(data.history(ws, person_id="ann"))] == [
+        ("b", "entered"), ("a", "exited"), ("a", "entered"), ("b", "exited")]
+    assert data.due(ws, 10_000, 10) == [("bob", "time: a window or a day passes"),
+                                        ("ann", "time: a window or a day passes")]
