@@ -35,7 +35,7 @@ install: $(DEV)
 system-deps:
 	scripts/system_deps postgresql
 	scripts/system_deps chromium fonts-noto-cjk
-	scripts/system_deps dovecot-imapd
+	scripts/system_deps dovecot-imapd swaks
 
 demo: $(RUNTIME)
 	$(BIN)/frontoffice demo run

@@ -7,11 +7,13 @@ a return starts in commerce; the tables are rebuilt from the log alone."""
 from __future__ import annotations
 
 import smtplib
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -132,6 +134,43 @@ def test_a_mail_through_smtp_becomes_a_linked_ticket_and_the_reply_threads_back(
     before = state(inbox, ws)
     InboxHub(store).rebuild(ws)  # the tables are a fold of the log
     assert state(inbox, ws) == before
+
+
+def test_debians_swaks_delivers_a_mail_with_an_attachment_that_becomes_a_linked_ticket(
+        store: SqlStore, relay: tuple[Relay, int], tmp_path: Path) -> None:
+    """Another real client than smtplib: swaks (installed by `make test`) speaks SMTP with its
+    own MIME, a multipart message with a photo of the damage attached."""
+    desk, ws = world(store, relay[1])
+    delivered: list[str] = []
+
+    def deliver(rcpt: str, raw: bytes) -> str:
+        receipt = intake.receive_email(desk, ws, raw, now())
+        delivered.append(receipt.ticket_id or "")
+        return receipt.ticket_id or ""
+
+    photo = tmp_path / "box.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a crushed box \xff\xd9")
+    receiver = Receiver(deliver, "127.0.0.1", free_port(), 1_000_000)
+    receiver.start()
+    try:
+        done = subprocess.run(
+            ["swaks", "--server", f"127.0.0.1:{receiver.port}", "--from", ANN,
+             "--to", "support@shop.example", "--header", "Subject: Order O10042 arrived damaged",
+             "--body", "Order O10042: the box was crushed, a photo is attached.",
+             "--attach-type", "image/jpeg",
+             "--attach", f"@{photo}"],
+            capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        receiver.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "<-  250" in done.stdout  # the answer to DATA: the ticket was logged first
+    [tid] = delivered
+    view = service.view(desk, ws, tid)
+    assert view.ticket.person_id is not None and view.ticket.doc["orders"] == ["O10042"]
+    [message] = view.messages
+    assert "crushed" in message.doc["text"]
+    [attached] = message.doc["attachments"]
+    assert attached["filename"] == "box.jpg" and attached["size"] == photo.stat().st_size
 
 
 def test_an_out_of_office_reply_is_accepted_but_opens_nothing(store: SqlStore,
