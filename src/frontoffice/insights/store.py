@@ -192,14 +192,8 @@ class InsightsStore:
     def log_page(self, ws: str, after: int, upto: int, limit: int) -> list[tuple[int, EventRecord]]:
         """The commerce, inbox and insights events after ``after`` up to ``upto``, opened (an
         erased person's read as type ``erased``)."""
-        e = self.t("events")
-        rows = self._all(
-            sa.select(e.c.seq)
-            .where(e.c.workspace_id == ws, e.c.seq > after, e.c.seq <= upto, e.c.family.in_(FAMILIES))
-            .order_by(e.c.seq)
-            .limit(limit)
-        )
-        return [(s.seq, s.record) for s in self.store.events_at(ws, [int(r.seq) for r in rows])]
+        page = self.store.events(ws, after_seq=after, limit=limit, families=FAMILIES, upto=upto)
+        return [(s.seq, s.record) for s in page]
 
     def reset(self, ws: str) -> None:
         with self.store.begin() as conn:
