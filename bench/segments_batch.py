@@ -12,6 +12,7 @@ the small size runs on PostgreSQL too.
     python bench/segments_batch.py                          # full size (make bench)
     BENCH_SCALE=small python bench/segments_batch.py
     BENCH_PEOPLE=100000 python bench/segments_batch.py      # another size (its own file)
+    BENCH_SHARDS=1,2 python bench/segments_batch.py         # one query, then two shards at once
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ SMALL = os.environ.get("BENCH_SCALE") == "small"
 PEOPLE = 500 if SMALL else int(os.environ.get("BENCH_PEOPLE", "1000000"))
 PER_PERSON = 10 if SMALL else 20
 SAMPLE = int(os.environ.get("BENCH_SAMPLE", "5000"))
+# the shards of people run at once: the product's default (one a CPU of >= 200,000 events each), or
+# BENCH_SHARDS="1,2" to compare one query with two shards in the same run
+_SHARDS = os.environ.get("BENCH_SHARDS")
+SHARDS: list[int | None] = [int(n) for n in _SHARDS.split(",")] if _SHARDS else [None]
 TARGET_S = 120.0
 
 
@@ -74,13 +79,16 @@ def load() -> str:
 
 def run(label: str, store: SqlStore, m: Made) -> None:
     data = SegmentsStore(store)
-    wall, cpu = time.perf_counter(), time.process_time()
-    found = service.batch(data, m.ws, m.now_ms)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    members = sum(len(v) for v in found.values())
-    print(f"segments batch ({label}): {len(found)} segments over {PEOPLE:,} people and {m.events:,} events: "
-          f"{wall:.1f} s ({cpu:.1f} s CPU; {members:,} memberships; target <= {TARGET_S:.0f} s: "
-          f"{'met' if wall <= TARGET_S else 'NOT met'}) [{load()}]", flush=True)
+    for shards in SHARDS:
+        wall, cpu = time.perf_counter(), time.process_time()
+        found = service.batch(data, m.ws, m.now_ms, shards)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        members = sum(len(v) for v in found.values())
+        queries = len(service.batch_sql(data, m.ws, m.now_ms, shards)[1])
+        print(f"segments batch ({label}, {queries} shard{'s' if queries > 1 else ''} at once): {len(found)} "
+              f"segments over {PEOPLE:,} people and {m.events:,} events: {wall:.1f} s ({cpu:.1f} s CPU; "
+              f"{members:,} memberships; target <= {TARGET_S:.0f} s: "
+              f"{'met' if wall <= TARGET_S else 'NOT met'}) [{load()}]", flush=True)
     people = [f"p{p:07d}" for p in range(PEOPLE)]
     sample = people if len(people) <= SAMPLE else sorted(random.Random(5).sample(people, SAMPLE))
     projector = SegmentsProjector(data, store, NoPeople(), NoConsent(), lambda: m.now_ms / 1000)  # type: ignore[arg-type]

@@ -80,8 +80,8 @@ class World:
     def members(self, segment: str) -> set[str]:
         return {m["person_id"] for m in self.data.members(self.ws, segment, 100_000)}
 
-    def batch(self) -> dict[str, set[str]]:
-        return {k: set(v) for k, v in service.batch(self.data, self.ws, self.now_ms).items()}
+    def batch(self, shards: int | None = None) -> dict[str, set[str]]:
+        return {k: set(v) for k, v in service.batch(self.data, self.ws, self.now_ms, shards).items()}
 
     def trait(self, doc: dict[str, Any]) -> None:
         service.define_trait(self.data, self.ws, doc, iso(T0))

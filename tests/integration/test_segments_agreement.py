@@ -4,6 +4,7 @@ same instant — on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -83,6 +84,32 @@ def test_real_time_members_equal_the_compiled_sql_on_random_streams(
         world.at(clock_h * 3600 + 60 + end * 3600 + DAY_S / 3)
         world.project()
         realtime = {name: world.members(name) for name, _ in SEGMENTS}
-        assert world.batch() == realtime
+        assert world.batch(shards=1) == realtime == world.batch(shards=3)
+    finally:
+        store.close()
+
+
+def test_the_batch_splits_people_into_ranges_of_about_as_many_events_and_loses_none(
+        database_url: str) -> None:
+    store = open_store(database_url)
+    try:
+        world = _world(store)
+        # user n does n + 1 things: the shards balance events, not people
+        world.append([{"type": "track", "event": "order" if i % 3 else "view", "userId": f"user{n:02d}",
+                       "properties": {"cat": "x", "amount": 9}, "messageId": f"split-{n}-{i}",
+                       "timestamp": "2026-01-01T00:00:00Z"}
+                      for n in range(12) for i in range(n + 1)])
+        world.at(48 * 3600)
+        world.project()
+        cuts = world.data.person_splits(world.ws, 3)
+        assert len(cuts) == 2 and cuts == sorted(cuts)
+        events = {world.person(f"user{n:02d}"): n + 1 for n in range(12)}
+        bounds = ["", *cuts, "\uffff"]
+        shares = [sum(k for p, k in events.items() if low <= p < high)
+                  for low, high in itertools.pairwise(bounds)]
+        total = sum(events.values())  # 78: each range within a person's events (≤ 12) of a third
+        assert sum(shares) == total and all(abs(share - total / 3) <= 12 for share in shares), shares
+        whole = world.batch(shards=1)
+        assert whole["never_returned"] and world.batch(shards=3) == whole == world.batch(shards=8)
     finally:
         store.close()

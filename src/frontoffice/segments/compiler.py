@@ -77,8 +77,10 @@ class Compiler:
     ``segments`` are the active definitions a condition may name."""
 
     def __init__(self, ws: str, now: int, traits: Mapping[str, TraitDef],
-                 segments: Mapping[str, Condition]) -> None:
+                 segments: Mapping[str, Condition],
+                 people: tuple[str | None, str | None] = (None, None)) -> None:
         self.ws, self.now, self.traits, self.segments = ws, now, traits, segments
+        self.people = people  # the person ids [from, to) the query covers; None: unbounded
         self._aggregates: dict[str, tuple[str, exp.Expr]] = {}  # SQL → (column, aggregate)
         self._facts: dict[str, str] = {}  # fact key → column
         self._joined: dict[str, tuple[str, exp.Select]] = {}  # SQL → (alias, per-person table)
@@ -96,7 +98,14 @@ class Compiler:
         return exp.column(self._facts.setdefault(key, f"f{len(self._facts)}"), "f")
 
     def _ws(self, alias: str | None = None) -> exp.Expr:
-        return exp.column("workspace_id", alias).eq(_lit(self.ws))
+        """The rows of this workspace's people the query covers (every source table is per person)."""
+        cond: exp.Expr = exp.column("workspace_id", alias).eq(_lit(self.ws))
+        low, high = self.people
+        if low is not None:
+            cond = exp.and_(cond, exp.column("person_id", alias) >= _lit(low))
+        if high is not None:
+            cond = exp.and_(cond, exp.column("person_id", alias) < _lit(high))
+        return cond
 
     def _match(self, f: Filter, alias: str | None = None) -> exp.Expr:
         cond: exp.Expr = exp.column("name", alias).eq(_lit(f.event))

@@ -128,9 +128,15 @@ class SegmentsData(Protocol):
         """The person ids a compiled batch query selects."""
         ...
 
-    def memberships(self, sql: str, segments: Sequence[str]) -> dict[str, list[str]]:
-        """Each segment's members, in person order, from a compiled ``Compiler.memberships``
-        query (its rows: a person, then one 0/1 a segment, in ``segments`` order), streamed."""
+    def person_splits(self, ws: str, shards: int, least: int = 1) -> list[str]:
+        """Up to ``shards - 1`` ascending person ids splitting the workspace's events into ranges
+        of about as many events each, and at least ``least`` events each."""
+        ...
+
+    def memberships(self, queries: Sequence[str], segments: Sequence[str]) -> dict[str, list[str]]:
+        """Each segment's members, in person order, from compiled ``Compiler.memberships``
+        queries over disjoint ranges of people (rows: a person, then one 0/1 a segment, in
+        ``segments`` order), run at once and streamed."""
         ...
 
     def members(self, ws: str, segment: str, limit: int) -> list[dict[str, Any]]: ...

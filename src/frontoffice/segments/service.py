@@ -3,6 +3,8 @@ before saving it, run every segment in batch, compare batch with real time, read
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -100,18 +102,31 @@ def preview(data: SegmentsData, ws: str, doc: Any, now: int, sample: int = SAMPL
     return Preview(len(members), members[:sample], text(condition), sql)
 
 
-def batch_sql(data: SegmentsData, ws: str, now: int) -> tuple[list[str], str]:
-    """The active segments' names and the one query selecting every person's memberships."""
+SHARD_EVENTS = 200_000  # a shard of fewer events than this costs more to compile than it saves
+
+
+def batch_sql(data: SegmentsData, ws: str, now: int,
+              shards: int | None = None) -> tuple[list[str], list[str]]:
+    """The active segments' names and the queries selecting every person's memberships: one query
+    for all segments, over ``shards`` ranges of person ids of about as many events each (default:
+    one a CPU, up to 8, of at least ``SHARD_EVENTS`` events each)."""
     cat = catalog(data, ws)
-    query = Compiler(ws, now, cat.trait_defs, cat.conditions).memberships([s.condition for s in cat.segments])
-    return [s.name for s in cat.segments], render(query, data.dialect)
+    if not cat.segments:
+        return [], []
+    cut = (data.person_splits(ws, min(os.cpu_count() or 1, 8), SHARD_EVENTS) if shards is None
+           else data.person_splits(ws, shards))
+    bounds: list[str | None] = [None, *cut, None]
+    queries = [Compiler(ws, now, cat.trait_defs, cat.conditions, (low, high)).memberships(
+        [s.condition for s in cat.segments]) for low, high in itertools.pairwise(bounds)]
+    return [s.name for s in cat.segments], [render(q, data.dialect) for q in queries]
 
 
-def batch(data: SegmentsData, ws: str, now: int) -> dict[str, list[str]]:
-    """Every active segment's members over all people, by one compiled query: the per-person
-    quantities the segments read are computed once, in a few passes over the events."""
-    names, sql = batch_sql(data, ws, now)
-    return data.memberships(sql, names) if names else {}
+def batch(data: SegmentsData, ws: str, now: int, shards: int | None = None) -> dict[str, list[str]]:
+    """Every active segment's members over all people, by one compiled query a shard of people
+    (the shards run at once): the per-person quantities the segments read are computed once, in a
+    few passes over the events."""
+    names, queries = batch_sql(data, ws, now, shards)
+    return data.memberships(queries, names) if names else {}
 
 
 def agreement(data: SegmentsData, ws: str, now: int, limit: int = 1_000_000) -> dict[str, dict[str, Any]]:

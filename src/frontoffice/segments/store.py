@@ -4,6 +4,7 @@ and runs the compiled batch queries."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import orjson
@@ -298,17 +299,35 @@ class SegmentsStore:
         with self.store.connect() as conn:
             return [str(r[0]) for r in conn.execute(sa.text(sql))]
 
-    def memberships(self, sql: str, segments: Sequence[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {name: [] for name in segments}
-        lists = [out[name] for name in segments]
+    def person_splits(self, ws: str, shards: int, least: int = 1) -> list[str]:
+        """Up to ``shards - 1`` person ids cutting the workspace's events into ranges of about as
+        many events each, and at least ``least`` (read off the ``(workspace_id, person_id, …)`` index)."""
+        e = self.t["segments_events"].c
         with self.store.connect() as conn:
-            for person, *flags in conn.execute(sa.text(sql)):  # SQLite's cursor yields row by row
-                for flag, members in zip(flags, lists, strict=True):
-                    if flag:
-                        members.append(str(person))
-        for members in lists:
+            total = conn.execute(sa.select(sa.func.count()).where(e.workspace_id == ws)).scalar_one()
+            shards = min(shards, total // max(least, 1))
+            at = sa.select(e.person_id).where(e.workspace_id == ws).order_by(e.person_id).limit(1)
+            cuts = [conn.execute(at.offset(total * i // shards)).scalar() for i in range(1, shards)]
+        return sorted({str(c) for c in cuts if c is not None})
+
+    def memberships(self, queries: Sequence[str], segments: Sequence[str]) -> dict[str, list[str]]:
+        if len(queries) == 1:
+            with self.store.connect() as conn:
+                parts = [_flags(conn, queries[0], len(segments))]
+        else:  # one connection a shard, at once: the database works while the others' rows are read
+            with ThreadPoolExecutor(len(queries), thread_name_prefix="segments-batch") as pool:
+                parts = list(pool.map(lambda sql: self._shard(sql, len(segments)), queries))
+        out: dict[str, list[str]] = {name: [] for name in segments}
+        for part in parts:
+            for name, members in zip(segments, part, strict=True):
+                out[name].extend(members)
+        for members in out.values():
             members.sort()
         return out
+
+    def _shard(self, sql: str, width: int) -> list[list[str]]:
+        with self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return _flags(conn, sql, width)
 
     def members(self, ws: str, segment: str, limit: int) -> list[dict[str, Any]]:
         m = self.t["segments_members"].c
@@ -355,3 +374,14 @@ class SegmentsStore:
                 v.workspace_id == ws, v.person_id == person_id).order_by(v.trait)).all()
         return [{"trait": r.trait, "value": orjson.loads(r.value), "explain": orjson.loads(r.explain)}
                 for r in rows]
+
+
+def _flags(conn: sa.Connection, sql: str, width: int) -> list[list[str]]:
+    """Each segment's members from one compiled ``Compiler.memberships`` query (rows: a person,
+    then a 0/1 a segment), streamed."""
+    lists: list[list[str]] = [[] for _ in range(width)]
+    for person, *flags in conn.execute(sa.text(sql)):  # SQLite's cursor yields row by row
+        for flag, members in zip(flags, lists, strict=True):
+            if flag:
+                members.append(str(person))
+    return lists
