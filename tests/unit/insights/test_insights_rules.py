@@ -119,6 +119,16 @@ def test_a_late_reply_misses_the_agents_sla_and_the_first_solve_is_the_resolutio
     assert fold(refs, "ticket.updated", solved, AT) == []  # solved again after a reopen: still the first
 
 
+def test_a_ticket_breaching_two_sla_rounds_counts_once_so_the_breach_rate_stays_at_most_one() -> None:
+    refs = FakeRefs()
+    fold(refs, "ticket.opened", {"ticket_id": "T1", "channel": "chat", "at": AT, "team": "eu"}, AT)
+    facts = fold(refs, "ticket.assigned", {"ticket_id": "T1", "agent_id": "ben", "team": "eu", "at": AT}, AT)
+    for due in ("first_response", "resolution"):  # both rounds of the one ticket breach
+        facts += fold(refs, "sla.breached", {"ticket_id": "T1", "target": due, "at": AT}, AT)
+    count = {m: sum(f.value for f in facts if f.metric == m) for m in ("sla_breaches", "tickets_assigned")}
+    assert count == {"sla_breaches": 1, "tickets_assigned": 1}  # sla_breach_rate 1/1, not 2/1
+
+
 def test_the_rate_test_tells_a_tenfold_rate_from_the_same_rate() -> None:
     assert rate_test(10, 100, 40, 400) > 0.3
     assert rate_test(10, 100, 4, 400) < 1e-4
