@@ -23,8 +23,8 @@ from frontoffice.commerce.store import CommerceStore  # noqa: E402
 from frontoffice.domain.events import now  # noqa: E402
 from frontoffice.inbox.wiring import desk_for  # noqa: E402
 from frontoffice.insights import seed, service  # noqa: E402
-from frontoffice.insights.detect import Windows  # noqa: E402
 from frontoffice.insights.projector import InsightsHub  # noqa: E402
+from frontoffice.insights.rates import Windows  # noqa: E402
 from frontoffice.settings import Settings  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
 from frontoffice.tenancy import service as tenancy  # noqa: E402

@@ -9,9 +9,9 @@ from typing import Any
 import orjson
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.insights.detect import Series
 from frontoffice.insights.ports import DailyCell, Fact
 from frontoffice.insights.projector import apply_flag_event
+from frontoffice.insights.rates import Series
 from frontoffice.storage.port import AppendBatch, AppendResult
 
 

@@ -25,8 +25,8 @@ from frontoffice.console.users import create_user
 from frontoffice.domain.events import now
 from frontoffice.inbox.wiring import desk_for
 from frontoffice.insights import seed, service
-from frontoffice.insights.detect import Windows
 from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.rates import Windows
 from frontoffice.insights.worker import InsightsProjection
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store

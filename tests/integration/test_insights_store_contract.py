@@ -14,9 +14,9 @@ from frontoffice.decisions.ports import DecisionLog, LoggedDecision, Outcome
 from frontoffice.decisions.store import DecisionsStore
 from frontoffice.domain.events import EventRecord
 from frontoffice.insights import service
-from frontoffice.insights.detect import Windows
 from frontoffice.insights.ports import Insights
 from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.rates import Windows
 from frontoffice.insights.rollup import fold
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore

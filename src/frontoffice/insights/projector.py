@@ -12,8 +12,8 @@ import orjson
 from frontoffice.domain.events import EventRecord
 from frontoffice.insights import acceptance
 from frontoffice.insights.acceptance import Decisions
-from frontoffice.insights.detect import Windows
 from frontoffice.insights.ports import INSIGHTS, DailyCell, Fact, FlagWrites
+from frontoffice.insights.rates import Windows
 from frontoffice.insights.rollup import fold
 from frontoffice.insights.store import InsightsStore, InsightsWrites
 from frontoffice.storage.port import AppendBatch, AppendResult

@@ -13,7 +13,7 @@ import orjson
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput, NotFound
-from frontoffice.insights import acceptance, detect
+from frontoffice.insights import acceptance, detect, rates, suppliers
 from frontoffice.insights.ports import INSIGHTS, DailyCell, Insights
 from frontoffice.storage.port import AppendBatch
 
@@ -67,9 +67,9 @@ def _log(ins: Insights, ws: str, records: list[EventRecord]) -> int:
     return result.inserted
 
 
-def series(ins: Insights, ws: str, end: str, span: int) -> detect.Series:
+def series(ins: Insights, ws: str, end: str, span: int) -> rates.Series:
     start = (date.fromisoformat(end) - timedelta(days=span - 1)).isoformat()
-    found: dict[tuple[str, str, str], dict[str, detect.Cell]] = {}
+    found: dict[tuple[str, str, str], dict[str, rates.Cell]] = {}
     for row in ins.cells(ws, ins.metrics(ws), start, end):
         found.setdefault((row.metric, row.dimension, row.slice), {})[row.day] = (
             row.n,
@@ -84,7 +84,7 @@ def run(
     ws: str,
     now: datetime,
     as_of: str | None = None,
-    windows: detect.Windows | None = None,
+    windows: rates.Windows | None = None,
     decisions: acceptance.Decisions | None = None,
 ) -> Run:
     """Catch the rollups up (and, given the decisions' log, the next-best-action acceptance of
@@ -95,11 +95,11 @@ def run(
     as_of = as_of or ins.last_day(ws)
     if as_of is None:
         return Run(None, [], [])
-    windows = windows or detect.Windows()
+    windows = windows or rates.Windows()
     if decisions is not None:
         acceptance.sync(ins, decisions, ws, as_of, windows.span)
     data = series(ins, ws, as_of, windows.span)
-    findings = [*detect.detect(data, as_of, windows), *detect.price_conflicts(data, as_of, windows)]
+    findings = [*detect.detect(data, as_of, windows), *suppliers.price_conflicts(data, as_of, windows)]
     records, raised = [], []
     for f in findings:
         existing = ins.flag(ws, f.flag_id)
@@ -118,7 +118,7 @@ def run(
     return Run(as_of, [_doc(f, as_of) for f in findings], raised)
 
 
-def _doc(f: detect.Finding, as_of: str) -> dict[str, Any]:
+def _doc(f: rates.Finding, as_of: str) -> dict[str, Any]:
     best = min(f.comparisons, key=lambda c: c["q_value"] if c["q_value"] is not None else 0.0)
     moved = (
         (
@@ -185,16 +185,16 @@ def snooze(ins: Insights, ws: str, flag_id: str, hours: float, by: str, now: dat
     return flag(ins, ws, flag_id)
 
 
-def _parts(metric: str) -> tuple[detect.Rate | None, str]:
+def _parts(metric: str) -> tuple[rates.Rate | None, str]:
     """A metric's rate (None for a plain metric) and the metric counted as its numerator."""
     if metric.startswith("supplier_return_rate"):
         raise InvalidInput("A supplier comparison has no series; ask for return_rate of the product.")
-    rate = next((r for r in detect.RATES if metric == r.name or metric.startswith(r.name + ":")), None)
+    rate = next((r for r in rates.RATES if metric == r.name or metric.startswith(r.name + ":")), None)
     return rate, metric if rate is None else rate.numerator.rstrip(":") + metric[len(rate.name) :]
 
 
 def _points(
-    cells: Sequence[DailyCell], rate: detect.Rate | None, numerator: str, periods: list[str], key: str
+    cells: Sequence[DailyCell], rate: rates.Rate | None, numerator: str, periods: list[str], key: str
 ) -> list[dict[str, Any]]:
     num = {c.day: c for c in cells if c.metric == numerator}
     den = {c.day: c for c in cells if rate is not None and c.metric == rate.denominator}
@@ -218,7 +218,7 @@ def daily(
     """A rate's (or a metric's) daily series for one slice: numerator, denominator and rate."""
     end = end or ins.last_day(ws) or date.today().isoformat()
     rate, numerator = _parts(metric)
-    periods = detect.days(end, span)
+    periods = rates.days(end, span)
     wanted = [numerator, *([rate.denominator] if rate else [])]
     cells = _slice(ins.cells(ws, wanted, periods[0], end), dimension, slice_)
     return _points(cells, rate, numerator, periods, "day")
