@@ -27,6 +27,7 @@ from frontoffice.inbox.wiring import desk_for
 from frontoffice.insights import seed, service
 from frontoffice.insights.projector import InsightsHub
 from frontoffice.insights.rates import Windows
+from frontoffice.insights.truth import Truth, score
 from frontoffice.insights.worker import InsightsProjection
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
@@ -43,7 +44,7 @@ class Shop:
     url: str
     folder: Path
     ws: str
-    truth: seed.Truth
+    truth: Truth
     run: service.Run
 
 
@@ -80,7 +81,7 @@ def flags_of(shop: Shop) -> list[dict[str, Any]]:
 
 
 def test_each_seeded_incident_is_flagged_and_every_flag_points_at_an_incident(shop: Shop) -> None:
-    got = seed.score(flags_of(shop), shop.truth)
+    got = score(flags_of(shop), shop.truth)
     assert got.wrong == []
     assert sorted(got.found) == ["agent_behind", "defective_batch", "price_split", "store_late"]
     ben = next(f for f in shop.run.findings if f["metric"] == "sla_breach_rate" and f["slice"] == "ben")
