@@ -28,7 +28,7 @@ def _routers(c: Container) -> list[APIRouter]:
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
     from frontoffice.insights.worker import InsightsProjection
 
-    return [InsightsProjection(store)]
+    return [InsightsProjection(store, hubs.settings)]
 
 
 def _pages(kit: ConsoleKit) -> APIRouter:

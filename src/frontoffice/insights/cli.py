@@ -42,8 +42,8 @@ def insights() -> None:
 def run_cmd(ctx: click.Context, workspace: str, as_of: str | None, as_json: bool) -> None:
     """Bring the rollups up to date and raise a flag for each new finding."""
     with workspace_data(ctx, workspace) as (ws, store):
-        ins = hub(store)
-        done = service.run(ins, ws.id, now(), as_of, decisions=ins.decisions)
+        ins = hub(store, settings_from(ctx))
+        done = service.run(ins, ws.id, now(), as_of, decisions=ins.decisions, tasks=ins.tasks)
     if as_json:
         print_json({"as_of": done.as_of, "findings": done.findings, "raised": done.raised})
         return

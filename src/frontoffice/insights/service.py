@@ -13,8 +13,8 @@ import orjson
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput, NotFound
-from frontoffice.insights import acceptance, detect, rates, suppliers
-from frontoffice.insights.ports import INSIGHTS, DailyCell, Insights
+from frontoffice.insights import acceptance, detect, queues, rates, suppliers
+from frontoffice.insights.ports import INSIGHTS, DailyCell, Insights, ServiceTasks
 from frontoffice.storage.port import AppendBatch
 
 SOURCE = "frontoffice-insights"
@@ -86,11 +86,13 @@ def run(
     as_of: str | None = None,
     windows: rates.Windows | None = None,
     decisions: acceptance.Decisions | None = None,
+    tasks: ServiceTasks | None = None,
 ) -> Run:
     """Catch the rollups up (and, given the decisions' log, the next-best-action acceptance of
     the days looked at), detect as of the end of ``as_of`` (default: the last day with data)
     and raise a flag for each finding that has no open one (an acknowledged flag comes back for a
-    new episode, a snoozed one once its snooze is over)."""
+    new episode, a snoozed one once its snooze is over). Given the inbox's ``tasks``, a flag
+    raised for a new episode opens a service task in its team's queue (``queues``), once."""
     ins.catch_up(ws)
     as_of = as_of or ins.last_day(ws)
     if as_of is None:
@@ -100,7 +102,7 @@ def run(
         acceptance.sync(ins, decisions, ws, as_of, windows.span)
     data = series(ins, ws, as_of, windows.span)
     findings = [*detect.detect(data, as_of, windows), *suppliers.price_conflicts(data, as_of, windows)]
-    records, raised = [], []
+    records, raised, episodes = [], [], []
     for f in findings:
         existing = ins.flag(ws, f.flag_id)
         status = existing["status"] if existing else None
@@ -114,8 +116,25 @@ def run(
         message_id = f"flag:{f.flag_id}:{episode}" + (f":{as_of}" if status == "snoozed" else "")
         records.append(_record(message_id, "insight.flagged", {**_doc(f, as_of), "raised_at": iso(now)}, now))
         raised.append(f.flag_id)
+        if status != "snoozed":  # back after its snooze: the same episode, whose task is open
+            episodes.append(_doc(f, as_of))
     _log(ins, ws, records)
+    if tasks is not None:
+        _log(ins, ws, [_task(tasks, ws, doc, now) for doc in episodes])
     return Run(as_of, [_doc(f, as_of) for f in findings], raised)
+
+
+def _task(tasks: ServiceTasks, ws: str, doc: dict[str, Any], now: datetime) -> EventRecord:
+    """Open the flag's task for its episode (once: the key is the flag's and the episode's), and
+    the event recording it on the flag."""
+    team, tags = queues.queue(doc, lambda agent: tasks.team_of(ws, agent))
+    episode = doc["since"] or doc["as_of"]
+    subject, note = queues.text(ws, doc)
+    task_id = tasks.open_for_team(
+        ws, f"insight:{doc['flag_id']}:{episode}", team, subject, note, ("insight", *tags), now
+    )
+    payload = {"flag_id": doc["flag_id"], "task_id": task_id, "team": team, "episode": episode}
+    return _record(f"insight-task:{doc['flag_id']}:{episode}", "insight.task_opened", payload, now)
 
 
 def _doc(f: rates.Finding, as_of: str) -> dict[str, Any]:
