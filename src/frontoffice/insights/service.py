@@ -1,6 +1,7 @@
 """The insights use cases: run the detector over the rollups and log a flag for each new finding
-(``insight.flagged``: destinations and moments can follow it), acknowledge or snooze a flag
-(logged too), and read a slice's daily series. The flags are a fold of those events."""
+(``insight.flagged``: webhook destinations follow it; a flag is about no person, so no segments
+moment can), open its service task in the inbox (``insight.task_opened``), acknowledge or snooze
+a flag (logged too), and read a slice's daily series. The flags are a fold of those events."""
 
 from __future__ import annotations
 
