@@ -255,6 +255,31 @@ def test_each_role_opens_its_own_dashboard_and_the_evidence_links_to_the_records
     assert missing.status_code == 404
 
 
+def test_a_category_manager_opens_products_suppliers_and_prices_and_never_the_service_desk(
+        shop: Shop, client: Client) -> None:
+    store = open_store(shop.url)
+    try:
+        create_user(ConsoleStore(store), shop.ws, "acme-cm", Role.CATEGORY_MANAGER, PASSWORD, by="test",
+                    at=now())
+    finally:
+        store.close()
+    flags = {(f["metric"], f["slice"]): f["flag_id"] for f in flags_of(shop)}
+    sign_in(client, "acme-cm")
+    home = client.get("/console/w/acme").text
+    board = client.get("/console/w/acme/insights").text
+    assert 'aria-current="page">Products, suppliers and prices' in board
+    for mine in (("return_rate:damaged", "SUP-A"), ("supplier_return_rate:damaged", "P1|SUP-A"),
+                 ("price_conflict", "P3")):
+        assert flags[mine] in board
+    for theirs_flag in (("sla_breach_rate", "ben"), ("late_delivery_rate", "ST2")):
+        assert flags[theirs_flag] not in board
+    assert 'id="trend-2"' in board  # the workspace's price conflicts beside its return rate
+    assert "/insights" in home and "/inbox-lead" not in home and "/people" not in home
+    for theirs in ("/inbox-lead", "/inbox", "/people?q=a"):
+        assert client.get(f"/console/w/acme{theirs}").status_code == 403, theirs
+    assert client.get(f"/console/w/acme/insights/{flags[('price_conflict', 'P3')]}").status_code == 200
+
+
 def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:
     def run(*args: str) -> str:
         result = CliRunner().invoke(cli, ["--database-url", shop.url, "insights", *args])

@@ -45,5 +45,5 @@ CAPABILITY = Capability(
     routers=_routers,
     commands={"insights": "frontoffice.insights.cli:insights"},
     projections=_projections,
-    console_pages=(ConsolePage("/insights", "Insights", Scope.EVENTS_READ, _pages),),
+    console_pages=(ConsolePage("/insights", "Insights", Scope.INSIGHTS_READ, _pages),),
 )
