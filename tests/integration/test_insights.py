@@ -225,6 +225,8 @@ def test_the_console_draws_the_trend_with_the_flag_marked_and_lists_the_evidence
     assert '<svg id="hourly"' in page  # a late-delivery rate is drawn hour by hour too
     assert late["evidence"][0] in page.split('id="evidence"')[1]
     assert f'href="/console/w/acme/inbox/{late["task"]["task_id"]}"' in page.split('id="task"')[1]
+    task = client.get(f"/console/w/acme/inbox/{late['task']['task_id']}")  # the inbox's own page
+    assert task.status_code == 200 and late["flag_id"] in task.text
     assert done.status_code == 303
 
 
