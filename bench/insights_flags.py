@@ -23,8 +23,9 @@ from frontoffice.commerce.store import CommerceStore  # noqa: E402
 from frontoffice.domain.events import now  # noqa: E402
 from frontoffice.inbox.wiring import desk_for  # noqa: E402
 from frontoffice.insights import seed, service  # noqa: E402
-from frontoffice.insights.detect import Windows  # noqa: E402
 from frontoffice.insights.projector import InsightsHub  # noqa: E402
+from frontoffice.insights.rates import Windows  # noqa: E402
+from frontoffice.insights.truth import score  # noqa: E402
 from frontoffice.settings import Settings  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
 from frontoffice.tenancy import service as tenancy  # noqa: E402
@@ -58,9 +59,9 @@ def main() -> None:
                 started = time.perf_counter()
                 service.run(ins, ws, now(), as_of, WINDOWS)
                 runs.append(time.perf_counter() - started)
-                for name, flag_ids in seed.score(ins.flags(ws), truth).found.items():
+                for name, flag_ids in score(ins.flags(ws), truth).found.items():
                     first.setdefault(name, (as_of, flag_ids))
-            final = seed.score(ins.flags(ws), truth)
+            final = score(ins.flags(ws), truth)
         finally:
             store.close()
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]

@@ -198,6 +198,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(HMAC-SHA256)."),
     Setting("message_provider_callback_url", str, "http://127.0.0.1:8000",
             "Where the provider reaches this server: the base of its delivery status callbacks."),
+    Setting("insights_open_tasks", bool, True,
+            "A new insights flag opens a service task in the inbox, in the queue of the team it "
+            "concerns (merchandising, store-ops, the agent's team, ...); off: flags only raise "
+            "their `insight.flagged` event. Settings are per process: every workspace alike."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -287,6 +291,7 @@ class Settings:
     message_provider_url: str | None = None
     message_provider_secret: str | None = None
     message_provider_callback_url: str = "http://127.0.0.1:8000"
+    insights_open_tasks: bool = True
 
     @classmethod
     def load(

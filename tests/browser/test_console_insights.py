@@ -18,10 +18,11 @@ from frontoffice.console.roles import Role
 from frontoffice.console.store import ConsoleStore
 from frontoffice.console.users import create_user
 from frontoffice.domain.events import now
+from frontoffice.inbox.tasks import InboxTasks
 from frontoffice.inbox.wiring import desk_for
 from frontoffice.insights import seed, service
-from frontoffice.insights.detect import Windows
 from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.rates import Windows
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
 from frontoffice.tenancy import service as tenancy
@@ -32,7 +33,7 @@ from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-LEAD, PASSWORD = "outlet-lead", "insights-lead-password-1"
+LEAD, MANAGER, PASSWORD = "outlet-lead", "outlet-category-manager", "insights-lead-password-1"
 
 
 @pytest.fixture(scope="module")
@@ -43,20 +44,21 @@ def outlet(seeded_server: tuple[ServerProcess, Seeded], tmp_path_factory: pytest
     try:
         ws = tenancy.create_workspace(store, "outlet", "EU").id
         create_user(ConsoleStore(store), ws, LEAD, Role.LEAD, PASSWORD, by="test", at=now())
+        create_user(ConsoleStore(store), ws, MANAGER, Role.CATEGORY_MANAGER, PASSWORD, by="test", at=now())
         folder = Path(tmp_path_factory.mktemp("outlet"))
         desk = desk_for(Settings(data_dir=folder, database_url=url), store, understand=KeywordUnderstanding())
         truth = seed.seed(CommerceStore(store), desk, ws, days=14, incident_day=8, orders_per_day=20,
                           tickets_per_day=4)
         hub = InsightsHub(store)
-        service.run(hub, ws, now(), truth.last_day, Windows(7, 7))
+        service.run(hub, ws, now(), truth.last_day, Windows(7, 7), tasks=InboxTasks(store))
         yield hub.flags(ws)
     finally:
         store.close()
 
 
-def signed_in(page: Page) -> Page:
+def signed_in(page: Page, login: str = LEAD) -> Page:
     page.goto("/console/login")
-    page.fill("#login", LEAD)
+    page.fill("#login", login)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/console/w/outlet")
@@ -87,6 +89,7 @@ def test_a_late_store_flag_shows_its_orders_and_is_acknowledged_then_snoozed(
     late = next(f for f in outlet if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
     signed_in(page).goto(f"/console/w/outlet/insights/{late['flag_id']}")
     expect(page.locator("#status")).to_have_text("open")
+    expect(page.locator("#task")).to_contain_text("store-ops")  # its service task, in store ops' queue
     assert serious_violations(page) == []
     screenshot(page, "insights-flag")
     page.locator("#evidence a[href*='/insights/records/order/']").first.click()
@@ -96,3 +99,17 @@ def test_a_late_store_flag_shows_its_orders_and_is_acknowledged_then_snoozed(
     expect(page.locator("#status")).to_have_text("acknowledged")
     page.click("button:has-text('Snooze for a week')")
     expect(page.locator("#status")).to_have_text("snoozed")
+
+
+def test_a_category_manager_sees_products_suppliers_and_prices_and_no_service_desk(
+        page: Page, outlet: list[dict[str, object]]) -> None:
+    signed_in(page, MANAGER)
+    expect(page.locator("main")).not_to_contain_text("Service lead view")
+    page.goto("/console/w/outlet/insights")
+    expect(page.locator("#boards [aria-current=page]")).to_have_text("Products, suppliers and prices")
+    flags = page.locator("#flags tbody")
+    expect(flags).to_contain_text("supplier_return_rate:damaged · product_supplier P1|SUP-A")
+    expect(flags).to_contain_text("price_conflict · product P3")
+    expect(flags).not_to_contain_text("sla_breach_rate")
+    assert serious_violations(page) == []
+    screenshot(page, "insights-category-manager")

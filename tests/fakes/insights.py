@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from frontoffice.domain.events import EventRecord
-from frontoffice.insights.detect import Series
 from frontoffice.insights.ports import DailyCell, Fact
 from frontoffice.insights.projector import apply_flag_event
+from frontoffice.insights.rates import Series
 from frontoffice.storage.port import AppendBatch, AppendResult
 
 
@@ -86,6 +87,28 @@ class FakeInsights:
 
     def flag_status(self, flag_id: str, status: str, until: str | None) -> None:
         self.rows[flag_id] |= {"status": status, "snoozed_until": until}
+
+    def flag_task(self, flag_id: str, task: Mapping[str, Any]) -> None:
+        if flag_id in self.rows:
+            self.rows[flag_id] |= {"task": dict(task)}
+
+
+class FakeTasks:
+    """``ports.ServiceTasks`` in memory: the tasks opened (one per key) and the agents' teams."""
+
+    def __init__(self, teams: Mapping[str, str] | None = None) -> None:
+        self.teams = dict(teams or {})
+        self.opened: dict[str, dict[str, Any]] = {}
+
+    def open_for_team(
+        self, ws: str, key: str, team: str, subject: str, text: str, tags: Sequence[str], now: datetime
+    ) -> str:
+        task = {"id": f"T{len(self.opened) + 1}", "team": team, "subject": subject, "text": text}
+        found = self.opened.setdefault(key, {**task, "tags": list(tags)})
+        return str(found["id"])
+
+    def team_of(self, ws: str, agent_id: str) -> str | None:
+        return self.teams.get(agent_id)
 
 
 def _cells(series: Series, metrics: Sequence[str], start: str, end: str) -> list[DailyCell]:

@@ -26,7 +26,9 @@ from tests.integration.console_support import PASSWORD, add_users, console, csrf
 def test_a_role_is_a_set_of_api_scopes_and_only_admin_holds_them_all() -> None:
     assert ROLE_SCOPES[Role.ADMIN] == WORKSPACE_SCOPES
     for role, scopes in ROLE_SCOPES.items():
-        assert scopes <= WORKSPACE_SCOPES and Scope.EVENTS_READ in scopes, role
+        readers = Scope.EVENTS_READ in scopes or role is Role.CATEGORY_MANAGER
+        assert scopes <= WORKSPACE_SCOPES and readers, role
+    assert ROLE_SCOPES[Role.CATEGORY_MANAGER] == {Scope.INSIGHTS_READ}  # no people, no service desk
     assert Scope.PRIVACY_ADMIN in ROLE_SCOPES[Role.PRIVACY_OFFICER]
     assert Scope.PRIVACY_ADMIN not in ROLE_SCOPES[Role.AGENT] | ROLE_SCOPES[Role.MARKETER]
 

@@ -23,13 +23,18 @@ from frontoffice.console.roles import Role
 from frontoffice.console.store import ConsoleStore
 from frontoffice.console.users import create_user
 from frontoffice.domain.events import now
+from frontoffice.inbox.ports import Ticket
+from frontoffice.inbox.store import InboxStore
+from frontoffice.inbox.tasks import InboxTasks
 from frontoffice.inbox.wiring import desk_for
 from frontoffice.insights import seed, service
-from frontoffice.insights.detect import Windows
 from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.rates import Windows
+from frontoffice.insights.truth import Truth, score
 from frontoffice.insights.worker import InsightsProjection
 from frontoffice.settings import Settings
 from frontoffice.storage import open_store
+from frontoffice.storage.sql import SqlStore
 from frontoffice.storage.tables import schema
 from frontoffice.tenancy import service as tenancy
 from tests.fakes.inbox import KeywordUnderstanding
@@ -43,7 +48,7 @@ class Shop:
     url: str
     folder: Path
     ws: str
-    truth: seed.Truth
+    truth: Truth
     run: service.Run
 
 
@@ -59,7 +64,7 @@ def shop(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         desk = desk_for(Settings(data_dir=folder, database_url=url), store, understand=KeywordUnderstanding())
         truth = seed.seed(CommerceStore(store), desk, ws, days=14, incident_day=8, orders_per_day=40,
                           tickets_per_day=6, seed_value=20)
-        done = service.run(InsightsHub(store), ws, now(), truth.last_day, WINDOWS)
+        done = service.run(InsightsHub(store), ws, now(), truth.last_day, WINDOWS, tasks=InboxTasks(store))
     finally:
         store.close()
     yield Shop(url, folder, ws, truth, done)
@@ -80,7 +85,7 @@ def flags_of(shop: Shop) -> list[dict[str, Any]]:
 
 
 def test_each_seeded_incident_is_flagged_and_every_flag_points_at_an_incident(shop: Shop) -> None:
-    got = seed.score(flags_of(shop), shop.truth)
+    got = score(flags_of(shop), shop.truth)
     assert got.wrong == []
     assert sorted(got.found) == ["agent_behind", "defective_batch", "price_split", "store_late"]
     ben = next(f for f in shop.run.findings if f["metric"] == "sla_breach_rate" and f["slice"] == "ben")
@@ -105,10 +110,36 @@ def test_a_flag_says_since_when_and_carries_the_evidence_behind_it(shop: Shop) -
     assert any(e.startswith("shipment:") for e in late["evidence"])
 
 
+def service_tasks(store: SqlStore, ws: str) -> list[Ticket]:
+    return [t for t in InboxStore(store).tickets(ws, limit=10_000) if t.channel == "task"]
+
+
+def test_each_new_flag_opens_one_service_task_in_its_teams_queue_through_the_inbox(shop: Shop) -> None:
+    flags = {(f["metric"], f["slice"]): f for f in flags_of(shop)}
+    store = open_store(shop.url)
+    try:
+        tasks = {t.ticket_id: t for t in service_tasks(store, shop.ws)}
+        ben = flags[("sla_breach_rate", "ben")]
+        note = InboxStore(store).messages(shop.ws, ben["task"]["task_id"])[0].doc["text"]
+    finally:
+        store.close()
+    assert sorted(tasks) == sorted(f["task"]["task_id"] for f in flags.values())  # one a flag
+    expected = {("sla_breach_rate", "ben"): "eu", ("late_delivery_rate", "ST2"): "store-ops",
+                ("return_rate:damaged", "SUP-A"): "merchandising", ("price_conflict", "P3"): "merchandising"}
+    for key, team in expected.items():
+        task = tasks[flags[key]["task"]["task_id"]]
+        assert (task.team, flags[key]["task"]["team"], task.person_id) == (team, team, None)
+    assert "lead" in tasks[ben["task"]["task_id"]].doc["tags"]  # the agent's team lead's to take up
+    assert ben["summary"] in note and f"/console/w/{shop.ws}/insights/{ben['flag_id']}" in note
+
+
 def test_a_second_run_raises_no_flag_that_is_already_open(shop: Shop) -> None:
     store = open_store(shop.url)
     try:
-        again = service.run(InsightsHub(store), shop.ws, now(), shop.truth.last_day, WINDOWS)
+        opened = len(service_tasks(store, shop.ws))
+        again = service.run(InsightsHub(store), shop.ws, now(), shop.truth.last_day, WINDOWS,
+                            tasks=InboxTasks(store))
+        assert len(service_tasks(store, shop.ws)) == opened
         events = schema(store.dialect).tables["events"]
         with store.connect() as conn:
             logged = conn.execute(sa.select(sa.func.count()).where(
@@ -131,9 +162,11 @@ def test_the_rollups_and_flags_rebuilt_from_the_log_equal_the_ones_kept_up_to_da
                     found.append(sorted(tuple(r) for r in rows))
             return tuple(found)
 
-        before = tables()
+        before, opened = tables(), len(service_tasks(store, shop.ws))
         InsightsHub(store).rebuild(shop.ws)
-        assert tables() == before
+        assert tables() == before  # the flags keep their tasks (``insight.task_opened`` is logged)
+        service.run(InsightsHub(store), shop.ws, now(), shop.truth.last_day, WINDOWS, tasks=InboxTasks(store))
+        assert len(service_tasks(store, shop.ws)) == opened  # and the rebuilt flags open none again
     finally:
         store.close()
 
@@ -191,6 +224,9 @@ def test_the_console_draws_the_trend_with_the_flag_marked_and_lists_the_evidence
     assert '<svg id="trend"' in page and "<polyline" in page and 'class="flag"' in page
     assert '<svg id="hourly"' in page  # a late-delivery rate is drawn hour by hour too
     assert late["evidence"][0] in page.split('id="evidence"')[1]
+    assert f'href="/console/w/acme/inbox/{late["task"]["task_id"]}"' in page.split('id="task"')[1]
+    task = client.get(f"/console/w/acme/inbox/{late['task']['task_id']}")  # the inbox's own page
+    assert task.status_code == 200 and late["flag_id"] in task.text
     assert done.status_code == 303
 
 
@@ -221,6 +257,31 @@ def test_each_role_opens_its_own_dashboard_and_the_evidence_links_to_the_records
     assert missing.status_code == 404
 
 
+def test_a_category_manager_opens_products_suppliers_and_prices_and_never_the_service_desk(
+        shop: Shop, client: Client) -> None:
+    store = open_store(shop.url)
+    try:
+        create_user(ConsoleStore(store), shop.ws, "acme-cm", Role.CATEGORY_MANAGER, PASSWORD, by="test",
+                    at=now())
+    finally:
+        store.close()
+    flags = {(f["metric"], f["slice"]): f["flag_id"] for f in flags_of(shop)}
+    sign_in(client, "acme-cm")
+    home = client.get("/console/w/acme").text
+    board = client.get("/console/w/acme/insights").text
+    assert 'aria-current="page">Products, suppliers and prices' in board
+    for mine in (("return_rate:damaged", "SUP-A"), ("supplier_return_rate:damaged", "P1|SUP-A"),
+                 ("price_conflict", "P3")):
+        assert flags[mine] in board
+    for theirs_flag in (("sla_breach_rate", "ben"), ("late_delivery_rate", "ST2")):
+        assert flags[theirs_flag] not in board
+    assert 'id="trend-2"' in board  # the workspace's price conflicts beside its return rate
+    assert "/insights" in home and "/inbox-lead" not in home and "/people" not in home
+    for theirs in ("/inbox-lead", "/inbox", "/people?q=a"):
+        assert client.get(f"/console/w/acme{theirs}").status_code == 403, theirs
+    assert client.get(f"/console/w/acme/insights/{flags[('price_conflict', 'P3')]}").status_code == 200
+
+
 def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:
     def run(*args: str) -> str:
         result = CliRunner().invoke(cli, ["--database-url", shop.url, "insights", *args])
@@ -241,7 +302,7 @@ def test_the_cli_runs_lists_and_acknowledges(shop: Shop) -> None:
 def test_the_worker_folds_the_log_and_runs_the_detector_again_within_the_hour(shop: Shop) -> None:
     store = open_store(shop.url)
     try:
-        projection = InsightsProjection(store)
+        projection = InsightsProjection(store, Settings())
         assert projection.due(shop.ws) is None  # nothing scheduled before the first pass
         projection.catch_up(shop.ws, lambda _: None)
         due = projection.due(shop.ws)

@@ -8,8 +8,8 @@ import orjson
 from frontoffice.destinations.delivery import deliver_workspace
 from frontoffice.destinations.store import DestinationStore
 from frontoffice.insights import service
-from frontoffice.insights.detect import Windows
 from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.rates import Windows
 from frontoffice.outbound.exports import catch_up_people
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore

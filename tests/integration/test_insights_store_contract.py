@@ -14,15 +14,15 @@ from frontoffice.decisions.ports import DecisionLog, LoggedDecision, Outcome
 from frontoffice.decisions.store import DecisionsStore
 from frontoffice.domain.events import EventRecord
 from frontoffice.insights import service
-from frontoffice.insights.detect import Windows
 from frontoffice.insights.ports import Insights
 from frontoffice.insights.projector import InsightsHub
+from frontoffice.insights.rates import Windows
 from frontoffice.insights.rollup import fold
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 from tests.fakes.decisions import FakeDecisionsStore
-from tests.fakes.insights import FakeInsights, FakeRefs, add_fact
+from tests.fakes.insights import FakeInsights, FakeRefs, FakeTasks, add_fact
 
 START = datetime(2026, 9, 7, tzinfo=UTC)  # a Monday; the incidents run in the second week
 NOW = datetime(2026, 9, 21, 9, tzinfo=UTC)
@@ -124,7 +124,8 @@ def _contract(ins: Insights, ws: str, log: DecisionLog) -> None:
     assert [c.day for c in ins.hours(ws, ["sla_breaches"], "2026-09-14T00", "2026-09-14T23")
             if c.slice == "ben"] == ["2026-09-14T12", "2026-09-14T16"]
 
-    run = service.run(ins, ws, NOW, LAST_DAY, Windows(7, 7), decisions=log)
+    tasks = FakeTasks({"ben": "eu"})
+    run = service.run(ins, ws, NOW, LAST_DAY, Windows(7, 7), decisions=log, tasks=tasks)
     assert (_acceptance(ins, ws, "dress"), _acceptance(ins, ws, "coat")) == (1.0, 0.0)
     assert service.daily(ins, ws, "nba_acceptance_rate", "all", "all", "2026-09-14", 1)[0]["rate"] == 0.5
     log.record(ws, Outcome("o5", "d3", "coat", "click", 1.0, "2026-09-15T08:00:00.000Z", "api"))  # late
@@ -133,6 +134,9 @@ def _contract(ins: Insights, ws: str, log: DecisionLog) -> None:
     store_late = next(f for f in ins.flags(ws) if f["metric"] == "late_delivery_rate" and f["slice"] == "ST2")
     assert store_late["since"] == "2026-09-14" and store_late["status"] == "open"
     assert any(e.startswith("shipment:S-ST2-7-") for e in store_late["evidence"])
+    ben = next(f for f in ins.flags(ws) if f["metric"] == "sla_miss_rate" and f["slice"] == "ben")
+    assert (store_late["task"]["team"], ben["task"]["team"]) == ("store-ops", "eu")  # folded on the flag
+    assert store_late["task"]["task_id"] == tasks.opened[f"insight:{store_late['flag_id']}:2026-09-14"]["id"]
     assert service.run(ins, ws, NOW, LAST_DAY, Windows(7, 7), decisions=log).raised == [] and run.raised
     assert _acceptance(ins, ws, "coat") == 0.5  # the late click counted once the days are rebuilt
 
@@ -155,7 +159,9 @@ def test_the_sql_projection_keeps_the_contract(store: SqlStore) -> None:
     store.append([AppendBatch(ws, "seeded", records, origin="test")])
     _contract(InsightsHub(store), ws, DecisionsStore(store))
     rebuilt = InsightsHub(store, DecisionsStore(store))
+    tasks = {f["flag_id"]: f["task"] for f in rebuilt.flags(ws)}
     rebuilt.rebuild(ws)  # the log replayed, the acceptance counted again from the decisions' log
+    assert {f["flag_id"]: f["task"] for f in rebuilt.flags(ws)} == tasks  # the flags keep their tasks
     assert (_acceptance(rebuilt, ws, "dress"), _acceptance(rebuilt, ws, "coat")) == (1.0, 0.5)
     assert len(rebuilt.hours(ws, ["deliveries_late"], "2026-09-14T00", "2026-09-14T23")) == 4 * 5
 

@@ -26,9 +26,9 @@ DOMAIN = "console"
 LOCALE_DIR = Path(__file__).parent / "locale"
 # message ids the templates translate from a variable (``_(page.title)``, a role, how a search
 # found someone, a confirm step's detail): the catalogue test checks them beside the extracted ones
-DYNAMIC = ("admin", "marketer", "agent", "lead", "privacy_officer", "person_id", "email", "phone",
-           "user_id", "loyalty_id", "marketplace_buyer", "anonymous_id", "device_id", "order_ref",
-           "name", "channel", "scopes", "role")
+DYNAMIC = ("admin", "marketer", "agent", "lead", "privacy_officer", "category_manager", "person_id",
+           "email", "phone", "user_id", "loyalty_id", "marketplace_buyer", "anonymous_id", "device_id",
+           "order_ref", "name", "channel", "scopes", "role")
 
 
 PACKAGE = Path(__file__).parents[1]

@@ -19,16 +19,20 @@ class Role(StrEnum):
     AGENT = "agent"
     LEAD = "lead"
     PRIVACY_OFFICER = "privacy_officer"
+    CATEGORY_MANAGER = "category_manager"
 
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: WORKSPACE_SCOPES,
-    Role.MARKETER: frozenset({Scope.EVENTS_READ, Scope.OUTBOUND_WRITE}),
-    Role.AGENT: frozenset({Scope.EVENTS_READ, Scope.CONSENT_WRITE}),
+    Role.MARKETER: frozenset({Scope.EVENTS_READ, Scope.OUTBOUND_WRITE, Scope.INSIGHTS_READ}),
+    Role.AGENT: frozenset({Scope.EVENTS_READ, Scope.CONSENT_WRITE, Scope.INSIGHTS_READ}),
     Role.LEAD: frozenset({Scope.EVENTS_READ, Scope.CONSENT_WRITE, Scope.IDENTITY_ADMIN,
-                          Scope.OUTBOUND_WRITE}),
+                          Scope.OUTBOUND_WRITE, Scope.INSIGHTS_READ}),
     Role.PRIVACY_OFFICER: frozenset({Scope.EVENTS_READ, Scope.CONSENT_WRITE, Scope.PRIVACY_ADMIN,
                                      Scope.DSR_ADMIN}),
+    # insights only: the products', suppliers' and prices' flags and their evidence, no people
+    # and no service desk
+    Role.CATEGORY_MANAGER: frozenset({Scope.INSIGHTS_READ}),
 }
 
 

@@ -72,6 +72,7 @@ class Scope(StrEnum):
     DSR_ADMIN = "dsr:admin"  # open, verify, execute data-subject requests; read their audit trail
     DESTINATIONS_ADMIN = "destinations:admin"  # create, list and disable webhook destinations
     OUTBOUND_WRITE = "outbound:write"  # ask for decisions and queue messages (consent-gated)
+    INSIGHTS_READ = "insights:read"  # the console's insights pages: dashboards, flags, evidence
 
 
 WORKSPACE_SCOPES = frozenset(Scope) - {Scope.WORKSPACES_ADMIN}

@@ -43,7 +43,7 @@ class RunIn(BaseModel):
 
 
 def insights_router(c: Container) -> APIRouter:
-    stores = c.per_store(hub)
+    stores = c.per_store(lambda store: hub(store, c.settings))
 
     router = APIRouter(
         prefix="/api/v1/workspaces/{ws}/insights",
@@ -92,7 +92,9 @@ def insights_router(c: Container) -> APIRouter:
     async def run(workspace: Writer, body: RunIn) -> dict[str, Any]:
         """Bring the rollups up to date and run the detector; new findings become flags."""
         ins = stores(workspace.id)
-        done = await run_in_threadpool(service.run, ins, workspace.id, now(), body.as_of, None, ins.decisions)
+        done = await run_in_threadpool(
+            service.run, ins, workspace.id, now(), body.as_of, None, ins.decisions, ins.tasks
+        )
         return {"as_of": done.as_of, "findings": done.findings, "raised": done.raised}
 
     @router.get("/series")

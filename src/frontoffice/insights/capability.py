@@ -28,7 +28,7 @@ def _routers(c: Container) -> list[APIRouter]:
 def _projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
     from frontoffice.insights.worker import InsightsProjection
 
-    return [InsightsProjection(store)]
+    return [InsightsProjection(store, hubs.settings)]
 
 
 def _pages(kit: ConsoleKit) -> APIRouter:
@@ -45,5 +45,5 @@ CAPABILITY = Capability(
     routers=_routers,
     commands={"insights": "frontoffice.insights.cli:insights"},
     projections=_projections,
-    console_pages=(ConsolePage("/insights", "Insights", Scope.EVENTS_READ, _pages),),
+    console_pages=(ConsolePage("/insights", "Insights", Scope.INSIGHTS_READ, _pages),),
 )

@@ -42,8 +42,8 @@ def insights() -> None:
 def run_cmd(ctx: click.Context, workspace: str, as_of: str | None, as_json: bool) -> None:
     """Bring the rollups up to date and raise a flag for each new finding."""
     with workspace_data(ctx, workspace) as (ws, store):
-        ins = hub(store)
-        done = service.run(ins, ws.id, now(), as_of, decisions=ins.decisions)
+        ins = hub(store, settings_from(ctx))
+        done = service.run(ins, ws.id, now(), as_of, decisions=ins.decisions, tasks=ins.tasks)
     if as_json:
         print_json({"as_of": done.as_of, "findings": done.findings, "raised": done.raised})
         return
@@ -138,14 +138,14 @@ def seed_cmd(
     as it is (run it on a workspace of its own)."""
     from frontoffice.commerce.store import CommerceStore
     from frontoffice.inbox.wiring import desk_for
-    from frontoffice.insights import seed
+    from frontoffice.insights import seed, world
 
     if incident_day >= days:
         raise click.BadParameter("The incidents begin before the last day.", param_hint="--incident-day")
     with workspace_data(ctx, workspace) as (ws, store):
         ins = InsightsHub(store)
         ins.catch_up(ws.id)
-        last_day = (seed.START + timedelta(days=days - 1)).date().isoformat()  # the shop's, not the log's
+        last_day = (world.START + timedelta(days=days - 1)).date().isoformat()  # the shop's, not the log's
         if ins.last_day(ws.id) is not None:
             result: dict[str, Any] = {"seeded": False, "last_day": last_day, "incidents": {}}
         else:

@@ -36,7 +36,7 @@ def _chart(c: dashboard.Chart) -> trend.Trend:
 
 def flags_router(kit: ConsoleKit) -> APIRouter:
     router = APIRouter(prefix="/insights")
-    reader, form = kit.viewer(Scope.EVENTS_READ), kit.posted(Scope.EVENTS_READ)
+    reader, form = kit.viewer(Scope.INSIGHTS_READ), kit.posted(Scope.INSIGHTS_READ)
 
     def ins(viewer: Viewer) -> InsightsHub:
         return InsightsHub(kit.data(viewer))

@@ -30,11 +30,11 @@ class Board:
 
 
 BOARDS = (
-    Board(
+    Board(  # the category manager's: return reasons are kinds of return_rate (return_rate:damaged)
         "category",
-        "Products and suppliers",
-        ("return_rate", "ticket_rate", "supplier_return_rate"),
-        ("return_rate",),
+        "Products, suppliers and prices",
+        ("return_rate", "ticket_rate", "supplier_return_rate", "price_conflict"),
+        ("return_rate", "price_conflicts"),
         ("all", "product", "supplier", "category", "product_supplier"),
     ),
     Board(
@@ -58,7 +58,13 @@ BOARDS = (
         ("all", "channel", "product", "category", "action"),
     ),
 )
-ROLE_BOARD = {"admin": "category", "lead": "service", "agent": "service", "marketer": "marketing"}
+ROLE_BOARD = {
+    "admin": "category",
+    "category_manager": "category",
+    "lead": "service",
+    "agent": "service",
+    "marketer": "marketing",
+}
 
 
 def board_of(name: str | None, role: str) -> Board:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from frontoffice.storage.port import AppendBatch, AppendResult
@@ -21,6 +22,19 @@ class Refs(Protocol):
 class FlagWrites(Protocol):
     def put_flag(self, row: Mapping[str, Any]) -> None: ...
     def flag_status(self, flag_id: str, status: str, until: str | None) -> None: ...
+    def flag_task(self, flag_id: str, task: Mapping[str, Any]) -> None: ...
+
+
+class ServiceTasks(Protocol):
+    """The inbox's tasks (``inbox.tasks.InboxTasks``): a flag's task in a team's queue."""
+
+    def open_for_team(
+        self, ws: str, key: str, team: str, subject: str, text: str, tags: Sequence[str], now: datetime
+    ) -> str:
+        """Open the task for ``key`` (again: nothing new); its ticket id."""
+        ...
+
+    def team_of(self, ws: str, agent_id: str) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)

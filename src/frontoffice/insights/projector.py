@@ -12,8 +12,8 @@ import orjson
 from frontoffice.domain.events import EventRecord
 from frontoffice.insights import acceptance
 from frontoffice.insights.acceptance import Decisions
-from frontoffice.insights.detect import Windows
-from frontoffice.insights.ports import INSIGHTS, DailyCell, Fact, FlagWrites
+from frontoffice.insights.ports import INSIGHTS, DailyCell, Fact, FlagWrites, ServiceTasks
+from frontoffice.insights.rates import Windows
 from frontoffice.insights.rollup import fold
 from frontoffice.insights.store import InsightsStore, InsightsWrites
 from frontoffice.storage.port import AppendBatch, AppendResult
@@ -52,6 +52,8 @@ def apply_flag_event(tx: FlagWrites, etype: str, data: Mapping[str, Any]) -> Non
         tx.flag_status(data["flag_id"], "acknowledged", None)
     elif etype == "insight.snoozed":
         tx.flag_status(data["flag_id"], "snoozed", data["until"])
+    elif etype == "insight.task_opened":
+        tx.flag_task(data["flag_id"], {k: data[k] for k in ("task_id", "team", "episode")})
 
 
 def catch_up(store: InsightsStore, ws: str) -> int:
@@ -75,9 +77,12 @@ class InsightsHub:
 
     name = "insights"
 
-    def __init__(self, store: SqlStore, decisions: Decisions | None = None) -> None:
+    def __init__(
+        self, store: SqlStore, decisions: Decisions | None = None, tasks: ServiceTasks | None = None
+    ) -> None:
         self.insights = InsightsStore(store)
         self.decisions = decisions  # next-best-action acceptance's source (``wiring.hub``)
+        self.tasks = tasks  # the inbox's, where a new flag opens a task (``wiring.hub``)
 
     def catch_up(self, ws: str) -> int:
         return catch_up(self.insights, ws)

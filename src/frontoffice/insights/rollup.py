@@ -252,9 +252,13 @@ def _inbox(refs: Refs, etype: str, data: Mapping[str, Any], at: str) -> list[Fac
         facts.append(Fact("resolutions", at_day, slices, 1, ev))
         facts.append(Fact("resolution_minutes", at_day, slices, _minutes(t["opened"], data["at"]), ev))
     elif etype == "sla.breached":
-        facts.append(
-            Fact("sla_breaches", at_day, _ticket_slices(refs, t), 1, ev, hour_of(data.get("at") or at))
-        )
+        # the rate's unit is a ticket an agent held (``tickets_assigned``): a ticket breaching
+        # several rounds (first response, resolution) under one agent counts once for them
+        if t["agent"] is not None and t["agent"] not in t.setdefault("breached_for", []):
+            t["breached_for"].append(t["agent"])
+            facts.append(
+                Fact("sla_breaches", at_day, _ticket_slices(refs, t), 1, ev, hour_of(data.get("at") or at))
+            )
     elif etype == "ticket.rated":
         slices = _ticket_slices(refs, t)
         facts.append(Fact("csat", at_day, slices, float(data["score"]), ev))

@@ -2,27 +2,23 @@
 ``service.ingest``, the inbox's ``intake.receive``, ``reply`` and ``rate``): ordinary noise for
 ``days`` days and, from ``incident_day``, four incidents — a supplier's defective batch (damaged
 returns and tickets in English, German and Japanese), an agent falling behind the SLA, a store's
-late click-and-collect orders and a promotion priced differently on two channels. ``Truth`` says
-which orders, returns, tickets, shipments and listings each incident made, and when it began."""
+late click-and-collect orders and a promotion priced differently on two channels. ``truth.Truth``
+says which orders, returns, tickets, shipments and listings each incident made, and when it began;
+the desk's side is ``seed_desk``."""
 
 from __future__ import annotations
 
-import heapq
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import datetime, timedelta
 from typing import Any
 
-from frontoffice.commerce import service as commerce
 from frontoffice.commerce.ports import Commerce
-from frontoffice.inbox import intake, slas, team
-from frontoffice.inbox import service as desk_service
+from frontoffice.inbox import slas
 from frontoffice.inbox.deps import Desk
+from frontoffice.insights import seed_desk
+from frontoffice.insights.truth import Incident, Truth
+from frontoffice.insights.world import START, World
 
-SOURCE = "seeded-shop"
-START = datetime(2026, 9, 7, tzinfo=UTC)  # a Monday
 STORES = {"ST1": "north", "ST2": "south", "ST3": "east"}
 PRODUCTS = {
     "P1": ("shoes", ["SUP-A", "SUP-B"]),
@@ -31,64 +27,6 @@ PRODUCTS = {
     "P4": ("shirts", ["SUP-E"]),
 }
 SIZES = ("40", "42", "44")
-AGENTS = ("ana", "ben", "chen")
-BROKEN = {
-    "en": "My shoes arrived broken, the sole came off. Order {o}",
-    "de": "Die Schuhe sind kaputt angekommen, bitte um Ersatz. Bestellung {o}",
-    "ja": "届いた靴が壊れていました。注文番号 {o}",
-}
-ASKING = (
-    "Where is my order {o}?",
-    "Can I return order {o}? It does not fit.",
-    "Thanks for the quick help! {o}",
-)
-
-
-@dataclass
-class Incident:
-    name: str
-    began: datetime | None = None
-    ids: set[str] = field(default_factory=set)
-
-    def saw(self, at: datetime, *refs: str) -> None:
-        self.began = min(self.began or at, at)
-        self.ids.update(refs)
-
-
-@dataclass
-class Truth:
-    incidents: dict[str, Incident]
-    last_day: str
-
-
-@dataclass
-class _World:
-    cs: Commerce
-    desk: Desk
-    ws: str
-    rng: random.Random
-    truth: dict[str, Incident]
-    orders_per_day: int
-    tickets_per_day: int
-    n: int = 0
-    pending: list[tuple[datetime, int, Callable[[], object]]] = field(default_factory=list)
-
-    def later(self, at: datetime, action: Callable[[], object]) -> None:
-        self.n += 1
-        heapq.heappush(self.pending, (at, self.n, action))
-
-    def run_until(self, until: datetime) -> None:
-        """Run the scheduled actions due by ``until``, in the order of their times."""
-        while self.pending and self.pending[0][0] <= until:
-            heapq.heappop(self.pending)[2]()
-
-    def ingest(self, kind: str, body: list[dict[str, Any]], at: datetime) -> None:
-        if body:
-            commerce.ingest(self.cs, self.ws, SOURCE, kind, body, at)
-
-    def next_id(self, prefix: str) -> str:
-        self.n += 1
-        return f"{prefix}{self.n}"
 
 
 def seed(
@@ -101,7 +39,7 @@ def seed(
     tickets_per_day: int = 3,
     seed_value: int = 20,
 ) -> Truth:
-    w = _World(
+    w = World(
         cs,
         desk,
         ws,
@@ -116,7 +54,7 @@ def seed(
     return Truth(w.truth, (START + timedelta(days=days - 1)).date().isoformat())
 
 
-def _catalogue(w: _World) -> None:
+def _catalogue(w: World) -> None:
     at, v = START - timedelta(days=1), 1
     w.ingest(
         "locations",
@@ -179,13 +117,10 @@ def _catalogue(w: _World) -> None:
         ],
         at,
     )
-    for agent in AGENTS:
-        team.configure_agent(
-            w.desk, w.ws, agent, {"languages": ["en", "de", "ja"], "capacity": 500, "team": "eu"}, at
-        )
+    seed_desk.agents(w, at)
 
 
-def _day(w: _World, day: int, incident: bool) -> None:
+def _day(w: World, day: int, incident: bool) -> None:
     base = START + timedelta(days=day)
     orders: list[dict[str, Any]] = []
     returns: list[dict[str, Any]] = []
@@ -276,13 +211,13 @@ def _day(w: _World, day: int, incident: bool) -> None:
     w.ingest("shipments", shipments, end)
     if incident and w.truth["price_split"].began is None:
         _promotion(w, base)
-    _tickets(w, base, incident, complaints, [o["order_id"] for o in orders])
+    seed_desk.tickets(w, base, incident, complaints, [o["order_id"] for o in orders])
     for hour in (12, 17, 23):  # the worker's SLA sweep (every minute in production), between actions
         w.run_until(base + timedelta(hours=hour))
         slas.sweep(w.desk, w.ws, base + timedelta(hours=hour))
 
 
-def _promotion(w: _World, base: datetime) -> None:
+def _promotion(w: World, base: datetime) -> None:
     at, until = base + timedelta(hours=6), base + timedelta(days=30)
     body = [
         {
@@ -302,73 +237,3 @@ def _promotion(w: _World, base: datetime) -> None:
     w.ingest("listings", body, at)
     day = at.date().isoformat()
     w.truth["price_split"].saw(at, *(f"listing:P3|{ch}|EUR|AUTUMN|{day}" for ch in ("web", "app")))
-
-
-def _tickets(
-    w: _World, base: datetime, incident: bool, complaints: list[tuple[str, datetime]], orders: list[str]
-) -> None:
-    """Schedule the day's messages; each, when its time comes, is received, assigned, answered
-    (late by the agent who falls behind) and sometimes rated, in the order of their times."""
-    langs = ("en", "de", "ja")
-    asks = [(w.rng.choice(ASKING).format(o=w.rng.choice(orders)), None) for _ in range(w.tickets_per_day)]
-    texts = asks + [(BROKEN[langs[i % 3]].format(o=oid), oid) for i, (oid, _) in enumerate(complaints)]
-    for i, (text, complaint) in enumerate(texts):
-        at = base + timedelta(hours=9, minutes=20 * i)
-        w.later(at, partial(_receive, w, at, text, complaint, incident))
-
-
-def _receive(w: _World, at: datetime, text: str, complaint: str | None, incident: bool) -> None:
-    mid = w.next_id("m")
-    channel = w.rng.choice(("chat", "phone"))
-    got = intake.receive(
-        w.desk, w.ws, intake.Incoming(channel, mid, "email", f"{mid}@mail.example", "", "Help", text, ()), at
-    )
-    tid, agent = got.ticket_id, w.rng.choice(AGENTS)
-    if tid is None:
-        return
-    desk_service.assign(w.desk, w.ws, tid, at, agent)
-    if complaint:
-        w.truth["defective_batch"].saw(at, f"ticket:{tid}")
-    behind = incident and agent == "ben"
-    if behind:
-        w.truth["agent_behind"].saw(at, f"ticket:{tid}")
-    reply_at = at + timedelta(hours=50 if behind else w.rng.uniform(0.2, 2.0))
-    w.later(
-        reply_at,
-        partial(desk_service.reply, w.desk, w.ws, tid, agent, reply_at, "We are on it.", None, "solved"),
-    )
-    if w.rng.random() < 0.5:
-        rated = reply_at + timedelta(hours=1)
-        w.later(rated, partial(desk_service.rate, w.desk, w.ws, tid, w.rng.choice((4, 5, 5, 3)), "", rated))
-
-
-@dataclass(frozen=True, slots=True)
-class Score:
-    """The flags against the truth: a flag is right when most of its evidence is one incident's;
-    an incident is found when a right flag points at it."""
-
-    flags: int
-    right: int
-    found: dict[str, list[str]]  # incident -> the flag ids that found it
-    wrong: list[str]  # flag ids whose evidence is no incident's
-
-    @property
-    def precision(self) -> float:
-        return self.right / self.flags if self.flags else 1.0
-
-    def recall(self, truth: Truth) -> float:
-        return len(self.found) / len(truth.incidents)
-
-
-def score(flags: list[dict[str, Any]], truth: Truth) -> Score:
-    found: dict[str, list[str]] = {}
-    wrong = []
-    for f in flags:
-        evidence = set(f["evidence"])
-        overlap = {name: len(evidence & i.ids) for name, i in truth.incidents.items()}
-        best = max(overlap, key=lambda name: overlap[name])
-        if evidence and 2 * overlap[best] >= len(evidence):
-            found.setdefault(best, []).append(f["flag_id"])
-        else:
-            wrong.append(f["flag_id"])
-    return Score(len(flags), len(flags) - len(wrong), found, wrong)

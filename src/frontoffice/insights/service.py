@@ -1,6 +1,7 @@
 """The insights use cases: run the detector over the rollups and log a flag for each new finding
-(``insight.flagged``: destinations and moments can follow it), acknowledge or snooze a flag
-(logged too), and read a slice's daily series. The flags are a fold of those events."""
+(``insight.flagged``: webhook destinations follow it; a flag is about no person, so no segments
+moment can), open its service task in the inbox (``insight.task_opened``), acknowledge or snooze
+a flag (logged too), and read a slice's daily series. The flags are a fold of those events."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import orjson
 
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.errors import InvalidInput, NotFound
-from frontoffice.insights import acceptance, detect
-from frontoffice.insights.ports import INSIGHTS, DailyCell, Insights
+from frontoffice.insights import acceptance, detect, queues, rates, suppliers
+from frontoffice.insights.ports import INSIGHTS, DailyCell, Insights, ServiceTasks
 from frontoffice.storage.port import AppendBatch
 
 SOURCE = "frontoffice-insights"
@@ -67,9 +68,9 @@ def _log(ins: Insights, ws: str, records: list[EventRecord]) -> int:
     return result.inserted
 
 
-def series(ins: Insights, ws: str, end: str, span: int) -> detect.Series:
+def series(ins: Insights, ws: str, end: str, span: int) -> rates.Series:
     start = (date.fromisoformat(end) - timedelta(days=span - 1)).isoformat()
-    found: dict[tuple[str, str, str], dict[str, detect.Cell]] = {}
+    found: dict[tuple[str, str, str], dict[str, rates.Cell]] = {}
     for row in ins.cells(ws, ins.metrics(ws), start, end):
         found.setdefault((row.metric, row.dimension, row.slice), {})[row.day] = (
             row.n,
@@ -84,23 +85,25 @@ def run(
     ws: str,
     now: datetime,
     as_of: str | None = None,
-    windows: detect.Windows | None = None,
+    windows: rates.Windows | None = None,
     decisions: acceptance.Decisions | None = None,
+    tasks: ServiceTasks | None = None,
 ) -> Run:
     """Catch the rollups up (and, given the decisions' log, the next-best-action acceptance of
     the days looked at), detect as of the end of ``as_of`` (default: the last day with data)
     and raise a flag for each finding that has no open one (an acknowledged flag comes back for a
-    new episode, a snoozed one once its snooze is over)."""
+    new episode, a snoozed one once its snooze is over). Given the inbox's ``tasks``, a flag
+    raised for a new episode opens a service task in its team's queue (``queues``), once."""
     ins.catch_up(ws)
     as_of = as_of or ins.last_day(ws)
     if as_of is None:
         return Run(None, [], [])
-    windows = windows or detect.Windows()
+    windows = windows or rates.Windows()
     if decisions is not None:
         acceptance.sync(ins, decisions, ws, as_of, windows.span)
     data = series(ins, ws, as_of, windows.span)
-    findings = [*detect.detect(data, as_of, windows), *detect.price_conflicts(data, as_of, windows)]
-    records, raised = [], []
+    findings = [*detect.detect(data, as_of, windows), *suppliers.price_conflicts(data, as_of, windows)]
+    records, raised, episodes = [], [], []
     for f in findings:
         existing = ins.flag(ws, f.flag_id)
         status = existing["status"] if existing else None
@@ -114,11 +117,28 @@ def run(
         message_id = f"flag:{f.flag_id}:{episode}" + (f":{as_of}" if status == "snoozed" else "")
         records.append(_record(message_id, "insight.flagged", {**_doc(f, as_of), "raised_at": iso(now)}, now))
         raised.append(f.flag_id)
+        if status != "snoozed":  # back after its snooze: the same episode, whose task is open
+            episodes.append(_doc(f, as_of))
     _log(ins, ws, records)
+    if tasks is not None:
+        _log(ins, ws, [_task(tasks, ws, doc, now) for doc in episodes])
     return Run(as_of, [_doc(f, as_of) for f in findings], raised)
 
 
-def _doc(f: detect.Finding, as_of: str) -> dict[str, Any]:
+def _task(tasks: ServiceTasks, ws: str, doc: dict[str, Any], now: datetime) -> EventRecord:
+    """Open the flag's task for its episode (once: the key is the flag's and the episode's), and
+    the event recording it on the flag."""
+    team, tags = queues.queue(doc, lambda agent: tasks.team_of(ws, agent))
+    episode = doc["since"] or doc["as_of"]
+    subject, note = queues.text(ws, doc)
+    task_id = tasks.open_for_team(
+        ws, f"insight:{doc['flag_id']}:{episode}", team, subject, note, ("insight", *tags), now
+    )
+    payload = {"flag_id": doc["flag_id"], "task_id": task_id, "team": team, "episode": episode}
+    return _record(f"insight-task:{doc['flag_id']}:{episode}", "insight.task_opened", payload, now)
+
+
+def _doc(f: rates.Finding, as_of: str) -> dict[str, Any]:
     best = min(f.comparisons, key=lambda c: c["q_value"] if c["q_value"] is not None else 0.0)
     moved = (
         (
@@ -185,16 +205,16 @@ def snooze(ins: Insights, ws: str, flag_id: str, hours: float, by: str, now: dat
     return flag(ins, ws, flag_id)
 
 
-def _parts(metric: str) -> tuple[detect.Rate | None, str]:
+def _parts(metric: str) -> tuple[rates.Rate | None, str]:
     """A metric's rate (None for a plain metric) and the metric counted as its numerator."""
     if metric.startswith("supplier_return_rate"):
         raise InvalidInput("A supplier comparison has no series; ask for return_rate of the product.")
-    rate = next((r for r in detect.RATES if metric == r.name or metric.startswith(r.name + ":")), None)
+    rate = next((r for r in rates.RATES if metric == r.name or metric.startswith(r.name + ":")), None)
     return rate, metric if rate is None else rate.numerator.rstrip(":") + metric[len(rate.name) :]
 
 
 def _points(
-    cells: Sequence[DailyCell], rate: detect.Rate | None, numerator: str, periods: list[str], key: str
+    cells: Sequence[DailyCell], rate: rates.Rate | None, numerator: str, periods: list[str], key: str
 ) -> list[dict[str, Any]]:
     num = {c.day: c for c in cells if c.metric == numerator}
     den = {c.day: c for c in cells if rate is not None and c.metric == rate.denominator}
@@ -218,7 +238,7 @@ def daily(
     """A rate's (or a metric's) daily series for one slice: numerator, denominator and rate."""
     end = end or ins.last_day(ws) or date.today().isoformat()
     rate, numerator = _parts(metric)
-    periods = detect.days(end, span)
+    periods = rates.days(end, span)
     wanted = [numerator, *([rate.denominator] if rate else [])]
     cells = _slice(ins.cells(ws, wanted, periods[0], end), dimension, slice_)
     return _points(cells, rate, numerator, periods, "day")

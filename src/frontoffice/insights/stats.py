@@ -1,6 +1,6 @@
 """The statistics behind a flag, on counts: the exact conditional test of two Poisson rates
 (given both counts' sum, one is binomial), the Cochran–Mantel–Haenszel test over strata, the
-Benjamini–Hochberg q-values, and the most likely day a daily rate shifted level. Pure."""
+Benjamini–Hochberg q-values (since when a rate shifted: ``changepoint``). Pure."""
 
 from __future__ import annotations
 
@@ -46,27 +46,3 @@ def q_values(p: Sequence[float]) -> list[float]:
     from scipy import stats
 
     return [float(q) for q in stats.false_discovery_control(list(p), method="bh")]
-
-
-def shift_day(events: Sequence[float], exposure: Sequence[float], falls: bool = False) -> int | None:
-    """The index of the first day after the most likely single change of a Poisson rate (the
-    split maximising the likelihood ratio of two rates against one); None without a rise (or,
-    with ``falls``, without a fall)."""
-
-    def loglik(x: float, n: float) -> float:
-        return x * math.log(x / n) - x if x > 0 and n > 0 else 0.0
-
-    total = loglik(sum(events), sum(exposure))
-    best, at = 0.0, None
-    for i in range(1, len(events)):
-        before_x, before_n = sum(events[:i]), sum(exposure[:i])
-        after_x, after_n = sum(events[i:]), sum(exposure[i:])
-        if after_n <= 0 or before_n <= 0:
-            continue
-        rose = after_x / after_n > before_x / before_n
-        if rose == falls or after_x / after_n == before_x / before_n:
-            continue
-        gain = loglik(before_x, before_n) + loglik(after_x, after_n) - total
-        if gain > best:
-            best, at = gain, i
-    return at

@@ -67,6 +67,19 @@ class InsightsWrites:
             .values(status=status, snoozed_until=until)
         )
 
+    def flag_task(self, flag_id: str, task: Mapping[str, Any]) -> None:
+        f = self.s.t("insights_flags")
+        row = self.conn.execute(
+            sa.select(f.c.doc).where(f.c.workspace_id == self.ws, f.c.flag_id == flag_id)
+        ).first()
+        if row is not None:
+            doc = {**orjson.loads(row.doc), "task": dict(task)}
+            self.conn.execute(
+                f.update()
+                .where(f.c.workspace_id == self.ws, f.c.flag_id == flag_id)
+                .values(doc=orjson.dumps(doc).decode())
+            )
+
     def flush(self, last_seq: int) -> None:
         """Write the page's references and cells, each table in one batched statement."""
         r, c = self.s.t("insights_refs"), self.s.t("insights_cursor")

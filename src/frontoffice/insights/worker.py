@@ -1,6 +1,6 @@
 """Insights in the worker: the projection folds the log as it moves, and once the workspace has
 rollups, every ``DETECT_SECONDS`` it runs the detector, which logs ``insight.flagged`` for each new
-finding (destinations and moments can follow those events)."""
+finding (webhook destinations can follow those events) and opens its service task in the inbox."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from frontoffice.insights import service
 from frontoffice.insights.store import FAMILIES
 from frontoffice.insights.wiring import hub
 from frontoffice.projection.contract import Progress
+from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 
 DETECT_SECONDS = 3600.0
@@ -22,8 +23,8 @@ class InsightsProjection:
     name = "insights"
     reads = frozenset(FAMILIES)
 
-    def __init__(self, store: SqlStore) -> None:
-        self.hub = hub(store)
+    def __init__(self, store: SqlStore, settings: Settings) -> None:
+        self.hub = hub(store, settings)
         self._next: dict[str, float] = {}  # the next detector run of each workspace with rollups
 
     def catch_up(self, ws: str, on_progress: Progress) -> int:
@@ -31,7 +32,8 @@ class InsightsProjection:
         clock = time.monotonic()
         if clock >= self._next.get(ws, 0.0) and self.hub.last_day(ws) is not None:
             self._next[ws] = clock + DETECT_SECONDS
-            applied += len(service.run(self.hub, ws, now(), decisions=self.hub.decisions).raised)
+            ran = service.run(self.hub, ws, now(), decisions=self.hub.decisions, tasks=self.hub.tasks)
+            applied += len(ran.raised)
         return applied
 
     def rebuild(self, ws: str) -> int:

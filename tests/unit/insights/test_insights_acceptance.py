@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from frontoffice.decisions.ports import LoggedDecision, Outcome
 from frontoffice.insights import acceptance, service
-from frontoffice.insights.detect import Series, Windows, detect
+from frontoffice.insights.detect import detect
+from frontoffice.insights.rates import Series, Windows
 from tests.fakes.decisions import FakeDecisionsStore
 from tests.fakes.insights import FakeInsights
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import numpy
 import pytest
 
-from frontoffice.insights.detect import Series, Windows, detect
+from frontoffice.insights.changepoint import adjusted, since, weekday_factors
+from frontoffice.insights.detect import detect
+from frontoffice.insights.rates import Series, Windows
 from frontoffice.insights.rollup import fold
-from frontoffice.insights.stats import cmh, q_values, rate_test, shift_day
+from frontoffice.insights.stats import cmh, q_values, rate_test
 from tests.fakes.insights import FakeRefs
 
 AT = "2026-10-01T12:00:00+00:00"
@@ -119,6 +122,16 @@ def test_a_late_reply_misses_the_agents_sla_and_the_first_solve_is_the_resolutio
     assert fold(refs, "ticket.updated", solved, AT) == []  # solved again after a reopen: still the first
 
 
+def test_a_ticket_breaching_two_sla_rounds_counts_once_so_the_breach_rate_stays_at_most_one() -> None:
+    refs = FakeRefs()
+    fold(refs, "ticket.opened", {"ticket_id": "T1", "channel": "chat", "at": AT, "team": "eu"}, AT)
+    facts = fold(refs, "ticket.assigned", {"ticket_id": "T1", "agent_id": "ben", "team": "eu", "at": AT}, AT)
+    for due in ("first_response", "resolution"):  # both rounds of the one ticket breach
+        facts += fold(refs, "sla.breached", {"ticket_id": "T1", "target": due, "at": AT}, AT)
+    count = {m: sum(f.value for f in facts if f.metric == m) for m in ("sla_breaches", "tickets_assigned")}
+    assert count == {"sla_breaches": 1, "tickets_assigned": 1}  # sla_breach_rate 1/1, not 2/1
+
+
 def test_the_rate_test_tells_a_tenfold_rate_from_the_same_rate() -> None:
     assert rate_test(10, 100, 40, 400) > 0.3
     assert rate_test(10, 100, 4, 400) < 1e-4
@@ -139,8 +152,8 @@ def test_benjamini_hochberg_adjusts_by_rank() -> None:
 
 def test_the_shift_day_is_where_the_rate_rose() -> None:
     events = [1, 0, 1, 1, 0, 1, 0, 6, 5, 7, 6]
-    assert shift_day(events, [10] * len(events)) == 7
-    assert shift_day([5, 5, 5, 1, 1], [10] * 5) is None  # it fell: no rise to date
+    assert since(events, [10] * len(events)) == 7
+    assert since([5, 5, 5, 1, 1], [10] * 5) is None  # it fell: no rise to date
 
 
 def days_back(end: str, n: int) -> list[str]:
@@ -148,15 +161,17 @@ def days_back(end: str, n: int) -> list[str]:
     return [(last - timedelta(days=i)).isoformat() for i in range(n - 1, -1, -1)]
 
 
-def series(rates: dict[str, list[float]], units: int = 100, end: str = "2026-10-11") -> Series:
-    """Daily returns and units per supplier over 35 days ending ``end`` (2026-10-11 is a Sunday)."""
+def series(rates: dict[str, list[float]], units: int | list[int] = 100, end: str = "2026-10-11") -> Series:
+    """Daily returns and units per supplier over 35 days ending ``end`` (2026-10-11 is a Sunday);
+    ``units``: each day's, or one number for every day."""
     out: dict[tuple[str, str, str], dict[str, tuple[int, float, list[str]]]] = {}
+    sold = units if isinstance(units, list) else [units] * 35
     for supplier, daily in rates.items():
-        for day, rate in zip(days_back(end, 35), daily, strict=True):
-            returned = round(rate * units)
+        for day, rate, count in zip(days_back(end, 35), daily, sold, strict=True):
+            returned = round(rate * count)
             ids = [f"return:{supplier}-{day}-{i}" for i in range(returned)]
             for dimension, value in (("supplier", supplier), ("all", "all")):
-                for metric, total, evidence in (("returns", returned, ids), ("units", units, [])):
+                for metric, total, evidence in (("returns", returned, ids), ("units", count, [])):
                     cell = out.setdefault((metric, dimension, value), {}).get(day, (0, 0.0, []))
                     out[(metric, dimension, value)][day] = (
                         cell[0] + 1,
@@ -172,6 +187,32 @@ WEEKDAYS = [0.04, 0.04, 0.04, 0.04, 0.04, 0.12, 0.12]  # weekends are returned t
 def test_a_weekday_pattern_alone_raises_no_flag() -> None:
     ending_saturday = series({"A": WEEKDAYS * 5, "B": WEEKDAYS * 5})
     assert detect(ending_saturday, "2026-10-11", Windows()) == []
+
+
+def test_more_sales_on_the_weekend_with_its_higher_return_rate_is_no_shift() -> None:
+    # weekends are returned five times as often; in the last week (a weekend sale) four times as
+    # many units sell on Saturday and Sunday: pooled, the week's rate is 1.6 times its history's
+    pattern = [0.04] * 5 + [0.20] * 2
+    units = [100] * 28 + [100] * 5 + [400] * 2
+    found = detect(series({"A": pattern * 5, "B": pattern * 5}, units), "2026-10-11", Windows())
+    assert [(f.metric, f.dimension, f.slice) for f in found] == []
+
+
+def test_ruptures_dates_a_known_level_shift_and_no_weekly_pattern() -> None:
+    # 100 units a day, returned 4% on weekdays and 12% on weekends (Poisson noise, seeded); from
+    # day 30 (a Wednesday) the rate triples
+    rng = numpy.random.default_rng(7)
+    expected = [(12.0 if d % 7 >= 5 else 4.0) for d in range(35)]
+    calm = [int(rng.poisson(e)) for e in expected]
+    shifted = [int(rng.poisson(e * (3 if d >= 30 else 1))) for d, e in enumerate(expected)]
+    exposure, span = [100.0] * 35, days_back("2026-10-11", 35)
+    assert (
+        since(shifted, adjusted(exposure, span, weekday_factors(shifted[:28], exposure[:28], span[:28])))
+        == 30
+    )
+    weighed = adjusted(exposure, span, weekday_factors(calm[:28], exposure[:28], span[:28]))
+    assert since(calm, weighed) is None  # weekends alone are no shift
+    assert since(calm, exposure) is not None  # unweighted, a weekend looks like one
 
 
 def test_a_shift_is_flagged_with_since_when_the_evidence_and_both_comparisons() -> None:
