@@ -11,7 +11,7 @@ import pytest
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
 from tests.support.demo import ServingDemo, kill_demo, start_demo
-from tests.support.pg import fresh_database, postgres_server
+from tests.support.pg import drop_copies, fresh_database, postgres_server
 from tests.support.server import ServerProcess
 
 
@@ -23,12 +23,15 @@ def pg_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> Iterator[str]:
-    """One migrated database per test process, copied for every test that needs a database."""
+    """One migrated database per test process, copied for every test that needs a database (a
+    copy a test gave back unchanged in schema is emptied and reused: tests/support/pg.py)."""
     with fresh_database(pg_server) as url:
         migrated = open_store(url)
         migrated.upgrade()
         migrated.close()
-        yield url.rsplit("/", 1)[1]
+        name = url.rsplit("/", 1)[1]
+        yield name
+        drop_copies(pg_server, name)
 
 
 @pytest.fixture(scope="session")
