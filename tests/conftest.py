@@ -98,3 +98,17 @@ def demo_once(serving_demo: ServingDemo) -> tuple[Path, str]:
     """(The demo's data directory as it was when it began serving, what it printed until then):
     the state `make demo` leaves. Copy the directory before changing anything in it."""
     return serving_demo.snapshot, serving_demo.shown
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` a test without an xdist group may run on any test worker, so a
+    module's tests sharing a module-scoped fixture (a server, a trained model, an app) would
+    build it on each worker: such tests are grouped by module (one worker builds it once)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope in ("module", "class") for defs in definitions for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
