@@ -11,7 +11,7 @@ import pytest
 from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
 from tests.support.demo import ServingDemo, kill_demo, start_demo
-from tests.support.pg import fresh_database, postgres_server
+from tests.support.pg import drop_copies, fresh_database, postgres_server
 from tests.support.server import ServerProcess
 
 
@@ -23,12 +23,15 @@ def pg_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> Iterator[str]:
-    """One migrated database per test process, copied for every test that needs a database."""
+    """One migrated database per test process, copied for every test that needs a database (a
+    copy a test gave back unchanged in schema is emptied and reused: tests/support/pg.py)."""
     with fresh_database(pg_server) as url:
         migrated = open_store(url)
         migrated.upgrade()
         migrated.close()
-        yield url.rsplit("/", 1)[1]
+        name = url.rsplit("/", 1)[1]
+        yield name
+        drop_copies(pg_server, name)
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +98,17 @@ def demo_once(serving_demo: ServingDemo) -> tuple[Path, str]:
     """(The demo's data directory as it was when it began serving, what it printed until then):
     the state `make demo` leaves. Copy the directory before changing anything in it."""
     return serving_demo.snapshot, serving_demo.shown
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` a test without an xdist group may run on any test worker, so a
+    module's tests sharing a module-scoped fixture (a server, a trained model, an app) would
+    build it on each worker: such tests are grouped by module (one worker builds it once)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope in ("module", "class") for defs in definitions for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))

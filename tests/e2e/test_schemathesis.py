@@ -24,7 +24,8 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.e2e.conftest import Live, basic, bearer, sqlite_url, start_live
 
-pytestmark = pytest.mark.e2e
+# one test worker runs both tests on the module's one server (not one server per worker)
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("schemathesis")]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]

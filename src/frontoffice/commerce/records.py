@@ -10,13 +10,15 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from frontoffice.commerce.ports import COMMERCE
-from frontoffice.commerce.schemas import Customer
 from frontoffice.domain.events import EventRecord, iso
+
+if TYPE_CHECKING:  # the intake's pydantic models: a process that only projects never builds them
+    from frontoffice.commerce.schemas import Customer
 
 SIGNATURE_HEADER = "X-Frontoffice-Signature"
 
@@ -39,7 +41,7 @@ def signature_refusal(secret: str | None, header: str | None, body: bytes) -> st
 
 def customer_keys(customer: Customer | Mapping[str, Any]) -> list[str]:
     """The keys a golden record can look commerce traits up by: ``kind:value``."""
-    data = customer.model_dump() if isinstance(customer, Customer) else customer
+    data = customer if isinstance(customer, Mapping) else customer.model_dump()
     keys = []
     for kind in ("user_id", "email", "buyer_id", "phone"):
         value = data.get(kind)

@@ -21,19 +21,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from frontoffice.vault.keystore import Cursor  # execute and fetchall are all it needs
+
+if TYPE_CHECKING:  # numpy is imported by the first run (RECENT_MAX keys): most processes never
+    import numpy as np  # make one, and its import is a tenth of a second of every start
+    import numpy.typing as npt
 
 RECENT_MAX = 65_536  # keys kept in the dict before they move into a sorted run
 CATCH_UP_ROWS = 50_000  # log rows read per statement while following the log
 _CONFIRM_CHUNK = 500
 _DICT_BYTES_PER_KEY = 100  # a dict slot and two int objects
 
-Run = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]  # (sorted keys, their seqs)
+Run = tuple["npt.NDArray[np.int64]", "npt.NDArray[np.int64]"]  # (sorted keys, their seqs)
 
 
 def dedupe_key(source_id: str, message_id: str) -> int:
@@ -168,6 +169,8 @@ class DedupeIndex:
             self._flush()
 
     def _flush(self) -> None:
+        import numpy as np
+
         pairs = [*self._recent.items(), *self._clashes]
         keys = np.fromiter((k for k, _ in pairs), dtype=np.int64, count=len(pairs))
         seqs = np.fromiter((s for _, s in pairs), dtype=np.int64, count=len(pairs))
@@ -188,6 +191,8 @@ class DedupeIndex:
             wanted = set(keys)
             seqs += [s for k, s in self._clashes if k in wanted]
         if self._runs and keys:
+            import numpy as np
+
             probe = np.fromiter(keys, dtype=np.int64, count=len(keys))
             for run_keys, run_seqs in self._runs:
                 lo = run_keys.searchsorted(probe)  # one search; the rare hits find their end
