@@ -194,4 +194,3 @@ def _differing(a: NamedPerson, b: NamedPerson) -> list[str]:
 
 def _mobile(person: NamedPerson) -> bool:
     return any(is_mobile(phone) for phone in person.facts.get("phone", ()))
-
