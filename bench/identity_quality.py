@@ -378,8 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     _print("... + namesakes", named, time.perf_counter() - start)
     for label, s in (("probabilistic alone", ours), ("deterministic + probabilistic", both),
                      ("deterministic + probabilistic + namesakes", named)):
-        met = s.precision >= 0.995 and s.f1 >= 0.99
-        print(f"targets (precision >= 0.995, F1 >= 0.99), {label}: {'met' if met else 'not met'}")
+        met = s.precision >= 0.995 and s.f1 >= 0.95
+        print(f"targets (precision >= 0.995, F1 >= 0.95, issue 15), {label}: {'met' if met else 'not met'}")
     for path in args.febrl:
         febrl(path)
     return 0

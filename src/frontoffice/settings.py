@@ -73,10 +73,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("identity_match_batch_records", int, 1000,
             "The worker matches at once (when the log is quiet) after this many new records."),
     Setting("identity_namesake_max_expected", float, 0.05,
-            "Namesake pass (after the merges of each match run): people who alone share a name, "
-            "with no birth date, postcode, phone or email that disagrees, are joined when fewer "
-            "than this many people of that name are expected by chance among the workspace's "
-            "people (0.05: a 1 in 20 chance that someone else carries it); 0 turns the pass off."),
+            "Namesake pass (after the merges of each match run): people who alone share a name "
+            "are joined when fewer than this many people of that name are expected by chance "
+            "among the workspace's people (0.05: a 1 in 20 chance that someone else carries it), "
+            "a differing phone, email or postcode multiplying the count by how rarely one person "
+            "shows two; two birth dates or two mobile numbers keep them apart; 0 turns the pass off."),
     Setting("ingest_processes", int, 2,
             "Processes that parse, validate and append collector batches beside the API "
             "process of `frontoffice serve` (one per core is a good start); 0 does it all in "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from frontoffice.identity.model import Identifier, IdKind
 from frontoffice.identity.rules import GraphConfig, values_conflict
-from frontoffice.normalise import NameKeys, name_similarity
+from frontoffice.normalise import NameKeys, is_mobile, name_similarity
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +42,9 @@ def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int,
     """Why ``a`` and ``b`` may not merge, or None. A person's "not the same" (split, reject)
     blocks every merge, forced or not; the rest (conflicting single-valued identifiers, limits per
     kind, different birth dates or different names on a household identifier, birth dates a
-    generation apart on a match whose two records did not both carry one) blocks automatic
-    merges only. ``pair_dated``: the match's two records both carry a birth date, so the match
-    itself weighed them."""
+    generation apart on a match whose two records did not both carry one, two persons with a mobile
+    number each and none in common on a match) blocks automatic merges only. ``pair_dated``: the
+    match's two records both carry a birth date, so the match itself weighed them."""
     small, big = (a, b) if len(a.constrained) <= len(b.constrained) else (b, a)
     for rid in small.constrained:
         for key, side in separations.get(rid, ()):
@@ -63,6 +63,9 @@ def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int,
     if via is None and not pair_dated and (gap := _generation_gap(a, b, config.generation_years)):
         return (f"birth dates a generation apart: {gap} (a match through a record without one "
                 "joins a parent and a child of one name)")
+    if via is None and config.one_mobile and (mobiles := _two_mobiles(a, b)):
+        return (f"two mobile numbers, none in common: {mobiles} (a match of one name and address "
+                "joins two people of one household)")
     if via is not None and via in config.name_veto_kinds and _born_apart(a, b):
         born = " and ".join("/".join(sorted(p.birth_dates)) for p in (a, b))
         return f"birth dates differ: {born} on a shared {via.value}"
@@ -72,6 +75,12 @@ def merge_blocker(config: GraphConfig, separations: Mapping[str, list[tuple[int,
             return (f"names differ: {_shown(a)} and {_shown(b)} (similarity {best:.2f}) on a "
                     f"shared {via.value}")
     return None
+
+
+def _two_mobiles(a: Person, b: Person) -> str:
+    """The mobile numbers of ``a`` and ``b`` when each holds one and they share none, else ``""``."""
+    mine, theirs = ({p for p in x.values.get(IdKind.PHONE, ()) if is_mobile(p)} for x in (a, b))
+    return " and ".join(sorted(mine | theirs)) if mine and theirs and mine.isdisjoint(theirs) else ""
 
 
 def _born_apart(a: Person, b: Person) -> bool:

@@ -13,9 +13,10 @@ Pure: the service layer reads records and people, scores with the trained model
   ``auto``, or above ``auto`` with a conflict (a given name, family name or birth date that
   differs outright, two different logins or national ids), it goes to the review queue.
   Below ``review`` nothing happens. A pair a person rejected is never merged nor queued again.
-- **Then the namesakes.** After the merges, people who alone share a rare name with no fact that
-  disagrees are joined (:mod:`frontoffice.identity.probabilistic.namesakes`, rule ``namesake``),
-  unless a person rejected two of them.
+- **Then the namesakes.** After the merges, people who alone share a rare name, no birth date or
+  mobile number disagreeing and any other difference weighed by the people's own odds, are joined
+  (:mod:`frontoffice.identity.probabilistic.namesakes`, rule ``namesake``), unless a person
+  rejected two of them.
 """
 
 from __future__ import annotations

@@ -65,6 +65,14 @@ class GraphConfig:
     """Birth years this far apart are two generations: an automatic match that would put them in
     one person through a record without a birth date (a receipt that matches the parent and the
     child of one name at one address) is refused. A match of two dated records weighed them."""
+    one_mobile: bool = True
+    """A match (probabilistic or namesake, not a shared identifier nor a person's decision) never
+    joins two persons that each hold a mobile number and share none. Two records of one name at one
+    address, each with its own mobile, are two people of one household (a parent and a child of
+    one name) more often than one person with two mobiles; the pair goes to review. On the demo
+    brand: 19 false pairs fewer, 23 true ones (people with a second mobile) left to review. A
+    landline (or a number the plan does not type, as in the US) is a household's or a second line:
+    it does not count."""
     name_veto_below: float = 0.6
     """Names less alike than this (``name_similarity``, 0..1) count as different people's. Two
     unrelated given names still score about 0.5 (Patricia/Mary 0.54, Joe/James 0.54), so the bar

@@ -10,6 +10,7 @@ from frontoffice.normalise.attributes import parse_birth_date
 from frontoffice.normalise.fullname import split_full_name
 from frontoffice.normalise.identifiers import (
     email_sha256_keys,
+    is_mobile,
     normalise_anonymous_id,
     normalise_device_id,
     normalise_email,
@@ -39,6 +40,7 @@ __all__ = [
     "city_key",
     "detect_script",
     "email_sha256_keys",
+    "is_mobile",
     "name_keys",
     "name_similarity",
     "normalise_anonymous_id",

@@ -28,6 +28,7 @@ from frontoffice.normalise.results import Invalid, Kind, Normalised, Reason, Res
 
 __all__ = [
     "email_sha256_keys",
+    "is_mobile",
     "normalise_anonymous_id",
     "normalise_device_id",
     "normalise_email",
@@ -115,6 +116,17 @@ def normalise_phone(raw: str, country: str | None, generic: GenericRules = DEFAU
         country_text = where or f"+{number.country_code}"
         return Invalid(kind, raw, Reason.NOT_VALID, f"possible but not a valid number in {country_text}")
     return Normalised(kind, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+@functools.lru_cache(maxsize=65536)
+def is_mobile(e164: str) -> bool:
+    """Whether a normalised phone (E.164) is a mobile number by its country's numbering plan. A
+    number that may be either (the US, Canada) or is not valid is not known to be one."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE)
 
 
 def _opaque(kind: Kind, raw: str, generic: GenericRules) -> str | Invalid:

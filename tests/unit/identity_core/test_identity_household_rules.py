@@ -113,3 +113,17 @@ def test_a_match_arriving_after_the_records_says_why_it_was_refused() -> None:
     assert g.person_of("crm:1") == g.person_of("pos:2") != g.person_of("crm:3")
     [refused] = [c for c in g.changes if c.kind == "conflict"]
     assert "a generation apart: 1961-03-02 and 1994-11-20" in refused.evidence.detail
+
+
+def test_a_match_never_joins_two_people_with_a_mobile_each_but_a_landline_does_not_count() -> None:
+    nodes = (named("pos:1", 1, "Karl", "Weise", "phone:+4917676894028"),  # the parent's mobile
+             named("mka:2", 2, "Karl", "Weise", "phone:+491609852839"),  # the son's
+             named("pos:3", 3, "Karl", "Weise", "phone:+4922112345678"))  # the home landline
+    g = Graph.rebuild(GraphConfig(), nodes, _matched(("pos:1", "mka:2"), ("pos:1", "pos:3")))
+    assert g.person_of("pos:1") == g.person_of("pos:3") != g.person_of("mka:2")
+    relaxed = Graph.rebuild(GraphConfig(one_mobile=False), nodes, _matched(("pos:1", "mka:2")))
+    assert relaxed.person_of("pos:1") == relaxed.person_of("mka:2")
+    live = build(*nodes)
+    live.add_edge(_matched(("pos:1", "mka:2"))[0])
+    [refused] = [c for c in live.changes if c.kind == "conflict"]
+    assert "two mobile numbers, none in common: +491609852839 and +4917676894028" in refused.evidence.detail

@@ -3,11 +3,20 @@ that keep a rare name joinable and a common one apart, without Splink."""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic.columns import made_of_name, to_row
 from frontoffice.identity.probabilistic.model import Comparison, _comparisons, _describe
-from frontoffice.identity.probabilistic.namesakes import NamedPerson, namesake_matches, people_of
+from frontoffice.identity.probabilistic.namesakes import (
+    NamedPerson,
+    disagreement_odds,
+    namesake_matches,
+    people_of,
+)
 from frontoffice.identity.probabilistic.settings import gender_forms, settings
+from frontoffice.normalise import is_mobile
 
 
 def crowd(size: int) -> dict[str, NamedPerson]:
@@ -126,3 +135,45 @@ def test_a_generational_suffix_is_taken_off_the_name_and_kept_apart() -> None:
     assert (row["family_key"], row["generation"]) == ("smith", "jr")
     plain = to_row("b", PersonAttributes(given_name="John", family_name="Smith", country="US"))
     assert plain["generation"] is None
+
+
+def known(size: int, fact: str, second_every: int) -> dict[str, NamedPerson]:
+    """``size`` people of distinct names whose two records each carry ``fact``; every
+    ``second_every``-th shows a second value of it (a second mailbox, a landline)."""
+    out = {}
+    for i in range(size):
+        values = {f"{fact}{i}", f"{fact}{i}b"} if i % second_every == 0 else {f"{fact}{i}"}
+        name = (f"knowngiven{i}", f"knownfamily{i}")
+        out[f"k{i:04d}"] = NamedPerson({name}, {fact: values}, Counter({fact: 2}))
+    return out
+
+
+def test_a_second_mailbox_weighs_against_a_rare_namesake_as_often_as_people_show_one() -> None:
+    people = crowd(400) | known(60, "email_local", 3) | {
+        "web": person("zinaida", "vorontsova", email_local="zina77"),
+        "social": person("zinaida", "vorontsova", email_local="z.vorontsova")}
+    assert disagreement_odds(people.values())["email_local"] == 3.0  # 60 people show it twice, 20 two values
+    [match] = namesake_matches(people)
+    assert {match.person_a, match.person_b} == {"web", "social"}
+    assert "the email local part differ, 3.0 times likelier between two people" in match.explanation
+    assert namesake_matches(people, max_expected=match.expected * 2.9) == []
+
+
+def test_a_fact_no_resolved_person_shows_twice_still_keeps_namesakes_apart() -> None:
+    people = crowd(400) | known(60, "email_local", 3) | {
+        "a": person("zinaida", "vorontsova", postcode="190000"),
+        "b": person("zinaida", "vorontsova", postcode="630000")}
+    assert disagreement_odds(people.values())["postcode"] == math.inf
+    assert namesake_matches(people) == []
+
+
+def test_two_mobile_numbers_keep_namesakes_apart_where_a_landline_does_not() -> None:
+    assert is_mobile("+4915112345678") and not is_mobile("+493012345678") and not is_mobile("+12125550123")
+    base = crowd(400) | known(60, "phone", 3)
+    mobiles = base | {"parent": person("zinaida", "vorontsova", phone="+79161234567"),
+                      "child": person("zinaida", "vorontsova", phone="+79031234567")}
+    assert namesake_matches(mobiles) == []
+    landline = base | {"parent": person("zinaida", "vorontsova", phone="+74951234567"),
+                       "child": person("zinaida", "vorontsova", phone="+79031234567")}
+    [match] = namesake_matches(landline)
+    assert match.differing == ("phone",)
