@@ -12,10 +12,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from frontoffice.decisions.recs import Collaborative, Interaction, Popularity, content_scores
+from frontoffice.decisions.recs import (
+    Collaborative,
+    Interaction,
+    Popularity,
+    content_scores,
+    scaled,
+)
 
 ALS_FROM_PEOPLE = 200  # below this many people item-kNN is the steadier model
 
@@ -30,10 +36,18 @@ class Interactions(Protocol):
 @dataclass(frozen=True, slots=True)
 class Fitted:
     model: Collaborative | None
-    popular: list[str]
+    popular: dict[str, float]  # product -> popularity score 0..1
     history: dict[str, list[str]]
     attributes: dict[str, set[str]]
     at: float
+    raw: dict[str, dict[str, float]] = field(default_factory=dict)  # person -> model's scores
+
+    def raw_scores(self, person_id: str) -> dict[str, float]:
+        """The model's scores of every product for the person, computed once per fit."""
+        found = self.raw.get(person_id)
+        if found is None:
+            found = self.raw[person_id] = self.model.raw_scores(person_id) if self.model else {}
+        return found
 
 
 class Recommender:
@@ -55,7 +69,8 @@ class Recommender:
             model = None
             if len(history) >= 2:
                 model = Collaborative("als" if len(history) >= ALS_FROM_PEOPLE else "knn").fit(rows)
-            popular = Popularity().fit(rows).recommend("", len(attributes) + len(rows))
+            ranked = Popularity().fit(rows).recommend("", len(attributes) + len(rows))
+            popular = {p: 1 - i / max(len(ranked), 1) for i, p in enumerate(ranked)}
             found = self._fitted[ws] = Fitted(model, popular, history, attributes, self._clock())
             return found
 
@@ -65,10 +80,10 @@ class Recommender:
         fitted = self._fit(ws)
         mine = fitted.history.get(person_id, [])
         if not mine:
-            rank = {p: i for i, p in enumerate(fitted.popular)}
-            n = max(len(rank), 1)
-            return {p: 1 - rank[p] / n for p in products if p in rank}
-        scores = fitted.model.scores(person_id, products) if fitted.model else {}
+            return {p: fitted.popular[p] for p in products if p in fitted.popular}
+        with self._lock:  # one computation of a person's scores per fit, by one thread
+            raw = fitted.raw_scores(person_id)
+        scores = scaled(raw, products)
         cold = [p for p in products if p not in scores]
         attributes = {**fitted.attributes, **products}
         return {**scores, **content_scores(mine, cold, attributes)}
