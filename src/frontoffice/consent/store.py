@@ -62,7 +62,7 @@ class _Reads:
 def _reads(dialect: str) -> _Reads:
     tables = schema(dialect).tables
     ledger, subjects = tables["consent_ledger"].c, tables["consent_subjects"].c
-    ws = sa.bindparam("ws")
+    ws: sa.BindParameter[str] = sa.bindparam("ws")
     return _Reads(
         written=sa.select(ledger.subject).distinct().where(
             ledger.workspace_id == ws, ledger.subject >= sa.bindparam("low"),

@@ -38,7 +38,7 @@ class _Reads:
 def _reads(dialect: str) -> _Reads:
     tables = schema(dialect).tables
     t, p, r = (tables[n].c for n in ("identity_index", "identity_persons", "identity_redirects"))
-    ws = sa.bindparam("ws")
+    ws: sa.BindParameter[str] = sa.bindparam("ws")
     return _Reads(
         live=sa.select(p.person_id).where(p.workspace_id == ws, p.person_id == sa.bindparam("pid")),
         behind=sa.select(r.person_id).where(r.workspace_id == ws,
