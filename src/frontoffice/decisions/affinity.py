@@ -13,17 +13,15 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from frontoffice.decisions.recs import (
-    Collaborative,
-    Interaction,
-    Popularity,
-    content_scores,
-    scaled,
-)
+import numpy as np
+
+from frontoffice.decisions.recs import Collaborative, Interaction, Popularity, content_scores
 
 ALS_FROM_PEOPLE = 200  # below this many people item-kNN is the steadier model
+MAX_KEPT_SCORES = 4_000_000  # people's scores kept per fit: 32 MB of float64 at most
+Scores = np.ndarray[Any, np.dtype[np.float64]]
 
 
 class Interactions(Protocol):
@@ -40,14 +38,19 @@ class Fitted:
     history: dict[str, list[str]]
     attributes: dict[str, set[str]]
     at: float
-    raw: dict[str, dict[str, float]] = field(default_factory=dict)  # person -> model's scores
+    raw: dict[str, Scores | None] = field(default_factory=dict)  # person -> model's scores
 
-    def raw_scores(self, person_id: str) -> dict[str, float]:
-        """The model's scores of every product for the person, computed once per fit."""
-        found = self.raw.get(person_id)
-        if found is None:
-            found = self.raw[person_id] = self.model.raw_scores(person_id) if self.model else {}
-        return found
+    def scores(self, person_id: str, products: Mapping[str, set[str]]) -> dict[str, float]:
+        """The model's scores of the products for the person, scaled to the best of them; the
+        person's scores of every product are computed once per fit (at most ``MAX_KEPT_SCORES``
+        values are kept: a vector of float64 per person)."""
+        if self.model is None:
+            return {}
+        if person_id not in self.raw:
+            if len(self.raw) * max(len(self.model.items), 1) >= MAX_KEPT_SCORES:
+                self.raw.clear()
+            self.raw[person_id] = self.model.raw_scores(person_id)
+        return self.model.scaled(self.raw[person_id], products)
 
 
 class Recommender:
@@ -82,8 +85,7 @@ class Recommender:
         if not mine:
             return {p: fitted.popular[p] for p in products if p in fitted.popular}
         with self._lock:  # one computation of a person's scores per fit, by one thread
-            raw = fitted.raw_scores(person_id)
-        scores = scaled(raw, products)
+            scores = fitted.scores(person_id, products)
         cold = [p for p in products if p not in scores]
         attributes = {**fitted.attributes, **products}
         return {**scores, **content_scores(mine, cold, attributes)}

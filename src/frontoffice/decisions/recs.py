@@ -123,25 +123,30 @@ class Collaborative:
 
     def scores(self, user: str, items: Iterable[str]) -> dict[str, float]:
         """Scores of known items for a known user, scaled to 0..1 by the user's best item."""
-        return scaled(self.raw_scores(user), items)
+        return self.scaled(self.raw_scores(user), items)
 
-    def raw_scores(self, user: str) -> dict[str, float]:
-        """The model's score of every item for a known user (none for an unknown one): what
-        ``scores`` scales, computed once per user and fitted model by ``decide``'s recommender."""
+    def raw_scores(self, user: str) -> np.ndarray[Any, np.dtype[np.float64]] | None:
+        """The model's score of every item (by its index) for a known user, None for an unknown
+        one: what ``scaled`` scales, kept per user and fit by ``decide``'s recommender."""
         row = self.users.get(user)
         if row is None or not self.items:
-            return {}
+            return None
         ids, found = self._fitted.recommend(
             row, self._matrix[row], N=len(self.items), filter_already_liked_items=False,
             items=np.arange(len(self.items)))
-        return {self._names[int(i)]: float(s) for i, s in zip(ids, found, strict=True)}
+        out = np.zeros(len(self.items), dtype=np.float64)
+        out[np.asarray(ids, dtype=np.int64)] = found
+        return out
 
-
-def scaled(raw: Mapping[str, float], items: Iterable[str]) -> dict[str, float]:
-    """The raw scores of those ``items`` that have one, scaled to 0..1 by the best of them."""
-    known = {t: raw[t] for t in items if t in raw}
-    best = max(*known.values(), 1e-9) if known else 1.0
-    return {t: max(0.0, s / best) for t, s in known.items()}
+    def scaled(self, raw: np.ndarray[Any, np.dtype[np.float64]] | None, items: Iterable[str]
+               ) -> dict[str, float]:
+        """The raw scores of the known ``items``, scaled to 0..1 by the best of them."""
+        known = [t for t in items if t in self.items]
+        if raw is None or not known:
+            return {}
+        values = raw[[self.items[t] for t in known]]
+        best = max(float(values.max()), 1e-9)
+        return {t: max(0.0, float(v) / best) for t, v in zip(known, values, strict=True)}
 
 
 def content_scores(history: Iterable[str], candidates: Iterable[str],
