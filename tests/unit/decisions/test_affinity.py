@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from frontoffice.decisions.affinity import Recommender
-from frontoffice.decisions.recs import Interaction
+from frontoffice.decisions.affinity import MAX_KEPT_SCORES, Fitted, Recommender
+from frontoffice.decisions.recs import Collaborative, Interaction
 
 
 @dataclass
@@ -78,3 +78,13 @@ def test_a_persons_scores_follow_the_model_when_it_is_refitted() -> None:
     clock[0] = 61
     after = rec("ws", "ann", {"d2": set(), "b2": set()})
     assert after["b2"] > before["b2"]
+
+
+def test_the_scores_kept_per_fit_start_over_once_they_reach_their_bound() -> None:
+    shop = _shop()
+    model = Collaborative("knn").fit(shop.rows)
+    fitted = Fitted(model, {}, {}, {}, 0.0)
+    fitted.raw.update(dict.fromkeys((f"p{n}" for n in range(MAX_KEPT_SCORES // len(model.items))),
+                                    None))
+    scores = fitted.scores("ann", {"d2": set()})
+    assert scores == {"d2": 1.0} and list(fitted.raw) == ["ann"]
