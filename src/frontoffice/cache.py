@@ -34,6 +34,13 @@ class TtlLookup(Generic[K, V]):
             self._cache[key] = (now + self._ttl, found)
         return found
 
+    def peek(self, key: K) -> tuple[V] | None:
+        """``(get(key),)`` when ``get`` would answer from memory now (no lookup), else None: an
+        event loop asks this first and hops to a thread only to look up."""
+        with self._lock:
+            hit = self._cache.get(key)
+        return (hit[1],) if hit is not None and hit[0] >= time.monotonic() else None
+
     def invalidate(self) -> None:
         with self._lock:
             self._cache.clear()

@@ -136,6 +136,9 @@ class FakeCommerce:
     def entities_named(self, ws: str, kind: str, entity_ids: Sequence[str]) -> list[Entity]:
         return [e for i in entity_ids if (e := self.t.entities.get((ws, kind, i))) is not None]
 
+    def entities_of(self, ws: str, kind: str, refs: Sequence[str]) -> list[Entity]:
+        return [e for ref in dict.fromkeys(refs) for e in self.entities(ws, kind, ref)]
+
     def locations_and_pool(self, ws: str, channel: str) -> list[tuple[str, Entity]]:
         return [(k, e) for (w, k, i), e in self.t.entities.items()
                 if w == ws and (k == "location" or (k == "pool" and i == channel))]

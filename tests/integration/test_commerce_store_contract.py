@@ -183,3 +183,17 @@ def test_many_skus_stock_is_read_at_once_and_matches_each_one_read_alone(
     for sku in ("S", "T"):
         assert sorted(found[sku], key=lambda x: x[0].location_id) == \
             sorted(cs.stock_of(ws, sku, AT), key=lambda x: x[0].location_id)
+
+
+def test_the_entities_of_many_refs_are_read_at_once_in_the_order_of_the_refs(
+        port: tuple[Commerce, str]) -> None:
+    cs, ws = port
+    with cs.transaction() as tx:
+        for entity, ref in (("R2", "O2"), ("R1", "O1"), ("R3", "O1"), ("R4", "O9")):
+            tx.upsert_entity(ws, "return", entity, 1, ref, "{}")
+        tx.upsert_entity(ws, "alert", "A1", 1, "O1", "{}")
+    refs = ["O2", "O1", "O7"]
+    one_by_one = [e for ref in refs for e in cs.entities(ws, "return", ref)]
+    assert [e.entity_id for e in cs.entities_of(ws, "return", refs)] == ["R2", "R1", "R3"]
+    assert cs.entities_of(ws, "return", refs) == one_by_one
+    assert cs.entities_of(ws, "return", []) == []

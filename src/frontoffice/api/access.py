@@ -11,6 +11,7 @@ from functools import cache
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import HTTPBearer
 from fastapi.security.base import SecurityBase
 
@@ -43,10 +44,15 @@ def container(request: Request) -> Container:
     return cast(Container, request.app.state.container)
 
 
-def authenticated(request: Request,
-                  authorization: Annotated[str | None, Depends(_BEARER)]) -> ApiToken:
-    """The caller's token (401 when missing or unknown); scopes are checked by ``require``."""
-    return container(request).tokens.authenticate(authorization)
+async def authenticated(request: Request,
+                        authorization: Annotated[str | None, Depends(_BEARER)]) -> ApiToken:
+    """The caller's token (401 when missing or unknown); scopes are checked by ``require``. A
+    token the cache remembers is answered on the event loop, else looked up in a thread."""
+    tokens = container(request).tokens
+    found = tokens.remembered(authorization)
+    if found is None:
+        found = await run_in_threadpool(tokens.authenticate, authorization)
+    return found
 
 
 Caller = Annotated[ApiToken, Depends(authenticated)]

@@ -58,8 +58,10 @@ class BodyLimits:
                 return
         chunked = declared is None and "transfer-encoding" in headers
         if (chunked or (declared or "0") != "0") and scope["path"].startswith(API_PREFIX):
+            authorization = headers.get("authorization")
             try:  # the token cache may ask the database: not on the event loop
-                await anyio.to_thread.run_sync(self._tokens.authenticate, headers.get("authorization"))
+                if self._tokens.remembered(authorization) is None:
+                    await anyio.to_thread.run_sync(self._tokens.authenticate, authorization)
             except ApiAuthError as exc:
                 await _refuse(scope, receive, send, exc.status, exc.code, exc.message)
                 return

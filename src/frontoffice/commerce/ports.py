@@ -79,6 +79,12 @@ class CommerceState(Protocol):
         """Those of the entities with these ids that exist."""
         ...
 
+    def entities_of(self, ws: str, kind: str, refs: Sequence[str]) -> list[Entity]:
+        """The entities of ``kind`` referring to any of ``refs`` (the returns of some orders), in
+        the order of ``refs``, each ref's in entity id order: ``entities(ws, kind, ref)`` for
+        each ref, in one read."""
+        ...
+
     def locations_and_pool(self, ws: str, channel: str) -> list[tuple[str, Entity]]:
         """Every location ("location", e) and the channel's pool rule ("pool", e) if it has one."""
         ...

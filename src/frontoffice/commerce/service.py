@@ -165,8 +165,8 @@ def traits_for(cs: CommerceState, ws: str, keys: Sequence[str]) -> dict[str, Any
     order_ids = cs.entity_ids_for_keys(ws, "order", keys)
     orders = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "order", order_ids),
                                                   key=lambda e: e.entity_id)]
-    returns = [d for i in order_ids for d in _docs(cs, ws, "return", i)]
-    alerts = [d for i in order_ids for d in _docs(cs, ws, "alert", i)]
+    returns = [orjson.loads(e.doc) for e in cs.entities_of(ws, "return", order_ids)]
+    alerts = [orjson.loads(e.doc) for e in cs.entities_of(ws, "alert", order_ids)]
     sub_ids = cs.entity_ids_for_keys(ws, "subscription", keys)
     subs = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "subscription", sub_ids),
                                                 key=lambda e: e.entity_id)]
@@ -204,9 +204,9 @@ def customer_facts(cs: CommerceState, ws: str, keys: Sequence[str]) -> CustomerF
     orders = [orjson.loads(e.doc) for e in cs.entities_named(ws, "order", order_ids)]
     skus = sorted({line["sku"] for o in orders if o["status"] != "cancelled" for line in o["lines"]})
     categories = {orjson.loads(e.doc).get("category") for e in cs.entities_named(ws, "variant", skus)}
-    returns = [d for i in order_ids for d in _docs(cs, ws, "return", i)]
-    late = [d["shipment_id"] for i in order_ids for d in _docs(cs, ws, "alert", i)
-            if d["type"] == "shipment.late"]
+    returns = [orjson.loads(e.doc) for e in cs.entities_of(ws, "return", order_ids)]
+    late = [d["shipment_id"] for e in cs.entities_of(ws, "alert", order_ids)
+            if (d := orjson.loads(e.doc))["type"] == "shipment.late"]
     return CustomerFacts(tuple(sorted(r["return_id"] for r in returns if r["status"] in OPEN_RETURNS)),
                          tuple(sorted(c for c in categories if isinstance(c, str))), tuple(sorted(late)))
 

@@ -44,6 +44,7 @@ class Statements:
     entities: Any
     entities_of: Any
     entities_named: Any
+    entities_of_refs: Any
     places: Any
     entity_ids_for_keys: Any
     positions: Any
@@ -111,6 +112,9 @@ def statements(dialect: str) -> Statements:
         .order_by(e.c.entity_id),
         entities_named=sa.select(*entity_cols).where(
             in_ws, e.c.kind == _p("kind"), e.c.entity_id.in_(sa.bindparam("ids", expanding=True))),
+        entities_of_refs=sa.select(*entity_cols).where(
+            in_ws, e.c.kind == _p("kind"), e.c.ref.in_(sa.bindparam("refs", expanding=True)))
+        .order_by(e.c.entity_id),
         places=sa.select(e.c.kind, *entity_cols).where(in_ws, e.c.kind.in_(("location", "pool"))),
         entity_ids_for_keys=sa.select(k.c.entity_id).distinct().where(
             k.c.workspace_id == _p("ws"), k.c.kind == _p("kind"),

@@ -162,6 +162,13 @@ class CommerceStore:
         return [_entity(r) for ids in core.batches(entity_ids)
                 for r in self._all(self._q.entities_named, {"ws": ws, "kind": kind, "ids": list(ids)})]
 
+    def entities_of(self, ws: str, kind: str, refs: Sequence[str]) -> list[Entity]:
+        found: dict[str, list[Entity]] = {}
+        for chunk in core.batches(sorted(set(refs))):
+            for r in self._all(self._q.entities_of_refs, {"ws": ws, "kind": kind, "refs": list(chunk)}):
+                found.setdefault(r.ref, []).append(_entity(r))
+        return [e for ref in dict.fromkeys(refs) for e in found.get(ref, [])]
+
     def locations_and_pool(self, ws: str, channel: str) -> list[tuple[str, Entity]]:
         """Every location, and the channel's pool rule if it has one. Cached for
         ``PLACES_TTL_S`` (they change rarely); this process's projector clears the cache when

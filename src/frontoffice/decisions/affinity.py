@@ -12,12 +12,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
 
 from frontoffice.decisions.recs import Collaborative, Interaction, Popularity, content_scores
 
 ALS_FROM_PEOPLE = 200  # below this many people item-kNN is the steadier model
+MAX_KEPT_SCORES = 4_000_000  # people's scores kept per fit: 32 MB of float64 at most
+Scores = np.ndarray[Any, np.dtype[np.float64]]
 
 
 class Interactions(Protocol):
@@ -30,10 +34,23 @@ class Interactions(Protocol):
 @dataclass(frozen=True, slots=True)
 class Fitted:
     model: Collaborative | None
-    popular: list[str]
+    popular: dict[str, float]  # product -> popularity score 0..1
     history: dict[str, list[str]]
     attributes: dict[str, set[str]]
     at: float
+    raw: dict[str, Scores | None] = field(default_factory=dict)  # person -> model's scores
+
+    def scores(self, person_id: str, products: Mapping[str, set[str]]) -> dict[str, float]:
+        """The model's scores of the products for the person, scaled to the best of them; the
+        person's scores of every product are computed once per fit (at most ``MAX_KEPT_SCORES``
+        values are kept: a vector of float64 per person)."""
+        if self.model is None:
+            return {}
+        if person_id not in self.raw:
+            if len(self.raw) * max(len(self.model.items), 1) >= MAX_KEPT_SCORES:
+                self.raw.clear()
+            self.raw[person_id] = self.model.raw_scores(person_id)
+        return self.model.scaled(self.raw[person_id], products)
 
 
 class Recommender:
@@ -55,7 +72,8 @@ class Recommender:
             model = None
             if len(history) >= 2:
                 model = Collaborative("als" if len(history) >= ALS_FROM_PEOPLE else "knn").fit(rows)
-            popular = Popularity().fit(rows).recommend("", len(attributes) + len(rows))
+            ranked = Popularity().fit(rows).recommend("", len(attributes) + len(rows))
+            popular = {p: 1 - i / max(len(ranked), 1) for i, p in enumerate(ranked)}
             found = self._fitted[ws] = Fitted(model, popular, history, attributes, self._clock())
             return found
 
@@ -65,10 +83,9 @@ class Recommender:
         fitted = self._fit(ws)
         mine = fitted.history.get(person_id, [])
         if not mine:
-            rank = {p: i for i, p in enumerate(fitted.popular)}
-            n = max(len(rank), 1)
-            return {p: 1 - rank[p] / n for p in products if p in rank}
-        scores = fitted.model.scores(person_id, products) if fitted.model else {}
+            return {p: fitted.popular[p] for p in products if p in fitted.popular}
+        with self._lock:  # one computation of a person's scores per fit, by one thread
+            scores = fitted.scores(person_id, products)
         cold = [p for p in products if p not in scores]
         attributes = {**fitted.attributes, **products}
         return {**scores, **content_scores(mine, cold, attributes)}

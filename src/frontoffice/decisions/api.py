@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+import orjson
+from fastapi import APIRouter, Path, Query, Response
 
 from frontoffice.api.access import require
 from frontoffice.api.schemas import error_responses
@@ -26,6 +27,9 @@ Decider = Annotated[Workspace, require(Scope.OUTBOUND_WRITE)]
 Admin = Annotated[Workspace, require(Scope.SOURCES_ADMIN)]
 ActionId = Annotated[str, Path(pattern=ID)]
 Kind = Annotated[str, Query(pattern="^(bandit|returns)$")]
+DECIDED: dict[str, Any] = {"description": "The ranked actions with their reasons, the decision id "
+                           "and the refused candidates.",
+                           "content": {"application/json": {"schema": {"type": "object"}}}}
 
 
 def decisions_router(c: Container) -> APIRouter:
@@ -70,13 +74,15 @@ def decisions_router(c: Container) -> APIRouter:
         parts(workspace.id).ports.catalogue.forget(workspace.id)
         return done
 
-    @router.post("/decide")
-    def post_decide(workspace: Decider, body: DecideIn) -> dict[str, Any]:
+    @router.post("/decide", response_class=Response, responses={200: DECIDED})
+    def post_decide(workspace: Decider, body: DecideIn) -> Response:
         """The next best actions for a person on a channel and placement: ranked, explained,
         logged with a decision id; refused candidates name their rule."""
         ask = Ask(body.person_id, body.channel, body.placement, body.n, body.mode, body.near)
-        return decide(parts(workspace.id).ports, arbiter, workspace.id, ask, now(),
-                      settings.decisions_contacts_per_day)
+        found = decide(parts(workspace.id).ports, arbiter, workspace.id, ask, now(),
+                       settings.decisions_contacts_per_day)
+        # plain JSON types already: written by orjson, without FastAPI's encoder walking them
+        return Response(orjson.dumps(found), media_type="application/json")
 
     @router.post("/outcomes")
     def post_outcome(workspace: Decider, body: OutcomeIn) -> dict[str, Any]:

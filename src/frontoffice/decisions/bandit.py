@@ -16,6 +16,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import vowpalwabbit
 
@@ -24,15 +25,22 @@ ARGS = "--cb_explore_adf --epsilon {epsilon} -q SA --quiet --random_seed 7"
 _UNSAFE = re.compile(r"[\s|:]+")
 
 
+@lru_cache(maxsize=65536)
 def _token(value: str) -> str:
     return _UNSAFE.sub("_", value) or "_"
+
+
+@lru_cache(maxsize=65536)
+def _pair(key: str, value: str) -> str:
+    """``key=value`` as VW reads a categorical feature (ids, categories and buckets repeat)."""
+    return f"{_token(key)}={_token(value)}"
 
 
 def _namespace(name: str, features: Features) -> str:
     parts = []
     for key, value in sorted(features.items()):
         if isinstance(value, str):
-            parts.append(f"{_token(key)}={_token(value)}")
+            parts.append(_pair(key, value))
         else:
             parts.append(f"{_token(key)}:{float(value):.6g}")
     return f"|{name} " + " ".join(parts)

@@ -45,6 +45,29 @@ def no_affinity(ws: str, person_id: str, products: Mapping[str, set[str]]) -> Ma
     return {}
 
 
+@dataclass(frozen=True, slots=True)
+class Active:
+    """The active actions of a catalogue version, in action id order, with what every decision
+    derives from them alone (worked out once per version, not per decision)."""
+
+    actions: list[Action]
+    versions: dict[str, int]  # action id -> version
+    candidates: list[dict[str, Any]]  # as logged: action id and version
+    named: list[dict[str, str]]  # each action's own features: id, kind, category
+    tagged: list[dict[str, str]]  # its tags as features
+    attributes: list[set[str]]  # its category and tags (the recommender's content)
+
+    @classmethod
+    def of(cls, found: list[tuple[int, Action]]) -> Active:
+        actions = [a for _, a in found]
+        return cls(actions, {a.action_id: v for v, a in found},
+                   [{"action_id": a.action_id, "version": v} for v, a in found],
+                   [{"id": a.action_id, "kind": a.kind, "category": a.category or "none"}
+                    for a in actions],
+                   [{f"tag_{t}": "1" for t in a.tags} for a in actions],
+                   [{*a.tags, *([a.category] if a.category else [])} for a in actions])
+
+
 class Catalogue:
     """The active actions of each workspace, parsed once per change of the catalogue; whether
     it changed is asked at most every ``ttl_s`` seconds."""
@@ -52,10 +75,10 @@ class Catalogue:
     def __init__(self, ttl_s: float = CATALOGUE_TTL_S,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._lock, self._ttl, self._clock = threading.Lock(), ttl_s, clock
-        self._parsed: dict[str, tuple[float, tuple[int, str], list[tuple[int, Action]]]] = {}
+        self._parsed: dict[str, tuple[float, tuple[int, str], Active]] = {}
 
-    def active(self, actions: Actions, ws: str) -> list[tuple[int, Action]]:
-        """(version, action) of every active action, in action id order."""
+    def active(self, actions: Actions, ws: str) -> Active:
+        """Every active action of the workspace's catalogue now."""
         with self._lock:
             found = self._parsed.get(ws)
         at = self._clock()
@@ -65,8 +88,8 @@ class Catalogue:
         if found is not None and found[1] == stamp:
             parsed = found[2]
         else:
-            parsed = [(s.version, Action.model_validate(s.doc)) for s in actions.current(ws)
-                      if s.status == "active"]
+            parsed = Active.of([(s.version, Action.model_validate(s.doc))
+                                for s in actions.current(ws) if s.status == "active"])
         with self._lock:
             self._parsed[ws] = (at, stamp, parsed)
         return parsed
@@ -107,10 +130,11 @@ def context(ask: Ask, facts: CustomerFacts, now: datetime) -> dict[str, str | fl
             "fulfilment": facts.preferred_fulfilment or "none"}
 
 
-def features(action: Action, s: Score) -> dict[str, str | float]:
-    return {"id": action.action_id, "kind": action.kind, "category": action.category or "none",
-            "ekv": bucket(s.expected_kept_value), "kept": f"{s.p_kept:.1f}",
-            "affinity": round(s.affinity, 4), **{f"tag_{t}": "1" for t in action.tags}}
+def features(named: dict[str, str], tagged: dict[str, str], s: Score) -> dict[str, str | float]:
+    """What the bandit sees of an action: its own features (``Active.named`` and ``tagged``) and
+    this person's scores of it."""
+    return {**named, "ekv": bucket(s.expected_kept_value), "kept": f"{s.p_kept:.1f}",
+            "affinity": round(s.affinity, 4), **tagged}
 
 
 def situation(p: DecidePorts, ws: str, person_id: str, ask: Ask, facts: CustomerFacts,
@@ -152,24 +176,24 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
         raise NotFound(f"No person {ask.person_id!r} in this workspace; look people up with "
                        "GET /api/v1/workspaces/{ws}/people.")
     facts = p.customers.facts(ws, person_id)
-    catalogue = p.catalogue.active(p.actions, ws)
-    versions = {a.action_id: v for v, a in catalogue}
-    offered = [a for _, a in catalogue]
+    active = p.catalogue.active(p.actions, ws)
+    offered, versions = active.actions, active.versions
     s = situation(p, ws, person_id, ask, facts, [a for a in offered if ask.channel in a.channels],
                   now, contacts_per_day)
     refused: list[Refusal] = []
-    eligible: list[Action] = []
-    for action in offered:
+    kept: list[int] = []  # indexes of the eligible actions in ``offered``
+    for i, action in enumerate(offered):
         found = refusal(action, s)
-        (refused.append(found) if found else eligible.append(action))
-    affinity = p.affinity(ws, person_id, {a.product_id: {*a.tags, *([a.category] if a.category
-                                                                    else [])}
-                                          for a in eligible if a.product_id})
+        (refused.append(found) if found else kept.append(i))
+    eligible = [offered[i] for i in kept]
+    affinity = p.affinity(ws, person_id, {product: active.attributes[i] for i in kept
+                                          if (product := offered[i].product_id)})
     returns = arbiter.returns(ws)
     scores = [score(a, facts, affinity.get(a.product_id or "", 0.0), returns[1] if returns else None)
               for a in eligible]
     shared = context(ask, facts, now)
-    feats: list[Features] = [features(a, sc) for a, sc in zip(eligible, scores, strict=True)]
+    feats: list[Features] = [features(active.named[i], active.tagged[i], sc)
+                             for i, sc in zip(kept, scores, strict=True)]
     decision_id = "dec_" + new_id() if record else "preview"
     ranked = arbiter.rank(ws, shared, feats, [sc.expected_kept_value for sc in scores], decision_id)
     chosen = ranked.order[:ask.n]
@@ -181,7 +205,7 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
         "reasons": reasons(eligible[i], scores[i], facts),
     } for rank, i in enumerate(chosen)]
     doc = {
-        "candidates": [{"action_id": a.action_id, "version": versions[a.action_id]} for a in offered],
+        "candidates": active.candidates,
         "refusals": [r.as_dict() for r in refused], "eligible": [a.action_id for a in eligible],
         "context": shared, "features": feats, "pmf": ranked.pmf, "propensity": ranked.propensity,
         "shown": shown, "mode": s.mode, "near": s.near,

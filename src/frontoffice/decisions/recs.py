@@ -123,16 +123,30 @@ class Collaborative:
 
     def scores(self, user: str, items: Iterable[str]) -> dict[str, float]:
         """Scores of known items for a known user, scaled to 0..1 by the user's best item."""
+        return self.scaled(self.raw_scores(user), items)
+
+    def raw_scores(self, user: str) -> np.ndarray[Any, np.dtype[np.float64]] | None:
+        """The model's score of every item (by its index) for a known user, None for an unknown
+        one: what ``scaled`` scales, kept per user and fit by ``decide``'s recommender."""
         row = self.users.get(user)
-        known = [t for t in items if t in self.items]
-        if row is None or not known:
-            return {}
+        if row is None or not self.items:
+            return None
         ids, found = self._fitted.recommend(
-            row, self._matrix[row], N=len(known), filter_already_liked_items=False,
-            items=np.array([self.items[t] for t in known]))
-        best = max(float(np.max(found)), 1e-9) if len(found) else 1.0
-        return {self._names[int(i)]: max(0.0, float(s) / best) for i, s in zip(ids, found,
-                                                                                 strict=True)}
+            row, self._matrix[row], N=len(self.items), filter_already_liked_items=False,
+            items=np.arange(len(self.items)))
+        out = np.zeros(len(self.items), dtype=np.float64)
+        out[np.asarray(ids, dtype=np.int64)] = found
+        return out
+
+    def scaled(self, raw: np.ndarray[Any, np.dtype[np.float64]] | None, items: Iterable[str]
+               ) -> dict[str, float]:
+        """The raw scores of the known ``items``, scaled to 0..1 by the best of them."""
+        known = [t for t in items if t in self.items]
+        if raw is None or not known:
+            return {}
+        values = raw[[self.items[t] for t in known]]
+        best = max(float(values.max()), 1e-9)
+        return {t: max(0.0, float(v) / best) for t, v in zip(known, values, strict=True)}
 
 
 def content_scores(history: Iterable[str], candidates: Iterable[str],

@@ -4,6 +4,8 @@ PostgreSQL, SQLAlchemy Core): the one place merge redirects are followed."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import orjson
@@ -15,36 +17,67 @@ from frontoffice.storage.sql import SqlStore
 from frontoffice.storage.tables import schema
 
 
+def _in(column: sa.ColumnElement[Any], name: str) -> sa.ColumnElement[bool]:
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    """The port's hot reads, built once per dialect: a statement built per call costs ~4x its
+    execution (SQLAlchemy's cache key is generated anew for each new statement object)."""
+
+    live: sa.Select[Any]
+    behind: sa.Select[Any]
+    merged: sa.Select[Any]
+    identifiers: sa.Select[Any]
+    holders: sa.Select[Any]
+    golden: sa.Select[Any]
+
+
+@cache
+def _reads(dialect: str) -> _Reads:
+    tables = schema(dialect).tables
+    t, p, r = (tables[n].c for n in ("identity_index", "identity_persons", "identity_redirects"))
+    ws: sa.BindParameter[str] = sa.bindparam("ws")
+    return _Reads(
+        live=sa.select(p.person_id).where(p.workspace_id == ws, p.person_id == sa.bindparam("pid")),
+        behind=sa.select(r.person_id).where(r.workspace_id == ws,
+                                            r.old_person_id == sa.bindparam("pid")),
+        merged=sa.select(r.old_person_id, r.person_id).where(r.workspace_id == ws,
+                                                             _in(r.person_id, "ids")),
+        identifiers=sa.select(t.person_id, t.kind, t.value).where(
+            t.workspace_id == ws, _in(t.person_id, "ids"), _in(t.kind, "kinds"))
+        .order_by(t.person_id, t.kind, t.value),
+        holders=sa.select(t.value, t.person_id).where(t.workspace_id == ws, t.kind == sa.bindparam(
+            "kind"), _in(t.value, "values")),
+        golden=sa.select(p.person_id, p.golden).where(p.workspace_id == ws,
+                                                      _in(p.person_id, "ids")))
+
+
 class PeopleSql:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
         tables = schema(store.dialect).tables
-        self._index = tables["identity_index"]
         self._persons = tables["identity_persons"]
         self._records = tables["identity_records"]
-        self._redirects = tables["identity_redirects"]
         self._checkpoint = tables["identity_checkpoint"]
+        self._q = _reads(store.dialect)
 
     def resolve_id(self, workspace_id: str, person_id: str) -> str | None:
-        p, r = self._persons.c, self._redirects.c
-        live = sa.select(p.person_id).where(p.workspace_id == workspace_id,
-                                            p.person_id == sa.bindparam("pid"))
-        behind = sa.select(r.person_id).where(r.workspace_id == workspace_id,
-                                              r.old_person_id == sa.bindparam("pid"))
         seen: set[str] = set()
         with self._store.connect() as conn:
             while person_id not in seen:
-                if conn.execute(live, {"pid": person_id}).first() is not None:
+                if conn.execute(self._q.live, {"ws": workspace_id, "pid": person_id}
+                                ).first() is not None:
                     return person_id
                 seen.add(person_id)
-                into = conn.execute(behind, {"pid": person_id}).first()
+                into = conn.execute(self._q.behind, {"ws": workspace_id, "pid": person_id}).first()
                 if into is None:
                     return None
                 person_id = str(into.person_id)
         return None  # a loop of redirects leads to nobody
 
     def merged_ids(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, set[str]]:
-        r = self._redirects.c
         out: dict[str, set[str]] = {p: set() for p in person_ids}
         seen = set(out)
         frontier = {p: p for p in out}  # an id to look behind -> the person it belongs to
@@ -52,8 +85,8 @@ class PeopleSql:
             while frontier:
                 found: dict[str, str] = {}
                 rows = [row for ids in core.batches(sorted(frontier))  # an export asks for every person
-                        for row in conn.execute(sa.select(r.old_person_id, r.person_id).where(
-                            r.workspace_id == workspace_id, r.person_id.in_(ids)))]
+                        for row in conn.execute(self._q.merged, {"ws": workspace_id,
+                                                                 "ids": list(ids)})]
                 for row in rows:
                     old, into = str(row.old_person_id), str(row.person_id)
                     if old not in seen:
@@ -65,35 +98,30 @@ class PeopleSql:
 
     def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
                     ) -> dict[str, list[tuple[str, str]]]:
-        t = self._index.c
         out: dict[str, list[tuple[str, str]]] = {}
         with self._store.connect() as conn:
             for chunk in core.batches(sorted(set(person_ids))):
-                rows = conn.execute(sa.select(t.person_id, t.kind, t.value).where(
-                    t.workspace_id == workspace_id, t.person_id.in_(chunk), t.kind.in_(list(kinds)))
-                    .order_by(t.person_id, t.kind, t.value))
+                rows = conn.execute(self._q.identifiers, {"ws": workspace_id, "ids": list(chunk),
+                                                          "kinds": list(kinds)})
                 for r in rows:
                     out.setdefault(r.person_id, []).append((r.kind, r.value))
         return out
 
     def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
-        t = self._index.c
         out: dict[str, set[str]] = {}
         with self._store.connect() as conn:
             for chunk in core.batches(sorted(set(values))):
-                for r in conn.execute(sa.select(t.value, t.person_id).where(
-                        t.workspace_id == workspace_id, t.kind == kind, t.value.in_(chunk))):
+                for r in conn.execute(self._q.holders, {"ws": workspace_id, "kind": kind,
+                                                        "values": list(chunk)}):
                     out.setdefault(r.value, set()).add(r.person_id)
         return out
 
     def golden(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, dict[str, Any]]:
-        t = self._persons.c
         out: dict[str, dict[str, Any]] = {}
         with self._store.connect() as conn:
             for chunk in core.batches(sorted(set(person_ids))):
                 out.update({r.person_id: orjson.loads(r.golden) for r in conn.execute(
-                    sa.select(t.person_id, t.golden).where(t.workspace_id == workspace_id,
-                                                           t.person_id.in_(chunk)))})
+                    self._q.golden, {"ws": workspace_id, "ids": list(chunk)})})
         return out
 
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:

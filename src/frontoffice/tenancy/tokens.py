@@ -31,15 +31,29 @@ class TokenCache:
         self._cache.invalidate()
 
     def authenticate(self, authorization: str | None) -> ApiToken:
-        scheme, _, secret = (authorization or "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            raise ApiAuthError(401, "unauthorized",
-                               "Send an API token as 'Authorization: Bearer <token>'; create one "
-                               "with `frontoffice token create`.")
-        token = self.token(secret.strip())
-        if token is None:
-            raise ApiAuthError(401, "unauthorized", "Unknown API token.")
-        return token
+        return _known(self.token(_secret(authorization)))
+
+    def remembered(self, authorization: str | None) -> ApiToken | None:
+        """``authenticate`` answered from memory (raising as it does), or None when that would
+        read the database: what an event loop may ask without a thread. A revoked token is
+        refused as soon as ``authenticate`` would refuse it (``invalidate`` empties the cache)."""
+        hit = self._cache.peek(hash_secret(_secret(authorization)))
+        return None if hit is None else _known(hit[0])
+
+
+def _secret(authorization: str | None) -> str:
+    scheme, _, secret = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise ApiAuthError(401, "unauthorized",
+                           "Send an API token as 'Authorization: Bearer <token>'; create one "
+                           "with `frontoffice token create`.")
+    return secret.strip()
+
+
+def _known(token: ApiToken | None) -> ApiToken:
+    if token is None:
+        raise ApiAuthError(401, "unauthorized", "Unknown API token.")
+    return token
 
 
 def check_scope(token: ApiToken, scope: Scope, workspace_id: str | None) -> ApiToken:

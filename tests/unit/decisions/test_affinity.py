@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from frontoffice.decisions.affinity import Recommender
-from frontoffice.decisions.recs import Interaction
+from frontoffice.decisions.affinity import MAX_KEPT_SCORES, Fitted, Recommender
+from frontoffice.decisions.recs import Collaborative, Interaction
 
 
 @dataclass
@@ -57,3 +57,34 @@ def test_the_model_is_refitted_only_when_older_than_its_ttl() -> None:
     clock[0] = 61
     rec("ws", "ann", {"d2": set()})
     assert shop.reads == 2
+
+
+def test_a_persons_scores_are_scaled_by_the_best_of_the_candidates_asked() -> None:
+    shop = _shop()
+    shop.rows.append(Interaction("ann", "b1"))
+    rec = Recommender(shop)
+    both = rec("ws", "ann", {"d2": {"dresses"}, "b2": {"boots"}})
+    alone = rec("ws", "ann", {"b2": {"boots"}})  # the person's scores reused, scaled anew
+    assert both["d2"] == 1.0 and 0.0 < both["b2"] < 1.0
+    assert alone == {"b2": 1.0}
+
+
+def test_a_persons_scores_follow_the_model_when_it_is_refitted() -> None:
+    shop, clock = _shop(), [0.0]
+    rec = Recommender(shop, ttl_s=60, clock=lambda: clock[0])
+    before = rec("ws", "ann", {"d2": set(), "b2": set()})
+    shop.rows += [Interaction("ann", "b1"), Interaction("ann", "b1"), Interaction("ann", "b2")]
+    assert rec("ws", "ann", {"d2": set(), "b2": set()}) == before  # the same fit
+    clock[0] = 61
+    after = rec("ws", "ann", {"d2": set(), "b2": set()})
+    assert after["b2"] > before["b2"]
+
+
+def test_the_scores_kept_per_fit_start_over_once_they_reach_their_bound() -> None:
+    shop = _shop()
+    model = Collaborative("knn").fit(shop.rows)
+    fitted = Fitted(model, {}, {}, {}, 0.0)
+    fitted.raw.update(dict.fromkeys((f"p{n}" for n in range(MAX_KEPT_SCORES // len(model.items))),
+                                    None))
+    scores = fitted.scores("ann", {"d2": set()})
+    assert scores == {"d2": 1.0} and list(fitted.raw) == ["ann"]
