@@ -225,14 +225,12 @@ class SegmentsStore:
                    "cause": "time: a window or a day passes"} for o in outcomes if o.due_at is not None],
         }
         for table, found in rows.items():
-            if found:
-                conn.execute(table.insert(), found)
+            core.execute_many(conn, table.insert(), found)
         left = [{"ws": ws, "left": c.segment, "who": o.person_id}
                 for o in outcomes for c in o.changes if c.change != "entered"]
-        if left:
-            conn.execute(members.delete().where(
-                members.c.workspace_id == sa.bindparam("ws"), members.c.segment == sa.bindparam("left"),
-                members.c.person_id == sa.bindparam("who")), left)
+        core.execute_many(conn, members.delete().where(
+            members.c.workspace_id == sa.bindparam("ws"), members.c.segment == sa.bindparam("left"),
+            members.c.person_id == sa.bindparam("who")), left)
 
     # -- predicted traits: written by another capability, kept across evaluations ---------------
     def write_predicted(self, ws: str, name: str, values: Mapping[str, float], provenance: str,
