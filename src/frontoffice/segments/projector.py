@@ -22,7 +22,7 @@ from frontoffice.identity.people import People
 from frontoffice.projection.contract import FilteredLog, page_of
 from frontoffice.segments.catalog import Catalog, load
 from frontoffice.segments.conditions import IDENTITY_KIND, REACHABLE, reads_commerce
-from frontoffice.segments.evaluate import Person, compute, evaluate, next_change
+from frontoffice.segments.evaluate import Person, Value, compute, evaluate, next_change_of, read_by
 from frontoffice.segments.model import Event
 from frontoffice.segments.ports import Change, CommerceCheck, ConsentCheck, NewEvent, Outcome, SegmentsData
 
@@ -250,23 +250,23 @@ class SegmentsProjector:
             mine = events.get(pid, [])
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
                                                        allowed.get(pid, set()), mine) | bought.get(pid, {}))
-            values = {}
+            values: dict[str, Value] = {}  # filled trait by trait, read by the segments below
+            person = Person(mine, values, {**outcome.facts, **predicted.get(pid, {})})
             for name, (d, version) in catalog.traits.items():
-                value = values[name] = compute(d, mine, now)
+                value = values[name] = compute(d, read_by(d, person.named), now)
                 outcome.values[name] = (orjson.dumps(value.value).decode(),
                                         orjson.dumps(value.explain(d, version, now)).decode())
-            person = Person(mine, values, {**outcome.facts, **predicted.get(pid, {})})
-            for segment in catalog.segments:
-                ok, why = evaluate(segment.condition, person, now)
-                person.segments[segment.name] = ok
-                was = segment.name in members.get(pid, set())
-                if ok != was:
-                    change = "entered" if ok else "exited"
-                    outcome.changes.append(Change(segment.name, segment.version, change, why))
+            was = members.get(pid, set())
+            for segment, holds in catalog.compiled():  # the reason only of a change
+                ok = person.segments[segment.name] = holds(person, now)
+                if ok != (segment.name in was):
+                    why = evaluate(segment.condition, person, now)[1]
+                    outcome.changes.append(Change(segment.name, segment.version,
+                                                  "entered" if ok else "exited", why))
             active = {s.name for s in catalog.segments}
-            for gone in sorted(members.get(pid, set()) - active):
+            for gone in sorted(was - active):
                 outcome.changes.append(Change(gone, 0, "exited", f"segment {gone} was deleted"))
-            outcome.due_at = next_change(filters, days, mine, now)
+            outcome.due_at = next_change_of(filters, days, person.named, now)
             out.append(outcome)
         return out
 
