@@ -52,11 +52,15 @@ def _window(f: Filter) -> str:
 
 def compute(d: TraitDef, events: Sequence[Event], now: int) -> Value:
     found = _compute(d, events, now)
-    return Value(found.value, found.events, found.window, d.kind)
+    return found if found.kind == d.kind else Value(found.value, found.events, found.window, d.kind)
 
 
 def _compute(d: TraitDef, events: Sequence[Event], now: int) -> Value:
-    picked = [e for e in events if d.source.matches(e, now)]
+    f = d.source
+    if f.where or f.within_days is not None or d.denominator is not None:
+        picked = [e for e in events if f.matches(e, now)]
+    else:  # every event of its name
+        picked = [e for e in events if e.name == f.event]
     window = _window(d.source)
     if d.op == "count":
         return Value(len(picked), len(picked), window)

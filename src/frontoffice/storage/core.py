@@ -9,6 +9,7 @@ it runs on.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -49,9 +50,13 @@ def execute_many(conn: sa.Connection, statement: sa.ClauseElement, rows: Sequenc
         conn.execute(statement, list(rows))  # type: ignore[call-overload]
         return
     fixed = compiled.params  # the statement's own bound values (a LIKE pattern, an escape)
-    if compiled.positiontup is not None:
-        names = compiled.positiontup
-        conn.exec_driver_sql(compiled.string, [tuple(row[n] if n in row else fixed[n] for n in names)
-                                               for row in rows])
-    else:
+    names = compiled.positiontup
+    if names is None:
         conn.exec_driver_sql(compiled.string, [fixed | row for row in rows])
+        return
+    if any(n not in rows[0] for n in names):
+        rows = [fixed | row for row in rows]
+    if len(names) == 1:
+        conn.exec_driver_sql(compiled.string, [(row[names[0]],) for row in rows])
+    else:
+        conn.exec_driver_sql(compiled.string, list(map(itemgetter(*names), rows)))
