@@ -191,14 +191,22 @@ def _then(c: Then, events: Sequence[Event], now: int) -> tuple[int, int] | None:
 def evaluate(c: Condition, p: Person, now: int) -> tuple[bool, str]:
     """Whether the person meets the condition, and why (or why not)."""
     match c:
-        case All(items):
-            results = [evaluate(i, p, now) for i in items]
-            failed = [why for ok, why in results if not ok]
-            return (False, failed[0]) if failed else (True, "; ".join(why for _, why in results))
-        case AnyOf(items):
-            results = [evaluate(i, p, now) for i in items]
-            met = [why for ok, why in results if ok]
-            return (True, met[0]) if met else (False, "none of: " + "; ".join(w for _, w in results))
+        case All(items):  # the first failure says why not; else every part says why
+            met = []
+            for i in items:
+                ok, why = evaluate(i, p, now)
+                if not ok:
+                    return False, why
+                met.append(why)
+            return True, "; ".join(met)
+        case AnyOf(items):  # the first part met says why; else every part says why not
+            failed = []
+            for i in items:
+                ok, why = evaluate(i, p, now)
+                if ok:
+                    return True, why
+                failed.append(why)
+            return False, "none of: " + "; ".join(failed)
         case Not(item):
             ok, why = evaluate(item, p, now)
             return not ok, f"not ({why})"
