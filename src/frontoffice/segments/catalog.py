@@ -16,7 +16,7 @@ from frontoffice.segments.conditions import (
     references,
 )
 from frontoffice.segments.evaluate import filters_of
-from frontoffice.segments.holds import Holds, compile_condition
+from frontoffice.segments.holds import Holds, Reads, compile_condition, reads_of
 from frontoffice.segments.model import Filter, InvalidDefinition, TraitDef, parse_trait
 from frontoffice.segments.ports import Definition
 
@@ -35,12 +35,13 @@ class Segment:
 class Catalog:
     traits: dict[str, tuple[TraitDef, int]] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)  # dependencies first
-    _holds: list[tuple[Segment, Holds]] | None = field(default=None, repr=False, compare=False)
+    _holds: list[tuple[Segment, Holds, Reads]] | None = field(default=None, repr=False, compare=False)
 
-    def compiled(self) -> list[tuple[Segment, Holds]]:
-        """Each segment with its condition compiled to an answer without reasons (``holds``)."""
+    def compiled(self) -> list[tuple[Segment, Holds, Reads]]:
+        """Each segment with its condition compiled to an answer without reasons (``holds``) and
+        what the answer reads."""
         if self._holds is None or len(self._holds) != len(self.segments):
-            self._holds = [(s, compile_condition(s.condition)) for s in self.segments]
+            self._holds = [(s, compile_condition(s.condition), reads_of(s.condition)) for s in self.segments]
         return self._holds
 
     @property

@@ -10,7 +10,8 @@ only for the segments whose membership changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from frontoffice.segments.conditions import (
     All,
@@ -113,3 +114,55 @@ def compile_condition(c: Condition) -> Holds:
             key = c.key
             return lambda p, now: p.facts.get(key) is not None
     raise TypeError(c)
+
+
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What a condition's answer depends on: event names, computed traits, facts, segments."""
+
+    events: frozenset[str]
+    computed: frozenset[str]
+    facts: frozenset[str]
+    segments: frozenset[str]
+
+    def touched(self, events: Collection[str], computed: Collection[str], facts: Collection[str],
+                segments: Collection[str]) -> bool:
+        return not (self.events.isdisjoint(events) and self.computed.isdisjoint(computed)
+                    and self.facts.isdisjoint(facts) and self.segments.isdisjoint(segments))
+
+
+def reads_of(c: Condition) -> Reads:
+    """The inputs of ``c``: its answer changes only when one of them does (or time passes)."""
+    events: set[str] = set()
+    computed: set[str] = set()
+    facts: set[str] = set()
+    segments: set[str] = set()
+
+    def walk(node: Condition) -> None:
+        match node:
+            case All(items) | AnyOf(items):
+                for i in items:
+                    walk(i)
+            case Not(item):
+                walk(item)
+            case Trait(name, _, _):
+                facts.add(f"trait:{name}")
+            case Computed(name, _, _):
+                computed.add(name)
+            case Predicted(name, _, _):
+                facts.add(f"predicted:{name}")
+            case Did(f, _):
+                events.add(f.event)
+            case Then(a, b, _):
+                events.update((a.event, b.event))
+            case Consent(purpose, channel):
+                facts.add(f"consent:{purpose}:{channel}")
+            case Reachable(kind):
+                facts.add(f"reach:{kind}")
+            case InSegment(name):
+                segments.add(name)
+            case Commerce():
+                facts.add(node.key)
+
+    walk(c)
+    return Reads(frozenset(events), frozenset(computed), frozenset(facts), frozenset(segments))

@@ -58,7 +58,7 @@ def test_a_compiled_condition_answers_as_the_evaluated_one(events: list[Event], 
     assert {name: compute(d, read_by(d, named), NOW) for name, (d, _) in CATALOG.traits.items()} == computed
     held = dict(f.split("=") for f in sorted(facts))
     slow, fast = Person(mine, computed, held), Person(mine, computed, held)
-    for segment, holds in CATALOG.compiled():
+    for segment, holds, _ in CATALOG.compiled():
         slow.segments[segment.name] = evaluate(segment.condition, slow, NOW)[0]
         fast.segments[segment.name] = holds(fast, NOW)
     assert fast.segments == slow.segments
