@@ -24,7 +24,7 @@ def outcome(held: dict[str, str]) -> Outcome:
     return Outcome("p", "at", "cause", facts=evaluated)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(event, max_size=6, unique_by=lambda e: e.seq), st.sets(st.sampled_from(FACTS)),
        st.lists(event, min_size=1, max_size=3, unique_by=lambda e: e.seq), st.sets(st.sampled_from(FACTS)),
        st.integers(0, 3 * 24))
