@@ -51,7 +51,7 @@ def load() -> str:
 
 
 def measure(passes: int, seed: int, profile: Path | None, size: int = PASS,
-            orders_every: int = 4) -> dict[str, Any]:
+            orders_every: int = 4, users: int = USERS) -> dict[str, Any]:
     """Build a fresh database, append the stream pass by pass and run the projections after
     each; the CPU each projection spent (seconds) and the events appended."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -93,7 +93,7 @@ def measure(passes: int, seed: int, profile: Path | None, size: int = PASS,
     rnd, now_s, n = random.Random(seed), time.time(), 0
 
     def tracking(i: int) -> EventRecord:
-        user = f"u{rnd.randrange(USERS)}"
+        user = f"u{rnd.randrange(users)}"
         roll = rnd.random()
         if roll < 0.08:
             item: dict[str, Any] = {"type": "identify", "userId": user,
@@ -111,7 +111,7 @@ def measure(passes: int, seed: int, profile: Path | None, size: int = PASS,
         return found
 
     def order(i: int) -> dict[str, Any]:
-        user = rnd.randrange(USERS)
+        user = rnd.randrange(users)
         return {"event_id": f"o{seed}-{i}", "version": 1, "order_id": f"O{seed}-{i}",
                 "status": "confirmed", "channel": "web", "placed_at": iso(datetime.now(UTC)),
                 "currency": "EUR", "total": float(rnd.randint(5, 250)),
@@ -183,7 +183,7 @@ def child(src: Path, args: argparse.Namespace) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     out = subprocess.run([sys.executable, __file__, "--child", "--passes", str(args.passes),
                           "--seed", str(args.seed), "--pass-events", str(args.pass_events),
-                          "--orders-every", str(args.orders_every)],
+                          "--orders-every", str(args.orders_every), "--users", str(args.users)],
                          env=env, check=True, capture_output=True, text=True)
     found: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return found
@@ -205,17 +205,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pass-events", type=int, default=PASS, help="events appended per pass")
     parser.add_argument("--orders-every", type=int, default=4, help="commerce orders every N passes")
+    parser.add_argument("--users", type=int, default=USERS,
+                        help="people the stream is about (fewer: more return within the run)")
     parser.add_argument("--profile", type=Path, help="write this code's cProfile stats here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(measure(args.passes, args.seed, None, args.pass_events, args.orders_every)))
+        print(json.dumps(measure(args.passes, args.seed, None, args.pass_events, args.orders_every,
+                                 args.users)))
         return
     print(f"worker CPU per event (SQLite, every capability's projections, 50 segments, "
           f"20 computed traits) [{load()}]")
     if args.profile:
         report("this code, profiled", measure(args.passes, args.seed, args.profile, args.pass_events,
-                                              args.orders_every))
+                                              args.orders_every, args.users))
         pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(40)
         return
     here = ROOT / "src"

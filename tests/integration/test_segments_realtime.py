@@ -66,6 +66,27 @@ def test_a_windowed_membership_ends_when_the_window_passes_without_any_new_event
         {"day": "2026-11-08", "entered": 0, "exited": 1, "size": 0}]
 
 
+def test_a_returning_persons_event_evaluates_only_what_it_feeds_unless_a_window_has_come_due(
+        world: World) -> None:
+    world.trait({"name": "orders", "op": "count", "event": "Order Completed"})
+    world.trait({"name": "views", "op": "count", "event": "Product Viewed"})
+    world.segment("recent_viewers", {"did": "Product Viewed", "within_days": 1})
+    world.track("di", "Product Viewed", 0)
+    world.project()
+    di = world.person("di")
+    views = world.data.values(world.ws, di)[1]["explain"]["as_of_ms"]
+    world.at(600)
+    world.track("di", "Order Completed", 300)
+    world.project()  # her view's window is still open: the order feeds orders, not views
+    assert [v["explain"]["as_of_ms"] for v in world.data.values(world.ws, di)] == [world.now_ms, views]
+    assert world.members("recent_viewers") == {di}
+    world.at(2 * DAY_S)
+    world.track("di", "Order Completed", 2 * DAY_S - 60)
+    world.project()  # the window came due before her order: she is evaluated wholly, and leaves
+    assert world.members("recent_viewers") == set()
+    assert [v["explain"]["as_of_ms"] for v in world.data.values(world.ws, di)] == [world.now_ms] * 2
+
+
 def test_computed_traits_explain_their_definition_version_events_and_window(world: World) -> None:
     world.trait({"name": "spend_30d", "op": "sum", "event": "Order Completed", "property": "total",
                  "within_days": 30})

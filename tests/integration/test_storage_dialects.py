@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from frontoffice.storage import core
 from frontoffice.storage.sql import SqlStore
+from frontoffice.storage.tables import schema
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "frontoffice"
 NAME_CHECK = re.compile(r"""dialect\s*[!=]=|startswith\(\s*["'](sqlite|postgres)""")
@@ -37,3 +41,23 @@ def test_the_store_lists_its_tables_and_scrubs_those_that_exist(store: SqlStore)
     done = store.scrub(["events", "no_such_table"])
     assert done.steps
     assert not any("no_such_table" in step for step in done.steps)
+
+
+def test_a_statement_run_for_many_rows_through_the_driver_writes_what_sqlalchemy_would(
+        store: SqlStore) -> None:
+    t = schema(store.dialect).tables
+    history, facts = t["segments_history"], t["segments_facts"]
+    rows = [{"workspace_id": "w", "person_id": f"p{i}", "segment": "s", "version": 1, "change": "entered",
+             "at": "2026-12-07T00:00:00Z", "cause": "c", "why": "w"} for i in range(3)]
+    kept = [{"workspace_id": "w", "person_id": "p0", "key": key, "value": "1"}
+            for key in ("predicted:x", "predicted%x", "trait:y")]
+    with store.begin() as conn:
+        core.execute_many(conn, history.insert(), rows)  # the id is the table's own
+        core.execute_many(conn, facts.insert(), kept)
+        core.execute_many(conn, facts.delete().where(  # a bound name per row beside a fixed pattern
+            facts.c.person_id == sa.bindparam("who"), facts.c.key.startswith("predicted%", autoescape=True)),
+            [{"who": "p0"}, {"who": "p1"}])
+        ids = conn.execute(sa.select(history.c.id).order_by(history.c.id)).scalars().all()
+        left = conn.execute(sa.select(facts.c.key).order_by(facts.c.key)).scalars().all()
+    assert len(set(ids)) == 3 and all(isinstance(i, int) for i in ids)
+    assert left == ["predicted:x", "trait:y"]

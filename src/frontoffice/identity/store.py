@@ -94,7 +94,7 @@ class IdentitySql:
         redirects, history, outbox = self._redirects, self._history, self._outbox
         if batch.records:
             upsert = core.insert(records, self._dialect)
-            conn.execute(upsert.on_conflict_do_update(
+            core.execute_many(conn, upsert.on_conflict_do_update(
                 index_elements=[records.c.workspace_id, records.c.record_id],
                 set_={"person_id": upsert.excluded.person_id}),
                 [{"workspace_id": ws, "record_id": r.record_id, "seq": r.seq, "source_id": r.source_id,
@@ -115,7 +115,7 @@ class IdentitySql:
             conn.execute(sa.delete(redirects).where(redirects.c.workspace_id == ws,
                                                     redirects.c.old_person_id.in_(written)))
             upsert = core.insert(persons, self._dialect)
-            conn.execute(upsert.on_conflict_do_update(
+            core.execute_many(conn, upsert.on_conflict_do_update(
                 index_elements=[persons.c.workspace_id, persons.c.person_id],
                 set_={name: upsert.excluded[name] for name in
                       ("golden", "record_count", "first_seen", "last_seen", "updated_seq")}),
@@ -124,7 +124,7 @@ class IdentitySql:
                   "updated_seq": batch.last_seq} for p in batch.persons])
         if keys := [{"workspace_id": ws, "kind": kind, "value": value, "person_id": p.person_id}
                     for p in batch.persons for kind, value in p.identifiers]:
-            conn.execute(sa.insert(index), keys)
+            core.execute_many(conn, sa.insert(index), keys)
         if batch.redirects:
             upsert = core.insert(redirects, self._dialect)
             conn.execute(upsert.on_conflict_do_update(
@@ -133,11 +133,11 @@ class IdentitySql:
                 [{"workspace_id": ws, "old_person_id": old, "person_id": new}
                  for old, new in batch.redirects])
         if batch.history:
-            conn.execute(sa.insert(history), [
+            core.execute_many(conn, sa.insert(history), [
                 {"workspace_id": ws, "at_seq": batch.last_seq, "kind": kind, "person_id": pid,
                  "others": _j(others), "evidence": _j(ev)} for kind, pid, others, ev in batch.history])
         if batch.outbox:
-            conn.execute(sa.insert(outbox), [
+            core.execute_many(conn, sa.insert(outbox), [
                 {"workspace_id": ws, "type": kind, "person_id": pid, "payload": _j(payload),
                  "created_at": created} for kind, pid, payload in batch.outbox])
 

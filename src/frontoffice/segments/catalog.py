@@ -16,6 +16,7 @@ from frontoffice.segments.conditions import (
     references,
 )
 from frontoffice.segments.evaluate import filters_of
+from frontoffice.segments.holds import Holds, Reads, compile_condition, reads_of
 from frontoffice.segments.model import Filter, InvalidDefinition, TraitDef, parse_trait
 from frontoffice.segments.ports import Definition
 
@@ -34,6 +35,14 @@ class Segment:
 class Catalog:
     traits: dict[str, tuple[TraitDef, int]] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)  # dependencies first
+    _holds: list[tuple[Segment, Holds, Reads]] | None = field(default=None, repr=False, compare=False)
+
+    def compiled(self) -> list[tuple[Segment, Holds, Reads]]:
+        """Each segment with its condition compiled to an answer without reasons (``holds``) and
+        what the answer reads."""
+        if self._holds is None or len(self._holds) != len(self.segments):
+            self._holds = [(s, compile_condition(s.condition), reads_of(s.condition)) for s in self.segments]
+        return self._holds
 
     @property
     def trait_defs(self) -> dict[str, TraitDef]:
@@ -53,7 +62,7 @@ class Catalog:
         filters += [f for s in self.segments for f in filters_of(s.condition)]
         days = [(d.source, d.op == "days_since_first") for d, _ in self.traits.values()
                 if d.op in ("days_since", "days_since_first")]
-        return filters, days
+        return list(dict.fromkeys(filters)), list(dict.fromkeys(days))
 
 
 def _check_ops(c: Condition, traits: Mapping[str, TraitDef], path: str) -> None:

@@ -52,11 +52,15 @@ def _window(f: Filter) -> str:
 
 def compute(d: TraitDef, events: Sequence[Event], now: int) -> Value:
     found = _compute(d, events, now)
-    return Value(found.value, found.events, found.window, d.kind)
+    return found if found.kind == d.kind else Value(found.value, found.events, found.window, d.kind)
 
 
 def _compute(d: TraitDef, events: Sequence[Event], now: int) -> Value:
-    picked = [e for e in events if d.source.matches(e, now)]
+    f = d.source
+    if f.where or f.within_days is not None or d.denominator is not None:
+        picked = [e for e in events if f.matches(e, now)]
+    else:  # every event of its name
+        picked = [e for e in events if e.name == f.event]
     window = _window(d.source)
     if d.op == "count":
         return Value(len(picked), len(picked), window)
@@ -94,17 +98,40 @@ def _compute(d: TraitDef, events: Sequence[Event], now: int) -> Value:
     return Value(sorted(counts), len(having), window)  # distinct
 
 
+def by_name(events: Sequence[Event]) -> dict[str, list[Event]]:
+    """The events by name, each list in the order given (a filter reads only its own name's)."""
+    named: dict[str, list[Event]] = {}
+    for e in events:
+        named.setdefault(e.name, []).append(e)
+    return named
+
+
+def read_by(d: TraitDef, named: Mapping[str, Sequence[Event]]) -> Sequence[Event]:
+    """The events ``compute(d, ...)`` can count: those of its filters' names."""
+    mine = named.get(d.source.event, ())
+    if d.denominator is None or d.denominator.event == d.source.event:
+        return mine
+    return [*mine, *named.get(d.denominator.event, ())]
+
+
 def next_change(filters: Sequence[Filter], days_since: Sequence[tuple[Filter, bool]],
                 events: Sequence[Event], now: int) -> int | None:
     """The earliest time after ``now`` at which an answer over these filters can change by time
     alone: a windowed event leaving its window, or a day passing since a first or last event."""
+    return next_change_of(filters, days_since, by_name(events), now)
+
+
+def next_change_of(filters: Sequence[Filter], days_since: Sequence[tuple[Filter, bool]],
+                   named: Mapping[str, Sequence[Event]], now: int) -> int | None:
+    """``next_change`` of the events by name (``by_name``)."""
     due: list[int] = []
     for f in filters:
         if f.within_days:
             span = f.within_days * DAY_MS
-            due += [e.at + span + 1 for e in events if f.matches(e, now) and e.at + span + 1 > now]
+            due += [e.at + span + 1 for e in named.get(f.event, ())
+                    if f.matches(e, now) and e.at + span + 1 > now]
     for f, first in days_since:  # (filter, whether the days count from the first event)
-        times = [e.at for e in events if f.matches(e, now)]
+        times = [e.at for e in named.get(f.event, ()) if f.matches(e, now)]
         if times:
             at = min(times) if first else max(times)
             due.append(at + ((now - at) // DAY_MS + 1) * DAY_MS)
@@ -142,6 +169,10 @@ class Person:
     computed: Mapping[str, Value]
     facts: Mapping[str, str]
     segments: dict[str, bool] = field(default_factory=dict)
+    named: dict[str, list[Event]] = field(init=False, repr=False)  # the events by name
+
+    def __post_init__(self) -> None:
+        self.named = by_name(self.events)
 
 
 def _count(f: Filter, events: Sequence[Event], now: int) -> int:
@@ -160,14 +191,22 @@ def _then(c: Then, events: Sequence[Event], now: int) -> tuple[int, int] | None:
 def evaluate(c: Condition, p: Person, now: int) -> tuple[bool, str]:
     """Whether the person meets the condition, and why (or why not)."""
     match c:
-        case All(items):
-            results = [evaluate(i, p, now) for i in items]
-            failed = [why for ok, why in results if not ok]
-            return (False, failed[0]) if failed else (True, "; ".join(why for _, why in results))
-        case AnyOf(items):
-            results = [evaluate(i, p, now) for i in items]
-            met = [why for ok, why in results if ok]
-            return (True, met[0]) if met else (False, "none of: " + "; ".join(w for _, w in results))
+        case All(items):  # the first failure says why not; else every part says why
+            met = []
+            for i in items:
+                ok, why = evaluate(i, p, now)
+                if not ok:
+                    return False, why
+                met.append(why)
+            return True, "; ".join(met)
+        case AnyOf(items):  # the first part met says why; else every part says why not
+            failed = []
+            for i in items:
+                ok, why = evaluate(i, p, now)
+                if ok:
+                    return True, why
+                failed.append(why)
+            return False, "none of: " + "; ".join(failed)
         case Not(item):
             ok, why = evaluate(item, p, now)
             return not ok, f"not ({why})"

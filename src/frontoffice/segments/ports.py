@@ -41,6 +41,7 @@ class Outcome:
     values: dict[str, tuple[str, str]] = field(default_factory=dict)  # trait → (value, explain) JSON
     changes: list[Change] = field(default_factory=list)
     due_at: int | None = None
+    partial: bool = False  # values holds only the traits evaluated again; the others stand
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,10 @@ class SegmentsData(Protocol):
         ...
 
     def next_due(self, ws: str) -> int | None: ...
+
+    def due_at(self, ws: str, person_ids: Collection[str]) -> dict[str, int]:
+        """When each of these people is due for evaluation (those with a time)."""
+        ...
 
     def person_events(self, ws: str, person_ids: Collection[str]) -> dict[str, list[Event]]: ...
 

@@ -20,15 +20,16 @@ from frontoffice.consent.projector import CONSENT_FAMILY
 from frontoffice.domain.events import TRACKING, StoredEvent, iso
 from frontoffice.identity.people import People
 from frontoffice.projection.contract import FilteredLog, page_of
+from frontoffice.segments.assess import Since, assess
 from frontoffice.segments.catalog import Catalog, load
 from frontoffice.segments.conditions import IDENTITY_KIND, REACHABLE, reads_commerce
-from frontoffice.segments.evaluate import Person, compute, evaluate, next_change
 from frontoffice.segments.model import Event
-from frontoffice.segments.ports import Change, CommerceCheck, ConsentCheck, NewEvent, Outcome, SegmentsData
+from frontoffice.segments.ports import CommerceCheck, ConsentCheck, NewEvent, Outcome, SegmentsData
 
 PAGE = 2000
 CONTEXT_KEYS = ("locale", "timezone")  # kept from an event's context: the person's language and zone
 PEOPLE_AT_ONCE = 200
+PREDICTED = "predicted:"  # facts another capability writes (segments keep them)
 COMMERCE_FAMILY = "commerce"
 LATE = "shipment.late"  # a late delivery becomes an event of the order's buyer
 BUYER_KINDS = ("user_id", "email", "phone", "marketplace_buyer")  # what commerce keys customers by
@@ -230,44 +231,38 @@ class SegmentsProjector:
     def evaluate(self, ws: str, catalog: Catalog, due: Sequence[tuple[str, str]], now: int,
                  pending: Mapping[str, list[Event]] | None = None) -> list[Outcome]:
         """The outcome of evaluating each (person, cause) at ``now``; ``pending``: each person's
-        events not stored yet (they are stored with the outcome)."""
+        events not stored yet (they are stored with the outcome). A person evaluated before whose
+        only news is these events, and whose due time is still ahead, is evaluated in part
+        (``assess.Since``)."""
         pids = [p for p, _ in due]
         events = self.data.person_events(ws, pids)
+        returning = {pid for pid in (pending or {}) if events.get(pid)}  # stored: evaluated before
+        due_at = self.data.due_at(ws, returning) if returning else {}
         for pid, new in (pending or {}).items():
             events[pid] = sorted([*events.get(pid, []), *new], key=lambda e: (e.at, e.seq))
         members = self.data.members_of(ws, pids)
-        predicted = self.data.predicted(ws, pids)
+        stored = self.data.facts(ws, pids)
         golden = self.people.golden(ws, pids)
         identifiers = self.people.identifiers(ws, pids, {*REACHABLE, *IDENTITY_KIND.values(), *BUYER_KINDS})
         consents = catalog.consents()
         allowed = self.consent.allowed(ws, pids, consents, now) if consents else {}
         bought = (self.commerce.facts(ws, identifiers)
                   if any(reads_commerce(s.condition) for s in catalog.segments) else {})
-        filters, days = catalog.windowed()
+        windows = catalog.windowed()
         at = iso(datetime.fromtimestamp(now / 1000, UTC))
         out = []
         for pid, cause in due:
             mine = events.get(pid, [])
+            held = stored.get(pid, {})
+            predicted = {k: v for k, v in held.items() if k.startswith(PREDICTED)}
+            since = None
+            if pid in returning and due_at.get(pid, now + 1) > now and pending is not None:
+                since = Since(frozenset(e.name for e in pending[pid]),
+                              {k: v for k, v in held.items() if not k.startswith(PREDICTED)})
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
                                                        allowed.get(pid, set()), mine) | bought.get(pid, {}))
-            values = {}
-            for name, (d, version) in catalog.traits.items():
-                value = values[name] = compute(d, mine, now)
-                outcome.values[name] = (orjson.dumps(value.value).decode(),
-                                        orjson.dumps(value.explain(d, version, now)).decode())
-            person = Person(mine, values, {**outcome.facts, **predicted.get(pid, {})})
-            for segment in catalog.segments:
-                ok, why = evaluate(segment.condition, person, now)
-                person.segments[segment.name] = ok
-                was = segment.name in members.get(pid, set())
-                if ok != was:
-                    change = "entered" if ok else "exited"
-                    outcome.changes.append(Change(segment.name, segment.version, change, why))
-            active = {s.name for s in catalog.segments}
-            for gone in sorted(members.get(pid, set()) - active):
-                outcome.changes.append(Change(gone, 0, "exited", f"segment {gone} was deleted"))
-            outcome.due_at = next_change(filters, days, mine, now)
-            out.append(outcome)
+            out.append(assess(catalog, outcome, mine, predicted, members.get(pid, set()), now, windows,
+                              since))
         return out
 
     def rebuild(self, ws: str) -> int:

@@ -151,6 +151,15 @@ class SegmentsStore:
             found = conn.execute(sa.select(sa.func.min(d.due_at)).where(d.workspace_id == ws)).scalar()
         return None if found is None else int(found)
 
+    def due_at(self, ws: str, person_ids: Collection[str]) -> dict[str, int]:
+        d = self.t["segments_due"].c
+        out: dict[str, int] = {}
+        with self.store.connect() as conn:
+            for chunk in core.batches(sorted(person_ids)):
+                out.update((r.person_id, int(r.due_at)) for r in conn.execute(sa.select(
+                    d.person_id, d.due_at).where(d.workspace_id == ws, d.person_id.in_(chunk))))
+        return out
+
     def person_events(self, ws: str, person_ids: Collection[str]) -> dict[str, list[Event]]:
         e = self.t["segments_events"].c
         out: dict[str, list[Event]] = {p: [] for p in person_ids}
@@ -206,11 +215,18 @@ class SegmentsStore:
         t = self.t
         facts, values, due, members = (t["segments_facts"], t["segments_values"], t["segments_due"],
                                         t["segments_members"])
+        whole = [o.person_id for o in outcomes if not o.partial]
         for chunk in core.batches([o.person_id for o in outcomes]):
-            for table in (facts, values):
-                conn.execute(table.delete().where(table.c.workspace_id == ws, table.c.person_id.in_(chunk),
-                                                  _not_predicted(table)))
+            conn.execute(facts.delete().where(facts.c.workspace_id == ws, facts.c.person_id.in_(chunk),
+                                              _not_predicted(facts)))
             conn.execute(due.delete().where(due.c.workspace_id == ws, due.c.person_id.in_(chunk)))
+        for chunk in core.batches(whole):
+            conn.execute(values.delete().where(values.c.workspace_id == ws, values.c.person_id.in_(chunk),
+                                               _not_predicted(values)))
+        core.execute_many(conn, values.delete().where(  # a partial evaluation's traits only
+            values.c.workspace_id == sa.bindparam("ws"), values.c.person_id == sa.bindparam("who"),
+            values.c.trait == sa.bindparam("name")),
+            [{"ws": ws, "who": o.person_id, "name": k} for o in outcomes if o.partial for k in o.values])
         rows: dict[sa.Table, list[dict[str, Any]]] = {
             facts: [{"workspace_id": ws, "person_id": o.person_id, "key": k, "value": v}
                     for o in outcomes for k, v in sorted(o.facts.items())],
@@ -226,14 +242,12 @@ class SegmentsStore:
                    "cause": "time: a window or a day passes"} for o in outcomes if o.due_at is not None],
         }
         for table, found in rows.items():
-            if found:
-                conn.execute(table.insert(), found)
+            core.execute_many(conn, table.insert(), found)
         left = [{"ws": ws, "left": c.segment, "who": o.person_id}
                 for o in outcomes for c in o.changes if c.change != "entered"]
-        if left:
-            conn.execute(members.delete().where(
-                members.c.workspace_id == sa.bindparam("ws"), members.c.segment == sa.bindparam("left"),
-                members.c.person_id == sa.bindparam("who")), left)
+        core.execute_many(conn, members.delete().where(
+            members.c.workspace_id == sa.bindparam("ws"), members.c.segment == sa.bindparam("left"),
+            members.c.person_id == sa.bindparam("who")), left)
 
     # -- predicted traits: written by another capability, kept across evaluations ---------------
     def write_predicted(self, ws: str, name: str, values: Mapping[str, float], provenance: str,

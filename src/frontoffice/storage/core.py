@@ -9,10 +9,12 @@ it runs on.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.compiler import SQLCompiler
 
 T = TypeVar("T")
 
@@ -32,3 +34,29 @@ def batches(values: Sequence[T], per_row: int = 1) -> Iterator[Sequence[T]]:
     size = max(1, MAX_BOUND // per_row)
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+def execute_many(conn: sa.Connection, statement: sa.ClauseElement, rows: Sequence[dict[str, Any]]) -> None:
+    """``statement`` once for each of ``rows`` (dicts by bound name, alike), compiled once and handed
+    to the driver's ``executemany``: SQLAlchemy's own executemany prepares each row's parameters
+    in Python (~4.5 µs a row on SQLite, twice the insert itself), which a projection writing tens
+    of rows an event cannot pay. A statement with a value the dialect must convert (JSON, dates)
+    goes through SQLAlchemy as usual."""
+    if not rows:
+        return
+    compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    if not isinstance(compiled, SQLCompiler) or any(
+            bind.type.bind_processor(conn.dialect) is not None for bind in compiled.binds.values()):
+        conn.execute(statement, list(rows))  # type: ignore[call-overload]
+        return
+    fixed = compiled.params  # the statement's own bound values (a LIKE pattern, an escape)
+    names = compiled.positiontup
+    if names is None:
+        conn.exec_driver_sql(compiled.string, [fixed | row for row in rows])
+        return
+    if any(n not in rows[0] for n in names):
+        rows = [fixed | row for row in rows]
+    if len(names) == 1:
+        conn.exec_driver_sql(compiled.string, [(row[names[0]],) for row in rows])
+    else:
+        conn.exec_driver_sql(compiled.string, list(map(itemgetter(*names), rows)))

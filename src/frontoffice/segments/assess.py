@@ -1,0 +1,70 @@
+"""One person's evaluation: their computed traits, then every active segment in dependency order,
+into an ``Outcome`` (the rows to save). Pure.
+
+A person evaluated before whose only news is a page of their own events (``Since``) is evaluated
+again in part: only the traits those events' names feed are computed and saved again, and only
+the segments reading one of those names, one of those traits, a fact that changed or a segment
+whose membership changed are answered again; every other answer stands as the last evaluation
+left it. That holds because nothing else moved: no time-driven answer has come due (the caller
+checks the person's due time is still ahead), the stored events are those the last evaluation
+read, and the definitions are those it used (a changed definition queues everyone for a whole
+evaluation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import orjson
+
+from frontoffice.segments.catalog import Catalog
+from frontoffice.segments.evaluate import Person, Value, compute, evaluate, next_change_of, read_by
+from frontoffice.segments.model import Event, Filter
+from frontoffice.segments.ports import Change, Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Since:
+    """What moved for a person evaluated before: the names of their new events, and the facts
+    their last evaluation saved (to tell which changed)."""
+
+    names: frozenset[str]
+    facts: Mapping[str, str]
+
+
+def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicted: Mapping[str, str],
+           members: Collection[str], now: int, windows: tuple[list[Filter], list[tuple[Filter, bool]]],
+           since: Since | None = None) -> Outcome:
+    """Fill ``outcome`` (whose facts are set) with the person's values, membership changes and
+    next due time: wholly, or in part when ``since`` says what moved."""
+    values: dict[str, Value] = {}  # filled trait by trait, read by the segments below
+    person = Person(events, values, {**outcome.facts, **predicted})
+    again = None if since is None else {name for name, (d, _) in catalog.traits.items()
+                                        if not since.names.isdisjoint(f.event for f in d.filters())}
+    for name, (d, version) in catalog.traits.items():
+        value = values[name] = compute(d, read_by(d, person.named), now)
+        if again is None or name in again:
+            outcome.values[name] = (orjson.dumps(value.value).decode(),
+                                    orjson.dumps(value.explain(d, version, now)).decode())
+    moved: set[str] = set()
+    if since is not None:
+        old = since.facts
+        moved = {k for k in {*old, *outcome.facts} if old.get(k) != outcome.facts.get(k)}
+    changed: set[str] = set()
+    for segment, holds, reads in catalog.compiled():  # the reason only of a change
+        was = segment.name in members
+        if again is not None and since is not None and not reads.touched(since.names, again, moved, changed):
+            person.segments[segment.name] = was
+            continue
+        ok = person.segments[segment.name] = holds(person, now)
+        if ok != was:
+            changed.add(segment.name)
+            why = evaluate(segment.condition, person, now)[1]
+            outcome.changes.append(Change(segment.name, segment.version, "entered" if ok else "exited", why))
+    active = {s.name for s in catalog.segments}
+    for gone in sorted(set(members) - active):
+        outcome.changes.append(Change(gone, 0, "exited", f"segment {gone} was deleted"))
+    outcome.due_at = next_change_of(*windows, person.named, now)
+    outcome.partial = since is not None
+    return outcome
