@@ -276,6 +276,8 @@ def test_a_category_manager_opens_products_suppliers_and_prices_and_never_the_se
     for theirs_flag in (("sla_breach_rate", "ben"), ("late_delivery_rate", "ST2")):
         assert flags[theirs_flag] not in board
     assert 'id="trend-2"' in board  # the workspace's price conflicts beside its return rate
+    whole = next(f for f in flags_of(shop) if f["dimension"] == "all" and f["flag_id"] in board)
+    assert f'{whole["metric"]} · whole workspace' in board and " all all" not in board  # named, not "all all"
     assert "/insights" in home and "/inbox-lead" not in home and "/people" not in home
     for theirs in ("/inbox-lead", "/inbox", "/people?q=a"):
         assert client.get(f"/console/w/acme{theirs}").status_code == 403, theirs

@@ -140,13 +140,14 @@ def _task(tasks: ServiceTasks, ws: str, doc: dict[str, Any], now: datetime) -> E
 
 def _doc(f: rates.Finding, as_of: str) -> dict[str, Any]:
     best = min(f.comparisons, key=lambda c: c["q_value"] if c["q_value"] is not None else 0.0)
+    where = "the whole workspace" if f.dimension == "all" else f"{f.dimension} {f.slice}"
     moved = (
         (
-            f"{f.metric} of {f.dimension} {f.slice}: {best.get('rate', 0):.2%} against "
+            f"{f.metric} of {where}: {best.get('rate', 0):.2%} against "
             f"{best.get('compared_rate', 0):.2%} ({best['against']})"
         )
         if "rate" in best
-        else f"{f.metric} of {f.dimension} {f.slice}: {best['events']} since {f.since}"
+        else f"{f.metric} of {where}: {best['events']} since {f.since}"
     )
     return {
         "flag_id": f.flag_id,
