@@ -15,7 +15,7 @@ error names its JSON path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -262,16 +262,21 @@ def text(c: Condition) -> str:
     raise TypeError(c)
 
 
-def reads_commerce(c: Condition) -> bool:
-    """Whether the condition reads a commerce fact (the projection then asks commerce)."""
+def leaves(c: Condition) -> Iterator[Condition]:
+    """Every leaf of ``c`` (what its ``all``, ``any`` and ``not`` hold), depth first."""
     match c:
         case All(items) | AnyOf(items):
-            return any(reads_commerce(i) for i in items)
+            for i in items:
+                yield from leaves(i)
         case Not(item):
-            return reads_commerce(item)
-        case Commerce():
-            return True
-    return False
+            yield from leaves(item)
+        case _:
+            yield c
+
+
+def reads_commerce(c: Condition) -> bool:
+    """Whether the condition reads a commerce fact (the projection then asks commerce)."""
+    return any(isinstance(leaf, Commerce) for leaf in leaves(c))
 
 
 def references(c: Condition) -> tuple[set[str], set[str], set[tuple[str, str]]]:
@@ -279,20 +284,12 @@ def references(c: Condition) -> tuple[set[str], set[str], set[tuple[str, str]]]:
     computed: set[str] = set()
     segments: set[str] = set()
     consents: set[tuple[str, str]] = set()
-
-    def walk(node: Condition) -> None:
-        match node:
-            case All(items) | AnyOf(items):
-                for i in items:
-                    walk(i)
-            case Not(item):
-                walk(item)
+    for leaf in leaves(c):
+        match leaf:
             case Computed(name, _, _):
                 computed.add(name)
             case InSegment(name):
                 segments.add(name)
             case Consent(purpose, channel):
                 consents.add((purpose, channel))
-
-    walk(c)
     return computed, segments, consents

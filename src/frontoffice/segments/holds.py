@@ -27,6 +27,7 @@ from frontoffice.segments.conditions import (
     Reachable,
     Then,
     Trait,
+    leaves,
 )
 from frontoffice.segments.evaluate import Person, compare
 from frontoffice.segments.model import Filter
@@ -137,14 +138,8 @@ def reads_of(c: Condition) -> Reads:
     computed: set[str] = set()
     facts: set[str] = set()
     segments: set[str] = set()
-
-    def walk(node: Condition) -> None:
-        match node:
-            case All(items) | AnyOf(items):
-                for i in items:
-                    walk(i)
-            case Not(item):
-                walk(item)
+    for leaf in leaves(c):
+        match leaf:
             case Trait(name, _, _):
                 facts.add(f"trait:{name}")
             case Computed(name, _, _):
@@ -162,7 +157,5 @@ def reads_of(c: Condition) -> Reads:
             case InSegment(name):
                 segments.add(name)
             case Commerce():
-                facts.add(node.key)
-
-    walk(c)
+                facts.add(leaf.key)
     return Reads(frozenset(events), frozenset(computed), frozenset(facts), frozenset(segments))
