@@ -34,6 +34,7 @@ class FakeInbox:
         self.blobs: dict[str, tuple[str, bytes]] = {}
         self.models: list[tuple[str, str, str]] = []  # (created at, model id, JSON)
         self._lock = threading.Lock()
+        self._cursor = 0  # the last log position folded
 
     # the log and transactions
     def append(self, batch: AppendBatch) -> AppendResult:
@@ -42,8 +43,8 @@ class FakeInbox:
         self.log.extend(fresh)
         return AppendResult(len(fresh), len(batch.events) - len(fresh), 0)
 
-    def logged(self, ws: str, message_ids: Sequence[str]) -> list[EventRecord]:
-        return [r for r in self.log if r.message_id in set(message_ids)]
+    def log_page(self, ws: str, after: int, limit: int) -> list[tuple[int, str, bytes]]:
+        return [(seq, r.type, r.payload) for seq, r in enumerate(self.log, 1) if seq > after][:limit]
 
     def lock(self, ws: str) -> threading.Lock:
         return self._lock
@@ -70,7 +71,10 @@ class FakeInbox:
         self._entities[(kind, entity_id)] = dict(doc)
 
     def set_cursor(self, ws: str, seq: int) -> None:
-        return None
+        self._cursor = seq
+
+    def cursor(self, ws: str) -> int:
+        return self._cursor
 
     # reads
     def ticket(self, ws: str, ticket_id: str) -> Ticket | None:

@@ -31,8 +31,11 @@ def record(message_id: str, etype: str, payload: Mapping[str, Any], at: datetime
 
 
 def log_and_project(inbox: Inbox, ws: str, records: Sequence[EventRecord]) -> AppendResult:
-    """Append ``records`` and apply those the log kept (a redelivered one: the log's copy; none
-    of an erased person's, which the log drops).
+    """Append ``records``, then fold the log into the tables up to its end — these records as
+    the log kept them (a redelivered one: the log's copy; none of an erased person's, which the
+    log drops) and whatever came before them — moving the projection's cursor past them, so the
+    worker never applies them again (a replay of an older event after a newer one was applied
+    would show a ticket's older state until the next pass).
 
     Both writes are made under the workspace's lock: this process's other threads (the SMTP
     receiver's deliveries, the API's requests) queue on it and are woken the moment it is free,
@@ -42,29 +45,32 @@ def log_and_project(inbox: Inbox, ws: str, records: Sequence[EventRecord]) -> Ap
         return AppendResult(0, 0, 0)
     with inbox.lock(ws):
         result = inbox.append(AppendBatch(ws, SOURCE, records, origin="inbox"))
-        kept: Sequence[EventRecord] = records
-        if result.duplicates or result.suppressed:
-            kept = inbox.logged(ws, [r.message_id for r in records]) if result.inserted else []
-        with inbox.transaction() as tx:
-            for rec in kept:
-                model.apply(tx, ws, rec.type, orjson.loads(rec.payload))
+        _fold(inbox, ws)
     return result
 
 
-def catch_up(store: InboxStore, ws: str) -> int:
+def _fold(inbox: Inbox, ws: str) -> int:
+    """Apply the log from the projection's cursor to its end, in order. The cursor is read in the
+    transaction that applies the page and moves it (``Writes.cursor``: the page's writes are
+    serialised with every other process's), so no two processes apply one event, nor an event
+    after a later one."""
     applied = 0
+    while True:
+        with inbox.transaction() as tx:
+            page = inbox.log_page(ws, tx.cursor(ws), PAGE)
+            for _, etype, payload in page:
+                if etype != "erased":
+                    model.apply(tx, ws, etype, orjson.loads(payload))
+            if page:
+                tx.set_cursor(ws, page[-1][0])
+        applied += len(page)
+        if len(page) < PAGE:
+            return applied
+
+
+def catch_up(store: Inbox, ws: str) -> int:
     with store.lock(ws):
-        upto, after = store.store.last_seq(ws), store.cursor_at(ws)
-        while after < upto:
-            page = store.log_page(ws, after, upto, PAGE)
-            with store.transaction() as tx:
-                for _, etype, payload in page:
-                    if etype != "erased":
-                        model.apply(tx, ws, etype, orjson.loads(payload))
-                applied += len(page)
-                after = page[-1][0] if len(page) == PAGE else upto
-                tx.set_cursor(ws, after)
-    return applied
+        return _fold(store, ws)
 
 
 class InboxHub:

@@ -12,9 +12,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from frontoffice.domain.events import EventRecord
 from frontoffice.inbox.model import ACTIVE
-from frontoffice.inbox.ports import INBOX, SOURCE, Message, Ticket
+from frontoffice.inbox.ports import INBOX, Message, Ticket
 from frontoffice.inbox.tables import PROJECTION_TABLES
 from frontoffice.projection.contract import WorkspaceLocks
 from frontoffice.storage import core
@@ -121,6 +120,16 @@ class InboxWrites(_Tables):
     def set_cursor(self, ws: str, seq: int) -> None:
         self._put(self.t_cursor, ("workspace_id",), {"workspace_id": ws, "last_seq": seq})
 
+    def cursor(self, ws: str) -> int:
+        """The last seq folded. SQLite's write transaction already excludes every other writer;
+        on PostgreSQL the cursor's row is made if missing and locked until the transaction ends."""
+        c = self.t_cursor
+        made = core.insert(c, self.dialect).on_conflict_do_nothing(index_elements=[c.c.workspace_id])
+        self.conn.execute(made, {"workspace_id": ws, "last_seq": 0})
+        # FOR UPDATE: SQLAlchemy renders nothing for SQLite, whose BEGIN IMMEDIATE excludes the rest
+        query = sa.select(c.c.last_seq).where(c.c.workspace_id == ws).with_for_update()
+        return int(self.conn.execute(query).scalar_one())
+
 
 class InboxStore(_Tables):
     """Reads and writes of the inbox (``ports.Inbox``) on an open ``SqlStore``."""
@@ -145,19 +154,16 @@ class InboxStore(_Tables):
     def append(self, batch: AppendBatch) -> AppendResult:
         return self.store.append([batch])[0]
 
-    def logged(self, ws: str, message_ids: Sequence[str]) -> list[EventRecord]:
-        found = [e for m in message_ids if (e := self.store.event(ws, SOURCE, m)) is not None]
-        return [e.record for e in sorted(found, key=lambda e: e.seq)]
 
     def cursor_at(self, ws: str) -> int:
         c = self.t_cursor
         found = self._all(sa.select(c.c.last_seq).where(c.c.workspace_id == ws))
         return int(found[0].last_seq) if found else 0
 
-    def log_page(self, ws: str, after: int, upto: int, limit: int) -> list[tuple[int, str, bytes]]:
+    def log_page(self, ws: str, after: int, limit: int) -> list[tuple[int, str, bytes]]:
         e = self.t_events
         rows = self._all(sa.select(e.c.seq).where(
-            e.c.workspace_id == ws, e.c.seq > after, e.c.seq <= upto, e.c.family == INBOX)
+            e.c.workspace_id == ws, e.c.seq > after, e.c.family == INBOX)
             .order_by(e.c.seq).limit(limit))
         return [(s.seq, s.record.type, s.record.payload)
                 for s in self.store.events_at(ws, [int(r.seq) for r in rows])]
