@@ -116,6 +116,6 @@ def view(ins: Insights, ws: str, board: Board, span: int, statuses: Sequence[str
     surest = sorted(open_, key=lambda f: min(c["q_value"] or 0.0 for c in f["comparisons"]))
     for f in surest[:CHARTED]:
         window = f["comparisons"][0].get("window", [None])[0]
-        title = f["metric"] if f["dimension"] == "all" else f"{f['metric']} · {f['dimension']} {f['slice']}"
+        title = f"{f['metric']} · {service.place(f['dimension'], f['slice'])}"
         charts.append(Chart(title, series_of(ins, ws, f, span), f["since"], window, (), f))
     return View(board, flags, charts)

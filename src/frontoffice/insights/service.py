@@ -138,9 +138,14 @@ def _task(tasks: ServiceTasks, ws: str, doc: dict[str, Any], now: datetime) -> E
     return _record(f"insight-task:{doc['flag_id']}:{episode}", "insight.task_opened", payload, now)
 
 
+def place(dimension: str, slice_: str) -> str:
+    """Where a flag's rate moved, in words (``insights_where.html`` says it in the console)."""
+    return "the whole workspace" if dimension == "all" else f"{dimension} {slice_}"
+
+
 def _doc(f: rates.Finding, as_of: str) -> dict[str, Any]:
     best = min(f.comparisons, key=lambda c: c["q_value"] if c["q_value"] is not None else 0.0)
-    where = "the whole workspace" if f.dimension == "all" else f"{f.dimension} {f.slice}"
+    where = place(f.dimension, f.slice)
     moved = (
         (
             f"{f.metric} of {where}: {best.get('rate', 0):.2%} against "
