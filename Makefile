@@ -13,11 +13,11 @@ BENCH_SCALE ?= full
 
 $(RUNTIME): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	scripts/install_python $(VENV) -e .
 	touch $(RUNTIME)
 
 $(DEV): $(RUNTIME)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	scripts/install_python $(VENV) -e '.[dev]'
 	touch $(DEV)
 
 # IAB's reference consent-string libraries, for the differential tests (pinned in the lock file)

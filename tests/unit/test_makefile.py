@@ -20,7 +20,7 @@ def planned(target: str) -> str:
 
 def test_make_demo_installs_the_runtime_without_the_dev_tools() -> None:
     plan = planned("demo")
-    assert "install --quiet --disable-pip-version-check -e ." in plan
+    assert "scripts/install_python .venv -e .\n" in plan
     assert "[dev]" not in plan and "system_deps" not in plan
     assert plan.strip().endswith("frontoffice demo run")
 
