@@ -255,3 +255,14 @@ def test_em_that_drives_a_levels_m_to_zero_trains_with_the_floor_and_leaves_spli
          for level in comparison["comparison_levels"] if isinstance(level.get("m_probability"), float)]
     assert m and min(m) >= M_FLOOR
     assert em.populate_m_u_from_lookup is step
+
+
+def test_a_training_rule_no_two_records_agree_on_is_found_before_splink_runs() -> None:
+    from frontoffice.identity.probabilistic._splink import pairless_rule
+
+    table = {"birth_date": ["1970-01-01", "1970-01-01", None, None], "postcode": ["1", "2", "3", "3"],
+             "street_key": ["a", "b", "c", "d"]}
+    rules = ["l.birth_date = r.birth_date", "l.postcode = r.postcode AND l.street_key = r.street_key"]
+    assert pairless_rule(table, rules) == rules[1]  # two nulls agree on nothing, as in SQL
+    assert pairless_rule(table, rules[:1]) is None
+    assert pairless_rule({"birth_date": [None, None]}, rules[:1]) == rules[0]

@@ -41,6 +41,17 @@ class TrainingFailed(FrontofficeError):
     code = "training_failed"
 
 
+RETRY_GROWTH = 1.5
+"""A training that did not converge is tried again once the distinct records grew by half: EM
+needs likely duplicates, which more records bring; trying at every new record cost a Splink
+training (1-3 s of CPU) per worker pass while a young workspace grew."""
+
+
+def retry_at(failed_on: int) -> int:
+    """How many distinct records the next training waits for, after one failed on ``failed_on``."""
+    return max(int(failed_on * RETRY_GROWTH + 0.999), failed_on + 1)
+
+
 @dataclass
 class MatchReport:
     candidates: int = 0
@@ -70,7 +81,7 @@ class LiveMatcher:
         self._rows: dict[str, Row] = {}  # the namesake pass's columns, per record (records never change)
         self.read_seq = 0
         self._model: tuple[str, Model] | None = None
-        self._untrainable = 0  # distinct records a training failed on: retried only with more
+        self._failed_on = 0  # distinct records the last training failed on (0: none failed)
 
     def refresh(self) -> None:
         while rows := self.sql.records(self.ws, after_seq=self.read_seq):
@@ -90,7 +101,7 @@ class LiveMatcher:
         try:
             model = train([(rids[0], attributes) for attributes, rids in distinct.items()])
         except ValueError as exc:  # Splink refuses what EM could not estimate
-            self._untrainable = len(distinct)
+            self._failed_on = len(distinct)
             raise TrainingFailed(
                 f"Training on {len(distinct)} distinct records did not converge ({exc}). The "
                 "records may hold too few people seen twice (EM learns from likely duplicates); "
@@ -104,7 +115,7 @@ class LiveMatcher:
         """The persisted model (trained now when there is none yet and enough records)."""
         text = self.review.state(self.ws).model
         if text is None:
-            if self._untrainable and len(distinct_records(self.known.values())) <= self._untrainable:
+            if self._failed_on and len(distinct_records(self.known.values())) < retry_at(self._failed_on):
                 return None, False
             try:
                 self.train()
@@ -126,8 +137,10 @@ class LiveMatcher:
         since = 0 if rescore_all else state.last_seq
         model, report.trained = self.model()
         if model is None:
-            report.note = (f"no model yet: fewer than {MIN_TRAINING_RECORDS} records with a name, or "
-                           "training did not converge (see `frontoffice identity train`)")
+            report.note = (f"no model yet: training on {self._failed_on} distinct records did not "
+                           f"converge; tried again at {retry_at(self._failed_on)} (or run "
+                           "`frontoffice identity train`)" if self._failed_on else
+                           f"no model yet: fewer than {MIN_TRAINING_RECORDS} records with a name")
             return report
         new = [k for k in self.known.values() if k.candidate and k.seq > since]
         report.candidates = len(new)

@@ -8,6 +8,7 @@ opens its own in-memory DuckDB connection and closes it, so nothing is shared be
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -91,6 +92,29 @@ def _database(threads: int | None) -> Iterator[Any]:
         con.close()
 
 
+_EQUAL = re.compile(r"l\.(\w+) = r\.\1")
+
+
+def pairless_rule(table: Columns, rules: Sequence[str]) -> str | None:
+    """The first training rule (of the ``l.x = r.x AND …`` form) no two records agree on, which
+    EM cannot train on: found by one pass over the records instead of Splink's u sampling and
+    EM set-up (about 2 s of CPU even for a dozen records). Nulls agree with nothing, as in SQL."""
+    for rule in rules:
+        found = [_EQUAL.fullmatch(part.strip()) for part in rule.split(" AND ")]
+        if not all(found) or any(m.group(1) in LIST_COLUMNS for m in found if m):
+            continue  # another form: Splink says
+        seen: set[tuple[Any, ...]] = set()
+        for values in zip(*(table[m.group(1)] for m in found if m), strict=True):
+            if None in values:
+                continue
+            if values in seen:
+                break
+            seen.add(values)
+        else:
+            return rule
+    return None
+
+
 def train(
     table: Columns,
     settings: dict[str, Any],
@@ -106,6 +130,8 @@ def train(
     from splink import Linker
     from splink.internals.exceptions import SplinkException
 
+    if (rule := pairless_rule(table, training_rules)) is not None:
+        raise ValueError(f"Training rule `{rule}` resulted in no record pairs.")
     with _quiet(), _database(threads) as db_api:
         records = db_api.register(_arrow(table), table_name="records")
         prior = _prior(records, len(table["unique_id"]))
