@@ -137,7 +137,14 @@ def train(
         prior = _prior(records, len(table["unique_id"]))
         settings = {**settings, "probability_two_random_records_match": prior}
         linker = Linker(records, settings, log_level=None)
-        linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+        rows = len(table["unique_id"])
+        if rows * (rows - 1) / 2 <= u_max_pairs:
+            # every pair is sampled: count them in one pass per comparison, not in ten chunks
+            # each run until a level has 100 (a small workspace never gets there: 110 queries)
+            linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed,
+                                                             min_count_per_level=None, num_chunks=1)
+        else:
+            linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
         for rule in training_rules:
             try:
                 with _m_floor():
