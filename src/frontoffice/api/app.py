@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 
 from frontoffice import __version__, capabilities
 from frontoffice.api.docs import install_docs
+from frontoffice.api.field_adapters import share_field_adapters
 from frontoffice.api.handlers import UnexpectedErrors, install_error_handlers
 from frontoffice.api.limits import API_PREFIX, BodyLimits
 from frontoffice.api.schemas import SegmentBatch, SegmentEvent
@@ -19,6 +20,8 @@ from frontoffice.bootstrap import Container
 
 
 def create_app(container: Container) -> FastAPI:
+    share_field_adapters()  # before the first route is added
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
