@@ -44,7 +44,7 @@ from frontoffice.identity.cli import percentile  # noqa: E402
 from frontoffice.segments import service  # noqa: E402
 from frontoffice.segments.store import SegmentsStore  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
-from ingest import post_batch  # noqa: E402
+from ingest import Link, post_batch  # noqa: E402
 
 SMALL = os.environ.get("BENCH_SCALE") == "small"
 RATE = int(os.environ.get("BENCH_RATE", "500" if SMALL else "10000"))  # events/s
@@ -91,16 +91,15 @@ async def steady(port: int, auth: str, payloads: list[bytes], started: float, se
         queue.put_nowait(i)
 
     async def sender() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        statuses: dict[int, int] = {}
+        link, statuses = Link(port), {}
         try:
             while not queue.empty():
                 i = queue.get_nowait()
                 await asyncio.sleep(max(0.0, started + i * interval - time.perf_counter()))
-                await post_batch(reader, writer, auth, payloads[i], statuses)
+                await post_batch(link, auth, payloads[i], statuses)
                 sent[0] += PER_REQUEST
         finally:
-            writer.close()
+            link.close()
 
     await asyncio.gather(*(sender() for _ in range(SENDERS)))
 
@@ -126,11 +125,11 @@ class Prober:
         n, self.sent = self.sent, self.sent + 1
         body = orjson.dumps({"batch": [{"type": "track", "event": "Probe", "userId": f"probe-{n}",
                                         "messageId": f"probe-{n}"}]})
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        link = Link(port)
         try:
-            await post_batch(reader, writer, self.auth, body, {})
+            await post_batch(link, self.auth, body, {})
         finally:
-            writer.close()
+            link.close()
         answered = time.perf_counter()
         while members(self.db, self.ws) <= n and time.perf_counter() - answered < timeout:
             await asyncio.sleep(0.01)
