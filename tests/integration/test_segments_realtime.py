@@ -44,6 +44,21 @@ def test_a_person_enters_a_segment_on_the_event_that_meets_it_and_the_history_sa
     assert entered["cause"].startswith("event seq")
 
 
+def test_segments_run_apart_from_identity_look_again_soon_until_identity_has_placed_the_log(
+        world: World) -> None:
+    world.segment("buyers", {"did": "Order Completed"})
+    world.project()
+    projector = world.projector
+    assert projector is not None and projector.due(world.ws) is None  # nothing to wait for
+    world.track("ann", "Order Completed", 0)
+    assert projector.catch_up(world.ws) == 0  # identity (in the other worker) has not placed it yet
+    due = projector.due(world.ws)
+    assert due is not None and due <= time.monotonic() + 0.1
+    world.project()
+    assert world.members("buyers") == {world.person("ann")}
+    assert projector.due(world.ws) is None
+
+
 def test_a_windowed_membership_ends_when_the_window_passes_without_any_new_event(world: World) -> None:
     world.segment("recent_buyers", {"did": "Order Completed", "within_days": 7})
     world.track("bob", "Order Completed", 0)

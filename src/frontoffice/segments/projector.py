@@ -33,6 +33,7 @@ PREDICTED = "predicted:"  # facts another capability writes (segments keep them)
 COMMERCE_FAMILY = "commerce"
 LATE = "shipment.late"  # a late delivery becomes an event of the order's buyer
 BUYER_KINDS = ("user_id", "email", "phone", "marketplace_buyer")  # what commerce keys customers by
+IDENTITY_BEHIND_S = 0.05  # how soon to look again for events identity has placed since
 Clock = Callable[[], float]
 
 
@@ -271,7 +272,10 @@ class SegmentsProjector:
         return self.catch_up(ws)
 
     def due(self, ws: str) -> float | None:
-        """When the runner should call again although the log is quiet (a window ends)."""
+        """When the runner should call again although the log is quiet: a window ends, or identity
+        has not placed the log's last events yet (it runs in another worker process, or failed)."""
+        if self.people.placed_upto(ws) < self.log.last_seq(ws):
+            return time.monotonic() + IDENTITY_BEHIND_S
         next_ms = self.data.next_due(ws)
         if next_ms is None:
             return None
