@@ -9,6 +9,9 @@ left it. That holds because nothing else moved: no time-driven answer has come d
 checks the person's due time is still ahead), the stored events are those the last evaluation
 read, and the definitions are those it used (a changed definition queues everyone for a whole
 evaluation).
+
+A trait none of whose events the person has is not saved: its value is the value over no events,
+which time does not change, and readers (``service.person``) give it from the definition.
 """
 
 from __future__ import annotations
@@ -43,8 +46,9 @@ def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicte
     again = None if since is None else {name for name, (d, _) in catalog.traits.items()
                                         if not since.names.isdisjoint(f.event for f in d.filters())}
     for name, (d, version) in catalog.traits.items():
-        value = values[name] = compute(d, read_by(d, person.named), now)
-        if again is None or name in again:
+        read = read_by(d, person.named)
+        value = values[name] = compute(d, read, now)
+        if read and (again is None or name in again):  # none read: the value over no events
             outcome.values[name] = (orjson.dumps(value.value).decode(),
                                     orjson.dumps(value.explain(d, version, now)).decode())
     moved: set[str] = set()
