@@ -180,8 +180,8 @@ def person(data: SegmentsData, ws: str, person_id: str, now_ms: int | None = Non
         now = int(time.time() * 1000) if now_ms is None else now_ms
         for name, (d, version) in catalog(data, ws).traits.items():
             if name not in traits:
-                value = compute(d, (), now)
-                traits[name] = {"trait": name, "value": value.value, "explain": value.explain(d, version, now)}
+                none = compute(d, (), now)
+                traits[name] = {"trait": name, "value": none.value, "explain": none.explain(d, version, now)}
     return {"person_id": person_id, "traits": [traits[name] for name in sorted(traits)],
             "segments": sorted(data.members_of(ws, [person_id])[person_id]),
             "history": data.history(ws, person_id=person_id)}
