@@ -29,11 +29,14 @@ from frontoffice.segments.ports import Change, Outcome
 
 @dataclass(frozen=True, slots=True)
 class Since:
-    """What moved for a person evaluated before: the names of their new events, and the facts
-    their last evaluation saved (to tell which changed)."""
+    """What moved since the answers a person is evaluated from: the names of their events since,
+    the facts those answers were given on (to tell which changed), and the answers — the
+    person's memberships (None: a person evaluated before), or the empty person's
+    (``Catalog.baseline``: a person with no stored event, all of whose events are new)."""
 
     names: frozenset[str]
     facts: Mapping[str, str]
+    answers: Mapping[str, bool] | None = None
 
 
 def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicted: Mapping[str, str],
@@ -53,22 +56,25 @@ def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicte
                                     orjson.dumps(value.explain(d, version, now)).decode())
     moved: set[str] = set()
     if since is not None:
-        old = since.facts
-        moved = {k for k in {*old, *outcome.facts} if old.get(k) != outcome.facts.get(k)}
-    changed: set[str] = set()
+        old, now_facts = since.facts, person.facts
+        moved = {k for k in {*old, *now_facts} if old.get(k) != now_facts.get(k)}
+    prior = since.answers if since is not None and since.answers is not None else None
+    differ: set[str] = set()  # the segments answered otherwise than the answers evaluated from
     for segment, holds, reads in catalog.compiled():  # the reason only of a change
         was = segment.name in members
-        if again is not None and since is not None and not reads.touched(since.names, again, moved, changed):
-            person.segments[segment.name] = was
-            continue
-        ok = person.segments[segment.name] = holds(person, now)
+        before = was if prior is None else prior.get(segment.name, False)
+        if again is not None and since is not None and not reads.touched(since.names, again, moved, differ):
+            ok = person.segments[segment.name] = before
+        else:
+            ok = person.segments[segment.name] = holds(person, now)
+            if ok != before:
+                differ.add(segment.name)
         if ok != was:
-            changed.add(segment.name)
             why = evaluate(segment.condition, person, now)[1]
             outcome.changes.append(Change(segment.name, segment.version, "entered" if ok else "exited", why))
     active = {s.name for s in catalog.segments}
     for gone in sorted(set(members) - active):
         outcome.changes.append(Change(gone, 0, "exited", f"segment {gone} was deleted"))
     outcome.due_at = next_change_of(*windows, person.named, now)
-    outcome.partial = since is not None
+    outcome.partial = since is not None and prior is None  # from the empty person: every value saved
     return outcome

@@ -15,7 +15,7 @@ from frontoffice.segments.conditions import (
     parse,
     references,
 )
-from frontoffice.segments.evaluate import filters_of
+from frontoffice.segments.evaluate import Person, compute, filters_of
 from frontoffice.segments.holds import Holds, Reads, compile_condition, reads_of
 from frontoffice.segments.model import Filter, InvalidDefinition, TraitDef, parse_trait
 from frontoffice.segments.ports import Definition
@@ -36,13 +36,27 @@ class Catalog:
     traits: dict[str, tuple[TraitDef, int]] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)  # dependencies first
     _holds: list[tuple[Segment, Holds, Reads]] | None = field(default=None, repr=False, compare=False)
+    _baseline: dict[str, bool] | None = field(default=None, repr=False, compare=False)
 
     def compiled(self) -> list[tuple[Segment, Holds, Reads]]:
         """Each segment with its condition compiled to an answer without reasons (``holds``) and
         what the answer reads."""
         if self._holds is None or len(self._holds) != len(self.segments):
             self._holds = [(s, compile_condition(s.condition), reads_of(s.condition)) for s in self.segments]
+            self._baseline = None
         return self._holds
+
+    def baseline(self) -> dict[str, bool]:
+        """Each segment's answer for the empty person (no event, no fact): the answers a person
+        with no stored event is evaluated from (``assess.Since``). Time does not change them:
+        there is no event to leave a window, no day to count since."""
+        compiled = self.compiled()
+        if self._baseline is None:
+            empty = Person((), {name: compute(d, (), 0) for name, (d, _) in self.traits.items()}, {})
+            for segment, holds, _ in compiled:
+                empty.segments[segment.name] = holds(empty, 0)
+            self._baseline = dict(empty.segments)
+        return self._baseline
 
     @property
     def trait_defs(self) -> dict[str, TraitDef]:

@@ -234,7 +234,7 @@ class SegmentsProjector:
         """The outcome of evaluating each (person, cause) at ``now``; ``pending``: each person's
         events not stored yet (they are stored with the outcome). A person evaluated before whose
         only news is these events, and whose due time is still ahead, is evaluated in part
-        (``assess.Since``)."""
+        (``assess.Since``); so is a person with no stored event, from the empty person's answers."""
         pids = [p for p, _ in due]
         events = self.data.person_events(ws, pids)
         returning = {pid for pid in (pending or {}) if events.get(pid)}  # stored: evaluated before
@@ -257,9 +257,12 @@ class SegmentsProjector:
             held = stored.get(pid, {})
             predicted = {k: v for k, v in held.items() if k.startswith(PREDICTED)}
             since = None
-            if pid in returning and due_at.get(pid, now + 1) > now and pending is not None:
-                since = Since(frozenset(e.name for e in pending[pid]),
-                              {k: v for k, v in held.items() if not k.startswith(PREDICTED)})
+            if pending is not None and pid in pending:
+                names = frozenset(e.name for e in pending[pid])
+                if pid not in returning:
+                    since = Since(names, {}, catalog.baseline())
+                elif due_at.get(pid, now + 1) > now:
+                    since = Since(names, held)
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
                                                        allowed.get(pid, set()), mine) | bought.get(pid, {}))
             out.append(assess(catalog, outcome, mine, predicted, members.get(pid, set()), now, windows,
