@@ -30,13 +30,13 @@ from frontoffice.segments.ports import Change, Outcome
 @dataclass(frozen=True, slots=True)
 class Since:
     """What moved since the answers a person is evaluated from: the names of their events since,
-    the facts those answers were given on (to tell which changed), and the answers — the
-    person's memberships (None: a person evaluated before), or the empty person's
-    (``Catalog.baseline``: a person with no stored event, all of whose events are new)."""
+    and the facts those answers were given on (to tell which changed). The answers are the
+    person's memberships (a person evaluated before), or the empty person's (``from_empty``:
+    ``Catalog.baseline``, for a person with no stored event, all of whose events are new)."""
 
     names: frozenset[str]
     facts: Mapping[str, str]
-    answers: Mapping[str, bool] | None = None
+    from_empty: bool = False
 
 
 def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicted: Mapping[str, str],
@@ -44,37 +44,43 @@ def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicte
            since: Since | None = None) -> Outcome:
     """Fill ``outcome`` (whose facts are set) with the person's values, membership changes and
     next due time: wholly, or in part when ``since`` says what moved."""
+    base, index = catalog.baseline(), catalog.index()
     values: dict[str, Value] = {}  # filled trait by trait, read by the segments below
     person = Person(events, values, {**outcome.facts, **predicted})
-    again = None if since is None else {name for name, (d, _) in catalog.traits.items()
-                                        if not since.names.isdisjoint(f.event for f in d.filters())}
+    again = None if since is None else index.traits_fed(since.names)
     for name, (d, version) in catalog.traits.items():
         read = read_by(d, person.named)
+        if not read:  # the value over no events, not saved
+            values[name] = base.values[name]
+            continue
         value = values[name] = compute(d, read, now)
-        if read and (again is None or name in again):  # none read: the value over no events
+        if again is None or name in again:
             outcome.values[name] = (orjson.dumps(value.value).decode(),
                                     orjson.dumps(value.explain(d, version, now)).decode())
-    moved: set[str] = set()
-    if since is not None:
+    hit: set[str] = set()  # the segments reading what moved (a segment answered otherwise aside)
+    if since is not None and again is not None:
         old, now_facts = since.facts, person.facts
         moved = {k for k in {*old, *now_facts} if old.get(k) != now_facts.get(k)}
-    prior = since.answers if since is not None and since.answers is not None else None
+        hit = index.segments_reading(since.names, again, moved)
+    prior = base.answers if since is not None and since.from_empty else None
     differ: set[str] = set()  # the segments answered otherwise than the answers evaluated from
     for segment, holds, reads in catalog.compiled():  # the reason only of a change
-        was = segment.name in members
-        before = was if prior is None else prior.get(segment.name, False)
-        if again is not None and since is not None and not reads.touched(since.names, again, moved, differ):
-            ok = person.segments[segment.name] = before
+        name = segment.name
+        was = name in members
+        before = was if prior is None else prior[name]
+        kept = since is not None and name not in hit and reads.segments.isdisjoint(differ)
+        if kept:  # nothing it reads moved: the answer stands, and so does its reason
+            ok = person.segments[name] = before
         else:
-            ok = person.segments[segment.name] = holds(person, now)
+            ok = person.segments[name] = holds(person, now)
             if ok != before:
-                differ.add(segment.name)
-        if ok != was:
-            why = evaluate(segment.condition, person, now)[1]
-            outcome.changes.append(Change(segment.name, segment.version, "entered" if ok else "exited", why))
+                differ.add(name)
+        if ok != was:  # kept, only from the empty person's answers (else before is was)
+            why = base.why[name] if kept else evaluate(segment.condition, person, now)[1]
+            outcome.changes.append(Change(name, segment.version, "entered" if ok else "exited", why))
     active = {s.name for s in catalog.segments}
     for gone in sorted(set(members) - active):
         outcome.changes.append(Change(gone, 0, "exited", f"segment {gone} was deleted"))
     outcome.due_at = next_change_of(*windows, person.named, now)
-    outcome.partial = since is not None and prior is None  # from the empty person: every value saved
+    outcome.partial = since is not None and not since.from_empty  # from the empty person: all saved
     return outcome

@@ -260,7 +260,7 @@ class SegmentsProjector:
             if pending is not None and pid in pending:
                 names = frozenset(e.name for e in pending[pid])
                 if pid not in returning:
-                    since = Since(names, {}, catalog.baseline())
+                    since = Since(names, {}, from_empty=True)
                 elif due_at.get(pid, now + 1) > now:
                     since = Since(names, held)
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),

@@ -62,7 +62,7 @@ def test_a_person_with_no_stored_event_evaluated_from_the_empty_persons_answers_
     held = facts(chosen)
     predicted = {k: v for k, v in held.items() if k.startswith("predicted:")}
     whole = assess(CATALOG, outcome(held), mine, predicted, members, NOW, WINDOWS)
-    since = Since(frozenset(e.name for e in mine), {}, CATALOG.baseline())
+    since = Since(frozenset(e.name for e in mine), {}, from_empty=True)
     part = assess(CATALOG, outcome(held), mine, predicted, members, NOW, WINDOWS, since)
     assert not part.partial  # every value it has is saved, as a whole evaluation saves them
     assert part.changes == whole.changes
