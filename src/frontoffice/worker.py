@@ -90,6 +90,9 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
             raise Stopped
 
     apart = frozenset() if only else names(settings.worker_own_process)
+    if not set(only) <= names(settings.worker_own_process):  # else the other worker runs them too
+        raise InvalidInput(f"This worker runs only {', '.join(sorted(only))}: set worker_own_process to "
+                           "them for every worker (the one without --only then leaves them out).")
     container = bootstrap(settings, Role.WORKER, stop=stop, deliver=not only)
 
     def workspaces() -> list[str]:
