@@ -201,10 +201,11 @@ def main() -> None:
                 await load_task
                 took = time.perf_counter() - started
                 done, last = projected(prober.db, prober.ws)
-                spent, through = worker_cpu_seconds(pid) - cpu, max(1, done - before)
+                spent, through = worker_cpu_seconds(pid) - cpu, done - before
+                per = f"{spent * 1000 / through:.3f} ms/event projected" if through else "nothing projected"
                 print(f"  segments projected {through / took:,.0f} events/s while the load ran, "
-                      f"{last - done:,} behind the log at its end; worker CPU {spent * 1000 / through:.3f} "
-                      f"ms/event projected ({spent / took:.2f} cores) [{load()}]")
+                      f"{last - done:,} behind the log at its end; worker CPU {per} ({spent / took:.2f} "
+                      f"cores) [{load()}]")
                 return found, sent[0], took
 
             latencies, sent, took = uvloop.run(run())
