@@ -108,6 +108,7 @@ class SegmentsProjector:
         self.commerce: CommerceCheck = commerce or NoCommerce()
         self._locks: dict[str, threading.Lock] = {}
         self._catalogs: dict[str, tuple[tuple[int, int], Catalog]] = {}
+        self._behind: dict[str, bool] = {}  # identity had not placed the log's end at the last catch-up
         self._guard = threading.Lock()
 
     def _lock(self, ws: str) -> threading.Lock:
@@ -157,13 +158,17 @@ class SegmentsProjector:
                 done += len(touched)
             after = changes[-1].id
             self.data.set_last_change(ws, after)
+            if len(changes) < PAGE:  # the last page: asking again would find nothing
+                break
         return done
 
     def _read_log(self, ws: str, on_progress: Callable[[int], None]) -> int:
         """The log's new events up to where identity has placed them: an event identity has not
         projected yet has no person, and would be passed for good."""
         after, applied = self.data.cursor(ws), 0
-        upto = min(self.log.last_seq(ws), self.people.placed_upto(ws))
+        last, placed_upto = self.log.last_seq(ws), self.people.placed_upto(ws)
+        self._behind[ws] = placed_upto < last
+        upto = min(last, placed_upto)
         while after < upto:
             page, after = page_of(self.log, ws, after, upto, PAGE, families=READS)
             placed = self.people.of_events(ws, [e.seq for e in page])
@@ -277,7 +282,7 @@ class SegmentsProjector:
     def due(self, ws: str) -> float | None:
         """When the runner should call again although the log is quiet: a window ends, or identity
         has not placed the log's last events yet (it runs in another worker process, or failed)."""
-        if self.people.placed_upto(ws) < self.log.last_seq(ws):
+        if self._behind.get(ws, False):  # as the last catch-up found it
             return time.monotonic() + IDENTITY_BEHIND_S
         next_ms = self.data.next_due(ws)
         if next_ms is None:
