@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.server import ServerProcess, make_tenant  # noqa: E402
 
-from bench.ingest import post_batch  # noqa: E402
+from bench.ingest import Link, post_batch  # noqa: E402
 from frontoffice.demo import generate, write  # noqa: E402
 from frontoffice.identity.cli import percentile  # noqa: E402
 
@@ -92,7 +92,7 @@ async def _send(port: int, write_key: str, bodies: list[tuple[bytes, list[str]]]
     statuses: dict[int, int] = {}
 
     async def sender() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        link = Link(port)
         try:
             while not queue.empty():
                 body, ids = queue.get_nowait()
@@ -100,12 +100,12 @@ async def _send(port: int, write_key: str, bodies: list[tuple[bytes, list[str]]]
                     due = started + sent[0] / rate
                     sent[0] += len(ids)
                     await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                await post_batch(reader, writer, auth, body, statuses)
+                await post_batch(link, auth, body, statuses)
                 now = time.time()
                 for message_id in ids:
                     acked[message_id] = now
         finally:
-            writer.close()
+            link.close()
 
     await asyncio.gather(*(sender() for _ in range(senders)))
     return time.perf_counter() - started

@@ -95,18 +95,50 @@ class Result:
         return self.events / self.seconds
 
 
-async def post_batch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, auth: str, body: bytes,
-                     statuses: dict[int, int]) -> float:
-    """POST one /v1/batch body on a keep-alive connection until the collector takes it (a 429 is
-    sent again after 50 ms; anything else but 200 raises); every answer is counted in
-    ``statuses``. Returns the seconds of the accepted request."""
+class Link:
+    """A keep-alive HTTP/1.1 connection to the collector on ``port``, opened when first used and
+    again after the server closed it (uvicorn closes a connection idle for 5 s, which a sender
+    posting more rarely than that meets on every request)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def streams(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+        """The connection's streams, and whether it was opened just now."""
+        fresh = self._streams is None or self._streams[1].is_closing()
+        if fresh:
+            self._streams = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self._streams is not None
+        return (*self._streams, fresh)
+
+    def close(self) -> None:
+        if self._streams is not None:
+            self._streams[1].close()
+            self._streams = None
+
+
+async def post_batch(link: Link, auth: str, body: bytes, statuses: dict[int, int]) -> float:
+    """POST one /v1/batch body on ``link`` until the collector takes it (a 429 is sent again after
+    50 ms; a request the server closed the connection on without answering is sent again on a
+    new one; anything else but 200 raises); every answer is counted in ``statuses``. Returns the
+    seconds of the accepted request."""
     head = (f"POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {auth}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
     while True:
+        reader, writer, fresh = await link.streams()
         started = time.perf_counter()
-        writer.writelines((head, body))
-        await writer.drain()
-        status_line = await reader.readline()
+        try:
+            writer.writelines((head, body))
+            await writer.drain()
+            status_line = await reader.readline()
+        except ConnectionError:
+            status_line = b""
+        if not status_line:  # closed while idle, before it read this request
+            link.close()
+            if fresh:
+                raise ConnectionError("the server closed a new connection without answering")
+            continue
         length = 0
         while (line := await reader.readline()) not in (b"\r\n", b""):
             if line.lower().startswith(b"content-length:"):
@@ -124,16 +156,16 @@ async def post_batch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
 
 async def _sender(port: int, auth: str, bodies: list[bytes], queue: asyncio.Queue[int],
                   latencies: list[float], statuses: dict[int, int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    link = Link(port)
     try:
         while True:
             try:
                 index = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            latencies.append(await post_batch(reader, writer, auth, bodies[index], statuses))
+            latencies.append(await post_batch(link, auth, bodies[index], statuses))
     finally:
-        writer.close()
+        link.close()
 
 
 def drive_server(port: int, write_key: str, batches: list[list[dict[str, object]]],

@@ -13,15 +13,22 @@ load average.
     python bench/segments_latency.py                 # full size (make bench)
     BENCH_SCALE=small python bench/segments_latency.py
     BENCH_RATE=1000 python bench/segments_latency.py
+    python bench/segments_latency.py --rates 1000,2000 --baseline e0cd03c --own-process segments
+
+``--rates`` runs one child a rate and configuration, interleaved: this code, this code with the
+``--own-process`` projections in a second worker, and the code of git revision ``--baseline``
+(extracted with ``git archive``), the order turning round at each rate.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import base64
 import os
 import random
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,7 +51,8 @@ from frontoffice.identity.cli import percentile  # noqa: E402
 from frontoffice.segments import service  # noqa: E402
 from frontoffice.segments.store import SegmentsStore  # noqa: E402
 from frontoffice.storage import open_store  # noqa: E402
-from ingest import post_batch  # noqa: E402
+from ingest import Link, post_batch  # noqa: E402
+from worker_cost import extract  # noqa: E402
 
 SMALL = os.environ.get("BENCH_SCALE") == "small"
 RATE = int(os.environ.get("BENCH_RATE", "500" if SMALL else "10000"))  # events/s
@@ -91,18 +99,42 @@ async def steady(port: int, auth: str, payloads: list[bytes], started: float, se
         queue.put_nowait(i)
 
     async def sender() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        statuses: dict[int, int] = {}
+        link, statuses = Link(port), {}
         try:
             while not queue.empty():
                 i = queue.get_nowait()
                 await asyncio.sleep(max(0.0, started + i * interval - time.perf_counter()))
-                await post_batch(reader, writer, auth, payloads[i], statuses)
+                await post_batch(link, auth, payloads[i], statuses)
                 sent[0] += PER_REQUEST
         finally:
-            writer.close()
+            link.close()
 
     await asyncio.gather(*(sender() for _ in range(SENDERS)))
+
+
+def worker_cpu_seconds(server_pid: int) -> float:
+    """CPU time (user + system) so far of the server's worker processes (Linux /proc)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or b"worker" not in (entry / "cmdline").read_bytes():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if b"--parent-pid\x00" + str(server_pid).encode() in (entry / "cmdline").read_bytes():
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def projected(db: sqlite3.Connection, ws: str) -> tuple[int, int]:
+    """The segments projection's place in the log, and the log's last seq."""
+    try:
+        done = db.execute("SELECT last_seq FROM segments_cursor WHERE workspace_id = ?", (ws,)).fetchone()
+        last = db.execute("SELECT MAX(seq) FROM events WHERE workspace_id = ?", (ws,)).fetchone()
+    except sqlite3.OperationalError:
+        return 0, 0
+    return int(done[0] if done else 0), int(last[0] or 0)
 
 
 def members(db: sqlite3.Connection, ws: str) -> int:
@@ -126,11 +158,11 @@ class Prober:
         n, self.sent = self.sent, self.sent + 1
         body = orjson.dumps({"batch": [{"type": "track", "event": "Probe", "userId": f"probe-{n}",
                                         "messageId": f"probe-{n}"}]})
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        link = Link(port)
         try:
-            await post_batch(reader, writer, self.auth, body, {})
+            await post_batch(link, self.auth, body, {})
         finally:
-            writer.close()
+            link.close()
         answered = time.perf_counter()
         while members(self.db, self.ws) <= n and time.perf_counter() - answered < timeout:
             await asyncio.sleep(0.01)
@@ -161,11 +193,20 @@ def main() -> None:
                 ready = await prober.probe(server.port, 180.0)  # the worker started, definitions read
                 print(f"  worker ready: first membership after {ready:.1f} s")
                 sent = [0]
+                pid = server.proc.pid if server.proc else 0
+                before, cpu = projected(prober.db, prober.ws)[0], worker_cpu_seconds(pid)
                 started = time.perf_counter()
                 load_task = asyncio.ensure_future(steady(server.port, auth, payloads, started, sent))
                 found = await prober.run(server.port, started + SECONDS)
                 await load_task
-                return found, sent[0], time.perf_counter() - started
+                took = time.perf_counter() - started
+                done, last = projected(prober.db, prober.ws)
+                spent, through = worker_cpu_seconds(pid) - cpu, done - before
+                per = f"{spent * 1000 / through:.3f} ms/event projected" if through else "nothing projected"
+                print(f"  segments projected {through / took:,.0f} events/s while the load ran, "
+                      f"{last - done:,} behind the log at its end; worker CPU {per} ({spent / took:.2f} "
+                      f"cores) [{load()}]")
+                return found, sent[0], took
 
             latencies, sent, took = uvloop.run(run())
         finally:
@@ -182,5 +223,29 @@ def main() -> None:
               f"{TARGET_P99_S:.0f} s: {'met' if p99 <= TARGET_P99_S else 'NOT met'})")
 
 
+def compare(argv: list[str]) -> None:
+    """Each rate of ``--rates`` in a child a configuration, interleaved (see the docstring)."""
+    parser = argparse.ArgumentParser(description="segments end to end, compared")
+    parser.add_argument("--rates", required=True, help="events/s, comma-separated")
+    parser.add_argument("--baseline", help="git revision to compare with")
+    parser.add_argument("--own-process", help="projections run in a second worker (e.g. segments)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [("this code", ROOT / "src", {})]
+        if args.own_process:
+            runs.append((f"this code, {args.own_process} in a worker of their own", ROOT / "src",
+                         {"FRONTOFFICE_WORKER_OWN_PROCESS": args.own_process}))
+        if args.baseline:
+            runs.append((f"baseline {args.baseline}", extract(args.baseline, Path(tmp)), {}))
+        for i, rate in enumerate(int(r) for r in args.rates.split(",")):
+            for label, src, env in (runs if i % 2 == 0 else runs[::-1]):
+                print(f"--- {rate:,} events/s, {label}", flush=True)
+                subprocess.run([sys.executable, __file__], check=False, env={
+                    **os.environ, **env, "PYTHONPATH": str(src), "BENCH_RATE": str(rate)})
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1:
+        compare(sys.argv[1:])
+    else:
+        main()

@@ -26,6 +26,7 @@ import json
 import os
 import pstats
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -165,6 +166,7 @@ def measure(passes: int, seed: int, profile: Path | None, size: int = PASS,
                 profiler.disable()
     finally:
         container.close()
+        shutil.rmtree(folder, ignore_errors=True)
     if profiler and profile:
         profiler.dump_stats(str(profile))
     return {"events": n, "cpu": cpu, "size": size}

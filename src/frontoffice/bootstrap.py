@@ -191,10 +191,10 @@ class Container:
 
 
 def bootstrap(settings: Settings, role: Role, *, ingest_processes: int = 0,
-              stop: threading.Event | None = None) -> Container:
+              stop: threading.Event | None = None, deliver: bool = True) -> Container:
     """The parts ``role`` runs, configured from ``settings`` and started. The server appends
     collector batches from ``ingest_processes`` processes (0: in this process); the worker's
-    delivery threads end when ``stop`` is set."""
+    delivery threads (none unless it ``deliver``s) end when ``stop`` is set."""
     server = role in (Role.SERVER, Role.INGEST)
     # an ingest process never migrates: the server that starts it has
     upgrade = False if role is Role.INGEST else None
@@ -221,7 +221,7 @@ def bootstrap(settings: Settings, role: Role, *, ingest_processes: int = 0,
 
             _writers(c, lambda s: _locked(c, s))
             c._gates = CollectionGates(store, settings, stores)
-        elif role is Role.WORKER:
+        elif role is Role.WORKER and deliver:
             from frontoffice.destinations.dispatch import Dispatch
 
             every = c.storages()

@@ -203,6 +203,11 @@ SETTINGS: tuple[Setting, ...] = (
             "A new insights flag opens a service task in the inbox, in the queue of the team it "
             "concerns (merchandising, store-ops, the agent's team, ...); off: flags only raise "
             "their `insight.flagged` event. Settings are per process: every workspace alike."),
+    Setting("worker_own_process", str, None,
+            "Projections (comma-separated names, e.g. `segments`) run by a second worker process "
+            "(`frontoffice worker --only NAMES`, which `frontoffice serve` starts) while the first "
+            "runs the others and delivers to destinations: on a machine with a core to spare the "
+            "two project at once. Unset: one worker runs every projection."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -293,6 +298,7 @@ class Settings:
     message_provider_secret: str | None = None
     message_provider_callback_url: str = "http://127.0.0.1:8000"
     insights_open_tasks: bool = True
+    worker_own_process: str | None = None
 
     @classmethod
     def load(

@@ -7,7 +7,10 @@ process's interpreter lock: the API tier stays a thin, stateless writer of the l
 
 The projections are every capability's (from the registry), driven by the projection runner
 (woken by the log, one workspace per thread at a time); destination delivery runs on its own
-threads (``Dispatch``), so a slow receiver delays only itself.
+threads (``Dispatch``), so a slow receiver delays only itself. The projections named by the
+``worker_own_process`` setting run in a second worker (``--only``), which delivers nothing, so
+the two use two cores: each projection keeps its own checkpoint, and one that reads another's
+work (segments read where identity placed the events) follows it a pass behind.
 """
 
 from __future__ import annotations
@@ -37,17 +40,27 @@ def projections(hubs: Hubs, store: SqlStore) -> list[Projection]:
             for p in c.projections(hubs, store)]
 
 
+def names(listed: str | None) -> frozenset[str]:
+    """The projection names of a comma-separated list (``worker_own_process``, ``--only``)."""
+    return frozenset(n.strip() for n in (listed or "").split(",") if n.strip())
+
+
+def chosen(every: list[Projection], only: Collection[str], apart: Collection[str]) -> list[Projection]:
+    """Those of ``every`` named ``only`` (when given), else those not set ``apart``; a name no
+    projection has is refused with the known ones."""
+    unknown = sorted({*only, *apart} - {p.name for p in every})
+    if unknown:
+        raise InvalidInput(f"Unknown projection(s) {', '.join(unknown)}; use any of: "
+                           f"{', '.join(p.name for p in every)}.")
+    return [p for p in every if p.name in only] if only else [p for p in every if p.name not in apart]
+
+
 def rebuild(hubs: Hubs, store: SqlStore, ws: str,
             only: Collection[str] = ()) -> list[tuple[str, int]]:
     """Drop and replay a workspace's projections (every one, or those named ``only``), in their
     order; what each replayed."""
-    every = projections(hubs, store)
-    unknown = sorted(set(only) - {p.name for p in every})
-    if unknown:
-        raise InvalidInput(f"Unknown projection(s) {', '.join(unknown)}; use any of: "
-                           f"{', '.join(p.name for p in every)}.")
-    chosen = [p for p in every if not only or p.name in only]
-    return [(p.name, retry_moved(lambda p=p: p.rebuild(ws))) for p in chosen]  # type: ignore[misc]
+    return [(p.name, retry_moved(lambda p=p: p.rebuild(ws)))  # type: ignore[misc]
+            for p in chosen(projections(hubs, store), only, ())]
 
 
 def _alive(pid: int) -> bool:
@@ -60,10 +73,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None) -> None:
+def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None,
+        only: Collection[str] = ()) -> None:
     """Keep every active workspace caught up with its log until ``stop`` is set, or until the
     process that started it is gone (a server killed with -9 leaves no orphan behind).
-    Both are checked between batches, so a long catch-up still stops within one batch."""
+    Both are checked between batches, so a long catch-up still stops within one batch.
+    ``only``: run just these projections and deliver nothing; else every projection but those
+    the ``worker_own_process`` setting gives a worker of their own, and deliver."""
 
     def check() -> None:
         if stop.is_set():
@@ -73,17 +89,23 @@ def run(settings: Settings, stop: threading.Event, parent_pid: int | None = None
             stop.set()
             raise Stopped
 
-    container = bootstrap(settings, Role.WORKER, stop=stop)
+    apart = frozenset() if only else names(settings.worker_own_process)
+    if not set(only) <= names(settings.worker_own_process):  # else the other worker runs them too
+        raise InvalidInput(f"This worker runs only {', '.join(sorted(only))}: set worker_own_process to "
+                           "them for every worker (the one without --only then leaves them out).")
+    container = bootstrap(settings, Role.WORKER, stop=stop, deliver=not only)
 
     def workspaces() -> list[str]:
         return [w.id for w in container.store.workspaces() if w.status is Status.ACTIVE]
 
-    dispatch, hubs = container.dispatch, container.hubs
-    runner = Runner([(s, projections(hubs, s)) for s in container.storages()], container.store_for,
-                    workspaces, container.is_active, check,
-                    threads=settings.worker_projection_threads, after=dispatch.poke)
     try:
-        runner.run(tick=dispatch.tick)
+        hubs = container.hubs
+        stores = [(s, chosen(projections(hubs, s), only, apart)) for s in container.storages()]
+        dispatch = None if only else container.dispatch
+        runner = Runner(stores, container.store_for, workspaces, container.is_active, check,
+                        threads=settings.worker_projection_threads,
+                        after=dispatch.poke if dispatch else lambda ws: None)
+        runner.run(tick=dispatch.tick if dispatch else lambda: None)
     except Stopped:
         return
     finally:

@@ -44,6 +44,21 @@ def test_a_person_enters_a_segment_on_the_event_that_meets_it_and_the_history_sa
     assert entered["cause"].startswith("event seq")
 
 
+def test_segments_run_apart_from_identity_look_again_soon_until_identity_has_placed_the_log(
+        world: World) -> None:
+    world.segment("buyers", {"did": "Order Completed"})
+    world.project()
+    projector = world.projector
+    assert projector is not None and projector.due(world.ws) is None  # nothing to wait for
+    world.track("ann", "Order Completed", 0)
+    assert projector.catch_up(world.ws) == 0  # identity (in the other worker) has not placed it yet
+    due = projector.due(world.ws)
+    assert due is not None and due <= time.monotonic() + 0.1
+    world.project()
+    assert world.members("buyers") == {world.person("ann")}
+    assert projector.due(world.ws) is None
+
+
 def test_a_windowed_membership_ends_when_the_window_passes_without_any_new_event(world: World) -> None:
     world.segment("recent_buyers", {"did": "Order Completed", "within_days": 7})
     world.track("bob", "Order Completed", 0)
@@ -74,7 +89,8 @@ def test_a_returning_persons_event_evaluates_only_what_it_feeds_unless_a_window_
     world.track("di", "Product Viewed", 0)
     world.project()
     di = world.person("di")
-    views = world.data.values(world.ws, di)[1]["explain"]["as_of_ms"]
+    [stored] = world.data.values(world.ws, di)  # she has no order: orders is not stored
+    views = stored["explain"]["as_of_ms"]
     world.at(600)
     world.track("di", "Order Completed", 300)
     world.project()  # her view's window is still open: the order feeds orders, not views
@@ -85,6 +101,22 @@ def test_a_returning_persons_event_evaluates_only_what_it_feeds_unless_a_window_
     world.project()  # the window came due before her order: she is evaluated wholly, and leaves
     assert world.members("recent_viewers") == set()
     assert [v["explain"]["as_of_ms"] for v in world.data.values(world.ws, di)] == [world.now_ms] * 2
+
+
+def test_a_trait_none_of_whose_events_a_person_has_is_not_stored_and_reads_as_its_value_over_none(
+        world: World) -> None:
+    world.trait({"name": "orders", "op": "count", "event": "Order Completed"})
+    world.trait({"name": "ltv", "op": "sum", "event": "Order Completed", "property": "total"})
+    world.trait({"name": "basket", "op": "avg", "event": "Order Completed", "property": "total"})
+    world.trait({"name": "views", "op": "count", "event": "Product Viewed"})
+    world.track("ed", "Product Viewed", 0)
+    world.project()
+    ed = world.person("ed")
+    assert [v["trait"] for v in world.data.values(world.ws, ed)] == ["views"]
+    found = service.person(world.data, world.ws, ed, world.now_ms)["traits"]
+    assert [(t["trait"], t["value"], t["explain"]["events_counted"]) for t in found] == [
+        ("basket", None, 0), ("ltv", 0, 0), ("orders", 0, 0), ("views", 1, 1)]
+    assert service.person(world.data, world.ws, "nobody")["traits"] == []
 
 
 def test_computed_traits_explain_their_definition_version_events_and_window(world: World) -> None:

@@ -63,14 +63,14 @@ def serve(ctx: click.Context, host: str | None, port: int | None, worker: bool,
     # uvicorn re-raises the SIGTERM it caught once it has shut down; with the default handler
     # that kills this process before the worker is stopped, leaving it to write on its own
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    child = _start_worker(settings) if worker else None
+    children = _start_workers(settings) if worker else []
     failed = False
     try:
         uvicorn.Server(config).run(sockets=[listening])
     except SystemExit as exc:  # ours on SIGTERM (code 0); uvicorn's when it cannot start
         failed = exc.code not in (None, 0)
     finally:
-        if child is not None:
+        for child in children:
             stop_child(child, 30)
     if failed:
         raise FrontofficeError(
@@ -132,22 +132,28 @@ def stop_child(child: subprocess.Popen[bytes], seconds: float) -> None:
         child.wait()
 
 
-def _start_worker(settings: Settings) -> subprocess.Popen[bytes]:
+def _start_workers(settings: Settings) -> list[subprocess.Popen[bytes]]:
+    """The worker, and a second one for the projections ``worker_own_process`` names."""
     args = [sys.executable, "-m", "frontoffice", "--data-dir", str(settings.data_dir)]
     if settings.database_url:
         args += ["--database-url", settings.database_url]
-    return subprocess.Popen([*args, "worker", "--parent-pid", str(os.getpid())])
+    args += ["worker", "--parent-pid", str(os.getpid())]
+    own = ",".join(sorted(projection_worker.names(settings.worker_own_process)))
+    return [subprocess.Popen(a) for a in [args, *([[*args, "--only", own]] if own else [])]]
 
 
 @click.command("worker")
 @click.option("--parent-pid", type=int, default=None,
               help="Stop when this process is gone (set by `frontoffice serve`).")
+@click.option("--only", default=None,
+              help="Run only these projections (comma-separated names) and deliver nothing; the "
+                   "worker without it runs the others (setting 'worker_own_process').")
 @click.pass_context
 @friendly_errors
-def worker_cmd(ctx: click.Context, parent_pid: int | None) -> None:
+def worker_cmd(ctx: click.Context, parent_pid: int | None, only: str | None) -> None:
     """Keep people and consent projections in step with the event log (until stopped)."""
     settings = settings_from(ctx)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    projection_worker.run(settings, stop, parent_pid)
+    projection_worker.run(settings, stop, parent_pid, projection_worker.names(only))

@@ -9,6 +9,9 @@ left it. That holds because nothing else moved: no time-driven answer has come d
 checks the person's due time is still ahead), the stored events are those the last evaluation
 read, and the definitions are those it used (a changed definition queues everyone for a whole
 evaluation).
+
+A trait none of whose events the person has is not saved: its value is the value over no events,
+which time does not change, and readers (``service.person``) give it from the definition.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ from frontoffice.segments.ports import Change, Outcome
 
 @dataclass(frozen=True, slots=True)
 class Since:
-    """What moved for a person evaluated before: the names of their new events, and the facts
-    their last evaluation saved (to tell which changed)."""
+    """What moved since the answers a person is evaluated from: the names of their events since,
+    and the facts those answers were given on (to tell which changed). The answers are the
+    person's memberships (a person evaluated before), or the empty person's (``from_empty``:
+    ``Catalog.baseline``, for a person with no stored event, all of whose events are new)."""
 
     names: frozenset[str]
     facts: Mapping[str, str]
+    from_empty: bool = False
 
 
 def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicted: Mapping[str, str],
@@ -38,33 +44,43 @@ def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicte
            since: Since | None = None) -> Outcome:
     """Fill ``outcome`` (whose facts are set) with the person's values, membership changes and
     next due time: wholly, or in part when ``since`` says what moved."""
+    base, index = catalog.baseline(), catalog.index()
     values: dict[str, Value] = {}  # filled trait by trait, read by the segments below
     person = Person(events, values, {**outcome.facts, **predicted})
-    again = None if since is None else {name for name, (d, _) in catalog.traits.items()
-                                        if not since.names.isdisjoint(f.event for f in d.filters())}
+    again = None if since is None else index.traits_fed(since.names)
     for name, (d, version) in catalog.traits.items():
-        value = values[name] = compute(d, read_by(d, person.named), now)
+        read = read_by(d, person.named)
+        if not read:  # the value over no events, not saved
+            values[name] = base.values[name]
+            continue
+        value = values[name] = compute(d, read, now)
         if again is None or name in again:
             outcome.values[name] = (orjson.dumps(value.value).decode(),
                                     orjson.dumps(value.explain(d, version, now)).decode())
-    moved: set[str] = set()
-    if since is not None:
-        old = since.facts
-        moved = {k for k in {*old, *outcome.facts} if old.get(k) != outcome.facts.get(k)}
-    changed: set[str] = set()
+    hit: set[str] = set()  # the segments reading what moved (a segment answered otherwise aside)
+    if since is not None and again is not None:
+        old, now_facts = since.facts, person.facts
+        moved = {k for k in {*old, *now_facts} if old.get(k) != now_facts.get(k)}
+        hit = index.segments_reading(since.names, again, moved)
+    prior = base.answers if since is not None and since.from_empty else None
+    differ: set[str] = set()  # the segments answered otherwise than the answers evaluated from
     for segment, holds, reads in catalog.compiled():  # the reason only of a change
-        was = segment.name in members
-        if again is not None and since is not None and not reads.touched(since.names, again, moved, changed):
-            person.segments[segment.name] = was
-            continue
-        ok = person.segments[segment.name] = holds(person, now)
-        if ok != was:
-            changed.add(segment.name)
-            why = evaluate(segment.condition, person, now)[1]
-            outcome.changes.append(Change(segment.name, segment.version, "entered" if ok else "exited", why))
+        name = segment.name
+        was = name in members
+        before = was if prior is None else prior[name]
+        kept = since is not None and name not in hit and reads.segments.isdisjoint(differ)
+        if kept:  # nothing it reads moved: the answer stands, and so does its reason
+            ok = person.segments[name] = before
+        else:
+            ok = person.segments[name] = holds(person, now)
+            if ok != before:
+                differ.add(name)
+        if ok != was:  # kept, only from the empty person's answers (else before is was)
+            why = base.why[name] if kept else evaluate(segment.condition, person, now)[1]
+            outcome.changes.append(Change(name, segment.version, "entered" if ok else "exited", why))
     active = {s.name for s in catalog.segments}
     for gone in sorted(set(members) - active):
         outcome.changes.append(Change(gone, 0, "exited", f"segment {gone} was deleted"))
     outcome.due_at = next_change_of(*windows, person.named, now)
-    outcome.partial = since is not None
+    outcome.partial = since is not None and not since.from_empty  # from the empty person: all saved
     return outcome

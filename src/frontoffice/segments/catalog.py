@@ -3,7 +3,7 @@ order where a segment comes after every segment it reads (a cycle is refused).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from frontoffice.segments.conditions import (
@@ -15,7 +15,7 @@ from frontoffice.segments.conditions import (
     parse,
     references,
 )
-from frontoffice.segments.evaluate import filters_of
+from frontoffice.segments.evaluate import Person, Value, compute, evaluate, filters_of
 from frontoffice.segments.holds import Holds, Reads, compile_condition, reads_of
 from frontoffice.segments.model import Filter, InvalidDefinition, TraitDef, parse_trait
 from frontoffice.segments.ports import Definition
@@ -31,18 +31,81 @@ class Segment:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The empty person (no event, no fact): each segment's answer and its reason, each trait's
+    value. Time does not change them: there is no event to leave a window, no day to count since."""
+
+    answers: dict[str, bool]
+    why: dict[str, str]
+    values: dict[str, Value]
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """Which traits each event name feeds, and which segments read each event name, computed
+    trait and fact (``Reads``), so an evaluation in part finds what it must answer again."""
+
+    fed: dict[str, frozenset[str]]
+    by_event: dict[str, frozenset[str]]
+    by_computed: dict[str, frozenset[str]]
+    by_fact: dict[str, frozenset[str]]
+
+    def traits_fed(self, names: Collection[str]) -> set[str]:
+        return {t for n in names for t in self.fed.get(n, ())}
+
+    def segments_reading(self, names: Collection[str], computed: Collection[str],
+                         facts: Collection[str]) -> set[str]:
+        return ({s for n in names for s in self.by_event.get(n, ())}
+                | {s for c in computed for s in self.by_computed.get(c, ())}
+                | {s for f in facts for s in self.by_fact.get(f, ())})
+
+
+def _inverse(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for key, name in pairs:
+        found.setdefault(key, set()).add(name)
+    return {key: frozenset(names) for key, names in found.items()}
+
+
 @dataclass
 class Catalog:
     traits: dict[str, tuple[TraitDef, int]] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)  # dependencies first
     _holds: list[tuple[Segment, Holds, Reads]] | None = field(default=None, repr=False, compare=False)
+    _baseline: Baseline | None = field(default=None, repr=False, compare=False)
+    _index: Index | None = field(default=None, repr=False, compare=False)
 
     def compiled(self) -> list[tuple[Segment, Holds, Reads]]:
         """Each segment with its condition compiled to an answer without reasons (``holds``) and
         what the answer reads."""
         if self._holds is None or len(self._holds) != len(self.segments):
             self._holds = [(s, compile_condition(s.condition), reads_of(s.condition)) for s in self.segments]
+            self._baseline = self._index = None
         return self._holds
+
+    def baseline(self) -> Baseline:
+        """The empty person's answers, reasons and values: those a person with no stored event is
+        evaluated from (``assess.Since``)."""
+        compiled = self.compiled()
+        if self._baseline is None:
+            values = {name: compute(d, (), 0) for name, (d, _) in self.traits.items()}
+            empty = Person((), values, {})
+            why = {}
+            for segment, _, _ in compiled:
+                empty.segments[segment.name], why[segment.name] = evaluate(segment.condition, empty, 0)
+            self._baseline = Baseline(dict(empty.segments), why, values)
+        return self._baseline
+
+    def index(self) -> Index:
+        compiled = self.compiled()
+        if self._index is None:
+            self._index = Index(
+                _inverse((f.event, name) for name, (d, _) in self.traits.items() for f in d.filters()),
+                _inverse((e, s.name) for s, _, reads in compiled for e in reads.events),
+                _inverse((c, s.name) for s, _, reads in compiled for c in reads.computed),
+                _inverse((f, s.name) for s, _, reads in compiled for f in reads.facts))
+        return self._index
 
     @property
     def trait_defs(self) -> dict[str, TraitDef]:

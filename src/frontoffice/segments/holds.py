@@ -10,7 +10,7 @@ only for the segments whose membership changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from frontoffice.segments.conditions import (
@@ -125,11 +125,6 @@ class Reads:
     computed: frozenset[str]
     facts: frozenset[str]
     segments: frozenset[str]
-
-    def touched(self, events: Collection[str], computed: Collection[str], facts: Collection[str],
-                segments: Collection[str]) -> bool:
-        return not (self.events.isdisjoint(events) and self.computed.isdisjoint(computed)
-                    and self.facts.isdisjoint(facts) and self.segments.isdisjoint(segments))
 
 
 def reads_of(c: Condition) -> Reads:

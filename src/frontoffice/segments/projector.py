@@ -33,6 +33,7 @@ PREDICTED = "predicted:"  # facts another capability writes (segments keep them)
 COMMERCE_FAMILY = "commerce"
 LATE = "shipment.late"  # a late delivery becomes an event of the order's buyer
 BUYER_KINDS = ("user_id", "email", "phone", "marketplace_buyer")  # what commerce keys customers by
+IDENTITY_BEHIND_S = 0.05  # how soon to look again for events identity has placed since
 Clock = Callable[[], float]
 
 
@@ -107,6 +108,7 @@ class SegmentsProjector:
         self.commerce: CommerceCheck = commerce or NoCommerce()
         self._locks: dict[str, threading.Lock] = {}
         self._catalogs: dict[str, tuple[tuple[int, int], Catalog]] = {}
+        self._behind: dict[str, bool] = {}  # identity had not placed the log's end at the last catch-up
         self._guard = threading.Lock()
 
     def _lock(self, ws: str) -> threading.Lock:
@@ -156,13 +158,17 @@ class SegmentsProjector:
                 done += len(touched)
             after = changes[-1].id
             self.data.set_last_change(ws, after)
+            if len(changes) < PAGE:  # the last page: asking again would find nothing
+                break
         return done
 
     def _read_log(self, ws: str, on_progress: Callable[[int], None]) -> int:
         """The log's new events up to where identity has placed them: an event identity has not
         projected yet has no person, and would be passed for good."""
         after, applied = self.data.cursor(ws), 0
-        upto = min(self.log.last_seq(ws), self.people.placed_upto(ws))
+        last, placed_upto = self.log.last_seq(ws), self.people.placed_upto(ws)
+        self._behind[ws] = placed_upto < last
+        upto = min(last, placed_upto)
         while after < upto:
             page, after = page_of(self.log, ws, after, upto, PAGE, families=READS)
             placed = self.people.of_events(ws, [e.seq for e in page])
@@ -233,7 +239,7 @@ class SegmentsProjector:
         """The outcome of evaluating each (person, cause) at ``now``; ``pending``: each person's
         events not stored yet (they are stored with the outcome). A person evaluated before whose
         only news is these events, and whose due time is still ahead, is evaluated in part
-        (``assess.Since``)."""
+        (``assess.Since``); so is a person with no stored event, from the empty person's answers."""
         pids = [p for p, _ in due]
         events = self.data.person_events(ws, pids)
         returning = {pid for pid in (pending or {}) if events.get(pid)}  # stored: evaluated before
@@ -256,9 +262,12 @@ class SegmentsProjector:
             held = stored.get(pid, {})
             predicted = {k: v for k, v in held.items() if k.startswith(PREDICTED)}
             since = None
-            if pid in returning and due_at.get(pid, now + 1) > now and pending is not None:
-                since = Since(frozenset(e.name for e in pending[pid]),
-                              {k: v for k, v in held.items() if not k.startswith(PREDICTED)})
+            if pending is not None and pid in pending:
+                names = frozenset(e.name for e in pending[pid])
+                if pid not in returning:
+                    since = Since(names, {}, from_empty=True)
+                elif due_at.get(pid, now + 1) > now:
+                    since = Since(names, held)
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
                                                        allowed.get(pid, set()), mine) | bought.get(pid, {}))
             out.append(assess(catalog, outcome, mine, predicted, members.get(pid, set()), now, windows,
@@ -271,7 +280,10 @@ class SegmentsProjector:
         return self.catch_up(ws)
 
     def due(self, ws: str) -> float | None:
-        """When the runner should call again although the log is quiet (a window ends)."""
+        """When the runner should call again although the log is quiet: a window ends, or identity
+        has not placed the log's last events yet (it runs in another worker process, or failed)."""
+        if self._behind.get(ws, False):  # as the last catch-up found it
+            return time.monotonic() + IDENTITY_BEHIND_S
         next_ms = self.data.next_due(ws)
         if next_ms is None:
             return None

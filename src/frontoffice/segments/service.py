@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from frontoffice.errors import NotFound
 from frontoffice.segments.catalog import Catalog, Segment, check_segment, load
 from frontoffice.segments.compiler import Compiler, render
 from frontoffice.segments.conditions import Condition, references, text
+from frontoffice.segments.evaluate import compute
 from frontoffice.segments.model import InvalidDefinition, check_name, known_keys, parse_trait
 from frontoffice.segments.ports import SegmentsData
 
@@ -169,9 +171,18 @@ def traits_overview(data: SegmentsData, ws: str) -> list[dict[str, Any]]:
             for name, (d, version) in sorted(catalog(data, ws).traits.items())]
 
 
-def person(data: SegmentsData, ws: str, person_id: str) -> Mapping[str, Any]:
-    """A person's computed traits (each explained), segments and membership history."""
-    return {"person_id": person_id, "traits": data.values(ws, person_id),
+def person(data: SegmentsData, ws: str, person_id: str, now_ms: int | None = None) -> Mapping[str, Any]:
+    """A person's computed traits (each explained), segments and membership history. A trait none
+    of whose events the person has is not stored (``assess``): it is its value over no events, as
+    of ``now_ms`` (now)."""
+    traits = {v["trait"]: v for v in data.values(ws, person_id)}
+    if traits or data.person_events(ws, [person_id])[person_id]:
+        now = int(time.time() * 1000) if now_ms is None else now_ms
+        for name, (d, version) in catalog(data, ws).traits.items():
+            if name not in traits:
+                none = compute(d, (), now)
+                traits[name] = {"trait": name, "value": none.value, "explain": none.explain(d, version, now)}
+    return {"person_id": person_id, "traits": [traits[name] for name in sorted(traits)],
             "segments": sorted(data.members_of(ws, [person_id])[person_id]),
             "history": data.history(ws, person_id=person_id)}
 

@@ -51,3 +51,20 @@ def test_a_partial_evaluation_ends_where_a_whole_one_does(
     assert part.values == {k: whole.values[k] for k in part.values}
     assert {k: v for k, (v, _) in whole.values.items() if k not in part.values} == \
         {k: v for k, (v, _) in first.values.items() if k not in part.values}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(event, min_size=1, max_size=6, unique_by=lambda e: e.seq), st.sets(st.sampled_from(FACTS)),
+       st.sets(st.sampled_from([s.name for s in CATALOG.segments])))
+def test_a_person_with_no_stored_event_evaluated_from_the_empty_persons_answers_ends_where_a_whole_one_does(
+        events: list[Event], chosen: set[str], members: set[str]) -> None:
+    mine = sorted(events, key=lambda e: (e.at, e.seq))
+    held = facts(chosen)
+    predicted = {k: v for k, v in held.items() if k.startswith("predicted:")}
+    whole = assess(CATALOG, outcome(held), mine, predicted, members, NOW, WINDOWS)
+    since = Since(frozenset(e.name for e in mine), {}, from_empty=True)
+    part = assess(CATALOG, outcome(held), mine, predicted, members, NOW, WINDOWS, since)
+    assert not part.partial  # every value it has is saved, as a whole evaluation saves them
+    assert part.changes == whole.changes
+    assert part.due_at == whole.due_at
+    assert part.values == whole.values
