@@ -51,6 +51,9 @@ class FakeLog:
         return [e for e in self._events if e.workspace_id == workspace_id and e.seq > after_seq
                 and source_id in (None, e.source_id)][:limit]
 
+    def last_seq(self, workspace_id: str) -> int:
+        return max((e.seq for e in self._events if e.workspace_id == workspace_id), default=0)
+
     def events_at(self, workspace_id: str, seqs: Sequence[int]) -> list[StoredEvent]:
         wanted = set(seqs)
         return [e for e in self._events if e.workspace_id == workspace_id and e.seq in wanted]

@@ -183,11 +183,16 @@ class Projector:
         raise ErasedMeanwhile("Erasures kept interrupting this projector; run it again.")
 
     def _follow(self, on_progress: Callable[[int], None] | None, batch_size: int) -> Progress:
+        """Up to the log's head as the pass begins: what arrives meanwhile waits for the next
+        pass, so a log growing as fast as identity reads it never keeps the runner's other
+        projections (segments, consent, …) from their turn."""
         progress = Progress()
         started = time.perf_counter()
         self._apply_decisions()
-        while True:
-            events = self.log.events(self.ws, after_seq=self.checkpoint, limit=batch_size)
+        head = self.log.last_seq(self.ws)
+        while self.checkpoint < head:
+            events = [e for e in self.log.events(self.ws, after_seq=self.checkpoint, limit=batch_size)
+                      if e.seq <= head]
             if not events:
                 break
             for event in events:

@@ -11,6 +11,7 @@ import pytest
 from frontoffice.domain.events import Limits, normalise_batch
 from frontoffice.errors import InvalidInput
 from frontoffice.identity import service
+from frontoffice.identity.projector import Projector
 from frontoffice.storage.port import AppendBatch
 from tests.fakes.identity import FakeHub, FakeIdentity, FakeLog
 
@@ -123,3 +124,27 @@ def test_a_rebuild_replays_merges_and_splits_to_the_same_people() -> None:
     live = w.people()
     w.hub.rebuild(WS)
     assert w.people() == live
+
+
+def _identify(mid: str) -> AppendBatch:
+    event = {"type": "identify", "messageId": mid, "anonymousId": f"anon-{mid}",
+             "timestamp": "2026-01-01T10:00:00Z", "traits": {"email": f"{mid}@posteo.de"}}
+    accepted, _ = normalise_batch([event], batch={}, forced_type=None, source_id=WEB,
+                                  received_at=datetime.now(UTC),
+                                  limits=Limits(max_event_bytes=32_768, max_json_depth=32))
+    return AppendBatch(WS, WEB, accepted)
+
+
+def test_a_pass_ends_at_the_head_of_the_log_as_it_began_and_the_next_takes_the_rest() -> None:
+    """A log growing as fast as identity reads it must not keep the worker's other projections
+    from their turn: what arrives during a pass waits for the next one."""
+    log, tables = FakeLog(), FakeIdentity()
+    log.append([_identify(f"m{i}") for i in range(3)])
+    projector = Projector(log, tables, WS)
+
+    def arrives(_: int) -> None:  # an event arrives while each page is applied (up to 10 in all)
+        if log.last_seq(WS) < 10:
+            log.append([_identify(f"late{log.last_seq(WS)}")])
+
+    assert projector.catch_up(arrives, batch_size=1).events == 3  # none of those in this pass
+    assert projector.catch_up(batch_size=100).events == 3
