@@ -58,6 +58,29 @@ def number(value: float) -> str:
     return f"{float(value):.6g}"
 
 
+class _Hashed:
+    """Features seen so far: an id each, and by id their hash and value in numpy arrays (id 0:
+    nothing, the padding of a short row). Written under the scorer's lock: the arrays first, then
+    the id, so a reader holding an id finds it in the arrays it reads afterwards."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str, str | float], int] = {}
+        self.orders: dict[tuple[str, ...], list[str]] = {}  # names as given -> as VW reads them
+        self.hashes = np.zeros(1024, dtype=np.uint64)
+        self.values = np.zeros(1024, dtype=np.float32)
+        self.size = 1
+
+    def add(self, key: tuple[str, str, str | float], hashed: int, value: float) -> int:
+        if self.size == len(self.hashes):
+            self.hashes = np.concatenate([self.hashes, np.zeros_like(self.hashes)])
+            self.values = np.concatenate([self.values, np.zeros_like(self.values)])
+        found = self.size
+        self.hashes[found], self.values[found] = hashed, value
+        self.size += 1
+        self.ids[key] = found
+        return found
+
+
 class Scorer:
     """The exploration policy of one loaded model, safe to call from any thread."""
 
@@ -78,24 +101,23 @@ class Scorer:
         self._vw = vw
         self._spaces = {ns: int(vw.hash_space(ns)) for ns in ("S", "A")}
         self._lock = lock  # VW's parser and the cache's growth
-        self._known: dict[tuple[str, str, str | float], tuple[int, float]] = {}
+        self._hashed = _Hashed()  # replaced, never emptied, when it reaches KNOWN_MAX
         powers = range(-POW10_PROBED, POW10_PROBED + 1)  # VW's: 1eN reads as 1 × its power N
         self._pow10 = {p: np.float32(v) for p, v in
                        zip(powers, self._parsed([f"1e{p}" for p in powers]), strict=True)}
 
-    def _feature(self, ns: str, key: str, value: str | float) -> tuple[int, float]:
-        """(hash, value) of one feature as VW's text parser reads ``bandit.lines``:
+    def _feature(self, hashed: _Hashed, ns: str, key: str, value: str | float) -> int:
+        """The id of one feature, hashed as VW's text parser reads ``bandit.lines``:
         ``name=value`` categorical (value 1), a number as written (``.6g``)."""
         with self._lock:
+            found = hashed.ids.get((ns, key, value))
+            if found is not None:
+                return found
             if isinstance(value, str):
-                found = (int(self._vw.hash_feature(pair(key, value), self._spaces[ns])), 1.0)
-            else:
-                found = (int(self._vw.hash_feature(token(key), self._spaces[ns])),
-                         self._number(number(value)))
-            if len(self._known) >= KNOWN_MAX:
-                self._known.clear()
-            self._known[(ns, key, value)] = found
-        return found
+                return hashed.add((ns, key, value), int(self._vw.hash_feature(
+                    pair(key, value), self._spaces[ns])), 1.0)
+            return hashed.add((ns, key, value), int(self._vw.hash_feature(
+                token(key), self._spaces[ns])), self._number(number(value)))
 
     def _number(self, text: str) -> float:
         """The float32 VW's text parser reads from ``text``. Its own parser is not always the
@@ -121,33 +143,40 @@ class Scorer:
         finally:
             self._vw.finish_example(parsed)
 
-    def _features(self, ns: str, features: Features) -> tuple[list[int], list[float]]:
-        """(hashes, values) in the order of ``bandit.lines`` (sorted by name), zeros dropped."""
-        hashes, values = [], []
-        known = self._known
-        for key, value in sorted(features.items()):
-            found = known.get((ns, key, value)) or self._feature(ns, key, value)
-            if found[1] != 0.0:
-                hashes.append(found[0])
-                values.append(found[1])
-        return hashes, values
+    def _row(self, hashed: _Hashed, ns: str, features: Features) -> list[int]:
+        """The ids of the features in the order of ``bandit.lines`` (sorted by name). A zero VW
+        drops is kept: it adds ±0 to every sum, which changes none."""
+        keys = tuple(features)
+        order = hashed.orders.get(keys)
+        if order is None:
+            order = hashed.orders[keys] = sorted(keys)
+        ids = hashed.ids
+        row = [ids.get((ns, key, features[key])) for key in order]
+        if None in row:
+            return [self._feature(hashed, ns, key, features[key]) for key in order]
+        return row  # type: ignore[return-value]  # no None in it
 
     def scores(self, shared: Features, actions: Sequence[Features]) -> npt.NDArray[np.float32]:
         """Each action's cost estimate, exactly VW's ``partial_prediction``."""
-        s_hash, s_value = self._features("S", shared)
-        rows = [self._features("A", a) for a in actions]
-        width = max((len(h) for h, _ in rows), default=0)
-        a_hash = np.zeros((len(rows), width), dtype=np.uint64)
-        a_value = np.zeros((len(rows), width), dtype=np.float32)
-        for i, (h, v) in enumerate(rows):
-            a_hash[i, :len(h)], a_value[i, :len(v)] = h, v
+        hashed = self._hashed
+        if len(hashed.ids) >= KNOWN_MAX:
+            with self._lock:
+                hashed = self._hashed = _Hashed()
+        k = len(actions)
+        rows = [self._row(hashed, "A", a) for a in actions]
+        width = max(map(len, rows), default=0)
+        flat: list[int] = []
+        for r in rows:
+            flat += r
+            flat += [0] * (width - len(r))
+        ids = np.array(flat, dtype=np.intp).reshape(k, width)
+        s_ids = np.array(self._row(hashed, "S", shared), dtype=np.intp)
+        a_hash, a_value = hashed.hashes[ids], hashed.values[ids]
+        sh, sv = hashed.hashes[s_ids], hashed.values[s_ids]
         w, mask = self._weights, self._mask
-        sh = np.asarray(s_hash, dtype=np.uint64)
-        sv = np.asarray(s_value, dtype=np.float32)
-        k = len(rows)
         linear = w[(a_hash & mask).astype(np.intp)] * a_value  # padding: value 0, adds nothing
         constant = np.full((k, 1), w[int(np.uint64(CONSTANT_HASH) & mask)], dtype=np.float32)
-        shared_terms = np.broadcast_to(w[(sh & mask).astype(np.intp)] * sv, (k, len(s_hash)))
+        shared_terms = np.broadcast_to(w[(sh & mask).astype(np.intp)] * sv, (k, len(sh)))
         # S outer, A inner, as VW walks a quadratic interaction
         quad_index = ((sh[None, :, None] * np.uint64(FNV_PRIME)) ^ a_hash[:, None, :]) & mask
         quad = w[quad_index.astype(np.intp)] * (sv[None, :, None] * a_value[:, None, :])
