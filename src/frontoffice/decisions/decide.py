@@ -154,8 +154,8 @@ def situation(p: DecidePorts, ws: str, person_id: str, ask: Ask, facts: Customer
     return Situation(
         person_id=person_id, channel=ask.channel, mode=mode, near=near, now=now,
         ship_to=ship_to,
-        consent={purpose: p.consent.check(ws, person_id, purpose, ask.channel)
-                 for purpose in sorted({a.purpose for a in offered})},
+        consent=p.consent.verdicts(ws, person_id, sorted({a.purpose for a in offered}),
+                                   ask.channel) if offered else {},
         segments={seg: p.segments.check(ws, person_id, seg)
                   for seg in sorted({a.segment for a in offered if a.segment})},
         stock=p.stock.available(ws, skus, ask.channel, mode, near, ship_to) if skus else {},
