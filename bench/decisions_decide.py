@@ -142,7 +142,19 @@ def in_process(store: SqlStore, settings: Settings, ws: str, persons: list[str],
     return times
 
 
-def over_http(url: str, token: str, ws: str, persons: list[str], queries: int) -> list[float]:
+def process_cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux ``/proc``; None elsewhere)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return None
+    fields = stat.read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def over_http(url: str, token: str, ws: str, persons: list[str], queries: int,
+              server_pid: int | None = None) -> list[float]:
+    """``server_pid``: print the server process's CPU per decide (its ingest process apart)."""
+    before = process_cpu_s(server_pid) if server_pid else None
     rng = random.Random(3)
     headers = {"Authorization": f"Bearer {token}"}
     times = []
@@ -155,6 +167,10 @@ def over_http(url: str, token: str, ws: str, persons: list[str], queries: int) -
             r.raise_for_status()
             if n >= 20:  # the first requests warm the server (recommender fit, model load)
                 times.append(elapsed)
+    after = process_cpu_s(server_pid) if server_pid else None
+    if before is not None and after is not None:
+        print(f"  server CPU per decide over HTTP: {(after - before) * 1000 / (queries + 20):.2f} ms",
+              flush=True)
     return times
 
 
@@ -183,13 +199,14 @@ def run(label: str, database_url: str, folder: Path, args: argparse.Namespace) -
         server = ServerProcess(database_url, folder)
         server.start(timeout=120)  # a loaded 2-core machine imports slowly
         try:
+            pid = server.proc.pid if server.proc else None
             rows.append(figures(f"{label} over HTTP, rules",
-                                over_http(server.url, token, ws, persons, args.queries)))
+                                over_http(server.url, token, ws, persons, args.queries, pid)))
             trained = learning.train(own, own, ws, now())
             learning.promote(own, ws, trained["version"])
             time.sleep(2.5)  # the server re-reads the promoted version every 2 s
             rows.append(figures(f"{label} over HTTP, bandit v{trained['version']}",
-                                over_http(server.url, token, ws, persons, args.queries)))
+                                over_http(server.url, token, ws, persons, args.queries, pid)))
         finally:
             server.stop()
         rows.append(figures(f"{label} in process, bandit v{trained['version']}", in_process(

@@ -128,11 +128,14 @@ class FakeCustomers:
 @dataclass
 class FakeConsent:
     refused: set[tuple[str, str, str]] = field(default_factory=set)  # person, purpose, channel
+    reads: int = 0  # times a person's consent was read
 
-    def check(self, ws: str, person_id: str, purpose: str, channel: str) -> Verdict:
-        if (person_id, purpose, channel) in self.refused:
-            return Verdict(False, f"consent: {purpose} withdrawn")
-        return Verdict(True, f"consent: {purpose} given")
+    def verdicts(self, ws: str, person_id: str, purposes: Collection[str], channel: str
+                 ) -> dict[str, Verdict]:
+        self.reads += 1
+        return {purpose: Verdict(False, f"consent: {purpose} withdrawn")
+                if (person_id, purpose, channel) in self.refused
+                else Verdict(True, f"consent: {purpose} given") for purpose in purposes}
 
 
 @dataclass

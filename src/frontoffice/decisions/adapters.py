@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -162,10 +162,16 @@ class GateConsent:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
 
-    def check(self, ws: str, person_id: str, purpose: str, channel: str) -> Verdict:
-        # the person's live id (``decide`` resolved it), so the gate places nobody again
-        verdict = gate_for(self._store, ws, now()).check(f"person:{person_id}", purpose, channel)
-        return Verdict(verdict.allowed, f"{verdict.rule}: {verdict.reason}")
+    def verdicts(self, ws: str, person_id: str, purposes: Collection[str], channel: str
+                 ) -> dict[str, Verdict]:
+        # one gate: the person is loaded once for every purpose; their live id (``decide``
+        # resolved it), so the gate places nobody again
+        gate = gate_for(self._store, ws, now())
+        out = {}
+        for purpose in purposes:
+            verdict = gate.check(f"person:{person_id}", purpose, channel)
+            out[purpose] = Verdict(verdict.allowed, f"{verdict.rule}: {verdict.reason}")
+        return out
 
 
 class CommerceStock:

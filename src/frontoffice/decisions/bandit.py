@@ -12,37 +12,25 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 
 import vowpalwabbit
 
+from frontoffice.decisions.bandit_scorer import Scorer, number, pair, token
+
 Features = Mapping[str, str | float]
 ARGS = "--cb_explore_adf --epsilon {epsilon} -q SA --quiet --random_seed 7"
-_UNSAFE = re.compile(r"[\s|:]+")
-
-
-@lru_cache(maxsize=65536)
-def _token(value: str) -> str:
-    return _UNSAFE.sub("_", value) or "_"
-
-
-@lru_cache(maxsize=65536)
-def _pair(key: str, value: str) -> str:
-    """``key=value`` as VW reads a categorical feature (ids, categories and buckets repeat)."""
-    return f"{_token(key)}={_token(value)}"
 
 
 def _namespace(name: str, features: Features) -> str:
     parts = []
     for key, value in sorted(features.items()):
         if isinstance(value, str):
-            parts.append(_pair(key, value))
+            parts.append(pair(key, value))
         else:
-            parts.append(f"{_token(key)}:{float(value):.6g}")
+            parts.append(f"{token(key)}:{number(value)}")
     return f"|{name} " + " ".join(parts)
 
 
@@ -64,10 +52,13 @@ def lines(shared: Features, actions: Sequence[Features],
 
 
 class Bandit:
-    """One model in memory; VW is not thread-safe, so calls are serialised."""
+    """One model in memory; VW is not thread-safe, so calls are serialised. ``pmf`` scores with
+    the model's weights read once (``bandit_scorer``, VW's own policy without its text parser);
+    ``learn`` changes them, so the next ``pmf`` reads them again."""
 
     def __init__(self, blob: bytes | None = None, epsilon: float = 0.1) -> None:
         self._lock = threading.Lock()
+        self._scorer: Scorer | None = None
         if blob is None:
             self._vw = vowpalwabbit.Workspace(ARGS.format(epsilon=epsilon))
             return
@@ -82,14 +73,17 @@ class Bandit:
         if not actions:
             return []
         with self._lock:
-            found = self._vw.predict(lines(shared, actions))
-        probs = [float(p) for p in found]
+            if self._scorer is None:
+                self._scorer = Scorer(self._vw, self._lock)
+            scorer = self._scorer
+        probs = scorer.pmf(shared, actions)
         total = sum(probs)
         return [p / total for p in probs] if total > 0 else [1 / len(actions)] * len(actions)
 
     def learn(self, shared: Features, actions: Sequence[Features], chosen: int, reward: float,
               probability: float) -> None:
         with self._lock:
+            self._scorer = None
             self._vw.learn(lines(shared, actions, (chosen, -reward, probability)))
 
     def to_bytes(self) -> bytes:

@@ -30,7 +30,7 @@ from frontoffice.decisions.ports import (
     SegmentMembership,
     Stock,
 )
-from frontoffice.decisions.scoring import Score, reasons, score
+from frontoffice.decisions.scoring import Score, reasons, scores
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
@@ -154,8 +154,8 @@ def situation(p: DecidePorts, ws: str, person_id: str, ask: Ask, facts: Customer
     return Situation(
         person_id=person_id, channel=ask.channel, mode=mode, near=near, now=now,
         ship_to=ship_to,
-        consent={purpose: p.consent.check(ws, person_id, purpose, ask.channel)
-                 for purpose in sorted({a.purpose for a in offered})},
+        consent=p.consent.verdicts(ws, person_id, sorted({a.purpose for a in offered}),
+                                   ask.channel) if offered else {},
         segments={seg: p.segments.check(ws, person_id, seg)
                   for seg in sorted({a.segment for a in offered if a.segment})},
         stock=p.stock.available(ws, skus, ask.channel, mode, near, ship_to) if skus else {},
@@ -189,20 +189,19 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
     affinity = p.affinity(ws, person_id, {product: active.attributes[i] for i in kept
                                           if (product := offered[i].product_id)})
     returns = arbiter.returns(ws)
-    scores = [score(a, facts, affinity.get(a.product_id or "", 0.0), returns[1] if returns else None)
-              for a in eligible]
+    scored = scores(eligible, facts, affinity, returns[1] if returns else None)
     shared = context(ask, facts, now)
     feats: list[Features] = [features(active.named[i], active.tagged[i], sc)
-                             for i, sc in zip(kept, scores, strict=True)]
+                             for i, sc in zip(kept, scored, strict=True)]
     decision_id = "dec_" + new_id() if record else "preview"
-    ranked = arbiter.rank(ws, shared, feats, [sc.expected_kept_value for sc in scores], decision_id)
+    ranked = arbiter.rank(ws, shared, feats, [sc.expected_kept_value for sc in scored], decision_id)
     chosen = ranked.order[:ask.n]
     shown = [{
         "action_id": eligible[i].action_id, "version": versions[eligible[i].action_id],
         "kind": eligible[i].kind, "title": eligible[i].title, "rank": rank + 1,
-        "probability": round(ranked.pmf[i], 6), **scores[i].as_dict(),
+        "probability": round(ranked.pmf[i], 6), **scored[i].as_dict(),
         "recommended_size": facts.kept_sizes.get(eligible[i].category or ""),
-        "reasons": reasons(eligible[i], scores[i], facts),
+        "reasons": reasons(eligible[i], scored[i], facts),
     } for rank, i in enumerate(chosen)]
     doc = {
         "candidates": active.candidates,

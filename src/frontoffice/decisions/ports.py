@@ -133,8 +133,10 @@ class Customers(Protocol):
 
 
 class Consent(Protocol):
-    def check(self, ws: str, person_id: str, purpose: str, channel: str) -> Verdict:
-        """May the person be addressed for ``purpose`` on ``channel`` now (fails closed)."""
+    def verdicts(self, ws: str, person_id: str, purposes: Collection[str], channel: str
+                 ) -> dict[str, Verdict]:
+        """May the person be addressed for each purpose on ``channel`` now (fails closed); the
+        person's consent is read once for all of them."""
         ...
 
 

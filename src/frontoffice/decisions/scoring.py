@@ -9,6 +9,7 @@ it. Actions that sell nothing (content, service messages) are always kept.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from frontoffice.decisions.catalogue import Action
@@ -47,11 +48,22 @@ def p_kept(action: Action, facts: CustomerFacts, model: ReturnModel | None = Non
     return 1.0 - risk
 
 
-def score(action: Action, facts: CustomerFacts, affinity: float,
-          model: ReturnModel | None = None) -> Score:
-    kept = p_kept(action, facts, model)
-    worth = action.kept_value() if action.kind in ("product", "offer", "loyalty") else 1.0
-    return Score(affinity, kept, (0.5 + affinity) * kept * worth)
+def scores(actions: Sequence[Action], facts: CustomerFacts, affinity: Mapping[str, float],
+           model: ReturnModel | None = None) -> list[Score]:
+    """Each action's score for this person (``affinity``: by product, 0 when absent); p(kept) is
+    worked out once for all the actions it is the same for (kind, category and, with a model,
+    product)."""
+    kept: dict[tuple[str, str | None, str | None], float] = {}
+    out = []
+    for action in actions:
+        key = (action.kind, action.category, action.product_id if model is not None else None)
+        p = kept.get(key)
+        if p is None:
+            p = kept[key] = p_kept(action, facts, model)
+        liked = affinity.get(action.product_id or "", 0.0)
+        worth = action.kept_value() if action.kind in ("product", "offer", "loyalty") else 1.0
+        out.append(Score(liked, p, (0.5 + liked) * p * worth))
+    return out
 
 
 def reasons(action: Action, s: Score, facts: CustomerFacts) -> list[str]:

@@ -92,3 +92,14 @@ def test_each_save_of_an_action_is_a_new_version() -> None:
     versions = service.history(w.store, WS, "dress")
     assert [(v["version"], v["title"]) for v in versions] == [(1, "Dress"), (2, "Wrap dress")]
     assert w.decide()["actions"][0]["version"] == 2
+
+
+def test_a_persons_consent_is_read_once_per_decision_for_every_purpose_its_candidates_have() -> None:
+    w = World()
+    w.add(action("dress"), action("sale", kind="offer", purpose="marketing"),
+          action("care", kind="service", purpose="essential", product_id=None, skus=[]))
+    w.consent.refused.add(("ann", "marketing", "web"))
+    decision = w.decide()
+    assert w.consent.reads == 1
+    assert {r["action_id"]: r["rule"] for r in decision["refused"]} == {"sale": "consent"}
+    assert sorted(shown(decision)) == ["care", "dress"]

@@ -57,6 +57,24 @@ def test_rollback_promotes_the_version_promoted_before_and_then_the_rules() -> N
         learning.rollback(w.store, WS)
 
 
+def test_decisions_draw_from_the_probabilities_of_the_version_promoted_now() -> None:
+    """The scorer reads a version's weights once: a promotion or a rollback is seen at once."""
+    w = World()
+    w.add(action("dress", value=60.0), action("coat", value=50.0), action("hat", value=40.0))
+    first = learning.train(w.store, w.store, WS, NOW)
+    learning.promote(w.store, WS, first["version"])
+    _explore(w, 150, liked="hat")
+    learning.promote(w.store, WS, learning.train(w.store, w.store, WS, NOW)["version"])
+    w.arbiter.forget(WS)
+    learned = w.store.decision(WS, w.decide()["decision_id"])
+    assert learned is not None and max(learned.doc["pmf"]) == pytest.approx(0.9 + 0.1 / 3)
+    assert learned.doc["eligible"][learned.doc["pmf"].index(max(learned.doc["pmf"]))] == "hat"
+    learning.rollback(w.store, WS)
+    w.arbiter.forget(WS)
+    untrained = w.store.decision(WS, w.decide()["decision_id"])
+    assert untrained is not None and untrained.doc["pmf"] == pytest.approx([1 / 3] * 3)
+
+
 def test_a_promoted_return_risk_model_ranks_the_product_that_comes_back_lower() -> None:
     rng = random.Random(2)
     lines = [Line(f"c{i % 50}", product, "s", "dresses", "M",
