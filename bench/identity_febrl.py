@@ -42,6 +42,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from frontoffice.bulk.identity_csv import resolve_csv  # noqa: E402
 from frontoffice.identity.evaluation import Scores, evaluate  # noqa: E402
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, read_csv  # noqa: E402
+from frontoffice.identity.probabilistic._splink import _arrow  # noqa: E402
+from frontoffice.identity.probabilistic.block_keys import keyed  # noqa: E402
 from frontoffice.identity.probabilistic.blocking import BLOCKING_RULES  # noqa: E402
 from frontoffice.identity.probabilistic.columns import to_columns, to_rows  # noqa: E402
 
@@ -190,15 +192,14 @@ class Blocking:
 def blocking(data: Path, national_id: bool) -> Blocking:
     """Pairs the product's blocking rules compare, and how many true pairs are among them."""
     import duckdb
-    import pyarrow as pa
 
     mapping = {k: v for k, v in CSV_MAPPING.items() if national_id or k != "national_id"}
     records = read_csv(data, mapping, default_country="AU")
-    table = to_columns(to_rows(records))
     con = duckdb.connect(":memory:")
-    con.register("t", pa.table(table))
+    con.register("t_input", _arrow(to_columns(to_rows(records))))
+    con.execute(f"CREATE TABLE t AS {keyed(['t_input'])[0]}")
     union = " UNION ".join(f"SELECT l.unique_id AS a, r.unique_id AS b FROM t l JOIN t r ON "
-                           f"l.unique_id < r.unique_id AND ({rule})" for rule in BLOCKING_RULES)
+                           f"l.unique_id < r.unique_id AND ({rule.condition})" for rule in BLOCKING_RULES)
     found = con.sql(f"SELECT a, b FROM ({union})").fetchall()
     con.close()
     by_person: dict[str, list[str]] = {}
@@ -254,10 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-process", action="store_true",
                         help="run the product's path in this process (resolve_csv: the same people as "
                              "the commands, see tests/integration/test_identity_febrl.py), not as commands")
+    parser.add_argument("--national-id", choices=("with", "without"), action="append",
+                        help="rows with or without the national id (both)")
     args = parser.parse_args(argv)
     rows = []
     for name in args.data or ("FEBRL4", "FEBRL3"):
-        for national_id in (True, False):
+        for national_id in (n == "with" for n in args.national_id or ("with", "without")):
             rows.append(run(name, national_id, args.records, commands=not args.in_process))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
     print(table(rows))

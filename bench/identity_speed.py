@@ -78,6 +78,11 @@ def synthetic_records(n: int, seed: int = 7) -> list[Record]:
     return records
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -92,17 +97,20 @@ def main(argv: list[str] | None = None) -> int:
     records = synthetic_records(args.records)
     print(f"{len(records):,} synthetic person records made in {time.perf_counter() - start:.1f} s")
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     model = train(records, TrainingOptions(threads=args.threads))
-    trained = time.perf_counter()
+    trained, trained_cpu = time.perf_counter(), _cpu()
     pairs = score(model, records, min_weight=DEFAULT_AUTO_WEIGHT, threads=args.threads)
-    scored = time.perf_counter()
+    scored, scored_cpu = time.perf_counter(), _cpu()
     clusters = cluster(pairs, record_ids=[r for r, _ in records])
     ours = time.perf_counter() - start
     print(f"frontoffice probabilistic: {ours:.1f} s wall ({len(records) / ours:,.0f} records/s): train "
           f"{trained - start:.1f} s, score {scored - trained:.1f} s ({len(pairs):,} pairs >= "
           f"{DEFAULT_AUTO_WEIGHT}), cluster {time.perf_counter() - scored:.1f} s; "
           f"{len(set(clusters.values())):,} clusters; peak memory {_peak_mib():,.0f} MiB")
+    print(f"CPU (user + system, every thread): train {trained_cpu - cpu:.1f} s, score "
+          f"{scored_cpu - trained_cpu:.1f} s, cluster {_cpu() - scored_cpu:.1f} s; load average "
+          f"{Path('/proc/loadavg').read_text().split()[0]}")
 
     start = time.perf_counter()
     plain = splink_direct(records, threads=args.threads)

@@ -48,12 +48,33 @@ def _latin(token: str) -> bool:
 
 def _surname_first(tokens: list[str], country: str | None) -> bool:
     """True for a romanised Korean or Chinese name written family-first (``Kim Min Jun``): it starts
-    with a surname, and either does not end with one or has a two-token given name."""
+    with a surname, and either does not end with one or has a two-token given name. A Korean name
+    that starts and ends with a surname is read with the commoner one as the family name: ``Seo
+    Seok Kim`` is Kim Seo-seok written given-first (Kim is a fifth of Korea, Seo a sixtieth), and
+    read family-first its family name (Seo) met no other record of the person's, while a sister's
+    given name then weighed as different from a name that was half a family name."""
     surnames = _known_surnames().get(country or "")
     if not surnames:
         return False
     first, last = (t.lower().strip(".") for t in (tokens[0], tokens[-1]))
-    return first in surnames and (last not in surnames or len(tokens) >= 3)
+    if first not in surnames:
+        return False
+    if last not in surnames:
+        return True
+    ranks = _korean_ranks() if country in KOREAN_COUNTRIES else {}
+    if len(tokens) >= 3 and first in ranks and last in ranks:
+        return ranks[first] <= ranks[last]
+    return len(tokens) >= 3
+
+
+@functools.cache
+def _korean_ranks() -> dict[str, int]:
+    """Each romanised Korean surname's rank by how common it is (``KR_SURNAMES`` is in that order)."""
+    ranks: dict[str, int] = {}
+    for rank, spellings in enumerate(KR_SURNAMES.values()):
+        for spelling in spellings:
+            ranks.setdefault(spelling, rank)
+    return ranks
 
 
 @functools.cache

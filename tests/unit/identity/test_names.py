@@ -139,6 +139,14 @@ def test_a_whole_name_in_one_field_is_split(text: str, country: str, parts: tupl
     assert split_full_name(text, country) == parts
 
 
+def test_a_romanised_korean_name_that_starts_and_ends_with_a_surname_takes_the_commoner_as_family() -> None:
+    # Seo and Kim are both surnames: Kim (a fifth of Korea) is the family name of Seo Seok Kim, and
+    # a sister 김영지 then shares it and differs in the given name (the household veto holds)
+    assert split_full_name("Seo Seok Kim", "KR") == ("Seo Seok", "Kim")
+    assert split_full_name("Ji Hoon Park", "KR") == ("Ji Hoon", "Park")
+    assert split_full_name("Kim Min Jun", "KR") == ("Min Jun", "Kim")
+
+
 _names = st.sampled_from(
     [
         "Алексей",

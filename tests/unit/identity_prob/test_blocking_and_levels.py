@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic._splink import _arrow
+from frontoffice.identity.probabilistic.block_keys import MAX_BLOCK, keyed
 from frontoffice.identity.probabilistic.blocking import BLOCKING_RULES
 from frontoffice.identity.probabilistic.columns import to_columns, to_row
 from frontoffice.identity.probabilistic.settings import (
@@ -28,9 +29,10 @@ def _person(rid: str, given: str | None, family: str | None, *, street: str | No
 
 def _blocked(*rows: dict[str, Any]) -> set[tuple[str, str]]:
     con = duckdb.connect(":memory:")
-    con.register("t", _arrow(to_columns(rows)))
+    con.register("t_input", _arrow(to_columns(rows)))
+    con.execute(f"CREATE TABLE t AS {keyed(['t_input'])[0]}")
     union = " UNION ".join(f"SELECT l.unique_id, r.unique_id FROM t l JOIN t r ON "
-                           f"l.unique_id < r.unique_id AND ({rule})" for rule in BLOCKING_RULES)
+                           f"l.unique_id < r.unique_id AND ({rule.condition})" for rule in BLOCKING_RULES)
     return {(a, b) for a, b in con.sql(union).fetchall()}
 
 
@@ -91,3 +93,32 @@ def test_a_postcode_with_one_digit_wrong_or_two_swapped_is_a_typo_not_another_po
     assert _holds(typo, here, _person("c", None, None, postcode="3789"))
     assert not _holds(typo, here, _person("d", None, None, postcode="37821"))
     assert not _holds(typo, here, _person("e", None, None, postcode="3827"))
+
+
+def test_a_person_whose_names_dates_and_postcode_were_all_mistyped_is_compared_at_one_house() -> None:
+    org = _person("a", "Brooke", "Wylie", street="40 Rumker Place", city="Woodcroft", postcode="4655",
+                  born="1970-04-09")
+    dup = _person("b", "Wylile", "Brooke", street="40 Rumkerlace, Huntington", city="Marara",
+                  postcode="4650")
+    neighbour = _person("c", "Tom", "Jones", street="41 Smith Street", city="Marara", postcode="4650")
+    assert _blocked(org, dup, neighbour) == {("a", "b")}
+
+
+def test_a_postcode_with_two_digits_swapped_is_one_postcode_to_block_on() -> None:
+    assert _blocked(_person("a", "Oscar", "Bitmead", postcode="4020"),
+                    _person("b", "Oscar", "Bitmaed", postcode="4002")) == {("a", "b")}
+
+
+def test_a_typo_proof_key_held_by_too_many_records_compares_nobody() -> None:
+    crowd = [_person(f"p{i:02d}", f"Given{chr(97 + i)}", f"Fam{chr(97 + i)}x", street=f"{i + 1} High Street",
+                     city=f"Town{chr(97 + i)}") for i in range(MAX_BLOCK + 1)]
+    assert _blocked(*crowd) == set()
+    assert len(_blocked(*crowd[:MAX_BLOCK])) == MAX_BLOCK * (MAX_BLOCK - 1) // 2
+
+
+def test_postcodes_of_the_same_digits_do_not_compare_two_people_sharing_one_name_part() -> None:
+    # sorted digits make one key of up to 24 postcodes: with one name part, a million records
+    # compared 5.3 million pairs of strangers
+    assert _blocked(_person("a", "Oscar", "Bitmead", postcode="4020"),
+                    _person("b", "Oscar", "Jones", postcode="2040"),
+                    _person("c", "Mary", "Bitmead", postcode="2400")) == set()

@@ -14,7 +14,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from frontoffice.identity.probabilistic.blocking import PRIOR_MATCH_PROBABILITY, PRIOR_RECALL, PRIOR_RULES
+from frontoffice.identity.probabilistic.block_keys import keyed
+from frontoffice.identity.probabilistic.blocking import (
+    PRIOR_MATCH_PROBABILITY,
+    PRIOR_RECALL,
+    PRIOR_RULES,
+    BlockingRule,
+)
 from frontoffice.identity.probabilistic.columns import BOOL_COLUMNS, COLUMNS, LIST_COLUMNS
 
 Columns = dict[str, list[Any]]
@@ -36,6 +42,15 @@ def _arrow(table: Columns) -> Any:
     fields = [pa.field(n, pa.list_(pa.string()) if n in LIST_COLUMNS else pa.bool_() if n in BOOL_COLUMNS
                        else pa.string()) for n in COLUMNS]
     return pa.Table.from_pydict({n: table[n] for n in COLUMNS}, schema=pa.schema(fields))
+
+
+def _with_block_keys(con: Any, tables: Sequence[Columns], names: Sequence[str]) -> None:
+    """``tables`` as DuckDB tables ``names`` with their ``block_keys`` (:func:`.block_keys.keyed`,
+    counted across all of them)."""
+    for name, table in zip(names, tables, strict=True):
+        con.register(f"{name}_input", _arrow(table))
+    for name, sql in zip(names, keyed([f"{n}_input" for n in names]), strict=True):
+        con.execute(f"CREATE TABLE {name} AS {sql}")
 
 
 @contextmanager
@@ -199,12 +214,14 @@ def predict(
     from splink import Linker
 
     with _quiet(), _database(threads) as db_api:
-        new = db_api.register(_arrow(table), table_name="records")
+        both = [table] if against is None else [table, against]
+        _with_block_keys(db_api.duckdb_con, both, ["keyed_records", "keyed_existing"][: len(both)])
+        new = db_api.register("keyed_records", table_name="records")
         linker = Linker(new, settings, log_level=None)
         if against is None:
             frames = [linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")]
         else:
-            old = db_api.register(_arrow(against), table_name="existing")
+            old = db_api.register("keyed_existing", table_name="existing")
             frames = [
                 linker.inference.predict_between(
                     new, old, threshold_match_weight=threshold_weight, warning_mode="never"
@@ -221,15 +238,16 @@ def predict(
         return out
 
 
-def count_pairs(table: Columns, rules: Sequence[str]) -> dict[str, int]:
+def count_pairs(table: Columns, rules: Sequence[BlockingRule]) -> dict[str, int]:
     """Pairs each blocking rule adds to those of the rules before it (exact counts)."""
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
     with _quiet(), _database(None) as db_api:
+        _with_block_keys(db_api.duckdb_con, [table], ["keyed_records"])
         records = count_comparisons_from_blocking_rules(
-            db_api.register(_arrow(table), table_name="records"),
-            blocking_rules=list(rules),
+            db_api.register("keyed_records", table_name="records"),
+            blocking_rules=[rule.splink() for rule in rules],
             link_type="dedupe_only",
             record_sample_proportion=1.0,
         )
-        return {rule: int(r["marginal_comparison_count"]) for rule, r in zip(rules, records, strict=True)}
+        return {rule.sql: int(r["marginal_comparison_count"]) for rule, r in zip(rules, records, strict=True)}

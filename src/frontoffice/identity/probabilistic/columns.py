@@ -25,10 +25,10 @@ PersonRecord = IdentityRecord | tuple[str, PersonAttributes]
 COLUMNS: tuple[str, ...] = (
     "unique_id", "given_native", "family_native", "given_key", "family_key", "given_alts",
     "family_alts", "given_nicknames", "name_script", "birth_date", "postcode", "city_key", "street_key",
-    "street_words", "email_local", "email_named", "phone", "national_id", "national_verified", "slavic",
-    "generation",
+    "street_words", "street_number", "postcode_digits", "block_keys", "email_local", "email_named", "phone",
+    "national_id", "national_verified", "slavic", "generation",
 )
-LIST_COLUMNS = frozenset({"given_alts", "family_alts", "given_nicknames", "street_words"})
+LIST_COLUMNS = frozenset({"given_alts", "family_alts", "given_nicknames", "street_words", "block_keys"})
 BOOL_COLUMNS = frozenset({"slavic", "national_verified"})
 SLAVIC_COUNTRIES = frozenset({"RU", "UA", "BY", "BG", "PL", "CZ", "SK", "RS", "HR", "SI", "MK", "BA", "ME",
                               "KZ"})
@@ -79,10 +79,11 @@ def name_columns(given: str, family: str, country: str | None) -> tuple[Any, ...
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _street(text: str, country: str | None) -> tuple[str | None, list[str] | None]:
-    """The street key and the street's words (numbers and names, see ``street_words``), made
-    piece by piece between the numbers: the pieces (street names, 丁目, 号) repeat across a million
-    addresses where whole lines do not, so the cache does the work."""
+def _street(text: str, country: str | None) -> tuple[str | None, list[str] | None, str | None]:
+    """The street key, the street's words (numbers and names, see ``street_words``) and its house
+    number (the first number: blocking keys only), made piece by piece between the numbers: the
+    pieces (street names, 丁目, 号) repeat across a million addresses where whole lines do not, so
+    the cache does the work."""
     pieces = _DIGITS.split(unicodedata.normalize("NFKC", text))
     key, words = [], set()
     for i, piece in enumerate(pieces):
@@ -93,7 +94,7 @@ def _street(text: str, country: str | None) -> tuple[str | None, list[str] | Non
             piece_key, piece_words = _street_piece(piece, country)
             key.append(piece_key)
             words |= piece_words
-    return "".join(key) or None, sorted(words) or None
+    return "".join(key) or None, sorted(words) or None, pieces[1] if len(pieces) > 1 else None
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -131,7 +132,7 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
     generation = generation or suffix
     names = name_columns(given, family, a.country) if (given or family) else (None,) * 7 + ("none",)
     local = a.email.rpartition("@")[0] if a.email else ""
-    street, words = _street(a.street, a.country) if a.street else (None, None)
+    street, words, number = _street(a.street, a.country) if a.street else (None, None, None)
     return {
         "unique_id": record_id,
         "given_native": names[0],
@@ -147,6 +148,9 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
         "city_key": _city(a.city, a.country) if a.city else None,
         "street_key": street,
         "street_words": words,
+        "street_number": number,
+        "postcode_digits": "".join(sorted(a.postcode)) if a.postcode else None,
+        "block_keys": None,  # made by DuckDB over all the records scored together: block_keys.keyed
         "email_local": local or None,
         "email_named": "name" if local and made_of_name(
             local, {names[2], *(names[4] or ())} - {None}, {names[3], *(names[5] or ())} - {None}

@@ -80,7 +80,7 @@ def blocking_pairs(records: Iterable[PersonRecord]) -> dict[str, int]:
     """How many pairs each blocking rule adds to those of the rules before it (exact counts)."""
     table = to_columns(to_rows(records))
     if not table["unique_id"]:
-        return dict.fromkeys(BLOCKING_RULES, 0)
+        return dict.fromkeys((rule.sql for rule in BLOCKING_RULES), 0)
     return _splink.count_pairs(table, BLOCKING_RULES)
 
 

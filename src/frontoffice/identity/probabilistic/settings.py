@@ -287,7 +287,7 @@ def settings(households: bool = True) -> dict[str, Any]:
             national_id_comparison(),
             generation_comparison(),
         ],
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in BLOCKING_RULES],
+        "blocking_rules_to_generate_predictions": [rule.splink() for rule in BLOCKING_RULES],
         "max_iterations": 25,
         "em_convergence": 1e-4,
     }
