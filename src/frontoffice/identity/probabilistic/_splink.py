@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from frontoffice.identity.probabilistic.block_keys import keyed
+from frontoffice.identity.probabilistic.block_keys import keyed_all, of_source
 from frontoffice.identity.probabilistic.blocking import (
     PRIOR_MATCH_PROBABILITY,
     PRIOR_RECALL,
@@ -49,8 +49,10 @@ def _with_block_keys(con: Any, tables: Sequence[Columns], names: Sequence[str]) 
     counted across all of them)."""
     for name, table in zip(names, tables, strict=True):
         con.register(f"{name}_input", _arrow(table))
-    for name, sql in zip(names, keyed([f"{n}_input" for n in names]), strict=True):
-        con.execute(f"CREATE TABLE {name} AS {sql}")
+    con.execute(f"CREATE TEMP TABLE keyed_all_ AS {keyed_all([f'{n}_input' for n in names])}")
+    for i, name in enumerate(names):  # the keys made once for every table
+        con.execute(f"CREATE TABLE {name} AS {of_source('keyed_all_', i)}")
+    con.execute("DROP TABLE keyed_all_")
 
 
 @contextmanager

@@ -37,9 +37,10 @@ _STREET_NAMES = ("list_distinct(list_transform("
                  f" lambda w: left(w, {STREET_PREFIX})))")
 
 
-def keyed(sources: Sequence[str], limit: int = MAX_BLOCK) -> list[str]:
-    """One query per table of ``sources`` (tables of :data:`~.columns.COLUMNS`, scored together:
-    a key's records are counted across all of them) giving its rows with ``block_keys``:
+def keyed_all(sources: Sequence[str], limit: int = MAX_BLOCK) -> str:
+    """One query over every table of ``sources`` (tables of :data:`~.columns.COLUMNS`, scored
+    together: a key's records are counted across all of them) giving their rows with
+    ``block_keys``, and ``source_`` (the table's place in ``sources``) and ``row_`` (its order):
 
     - the full name (given and family in either order) and the family name with the city;
     - the street line; the house: the street's number with each name of the street (the first
@@ -48,17 +49,28 @@ def keyed(sources: Sequence[str], limit: int = MAX_BLOCK) -> list[str]:
     - each name of the street with the first two letters of the family name, or with the
       postcode's digits in sorted order (two digits swapped).
 
-    A key held by more than ``limit`` records is left out. Rows keep their order (Splink's
-    samples depend on it)."""
+    A key held by more than ``limit`` records is left out."""
     union = " UNION ALL ".join(f"SELECT {i} AS source_, row_number() OVER () AS row_, * EXCLUDE (block_keys) "
                                f"FROM {name}" for i, name in enumerate(sources))
-    keys = (f"WITH raw_ AS ({union}), "
+    return (f"WITH raw_ AS ({union}), "
             f"named_ AS (SELECT source_, unique_id, {_KEYS} AS keys_ FROM "
             f"(SELECT *, {_STREET_NAMES} AS street_names FROM raw_)), "
             "each_ AS (SELECT source_, unique_id, unnest(keys_) AS key_ FROM named_), "
             f"rare_ AS (SELECT key_ FROM each_ GROUP BY key_ HAVING count(*) <= {int(limit)}), "
             "kept_ AS (SELECT source_, unique_id, list(key_ ORDER BY key_) AS block_keys "
-            "FROM each_ SEMI JOIN rare_ USING (key_) GROUP BY source_, unique_id) ")
-    return [f"{keys}SELECT raw_.* EXCLUDE (source_, row_), kept_.block_keys FROM raw_ "
-            f"LEFT JOIN kept_ USING (source_, unique_id) WHERE raw_.source_ = {i} ORDER BY raw_.row_"
-            for i in range(len(sources))]
+            "FROM each_ SEMI JOIN rare_ USING (key_) GROUP BY source_, unique_id) "
+            "SELECT raw_.*, kept_.block_keys FROM raw_ LEFT JOIN kept_ USING (source_, unique_id)")
+
+
+def of_source(keyed_rows: str, i: int) -> str:
+    """The rows of the ``i``-th source out of ``keyed_rows`` (a table or query of :func:`keyed_all`),
+    in their order (Splink's samples depend on it)."""
+    return f"SELECT * EXCLUDE (source_, row_) FROM {keyed_rows} WHERE source_ = {i} ORDER BY row_"
+
+
+def keyed(sources: Sequence[str], limit: int = MAX_BLOCK) -> list[str]:
+    """One query per table of ``sources``: its rows with ``block_keys`` (:func:`keyed_all`), in
+    their order. Each query computes every source's keys: to key several tables, keep
+    :func:`keyed_all`'s rows once and take each with :func:`of_source`."""
+    every = f"({keyed_all(sources, limit)})"
+    return [of_source(every, i) for i in range(len(sources))]
