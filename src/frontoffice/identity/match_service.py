@@ -13,6 +13,7 @@ name, no fact disagreeing (:mod:`frontoffice.identity.probabilistic.namesakes`),
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -49,7 +50,7 @@ training (1-3 s of CPU) per worker pass while a young workspace grew."""
 
 def retry_at(failed_on: int) -> int:
     """How many distinct records the next training waits for, after one failed on ``failed_on``."""
-    return max(int(failed_on * RETRY_GROWTH + 0.999), failed_on + 1)
+    return max(math.ceil(failed_on * RETRY_GROWTH), failed_on + 1)
 
 
 @dataclass
