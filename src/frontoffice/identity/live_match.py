@@ -27,6 +27,7 @@ from typing import Any
 
 from frontoffice.identity.model import SINGLE_VALUED, IdKind, PersonAttributes, street_line
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, DEFAULT_REVIEW_WEIGHT, ScoredPair
+from frontoffice.identity.probabilistic.model import NAMELESS
 from frontoffice.identity.probabilistic.namesakes import DEFAULT_MAX_EXPECTED
 from frontoffice.identity.rules import values_conflict
 from frontoffice.normalise import Normalised, normalise_postcode
@@ -87,15 +88,16 @@ class Known:
 
 def known_record(record_id: str, seq: int, data: Mapping[str, Any]) -> Known | None:
     """From the projection's stored form of a record (identifiers ``i``, traits ``t``, name ``n``)
-    to its person attributes; None when it has no name to compare."""
+    to its person attributes; None when it has nothing to compare. A record without a name is
+    compared too (a form whose name fields were left empty, an email-only sign-up): its birth date,
+    address, email or phone find its person, though it merges automatically only on a personal
+    fact (:data:`~frontoffice.identity.probabilistic.model.NAMELESS`)."""
     traits: dict[str, Any] = {}
     for name, value in data.get("t", ()):
         traits.setdefault(name, value)
     kinds: dict[str, str] = {kind: value for kind, value in data.get("i", ())}  # noqa: C416
     given, family, country = [*data["n"], None][:3] if data.get("n") else (
         traits.get("firstName"), traits.get("lastName"), traits.get("country"))
-    if not (isinstance(given, str) and given) and not (isinstance(family, str) and family):
-        return None
     found = traits.get("address")
     address: dict[str, Any] = found if isinstance(found, dict) else {}
     postcode = None
@@ -110,6 +112,8 @@ def known_record(record_id: str, seq: int, data: Mapping[str, Any]) -> Known | N
         city=_text(address.get("city")), postcode=postcode,
         country=_text(country), email=kinds.get(IdKind.EMAIL.value), phone=kinds.get(IdKind.PHONE.value),
         national_id=kinds.get(IdKind.NATIONAL_ID.value))
+    if attributes.is_empty():
+        return None
     return Known(record_id, seq, attributes, IdKind.USER_ID.value not in kinds)
 
 
@@ -167,7 +171,10 @@ def decide(pairs: Iterable[ScoredPair], person_of: Mapping[str, str],
             continue
         note = ""
         if pair.conflicts:
-            note = "not merged automatically: " + ", ".join(pair.conflicts) + " differ"
+            differ = [c for c in pair.conflicts if c != NAMELESS]
+            said = [", ".join(differ) + " differ"] if differ else []
+            said += [NAMELESS] if NAMELESS in pair.conflicts else []
+            note = "not merged automatically: " + "; ".join(said)
         else:
             clash = _identifier_clash([i for p in ga for i in identifiers_of(p)],
                                       [i for p in gb for i in identifiers_of(p)])

@@ -8,7 +8,7 @@ from collections import Counter
 
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic.columns import made_of_name, to_row
-from frontoffice.identity.probabilistic.model import Comparison, _comparisons, _describe
+from frontoffice.identity.probabilistic.model import NAMELESS, Comparison, _comparisons, _describe
 from frontoffice.identity.probabilistic.namesakes import (
     NamedPerson,
     disagreement_odds,
@@ -120,6 +120,18 @@ def test_a_generation_apart_or_two_suffixes_veto_whatever_else_agrees() -> None:
     comparisons = _comparisons(settings())
     for labels in ({"birth_date": "a generation apart"}, {"generation": "different"}):
         assert _describe(comparisons, _vector(comparisons, **labels))[1], labels
+
+
+def test_a_pair_that_compares_no_name_merges_automatically_only_on_a_personal_fact() -> None:
+    comparisons = _comparisons(settings())
+    unnamed = {"given_name": "missing", "family_name": "missing", "birth_date": "missing",
+               "email_local": "missing", "phone": "missing"}
+    assert NAMELESS in _describe(comparisons, _vector(comparisons, **unnamed))[1]  # the address alone
+    for fact, level in (("birth_date", "exact"), ("email_local", "exact"), ("phone", "exact"),
+                        ("national_id", "one digit or two swapped")):
+        assert _describe(comparisons, _vector(comparisons, **{**unnamed, fact: level}))[1] == (), fact
+    named = {**unnamed, "family_name": "exact as written"}
+    assert NAMELESS not in _describe(comparisons, _vector(comparisons, **named))[1]
 
 
 def test_a_gender_form_is_a_conflict_only_for_slavic_names() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from frontoffice.identity.live_match import MatchConfig, decide, known_record
 from frontoffice.identity.probabilistic import ScoredPair
+from frontoffice.identity.probabilistic.model import NAMELESS
 
 CONFIG = MatchConfig(auto_weight=16, review_weight=6)
 PEOPLE = {"web-1": "P1", "web-1b": "P1", "pos-1": "P2", "pos-2": "P3", "web-2": "P4"}
@@ -73,6 +74,23 @@ def test_a_record_with_a_login_is_a_partner_but_not_scored_itself() -> None:
     receipt = known_record("pos:1", 4, {"i": [["loyalty_id", "L1"]], "n": ["Ann", "Lee", "DE"], "t": []})
     assert receipt is not None and receipt.candidate
     assert known_record("web:2", 5, {"i": [["anonymous_id", "x"]], "t": []}) is None
+
+
+def test_a_record_without_a_name_is_compared_on_its_birth_date_and_address() -> None:
+    data = {"i": [["anonymous_id", "rec-21-dup-0"]],
+            "t": [["birthDate", "1910-08-17"], ["address", {"street": "teakle place", "postalCode": "2299"}]]}
+    known = known_record("import:rec-21-dup-0", 6, data)
+    assert known is not None and known.candidate
+    assert (known.attributes.given_name, known.attributes.birth_date, known.attributes.postcode) == (
+        None, "1910-08-17", "2299")
+
+
+def test_a_pair_without_a_name_and_no_personal_fact_agreeing_is_queued_with_the_reason() -> None:
+    [proposal] = decide([pair("pos-2", "web-2", 30, (NAMELESS,))], PEOPLE, no_ids, CONFIG)
+    assert not proposal.merge
+    assert proposal.note == f"not merged automatically: {NAMELESS}"
+    [both] = decide([pair("pos-2", "web-2", 30, ("given name", NAMELESS))], PEOPLE, no_ids, CONFIG)
+    assert both.note == f"not merged automatically: given name differ; {NAMELESS}"
 
 
 def test_without_households_a_pair_merges_from_the_auto_weight_less_the_household_margin() -> None:

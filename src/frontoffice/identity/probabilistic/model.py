@@ -37,6 +37,18 @@ HARD_CONFLICTS: dict[str, frozenset[str]] = {
 (Ivanov/Ivanova), birth dates a generation apart or two generational suffixes (a parent and a
 child of one name, at one address and landline), two verified national ids (a checksum scheme)
 that differ beyond a typo."""
+PERSONAL_AGREEMENTS: dict[str, frozenset[str]] = {
+    "birth_date": frozenset({"exact", "day and month swapped", "one digit or two swapped"}),
+    "email_local": frozenset({"exact"}),
+    "phone": frozenset({"exact"}),
+    "national_id": frozenset({"exact", "one digit or two swapped"}),
+}
+"""Agreements on a fact of the person, not of the place: what a record without a name must show
+to merge automatically (see :data:`NAMELESS`)."""
+NAMELESS = "no name on one side, and no birth date, email, phone or national id agrees"
+"""The conflict of a pair that compares no name (one record has none): an address, a postcode and a
+city say "one household", not "one person", however high they weigh (a record of the parent, the
+child or the lodger); with no name to tell them apart, a personal fact must agree."""
 HOUSEHOLD_CONFLICTS: dict[str, frozenset[str]] = {"birth_date": frozenset({GENERATIONS})}
 """Of those, the ones that protect a household (a parent and a child of one name), held only where
 the records hold households (:mod:`.households`); elsewhere they weigh with their learned weight."""
@@ -127,14 +139,18 @@ def conflicts_of(comparisons: tuple[Comparison, ...], labels: dict[str, str],
                  households: bool = True) -> tuple[str, ...]:
     """The comparisons that veto an automatic merge: :data:`HARD_CONFLICTS`, and where the records
     hold households, :data:`HOUSEHOLD_CONFLICTS` and a given name that differs beside one family
-    name (a household, twins)."""
+    name (a household, twins); and :data:`NAMELESS`."""
     found = {c.name for c in comparisons if labels.get(c.name) in HARD_CONFLICTS.get(c.name, ())
              and (households or labels.get(c.name) not in HOUSEHOLD_CONFLICTS.get(c.name, ()))}
     if (households and labels.get("given_name") in TWIN_GIVEN_LEVELS
             and labels.get("family_name") in AGREEING_FAMILY
             and labels.get("national_id") in (None, DIFFERENT, VERIFIED_DIFFERENT)):
         found.add("given_name")
-    return tuple(c.description for c in comparisons if c.name in found)
+    out = tuple(c.description for c in comparisons if c.name in found)
+    if "given_name" not in labels and "family_name" not in labels and not any(
+            labels.get(name) in levels for name, levels in PERSONAL_AGREEMENTS.items()):
+        out += (NAMELESS,)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
