@@ -27,7 +27,7 @@ from typing import Any
 
 from frontoffice.identity.model import SINGLE_VALUED, IdKind, PersonAttributes, street_line
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, DEFAULT_REVIEW_WEIGHT, ScoredPair
-from frontoffice.identity.probabilistic.model import NAMELESS
+from frontoffice.identity.probabilistic.model import PHRASES
 from frontoffice.identity.probabilistic.namesakes import DEFAULT_MAX_EXPECTED
 from frontoffice.identity.rules import values_conflict
 from frontoffice.normalise import Normalised, normalise_postcode
@@ -171,9 +171,9 @@ def decide(pairs: Iterable[ScoredPair], person_of: Mapping[str, str],
             continue
         note = ""
         if pair.conflicts:
-            differ = [c for c in pair.conflicts if c != NAMELESS]
+            differ = [c for c in pair.conflicts if c not in PHRASES]
             said = [", ".join(differ) + " differ"] if differ else []
-            said += [NAMELESS] if NAMELESS in pair.conflicts else []
+            said += [c for c in pair.conflicts if c in PHRASES]
             note = "not merged automatically: " + "; ".join(said)
         else:
             clash = _identifier_clash([i for p in ga for i in identifiers_of(p)],

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic.columns import Row, to_row
-from frontoffice.identity.probabilistic.households import MIN_TWIN_LIKE, count_households
-from frontoffice.identity.probabilistic.model import Model, _comparisons, _describe
+from frontoffice.identity.probabilistic.households import MIN_TWIN_LIKE, count_households, two_generations
+from frontoffice.identity.probabilistic.matcher import pairs_from_columns
+from frontoffice.identity.probabilistic.model import TWO_GENERATIONS, Model, _comparisons, _describe
 from frontoffice.identity.probabilistic.settings import settings
 from tests.unit.identity_prob.test_probabilistic_namesakes import _vector
 
@@ -71,3 +72,38 @@ def test_a_saved_model_keeps_whether_its_records_hold_households() -> None:
     assert not Model.from_json(Model(settings(), households=False).to_json()).households
     assert Model.from_json(Model(settings()).to_json()).households
     assert Model.from_json('{"comparisons": []}').households  # saved before: the vetoes hold
+
+
+def _at(rid: str, name: str, born: str = "", postcode: str = "51139", street: str = "Lindenallee 57") -> Row:
+    return to_row(rid, PersonAttributes(given_name=name, birth_date=born or None, postcode=postcode,
+                                        street=street, country="DE"))
+
+
+def test_a_name_shows_two_generations_at_a_place_by_a_suffix_or_birth_dates_a_generation_apart() -> None:
+    suffixed = [_at("jr", "Weise Jr., Karl"), _at("bare", "Karl Weise"),
+                _at("else", "Karl Weise", postcode="80331", street="Marienplatz 1")]
+    assert two_generations(suffixed) == {"jr", "bare"}
+    dated = [_at("parent", "Zoe Collins", "1951-09-23"), _at("child", "Zoe Collins", "1976-02-01"),
+             _at("bare", "Zoe Collins"), _at("other", "Ann Collins")]
+    assert two_generations(dated) == {"parent", "child", "bare"}
+    near = [_at("a", "Zoe Collins", "1976-02-01"), _at("b", "Zoe Collins", "1967-02-01"),
+            _at("c", "Zoe Collins")]  # nine years: one person's typo or two siblings, not two generations
+    assert two_generations(near) == frozenset()
+
+
+def test_a_record_of_two_generations_merges_automatically_only_on_a_personal_fact() -> None:
+    model = Model(settings())
+    comparisons = model.comparisons
+    address_only = _vector(comparisons, birth_date="missing", email_local="missing", phone="exact")
+    dated = _vector(comparisons, birth_date="exact", email_local="missing", phone="exact")
+
+    def conflicts(vector: tuple[int, ...], generations: frozenset[str]) -> tuple[str, ...]:
+        columns = {"unique_id_l": ["a"], "unique_id_r": ["b"], "match_weight": [30.0],
+                   "match_probability": [1.0],
+                   **{f"gamma_{c.name}": [g] for c, g in zip(comparisons, vector, strict=True)}}
+        [pair] = pairs_from_columns(model, columns, generations)
+        return pair.conflicts
+
+    assert conflicts(address_only, frozenset({"b"})) == (TWO_GENERATIONS,)  # the landline is the household's
+    assert conflicts(dated, frozenset({"b"})) == ()
+    assert conflicts(address_only, frozenset()) == ()

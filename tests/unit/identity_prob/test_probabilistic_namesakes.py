@@ -147,6 +147,9 @@ def test_a_generational_suffix_is_taken_off_the_name_and_kept_apart() -> None:
     assert (row["family_key"], row["generation"]) == ("smith", "jr")
     plain = to_row("b", PersonAttributes(given_name="John", family_name="Smith", country="US"))
     assert plain["generation"] is None
+    for whole in ("Smith Jr., John", "Smith, John Jr."):  # a whole name, family name first
+        row = to_row("c", PersonAttributes(given_name=whole, country="US"))
+        assert (row["given_key"], row["family_key"], row["generation"]) == ("john", "smith", "jr"), whole
 
 
 def known(size: int, fact: str, second_every: int) -> dict[str, NamedPerson]:

@@ -37,15 +37,15 @@ Kowalski/Kowalska): only there are two such forms two people rather than a typo.
 GENERATIONS: dict[str, str] = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii",
                                "iii": "iii", "iv": "iv", "2nd": "ii", "3rd": "iii"}
 """Generational suffixes as written after a name (``John Smith Jr.``), and the one they stand for."""
-_TOKENS = re.compile(r"[\s,]+")
+_LAST_WORD = re.compile(r"[\s,]+([^\s,]+)[\s,]*$")
 
 
 def without_generation(name: str) -> tuple[str, str | None]:
     """The name without a trailing generational suffix, and the suffix (``Smith Jr.`` -> ``Smith``,
     ``jr``)."""
-    words = [w for w in _TOKENS.split(name.strip()) if w]
-    if len(words) > 1 and (found := GENERATIONS.get(words[-1].rstrip(".").casefold())):
-        return " ".join(words[:-1]), found
+    last = _LAST_WORD.search(name)
+    if last and name[:last.start()].strip() and (found := GENERATIONS.get(last[1].rstrip(".").casefold())):
+        return name[:last.start()], found  # what comes before as written: "Smith, John Jr." keeps its comma
     return name, None
 
 
@@ -129,6 +129,11 @@ def to_row(record_id: str, a: PersonAttributes) -> Row:
     """The Splink input row of one record's attributes (already normalised, see the model)."""
     given, generation = without_generation(a.given_name or "")
     family, suffix = without_generation(a.family_name or "")
+    if given and not family and not generation:  # a whole name, the suffix inside: Weise Jr., Karl
+        first, last = split_full_name(given, a.country)
+        (first, inner), (last, outer) = without_generation(first), without_generation(last)
+        if inner or outer:
+            given, family, generation = first, last, inner or outer
     generation = generation or suffix
     names = name_columns(given, family, a.country) if (given or family) else (None,) * 7 + ("none",)
     local = a.email.rpartition("@")[0] if a.email else ""

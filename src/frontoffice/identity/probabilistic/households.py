@@ -16,7 +16,7 @@ demo brand (2,000 people, seeds 7 and 11) 3 and 2 against 6 and 7.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -83,3 +83,40 @@ def _given_names_differ(a: Row, b: Row) -> bool:
 def _date_typo(a: str, b: str) -> bool:
     """One digit wrong or two swapped, or day and month swapped (``YYYY-MM-DD``)."""
     return within_a_typo(a, b) or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7])
+
+
+GENERATION_YEARS = 15
+"""Birth years this far apart at one full name and place are a parent and a child, not a typo."""
+
+
+def _places(row: Row) -> list[tuple[str, str, str, str]]:
+    """The full name at each place of the record: (given, family, "postcode"/"street", value)."""
+    if not (row["given_key"] and row["family_key"]):
+        return []
+    return [(row["given_key"], row["family_key"], kind, row[column])
+            for kind, column in (("postcode", "postcode"), ("street", "street_key")) if row[column]]
+
+
+def two_generations(rows: Sequence[Row]) -> frozenset[str]:
+    """Ids of the records whose full name lives at a place (a postcode or a street) where the records
+    show two generations of it: a generational suffix (``Weise Jr., Karl``) or birth dates
+    :data:`GENERATION_YEARS` apart. At such a place a record of that name without a birth date is
+    the parent's as likely as the child's: only a personal fact tells them apart (the model's
+    :data:`~.model.TWO_GENERATIONS`). Two passes: the names and places of the dated and suffixed
+    records first (few), then the records at those."""
+    years: dict[tuple[str, str, str, str], set[int]] = {}
+    found: set[tuple[str, str, str, str]] = set()
+    for row in rows:
+        if not (row["generation"] or row["birth_date"]):
+            continue
+        for place in _places(row):
+            if row["generation"]:
+                found.add(place)
+            if row["birth_date"] and row["birth_date"][:4].isdigit():
+                seen = years.setdefault(place, set())
+                seen.add(int(row["birth_date"][:4]))
+                if max(seen) - min(seen) >= GENERATION_YEARS:
+                    found.add(place)
+    if not found:
+        return frozenset()
+    return frozenset(row["unique_id"] for row in rows if any(p in found for p in _places(row)))

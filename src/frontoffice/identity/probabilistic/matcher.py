@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from frontoffice.errors import InvalidInput
@@ -14,8 +14,8 @@ from frontoffice.identity.probabilistic.columns import (
     to_rows,
     without_shared_phones,
 )
-from frontoffice.identity.probabilistic.households import count_households
-from frontoffice.identity.probabilistic.model import Model, ScoredPair
+from frontoffice.identity.probabilistic.households import count_households, two_generations
+from frontoffice.identity.probabilistic.model import TWO_GENERATIONS, Model, ScoredPair
 from frontoffice.identity.probabilistic.settings import settings
 
 MIN_TRAINING_RECORDS = 10
@@ -73,7 +73,7 @@ def score(
     if other is not None and not other["unique_id"]:
         other = None
     columns = _splink.predict(model.settings, table, other, threshold_weight=min_weight, threads=threads)
-    return pairs_from_columns(model, columns)
+    return pairs_from_columns(model, columns, two_generations(rows) if model.households else frozenset())
 
 
 def blocking_pairs(records: Iterable[PersonRecord]) -> dict[str, int]:
@@ -84,7 +84,11 @@ def blocking_pairs(records: Iterable[PersonRecord]) -> dict[str, int]:
     return _splink.count_pairs(table, BLOCKING_RULES)
 
 
-def pairs_from_columns(model: Model, columns: _splink.Columns) -> list[ScoredPair]:
+def pairs_from_columns(model: Model, columns: _splink.Columns,
+                       generations: Collection[str] = frozenset()) -> list[ScoredPair]:
+    """Scored pairs of Splink's output; a pair with a record of ``generations``
+    (:func:`.households.two_generations`) that agrees on no personal fact has the conflict
+    :data:`~.model.TWO_GENERATIONS`."""
     if not columns:
         return []
     gamma_names = [f"gamma_{c.name}" for c in model.comparisons]
@@ -95,5 +99,8 @@ def pairs_from_columns(model: Model, columns: _splink.Columns) -> list[ScoredPai
         columns["match_probability"], gammas, strict=True,
     ):
         text, conflicts = model.describe(vector)
+        doubtful = left in generations or right in generations
+        if doubtful and not model.agrees_beside_the_phone(vector):
+            conflicts += (TWO_GENERATIONS,)
         out.append(ScoredPair(left, right, float(weight), float(probability), vector, text, conflicts))
     return out

@@ -49,6 +49,13 @@ NAMELESS = "no name on one side, and no birth date, email, phone or national id 
 """The conflict of a pair that compares no name (one record has none): an address, a postcode and a
 city say "one household", not "one person", however high they weigh (a record of the parent, the
 child or the lodger); with no name to tell them apart, a personal fact must agree."""
+TWO_GENERATIONS = ("two generations of this name at this address (a generational suffix or birth dates a "
+                   "generation apart), and no birth date, email or national id agrees")
+"""The conflict of a pair with a record of a full name at a place where the records show a parent and a
+child of that name (:func:`.households.two_generations`), where the records hold households: a
+name, an address and the household's landline fit either of them."""
+PHRASES = frozenset({NAMELESS, TWO_GENERATIONS})
+"""Conflicts said as a whole phrase (the others are comparisons that differ)."""
 HOUSEHOLD_CONFLICTS: dict[str, frozenset[str]] = {"birth_date": frozenset({GENERATIONS})}
 """Of those, the ones that protect a household (a parent and a child of one name), held only where
 the records hold households (:mod:`.households`); elsewhere they weigh with their learned weight."""
@@ -111,10 +118,25 @@ class Model:
     def comparisons(self) -> tuple[Comparison, ...]:
         return _comparisons(self.settings)
 
+    def agrees_beside_the_phone(self, gammas: tuple[int, ...]) -> bool:
+        """The pair agrees on a birth date, an email or a national id (:data:`PERSONAL_AGREEMENTS`
+        but the phone, which a household shares as its landline)."""
+        return _agrees(self.comparisons, gammas)
+
     def describe(self, gammas: tuple[int, ...]) -> tuple[str, tuple[str, ...]]:
         """``(evidence text, conflicts)`` of a comparison vector: the comparisons that count for a
         match, strongest first, then those against; conflicts name vetoing comparisons."""
         return _describe(self.comparisons, gammas, self.households)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _agrees(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...]) -> bool:
+    for comparison, gamma in zip(comparisons, gammas, strict=True):
+        level = comparison.levels.get(gamma)
+        if (gamma != -1 and level is not None and comparison.name != "phone"
+                and level.label in PERSONAL_AGREEMENTS.get(comparison.name, ())):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=1 << 14)
