@@ -89,34 +89,38 @@ GENERATION_YEARS = 15
 """Birth years this far apart at one full name and place are a parent and a child, not a typo."""
 
 
-def _places(row: Row) -> list[tuple[str, str, str, str]]:
-    """The full name at each place of the record: (given, family, "postcode"/"street", value)."""
-    if not (row["given_key"] and row["family_key"]):
-        return []
-    return [(row["given_key"], row["family_key"], kind, row[column])
-            for kind, column in (("postcode", "postcode"), ("street", "street_key")) if row[column]]
-
-
 def two_generations(rows: Sequence[Row]) -> frozenset[str]:
     """Ids of the records whose full name lives at a place (a postcode or a street) where the records
     show two generations of it: a generational suffix (``Weise Jr., Karl``) or birth dates
     :data:`GENERATION_YEARS` apart. At such a place a record of that name without a birth date is
     the parent's as likely as the child's: only a personal fact tells them apart (the model's
     :data:`~.model.TWO_GENERATIONS`). Two passes: the names and places of the dated and suffixed
-    records first (few), then the records at those."""
-    years: dict[tuple[str, str, str, str], set[int]] = {}
-    found: set[tuple[str, str, str, str]] = set()
+    records first, then (when some place shows two generations) the records at those."""
+    years: dict[tuple[str, str, str], tuple[int, int]] = {}
+    found: set[tuple[str, str, str]] = set()
     for row in rows:
-        if not (row["generation"] or row["birth_date"]):
+        suffix, born = row["generation"], row["birth_date"]
+        if not (suffix or born) or not (row["given_key"] and row["family_key"]):
             continue
+        year = int(born[:4]) if born and born[:4].isdigit() else None
         for place in _places(row):
-            if row["generation"]:
-                found.add(place)
-            if row["birth_date"] and row["birth_date"][:4].isdigit():
-                seen = years.setdefault(place, set())
-                seen.add(int(row["birth_date"][:4]))
-                if max(seen) - min(seen) >= GENERATION_YEARS:
-                    found.add(place)
+            if not place:
+                continue
+            key = (row["given_key"], row["family_key"], place)
+            if suffix:
+                found.add(key)
+            if year is not None:
+                low, high = years.get(key, (year, year))
+                low, high = min(low, year), max(high, year)
+                years[key] = (low, high)
+                if high - low >= GENERATION_YEARS:
+                    found.add(key)
     if not found:
         return frozenset()
-    return frozenset(row["unique_id"] for row in rows if any(p in found for p in _places(row)))
+    return frozenset(row["unique_id"] for row in rows if row["given_key"] and row["family_key"] and any(
+        (row["given_key"], row["family_key"], place) in found for place in _places(row)))
+
+
+def _places(row: Row) -> tuple[str | None, str | None]:
+    """The record's postcode and street, as the keys of :func:`two_generations` name them."""
+    return row["postcode"], row["street_key"] and "street:" + row["street_key"]
