@@ -103,10 +103,12 @@ class SegmentsStore:
 
     def apply(self, ws: str, events: Sequence[NewEvent], cursor: int, outcomes: Sequence[Outcome]) -> None:
         with self.store.begin() as conn:
-            if events:  # one statement for them all (a multi-row VALUES is compiled again each time)
-                conn.execute(self._insert("segments_events").on_conflict_do_nothing(), [
+            if events:  # one statement for them all, the properties as JSON text: SQLAlchemy's
+                # executemany of a JSON column costs ~35 µs a row, ten times the insert itself
+                core.execute_many(conn, self._insert("segments_events").values(
+                    props=core.json_text("props", self.dialect)).on_conflict_do_nothing(), [
                     {"workspace_id": ws, "seq": e.seq, "person_id": e.person_id, "name": e.name, "at": e.at,
-                     "props": dict(e.props)} for e in events])
+                     "props": orjson.dumps(dict(e.props)).decode()} for e in events])
             self._save(conn, ws, outcomes)
             self._set_cursor(conn, ws, cursor)
 

@@ -20,6 +20,7 @@ from frontoffice.domain.events import EventRecord, StoredEvent, iso
 from frontoffice.errors import AlreadyExists, SchemaOutOfDate
 from frontoffice.storage import migrate
 from frontoffice.storage.core import batches
+from frontoffice.storage.opened import Opened
 from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry
 from frontoffice.storage.scrub import Scrubbed
 from frontoffice.storage.tenancy_rows import TenancyRows
@@ -166,6 +167,7 @@ class SqlStore(TenancyRows):
         self._readers: list[sa.Connection] = []
         self._lock = threading.Lock()
         self._engine: sa.Engine | None = None
+        self._opened = Opened()  # the log's events read lately, reused by the next reader of a pass
         self.registry: SqlStore = self
         """Where this data's workspaces and sources are registered: this store, unless it is a
         located storage (data residency), whose registry is the main database."""
@@ -439,7 +441,11 @@ class SqlStore(TenancyRows):
             query = query.where(e.type.in_(sorted(types)))
         if upto is not None:
             query = query.where(e.seq <= upto)
-        return self._stored(workspace_id, self._rows(query.limit(limit)))
+        rows = self._rows(query.limit(limit))
+        if not rows:
+            return []
+        epoch = self.vault.epoch(self.read_cursor(), self._dialect.sql, workspace_id)
+        return self._opened.read(workspace_id, epoch, rows, lambda some: self._stored(workspace_id, some))
 
     def count_events(self, workspace_id: str, source_id: str | None = None) -> int:
         e = self.tables["events"]
