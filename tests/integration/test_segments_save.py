@@ -4,14 +4,17 @@ twice in one save ends as the last evaluation says."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from frontoffice.segments.ports import Change, Outcome
 from frontoffice.segments.store import SegmentsStore
+from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 
@@ -65,3 +68,28 @@ def test_a_person_evaluated_twice_in_one_save_ends_as_the_last_evaluation_says(s
         ("b", "entered"), ("a", "exited"), ("a", "entered"), ("b", "exited")]
     assert data.due(ws, 10_000, 10) == [("bob", "time: a window or a day passes"),
                                         ("ann", "time: a window or a day passes")]
+
+
+def test_reading_the_memberships_of_a_page_of_people_probes_each_person_not_every_member(
+        tmp_path: Path, sqlite_template: Path) -> None:
+    """SQLite with no statistics took the primary key (it covers the columns read) and scanned
+    every member of the workspace: a cost growing with the audience, paid on every page."""
+    shutil.copyfile(sqlite_template, tmp_path / "members.db")
+    store = open_store(f"sqlite:///{tmp_path / 'members.db'}")
+    ws = tenancy.create_workspace(store, "members-plan", "EU").id
+    data = SegmentsStore(store)
+    data.save(ws, [evaluation(f"p{i}", "joined", "left", 0) for i in range(40)])
+    captured: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, params: Any, *args: Any) -> None:
+        captured.append((statement, params))
+
+    sa.event.listen(store.engine, "before_cursor_execute", keep)
+    try:
+        assert data.members_of(ws, ["p1", "p2"]) == {"p1": {"joined"}, "p2": {"joined"}}
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", keep)
+    statement, params = next((s, p) for s, p in captured if "segments_members" in s)
+    plan = " ".join(str(row[-1]) for row in store.query(f"EXPLAIN QUERY PLAN {statement}", params))
+    store.close()
+    assert "segments_members_person (workspace_id=? AND person_id=?)" in plan

@@ -23,8 +23,25 @@ import orjson
 
 from frontoffice.segments.catalog import Catalog
 from frontoffice.segments.evaluate import Person, Value, compute, evaluate, next_change_of, read_by
-from frontoffice.segments.model import Event, Filter
+from frontoffice.segments.model import Event, Filter, TraitDef
 from frontoffice.segments.ports import Change, Outcome
+
+
+class Values(dict[str, Value]):
+    """A person's trait values; those ``deferred`` are computed when a condition first reads them
+    (an evaluation in part saves only the traits its events feed, and answers again only the
+    segments reading what moved, which seldom read the others)."""
+
+    def __init__(self, now: int) -> None:
+        super().__init__()
+        self.now = now
+        self.deferred: dict[str, tuple[TraitDef, Sequence[Event]]] = {}
+
+    def get(self, name: str, default: Value | None = None) -> Value | None:  # type: ignore[override]
+        found = super().get(name)
+        if found is None and name in self.deferred:
+            found = self[name] = compute(*self.deferred.pop(name), self.now)
+        return default if found is None else found
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +62,19 @@ def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicte
     """Fill ``outcome`` (whose facts are set) with the person's values, membership changes and
     next due time: wholly, or in part when ``since`` says what moved."""
     base, index = catalog.baseline(), catalog.index()
-    values: dict[str, Value] = {}  # filled trait by trait, read by the segments below
+    values = Values(now)  # filled trait by trait, read by the segments below
     person = Person(events, values, {**outcome.facts, **predicted})
     again = None if since is None else index.traits_fed(since.names)
     for name, (d, version) in catalog.traits.items():
         read = read_by(d, person.named)
         if not read:  # the value over no events, not saved
             values[name] = base.values[name]
-            continue
-        value = values[name] = compute(d, read, now)
-        if again is None or name in again:
+        elif again is None or name in again:
+            value = values[name] = compute(d, read, now)
             outcome.values[name] = (orjson.dumps(value.value).decode(),
                                     orjson.dumps(value.explain(d, version, now)).decode())
+        else:  # not saved: computed only if a segment answered again reads it
+            values.deferred[name] = (d, read)
     hit: set[str] = set()  # the segments reading what moved (a segment answered otherwise aside)
     if since is not None and again is not None:
         old, now_facts = since.facts, person.facts
