@@ -158,18 +158,23 @@ class SegmentsStore:
         out: dict[str, int] = {}
         with self.store.connect() as conn:
             for chunk in core.batches(sorted(person_ids)):
-                out.update((r.person_id, int(r.due_at)) for r in conn.execute(sa.select(
+                out.update((person, int(due_at)) for person, due_at in conn.execute(sa.select(
                     d.person_id, d.due_at).where(d.workspace_id == ws, d.person_id.in_(chunk))))
         return out
 
     def person_events(self, ws: str, person_ids: Collection[str]) -> dict[str, list[Event]]:
+        """The rows unpacked and the properties read as JSON text by orjson: the worker reads every
+        event of each person it evaluates (a row's named attributes and SQLAlchemy's JSON cost
+        several times the query)."""
         e = self.t["segments_events"].c
         out: dict[str, list[Event]] = {p: [] for p in person_ids}
+        props = sa.cast(e.props, sa.Text())
         with self.store.connect() as conn:
             for chunk in core.batches(sorted(person_ids)):
-                for r in conn.execute(sa.select(e.seq, e.person_id, e.name, e.at, e.props).where(
+                for seq, person, name, at, text in conn.execute(sa.select(
+                        e.seq, e.person_id, e.name, e.at, props).where(
                         e.workspace_id == ws, e.person_id.in_(chunk)).order_by(e.at, e.seq)):
-                    out[r.person_id].append(Event(int(r.seq), r.name, int(r.at), r.props))
+                    out[person].append(Event(int(seq), name, int(at), orjson.loads(text)))
         return out
 
     def facts(self, ws: str, person_ids: Collection[str]) -> dict[str, dict[str, str]]:
@@ -177,9 +182,9 @@ class SegmentsStore:
         out: dict[str, dict[str, str]] = {p: {} for p in person_ids}
         with self.store.connect() as conn:
             for chunk in core.batches(sorted(person_ids)):
-                for r in conn.execute(sa.select(f.person_id, f.key, f.value).where(
+                for person, key, value in conn.execute(sa.select(f.person_id, f.key, f.value).where(
                         f.workspace_id == ws, f.person_id.in_(chunk))):
-                    out[r.person_id][r.key] = r.value
+                    out[person][key] = value
         return out
 
     def members_of(self, ws: str, person_ids: Collection[str]) -> dict[str, set[str]]:
@@ -189,9 +194,9 @@ class SegmentsStore:
         out: dict[str, set[str]] = {p: set() for p in person_ids}
         with self.store.connect() as conn:
             for chunk in core.batches(sorted(person_ids)):
-                for r in conn.execute(sa.select(m.person_id, m.segment).where(
+                for person, segment in conn.execute(sa.select(m.person_id, m.segment).where(
                         m.workspace_id == ws, m.person_id.in_(chunk)).order_by(m.person_id)):
-                    out[r.person_id].add(r.segment)
+                    out[person].add(segment)
         return out
 
     def save(self, ws: str, outcomes: Sequence[Outcome]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from frontoffice.domain.events import StoredEvent
@@ -34,22 +35,26 @@ class Opened:
              open_rows: Callable[[Sequence[Any]], list[StoredEvent]]) -> list[StoredEvent]:
         """The events of ``rows`` (rows of the log, in order): those opened before at ``epoch``
         reused, the others opened by ``open_rows`` and kept."""
+        if not rows:
+            return []
+        columns = rows[0]._fields  # unpacked by name at once: a row's named attribute costs ~0.3 µs
+        keys = list(map(itemgetter(columns.index("seq"), columns.index("source_id"),
+                                   columns.index("message_id")), rows))
         with self._lock:
             held = self._by_ws.get(ws)
             if held is None or held[0] != epoch:
                 self._size -= len(held[1]) if held else 0
                 held = self._by_ws[ws] = (epoch, {})
             known = held[1]
-            found = {r.seq: e for r in rows if (e := known.get(r.seq)) is not None
-                     and e.source_id == r.source_id and e.record.message_id == r.message_id}
-        fresh = [r for r in rows if r.seq not in found]
-        if not fresh:
-            return [found[r.seq] for r in rows]
-        opened = iter(open_rows(fresh))
-        out = [found[r.seq] if r.seq in found else next(opened) for r in rows]
+            found = {seq: e for seq, source_id, message_id in keys if (e := known.get(seq)) is not None
+                     and e.source_id == source_id and e.record.message_id == message_id}
+        if len(found) == len(rows):
+            return [found[seq] for seq, _, _ in keys]
+        opened = iter(open_rows([r for r, (seq, _, _) in zip(rows, keys, strict=True) if seq not in found]))
+        out = [found[seq] if seq in found else next(opened) for seq, _, _ in keys]
         with self._lock:
             if self._by_ws.get(ws) is held:  # not dropped by a newer epoch meanwhile
-                if self._size + len(fresh) > self._limit:
+                if self._size + len(rows) - len(found) > self._limit:
                     self._by_ws = {ws: held}
                     known.clear()
                     self._size = 0
