@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontoffice.segments.assess import Since, Values, assess
+from frontoffice.segments.assess import Since, assess
 from frontoffice.segments.model import Event
 from frontoffice.segments.ports import Outcome
 from tests.unit.segments.test_holds import CATALOG, FACTS, NOW, event
@@ -69,12 +69,3 @@ def test_a_person_with_no_stored_event_evaluated_from_the_empty_persons_answers_
     assert part.due_at == whole.due_at
     assert part.values == whole.values
 
-
-def test_a_trait_an_evaluation_in_part_does_not_save_is_computed_only_when_a_condition_reads_it() -> None:
-    orders = CATALOG.traits["orders"][0]
-    values = Values(NOW)
-    values.deferred["orders"] = (orders, [Event(1, "order", NOW, {}), Event(2, "order", NOW, {})])
-    assert "orders" not in values  # not computed yet
-    found = values.get("orders")
-    assert found is not None and found.value == 2 and values["orders"] is found and not values.deferred
-    assert values.get("fav") is None
