@@ -270,6 +270,7 @@ class SegmentsProjector:
                     since = Since(names, held)
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
                                                        allowed.get(pid, set()), mine) | bought.get(pid, {}))
+            outcome.facts_stored = outcome.facts == {k: v for k, v in held.items() if k not in predicted}
             out.append(assess(catalog, outcome, mine, predicted, members.get(pid, set()), now, windows,
                               since))
         return out

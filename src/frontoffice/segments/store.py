@@ -219,15 +219,17 @@ class SegmentsStore:
             self._save_run(conn, ws, run)
 
     def _save_run(self, conn: sa.Connection, ws: str, outcomes: Sequence[Outcome]) -> None:
-        """Outcomes of distinct people: their facts, values and due time replaced, their history
-        appended, the segments they entered joined and those they left dropped."""
+        """Outcomes of distinct people: their facts (unless as stored), values and due time replaced,
+        their history appended, the segments they entered joined and those they left dropped."""
         t = self.t
         facts, values, due, members = (t["segments_facts"], t["segments_values"], t["segments_due"],
                                         t["segments_members"])
         whole = [o.person_id for o in outcomes if not o.partial]
-        for chunk in core.batches([o.person_id for o in outcomes]):
+        changed = [o for o in outcomes if not o.facts_stored]
+        for chunk in core.batches([o.person_id for o in changed]):
             conn.execute(facts.delete().where(facts.c.workspace_id == ws, facts.c.person_id.in_(chunk),
                                               _not_predicted(facts)))
+        for chunk in core.batches([o.person_id for o in outcomes]):
             conn.execute(due.delete().where(due.c.workspace_id == ws, due.c.person_id.in_(chunk)))
         for chunk in core.batches(whole):
             conn.execute(values.delete().where(values.c.workspace_id == ws, values.c.person_id.in_(chunk),
@@ -238,7 +240,7 @@ class SegmentsStore:
             [{"ws": ws, "who": o.person_id, "name": k} for o in outcomes if o.partial for k in o.values])
         rows: dict[sa.Table, list[dict[str, Any]]] = {
             facts: [{"workspace_id": ws, "person_id": o.person_id, "key": k, "value": v}
-                    for o in outcomes for k, v in sorted(o.facts.items())],
+                    for o in changed for k, v in sorted(o.facts.items())],
             values: [{"workspace_id": ws, "person_id": o.person_id, "trait": k, "value": v, "explain": x}
                      for o in outcomes for k, (v, x) in sorted(o.values.items())],
             t["segments_history"]: [
