@@ -3,7 +3,7 @@ PostgreSQL, SQLAlchemy Core): the one place merge redirects are followed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -11,6 +11,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from frontoffice.domain.events import StoredEvent
+from frontoffice.identity.extract import record_id
 from frontoffice.identity.people import PersonChange
 from frontoffice.storage import core
 from frontoffice.storage.sql import SqlStore
@@ -131,6 +133,18 @@ class PeopleSql:
             for chunk in core.batches(sorted(set(seqs))):
                 out.update({int(r.seq): r.person_id for r in conn.execute(
                     sa.select(t.seq, t.person_id).where(t.workspace_id == workspace_id, t.seq.in_(chunk)))})
+        return out
+
+    def of_stored(self, workspace_id: str, events: Sequence[StoredEvent]) -> dict[int, str]:
+        t = self._records.c
+        seqs = {e.seq: record_id(e.source_id, e.record.message_id) for e in events}
+        out: dict[int, str] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(seqs.values()))):
+                for seq, person in conn.execute(sa.select(t.seq, t.person_id).where(
+                        t.workspace_id == workspace_id, t.record_id.in_(chunk))):
+                    if int(seq) in seqs:  # the record of that very event
+                        out[int(seq)] = person
         return out
 
     def placed_upto(self, workspace_id: str) -> int:
