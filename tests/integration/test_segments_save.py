@@ -117,3 +117,13 @@ def test_where_identity_placed_a_page_of_events_is_found_by_their_records_not_a_
     page = [StoredEvent(7, ws, "web", record("m7"))]
     plan = plan_of(sqlite_store, "identity_records", lambda: PeopleSql(sqlite_store).of_stored(ws, page))
     assert "(workspace_id=? AND record_id=?)" in plan
+
+
+def test_the_identifiers_of_a_page_of_people_are_read_person_by_person_not_kind_by_kind(
+        sqlite_store: SqlStore) -> None:
+    """With the kinds in the query SQLite took the primary key (kind first) and read every
+    identifier of those kinds in the workspace."""
+    ws = tenancy.create_workspace(sqlite_store, "identifiers-plan", "EU").id
+    plan = plan_of(sqlite_store, "identity_index",
+                   lambda: PeopleSql(sqlite_store).identifiers(ws, ["p1", "p2"], {"email", "phone"}))
+    assert "identity_index_person (workspace_id=? AND person_id=?)" in plan
