@@ -68,4 +68,3 @@ def test_a_person_with_no_stored_event_evaluated_from_the_empty_persons_answers_
     assert part.changes == whole.changes
     assert part.due_at == whole.due_at
     assert part.values == whole.values
-
