@@ -19,14 +19,15 @@ from typing import Any
 
 from frontoffice.domain.events import StoredEvent
 
-LIMIT = 16_384  # events kept per store (a pass holds a few thousand at most)
+LIMIT_BYTES = 32 << 20  # payload bytes kept per store (a pass holds a few thousand events)
+OVERHEAD = 512  # bytes an event costs besides its payload (the objects, the columns)
 
 
 class Opened:
     """Events opened lately, by workspace and seq, with the key epoch they were opened at."""
 
-    def __init__(self, limit: int = LIMIT) -> None:
-        self._limit = limit
+    def __init__(self, limit_bytes: int = LIMIT_BYTES) -> None:
+        self._limit = limit_bytes
         self._by_ws: dict[str, tuple[int, dict[int, StoredEvent]]] = {}
         self._size = 0
         self._lock = threading.Lock()
@@ -43,7 +44,7 @@ class Opened:
         with self._lock:
             held = self._by_ws.get(ws)
             if held is None or held[0] != epoch:
-                self._size -= len(held[1]) if held else 0
+                self._size -= sum(map(_cost, held[1].values())) if held else 0
                 held = self._by_ws[ws] = (epoch, {})
             known = held[1]
             found = {seq: e for seq, source_id, message_id in keys if (e := known.get(seq)) is not None
@@ -52,13 +53,20 @@ class Opened:
             return [found[seq] for seq, _, _ in keys]
         opened = iter(open_rows([r for r, (seq, _, _) in zip(rows, keys, strict=True) if seq not in found]))
         out = [found[seq] if seq in found else next(opened) for seq, _, _ in keys]
+        fresh = [e for e in out if e.seq not in found]
+        adding = sum(map(_cost, fresh))
         with self._lock:
             if self._by_ws.get(ws) is held:  # not dropped by a newer epoch meanwhile
-                if self._size + len(rows) - len(found) > self._limit:
+                if self._size + adding > self._limit:  # full: start again
                     self._by_ws = {ws: held}
                     known.clear()
                     self._size = 0
-                before = len(known)
-                known.update((e.seq, e) for e in out if e.seq not in found)
-                self._size += len(known) - before
+                for e in fresh:
+                    if e.seq not in known:
+                        known[e.seq] = e
+                        self._size += _cost(e)
         return out
+
+
+def _cost(event: StoredEvent) -> int:
+    return len(event.record.payload) + OVERHEAD
