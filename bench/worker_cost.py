@@ -7,7 +7,8 @@ events/s a pass holds ~500): tracking events (track with the shop vocabulary, id
 an e-mail, page) and, every ``--orders-every`` passes, a few commerce orders. After each append it runs every
 projection of the workspace once as the runner does (``Runner.moved`` then ``run_workspace``)
 and counts the process's CPU (``time.process_time``) per projection. Prints ms of CPU per
-event, in all and per projection.
+event, in all and per projection. ``--people N``: the workspace holds N people before the stream
+(their identifiers and memberships, written straight into the tables), as a live one does.
 
 ``--baseline REV`` measures the same stream with the code of git revision ``REV`` too
 (extracted with ``git archive`` and run in a child process on its own database), interleaved
@@ -16,6 +17,7 @@ round by round with the working tree's code, and prints the ratio (baseline / th
     python bench/worker_cost.py                        # this code only
     python bench/worker_cost.py --baseline main --rounds 3
     BENCH_SCALE=small python bench/worker_cost.py --baseline main
+    python bench/worker_cost.py --baseline main --people 100000
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import os
 import pstats
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -51,10 +54,28 @@ def load() -> str:
     return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def prefill(path: Path, ws: str, people: int) -> None:
+    """``people`` people the workspace already had, as the tables the worker reads per page hold
+    them (three identifiers and ten memberships each; none of them in the stream): the reads that
+    picked each person's rows out of every row of the workspace grew with it."""
+    db = sqlite3.connect(path)
+    person = [f"prs_seeded_{i:09d}" for i in range(people)]
+    with db:
+        db.executemany("INSERT INTO identity_index (workspace_id, kind, value, person_id) "
+                       "VALUES (?, ?, ?, ?)",
+                       ((ws, kind, f"{kind}-seeded-{i}", p) for i, p in enumerate(person)
+                        for kind in ("anonymous_id", "email", "user_id")))
+        db.executemany("INSERT INTO segments_members (workspace_id, segment, person_id, since, why) "
+                       "VALUES (?, ?, ?, '2026-01-01T00:00:00Z', 'seeded')",
+                       ((ws, f"s{j:02d}", p) for p in person for j in range(3, 50, 5)))
+    db.close()
+
+
 def measure(passes: int, seed: int, profile: Path | None, size: int = PASS,
-            orders_every: int = 4, users: int = USERS) -> dict[str, Any]:
-    """Build a fresh database, append the stream pass by pass and run the projections after
-    each; the CPU each projection spent (seconds) and the events appended."""
+            orders_every: int = 4, users: int = USERS, existing: int = 0) -> dict[str, Any]:
+    """Build a fresh database (holding ``existing`` people already), append the stream pass by
+    pass and run the projections after each; the CPU each projection spent (seconds) and the
+    events appended."""
     sys.path.insert(0, str(ROOT / "bench"))
     from _segments_defs import event, segments, traits
     from frontoffice import worker
@@ -84,6 +105,8 @@ def measure(passes: int, seed: int, profile: Path | None, size: int = PASS,
         segments_service.define_segment(data, ws, {"name": name, "condition": condition}, at)
     commerce.ingest(CommerceStore(setup), ws, shop, "products", [PRODUCT], datetime.now(UTC))
     setup.close()
+    if existing:
+        prefill(folder / "frontoffice.db", ws, existing)
 
     settings = Settings.load({}, overrides={"database_url": url, "data_dir": folder,
                                             "identity_match_interval_seconds": 0})
@@ -185,7 +208,8 @@ def child(src: Path, args: argparse.Namespace) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     out = subprocess.run([sys.executable, __file__, "--child", "--passes", str(args.passes),
                           "--seed", str(args.seed), "--pass-events", str(args.pass_events),
-                          "--orders-every", str(args.orders_every), "--users", str(args.users)],
+                          "--orders-every", str(args.orders_every), "--users", str(args.users),
+                          "--people", str(args.people)],
                          env=env, check=True, capture_output=True, text=True)
     found: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return found
@@ -209,18 +233,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--orders-every", type=int, default=4, help="commerce orders every N passes")
     parser.add_argument("--users", type=int, default=USERS,
                         help="people the stream is about (fewer: more return within the run)")
+    parser.add_argument("--people", type=int, default=0,
+                        help="people the workspace holds already (their identifiers and memberships)")
     parser.add_argument("--profile", type=Path, help="write this code's cProfile stats here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(measure(args.passes, args.seed, None, args.pass_events, args.orders_every,
-                                 args.users)))
+                                 args.users, args.people)))
         return
     print(f"worker CPU per event (SQLite, every capability's projections, 50 segments, "
-          f"20 computed traits) [{load()}]")
+          f"20 computed traits, {args.people:,} people before the stream) [{load()}]")
     if args.profile:
         report("this code, profiled", measure(args.passes, args.seed, args.profile, args.pass_events,
-                                              args.orders_every, args.users))
+                                              args.orders_every, args.users, args.people))
         pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(40)
         return
     here = ROOT / "src"

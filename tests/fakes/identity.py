@@ -212,6 +212,9 @@ class FakePeople:
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
         return {r.seq: r.person_id for r in self._tables.of(workspace_id).records.values() if r.seq in seqs}
 
+    def of_stored(self, workspace_id: str, events: Sequence[StoredEvent]) -> dict[int, str]:
+        return self.of_events(workspace_id, {e.seq for e in events})
+
     def placed_upto(self, workspace_id: str) -> int:
         return self._tables.checkpoint(workspace_id)[0]
 

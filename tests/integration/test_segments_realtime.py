@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from frontoffice.consent import service as consent
 from frontoffice.identity.people_store import PeopleSql
@@ -226,3 +227,25 @@ def test_when_identity_merges_two_people_their_events_count_together_and_the_abs
     [absorbed] = [p for p in {*anon, ann} if p != survivor]
     left = world.data.history(world.ws, person_id=absorbed)[0]
     assert left["change"] == "exited" and left["cause"] == f"person.merged into {survivor}"
+
+
+def test_a_person_whose_facts_an_evaluation_leaves_as_they_were_has_none_written_again(
+        world: World, store: SqlStore) -> None:
+    world.segment("buyers", {"did": "Order Completed"})
+    world.track("ann", "Order Completed", 0, total=30)
+    world.project()
+    before = world.data.facts(world.ws, [world.person("ann")])
+    written: list[str] = []
+
+    def keep(conn: object, cursor: object, statement: str, *args: object) -> None:
+        written.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", keep)
+    try:
+        world.track("ann", "Order Completed", 60, total=20)
+        world.project()
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", keep)
+    assert world.data.facts(world.ws, [world.person("ann")]) == before
+    assert [s for s in written if "segments_facts" in s and not s.lstrip().startswith("SELECT")] == []
+    assert any("DELETE FROM segments_due" in s for s in written)  # evaluated, and saved

@@ -88,6 +88,30 @@ def test_a_key_shredded_through_one_store_is_not_used_by_another_that_knew_it(
         assert _user(s, tenant, "m2") == "cus_1"  # sealed under a key the database holds
 
 
+def test_the_log_read_again_gives_the_events_opened_before_not_opened_twice(
+        store: SqlStore, tenant: Tenant) -> None:
+    """A worker pass runs every projection over the same new events: the second reader gets the
+    events the first opened (decrypting each once)."""
+    ws = tenant[0]
+    _append(store, tenant, "m1", "cus_1")
+    first = store.events(ws)
+    _append(store, tenant, "m2", "cus_2")
+    again = store.events(ws)
+    assert again[0] is first[0]
+    assert [e.record.user_id for e in again] == ["cus_1", "cus_2"]
+
+
+def test_an_event_read_before_its_subject_was_erased_reads_as_erased_after_from_every_store(
+        store: SqlStore, other: SqlStore, tenant: Tenant) -> None:
+    ws = tenant[0]
+    _append(store, tenant, "m1", "cus_1")
+    _append(store, tenant, "m2", "cus_2")
+    assert _users(other, ws) == {"m1": "cus_1", "m2": "cus_2"}  # opened, and kept, by the other store
+    _shred(store, ws, "cus_1")
+    assert _users(other, ws) == {"m1": None, "m2": "cus_2"}
+    assert other.events(ws)[0].record.payload != b'{"messageId":"m1"}'
+
+
 def _append_subjects(url: str, tenant: Tenant, start: int, out: multiprocessing.Queue) -> None:
     store = open_store(url)
     try:

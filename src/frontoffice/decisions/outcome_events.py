@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 
 READS = frozenset({"track"})  # the only type an outcome comes as: the rest is passed unread
+DECISION_KEY = b'"decision_id"'  # as the log writes it (orjson escapes no letter of a key)
 
 
 class EventLog(FilteredLog, Protocol):
@@ -49,7 +50,7 @@ class OutcomeTables(DecisionLog, Protocol):
 def outcome_of(event: StoredEvent) -> dict[str, Any] | None:
     """The outcome a tracked event reports, or None when it carries no decision id."""
     record = event.record
-    if record.type != "track":
+    if record.type != "track" or DECISION_KEY not in record.payload:  # most events: not decoded
         return None
     try:
         properties = orjson.loads(record.payload).get("properties") or {}

@@ -9,9 +9,11 @@ that brings ``B`` back must leave ``A`` pointing at ``B`` again.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from frontoffice.domain.events import StoredEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,11 @@ class People(Protocol):
 
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
         """The person identity placed each event (by seq) with; absent when not projected yet."""
+        ...
+
+    def of_stored(self, workspace_id: str, events: Sequence[StoredEvent]) -> dict[int, str]:
+        """``of_events`` for events at hand, found by their records' key (one lookup an event,
+        where a lookup by seq reads every record of the workspace)."""
         ...
 
     def placed_upto(self, workspace_id: str) -> int:

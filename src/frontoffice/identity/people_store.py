@@ -3,7 +3,7 @@ PostgreSQL, SQLAlchemy Core): the one place merge redirects are followed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -11,6 +11,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from frontoffice.domain.events import StoredEvent
+from frontoffice.identity.extract import record_id
 from frontoffice.identity.people import PersonChange
 from frontoffice.storage import core
 from frontoffice.storage.sql import SqlStore
@@ -45,9 +47,10 @@ def _reads(dialect: str) -> _Reads:
                                             r.old_person_id == sa.bindparam("pid")),
         merged=sa.select(r.old_person_id, r.person_id).where(r.workspace_id == ws,
                                                              _in(r.person_id, "ids")),
+        # the kinds are picked in Python: with them in the query SQLite reads every identifier of
+        # those kinds in the workspace (the primary key leads with the kind), not each person's few
         identifiers=sa.select(t.person_id, t.kind, t.value).where(
-            t.workspace_id == ws, _in(t.person_id, "ids"), _in(t.kind, "kinds"))
-        .order_by(t.person_id, t.kind, t.value),
+            t.workspace_id == ws, _in(t.person_id, "ids")).order_by(t.person_id, t.kind, t.value),
         holders=sa.select(t.value, t.person_id).where(t.workspace_id == ws, t.kind == sa.bindparam(
             "kind"), _in(t.value, "values")),
         golden=sa.select(p.person_id, p.golden).where(p.workspace_id == ws,
@@ -99,12 +102,13 @@ class PeopleSql:
     def identifiers(self, workspace_id: str, person_ids: Collection[str], kinds: Collection[str]
                     ) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}
+        wanted = frozenset(kinds)
         with self._store.connect() as conn:
             for chunk in core.batches(sorted(set(person_ids))):
-                rows = conn.execute(self._q.identifiers, {"ws": workspace_id, "ids": list(chunk),
-                                                          "kinds": list(kinds)})
-                for r in rows:
-                    out.setdefault(r.person_id, []).append((r.kind, r.value))
+                for person, kind, value in conn.execute(self._q.identifiers, {"ws": workspace_id,
+                                                                               "ids": list(chunk)}):
+                    if kind in wanted:
+                        out.setdefault(person, []).append((kind, value))
         return out
 
     def holders(self, workspace_id: str, kind: str, values: Collection[str]) -> dict[str, set[str]]:
@@ -131,6 +135,18 @@ class PeopleSql:
             for chunk in core.batches(sorted(set(seqs))):
                 out.update({int(r.seq): r.person_id for r in conn.execute(
                     sa.select(t.seq, t.person_id).where(t.workspace_id == workspace_id, t.seq.in_(chunk)))})
+        return out
+
+    def of_stored(self, workspace_id: str, events: Sequence[StoredEvent]) -> dict[int, str]:
+        t = self._records.c
+        seqs = {e.seq: record_id(e.source_id, e.record.message_id) for e in events}
+        out: dict[int, str] = {}
+        with self._store.connect() as conn:
+            for chunk in core.batches(sorted(set(seqs.values()))):
+                for seq, person in conn.execute(sa.select(t.seq, t.person_id).where(
+                        t.workspace_id == workspace_id, t.record_id.in_(chunk))):
+                    if int(seq) in seqs:  # the record of that very event
+                        out[int(seq)] = person
         return out
 
     def placed_upto(self, workspace_id: str) -> int:

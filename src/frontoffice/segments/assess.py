@@ -23,7 +23,7 @@ import orjson
 
 from frontoffice.segments.catalog import Catalog
 from frontoffice.segments.evaluate import Person, Value, compute, evaluate, next_change_of, read_by
-from frontoffice.segments.model import Event, Filter
+from frontoffice.segments.model import Event, Filter, TraitDef
 from frontoffice.segments.ports import Change, Outcome
 
 
@@ -46,17 +46,19 @@ def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicte
     next due time: wholly, or in part when ``since`` says what moved."""
     base, index = catalog.baseline(), catalog.index()
     values: dict[str, Value] = {}  # filled trait by trait, read by the segments below
+    deferred: dict[str, tuple[TraitDef, Sequence[Event]]] = {}  # computed if a segment answered reads it
     person = Person(events, values, {**outcome.facts, **predicted})
     again = None if since is None else index.traits_fed(since.names)
     for name, (d, version) in catalog.traits.items():
         read = read_by(d, person.named)
         if not read:  # the value over no events, not saved
             values[name] = base.values[name]
-            continue
-        value = values[name] = compute(d, read, now)
-        if again is None or name in again:
+        elif again is None or name in again:
+            value = values[name] = compute(d, read, now)
             outcome.values[name] = (orjson.dumps(value.value).decode(),
                                     orjson.dumps(value.explain(d, version, now)).decode())
+        else:  # not saved (an evaluation in part): the segments answered again seldom read it
+            deferred[name] = (d, read)
     hit: set[str] = set()  # the segments reading what moved (a segment answered otherwise aside)
     if since is not None and again is not None:
         old, now_facts = since.facts, person.facts
@@ -64,15 +66,19 @@ def assess(catalog: Catalog, outcome: Outcome, events: Sequence[Event], predicte
         hit = index.segments_reading(since.names, again, moved)
     prior = base.answers if since is not None and since.from_empty else None
     differ: set[str] = set()  # the segments answered otherwise than the answers evaluated from
+    answers = person.segments
     for segment, holds, reads in catalog.compiled():  # the reason only of a change
         name = segment.name
         was = name in members
         before = was if prior is None else prior[name]
-        kept = since is not None and name not in hit and reads.segments.isdisjoint(differ)
+        kept = since is not None and name not in hit and (not differ or reads.segments.isdisjoint(differ))
         if kept:  # nothing it reads moved: the answer stands, and so does its reason
-            ok = person.segments[name] = before
+            ok = answers[name] = before
         else:
-            ok = person.segments[name] = holds(person, now)
+            if deferred and not reads.computed.isdisjoint(deferred):
+                for trait in reads.computed & deferred.keys():
+                    values[trait] = compute(*deferred.pop(trait), now)
+            ok = answers[name] = holds(person, now)
             if ok != before:
                 differ.add(name)
         if ok != was:  # kept, only from the empty person's answers (else before is was)

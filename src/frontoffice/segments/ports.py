@@ -42,6 +42,7 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     due_at: int | None = None
     partial: bool = False  # values holds only the traits evaluated again; the others stand
+    facts_stored: bool = False  # the facts are those stored already: not written again
 
 
 @dataclass(frozen=True, slots=True)

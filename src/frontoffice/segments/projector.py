@@ -171,7 +171,7 @@ class SegmentsProjector:
         upto = min(last, placed_upto)
         while after < upto:
             page, after = page_of(self.log, ws, after, upto, PAGE, families=READS)
-            placed = self.people.of_events(ws, [e.seq for e in page])
+            placed = self.people.of_stored(ws, page)
             buyers = self._commerce_moved(ws, page)
             events = [n for e in page if e.seq in placed and (n := event_of(e, placed[e.seq])) is not None]
             events += [n for e in page if e.record.type == LATE and buyers.get(e.seq)
@@ -270,6 +270,7 @@ class SegmentsProjector:
                     since = Since(names, held)
             outcome = Outcome(pid, at, cause, facts_of(golden.get(pid, {}), identifiers.get(pid, []),
                                                        allowed.get(pid, set()), mine) | bought.get(pid, {}))
+            outcome.facts_stored = outcome.facts == {k: v for k, v in held.items() if k not in predicted}
             out.append(assess(catalog, outcome, mine, predicted, members.get(pid, set()), now, windows,
                               since))
         return out

@@ -28,6 +28,13 @@ def insert(table: sa.Table, dialect: str) -> Any:
     return sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
 
 
+def json_text(name: str, dialect: str) -> sa.ColumnElement[Any]:
+    """A bound value for a JSON column given as JSON text (serialised by the caller, e.g. with
+    orjson): stored as is, so ``execute_many`` hands it to the driver with no conversion."""
+    bound = sa.bindparam(name, type_=sa.Text())
+    return bound if dialect == "sqlite" else sa.cast(bound, sa.JSON())
+
+
 def batches(values: Sequence[T], per_row: int = 1) -> Iterator[Sequence[T]]:
     """``values`` in slices an ``IN (...)`` or a multi-row INSERT of ``per_row`` bound values a row
     can carry: one slice when they fit, which is nearly always."""

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +21,7 @@ from frontoffice.domain.events import EventRecord, StoredEvent, iso
 from frontoffice.errors import AlreadyExists, SchemaOutOfDate
 from frontoffice.storage import migrate
 from frontoffice.storage.core import batches
+from frontoffice.storage.opened import Opened
 from frontoffice.storage.port import AppendBatch, AppendResult, QuarantineEntry
 from frontoffice.storage.scrub import Scrubbed
 from frontoffice.storage.tenancy_rows import TenancyRows
@@ -140,6 +142,9 @@ class Dialect(Protocol):
         ...
 
 
+_READ_COLUMNS = ("seq", "workspace_id", "source_id", *_EVENT_COLS.split(", "))  # as ``_stored`` unpacks
+
+
 def _text(value: object) -> str:
     return iso(value) if isinstance(value, datetime) else str(value)
 
@@ -166,6 +171,7 @@ class SqlStore(TenancyRows):
         self._readers: list[sa.Connection] = []
         self._lock = threading.Lock()
         self._engine: sa.Engine | None = None
+        self._opened = Opened()  # the log's events read lately, reused by the next reader of a pass
         self.registry: SqlStore = self
         """Where this data's workspaces and sources are registered: this store, unless it is a
         located storage (data residency), whose registry is the main database."""
@@ -404,21 +410,31 @@ class SqlStore(TenancyRows):
         self.vault.use_master_key(value)
 
     def _stored(self, workspace_id: str, rows: Sequence[sa.Row[Any]]) -> list[StoredEvent]:
-        """Rows of ``_events`` as readable events: sealed rows opened, erased ones as tombstones."""
-        raw = [(row.source_id, EventRecord(
-            message_id=row.message_id, family=row.family, type=row.type, event=row.event,
-            user_id=row.user_id, anonymous_id=row.anonymous_id, previous_id=row.previous_id,
-            group_id=row.group_id, timestamp=_text(row.timestamp),
-            original_timestamp=_opt_text(row.original_timestamp), sent_at=_opt_text(row.sent_at),
-            received_at=_text(row.received_at), payload=bytes(row.payload),
-        ), row.subject_hash) for row in rows]
+        """Rows of ``_events`` as readable events: sealed rows opened, erased ones as tombstones.
+        Each row is unpacked by its column names at once (a row's named attribute costs ~0.3 µs,
+        and every projection of the worker reads every event)."""
+        if not rows:
+            return []
+        columns = rows[0]._fields
+        pick = itemgetter(*(columns.index(name) for name in _READ_COLUMNS))
+        places, raw = [], []
+        for (seq, ws, source_id, message_id, family, type_, event, user_id, anonymous_id, previous_id,
+             group_id, timestamp, original_timestamp, sent_at, received_at, payload,
+             subject_hash) in map(pick, rows):
+            places.append((int(seq), ws))
+            raw.append((source_id, EventRecord(
+                message_id=message_id, family=family, type=type_, event=event, user_id=user_id,
+                anonymous_id=anonymous_id, previous_id=previous_id, group_id=group_id,
+                timestamp=_text(timestamp), original_timestamp=_opt_text(original_timestamp),
+                sent_at=_opt_text(sent_at), received_at=_text(received_at), payload=bytes(payload),
+            ), subject_hash))
         if not any(h for _, _, h in raw):
             records = [r for _, r, _ in raw]
         else:
             cur = self._dialect.read(self._conn())
             records = open_records(self.vault, cur, self._dialect.sql, workspace_id, raw)
-        return [StoredEvent(int(row.seq), row.workspace_id, row.source_id, record)
-                for row, record in zip(rows, records, strict=True)]
+        return [StoredEvent(seq, ws, source_id, record)
+                for (seq, ws), (source_id, _, _), record in zip(places, raw, records, strict=True)]
 
     def _events(self, workspace_id: str, source_id: str | None = None) -> sa.Select[Any]:
         e = self.tables["events"]
@@ -439,7 +455,11 @@ class SqlStore(TenancyRows):
             query = query.where(e.type.in_(sorted(types)))
         if upto is not None:
             query = query.where(e.seq <= upto)
-        return self._stored(workspace_id, self._rows(query.limit(limit)))
+        rows = self._rows(query.limit(limit))
+        if not rows:
+            return []
+        epoch = self.vault.epoch(self.read_cursor(), self._dialect.sql, workspace_id)
+        return self._opened.read(workspace_id, epoch, rows, lambda some: self._stored(workspace_id, some))
 
     def count_events(self, workspace_id: str, source_id: str | None = None) -> int:
         e = self.tables["events"]
