@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from frontoffice.domain.events import StoredEvent
 from frontoffice.identity.people_store import PeopleSql
+from frontoffice.segments.moments_store import MomentsStore
 from frontoffice.segments.ports import Change, Outcome
 from frontoffice.segments.store import SegmentsStore
 from frontoffice.storage import open_store
@@ -127,3 +128,20 @@ def test_the_identifiers_of_a_page_of_people_are_read_person_by_person_not_kind_
     plan = plan_of(sqlite_store, "identity_index",
                    lambda: PeopleSql(sqlite_store).identifiers(ws, ["p1", "p2"], {"email", "phone"}))
     assert "identity_index_person (workspace_id=? AND person_id=?)" in plan
+
+
+def test_the_deferred_firings_a_pass_asks_for_are_found_in_their_index_not_among_every_firing(
+        sqlite_store: SqlStore) -> None:
+    """Every pass asks for the deferred firings come due and the earliest still waiting; without
+    the partial index SQLite read every firing the workspace ever logged, twice a pass."""
+    ws = tenancy.create_workspace(sqlite_store, "firings-plan", "EU").id
+    moments = MomentsStore(sqlite_store)
+    for i in range(20):
+        moments.log(ws, {"moment": "thanks", "person_id": f"p{i}", "trigger": "entered vip",
+                         "decision": "fired", "rule": "", "reason": "", "message_id": None, "at": i,
+                         "resume_at": 50 if i == 3 else None})
+    for read in (lambda: moments.next_due(ws), lambda: moments.deferred_due(ws, 10)):
+        assert "segments_firings_deferred" in plan_of(sqlite_store, "segments_firings", read)
+    assert moments.next_due(ws) == 50
+    assert moments.deferred_due(ws, 60) == [{"moment": "thanks", "person_id": "p3", "trigger": "entered vip"}]
+    assert moments.next_due(ws) is None

@@ -13,6 +13,9 @@ TABLES = ("segments_cursor", "segments_definitions", "segments_due", "segments_e
           "segments_moment_due", "segments_values")
 PERSON_TABLES = ("segments_due", "segments_events", "segments_facts", "segments_firings",
                  "segments_history", "segments_members", "segments_moment_due", "segments_values")
+DEFERRED = {"sqlite_where": sa.text("resume_at IS NOT NULL"),
+            "postgresql_where": sa.text("resume_at IS NOT NULL")}
+"""The firings still deferred (a quiet hour, a cap): the few a pass looks for among every firing."""
 
 
 def define(metadata: sa.MetaData, dialect: str) -> None:
@@ -113,6 +116,7 @@ def define(metadata: sa.MetaData, dialect: str) -> None:
         sa.Column("at", sa.BigInteger(), nullable=False),  # epoch ms
         sa.Column("resume_at", sa.BigInteger()),  # a deferred firing: when to try again (None: done)
         sa.Index("segments_firings_moment", "workspace_id", "moment", "person_id"),
+        sa.Index("segments_firings_deferred", "workspace_id", "resume_at", **DEFERRED),
         sqlite_autoincrement=True,
     )
     sa.Table(
