@@ -4,6 +4,8 @@ moments' own cursors (events, audience syncs) and the dates each person's date m
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from frontoffice.columns import AUTO_ID, on_sqlite
@@ -13,8 +15,8 @@ TABLES = ("segments_cursor", "segments_definitions", "segments_due", "segments_e
           "segments_moment_due", "segments_values")
 PERSON_TABLES = ("segments_due", "segments_events", "segments_facts", "segments_firings",
                  "segments_history", "segments_members", "segments_moment_due", "segments_values")
-DEFERRED = {"sqlite_where": sa.text("resume_at IS NOT NULL"),
-            "postgresql_where": sa.text("resume_at IS NOT NULL")}
+DEFERRED: dict[str, Any] = {"sqlite_where": sa.text("resume_at IS NOT NULL"),
+                            "postgresql_where": sa.text("resume_at IS NOT NULL")}
 """The firings still deferred (a quiet hour, a cap): the few a pass looks for among every firing."""
 
 
