@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from frontoffice.consent.ledger import ConsentChange, new_change
-from frontoffice.identity.extract import normalise_identifier
+from frontoffice.domain.events import StoredEvent
+from frontoffice.identity.extract import normalise_identifier, record_id
 from frontoffice.identity.model import IdKind
 from frontoffice.normalise import Invalid
 from frontoffice.outbound.ports import Logged, OutboundPorts, OutboxMessage
@@ -72,6 +73,15 @@ class FakePeople:
 
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
         return {seq: self.events[seq][1] for seq in seqs if seq in self.events}
+
+    def of_stored(self, workspace_id: str, events: Sequence[StoredEvent]) -> dict[int, str]:
+        """The record of that very event (its source and message id), as the store finds it."""
+        out: dict[int, str] = {}
+        for e in events:
+            found = self.events.get(e.seq)
+            if found and found[0] == record_id(e.source_id, e.record.message_id):
+                out[e.seq] = found[1]
+        return out
 
     def placed_upto(self, workspace_id: str) -> int:
         return max(self.events, default=0)

@@ -67,7 +67,7 @@ class PeopleReader:
     # -- events -----------------------------------------------------------------------------
     def event_references(self, events: Sequence[StoredEvent]) -> list[str | None]:
         """The person of each event (identity's record of it), else the identifier it names."""
-        by_seq = self.people.of_events(self.ws, [e.seq for e in events])
+        by_seq = self.people.of_stored(self.ws, events)
         out: list[str | None] = []
         for e in events:
             r = e.record
