@@ -4,7 +4,7 @@ suppressions, purpose × channel, failing closed), fed the person ``decide`` has
 The gate asks identity's ``People`` for the person's merged ids, identifiers and golden record;
 ``OnePerson`` answers those from ``decide``'s read of them (``Person``) and asks identity for
 anything else, so a decision reads each of them once. The consent ledger is read by the gate, at
-the gate, every time.
+the gate, every time (``OneScan``: the subjects written in another spelling in one statement).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
+from frontoffice.consent.ledger import ConsentChange
+from frontoffice.consent.store import ConsentStore
 from frontoffice.decisions.adapters import PERSON_KINDS
 from frontoffice.decisions.ports import Person, Verdict
 from frontoffice.domain.events import now
 from frontoffice.identity.people import People, PersonChange
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.outbound.lookup import OutboundGate
-from frontoffice.outbound.store import SqlConsents
 from frontoffice.privacy.suppressions import SuppressionList
 from frontoffice.storage.sql import SqlStore
 
@@ -74,18 +75,43 @@ class OnePerson:
         return self._people.names(workspace_id)
 
 
+ALIAS_KINDS = ("email", "phone")
+"""The kinds the gate looks for subjects written in another spelling of
+(``outbound.people.PeopleReader.aliases``)."""
+
+
+class OneScan:
+    """Consent's records as one decision's gate reads them: the subjects written of every one of
+    ``ALIAS_KINDS`` in one statement (the gate asks kind by kind); the rest as asked."""
+
+    def __init__(self, consent: ConsentStore, ws: str) -> None:
+        self._consent, self._ws = consent, ws
+        self._written: dict[str, list[str]] | None = None
+
+    def subjects_as_of(self, ws: str, keys: Collection[str], up_to_seq: int
+                       ) -> tuple[dict[str, list[ConsentChange]], dict[str, dict[str, str]]]:
+        return self._consent.subjects_as_of(ws, keys, up_to_seq)
+
+    def written_subjects(self, ws: str, kind: str) -> list[str]:
+        if ws != self._ws or kind not in ALIAS_KINDS:
+            return self._consent.written_subjects(ws, kind)
+        if self._written is None:
+            self._written = self._consent.written_subjects_of(ws, ALIAS_KINDS)
+        return list(self._written.get(kind, []))
+
+
 class GateConsent:
     """Outbound's consent gate: the person's merged consent, region pack and suppressions."""
 
     def __init__(self, store: SqlStore) -> None:
-        self._people, self._consents = PeopleSql(store), SqlConsents(store)
+        self._people, self._consent = PeopleSql(store), ConsentStore(store)
         self._suppressions = SuppressionList(store)
 
     def verdicts(self, ws: str, person: Person, purposes: Collection[str], channel: str
                  ) -> dict[str, Verdict]:
         # one gate: the person is loaded once for every purpose; their live id (``decide``
         # resolved it), so the gate places nobody again
-        gate = OutboundGate(OnePerson(self._people, ws, person), self._consents,
+        gate = OutboundGate(OnePerson(self._people, ws, person), OneScan(self._consent, ws),
                             self._suppressions, ws, now())
         out = {}
         for purpose in purposes:
