@@ -72,7 +72,9 @@ class Capability:
     ``define(metadata, dialect)`` (SQLAlchemy Core; ``frontoffice.storage.tables.schema`` is every
     capability's together). ``migrations``: the package whose ``migrations/`` folder holds its
     alembic revisions after the baseline (one history: each names the one before it).
-    ``routers``: the API routers, in the order they are matched.
+    ``routers``: the API routers, in the order they are matched; ``matched_first``: they answer
+    a request per page view (``decide``), so they are tried before the rest of the admin API
+    (every route FastAPI tries first costs each request ~17 k instructions).
     ``commands``: top-level CLI commands or groups, by name, each as ``"module:attribute"``:
     imported only when that command runs (or help lists it), so a command starts without
     importing every capability. ``projections``: for one storage, in the
@@ -89,3 +91,4 @@ class Capability:
     purge: Purge | None = None
     report: Report | None = None
     console_pages: tuple[ConsolePage, ...] = ()
+    matched_first: bool = False

@@ -12,6 +12,7 @@ from frontoffice.decisions.ports import (
     LoggedDecision,
     ModelVersion,
     Outcome,
+    Person,
     StoredAction,
     Verdict,
 )
@@ -117,12 +118,14 @@ class FakeCustomers:
     facts_of: dict[str, CustomerFacts] = field(default_factory=dict)
     merged: dict[str, str] = field(default_factory=dict)  # old id -> live id
 
-    def resolve(self, ws: str, person_id: str) -> str | None:
+    def find(self, ws: str, person_id: str) -> Person | None:
         live = self.merged.get(person_id, person_id)
-        return live if live in self.facts_of else None
+        if live not in self.facts_of:
+            return None
+        return Person(live, {}, (), frozenset(o for o, into in self.merged.items() if into == live))
 
-    def facts(self, ws: str, person_id: str) -> CustomerFacts:
-        return self.facts_of[person_id]
+    def facts(self, ws: str, person: Person) -> CustomerFacts:
+        return self.facts_of[person.person_id]
 
 
 @dataclass
@@ -130,11 +133,11 @@ class FakeConsent:
     refused: set[tuple[str, str, str]] = field(default_factory=set)  # person, purpose, channel
     reads: int = 0  # times a person's consent was read
 
-    def verdicts(self, ws: str, person_id: str, purposes: Collection[str], channel: str
+    def verdicts(self, ws: str, person: Person, purposes: Collection[str], channel: str
                  ) -> dict[str, Verdict]:
         self.reads += 1
         return {purpose: Verdict(False, f"consent: {purpose} withdrawn")
-                if (person_id, purpose, channel) in self.refused
+                if (person.person_id, purpose, channel) in self.refused
                 else Verdict(True, f"consent: {purpose} given") for purpose in purposes}
 
 

@@ -30,9 +30,11 @@ def create_app(container: Container) -> FastAPI:
     app = FastAPI(title="frontoffice", version=__version__, lifespan=lifespan, docs_url=None,
                   redoc_url=None)
     app.state.container = container
-    routers = [router for capability in capabilities.every() if capability.routers is not None
+    routers = [(not capability.matched_first, router) for capability in capabilities.every()
+               if capability.routers is not None
                for router in capability.routers(container)]  # in registry order
-    for router in sorted(routers, key=_serves_the_admin_api):  # a stable sort: intake first
+    # a stable sort: intake first, then the routers asked per page view
+    for _, router in sorted(routers, key=lambda r: (_serves_the_admin_api(r[1]), r[0])):
         app.include_router(router)
     install_docs(app)  # with their scripts served from here, not a CDN
 

@@ -112,13 +112,15 @@ def statements(dialect: str) -> Statements:
         .order_by(e.c.entity_id),
         entities_named=sa.select(*entity_cols).where(
             in_ws, e.c.kind == _p("kind"), e.c.entity_id.in_(sa.bindparam("ids", expanding=True))),
+        # these two neither ordered nor DISTINCT (the store orders them): so asked, SQLite without
+        # statistics walked every entity (customer key) of the kind in entity id order instead of
+        # looking the refs (keys) up, a read per customer that grew with the workspace
         entities_of_refs=sa.select(*entity_cols).where(
-            in_ws, e.c.kind == _p("kind"), e.c.ref.in_(sa.bindparam("refs", expanding=True)))
-        .order_by(e.c.entity_id),
+            in_ws, e.c.kind == _p("kind"), e.c.ref.in_(sa.bindparam("refs", expanding=True))),
         places=sa.select(e.c.kind, *entity_cols).where(in_ws, e.c.kind.in_(("location", "pool"))),
-        entity_ids_for_keys=sa.select(k.c.entity_id).distinct().where(
+        entity_ids_for_keys=sa.select(k.c.entity_id).where(  # see entities_of_refs
             k.c.workspace_id == _p("ws"), k.c.kind == _p("kind"),
-            k.c.customer_key.in_(sa.bindparam("keys", expanding=True))).order_by(k.c.entity_id),
+            k.c.customer_key.in_(sa.bindparam("keys", expanding=True))),
         positions=sa.select(pos).where(pos.c.workspace_id == _p("ws"), pos.c.sku == _p("sku")),
         all_positions=sa.select(pos).where(pos.c.workspace_id == _p("ws")),
         held=sa.select(h.c.location_id, sa.func.sum(h.c.qty).label("qty")).where(

@@ -164,9 +164,10 @@ class CommerceStore:
 
     def entities_of(self, ws: str, kind: str, refs: Sequence[str]) -> list[Entity]:
         found: dict[str, list[Entity]] = {}
-        for chunk in core.batches(sorted(set(refs))):
-            for r in self._all(self._q.entities_of_refs, {"ws": ws, "kind": kind, "refs": list(chunk)}):
-                found.setdefault(r.ref, []).append(_entity(r))
+        rows = [r for chunk in core.batches(sorted(set(refs)))
+                for r in self._all(self._q.entities_of_refs, {"ws": ws, "kind": kind, "refs": list(chunk)})]
+        for r in sorted(rows, key=lambda r: str(r.entity_id)):
+            found.setdefault(r.ref, []).append(_entity(r))
         return [e for ref in dict.fromkeys(refs) for e in found.get(ref, [])]
 
     def locations_and_pool(self, ws: str, channel: str) -> list[tuple[str, Entity]]:
@@ -187,7 +188,7 @@ class CommerceStore:
         if not keys:
             return []
         rows = self._all(self._q.entity_ids_for_keys, {"ws": ws, "kind": kind, "keys": list(keys)})
-        return [r.entity_id for r in rows]
+        return sorted({str(r.entity_id) for r in rows})
 
     # -- stock ---------------------------------------------------------------------------
     def positions(self, ws: str, sku: str) -> list[Position]:

@@ -1,14 +1,13 @@
 """Decisions' ports onto the other capabilities, each through its owner's port or service:
 identity's ``People``, commerce's state and use cases (traits, availability, price conflicts),
-outbound's consent gate (purpose × channel, failing closed). Segments is not part of this build:
-``SegmentsMembership`` asks segments' membership port."""
+segments' membership port. Consent is asked of outbound's gate (``consent_gate``)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +16,10 @@ import orjson
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.ports import CommerceState
 from frontoffice.commerce.records import customer_keys
+from frontoffice.commerce.traits import customer_traits
+from frontoffice.consent.projector import SUBJECT_KINDS
 from frontoffice.decisions.intent import Purchase
-from frontoffice.decisions.ports import CustomerFacts, Verdict
+from frontoffice.decisions.ports import CustomerFacts, Person, Verdict
 from frontoffice.decisions.recs import Interaction
 from frontoffice.decisions.return_risk import Line
 from frontoffice.domain.events import now
@@ -28,11 +29,12 @@ from frontoffice.identity.model import IdKind
 from frontoffice.identity.people import People
 from frontoffice.identity.service import person_commerce_keys
 from frontoffice.normalise import Invalid
-from frontoffice.outbound.store import gate_for
 from frontoffice.segments.membership import Membership
-from frontoffice.storage.sql import SqlStore
 
 KEY_KINDS = ("user_id", "email", "phone", "buyer_id")
+PERSON_KINDS = tuple(sorted({*KEY_KINDS, *SUBJECT_KINDS}))
+"""The identifier kinds a decision reads of its person: commerce's customer keys (``KEY_KINDS``)
+and consent's subjects."""
 STOCK_TTL_S = 1.0  # decisions may promise stock up to a second old; holds are the real guard
 PRICES_TTL_S = 5.0
 
@@ -58,20 +60,43 @@ class PeopleCustomers:
     def __init__(self, people: People, cs: CommerceState) -> None:
         self._people, self._cs = people, cs
 
-    def resolve(self, ws: str, person_id: str) -> str | None:
-        return self._people.resolve_id(ws, person_id)
+    def find(self, ws: str, person_id: str) -> Person | None:
+        # a live id's golden record says it is live: one read for both, redirects only when not
+        golden = self._people.golden(ws, [person_id])
+        live: str | None = person_id
+        if person_id not in golden:
+            live = self._people.resolve_id(ws, person_id)
+            golden = self._people.golden(ws, [live]) if live is not None else {}
+        if live is None or live not in golden:
+            return None
+        return Person(live, golden[live],
+                      tuple(self._people.identifiers(ws, [live], PERSON_KINDS).get(live, [])),
+                      frozenset(self._people.merged_ids(ws, [live]).get(live, set())))
 
-    def facts(self, ws: str, person_id: str) -> CustomerFacts:
-        ids = self._people.identifiers(ws, [person_id], KEY_KINDS).get(person_id, [])
-        keys = person_commerce_keys(ids)
-        t = commerce.traits_for(self._cs, ws, keys) if keys else {}
-        country, region = ship_to(self._people.golden(ws, [person_id]).get(person_id, {}))
+    def facts(self, ws: str, person: Person) -> CustomerFacts:
+        keys = person_commerce_keys([(k, v) for k, v in person.identifiers if k in KEY_KINDS])
+        t = purchase_traits(self._cs, ws, keys) if keys else {}
+        country, region = ship_to(dict(person.golden))
         return CustomerFacts(
             preferred_store=t.get("preferred_store"),
             preferred_fulfilment=t.get("preferred_fulfilment"),
             kept_sizes=dict(t.get("kept_sizes", {})), return_rate=float(t.get("return_rate", 0.0)),
             units_bought=int(t.get("units_bought", 0)), order_count=int(t.get("order_count", 0)),
             ship_to_country=country, ship_to_region=region)
+
+
+def purchase_traits(cs: CommerceState, ws: str, keys: Sequence[str]) -> dict[str, Any]:
+    """Commerce's traits of the customer known by any of ``keys`` (``customer_traits``) from the
+    reads the facts above use: their orders, the orders' returns and variants. Delivery alerts
+    and subscriptions, which ``commerce.service.traits_for`` reads as well, count towards none of
+    them, so they are not read."""
+    order_ids = cs.entity_ids_for_keys(ws, "order", keys)
+    orders = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "order", order_ids),
+                                                  key=lambda e: e.entity_id)]
+    returns = [orjson.loads(e.doc) for e in cs.entities_of(ws, "return", order_ids)]
+    skus = sorted({line["sku"] for o in orders for line in o["lines"]})
+    variants = {e.entity_id: orjson.loads(e.doc) for e in cs.entities_named(ws, "variant", skus)}
+    return customer_traits(orders, returns, (), (), variants)
 
 
 def ship_to(golden: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -153,24 +178,6 @@ class CommerceInteractions:
             out.append(Line(person, variant.get("product_id", line["sku"]), supplier,
                             product.get("category") or "other", variant.get("size", ""),
                             back > 0, order["placed_at"]))
-        return out
-
-
-class GateConsent:
-    """Outbound's consent gate: the person's merged consent, region pack and suppressions."""
-
-    def __init__(self, store: SqlStore) -> None:
-        self._store = store
-
-    def verdicts(self, ws: str, person_id: str, purposes: Collection[str], channel: str
-                 ) -> dict[str, Verdict]:
-        # one gate: the person is loaded once for every purpose; their live id (``decide``
-        # resolved it), so the gate places nobody again
-        gate = gate_for(self._store, ws, now())
-        out = {}
-        for purpose in purposes:
-            verdict = gate.check(f"person:{person_id}", purpose, channel)
-            out[purpose] = Verdict(verdict.allowed, f"{verdict.rule}: {verdict.reason}")
         return out
 
 

@@ -104,6 +104,7 @@ CAPABILITY = Capability(
     schema="frontoffice.decisions.tables",
     migrations="frontoffice.decisions",
     routers=_routers,
+    matched_first=True,  # decide: a request per page view, behind ~90 admin routes otherwise
     commands={"actions": "frontoffice.decisions.cli:actions",
               "nba": "frontoffice.decisions.cli:nba",
               "recs": "frontoffice.decisions.cli:recs"},

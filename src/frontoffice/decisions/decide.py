@@ -26,6 +26,7 @@ from frontoffice.decisions.ports import (
     Customers,
     DecisionLog,
     LoggedDecision,
+    Person,
     Prices,
     SegmentMembership,
     Stock,
@@ -137,8 +138,9 @@ def features(named: dict[str, str], tagged: dict[str, str], s: Score) -> dict[st
             "affinity": round(s.affinity, 4), **tagged}
 
 
-def situation(p: DecidePorts, ws: str, person_id: str, ask: Ask, facts: CustomerFacts,
+def situation(p: DecidePorts, ws: str, person: Person, ask: Ask, facts: CustomerFacts,
               offered: list[Action], now: datetime, contacts_per_day: int) -> Situation:
+    person_id = person.person_id
     mode = ask.mode or facts.preferred_fulfilment or "ship"
     near = ask.near or (facts.preferred_store if mode in SINGLE_STORE_MODES else None)
     ship_to = facts.ship_to_country if mode == "ship" else None
@@ -154,7 +156,7 @@ def situation(p: DecidePorts, ws: str, person_id: str, ask: Ask, facts: Customer
     return Situation(
         person_id=person_id, channel=ask.channel, mode=mode, near=near, now=now,
         ship_to=ship_to,
-        consent=p.consent.verdicts(ws, person_id, sorted({a.purpose for a in offered}),
+        consent=p.consent.verdicts(ws, person, sorted({a.purpose for a in offered}),
                                    ask.channel) if offered else {},
         segments={seg: p.segments.check(ws, person_id, seg)
                   for seg in sorted({a.segment for a in offered if a.segment})},
@@ -171,14 +173,15 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
            contacts_per_day: int, record: bool = True) -> dict[str, Any]:
     """``record=False``: a preview (the console's profile view) that logs nothing and so counts
     towards no cap; its decision id is ``preview``."""
-    person_id = p.customers.resolve(ws, ask.person_id)
-    if person_id is None:
+    person = p.customers.find(ws, ask.person_id)
+    if person is None:
         raise NotFound(f"No person {ask.person_id!r} in this workspace; look people up with "
                        "GET /api/v1/workspaces/{ws}/people.")
-    facts = p.customers.facts(ws, person_id)
+    person_id = person.person_id
+    facts = p.customers.facts(ws, person)
     active = p.catalogue.active(p.actions, ws)
     offered, versions = active.actions, active.versions
-    s = situation(p, ws, person_id, ask, facts, [a for a in offered if ask.channel in a.channels],
+    s = situation(p, ws, person, ask, facts, [a for a in offered if ask.channel in a.channels],
                   now, contacts_per_day)
     refused: list[Refusal] = []
     kept: list[int] = []  # indexes of the eligible actions in ``offered``

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -122,18 +122,29 @@ class CustomerFacts:
     ship_to_region: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A live person as identity holds them, read once per decision: commerce's facts and the
+    consent gate both work from this read instead of asking identity again."""
+
+    person_id: str
+    golden: Mapping[str, Any]  # identity's golden record
+    identifiers: Sequence[tuple[str, str]]  # (kind, value), sorted
+    merged_ids: frozenset[str]  # every id merged into this person, through any chain of merges
+
+
 class Customers(Protocol):
     """Identity's who (``People``) and commerce's facts about them."""
 
-    def resolve(self, ws: str, person_id: str) -> str | None:
-        """The live id of ``person_id`` through any merges; None when no live person has it."""
+    def find(self, ws: str, person_id: str) -> Person | None:
+        """The live person of ``person_id`` through any merges; None when no live person has it."""
         ...
 
-    def facts(self, ws: str, person_id: str) -> CustomerFacts: ...
+    def facts(self, ws: str, person: Person) -> CustomerFacts: ...
 
 
 class Consent(Protocol):
-    def verdicts(self, ws: str, person_id: str, purposes: Collection[str], channel: str
+    def verdicts(self, ws: str, person: Person, purposes: Collection[str], channel: str
                  ) -> dict[str, Verdict]:
         """May the person be addressed for each purpose on ``channel`` now (fails closed); the
         person's consent is read once for all of them."""

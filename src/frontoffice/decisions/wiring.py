@@ -9,11 +9,11 @@ from frontoffice.decisions.adapters import (
     CommerceInteractions,
     CommercePrices,
     CommerceStock,
-    GateConsent,
     PeopleCustomers,
     SegmentsMembership,
 )
 from frontoffice.decisions.affinity import Recommender
+from frontoffice.decisions.consent_gate import GateConsent
 from frontoffice.decisions.decide import DecidePorts
 from frontoffice.decisions.group_log import GroupLog
 from frontoffice.decisions.store import DecisionsStore
