@@ -9,14 +9,14 @@ the gate, every time (``OneScan``: the subjects written in another spelling in o
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from frontoffice.consent.ledger import ConsentChange
 from frontoffice.consent.store import ConsentStore
 from frontoffice.decisions.adapters import PERSON_KINDS
 from frontoffice.decisions.ports import Person, Verdict
-from frontoffice.domain.events import now
+from frontoffice.domain.events import StoredEvent, now
 from frontoffice.identity.people import People, PersonChange
 from frontoffice.identity.people_store import PeopleSql
 from frontoffice.outbound.lookup import OutboundGate
@@ -61,6 +61,9 @@ class OnePerson:
 
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:
         return self._people.of_events(workspace_id, seqs)
+
+    def of_stored(self, workspace_id: str, events: Sequence[StoredEvent]) -> dict[int, str]:
+        return self._people.of_stored(workspace_id, events)
 
     def placed_upto(self, workspace_id: str) -> int:
         return self._people.placed_upto(workspace_id)
