@@ -80,6 +80,8 @@ class Graph:
         """A new record, later in the log than every record already added."""
         fresh = self._observe_owners(node)
         shared = self._observe_households(node)
+        shared = {i for i in shared
+                  if any(self._undecided(self.households[i], r) for r in self._holders.get(i, ()))}
         if shared:  # the records placed so far, again, as a replay that knew it from the start would
             seeds = {r for i in shared for p in self._index.get(i, ()) for r in p.members}
             if seeds:
@@ -196,7 +198,8 @@ class Graph:
         if not (node.names or node.birth_dates):
             return fresh
         for ident in node.identifiers:
-            if ident.kind not in self.config.name_veto_kinds or ident in self.households:
+            if ident.kind not in self.config.name_veto_kinds or ident in self.households \
+                    or not self.usable(ident):
                 continue
             names, births = self._seen_on.setdefault(ident, ([], set()))
             found = household_of(self.config, ident, names, births, node)
@@ -209,6 +212,12 @@ class Graph:
                                                       for n in names))
             births.update(node.birth_dates)
         return fresh
+
+    def _undecided(self, household: Household, record_id: str) -> bool:
+        """The record lacks what tells a household's people apart: a merge through it may have to
+        be undone (no other merge through the household's identifier changes)."""
+        node = self.nodes[record_id]
+        return not (node.names if household.by == "names" else node.birth_dates)
 
     def _place(self, node: Node) -> None:
         rid = node.record_id
