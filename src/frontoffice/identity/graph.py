@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from frontoffice.identity.graph_people import Node, Person, merge_blocker
+from frontoffice.identity.graph_people import Household, Node, Person, household_of, merge_blocker
 from frontoffice.identity.model import Identifier, IdKind, MatchEvidence
 from frontoffice.identity.rules import (
     KIND_RANK,
@@ -22,6 +22,7 @@ from frontoffice.identity.rules import (
     MatchEdge,
     person_id_for,
 )
+from frontoffice.normalise import NameKeys
 
 __all__ = ["Graph", "Node", "Person"]
 
@@ -37,6 +38,11 @@ class Graph:
         self._owners: dict[Identifier, dict[IdKind, set[str]]] = {}
         self._surnames: dict[Identifier, list[frozenset[str]]] = {}
         self.generic: set[Identifier] = set()
+        self.households: dict[Identifier, Household] = {}
+        """Identifiers of the household kinds seen on two people's records (names not alike, or
+        birth dates a generation apart): only a record that says which of them it is (a name, a
+        birth date) merges through one."""
+        self._seen_on: dict[Identifier, tuple[list[NameKeys], set[str]]] = {}
         self._edges: dict[str, list[MatchEdge]] = {}
         self._separations: dict[str, list[tuple[int, int]]] = {}  # record -> (separation, side)
         self._sides: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
@@ -72,10 +78,18 @@ class Graph:
     # -- writing -------------------------------------------------------------------------
     def add(self, node: Node) -> None:
         """A new record, later in the log than every record already added."""
+        fresh = self._observe_owners(node)
+        shared = self._observe_households(node)
+        shared = {i for i in shared
+                  if any(self._undecided(self.households[i], r) for r in self._holders.get(i, ()))}
+        if shared:  # the records placed so far, again, as a replay that knew it from the start would
+            seeds = {r for i in shared for p in self._index.get(i, ()) for r in p.members}
+            if seeds:
+                self._recompute(seeds, MatchEvidence("household", "; ".join(
+                    self.households[i].reason for i in sorted(shared))))
         self.nodes[node.record_id] = node
         for ident in node.identifiers:
             self._holders.setdefault(ident, set()).add(node.record_id)
-        fresh = self._observe_owners(node)
         if fresh:
             seeds = {node.record_id} | {r for i in fresh for p in self._index.get(i, ()) for r in p.members}
             self._recompute(seeds, MatchEvidence("generic", "; ".join(
@@ -132,6 +146,7 @@ class Graph:
         ordered = sorted(nodes, key=lambda n: (n.seq, n.record_id))
         for node in ordered:
             graph._observe_owners(node)
+            graph._observe_households(node)
         for edge in edges:
             for rid in (edge.record_a, edge.record_b):
                 graph._edges.setdefault(rid, []).append(edge)
@@ -177,6 +192,33 @@ class Graph:
                 "it is no longer used to merge")))
         return fresh
 
+    def _observe_households(self, node: Node) -> set[Identifier]:
+        """Identifiers of the household kinds this record shows on a second person's records."""
+        fresh: set[Identifier] = set()
+        if not (node.names or node.birth_dates):
+            return fresh
+        for ident in node.identifiers:
+            if ident.kind not in self.config.name_veto_kinds or ident in self.households \
+                    or not self.usable(ident):
+                continue
+            names, births = self._seen_on.setdefault(ident, ([], set()))
+            found = household_of(self.config, ident, names, births, node)
+            if found is not None:
+                self.households[ident] = found
+                del self._seen_on[ident]
+                fresh.add(ident)
+                continue
+            names.extend(k for k in node.names if all((k.given, k.family) != (n.given, n.family)
+                                                      for n in names))
+            births.update(node.birth_dates)
+        return fresh
+
+    def _undecided(self, household: Household, record_id: str) -> bool:
+        """The record lacks what tells a household's people apart: a merge through it may have to
+        be undone (no other merge through the household's identifier changes)."""
+        node = self.nodes[record_id]
+        return not (node.names if household.by == "names" else node.birth_dates)
+
     def _place(self, node: Node) -> None:
         rid = node.record_id
         person = Person(person_id_for(rid), (node.seq, rid), {rid})
@@ -208,7 +250,8 @@ class Graph:
             current = self._of[rid]
             if current is other:
                 continue
-            self._try_merge(current, other, evidence, forced=False, announce=not first, via=ident.kind)
+            self._try_merge(current, other, evidence, forced=False, announce=not first, via=ident.kind,
+                            household=self.households.get(ident))
             first = False
         # Edges to records already placed, in an order that does not depend on arrival:
         # decisions first, then the strongest match, then the oldest record.
@@ -223,8 +266,10 @@ class Graph:
                                 pair_dated=dated)
 
     def _try_merge(self, a: Person, b: Person, evidence: MatchEvidence, forced: bool, announce: bool,
-                   via: IdKind | None = None, pair_dated: bool = False) -> None:
-        reason = merge_blocker(self.config, self._separations, self._sides, a, b, forced, via, pair_dated)
+                   via: IdKind | None = None, pair_dated: bool = False,
+                   household: Household | None = None) -> None:
+        reason = merge_blocker(self.config, self._separations, self._sides, a, b, forced, via, pair_dated,
+                               household)
         survivor, absorbed = (a, b) if a.oldest <= b.oldest else (b, a)
         if reason is not None:
             if not self._quiet:

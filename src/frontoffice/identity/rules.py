@@ -77,6 +77,11 @@ class GraphConfig:
     """Names less alike than this (``name_similarity``, 0..1) count as different people's. Two
     unrelated given names still score about 0.5 (Patricia/Mary 0.54, Joe/James 0.54), so the bar
     sits above that; spelling variants and nicknames score 0.9 and more."""
+    household_names_below: float = 0.45
+    """Names less alike than this, read either way round, on two records of one household
+    identifier (an email, a landline) make it a household's: a record of it without a name then
+    cannot say whose it is and joins nobody through it. Lower than ``name_veto_below``: one
+    person's own records show typos and nicknames (Elena/Eena 0.56, Dima/Dmitriy 0.49)."""
 
 
 def within_a_typo(a: str, b: str) -> bool:

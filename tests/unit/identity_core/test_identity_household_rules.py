@@ -127,3 +127,26 @@ def test_a_match_never_joins_two_people_with_a_mobile_each_but_a_landline_does_n
     live.add_edge(_matched(("pos:1", "mka:2"))[0])
     [refused] = [c for c in live.changes if c.kind == "conflict"]
     assert "two mobile numbers, none in common: +491609852839 and +4917676894028" in refused.evidence.detail
+
+
+def test_a_nameless_event_on_an_email_two_people_use_joins_neither_of_them() -> None:
+    family = "email:chohome@gmail.com"  # Eun-ah's receipt, then Si-jin's sign-up and his web profile
+    nodes = (named("pos:1", 1, "Eun-ah", "Cho", "phone:+821064788073", family),
+             node("web:2", 2, "anonymous_id:s2", "user_id:cus_sijin", family),
+             named("web:3", 3, "Si-jin", "Cho", "anonymous_id:a3", "user_id:cus_sijin", family))
+    g = build(*nodes)  # live: the sign-up joined Eun-ah until Si-jin's profile showed the email is shared
+    assert g.person_of("web:2") == g.person_of("web:3") != g.person_of("pos:1")
+    assert any(c.kind == "split" and "two people (eunah cho and sijin cho)" in c.evidence.detail
+               for c in g.changes)
+    replay = Graph.rebuild(GraphConfig(), nodes)
+    assert ident(family) in replay.households
+    assert any("cannot say which of them" in c.evidence.detail
+               for c in replay.changes if c.kind == "conflict")
+
+
+def test_an_email_with_one_persons_spellings_and_nicknames_stays_theirs_alone() -> None:
+    own = "email:vanya.novikov98@list.ru"  # Ivan Novikov, Vanya Novikov and a typo: one person
+    g = build(named("web:1", 1, "Ivan", "Novikov", own), named("pos:2", 2, "Vanya", "Novikov", own),
+              named("pos:3", 3, "Ivna", "Novikov", own), node("web:4", 4, "anonymous_id:a4", own))
+    assert not g.households
+    assert len({g.person_of(r) for r in ("web:1", "pos:2", "pos:3", "web:4")}) == 1

@@ -107,3 +107,15 @@ def test_a_record_of_two_generations_merges_automatically_only_on_a_personal_fac
     assert conflicts(address_only, frozenset({"b"})) == (TWO_GENERATIONS,)  # the landline is the household's
     assert conflicts(dated, frozenset({"b"})) == ()
     assert conflicts(address_only, frozenset()) == ()
+
+
+def test_one_given_name_and_another_family_name_is_a_household_read_the_wrong_way_round() -> None:
+    comparisons = _comparisons(settings())  # Shimizu Aya and Shimizu Shinya: which part is the family name?
+    same = {"given_name": "exact as written", "family_name": "different"}
+    household = _vector(comparisons, **same, birth_date="missing", email_local="missing")
+    dated = _vector(comparisons, **same, email_local="missing")  # the birth date agrees: a typo
+    mailbox = _vector(comparisons, **same, birth_date="missing", email_local="exact, made of the name")
+    assert _describe(comparisons, household, True)[1] == ("family name",)
+    assert _describe(comparisons, dated, True)[1] == ()
+    assert _describe(comparisons, mailbox, True)[1] == ()
+    assert _describe(comparisons, household, False)[1] == ()

@@ -161,18 +161,30 @@ def conflicts_of(comparisons: tuple[Comparison, ...], labels: dict[str, str],
                  households: bool = True) -> tuple[str, ...]:
     """The comparisons that veto an automatic merge: :data:`HARD_CONFLICTS`, and where the records
     hold households, :data:`HOUSEHOLD_CONFLICTS` and a given name that differs beside one family
-    name (a household, twins); and :data:`NAMELESS`."""
+    name (a household, twins), or one given name beside family names that differ, with no birth
+    date, email or national id agreeing: which part of a whole name is the family name is a guess
+    (Shimizu Aya and Shimizu Shinya, Попова Ирина and Попова Ева read family name last are one
+    given name); and :data:`NAMELESS`."""
     found = {c.name for c in comparisons if labels.get(c.name) in HARD_CONFLICTS.get(c.name, ())
              and (households or labels.get(c.name) not in HOUSEHOLD_CONFLICTS.get(c.name, ()))}
     if (households and labels.get("given_name") in TWIN_GIVEN_LEVELS
             and labels.get("family_name") in AGREEING_FAMILY
             and labels.get("national_id") in (None, DIFFERENT, VERIFIED_DIFFERENT)):
         found.add("given_name")
+    if (households and labels.get("family_name") == DIFFERENT and labels.get("given_name") in AGREEING_FAMILY
+            and not _personal(labels)):
+        found.add("family_name")
     out = tuple(c.description for c in comparisons if c.name in found)
     if "given_name" not in labels and "family_name" not in labels and not any(
             labels.get(name) in levels for name, levels in PERSONAL_AGREEMENTS.items()):
         out += (NAMELESS,)
     return out
+
+
+def _personal(labels: dict[str, str]) -> bool:
+    """A birth date, an email local part (one made of the name too) or a national id agrees."""
+    return labels.get("email_local", "").startswith("exact") or any(
+        labels.get(name) in levels for name, levels in PERSONAL_AGREEMENTS.items() if name != "phone")
 
 
 @dataclass(frozen=True, slots=True)
