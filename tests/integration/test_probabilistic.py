@@ -26,7 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.identity_quality import attributes, demo_records  # noqa: E402
 
-from frontoffice.identity.probabilistic.blocking import PRIOR_MATCH_PROBABILITY  # noqa: E402
+from frontoffice.identity.probabilistic.blocking import (  # noqa: E402
+    BLOCKING_RULES,
+    PRIOR_MATCH_PROBABILITY,
+)
 
 Record = tuple[str, PersonAttributes]
 
@@ -196,6 +199,12 @@ def test_a_micro_batch_is_scored_against_existing_records(model: Model, backgrou
     merge, _ = partition(pairs)
     assert {p.key for p in merge} == {("new-ivanov", "old-ivanov")}
     assert all("new-ivanov" in p.key for p in pairs)
+
+
+def test_a_trained_model_scores_by_the_blocking_rules_training_left_aside(model: Model) -> None:
+    # training runs without them (their capped keys are made for scoring only); a model without
+    # them would compare every pair of the records it scores
+    assert model.settings["blocking_rules_to_generate_predictions"] == [r.splink() for r in BLOCKING_RULES]
 
 
 def test_a_model_round_trips_through_json_and_scores_the_same(model: Model) -> None:

@@ -152,8 +152,10 @@ def train(
     with _quiet(), _database(threads) as db_api:
         records = db_api.register(_arrow(table), table_name="records")
         prior = _prior(records, len(table["unique_id"]))
-        settings = {**settings, "probability_two_random_records_match": prior}
-        linker = Linker(records, settings, log_level=None)
+        # the prediction's blocking rules join the key columns of block_keys, which training's
+        # records have not: training blocks by its own rules, and the model gets them back after
+        linker = Linker(records, {**settings, "probability_two_random_records_match": prior,
+                                  "blocking_rules_to_generate_predictions": []}, log_level=None)
         rows = len(table["unique_id"])
         if rows * (rows - 1) / 2 <= u_max_pairs:
             # every pair is sampled: count them in one pass per comparison, not in ten chunks
@@ -171,6 +173,7 @@ def train(
             except SplinkException as exc:  # e.g. no pair agrees on the rule yet: a ValueError to callers
                 raise ValueError(str(exc).splitlines()[0]) from exc
         trained: dict[str, Any] = linker.misc.save_model_to_json()
+        trained["blocking_rules_to_generate_predictions"] = settings["blocking_rules_to_generate_predictions"]
         return _unmix_u(trained)
 
 

@@ -40,6 +40,7 @@ GENERATIONS: dict[str, str] = {"jr": "jr", "junior": "jr", "sr": "sr", "senior":
 _LAST_WORD = re.compile(r"[\s,]+([^\s,]+)[\s,]*$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def without_generation(name: str) -> tuple[str, str | None]:
     """The name without a trailing generational suffix, and the suffix (``Smith Jr.`` -> ``Smith``,
     ``jr``)."""
