@@ -20,16 +20,21 @@ import os
 import random
 import shutil
 import sqlite3
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from frontoffice.domain.events import EventRecord, StoredEvent
-from frontoffice.identity.people_store import PeopleSql
-from frontoffice.segments.store import SegmentsStore
-from frontoffice.storage import open_store
-from frontoffice.tenancy import service as tenancy
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.worker_cost import prefill, seeded  # noqa: E402
+from frontoffice.domain.events import EventRecord, StoredEvent  # noqa: E402
+from frontoffice.identity.people_store import PeopleSql  # noqa: E402
+from frontoffice.segments.store import SegmentsStore  # noqa: E402
+from frontoffice.storage import open_store  # noqa: E402
+from frontoffice.tenancy import service as tenancy  # noqa: E402
 
 SMALL = os.environ.get("BENCH_SCALE") == "small"
 PAGE = 250
@@ -37,19 +42,13 @@ KINDS = {"email", "phone", "user_id", "anonymous_id", "marketplace_buyer"}
 
 
 def fill(path: Path, ws: str, people: int) -> None:
+    """The people as ``bench/worker_cost.py --people`` seeds them, and a record of each."""
+    prefill(path, ws, people)
     db = sqlite3.connect(path)
-    person = [f"prs_{i:09d}" for i in range(people)]
     with db:
         db.executemany("INSERT INTO identity_records (workspace_id, record_id, seq, source_id, observed_at, "
                        "person_id, data) VALUES (?, ?, ?, 'web', '2026-01-01T00:00:00Z', ?, '{}')",
-                       ((ws, f"web:m{i}", i + 1, p) for i, p in enumerate(person)))
-        db.executemany("INSERT INTO identity_index (workspace_id, kind, value, person_id) "
-                       "VALUES (?, ?, ?, ?)",
-                       ((ws, kind, f"{kind}-{i}", p) for i, p in enumerate(person)
-                        for kind in ("anonymous_id", "email", "user_id")))
-        db.executemany("INSERT INTO segments_members (workspace_id, segment, person_id, since, why) "
-                       "VALUES (?, ?, ?, '2026-01-01T00:00:00Z', 'did it')",
-                       ((ws, f"s{j:02d}", p) for p in person for j in range(10)))
+                       ((ws, f"web:m{i}", i + 1, seeded(i)) for i in range(people)))
     db.close()
 
 
@@ -75,7 +74,7 @@ def main() -> None:
         fill(folder / "frontoffice.db", ws, args.people)
         rnd = random.Random(1)
         chosen = rnd.sample(range(args.people), PAGE)
-        page = [f"prs_{i:09d}" for i in chosen]
+        page = [seeded(i) for i in chosen]
         events = [StoredEvent(i + 1, ws, "web", EventRecord(
             f"m{i}", "tracking", "track", "Viewed", None, None, None, None, "2026-01-01T00:00:00Z",
             None, None, "2026-01-01T00:00:00Z", b"{}")) for i in chosen]

@@ -54,12 +54,17 @@ def load() -> str:
     return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def seeded(i: int) -> str:
+    """The id of the ``i``-th person :func:`prefill` seeds."""
+    return f"prs_seeded_{i:09d}"
+
+
 def prefill(path: Path, ws: str, people: int) -> None:
     """``people`` people the workspace already had, as the tables the worker reads per page hold
     them (three identifiers and ten memberships each; none of them in the stream): the reads that
     picked each person's rows out of every row of the workspace grew with it."""
     db = sqlite3.connect(path)
-    person = [f"prs_seeded_{i:09d}" for i in range(people)]
+    person = [seeded(i) for i in range(people)]
     with db:
         db.executemany("INSERT INTO identity_index (workspace_id, kind, value, person_id) "
                        "VALUES (?, ?, ?, ?)",

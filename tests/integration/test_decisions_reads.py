@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
@@ -29,22 +28,17 @@ from frontoffice.domain.events import now
 from frontoffice.settings import Settings
 from frontoffice.storage.sql import SqlStore
 from tests.integration.decisions_support import ACTIONS, shop
+from tests.support.statements import executed
 
 
 @contextmanager
 def reads(store: SqlStore) -> Iterator[Counter[str]]:
     """SELECT statements run on ``store`` inside the block, by the first table each reads."""
     seen: Counter[str] = Counter()
-
-    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen[statement.split("FROM", 1)[1].split(maxsplit=1)[0].strip('"')] += 1
-
-    sa.event.listen(store.engine, "before_cursor_execute", count)
-    try:
+    with executed(store) as done:
         yield seen
-    finally:
-        sa.event.remove(store.engine, "before_cursor_execute", count)
+    seen.update(statement.split("FROM", 1)[1].split(maxsplit=1)[0].strip('"') for statement, _ in done
+                if statement.lstrip().upper().startswith("SELECT"))
 
 
 def test_a_decision_reads_its_person_their_consent_and_their_orders_once(store: SqlStore) -> None:

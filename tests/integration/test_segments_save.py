@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from frontoffice.domain.events import StoredEvent
 from frontoffice.identity.people_store import PeopleSql
@@ -22,6 +19,7 @@ from frontoffice.storage import open_store
 from frontoffice.storage.sql import SqlStore
 from frontoffice.tenancy import service as tenancy
 from tests.integration.test_storage import record
+from tests.support.statements import executed
 
 
 def evaluation(person: str, entered: str, exited: str, n: int) -> Outcome:
@@ -31,27 +29,13 @@ def evaluation(person: str, entered: str, exited: str, n: int) -> Outcome:
                    due_at=1_000 + n)
 
 
-@contextmanager
-def statements(store: SqlStore) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    sa.event.listen(store.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(store.engine, "before_cursor_execute", count)
-
-
 def test_the_evaluations_of_a_page_of_people_cost_as_many_statements_as_one_person(store: SqlStore) -> None:
     ws = tenancy.create_workspace(store, "save-cost", "EU").id
     data = SegmentsStore(store)
     data.save(ws, [evaluation(f"p{i}", "left", "joined", 0) for i in range(60)])  # members to leave
-    with statements(store) as one:
+    with executed(store) as one:
         data.save(ws, [evaluation("p0", "joined", "left", 1)])
-    with statements(store) as many:
+    with executed(store) as many:
         data.save(ws, [evaluation(f"p{i}", "joined", "left", 1) for i in range(1, 60)])
     assert len(many) == len(one)
     assert {m["person_id"] for m in data.members(ws, "joined", 100)} == {f"p{i}" for i in range(60)}
@@ -77,16 +61,8 @@ def test_a_person_evaluated_twice_in_one_save_ends_as_the_last_evaluation_says(s
 
 def plan_of(store: SqlStore, table: str, read: Callable[[], object]) -> str:
     """SQLite's plan of the statement ``read`` runs on ``table``."""
-    captured: list[tuple[str, Any]] = []
-
-    def keep(conn: Any, cursor: Any, statement: str, params: Any, *args: Any) -> None:
-        captured.append((statement, params))
-
-    sa.event.listen(store.engine, "before_cursor_execute", keep)
-    try:
+    with executed(store) as captured:
         read()
-    finally:
-        sa.event.remove(store.engine, "before_cursor_execute", keep)
     statement, params = next((s, p) for s, p in captured if table in s)
     return " ".join(str(row[-1]) for row in store.query(f"EXPLAIN QUERY PLAN {statement}", params))
 
