@@ -162,17 +162,31 @@ def price_conflicts(cs: CommerceState, ws: str, tolerance: float,
 def traits_for(cs: CommerceState, ws: str, keys: Sequence[str]) -> dict[str, Any]:
     """Commerce traits of the person known by any of ``keys`` (``user_id:…``, ``email:…``,
     ``buyer_id:…``, ``phone:…``, as ``records.customer_keys`` makes them)."""
-    order_ids = cs.entity_ids_for_keys(ws, "order", keys)
-    orders = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "order", order_ids),
-                                                  key=lambda e: e.entity_id)]
-    returns = [orjson.loads(e.doc) for e in cs.entities_of(ws, "return", order_ids)]
+    order_ids, orders, returns, variants = _purchases(cs, ws, keys)
     alerts = [orjson.loads(e.doc) for e in cs.entities_of(ws, "alert", order_ids)]
     sub_ids = cs.entity_ids_for_keys(ws, "subscription", keys)
     subs = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "subscription", sub_ids),
                                                 key=lambda e: e.entity_id)]
+    return customer_traits(orders, returns, alerts, subs, variants)
+
+
+def purchase_traits(cs: CommerceState, ws: str, keys: Sequence[str]) -> dict[str, Any]:
+    """``traits_for`` from the orders, their returns and variants alone: the traits of purchases
+    (preferred store, fulfilment, sizes, return rate) read no delivery alert or subscription."""
+    _, orders, returns, variants = _purchases(cs, ws, keys)
+    return customer_traits(orders, returns, (), (), variants)
+
+
+def _purchases(cs: CommerceState, ws: str, keys: Sequence[str]
+               ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The customer's order ids, orders (by id), the orders' returns and their lines' variants."""
+    order_ids = cs.entity_ids_for_keys(ws, "order", keys)
+    orders = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "order", order_ids),
+                                                  key=lambda e: e.entity_id)]
+    returns = [orjson.loads(e.doc) for e in cs.entities_of(ws, "return", order_ids)]
     skus = sorted({line["sku"] for o in orders for line in o["lines"]})
     variants = {e.entity_id: orjson.loads(e.doc) for e in cs.entities_named(ws, "variant", skus)}
-    return customer_traits(orders, returns, alerts, subs, variants)
+    return order_ids, orders, returns, variants
 
 
 def product_supplier_view(cs: CommerceState, ws: str) -> dict[str, list[dict[str, Any]]]:

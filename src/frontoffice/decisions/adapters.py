@@ -16,7 +16,6 @@ import orjson
 from frontoffice.commerce import service as commerce
 from frontoffice.commerce.ports import CommerceState
 from frontoffice.commerce.records import customer_keys
-from frontoffice.commerce.traits import customer_traits
 from frontoffice.consent.projector import SUBJECT_KINDS
 from frontoffice.decisions.intent import Purchase
 from frontoffice.decisions.ports import CustomerFacts, Person, Verdict
@@ -75,7 +74,7 @@ class PeopleCustomers:
 
     def facts(self, ws: str, person: Person) -> CustomerFacts:
         keys = person_commerce_keys([(k, v) for k, v in person.identifiers if k in KEY_KINDS])
-        t = purchase_traits(self._cs, ws, keys) if keys else {}
+        t = commerce.purchase_traits(self._cs, ws, keys) if keys else {}
         country, region = ship_to(dict(person.golden))
         return CustomerFacts(
             preferred_store=t.get("preferred_store"),
@@ -83,20 +82,6 @@ class PeopleCustomers:
             kept_sizes=dict(t.get("kept_sizes", {})), return_rate=float(t.get("return_rate", 0.0)),
             units_bought=int(t.get("units_bought", 0)), order_count=int(t.get("order_count", 0)),
             ship_to_country=country, ship_to_region=region)
-
-
-def purchase_traits(cs: CommerceState, ws: str, keys: Sequence[str]) -> dict[str, Any]:
-    """Commerce's traits of the customer known by any of ``keys`` (``customer_traits``) from the
-    reads the facts above use: their orders, the orders' returns and variants. Delivery alerts
-    and subscriptions, which ``commerce.service.traits_for`` reads as well, count towards none of
-    them, so they are not read."""
-    order_ids = cs.entity_ids_for_keys(ws, "order", keys)
-    orders = [orjson.loads(e.doc) for e in sorted(cs.entities_named(ws, "order", order_ids),
-                                                  key=lambda e: e.entity_id)]
-    returns = [orjson.loads(e.doc) for e in cs.entities_of(ws, "return", order_ids)]
-    skus = sorted({line["sku"] for o in orders for line in o["lines"]})
-    variants = {e.entity_id: orjson.loads(e.doc) for e in cs.entities_named(ws, "variant", skus)}
-    return customer_traits(orders, returns, (), (), variants)
 
 
 def ship_to(golden: dict[str, Any]) -> tuple[str | None, str | None]:
