@@ -43,7 +43,7 @@ from frontoffice.bulk.identity_csv import resolve_csv  # noqa: E402
 from frontoffice.identity.evaluation import Scores, evaluate  # noqa: E402
 from frontoffice.identity.probabilistic import DEFAULT_AUTO_WEIGHT, read_csv  # noqa: E402
 from frontoffice.identity.probabilistic._splink import _arrow  # noqa: E402
-from frontoffice.identity.probabilistic.block_keys import keyed  # noqa: E402
+from frontoffice.identity.probabilistic.block_keys import keyed_all, of_source  # noqa: E402
 from frontoffice.identity.probabilistic.blocking import BLOCKING_RULES  # noqa: E402
 from frontoffice.identity.probabilistic.columns import to_columns, to_rows  # noqa: E402
 
@@ -197,7 +197,7 @@ def blocking(data: Path, national_id: bool) -> Blocking:
     records = read_csv(data, mapping, default_country="AU")
     con = duckdb.connect(":memory:")
     con.register("t_input", _arrow(to_columns(to_rows(records))))
-    con.execute(f"CREATE TABLE t AS {keyed(['t_input'])[0]}")
+    con.execute("CREATE TABLE t AS " + of_source("(" + keyed_all(["t_input"]) + ")", 0))
     union = " UNION ".join(f"SELECT l.unique_id AS a, r.unique_id AS b FROM t l JOIN t r ON "
                            f"l.unique_id < r.unique_id AND ({rule.condition})" for rule in BLOCKING_RULES)
     found = con.sql(f"SELECT a, b FROM ({union})").fetchall()

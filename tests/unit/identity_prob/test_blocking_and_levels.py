@@ -11,7 +11,7 @@ import pytest
 
 from frontoffice.identity.model import PersonAttributes
 from frontoffice.identity.probabilistic._splink import _arrow
-from frontoffice.identity.probabilistic.block_keys import MAX_BLOCK, keyed
+from frontoffice.identity.probabilistic.block_keys import MAX_BLOCK, keyed_all, of_source
 from frontoffice.identity.probabilistic.blocking import BLOCK_CAP, BLOCKING_RULES, BlockingRule
 from frontoffice.identity.probabilistic.columns import to_columns, to_row
 from frontoffice.identity.probabilistic.settings import (
@@ -31,7 +31,7 @@ def _person(rid: str, given: str | None, family: str | None, *, street: str | No
 def _blocked(*rows: dict[str, Any]) -> set[tuple[str, str]]:
     con = duckdb.connect(":memory:")
     con.register("t_input", _arrow(to_columns(rows)))
-    con.execute(f"CREATE TABLE t AS {keyed(['t_input'])[0]}")
+    con.execute("CREATE TABLE t AS " + of_source("(" + keyed_all(["t_input"]) + ")", 0))
     union = " UNION ".join(f"SELECT l.unique_id, r.unique_id FROM t l JOIN t r ON "
                            f"l.unique_id < r.unique_id AND ({rule.condition})" for rule in BLOCKING_RULES)
     return {(a, b) for a, b in con.sql(union).fetchall()}

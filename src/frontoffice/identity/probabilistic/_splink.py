@@ -45,7 +45,7 @@ def _arrow(table: Columns) -> Any:
 
 
 def _with_block_keys(con: Any, tables: Sequence[Columns], names: Sequence[str]) -> None:
-    """``tables`` as DuckDB tables ``names`` with their ``block_keys`` (:func:`.block_keys.keyed`,
+    """``tables`` as DuckDB tables ``names`` with their ``block_keys`` (:func:`.block_keys.keyed_all`,
     counted across all of them)."""
     for name, table in zip(names, tables, strict=True):
         con.register(f"{name}_input", _arrow(table))

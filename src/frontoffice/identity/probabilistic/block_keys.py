@@ -92,10 +92,3 @@ def of_source(keyed_rows: str, i: int) -> str:
     in their order (Splink's samples depend on it)."""
     return f"SELECT * EXCLUDE (source_, row_) FROM {keyed_rows} WHERE source_ = {i} ORDER BY row_"
 
-
-def keyed(sources: Sequence[str], limit: int = MAX_BLOCK) -> list[str]:
-    """One query per table of ``sources``: its rows with ``block_keys`` (:func:`keyed_all`), in
-    their order. Each query computes every source's keys: to key several tables, keep
-    :func:`keyed_all`'s rows once and take each with :func:`of_source`."""
-    every = f"({keyed_all(sources, limit)})"
-    return [of_source(every, i) for i in range(len(sources))]
