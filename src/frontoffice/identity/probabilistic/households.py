@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from frontoffice.identity.probabilistic.columns import Row
+from frontoffice.identity.probabilistic.settings import GENERATION_YEARS
 from frontoffice.identity.rules import within_a_typo
 
 MAX_GROUP = 50
@@ -83,10 +84,6 @@ def _given_names_differ(a: Row, b: Row) -> bool:
 def _date_typo(a: str, b: str) -> bool:
     """One digit wrong or two swapped, or day and month swapped (``YYYY-MM-DD``)."""
     return within_a_typo(a, b) or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7])
-
-
-GENERATION_YEARS = 15
-"""Birth years this far apart at one full name and place are a parent and a child, not a typo."""
 
 
 def two_generations(rows: Sequence[Row]) -> frozenset[str]:

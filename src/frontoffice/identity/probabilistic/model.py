@@ -45,6 +45,8 @@ PERSONAL_AGREEMENTS: dict[str, frozenset[str]] = {
 }
 """Agreements on a fact of the person, not of the place: what a record without a name must show
 to merge automatically (see :data:`NAMELESS`)."""
+BESIDE_THE_PHONE = tuple(name for name in PERSONAL_AGREEMENTS if name != "phone")
+"""The personal facts a household does not share (its landline it does)."""
 NAMELESS = "no name on one side, and no birth date, email, phone or national id agrees"
 """The conflict of a pair that compares no name (one record has none): an address, a postcode and a
 city say "one household", not "one person", however high they weigh (a record of the parent, the
@@ -131,30 +133,37 @@ class Model:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _agrees(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...]) -> bool:
+    return _agreeing(_labels(comparisons, gammas), BESIDE_THE_PHONE)
+
+
+def _labels(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...]) -> dict[str, str]:
+    """The level label of each comparison the vector scores (none where a value is missing)."""
+    labels: dict[str, str] = {}
     for comparison, gamma in zip(comparisons, gammas, strict=True):
         level = comparison.levels.get(gamma)
-        if (gamma != -1 and level is not None and comparison.name != "phone"
-                and level.label in PERSONAL_AGREEMENTS.get(comparison.name, ())):
-            return True
-    return False
+        if level is not None and gamma != -1:
+            labels[comparison.name] = level.label
+    return labels
+
+
+def _agreeing(labels: dict[str, str], names: tuple[str, ...]) -> bool:
+    """One of the comparisons ``names`` agrees on a personal fact (:data:`PERSONAL_AGREEMENTS`)."""
+    return any(labels.get(name) in PERSONAL_AGREEMENTS[name] for name in names)
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def _describe(comparisons: tuple[Comparison, ...], gammas: tuple[int, ...],
               households: bool = True) -> tuple[str, tuple[str, ...]]:
     scored = []
-    labels: dict[str, str] = {}
     for comparison, gamma in zip(comparisons, gammas, strict=True):
         level = comparison.levels.get(gamma)
-        if level is None or gamma == -1:
-            continue
-        labels[comparison.name] = level.label
-        scored.append((level.weight, f"{comparison.description} ({level.label})"))
+        if level is not None and gamma != -1:
+            scored.append((level.weight, f"{comparison.description} ({level.label})"))
     scored.sort(key=lambda item: -item[0])
     good = ", ".join(text for weight, text in scored if weight > 0)
     bad = ", ".join(text for weight, text in scored if weight <= 0)
     text = f"from {good or 'nothing'}" + (f"; against: {bad}" if bad else "")
-    return text, conflicts_of(comparisons, labels, households)
+    return text, conflicts_of(comparisons, _labels(comparisons, gammas), households)
 
 
 def conflicts_of(comparisons: tuple[Comparison, ...], labels: dict[str, str],
@@ -175,16 +184,15 @@ def conflicts_of(comparisons: tuple[Comparison, ...], labels: dict[str, str],
             and not _personal(labels)):
         found.add("family_name")
     out = tuple(c.description for c in comparisons if c.name in found)
-    if "given_name" not in labels and "family_name" not in labels and not any(
-            labels.get(name) in levels for name, levels in PERSONAL_AGREEMENTS.items()):
+    if "given_name" not in labels and "family_name" not in labels and not _agreeing(
+            labels, tuple(PERSONAL_AGREEMENTS)):
         out += (NAMELESS,)
     return out
 
 
 def _personal(labels: dict[str, str]) -> bool:
     """A birth date, an email local part (one made of the name too) or a national id agrees."""
-    return labels.get("email_local", "").startswith("exact") or any(
-        labels.get(name) in levels for name, levels in PERSONAL_AGREEMENTS.items() if name != "phone")
+    return labels.get("email_local", "").startswith("exact") or _agreeing(labels, BESIDE_THE_PHONE)
 
 
 @dataclass(frozen=True, slots=True)
