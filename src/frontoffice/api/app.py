@@ -13,9 +13,9 @@ from fastapi import APIRouter, FastAPI
 from frontoffice import __version__, capabilities
 from frontoffice.api.docs import install_docs
 from frontoffice.api.field_adapters import share_field_adapters
+from frontoffice.api.hand_read import hand_read_bodies
 from frontoffice.api.handlers import UnexpectedErrors, install_error_handlers
 from frontoffice.api.limits import API_PREFIX, BodyLimits
-from frontoffice.api.schemas import SegmentBatch, SegmentEvent
 from frontoffice.bootstrap import Container
 
 
@@ -56,7 +56,7 @@ def create_app(container: Container) -> FastAPI:
 
             schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for model in (SegmentBatch, SegmentEvent):
+            for model in hand_read_bodies():
                 spec = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 components.update(spec.pop("$defs", {}))
                 components[model.__name__] = spec

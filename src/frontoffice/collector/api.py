@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from frontoffice.api.hand_read import documented
 from frontoffice.api.jsonresponse import JsonResponse, error
 from frontoffice.api.schemas import CollectorResponse, SegmentBatch, SegmentEvent, error_responses
 from frontoffice.bootstrap import Container
@@ -111,8 +112,7 @@ def collector_router(container: Container) -> APIRouter:
             path, endpoint, methods=["POST"], response_model=CollectorResponse,
             responses=_ERRORS, operation_id=f"collect_{forced_type or 'batch'}",
             summary=f"Segment {forced_type or 'batch'} call",
-            openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}},
+            openapi_extra=documented(model),
         )
 
     add("/v1/batch", None, SegmentBatch)
