@@ -140,10 +140,12 @@ def test_a_statement_whose_values_are_converted_is_left_to_sqlalchemy(store: Sql
     _fill(store, 6)
     e = _entities(store).c
     ws: sa.BindParameter[str] = sa.bindparam("ws")
-    converted = [
+    converted = [  # a result column, a bound value, a number PostgreSQL's driver reads by its type
         sa.select(e.entity_id, sa.type_coerce(e.ref, _Shout()).label("ref")).where(e.workspace_id == ws),
-        sa.select(e.entity_id).where(e.workspace_id == ws, e.entity_id == sa.bindparam("id", type_=_Shout())),
-        sa.select(e.entity_id, sa.cast(e.version, sa.Numeric(12, 2)).label("amount")).where(e.workspace_id == ws),
+        sa.select(e.entity_id).where(e.workspace_id == ws,
+                                     e.entity_id == sa.bindparam("id", type_=_Shout())),
+        sa.select(e.entity_id, sa.cast(e.version, sa.Numeric(12, 2)).label("amount"))
+        .where(e.workspace_id == ws),
     ]
     for statement in converted:
         found = _same(store, statement, {"ws": "w", "id": "E001"})
@@ -152,7 +154,8 @@ def test_a_statement_whose_values_are_converted_is_left_to_sqlalchemy(store: Sql
     with store.connect() as conn:
         assert prepared.prepare(conn.dialect, converted[0]) is None
     # JSON and dates: whichever way each backend reads them, the same answer
-    for statement in (sa.select(e.entity_id, sa.cast(e.doc, sa.JSON).label("doc")).where(e.workspace_id == ws),
+    for statement in (sa.select(e.entity_id, sa.cast(e.doc, sa.JSON).label("doc"))
+                      .where(e.workspace_id == ws),
                       sa.select(e.entity_id, sa.bindparam("at", type_=sa.DateTime()).label("at"))
                       .where(e.workspace_id == ws)):
         assert len(_same(store, statement, {"ws": "w", "at": datetime(2026, 12, 7, 23, 5)})) == 6
