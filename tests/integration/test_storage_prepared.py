@@ -187,3 +187,22 @@ def test_a_statement_keeps_a_bounded_number_of_lengths(store: SqlStore) -> None:
             prepared.rows(conn, statement, {"ws": "w", "kind": "product", "ids": ["e001"] * n})
         kept = prepared.prepare(conn.dialect, statement)
     assert kept is not None and len(kept.layouts) == prepared.MAX_LENGTHS
+
+
+def test_a_read_someone_listens_to_goes_through_sqlalchemy_and_is_heard(store: SqlStore) -> None:
+    _fill(store, 3)
+    heard: list[str] = []
+
+    def listen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        heard.append(statement)
+
+    params = {"ws": "w", "kind": "product", "ids": ["e001", "e002"]}
+    assert _driven(_same(store, _named(store), params))
+    sa.event.listen(store.engine, "before_cursor_execute", listen)
+    try:
+        with store.connect() as conn:
+            found = prepared.rows(conn, _named(store), params)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", listen)
+    assert [r.entity_id for r in found] == ["e001", "e002"] and not _driven(found)
+    assert len(heard) == 1 and "commerce_entities" in heard[0]

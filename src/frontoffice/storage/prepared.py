@@ -123,6 +123,7 @@ def _arguments(layout: _Layout, values: dict[str, Any]) -> tuple[Any, ...] | dic
 
 
 _PARAMSTYLES = ("qmark", "format", "pyformat", "named")  # the expansion keeps the bind order
+_OPTIONS = frozenset({"isolation_level", "write"})  # write: the store's write transaction (sql.py)
 _lock = threading.Lock()
 _prepared: dict[tuple[int, int], tuple[sa.Executable, Dialect, Prepared | None]] = {}
 
@@ -176,17 +177,26 @@ def _prepare(dialect: Dialect, statement: sa.Executable) -> Prepared | None:
 
 def rows(conn: sa.Connection, statement: sa.Executable, params: Mapping[str, Any]) -> list[Any]:
     """``conn.execute(statement, params).all()``, as rows with the same fields (named tuples when
-    read by the driver directly, ``sa.Row`` otherwise)."""
+    read by the driver directly, ``sa.Row`` otherwise). ``statement`` is one built once and kept
+    (a module's or a store's): it is compiled on its first read."""
     prepared = prepare(conn.dialect, statement)
-    if prepared is not None and conn.in_transaction():
-        dispatch = conn.dispatch
-        if not (dispatch.before_execute or dispatch.after_execute or dispatch.before_cursor_execute
-                or dispatch.after_cursor_execute):
-            values = prepared.values(params)
-            layout = None if values is None else prepared.layout(values)
-            if layout is not None and values is not None:
-                return _run(conn, prepared, layout, _arguments(layout, values))
+    if prepared is not None and _plain(conn):
+        values = prepared.values(params)
+        layout = None if values is None else prepared.layout(values)
+        if layout is not None and values is not None:
+            return _run(conn, prepared, layout, _arguments(layout, values))
     return list(conn.execute(statement, params).all())
+
+
+def _plain(conn: sa.Connection) -> bool:
+    """Whether ``conn.execute`` would only run the statement on the cursor: a transaction (or an
+    autocommit reader's) already begun, no option that changes the SQL or the result (a schema
+    translation, streaming), no execution event, no statement logging."""
+    if not conn.in_transaction() or conn._echo or not conn.get_execution_options().keys() <= _OPTIONS:
+        return False
+    events = conn.dispatch
+    return not (events.before_execute or events.after_execute or events.before_cursor_execute
+                or events.after_cursor_execute)
 
 
 def scalars(conn: sa.Connection, statement: sa.Executable, params: Mapping[str, Any]) -> list[Any]:
@@ -200,7 +210,7 @@ def _run(conn: sa.Connection, prepared: Prepared, layout: _Layout,
     try:
         cursor.execute(layout.sql, args)
         found: Sequence[Any] = cursor.fetchall()
-    except Exception as exc:
+    except BaseException as exc:
         # as conn.execute would: wrapped in SQLAlchemy's error, a lost connection invalidated
         conn._handle_dbapi_exception(exc, layout.sql, args, cursor, None)
     cursor.close()
