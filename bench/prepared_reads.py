@@ -6,27 +6,43 @@ when FRONTOFFICE_TEST_PG_URL is set) holding ``--people`` golden records, times 
 ``golden`` read for IN lists of 1, 3 and 20 people, and the workspace read every API request makes,
 each way in turn (interleaved rounds, the median kept), and prints µs per read and the ratio.
 
+``--decide N``: then ``decide`` itself, as ``bench/decisions_decide.py`` runs it in process (its shop
+of ``--people`` people, the rules), N decisions a block, blocks alternating between the stores'
+reads as they are and the same reads through ``conn.execute``: CPU per decide each way.
+
     python bench/prepared_reads.py --people 1000
+    python bench/prepared_reads.py --people 1000 --decide 200
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.pg import fresh_database  # noqa: E402
 
+from bench.decisions_decide import actions, shop  # noqa: E402
+from frontoffice.bootstrap import Role, bootstrap  # noqa: E402
+from frontoffice.decisions import service  # noqa: E402
+from frontoffice.decisions.arbiter import Arbiter  # noqa: E402
+from frontoffice.decisions.decide import Ask, decide  # noqa: E402
+from frontoffice.decisions.wiring import wire  # noqa: E402
+from frontoffice.domain.events import now  # noqa: E402
 from frontoffice.identity.people_store import _reads  # noqa: E402
+from frontoffice.settings import Settings  # noqa: E402
 from frontoffice.storage import open_store, prepared  # noqa: E402
 from frontoffice.storage.sql import SqlStore  # noqa: E402
 from frontoffice.storage.tables import schema  # noqa: E402
@@ -82,10 +98,49 @@ def run(url: str, people: int, n: int) -> None:
         store.close()
 
 
+def plain_rows(conn: sa.Connection, statement: sa.Executable, params: Mapping[str, Any]) -> list[Any]:
+    return list(conn.execute(statement, params).all())
+
+
+def decisions(folder: Path, people: int, block: int) -> None:
+    """CPU per decide, blocks of ``block`` decisions alternating prepared reads and plain ones."""
+    settings = Settings.load({}, overrides={"database_url": f"sqlite:///{folder / 'decide.db'}",
+                                            "data_dir": folder})
+    container = bootstrap(settings, Role.CLI)
+    try:
+        store = container.store
+        ws, _, persons = shop(store, people)
+        own = wire(store, settings).store
+        for action in actions():
+            service.save_action(own, ws, action, now())
+        wired = wire(store, settings, group_commit=True)
+        arbiter = Arbiter(lambda _: wired.store)
+        rng = random.Random(2)
+        fast_rows = prepared.rows
+        cpu: dict[str, list[float]] = {"prepared": [], "conn.execute": []}
+        for i in range(2 * ROUNDS + 1):
+            way = "prepared" if i % 2 else "conn.execute"
+            prepared.rows = fast_rows if way == "prepared" else plain_rows
+            started = time.process_time()
+            for _ in range(block):
+                decide(wired.ports, arbiter, ws, Ask(rng.choice(persons), "web", "home", 5), now(), 2)
+            wired.ports.log.flush()  # type: ignore[attr-defined]
+            if i:  # the first block warms up
+                cpu[way].append((time.process_time() - started) * 1000 / block)
+        prepared.rows = fast_rows
+        a, b = statistics.median(cpu["conn.execute"]), statistics.median(cpu["prepared"])
+        print(f"decide (SQLite, {people} people, rules), CPU per decide, median of {ROUNDS} blocks "
+              f"of {block}: conn.execute {a:.2f} ms, prepared.rows {b:.2f} ms, {a - b:.2f} ms less "
+              f"(load average {os.getloadavg()[0]:.2f})")
+    finally:
+        container.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--reads", type=int, default=300, help="reads per round and way")
+    parser.add_argument("--decide", type=int, default=0, help="decisions per block (0: none)")
     args = parser.parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,6 +149,9 @@ def main(argv: list[str] | None = None) -> None:
     if pg:
         with fresh_database(pg) as url:
             run(url, args.people, args.reads)
+    if args.decide:
+        with tempfile.TemporaryDirectory() as tmp:
+            decisions(Path(tmp), args.people, args.decide)
 
 
 if __name__ == "__main__":

@@ -168,7 +168,8 @@ def _prepare(dialect: Dialect, statement: sa.Executable) -> Prepared | None:
            for c in columns):
         return None
     fields = list(columns.keys())
-    if len(set(fields)) != len(fields) or not all(
+    named = [c.keyname for c in compiled._result_columns]  # what names a result's fields
+    if named != fields or len(set(fields)) != len(fields) or not all(
             f.isidentifier() and not keyword.iskeyword(f) and not f.startswith("_") for f in fields):
         return None
     return Prepared(statement, dialect, compiled, tuple(binds.values()),
