@@ -20,7 +20,7 @@ from frontoffice.commerce.ports import Entity, Position
 from frontoffice.commerce.statements import PROJECTION_TABLES, statements
 from frontoffice.domain.events import EventRecord, iso
 from frontoffice.projection.contract import WorkspaceLocks
-from frontoffice.storage import core
+from frontoffice.storage import core, prepared
 from frontoffice.storage.port import AppendBatch, AppendResult
 from frontoffice.storage.sealed_secrets import open_secret, seal_secret
 from frontoffice.storage.sql import SqlStore, Tx
@@ -29,12 +29,12 @@ PLACES_TTL_S = 5.0
 SECRETS_TABLE = "commerce_secrets"
 
 
-def _position(r: sa.Row[Any]) -> Position:
+def _position(r: Any) -> Position:
     return Position(r.sku, r.location_id, int(r.on_hand), int(r.committed), int(r.incoming),
                     int(r.version))
 
 
-def _entity(r: sa.Row[Any]) -> Entity:
+def _entity(r: Any) -> Entity:
     return Entity(r.entity_id, int(r.version), r.ref, r.doc)
 
 
@@ -103,9 +103,10 @@ class CommerceStore:
         self._places: dict[str, tuple[float, list[tuple[str, Entity]]]] = {}
         self._q = statements(store.dialect)
 
-    def _all(self, query: sa.Executable, params: dict[str, Any]) -> Sequence[sa.Row[Any]]:
+    def _all(self, query: sa.Executable, params: dict[str, Any]) -> Sequence[Any]:
+        """The rows of one of ``statements``' reads (built once: ``prepared.rows`` keeps it compiled)."""
         with self.store.connect() as conn:
-            return conn.execute(query, params).all()
+            return prepared.rows(conn, query, params)
 
     @contextmanager
     def transaction(self) -> Iterator[ProjectionTx]:
@@ -200,8 +201,8 @@ class CommerceStore:
     def stock_of(self, ws: str, sku: str, now: str) -> list[tuple[Position, int]]:
         params = {"ws": ws, "sku": sku, "now": now}
         with self.store.connect() as conn:  # one connection: availability runs this per request
-            positions = [_position(r) for r in conn.execute(self._q.positions, params)]
-            held = {r.location_id: int(r.qty) for r in conn.execute(self._q.held, params)} \
+            positions = [_position(r) for r in prepared.rows(conn, self._q.positions, params)]
+            held = {r.location_id: int(r.qty) for r in prepared.rows(conn, self._q.held, params)} \
                 if positions else {}
         return [(p, held.get(p.location_id, 0)) for p in positions]
 
@@ -210,9 +211,9 @@ class CommerceStore:
         params = {"ws": ws, "skus": sorted(set(skus)), "now": now}
         out: dict[str, list[tuple[Position, int]]] = {}
         with self.store.connect() as conn:
-            positions = [_position(r) for r in conn.execute(self._q.positions_of, params)]
+            positions = [_position(r) for r in prepared.rows(conn, self._q.positions_of, params)]
             held = {(r.sku, r.location_id): int(r.qty)
-                    for r in conn.execute(self._q.held_of, params)} if positions else {}
+                    for r in prepared.rows(conn, self._q.held_of, params)} if positions else {}
         for p in positions:
             out.setdefault(p.sku, []).append((p, held.get((p.sku, p.location_id), 0)))
         return out
@@ -236,7 +237,9 @@ class CommerceStore:
     # -- webhook secrets (sealed under the master key: storage/sealed_secrets.py) ----------
     def secret(self, source_id: str) -> str | None:
         s = self._q.tables[SECRETS_TABLE]
-        found = self._all(sa.select(s.c.workspace_id, s.c.secret).where(s.c.source_id == source_id), {})
+        with self.store.connect() as conn:
+            found = conn.execute(sa.select(s.c.workspace_id, s.c.secret)
+                                 .where(s.c.source_id == source_id)).all()
         if not found:
             return None
         ws, stored = str(found[0].workspace_id), str(found[0].secret)

@@ -26,6 +26,7 @@ from frontoffice.consent.ports import ERASED_SUBJECT, LedgerRow
 from frontoffice.consent.projector import Projection, evidence_as_dict
 from frontoffice.domain.events import iso, now
 from frontoffice.projection.contract import ProjectionMoved
+from frontoffice.storage import prepared
 from frontoffice.storage.core import batches, insert
 from frontoffice.storage.sql import SqlStore, Tx
 from frontoffice.storage.tables import schema
@@ -168,7 +169,7 @@ class ConsentStore:
             params |= {f"low{i}": f"{kind}:", f"high{i}": f"{kind};"}
         out: dict[str, list[str]] = {}
         with self._store.connect() as conn:
-            for subject in conn.execute(_written_of(self._store.dialect, len(kinds)), params).scalars():
+            for subject in prepared.scalars(conn, _written_of(self._store.dialect, len(kinds)), params):
                 out.setdefault(str(subject).partition(":")[0], []).append(str(subject))
         return out
 
@@ -181,12 +182,12 @@ class ConsentStore:
         refs = {self.subject_ref(ws, k): k for k in keys}
         with self._store.connect() as conn:
             for chunk in batches(sorted({*keys, *refs})):
-                for r in conn.execute(self._q.changes, {"ws": ws, "upto": up_to_seq,
-                                                        "subjects": list(chunk)}).all():
+                for r in prepared.rows(conn, self._q.changes, {"ws": ws, "upto": up_to_seq,
+                                                               "subjects": list(chunk)}):
                     change = change_of(r, refs.get(r.subject, r.subject))
                     changes.setdefault(change.person_key, []).append(change)
             for chunk in batches(sorted(keys)):
-                for r in conn.execute(self._q.evidence, {"ws": ws, "subjects": list(chunk)}).all():
+                for r in prepared.rows(conn, self._q.evidence, {"ws": ws, "subjects": list(chunk)}):
                     evidence[r.subject] = dict(orjson.loads(r.evidence))
         return changes, evidence
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from frontoffice.domain.events import StoredEvent
 from frontoffice.identity.extract import record_id
 from frontoffice.identity.people import PersonChange
-from frontoffice.storage import core
+from frontoffice.storage import core, prepared
 from frontoffice.storage.sql import SqlStore
 from frontoffice.storage.tables import schema
 
@@ -88,8 +88,8 @@ class PeopleSql:
             while frontier:
                 found: dict[str, str] = {}
                 rows = [row for ids in core.batches(sorted(frontier))  # an export asks for every person
-                        for row in conn.execute(self._q.merged, {"ws": workspace_id,
-                                                                 "ids": list(ids)})]
+                        for row in prepared.rows(conn, self._q.merged, {"ws": workspace_id,
+                                                                        "ids": list(ids)})]
                 for row in rows:
                     old, into = str(row.old_person_id), str(row.person_id)
                     if old not in seen:
@@ -105,8 +105,8 @@ class PeopleSql:
         wanted = frozenset(kinds)
         with self._store.connect() as conn:
             for chunk in core.batches(sorted(set(person_ids))):
-                for person, kind, value in conn.execute(self._q.identifiers, {"ws": workspace_id,
-                                                                               "ids": list(chunk)}):
+                for person, kind, value in prepared.rows(conn, self._q.identifiers, {
+                        "ws": workspace_id, "ids": list(chunk)}):
                     if kind in wanted:
                         out.setdefault(person, []).append((kind, value))
         return out
@@ -115,8 +115,8 @@ class PeopleSql:
         out: dict[str, set[str]] = {}
         with self._store.connect() as conn:
             for chunk in core.batches(sorted(set(values))):
-                for r in conn.execute(self._q.holders, {"ws": workspace_id, "kind": kind,
-                                                        "values": list(chunk)}):
+                for r in prepared.rows(conn, self._q.holders, {"ws": workspace_id, "kind": kind,
+                                                               "values": list(chunk)}):
                     out.setdefault(r.value, set()).add(r.person_id)
         return out
 
@@ -124,8 +124,8 @@ class PeopleSql:
         out: dict[str, dict[str, Any]] = {}
         with self._store.connect() as conn:
             for chunk in core.batches(sorted(set(person_ids))):
-                out.update({r.person_id: orjson.loads(r.golden) for r in conn.execute(
-                    self._q.golden, {"ws": workspace_id, "ids": list(chunk)})})
+                out.update({r.person_id: orjson.loads(r.golden) for r in prepared.rows(
+                    conn, self._q.golden, {"ws": workspace_id, "ids": list(chunk)})})
         return out
 
     def of_events(self, workspace_id: str, seqs: Collection[int]) -> dict[int, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import ApiToken, Channel, Scope, Source, Status, Trust, Workspace
 from frontoffice.errors import AlreadyExists, NotFound
+from frontoffice.storage import prepared
 from frontoffice.storage.tables import schema
 
 
@@ -20,6 +22,14 @@ def as_datetime(value: object) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(UTC)
     return datetime.fromisoformat(str(value))
+
+
+@cache
+def _workspace_named(dialect: str) -> sa.Select[Any]:
+    """The workspace of an id or a name, built once: every API request reads it."""
+    w = schema(dialect).tables["workspaces"]
+    key: sa.BindParameter[str] = sa.bindparam("id_or_name")
+    return sa.select(w).where(sa.or_(w.c.id == key, w.c.name == key))
 
 
 class TenancyRows:
@@ -51,7 +61,7 @@ class TenancyRows:
             return list(conn.execute(statement).all())
 
     @staticmethod
-    def _workspace(row: sa.Row[Any]) -> Workspace:
+    def _workspace(row: Any) -> Workspace:
         return Workspace(row.id, row.name, row.region, Status(row.status), as_datetime(row.created_at))
 
     def add_workspace(self, workspace: Workspace) -> None:
@@ -64,8 +74,8 @@ class TenancyRows:
         return [self._workspace(r) for r in self._rows(sa.select(w).order_by(w.c.name))]
 
     def workspace(self, id_or_name: str) -> Workspace | None:
-        w = self.tables["workspaces"]
-        rows = self._rows(sa.select(w).where(sa.or_(w.c.id == id_or_name, w.c.name == id_or_name)))
+        with self.connect() as conn:
+            rows = prepared.rows(conn, _workspace_named(self.dialect), {"id_or_name": id_or_name})
         return self._workspace(rows[0]) if rows else None
 
     def set_workspace_status(self, workspace_id: str, status: Status) -> None:
