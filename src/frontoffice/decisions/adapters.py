@@ -36,10 +36,12 @@ PERSON_KINDS = tuple(sorted({*KEY_KINDS, *SUBJECT_KINDS}))
 and consent's subjects."""
 STOCK_TTL_S = 1.0  # decisions may promise stock up to a second old; holds are the real guard
 PRICES_TTL_S = 5.0
+MAX_TTL_KEYS = 10_000
 
 
 class _Ttl:
-    """A small cache of values for ``ttl`` seconds."""
+    """A small cache of values for ``ttl`` seconds; past ``MAX_TTL_KEYS`` keys, a put first drops
+    the expired ones (keys carry request input: a store id, a set of SKUs)."""
 
     def __init__(self, ttl: float) -> None:
         self._ttl, self._lock = ttl, threading.Lock()
@@ -51,8 +53,11 @@ class _Ttl:
         return found[1] if found and time.monotonic() - found[0] < self._ttl else None
 
     def put(self, key: Any, value: Any) -> None:
+        at = time.monotonic()
         with self._lock:
-            self._values[key] = (time.monotonic(), value)
+            if len(self._values) >= MAX_TTL_KEYS:
+                self._values = {k: v for k, v in self._values.items() if at - v[0] < self._ttl}
+            self._values[key] = (at, value)
 
 
 class PeopleCustomers:
@@ -167,28 +172,28 @@ class CommerceInteractions:
 
 
 class CommerceStock:
-    """Commerce's availability of all the candidates' SKUs in one read (cached ``STOCK_TTL_S``).
-    ``ship`` with a known ship-to country counts the pool's shipping locations in that country."""
+    """Commerce's availability of all the candidates' SKUs in one read, cached ``STOCK_TTL_S`` as
+    one entry per set of SKUs (a decision's candidates on a channel are the same set until the
+    catalogue changes, so one lookup serves a decision). ``ship`` with a known ship-to country
+    counts the pool's shipping locations in that country."""
 
     def __init__(self, cs: CommerceState) -> None:
         self._cs, self._cache = cs, _Ttl(STOCK_TTL_S)
 
     def available(self, ws: str, skus: Sequence[str], channel: str, mode: str,
                   near: str | None, ship_to: str | None) -> dict[str, int]:
-        key = (ws, channel, mode, near, ship_to if mode == "ship" else None)
-        out = {sku: found for sku in skus
-               if (found := self._cache.get((*key, sku))) is not None}
-        missing = [sku for sku in skus if sku not in out]
-        if missing:
+        country = ship_to if mode == "ship" else None
+        key = (ws, channel, mode, near, country, tuple(skus))
+        found: dict[str, int] | None = self._cache.get(key)
+        if found is None:
             try:
-                views = commerce.availabilities_for(self._cs, ws, missing, channel, mode, near,
+                views = commerce.availabilities_for(self._cs, ws, skus, channel, mode, near,
                                                     now())
             except NotFound:  # the asked store is unknown: nothing there to promise
                 views = {}
-            for sku in missing:
-                out[sku] = _promised(views.get(sku), mode, key[4])
-                self._cache.put((*key, sku), out[sku])
-        return out
+            found = {sku: _promised(views.get(sku), mode, country) for sku in skus}
+            self._cache.put(key, found)
+        return found
 
 
 def _promised(view: dict[str, Any] | None, mode: str, country: str | None) -> int:
