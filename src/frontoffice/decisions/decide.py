@@ -245,8 +245,9 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
         else:
             kept.append(i)
     eligible = [offered[i] for i in kept]
-    affinity = p.affinity(ws, person_id, {product: active.attributes[i] for i in kept
-                                          if (product := offered[i].product_id)})
+    products, attributes = active.scorable.products, active.attributes
+    affinity = p.affinity(ws, person_id, {product: attributes[i] for i in kept
+                                          if (product := products[i])})
     returns = arbiter.returns(ws)
     scored = scores(active.scorable, kept, facts, affinity, returns[1] if returns else None)
     shared = context(ask, facts, now)
