@@ -140,6 +140,7 @@ def test_every_decision_logs_what_the_rules_say_of_each_action_on_its_own() -> N
             model = returns_model()
             version = store.save_model(WS, "returns", model.to_json(), {}, iso(NOW))
             store.set_model_status(WS, "returns", version, "promoted")
+            arbiter.forget(WS)  # as promoting through the service does
         at = NOW + timedelta(hours=5 * k)
         ask = Ask(rng.choice(sorted(people)), rng.choice(CHANNELS), "home", rng.randint(1, 5),
                   rng.choice((None, None, "ship", "bopis")), rng.choice((None, "ST")))
