@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,27 +36,33 @@ PERSON_KINDS = tuple(sorted({*KEY_KINDS, *SUBJECT_KINDS}))
 and consent's subjects."""
 STOCK_TTL_S = 1.0  # decisions may promise stock up to a second old; holds are the real guard
 PRICES_TTL_S = 5.0
-MAX_TTL_KEYS = 10_000
+TTL_KEYS = 10_000
 
 
 class _Ttl:
-    """A small cache of values for ``ttl`` seconds; past ``MAX_TTL_KEYS`` keys, a put first drops
-    the expired ones (keys carry request input: a store id, a set of SKUs)."""
+    """A small cache of values for ``ttl`` seconds. Keys carry request input (a store id, a set
+    of SKUs), so past ``TTL_KEYS`` keys a put first drops the expired ones (and the bound doubles
+    while the live keys fill half of it: each drop is paid for by as many puts)."""
 
-    def __init__(self, ttl: float) -> None:
-        self._ttl, self._lock = ttl, threading.Lock()
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl, self._clock, self._lock = ttl, clock, threading.Lock()
         self._values: dict[Any, tuple[float, Any]] = {}
+        self._bound = TTL_KEYS
+
+    def __len__(self) -> int:
+        return len(self._values)
 
     def get(self, key: Any) -> Any | None:
         with self._lock:
             found = self._values.get(key)
-        return found[1] if found and time.monotonic() - found[0] < self._ttl else None
+        return found[1] if found and self._clock() - found[0] < self._ttl else None
 
     def put(self, key: Any, value: Any) -> None:
-        at = time.monotonic()
+        at = self._clock()
         with self._lock:
-            if len(self._values) >= MAX_TTL_KEYS:
+            if len(self._values) >= self._bound:
                 self._values = {k: v for k, v in self._values.items() if at - v[0] < self._ttl}
+                self._bound = max(TTL_KEYS, 2 * len(self._values))
             self._values[key] = (at, value)
 
 
@@ -177,8 +183,8 @@ class CommerceStock:
     catalogue changes, so one lookup serves a decision). ``ship`` with a known ship-to country
     counts the pool's shipping locations in that country."""
 
-    def __init__(self, cs: CommerceState) -> None:
-        self._cs, self._cache = cs, _Ttl(STOCK_TTL_S)
+    def __init__(self, cs: CommerceState, clock: Callable[[], float] = time.monotonic) -> None:
+        self._cs, self._cache = cs, _Ttl(STOCK_TTL_S, clock)
 
     def available(self, ws: str, skus: Sequence[str], channel: str, mode: str,
                   near: str | None, ship_to: str | None) -> dict[str, int]:

@@ -238,7 +238,7 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
     kept: list[int] = []  # indexes of the eligible actions in ``offered``
     off = on_channel.off
     for i, action in enumerate(offered):
-        if i in off:
+        if off and i in off:
             refusals.append({"action_id": action.action_id, "rule": "channel", "reason": off[i]})
         elif found := on_channel_refusal(action, s):
             refusals.append(found.as_dict())
