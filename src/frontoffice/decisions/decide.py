@@ -94,6 +94,7 @@ class Active:
     tagged: list[dict[str, str]]  # its tags as features
     attributes: list[set[str]]  # its category and tags (the recommender's content)
     scorable: Scorable
+    channels: frozenset[str]  # every channel an action is offered on
     by_channel: dict[str, Offered] = field(default_factory=dict)  # filled as channels are asked
 
     @classmethod
@@ -105,12 +106,16 @@ class Active:
                     for a in actions],
                    [{f"tag_{t}": "1" for t in a.tags} for a in actions],
                    [{*a.tags, *([a.category] if a.category else [])} for a in actions],
-                   Scorable.of(actions))
+                   Scorable.of(actions), frozenset(c for a in actions for c in a.channels))
 
     def offered(self, channel: str) -> Offered:
+        """What deciding on ``channel`` needs of the actions; kept for the catalogue's own
+        channels (a request may name any other)."""
         found = self.by_channel.get(channel)
         if found is None:  # two threads may both work it out: the same answer
-            found = self.by_channel[channel] = Offered.of(self.actions, channel)
+            found = Offered.of(self.actions, channel)
+            if channel in self.channels:
+                self.by_channel[channel] = found
         return found
 
 

@@ -15,7 +15,7 @@ from frontoffice.decisions import return_risk, service
 from frontoffice.decisions.arbiter import Arbiter
 from frontoffice.decisions.bandit import bucket
 from frontoffice.decisions.catalogue import Action
-from frontoffice.decisions.decide import SINGLE_STORE_MODES, Ask, DecidePorts, decide
+from frontoffice.decisions.decide import SINGLE_STORE_MODES, Active, Ask, DecidePorts, decide
 from frontoffice.decisions.eligibility import MESSAGING_CHANNELS, RULES, Situation, refusal
 from frontoffice.decisions.ports import CustomerFacts, Person
 from frontoffice.decisions.return_risk import ReturnModel
@@ -29,7 +29,7 @@ from tests.fakes.decisions import (
     FakeSegments,
     FakeStock,
 )
-from tests.unit.decisions.world import NOW, WS
+from tests.unit.decisions.world import NOW, WS, action
 
 CHANNELS = ("web", "email", "app", "sms")
 CATEGORIES = ("dresses", "shoes", "coats", None)
@@ -172,3 +172,13 @@ def test_every_decision_logs_what_the_rules_say_of_each_action_on_its_own() -> N
         assert decision["return_model"] == ("returns:v1" if model else "returns:prior")
         seen_rules |= {r["rule"] for r in refusals}
     assert seen_rules == set(RULES)  # every rule refused something: each was checked
+
+
+def test_what_deciding_on_a_channel_needs_is_kept_only_for_the_catalogues_own_channels() -> None:
+    active = Active.of([(1, action("dress", channels=["web"])),
+                        (1, action("tip", channels=["email"]))])
+    assert active.offered("web") is active.offered("web")
+    assert active.offered("web").on == [0] and active.offered("web").skus == ["dress-M"]
+    assert active.offered("fax") is not active.offered("fax")  # any name a request gives
+    assert active.offered("fax").off == {0: "offered on web, not on fax",
+                                         1: "offered on email, not on fax"}
