@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,23 +36,34 @@ PERSON_KINDS = tuple(sorted({*KEY_KINDS, *SUBJECT_KINDS}))
 and consent's subjects."""
 STOCK_TTL_S = 1.0  # decisions may promise stock up to a second old; holds are the real guard
 PRICES_TTL_S = 5.0
+TTL_KEYS = 10_000
 
 
 class _Ttl:
-    """A small cache of values for ``ttl`` seconds."""
+    """A small cache of values for ``ttl`` seconds. Keys carry request input (a store id, a set
+    of SKUs), so past ``TTL_KEYS`` keys a put first drops the expired ones (and the bound doubles
+    while the live keys fill half of it: each drop is paid for by as many puts)."""
 
-    def __init__(self, ttl: float) -> None:
-        self._ttl, self._lock = ttl, threading.Lock()
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl, self._clock, self._lock = ttl, clock, threading.Lock()
         self._values: dict[Any, tuple[float, Any]] = {}
+        self._bound = TTL_KEYS
+
+    def __len__(self) -> int:
+        return len(self._values)
 
     def get(self, key: Any) -> Any | None:
         with self._lock:
             found = self._values.get(key)
-        return found[1] if found and time.monotonic() - found[0] < self._ttl else None
+        return found[1] if found and self._clock() - found[0] < self._ttl else None
 
     def put(self, key: Any, value: Any) -> None:
+        at = self._clock()
         with self._lock:
-            self._values[key] = (time.monotonic(), value)
+            if len(self._values) >= self._bound:
+                self._values = {k: v for k, v in self._values.items() if at - v[0] < self._ttl}
+                self._bound = max(TTL_KEYS, 2 * len(self._values))
+            self._values[key] = (at, value)
 
 
 class PeopleCustomers:
@@ -167,28 +178,28 @@ class CommerceInteractions:
 
 
 class CommerceStock:
-    """Commerce's availability of all the candidates' SKUs in one read (cached ``STOCK_TTL_S``).
-    ``ship`` with a known ship-to country counts the pool's shipping locations in that country."""
+    """Commerce's availability of all the candidates' SKUs in one read, cached ``STOCK_TTL_S`` as
+    one entry per set of SKUs (a decision's candidates on a channel are the same set until the
+    catalogue changes, so one lookup serves a decision). ``ship`` with a known ship-to country
+    counts the pool's shipping locations in that country."""
 
-    def __init__(self, cs: CommerceState) -> None:
-        self._cs, self._cache = cs, _Ttl(STOCK_TTL_S)
+    def __init__(self, cs: CommerceState, clock: Callable[[], float] = time.monotonic) -> None:
+        self._cs, self._cache = cs, _Ttl(STOCK_TTL_S, clock)
 
     def available(self, ws: str, skus: Sequence[str], channel: str, mode: str,
                   near: str | None, ship_to: str | None) -> dict[str, int]:
-        key = (ws, channel, mode, near, ship_to if mode == "ship" else None)
-        out = {sku: found for sku in skus
-               if (found := self._cache.get((*key, sku))) is not None}
-        missing = [sku for sku in skus if sku not in out]
-        if missing:
+        country = ship_to if mode == "ship" else None
+        key = (ws, channel, mode, near, country, tuple(skus))
+        found: dict[str, int] | None = self._cache.get(key)
+        if found is None:
             try:
-                views = commerce.availabilities_for(self._cs, ws, missing, channel, mode, near,
+                views = commerce.availabilities_for(self._cs, ws, skus, channel, mode, near,
                                                     now())
             except NotFound:  # the asked store is unknown: nothing there to promise
                 views = {}
-            for sku in missing:
-                out[sku] = _promised(views.get(sku), mode, key[4])
-                self._cache.put((*key, sku), out[sku])
-        return out
+            found = {sku: _promised(views.get(sku), mode, country) for sku in skus}
+            self._cache.put(key, found)
+        return found
 
 
 def _promised(view: dict[str, Any] | None, mode: str, country: str | None) -> int:

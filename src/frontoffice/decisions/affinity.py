@@ -87,5 +87,10 @@ class Recommender:
         with self._lock:  # one computation of a person's scores per fit, by one thread
             scores = fitted.scores(person_id, products)
         cold = [p for p in products if p not in scores]
-        attributes = {**fitted.attributes, **products}
+        if not cold:
+            return scores
+        # the attributes content scores read: the candidates' own, else what the fit knows
+        attributes = {item: products[item] if item in products else fitted.attributes[item]
+                      for item in {*mine, *cold}
+                      if item in products or item in fitted.attributes}
         return {**scores, **content_scores(mine, cold, attributes)}

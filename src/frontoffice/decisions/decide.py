@@ -18,7 +18,12 @@ from typing import Any
 from frontoffice.decisions.arbiter import Arbiter
 from frontoffice.decisions.bandit import Features, bucket
 from frontoffice.decisions.catalogue import Action
-from frontoffice.decisions.eligibility import MESSAGING_CHANNELS, Refusal, Situation, refusal
+from frontoffice.decisions.eligibility import (
+    MESSAGING_CHANNELS,
+    Situation,
+    off_channel,
+    on_channel_refusal,
+)
 from frontoffice.decisions.ports import (
     Actions,
     Consent,
@@ -31,7 +36,7 @@ from frontoffice.decisions.ports import (
     SegmentMembership,
     Stock,
 )
-from frontoffice.decisions.scoring import Score, reasons, scores
+from frontoffice.decisions.scoring import Scorable, Scores, reasons, scores
 from frontoffice.domain.events import iso
 from frontoffice.domain.tenancy import new_id
 from frontoffice.errors import NotFound
@@ -47,6 +52,37 @@ def no_affinity(ws: str, person_id: str, products: Mapping[str, set[str]]) -> Ma
 
 
 @dataclass(frozen=True, slots=True)
+class Offered:
+    """What the actions of a catalogue version offered on one channel ask of a decision there:
+    the situation's reads (their SKUs, consent purposes, segments, caps) and, for the other
+    actions, their ``channel`` refusal, which no person changes."""
+
+    on: list[int]  # indexes of the actions offered on the channel, in order
+    off: dict[int, str]  # index of every other action -> why the channel refuses it
+    skus: list[str]  # sorted
+    purposes: list[str]  # sorted
+    segments: list[str]  # sorted
+    window_days: int  # the longest per-person cap window (1 without one)
+    per_person: bool  # one of them has a per-person cap
+    totals: list[str]  # the action ids with a total cap
+    products: bool  # one of them names a product
+
+    @classmethod
+    def of(cls, actions: list[Action], channel: str) -> Offered:
+        on = [i for i, a in enumerate(actions) if channel in a.channels]
+        mine = [actions[i] for i in on]
+        return cls(
+            on, {i: off_channel(a, channel) for i, a in enumerate(actions)
+                 if channel not in a.channels},
+            sorted({sku for a in mine for sku in a.skus}), sorted({a.purpose for a in mine}),
+            sorted({a.segment for a in mine if a.segment}),
+            max((a.caps.window_days for a in mine if a.caps.per_person is not None), default=1),
+            any(a.caps.per_person is not None for a in mine),
+            [a.action_id for a in mine if a.caps.total is not None],
+            any(a.product_id for a in mine))
+
+
+@dataclass(frozen=True, slots=True)
 class Active:
     """The active actions of a catalogue version, in action id order, with what every decision
     derives from them alone (worked out once per version, not per decision)."""
@@ -57,6 +93,9 @@ class Active:
     named: list[dict[str, str]]  # each action's own features: id, kind, category
     tagged: list[dict[str, str]]  # its tags as features
     attributes: list[set[str]]  # its category and tags (the recommender's content)
+    scorable: Scorable
+    channels: frozenset[str]  # every channel an action is offered on
+    by_channel: dict[str, Offered] = field(default_factory=dict)  # filled as channels are asked
 
     @classmethod
     def of(cls, found: list[tuple[int, Action]]) -> Active:
@@ -66,7 +105,18 @@ class Active:
                    [{"id": a.action_id, "kind": a.kind, "category": a.category or "none"}
                     for a in actions],
                    [{f"tag_{t}": "1" for t in a.tags} for a in actions],
-                   [{*a.tags, *([a.category] if a.category else [])} for a in actions])
+                   [{*a.tags, *([a.category] if a.category else [])} for a in actions],
+                   Scorable.of(actions), frozenset(c for a in actions for c in a.channels))
+
+    def offered(self, channel: str) -> Offered:
+        """What deciding on ``channel`` needs of the actions; kept for the catalogue's own
+        channels (a request may name any other)."""
+        found = self.by_channel.get(channel)
+        if found is None:  # two threads may both work it out: the same answer
+            found = Offered.of(self.actions, channel)
+            if channel in self.channels:
+                self.by_channel[channel] = found
+        return found
 
 
 class Catalogue:
@@ -131,39 +181,45 @@ def context(ask: Ask, facts: CustomerFacts, now: datetime) -> dict[str, str | fl
             "fulfilment": facts.preferred_fulfilment or "none"}
 
 
-def features(named: dict[str, str], tagged: dict[str, str], s: Score) -> dict[str, str | float]:
-    """What the bandit sees of an action: its own features (``Active.named`` and ``tagged``) and
-    this person's scores of it."""
-    return {**named, "ekv": bucket(s.expected_kept_value), "kept": f"{s.p_kept:.1f}",
-            "affinity": round(s.affinity, 4), **tagged}
+def features(active: Active, kept: list[int], scored: Scores) -> list[Features]:
+    """What the bandit sees of each kept action (``kept``: its index in ``active``): its own
+    features (``Active.named`` and ``tagged``) and this person's scores of it, p(kept) written
+    once per group of actions it is the same for."""
+    named, tagged = active.named, active.tagged
+    written: dict[int, str] = {}
+    out: list[Features] = []
+    for i, liked, p, value, g in zip(kept, scored.affinity, scored.p_kept,
+                                     scored.expected_kept_value, scored.groups, strict=True):
+        kept_p = written.get(g)
+        if kept_p is None:
+            kept_p = written[g] = f"{p:.1f}"
+        out.append({**named[i], "ekv": bucket(value), "kept": kept_p,
+                    "affinity": round(liked, 4), **tagged[i]})
+    return out
 
 
 def situation(p: DecidePorts, ws: str, person: Person, ask: Ask, facts: CustomerFacts,
-              offered: list[Action], now: datetime, contacts_per_day: int) -> Situation:
+              offered: Offered, now: datetime, contacts_per_day: int) -> Situation:
     person_id = person.person_id
     mode = ask.mode or facts.preferred_fulfilment or "ship"
     near = ask.near or (facts.preferred_store if mode in SINGLE_STORE_MODES else None)
     ship_to = facts.ship_to_country if mode == "ship" else None
-    skus = sorted({sku for a in offered for sku in a.skus})
-    window = max((a.caps.window_days for a in offered if a.caps.per_person is not None),
-                 default=1)
-    needs_history = ask.channel in MESSAGING_CHANNELS or any(
-        a.caps.per_person is not None for a in offered)  # else no rule reads what was shown
-    history = p.log.of_person(ws, person_id, iso(now - timedelta(days=max(window, 1)))) \
+    # no rule reads what was shown but the contact policy and per-person caps
+    needs_history = ask.channel in MESSAGING_CHANNELS or offered.per_person
+    history = p.log.of_person(ws, person_id, iso(now - timedelta(days=offered.window_days))) \
         if needs_history else []
     day_ago = iso(now - timedelta(days=1))
-    totals = [a.action_id for a in offered if a.caps.total is not None]
     return Situation(
         person_id=person_id, channel=ask.channel, mode=mode, near=near, now=now,
         ship_to=ship_to,
-        consent=p.consent.verdicts(ws, person, sorted({a.purpose for a in offered}),
-                                   ask.channel) if offered else {},
-        segments={seg: p.segments.check(ws, person_id, seg)
-                  for seg in sorted({a.segment for a in offered if a.segment})},
-        stock=p.stock.available(ws, skus, ask.channel, mode, near, ship_to) if skus else {},
-        price_conflicts=p.prices.conflicts(ws) if any(a.product_id for a in offered) else {},
+        consent=p.consent.verdicts(ws, person, offered.purposes, ask.channel)
+        if offered.on else {},
+        segments={seg: p.segments.check(ws, person_id, seg) for seg in offered.segments},
+        stock=p.stock.available(ws, offered.skus, ask.channel, mode, near, ship_to)
+        if offered.skus else {},
+        price_conflicts=p.prices.conflicts(ws) if offered.products else {},
         shown=[(datetime.fromisoformat(d.at), aid) for d in history for aid in d.chosen],
-        shown_total=p.log.shown_total(ws, totals) if totals else {},
+        shown_total=p.log.shown_total(ws, offered.totals) if offered.totals else {},
         contacts_today=sum(1 for d in history if d.at >= day_ago and d.chosen
                            and d.channel in MESSAGING_CHANNELS),
         contacts_per_day=contacts_per_day)
@@ -181,23 +237,28 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
     facts = p.customers.facts(ws, person)
     active = p.catalogue.active(p.actions, ws)
     offered, versions = active.actions, active.versions
-    s = situation(p, ws, person, ask, facts, [a for a in offered if ask.channel in a.channels],
-                  now, contacts_per_day)
-    refused: list[Refusal] = []
+    on_channel = active.offered(ask.channel)
+    s = situation(p, ws, person, ask, facts, on_channel, now, contacts_per_day)
+    refusals: list[dict[str, str]] = []
     kept: list[int] = []  # indexes of the eligible actions in ``offered``
+    off = on_channel.off
     for i, action in enumerate(offered):
-        found = refusal(action, s)
-        (refused.append(found) if found else kept.append(i))
+        if off and i in off:
+            refusals.append({"action_id": action.action_id, "rule": "channel", "reason": off[i]})
+        elif found := on_channel_refusal(action, s):
+            refusals.append(found.as_dict())
+        else:
+            kept.append(i)
     eligible = [offered[i] for i in kept]
-    affinity = p.affinity(ws, person_id, {product: active.attributes[i] for i in kept
-                                          if (product := offered[i].product_id)})
+    products, attributes = active.scorable.products, active.attributes
+    affinity = p.affinity(ws, person_id, {product: attributes[i] for i in kept
+                                          if (product := products[i])})
     returns = arbiter.returns(ws)
-    scored = scores(eligible, facts, affinity, returns[1] if returns else None)
+    scored = scores(active.scorable, kept, facts, affinity, returns[1] if returns else None)
     shared = context(ask, facts, now)
-    feats: list[Features] = [features(active.named[i], active.tagged[i], sc)
-                             for i, sc in zip(kept, scored, strict=True)]
+    feats = features(active, kept, scored)
     decision_id = "dec_" + new_id() if record else "preview"
-    ranked = arbiter.rank(ws, shared, feats, [sc.expected_kept_value for sc in scored], decision_id)
+    ranked = arbiter.rank(ws, shared, feats, scored.expected_kept_value, decision_id)
     chosen = ranked.order[:ask.n]
     shown = [{
         "action_id": eligible[i].action_id, "version": versions[eligible[i].action_id],
@@ -208,7 +269,7 @@ def decide(p: DecidePorts, arbiter: Arbiter, ws: str, ask: Ask, now: datetime,
     } for rank, i in enumerate(chosen)]
     doc = {
         "candidates": active.candidates,
-        "refusals": [r.as_dict() for r in refused], "eligible": [a.action_id for a in eligible],
+        "refusals": refusals, "eligible": [a.action_id for a in eligible],
         "context": shared, "features": feats, "pmf": ranked.pmf, "propensity": ranked.propensity,
         "shown": shown, "mode": s.mode, "near": s.near,
         "return_model": f"returns:v{returns[0]}" if returns else "returns:prior",

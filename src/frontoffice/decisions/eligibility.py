@@ -59,35 +59,59 @@ class Situation:
 
 def refusal(action: Action, s: Situation) -> Refusal | None:
     """The first rule the action fails for this situation, or None when it is eligible."""
-    def no(rule: str, reason: str) -> Refusal:
-        return Refusal(action.action_id, rule, reason)
-
     if s.channel not in action.channels:
-        return no("channel", f"offered on {', '.join(action.channels)}, not on {s.channel}")
+        return Refusal(action.action_id, "channel", off_channel(action, s.channel))
+    return on_channel_refusal(action, s)
+
+
+def off_channel(action: Action, channel: str) -> str:
+    """Why an action not offered on ``channel`` is refused there (the ``channel`` rule)."""
+    return f"offered on {', '.join(action.channels)}, not on {channel}"
+
+
+def on_channel_refusal(action: Action, s: Situation) -> Refusal | None:
+    """``refusal`` of an action offered on the situation's channel: the rules after ``channel``,
+    each read only when the action has what it checks."""
     if action.valid_from and s.now < action.valid_from:
-        return no("validity", f"valid from {action.valid_from.isoformat()}")
+        return Refusal(action.action_id, "validity", f"valid from {action.valid_from.isoformat()}")
     if action.valid_to and s.now > action.valid_to:
-        return no("validity", f"expired at {action.valid_to.isoformat()}")
+        return Refusal(action.action_id, "validity", f"expired at {action.valid_to.isoformat()}")
     consent = s.consent[action.purpose]
     if not consent.allowed:
-        return no("consent", f"{action.purpose} on {s.channel}: {consent.reason}")
+        return Refusal(action.action_id, "consent",
+                       f"{action.purpose} on {s.channel}: {consent.reason}")
     if action.segment:
         member = s.segments[action.segment]
         if not member.allowed:
-            return no("segment", f"not in segment {action.segment}: {member.reason}")
-    if action.skus and not any(s.stock.get(sku, 0) > 0 for sku in action.skus):
+            return Refusal(action.action_id, "segment",
+                           f"not in segment {action.segment}: {member.reason}")
+    if action.skus and not _stocked(action.skus, s.stock):
         where = f" near {s.near}" if s.near else f" to {s.ship_to}" if s.ship_to else ""
-        return no("stock", f"none of {', '.join(action.skus)} available to promise on "
-                           f"{s.channel} by {s.mode}{where}")
+        return Refusal(action.action_id, "stock",
+                       f"none of {', '.join(action.skus)} available to promise on "
+                       f"{s.channel} by {s.mode}{where}")
     if action.product_id and action.product_id in s.price_conflicts:
-        return no("price", f"open price conflict: {s.price_conflicts[action.product_id]}")
-    cap = _cap(action, s)
-    if cap:
-        return no("cap", cap)
+        return Refusal(action.action_id, "price",
+                       f"open price conflict: {s.price_conflicts[action.product_id]}")
+    caps = action.caps
+    if caps.total is not None or caps.per_person is not None:
+        cap = _cap(action, s)
+        if cap:
+            return Refusal(action.action_id, "cap", cap)
     if s.channel in MESSAGING_CHANNELS and s.contacts_today >= s.contacts_per_day:
-        return no("contact", f"already contacted {s.contacts_today} times on messaging "
-                             f"channels in 24 h (policy: {s.contacts_per_day})")
+        return Refusal(action.action_id, "contact",
+                       f"already contacted {s.contacts_today} times on messaging channels in "
+                       f"24 h (policy: {s.contacts_per_day})")
     return None
+
+
+def _stocked(skus: Sequence[str], stock: Mapping[str, int]) -> bool:
+    """One of ``skus`` is available to promise (a loop: ``any`` of a generator costs more, once
+    per candidate of every decision)."""
+    for sku in skus:  # noqa: SIM110
+        if stock.get(sku, 0) > 0:
+            return True
+    return False
 
 
 def _cap(action: Action, s: Situation) -> str | None:

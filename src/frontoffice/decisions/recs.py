@@ -146,7 +146,7 @@ class Collaborative:
             return {}
         values = raw[[self.items[t] for t in known]]
         best = max(float(values.max()), 1e-9)
-        return {t: max(0.0, float(v) / best) for t, v in zip(known, values, strict=True)}
+        return {t: max(0.0, v / best) for t, v in zip(known, values.tolist(), strict=True)}
 
 
 def content_scores(history: Iterable[str], candidates: Iterable[str],

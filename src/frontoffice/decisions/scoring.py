@@ -9,7 +9,7 @@ it. Actions that sell nothing (content, service messages) are always kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from frontoffice.decisions.catalogue import Action
@@ -48,22 +48,81 @@ def p_kept(action: Action, facts: CustomerFacts, model: ReturnModel | None = Non
     return 1.0 - risk
 
 
-def scores(actions: Sequence[Action], facts: CustomerFacts, affinity: Mapping[str, float],
-           model: ReturnModel | None = None) -> list[Score]:
-    """Each action's score for this person (``affinity``: by product, 0 when absent); p(kept) is
-    worked out once for all the actions it is the same for (kind, category and, with a model,
-    product)."""
-    kept: dict[tuple[str, str | None, str | None], float] = {}
-    out = []
-    for action in actions:
-        key = (action.kind, action.category, action.product_id if model is not None else None)
-        p = kept.get(key)
+def worth(action: Action) -> float:
+    """What taking and keeping the action is worth: its kept value for what sells or rewards, 1
+    for the rest."""
+    return action.kept_value() if action.kind in ("product", "offer", "loyalty") else 1.0
+
+
+def kept_key(action: Action, model: bool) -> tuple[str, str | None, str | None]:
+    """What p(kept) depends on: kind and category and, with a model, product."""
+    return (action.kind, action.category, action.product_id if model else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Scorable:
+    """What scoring reads of a catalogue's actions, worked out once per version: each action's
+    product, worth, and which group of actions of one p(kept) it belongs to (without and with a
+    return-risk model; ``firsts``: each group's first action)."""
+
+    products: list[str | None]
+    worths: list[float]
+    groups: tuple[list[int], list[int]]  # per action: its group without a model, with one
+    firsts: tuple[list[Action], list[Action]]
+
+    @classmethod
+    def of(cls, actions: Sequence[Action]) -> Scorable:
+        groups: tuple[list[int], list[int]] = ([], [])
+        firsts: tuple[list[Action], list[Action]] = ([], [])
+        for model in (False, True):
+            seen: dict[tuple[str, str | None, str | None], int] = {}
+            for action in actions:
+                key = kept_key(action, model)
+                if key not in seen:
+                    seen[key] = len(firsts[model])
+                    firsts[model].append(action)
+                groups[model].append(seen[key])
+        return cls([a.product_id for a in actions], [worth(a) for a in actions], groups, firsts)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Scores by column, in the order of the actions scored; ``groups``: each one's p(kept)
+    group, so what depends on p(kept) alone is worked out once per group."""
+
+    affinity: list[float]
+    p_kept: list[float]
+    expected_kept_value: list[float]
+    groups: list[int]
+
+    def __len__(self) -> int:
+        return len(self.affinity)
+
+    def __getitem__(self, i: int) -> Score:
+        return Score(self.affinity[i], self.p_kept[i], self.expected_kept_value[i])
+
+
+def scores(able: Scorable, indexes: Iterable[int], facts: CustomerFacts,
+           affinity: Mapping[str, float], model: ReturnModel | None = None) -> Scores:
+    """The person's scores of the actions at ``indexes`` of a catalogue's ``Scorable``
+    (``affinity``: by product, 0 when absent); p(kept) is worked out once per group of actions it
+    is the same for (``kept_key``)."""
+    with_model = model is not None
+    groups, firsts = able.groups[with_model], able.firsts[with_model]
+    products, worths = able.products, able.worths
+    kept: list[float | None] = [None] * len(firsts)
+    liked_of, p_of, value_of, group_of = [], [], [], []
+    for i in indexes:
+        g = groups[i]
+        p = kept[g]
         if p is None:
-            p = kept[key] = p_kept(action, facts, model)
-        liked = affinity.get(action.product_id or "", 0.0)
-        worth = action.kept_value() if action.kind in ("product", "offer", "loyalty") else 1.0
-        out.append(Score(liked, p, (0.5 + liked) * p * worth))
-    return out
+            p = kept[g] = p_kept(firsts[g], facts, model)
+        liked = affinity.get(products[i] or "", 0.0)
+        liked_of.append(liked)
+        p_of.append(p)
+        value_of.append((0.5 + liked) * p * worths[i])
+        group_of.append(g)
+    return Scores(liked_of, p_of, value_of, group_of)
 
 
 def reasons(action: Action, s: Score, facts: CustomerFacts) -> list[str]:
