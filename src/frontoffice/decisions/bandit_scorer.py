@@ -65,6 +65,7 @@ class _Hashed:
 
     def __init__(self) -> None:
         self.ids: dict[tuple[str, str, str | float], int] = {}
+        self.by_name: dict[tuple[str, str], dict[str | float, int]] = {}  # (ns, name): value -> id
         self.orders: dict[tuple[str, ...], list[str]] = {}  # names as given -> as VW reads them
         self.hashes = np.zeros(1024, dtype=np.uint64)
         self.values = np.zeros(1024, dtype=np.float32)
@@ -78,6 +79,7 @@ class _Hashed:
         self.hashes[found], self.values[found] = hashed, value
         self.size += 1
         self.ids[key] = found
+        self.by_name.setdefault(key[:2], {})[key[2]] = found
         return found
 
 
@@ -156,6 +158,32 @@ class Scorer:
             return [self._feature(hashed, ns, key, features[key]) for key in order]
         return row  # type: ignore[return-value]  # no None in it
 
+    def _rows(self, hashed: _Hashed, actions: Sequence[Features]) -> npt.NDArray[np.intp]:
+        """``_row`` of every action (namespace ``A``), padded with id 0 to the longest: worked
+        out a feature name at a time over the actions that have the same names (most have), so
+        a decision looks each value up in one dict per name instead of one tuple per feature."""
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, a in enumerate(actions):
+            groups.setdefault(tuple(a), []).append(i)
+        width = max(map(len, groups), default=0)
+        out = np.zeros((len(actions), width), dtype=np.intp)
+        for keys, members in groups.items():
+            order = hashed.orders.get(keys)
+            if order is None:
+                order = hashed.orders[keys] = sorted(keys)
+            feats = [actions[i] for i in members]
+            columns = []
+            for key in order:
+                values = [f[key] for f in feats]
+                known = hashed.by_name.get(("A", key))
+                column = list(map(known.get, values)) if known is not None else [None]
+                if None in column:
+                    column = [self._feature(hashed, "A", key, v) for v in values]
+                columns.append(column)
+            if columns:
+                out[members, :len(order)] = np.array(columns, dtype=np.intp).T
+        return out
+
     def scores(self, shared: Features, actions: Sequence[Features]) -> npt.NDArray[np.float32]:
         """Each action's cost estimate, exactly VW's ``partial_prediction``."""
         hashed = self._hashed
@@ -163,13 +191,7 @@ class Scorer:
             with self._lock:
                 hashed = self._hashed = _Hashed()
         k = len(actions)
-        rows = [self._row(hashed, "A", a) for a in actions]
-        width = max(map(len, rows), default=0)
-        flat: list[int] = []
-        for r in rows:
-            flat += r
-            flat += [0] * (width - len(r))
-        ids = np.array(flat, dtype=np.intp).reshape(k, width)
+        ids = self._rows(hashed, actions)
         s_ids = np.array(self._row(hashed, "S", shared), dtype=np.intp)
         a_hash, a_value = hashed.hashes[ids], hashed.values[ids]
         sh, sv = hashed.hashes[s_ids], hashed.values[s_ids]
