@@ -172,11 +172,11 @@ class Scorer:
             if order is None:
                 order = hashed.orders[keys] = sorted(keys)
             feats = [actions[i] for i in members]
-            columns = []
+            columns: list[list[int | None]] = []
             for key in order:
                 values = [f[key] for f in feats]
                 known = hashed.by_name.get(("A", key))
-                column = list(map(known.get, values)) if known is not None else [None]
+                column: list[int | None] = list(map(known.get, values)) if known is not None else [None]
                 if None in column:
                     column = [self._feature(hashed, "A", key, v) for v in values]
                 columns.append(column)
