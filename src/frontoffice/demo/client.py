@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -46,6 +47,18 @@ def frontoffice_cli_at_once(commands: list[list[str]], global_args: list[str],
             raise FrontofficeError(f"`frontoffice {' '.join(args)}` failed: {(err or out).strip()}")
         outputs.append(out)
     return outputs
+
+
+MOVED_ATTEMPTS = 5
+MOVED_PAUSE_S = 0.2
+
+
+def _moved(answer: httpx.Response) -> bool:
+    """A ``projection_moved`` refusal: another projector moved the workspace on meanwhile."""
+    try:
+        return answer.status_code == 400 and answer.json().get("code") == "projection_moved"
+    except ValueError:
+        return False
 
 
 class ApiError(FrontofficeError):
@@ -110,10 +123,16 @@ class Api:
         self.http.close()
 
     def call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        answer = self.http.request(method, path, json=body,
-                                   params={k: v for k, v in params.items() if v is not None})
-        if answer.is_success:
-            return answer.json()
+        for attempt in range(MOVED_ATTEMPTS):
+            answer = self.http.request(method, path, json=body,
+                                       params={k: v for k, v in params.items() if v is not None})
+            if answer.is_success:
+                return answer.json()
+            if not _moved(answer) or attempt == MOVED_ATTEMPTS - 1:
+                break
+            # the server's worker moved the projection while this call ran it (identity's
+            # match): the API says run again, and the work already done is kept
+            time.sleep(MOVED_PAUSE_S * (attempt + 1))
         raise ApiError(answer.status_code, f"{method} {path} answered {answer.status_code}: {answer.text}")
 
     def get(self, path: str, **params: Any) -> Any:
