@@ -121,8 +121,7 @@ class CommerceStore:
         return self.store.append([batch])[0]
 
     def logged(self, ws: str, source_id: str, message_ids: Sequence[str]) -> list[EventRecord]:
-        found = [e for m in message_ids if (e := self.store.event(ws, source_id, m)) is not None]
-        return [e.record for e in sorted(found, key=lambda e: e.seq)]
+        return [e.record for e in self.store.events_of_messages(ws, source_id, message_ids)]
 
     def suppressed(self, ws: str, identifiers: Collection[str]) -> set[str]:
         return self.store.suppressed_identifiers(ws, identifiers)
