@@ -217,9 +217,23 @@ def test_when_identity_merges_two_people_their_events_count_together_and_the_abs
     anon = PeopleSql(world.store).holders(world.ws, "anonymous_id", ["anon-1"])["anon-1"]
     ann = world.person("ann")
     assert ann not in anon and world.members("repeat_buyers") == set()
+    world.append([{"type": "page", "anonymousId": "anon-1", "name": f"p{i}", "messageId": f"anon-page-{i}",
+                   "timestamp": f"2026-11-01T00:00:1{i}Z"} for i in range(1, 6)])
+    world.project()
     world.append([{"type": "identify", "userId": "ann", "anonymousId": "anon-1",
                    "messageId": "login", "timestamp": "2026-11-01T00:00:30Z"}])  # she signs in
-    world.project()
+    written: list[str] = []
+
+    def keep(conn: object, cursor: object, statement: str, *args: object) -> None:
+        written.append(statement)
+
+    sa.event.listen(world.store.engine, "before_cursor_execute", keep)
+    try:
+        world.project()
+    finally:
+        sa.event.remove(world.store.engine, "before_cursor_execute", keep)
+    # the merge placed the 8 events of both again, in one statement (one an event before)
+    assert len([s for s in written if s.lstrip().startswith("UPDATE segments_events")]) == 1
     survivor = world.person("ann")
     assert PeopleSql(world.store).holders(world.ws, "anonymous_id", ["anon-1"])["anon-1"] == {survivor}
     assert world.members("repeat_buyers") == {survivor} == world.batch()["repeat_buyers"]
