@@ -152,6 +152,9 @@ class FakeCustomers:
                                [s for s in self.shipments if s["order_id"] in ids],
                                [r for r in self.returns if r["order_id"] in ids])
 
+    def golden(self, ws: str, person_id: str) -> dict[str, Any]:
+        return {"given_name": "Ann"}
+
     def order(self, ws: str, order_id: str) -> dict[str, Any] | None:
         return next((o for found in self.orders.values() for o in found if o["order_id"] == order_id), None)
 

@@ -80,6 +80,9 @@ class CustomersSql:
         golden = self.people.golden(ws, [person_id]).get(person_id, {}) if person_id else {}
         return CustomerContext(person_id, golden, orders, shipments, returns)
 
+    def golden(self, ws: str, person_id: str) -> dict[str, Any]:
+        return dict(self.people.golden(ws, [person_id]).get(person_id, {}))
+
     def order(self, ws: str, order_id: str) -> dict[str, Any] | None:
         found = self.commerce.entity(ws, "order", order_id)
         return orjson.loads(found.doc) if found else None

@@ -116,6 +116,11 @@ class Customers(Protocol):
         commerce keys, ``email:…``, ``buyer_id:…``, used when identity does not know them yet)."""
         ...
 
+    def golden(self, ws: str, person_id: str) -> dict[str, Any]:
+        """The person's golden record alone (``context`` reads their orders, shipments and
+        returns too)."""
+        ...
+
     def order(self, ws: str, order_id: str) -> dict[str, Any] | None: ...
 
     def available(self, ws: str, sku: str, channel: str) -> int:

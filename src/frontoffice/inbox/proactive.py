@@ -40,7 +40,7 @@ def open_for_alerts(desk: Desk, ws: str, now: datetime) -> list[str]:
         if not email:
             continue  # nobody to write to: the alert stays on the commerce page
         person = desk.customers.resolve(ws, "email", email)
-        golden = desk.customers.context(ws, person, [f"email:{email}"]).golden if person else {}
+        golden = desk.customers.golden(ws, person) if person else {}  # no orders read: 525 alerts
         saved = desk.inbox.entity(ws, "macro", alert["type"])
         template = body_for(saved, golden.get("locale")) if saved else TEXTS[alert["type"]]
         text = render(template, {"customer": {"name": golden.get("given_name") or "there"},

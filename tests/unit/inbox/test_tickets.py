@@ -289,12 +289,17 @@ def test_a_late_delivery_opens_one_conversation_before_the_customer_writes_and_t
     customers = FakeCustomers(orders={"p1": [{"order_id": "SO-7", "customer": {"email": "ann@example.com"}}]},
                               alerts=[{"type": "shipment.late", "shipment_id": "SH-7", "order_id": "SO-7",
                                        "carrier": "DHL", "hours_late": 30}])
+    customers.people[("email", "ann@example.com")] = "p1"
+    contexts: list[str | None] = []
+    whole = customers.context
+    customers.context = lambda ws, person, keys: contexts.append(person) or whole(ws, person, keys)  # type: ignore[method-assign]
     desk = fake_desk(mailer=mailer, customers=customers)
     [tid] = proactive.open_for_alerts(desk, WS, MONDAY_10)
     assert proactive.open_for_alerts(desk, WS, MONDAY_10) == []  # one conversation per alert
     [sent] = mailer.sent
     assert sent["Subject"] == f"Your order SO-7 is delayed [#{tid}]"
-    assert "running late with DHL" in sent.get_content()
+    assert "running late with DHL" in sent.get_content() and "Ann" in sent.get_content()
+    assert contexts == []  # the golden record alone: the demo's 525 alerts read every order of each
     t = service.ticket(desk, WS, tid)
     assert (t.status, t.priority, t.doc["tags"]) == ("pending", "high", ["proactive", "shipment.late"])
     answer = intake.receive_email(desk, WS, customer_mail("Thanks, when will it come?", message_id="<r@x>",
