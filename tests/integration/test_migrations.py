@@ -24,7 +24,7 @@ from tests.support.pg import fresh_database
 
 # tables the revisions after the baseline add (the baseline is the .sql migrations' schema)
 AFTER_BASELINE = frozenset({"console_audit", "console_logins", "console_sessions", "console_users",
-                            "decisions_actions", "decisions_cursor", "decisions_log",
+                            "decisions_actions", "decisions_cursor", "decisions_log", "identity_training",
                             "decisions_models", "decisions_outcomes",
                             "inbox_blobs", "inbox_cursor", "inbox_entities", "inbox_messages",
                             "inbox_models", "inbox_secrets", "inbox_threads", "inbox_tickets",

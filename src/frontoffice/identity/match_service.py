@@ -14,9 +14,13 @@ name, no fact disagreeing (:mod:`frontoffice.identity.probabilistic.namesakes`),
 from __future__ import annotations
 
 import math
+import os
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from itertools import combinations
 from typing import Any
 
@@ -36,6 +40,9 @@ from frontoffice.identity.store import IdentitySql
 from frontoffice.settings import Settings
 from frontoffice.storage.port import AppendBatch
 from frontoffice.storage.sql import SqlStore
+
+TRAINING_LEASE_S = 180.0  # how long a process may hold the training before another may take it
+TRAINING_POLL_S = 0.25  # how often a process waiting for another's model looks for it
 
 
 class TrainingFailed(FrontofficeError):
@@ -113,19 +120,41 @@ class LiveMatcher:
         return len(distinct)
 
     def model(self) -> tuple[Model | None, bool]:
-        """The persisted model (trained now when there is none yet and enough records)."""
+        """The persisted model (trained now when there is none yet and enough records). One
+        process trains at a time: another that finds no model while one trains (the worker's live
+        match and an API or CLI match, at once) waits for that model rather than train its own."""
         text = self.review.state(self.ws).model
         if text is None:
             if self._failed_on and len(distinct_records(self.known.values())) < retry_at(self._failed_on):
                 return None, False
+            holder = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+            while not self.review.claim_training(self.ws, holder, iso(now()),
+                                                 iso(now() + timedelta(seconds=TRAINING_LEASE_S))):
+                text = self._awaited()
+                if text is not None:
+                    return self._loaded(text), False
             try:
                 self.train()
             except (InvalidInput, TrainingFailed):
                 return None, False
+            finally:
+                self.review.release_training(self.ws, holder)
             return self._model[1] if self._model else None, True
+        return self._loaded(text), False
+
+    def _awaited(self) -> str | None:
+        """The model another process is training, once it is saved; None when that process let
+        go of the lease without one (its training failed, or it died and the lease ran out)."""
+        while (until := self.review.training_until(self.ws)) is not None and until >= iso(now()):
+            if (text := self.review.state(self.ws).model) is not None:
+                return text
+            time.sleep(TRAINING_POLL_S)
+        return self.review.state(self.ws).model
+
+    def _loaded(self, text: str) -> Model:
         if self._model is None or self._model[0] != text:
             self._model = (text, Model.from_json(text))
-        return self._model[1], False
+        return self._model[1]
 
     def run(self, rescore_all: bool = False, *, catch_up: Callable[[], object]) -> MatchReport:
         """Score, merge, then (``catch_up`` bringing the projection up to the merges just

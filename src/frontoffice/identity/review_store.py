@@ -71,6 +71,7 @@ class ReviewSql:
         tables = schema(store.dialect).tables
         self._matcher = tables["identity_matcher"]
         self._review = tables["identity_review"]
+        self._training = tables["identity_training"]
 
     def _all(self, statement: sa.Executable) -> list[sa.Row[Any]]:
         with self._store.connect() as conn:
@@ -99,6 +100,26 @@ class ReviewSql:
                          .values(workspace_id=ws, trained_records=0, last_seq=0)
                          .on_conflict_do_nothing(index_elements=[m.workspace_id]))
             conn.execute(sa.update(self._matcher).where(m.workspace_id == ws, *where).values(**values))
+
+    def claim_training(self, ws: str, holder: str, now: str, until: str) -> bool:
+        """Whether ``holder`` may train the workspace's model now (ISO-8601 UTC times): nobody
+        holds the lease, or its holder's ran out (a process that died training)."""
+        t = self._training
+        statement = core.insert(t, self._dialect).values(workspace_id=ws, holder=holder, until=until)
+        claim = statement.on_conflict_do_update(
+            index_elements=[t.c.workspace_id], set_={"holder": holder, "until": until}, where=t.c.until < now)
+        with self._store.begin() as conn:
+            return conn.execute(claim.returning(t.c.holder)).first() is not None
+
+    def release_training(self, ws: str, holder: str) -> None:
+        with self._store.begin() as conn:
+            conn.execute(self._training.delete().where(self._training.c.workspace_id == ws,
+                                                       self._training.c.holder == holder))
+
+    def training_until(self, ws: str) -> str | None:
+        """When the lease of whoever trains the workspace's model now ends (None: nobody)."""
+        rows = self._all(sa.select(self._training.c.until).where(self._training.c.workspace_id == ws))
+        return str(rows[0].until) if rows else None
 
     def save_model(self, ws: str, model_json: str, records: int) -> None:
         self._update(ws, model=model_json, trained_at=iso(now()), trained_records=records)

@@ -58,6 +58,12 @@ def define(metadata: sa.MetaData, dialect: str) -> None:
         sa.Column("last_seq", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
         sa.Column("matched_at", sa.Text()),
     )
+    sa.Table(  # who trains the workspace's model now, until when (one training across processes)
+        "identity_training", metadata,
+        sa.Column("workspace_id", sa.Text(), primary_key=True),
+        sa.Column("holder", sa.Text(), nullable=False),
+        sa.Column("until", sa.Text(), nullable=False),  # ISO-8601 UTC: the lease ends
+    )
     sa.Table(
         "identity_outbox", metadata,
         sa.Column("id", AUTO_ID, sa.Identity(always=True), primary_key=True, nullable=sqlite),

@@ -1,0 +1,1 @@
+"""Identity's revisions after the baseline."""
