@@ -77,7 +77,7 @@ class CustomersSql:
         orders = [orjson.loads(e.doc) for e in cs.entities_named(ws, "order", order_ids)]
         shipments = [orjson.loads(e.doc) for i in order_ids for e in cs.entities(ws, "shipment", i)]
         returns = [orjson.loads(e.doc) for i in order_ids for e in cs.entities(ws, "return", i)]
-        golden = self.people.golden(ws, [person_id]).get(person_id, {}) if person_id else {}
+        golden = self.golden(ws, person_id) if person_id else {}
         return CustomerContext(person_id, golden, orders, shipments, returns)
 
     def golden(self, ws: str, person_id: str) -> dict[str, Any]:

@@ -473,8 +473,7 @@ class SqlStore(TenancyRows):
         return int(rows[0].last or 0)
 
     def event(self, workspace_id: str, source_id: str, message_id: str) -> StoredEvent | None:
-        seq = self._dialect.find_event(self._dialect.read(self._conn()), source_id, message_id)
-        found = self.events_at(workspace_id, [seq]) if seq is not None else []
+        found = self.events_of_messages(workspace_id, source_id, [message_id])
         return found[0] if found else None
 
     def events_of_messages(self, workspace_id: str, source_id: str,
